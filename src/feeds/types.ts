@@ -1,0 +1,65 @@
+/**
+ * Contracts of the feed shell: what a fetch returns and how it fails.
+ * Failures are a closed union so the poll cycle, `status` and metrics can sort them.
+ */
+
+/** What the poller remembers about a feed between polls (kept in SQLite). */
+export interface Validators {
+  readonly etag: string | null;
+  readonly lastModified: string | null;
+  /** sha256 (hex) of the last body we parsed; lets us skip re-parsing servers that send no validators. */
+  readonly bodyHash: string | null;
+}
+
+export type FetchFailureKind =
+  | 'invalid-url' // not http(s) nor a readable local path
+  | 'dns' // host name does not resolve
+  | 'network' // connection refused/reset, TLS, socket errors
+  | 'timeout' // total or idle timeout
+  | 'too-large' // body exceeded the size cap while streaming
+  | 'too-many-redirects'
+  | 'http' // any non-2xx/304 status not covered below
+  | 'rate-limited' // 429 or 503 (Retry-After honoured)
+  | 'not-a-feed' // HTML page, empty body, or XML that is not RSS/Atom
+  | 'parse' // malformed or truncated XML
+  | 'file'; // local file missing/unreadable
+
+export interface FetchFailure {
+  readonly ok: false;
+  readonly kind: FetchFailureKind;
+  /** One line: what happened, where, and (when we know) how to fix it. */
+  readonly message: string;
+  readonly status: number | null;
+  /** From Retry-After on 429/503, in ms; null when absent. */
+  readonly retryAfterMs: number | null;
+  readonly url: string;
+  readonly cause?: unknown;
+}
+
+export interface FetchNotModified {
+  readonly ok: true;
+  readonly notModified: true;
+  /** 'http-304' when the server said so; 'same-hash' when the body hash is unchanged. */
+  readonly reason: 'http-304' | 'same-hash';
+  readonly status: number;
+  readonly validators: Validators;
+  readonly finalUrl: string;
+  readonly bytes: number;
+}
+
+export interface FetchFresh {
+  readonly ok: true;
+  readonly notModified: false;
+  readonly status: number;
+  /** Decoded text (BOM, then Content-Type charset, then XML declaration, else UTF-8). */
+  readonly text: string;
+  /** The charset used to decode, lower case (e.g. `utf-8`, `euc-kr`). */
+  readonly charset: string;
+  readonly validators: Validators;
+  /** URL after redirects; relative links resolve against it. */
+  readonly finalUrl: string;
+  /** Bytes on the wire after decompression. */
+  readonly bytes: number;
+}
+
+export type FetchResult = FetchFailure | FetchNotModified | FetchFresh;

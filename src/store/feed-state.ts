@@ -1,0 +1,119 @@
+import type { Validators, FetchFailureKind } from '../feeds/types.js';
+import type { Db } from './db.js';
+
+/** What `status`, `/feeds list` and the scheduler know about one feed. */
+export interface FeedState {
+  readonly feedId: string;
+  readonly url: string;
+  readonly validators: Validators;
+  readonly lastAttemptAt: number | null;
+  readonly lastSuccessAt: number | null;
+  readonly lastStatus: number | null;
+  readonly consecutiveFailures: number;
+  readonly lastErrorKind: FetchFailureKind | null;
+  readonly lastError: string | null;
+  readonly nextPollAt: number;
+  readonly storiesTotal: number;
+}
+
+interface FeedStateRow {
+  feed_id: string;
+  url: string;
+  etag: string | null;
+  last_modified: string | null;
+  body_hash: string | null;
+  last_attempt_at: number | null;
+  last_success_at: number | null;
+  last_status: number | null;
+  consecutive_failures: number;
+  last_error_kind: string | null;
+  last_error: string | null;
+  next_poll_at: number;
+  stories_total: number;
+}
+
+function toState(row: FeedStateRow): FeedState {
+  return {
+    feedId: row.feed_id,
+    url: row.url,
+    validators: { etag: row.etag, lastModified: row.last_modified, bodyHash: row.body_hash },
+    lastAttemptAt: row.last_attempt_at,
+    lastSuccessAt: row.last_success_at,
+    lastStatus: row.last_status,
+    consecutiveFailures: row.consecutive_failures,
+    lastErrorKind: row.last_error_kind as FetchFailureKind | null,
+    lastError: row.last_error,
+    nextPollAt: row.next_poll_at,
+    storiesTotal: row.stories_total,
+  };
+}
+
+/** Poll state per feed: validators, failures, backoff. */
+export function createFeedStateStore(db: Db) {
+  const select = db.prepare<[string], FeedStateRow>('SELECT * FROM feed_state WHERE feed_id = ?');
+  const selectAll = db.prepare<[], FeedStateRow>('SELECT * FROM feed_state ORDER BY feed_id');
+  const ensure = db.prepare('INSERT INTO feed_state (feed_id, url) VALUES (?, ?) ON CONFLICT(feed_id) DO NOTHING');
+  const resetOnUrlChange = db.prepare(`UPDATE feed_state SET url = ?, etag = NULL, last_modified = NULL, body_hash = NULL,
+    consecutive_failures = 0, next_poll_at = 0 WHERE feed_id = ? AND url != ?`);
+  const success = db.prepare(`UPDATE feed_state SET etag = @etag, last_modified = @lastModified, body_hash = @bodyHash,
+    last_attempt_at = @at, last_success_at = @at, last_status = @status, consecutive_failures = 0,
+    last_error_kind = NULL, last_error = NULL, next_poll_at = @nextPollAt, stories_total = stories_total + @newStories
+    WHERE feed_id = @feedId`);
+  const failure = db.prepare(`UPDATE feed_state SET last_attempt_at = @at, last_status = @status,
+    consecutive_failures = consecutive_failures + 1, last_error_kind = @kind, last_error = @message, next_poll_at = @nextPollAt
+    WHERE feed_id = @feedId`);
+
+  return {
+    /** Creates the row if missing; a changed URL forgets validators and failures (it is a new source). */
+    ensure(feedId: string, url: string): FeedState {
+      ensure.run(feedId, url);
+      resetOnUrlChange.run(url, feedId, url);
+      const row = select.get(feedId);
+      if (!row) throw new Error(`feed_state row for ${feedId} vanished`);
+      return toState(row);
+    },
+    get(feedId: string): FeedState | undefined {
+      const row = select.get(feedId);
+      return row ? toState(row) : undefined;
+    },
+    all(): FeedState[] {
+      return selectAll.all().map(toState);
+    },
+    recordSuccess(feedId: string, p: { at: number; status: number; validators: Validators; nextPollAt: number; newStories: number }): void {
+      success.run({ feedId, at: p.at, status: p.status, nextPollAt: p.nextPollAt, newStories: p.newStories, ...p.validators });
+    },
+    recordFailure(feedId: string, p: { at: number; status: number | null; kind: FetchFailureKind; message: string; nextPollAt: number }): void {
+      failure.run({ feedId, ...p });
+    },
+    remove(feedId: string): void {
+      db.prepare('DELETE FROM feed_state WHERE feed_id = ?').run(feedId);
+    },
+  };
+}
+
+export type FeedStateStore = ReturnType<typeof createFeedStateStore>;
+
+/** Poll cycles, for `status`, `/status` and readiness. */
+export function createCycleStore(db: Db) {
+  return {
+    start(at: number): number {
+      return Number(db.prepare('INSERT INTO poll_cycles (started_at) VALUES (?)').run(at).lastInsertRowid);
+    },
+    finish(id: number, p: { at: number; polled: number; ok: number; notModified: number; failed: number; newStories: number }): void {
+      db.prepare(`UPDATE poll_cycles SET finished_at = ?, feeds_polled = ?, feeds_ok = ?, feeds_not_modified = ?, feeds_failed = ?, new_stories = ?
+        WHERE id = ?`).run(p.at, p.polled, p.ok, p.notModified, p.failed, p.newStories, id);
+    },
+    last(): { startedAt: number; finishedAt: number | null; polled: number; ok: number; notModified: number; failed: number; newStories: number } | undefined {
+      const row = db
+        .prepare<[], { started_at: number; finished_at: number | null; feeds_polled: number; feeds_ok: number; feeds_not_modified: number; feeds_failed: number; new_stories: number }>(
+          'SELECT * FROM poll_cycles WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1',
+        )
+        .get();
+      return row
+        ? { startedAt: row.started_at, finishedAt: row.finished_at, polled: row.feeds_polled, ok: row.feeds_ok, notModified: row.feeds_not_modified, failed: row.feeds_failed, newStories: row.new_stories }
+        : undefined;
+    },
+  };
+}
+
+export type CycleStore = ReturnType<typeof createCycleStore>;

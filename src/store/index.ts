@@ -1,0 +1,27 @@
+import { openDatabase, type Db } from './db.js';
+import { createCycleStore, createFeedStateStore } from './feed-state.js';
+import { createStoryStore } from './stories.js';
+
+/**
+ * The narrow store interface the rest of the app uses. Keep it narrow: a PostgreSQL store
+ * behind the same shape must stay a swap, not a rewrite.
+ */
+export function createStore(path: string) {
+  const db: Db = openDatabase(path);
+  return {
+    db,
+    path,
+    stories: createStoryStore(db),
+    feeds: createFeedStateStore(db),
+    cycles: createCycleStore(db),
+    /** Runs `fn` in one transaction (nested calls become savepoints). */
+    transaction<T>(fn: () => T): T {
+      return db.transaction(fn)();
+    },
+    close(): void {
+      if (db.open) db.close();
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

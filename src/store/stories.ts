@@ -1,0 +1,259 @@
+import type { Classification, Story, TopicVerdict } from '../core/types.js';
+import type { Db } from './db.js';
+
+/** A story as read back from the database. */
+export interface StoredStory extends Story {
+  readonly rowid: number;
+  readonly matchedTopics: readonly string[];
+  readonly maxScore: number;
+  /** Feeds that carried the same canonical URL, first one first. */
+  readonly sources: readonly string[];
+}
+
+export type InsertOutcome =
+  | { readonly inserted: true; readonly rowid: number }
+  | { readonly inserted: false; readonly rowid: number; readonly reason: 'same-id' | 'same-url' };
+
+export interface SearchOptions {
+  /** An FTS5 MATCH expression (build it with core/search-query.ts from user text). */
+  readonly match: string;
+  readonly topic?: string | undefined;
+  /** Only stories first seen at or after this time. */
+  readonly sinceMs?: number | undefined;
+  readonly limit: number;
+  readonly offset?: number | undefined;
+}
+
+export interface SearchHit {
+  readonly story: StoredStory;
+  /** Title with matches wrapped in `**` (Discord bold); text already plain. */
+  readonly titleSnippet: string;
+  readonly summarySnippet: string;
+}
+
+interface StoryRow {
+  rowid: number;
+  id: string;
+  feed_id: string;
+  guid: string | null;
+  url: string | null;
+  title: string;
+  summary: string;
+  author: string | null;
+  published_at: number;
+  published_estimated: number;
+  first_seen_at: number;
+  language: string;
+  categories: string;
+  matched_topics: string;
+  max_score: number;
+  sources: string | null;
+}
+
+const STORY_COLUMNS = `s.rowid, s.id, s.feed_id, s.guid, s.url, s.title, s.summary, s.author, s.published_at,
+  s.published_estimated, s.first_seen_at, s.language, s.categories, s.matched_topics, s.max_score,
+  (SELECT group_concat(feed_id, ' ') FROM (SELECT feed_id FROM story_sources WHERE story_rowid = s.rowid ORDER BY seen_at)) AS sources`;
+
+function parseStringArray(json: string): string[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function toStory(row: StoryRow): StoredStory {
+  return {
+    rowid: row.rowid,
+    id: row.id,
+    feedId: row.feed_id,
+    guid: row.guid,
+    url: row.url,
+    title: row.title,
+    summary: row.summary,
+    author: row.author,
+    publishedAt: row.published_at,
+    publishedEstimated: row.published_estimated === 1,
+    firstSeenAt: row.first_seen_at,
+    language: row.language,
+    categories: parseStringArray(row.categories),
+    matchedTopics: parseStringArray(row.matched_topics),
+    maxScore: row.max_score,
+    sources: row.sources ? row.sources.split(' ') : [row.feed_id],
+  };
+}
+
+/** Stories, their verdicts and full-text search. All SQL about stories lives here. */
+export function createStoryStore(db: Db) {
+  const byId = db.prepare<[string], { rowid: number }>('SELECT rowid FROM stories WHERE id = ?');
+  const byUrl = db.prepare<[string], { rowid: number }>('SELECT rowid FROM stories WHERE url = ?');
+  const insertStory = db.prepare(`INSERT INTO stories
+    (id, feed_id, guid, url, title, summary, author, published_at, published_estimated, first_seen_at, language, categories, matched_topics, max_score)
+    VALUES (@id, @feedId, @guid, @url, @title, @summary, @author, @publishedAt, @publishedEstimated, @firstSeenAt, @language, @categories, @matchedTopics, @maxScore)`);
+  const insertSource = db.prepare('INSERT OR IGNORE INTO story_sources (story_rowid, feed_id, seen_at) VALUES (?, ?, ?)');
+  const insertVerdict = db.prepare(`INSERT OR REPLACE INTO story_verdicts
+    (story_rowid, topic, matched, score, keyword_score, model_probability, reasons) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const selectByRowid = db.prepare<[number], StoryRow>(`SELECT ${STORY_COLUMNS} FROM stories s WHERE s.rowid = ?`);
+  const selectVerdicts = db.prepare<[number], {
+    topic: string; matched: number; score: number; keyword_score: number; model_probability: number | null; reasons: string;
+  }>('SELECT topic, matched, score, keyword_score, model_probability, reasons FROM story_verdicts WHERE story_rowid = ? ORDER BY topic');
+
+  const existingIds = (ids: readonly string[]): Set<string> => {
+    const found = new Set<string>();
+    // Chunks stay under SQLite's bound-parameter limit.
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = db
+        .prepare<string[], { id: string }>(`SELECT id FROM stories WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk);
+      for (const row of rows) found.add(row.id);
+    }
+    return found;
+  };
+
+  return {
+    /** Ids (of those given) already stored: lets the poller skip classifying what it has seen. */
+    existingIds,
+
+    /**
+     * Stores a story once. A second story with the same id, or the same canonical URL from
+     * another feed, is not stored again; the other feed is recorded as a source.
+     * Call inside a transaction together with routing (see app/pipeline.ts).
+     */
+    insert(story: Story, classification: Classification | null): InsertOutcome {
+      const sameId = byId.get(story.id);
+      if (sameId) return { inserted: false, rowid: sameId.rowid, reason: 'same-id' };
+      if (story.url) {
+        const sameUrl = byUrl.get(story.url);
+        if (sameUrl) {
+          insertSource.run(sameUrl.rowid, story.feedId, story.firstSeenAt);
+          return { inserted: false, rowid: sameUrl.rowid, reason: 'same-url' };
+        }
+      }
+      const verdicts = classification?.verdicts ?? [];
+      const result = insertStory.run({
+        id: story.id,
+        feedId: story.feedId,
+        guid: story.guid,
+        url: story.url,
+        title: story.title,
+        summary: story.summary,
+        author: story.author,
+        publishedAt: story.publishedAt,
+        publishedEstimated: story.publishedEstimated ? 1 : 0,
+        firstSeenAt: story.firstSeenAt,
+        language: story.language,
+        categories: JSON.stringify(story.categories),
+        matchedTopics: JSON.stringify(classification?.matched ?? []),
+        maxScore: verdicts.reduce((max, v) => (v.matched ? Math.max(max, v.score) : max), 0),
+      });
+      const rowid = Number(result.lastInsertRowid);
+      insertSource.run(rowid, story.feedId, story.firstSeenAt);
+      for (const v of verdicts) {
+        insertVerdict.run(rowid, v.topic, v.matched ? 1 : 0, v.score, v.keywordScore, v.modelProbability, JSON.stringify({ threshold: v.threshold, reasons: v.reasons }));
+      }
+      return { inserted: true, rowid };
+    },
+
+    get(rowid: number): StoredStory | undefined {
+      const row = selectByRowid.get(rowid);
+      return row ? toStory(row) : undefined;
+    },
+
+    getByUrl(url: string): StoredStory | undefined {
+      const hit = byUrl.get(url);
+      return hit ? this.get(hit.rowid) : undefined;
+    },
+
+    /** The stored verdicts of a story, with their reasons. */
+    verdicts(rowid: number): TopicVerdict[] {
+      return selectVerdicts.all(rowid).map((r) => {
+        const stored = JSON.parse(r.reasons) as { threshold: number; reasons: TopicVerdict['reasons'] };
+        return {
+          topic: r.topic,
+          matched: r.matched === 1,
+          score: r.score,
+          threshold: stored.threshold,
+          keywordScore: r.keyword_score,
+          modelProbability: r.model_probability,
+          reasons: stored.reasons,
+        };
+      });
+    },
+
+    /** Newest matched stories (by published time), optionally for one topic and time window. */
+    latest(options: { topic?: string | undefined; sinceMs?: number | undefined; limit: number; matchedOnly?: boolean }): StoredStory[] {
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      if (options.topic) {
+        where.push('s.rowid IN (SELECT story_rowid FROM story_verdicts WHERE topic = ? AND matched = 1)');
+        params.push(options.topic);
+      } else if (options.matchedOnly !== false) {
+        where.push("s.matched_topics != '[]'");
+      }
+      if (options.sinceMs !== undefined) {
+        where.push('s.published_at >= ?');
+        params.push(options.sinceMs);
+      }
+      const sql = `SELECT ${STORY_COLUMNS} FROM stories s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY s.published_at DESC, s.rowid DESC LIMIT ?`;
+      return db.prepare<(string | number)[], StoryRow>(sql).all(...params, options.limit).map(toStory);
+    },
+
+    /** Matched stories first seen in [fromMs, toMs), for digests. */
+    matchedBetween(fromMs: number, toMs: number, topics: readonly string[]): StoredStory[] {
+      if (topics.length === 0) return [];
+      const sql = `SELECT ${STORY_COLUMNS} FROM stories s
+        WHERE s.first_seen_at >= ? AND s.first_seen_at < ?
+          AND s.rowid IN (SELECT story_rowid FROM story_verdicts WHERE matched = 1 AND topic IN (${topics.map(() => '?').join(',')}))
+        ORDER BY s.published_at DESC`;
+      return db.prepare<(string | number)[], StoryRow>(sql).all(fromMs, toMs, ...topics).map(toStory);
+    },
+
+    /**
+     * Full-text search, best match first (bm25, title weighted ×4). Bounded: ranks only stories
+     * in the time window, newest 20,000 candidates at most, so a near-stopword stays fast.
+     */
+    search(options: SearchOptions): { hits: SearchHit[]; total: number } {
+      const where: string[] = ['stories_fts MATCH ?'];
+      const params: (string | number)[] = [options.match];
+      if (options.sinceMs !== undefined) {
+        where.push('s.first_seen_at >= ?');
+        params.push(options.sinceMs);
+      }
+      if (options.topic) {
+        where.push('s.rowid IN (SELECT story_rowid FROM story_verdicts WHERE topic = ? AND matched = 1)');
+        params.push(options.topic);
+      }
+      const from = `FROM stories_fts JOIN stories s ON s.rowid = stories_fts.rowid WHERE ${where.join(' AND ')}`;
+      const total = db.prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${from} LIMIT 10000)`).get(...params)?.n ?? 0;
+      const rows = db
+        .prepare<(string | number)[], StoryRow & { title_snippet: string; summary_snippet: string }>(
+          `SELECT ${STORY_COLUMNS},
+             highlight(stories_fts, 0, char(1), char(2)) AS title_snippet,
+             snippet(stories_fts, 1, char(1), char(2), '…', 24) AS summary_snippet
+           ${from} ORDER BY bm25(stories_fts, 4.0, 1.0), s.rowid DESC LIMIT ? OFFSET ?`,
+        )
+        .all(...params, options.limit, options.offset ?? 0);
+      return {
+        total,
+        hits: rows.map((row) => ({ story: toStory(row), titleSnippet: row.title_snippet, summarySnippet: row.summary_snippet })),
+      };
+    },
+
+    /** Counts of stored and matched stories, per topic, since a time. */
+    counts(sinceMs: number): { stories: number; perTopic: Record<string, number> } {
+      const stories = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM stories WHERE first_seen_at >= ?').get(sinceMs)?.n ?? 0;
+      const rows = db
+        .prepare<[number], { topic: string; n: number }>(
+          `SELECT v.topic, count(*) AS n FROM story_verdicts v JOIN stories s ON s.rowid = v.story_rowid
+           WHERE v.matched = 1 AND s.first_seen_at >= ? GROUP BY v.topic ORDER BY v.topic`,
+        )
+        .all(sinceMs);
+      return { stories, perTopic: Object.fromEntries(rows.map((r) => [r.topic, r.n])) };
+    },
+
+    total(): number {
+      return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories').get()?.n ?? 0;
+    },
+  };
+}
+
+export type StoryStore = ReturnType<typeof createStoryStore>;
