@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError, ConfigErrors, EXIT_CONFIG } from '../config/errors.js';
+
+/**
+ * The `watchfloor` command line. Each command lives in src/app/commands/<name>.ts and exports
+ * `register(program)`; this file only assembles them and maps errors to exit codes:
+ * 0 ok, 1 runtime failure, 2 invalid configuration or arguments.
+ */
+const program = new Command('watchfloor')
+  .description('Watches RSS/Atom feeds for South Korea, North Korea and Ukraine stories and posts them to Discord.')
+  .option('--feeds <file>', 'feeds.json to use (env WATCHFLOOR_FEEDS, default ./feeds.json)')
+  .option('--rules <dir>', 'topic rules directory (env WATCHFLOOR_RULES, default ./rules)')
+  .option('--db <file>', 'SQLite database file (env WATCHFLOOR_DB, default ./data/watchfloor.db)')
+  .showHelpAfterError()
+  .exitOverride();
+
+/** One entry per command module (each exports `register(program)`); keep alphabetical. */
+const COMMANDS: readonly ((program: Command) => void)[] = [];
+for (const register of COMMANDS) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version are not failures; usage errors are bad arguments.
+    return error.exitCode === 0 ? 0 : EXIT_CONFIG;
+  }
+  if (error instanceof ConfigError || error instanceof ConfigErrors) {
+    process.stderr.write(`watchfloor: invalid configuration:\n${indent(error.message)}\n`);
+    return EXIT_CONFIG;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`watchfloor: ${message}\n`);
+  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return 1;
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => `  ${line}`).join('\n');
+}

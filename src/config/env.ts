@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError, ConfigErrors } from './errors.js';
+
+/**
+ * Every setting read from the environment, in one table: name, type, default, and whether it
+ * is a secret. Secrets also accept a `NAME_FILE` twin (a path, for container secrets) and are
+ * never logged or printed. Add settings here, nowhere else.
+ */
+const boolish = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+export const ENV_SCHEMA = z.object({
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,25}$/, 'must be the numeric application id from the Discord developer portal').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{15,25}$/, 'must be a numeric server (guild) id').optional(),
+  /** REST base URL without the version, e.g. http://127.0.0.1:3000/api. Unset in production. */
+  DISCORD_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
+  /** Webhook URL for webhook-only delivery without a bot. */
+  DISCORD_WEBHOOK_URL: z.url({ protocol: /^https$|^http$/ }).optional(),
+  WATCHFLOOR_DB: z.string().min(1).default('./data/watchfloor.db'),
+  WATCHFLOOR_FEEDS: z.string().min(1).default('./feeds.json'),
+  WATCHFLOOR_RULES: z.string().min(1).default('./rules'),
+  /** Trained model file; default: next to the database. */
+  WATCHFLOOR_MODEL: z.string().min(1).optional(),
+  /** node-cron expression for the poll cycle. */
+  POLL_SCHEDULE: z.string().min(1).default('*/5 * * * *'),
+  FETCH_TIMEOUT_MS: positiveInt.default(20_000),
+  FETCH_IDLE_TIMEOUT_MS: positiveInt.default(10_000),
+  FETCH_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
+  FETCH_CONCURRENCY: positiveInt.max(256).default(16),
+  FETCH_PER_HOST: positiveInt.max(16).default(2),
+  /** Allow feed URLs (added from Discord) that resolve to private, loopback or link-local addresses. */
+  ALLOW_PRIVATE_FEEDS: boolish.default(false),
+  HTTP_PORT: port.default(8080),
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+});
+
+export type Env = Readonly<z.infer<typeof ENV_SCHEMA>>;
+
+/** Names whose values are secrets: never logged, never printed, `_FILE` twins accepted. */
+export const SECRET_ENV = ['DISCORD_TOKEN', 'DISCORD_WEBHOOK_URL'] as const;
+
+/**
+ * Reads and validates the environment. Empty strings count as unset (docker compose passes
+ * `FOO=` for blanks). Throws ConfigErrors naming every bad variable and its fix.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(ENV_SCHEMA.shape)) {
+    const value = source[key];
+    if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
+  }
+  const errors: ConfigError[] = [];
+  for (const key of SECRET_ENV) {
+    const file = source[`${key}_FILE`];
+    if (raw[key] === undefined && file) {
+      try {
+        raw[key] = readFileSync(file, 'utf8').trim();
+      } catch (cause) {
+        errors.push(new ConfigError('environment', `${key}_FILE`, `cannot read ${file}: ${(cause as Error).message}. Point it at a readable file holding the secret.`));
+      }
+    }
+  }
+  const parsed = ENV_SCHEMA.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.');
+      const secret = (SECRET_ENV as readonly string[]).includes(key);
+      // Never echo a secret's value back.
+      const shown = secret ? '' : ` (got ${JSON.stringify(raw[key])})`;
+      errors.push(new ConfigError('environment', key, `${issue.message}${shown}. See .env.example for the format.`));
+    }
+  }
+  if (errors.length > 0 || !parsed.success) throw new ConfigErrors(errors);
+  return Object.freeze(parsed.data);
+}
+
+/** The environment with secrets masked, for `watchfloor check` and start-up logs. */
+export function describeEnv(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    out[key] = (SECRET_ENV as readonly string[]).includes(key) ? '[set, hidden]' : String(value);
+  }
+  return out;
+}
