@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { loadFeeds } from '../../config/feeds.js';
+import { createStore } from '../../store/index.js';
+import { commandContext } from '../context.js';
+import { relativeTime, table } from '../format.js';
+
+const DAY_MS = 24 * 3_600_000;
+
+/** `watchfloor status`: every feed's health and the story counts, from the database. */
+export function register(program: Command): void {
+  program
+    .command('status')
+    .description('show each feed (last success, failures, last error, next poll) and story counts')
+    .option('--json', 'print one JSON object instead of tables')
+    .action((options: { json?: boolean }, command: Command) => {
+      const { paths } = commandContext(command);
+      const feeds = loadFeeds(paths.feeds);
+      const store = createStore(paths.db);
+      try {
+        const now = Date.now();
+        const states = new Map(store.feeds.all().map((s) => [s.feedId, s]));
+        const lastCycle = store.cycles.last();
+        const counts = store.stories.counts(now - DAY_MS);
+        const total = store.stories.total();
+        const rows = feeds.map((feed) => {
+          const state = states.get(feed.id);
+          return {
+            id: feed.id,
+            enabled: feed.enabled,
+            url: feed.url,
+            lastSuccessAt: state?.lastSuccessAt ?? null,
+            lastAttemptAt: state?.lastAttemptAt ?? null,
+            consecutiveFailures: state?.consecutiveFailures ?? 0,
+            lastError: state?.lastError ?? null,
+            lastErrorKind: state?.lastErrorKind ?? null,
+            nextPollAt: state ? state.nextPollAt : null,
+            storiesTotal: state?.storiesTotal ?? 0,
+          };
+        });
+        // Feeds no longer in feeds.json but with state in the database: say so, never hide them.
+        const orphans = [...states.keys()].filter((id) => !feeds.some((f) => f.id === id));
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, feeds: rows, orphanFeeds: orphans })}\n`);
+          return;
+        }
+        const header = ['FEED', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
+        const body = rows.map((r) => [
+          r.id,
+          !r.enabled ? 'disabled' : r.lastAttemptAt === null ? 'new' : r.consecutiveFailures > 0 ? 'failing' : 'ok',
+          relativeTime(r.lastSuccessAt, now),
+          String(r.consecutiveFailures),
+          r.enabled ? (r.nextPollAt === null || r.nextPollAt <= now ? 'due' : relativeTime(r.nextPollAt, now)) : '-',
+          String(r.storiesTotal),
+          r.lastError ? `${r.lastErrorKind ?? 'error'}: ${r.lastError}` : '',
+        ]);
+        const out: string[] = [];
+        out.push(`Database: ${paths.db}`);
+        out.push(`Stories: ${total} stored, ${counts.stories} in the last 24 h`);
+        const perTopic = Object.entries(counts.perTopic).map(([t, n]) => `${t} ${n}`).join(', ');
+        out.push(`Matched in the last 24 h: ${perTopic || 'none'}`);
+        out.push(lastCycle
+          ? `Last cycle: ${relativeTime(lastCycle.finishedAt, now)} — ${lastCycle.polled} polled, ${lastCycle.ok} ok, ${lastCycle.notModified} not modified, ${lastCycle.failed} failed, ${lastCycle.newStories} new stories`
+          : 'Last cycle: none yet (run `watchfloor once` or `watchfloor run`)');
+        out.push('');
+        out.push(table([header, ...body]));
+        if (orphans.length > 0) out.push('', `In the database but no longer in ${paths.feeds}: ${orphans.join(', ')}`);
+        process.stdout.write(`${out.join('\n')}\n`);
+      } finally {
+        store.close();
+      }
+    });
+}
