@@ -1,0 +1,79 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ConfigErrors } from '../../src/config/errors.js';
+import { loadFeeds, parseFeeds } from '../../src/config/feeds.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+
+const good = { id: 'yonhap-en', name: 'Yonhap', url: 'https://en.yna.co.kr/RSS/news.xml', language: 'en', kind: 'wire' };
+
+function messagesOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
+    if (error instanceof ConfigError) return [error.message];
+    throw error;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('feeds.json', () => {
+  it('GIVEN the repository feeds.json THEN it is valid and lists at least 20 sources covering all kinds of source', () => {
+    const feeds = loadFeeds(join(import.meta.dirname, '../../feeds.json'));
+    expect(feeds.length).toBeGreaterThanOrEqual(20);
+    expect(new Set(feeds.map((f) => f.kind))).toEqual(new Set(['wire', 'outlet', 'government', 'state-media', 'specialist']));
+    expect(feeds.some((f) => f.language === 'ko')).toBe(true);
+    expect(feeds.some((f) => f.language === 'uk')).toBe(true);
+  });
+
+  it('GIVEN a valid entry THEN defaults are filled and the result is frozen', () => {
+    const [feed] = parseFeeds(JSON.stringify({ feeds: [good] }), '/x/feeds.json');
+    expect(feed).toEqual({ ...good, url: 'https://en.yna.co.kr/RSS/news.xml', enabled: true, intervalMinutes: undefined, topics: [] });
+    expect(Object.isFrozen(feed)).toBe(true);
+  });
+
+  it('GIVEN a relative local path THEN it resolves against the folder of feeds.json', () => {
+    const [feed] = parseFeeds(JSON.stringify([{ ...good, url: 'examples/a.xml' }]), '/srv/watch/feeds.json');
+    expect(feed?.url).toBe('/srv/watch/examples/a.xml');
+  });
+
+  it('GIVEN a wrong kind, a typo in a field name and a missing name THEN each error names the entry, the field and the fix', () => {
+    const messages = messagesOf(() =>
+      parseFeeds(JSON.stringify({ feeds: [good, { ...good, id: 'kyiv-post', kind: 'newspaper' }, { ...good, id: 'b', intervall: 5 }, { id: 'c', url: 'https://c.example/rss', language: 'en', kind: 'outlet' }] }), 'feeds.json'),
+    );
+    expect(messages).toEqual([
+      'feeds.json (feeds[1] "kyiv-post".kind): must be one of wire, outlet, government, state-media, specialist',
+      expect.stringMatching(/^feeds\.json \(feeds\[2\] "b"\): unknown field\(s\) "intervall"; allowed: .*interval.* Check the spelling\.$/),
+      expect.stringMatching(/^feeds\.json \(feeds\[3\] "c"\.name\): is required/),
+    ]);
+  });
+
+  it('GIVEN two feeds with the same id THEN the second is reported as a duplicate', () => {
+    expect(messagesOf(() => parseFeeds(JSON.stringify([good, good]), 'feeds.json'))).toEqual([
+      expect.stringContaining('feeds[1] "yonhap-en".id): duplicate id "yonhap-en" (also feeds[0])'),
+    ]);
+  });
+
+  it('GIVEN an unsupported URL scheme or a bad interval THEN the message says what is allowed', () => {
+    const messages = messagesOf(() => parseFeeds(JSON.stringify([{ ...good, url: 'ftp://x/feed' }, { ...good, id: 'z', interval: 0 }]), 'feeds.json'));
+    expect(messages[0]).toContain('neither an http(s) URL nor a file path');
+    expect(messages[1]).toContain('feeds[1] "z".interval): must be at least 1 minute');
+  });
+
+  it('GIVEN broken JSON THEN the error gives the line and column', () => {
+    const dir = tempDir();
+    const path = join(dir, 'feeds.json');
+    writeFileSync(path, '{\n  "feeds": [\n    { "id": "a", }\n  ]\n}\n');
+    const [message] = messagesOf(() => loadFeeds(path));
+    expect(message).toMatch(/\(line 3, column \d+\): not valid JSON/);
+  });
+
+  it('GIVEN a missing file THEN the error says how to point at one', () => {
+    const [message] = messagesOf(() => loadFeeds(join(tempDir(), 'nope.json')));
+    expect(message).toContain('file not found');
+    expect(message).toContain('--feeds');
+  });
+});

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Classification, Story } from '../../src/core/types.js';
+import { openDatabase, schemaVersion, StoreError } from '../../src/store/db.js';
+import { createStore } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+
+function story(overrides: Partial<Story> = {}): Story {
+  return {
+    id: 'id-1',
+    feedId: 'feed-a',
+    guid: 'guid-1',
+    url: 'https://news.example/a/1',
+    title: 'Kim Jong Un visits Nampo shipyard',
+    summary: 'The North Korean leader inspected a destroyer.',
+    author: null,
+    publishedAt: Date.UTC(2026, 10, 20, 6),
+    publishedEstimated: false,
+    firstSeenAt: Date.UTC(2026, 10, 20, 7),
+    language: 'en',
+    categories: [],
+    ...overrides,
+  };
+}
+
+const northKorea: Classification = {
+  matched: ['north-korea'],
+  verdicts: [
+    { topic: 'north-korea', matched: true, score: 7.5, threshold: 3, keywordScore: 6, modelProbability: 0.97, reasons: [{ kind: 'pattern', pattern: 'Kim Jong Un', matched: 'Kim Jong Un', field: 'title', weight: 6 }] },
+    { topic: 'ukraine', matched: false, score: 0, threshold: 3, keywordScore: 0, modelProbability: null, reasons: [] },
+  ],
+};
+
+describe('story store', () => {
+  it('GIVEN a new database THEN every migration is applied and the version equals their number', () => {
+    const db = openDatabase(join(tempDir(), 'w.db'));
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('GIVEN a database written by a newer release THEN opening it fails with a message that says what to do', () => {
+    const path = join(tempDir(), 'w.db');
+    const db = openDatabase(path);
+    db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
+    db.close();
+    expect(() => openDatabase(path)).toThrow(StoreError);
+    expect(() => openDatabase(path)).toThrow(/newer release: upgrade Watchfloor/);
+  });
+
+  it('GIVEN the same story twice, and again after a restart THEN it is stored once', () => {
+    const path = join(tempDir(), 'w.db');
+    const first = createStore(path);
+    expect(first.stories.insert(story(), northKorea).inserted).toBe(true);
+    expect(first.stories.insert(story(), northKorea)).toMatchObject({ inserted: false, reason: 'same-id' });
+    first.close();
+
+    const second = createStore(path);
+    expect(second.stories.insert(story(), northKorea)).toMatchObject({ inserted: false, reason: 'same-id' });
+    expect(second.stories.total()).toBe(1);
+    second.close();
+  });
+
+  it('GIVEN the same canonical URL from two feeds THEN one story is stored and both feeds are its sources', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const a = store.stories.insert(story(), northKorea);
+    const b = store.stories.insert(story({ id: 'id-2', feedId: 'feed-b', guid: 'other-guid', firstSeenAt: Date.UTC(2026, 10, 20, 8) }), northKorea);
+    expect(b).toMatchObject({ inserted: false, reason: 'same-url', rowid: a.rowid });
+    expect(store.stories.total()).toBe(1);
+    expect(store.stories.get(a.rowid)?.sources).toEqual(['feed-a', 'feed-b']);
+    store.close();
+  });
+
+  it('GIVEN stored verdicts THEN they are read back with their reasons and the topic filter uses them', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const { rowid } = store.stories.insert(story(), northKorea);
+    store.stories.insert(story({ id: 'id-3', url: 'https://news.example/b', title: 'Oil prices rise' }), { matched: [], verdicts: [] });
+    const verdicts = store.stories.verdicts(rowid);
+    expect(verdicts.find((v) => v.topic === 'north-korea')).toMatchObject({ matched: true, score: 7.5, threshold: 3, modelProbability: 0.97 });
+    expect(verdicts.find((v) => v.topic === 'north-korea')?.reasons[0]).toMatchObject({ kind: 'pattern', pattern: 'Kim Jong Un', field: 'title' });
+    expect(store.stories.latest({ topic: 'north-korea', limit: 10 }).map((s) => s.id)).toEqual(['id-1']);
+    expect(store.stories.latest({ limit: 10 }).map((s) => s.id)).toEqual(['id-1']);
+    expect(store.stories.latest({ limit: 10, matchedOnly: false })).toHaveLength(2);
+    store.close();
+  });
+
+  it('GIVEN stored stories THEN full-text search finds words in title and summary, with highlight markers', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    store.stories.insert(story(), northKorea);
+    store.stories.insert(story({ id: 'id-4', url: 'https://news.example/c', title: 'Kyiv metro reopens', summary: 'Stations served as shelters.' }), null);
+    const { hits, total } = store.stories.search({ match: '"shipyard"', limit: 5 });
+    expect(total).toBe(1);
+    expect(hits[0]?.story.id).toBe('id-1');
+    expect(hits[0]?.titleSnippet).toContain('\u0001shipyard\u0002');
+    expect(store.stories.search({ match: '"shelters"', limit: 5 }).hits.map((h) => h.story.id)).toEqual(['id-4']);
+    expect(store.stories.search({ match: '"shelters"', topic: 'north-korea', limit: 5 }).total).toBe(0);
+    store.close();
+  });
+});
