@@ -1,6 +1,8 @@
 import { openDatabase, type Db } from './db.js';
 import { createCycleStore, createFeedStateStore } from './feed-state.js';
 import { createStoryStore } from './stories.js';
+import { createOutboxStore } from './outbox.js';
+import { createSubscriptionStore } from './subscriptions.js';
 
 /**
  * The narrow store interface the rest of the app uses. Keep it narrow: a PostgreSQL store
@@ -14,6 +16,8 @@ export function createStore(path: string) {
     stories: createStoryStore(db),
     feeds: createFeedStateStore(db),
     cycles: createCycleStore(db),
+    subscriptions: createSubscriptionStore(db),
+    outbox: createOutboxStore(db),
     /** Runs `fn` in one transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

@@ -99,4 +99,63 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: '002-subscriptions-outbox',
+    sql: `
+      -- Who wants which stories, where and how. guild_id is null for subscriptions made from
+      -- the CLI (console, webhook, or a channel named by id).
+      CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY,
+        guild_id TEXT,
+        target_kind TEXT NOT NULL CHECK (target_kind IN ('channel', 'webhook', 'console')),
+        channel_id TEXT,
+        -- A secret: never logged; listings show only the webhook id.
+        webhook_url TEXT,
+        topics TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('instant', 'digest')),
+        schedule TEXT,
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        min_score REAL NOT NULL DEFAULT 0,
+        mention_role_id TEXT,
+        max_age_ms INTEGER NOT NULL DEFAULT 86400000,
+        post_empty INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        last_digest_at INTEGER,
+        CHECK ((target_kind = 'channel') = (channel_id IS NOT NULL)),
+        CHECK ((target_kind = 'webhook') = (webhook_url IS NOT NULL)),
+        CHECK ((mode = 'digest') = (schedule IS NOT NULL))
+      );
+      CREATE INDEX subscriptions_guild ON subscriptions(guild_id);
+
+      -- Messages to send. Rows are written in the transaction that stores the story (alerts)
+      -- or advances last_digest_at (digests), so nothing is routed twice or lost in between.
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('alert', 'digest')),
+        story_rowid INTEGER REFERENCES stories(rowid) ON DELETE SET NULL,
+        -- Digests: the end of the covered window, and this message's place among the parts.
+        digest_until INTEGER,
+        part INTEGER NOT NULL DEFAULT 1,
+        total INTEGER NOT NULL DEFAULT 1,
+        payload TEXT NOT NULL,
+        -- Discord message nonce (at most 25 characters), derived from id and created_at.
+        nonce TEXT UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_attempt_at INTEGER,
+        last_error TEXT,
+        message_id TEXT,
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER
+      );
+      -- A story is alerted at most once per subscription.
+      CREATE UNIQUE INDEX outbox_alert_once ON outbox(subscription_id, story_rowid) WHERE kind = 'alert';
+      -- A digest window is composed at most once per subscription.
+      CREATE UNIQUE INDEX outbox_digest_once ON outbox(subscription_id, digest_until, part) WHERE kind = 'digest';
+      CREATE INDEX outbox_pending ON outbox(status, next_attempt_at, id);
+    `,
+  },
 ];

@@ -1,0 +1,127 @@
+import { escapeMarkdown } from '@discordjs/formatters';
+import { MAX_URL_CHARS } from './limits.js';
+
+/**
+ * Making untrusted feed text safe to show in Discord. Feed titles and summaries are written by
+ * strangers: they must not ping anyone, inject formatting or links, or hide text with
+ * direction overrides.
+ */
+
+const ZERO_WIDTH_SPACE = '\u200b';
+/** C0/C1 controls and bidirectional overrides/isolates (used to disguise text). */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** What we append when text was cut. */
+export const ELLIPSIS = '…';
+
+/** Removes control and bidi-override characters and folds all whitespace runs into one space. */
+export function cleanInline(text: string): string {
+  return text.replace(INVISIBLE_CONTROLS, '').replace(/\s+/gu, ' ').trim();
+}
+
+/**
+ * Breaks every mention form Discord parses (`@everyone`, `@here`, `<@id>`, `<@!id>`, `<@&id>`,
+ * `<#id>`, `</cmd:id>`) with a zero-width space, so it shows as text and never resolves.
+ * `allowedMentions` is the second lock on the same door.
+ */
+export function neutraliseMentions(text: string): string {
+  return text
+    .replace(/@(everyone|here)/giu, `@${ZERO_WIDTH_SPACE}$1`)
+    .replace(/<(@[!&]?|#|\/)/gu, `<$1${ZERO_WIDTH_SPACE}`);
+}
+
+/**
+ * Escapes Markdown (including headings and lists) and mentions. Brackets and angle brackets are
+ * escaped one by one instead of with escapeMarkdown's `maskedLink` option, which prefixes a
+ * backslash that a second pass would escape again, re-opening the link; escaping every bracket
+ * also stops a title from closing the masked link we build around it.
+ */
+export function escapeText(text: string): string {
+  const escaped = escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true });
+  return neutraliseMentions(escaped.replace(/[[\]<>]/gu, (c) => `\\${c}`));
+}
+
+/**
+ * Cuts `text` to at most `maxChars` UTF-16 units on a grapheme boundary (never inside an emoji,
+ * a flag or a Hangul syllable block), adding an ellipsis when something was cut.
+ */
+export function truncateGraphemes(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  if (maxChars < ELLIPSIS.length) return '';
+  const budget = maxChars - ELLIPSIS.length;
+  let out = '';
+  for (const { segment } of segmenter.segment(text)) {
+    if (out.length + segment.length > budget) break;
+    out += segment;
+  }
+  return out.trimEnd() + ELLIPSIS;
+}
+
+/** Number of grapheme clusters in `text`. */
+export function countGraphemes(text: string): number {
+  let n = 0;
+  for (const _ of segmenter.segment(text)) n++;
+  return n;
+}
+
+function takeGraphemes(text: string, count: number): string {
+  let out = '';
+  let n = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    if (n++ >= count) break;
+    out += segment;
+  }
+  return out;
+}
+
+/**
+ * Untrusted text made safe and fitted to `maxChars` *after* escaping (escapes add characters,
+ * and cutting after escaping could split `\*` in two). Binary search over the number of
+ * graphemes kept: log2(n) escapes.
+ */
+export function fitSafeText(raw: string, maxChars: number): string {
+  const clean = cleanInline(raw);
+  const whole = escapeText(clean);
+  if (whole.length <= maxChars) return whole;
+  let lo = 0;
+  let hi = countGraphemes(clean);
+  let best = '';
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const candidate = escapeText(takeGraphemes(clean, mid).trimEnd()) + ELLIPSIS;
+    if (candidate.length <= maxChars) {
+      best = candidate;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return best;
+}
+
+/**
+ * The URL if it is an absolute http(s) URL Discord will accept, else null. `javascript:`,
+ * `data:`, `file:` and friends are dropped here, before any link is built.
+ */
+export function safeHttpUrl(candidate: string | null | undefined, maxChars = MAX_URL_CHARS): string | null {
+  if (!candidate) return null;
+  let url: URL;
+  try {
+    url = new URL(candidate.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password) return null;
+  // Parentheses would end a Markdown link early; percent-encoding keeps the same URL.
+  const href = url.href.replace(/\(/gu, '%28').replace(/\)/gu, '%29');
+  return href.length <= maxChars ? href : null;
+}
+
+/** A Markdown link whose text is already escaped; plain text when the URL is unusable. */
+export function maskedLink(escapedText: string, url: string | null): string {
+  return url ? `[${escapedText}](${url})` : escapedText;
+}
