@@ -58,6 +58,8 @@ export interface PollerDeps {
   readonly random?: (() => number) | undefined;
   readonly log: Logger;
   readonly defaultIntervalMs?: number | undefined;
+  /** Aborted at shutdown: fetches cut short by it are not counted as the feed's failures. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface CycleOptions {
@@ -91,6 +93,10 @@ export function createPoller(deps: PollerDeps) {
 
     const fail = (failure: FetchFailure): FeedPollResult => {
       const now = deps.clock();
+      if (deps.signal?.aborted) {
+        // Shutting down: the feed did nothing wrong, keep its state as it was.
+        return { ...base, outcome: 'error', error: { kind: failure.kind, message: 'interrupted by shutdown', status: null }, consecutiveFailures: state.consecutiveFailures, nextPollAt: state.nextPollAt, durationMs: now - started };
+      }
       const failures = state.consecutiveFailures + 1;
       const next = nextPollAt({ now, intervalMs: intervalOf(feed), consecutiveFailures: failures, retryAfterMs: failure.retryAfterMs, jitter: random() });
       deps.store.feeds.recordFailure(feed.id, { at: now, status: failure.status, kind: failure.kind, message: failure.message, nextPollAt: next });

@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { commandContext } from '../context.js';
+import { relativeTime, table } from '../format.js';
+import { createLogger } from '../logger.js';
+import type { CycleReport, FeedPollResult } from '../pipeline.js';
+import { createRuntime } from '../runtime.js';
+
+interface OnceOptions {
+  readonly all?: boolean;
+  readonly feed?: string[];
+  readonly json?: boolean;
+  readonly deliver: boolean;
+}
+
+/** `watchfloor once`: one complete cycle (poll, store, deliver), for cron jobs and CI. */
+export function register(program: Command): void {
+  program
+    .command('once')
+    .description('run one poll cycle of the due feeds, deliver what it routed and the digests that are due, and exit')
+    .option('--all', 'poll every enabled feed, due or not')
+    .option('--feed <id...>', 'poll only these feed ids (implies --all for them)')
+    .option('--json', 'print one JSON object (the cycle report) instead of text')
+    .option('--no-deliver', 'store and route, but leave delivery to a later run')
+    .action(async (options: OnceOptions, command: Command) => {
+      const { env, paths } = commandContext(command);
+      // The per-feed report already says what failed; logs stay for real trouble unless asked.
+      const log = createLogger({ level: process.env.LOG_LEVEL ? env.LOG_LEVEL : 'error', format: env.LOG_FORMAT });
+      const runtime = await createRuntime({ env, paths, log });
+      try {
+        const unknown = (options.feed ?? []).filter((id) => !runtime.feeds.some((f) => f.id === id));
+        if (unknown.length > 0) {
+          throw new Error(`unknown feed id(s): ${unknown.join(', ')}. Known ids are listed by \`watchfloor status\`.`);
+        }
+        const progress = createProgress(!options.json && process.stderr.isTTY);
+        const report = await runtime.poller.runCycle(runtime.feeds, {
+          force: options.all === true || options.feed !== undefined,
+          ...(options.feed ? { only: options.feed } : {}),
+          onStart: progress.start,
+          onFeedDone: progress.update,
+        });
+        progress.end();
+        let delivered = null;
+        if (options.deliver) {
+          const now = Date.now();
+          const digests = runtime.delivery.runDueDigests(now);
+          const drained = await runtime.delivery.drain();
+          delivered = { digestsQueued: digests, ...drained };
+        }
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ ...report, delivery: delivered })}\n`);
+        } else {
+          process.stdout.write(`${renderReport(report, Date.now())}\n`);
+          if (delivered) process.stdout.write(`Delivery: ${JSON.stringify(delivered)}\n`);
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+}
+
+/** One line per feed and a summary. */
+export function renderReport(report: CycleReport, now: number): string {
+  if (report.results.length === 0) {
+    return 'No feed is due. Use --all to poll every enabled feed now, or see `watchfloor status` for the next poll times.';
+  }
+  const rows = [...report.results]
+    .sort((a, b) => a.feedId.localeCompare(b.feedId))
+    .map((r) => [r.feedId, outcomeLabel(r), detail(r, now)]);
+  const t = report.totals;
+  const summary =
+    `${t.polled} feed${t.polled === 1 ? '' : 's'} polled in ${((report.finishedAt - report.startedAt) / 1000).toFixed(1)} s: ` +
+    `${t.ok} ok, ${t.notModified} not modified, ${t.failed} failed; ` +
+    `${t.newStories} new stor${t.newStories === 1 ? 'y' : 'ies'} (${t.matchedStories} matched), ${t.routed} alert${t.routed === 1 ? '' : 's'} queued.`;
+  return `${table([['FEED', 'RESULT', 'DETAIL'], ...rows])}\n\n${summary}`;
+}
+
+function outcomeLabel(r: FeedPollResult): string {
+  switch (r.outcome) {
+    case 'new':
+      return `${r.newStories} new`;
+    case 'unchanged':
+      return 'no new stories';
+    case 'not-modified':
+      return 'not modified';
+    case 'error':
+      return `error (${r.error?.kind ?? 'unknown'})`;
+  }
+}
+
+function detail(r: FeedPollResult, now: number): string {
+  if (r.outcome === 'error') {
+    return `${r.error?.message ?? ''} — failure ${r.consecutiveFailures} in a row, next try ${relativeTime(r.nextPollAt, now)}`;
+  }
+  const parts: string[] = [];
+  if (r.matchedStories > 0) {
+    parts.push(`${r.matchedStories} matched (${Object.entries(r.perTopic).map(([topic, n]) => `${topic} ${n}`).join(', ')})`);
+  }
+  if (r.seenStories > 0) parts.push(`${r.seenStories} already stored`);
+  if (r.droppedItems > 0) parts.push(`${r.droppedItems} item${r.droppedItems === 1 ? '' : 's'} without title or link skipped`);
+  parts.push(`${Math.round(r.bytes / 1024)} KB, ${r.durationMs} ms`);
+  return parts.join('; ');
+}
+
+/** A one-line progress display on a terminal; nothing when output is piped. */
+function createProgress(enabled: boolean) {
+  let total = 0;
+  return {
+    start(n: number) {
+      total = n;
+      if (enabled && n > 0) process.stderr.write(`polling ${n} feed${n === 1 ? '' : 's'}…`);
+    },
+    update(result: FeedPollResult, done: number) {
+      if (enabled) process.stderr.write(`\r\x1b[2Kpolling: ${done}/${total} done (last: ${result.feedId})`);
+    },
+    end() {
+      if (enabled && total > 0) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}

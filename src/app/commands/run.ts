@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { CronExpressionParser } from 'cron-parser';
+import cron from 'node-cron';
+import { ConfigError } from '../../config/errors.js';
+import { commandContext } from '../context.js';
+import { startHttpServer, type HttpServer } from '../http-server.js';
+import { createLogger } from '../logger.js';
+import { createMetrics, NO_TOPIC_LABEL } from '../metrics.js';
+import type { CycleReport } from '../pipeline.js';
+import { createRuntime } from '../runtime.js';
+
+/** Readiness fails when no cycle finished within this many schedule periods. */
+const STALL_PERIODS = 3;
+
+/** `watchfloor run`: the long-running service (what `npm start` runs). */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('poll feeds on POLL_SCHEDULE, deliver alerts and digests, serve /healthz, /readyz and /metrics')
+    .option('--no-http', 'do not start the health and metrics server')
+    .action(async (options: { http: boolean }, command: Command) => {
+      const { env, paths } = commandContext(command);
+      if (!cron.validate(env.POLL_SCHEDULE)) {
+        throw new ConfigError('environment', 'POLL_SCHEDULE', `"${env.POLL_SCHEDULE}" is not a valid cron expression. Use five fields, e.g. "*/5 * * * *" for every five minutes.`);
+      }
+      const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+      const runtime = await createRuntime({ env, paths, log });
+      const metrics = createMetrics();
+      const startedAt = Date.now();
+      let lastCycleFinishedAt: number | null = null;
+      let currentCycle: Promise<void> | null = null;
+      let stopping = false;
+
+      const recordCycle = (report: CycleReport) => {
+        metrics.cycleDuration.observe((report.finishedAt - report.startedAt) / 1000);
+        metrics.cycles.inc({ outcome: report.totals.failed === report.totals.polled && report.totals.polled > 0 ? 'all-failed' : 'ok' });
+        metrics.lastCycleFinished.set(report.finishedAt / 1000);
+        const states = runtime.store.feeds.all();
+        metrics.feedsFailing.set(states.filter((s) => s.consecutiveFailures > 0).length);
+        metrics.feedsOk.set(states.filter((s) => s.consecutiveFailures === 0 && s.lastSuccessAt !== null).length);
+        for (const result of report.results) {
+          if (result.error) metrics.fetchErrors.inc({ kind: result.error.kind });
+          for (const [topic, n] of Object.entries(result.perTopic)) metrics.storiesStored.inc({ topic }, n);
+          const unmatched = result.newStories - result.matchedStories;
+          if (unmatched > 0) metrics.storiesStored.inc({ topic: NO_TOPIC_LABEL }, unmatched);
+        }
+      };
+
+      const cycle = async () => {
+        if (stopping || currentCycle) return; // never overlap the previous cycle
+        currentCycle = (async () => {
+          try {
+            const report = await runtime.poller.runCycle(runtime.feeds);
+            lastCycleFinishedAt = report.finishedAt;
+            recordCycle(report);
+            runtime.delivery.runDueDigests(Date.now());
+          } catch (error) {
+            log.error({ err: error }, 'poll cycle failed');
+          } finally {
+            currentCycle = null;
+          }
+        })();
+        await currentCycle;
+      };
+
+      const period = schedulePeriodMs(env.POLL_SCHEDULE);
+      let http: HttpServer | null = null;
+      if (options.http) {
+        http = await startHttpServer({
+          host: env.HTTP_HOST,
+          port: env.HTTP_PORT,
+          metrics,
+          log,
+          health: {
+            databaseOk: () => runtime.store.db.open && runtime.store.db.prepare('SELECT 1').pluck().get() === 1,
+            lastCycleFinishedAt: () => lastCycleFinishedAt,
+            maxCycleAgeMs: STALL_PERIODS * period + env.FETCH_TIMEOUT_MS,
+            discordConnected: () => runtime.delivery.connected(),
+            now: Date.now,
+            startedAt,
+          },
+        });
+        log.info({ port: http.port, host: env.HTTP_HOST }, 'health and metrics server listening');
+      }
+
+      metrics.outboxDepth.set(0);
+      await runtime.delivery.start({ metrics });
+      const task = cron.schedule(env.POLL_SCHEDULE, cycle, { name: 'poll', noOverlap: true });
+      log.info({ feeds: runtime.feeds.filter((f) => f.enabled).length, schedule: env.POLL_SCHEDULE, database: paths.db }, 'watchfloor running');
+      void cycle(); // first cycle right away, not at the first cron slot
+
+      await new Promise<void>((resolve) => {
+        const shutdown = (signal: NodeJS.Signals) => {
+          if (stopping) return;
+          stopping = true;
+          log.info({ signal }, 'shutting down');
+          void (async () => {
+            await task.stop();
+            runtime.abort(); // cut in-flight fetches short; their writes are not started
+            await currentCycle;
+            await runtime.delivery.stop();
+            await http?.close();
+            await runtime.close();
+            log.info('stopped cleanly');
+            resolve();
+          })();
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+      });
+    });
+}
+
+/** The gap between two runs of a cron schedule, e.g. 300,000 for every five minutes. */
+export function schedulePeriodMs(expression: string): number {
+  const parsed = CronExpressionParser.parse(expression);
+  const first = parsed.next().getTime();
+  return parsed.next().getTime() - first;
+}

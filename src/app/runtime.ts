@@ -1,0 +1,99 @@
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import type { Env } from '../config/env.js';
+import { loadFeeds } from '../config/feeds.js';
+import { normaliseItem } from '../core/story.js';
+import type { FeedConfig } from '../core/types.js';
+import { fetchFeed } from '../feeds/fetch.js';
+import { createHostLimiter } from '../feeds/limiter.js';
+import { parseFeed } from '../feeds/parse.js';
+import { createStore, type Store } from '../store/index.js';
+import { loadClassifier, type Classifier } from './classifier.js';
+import type { Paths } from './context.js';
+import { createDelivery, type Delivery } from './delivery.js';
+import { createPoller, type Poller } from './pipeline.js';
+
+/** What Watchfloor identifies itself as: honest, with a way to reach the operator's software. */
+export const USER_AGENT = 'Watchfloor/0.1 (self-hosted news monitor; +https://github.com/watchfloor/watchfloor)';
+
+export interface Runtime {
+  readonly env: Env;
+  readonly paths: Paths;
+  readonly feeds: readonly FeedConfig[];
+  readonly store: Store;
+  readonly classifier: Classifier;
+  readonly poller: Poller;
+  readonly delivery: Delivery;
+  readonly log: Logger;
+  /** Aborts in-flight fetches (shutdown). */
+  readonly abort: () => void;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly env: Env;
+  readonly paths: Paths;
+  readonly log: Logger;
+  /** Override feeds (the demo serves its own). */
+  readonly feeds?: readonly FeedConfig[];
+  /** Force console delivery even when a token is set (demo). */
+  readonly consoleOnly?: boolean;
+}
+
+/**
+ * The composition root: builds everything from configuration. Configuration is validated
+ * first (feeds.json, rules/) so a typo stops start-up before the database is touched.
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { env, paths, log } = options;
+  const feeds = options.feeds ?? loadFeeds(paths.feeds);
+  const store = createStore(paths.db);
+  try {
+    const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log, store });
+    const controller = new AbortController();
+    const limiter = createHostLimiter({ concurrency: env.FETCH_CONCURRENCY, perHost: env.FETCH_PER_HOST });
+    const baseDir = dirname(paths.feeds);
+    const feedsById = new Map(feeds.map((f) => [f.id, f]));
+    const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false });
+    const poller = createPoller({
+      store,
+      log,
+      clock: Date.now,
+      fetch: (feed, validators) =>
+        limiter.run(feed.url, () =>
+          fetchFeed(feed.url, validators, {
+            timeoutMs: env.FETCH_TIMEOUT_MS,
+            idleTimeoutMs: env.FETCH_IDLE_TIMEOUT_MS,
+            maxBytes: env.FETCH_MAX_BYTES,
+            userAgent: USER_AGENT,
+            signal: controller.signal,
+            blockPrivateAddresses: false,
+            baseDir,
+          }),
+        ),
+      parse: parseFeed,
+      normalise: normaliseItem,
+      classify: (input) => classifier.classify(input),
+      route: (rowid, story, classification, now) => delivery.route(rowid, story, classification, now),
+      signal: controller.signal,
+    });
+    return {
+      env,
+      paths,
+      feeds,
+      store,
+      classifier,
+      poller,
+      delivery,
+      log,
+      abort: () => controller.abort(),
+      async close() {
+        await delivery.close();
+        store.close();
+      },
+    };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
