@@ -1,0 +1,77 @@
+# Watchfloor container image: `docker compose up -d` (see docker-compose.yml and docs/self-hosting.md).
+#
+# Two stages: `build` has the compiler toolchain better-sqlite3 needs and the dev dependencies
+# (TypeScript); `runtime` gets only the compiled app and production node_modules.
+# Design notes: docs/self-hosting.md and the Docker image decision record in docs/adr/.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS build
+
+# better-sqlite3 is a native addon: compile it from source so the binary always matches this
+# image's Node and glibc (and the build never depends on a prebuilt download being reachable).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+ENV npm_config_build_from_source=true \
+    npm_config_nodedir=/usr/local \
+    npm_config_update_notifier=false \
+    npm_config_fund=false \
+    npm_config_audit=false
+
+WORKDIR /app
+
+# Dependencies first, so editing the source does not recompile SQLite. Install scripts are
+# skipped here and only better-sqlite3's is run: it is the one dependency that needs one.
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --ignore-scripts \
+ && npm rebuild better-sqlite3 \
+ && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
+
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build \
+ && npm prune --omit=dev --ignore-scripts \
+ && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
+
+# ---------------------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+
+# tini as PID 1: forwards SIGTERM to Node and reaps zombies, so `docker stop` shuts the app down
+# cleanly without every user remembering `--init`.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+
+ENV NODE_ENV=production \
+    WATCHFLOOR_DB=/data/watchfloor.db \
+    WATCHFLOOR_FEEDS=/app/feeds.json \
+    WATCHFLOOR_RULES=/app/rules \
+    HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=8080 \
+    LOG_FORMAT=json
+
+WORKDIR /app
+
+# The app's files belong to root and are read-only to the `node` user it runs as: a compromised
+# process cannot rewrite its own code. Only /data is writable.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json feeds.json ./
+COPY rules ./rules
+COPY examples ./examples
+RUN mkdir -p /data && chown node:node /data
+
+USER node
+VOLUME /data
+EXPOSE 8080
+
+# Readiness, not mere liveness: a poller whose cycles have stalled, or a bot that lost Discord,
+# shows as "unhealthy" in `docker ps`. No curl in the slim image: Node's fetch does the probe.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "const h=process.env.HTTP_HOST;const host=!h||h==='0.0.0.0'||h==='::'?'127.0.0.1':h;fetch('http://'+(host.includes(':')?'['+host+']':host)+':'+(process.env.HTTP_PORT||8080)+'/readyz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/app/cli.js", "run"]
