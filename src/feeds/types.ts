@@ -3,6 +3,8 @@
  * Failures are a closed union so the poll cycle, `status` and metrics can sort them.
  */
 
+import type { RawItem } from '../core/types.js';
+
 /** What the poller remembers about a feed between polls (kept in SQLite). */
 export interface Validators {
   readonly etag: string | null;
@@ -63,3 +65,18 @@ export interface FetchFresh {
 }
 
 export type FetchResult = FetchFailure | FetchNotModified | FetchFresh;
+
+/** One parsed entry: the shared {@link RawItem} plus what only the feed shell knows. */
+export interface ParsedItem extends RawItem {
+  /** An image for the entry (media:content/thumbnail or an image enclosure), absolute or as written. */
+  readonly imageUrl: string | undefined;
+}
+
+/** A feed document after parsing, before normalisation. Has no `ok` field, unlike failures. */
+export interface ParsedFeed {
+  /** 'rss' (0.9x/2.0), 'rdf' (RSS 1.0) or 'atom'. */
+  readonly format: 'rss' | 'rdf' | 'atom';
+  readonly title: string | undefined;
+  readonly link: string | undefined;
+  readonly items: readonly ParsedItem[];
+}

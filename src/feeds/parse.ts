@@ -1,0 +1,329 @@
+/**
+ * Feed text to {@link ParsedFeed}: rss-parser does the XML mapping (RSS 0.9x/1.0/2.0, Atom);
+ * this adapter checks that the text is a feed at all, maps errors to failure kinds, and repairs
+ * what rss-parser gets wrong (see the comments at each fix).
+ */
+import Parser from 'rss-parser';
+import { z } from 'zod';
+import type { FetchFailure, ParsedFeed, ParsedItem } from './types.js';
+
+const field = z.unknown().optional();
+
+/** Raw item fields as rss-parser leaves them: strings, `{_: text, $: attrs}` objects, arrays. */
+const ItemShape = z.looseObject({
+  title: field,
+  link: field,
+  guid: field,
+  id: field,
+  'rdf:about': field,
+  pubDate: field,
+  date: field,
+  creator: field,
+  author: field,
+  content: field,
+  summary: field,
+  'content:encoded': field,
+  enclosure: field,
+  wfPublished: field,
+  wfUpdated: field,
+  wfLinks: field,
+  wfCategories: field,
+  wfSubjects: field,
+  wfTitle: field,
+  wfSummary: field,
+  mediaContent: field,
+  mediaThumbnail: field,
+  mediaDescription: field,
+  mediaTitle: field,
+  mediaGroup: field,
+});
+type ItemShape = z.infer<typeof ItemShape>;
+
+const FeedShape = z.looseObject({
+  title: field,
+  link: field,
+  items: z.array(z.unknown()),
+});
+
+/**
+ * rss-parser turns an Atom `<published>`/`<updated>` into an ISO string with
+ * `new Date(x).toISOString()`, which throws on an invalid date and so loses the whole feed for
+ * one bad entry. Renaming the tags before it sees them (they exist only in Atom) keeps its hands
+ * off; the adapter reads them back as custom fields and parses dates itself.
+ */
+const ATOM_DATE_TAGS: Readonly<Record<string, string>> = { published: 'wf:published', updated: 'wf:updated' };
+
+function createParser(): Parser<Record<string, unknown>, Record<string, unknown>> {
+  // A parser per document: xml2js keeps state in its parser object, and an error half-way
+  // through one document must not leak into the next.
+  return new Parser({
+    // `<rss>` without a version attribute is common in hand-written feeds: read it as 2.0.
+    defaultRSS: 2,
+    xml2js: { tagNameProcessors: [(name: string) => ATOM_DATE_TAGS[name] ?? name] },
+    customFields: {
+      item: [
+        ['wf:published', 'wfPublished'],
+        ['wf:updated', 'wfUpdated'],
+        // All links, not just the one rss-parser picks: it takes the first Atom link when none is
+        // rel="alternate", even when the first is rel="related" or "enclosure".
+        ['link', 'wfLinks', { keepArray: true }],
+        // rss-parser keeps only RSS categories, as raw objects; Atom has `<category term>`.
+        ['category', 'wfCategories', { keepArray: true }],
+        ['dc:subject', 'wfSubjects', { keepArray: true }],
+        ['media:content', 'mediaContent', { keepArray: true }],
+        ['media:thumbnail', 'mediaThumbnail', { keepArray: true }],
+        ['media:description', 'mediaDescription'],
+        ['media:title', 'mediaTitle'],
+        ['media:group', 'mediaGroup'],
+        // Atom text constructs with their type attribute, which rss-parser drops.
+        ['title', 'wfTitle', { keepArray: true }],
+        ['summary', 'wfSummary', { keepArray: true }],
+      ],
+    },
+  });
+}
+
+/** Text of an xml2js value: a string, `{_: text}`, or nested markup (Atom xhtml) flattened. */
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) {
+    const parts = value.map(textOf).filter((t): t is string => t !== undefined);
+    return parts.length === 0 ? undefined : parts.join(' ');
+  }
+  if (typeof value === 'object' && value !== null) {
+    const parts: string[] = [];
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '$') continue;
+      const text = textOf(child);
+      if (text !== undefined) parts.push(text);
+    }
+    return parts.length === 0 ? undefined : parts.join(' ');
+  }
+  return undefined;
+}
+
+/** Non-empty text or undefined, so `??` chains fall through empty elements. */
+function nonEmpty(value: unknown): string | undefined {
+  const text = textOf(value);
+  return text === undefined || text.trim() === '' ? undefined : text;
+}
+
+function attributesOf(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value !== 'object' || value === null || !('$' in value)) return undefined;
+  const attrs: unknown = value.$;
+  return typeof attrs === 'object' && attrs !== null ? Object.fromEntries(Object.entries(attrs)) : undefined;
+}
+
+function stringAttr(value: unknown, name: string): string | undefined {
+  const attr = attributesOf(value)?.[name];
+  return typeof attr === 'string' && attr.trim() !== '' ? attr.trim() : undefined;
+}
+
+function asArray(value: unknown): readonly unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The entry's link: an RSS `<link>` text, else the Atom link with rel="alternate" or no rel
+ * (RFC 4287 §4.2.7.2: no rel means alternate), never rel="self"/"related"/"enclosure".
+ */
+function linkOf(item: ItemShape): string | undefined {
+  const links = asArray(item.wfLinks);
+  for (const link of links) {
+    if (attributesOf(link) === undefined) {
+      const text = nonEmpty(link);
+      if (text !== undefined) return text.trim();
+    }
+  }
+  const alternate = links.find((link) => {
+    const rel = stringAttr(link, 'rel');
+    return stringAttr(link, 'href') !== undefined && (rel === undefined || rel === 'alternate');
+  });
+  return alternate === undefined ? undefined : stringAttr(alternate, 'href');
+}
+
+function categoriesOf(item: ItemShape): string[] {
+  const out: string[] = [];
+  for (const category of [...asArray(item.wfCategories), ...asArray(item.wfSubjects)]) {
+    const text = stringAttr(category, 'label') ?? stringAttr(category, 'term') ?? nonEmpty(category);
+    if (text !== undefined) out.push(text.trim());
+  }
+  return out;
+}
+
+function isImage(media: unknown): boolean {
+  const medium = stringAttr(media, 'medium');
+  const type = stringAttr(media, 'type');
+  return medium === 'image' || (type?.startsWith('image/') ?? false) || (medium === undefined && type === undefined);
+}
+
+function imageOf(item: ItemShape): string | undefined {
+  const group = asArray(item.mediaGroup)[0];
+  const groupFields = typeof group === 'object' && group !== null ? Object.fromEntries(Object.entries(group)) : {};
+  const candidates = [
+    ...asArray(item.mediaContent).filter(isImage),
+    ...asArray(groupFields['media:content']).filter(isImage),
+    ...asArray(item.mediaThumbnail),
+    ...asArray(groupFields['media:thumbnail']),
+  ];
+  for (const candidate of candidates) {
+    const url = stringAttr(candidate, 'url');
+    if (url !== undefined) return url;
+  }
+  // rss-parser already reduced <enclosure> to its attributes.
+  const enclosure = item.enclosure;
+  if (typeof enclosure === 'object' && enclosure !== null && 'url' in enclosure && typeof enclosure.url === 'string') {
+    const type = 'type' in enclosure && typeof enclosure.type === 'string' ? enclosure.type : '';
+    if (type === '' || type.startsWith('image/')) return enclosure.url;
+  }
+  return undefined;
+}
+
+function mediaGroupText(item: ItemShape, field: string): string | undefined {
+  const group = asArray(item.mediaGroup)[0];
+  if (typeof group !== 'object' || group === null) return undefined;
+  return nonEmpty(Object.fromEntries(Object.entries(group))[field]);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * An Atom text construct whose type is "text" (the default) is plain text: a literal "<" in it
+ * is a character, not a tag. Escaping it keeps the later HTML-to-text step from eating it.
+ */
+function atomText(raw: unknown, fallback: string | undefined): string | undefined {
+  const element = asArray(raw)[0];
+  const type = stringAttr(element, 'type') ?? 'text';
+  if (fallback === undefined || type !== 'text') return fallback;
+  return escapeHtml(fallback);
+}
+
+/** RSS `<author>` is "email (Name)"; the name is what readers want. */
+function authorName(author: string | undefined): string | undefined {
+  const name = author === undefined ? undefined : /^\S+@\S+\s*\((.+)\)$/.exec(author)?.[1]?.trim();
+  return name === undefined || name === '' ? author : name;
+}
+
+function toParsedItem(value: unknown, format: ParsedFeed['format']): ParsedItem {
+  // Not an object (cannot happen with rss-parser 3.x): treat as an empty item, dropped later.
+  const item = ItemShape.safeParse(value).data ?? ItemShape.parse({});
+  const encoded = nonEmpty(item['content:encoded']);
+  // RSS: rss-parser puts <description> in `content`. Atom: `content` and `summary` as written.
+  const description = format === 'atom' ? atomText(item.wfSummary, nonEmpty(item.summary)) : nonEmpty(item.content);
+  const body = format === 'atom' ? nonEmpty(item.content) : encoded;
+  const mediaDescription = nonEmpty(item.mediaDescription) ?? mediaGroupText(item, 'media:description');
+  return {
+    guid: nonEmpty(item.guid)?.trim() ?? nonEmpty(item.id)?.trim() ?? nonEmpty(item['rdf:about'])?.trim(),
+    link: linkOf(item),
+    title: (format === 'atom' ? atomText(item.wfTitle, nonEmpty(item.title)) : nonEmpty(item.title)) ?? nonEmpty(item.mediaTitle) ?? mediaGroupText(item, 'media:title'),
+    content: body ?? description ?? mediaDescription,
+    summary: body !== undefined ? (description ?? mediaDescription) : undefined,
+    published: nonEmpty(item.pubDate)?.trim() ?? nonEmpty(item.date)?.trim() ?? nonEmpty(item.wfPublished)?.trim() ?? nonEmpty(item.wfUpdated)?.trim(),
+    author: authorName(nonEmpty(item.creator)?.trim() ?? nonEmpty(item.author)?.trim()),
+    categories: categoriesOf(item),
+    imageUrl: imageOf(item),
+  };
+}
+
+/** The first element's name, skipping the XML declaration, comments, processing instructions and DOCTYPE. */
+function rootElementName(text: string): string | undefined {
+  const match = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w.:-]*)/i.exec(text);
+  return match?.[1];
+}
+
+function formatOf(root: string): ParsedFeed['format'] | undefined {
+  const lower = root.toLowerCase();
+  if (lower === 'rss') return 'rss';
+  if (lower === 'feed' || lower.endsWith(':feed')) return 'atom';
+  if (lower === 'rdf:rdf' || lower.endsWith(':rdf') || lower === 'rdf') return 'rdf';
+  return undefined;
+}
+
+function failure(kind: 'not-a-feed' | 'parse', url: string, message: string, cause?: unknown): FetchFailure {
+  return { ok: false, kind, message, status: null, retryAfterMs: null, url, ...(cause === undefined ? {} : { cause }) };
+}
+
+/** sax reports `message\nLine: 0\nColumn: 12\nChar: x` with 0-based lines. */
+function describeXmlError(error: unknown): { problem: string; line: number | null; column: number | null } {
+  const message = error instanceof Error ? error.message : String(error);
+  const [first = message] = message.split('\n');
+  const line = /Line: (\d+)/.exec(message)?.[1];
+  const column = /Column: (\d+)/.exec(message)?.[1];
+  return { problem: first.trim(), line: line === undefined ? null : Number(line) + 1, column: column === undefined ? null : Number(column) };
+}
+
+/** A bare `&` (as in "AT&T") is the most common reason a real feed is not well-formed XML. */
+const BARE_AMPERSAND = /&(?!(?:[A-Za-z][A-Za-z0-9]{0,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});)/g;
+
+async function parseXml(text: string): Promise<Parser.Output<Record<string, unknown>>> {
+  try {
+    return await createParser().parseString(text);
+  } catch (error) {
+    const problem = describeXmlError(error).problem;
+    // Retry once with bare ampersands escaped; only feeds that failed are touched, so a valid
+    // feed's URLs in CDATA are never rewritten.
+    if (/entity|semicolon/i.test(problem) && text.search(BARE_AMPERSAND) !== -1) {
+      try {
+        return await createParser().parseString(text.replace(BARE_AMPERSAND, '&amp;'));
+      } catch {
+        // Report the original error: it points at the real spot.
+      }
+    }
+    throw error;
+  }
+}
+
+/**
+ * Parses feed text (already decoded) into a {@link ParsedFeed}, or a failure:
+ * `not-a-feed` for an empty body, an HTML page or XML that is not RSS/Atom; `parse` for
+ * malformed or truncated XML, with line and column.
+ */
+export async function parseFeed(text: string, finalUrl: string): Promise<ParsedFeed | FetchFailure> {
+  const body = text.replace(/^\uFEFF/, '');
+  if (body.trim() === '') {
+    return failure('not-a-feed', finalUrl, `${finalUrl} returned an empty body, not a feed; check the feed URL or try again later`);
+  }
+  const start = body.trimStart().slice(0, 1);
+  if (start === '{' || start === '[') {
+    return failure('not-a-feed', finalUrl, `${finalUrl} returned JSON, not RSS or Atom (JSON Feed is not supported); use the site's RSS or Atom URL`);
+  }
+  const root = rootElementName(body);
+  if (root === undefined) {
+    return failure('not-a-feed', finalUrl, `${finalUrl} returned text that is not XML ("${body.trim().slice(0, 40).replace(/\s+/g, ' ')}…"); check the feed URL`);
+  }
+  if (root.toLowerCase() === 'html') {
+    return failure('not-a-feed', finalUrl, `${finalUrl} returned an HTML page, not a feed (a login wall, error page or the site's home page); find the RSS/Atom link on that page`);
+  }
+  const format = formatOf(root);
+  if (format === undefined) {
+    return failure('not-a-feed', finalUrl, `${finalUrl} is XML with root <${root}>, not RSS or Atom; check the feed URL`);
+  }
+
+  let output: unknown;
+  try {
+    output = await parseXml(body);
+  } catch (error) {
+    const { problem, line, column } = describeXmlError(error);
+    if (/not recognized as RSS/i.test(problem)) {
+      return failure('not-a-feed', finalUrl, `${finalUrl}: <${root}> has no RSS version rss-parser understands; check the feed URL`, error);
+    }
+    const where = line === null ? '' : ` at line ${line}${column === null ? '' : `, column ${column}`}`;
+    const truncated = /unclosed|unexpected end/i.test(problem) ? ' (the document looks truncated: the server may have cut the response; it is retried later)' : '';
+    return failure('parse', finalUrl, `${finalUrl} is not well-formed XML${where}: ${problem}${truncated}`, error);
+  }
+
+  const feed = FeedShape.safeParse(output);
+  if (!feed.success) {
+    return failure('parse', finalUrl, `${finalUrl}: the parser returned an unexpected shape (${feed.error.issues[0]?.message ?? 'unknown'}); please report this feed`);
+  }
+  return {
+    format,
+    title: nonEmpty(feed.data.title)?.trim(),
+    link: nonEmpty(feed.data.link)?.trim(),
+    items: feed.data.items.map((item) => toParsedItem(item, format)),
+  };
+}

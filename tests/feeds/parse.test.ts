@@ -1,0 +1,165 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { normaliseItems } from '../../src/core/story.js';
+import type { FeedConfig } from '../../src/core/types.js';
+import { decodeBody } from '../../src/feeds/charset.js';
+import { parseFeed } from '../../src/feeds/parse.js';
+import type { FetchFailure, ParsedFeed } from '../../src/feeds/types.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/feeds');
+const NOW = Date.UTC(2025, 2, 10, 12, 0, 0);
+const FEED: FeedConfig = { id: 'fixture', url: 'https://fixtures.example/feed.xml', name: 'Fixture', language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [] };
+const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
+
+const fixtureNames = readdirSync(FIXTURES).filter((name) => /\.(xml|atom|rdf|html)$/.test(name)).sort();
+
+async function parseFixture(name: string) {
+  const decoded = decodeBody(readFileSync(join(FIXTURES, name)), null);
+  const finalUrl = `https://fixtures.example/feeds/${name}`;
+  return { decoded, finalUrl, result: await parseFeed(decoded.text, finalUrl) };
+}
+
+function expectFeed(result: ParsedFeed | FetchFailure): ParsedFeed {
+  if ('ok' in result) throw new Error(`expected a feed, got ${result.kind}: ${result.message}`);
+  return result;
+}
+
+describe('golden: every fixture parses and normalises to its committed expected JSON', () => {
+  it('GIVEN the fixture directory THEN it holds every format and charset', () => {
+    expect(fixtureNames).toEqual(expect.arrayContaining(['rss2-full.xml', 'atom-full.atom', 'rss1-rdf.rdf', 'rss091.xml', 'charset-euc-kr.xml', 'charset-koi8-u.xml']));
+  });
+
+  for (const name of fixtureNames) {
+    it(`GIVEN ${name} THEN the output equals ${name}.expected.json (UPDATE_GOLDEN=1 rewrites it)`, async () => {
+      const { decoded, finalUrl, result } = await parseFixture(name);
+      const actual =
+        'ok' in result
+          ? { charset: decoded.charset, failure: { kind: result.kind, message: result.message } }
+          : { charset: decoded.charset, feed: result, stories: normaliseItems(result.items, FEED, finalUrl, NOW) };
+      const goldenPath = join(FIXTURES, `${name}.expected.json`);
+      const json = `${JSON.stringify(actual, null, 2)}\n`;
+      if (UPDATE_GOLDEN) writeFileSync(goldenPath, json);
+      expect(json).toBe(readFileSync(goldenPath, 'utf8'));
+    });
+  }
+});
+
+describe('parseFeed: formats', () => {
+  it('GIVEN RSS 2.0 with content:encoded, dc:creator and media THEN each lands in its field', async () => {
+    const feed = expectFeed((await parseFixture('rss2-full.xml')).result);
+    expect(feed.format).toBe('rss');
+    const [first, second] = feed.items;
+    expect(first?.author).toBe('Ha-eun Park & Tom Reyes');
+    expect(first?.content).toContain('<figure>');
+    expect(first?.summary).toContain('set a timetable');
+    expect(first?.imageUrl).toBe('https://cdn.harbourline.example/img/busan-1200.jpg');
+    expect(first?.categories).toEqual(['South Korea', 'Japan']);
+    expect(second?.imageUrl).toBe('https://cdn.harbourline.example/img/kharkiv.jpg');
+  });
+
+  it('GIVEN Atom whose first link is rel="related" THEN the alternate (no rel) link is used', async () => {
+    const feed = expectFeed((await parseFixture('atom-full.atom')).result);
+    expect(feed.format).toBe('atom');
+    expect(feed.link).toBe('https://easterndesk.example/');
+    expect(feed.items[0]?.link).toBe('https://easterndesk.example/2025/03/grain-convoy?utm_campaign=atom');
+    expect(feed.items[0]?.categories).toEqual(['Ukraine', 'shipping']);
+  });
+
+  it('GIVEN an Atom entry with an invalid <published> THEN the feed still parses and <updated> is not used in its place', async () => {
+    const feed = expectFeed((await parseFixture('atom-full.atom')).result);
+    expect(feed.items).toHaveLength(3);
+    expect(feed.items[1]?.published).toBe('sometime last week');
+    expect(feed.items[2]?.published).toBe('2025-03-08T12:00:00Z');
+  });
+
+  it('GIVEN RSS 1.0 (RDF) THEN items outside <channel> are read with dc:date and rdf:about', async () => {
+    const feed = expectFeed((await parseFixture('rss1-rdf.rdf')).result);
+    expect(feed.format).toBe('rdf');
+    expect(feed.items.map((i) => [i.guid, i.published])).toEqual([
+      ['https://peninsula-monitor.example/notes/2025-03-launch', '2025-03-09T22:10:00+09:00'],
+      ['https://peninsula-monitor.example/notes/2025-03-rail', '2025-03-07'],
+    ]);
+    expect(feed.items[0]?.categories).toEqual(['North Korea']);
+  });
+
+  it('GIVEN RSS 0.91 with HTML entities from its DTD THEN the text is decoded', async () => {
+    const feed = expectFeed((await parseFixture('rss091.xml')).result);
+    expect(feed.items[0]?.title).toBe('Café owners welcome the new tram line');
+  });
+
+  it('GIVEN a media:group-only item THEN its title and description come from the group', async () => {
+    const feed = expectFeed((await parseFixture('media-only.xml')).result);
+    expect(feed.items[0]).toMatchObject({ title: 'Morning briefing from Seoul', content: 'Today: the budget vote and the weather on the coast.', imageUrl: 'https://video.example/thumbs/seoul-0310.jpg' });
+  });
+
+  it('GIVEN bare ampersands ("Q&A") THEN the feed is repaired instead of lost', async () => {
+    const feed = expectFeed((await parseFixture('bare-ampersand.xml')).result);
+    expect(feed.items[0]?.title).toBe('Shipbuilders & steelmakers lead gains');
+    expect(feed.items[0]?.link).toBe('https://trade.example/story?id=7&lang=en');
+  });
+
+  it('GIVEN an empty channel THEN a feed with no items, not a failure', async () => {
+    const feed = expectFeed((await parseFixture('empty.xml')).result);
+    expect(feed).toEqual({ format: 'rss', title: 'Quiet Desk', link: 'https://quiet.example/', items: [] });
+  });
+});
+
+describe('parseFeed: charsets end to end (bytes → decodeBody → parseFeed)', () => {
+  const cases: [string, string, string][] = [
+    ['charset-euc-kr.xml', 'euc-kr', '남북 철도 연결 사업 재개 논의'],
+    ['charset-windows-1251.xml', 'windows-1251', 'В Киеве восстановлено электроснабжение'],
+    ['charset-koi8-u.xml', 'koi8-u', 'Київ: відновлення енергосистеми триває'],
+    ['charset-iso-8859-1.xml', 'windows-1252', 'Genève accueille une conférence sur la sécurité alimentaire'],
+    ['charset-utf-16le-bom.xml', 'utf-16le', '북한, 동해상으로 탄도미사일 발사'],
+    ['charset-utf-16be-bom.xml', 'utf-16be', '북한, 동해상으로 탄도미사일 발사'],
+    ['charset-utf-8-bom.xml', 'utf-8', '북한, 동해상으로 탄도미사일 발사'],
+  ];
+  for (const [name, charset, title] of cases) {
+    it(`GIVEN ${name} THEN it decodes as ${charset} and the first title is exact`, async () => {
+      const { decoded, result } = await parseFixture(name);
+      expect(decoded.charset).toBe(charset);
+      expect(expectFeed(result).items[0]?.title).toBe(title);
+    });
+  }
+});
+
+describe('parseFeed: failures', () => {
+  it('GIVEN an HTML page THEN not-a-feed with advice', async () => {
+    const { result } = await parseFixture('not-a-feed.html');
+    expect(result).toMatchObject({ ok: false, kind: 'not-a-feed' });
+    expect('ok' in result && result.message).toMatch(/returned an HTML page, not a feed.*RSS\/Atom link/);
+  });
+
+  it('GIVEN truncated XML THEN a parse failure with line, column and a truncation hint', async () => {
+    const { result } = await parseFixture('truncated.xml');
+    expect(result).toMatchObject({ ok: false, kind: 'parse' });
+    expect('ok' in result && result.message).toMatch(/not well-formed XML at line \d+, column \d+: .*truncated/);
+  });
+
+  it('GIVEN an empty or whitespace body THEN not-a-feed', async () => {
+    for (const text of ['', '  \n', '\uFEFF']) {
+      const result = await parseFeed(text, 'https://e.example/feed');
+      expect(result).toMatchObject({ ok: false, kind: 'not-a-feed', url: 'https://e.example/feed' });
+    }
+  });
+
+  it('GIVEN JSON, plain text or a non-feed XML root THEN not-a-feed naming what it was', async () => {
+    await expect(parseFeed('{"version":"https://jsonfeed.org/version/1"}', 'u')).resolves.toMatchObject({ kind: 'not-a-feed', message: expect.stringMatching(/JSON Feed is not supported/) });
+    await expect(parseFeed('Service Unavailable', 'u')).resolves.toMatchObject({ kind: 'not-a-feed', message: expect.stringMatching(/not XML \("Service Unavailable…"\)/) });
+    const { result } = await parseFixture('opml.xml');
+    expect(result).toMatchObject({ kind: 'not-a-feed', message: expect.stringMatching(/root <opml>, not RSS or Atom/) });
+  });
+
+  it('GIVEN <rss version="3.0"> with a broken tag THEN parse, and a valid unknown version parses as 2.0', async () => {
+    await expect(parseFeed('<rss version="3.0"><channel><title>x</title><item><title>a</title></item></channel></rss>', 'u')).resolves.toMatchObject({ format: 'rss', items: [{ title: 'a' }] });
+    await expect(parseFeed('<rss><channel><title>x</ti></channel></rss>', 'u')).resolves.toMatchObject({ kind: 'parse' });
+  });
+
+  it('GIVEN a parse after a failed parse THEN the second document is unaffected', async () => {
+    await parseFeed('<rss version="2.0"><channel><title>broken', 'u');
+    const feed = expectFeed(await parseFeed('<rss version="2.0"><channel><title>ok</title></channel></rss>', 'u'));
+    expect(feed.title).toBe('ok');
+  });
+});
