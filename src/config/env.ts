@@ -40,6 +40,14 @@ export const ENV_SCHEMA = z.object({
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
+  /** Tries per outgoing message before it is dropped as a logged dead letter. */
+  DELIVERY_MAX_ATTEMPTS: positiveInt.max(100).default(6),
+  /** First retry delay of a failed message; doubles per failure. */
+  DELIVERY_RETRY_BASE_MS: positiveInt.default(2_000),
+  /** How long `once` keeps waiting for retries before it exits (rows stay queued for the next run). */
+  DELIVERY_RETRY_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often `run` checks digest schedules and the outbox. */
+  DELIVERY_TICK_MS: positiveInt.min(1_000).default(15_000),
 });
 
 export type Env = Readonly<z.infer<typeof ENV_SCHEMA>>;
