@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ConfigErrors, EXIT_CONFIG } from '../config/errors.js';
+import { register as registerEval } from './commands/eval.js';
+import { register as registerExplain } from './commands/explain.js';
+import { register as registerTrain } from './commands/train.js';
 
 /**
  * The `watchfloor` command line. Each command lives in src/app/commands/<name>.ts and exports
@@ -16,7 +19,11 @@ const program = new Command('watchfloor')
   .exitOverride();
 
 /** One entry per command module (each exports `register(program)`); keep alphabetical. */
-const COMMANDS: readonly ((program: Command) => void)[] = [];
+const COMMANDS: readonly ((program: Command) => void)[] = [
+  registerEval,
+  registerExplain,
+  registerTrain,
+];
 for (const register of COMMANDS) register(program);
 
 try {

@@ -1,0 +1,182 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { loadRules, loadTrainingExamples } from '../config/rules.js';
+import { createTopicClassifier, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
+import { trainModel, type Model, type TopicModel, type TrainingExample } from '../core/classify/model.js';
+import type { RuleSet } from '../core/classify/rules.js';
+import { weakLabels } from '../core/classify/weak-labels.js';
+import type { Classification, TopicInfo } from '../core/types.js';
+import type { Db } from '../store/db.js';
+import { createTrainingSource } from '../store/training.js';
+
+/** What the poll pipeline, the CLI and Discord use. Keep it stable. */
+export interface Classifier {
+  readonly topics: readonly TopicInfo[];
+  classify(input: ClassifyInput): Classification;
+  readonly rules: RuleSet;
+  readonly modelInfo: ModelInfo;
+}
+
+/** Where the model came from, for `explain`, `check` and logs. */
+export interface ModelInfo {
+  readonly path: string;
+  readonly source: 'loaded' | 'trained';
+  readonly trainedAt: string;
+  readonly examples: number;
+  readonly weakExamples: number;
+}
+
+export interface LoadClassifierOptions {
+  readonly rulesDir: string;
+  readonly modelPath: string;
+  readonly log: Logger;
+  /** When given, `train` adds weak labels from stored stories. */
+  readonly store?: { readonly db: Db } | undefined;
+  /** Retrain even if the saved model is current (`watchfloor train`). */
+  readonly retrain?: boolean;
+  /** Take weak labels from the store when (re)training. Default: only on explicit retrain. */
+  readonly useStore?: boolean;
+  /** Clock for `trainedAt` (epoch ms). */
+  readonly now?: () => number;
+}
+
+/** Bumped whenever the saved shape or the feature extraction changes: older files are retrained. */
+export const MODEL_FORMAT_VERSION = 1;
+/** Stored stories read for weak labels. */
+const WEAK_LABEL_SAMPLE = 5_000;
+
+const modelFileSchema = z.object({
+  format: z.literal('watchfloor-model'),
+  version: z.number().int(),
+  rulesHash: z.string(),
+  trainingHash: z.string(),
+  trainedAt: z.string(),
+  examples: z.number().int().nonnegative(),
+  weakExamples: z.number().int().nonnegative(),
+  topics: z.record(
+    z.string(),
+    z.object({
+      prior: z.number(),
+      positives: z.number().int().nonnegative(),
+      negatives: z.number().int().nonnegative(),
+      weights: z.array(z.tuple([z.string(), z.number()])),
+    }),
+  ),
+});
+
+type ModelFile = z.infer<typeof modelFileSchema>;
+
+/** The versioned JSON a model is saved as (natural's own format has no version). */
+export function serializeModel(model: Model, meta: { rulesHash: string; trainingHash: string; trainedAt: string; examples: number; weakExamples: number }): string {
+  const topics: ModelFile['topics'] = {};
+  for (const [id, m] of [...model.topics.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    topics[id] = {
+      prior: m.prior,
+      positives: m.positives,
+      negatives: m.negatives,
+      weights: [...m.weights.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    };
+  }
+  const file: ModelFile = { format: 'watchfloor-model', version: MODEL_FORMAT_VERSION, ...meta, topics };
+  return `${JSON.stringify(file)}\n`;
+}
+
+/** Parses a saved model; returns null with a reason when it is unusable (missing, foreign, stale). */
+export function parseModelFile(text: string, expected: { rulesHash: string; trainingHash: string }): { model: Model; file: ModelFile } | { problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { problem: `not JSON (${(error as Error).message})` };
+  }
+  const parsed = modelFileSchema.safeParse(json);
+  if (!parsed.success) return { problem: 'not a watchfloor model file' };
+  const file = parsed.data;
+  if (file.version !== MODEL_FORMAT_VERSION) return { problem: `format version ${file.version}, this build uses ${MODEL_FORMAT_VERSION}` };
+  if (file.rulesHash !== expected.rulesHash) return { problem: 'trained under different rules' };
+  if (file.trainingHash !== expected.trainingHash) return { problem: 'trained on different training data' };
+  const topics = new Map<string, TopicModel>();
+  for (const [id, t] of Object.entries(file.topics)) {
+    topics.set(id, { prior: t.prior, positives: t.positives, negatives: t.negatives, weights: new Map(t.weights) });
+  }
+  return { model: { topics }, file };
+}
+
+/**
+ * Trains the model from the project's training files plus, optionally, weak labels from stored
+ * stories (keyword-confident positives and zero-hit negatives). Deterministic for given inputs.
+ */
+export function trainFromData(rules: RuleSet, examples: readonly TrainingExample[], stored: readonly { title: string; summary: string }[]): { model: Model; weak: number } {
+  const keywordsOnly = createTopicClassifier(rules, null);
+  const weak = weakLabels(keywordsOnly, stored);
+  const model = trainModel(
+    rules.topics.map((t) => t.id),
+    [...examples, ...weak],
+  );
+  return { model, weak: weak.length };
+}
+
+function writeAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, 'utf8');
+  renameSync(tmp, path);
+}
+
+function readIfExists(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function wrap(core: TopicClassifier, modelInfo: ModelInfo): Classifier {
+  return { topics: core.topics, rules: core.rules, modelInfo, classify: (input) => core.classify(input) };
+}
+
+/**
+ * Loads rules (ConfigErrors on a bad file: exit code 2), then loads the saved model, or trains
+ * and saves one when it is missing, from another format version, or trained under other rules
+ * or training data.
+ */
+export async function loadClassifier(options: LoadClassifierOptions): Promise<Classifier> {
+  const { rulesDir, modelPath, log } = options;
+  const now = options.now ?? Date.now;
+  const rules = loadRules(rulesDir);
+  const training = loadTrainingExamples(rulesDir);
+  const expected = { rulesHash: rules.hash, trainingHash: training.hash };
+
+  if (options.retrain !== true) {
+    const text = readIfExists(modelPath);
+    if (text !== null) {
+      const loaded = parseModelFile(text, expected);
+      if ('model' in loaded) {
+        log.debug({ model: modelPath }, 'classifier model loaded');
+        return wrap(createTopicClassifier(rules, loaded.model), {
+          path: modelPath,
+          source: 'loaded',
+          trainedAt: loaded.file.trainedAt,
+          examples: loaded.file.examples,
+          weakExamples: loaded.file.weakExamples,
+        });
+      }
+      log.warn({ model: modelPath, problem: loaded.problem }, 'saved classifier model is unusable; retraining');
+    }
+  }
+
+  const useStore = options.useStore ?? options.retrain === true;
+  const stored = useStore && options.store ? createTrainingSource(options.store.db).recentStories(WEAK_LABEL_SAMPLE) : [];
+  const started = now();
+  const { model, weak } = trainFromData(rules, training.examples, stored);
+  const trainedAt = new Date(now()).toISOString();
+  const meta = { ...expected, trainedAt, examples: training.examples.length, weakExamples: weak };
+  writeAtomically(modelPath, serializeModel(model, meta));
+  log.info({ model: modelPath, examples: meta.examples, weak_examples: weak, duration_ms: now() - started }, 'classifier model trained and saved');
+  // Async for the callers' sake: loading may become I/O-bound (remote rules) without an API change.
+  await Promise.resolve();
+  return wrap(createTopicClassifier(rules, model), { path: modelPath, source: 'trained', trainedAt, examples: meta.examples, weakExamples: weak });
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parseExamples } from '../../config/rules.js';
+import { ConfigError, ConfigErrors } from '../../config/errors.js';
+import { evaluate, type Evaluation } from '../../core/classify/evaluate.js';
+import type { Classification, Reason } from '../../core/types.js';
+import { loadClassifier } from '../classifier.js';
+import { commandContext } from '../context.js';
+import { table } from '../format.js';
+import { createLogger } from '../logger.js';
+
+/** One-line rendering of a verdict's reasons, for wrong items. */
+export function describeReasons(reasons: readonly Reason[]): string {
+  return reasons
+    .map((r) => {
+      switch (r.kind) {
+        case 'pattern':
+          return `${r.field}:"${r.matched}"→${r.pattern} (${r.weight >= 0 ? '+' : ''}${r.weight})`;
+        case 'exclusion':
+          return `excluded ${r.field}:"${r.matched}" by ${r.pattern}${r.weight !== 0 ? ` (${r.weight})` : ''}`;
+        case 'model':
+          return `model p=${r.probability} (${r.weight >= 0 ? '+' : ''}${r.weight})`;
+        case 'note':
+          return r.text;
+      }
+    })
+    .join('; ');
+}
+
+function pct(n: number): string {
+  return n.toFixed(3);
+}
+
+function renderEvaluation(title: string, e: Evaluation): string {
+  const rows = [['TOPIC', 'PRECISION', 'RECALL', 'F1', 'TP', 'FP', 'FN']];
+  for (const [topic, s] of Object.entries(e.topics)) rows.push([topic, pct(s.precision), pct(s.recall), pct(s.f1), String(s.tp), String(s.fp), String(s.fn)]);
+  rows.push(['micro', pct(e.micro.precision), pct(e.micro.recall), pct(e.micro.f1), String(e.micro.tp), String(e.micro.fp), String(e.micro.fn)]);
+  return `${title} (${e.items} items)\n${table(rows)}\n`;
+}
+
+/** `watchfloor eval FILE.jsonl`: precision, recall and F1 per topic on a labelled file. */
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('score the classifier on a labelled JSON Lines file ({"title","summary","labels":[...]} per line)')
+    .argument('<file>', 'labelled JSON Lines file')
+    .option('--json', 'print exactly one JSON object on stdout')
+    .action(async (file: string, options: { json?: boolean }, command: Command) => {
+      const { env, paths } = commandContext(command);
+      const log = createLogger({ level: options.json ? 'warn' : env.LOG_LEVEL, format: env.LOG_FORMAT });
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (cause) {
+        throw new ConfigErrors([new ConfigError(file, '', `cannot read the file (${(cause as Error).message}); fix: give the path of a JSON Lines file`, { cause })]);
+      }
+      const { examples, errors } = parseExamples(file, text);
+      if (errors.length > 0) throw new ConfigErrors(errors);
+      const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
+      const topics = classifier.topics.map((t) => t.id);
+      const results = examples.map((ex) => ({ ex, result: classifier.classify(ex) }));
+      const all = evaluate(topics, results.map(({ ex, result }) => ({ gold: ex.labels, predicted: result.matched })));
+      const hasBorderline = examples.some((e) => e.borderline);
+      const clear = hasBorderline ? evaluate(topics, results.filter(({ ex }) => !ex.borderline).map(({ ex, result }) => ({ gold: ex.labels, predicted: result.matched }))) : null;
+
+      if (options.json) {
+        const out: Record<string, unknown> = { items: all.items, topics: all.topics, micro: { precision: all.micro.precision, recall: all.micro.recall, f1: all.micro.f1 } };
+        if (clear) out.withoutBorderline = { items: clear.items, topics: clear.topics, micro: { precision: clear.micro.precision, recall: clear.micro.recall, f1: clear.micro.f1 } };
+        process.stdout.write(`${JSON.stringify(out)}\n`);
+        return;
+      }
+      let report = renderEvaluation('All items', all);
+      if (clear) report += `\n${renderEvaluation('Without borderline items', clear)}`;
+      const wrong = results.filter(({ ex, result }) => topics.some((t) => ex.labels.includes(t) !== result.matched.includes(t)));
+      report += `\nWrong items: ${wrong.length}\n`;
+      for (const { ex, result } of wrong) report += renderWrong(ex, result, topics);
+      process.stdout.write(report);
+    });
+}
+
+function renderWrong(ex: { id: string; title: string; summary: string; labels: readonly string[]; borderline: boolean }, result: Classification, topics: readonly string[]): string {
+  const lines: string[] = [`\n${ex.id}${ex.borderline ? ' (borderline)' : ''}: ${ex.title}`];
+  if (ex.summary) lines.push(`  summary: ${ex.summary.length > 200 ? `${ex.summary.slice(0, 200)}…` : ex.summary}`);
+  for (const topic of topics) {
+    const gold = ex.labels.includes(topic);
+    const v = result.verdicts.find((x) => x.topic === topic);
+    if (!v || gold === v.matched) continue;
+    lines.push(`  ${gold ? 'MISSED' : 'FALSE '} ${topic}: score ${v.score} / ${v.threshold}${v.reasons.length > 0 ? ` — ${describeReasons(v.reasons)}` : ' — no evidence'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,82 @@
+import type { Classification, Reason, TopicInfo, TopicVerdict } from '../types.js';
+import { compileMatcher, type FieldText } from './matcher.js';
+import { featuresOf, logOdds, probability, type Model } from './model.js';
+import type { RuleSet } from './rules.js';
+import { scoreKeywords } from './score.js';
+import { tokenize } from './text.js';
+
+/** What the classifier reads from a story. */
+export interface ClassifyInput {
+  readonly title: string;
+  readonly summary: string;
+}
+
+/** A ready classifier: rules compiled once, model flattened once. Pure and synchronous. */
+export interface TopicClassifier {
+  readonly topics: readonly TopicInfo[];
+  readonly rules: RuleSet;
+  readonly model: Model | null;
+  classify(input: ClassifyInput): Classification;
+}
+
+/**
+ * Naive Bayes treats correlated words as independent evidence and is overconfident; its
+ * log-odds are divided by this before they become a probability.
+ */
+export const MODEL_TEMPERATURE = 6;
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * Builds the classifier from rules and an optional trained model, without any file I/O (the
+ * shell in src/app/classifier.ts does the loading). The model is consulted only for candidate
+ * stories (at least one keyword hit for the topic): most of a feed never reaches it.
+ */
+export function createTopicClassifier(rules: RuleSet, model: Model | null): TopicClassifier {
+  const matcher = compileMatcher(rules);
+  const topics: TopicInfo[] = rules.topics.map((t) => Object.freeze({ id: t.id, label: t.label, color: t.color }));
+  const topicModels = rules.topics.map((t) => (t.model.enabled ? model?.topics.get(t.id) ?? null : null));
+
+  return {
+    topics,
+    rules,
+    model,
+    classify(input) {
+      const fields: FieldText[] = [
+        { field: 'title', text: input.title, tokens: tokenize(input.title) },
+        { field: 'summary', text: input.summary, tokens: tokenize(input.summary) },
+      ];
+      const keywords = scoreKeywords(rules, matcher, fields);
+      let features: string[] | null = null;
+      const verdicts: TopicVerdict[] = rules.topics.map((topic, i) => {
+        const kw = keywords[i];
+        const keywordScore = kw?.score ?? 0;
+        const reasons: Reason[] = [...(kw?.reasons ?? [])];
+        const topicModel = topicModels[i] ?? null;
+        let modelProbability: number | null = null;
+        let score = keywordScore;
+        if (topicModel && kw && kw.hits > 0) {
+          features ??= featuresOf(input.title, input.summary);
+          const p = probability(logOdds(topicModel, features), MODEL_TEMPERATURE);
+          const contribution = topic.model.weight * (2 * p - 1);
+          modelProbability = round(p);
+          score += contribution;
+          reasons.push({ kind: 'model', probability: round(p), weight: round(contribution) });
+        }
+        score = round(score);
+        return {
+          topic: topic.id,
+          matched: score >= topic.threshold,
+          score,
+          threshold: topic.threshold,
+          keywordScore,
+          modelProbability,
+          reasons,
+        };
+      });
+      return { verdicts, matched: verdicts.filter((v) => v.matched).map((v) => v.topic) };
+    },
+  };
+}

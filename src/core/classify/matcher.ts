@@ -1,0 +1,267 @@
+import type { MatchField } from '../types.js';
+import type { RuleSet } from './rules.js';
+import { contextKey, isHangul, tokenize, type Token } from './text.js';
+
+/**
+ * One compiled matcher for every topic: all rule terms go into a single word trie, built once.
+ * A story is tokenised once per field and walked once; a story with no hit (most of a feed) costs
+ * a tokenisation and one Map lookup per word. Exclusion and context terms live in a second trie
+ * that is walked only for stories with at least one hit.
+ */
+
+/** Something a term stands for. */
+type EntryKind = 'pattern' | 'exclusion' | 'context';
+
+interface Entry {
+  readonly kind: EntryKind;
+  readonly topic: number;
+  /** Index into the topic's patterns or exclusions; for context, the context id. */
+  readonly rule: number;
+  /** The term as written in the rule file. */
+  readonly term: string;
+  /** For case-sensitive terms: the words as they must be written. */
+  readonly cased: readonly string[] | null;
+}
+
+interface TrieNode {
+  readonly next: Map<string, TrieNode>;
+  /** Words that match by prefix (Cyrillic stems, Hangul with particles), keyed by first char. */
+  readonly prefixes: Map<string, { readonly prefix: string; readonly node: TrieNode }[]>;
+  readonly entries: Entry[];
+}
+
+/** A rule term or regex found in a field. */
+export interface Hit {
+  readonly kind: EntryKind;
+  readonly topic: number;
+  readonly rule: number;
+  readonly term: string;
+  readonly field: MatchField;
+  /** Token span [from, to). */
+  readonly from: number;
+  readonly to: number;
+  /** The story's text as written. */
+  readonly matched: string;
+}
+
+/** A field of a story, tokenised once. */
+export interface FieldText {
+  readonly field: MatchField;
+  readonly text: string;
+  readonly tokens: readonly Token[];
+}
+
+export interface CompiledRegex {
+  readonly kind: 'pattern' | 'exclusion';
+  readonly topic: number;
+  readonly rule: number;
+  readonly source: string;
+  readonly re: RegExp;
+}
+
+export interface Matcher {
+  /** Pattern hits, longest match first: `North Korea` is not also a bare `Korea`. */
+  readonly matchPatterns: (field: FieldText) => Hit[];
+  /** Exclusion and context hits (overlapping allowed), for stories that have pattern hits. */
+  readonly matchAux: (field: FieldText) => Hit[];
+  /** Context id of a term list (`requires`/`unless`), as assigned at compile time. */
+  readonly contextIds: ReadonlyMap<string, number>;
+  readonly hasPatternRegex: boolean;
+}
+
+function newNode(): TrieNode {
+  return { next: new Map(), prefixes: new Map(), entries: [] };
+}
+
+/** Splits a rule term into folded words; a trailing `*` or a Hangul last word means prefix. */
+export function parseTerm(term: string): { words: string[]; cased: string[]; prefixLast: boolean } {
+  const star = term.trimEnd().endsWith('*');
+  const body = star ? term.trimEnd().slice(0, -1) : term;
+  const tokens = tokenize(body);
+  const words = tokens.map((t) => t.text);
+  const last = words[words.length - 1];
+  return { words, cased: tokens.map((t) => t.cased), prefixLast: star || (last !== undefined && isHangul(last)) };
+}
+
+function insert(root: TrieNode, term: string, entry: Omit<Entry, 'term' | 'cased'>, caseSensitive: boolean): void {
+  const { words, cased, prefixLast } = parseTerm(term);
+  if (words.length === 0) return;
+  let node = root;
+  words.forEach((word, i) => {
+    const isLast = i === words.length - 1;
+    if (isLast && prefixLast) {
+      const key = word.charAt(0);
+      const list = node.prefixes.get(key) ?? [];
+      let found = list.find((p) => p.prefix === word);
+      if (!found) {
+        found = { prefix: word, node: newNode() };
+        list.push(found);
+        node.prefixes.set(key, list);
+      }
+      node = found.node;
+    } else {
+      let child = node.next.get(word);
+      if (!child) {
+        child = newNode();
+        node.next.set(word, child);
+      }
+      node = child;
+    }
+  });
+  node.entries.push({ ...entry, term, cased: caseSensitive ? cased : null });
+}
+
+/** Candidate next nodes for one token: exact word, then any prefix that fits. */
+function step(node: TrieNode, word: string, out: TrieNode[]): void {
+  const exact = node.next.get(word);
+  if (exact) out.push(exact);
+  if (node.prefixes.size === 0) return;
+  const list = node.prefixes.get(word.charAt(0));
+  if (!list) return;
+  for (const p of list) if (word.startsWith(p.prefix)) out.push(p.node);
+}
+
+function entryFits(entry: Entry, tokens: readonly Token[], from: number): boolean {
+  if (!entry.cased) return true;
+  return entry.cased.every((w, i) => tokens[from + i]?.cased === w);
+}
+
+/** All (end, entries) reachable from `from`, deepest first. */
+function walk(root: TrieNode, tokens: readonly Token[], from: number): { end: number; entries: Entry[] }[] {
+  const found: { end: number; entries: Entry[] }[] = [];
+  let frontier: TrieNode[] = [root];
+  for (let i = from; i < tokens.length && frontier.length > 0; i++) {
+    const word = tokens[i]?.text ?? '';
+    const next: TrieNode[] = [];
+    for (const node of frontier) step(node, word, next);
+    for (const node of next) {
+      const entries = node.entries.filter((e) => entryFits(e, tokens, from));
+      if (entries.length > 0) found.push({ end: i + 1, entries });
+    }
+    frontier = next;
+  }
+  return found.reverse();
+}
+
+function quote(field: FieldText, from: number, to: number): string {
+  const a = field.tokens[from];
+  const b = field.tokens[to - 1];
+  return a && b ? field.text.slice(a.start, b.end) : '';
+}
+
+/** The folded words joined by single spaces, with each word's start offset, for regex rules. */
+export function joinTokens(tokens: readonly Token[]): { text: string; starts: number[] } {
+  const starts: number[] = [];
+  let text = '';
+  for (const t of tokens) {
+    if (text.length > 0) text += ' ';
+    starts.push(text.length);
+    text += t.text;
+  }
+  return { text, starts };
+}
+
+/** Token span covered by characters [a, b) of a joined string. */
+function spanOf(starts: readonly number[], a: number, b: number): [number, number] {
+  let from = 0;
+  while (from + 1 < starts.length && (starts[from + 1] ?? Infinity) <= a) from++;
+  let to = from + 1;
+  while (to < starts.length && (starts[to] ?? Infinity) < b) to++;
+  return [from, to];
+}
+
+function runRegexes(regexes: readonly CompiledRegex[], field: FieldText, out: Hit[]): void {
+  if (regexes.length === 0 || field.tokens.length === 0) return;
+  const joined = joinTokens(field.tokens);
+  for (const r of regexes) {
+    r.re.lastIndex = 0;
+    for (let m = r.re.exec(joined.text); m !== null; m = r.re.exec(joined.text)) {
+      if (m[0].length === 0) {
+        r.re.lastIndex++;
+        continue;
+      }
+      const [from, to] = spanOf(joined.starts, m.index, m.index + m[0].length);
+      out.push({ kind: r.kind, topic: r.topic, rule: r.rule, term: r.source, field: field.field, from, to, matched: quote(field, from, to) });
+    }
+  }
+}
+
+/**
+ * Compiles a rule set. Regexes must already be valid (src/config/rules.ts rejects bad ones with
+ * the file and path); they get the `g` and `u` flags here.
+ */
+export function compileMatcher(rules: RuleSet): Matcher {
+  const patternRoot = newNode();
+  const auxRoot = newNode();
+  const patternRegexes: CompiledRegex[] = [];
+  const auxRegexes: CompiledRegex[] = [];
+  const contextIds = new Map<string, number>();
+
+  const contextId = (term: string): number => {
+    const key = contextKey(term);
+    let id = contextIds.get(key);
+    if (id === undefined) {
+      id = contextIds.size;
+      contextIds.set(key, id);
+      insert(auxRoot, term, { kind: 'context', topic: -1, rule: id }, false);
+    }
+    return id;
+  };
+
+  rules.topics.forEach((topic, t) => {
+    topic.patterns.forEach((p, r) => {
+      for (const term of p.terms) insert(patternRoot, term, { kind: 'pattern', topic: t, rule: r }, p.caseSensitive);
+      if (p.regex !== undefined) patternRegexes.push({ kind: 'pattern', topic: t, rule: r, source: p.regex, re: new RegExp(p.regex, 'gu') });
+      for (const term of [...p.requires, ...p.unless]) contextId(term);
+    });
+    topic.exclusions.forEach((x, r) => {
+      for (const term of x.terms) insert(auxRoot, term, { kind: 'exclusion', topic: t, rule: r }, false);
+      if (x.regex !== undefined) auxRegexes.push({ kind: 'exclusion', topic: t, rule: r, source: x.regex, re: new RegExp(x.regex, 'gu') });
+    });
+  });
+
+  const toHits = (field: FieldText, from: number, end: number, entries: readonly Entry[], out: Hit[]): void => {
+    const matched = quote(field, from, end);
+    for (const e of entries) out.push({ kind: e.kind, topic: e.topic, rule: e.rule, term: e.term, field: field.field, from, to: end, matched });
+  };
+
+  return {
+    contextIds,
+    hasPatternRegex: patternRegexes.length > 0,
+    matchPatterns(field) {
+      const out: Hit[] = [];
+      const { tokens } = field;
+      // Longest match wins and consumes its words for every topic ("North Korea" is not also a
+      // bare "Korea"), but a shorter match of another topic at the same start still counts:
+      // "North Korean troops" (Ukraine war) does not hide "North Korean" from North Korea.
+      let nextFree = 0;
+      for (let i = 0; i < tokens.length; i++) {
+        if (i < nextFree) continue;
+        const word = tokens[i]?.text ?? '';
+        // Fast path: most words start nothing.
+        if (!patternRoot.next.has(word) && !patternRoot.prefixes.has(word.charAt(0))) continue;
+        const done = new Set<number>();
+        for (const found of walk(patternRoot, tokens, i)) {
+          for (const e of found.entries) {
+            if (done.has(e.topic)) continue;
+            // One hit per topic per span, even when an exact word and a prefix both fit.
+            toHits(field, i, found.end, [e], out);
+            done.add(e.topic);
+            nextFree = Math.max(nextFree, found.end);
+          }
+        }
+      }
+      runRegexes(patternRegexes, field, out);
+      return out;
+    },
+    matchAux(field) {
+      const out: Hit[] = [];
+      const { tokens } = field;
+      for (let i = 0; i < tokens.length; i++) {
+        for (const found of walk(auxRoot, tokens, i)) toHits(field, i, found.end, found.entries, out);
+      }
+      runRegexes(auxRegexes, field, out);
+      return out;
+    },
+  };
+}

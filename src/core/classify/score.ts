@@ -1,0 +1,152 @@
+import type { MatchField, Reason } from '../types.js';
+import type { FieldText, Hit, Matcher } from './matcher.js';
+import type { RuleSet, TopicRule } from './rules.js';
+import { contextKey } from './text.js';
+
+/** The keyword side of a verdict for one topic. */
+export interface KeywordScore {
+  readonly score: number;
+  /** Pattern hits that counted (after exclusions and context rules). */
+  readonly hits: number;
+  /** True when the score was capped as a passing mention. */
+  readonly passing: boolean;
+  readonly reasons: readonly Reason[];
+}
+
+const EMPTY: KeywordScore = Object.freeze({ score: 0, hits: 0, passing: false, reasons: Object.freeze([]) });
+
+function overlaps(a: Hit, b: Hit): boolean {
+  return a.field === b.field && a.from < b.to && b.from < a.to;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}
+
+interface Working {
+  kept: Hit[];
+  reasons: Reason[];
+  penalty: number;
+}
+
+/** Applies exclusions (masks + penalties) of one topic; `onlyWith` ones only when `allowConditional`. */
+function applyExclusions(topic: TopicRule, t: number, hits: Hit[], exclusionHits: readonly Hit[], conditional: (name: string) => boolean): Working {
+  const reasons: Reason[] = [];
+  let penalty = 0;
+  let kept = hits;
+  const seen = new Set<number>();
+  for (const x of exclusionHits) {
+    if (x.topic !== t) continue;
+    const rule = topic.exclusions[x.rule];
+    if (!rule) continue;
+    if (rule.onlyWith !== undefined && !conditional(rule.onlyWith)) continue;
+    const before = kept.length;
+    kept = kept.filter((h) => !overlaps(h, x));
+    const masked = before - kept.length;
+    if (masked === 0 && rule.penalty === 0) continue;
+    if (!seen.has(x.rule)) {
+      seen.add(x.rule);
+      penalty += rule.penalty;
+      reasons.push({ kind: 'exclusion', pattern: rule.name, matched: x.matched, field: x.field, weight: -rule.penalty });
+    }
+  }
+  return { kept, reasons, penalty };
+}
+
+function fieldWeight(topic: TopicRule, field: MatchField): number {
+  return field === 'title' ? topic.titleWeight : topic.summaryWeight;
+}
+
+/** Sums hits per (pattern, field) with diminishing returns for repeats. */
+function sumHits(topic: TopicRule, hits: readonly Hit[]): { score: number; reasons: Reason[] } {
+  const groups = new Map<string, Hit[]>();
+  for (const h of hits) {
+    const key = `${h.rule}:${h.field}`;
+    const list = groups.get(key);
+    if (list) list.push(h);
+    else groups.set(key, [h]);
+  }
+  let score = 0;
+  const reasons: Reason[] = [];
+  for (const list of groups.values()) {
+    const first = list[0];
+    const rule = first ? topic.patterns[first.rule] : undefined;
+    if (!first || !rule) continue;
+    let factor = 0;
+    for (let k = 0; k < list.length; k++) factor += topic.repeatDecay ** k;
+    const weight = rule.weight * fieldWeight(topic, first.field) * factor;
+    score += weight;
+    const matched = [...new Set(list.map((h) => h.matched))].join(', ');
+    reasons.push({ kind: 'pattern', pattern: rule.name, matched, field: first.field, weight: round(weight) });
+  }
+  reasons.sort((a, b) => (b.kind === 'pattern' && a.kind === 'pattern' ? b.weight - a.weight : 0));
+  return { score, reasons };
+}
+
+/**
+ * Keyword scores for every topic. Order of work: longest-match pattern hits; drop hits whose
+ * `requires`/`unless` context says otherwise; mask hits inside exclusions; sum with title
+ * weight and repeat decay; apply exclusions that depend on another topic (`onlyWith`); cap a
+ * lone summary mention as passing.
+ */
+export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly FieldText[]): KeywordScore[] {
+  const patternHits: Hit[] = [];
+  for (const f of fields) patternHits.push(...matcher.matchPatterns(f));
+  if (patternHits.length === 0) return rules.topics.map(() => EMPTY);
+
+  const aux: Hit[] = [];
+  for (const f of fields) aux.push(...matcher.matchAux(f));
+  const contexts = new Set<number>();
+  for (const h of aux) if (h.kind === 'context') contexts.add(h.rule);
+  const exclusionHits = aux.filter((h) => h.kind === 'exclusion');
+  const present = (term: string): boolean => {
+    const key = contextKey(term);
+    const id = matcher.contextIds.get(key);
+    return id !== undefined && contexts.has(id);
+  };
+
+  const stage1 = rules.topics.map((topic, t) => {
+    const notes: Reason[] = [];
+    const hits = patternHits.filter((h) => {
+      if (h.topic !== t) return false;
+      const rule = topic.patterns[h.rule];
+      if (!rule) return false;
+      if (rule.requires.length > 0 && !rule.requires.some(present)) {
+        notes.push({ kind: 'note', text: `"${h.matched}" (${rule.name}) ignored: none of ${rule.requires.join(', ')} in the story` });
+        return false;
+      }
+      const blocker = rule.unless.find(present);
+      if (blocker !== undefined) {
+        notes.push({ kind: 'note', text: `"${h.matched}" (${rule.name}) ignored: "${blocker}" in the story` });
+        return false;
+      }
+      return true;
+    });
+    const unconditional = applyExclusions(topic, t, hits, exclusionHits, () => false);
+    const summed = sumHits(topic, unconditional.kept);
+    return { notes, hits, unconditional, score: summed.score - unconditional.penalty };
+  });
+
+  const reached = (topicId: string): boolean => {
+    const i = rules.topics.findIndex((t) => t.id === topicId);
+    const topic = rules.topics[i];
+    const s = stage1[i];
+    return topic !== undefined && s !== undefined && s.score >= topic.threshold;
+  };
+
+  return rules.topics.map((topic, t) => {
+    const s = stage1[t];
+    if (!s || (s.hits.length === 0 && s.notes.length === 0)) return EMPTY;
+    const final = applyExclusions(topic, t, s.hits, exclusionHits, reached);
+    const summed = sumHits(topic, final.kept);
+    let score = summed.score - final.penalty;
+    const reasons: Reason[] = [...summed.reasons, ...final.reasons, ...s.notes];
+    const only = final.kept[0];
+    const passing = topic.passingMentionCap && final.kept.length === 1 && only !== undefined && only.field === 'summary' && score >= topic.threshold - 1;
+    if (passing) {
+      score = topic.threshold - 1;
+      reasons.push({ kind: 'note', text: `passing mention: one summary hit only, keyword score capped at ${round(score)}` });
+    }
+    return { score: round(score), hits: final.kept.length, passing, reasons };
+  });
+}
