@@ -1,0 +1,117 @@
+/**
+ * Each benchmark section runs in its own process, so that its peak RSS and CPU time are its
+ * own (not the feed server's, not the previous section's). The parent forks a section file with
+ * its options as JSON; the section sends one result message back and exits.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** One line of the printed table. */
+export interface Row {
+  readonly step: string;
+  readonly figure: string;
+  /** The target from the issue, when there is one. */
+  readonly target?: string;
+  /** met / missed against the target; info when there is no target. */
+  readonly status?: 'met' | 'missed' | 'info';
+}
+
+export interface SectionResult {
+  readonly section: string;
+  readonly rows: readonly Row[];
+  /** Every figure, machine-readable, for bench/results.json. */
+  readonly data: Record<string, unknown>;
+  /** Why a section could not run (a part of the app that does not exist yet, say). */
+  readonly skipped?: string;
+}
+
+/** Options every section receives. */
+export interface SectionOptions {
+  readonly feeds: number;
+  readonly rows: readonly number[];
+  readonly workDir: string;
+  readonly repoDir: string;
+  readonly parse: 'inline' | 'pool';
+}
+
+const rowSchema = z.object({
+  step: z.string(),
+  figure: z.string(),
+  target: z.string().optional(),
+  status: z.enum(['met', 'missed', 'info']).optional(),
+});
+const resultSchema = z.object({
+  section: z.string(),
+  rows: z.array(rowSchema),
+  data: z.record(z.string(), z.unknown()),
+  skipped: z.string().optional(),
+});
+const optionsSchema = z.object({
+  feeds: z.number().int().positive(),
+  rows: z.array(z.number().int().positive()),
+  workDir: z.string(),
+  repoDir: z.string(),
+  parse: z.enum(['inline', 'pool']),
+});
+
+/** Parent side: runs a section file in a child process and returns its result. */
+export function runSection(file: string, options: SectionOptions): Promise<SectionResult> {
+  const path = fileURLToPath(new URL(`./sections/${file}`, import.meta.url));
+  return new Promise((resolve, reject) => {
+    let result: SectionResult | null = null;
+    // --expose-gc: sections measure memory at rest after a forced collection.
+    const child = fork(path, [JSON.stringify(options)], { execArgv: [...process.execArgv, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (message) => {
+      const parsed = resultSchema.safeParse(message);
+      if (parsed.success) result = parsed.data;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (result) resolve(result);
+      else reject(new Error(`bench section ${file} exited with ${signal ?? `code ${code}`} before reporting a result`));
+    });
+  });
+}
+
+/** Child side: runs the section body with its options and reports the result to the parent. */
+export function sectionMain(body: (options: SectionOptions) => Promise<SectionResult>): void {
+  const options = optionsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
+  body(options).then(
+    (result) => {
+      process.send?.(result, () => process.exit(0));
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+/** Forces a full collection when the process runs with --expose-gc. */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+}
+
+/** Peak resident set size of this process so far, in MB. */
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export function currentRssMb(): number {
+  return process.memoryUsage.rss() / (1024 * 1024);
+}
+
+/** Percentiles (0..100) of a list of numbers, by nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+/** Formats numbers for the table: thousands separators, fixed decimals. */
+export function fmt(value: number, decimals = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}

@@ -1,0 +1,87 @@
+/**
+ * Classification: stories per second on one core for the full verdict (keywords + model) over
+ * a realistic stream (most stories about none of the topics), beside one compiled alternation
+ * RegExp over the same texts and the rules' own terms.
+ */
+import { join } from 'node:path';
+import { loadClassifier } from '../../src/app/classifier.js';
+import { createLogger } from '../../src/app/logger.js';
+import { fmt, sectionMain, type Row } from '../child.js';
+import { generateTexts } from '../generate.js';
+import { measure } from '../raw.js';
+
+/** Stories classified per measurement (the generator's topic share applies). */
+const STREAM_STORIES = 20_000;
+/** The full verdict must be at least this fast (4× rss-parser's ~4,700 items/s). */
+export const CLASSIFY_TARGET_PER_S = 20_000;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+sectionMain(async (options) => {
+  const log = createLogger({ level: 'silent', format: 'json' });
+  const rulesDir = join(options.repoDir, 'rules');
+  const modelPath = join(options.workDir, 'model.json');
+  const loaded = await measure(() => loadClassifier({ rulesDir, modelPath, log }));
+  const classifier = loaded.value;
+
+  const texts = generateTexts(STREAM_STORIES);
+  // Warm-up: the JIT, the stem memo and the matcher's first compilations.
+  for (const t of texts.slice(0, 2_000)) classifier.classify(t);
+
+  let matched = 0;
+  let modelConsulted = 0;
+  const full = await measure(() => {
+    for (const t of texts) {
+      const c = classifier.classify(t);
+      if (c.matched.length > 0) matched++;
+      if (c.verdicts.some((v) => v.modelProbability !== null)) modelConsulted++;
+    }
+  });
+  const perSecond = STREAM_STORIES / (full.cpuMs / 1000);
+
+  // One alternation over every term the rules list (prefix stars dropped, spaces as [ -]).
+  const terms = classifier.rules.topics.flatMap((t) => t.patterns.flatMap((p) => p.terms)).map((term) => escapeRegExp(term.replace(/\*$/, '')).replace(/ /g, '[ -]'));
+  // The classic keyword filter: one alternation, case-insensitive, ASCII word boundary.
+  const regex = new RegExp(`\\b(?:${terms.join('|')})`, 'i');
+  for (const t of texts.slice(0, 2_000)) regex.test(t.title);
+  let regexHits = 0;
+  const baseline = await measure(() => {
+    for (const t of texts) if (regex.test(t.title) || regex.test(t.summary)) regexHits++;
+  });
+  const regexPerSecond = STREAM_STORIES / (baseline.cpuMs / 1000);
+  const onTopic = texts.filter((t) => t.topic !== null).length;
+
+  const rows: Row[] = [
+    { step: 'classifier load (rules + model)', figure: `${fmt(loaded.wallMs)} ms (${classifier.modelInfo.source === 'trained' ? `trained on ${classifier.modelInfo.examples} examples` : 'saved model loaded'})`, status: 'info' },
+    {
+      step: 'full verdict (keywords + model), one core',
+      figure: `${fmt(perSecond)} stories/s (${fmt((full.cpuMs * 1000) / STREAM_STORIES, 1)} µs each)`,
+      target: `≥ ${fmt(CLASSIFY_TARGET_PER_S)}/s`,
+      status: perSecond >= CLASSIFY_TARGET_PER_S ? 'met' : 'missed',
+    },
+    { step: 'one compiled RegExp over the same texts', figure: `${fmt(regexPerSecond)} stories/s (${terms.length} terms); verdict/RegExp = ${fmt(perSecond / regexPerSecond, 2)}`, status: 'info' },
+    { step: 'stream', figure: `${fmt(STREAM_STORIES)} stories, ${fmt((100 * onTopic) / STREAM_STORIES, 1)}% written on-topic, ${fmt((100 * matched) / STREAM_STORIES, 1)}% matched, model consulted for ${fmt((100 * modelConsulted) / STREAM_STORIES, 1)}%`, status: 'info' },
+  ];
+  return {
+    section: 'Classification',
+    rows,
+    data: {
+      stories: STREAM_STORIES,
+      loadMs: loaded.wallMs,
+      modelSource: classifier.modelInfo.source,
+      trainingExamples: classifier.modelInfo.examples,
+      fullVerdictPerSecond: perSecond,
+      fullVerdictCpuMs: full.cpuMs,
+      regexPerSecond,
+      regexTerms: terms.length,
+      regexHits,
+      ratioToRegex: perSecond / regexPerSecond,
+      onTopicWritten: onTopic,
+      matched,
+      modelConsulted,
+      targetPerSecond: CLASSIFY_TARGET_PER_S,
+    },
+  };
+});
