@@ -1,0 +1,452 @@
+/**
+ * Fetching one feed: over HTTP(S) with undici, or from a local file. Conditional GET, timeouts,
+ * a size cap enforced while streaming (after decompression), counted redirects, Retry-After,
+ * and an optional refusal of private addresses checked at connection time. Every failure is
+ * one {@link FetchFailureKind} with a one-line message saying what, where and how to fix it.
+ */
+import { createHash } from 'node:crypto';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { lookup as dnsLookupAsync } from 'node:dns/promises';
+import { open } from 'node:fs/promises';
+import { isIP, type LookupFunction } from 'node:net';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ipaddr from 'ipaddr.js';
+import { Agent, fetch, type Dispatcher } from 'undici';
+import { decodeBody } from './charset.js';
+import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from './types.js';
+
+/** RFC 9110 leaves the limit to clients; browsers use 20, feed readers 5–10. */
+export const MAX_REDIRECTS = 5;
+
+const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
+const PRIVATE_ADDRESS_CODE = 'EWATCHFLOOR_PRIVATE_ADDRESS';
+
+export interface FetchOptions {
+  /** The whole fetch, redirects and body included. */
+  readonly timeoutMs: number;
+  /** Longest wait for the next bytes (headers or body). */
+  readonly idleTimeoutMs: number;
+  /** Body size cap in bytes, after decompression. */
+  readonly maxBytes: number;
+  /** Sent as User-Agent; say who you are and where to complain. */
+  readonly userAgent: string;
+  readonly signal?: AbortSignal | undefined;
+  /** Refuse hosts that resolve to loopback, private, link-local, CGNAT … addresses. */
+  readonly blockPrivateAddresses: boolean;
+  /** Folder that relative local paths are resolved against (the folder of feeds.json). */
+  readonly baseDir: string;
+  /** Overrides {@link MAX_REDIRECTS}. */
+  readonly maxRedirects?: number | undefined;
+  /**
+   * A dispatcher to use instead of the shared ones (tests, proxies). It bypasses the
+   * connection-time address check; IP literals are still refused when blocking.
+   */
+  readonly dispatcher?: Dispatcher | undefined;
+}
+
+/** The ipaddr.js range of an address, or 'invalid'. Only 'unicast' is public. */
+export function addressRange(address: string): string {
+  try {
+    return ipaddr.process(address).range();
+  } catch {
+    return 'invalid';
+  }
+}
+
+function privateAddressError(hostname: string, address: string, range: string): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(`${hostname} resolves to ${address} (${range})`);
+  error.code = PRIVATE_ADDRESS_CODE;
+  return error;
+}
+
+/**
+ * A `lookup` for net.connect that refuses non-public addresses. Checking here, at connection
+ * time, rather than before the request, is what stops DNS rebinding: the address checked is
+ * the address connected to.
+ */
+const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+    if (error) {
+      callback(error, '', 0);
+      return;
+    }
+    for (const { address } of addresses) {
+      const range = addressRange(address);
+      if (range !== 'unicast') {
+        callback(privateAddressError(hostname, address, range), '', 0);
+        return;
+      }
+    }
+    if (options.all === true) {
+      // Node's own callback type for `all` is the array form; LookupFunction does not model it.
+      (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, addresses);
+      return;
+    }
+    const first = addresses[0];
+    if (first === undefined) callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), '', 0);
+    else callback(null, first.address, first.family);
+  });
+};
+
+let publicAgent: Agent | undefined;
+let defaultAgent: Agent | undefined;
+
+function dispatcherFor(options: FetchOptions): Dispatcher {
+  if (options.dispatcher) return options.dispatcher;
+  if (options.blockPrivateAddresses) return (publicAgent ??= new Agent({ connect: { lookup: publicOnlyLookup } }));
+  return (defaultAgent ??= new Agent());
+}
+
+/** Closes the shared connection pools (graceful shutdown). */
+export async function closeFetchAgents(): Promise<void> {
+  const agents = [publicAgent, defaultAgent].filter((a): a is Agent => a !== undefined);
+  publicAgent = undefined;
+  defaultAgent = undefined;
+  await Promise.all(agents.map((a) => a.close()));
+}
+
+/** Result of {@link checkPublicUrl}. */
+export type PublicUrlCheck = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly message: string };
+
+/**
+ * Checks, before saving a feed added from Discord, that `url` is http(s) and that its host
+ * resolves only to public addresses. The fetch checks again at connection time.
+ */
+export async function checkPublicUrl(url: string): Promise<PublicUrlCheck> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, message: `"${url}" is not a URL; give the full feed address starting with https://` };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return { ok: false, message: `${url}: only http and https feeds can be added (got ${parsed.protocol})` };
+  }
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  if (isIP(host) !== 0) {
+    addresses = [host];
+  } else {
+    try {
+      addresses = (await dnsLookupAsync(host, { all: true })).map((a) => a.address);
+    } catch (error) {
+      return { ok: false, message: `${url}: the host ${host} does not resolve (${codeOf(error) ?? 'DNS error'}); check the spelling` };
+    }
+  }
+  for (const address of addresses) {
+    const range = addressRange(address);
+    if (range !== 'unicast') {
+      return { ok: false, message: `${url}: ${host} resolves to ${address} (${range}), a non-public address; feeds added from Discord must be public (an operator can set ALLOW_PRIVATE_FEEDS=true)` };
+    }
+  }
+  return { ok: true, url: parsed.toString() };
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') return error.code;
+  return undefined;
+}
+
+/** The innermost error with a `code` (undici wraps socket errors in `TypeError: fetch failed`). */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5; depth++) {
+    if (codeOf(current) !== undefined) return current;
+    if (typeof current === 'object' && current !== null && 'cause' in current && current.cause !== undefined) current = current.cause;
+    else break;
+  }
+  return current;
+}
+
+function fail(kind: FetchFailureKind, url: string, message: string, extra: { status?: number | null; retryAfterMs?: number | null; cause?: unknown } = {}): FetchFailure {
+  return {
+    ok: false,
+    kind,
+    message,
+    status: extra.status ?? null,
+    retryAfterMs: extra.retryAfterMs ?? null,
+    url,
+    ...(extra.cause === undefined ? {} : { cause: extra.cause }),
+  };
+}
+
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from now; null if absent or unreadable. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (value === null || value.trim() === '') return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isFinite(at) ? Math.max(0, at - nowMs) : null;
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Why the internal controller aborted. */
+class FetchTimeout extends Error {
+  constructor(readonly which: 'total' | 'idle') {
+    super(which);
+  }
+}
+
+class TooLarge extends Error {}
+
+/** Reads a body stream up to `maxBytes`, calling `onProgress` on each chunk (idle timer). */
+async function readCapped(body: ReadableStream<Uint8Array>, maxBytes: number, onProgress: () => void): Promise<Uint8Array> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      onProgress();
+      total += value.byteLength;
+      if (total > maxBytes) throw new TooLarge();
+      chunks.push(value);
+    }
+  } catch (error) {
+    // Stops the download (and the decompressor) at once: a zip bomb costs at most maxBytes.
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function isHttpUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+/**
+ * Fetches a feed and returns its decoded text, a not-modified marker (HTTP 304, or a body whose
+ * sha256 equals `validators.bodyHash`), or a failure. Never throws for network or server
+ * problems. `url` may be http(s), a file: URL, or a local path (relative to `options.baseDir`).
+ */
+export async function fetchFeed(url: string, validators: Validators, options: FetchOptions): Promise<FetchResult> {
+  if (/^file:/i.test(url) || !/^[a-z][a-z0-9+.-]*:/i.test(url) || /^[a-z]:[\\/]/i.test(url)) {
+    return fetchLocalFile(url, validators, options);
+  }
+  if (!isHttpUrl(url)) {
+    return fail('invalid-url', url, `${url}: unsupported scheme; feeds must be http(s) URLs or local file paths`);
+  }
+  return fetchHttp(url, validators, options);
+}
+
+async function fetchHttp(url: string, validators: Validators, options: FetchOptions): Promise<FetchResult> {
+  const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
+  const controller = new AbortController();
+  const abort = (reason: unknown) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  const totalTimer = setTimeout(() => { abort(new FetchTimeout('total')); }, options.timeoutMs);
+  let idleTimer: NodeJS.Timeout | undefined;
+  const touch = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => { abort(new FetchTimeout('idle')); }, options.idleTimeoutMs);
+  };
+  const onCallerAbort = () => { abort(options.signal?.reason); };
+  options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  if (options.signal?.aborted === true) onCallerAbort();
+
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent,
+    accept: ACCEPT,
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  if (validators.etag !== null) headers['if-none-match'] = validators.etag;
+  if (validators.lastModified !== null) headers['if-modified-since'] = validators.lastModified;
+
+  let current = url;
+  const visited = new Set<string>([url]);
+  try {
+    for (let hop = 0; ; hop++) {
+      let target: URL;
+      try {
+        target = new URL(current);
+      } catch (cause) {
+        return fail('invalid-url', url, `${current}: not a valid URL; fix the feed's address`, { cause });
+      }
+      if (options.blockPrivateAddresses) {
+        // IP literals never reach the lookup hook, so check them here.
+        const host = target.hostname.replace(/^\[|\]$/g, '');
+        if (isIP(host) !== 0 && addressRange(host) !== 'unicast') {
+          return fail('invalid-url', url, `${current}: ${host} is a ${addressRange(host)} address and private addresses are refused for this feed (set ALLOW_PRIVATE_FEEDS=true to allow)`);
+        }
+      }
+      touch();
+      const response = await fetch(current, { method: 'GET', redirect: 'manual', headers, signal: controller.signal, dispatcher: dispatcherFor(options) });
+      touch();
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && response.status !== 304 && location !== null) {
+        await response.body?.cancel().catch(() => undefined);
+        let next: string;
+        try {
+          next = new URL(location, current).toString();
+        } catch (cause) {
+          return fail('http', url, `${current} redirects to an invalid Location "${location.slice(0, 100)}"; ask the publisher for the current feed URL`, { status: response.status, cause });
+        }
+        if (!isHttpUrl(next)) {
+          return fail('invalid-url', url, `${current} redirects to ${next.slice(0, 100)}, which is not http(s); update the feed URL`, { status: response.status });
+        }
+        if (visited.has(next)) {
+          return fail('too-many-redirects', url, `${url} redirects in a loop (${current} → ${next}); the site is misconfigured: try the feed URL in a browser and update it`, { status: response.status });
+        }
+        if (hop + 1 > maxRedirects) {
+          return fail('too-many-redirects', url, `${url} redirected more than ${maxRedirects} times (last: ${next}); update feeds.json to the final URL`, { status: response.status });
+        }
+        visited.add(next);
+        current = next;
+        continue;
+      }
+      return await handleResponse(url, current, response, validators, options, touch);
+    }
+  } catch (error) {
+    return mapError(url, error, controller.signal.reason, options);
+  } finally {
+    clearTimeout(totalTimer);
+    clearTimeout(idleTimer);
+    options.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
+
+async function handleResponse(
+  url: string,
+  finalUrl: string,
+  response: Awaited<ReturnType<typeof fetch>>,
+  validators: Validators,
+  options: FetchOptions,
+  touch: () => void,
+): Promise<FetchResult> {
+  const status = response.status;
+  const etag = response.headers.get('etag');
+  const lastModified = response.headers.get('last-modified');
+  if (status === 304) {
+    await response.body?.cancel().catch(() => undefined);
+    return {
+      ok: true,
+      notModified: true,
+      reason: 'http-304',
+      status,
+      // A 304 may omit validators it does not change (RFC 9110 §15.4.5).
+      validators: { etag: etag ?? validators.etag, lastModified: lastModified ?? validators.lastModified, bodyHash: validators.bodyHash },
+      finalUrl,
+      bytes: 0,
+    };
+  }
+  if (status === 429 || status === 503) {
+    await response.body?.cancel().catch(() => undefined);
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+    const wait = retryAfterMs === null ? 'no Retry-After given; backing off' : `retry after ${Math.ceil(retryAfterMs / 1000)} s`;
+    return fail('rate-limited', url, `${finalUrl} answered ${status} ${status === 429 ? 'Too Many Requests' : 'Service Unavailable'} (${wait}); poll this feed less often if it persists`, { status, retryAfterMs });
+  }
+  if (status < 200 || status > 299) {
+    await response.body?.cancel().catch(() => undefined);
+    const hint =
+      status === 404 || status === 410 ? 'the feed has moved or been removed: find its new URL'
+      : status === 401 || status === 403 ? 'the server refuses us (login, paywall or bot block): check the URL in a browser'
+      : status >= 500 ? 'the server is failing: it is retried with backoff'
+      : 'check the feed URL';
+    return fail('http', url, `${finalUrl} answered HTTP ${status} ${response.statusText}; ${hint}`, { status });
+  }
+
+  const declared = Number(response.headers.get('content-length'));
+  const encoded = response.headers.get('content-encoding');
+  if (Number.isFinite(declared) && declared > options.maxBytes && (encoded === null || encoded === 'identity')) {
+    await response.body?.cancel().catch(() => undefined);
+    return fail('too-large', url, `${finalUrl} is ${formatBytes(declared)}, over the ${formatBytes(options.maxBytes)} cap; raise FETCH_MAX_BYTES if this feed is legitimately large`, { status });
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = response.body === null ? new Uint8Array() : await readCapped(response.body, options.maxBytes, touch);
+  } catch (error) {
+    if (error instanceof TooLarge) {
+      return fail('too-large', url, `${finalUrl} sent more than ${formatBytes(options.maxBytes)} (after decompression); raise FETCH_MAX_BYTES if this feed is legitimately large`, { status });
+    }
+    throw error;
+  }
+  return finish({ status, bytes, contentType: response.headers.get('content-type'), finalUrl, validators, fresh: { etag, lastModified } });
+}
+
+function finish(p: { status: number; bytes: Uint8Array; contentType: string | null; finalUrl: string; validators: Validators; fresh: { etag: string | null; lastModified: string | null } }): FetchResult {
+  const bodyHash = sha256Hex(p.bytes);
+  const validators: Validators = { etag: p.fresh.etag, lastModified: p.fresh.lastModified, bodyHash };
+  if (p.validators.bodyHash !== null && p.validators.bodyHash === bodyHash) {
+    return { ok: true, notModified: true, reason: 'same-hash', status: p.status, validators, finalUrl: p.finalUrl, bytes: p.bytes.byteLength };
+  }
+  const { text, charset } = decodeBody(p.bytes, p.contentType);
+  return { ok: true, notModified: false, status: p.status, text, charset, validators, finalUrl: p.finalUrl, bytes: p.bytes.byteLength };
+}
+
+function mapError(url: string, error: unknown, abortReason: unknown, options: FetchOptions): FetchFailure {
+  if (abortReason instanceof FetchTimeout) {
+    return abortReason.which === 'total'
+      ? fail('timeout', url, `${url} took longer than ${options.timeoutMs} ms in total; the server is slow or the body huge (FETCH_TIMEOUT_MS)`, { cause: error })
+      : fail('timeout', url, `${url} sent nothing for ${options.idleTimeoutMs} ms; the server stalled (FETCH_IDLE_TIMEOUT_MS)`, { cause: error });
+  }
+  if (abortReason !== undefined) {
+    return fail('network', url, `${url}: fetch cancelled (${abortReason instanceof Error ? abortReason.message : 'aborted by the caller'})`, { cause: error });
+  }
+  const cause = rootCause(error);
+  const code = codeOf(cause);
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  switch (code) {
+    case PRIVATE_ADDRESS_CODE:
+      return fail('invalid-url', url, `${url}: ${detail}, a non-public address; refused for this feed (set ALLOW_PRIVATE_FEEDS=true to allow)`, { cause: error });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return fail('dns', url, `${url}: the host name does not resolve (${code}); check the spelling, or the site is gone`, { cause: error });
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return fail('timeout', url, `${url}: ${code}; the server is too slow, retried later`, { cause: error });
+    default:
+      if (code !== undefined && /CERT|SSL|TLS/i.test(code)) {
+        return fail('network', url, `${url}: TLS problem (${code}); the site's certificate is invalid or expired`, { cause: error });
+      }
+      return fail('network', url, `${url}: ${code ?? 'network error'} (${detail}); the server is unreachable, retried later`, { cause: error });
+  }
+}
+
+async function fetchLocalFile(url: string, validators: Validators, options: FetchOptions): Promise<FetchResult> {
+  let path: string;
+  try {
+    path = /^file:/i.test(url) ? fileURLToPath(url) : isAbsolute(url) ? url : resolvePath(options.baseDir, url);
+  } catch (cause) {
+    return fail('invalid-url', url, `${url}: not a valid file URL; use an absolute path or a path relative to feeds.json`, { cause });
+  }
+  const finalUrl = pathToFileURL(path).href;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (cause) {
+    const code = codeOf(cause);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (code ?? 'cannot open');
+    return fail('file', url, `${path}: ${why}; fix the feed's path (relative paths start from ${options.baseDir})`, { cause });
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return fail('file', url, `${path} is not a regular file; point the feed at an RSS/Atom file`);
+    if (stat.size > options.maxBytes) {
+      return fail('too-large', url, `${path} is ${formatBytes(stat.size)}, over the ${formatBytes(options.maxBytes)} cap; raise FETCH_MAX_BYTES`);
+    }
+    // Read at most one byte past the cap: the file may grow between stat and read.
+    const buffer = Buffer.alloc(Math.min(stat.size, options.maxBytes) + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead > options.maxBytes) {
+      return fail('too-large', url, `${path} grew past the ${formatBytes(options.maxBytes)} cap while being read; raise FETCH_MAX_BYTES`);
+    }
+    return finish({ status: 200, bytes: buffer.subarray(0, bytesRead), contentType: null, finalUrl, validators, fresh: { etag: null, lastModified: null } });
+  } catch (cause) {
+    return fail('file', url, `${path}: cannot read (${codeOf(cause) ?? String(cause)}); check permissions`, { cause });
+  } finally {
+    await handle.close();
+  }
+}
