@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, ConfigErrors, EXIT_CONFIG } from '../config/errors.js';
 import { register as registerEval } from './commands/eval.js';
 import { register as registerExplain } from './commands/explain.js';
+import { register as registerSubscriptions } from './commands/subscriptions.js';
 import { register as registerTrain } from './commands/train.js';
 
 /**
@@ -22,6 +23,7 @@ const program = new Command('watchfloor')
 const COMMANDS: readonly ((program: Command) => void)[] = [
   registerEval,
   registerExplain,
+  registerSubscriptions,
   registerTrain,
 ];
 for (const register of COMMANDS) register(program);

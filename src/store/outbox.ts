@@ -139,6 +139,11 @@ export function createOutboxStore(db: Db) {
       return selectDue.all(now, now, limit).map(toRow);
     },
 
+    /** The next time after `now` at which a pending row comes due, or null when none will. */
+    nextDueAfter(now: number): number | null {
+      return db.prepare<[number], { at: number | null }>("SELECT min(next_attempt_at) AS at FROM outbox WHERE status = 'pending' AND next_attempt_at > ?").get(now)?.at ?? null;
+    },
+
     /** Counts an attempt before the request leaves, so a crash mid-send still counts it. */
     recordAttempt(id: number, now: number): void {
       attempt.run(now, id);
@@ -161,6 +166,18 @@ export function createOutboxStore(db: Db) {
       const rows = db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status').all();
       const out: Record<OutboxStatus, number> = { pending: 0, sent: 0, dead: 0 };
       for (const r of rows) if (r.status === 'pending' || r.status === 'sent' || r.status === 'dead') out[r.status] = r.n;
+      return out;
+    },
+
+    /** Rows per status for each subscription that has any. */
+    countsBySubscription(): Map<number, Record<OutboxStatus, number>> {
+      const rows = db.prepare<[], { subscription_id: number; status: string; n: number }>('SELECT subscription_id, status, count(*) AS n FROM outbox GROUP BY subscription_id, status').all();
+      const out = new Map<number, Record<OutboxStatus, number>>();
+      for (const r of rows) {
+        const entry = out.get(r.subscription_id) ?? { pending: 0, sent: 0, dead: 0 };
+        if (r.status === 'pending' || r.status === 'sent' || r.status === 'dead') entry[r.status] = r.n;
+        out.set(r.subscription_id, entry);
+      }
       return out;
     },
 

@@ -1,0 +1,203 @@
+import type { Command } from 'commander';
+import type { Env } from '../../config/env.js';
+import { ConfigError, ConfigErrors } from '../../config/errors.js';
+import { loadRules } from '../../config/rules.js';
+import { ALL_TOPICS } from '../../core/route.js';
+import type { DeliveryMode, Target } from '../../core/types.js';
+import { describeTarget } from '../../discord/deliver.js';
+import { parseWebhookUrl } from '../../discord/sinks/webhook-url.js';
+import { createStore } from '../../store/index.js';
+import type { NewSubscription, StoredSubscription } from '../../store/subscriptions.js';
+import { commandContext } from '../context.js';
+import { DEFAULT_MAX_AGE_MS, scheduleProblem } from '../delivery.js';
+import { relativeTime, table } from '../format.js';
+
+const WHERE = 'command line';
+const SNOWFLAKE = /^\d{15,25}$/;
+const HOUR_MS = 3_600_000;
+
+/** Options of `watchfloor subscribe` as commander hands them over. */
+export interface SubscribeFlags {
+  readonly channel?: string;
+  readonly guild?: string;
+  readonly webhook?: string;
+  readonly console?: boolean;
+  readonly topics?: string;
+  readonly mode?: string;
+  readonly schedule?: string;
+  readonly timezone?: string;
+  readonly minScore?: string;
+  readonly mentionRole?: string;
+  readonly maxAgeHours?: string;
+  readonly postEmpty?: boolean;
+}
+
+/**
+ * Validates `subscribe` flags into a new subscription. Every problem is reported at once, each
+ * naming the flag and the fix. `--webhook env` takes DISCORD_WEBHOOK_URL, so the secret need not
+ * appear in shell history or the process list.
+ */
+export function parseSubscribeFlags(flags: SubscribeFlags, knownTopics: readonly string[], env: Pick<Env, 'DISCORD_WEBHOOK_URL'>, now: number): NewSubscription {
+  const errors: ConfigError[] = [];
+  const problem = (flag: string, text: string): void => void errors.push(new ConfigError(WHERE, flag, text));
+
+  const targets = [flags.channel !== undefined, flags.webhook !== undefined, flags.console === true].filter(Boolean).length;
+  let target: Target = { kind: 'console' };
+  if (targets !== 1) {
+    problem('target', 'give exactly one of --channel <id> (bot), --webhook <url|env> or --console');
+  } else if (flags.channel !== undefined) {
+    if (!SNOWFLAKE.test(flags.channel)) problem('--channel', `"${flags.channel}" is not a channel id; in Discord enable Developer Mode, right-click the channel, Copy Channel ID`);
+    if (flags.guild !== undefined && !SNOWFLAKE.test(flags.guild)) problem('--guild', `"${flags.guild}" is not a server id`);
+    target = { kind: 'channel', channelId: flags.channel, guildId: flags.guild ?? null };
+  } else if (flags.webhook !== undefined) {
+    const url = flags.webhook === 'env' ? env.DISCORD_WEBHOOK_URL : flags.webhook;
+    if (url === undefined) problem('--webhook', '"env" was given but DISCORD_WEBHOOK_URL is not set');
+    else if (!parseWebhookUrl(url)) problem('--webhook', 'not a Discord webhook URL; copy it from Channel settings → Integrations → Webhooks (https://discord.com/api/webhooks/<id>/<token>)');
+    else target = { kind: 'webhook', url };
+  }
+  if (flags.guild !== undefined && flags.channel === undefined) problem('--guild', 'only applies with --channel');
+
+  const topics = (flags.topics ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  if (topics.length === 0) problem('--topics', `list topic ids separated by commas, or "all"; known: ${knownTopics.join(', ')}`);
+  const wildcard = topics.includes('all') || topics.includes(ALL_TOPICS);
+  const unknown = topics.filter((t) => t !== 'all' && t !== ALL_TOPICS && !knownTopics.includes(t));
+  if (unknown.length > 0) problem('--topics', `unknown topic(s) ${unknown.join(', ')}; known: ${knownTopics.join(', ')} (or "all")`);
+
+  const mode = flags.mode ?? 'instant';
+  if (mode !== 'instant' && mode !== 'digest') problem('--mode', `"${mode}" is not a mode; use instant or digest`);
+  const timezone = flags.timezone ?? 'UTC';
+  let schedule: string | null = null;
+  if (mode === 'digest') {
+    if (flags.schedule === undefined) problem('--schedule', 'a digest needs a cron schedule, e.g. --schedule "0 8 * * *" for 08:00 every day');
+    else {
+      const why = scheduleProblem(flags.schedule, timezone);
+      if (why) problem(why.startsWith('unknown time zone') ? '--timezone' : '--schedule', why);
+      else schedule = flags.schedule;
+    }
+    if (flags.mentionRole !== undefined) problem('--mention-role', 'roles are mentioned on instant alerts only; drop it or use --mode instant');
+  } else {
+    if (flags.schedule !== undefined) problem('--schedule', 'only digests have a schedule; add --mode digest');
+    if (flags.postEmpty) problem('--post-empty', 'only applies to digests');
+  }
+  if (flags.mentionRole !== undefined && !SNOWFLAKE.test(flags.mentionRole)) problem('--mention-role', `"${flags.mentionRole}" is not a role id`);
+
+  const minScore = flags.minScore === undefined ? 0 : Number(flags.minScore);
+  if (!Number.isFinite(minScore) || minScore < 0) problem('--min-score', `"${flags.minScore ?? ''}" is not a number ≥ 0`);
+  const maxAgeHours = flags.maxAgeHours === undefined ? DEFAULT_MAX_AGE_MS / HOUR_MS : Number(flags.maxAgeHours);
+  if (!Number.isFinite(maxAgeHours) || maxAgeHours <= 0 || maxAgeHours > 24 * 365) problem('--max-age-hours', `"${flags.maxAgeHours ?? ''}" must be a number of hours between 0 and 8760`);
+
+  if (errors.length > 0) throw new ConfigErrors(errors);
+  return {
+    target,
+    topics: wildcard ? [ALL_TOPICS] : topics,
+    mode: mode === 'digest' ? 'digest' : ('instant' satisfies DeliveryMode),
+    schedule,
+    timezone,
+    minScore,
+    mentionRoleId: flags.mentionRole ?? null,
+    maxAgeMs: Math.round(maxAgeHours * HOUR_MS),
+    postEmptyDigest: flags.postEmpty === true,
+    createdAt: now,
+    createdBy: 'cli',
+  };
+}
+
+/** One line for a person: never the webhook URL, only its id. */
+export function describeSubscription(s: StoredSubscription): string {
+  const how = s.mode === 'digest' ? `digest "${s.schedule ?? ''}" ${s.timezone}` : 'instant';
+  const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions role ${s.mentionRoleId}` : '', s.postEmptyDigest ? 'posts empty digests' : ''].filter(Boolean);
+  return `#${s.id} ${describeTarget(s.target)} ← ${s.topics.join(', ')} · ${how}${extras.length ? ` · ${extras.join(' · ')}` : ''}`;
+}
+
+/** `watchfloor subscribe`, `unsubscribe` and `subscriptions`: delivery without a bot. */
+export function register(program: Command): void {
+  program
+    .command('subscribe')
+    .description('send stories of some topics to a channel (bot), a webhook, or the console')
+    .option('--channel <id>', 'Discord channel id (needs DISCORD_TOKEN and the bot in that server)')
+    .option('--guild <id>', 'server id of --channel (optional, for listings)')
+    .option('--webhook <url|env>', 'Discord webhook URL, or "env" for DISCORD_WEBHOOK_URL (no bot needed)')
+    .option('--console', 'print to the console')
+    .option('--topics <ids>', 'topic ids separated by commas, or "all"')
+    .option('--mode <mode>', 'instant (one alert per story) or digest (scheduled summary)', 'instant')
+    .option('--schedule <cron>', 'digest schedule, e.g. "0 8 * * *"')
+    .option('--timezone <iana>', 'time zone of the schedule, e.g. Asia/Seoul', 'UTC')
+    .option('--min-score <n>', 'only stories scoring at least this on a subscribed topic', '0')
+    .option('--mention-role <id>', 'role to mention on instant alerts')
+    .option('--max-age-hours <h>', 'never alert stories published longer ago than this', '24')
+    .option('--post-empty', 'post a digest even when nothing matched')
+    .action((flags: SubscribeFlags, command: Command) => {
+      const { env, paths } = commandContext(command);
+      const known = loadRules(paths.rules).topics.map((t) => t.id);
+      const input = parseSubscribeFlags(flags, known, env, Date.now());
+      const store = createStore(paths.db);
+      try {
+        const created = store.subscriptions.add(input);
+        process.stdout.write(`Subscribed: ${describeSubscription(created)}\n`);
+        if (created.target.kind === 'channel' && env.DISCORD_TOKEN === undefined) {
+          process.stderr.write('Note: DISCORD_TOKEN is not set; the bot cannot post to a channel until it is (see README, "Delivering to Discord").\n');
+        }
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('unsubscribe')
+    .description('remove a subscription (and its unsent messages)')
+    .argument('<id>', 'subscription number, as listed by `watchfloor subscriptions`')
+    .action((id: string, _flags: unknown, command: Command) => {
+      const { paths } = commandContext(command);
+      const n = Number(id.replace(/^#/, ''));
+      if (!Number.isInteger(n) || n <= 0) throw new ConfigError(WHERE, 'id', `"${id}" is not a subscription number; \`watchfloor subscriptions\` lists them`);
+      const store = createStore(paths.db);
+      try {
+        const existing = store.subscriptions.get(n);
+        if (!existing || !store.subscriptions.remove(n)) throw new ConfigError(WHERE, 'id', `there is no subscription #${n}; \`watchfloor subscriptions\` lists them`);
+        process.stdout.write(`Removed: ${describeSubscription(existing)}\n`);
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('subscriptions')
+    .description('list subscriptions with their delivery counts (webhooks by id only)')
+    .option('--json', 'print JSON')
+    .action((flags: { json?: boolean }, command: Command) => {
+      const { paths } = commandContext(command);
+      const store = createStore(paths.db);
+      try {
+        const now = Date.now();
+        const counts = store.outbox.countsBySubscription();
+        const list = store.subscriptions.list();
+        if (flags.json) {
+          const shown = list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 } }));
+          process.stdout.write(`${JSON.stringify(shown)}\n`);
+          return;
+        }
+        if (list.length === 0) {
+          process.stdout.write('No subscriptions. Add one with `watchfloor subscribe --webhook <url> --topics all` (see --help).\n');
+          return;
+        }
+        const rows = [['id', 'target', 'topics', 'mode', 'min', 'last digest', 'sent', 'pending', 'dead']];
+        for (const s of list) {
+          const c = counts.get(s.id) ?? { pending: 0, sent: 0, dead: 0 };
+          rows.push([
+            `#${s.id}`,
+            describeTarget(s.target),
+            s.topics.join(','),
+            s.mode === 'digest' ? `digest "${s.schedule ?? ''}" ${s.timezone}` : 'instant',
+            String(s.minScore),
+            s.mode === 'digest' ? relativeTime(s.lastDigestAt, now) : '',
+            String(c.sent),
+            String(c.pending),
+            String(c.dead),
+          ]);
+        }
+        process.stdout.write(`${table(rows)}\n`);
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,339 @@
+import { CronExpressionParser } from 'cron-parser';
+import { Events, type Client } from 'discord.js';
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import type { Env } from '../config/env.js';
+import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
+import { composeDigest, type DigestStory } from '../core/compose/digest.js';
+import { ALL_TOPICS, routeStory, wantedVerdicts } from '../core/route.js';
+import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
+import { createDiscordClient, type RestOverrides } from '../discord/client.js';
+import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
+import { createBotSink } from '../discord/sinks/bot.js';
+import { createConsoleSink } from '../discord/sinks/console.js';
+import type { Sink, SinkError } from '../discord/sinks/sink.js';
+import { createWebhookSink } from '../discord/sinks/webhook.js';
+import type { Store } from '../store/index.js';
+import type { OutboxRow } from '../store/outbox.js';
+import type { StoredSubscription } from '../store/subscriptions.js';
+import type { Metrics } from './metrics.js';
+
+export type { DrainReport } from '../discord/deliver.js';
+
+/** Default maximum age of an alerted story, by published time. */
+export const DEFAULT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** The digest schedule of the default console subscription: every day at 08:00 UTC. */
+export const DEFAULT_DIGEST_SCHEDULE = '0 8 * * *';
+
+export interface DeliveryOptions {
+  readonly store: Store;
+  readonly env: Env;
+  readonly log: Logger;
+  /** Topics from the classifier: labels and colours for messages. */
+  readonly topics: readonly TopicInfo[];
+  /** Source names and kinds for alerts and digests. */
+  readonly feedsById: ReadonlyMap<string, Pick<FeedConfig, 'name' | 'kind'>>;
+  /** Send everything to this sink instead of the one each target calls for. */
+  readonly sink?: Sink;
+  /** Print every target's messages on the console, even with a token (demo). */
+  readonly consoleOnly?: boolean;
+  /** Where the console sink writes; stdout by default. */
+  readonly output?: NodeJS.WritableStream;
+  /** A discord.js client to post with (shared with slash commands); else one is made from DISCORD_TOKEN. */
+  readonly client?: Client;
+  /** REST overrides for the clients this module creates (tests shorten timeouts). */
+  readonly rest?: RestOverrides;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly clock?: () => number;
+  readonly random?: () => number;
+}
+
+export interface DigestRunOptions {
+  /** Compose every digest subscription's digest now, whatever its schedule (demo, tests). */
+  readonly force?: boolean;
+}
+
+export interface Delivery {
+  /**
+   * Writes outbox rows for the instant subscriptions that want this story. Call inside the
+   * transaction that inserted it. Returns the number of rows written.
+   */
+  route(rowid: number, story: Story, classification: Classification, now: number): number;
+  /** Queues the digests whose schedule fired since their last digest; returns how many. */
+  runDueDigests(now: number, options?: DigestRunOptions): number;
+  /** Sends what is due; waits up to DELIVERY_RETRY_WAIT_MS for retries. Serialised: never two at once. */
+  drain(): Promise<DrainReport>;
+  /** Long-running mode: logs the bot in (if any), then checks digests and the outbox on a timer. */
+  start(options?: { metrics?: Metrics }): Promise<void>;
+  /** Stops the timer and waits for an in-flight send to finish. */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+  /** Gateway connected; null when no bot is configured. */
+  connected(): boolean | null;
+  /** The discord.js client, when a token is configured (slash commands attach to it). */
+  readonly client: Client | null;
+}
+
+/** Thrown for a schedule or time zone that cannot be used; names the subscription and the fix. */
+export class ScheduleError extends Error {
+  override readonly name = 'ScheduleError';
+}
+
+/** Checks a digest schedule with both node-cron and cron-parser, and the IANA time zone. Returns the problem, or null. */
+export function scheduleProblem(schedule: string, timezone: string): string | null {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+  } catch {
+    return `unknown time zone "${timezone}": use an IANA name such as Asia/Seoul, Europe/Kyiv or UTC`;
+  }
+  if (!cron.validate(schedule)) return `invalid cron expression "${schedule}": five fields "minute hour day month weekday", e.g. "0 8 * * *" for 08:00 every day`;
+  try {
+    CronExpressionParser.parse(schedule, { tz: timezone }).next();
+  } catch (error) {
+    return `cron expression "${schedule}" cannot be scheduled: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return null;
+}
+
+/**
+ * The end of the latest digest window that is due: the most recent time the schedule fired at
+ * or before `now`, if it fired after `since`; else null. Missed runs (downtime) collapse into
+ * one digest covering the whole gap.
+ */
+export function dueDigestUntil(schedule: string, timezone: string, since: number, now: number): number | null {
+  const next = CronExpressionParser.parse(schedule, { currentDate: new Date(since), tz: timezone }).next().getTime();
+  if (next > now) return null;
+  // prev() is strictly before currentDate; +1 ms lets a fire at exactly `now` count.
+  return CronExpressionParser.parse(schedule, { currentDate: new Date(now + 1), tz: timezone }).prev().getTime();
+}
+
+function errorKind(error: SinkError): string {
+  if (error.status === 429) return 'rate_limit';
+  if (error.status === 401 || error.status === 403) return 'permission';
+  if (error.status === 404) return 'not_found';
+  if (error.status !== null) return 'http';
+  return 'network';
+}
+
+/** Delivery, composed: routing into the outbox, digests on schedule, the drain, and the sinks. */
+export function createDelivery(options: DeliveryOptions): Delivery {
+  const { store, env, log } = options;
+  const clock = options.clock ?? Date.now;
+  const random = options.random ?? Math.random;
+  const topics = new Map(options.topics.map((t) => [t.id, t]));
+  const sources = new Map<string, SourceInfo>([...options.feedsById].map(([id, f]) => [id, { name: f.name, kind: f.kind }]));
+  const retry: RetryPolicy = {
+    maxAttempts: options.retry?.maxAttempts ?? env.DELIVERY_MAX_ATTEMPTS,
+    baseDelayMs: options.retry?.baseDelayMs ?? env.DELIVERY_RETRY_BASE_MS,
+    waitMs: options.retry?.waitMs ?? env.DELIVERY_RETRY_WAIT_MS,
+  };
+  const consoleOnly = options.consoleOnly === true;
+
+  const ownsClient = !options.client && !consoleOnly && !options.sink && env.DISCORD_TOKEN !== undefined;
+  const client: Client | null = options.client ?? (ownsClient ? createDiscordClient(env, options.rest) : null);
+  // REST works with the token alone: `once` posts without opening a gateway connection.
+  if (client && ownsClient && env.DISCORD_TOKEN) client.rest.setToken(env.DISCORD_TOKEN);
+
+  const consoleSink = createConsoleSink(options.output);
+  const botSink = client ? createBotSink(client) : null;
+  const webhookSink = createWebhookSink({ apiBase: env.DISCORD_API_BASE, ...(options.rest ? { rest: options.rest } : {}) });
+  const sinkFor = (target: Target): Sink | null => {
+    if (options.sink) return options.sink;
+    if (consoleOnly) return consoleSink;
+    if (target.kind === 'console') return consoleSink;
+    if (target.kind === 'webhook') return webhookSink;
+    return botSink;
+  };
+
+  ensureDefaultSubscription();
+
+  let metrics: Metrics | undefined;
+  let timer: NodeJS.Timeout | null = null;
+  let kickTimer: NodeJS.Timeout | null = null;
+  let stopController = new AbortController();
+  let chain: Promise<unknown> = Promise.resolve();
+  let inFlight = 0;
+
+  /** With no subscriptions at all, a webhook from the environment or the console gets everything. */
+  function ensureDefaultSubscription(): void {
+    if (store.subscriptions.count() > 0) return;
+    const base = { topics: [ALL_TOPICS], timezone: 'UTC', minScore: 0, mentionRoleId: null, maxAgeMs: DEFAULT_MAX_AGE_MS, createdAt: clock(), createdBy: 'default' } as const;
+    if (env.DISCORD_WEBHOOK_URL && !consoleOnly) {
+      const s = store.subscriptions.add({ ...base, target: { kind: 'webhook', url: env.DISCORD_WEBHOOK_URL }, mode: 'instant', schedule: null, postEmptyDigest: false });
+      log.info({ subscription_id: s.id }, 'no subscriptions yet: DISCORD_WEBHOOK_URL gets instant alerts for every topic');
+    } else if (!env.DISCORD_TOKEN || consoleOnly) {
+      store.transaction(() => {
+        store.subscriptions.add({ ...base, target: { kind: 'console' }, mode: 'instant', schedule: null, postEmptyDigest: false });
+        store.subscriptions.add({ ...base, target: { kind: 'console' }, mode: 'digest', schedule: DEFAULT_DIGEST_SCHEDULE, postEmptyDigest: false });
+      });
+      log.info('no subscriptions yet: alerts and a daily 08:00 UTC digest go to the console');
+    }
+  }
+
+  function route(rowid: number, story: Story, classification: Classification, now: number): number {
+    const subscriptions = store.subscriptions.listByMode('instant');
+    const byId = new Map(subscriptions.map((s) => [s.id, s]));
+    let written = 0;
+    for (const decision of routeStory(subscriptions, story, classification, now)) {
+      const subscription = byId.get(decision.subscriptionId);
+      if (!subscription) continue;
+      const payload = composeAlert({ story, verdicts: decision.verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
+      if (store.outbox.addAlert({ subscriptionId: subscription.id, storyRowid: rowid, payload, now })) written++;
+    }
+    if (written > 0) kickSoon();
+    return written;
+  }
+
+  function digestStories(subscription: StoredSubscription, from: number, until: number): DigestStory[] {
+    const topicIds = subscription.topics.includes(ALL_TOPICS) ? [...topics.keys()] : [...subscription.topics];
+    // The backlog of a newly added feed is first seen now but published long ago: keep to the
+    // window, or the subscription's maximum age when the window is shorter.
+    const oldest = Math.min(from, until - subscription.maxAgeMs);
+    const out: DigestStory[] = [];
+    for (const story of store.stories.matchedBetween(from, until, topicIds)) {
+      if (story.publishedAt < oldest) continue;
+      const wanted = wantedVerdicts(subscription, store.stories.verdicts(story.rowid));
+      if (wanted.length === 0) continue;
+      out.push({
+        key: story.id,
+        title: story.title,
+        url: story.url,
+        feedId: story.feedId,
+        sources: story.sources,
+        publishedAt: story.publishedAt,
+        scores: Object.fromEntries(wanted.map((v) => [v.topic, v.score])),
+      });
+    }
+    return out;
+  }
+
+  function runDueDigests(now: number, runOptions: DigestRunOptions = {}): number {
+    let queued = 0;
+    for (const subscription of store.subscriptions.listByMode('digest')) {
+      if (!subscription.schedule) continue;
+      let until: number | null;
+      try {
+        until = runOptions.force ? now : dueDigestUntil(subscription.schedule, subscription.timezone, subscription.lastDigestAt ?? subscription.createdAt, now);
+      } catch (error) {
+        log.error({ subscription_id: subscription.id, schedule: subscription.schedule, err: error instanceof Error ? error.message : String(error) }, 'digest schedule cannot be evaluated; fix it with unsubscribe + subscribe');
+        continue;
+      }
+      if (until === null) continue;
+      const from = subscription.lastDigestAt ?? until - subscription.maxAgeMs;
+      const windowEnd = until;
+      const written = store.transaction(() => {
+        const payloads = composeDigest({
+          stories: digestStories(subscription, from, windowEnd),
+          subscribedTopics: subscription.topics,
+          topics,
+          sources,
+          from,
+          until: windowEnd,
+          postEmpty: subscription.postEmptyDigest,
+        });
+        const rows = store.outbox.addDigest({ subscriptionId: subscription.id, until: windowEnd, payloads, now });
+        store.subscriptions.setLastDigestAt(subscription.id, windowEnd);
+        return rows;
+      });
+      log.info({ subscription_id: subscription.id, from, until: windowEnd, messages: written }, written > 0 ? 'digest queued' : 'digest empty: nothing posted');
+      if (written > 0) queued++;
+    }
+    if (queued > 0) kickSoon();
+    return queued;
+  }
+
+  function onSent(row: OutboxRow): void {
+    if (!metrics) return;
+    if (row.kind === 'alert') metrics.alertsSent.inc();
+    else if (row.part === row.total) metrics.digestsSent.inc();
+  }
+
+  function drainOnce(waitMs: number): Promise<DrainReport> {
+    const run = async (): Promise<DrainReport> => {
+      inFlight++;
+      try {
+        return await drainOutbox(
+          {
+            outbox: store.outbox,
+            targetOf: (id) => store.subscriptions.get(id)?.target,
+            sinkFor,
+            clock,
+            random,
+            log,
+            retry: { ...retry, waitMs },
+            sleep: abortableSleep,
+            onSent,
+            onError: (error) => metrics?.discordErrors.inc({ kind: errorKind(error) }),
+          },
+          stopController.signal,
+        );
+      } finally {
+        inFlight--;
+      }
+    };
+    // One drain at a time: two would both pick the same due row before either records it.
+    const next = chain.then(run, run);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  function kickSoon(): void {
+    if (!timer || kickTimer) return;
+    // After the caller's transaction commits: a drain inside it would see uncommitted rows
+    // only by luck and hold the write lock across network calls.
+    kickTimer = setTimeout(() => {
+      kickTimer = null;
+      drainOnce(0).catch((error: unknown) => { log.error({ err: error }, 'outbox drain failed'); });
+    }, 0);
+  }
+
+  async function tick(): Promise<void> {
+    try {
+      runDueDigests(clock());
+      await drainOnce(0);
+    } catch (error) {
+      log.error({ err: error }, 'delivery tick failed');
+    }
+  }
+
+  async function stop(): Promise<void> {
+    if (timer) clearInterval(timer);
+    if (kickTimer) clearTimeout(kickTimer);
+    timer = null;
+    kickTimer = null;
+    stopController.abort();
+    // The chain settles once the send in flight is recorded.
+    await chain;
+    stopController = new AbortController();
+  }
+
+  return {
+    client,
+    route,
+    runDueDigests,
+    drain: () => drainOnce(retry.waitMs),
+    async start(startOptions = {}) {
+      metrics = startOptions.metrics;
+      metrics?.setOutboxDepthSource(() => store.outbox.counts().pending);
+      if (client && ownsClient && env.DISCORD_TOKEN && !client.isReady()) {
+        const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => { resolve(); }));
+        await client.login(env.DISCORD_TOKEN);
+        await ready;
+        log.info({ guilds: client.guilds.cache.size }, 'discord gateway connected');
+      }
+      if (timer) return;
+      timer = setInterval(() => void tick(), env.DELIVERY_TICK_MS);
+      timer.unref();
+      void tick();
+    },
+    stop,
+    async close() {
+      await stop();
+      await webhookSink.close();
+      await consoleSink.close();
+      if (ownsClient && client) await client.destroy();
+      log.debug({ in_flight: inFlight }, 'delivery closed');
+    },
+    connected: () => (client ? client.isReady() : null),
+  };
+}

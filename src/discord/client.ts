@@ -1,0 +1,19 @@
+import { Client, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import type { Env } from '../config/env.js';
+
+/** REST settings a caller may override (tests shorten timeouts). */
+export type RestOverrides = NonNullable<ClientOptions['rest']>;
+
+/**
+ * The discord.js client. `DISCORD_API_BASE` (unset in production) points its REST base URL,
+ * and with it gateway discovery, at another server: the loopback fake in tests. Intents:
+ * Guilds only — the bot reads no message content and no members.
+ * Mentions default to nobody; messages that may ping a role say so themselves.
+ */
+export function createDiscordClient(env: Pick<Env, 'DISCORD_API_BASE'>, rest: RestOverrides = {}): Client {
+  return new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    rest: { ...(env.DISCORD_API_BASE ? { api: env.DISCORD_API_BASE } : {}), ...rest },
+  });
+}

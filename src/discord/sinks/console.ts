@@ -1,0 +1,21 @@
+import { renderMessageText } from '../../core/compose/console.js';
+import type { OutboundMessage } from '../../core/compose/message.js';
+import type { SendOptions, SendResult, Sink } from './sink.js';
+
+/**
+ * Prints messages as readable text: the default without a token (`npm start`, `npm run demo`).
+ * It prints every target's messages, so a channel subscription can be previewed offline.
+ */
+export function createConsoleSink(output: NodeJS.WritableStream = process.stdout): Sink {
+  return {
+    name: 'console',
+    send(message: OutboundMessage, { target, nonce, label }: SendOptions): Promise<SendResult> {
+      const where = target.kind === 'channel' ? ` → channel ${target.channelId}` : target.kind === 'webhook' ? ' → webhook' : '';
+      output.write(renderMessageText(message, `${label}${where}`));
+      return Promise.resolve({ messageId: `console-${nonce}` });
+    },
+    close(): Promise<void> {
+      return Promise.resolve();
+    },
+  };
+}

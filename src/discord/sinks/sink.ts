@@ -1,0 +1,72 @@
+import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import type { OutboundMessage } from '../../core/compose/message.js';
+import type { Target } from '../../core/types.js';
+
+export interface SendOptions {
+  /** Where the message goes. */
+  readonly target: Target;
+  /** Derived from the outbox row; with `enforce_nonce` Discord posts it at most once. */
+  readonly nonce: string;
+  /** What the message is, for people: `alert`, `digest 2/3`. */
+  readonly label: string;
+}
+
+export interface SendResult {
+  /** Discord's message id (console: a local id). */
+  readonly messageId: string;
+}
+
+/** One way out: the bot, a webhook, or the console. */
+export interface Sink {
+  readonly name: 'bot' | 'webhook' | 'console';
+  send(message: OutboundMessage, options: SendOptions): Promise<SendResult>;
+  /** Releases connections the sink opened itself. */
+  close(): Promise<void>;
+}
+
+/**
+ * A failed send, sorted for the deliverer: `retryable` (network, timeout, 5xx, 429) is tried
+ * again with backoff; `permanent` (missing access, unknown channel or webhook, invalid body,
+ * bad token, no sink configured) goes straight to the dead letters.
+ */
+export class SinkError extends Error {
+  override readonly name = 'SinkError';
+  constructor(
+    readonly kind: 'retryable' | 'permanent',
+    message: string,
+    readonly status: number | null = null,
+    /** Discord's JSON error code, e.g. 10003 Unknown Channel, 50001 Missing Access. */
+    readonly code: number | string | null = null,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Turns whatever discord.js threw into a SinkError with a message a person can act on. */
+export function classifySendError(error: unknown, where: string): SinkError {
+  if (error instanceof SinkError) return error;
+  if (error instanceof DiscordAPIError) {
+    const hint = HINTS[String(error.code)] ?? '';
+    const kind = error.status === 429 || error.status >= 500 ? 'retryable' : 'permanent';
+    return new SinkError(kind, `${where}: Discord answered ${error.status} (${error.code} ${error.message})${hint}`, error.status, error.code, { cause: error });
+  }
+  if (error instanceof HTTPError) {
+    const kind = error.status === 429 || error.status >= 500 ? 'retryable' : 'permanent';
+    return new SinkError(kind, `${where}: HTTP ${error.status} ${error.message}`, error.status, null, { cause: error });
+  }
+  if (error instanceof RateLimitError) {
+    return new SinkError('retryable', `${where}: rate limited for ${error.timeToReset} ms`, 429, null, { cause: error });
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  // Anything else is the network (refused, reset, DNS, timeout/AbortError): worth another try.
+  return new SinkError('retryable', `${where}: ${message}`, null, null, { cause: error });
+}
+
+const HINTS: Record<string, string> = {
+  '10003': ': the channel was deleted or the id is wrong; remove the subscription or fix the id',
+  '10015': ': the webhook was deleted; create a new one and subscribe again',
+  '50001': ': the bot cannot see this channel; give its role View Channel there',
+  '50013': ': the bot lacks Send Messages or Embed Links in this channel',
+  '0': '',
+};

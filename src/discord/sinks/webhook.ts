@@ -1,0 +1,58 @@
+import { WebhookClient } from 'discord.js';
+import { z } from 'zod';
+import type { OutboundMessage } from '../../core/compose/message.js';
+import type { RestOverrides } from '../client.js';
+import { classifySendError, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
+import { describeWebhook, parseWebhookUrl } from './webhook-url.js';
+
+const CREATED_MESSAGE = z.object({ id: z.string().min(1) });
+
+/**
+ * Posts through Discord webhooks, no bot needed. One discord.js WebhookClient per webhook
+ * (each with its own rate-limit state); `send` asks with `?wait=true`, so the message id comes
+ * back.
+ *
+ * Discord's Execute Webhook takes no `nonce`, so this sink cannot make Discord deduplicate: a
+ * crash after Discord accepted a message and before the outbox recorded it re-sends it once
+ * (at-least-once). See docs/delivery.md.
+ */
+export function createWebhookSink(options: { apiBase?: string | undefined; rest?: RestOverrides } = {}): Sink {
+  const clients = new Map<string, WebhookClient>();
+
+  const clientFor = (url: string): WebhookClient => {
+    const existing = clients.get(url);
+    if (existing) return existing;
+    const parts = parseWebhookUrl(url);
+    if (!parts) throw new SinkError('permanent', `${describeWebhook(url)}: not a Discord webhook URL (https://discord.com/api/webhooks/<id>/<token>)`);
+    const client = new WebhookClient(parts, { rest: { ...(options.apiBase ? { api: options.apiBase } : {}), ...options.rest }, allowedMentions: { parse: [] } });
+    clients.set(url, client);
+    return client;
+  };
+
+  return {
+    name: 'webhook',
+    async send(message: OutboundMessage, { target }: SendOptions): Promise<SendResult> {
+      if (target.kind !== 'webhook') throw new SinkError('permanent', `webhook sink cannot send to a ${target.kind} target`);
+      const where = describeWebhook(target.url);
+      const client = clientFor(target.url);
+      let response: unknown;
+      try {
+        response = await client.send({
+          ...(message.content ? { content: message.content } : {}),
+          embeds: message.embeds,
+          allowedMentions: { parse: message.allowedMentions.parse, roles: message.allowedMentions.roles },
+        });
+      } catch (error) {
+        throw classifySendError(error, where);
+      }
+      const parsed = CREATED_MESSAGE.safeParse(response);
+      if (!parsed.success) throw new SinkError('retryable', `${where}: Discord's answer has no message id`);
+      return { messageId: parsed.data.id };
+    },
+    close(): Promise<void> {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+      return Promise.resolve();
+    },
+  };
+}
