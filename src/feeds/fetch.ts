@@ -22,6 +22,15 @@ export const MAX_REDIRECTS = 5;
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5';
 const PRIVATE_ADDRESS_CODE = 'EWATCHFLOOR_PRIVATE_ADDRESS';
 
+/**
+ * An honest User-Agent: the product, its version and, when the operator gives one, where to
+ * reach them (a URL or e-mail), so a publisher who sees our polls can ask us to change them.
+ */
+export function buildUserAgent(version: string, contact?: string): string {
+  const extra = contact === undefined || contact.trim() === '' ? 'self-hosted news monitor' : `self-hosted news monitor; +${contact.trim()}`;
+  return `Watchfloor/${version} (${extra})`;
+}
+
 export interface FetchOptions {
   /** The whole fetch, redirects and body included. */
   readonly timeoutMs: number;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPublicUrl, closeFetchAgents, fetchFeed, parseRetryAfter, type FetchOptions } from '../../src/feeds/fetch.js';
+import { buildUserAgent, checkPublicUrl, closeFetchAgents, fetchFeed, parseRetryAfter, type FetchOptions } from '../../src/feeds/fetch.js';
 import { parseFeed } from '../../src/feeds/parse.js';
 import type { FetchResult, Validators } from '../../src/feeds/types.js';
 import { FIXTURE_DIR, readFixture, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
@@ -279,6 +279,13 @@ describe('fetchFeed from local files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'watchfloor-fetch-'));
     writeFileSync(join(dir, 'big.xml'), Buffer.alloc(300 * 1024, 0x20));
     expect(failure(await fetchFeed('big.xml', NONE, { ...OPTIONS, baseDir: dir }))).toMatchObject({ kind: 'too-large' });
+  });
+});
+
+describe('buildUserAgent', () => {
+  it('GIVEN a version with and without a contact THEN a product token a publisher can recognise', () => {
+    expect(buildUserAgent('0.1.0')).toBe('Watchfloor/0.1.0 (self-hosted news monitor)');
+    expect(buildUserAgent('0.1.0', ' ops@example.org ')).toBe('Watchfloor/0.1.0 (self-hosted news monitor; +ops@example.org)');
   });
 });
 
