@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cleanInline,
+  escapeText,
+  fitSafeText,
+  maskedLink,
+  neutraliseMentions,
+  safeHttpUrl,
+  truncateGraphemes,
+} from '../../../src/core/compose/text.js';
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const graphemes = (s: string): string[] => Array.from(segmenter.segment(s), (x) => x.segment);
+
+describe('neutraliseMentions', () => {
+  it.each([
+    ['@everyone look', '@\u200beveryone look'],
+    ['@here now', '@\u200bhere now'],
+    ['hi <@123456>', 'hi <@\u200b123456>'],
+    ['hi <@!123456>', 'hi <@!\u200b123456>'],
+    ['role <@&987>', 'role <@&\u200b987>'],
+    ['chan <#42>', 'chan <#\u200b42>'],
+    ['cmd </ban:1>', 'cmd </\u200bban:1>'],
+  ])('GIVEN %j THEN the mention can no longer resolve', (input, expected) => {
+    expect(neutraliseMentions(input)).toBe(expected);
+  });
+
+  it('GIVEN an e-mail address THEN it is left readable', () => {
+    expect(neutraliseMentions('press@example.org')).toBe('press@example.org');
+  });
+});
+
+describe('escapeText', () => {
+  it('GIVEN Markdown, a masked javascript: link and mentions THEN nothing is left to format, link or ping', () => {
+    const out = escapeText('**bold** __u__ ~~s~~ ||spoiler|| `code` [click](javascript:alert(1)) @everyone <@&123>');
+    expect(out).not.toMatch(/(?<!\\)\*\*/);
+    expect(out).not.toMatch(/(?<!\\)\|\|/);
+    expect(out).not.toMatch(/(?<!\\)`/);
+    // The bracket is escaped exactly once: `\[` (an escaped backslash `\\[` would re-open the link).
+    expect(out).toContain('\\[click\\](javascript:alert(1))');
+    expect(out).not.toContain('\\\\[');
+    expect(out).toContain('@\u200beveryone');
+    expect(out).toContain('<@&\u200b123');
+  });
+
+  it('GIVEN a heading or list marker at the start THEN it is escaped', () => {
+    expect(escapeText('# Breaking')).toBe('\\# Breaking');
+    expect(escapeText('- item')).toBe('\\- item');
+  });
+});
+
+describe('truncateGraphemes', () => {
+  it('GIVEN text within the limit THEN it is unchanged', () => {
+    expect(truncateGraphemes('short', 10)).toBe('short');
+  });
+
+  it('GIVEN emoji with modifiers, flags and Hangul THEN the cut never splits a grapheme', () => {
+    const text = '👩🏽‍🚀🇺🇦🇰🇷 평양 발표 '.repeat(20);
+    for (let limit = 1; limit < 60; limit++) {
+      const cut = truncateGraphemes(text, limit);
+      expect(cut.length).toBeLessThanOrEqual(limit);
+      const kept = cut.endsWith('…') ? cut.slice(0, -1) : cut;
+      // Every grapheme of the cut text is a grapheme of the original, in order.
+      expect(text.startsWith(kept)).toBe(true);
+      const original = graphemes(text);
+      graphemes(kept).forEach((g, i) => expect(g).toBe(original[i]));
+    }
+  });
+});
+
+describe('fitSafeText', () => {
+  it('GIVEN text whose escapes push it over the limit THEN the result fits and ends with an ellipsis', () => {
+    const raw = '*'.repeat(300);
+    const out = fitSafeText(raw, 100);
+    expect(out.length).toBeLessThanOrEqual(100);
+    expect(out.endsWith('…')).toBe(true);
+    // Never a dangling escape before the ellipsis.
+    expect(out).not.toMatch(/(?<!\\)\\…$/);
+  });
+
+  it('GIVEN control characters, bidi overrides and newlines THEN they are removed or folded', () => {
+    expect(cleanInline('a\u202Eb\u0007c\n\n d')).toBe('abc d');
+  });
+});
+
+describe('safeHttpUrl', () => {
+  it.each(['javascript:alert(1)', 'data:text/html,hi', 'file:///etc/passwd', 'ftp://x.example/', 'not a url', '', 'https://user:pw@x.example/'])(
+    'GIVEN %j THEN it is dropped',
+    (url) => {
+      expect(safeHttpUrl(url)).toBeNull();
+    },
+  );
+
+  it('GIVEN an https URL with parentheses THEN it is kept with them percent-encoded', () => {
+    expect(safeHttpUrl('https://en.example/wiki/Kyiv_(city)')).toBe('https://en.example/wiki/Kyiv_%28city%29');
+  });
+
+  it('GIVEN an unusable URL THEN the masked link falls back to plain text', () => {
+    expect(maskedLink('Title', safeHttpUrl('javascript:x'))).toBe('Title');
+    expect(maskedLink('Title', safeHttpUrl('http://a.example/'))).toBe('[Title](http://a.example/)');
+  });
+});
