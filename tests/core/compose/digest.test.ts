@@ -66,7 +66,7 @@ describe('composeDigest', () => {
     }
     expect(allLines(messages)).toHaveLength(40);
     // Parts are numbered in the footer of each message's last embed.
-    messages.forEach((m, i) => expect(m.embeds.at(-1)?.footer?.text).toBe(`Watchfloor digest · part ${i + 1}/${messages.length}`));
+    messages.forEach((m, i) => { expect(m.embeds.at(-1)?.footer?.text).toBe(`Watchfloor digest · part ${i + 1}/${messages.length}`); });
     // The header counts everything, per topic.
     const header = messages[0]!.embeds[0]!;
     expect(header.title).toBe('Watchfloor digest: 40 stories in 40 entries');

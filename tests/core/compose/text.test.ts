@@ -63,7 +63,7 @@ describe('truncateGraphemes', () => {
       // Every grapheme of the cut text is a grapheme of the original, in order.
       expect(text.startsWith(kept)).toBe(true);
       const original = graphemes(text);
-      graphemes(kept).forEach((g, i) => expect(g).toBe(original[i]));
+      graphemes(kept).forEach((g, i) => { expect(g).toBe(original[i]); });
     }
   });
 });
