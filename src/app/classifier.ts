@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { loadRules, loadTrainingExamples } from '../config/rules.js';
-import { createTopicClassifier, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
+import { createTopicClassifier, hiddenWords, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
 import { trainModel, type Model, type TopicModel, type TrainingExample } from '../core/classify/model.js';
 import type { RuleSet } from '../core/classify/rules.js';
 import { weakLabels } from '../core/classify/weak-labels.js';
@@ -114,6 +114,7 @@ export function trainFromData(rules: RuleSet, examples: readonly TrainingExample
   const model = trainModel(
     rules.topics.map((t) => t.id),
     [...examples, ...weak],
+    hiddenWords(rules),
   );
   return { model, weak: weak.length };
 }

@@ -25,6 +25,26 @@ export interface TopicClassifier {
  */
 export const MODEL_TEMPERATURE = 6;
 
+/**
+ * Words the model does not see (see featuresOf): every word of a one-word term, and the
+ * capitalised words (names) of longer terms, of every topic. "war in Ukraine" hides Ukraine
+ * but keeps "war".
+ */
+export function hiddenWords(rules: RuleSet): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const topic of rules.topics) {
+    for (const p of topic.patterns) {
+      for (const term of p.terms) {
+        const tokens = tokenize(term.replace(/\*\s*$/, ''));
+        for (const t of tokens) {
+          if (tokens.length === 1 || t.cased !== t.text) out.add(t.text);
+        }
+      }
+    }
+  }
+  return out;
+}
+
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
@@ -38,6 +58,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
   const matcher = compileMatcher(rules);
   const topics: TopicInfo[] = rules.topics.map((t) => Object.freeze({ id: t.id, label: t.label, color: t.color }));
   const topicModels = rules.topics.map((t) => (t.model.enabled ? model?.topics.get(t.id) ?? null : null));
+  const hidden = hiddenWords(rules);
 
   return {
     topics,
@@ -58,7 +79,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         let modelProbability: number | null = null;
         let score = keywordScore;
         if (topicModel && kw && kw.hits > 0) {
-          features ??= featuresOf(input.title, input.summary);
+          features ??= featuresOf(input.title, input.summary, hidden);
           const p = probability(logOdds(topicModel, features), MODEL_TEMPERATURE);
           const contribution = topic.model.weight * (2 * p - 1);
           modelProbability = round(p);
