@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ConfigErrors, EXIT_CONFIG } from '../config/errors.js';
+import { register as registerCheck } from './commands/check.js';
+import { register as registerDemo } from './commands/demo.js';
 import { register as registerEval } from './commands/eval.js';
 import { register as registerExplain } from './commands/explain.js';
+import { register as registerOnce } from './commands/once.js';
+import { register as registerRun } from './commands/run.js';
+import { register as registerStatus } from './commands/status.js';
 import { register as registerSubscriptions } from './commands/subscriptions.js';
 import { register as registerTrain } from './commands/train.js';
 
@@ -21,8 +26,13 @@ const program = new Command('watchfloor')
 
 /** One entry per command module (each exports `register(program)`); keep alphabetical. */
 const COMMANDS: readonly ((program: Command) => void)[] = [
+  registerCheck,
+  registerDemo,
   registerEval,
   registerExplain,
+  registerOnce,
+  registerRun,
+  registerStatus,
   registerSubscriptions,
   registerTrain,
 ];

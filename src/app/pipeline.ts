@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
+import type { NormalisedBatch } from '../core/story.js';
 import type { Classification, FeedConfig, RawItem, Story } from '../core/types.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '../feeds/types.js';
 import type { Store } from '../store/index.js';
@@ -49,8 +50,9 @@ export interface CycleReport {
 export interface PollerDeps {
   readonly store: Store;
   readonly fetch: (feed: FeedConfig, validators: Validators) => Promise<FetchResult>;
-  readonly parse: (text: string, finalUrl: string) => Promise<{ readonly items: readonly RawItem[] } | FetchFailure>;
-  readonly normalise: (raw: RawItem, feed: FeedConfig, feedUrl: string, now: number) => Story | null;
+  readonly parse: (text: string, finalUrl: string) => Promise<{ readonly link: string | undefined; readonly items: readonly RawItem[] } | FetchFailure>;
+  /** Normalises all items of one document (drops items with neither title nor link, and repeated ids). */
+  readonly normalise: (raws: readonly RawItem[], feed: FeedConfig, baseUrl: string, now: number) => NormalisedBatch;
   readonly classify: (input: { readonly title: string; readonly summary: string }) => Classification;
   /** Writes outbox rows for a newly stored story; runs inside the insert transaction. */
   readonly route?: ((rowid: number, story: Story, classification: Classification, now: number) => number) | undefined;
@@ -136,19 +138,11 @@ export function createPoller(deps: PollerDeps) {
     if ('ok' in parsed) return fail(parsed);
 
     const now = deps.clock();
-    const stories: Story[] = [];
-    const idsInDocument = new Set<string>();
-    let dropped = 0;
-    for (const raw of parsed.items) {
-      const story = deps.normalise(raw, feed, fetched.finalUrl, now);
-      if (!story) {
-        dropped++;
-        continue;
-      }
-      // Feeds repeat GUIDs within one document; the first occurrence wins.
-      if (idsInDocument.has(story.id)) continue;
-      idsInDocument.add(story.id);
-      stories.push(story);
+    const batch = deps.normalise(parsed.items, feed, baseUrlFor(parsed.link, fetched.finalUrl), now);
+    const stories = batch.stories;
+    const dropped = batch.skipped.filter((s) => s.reason !== 'duplicate-id').length;
+    if (batch.unreliableGuids.length > 0) {
+      log.debug({ guids: batch.unreliableGuids.slice(0, 5) }, 'feed reuses guids for different articles; those items are identified by URL');
     }
 
     // Classify only what is new: a steady-state cycle re-reads mostly stored stories.
@@ -229,6 +223,15 @@ export function createPoller(deps: PollerDeps) {
 }
 
 export type Poller = ReturnType<typeof createPoller>;
+
+/**
+ * Relative item links resolve against the site's own link when the feed gives an absolute one
+ * (feeds are often served from another host than the articles), else against the feed URL.
+ */
+export function baseUrlFor(channelLink: string | undefined, feedUrl: string): string {
+  if (channelLink && /^https?:\/\//i.test(channelLink.trim())) return channelLink.trim();
+  return feedUrl;
+}
 
 function sum<T>(items: readonly T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);

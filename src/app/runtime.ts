@@ -1,10 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import { loadFeeds } from '../config/feeds.js';
-import { normaliseItem } from '../core/story.js';
+import { normaliseItems } from '../core/story.js';
 import type { FeedConfig } from '../core/types.js';
-import { fetchFeed } from '../feeds/fetch.js';
+import { closeFetchAgents, fetchFeed } from '../feeds/fetch.js';
 import { createHostLimiter } from '../feeds/limiter.js';
 import { parseFeed } from '../feeds/parse.js';
 import { createStore, type Store } from '../store/index.js';
@@ -51,6 +52,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log, store });
     const controller = new AbortController();
+    // Every in-flight fetch listens to the one shutdown signal.
+    setMaxListeners(0, controller.signal);
     const limiter = createHostLimiter({ concurrency: env.FETCH_CONCURRENCY, perHost: env.FETCH_PER_HOST });
     const baseDir = dirname(paths.feeds);
     const feedsById = new Map(feeds.map((f) => [f.id, f]));
@@ -72,7 +75,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           }),
         ),
       parse: parseFeed,
-      normalise: normaliseItem,
+      normalise: normaliseItems,
       classify: (input) => classifier.classify(input),
       route: (rowid, story, classification, now) => delivery.route(rowid, story, classification, now),
       signal: controller.signal,
@@ -86,9 +89,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       poller,
       delivery,
       log,
-      abort: () => controller.abort(),
+      abort: () => {
+        controller.abort();
+      },
       async close() {
         await delivery.close();
+        await closeFetchAgents();
         store.close();
       },
     };

@@ -93,7 +93,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 /** The environment with secrets masked, for `watchfloor check` and start-up logs. */
 export function describeEnv(env: Env): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
+  for (const [key, value] of Object.entries(env) as [string, string | number | boolean | undefined][]) {
     if (value === undefined) continue;
     out[key] = (SECRET_ENV as readonly string[]).includes(key) ? '[set, hidden]' : String(value);
   }

@@ -103,10 +103,11 @@ export function createCycleStore(db: Db) {
       db.prepare(`UPDATE poll_cycles SET finished_at = ?, feeds_polled = ?, feeds_ok = ?, feeds_not_modified = ?, feeds_failed = ?, new_stories = ?
         WHERE id = ?`).run(p.at, p.polled, p.ok, p.notModified, p.failed, p.newStories, id);
     },
-    last(): { startedAt: number; finishedAt: number | null; polled: number; ok: number; notModified: number; failed: number; newStories: number } | undefined {
+    /** The newest finished cycle; with `polledOnly`, the newest that polled at least one feed. */
+    last(options: { polledOnly?: boolean } = {}): { startedAt: number; finishedAt: number | null; polled: number; ok: number; notModified: number; failed: number; newStories: number } | undefined {
       const row = db
         .prepare<[], { started_at: number; finished_at: number | null; feeds_polled: number; feeds_ok: number; feeds_not_modified: number; feeds_failed: number; new_stories: number }>(
-          'SELECT * FROM poll_cycles WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1',
+          `SELECT * FROM poll_cycles WHERE finished_at IS NOT NULL ${options.polledOnly ? 'AND feeds_polled > 0' : ''} ORDER BY id DESC LIMIT 1`,
         )
         .get();
       return row

@@ -50,7 +50,11 @@ export function register(program: Command): void {
           process.stdout.write(`${JSON.stringify({ ...report, delivery: delivered })}\n`);
         } else {
           process.stdout.write(`${renderReport(report, Date.now())}\n`);
-          if (delivered) process.stdout.write(`Delivery: ${JSON.stringify(delivered)}\n`);
+          if (delivered) {
+            process.stdout.write(
+              `Delivery: ${delivered.sent} message(s) sent, ${delivered.retried} retried, ${delivered.dead} dead letter(s), ${delivered.pending} pending; ${delivered.digestsQueued} digest(s) composed.\n`,
+            );
+          }
         }
       } finally {
         await runtime.close();
@@ -105,14 +109,14 @@ function detail(r: FeedPollResult, now: number): string {
 function createProgress(enabled: boolean) {
   let total = 0;
   return {
-    start(n: number) {
+    start: (n: number) => {
       total = n;
       if (enabled && n > 0) process.stderr.write(`polling ${n} feed${n === 1 ? '' : 's'}…`);
     },
-    update(result: FeedPollResult, done: number) {
+    update: (result: FeedPollResult, done: number) => {
       if (enabled) process.stderr.write(`\r\x1b[2Kpolling: ${done}/${total} done (last: ${result.feedId})`);
     },
-    end() {
+    end: () => {
       if (enabled && total > 0) process.stderr.write('\r\x1b[2K');
     },
   };

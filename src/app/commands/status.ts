@@ -19,7 +19,7 @@ export function register(program: Command): void {
       try {
         const now = Date.now();
         const states = new Map(store.feeds.all().map((s) => [s.feedId, s]));
-        const lastCycle = store.cycles.last();
+        const lastCycle = store.cycles.last({ polledOnly: true });
         const counts = store.stories.counts(now - DAY_MS);
         const total = store.stories.total();
         const rows = feeds.map((feed) => {
@@ -59,7 +59,7 @@ export function register(program: Command): void {
         const perTopic = Object.entries(counts.perTopic).map(([t, n]) => `${t} ${n}`).join(', ');
         out.push(`Matched in the last 24 h: ${perTopic || 'none'}`);
         out.push(lastCycle
-          ? `Last cycle: ${relativeTime(lastCycle.finishedAt, now)} — ${lastCycle.polled} polled, ${lastCycle.ok} ok, ${lastCycle.notModified} not modified, ${lastCycle.failed} failed, ${lastCycle.newStories} new stories`
+          ? `Last cycle that polled feeds: ${relativeTime(lastCycle.finishedAt, now)} — ${lastCycle.polled} polled, ${lastCycle.ok} ok, ${lastCycle.notModified} not modified, ${lastCycle.failed} failed, ${lastCycle.newStories} new stories`
           : 'Last cycle: none yet (run `watchfloor once` or `watchfloor run`)');
         out.push('');
         out.push(table([header, ...body]));
