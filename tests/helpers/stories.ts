@@ -1,0 +1,92 @@
+import { Writable } from 'node:stream';
+import type { Classification, Story, TopicInfo, TopicVerdict } from '../../src/core/types.js';
+import { createLogger, type Logger } from '../../src/app/logger.js';
+
+/** Topic infos as the classifier would report them. */
+export const TEST_TOPICS: readonly TopicInfo[] = [
+  { id: 'ukraine', label: 'Ukraine', color: 0x0057b7 },
+  { id: 'north-korea', label: 'North Korea', color: 0xc8102e },
+  { id: 'south-korea', label: 'South Korea', color: 0x78b159 },
+];
+
+/** Source names and kinds for alerts. */
+export const TEST_FEEDS = new Map([
+  ['reuters', { name: 'Reuters', kind: 'wire' as const }],
+  ['ap', { name: 'AP', kind: 'wire' as const }],
+  ['kcna', { name: 'KCNA Watch', kind: 'state-media' as const }],
+]);
+
+let counter = 0;
+
+/** A normalised story; unique id and URL unless overridden. */
+export function makeStory(overrides: Partial<Story> = {}): Story {
+  counter++;
+  const now = overrides.firstSeenAt ?? Date.now();
+  return {
+    id: `story-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+    feedId: 'reuters',
+    guid: null,
+    url: `https://news.example/${counter}/${Math.random().toString(36).slice(2, 8)}`,
+    title: `Russia strikes Kyiv power grid overnight (${counter})`,
+    summary: 'Air raid alerts sounded across Ukraine.',
+    author: null,
+    publishedAt: now - 60_000,
+    publishedEstimated: false,
+    firstSeenAt: now,
+    language: 'en',
+    categories: [],
+    ...overrides,
+  };
+}
+
+/** A verdict that matched with the given score. */
+export function matchedVerdict(topic: string, score: number): TopicVerdict {
+  return {
+    topic,
+    matched: true,
+    score,
+    threshold: 3,
+    keywordScore: score,
+    modelProbability: 0.9,
+    reasons: [{ kind: 'pattern', pattern: 'Kyiv', matched: 'Kyiv', field: 'title', weight: 3 }],
+  };
+}
+
+/** A classification matching the given topics with their scores. */
+export function classified(scores: Record<string, number>): Classification {
+  const verdicts = Object.entries(scores).map(([topic, score]) => matchedVerdict(topic, score));
+  return { verdicts, matched: verdicts.map((v) => v.topic) };
+}
+
+/** A JSON logger whose lines the test can read. */
+export function capturingLogger(): { log: Logger; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const log = createLogger({ level: 'debug', format: 'json', destination: stream });
+  return {
+    log,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
+/** A writable that keeps what the console sink prints. */
+export function captureOutput(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
