@@ -1,0 +1,169 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normaliseItems } from '../../src/core/story.js';
+import type { FeedConfig } from '../../src/core/types.js';
+import { closeFetchAgents, fetchFeed } from '../../src/feeds/fetch.js';
+import { parseFeed } from '../../src/feeds/parse.js';
+import { loadClassifier, type Classifier } from '../../src/app/classifier.js';
+import { createPoller, DEFAULT_FEED_INTERVAL_MS, type PollerDeps } from '../../src/app/pipeline.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { createStore, type Store } from '../../src/store/index.js';
+import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+const RULES = join(import.meta.dirname, '../../rules');
+let server: FeedServer;
+let classifier: Classifier;
+
+beforeAll(async () => {
+  server = await startFeedServer();
+  const dir = tempDir();
+  classifier = await loadClassifier({ rulesDir: RULES, modelPath: join(dir, 'model.json'), log: silentLogger() });
+});
+afterAll(async () => {
+  await server.close();
+  await closeFetchAgents();
+});
+
+function feed(id: string, path: string, extra: Partial<FeedConfig> = {}): FeedConfig {
+  return { id, url: server.url(path), name: id, language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [], ...extra };
+}
+
+/** The real fetch → parse → normalise → classify chain; the clock and routing are the test's. */
+function poller(store: Store, clock: { now: number }, extra: Partial<PollerDeps> = {}) {
+  return createPoller({
+    store,
+    log: silentLogger(),
+    clock: () => clock.now,
+    random: () => 0,
+    fetch: (f, validators) => fetchFeed(f.url, validators, { timeoutMs: 5000, idleTimeoutMs: 2000, maxBytes: 1 << 20, userAgent: 'watchfloor-test', blockPrivateAddresses: false, baseDir: '.' }),
+    parse: parseFeed,
+    normalise: normaliseItems,
+    classify: (input) => classifier.classify(input),
+    ...extra,
+  });
+}
+
+describe('poll cycle', () => {
+  it('GIVEN two feeds WHEN polled twice THEN stories are stored with verdicts once, and the second poll is a conditional GET answered 304', async () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const clock = { now: Date.UTC(2025, 2, 10, 12) };
+    const routed: string[] = [];
+    const p = poller(store, clock, { route: (_rowid, story) => (routed.push(story.id), 1) });
+    const feeds = [feed('harbour', '/feeds/rss2-full.xml'), feed('rdf', '/feeds/rss1-rdf.rdf')];
+
+    const first = await p.runCycle(feeds);
+    expect(first.totals).toMatchObject({ polled: 2, ok: 2, failed: 0 });
+    const stored = store.stories.total();
+    expect(stored).toBeGreaterThan(3);
+    expect(first.totals.newStories).toBe(stored);
+    // Every stored story carries a verdict per topic, with reasons for the matched ones.
+    const anyMatched = store.stories.latest({ limit: 50 });
+    expect(anyMatched.length).toBe(first.totals.matchedStories);
+    expect(routed.length).toBe(first.totals.newStories);
+    for (const s of anyMatched) {
+      const verdicts = store.stories.verdicts(s.rowid);
+      expect(verdicts.map((v) => v.topic).sort()).toEqual(classifier.topics.map((t) => t.id).sort());
+      expect(verdicts.filter((v) => v.matched).every((v) => v.reasons.length > 0)).toBe(true);
+    }
+    expect(store.feeds.get('harbour')?.validators.etag).toBeTruthy();
+
+    clock.now += DEFAULT_FEED_INTERVAL_MS + 1;
+    const second = await p.runCycle(feeds);
+    expect(second.totals).toMatchObject({ polled: 2, notModified: 2, newStories: 0 });
+    const conditional = server.requests.filter((r) => r.path === '/feeds/rss2-full.xml');
+    expect(conditional).toHaveLength(2);
+    expect(conditional[1]?.headers['if-none-match']).toBe(store.feeds.get('harbour')?.validators.etag);
+    expect(store.stories.total()).toBe(stored);
+    store.close();
+  });
+
+  it('GIVEN a server that sends no validators WHEN the body is unchanged THEN it is recognised by hash and not parsed again, also after a restart', async () => {
+    const path = join(tempDir(), 'w.db');
+    const clock = { now: Date.UTC(2025, 2, 10, 12) };
+    const feeds = [feed('plain', '/plain/rss2-full.xml')];
+    let parses = 0;
+    const counting: PollerDeps['parse'] = (text, url) => {
+      parses++;
+      return parseFeed(text, url);
+    };
+    const store1 = createStore(path);
+    const r1 = await poller(store1, clock, { parse: counting }).runCycle(feeds);
+    expect(r1.results[0]?.outcome).toBe('new');
+    store1.close();
+
+    const store2 = createStore(path);
+    clock.now += DEFAULT_FEED_INTERVAL_MS + 1;
+    const r2 = await poller(store2, clock, { parse: counting }).runCycle(feeds);
+    expect(r2.results[0]?.outcome).toBe('not-modified');
+    expect(parses).toBe(1);
+    store2.close();
+  });
+
+  it('GIVEN one failing feed THEN the others are stored, the failure is recorded with its reason, and the feed backs off exponentially', async () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const start = Date.UTC(2025, 2, 10, 12);
+    const clock = { now: start };
+    const p = poller(store, clock);
+    const broken = feed('broken', '/status/500', { intervalMinutes: 10 });
+    const feeds = [broken, feed('good', '/feeds/rss2-full.xml')];
+
+    const first = await p.runCycle(feeds);
+    expect(first.totals).toMatchObject({ polled: 2, ok: 1, failed: 1 });
+    const failure = first.results.find((r) => r.feedId === 'broken');
+    expect(failure?.error).toMatchObject({ kind: 'http', status: 500 });
+    expect(failure?.error?.message).toContain(broken.url);
+    expect(store.feeds.get('broken')).toMatchObject({ consecutiveFailures: 1, lastErrorKind: 'http', nextPollAt: start + 10 * 60_000 });
+    expect(store.stories.total()).toBeGreaterThan(0);
+
+    // Not due before its next poll time; then a second failure doubles the wait.
+    clock.now = start + 5 * 60_000;
+    expect(p.dueFeeds(feeds).map((f) => f.id)).toEqual([]);
+    clock.now = start + 10 * 60_000;
+    expect(p.dueFeeds(feeds).map((f) => f.id)).toEqual(['broken', 'good']);
+    await p.runCycle([broken]);
+    expect(store.feeds.get('broken')).toMatchObject({ consecutiveFailures: 2, nextPollAt: clock.now + 20 * 60_000 });
+    store.close();
+  });
+
+  it('GIVEN the same document under two feed ids THEN each story is stored once and both feeds are recorded as its sources', async () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const clock = { now: Date.UTC(2025, 2, 10, 12) };
+    const p = poller(store, clock);
+    const a = await p.runCycle([feed('first', '/feeds/rss2-full.xml')]);
+    const b = await p.runCycle([feed('second', '/plain/rss2-full.xml')]);
+    expect(b.totals.newStories).toBe(0);
+    expect(b.results[0]?.seenStories).toBe(a.totals.newStories);
+    const withUrl = store.stories.latest({ limit: 50, matchedOnly: false }).filter((s) => s.url !== null);
+    expect(withUrl.length).toBeGreaterThan(0);
+    for (const s of withUrl) expect(s.sources).toEqual(['first', 'second']);
+    store.close();
+  });
+
+  it('GIVEN a disabled feed, or one not asked for THEN it is not polled', async () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const p = poller(store, { now: Date.UTC(2025, 2, 10, 12) });
+    const feeds = [feed('off', '/feeds/rss2-full.xml', { enabled: false }), feed('on', '/feeds/rss1-rdf.rdf'), feed('other', '/feeds/atom-full.atom')];
+    expect(p.dueFeeds(feeds).map((f) => f.id)).toEqual(['on', 'other']);
+    expect(p.dueFeeds(feeds, { only: ['other'] }).map((f) => f.id)).toEqual(['other']);
+    store.close();
+  });
+
+  it('GIVEN a shutdown that aborts a fetch THEN the feed is not charged with a failure', async () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const controller = new AbortController();
+    const p = poller(store, { now: Date.UTC(2025, 2, 10, 12) }, {
+      signal: controller.signal,
+      fetch: (f, validators) => {
+        const pending = fetchFeed(f.url, validators, { timeoutMs: 5000, idleTimeoutMs: 5000, maxBytes: 1 << 20, userAgent: 'watchfloor-test', blockPrivateAddresses: false, baseDir: '.', signal: controller.signal });
+        setTimeout(() => { controller.abort(); }, 50);
+        return pending;
+      },
+    });
+    const report = await p.runCycle([feed('stalled', '/stall-headers')]);
+    expect(report.results[0]?.error?.message).toBe('interrupted by shutdown');
+    expect(store.feeds.get('stalled')?.consecutiveFailures).toBe(0);
+    store.close();
+  });
+});
