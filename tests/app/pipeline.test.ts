@@ -141,7 +141,7 @@ describe('poll cycle', () => {
     store.close();
   });
 
-  it('GIVEN a disabled feed, or one not asked for THEN it is not polled', async () => {
+  it('GIVEN a disabled feed, or one not asked for THEN it is not polled', () => {
     const store = createStore(join(tempDir(), 'w.db'));
     const p = poller(store, { now: Date.UTC(2025, 2, 10, 12) });
     const feeds = [feed('off', '/feeds/rss2-full.xml', { enabled: false }), feed('on', '/feeds/rss1-rdf.rdf'), feed('other', '/feeds/atom-full.atom')];
