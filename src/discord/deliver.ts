@@ -75,7 +75,10 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
   let dead = 0;
   const deadline = deps.clock() + deps.retry.waitMs;
   while (!signal?.aborted) {
-    const due = outbox.due(deps.clock(), BATCH);
+    const due = outbox.due(deps.clock(), BATCH, (error) => {
+      dead++;
+      log.error({ outbox_id: error.rowId, reason: error.message }, 'dead letter');
+    });
     // Subscriptions that failed in this pass wait for their retry, keeping their order.
     const blocked = new Set<number>();
     let handled = 0;

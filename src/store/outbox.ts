@@ -134,9 +134,23 @@ export function createOutboxStore(db: Db) {
       return row ? toRow(row) : undefined;
     },
 
-    /** Pending rows whose time has come, oldest first, in per-subscription order. */
-    due(now: number, limit: number): OutboxRow[] {
-      return selectDue.all(now, now, limit).map(toRow);
+    /**
+     * Pending rows whose time has come, oldest first, in per-subscription order. A row whose
+     * payload no longer validates becomes a dead letter (reported to `onCorrupt`) instead of
+     * blocking the queue behind it.
+     */
+    due(now: number, limit: number, onCorrupt?: (error: CorruptOutboxRowError) => void): OutboxRow[] {
+      const out: OutboxRow[] = [];
+      for (const row of selectDue.all(now, now, limit)) {
+        try {
+          out.push(toRow(row));
+        } catch (error) {
+          if (!(error instanceof CorruptOutboxRowError)) throw error;
+          dead.run(error.message, row.id);
+          onCorrupt?.(error);
+        }
+      }
+      return out;
     },
 
     /** The next time after `now` at which a pending row comes due, or null when none will. */
