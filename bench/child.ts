@@ -33,6 +33,8 @@ export interface SectionOptions {
   readonly workDir: string;
   readonly repoDir: string;
   readonly parse: 'inline' | 'pool';
+  /** Write a V8 CPU profile of each section process into this directory. */
+  readonly profileDir?: string | undefined;
 }
 
 const rowSchema = z.object({
@@ -53,6 +55,7 @@ const optionsSchema = z.object({
   workDir: z.string(),
   repoDir: z.string(),
   parse: z.enum(['inline', 'pool']),
+  profileDir: z.string().optional(),
 });
 
 /** Parent side: runs a section file in a child process and returns its result. */
@@ -61,7 +64,8 @@ export function runSection(file: string, options: SectionOptions): Promise<Secti
   return new Promise((resolve, reject) => {
     let result: SectionResult | null = null;
     // --expose-gc: sections measure memory at rest after a forced collection.
-    const child = fork(path, [JSON.stringify(options)], { execArgv: [...process.execArgv, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const profile = options.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+    const child = fork(path, [JSON.stringify(options)], { execArgv: [...process.execArgv, '--expose-gc', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (message) => {
       const parsed = resultSchema.safeParse(message);
       if (parsed.success) result = parsed.data;

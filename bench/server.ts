@@ -4,8 +4,11 @@
  * feeds send validators and answer 304; the rest send none (the poller must recognise an
  * unchanged body by its hash). Some gzip, a few are slow or fail.
  */
+import { fork } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { z } from 'zod';
 import { createRng, generateFeedSpecs, INITIAL_HEAD, renderFeed, type FeedSpec } from './generate.js';
 
 /** How long a slow feed waits before answering (slow next to ~1 ms on loopback, yet short enough not to hide the throughput figures behind one wait). */
@@ -174,5 +177,66 @@ export async function startFeedServer(count: number, anchorMs: number): Promise<
         });
       })));
     },
+  };
+}
+
+const fromChildSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), urls: z.array(z.string()) }),
+  z.object({ type: z.literal('reply'), id: z.number(), value: z.unknown() }),
+]);
+const statsSchema = z.object({ requests: z.number(), notModified: z.number(), ok: z.number(), failed: z.number(), bytesSent: z.number() });
+
+/** The feed server in its own process (so its CPU is not the pipeline's), driven over IPC. */
+export interface FeedServerProcess {
+  /** Feed URLs, in spec order. */
+  readonly urls: readonly string[];
+  readonly specs: readonly FeedSpec[];
+  advance(fraction: number, seed: number): Promise<number>;
+  stats(): Promise<ServerStats>;
+  resetStats(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `bench/server-process.ts` for `count` feeds and waits until it listens. */
+export async function spawnFeedServer(count: number, anchorMs: number): Promise<FeedServerProcess> {
+  const child = fork(fileURLToPath(new URL('./server-process.ts', import.meta.url)), [String(count), String(anchorMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const waiting = new Map<number, (value: unknown) => void>();
+  let nextId = 1;
+  const urls = await new Promise<string[]>((resolve, reject) => {
+    child.once('exit', (code) => {
+      reject(new Error(`feed server exited with code ${code} before listening`));
+    });
+    child.on('message', (message) => {
+      const parsed = fromChildSchema.safeParse(message);
+      if (!parsed.success) return;
+      if (parsed.data.type === 'ready') resolve(parsed.data.urls);
+      else waiting.get(parsed.data.id)?.(parsed.data.value);
+    });
+  });
+  const call = (cmd: string, args: Record<string, number> = {}): Promise<unknown> =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      waiting.set(id, (value) => {
+        waiting.delete(id);
+        resolve(value);
+      });
+      child.send({ id, cmd, ...args });
+    });
+  return {
+    urls,
+    specs: generateFeedSpecs(count),
+    advance: async (fraction, seed) => z.number().parse(await call('advance', { fraction, seed })),
+    stats: async () => statsSchema.parse(await call('stats')),
+    resetStats: async () => {
+      await call('reset-stats');
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners('exit');
+        child.once('exit', () => {
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
   };
 }
