@@ -58,9 +58,9 @@ export interface Delivery {
    * Writes outbox rows for the instant subscriptions that want this story. Call inside the
    * transaction that inserted it. Returns the number of rows written.
    */
-  route(rowid: number, story: Story, classification: Classification, now: number): number;
+  readonly route: (rowid: number, story: Story, classification: Classification, now: number) => number;
   /** Queues the digests whose schedule fired since their last digest; returns how many. */
-  runDueDigests(now: number, options?: DigestRunOptions): number;
+  readonly runDueDigests: (now: number, options?: DigestRunOptions) => number;
   /** Sends what is due; waits up to DELIVERY_RETRY_WAIT_MS for retries. Serialised: never two at once. */
   drain(): Promise<DrainReport>;
   /** Long-running mode: logs the bot in (if any), then checks digests and the outbox on a timer. */
