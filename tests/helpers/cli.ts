@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,4 +36,72 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Starts the real CLI as a long-running child (e.g. `run`); the caller stops it. */
+export function startCli(args: readonly string[], env: Record<string, string> = {}): {
+  child: ChildProcessWithoutNullStreams;
+  output: () => { stdout: string; stderr: string };
+  waitForLog: (predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number) => Promise<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
+  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/app/cli.ts'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  const lines: Record<string, unknown>[] = [];
+  const waiters: { predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }[] = [];
+  let partial = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    partial += chunk.toString();
+    const complete = partial.split('\n');
+    partial = complete.pop() ?? '';
+    for (const text of complete) {
+      let line: Record<string, unknown>;
+      try {
+        line = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      lines.push(line);
+      for (const waiter of [...waiters]) {
+        if (waiter.predicate(line)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+    }
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('close', (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
+  return {
+    child,
+    exited,
+    output: () => ({ stdout, stderr }),
+    waitForLog: (predicate, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const found = lines.find(predicate);
+        if (found) {
+          resolve(found);
+          return;
+        }
+        const timer = setTimeout(() => {
+          reject(new Error(`no matching log line within ${timeoutMs} ms; stderr so far:\n${stderr}`));
+        }, timeoutMs);
+        waiters.push({
+          predicate,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+      }),
+  };
 }
