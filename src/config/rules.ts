@@ -129,8 +129,8 @@ export function parseTopicFile(file: string, text: string): { topic: TopicRule |
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const errors: ConfigError[] = [];
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0];
-    errors.push(new ConfigError(file, pos ? `line ${pos.line}, column ${pos.col}` : '', `YAML syntax error: ${e.message.split('\n')[0] ?? e.code}; fix the syntax at that place (check indentation and quotes)`));
+    const pos = lines.linePos(e.pos[0]);
+    errors.push(new ConfigError(file, `line ${pos.line}, column ${pos.col}`, `YAML syntax error: ${e.message.split('\n')[0] ?? e.code}; fix the syntax at that place (check indentation and quotes)`));
   }
   if (errors.length > 0) return { topic: null, errors };
   const raw: unknown = doc.toJS();

@@ -1,6 +1,6 @@
 import type { MatchField, Reason } from '../types.js';
 import type { FieldText, Hit, Matcher } from './matcher.js';
-import type { RuleSet, TopicRule } from './rules.js';
+import type { ExclusionRule, RuleSet, TopicRule } from './rules.js';
 import { contextKey } from './text.js';
 
 /** The keyword side of a verdict for one topic. */
@@ -24,13 +24,13 @@ function round(n: number): number {
 }
 
 interface Working {
-  kept: Hit[];
+  kept: readonly Hit[];
   reasons: Reason[];
   penalty: number;
 }
 
-/** Applies exclusions (masks + penalties) of one topic; `onlyWith` ones only when `allowConditional`. */
-function applyExclusions(topic: TopicRule, t: number, hits: Hit[], exclusionHits: readonly Hit[], conditional: (name: string) => boolean): Working {
+/** Applies the exclusions of one topic that `applies` selects: masks overlapping hits, adds penalties. */
+function applyExclusions(topic: TopicRule, t: number, hits: readonly Hit[], exclusionHits: readonly Hit[], applies: (rule: ExclusionRule) => boolean): Working {
   const reasons: Reason[] = [];
   let penalty = 0;
   let kept = hits;
@@ -39,7 +39,7 @@ function applyExclusions(topic: TopicRule, t: number, hits: Hit[], exclusionHits
     if (x.topic !== t) continue;
     const rule = topic.exclusions[x.rule];
     if (!rule) continue;
-    if (rule.onlyWith !== undefined && !conditional(rule.onlyWith)) continue;
+    if (!applies(rule)) continue;
     const before = kept.length;
     kept = kept.filter((h) => !overlaps(h, x));
     const masked = before - kept.length;
@@ -84,10 +84,10 @@ function sumHits(topic: TopicRule, hits: readonly Hit[]): { score: number; reaso
 }
 
 /**
- * Keyword scores for every topic. Order of work: longest-match pattern hits; drop hits whose
- * `requires`/`unless` context says otherwise; mask hits inside exclusions; sum with title
- * weight and repeat decay; apply exclusions that depend on another topic (`onlyWith`); cap a
- * lone summary mention as passing.
+ * Keyword scores for every topic. Order of work: longest-match pattern hits; mask hits inside
+ * exclusions; drop hits whose `requires`/`unless` context says otherwise; sum with title weight
+ * and repeat decay; apply exclusions that depend on another topic (`onlyWith`); cap a lone
+ * summary mention as passing.
  */
 export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly FieldText[]): KeywordScore[] {
   const patternHits: Hit[] = [];
@@ -107,8 +107,10 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
 
   const stage1 = rules.topics.map((topic, t) => {
     const notes: Reason[] = [];
-    const hits = patternHits.filter((h) => {
-      if (h.topic !== t) return false;
+    const own = patternHits.filter((h) => h.topic === t);
+    // Exclusions first, so "Kim Kardashian" is reported as the exclusion it is.
+    const unconditional = applyExclusions(topic, t, own, exclusionHits, (rule) => rule.onlyWith === undefined);
+    const hits = unconditional.kept.filter((h) => {
       const rule = topic.patterns[h.rule];
       if (!rule) return false;
       if (rule.requires.length > 0 && !rule.requires.some(present)) {
@@ -122,8 +124,7 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
       }
       return true;
     });
-    const unconditional = applyExclusions(topic, t, hits, exclusionHits, () => false);
-    const summed = sumHits(topic, unconditional.kept);
+    const summed = sumHits(topic, hits);
     return { notes, hits, unconditional, score: summed.score - unconditional.penalty };
   });
 
@@ -136,11 +137,11 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
 
   return rules.topics.map((topic, t) => {
     const s = stage1[t];
-    if (!s || (s.hits.length === 0 && s.notes.length === 0)) return EMPTY;
-    const final = applyExclusions(topic, t, s.hits, exclusionHits, reached);
+    if (!s || (s.hits.length === 0 && s.notes.length === 0 && s.unconditional.reasons.length === 0)) return EMPTY;
+    const final = applyExclusions(topic, t, s.hits, exclusionHits, (rule) => rule.onlyWith !== undefined && reached(rule.onlyWith));
     const summed = sumHits(topic, final.kept);
-    let score = summed.score - final.penalty;
-    const reasons: Reason[] = [...summed.reasons, ...final.reasons, ...s.notes];
+    let score = summed.score - s.unconditional.penalty - final.penalty;
+    const reasons: Reason[] = [...summed.reasons, ...s.unconditional.reasons, ...final.reasons, ...s.notes];
     const only = final.kept[0];
     const passing = topic.passingMentionCap && final.kept.length === 1 && only !== undefined && only.field === 'summary' && score >= topic.threshold - 1;
     if (passing) {

@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir('watchfloor-eval-');
+const ROOT = join(import.meta.dirname, '../..');
+
+/** Items written for this test; gold labels chosen so the expected counts are known. */
+const ITEMS = [
+  { title: 'Zelensky visits troops in Pokrovsk', summary: 'The president handed out medals.', labels: ['ukraine'] },
+  { title: 'Kim Jong Un inspects new missile', summary: 'State media KCNA showed the launch.', labels: ['north-korea'] },
+  { title: 'Seoul stocks rise as Kospi rallies', summary: 'South Korean shares gained.', labels: ['south-korea'] },
+  { title: 'Garden show opens in London', summary: 'Roses dominate this year.', labels: [] },
+  // A deliberate disagreement: labelled Ukraine, but nothing in it says so (a false negative).
+  { title: 'Trench warfare explained', summary: 'Assaults can be quiet or loud.', labels: ['ukraine'], borderline: true },
+];
+
+function runCli(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  // The project's own tsx (what `npx tsx` runs from the repository), from a temp working dir.
+  const result = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'src/app/cli.ts'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'info', WATCHFLOOR_MODEL: '', NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('watchfloor eval', () => {
+  it('GIVEN a labelled JSONL file and --json THEN stdout is exactly one JSON object with per-topic and micro scores', () => {
+    const dir = tempDir();
+    const file = join(dir, 'items.jsonl');
+    writeFileSync(file, `${ITEMS.map((i) => JSON.stringify(i)).join('\n')}\n`);
+    const { status, stdout } = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file, '--json'], dir);
+    expect(status).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(out).toMatchObject({
+      items: 5,
+      topics: {
+        'north-korea': { precision: 1, recall: 1, f1: 1, tp: 1, fp: 0, fn: 0 },
+        'south-korea': { precision: 1, recall: 1, f1: 1, tp: 1, fp: 0, fn: 0 },
+        ukraine: { precision: 1, recall: 0.5, f1: 0.6667, tp: 1, fp: 0, fn: 1 },
+      },
+      micro: { precision: 1, recall: 0.75, f1: 0.8571 },
+      withoutBorderline: { items: 4, micro: { precision: 1, recall: 1, f1: 1 } },
+    });
+  });
+
+  it('GIVEN the human output THEN it shows the table and every wrong item with its reasons', () => {
+    const dir = tempDir();
+    const file = join(dir, 'items.jsonl');
+    writeFileSync(file, `${ITEMS.map((i) => JSON.stringify(i)).join('\n')}\n`);
+    const { status, stdout } = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file], dir);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/ukraine\s+1\.000\s+0\.500\s+0\.667\s+1\s+0\s+1/);
+    expect(stdout).toMatch(/Without borderline items \(4 items\)/);
+    expect(stdout).toMatch(/MISSED ukraine: score 0 \/ 4 — no evidence/);
+    expect(readFileSync(join(dir, 'model.json'), 'utf8')).toMatch(/"format":"watchfloor-model"/);
+  });
+
+  it('GIVEN a line that is not JSON THEN it exits 2 naming the file and line', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.jsonl');
+    writeFileSync(file, '{"title":"a","summary":"","labels":[]}\nnot json\n');
+    const { status, stderr } = runCli(['--db', join(dir, 'db.sqlite'), '--rules', join(ROOT, 'rules'), 'eval', file, '--json'], dir);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/bad\.jsonl \(line 2\): not valid JSON/);
+  });
+
+  it('GIVEN a broken rule file THEN eval exits 2 with the file, line and fix', () => {
+    const dir = tempDir();
+    const rules = join(dir, 'rules');
+    cpSync(join(ROOT, 'rules'), rules, { recursive: true });
+    const yaml = join(rules, 'north-korea.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('  - name: Pyongyang\n    weight: 3', '  - name: Pyongyang\n    weight: lots'));
+    const file = join(dir, 'items.jsonl');
+    writeFileSync(file, `${JSON.stringify(ITEMS[0])}\n`);
+    const { status, stderr } = runCli(['--db', join(dir, 'db.sqlite'), '--rules', rules, 'eval', file, '--json'], dir);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/north-korea\.yaml \(line \d+, patterns\[2\]\.weight\): must be a number; fix:/);
+  });
+});
+
+describe('watchfloor explain', () => {
+  it('GIVEN a headline THEN it prints each topic verdict with the matched words and fields', () => {
+    const dir = tempDir();
+    const { status, stdout } = runCli(['--db', join(dir, 'db.sqlite'), '--rules', join(ROOT, 'rules'), 'explain', '--title', 'Drones hit Kharkiv', '--summary', 'The mayor said power was cut.'], dir);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^Matched: ukraine$/m);
+    expect(stdout).toMatch(/MATCH {2}ukraine: score [\d.]+ \/ threshold 4/);
+    expect(stdout).toMatch(/title:"Kharkiv"→Kharkiv \(\+6\)/);
+    expect(stdout).toMatch(/model p=/);
+  });
+});

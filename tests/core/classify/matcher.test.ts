@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { compileMatcher, type FieldText } from '../../../src/core/classify/matcher.js';
+import { tokenize } from '../../../src/core/classify/text.js';
+import { rulesFromYaml } from './helpers.js';
+
+const rules = rulesFromYaml({
+  'alpha.yaml': `id: alpha
+label: Alpha
+color: "#000001"
+threshold: 4
+patterns:
+  - name: country
+    weight: 3
+    terms: [North Korea*, Korea*]
+  - name: leader
+    weight: 3
+    terms: [Kim Jong Un]
+  - name: acronym
+    weight: 2
+    terms: [NIS]
+    case_sensitive: true
+  - name: stem
+    weight: 2
+    terms: [Києв*]
+  - name: hangul
+    weight: 2
+    terms: [평양]
+  - name: by regex
+    weight: 1
+    regex: "troops? (?:to|in) russia"
+`,
+  'beta.yaml': `id: beta
+label: Beta
+color: "#000002"
+threshold: 4
+patterns:
+  - name: korea bare
+    weight: 2
+    terms: [Korea]
+  - name: troops
+    weight: 3
+    terms: [North Korean troops]
+`,
+});
+const matcher = compileMatcher(rules);
+
+function field(text: string): FieldText {
+  return { field: 'title', text, tokens: tokenize(text) };
+}
+
+function hits(text: string): string[] {
+  return matcher.matchPatterns(field(text)).map((h) => `${rules.topics[h.topic]?.id}:${h.matched}`);
+}
+
+describe('compileMatcher', () => {
+  it('GIVEN "North Korea" THEN the longest match wins for every topic: no bare "Korea" for the other topic', () => {
+    expect(hits('North Korea fires missile')).toEqual(['alpha:North Korea']);
+  });
+
+  it('GIVEN a longer match of one topic THEN a shorter match of another topic at the same start still counts', () => {
+    expect(hits('North Korean troops seen')).toEqual(expect.arrayContaining(['alpha:North Korean', 'beta:North Korean troops']));
+  });
+
+  it('GIVEN hyphens, spaces and curly apostrophes THEN terms match across them', () => {
+    expect(hits('Kim Jong-un’s visit')).toEqual(['alpha:Kim Jong-un']);
+  });
+
+  it('GIVEN a case-sensitive acronym THEN only the written case matches', () => {
+    expect(hits('NIS says')).toEqual(['alpha:NIS']);
+    expect(hits('nis says')).toEqual([]);
+  });
+
+  it('GIVEN Cyrillic inflection and Hangul particles THEN stems and particles match, other words do not', () => {
+    expect(hits('мер Києва')).toEqual(['alpha:Києва']);
+    expect(hits('평양에서 열린')).toEqual(['alpha:평양에서']);
+    expect(hits('Київ')).toEqual([]);
+  });
+
+  it('GIVEN a word that merely contains a term THEN it does not match (Unicode word boundaries)', () => {
+    expect(hits('Koreatown? no: Nissan')).toEqual(['alpha:Koreatown']);
+    expect(hits('Nissan')).toEqual([]);
+  });
+
+  it('GIVEN an operator regex THEN it runs over folded words and reports the original text', () => {
+    expect(hits('Pyongyang sends TROOPS to Russia')).toContain('alpha:TROOPS to Russia');
+  });
+});

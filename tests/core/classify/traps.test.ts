@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRules, loadTrainingExamples } from '../../../src/config/rules.js';
+import { createTopicClassifier, hiddenWords } from '../../../src/core/classify/classifier.js';
+import { trainModel } from '../../../src/core/classify/model.js';
+import type { Reason, TopicVerdict } from '../../../src/core/types.js';
+
+/**
+ * The classic traps, against the shipped rules/ and the model trained from rules/training.
+ * Each test asserts the reasons (which pattern, which field, which exclusion), not only the label.
+ * All texts are written for these tests.
+ */
+const RULES_DIR = join(import.meta.dirname, '../../../rules');
+const rules = loadRules(RULES_DIR);
+const model = trainModel(
+  rules.topics.map((t) => t.id),
+  loadTrainingExamples(RULES_DIR).examples,
+  hiddenWords(rules),
+);
+const classifier = createTopicClassifier(rules, model);
+
+function verdict(title: string, summary: string, topic: string): TopicVerdict {
+  const v = classifier.classify({ title, summary }).verdicts.find((x) => x.topic === topic);
+  if (!v) throw new Error(`no verdict for ${topic}`);
+  return v;
+}
+
+function patterns(v: TopicVerdict): Extract<Reason, { kind: 'pattern' }>[] {
+  return v.reasons.filter((r): r is Extract<Reason, { kind: 'pattern' }> => r.kind === 'pattern');
+}
+
+function exclusions(v: TopicVerdict): Extract<Reason, { kind: 'exclusion' }>[] {
+  return v.reasons.filter((r): r is Extract<Reason, { kind: 'exclusion' }> => r.kind === 'exclusion');
+}
+
+function notes(v: TopicVerdict): string[] {
+  return v.reasons.flatMap((r) => (r.kind === 'note' ? [r.text] : []));
+}
+
+describe('traps: look-alike places', () => {
+  it('GIVEN a South Africa election story THEN no topic matches and South Korea has no pattern hit', () => {
+    const title = 'South Africa votes in its most open election since apartheid';
+    const summary = 'The governing party may need partners in the south of the country, where support has slipped.';
+    expect(classifier.classify({ title, summary }).matched).toEqual([]);
+    const v = verdict(title, summary, 'south-korea');
+    expect(patterns(v)).toEqual([]);
+    expect(v.score).toBe(0);
+  });
+
+  it('GIVEN South Sudan with a bare "South" THEN "the South" is ignored because no North Korea context is present', () => {
+    const v = verdict('South Sudan leader reshuffles cabinet', 'Tension in the South rose after the president dismissed his deputy.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([]);
+    expect(notes(v).join(' ')).toMatch(/"South" \(the South \(with North Korea in the story\)\) ignored/);
+  });
+
+  it('GIVEN Georgia (the US state and the country) THEN Ukraine does not match and has no evidence', () => {
+    const us = verdict('Georgia voters head to the polls in Senate runoff', 'Atlanta suburbs will decide the race.', 'ukraine');
+    const country = verdict("Georgia's president refuses to recognise election result", 'Protesters filled the streets of Tbilisi.', 'ukraine');
+    for (const v of [us, country]) {
+      expect(v.matched).toBe(false);
+      expect(v.reasons).toEqual([]);
+    }
+  });
+
+  it('GIVEN Odessa, Texas THEN the Odessa-Texas exclusion masks the city and costs points', () => {
+    const v = verdict('Odessa police investigate shooting at gas station', 'ODESSA, Texas — Officers responded to a call near the Permian Basin highway.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([]);
+    expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'Odessa, Texas', weight: -3 }));
+  });
+
+  it('GIVEN Odessa with West Texas context but no exclusion phrase THEN the Odesa pattern is ignored by its `unless` list', () => {
+    const v = verdict('Odessa oil workers walk out', 'Drillers across the Permian Basin joined the strike.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(notes(v).some((n) => n.includes('"Odessa" (Odesa) ignored') && n.includes('Permian'))).toBe(true);
+  });
+
+  it('GIVEN Odessa the Ukrainian port THEN Ukraine matches on the title with the Odesa pattern', () => {
+    const v = verdict('Drones hit grain silos in Odessa', 'The port was struck overnight, the regional governor said.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'Odesa', field: 'title', matched: 'Odessa' }));
+  });
+
+  it('GIVEN chicken Kiev in a food story THEN the Kiev match is masked by the dish exclusion', () => {
+    const v = verdict('The secret to a perfect chicken Kiev', 'Chill the garlic butter before you roll the breast.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([]);
+    expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'dish, not the city', field: 'title', matched: 'chicken Kiev' }));
+  });
+});
+
+describe('traps: people and communities', () => {
+  it('GIVEN a bare "Kim" (Kim Kardashian) THEN North Korea has no pattern hit, only the exclusion', () => {
+    const v = verdict('Kim Kardashian opens up about her law studies', 'Kim said she hoped to pass the bar exam next year.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([]);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('not the Kim of North Korea');
+  });
+
+  it('GIVEN a bare "Kim" in a North Korea story THEN it counts as a weak signal next to North Korea', () => {
+    const v = verdict('Kim and Putin sign defence pact', 'The North Korean leader hosted the Russian president in Pyongyang.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'Kim (with North Korea in the story)', field: 'title' }));
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'Pyongyang', field: 'summary' }));
+  });
+
+  it('GIVEN Korean-American local news THEN South Korea does not match and the diaspora exclusion is a reason', () => {
+    const v = verdict('Korean-American church celebrates 50 years in Queens', 'Members of the Korean community gathered for a festival and a dinner.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'Korean diaspora and culture abroad', field: 'title', matched: 'Korean-American' }));
+  });
+
+  it('GIVEN a K-pop entertainment story that names South Korea as a label THEN South Korea does not match', () => {
+    const v = verdict('South Korean boy band breaks streaming record', 'The group topped charts in 40 countries with its new single.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'South Korean as a label for a company, artist or athlete', field: 'title' }));
+  });
+
+  it('GIVEN Korean food abroad THEN "Korean" is only a weak hint and does not match', () => {
+    const v = verdict('Korean barbecue spots take over London', 'Diners queue for grilled pork belly and kimchi.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(v.keywordScore).toBeLessThan(v.threshold);
+  });
+
+  it('GIVEN Ukrainian diaspora festival abroad THEN the community-life exclusion takes points off', () => {
+    const v = verdict('Ukrainian-American festival raises money in Ohio', 'Volunteers sold pierogi in the parish hall to help families back in Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toEqual(expect.arrayContaining(['Ukrainian diaspora abroad', 'community life abroad']));
+  });
+});
+
+describe('traps: attribution and passing mentions', () => {
+  it('GIVEN "says Seoul" as the source of a North Korea story THEN North Korea matches and South Korea does not', () => {
+    const title = 'North Korea fires two ballistic missiles, says Seoul';
+    const summary = "The missiles flew about 400 km before falling into the sea, South Korea's Joint Chiefs of Staff said.";
+    const nk = verdict(title, summary, 'north-korea');
+    const sk = verdict(title, summary, 'south-korea');
+    expect(nk.matched).toBe(true);
+    expect(patterns(nk)).toContainEqual(expect.objectContaining({ pattern: 'North Korea', field: 'title' }));
+    expect(sk.matched).toBe(false);
+    expect(exclusions(sk).map((x) => `${x.pattern}@${x.field}`)).toEqual(expect.arrayContaining(['officials in Seoul@title', 'South Korean agency said@summary']));
+  });
+
+  it('GIVEN an inter-Korean story where the South acts THEN both Koreas match', () => {
+    const result = classifier.classify({
+      title: 'South Korea suspends military pact after North launches balloons',
+      summary: 'Seoul said it would resume loudspeaker broadcasts along the border in response to Pyongyang.',
+    });
+    expect(result.matched).toEqual(expect.arrayContaining(['south-korea', 'north-korea']));
+  });
+
+  it('GIVEN a Russia sanctions story naming "the war in Ukraine" once THEN it is a passing mention and does not match', () => {
+    const v = verdict('EU widens sanctions on Russian banks', 'The measures aim to cut funding for the war in Ukraine, officials said.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([expect.objectContaining({ pattern: 'Ukraine war', field: 'summary' })]);
+    expect(notes(v).some((n) => n.startsWith('passing mention'))).toBe(true);
+  });
+
+  it('GIVEN a country named in the title THEN the title weight applies (twice the summary weight)', () => {
+    const inTitle = verdict('Ukraine holds talks', 'Delegations met.', 'ukraine');
+    const inSummary = verdict('Talks held', 'Ukraine and partners met. Ukraine wants more.', 'ukraine');
+    expect(patterns(inTitle)[0]?.weight).toBe(6);
+    expect(patterns(inSummary)[0]?.weight).toBe(4.5);
+  });
+
+  it('GIVEN a Korean War history story THEN neither Korea matches on "Korean War" alone', () => {
+    const result = classifier.classify({ title: 'Korean War veteran, 98, receives medal', summary: 'He fought at the Chosin Reservoir as a young Marine.' });
+    expect(result.matched).toEqual([]);
+  });
+
+  it('GIVEN Kursk alone (Russia) THEN Ukraine gets only a weak hint; GIVEN the Kursk incursion THEN it matches', () => {
+    const russia = verdict('Kursk nuclear plant starts new reactor', 'Rosatom said the unit will replace ageing capacity.', 'ukraine');
+    expect(russia.matched).toBe(false);
+    const war = verdict('Ukraine pushes deeper in Kursk incursion', 'Kyiv said its troops took more villages.', 'ukraine');
+    expect(war.matched).toBe(true);
+    expect(patterns(war)).toContainEqual(expect.objectContaining({ pattern: 'Kursk incursion', field: 'title' }));
+  });
+});
+
+describe('coverage: people, places and scripts without the country name', () => {
+  it('GIVEN North Korean troops fighting for Russia THEN both North Korea and Ukraine match, each with its own pattern', () => {
+    const result = classifier.classify({ title: 'North Korean troops suffer heavy losses in Russia', summary: 'Seoul estimates hundreds were killed in the Kursk border region.' });
+    expect(result.matched).toEqual(expect.arrayContaining(['north-korea', 'ukraine']));
+    const ua = result.verdicts.find((v) => v.topic === 'ukraine');
+    expect(ua && patterns(ua)).toContainEqual(expect.objectContaining({ pattern: 'North Korean troops fighting for Russia', field: 'title' }));
+  });
+
+  it('GIVEN commanders and front-line towns only THEN Ukraine matches on them', () => {
+    const v = verdict('Syrskyi visits troops near Pokrovsk', 'The commander-in-chief met brigade officers.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).map((p) => p.pattern)).toEqual(expect.arrayContaining(['Ukrainian government figures', 'front-line towns']));
+  });
+
+  it('GIVEN a Seoul district only THEN South Korea matches on it', () => {
+    const v = verdict('Itaewon memorial draws mourners', 'Families lit candles in the narrow alley.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'Seoul districts and landmarks', field: 'title', matched: 'Itaewon' }));
+  });
+
+  it('GIVEN transliterations (Kiev, Kharkov, Zelenskiy) THEN they match the same patterns as Kyiv, Kharkiv, Zelensky', () => {
+    const v = verdict('Zelenskiy visits Kharkov after strike', 'He returned to Kiev the same evening.', 'ukraine');
+    expect(patterns(v).map((p) => `${p.pattern}:${p.matched}`)).toEqual(expect.arrayContaining(['Zelensky:Zelenskiy', 'Kharkiv:Kharkov', 'Kyiv (the capital):Kiev']));
+  });
+
+  it('GIVEN Hangul with particles (북한이, 평양에서) THEN North Korea matches on them', () => {
+    const v = verdict('북한이 평양에서 열병식을 열었다', '', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).map((p) => p.matched)).toEqual(expect.arrayContaining(['북한이', '평양에서']));
+  });
+
+  it('GIVEN inflected Cyrillic (Києва, Украины) THEN Ukraine matches on the stems', () => {
+    const v = verdict('Мэр Києва заявил о восстановлении', 'Власти Украины сообщили о ремонте.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).map((p) => p.matched)).toEqual(expect.arrayContaining(['Києва', 'Украины']));
+  });
+
+  it('GIVEN a candidate story THEN the verdict carries the model probability as a reason', () => {
+    const v = verdict('Ukraine says power restored after strikes', 'Engineers repaired lines overnight.', 'ukraine');
+    const m = v.reasons.find((r) => r.kind === 'model');
+    expect(m).toBeDefined();
+    expect(v.modelProbability).not.toBeNull();
+    expect(v.modelProbability).toBeGreaterThanOrEqual(0);
+    expect(v.modelProbability).toBeLessThanOrEqual(1);
+  });
+
+  it('GIVEN a story with no keyword for a topic THEN the model is not consulted for it', () => {
+    const v = verdict('Parliament debates farm subsidies', 'Lawmakers argued over payments to growers.', 'ukraine');
+    expect(v.modelProbability).toBeNull();
+    expect(v.reasons).toEqual([]);
+  });
+});
