@@ -1,0 +1,292 @@
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import type { Command } from 'commander';
+import { CronExpressionParser } from 'cron-parser';
+import cron from 'node-cron';
+import { describeEnv, ENV_SCHEMA, loadEnv, SECRET_ENV, type Env } from '../../config/env.js';
+import { ConfigError, ConfigErrors } from '../../config/errors.js';
+import { loadFeeds, resolveFeedUrl } from '../../config/feeds.js';
+import { loadRules, loadTrainingExamples } from '../../config/rules.js';
+import type { FeedConfig } from '../../core/types.js';
+import { resolvePaths, type GlobalOptions, type Paths } from '../context.js';
+
+/** Settings that legitimately sit in a compose `.env` without being Watchfloor's own. */
+const FOREIGN_ENV = /^(COMPOSE_|DOCKER_|NODE_|npm_|TZ$|HOME$|PATH$|UID$|GID$)/;
+
+/** Where a delivered alert goes, decided by which secrets are set. */
+export type Sink = 'console' | 'bot' | 'webhook';
+
+/** Everything `watchfloor check` found: what the process would run with. */
+export interface CheckReport {
+  readonly envFile: string | null;
+  readonly environment: Record<string, string>;
+  readonly warnings: readonly string[];
+  readonly paths: Paths;
+  readonly feeds: { readonly total: number; readonly enabled: number; readonly disabled: number; readonly localFiles: number };
+  readonly topics: readonly { readonly id: string; readonly label: string; readonly patterns: number; readonly threshold: number }[];
+  readonly trainingExamples: number;
+  readonly database: { readonly path: string; readonly exists: boolean; readonly bytes: number | null };
+  readonly model: { readonly path: string; readonly exists: boolean };
+  readonly sinks: readonly Sink[];
+  readonly schedule: { readonly expression: string; readonly periodSeconds: number };
+  readonly http: { readonly host: string; readonly port: number };
+}
+
+export interface CheckOptions extends GlobalOptions {
+  /** A dotenv file to read beneath the process environment (the process wins, as with `node --env-file`). null: none. */
+  readonly envFile: string | null;
+  /** The process environment (injected for tests). */
+  readonly processEnv: NodeJS.ProcessEnv;
+}
+
+/**
+ * Validates the environment (plus an optional `.env` file), feeds.json and rules/ together, and
+ * returns what the service would run with. Throws ConfigErrors listing every problem of every
+ * file at once, so a user fixes them in one pass.
+ */
+export function checkConfiguration(options: CheckOptions): CheckReport {
+  const errors: ConfigError[] = [];
+  const warnings: string[] = [];
+
+  let fileEnv: Record<string, string> = {};
+  if (options.envFile !== null) {
+    try {
+      fileEnv = readEnvFile(options.envFile);
+    } catch (error) {
+      errors.push(error instanceof ConfigError ? error : new ConfigError(options.envFile, '', String(error)));
+    }
+    warnings.push(...unknownEnvKeys(fileEnv).map((key) => `${options.envFile ?? '.env'}: ${key} is not a Watchfloor setting and is ignored${suggest(key)}`));
+  }
+  const source: NodeJS.ProcessEnv = { ...fileEnv, ...options.processEnv };
+
+  let env: Env;
+  try {
+    env = loadEnv(source);
+  } catch (error) {
+    if (!(error instanceof ConfigErrors)) throw error;
+    errors.push(...error.errors);
+    env = loadValidPart(source, error.errors);
+  }
+  const paths = resolvePaths(options, env);
+
+  if (!cron.validate(env.POLL_SCHEDULE)) {
+    errors.push(new ConfigError('environment', 'POLL_SCHEDULE', `"${env.POLL_SCHEDULE}" is not a valid cron expression. Use five fields, e.g. "*/5 * * * *" for every five minutes.`));
+  }
+
+  let feeds: readonly FeedConfig[] = [];
+  try {
+    feeds = loadFeeds(paths.feeds);
+  } catch (error) {
+    errors.push(...configErrorsOf(error));
+  }
+  let localFiles = 0;
+  feeds.forEach((feed, index) => {
+    const target = resolveFeedUrl(feed.url, dirname(paths.feeds));
+    if (target === null) {
+      errors.push(new ConfigError(paths.feeds, `feeds[${index}] "${feed.id}".url`, `"${feed.url}" is neither an http(s) URL nor a file path. Use https://… or a path relative to feeds.json.`));
+    } else if (!/^https?:\/\//i.test(target)) {
+      localFiles += 1;
+      const file = target.startsWith('file://') ? new URL(target).pathname : target;
+      if (!existsSync(file)) errors.push(new ConfigError(paths.feeds, `feeds[${index}] "${feed.id}".url`, `local feed file ${file} does not exist. Fix the path (relative paths start at the folder of feeds.json) or use an https:// URL.`));
+    }
+  });
+
+  let topics: CheckReport['topics'] = [];
+  let trainingExamples = 0;
+  try {
+    const rules = loadRules(paths.rules);
+    topics = rules.topics.map((t) => ({ id: t.id, label: t.label, patterns: t.patterns.length, threshold: t.threshold }));
+    trainingExamples = loadTrainingExamples(paths.rules).examples.length;
+  } catch (error) {
+    errors.push(...configErrorsOf(error));
+  }
+  const unknownHints = [...new Set(feeds.flatMap((f) => f.topics))].filter((t) => topics.length > 0 && !topics.some((x) => x.id === t));
+  for (const hint of unknownHints) warnings.push(`${paths.feeds}: topic hint "${hint}" matches no file in ${paths.rules}`);
+
+  const database = inspectDatabase(paths.db, errors);
+  if (errors.length > 0) throw new ConfigErrors(errors);
+
+  const sinks: Sink[] = [];
+  if (env.DISCORD_TOKEN !== undefined) sinks.push('bot');
+  if (env.DISCORD_WEBHOOK_URL !== undefined) sinks.push('webhook');
+  if (sinks.length === 0) sinks.push('console');
+  if (env.DISCORD_TOKEN !== undefined && env.DISCORD_APPLICATION_ID === undefined) {
+    warnings.push('DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not: slash commands cannot be registered until it is.');
+  }
+
+  return {
+    envFile: options.envFile,
+    environment: describeEnv(env),
+    warnings,
+    paths,
+    feeds: { total: feeds.length, enabled: feeds.filter((f) => f.enabled).length, disabled: feeds.filter((f) => !f.enabled).length, localFiles },
+    topics,
+    trainingExamples,
+    database,
+    model: { path: paths.model, exists: existsSync(paths.model) },
+    sinks,
+    schedule: { expression: env.POLL_SCHEDULE, periodSeconds: schedulePeriodMs(env.POLL_SCHEDULE) / 1000 },
+    http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
+  };
+}
+
+/** The gap between two runs of a cron schedule. Kept here so `check` loads no runtime modules. */
+function schedulePeriodMs(expression: string): number {
+  const parsed = CronExpressionParser.parse(expression);
+  const first = parsed.next().getTime();
+  return parsed.next().getTime() - first;
+}
+
+/**
+ * The environment without the settings that failed, so the file checks below still run with the
+ * user's paths and report their own problems in the same pass.
+ */
+function loadValidPart(source: NodeJS.ProcessEnv, failed: readonly ConfigError[]): Env {
+  const bad = new Set(failed.map((e) => e.where.replace(/_FILE$/, '')));
+  const rest: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(source)) if (!bad.has(key.replace(/_FILE$/, ''))) rest[key] = value;
+  try {
+    return loadEnv(rest);
+  } catch {
+    return loadEnv({});
+  }
+}
+
+function configErrorsOf(error: unknown): ConfigError[] {
+  if (error instanceof ConfigErrors) return [...error.errors];
+  if (error instanceof ConfigError) return [error];
+  throw error;
+}
+
+function readEnvFile(path: string): Record<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(path, '', `cannot read the env file: ${cause instanceof Error ? cause.message : String(cause)}. Copy .env.example to .env, or pass --env <file>.`, { cause });
+  }
+  const parsed = parseEnv(text);
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+function unknownEnvKeys(fileEnv: Record<string, string>): string[] {
+  const known = new Set<string>([...Object.keys(ENV_SCHEMA.shape), ...SECRET_ENV.map((k) => `${k}_FILE`)]);
+  return Object.keys(fileEnv).filter((key) => !known.has(key) && !FOREIGN_ENV.test(key));
+}
+
+/** ", did you mean X?" for a name one or two edits away from a setting; empty otherwise. */
+function suggest(key: string): string {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const name of Object.keys(ENV_SCHEMA.shape)) {
+    const d = editDistance(key.toUpperCase(), name);
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best === null ? '' : ` (did you mean ${best}?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The database need not exist yet, but the service must be able to create or write it. */
+function inspectDatabase(path: string, errors: ConfigError[]): CheckReport['database'] {
+  if (path === ':memory:') return { path, exists: false, bytes: null };
+  if (existsSync(path)) {
+    const writable = canWrite(path) && canWrite(dirname(path)); // SQLite writes -wal/-shm beside it
+    if (!writable) errors.push(new ConfigError('environment', 'WATCHFLOOR_DB', `${path} or its folder is not writable by this user (uid ${process.getuid?.() ?? '?'}). In Docker, the volume must belong to uid 1000 (node): chown 1000:1000 on the host folder.`));
+    return { path, exists: true, bytes: statSync(path).size };
+  }
+  // The store creates missing folders: the nearest existing ancestor must be writable.
+  let dir = dirname(path);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  if (!canWrite(dir)) errors.push(new ConfigError('environment', 'WATCHFLOOR_DB', `${path} does not exist and ${dir} is not writable, so it cannot be created. Point WATCHFLOOR_DB (or --db) at a writable place.`));
+  return { path, exists: false, bytes: null };
+}
+
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Renders the report for people. */
+export function renderCheckReport(report: CheckReport): string {
+  const lines: string[] = [];
+  const feeds = report.feeds;
+  const mb = report.database.bytes === null ? '' : `, ${(report.database.bytes / 1_048_576).toFixed(1)} MB`;
+  lines.push('Configuration is valid. Watchfloor would run with:');
+  lines.push('');
+  lines.push(`  feeds      ${report.paths.feeds}: ${feeds.enabled} enabled, ${feeds.disabled} disabled${feeds.localFiles > 0 ? ` (${feeds.localFiles} local files)` : ''}`);
+  lines.push(`  rules      ${report.paths.rules}: ${report.topics.length} topics, ${report.trainingExamples} training examples`);
+  for (const t of report.topics) lines.push(`               ${t.id} "${t.label}": ${t.patterns} patterns, threshold ${t.threshold}`);
+  lines.push(`  database   ${report.database.path}${report.database.exists ? ` (exists${mb})` : ' (will be created)'}`);
+  lines.push(`  model      ${report.model.path}${report.model.exists ? ' (exists)' : ' (will be trained at start)'}`);
+  lines.push(`  delivery   ${report.sinks.map(describeSink).join(', ')}`);
+  lines.push(`  schedule   ${report.schedule.expression} (every ${formatPeriod(report.schedule.periodSeconds)})`);
+  lines.push(`  http       ${report.http.host}:${report.http.port} (/healthz, /readyz, /metrics)`);
+  lines.push('');
+  lines.push(`Environment${report.envFile === null ? '' : ` (process environment over ${report.envFile})`}:`);
+  const width = Math.max(...Object.keys(report.environment).map((k) => k.length));
+  for (const [key, value] of Object.entries(report.environment)) lines.push(`  ${key.padEnd(width)}  ${value}`);
+  if (report.warnings.length > 0) {
+    lines.push('');
+    lines.push('Warnings:');
+    for (const w of report.warnings) lines.push(`  - ${w}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeSink(sink: Sink): string {
+  switch (sink) {
+    case 'bot':
+      return 'Discord bot (gateway, slash commands, channel messages)';
+    case 'webhook':
+      return 'Discord webhook';
+    case 'console':
+      return 'console (no DISCORD_TOKEN or DISCORD_WEBHOOK_URL set: alerts and digests go to stdout)';
+  }
+}
+
+function formatPeriod(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/** `watchfloor check`: validate .env, feeds.json and rules/; print what `run` would use. */
+export function register(program: Command): void {
+  program
+    .command('check')
+    .description('validate the environment (and .env), feeds.json and rules/, then print what `run` would use; exit 2 on any problem')
+    // Not --env-file: Node 20 claims that flag even after the script name.
+    .option('--env <file>', 'dotenv file to validate beneath the process environment (default: ./.env if it exists)')
+    .option('--json', 'print the report as one JSON object')
+    .action((options: { env?: string; json?: boolean }, command: Command) => {
+      const envFile = options.env ?? (existsSync('.env') ? '.env' : null);
+      const report = checkConfiguration({
+        ...command.optsWithGlobals<GlobalOptions>(),
+        envFile: envFile === null || isAbsolute(envFile) ? envFile : resolve(envFile),
+        processEnv: process.env,
+      });
+      process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : renderCheckReport(report));
+    });
+}
