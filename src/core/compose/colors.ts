@@ -1,38 +1,30 @@
-/** Coloured circles Discord and terminals both show, with the colour each stands for. */
-const CIRCLES: readonly (readonly [string, number])[] = [
-  ['🔴', 0xdd2e44],
-  ['🟠', 0xf4900c],
-  ['🟡', 0xfdcb58],
-  ['🟢', 0x78b159],
-  ['🔵', 0x55acee],
-  ['🟣', 0xaa8ed6],
-  ['🟤', 0xc1694f],
-  ['⚫', 0x31373d],
-  ['⚪', 0xe6e7e8],
-];
-
-function channels(color: number): [number, number, number] {
-  return [(color >> 16) & 0xff, (color >> 8) & 0xff, color & 0xff];
-}
-
 /**
- * The circle emoji closest to a topic colour, so a topic's colour shows next to its label in
- * text too (an embed has only one colour bar).
+ * A coloured circle for a topic colour, so the colour shows next to its label in text too (an
+ * embed has only one colour bar, and a digest or alert lists several topics).
+ *
+ * Chosen by hue rather than RGB distance: a deep navy such as South Korea's #003478 is nearer
+ * to black than to 🔵 in RGB, but readers see it as blue.
  */
 export function colorDot(color: number): string {
-  const [r, g, b] = channels(color);
-  let best = '⚪';
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const [dot, value] of CIRCLES) {
-    const [cr, cg, cb] = channels(value);
-    // Weighted RGB distance: cheap and close enough to perceived difference for 9 choices.
-    const distance = 2 * (r - cr) ** 2 + 4 * (g - cg) ** 2 + 3 * (b - cb) ** 2;
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = dot;
-    }
-  }
-  return best;
+  const r = ((color >> 16) & 0xff) / 255;
+  const g = ((color >> 8) & 0xff) / 255;
+  const b = (color & 0xff) / 255;
+  const max = Math.max(r, g, b);
+  const min = Math.min(r, g, b);
+  const lightness = (max + min) / 2;
+  const chroma = max - min;
+  // Greys (and near-black / near-white) have no usable hue.
+  if (chroma < 0.15) return lightness < 0.5 ? '⚫' : '⚪';
+  let hue: number;
+  if (max === r) hue = 60 * (((g - b) / chroma + 6) % 6);
+  else if (max === g) hue = 60 * ((b - r) / chroma + 2);
+  else hue = 60 * ((r - g) / chroma + 4);
+  if (hue < 15 || hue >= 345) return '🔴';
+  if (hue < 45) return lightness < 0.35 ? '🟤' : '🟠';
+  if (hue < 70) return '🟡';
+  if (hue < 165) return '🟢';
+  if (hue < 260) return '🔵';
+  return '🟣';
 }
 
 /** `#RRGGBB` for a 0xRRGGBB number. */

@@ -12,6 +12,8 @@ function formatUtc(seconds: number): string {
 /** Discord Markdown of our own making → plain text. */
 export function plainText(markdown: string): string {
   return markdown
+    // A relative time needs a clock; the absolute one next to it says the same.
+    .replace(/ ?\(<t:-?\d+:R>\)/gu, '')
     .replace(/<t:(-?\d+):[tTdDfFR]>/gu, (_, s: string) => formatUtc(Number(s)))
     .replace(/\[((?:\\.|[^\]\\])*)\]\((https?:[^)\s]+)\)/gu, '$1 <$2>')
     .replace(/\*\*([^*]+)\*\*/gu, '$1')
