@@ -23,7 +23,7 @@ export interface TopicClassifier {
  * Naive Bayes treats correlated words as independent evidence and is overconfident; its
  * log-odds are divided by this before they become a probability.
  */
-export const MODEL_TEMPERATURE = 6;
+export const MODEL_TEMPERATURE = 3;
 
 /**
  * Words the model does not see (see featuresOf): every word of a one-word term, and the

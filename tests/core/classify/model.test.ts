@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { featuresOf, logOdds, trainModel, trainTopicBayes, type TrainingExample } from '../../../src/core/classify/model.js';
+import { BERNOULLI_SMOOTHING, featuresOf, logOdds, trainModel, trainTopicBayes, type TrainingExample } from '../../../src/core/classify/model.js';
 
 const EXAMPLES: TrainingExample[] = [
   { title: 'Missiles hit power plants overnight', summary: 'Engineers restored electricity after the drone attack.', labels: ['war'] },
@@ -11,17 +11,22 @@ const EXAMPLES: TrainingExample[] = [
 ];
 
 describe('trainTopicBayes', () => {
-  it('GIVEN natural BayesClassifier THEN the flattened log-odds give the same probability as natural itself', () => {
+  it("GIVEN natural's document counts THEN a word's weight is the smoothed Bernoulli log-ratio, present minus absent", () => {
     const { model, natural } = trainTopicBayes('war', EXAMPLES);
-    for (const text of ['Drones attack power plant', 'Bank raises rates', 'Shelling near the front line', 'Chicken recipe']) {
-      const features = featuresOf(text, '');
-      const classes = natural.getClassifications(features);
-      const yes = classes.find((c) => c.label === 'yes')?.value ?? 0;
-      const no = classes.find((c) => c.label === 'no')?.value ?? 0;
-      const theirs = yes / (yes + no);
-      const ours = 1 / (1 + Math.exp(-logOdds(model, features)));
-      expect(ours).toBeCloseTo(theirs, 4);
-    }
+    // natural counted "drone" in 2 of 3 war stories and 0 of 3 others.
+    const index = Object.keys(natural.features).indexOf('drone');
+    expect(natural.classifier.classFeatures.yes?.[String(index)]).toBe(1 + natural.classifier.smoothing + 1);
+    const a = BERNOULLI_SMOOTHING;
+    const py = (2 + a) / (3 + 2 * a);
+    const pn = (0 + a) / (3 + 2 * a);
+    const expected = Math.log(py / pn) - Math.log((1 - py) / (1 - pn));
+    expect(model.weights.get('drone')).toBeCloseTo(expected, 5);
+  });
+
+  it('GIVEN a word seen in only one training story THEN it carries no weight', () => {
+    const { model, natural } = trainTopicBayes('war', EXAMPLES);
+    expect(Object.keys(natural.features)).toContain('refineri');
+    expect(model.weights.has('refineri')).toBe(false);
   });
 
   it('GIVEN the same examples in the same order THEN training is deterministic', () => {
