@@ -167,6 +167,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         store.subscriptions.add({ ...base, target: { kind: 'console' }, mode: 'digest', schedule: DEFAULT_DIGEST_SCHEDULE, postEmptyDigest: false });
       });
       log.info('no subscriptions yet: alerts and a daily 08:00 UTC digest go to the console');
+    } else {
+      log.warn('no subscriptions: nothing will be posted until one is added (`watchfloor subscribe --channel <id> --topics all`)');
     }
   }
 
