@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { loadRules, loadTrainingExamples } from '../config/rules.js';
-import { createTopicClassifier, hiddenWords, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
+import { candidatePriors, createTopicClassifier, hiddenWords, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
 import { trainModel, type Model, type TopicModel, type TrainingExample } from '../core/classify/model.js';
 import type { RuleSet } from '../core/classify/rules.js';
 import { weakLabels } from '../core/classify/weak-labels.js';
@@ -43,7 +43,7 @@ export interface LoadClassifierOptions {
 }
 
 /** Bumped whenever the saved shape or the feature extraction changes: older files are retrained. */
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
 /** Stored stories read for weak labels. */
 const WEAK_LABEL_SAMPLE = 5_000;
 
@@ -111,10 +111,12 @@ export function parseModelFile(text: string, expected: { rulesHash: string; trai
 export function trainFromData(rules: RuleSet, examples: readonly TrainingExample[], stored: readonly { title: string; summary: string }[]): { model: Model; weak: number } {
   const keywordsOnly = createTopicClassifier(rules, null);
   const weak = weakLabels(keywordsOnly, stored);
+  const all = [...examples, ...weak];
   const model = trainModel(
     rules.topics.map((t) => t.id),
-    [...examples, ...weak],
+    all,
     hiddenWords(rules),
+    candidatePriors(rules, all),
   );
   return { model, weak: weak.length };
 }

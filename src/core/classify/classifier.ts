@@ -45,6 +45,26 @@ export function hiddenWords(rules: RuleSet): ReadonlySet<string> {
   return out;
 }
 
+/**
+ * Log-odds that a candidate story (one with a keyword hit for the topic) belongs to the topic,
+ * counted on labelled examples with the keyword rules alone, with add-one smoothing: the prior
+ * the model should start from, since it is consulted only for candidates.
+ */
+export function candidatePriors(rules: RuleSet, examples: readonly { title: string; summary: string; labels: readonly string[] }[]): Map<string, number> {
+  const keywordsOnly = createTopicClassifier(rules, null);
+  const counts = new Map(rules.topics.map((t) => [t.id, { yes: 1, no: 1 }]));
+  for (const ex of examples) {
+    for (const v of keywordsOnly.classify(ex).verdicts) {
+      if (v.keywordScore <= 0) continue;
+      const c = counts.get(v.topic);
+      if (!c) continue;
+      if (ex.labels.includes(v.topic)) c.yes++;
+      else c.no++;
+    }
+  }
+  return new Map([...counts].map(([topic, c]) => [topic, Math.log(c.yes / c.no)]));
+}
+
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }

@@ -75,7 +75,12 @@ const NO = 'no';
  * Trains one natural BayesClassifier for a topic (examples in the given order: training is
  * deterministic) and returns the natural classifier too, so tests can compare scores.
  */
-export function trainTopicBayes(topic: string, examples: readonly TrainingExample[], hidden: ReadonlySet<string> = NO_WORDS): { model: TopicModel; natural: BayesClassifier } {
+export function trainTopicBayes(
+  topic: string,
+  examples: readonly TrainingExample[],
+  hidden: ReadonlySet<string> = NO_WORDS,
+  classPrior?: number,
+): { model: TopicModel; natural: BayesClassifier } {
   const bayes = new BayesClassifier();
   let positives = 0;
   let negatives = 0;
@@ -91,7 +96,7 @@ export function trainTopicBayes(topic: string, examples: readonly TrainingExampl
     return { model: { prior: positives > 0 ? 5 : -5, weights: new Map(), positives, negatives }, natural: bayes };
   }
   bayes.train();
-  return { model: flatten(bayes, positives, negatives), natural: bayes };
+  return { model: flatten(bayes, positives, negatives, classPrior), natural: bayes };
 }
 
 /** Laplace smoothing of the per-class word rates. Chosen by 5-fold cross-validation on rules/training. */
@@ -107,14 +112,14 @@ export const MIN_DOC_FREQ = 2;
  * baseline); the counts are the same, the arithmetic is not. The absent-word terms are summed
  * once into the prior, so scoring still only touches the story's own words.
  */
-function flatten(bayes: BayesClassifier, positives: number, negatives: number): TopicModel {
+function flatten(bayes: BayesClassifier, positives: number, negatives: number, classPrior: number | undefined): TopicModel {
   const { classFeatures, smoothing } = bayes.classifier;
   const yes = classFeatures[YES] ?? {};
   const no = classFeatures[NO] ?? {};
   // apparatus stores `1 + smoothing` for a word's first document, then adds one per document.
   const count = (stored: number | undefined): number => (stored === undefined ? 0 : stored - smoothing);
   const a = BERNOULLI_SMOOTHING;
-  let prior = Math.log(positives / negatives);
+  let prior = classPrior ?? Math.log(positives / negatives);
   const weights = new Map<string, number>();
   Object.keys(bayes.features).forEach((stem, i) => {
     const key = String(i);
@@ -136,10 +141,19 @@ function round6(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
 
-/** Trains a model for each topic from the same examples. */
-export function trainModel(topics: readonly string[], examples: readonly TrainingExample[], hidden: ReadonlySet<string> = NO_WORDS): Model {
+/**
+ * Trains a model for each topic from the same examples. `classPriors` (log-odds per topic)
+ * replaces the share of positives in the examples: the model is asked only about stories with a
+ * keyword hit, where a topic is far more likely than in the training files as a whole.
+ */
+export function trainModel(
+  topics: readonly string[],
+  examples: readonly TrainingExample[],
+  hidden: ReadonlySet<string> = NO_WORDS,
+  classPriors: ReadonlyMap<string, number> = new Map(),
+): Model {
   const out = new Map<string, TopicModel>();
-  for (const topic of topics) out.set(topic, trainTopicBayes(topic, examples, hidden).model);
+  for (const topic of topics) out.set(topic, trainTopicBayes(topic, examples, hidden, classPriors.get(topic)).model);
   return { topics: out };
 }
 
