@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { candidatePriors, createTopicClassifier, hiddenWords } from '../../../src/core/classify/classifier.js';
+import { rulesFromYaml } from './helpers.js';
+
+const rules = rulesFromYaml({
+  'ukraine.yaml': `id: ukraine
+label: Ukraine
+color: "#0057b7"
+threshold: 4
+patterns:
+  - weight: 3
+    terms: [Ukraine, Kyiv, war in Ukraine, Києв*]
+  - weight: 1
+    terms: [front line]
+`,
+});
+
+describe('hiddenWords', () => {
+  it('GIVEN rule terms THEN one-word terms and capitalised names are hidden from the model, generic words are not', () => {
+    const hidden = hiddenWords(rules);
+    expect([...hidden]).toEqual(expect.arrayContaining(['ukraine', 'kyiv', 'києв']));
+    expect(hidden.has('war')).toBe(false);
+    expect(hidden.has('front')).toBe(false);
+  });
+});
+
+describe('candidatePriors', () => {
+  it('GIVEN labelled examples THEN the prior counts only stories with a keyword hit (add-one smoothed)', () => {
+    const priors = candidatePriors(rules, [
+      { title: 'Kyiv under fire', summary: '', labels: ['ukraine'] },
+      { title: 'Ukraine talks', summary: '', labels: ['ukraine'] },
+      { title: 'Sanctions widen', summary: 'Funding the war in Ukraine.', labels: [] },
+      { title: 'Bread prices rise', summary: '', labels: [] },
+      { title: 'Football results', summary: '', labels: [] },
+    ]);
+    // Candidates: 2 positives, 1 negative → log((2+1)/(1+1)); the two stories without a hit do not count.
+    expect(priors.get('ukraine')).toBeCloseTo(Math.log(3 / 2), 10);
+  });
+});
+
+describe('createTopicClassifier', () => {
+  it('GIVEN no model THEN verdicts come from keywords alone, with a null model probability', () => {
+    const classifier = createTopicClassifier(rules, null);
+    const result = classifier.classify({ title: 'Kyiv prepares for winter', summary: '' });
+    expect(result.matched).toEqual(['ukraine']);
+    expect(result.verdicts[0]).toMatchObject({ topic: 'ukraine', score: 6, keywordScore: 6, modelProbability: null, threshold: 4 });
+    expect(classifier.topics).toEqual([{ id: 'ukraine', label: 'Ukraine', color: 0x0057b7 }]);
+  });
+});
