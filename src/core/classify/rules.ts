@@ -31,7 +31,7 @@ export interface ExclusionRule {
   readonly path: string;
   readonly terms: readonly string[];
   readonly regex: string | undefined;
-  /** Points taken off the topic's score when the exclusion matches (0: only masks). */
+  /** Points taken off the topic's score for each distinct word or phrase of it that matches (0: only masks). */
   readonly penalty: number;
   /**
    * Apply only when this other topic's keywords reach its threshold: e.g. "says Seoul" is an

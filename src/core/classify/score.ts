@@ -34,7 +34,9 @@ function applyExclusions(topic: TopicRule, t: number, hits: readonly Hit[], excl
   const reasons: Reason[] = [];
   let penalty = 0;
   let kept = hits;
-  const seen = new Set<number>();
+  // A penalty counts once per distinct word matched: four signs of a parish festival abroad
+  // weigh more than one.
+  const seen = new Set<string>();
   for (const x of exclusionHits) {
     if (x.topic !== t) continue;
     const rule = topic.exclusions[x.rule];
@@ -44,8 +46,9 @@ function applyExclusions(topic: TopicRule, t: number, hits: readonly Hit[], excl
     kept = kept.filter((h) => !overlaps(h, x));
     const masked = before - kept.length;
     if (masked === 0 && rule.penalty === 0) continue;
-    if (!seen.has(x.rule)) {
-      seen.add(x.rule);
+    const key = `${x.rule}:${x.matched.toLowerCase()}`;
+    if (!seen.has(key)) {
+      seen.add(key);
       penalty += rule.penalty;
       reasons.push({ kind: 'exclusion', pattern: rule.name, matched: x.matched, field: x.field, weight: -rule.penalty });
     }
