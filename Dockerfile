@@ -32,8 +32,14 @@ RUN --mount=type=cache,target=/root/.npm \
 
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# Then drop the dev dependencies and better-sqlite3's build leftovers (SQLite's C source, object
+# files, the static library: ~25 MB); only the compiled addon is loaded at run time.
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts \
+ && cd node_modules/better-sqlite3 \
+ && rm -rf deps src build/deps build/Release/obj build/Release/obj.target build/Release/.deps \
+           build/Release/sqlite3.a build/Release/test_extension.node \
+ && cd /app \
  && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
 
 # ---------------------------------------------------------------------------------------------
@@ -43,6 +49,7 @@ FROM ${NODE_IMAGE} AS runtime
 # cleanly without every user remembering `--init`.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/*
 
 ENV NODE_ENV=production \

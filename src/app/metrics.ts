@@ -18,7 +18,7 @@ export interface Metrics {
   readonly registry: Registry;
   /** Wall time of one poll cycle, seconds. */
   readonly cycleDuration: Histogram;
-  /** Poll cycles finished, by outcome (`ok`: every feed answered, `partial`: some failed, `error`: the cycle itself threw). */
+  /** Poll cycles finished, by outcome (the run command uses `ok` and `all-failed`). */
   readonly cycles: Counter<'outcome'>;
   /** Unix time (seconds) the last poll cycle finished; 0 before the first. */
   readonly lastCycleFinished: Gauge;
@@ -68,7 +68,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const cycles = new Counter({
     name: `${METRIC_PREFIX}poll_cycles_total`,
-    help: 'Poll cycles finished, by outcome (ok, partial, error).',
+    help: 'Poll cycles finished, by outcome.',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });

@@ -80,7 +80,6 @@ export function register(program: Command): void {
             startedAt,
           },
         });
-        log.info({ port: http.port, host: env.HTTP_HOST }, 'health and metrics server listening');
       }
 
       metrics.outboxDepth.set(0);
