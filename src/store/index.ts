@@ -1,3 +1,4 @@
+import { createAddedFeedStore } from './added-feeds.js';
 import { openDatabase, type Db } from './db.js';
 import { createCycleStore, createFeedStateStore } from './feed-state.js';
 import { createStoryStore } from './stories.js';
@@ -18,6 +19,7 @@ export function createStore(path: string) {
     cycles: createCycleStore(db),
     subscriptions: createSubscriptionStore(db),
     outbox: createOutboxStore(db),
+    addedFeeds: createAddedFeedStore(db),
     /** Runs `fn` in one transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
       return db.transaction(fn)();

@@ -158,4 +158,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_pending ON outbox(status, next_attempt_at, id);
     `,
   },
+  {
+    name: '003-added-feeds',
+    sql: `
+      -- Feeds added from Discord with /feeds add. feeds.json stays the operator's file; these
+      -- are polled beside it. Ids never collide with feeds.json ids (checked when adding).
+      CREATE TABLE added_feeds (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        language TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        guild_id TEXT,
+        added_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
