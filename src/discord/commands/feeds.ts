@@ -1,0 +1,218 @@
+import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { discordTime } from '../../core/compose/alert.js';
+import { MAX_EMBED_TITLE_CHARS } from '../../core/compose/limits.js';
+import { cleanInline, fitSafeText, maskedLink, safeHttpUrl } from '../../core/compose/text.js';
+import { FEED_KINDS, type FeedConfig, type FeedKind } from '../../core/types.js';
+import type { AddedFeed } from '../../store/added-feeds.js';
+import { allFeeds, topicMap } from './lookups.js';
+import { fitChoice, MAX_CHOICES, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
+import { packLines, topicColor, topicLabels } from './render.js';
+import { UserError, type CommandDeps, type CommandModule, type FeedProbe, type Invocation, type Reply } from './types.js';
+
+const FEED_ID_MAX_CHARS = 48;
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/u;
+const NAME_MAX_CHARS = 100;
+/** Sample items shown by `/feeds test` and `/feeds add`. */
+const SAMPLE_ITEMS = 3;
+
+export const data = new SlashCommandBuilder()
+  .setName('feeds')
+  .setDescription('The feeds Watchfloor polls: health, add, remove, test')
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addSubcommand((s) => s.setName('list').setDescription('Every polled feed with its health: last success, failures, next poll'))
+  .addSubcommand((s) =>
+    s
+      .setName('add')
+      .setDescription('Fetch and parse a feed, then poll it from the next cycle on')
+      .addStringOption((o) => o.setName('url').setDescription('The RSS or Atom address (http or https)').setRequired(true).setMaxLength(2000))
+      .addStringOption((o) => o.setName('name').setDescription("Source name shown in alerts (default: the feed's title)").setMaxLength(NAME_MAX_CHARS))
+      .addStringOption((o) => o.setName('language').setDescription('Language of its text, e.g. en, ko, uk (default en)').setMaxLength(20))
+      .addStringOption((o) => o.setName('kind').setDescription('What kind of source it is (default outlet)').addChoices(...FEED_KINDS.map((k) => ({ name: k, value: k })))),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('remove')
+      .setDescription('Stop polling a feed that was added from Discord')
+      .addStringOption((o) => o.setName('id').setDescription('Feed id, as /feeds list shows').setRequired(true).setAutocomplete(true).setMaxLength(64)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('test')
+      .setDescription('Fetch and parse a feed and show what it would match, without saving it')
+      .addStringOption((o) => o.setName('url').setDescription('The RSS or Atom address (http or https)').setRequired(true).setMaxLength(2000)),
+  );
+
+function health(feed: FeedConfig, deps: CommandDeps, now: number): string {
+  const state = deps.store.feeds.get(feed.id);
+  if (!feed.enabled) return 'disabled';
+  if (!state || state.lastAttemptAt === null) return 'new: first poll in the next cycle';
+  const success = state.lastSuccessAt === null ? 'never succeeded' : `ok ${discordTime(state.lastSuccessAt, 'R')}`;
+  const next = state.nextPollAt <= now ? 'due now' : `next ${discordTime(state.nextPollAt, 'R')}`;
+  if (state.consecutiveFailures === 0) return `${success} · ${next}`;
+  const error = state.lastError ? `: ${fitSafeText(`${state.lastErrorKind ?? 'error'} ${state.lastError}`, 160)}` : '';
+  return `⚠️ ${state.consecutiveFailures} failure${state.consecutiveFailures === 1 ? '' : 's'}${error} · ${success} · ${next}`;
+}
+
+function list(_invocation: Invocation, deps: CommandDeps): Reply {
+  const now = deps.clock();
+  const configured = deps.configuredFeeds();
+  const added = new Map(deps.store.addedFeeds.list().map((f) => [f.id, f]));
+  const feeds = allFeeds(deps);
+  const failing = feeds.filter((f) => (deps.store.feeds.get(f.id)?.consecutiveFailures ?? 0) > 0).length;
+  const lines = feeds.map((feed) => {
+    const who = added.get(feed.id);
+    const origin = who ? `added by <@${who.addedBy}>` : 'feeds.json';
+    return `**${fitSafeText(feed.id, 64)}** ${fitSafeText(feed.name, 60)} · ${feed.kind} · ${origin}\n  ${health(feed, deps, now)}`;
+  });
+  const title = `Feeds: ${feeds.length} (${configured.length} from feeds.json, ${added.size} added here or elsewhere) · ${failing} failing`;
+  return { ephemeral: true, embeds: packLines(title, lines, failing > 0 ? 0xf4900c : 0x78b159, 'The operator sees them all with `watchfloor status`.') };
+}
+
+function feedIdFor(url: string, taken: ReadonlySet<string>): string {
+  let host = 'feed';
+  try {
+    host = new URL(url).hostname.replace(/^www\./u, '');
+  } catch {
+    // Unreachable: the probe accepted the URL.
+  }
+  const base = host.toLowerCase().replace(/[^a-z0-9]+/gu, '-').replace(/^-+|-+$/gu, '').slice(0, FEED_ID_MAX_CHARS) || 'feed';
+  if (!taken.has(base)) return base;
+  for (let n = 2; n < 1000; n++) {
+    const candidate = `${base}-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+  throw new UserError('Too many feeds from this host already. Remove some with `/feeds remove` first.');
+}
+
+function sampleLines(probe: Extract<FeedProbe, { ok: true }>, deps: CommandDeps): string[] {
+  const byTopic = topicMap(deps);
+  return probe.items.slice(0, SAMPLE_ITEMS).map((item) => {
+    const matched = deps.classify({ title: item.title, summary: item.summary }).matched;
+    const title = maskedLink(fitSafeText(item.title || '(untitled)', 150), safeHttpUrl(item.url, 500));
+    return `• ${title}\n  ${matched.length > 0 ? `would match ${topicLabels(matched, byTopic)}` : 'would match no topic'}`;
+  });
+}
+
+async function probeOrExplain(url: string, deps: CommandDeps): Promise<Extract<FeedProbe, { ok: true }>> {
+  const probe = await deps.probeFeed(url);
+  if (!probe.ok) throw new UserError(`${fitSafeText(probe.message, 1500)}\nNothing was saved. Check the address (it must be the RSS/Atom feed itself, over http or https) and try again.`);
+  return probe;
+}
+
+async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
+  const guildId = requireGuild(invocation);
+  requireManageServer(invocation, 'Adding a feed');
+  const url = requiredString(invocation, 'url');
+  const language = optionalString(invocation, 'language')?.toLowerCase() ?? 'en';
+  if (!LANGUAGE_TAG.test(language)) throw new UserError(`\`language\` "${fitSafeText(language, 20)}" is not a language tag. Use a code such as en, ko, uk or ru.`);
+  const kindText = optionalString(invocation, 'kind') ?? 'outlet';
+  const kind: FeedKind | undefined = FEED_KINDS.find((k) => k === kindText);
+  if (kind === undefined) throw new UserError(`\`kind\` must be one of ${FEED_KINDS.join(', ')}.`);
+  const givenName = optionalString(invocation, 'name');
+  if (givenName !== undefined && givenName.length > NAME_MAX_CHARS) throw new UserError(`\`name\` is ${givenName.length} characters; keep it under ${NAME_MAX_CHARS}.`);
+
+  const probe = await probeOrExplain(url, deps);
+  const feeds = allFeeds(deps);
+  const same = feeds.find((f) => f.url === probe.url || f.url === url);
+  if (same) throw new UserError(`That feed is already polled as \`${fitSafeText(same.id, 64)}\` (${fitSafeText(same.name, 60)}). Nothing was saved.`);
+  const id = feedIdFor(probe.url, new Set(feeds.map((f) => f.id)));
+  const name = cleanInline(givenName ?? probe.title ?? '').slice(0, NAME_MAX_CHARS) || id;
+  const feed: AddedFeed = { id, url: probe.url, name, language, kind, addedBy: invocation.userId, guildId, addedAt: deps.clock() };
+  try {
+    deps.store.addedFeeds.add(feed);
+  } catch (error) {
+    // Two people adding the same feed at once: the second insert hits the unique URL.
+    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_CONSTRAINT')) {
+      throw new UserError('That feed was added a moment ago by someone else. `/feeds list` shows it.');
+    }
+    throw error;
+  }
+  deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'feed added from Discord');
+  const lines = sampleLines(probe, deps);
+  return {
+    ephemeral: true,
+    embeds: packLines(
+      fitSafeText(`Added feed ${id}: ${name}`, MAX_EMBED_TITLE_CHARS),
+      [
+        `${probe.items.length} item(s) in it now (${probe.format}). It is polled from the next cycle; stories already in it are stored but only recent ones are alerted.`,
+        ...lines,
+        `Remove it with \`/feeds remove id:${id}\`.`,
+      ],
+      topicColor(undefined, topicMap(deps)),
+      '',
+    ),
+  };
+}
+
+function remove(invocation: Invocation, deps: CommandDeps): Reply {
+  const guildId = requireGuild(invocation);
+  requireManageServer(invocation, 'Removing a feed');
+  const id = requiredString(invocation, 'id');
+  if (deps.configuredFeeds().some((f) => f.id === id)) {
+    throw new UserError(`\`${fitSafeText(id, 64)}\` comes from feeds.json, the operator's file: only the operator can remove it there. \`/feeds remove\` removes feeds added from Discord.`);
+  }
+  const feed = deps.store.addedFeeds.get(id);
+  if (!feed) throw new UserError(`No feed added from Discord has the id \`${fitSafeText(id, 64)}\`. \`/feeds list\` shows the ids.`);
+  if (feed.guildId !== guildId) {
+    throw new UserError(`\`${fitSafeText(id, 64)}\` was added from another server; only that server (or the operator) can remove it.`);
+  }
+  deps.store.addedFeeds.remove(id);
+  deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'feed removed from Discord');
+  return { ephemeral: true, content: `Removed feed \`${fitSafeText(id, 64)}\` (${fitSafeText(feed.name, 60)}). It is no longer polled; stories already stored stay searchable.` };
+}
+
+async function test(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
+  const url = requiredString(invocation, 'url');
+  const probe = await probeOrExplain(url, deps);
+  const lines = sampleLines(probe, deps);
+  const matching = probe.items.filter((item) => deps.classify({ title: item.title, summary: item.summary }).matched.length > 0).length;
+  return {
+    ephemeral: true,
+    embeds: packLines(
+      'Feed test',
+      [
+        `${maskedLink(fitSafeText(probe.title ?? 'Untitled feed', 100), safeHttpUrl(probe.finalUrl))}: ${probe.format}, ${probe.items.length} item(s), ${matching} would match a topic now.`,
+        ...lines,
+        'Nothing was saved. `/feeds add` adds it.',
+      ],
+      topicColor(undefined, topicMap(deps)),
+      '',
+    ),
+  };
+}
+
+/**
+ * `/feeds`. Discord sets default_member_permissions per top-level command, so the whole group is
+ * shown to Manage Server members only by default; `list` and `test` change nothing and are not
+ * checked again (a server may open them to others in its Integrations settings), while `add`
+ * and `remove` check Manage Server at run time.
+ */
+export const feeds: CommandModule = {
+  data,
+  // Fetching a feed can take up to the fetch timeout.
+  defer: (invocation) => (invocation.subcommand === 'add' || invocation.subcommand === 'test' ? 'ephemeral' : null),
+  execute(invocation, deps) {
+    switch (invocation.subcommand) {
+      case 'list':
+        return list(invocation, deps);
+      case 'add':
+        return add(invocation, deps);
+      case 'remove':
+        return remove(invocation, deps);
+      case 'test':
+        return test(invocation, deps);
+      default:
+        throw new UserError(`Unknown subcommand \`${invocation.subcommand ?? ''}\` of /feeds; Discord may still show an old version of the command. Try again in a minute.`);
+    }
+  },
+  autocomplete(query, deps) {
+    if (query.focused.name !== 'id' || query.guildId === null) return [];
+    const typed = query.focused.value.trim().toLowerCase();
+    return deps.store.addedFeeds
+      .list()
+      .filter((f) => f.guildId === query.guildId && (typed === '' || f.id.includes(typed) || f.name.toLowerCase().includes(typed)))
+      .slice(0, MAX_CHOICES)
+      .map((f) => ({ name: fitChoice(`${f.id} — ${f.name}`), value: f.id }));
+  },
+};

@@ -1,0 +1,257 @@
+import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { discordTime, topicLabel } from '../../core/compose/alert.js';
+import { composeDigest, type DigestStory } from '../../core/compose/digest.js';
+import { MAX_EMBED_TITLE_CHARS, MAX_FIELD_VALUE_CHARS } from '../../core/compose/limits.js';
+import type { Embed } from '../../core/compose/message.js';
+import { describeReason } from '../../core/compose/reasons.js';
+import { fitSafeText, truncateGraphemes } from '../../core/compose/text.js';
+import { ALL_TOPICS, wantedVerdicts } from '../../core/route.js';
+import { buildSearchQuery } from '../../core/search-query.js';
+import { canonicalUrl } from '../../core/story.js';
+import type { TopicVerdict } from '../../core/types.js';
+import { feedMap, topicMap } from './lookups.js';
+import { integerOption, optionalString, requiredString, topicChoices, topicOption } from './options.js';
+import { highlightToMarkdown, packLines, storyLine, topicColor, topicLabels } from './render.js';
+import type { SearchSession } from './search-sessions.js';
+import { UserError, type ActionRowJson, type ButtonPress, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Search results per page: five snippets read well and stay far from the embed limits. */
+export const SEARCH_PAGE_SIZE = 5;
+export const SEARCH_BUTTON_PREFIX = 'news-search';
+/** Parts of an on-demand digest posted at most; the rest is summarised in a note. */
+export const MAX_DIGEST_PARTS = 4;
+const SUMMARY_SNIPPET_MAX_CHARS = 300;
+const MAX_QUERY_CHARS = 200;
+const MAX_EXPLAIN_TEXT_CHARS = 1000;
+
+export const data = new SlashCommandBuilder()
+  .setName('news')
+  .setDescription('Stories Watchfloor has matched: newest, search, digest, and why a story matched')
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((s) =>
+    s
+      .setName('latest')
+      .setDescription('Newest matched stories, newest first')
+      .addStringOption((o) => o.setName('topic').setDescription('Only this topic (default: all)').setAutocomplete(true))
+      .addIntegerOption((o) => o.setName('count').setDescription('How many stories (1–10, default 5)').setMinValue(1).setMaxValue(10))
+      .addIntegerOption((o) => o.setName('hours').setDescription('Published within this many hours (1–168, default 24)').setMinValue(1).setMaxValue(168)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('search')
+      .setDescription('Full-text search of stored stories: words, "phrases", prefix*, AND/OR/NOT')
+      .addStringOption((o) => o.setName('query').setDescription('What to look for, e.g. "missile test" OR launch').setRequired(true).setMaxLength(MAX_QUERY_CHARS))
+      .addStringOption((o) => o.setName('topic').setDescription('Only stories matched to this topic').setAutocomplete(true))
+      .addIntegerOption((o) => o.setName('days').setDescription('Seen within this many days (1–365, default 30)').setMinValue(1).setMaxValue(365)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('digest')
+      .setDescription('A digest now, composed like the scheduled ones')
+      .addStringOption((o) => o.setName('topic').setDescription('Only this topic (default: all)').setAutocomplete(true))
+      .addIntegerOption((o) => o.setName('hours').setDescription('Stories first seen within this many hours (1–168, default 24)').setMinValue(1).setMaxValue(168)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('explain')
+      .setDescription('The verdict per topic and why: for a stored story (url) or any text')
+      .addStringOption((o) => o.setName('url').setDescription('Link of a story Watchfloor has stored').setMaxLength(2000))
+      .addStringOption((o) => o.setName('text').setDescription('Any headline or text to classify').setMaxLength(MAX_EXPLAIN_TEXT_CHARS)),
+  );
+
+function latest(invocation: Invocation, deps: CommandDeps): Reply {
+  const topics = deps.topics();
+  const topic = topicOption(invocation, topics);
+  const count = integerOption(invocation, 'count', { min: 1, max: 10, fallback: 5 });
+  const hours = integerOption(invocation, 'hours', { min: 1, max: 168, fallback: 24 });
+  const stories = deps.store.stories.latest({ topic, sinceMs: deps.clock() - hours * HOUR_MS, limit: count });
+  const scope = topic ? topicLabel(topic, topicMap(deps)) : 'all topics';
+  if (stories.length === 0) {
+    return { ephemeral: true, content: `No matched stories for ${scope} published in the last ${hours} h. Try a longer \`hours\`${topic ? ' or no `topic`' : ''}.` };
+  }
+  const feeds = feedMap(deps);
+  const byTopic = topicMap(deps);
+  const lines = stories.map((s) => `• ${storyLine(s, feeds)}\n  ${topicLabels(s.matchedTopics, byTopic)}`);
+  const title = `Latest: ${scope} — ${stories.length} ${stories.length === 1 ? 'story' : 'stories'}, last ${hours} h`;
+  return { embeds: packLines(title, lines, topicColor(topic ?? stories[0]?.matchedTopics[0], byTopic), '') };
+}
+
+function searchButtons(key: string, page: number, pages: number): ActionRowJson {
+  return {
+    type: 1,
+    components: [
+      { type: 2, style: 2, label: 'Previous', custom_id: `${SEARCH_BUTTON_PREFIX}:${key}:${page - 1}`, disabled: page <= 0 },
+      { type: 2, style: 2, label: 'Next', custom_id: `${SEARCH_BUTTON_PREFIX}:${key}:${page + 1}`, disabled: page >= pages - 1 },
+    ],
+  };
+}
+
+/** One page of a search as a message; `null` when the search has no results at all. */
+function renderSearchPage(session: SearchSession, key: string, requestedPage: number, deps: CommandDeps): Reply | null {
+  const first = deps.store.stories.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: 0 });
+  if (first.total === 0) return null;
+  const pages = Math.max(1, Math.ceil(first.total / SEARCH_PAGE_SIZE));
+  const page = Math.min(Math.max(0, requestedPage), pages - 1);
+  const result = page === 0 ? first : deps.store.stories.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: page * SEARCH_PAGE_SIZE });
+  const feeds = feedMap(deps);
+  const byTopic = topicMap(deps);
+  const lines = result.hits.map((hit, index) => {
+    const n = page * SEARCH_PAGE_SIZE + index + 1;
+    const head = `**${n}.** ${storyLine(hit.story, feeds, highlightToMarkdown(hit.titleSnippet || '(untitled)', 200))}`;
+    const summary = highlightToMarkdown(hit.summarySnippet, SUMMARY_SNIPPET_MAX_CHARS);
+    return summary === '' ? head : `${head}\n> ${summary}`;
+  });
+  const notes: string[] = [];
+  if (session.ignored.length > 0) notes.push(`Ignored: ${fitSafeText(session.ignored.join('; '), 300)}`);
+  const scope = session.topic ? ` · ${topicLabel(session.topic, byTopic)}` : '';
+  const title = fitSafeText(`Search: ${session.terms.join(' ')}`, MAX_EMBED_TITLE_CHARS);
+  const [embed, ...rest] = packLines(title, [...notes, ...lines], topicColor(session.topic, byTopic), '');
+  const withFooter: Embed = {
+    ...(embed ?? {}),
+    footer: { text: `Page ${page + 1}/${pages} · ${first.total >= 10_000 ? '10,000+' : first.total} results · last ${session.days} days${scope}` },
+  };
+  return { embeds: [withFooter, ...rest], components: pages > 1 ? [searchButtons(key, page, pages)] : [] };
+}
+
+function search(invocation: Invocation, deps: CommandDeps): Reply {
+  const text = requiredString(invocation, 'query');
+  if (text.length > MAX_QUERY_CHARS) throw new UserError(`The query is ${text.length} characters long; keep it under ${MAX_QUERY_CHARS}.`);
+  const query = buildSearchQuery(text);
+  if (!query) {
+    throw new UserError('Nothing searchable in that query. Type words, "a phrase in quotes", a prefix such as `sanction*`, and combine them with AND, OR, NOT.');
+  }
+  const topic = topicOption(invocation, deps.topics());
+  const days = integerOption(invocation, 'days', { min: 1, max: 365, fallback: 30 });
+  const now = deps.clock();
+  const session: SearchSession = { userId: invocation.userId, guildId: invocation.guildId, match: query.match, terms: query.terms, ignored: query.ignored, topic, days, sinceMs: now - days * DAY_MS, createdAt: now };
+  const key = deps.searches.save(session);
+  const page = renderSearchPage(session, key, 0, deps);
+  if (!page) {
+    return { ephemeral: true, content: `No stored story matches ${fitSafeText(query.terms.join(' '), 200)} in the last ${days} days. Try fewer words, a prefix such as \`sanction*\`, more \`days\`${topic ? ' or no `topic`' : ''}.` };
+  }
+  return page;
+}
+
+function turnSearchPage(press: ButtonPress, deps: CommandDeps): Reply {
+  const [, key = '', pageText = ''] = press.customId.split(':');
+  const page = Number(pageText);
+  const session = deps.searches.get(key, deps.clock());
+  if (!session || !Number.isInteger(page)) {
+    return { ephemeral: true, content: 'This search has expired (pages are kept for 15 minutes). Run `/news search` again.' };
+  }
+  if (session.userId !== press.userId) {
+    return { ephemeral: true, content: 'Only the person who ran this search can turn its pages. Run `/news search` yourself to browse.' };
+  }
+  const rendered = renderSearchPage(session, key, page, deps);
+  if (!rendered) return { ephemeral: true, content: 'This search no longer has results. Run `/news search` again.' };
+  return { ...rendered, update: true };
+}
+
+function digest(invocation: Invocation, deps: CommandDeps): Reply {
+  const topicInfos = deps.topics();
+  const topic = topicOption(invocation, topicInfos);
+  const hours = integerOption(invocation, 'hours', { min: 1, max: 168, fallback: 24 });
+  const until = deps.clock();
+  const from = until - hours * HOUR_MS;
+  const subscription = { topics: topic ? [topic] : [ALL_TOPICS], minScore: 0 };
+  const topicIds = topic ? [topic] : topicInfos.map((t) => t.id);
+  const stories: DigestStory[] = [];
+  for (const story of deps.store.stories.matchedBetween(from, until, topicIds)) {
+    // As scheduled digests do: a new feed's backlog, first seen now but published long ago, stays out.
+    if (story.publishedAt < from) continue;
+    const wanted = wantedVerdicts(subscription, deps.store.stories.verdicts(story.rowid));
+    if (wanted.length === 0) continue;
+    stories.push({ key: story.id, title: story.title, url: story.url, feedId: story.feedId, sources: story.sources, publishedAt: story.publishedAt, scores: Object.fromEntries(wanted.map((v) => [v.topic, v.score])) });
+  }
+  const feeds = feedMap(deps);
+  const messages = composeDigest({
+    stories,
+    subscribedTopics: subscription.topics,
+    topics: topicMap(deps),
+    sources: new Map([...feeds].map(([id, f]) => [id, { name: f.name, kind: f.kind }])),
+    from,
+    until,
+    postEmpty: true,
+  });
+  const parts = messages.slice(0, MAX_DIGEST_PARTS).map((m): Reply => ({ embeds: m.embeds }));
+  if (messages.length > MAX_DIGEST_PARTS) {
+    parts.push({ content: `${messages.length - MAX_DIGEST_PARTS} more part(s) not posted here. Narrow it with \`topic\` or fewer \`hours\`, or subscribe a channel with \`/watch add mode:digest\`.` });
+  }
+  const [first, ...rest] = parts;
+  return { ...(first ?? { content: 'Nothing to show.' }), followUps: rest };
+}
+
+function verdictField(v: TopicVerdict, deps: CommandDeps): { name: string; value: string } {
+  const label = topicLabel(v.topic, topicMap(deps));
+  const reasons = v.reasons.length > 0 ? v.reasons.map((r) => `• ${describeReason(r)}`).join('\n') : '• no evidence: none of the topic\'s words appear';
+  const score = `score ${Math.round(v.score * 10) / 10} ${v.matched ? '≥' : '<'} threshold ${v.threshold} (keywords ${Math.round(v.keywordScore * 10) / 10}${v.modelProbability !== null ? `, model p=${v.modelProbability.toFixed(2)}` : ''})`;
+  return { name: truncateGraphemes(`${label} — ${v.matched ? 'matched' : 'not matched'}`, 256), value: truncateGraphemes(`${score}\n${reasons}`, MAX_FIELD_VALUE_CHARS) };
+}
+
+function explain(invocation: Invocation, deps: CommandDeps): Reply {
+  const url = optionalString(invocation, 'url');
+  const text = optionalString(invocation, 'text');
+  if ((url === undefined) === (text === undefined)) {
+    throw new UserError('Give exactly one of `url` (a story Watchfloor stored) or `text` (any headline to classify).');
+  }
+  let title: string;
+  let verdicts: readonly TopicVerdict[];
+  let link: string | null = null;
+  let note: string;
+  if (url !== undefined) {
+    const canonical = canonicalUrl(url, null);
+    if (!canonical) throw new UserError(`"${fitSafeText(url, 100)}" is not an http(s) link. Paste the story's full address, or use \`text\` to classify a headline.`);
+    const story = deps.store.stories.getByUrl(canonical);
+    if (!story) throw new UserError('No stored story has that link. Watchfloor only knows stories from its feeds (`/news search` finds them); use `text` to classify any headline.');
+    title = story.title;
+    link = story.url;
+    verdicts = deps.store.stories.verdicts(story.rowid);
+    note = `Verdicts as stored when the story was first seen ${discordTime(story.firstSeenAt, 'R')}.`;
+  } else {
+    const input = text ?? '';
+    if (input.length > MAX_EXPLAIN_TEXT_CHARS) throw new UserError(`The text is ${input.length} characters long; keep it under ${MAX_EXPLAIN_TEXT_CHARS}.`);
+    title = input;
+    verdicts = deps.classify({ title: input, summary: '' }).verdicts;
+    note = 'Classified now with the current rules and model, as a title.';
+  }
+  const matched = verdicts.filter((v) => v.matched);
+  const ordered = [...verdicts].sort((a, b) => Number(b.matched) - Number(a.matched) || b.score - a.score).slice(0, 25);
+  return {
+    embeds: [
+      {
+        title: fitSafeText(`Why: ${title || '(untitled)'}`, MAX_EMBED_TITLE_CHARS),
+        ...(link ? { url: link } : {}),
+        description: `${matched.length > 0 ? `Matched: ${topicLabels(matched.map((v) => v.topic), topicMap(deps))}` : 'Matched no topic.'}\n${note}`,
+        color: topicColor(matched[0]?.topic, topicMap(deps)),
+        fields: ordered.map((v) => verdictField(v, deps)),
+      },
+    ],
+  };
+}
+
+/** `/news`: reading what Watchfloor has stored. Anyone in the server may use it. */
+export const news: CommandModule = {
+  data,
+  // A digest reads and clusters a day of stories; acknowledge first.
+  defer: (invocation) => (invocation.subcommand === 'digest' ? 'public' : null),
+  execute(invocation, deps) {
+    switch (invocation.subcommand) {
+      case 'latest':
+        return latest(invocation, deps);
+      case 'search':
+        return search(invocation, deps);
+      case 'digest':
+        return digest(invocation, deps);
+      case 'explain':
+        return explain(invocation, deps);
+      default:
+        throw new UserError(`Unknown subcommand \`${invocation.subcommand ?? ''}\` of /news; Discord may still show an old version of the command. Try again in a minute.`);
+    }
+  },
+  autocomplete(query, deps) {
+    return query.focused.name === 'topic' ? topicChoices(query.focused.value, deps.topics()) : [];
+  },
+  buttons: { [SEARCH_BUTTON_PREFIX]: turnSearchPage },
+};

@@ -1,0 +1,180 @@
+import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
+import { ConfigErrors } from '../../config/errors.js';
+import { fitSafeText } from '../../core/compose/text.js';
+import { ALL_TOPICS } from '../../core/route.js';
+import type { StoredSubscription } from '../../store/subscriptions.js';
+import { topicMap } from './lookups.js';
+import { canManageServer, fitChoice, integerOption, MAX_CHOICES, optionalNumber, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
+import { packLines, topicColor, topicLabels } from './render.js';
+import { UserError, type AutocompleteQuery, type Choice, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
+
+/** The CLI flag each shared validation message names → the slash-command option. */
+const OPTION_FOR_FLAG: Readonly<Record<string, string>> = {
+  target: 'channel',
+  '--channel': 'channel',
+  '--guild': 'channel',
+  '--topics': 'topics',
+  '--mode': 'mode',
+  '--schedule': 'schedule',
+  '--timezone': 'timezone',
+  '--min-score': 'min_score',
+  '--mention-role': 'role',
+  '--max-age-hours': 'max_age_hours',
+  '--post-empty': 'mode',
+};
+
+export const data = new SlashCommandBuilder()
+  .setName('watch')
+  .setDescription('Subscriptions of this server: which channel gets which topics, how')
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addSubcommand((s) =>
+    s
+      .setName('add')
+      .setDescription('Send stories of some topics to a channel, one by one or as a scheduled digest')
+      .addChannelOption((o) => o.setName('channel').setDescription('Where to post').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement))
+      .addStringOption((o) => o.setName('topics').setDescription('Topic ids separated by commas, or "all"').setRequired(true).setAutocomplete(true).setMaxLength(200))
+      .addStringOption((o) =>
+        o.setName('mode').setDescription('instant: one alert per story; digest: a summary on a schedule').setRequired(true).addChoices({ name: 'instant', value: 'instant' }, { name: 'digest', value: 'digest' }),
+      )
+      .addStringOption((o) => o.setName('schedule').setDescription('Digest schedule as cron, e.g. "0 8 * * *" for 08:00 daily').setMaxLength(100))
+      .addStringOption((o) => o.setName('timezone').setDescription('Time zone of the schedule, e.g. Asia/Seoul (default UTC)').setMaxLength(64))
+      .addNumberOption((o) => o.setName('min_score').setDescription('Only stories scoring at least this on a topic (default 0)').setMinValue(0).setMaxValue(1000))
+      .addRoleOption((o) => o.setName('role').setDescription('Role to mention on instant alerts'))
+      .addIntegerOption((o) => o.setName('max_age_hours').setDescription('Never alert stories published longer ago (default 24)').setMinValue(1).setMaxValue(8760)),
+  )
+  .addSubcommand((s) => s.setName('list').setDescription("This server's subscriptions"))
+  .addSubcommand((s) =>
+    s
+      .setName('remove')
+      .setDescription('Remove a subscription of this server (and its unsent messages)')
+      .addIntegerOption((o) => o.setName('id').setDescription('Subscription number, as /watch list shows').setRequired(true).setMinValue(1).setAutocomplete(true)),
+  );
+
+/** Subscriptions of one server only: the single place that decides what a server may see. */
+export function subscriptionsOf(deps: Pick<CommandDeps, 'store'>, guildId: string): StoredSubscription[] {
+  return deps.store.subscriptions.list().filter((s) => s.target.kind === 'channel' && s.target.guildId === guildId);
+}
+
+function describe(s: StoredSubscription, deps: CommandDeps): string {
+  const where = s.target.kind === 'channel' ? `<#${s.target.channelId}>` : s.target.kind;
+  const topics = s.topics.includes(ALL_TOPICS) ? 'all topics' : topicLabels(s.topics, topicMap(deps));
+  const how = s.mode === 'digest' ? `digest \`${fitSafeText(s.schedule ?? '', 100)}\` ${s.timezone}` : 'instant';
+  const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions <@&${s.mentionRoleId}>` : ''].filter(Boolean);
+  return `**#${s.id}** ${where} ← ${topics} · ${how}${extras.length > 0 ? ` · ${extras.join(' · ')}` : ''}`;
+}
+
+function add(invocation: Invocation, deps: CommandDeps): Reply {
+  const guildId = requireGuild(invocation);
+  requireManageServer(invocation, 'Adding a subscription');
+  const minScore = optionalNumber(invocation, 'min_score');
+  const maxAge = invocation.options.has('max_age_hours') ? integerOption(invocation, 'max_age_hours', { min: 1, max: 8760, fallback: 24 }) : undefined;
+  const schedule = optionalString(invocation, 'schedule');
+  const timezone = optionalString(invocation, 'timezone');
+  const role = optionalString(invocation, 'role');
+  let input;
+  try {
+    input = deps.parseSubscription(
+      {
+        channel: requiredString(invocation, 'channel'),
+        guild: guildId,
+        topics: requiredString(invocation, 'topics'),
+        mode: requiredString(invocation, 'mode'),
+        ...(schedule !== undefined ? { schedule } : {}),
+        ...(timezone !== undefined ? { timezone } : {}),
+        ...(minScore !== undefined ? { minScore: String(minScore) } : {}),
+        ...(role !== undefined ? { mentionRole: role } : {}),
+        ...(maxAge !== undefined ? { maxAgeHours: String(maxAge) } : {}),
+      },
+      deps.clock(),
+    );
+  } catch (error) {
+    if (!(error instanceof ConfigErrors)) throw error;
+    const lines = error.errors.map((e) => `• \`${OPTION_FOR_FLAG[e.where] ?? e.where}\`: ${e.problem.replaceAll('--mode digest', '`mode:digest`').replaceAll('--mode instant', '`mode:instant`').replace(/--schedule "([^"]*)"/gu, '`schedule:$1`')}`);
+    throw new UserError(`Nothing was saved. Fix ${lines.length === 1 ? 'this' : 'these'} and run \`/watch add\` again:\n${lines.join('\n')}`);
+  }
+  const created = deps.store.subscriptions.add({ ...input, createdBy: `discord:${invocation.userId}` });
+  const next = created.mode === 'digest' ? 'The first digest covers stories since now.' : 'Alerts start with the next stories that match.';
+  return { ephemeral: true, content: `Subscribed: ${describe(created, deps)}\n${next} Remove it with \`/watch remove id:${created.id}\`.` };
+}
+
+function list(invocation: Invocation, deps: CommandDeps): Reply {
+  const guildId = requireGuild(invocation);
+  requireManageServer(invocation, 'Listing subscriptions');
+  const mine = subscriptionsOf(deps, guildId);
+  if (mine.length === 0) {
+    return { ephemeral: true, content: 'This server has no subscriptions yet. Add one with `/watch add channel:#news topics:all mode:instant`.' };
+  }
+  const counts = deps.store.outbox.countsBySubscription();
+  const lines = mine.map((s) => {
+    const c = counts.get(s.id);
+    return `${describe(s, deps)}${c && (c.pending > 0 || c.dead > 0) ? ` · ${c.pending} waiting, ${c.dead} failed` : ''}`;
+  });
+  return { ephemeral: true, embeds: packLines(`Subscriptions of this server (${mine.length})`, lines, topicColor(undefined, topicMap(deps)), '') };
+}
+
+function remove(invocation: Invocation, deps: CommandDeps): Reply {
+  const guildId = requireGuild(invocation);
+  requireManageServer(invocation, 'Removing a subscription');
+  const id = integerOption(invocation, 'id', { min: 1, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
+  const existing = deps.store.subscriptions.get(id);
+  // Another server's subscription is answered exactly like a missing one: nothing leaks.
+  if (!existing || existing.target.kind !== 'channel' || existing.target.guildId !== guildId) {
+    throw new UserError(`This server has no subscription #${id}. \`/watch list\` shows the ones it has.`);
+  }
+  deps.store.subscriptions.remove(id);
+  return { ephemeral: true, content: `Removed: ${describe(existing, deps)}` };
+}
+
+/** Completes the last of comma-separated topics: "ukraine, no" → "ukraine, north-korea". */
+function topicListChoices(typed: string, deps: CommandDeps): Choice[] {
+  const parts = typed.split(',');
+  const last = (parts.pop() ?? '').trim().toLowerCase();
+  const chosen = parts.map((p) => p.trim()).filter((p) => p !== '');
+  const prefix = chosen.length > 0 ? `${chosen.join(', ')}, ` : '';
+  const candidates = [...(chosen.length === 0 ? [{ id: 'all', label: 'All topics' }] : []), ...deps.topics()].filter(
+    (t) => !chosen.includes(t.id) && (last === '' || t.id.includes(last) || t.label.toLowerCase().includes(last)),
+  );
+  return candidates
+    .map((t) => ({ name: fitChoice(`${prefix}${t.id}${t.id === 'all' ? '' : ` (${t.label})`}`), value: `${prefix}${t.id}` }))
+    .filter((c) => c.value.length <= 100)
+    .slice(0, MAX_CHOICES);
+}
+
+function autocomplete(query: AutocompleteQuery, deps: CommandDeps): Choice[] {
+  if (query.focused.name === 'topics') return topicListChoices(query.focused.value, deps);
+  if (query.focused.name === 'id' && query.guildId !== null) {
+    const typed = query.focused.value.replace(/^#/u, '').trim();
+    return subscriptionsOf(deps, query.guildId)
+      .filter((s) => typed === '' || String(s.id).startsWith(typed))
+      .slice(0, MAX_CHOICES)
+      .map((s) => ({ name: fitChoice(`#${s.id} ${s.target.kind === 'channel' ? `channel ${s.target.channelId}` : ''} ← ${s.topics.join(', ')} · ${s.mode}`), value: s.id }));
+  }
+  return [];
+}
+
+/**
+ * `/watch`: the subscriptions of this server. Every subcommand needs Manage Server (hidden from
+ * others by default_member_permissions, and checked again here); a server only ever sees and
+ * changes its own subscriptions.
+ */
+export const watch: CommandModule = {
+  data,
+  execute(invocation, deps) {
+    switch (invocation.subcommand) {
+      case 'add':
+        return add(invocation, deps);
+      case 'list':
+        return list(invocation, deps);
+      case 'remove':
+        return remove(invocation, deps);
+      default:
+        throw new UserError(`Unknown subcommand \`${invocation.subcommand ?? ''}\` of /watch; Discord may still show an old version of the command. Try again in a minute.`);
+    }
+  },
+  autocomplete(query, deps) {
+    // Subscription ids are only suggested to members who may manage them.
+    if (query.focused.name === 'id' && !canManageServer(query)) return [];
+    return autocomplete(query, deps);
+  },
+};

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Events, type Client } from 'discord.js';
+import { loadClassifier, type Classifier } from '../../../src/app/classifier.js';
+import { parseSubscribeFlags } from '../../../src/app/commands/subscriptions.js';
+import { attachSlashCommands, createFeedProbe } from '../../../src/app/slash-commands.js';
+import { loadEnv } from '../../../src/config/env.js';
+import type { FeedConfig } from '../../../src/core/types.js';
+import { createDiscordClient } from '../../../src/discord/client.js';
+import { createSearchSessions } from '../../../src/discord/commands/search-sessions.js';
+import type { CommandDeps } from '../../../src/discord/commands/types.js';
+import { createStore, type Store } from '../../../src/store/index.js';
+import { FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../helpers/fake-discord.js';
+import { installInteractionRoutes } from '../../helpers/fake-interactions.js';
+import { capturingLogger } from '../../helpers/stories.js';
+
+/** The operator's feeds (as feeds.json would give them) in every command test. */
+export const CONFIGURED_FEEDS: readonly FeedConfig[] = [
+  { id: 'reuters', url: 'https://reuters.example/world.rss', name: 'Reuters', language: 'en', kind: 'wire', intervalMinutes: undefined, enabled: true, topics: [] },
+  { id: 'ap', url: 'https://ap.example/top.rss', name: 'AP', language: 'en', kind: 'wire', intervalMinutes: undefined, enabled: true, topics: [] },
+  { id: 'kcna', url: 'https://kcna.example/rss', name: 'KCNA Watch', language: 'en', kind: 'state-media', intervalMinutes: undefined, enabled: true, topics: [] },
+];
+
+export const GUILD_A = '210000000000000001';
+export const CHANNEL_A = '310000000000000001';
+export const GUILD_B = '220000000000000002';
+export const CHANNEL_B = '320000000000000002';
+export const ROLE_A = '410000000000000001';
+
+export const TWO_GUILDS: FakeGuild[] = [
+  { id: GUILD_A, name: 'Newsroom A', channels: [{ id: CHANNEL_A, guildId: GUILD_A, name: 'alerts' }], roles: [{ id: GUILD_A, name: '@everyone' }, { id: ROLE_A, name: 'desk' }] },
+  { id: GUILD_B, name: 'Newsroom B', channels: [{ id: CHANNEL_B, guildId: GUILD_B, name: 'alerts' }], roles: [{ id: GUILD_B, name: '@everyone' }] },
+];
+
+let sharedClassifier: { dir: string; classifier: Classifier } | null = null;
+
+/** The real classifier (rules/ and its training data), trained once per test file. */
+export async function realClassifier(): Promise<Classifier> {
+  if (sharedClassifier) return sharedClassifier.classifier;
+  const dir = mkdtempSync(join(tmpdir(), 'watchfloor-model-'));
+  const classifier = await loadClassifier({ rulesDir: join(import.meta.dirname, '../../../rules'), modelPath: join(dir, 'model.json'), log: capturingLogger().log });
+  sharedClassifier = { dir, classifier };
+  return classifier;
+}
+
+/** Removes the trained model's folder (afterAll). */
+export function disposeClassifier(): void {
+  if (sharedClassifier) rmSync(sharedClassifier.dir, { recursive: true, force: true });
+  sharedClassifier = null;
+}
+
+export interface Harness {
+  readonly fake: FakeDiscord;
+  readonly client: Client;
+  readonly store: Store;
+  readonly deps: CommandDeps;
+  readonly logs: ReturnType<typeof capturingLogger>;
+  close(): Promise<void>;
+}
+
+/**
+ * A fake Discord, a SQLite store, the real command dependencies (subscription validation of
+ * the CLI, the real feed probe, the real classifier) and a logged-in discord.js client that
+ * answers interactions through the real handler.
+ */
+export async function startHarness(options: { dir: string; guilds?: FakeGuild[]; allowPrivateFeeds?: boolean; clock?: () => number }): Promise<Harness> {
+  const fake = await startFakeDiscord({ guilds: options.guilds ?? TWO_GUILDS });
+  installInteractionRoutes(fake);
+  const store = createStore(join(options.dir, 'watchfloor.db'));
+  const classifier = await realClassifier();
+  const env = loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, ALLOW_PRIVATE_FEEDS: options.allowPrivateFeeds ? 'true' : 'false', FETCH_TIMEOUT_MS: '3000', FETCH_IDLE_TIMEOUT_MS: '2000' });
+  const logs = capturingLogger();
+  const clock = options.clock ?? Date.now;
+  const deps: CommandDeps = {
+    store,
+    log: logs.log,
+    clock,
+    startedAt: clock() - 90 * 60_000,
+    topics: () => classifier.topics,
+    classify: (input) => classifier.classify(input),
+    configuredFeeds: () => CONFIGURED_FEEDS,
+    parseSubscription: (flags, now) => parseSubscribeFlags(flags, classifier.topics.map((t) => t.id), env, now),
+    probeFeed: createFeedProbe(env, clock),
+    searches: createSearchSessions(),
+  };
+  const client = createDiscordClient(env, { offset: 0, timeout: 2_000 });
+  attachSlashCommands(client, deps);
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => { resolve(); }));
+  await client.login(FAKE_TOKEN);
+  await ready;
+  return {
+    fake,
+    client,
+    store,
+    deps,
+    logs,
+    async close() {
+      await client.destroy();
+      store.close();
+      await fake.close();
+    },
+  };
+}
