@@ -13,12 +13,22 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { buildSearchQuery } from '../../src/core/search-query.js';
 import type { Classification, Story, TopicVerdict } from '../../src/core/types.js';
-import { createStore } from '../../src/store/index.js';
+import { createStore, type Store } from '../../src/store/index.js';
 import { fmt, percentile, sectionMain, type Row } from '../child.js';
 import { generateStory } from '../generate.js';
 
 /** Stories per transaction when filling through the store: about one feed document. */
 const BATCH = 50;
+/** Stories inserted through the store to measure its rate; the rest of a size is bulk-filled. */
+const MEASURED_INSERTS = 20_000;
+/** A query stops repeating once it has used this much time (a slow one would take minutes). */
+const QUERY_BUDGET_MS = 1_500;
+const QUERY_MIN_RUNS = 3;
+/**
+ * The bounded ranking proposed for `stories.search` (see `searchBounded`): when a query matches
+ * more stories than this, only the newest this-many are ranked.
+ */
+export const RANK_CANDIDATES_MAX = 5_000;
 /** Rows per transaction in bulk mode. */
 const BULK_BATCH = 50_000;
 /** Each query of the mix runs this many times per size. */
@@ -76,6 +86,35 @@ function storyAt(n: number, newestMs: number, total: number): { story: Story; cl
   return { story, classification: { verdicts, matched: verdicts.filter((v) => v.matched).map((v) => v.topic) } };
 }
 
+/**
+ * What `stories.search` would do with its ranking bounded (a proposal measured beside the real
+ * one, same SELECT): when a query matches more than {@link RANK_CANDIDATES_MAX} stories, only
+ * the newest that-many are ranked by bm25. Finding the bound costs one walk down the doclist
+ * by rowid, newest first, which FTS5 does without ranking anything; rare terms are unaffected.
+ */
+function searchBounded(db: Store['db'], match: string, limit: number): number {
+  const total = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM stories_fts WHERE stories_fts MATCH ? LIMIT 10000)').get(match)?.n ?? 0;
+  const bound = db
+    .prepare<[string], { rowid: number }>(`SELECT rowid FROM stories_fts WHERE stories_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ${RANK_CANDIDATES_MAX - 1}`)
+    .get(match)?.rowid ?? 0;
+  // Ranked inside a subquery on the FTS table alone, so the rowid bound reaches FTS5 (joined
+  // directly, the planner may walk stories by rowid and probe the index row by row).
+  db.prepare<[string, number, number]>(
+    `WITH top AS (
+       SELECT rowid, bm25(stories_fts, 4.0, 1.0) AS score,
+         highlight(stories_fts, 0, char(1), char(2)) AS title_snippet,
+         snippet(stories_fts, 1, char(1), char(2), '…', 24) AS summary_snippet
+       FROM stories_fts WHERE stories_fts MATCH ? AND rowid >= ? ORDER BY score LIMIT ?)
+     SELECT s.rowid, s.id, s.feed_id, s.guid, s.url, s.title, s.summary, s.author, s.published_at, s.published_estimated, s.first_seen_at,
+       s.language, s.categories, s.matched_topics, s.max_score,
+       (SELECT group_concat(feed_id, ' ') FROM (SELECT feed_id FROM story_sources WHERE story_rowid = s.rowid ORDER BY seen_at)) AS sources,
+       top.title_snippet, top.summary_snippet
+     FROM top JOIN stories s ON s.rowid = top.rowid
+     ORDER BY top.score, s.rowid DESC`,
+  ).all(match, bound, limit);
+  return total;
+}
+
 sectionMain((options) => {
   const sizes = options.rows;
   const largest = sizes[sizes.length - 1] ?? 0;
@@ -87,7 +126,7 @@ sectionMain((options) => {
   const data: Record<string, unknown> = { sizes };
 
   // --- Inserts through the store -------------------------------------------------------------
-  const first = sizes[0] ?? 0;
+  const first = Math.min(sizes[0] ?? 0, MEASURED_INSERTS);
   const prepared = Array.from({ length: first }, (_, n) => storyAt(n, newestMs, largest));
   let started = performance.now();
   for (let i = 0; i < first; i += BATCH) {
@@ -162,30 +201,40 @@ sectionMain((options) => {
       filled = size;
     }
     const total = store.stories.total();
-    // One unmeasured pass warms the page cache, as a running bot's would be.
-    for (const q of queries) store.stories.search({ match: q.match, limit: 10 });
-    const all: number[] = [];
-    const perQuery = queries.map((q) => {
-      const times: number[] = [];
-      let hits = 0;
-      for (let r = 0; r < QUERY_RUNS; r++) {
-        const t0 = performance.now();
-        const result = store.stories.search({ match: q.match, limit: 10 });
-        times.push(performance.now() - t0);
-        hits = result.total;
-      }
-      all.push(...times);
-      return { kind: q.kind, text: q.text, match: q.match, matches: hits, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
-    });
-    const p50 = percentile(all, 50);
-    const p99 = percentile(all, 99);
-    const worst = perQuery.reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a));
-    rows.push({
-      step: `search top 10 at ${fmt(total)} stories (${queries.length} queries × ${QUERY_RUNS})`,
-      figure: `p50 ${fmt(p50, 1)} ms, p99 ${fmt(p99, 1)} ms; slowest: ${worst.text} (${worst.kind}) p99 ${fmt(worst.p99Ms, 1)} ms`,
-      ...(size === largest ? { target: `p99 ≤ ${SEARCH_P99_TARGET_MS} ms`, status: p99 <= SEARCH_P99_TARGET_MS ? ('met' as const) : ('missed' as const) } : { status: 'info' as const }),
-    });
-    results.push({ size: total, p50Ms: p50, p99Ms: p99, queries: perQuery });
+    const variants = [
+      { name: 'stories.search', run: (match: string) => store.stories.search({ match, limit: 10 }).total },
+      { name: 'proposed bounded ranking', run: (match: string) => searchBounded(store.db, match, 10) },
+    ];
+    const measured: Record<string, unknown> = { size: total };
+    for (const variant of variants) {
+      // One unmeasured pass warms the page cache, as a running bot's would be.
+      for (const q of queries) variant.run(q.match);
+      const all: number[] = [];
+      const perQuery = queries.map((q) => {
+        const times: number[] = [];
+        let matches = 0;
+        const began = performance.now();
+        for (let r = 0; r < QUERY_RUNS && (r < QUERY_MIN_RUNS || performance.now() - began < QUERY_BUDGET_MS); r++) {
+          const t0 = performance.now();
+          matches = variant.run(q.match);
+          times.push(performance.now() - t0);
+        }
+        // Every query weighs the same in the mix, however many times it ran.
+        for (let r = 0; r < QUERY_RUNS; r++) all.push(times[r % times.length] ?? Number.NaN);
+        return { kind: q.kind, text: q.text, match: q.match, matches, runs: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
+      });
+      const p50 = percentile(all, 50);
+      const p99 = percentile(all, 99);
+      const worst = perQuery.reduce((a, b) => (b.p99Ms > a.p99Ms ? b : a));
+      const official = variant.name === 'stories.search';
+      rows.push({
+        step: `${official ? 'search' : 'search with the proposed bound'}, top 10 at ${fmt(total)} stories (${queries.length} queries)`,
+        figure: `p50 ${fmt(p50, 1)} ms, p99 ${fmt(p99, 1)} ms; slowest: ${worst.text} (${worst.kind}) p99 ${fmt(worst.p99Ms, 1)} ms`,
+        ...(official && size === largest ? { target: `p99 ≤ ${SEARCH_P99_TARGET_MS} ms`, status: p99 <= SEARCH_P99_TARGET_MS ? ('met' as const) : ('missed' as const) } : { status: 'info' as const }),
+      });
+      measured[official ? 'store' : 'bounded'] = { p50Ms: p50, p99Ms: p99, queries: perQuery };
+    }
+    results.push(measured);
   }
   data.search = results;
   data.targetP99Ms = SEARCH_P99_TARGET_MS;
