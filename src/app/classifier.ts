@@ -3,10 +3,9 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { loadRules, loadTrainingExamples } from '../config/rules.js';
-import { candidatePriors, createTopicClassifier, hiddenWords, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
-import { trainModel, type Model, type TopicModel, type TrainingExample } from '../core/classify/model.js';
+import { createTopicClassifier, trainTopicModel, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
+import type { Model, TopicModel } from '../core/classify/model.js';
 import type { RuleSet } from '../core/classify/rules.js';
-import { weakLabels } from '../core/classify/weak-labels.js';
 import type { Classification, TopicInfo } from '../core/types.js';
 import type { Db } from '../store/db.js';
 import { createTrainingSource } from '../store/training.js';
@@ -104,23 +103,6 @@ export function parseModelFile(text: string, expected: { rulesHash: string; trai
   return { model: { topics }, file };
 }
 
-/**
- * Trains the model from the project's training files plus, optionally, weak labels from stored
- * stories (keyword-confident positives and zero-hit negatives). Deterministic for given inputs.
- */
-export function trainFromData(rules: RuleSet, examples: readonly TrainingExample[], stored: readonly { title: string; summary: string }[]): { model: Model; weak: number } {
-  const keywordsOnly = createTopicClassifier(rules, null);
-  const weak = weakLabels(keywordsOnly, stored);
-  const all = [...examples, ...weak];
-  const model = trainModel(
-    rules.topics.map((t) => t.id),
-    all,
-    hiddenWords(rules),
-    candidatePriors(rules, all),
-  );
-  return { model, weak: weak.length };
-}
-
 function writeAtomically(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
@@ -174,7 +156,7 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
   const useStore = options.useStore ?? options.retrain === true;
   const stored = useStore && options.store ? createTrainingSource(options.store.db).recentStories(WEAK_LABEL_SAMPLE) : [];
   const started = now();
-  const { model, weak } = trainFromData(rules, training.examples, stored);
+  const { model, weak } = trainTopicModel(rules, training.examples, stored);
   const trainedAt = new Date(now()).toISOString();
   const meta = { ...expected, trainedAt, examples: training.examples.length, weakExamples: weak };
   writeAtomically(modelPath, serializeModel(model, meta));

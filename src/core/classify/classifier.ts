@@ -1,9 +1,10 @@
 import type { Classification, Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { compileMatcher, type FieldText } from './matcher.js';
-import { featuresOf, logOdds, probability, type Model } from './model.js';
+import { featuresOf, logOdds, probability, trainModel, type Model, type TrainingExample } from './model.js';
 import type { RuleSet } from './rules.js';
 import { scoreKeywords } from './score.js';
 import { tokenize } from './text.js';
+import { weakLabels } from './weak-labels.js';
 
 /** What the classifier reads from a story. */
 export interface ClassifyInput {
@@ -120,4 +121,26 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
       return { verdicts, matched: verdicts.filter((v) => v.matched).map((v) => v.topic) };
     },
   };
+}
+
+/**
+ * Trains the topic model from labelled examples plus, optionally, weak labels from stored
+ * stories (keyword-confident positives and zero-hit negatives). Pure and deterministic for
+ * given inputs; with `createTopicClassifier(rules, model)` it builds a classifier with no file
+ * I/O (benchmarks, tests).
+ */
+export function trainTopicModel(
+  rules: RuleSet,
+  examples: readonly TrainingExample[],
+  stored: readonly { title: string; summary: string }[] = [],
+): { model: Model; weak: number } {
+  const weak = weakLabels(createTopicClassifier(rules, null), stored);
+  const all = [...examples, ...weak];
+  const model = trainModel(
+    rules.topics.map((t) => t.id),
+    all,
+    hiddenWords(rules),
+    candidatePriors(rules, all),
+  );
+  return { model, weak: weak.length };
 }
