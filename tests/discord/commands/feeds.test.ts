@@ -1,0 +1,172 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  autocompleteInteraction,
+  commandInteraction,
+  interact,
+  interactionBodyProblems,
+  PERMISSIONS,
+  replyText,
+  sub,
+  type Who,
+} from '../../helpers/fake-interactions.js';
+import { startFeedServer, type FeedServer } from '../../helpers/feed-server.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
+import { CHANNEL_A, CHANNEL_B, disposeClassifier, GUILD_A, GUILD_B, startHarness, type Harness } from './harness.js';
+
+const tempDir = useTempDir();
+const A: Who = { guildId: GUILD_A, channelId: CHANNEL_A };
+const B: Who = { guildId: GUILD_B, channelId: CHANNEL_B };
+
+let h: Harness;
+let feeds: FeedServer;
+
+afterEach(async () => {
+  for (const request of h.fake.requests) expect(interactionBodyProblems(request), `${request.method} ${request.path}`).toEqual([]);
+  await h.close();
+  await feeds.close();
+});
+
+afterAll(() => {
+  disposeClassifier();
+});
+
+describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () => {
+  beforeEach(async () => {
+    feeds = await startFeedServer();
+    h = await startHarness({ dir: tempDir(), allowPrivateFeeds: true });
+  });
+
+  it('GIVEN a real feed WHEN /feeds add THEN it defers, fetches and parses it, saves it with a free id, and shows samples', async () => {
+    const url = feeds.url('/feeds/rss2-full.xml');
+    const answer = await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url, kind: 'outlet', language: 'en' })));
+    expect(answer.type).toBe(5);
+    expect(answer.ephemeral).toBe(true);
+    const text = replyText(answer.message);
+    expect(text).toContain('Added feed 127-0-0-1: Harbour Line Daily — World');
+    expect(text).toContain('Seoul and Tokyo agree to resume shuttle diplomacy');
+    expect(text).toMatch(/would match/u);
+    expect(feeds.requests.some((r) => r.path === '/feeds/rss2-full.xml')).toBe(true);
+    expect(h.store.addedFeeds.list()).toEqual([
+      expect.objectContaining({ id: '127-0-0-1', url, name: 'Harbour Line Daily — World', kind: 'outlet', language: 'en', addedBy: '700000000000000001', guildId: GUILD_A }),
+    ]);
+
+    // The same URL again: refused; another feed on the same host: the next free id.
+    const again = await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url })));
+    expect(replyText(again.message)).toContain('already polled as `127-0-0-1`');
+    const second = await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: feeds.url('/feeds/atom-full.atom'), name: 'Atom *desk*' })));
+    expect(replyText(second.message)).toContain('Added feed 127-0-0-1-2: Atom \\*desk\\*');
+    expect(h.store.addedFeeds.list()).toHaveLength(2);
+  });
+
+  const refusals: [string, (f: FeedServer) => string, RegExp][] = [
+    ['an HTML page', (f) => f.url('/plain/not-a-feed.html'), /HTML page, not a feed/u],
+    ['a 404', (f) => f.url('/status/404'), /404/u],
+    ['a host that refuses connections', () => 'http://127.0.0.1:1/feed.xml', /127\.0\.0\.1:1/u],
+    ['a local file', () => 'file:///etc/passwd', /Only http and https feeds can be added/u],
+    ['not a URL', () => 'my favourite feed', /is not a URL/u],
+    ['a URL with a password', (f) => f.url('/feeds/rss2-full.xml').replace('http://', 'http://user:secret@'), /user name or password/u],
+  ];
+  for (const [what, urlOf, message] of refusals) {
+    it(`GIVEN ${what} WHEN /feeds add THEN an ephemeral reply says what is wrong and nothing is saved`, async () => {
+      const answer = await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: urlOf(feeds) })));
+      expect(answer.ephemeral).toBe(true);
+      const text = replyText(answer.message);
+      expect(text).toMatch(message);
+      expect(text).toContain('Nothing was saved');
+      expect(text).not.toContain('secret');
+      expect(h.store.addedFeeds.list()).toEqual([]);
+    });
+  }
+
+  it('GIVEN bad language or kind WHEN /feeds add THEN the option is named and nothing is fetched', async () => {
+    const language = await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: feeds.url('/feeds/rss2-full.xml'), language: 'English!' })));
+    expect(replyText(language.message)).toContain('`language` "english!" is not a language tag');
+    const kind = await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: feeds.url('/feeds/rss2-full.xml'), kind: 'blog' })));
+    expect(replyText(kind.message)).toContain('`kind` must be one of wire, outlet');
+    expect(feeds.requests).toEqual([]);
+  });
+
+  it('GIVEN a member without Manage Server WHEN /feeds add or remove THEN both are refused before anything is fetched', async () => {
+    const member = { ...A, permissions: PERMISSIONS.member };
+    const add = await interact(h.fake, commandInteraction(member, 'feeds', sub('add', { url: feeds.url('/feeds/rss2-full.xml') })));
+    expect(replyText(add.message)).toContain('needs the **Manage Server** permission');
+    const remove = await interact(h.fake, commandInteraction(member, 'feeds', sub('remove', { id: 'reuters' })));
+    expect(replyText(remove.message)).toContain('needs the **Manage Server** permission');
+    expect(feeds.requests).toEqual([]);
+    expect(h.store.addedFeeds.list()).toEqual([]);
+  });
+
+  it('GIVEN a member without Manage Server WHEN /feeds list or test THEN they work: both are read-only', async () => {
+    const member = { ...A, permissions: PERMISSIONS.member };
+    const list = await interact(h.fake, commandInteraction(member, 'feeds', sub('list')));
+    expect(replyText(list.message)).toContain('reuters');
+    const test = await interact(h.fake, commandInteraction(member, 'feeds', sub('test', { url: feeds.url('/feeds/rss2-full.xml') })));
+    expect(replyText(test.message)).toContain('Harbour Line Daily');
+  });
+
+  it('GIVEN a feed URL WHEN /feeds test THEN it shows the format, items and what they would match, and saves nothing', async () => {
+    const answer = await interact(h.fake, commandInteraction(A, 'feeds', sub('test', { url: feeds.url('/feeds/rss2-full.xml') })));
+    expect(answer.type).toBe(5);
+    const text = replyText(answer.message);
+    expect(text).toMatch(/rss, \d+ item\(s\), \d+ would match a topic now/u);
+    expect(text).toContain('Nothing was saved');
+    expect(h.store.addedFeeds.list()).toEqual([]);
+  });
+
+  it('GIVEN feeds from feeds.json and from two servers WHEN removing THEN only this server\'s added feeds can go, and autocomplete offers only those', async () => {
+    await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: feeds.url('/feeds/rss2-full.xml') })));
+    await interact(h.fake, commandInteraction(B, 'feeds', sub('add', { url: feeds.url('/feeds/atom-full.atom') })));
+    const [fromA, fromB] = h.store.addedFeeds.list();
+
+    const operators = await interact(h.fake, commandInteraction(A, 'feeds', sub('remove', { id: 'reuters' })));
+    expect(replyText(operators.message)).toContain("comes from feeds.json, the operator's file");
+    const others = await interact(h.fake, commandInteraction(A, 'feeds', sub('remove', { id: fromB!.id })));
+    expect(replyText(others.message)).toContain('was added from another server');
+    const missing = await interact(h.fake, commandInteraction(A, 'feeds', sub('remove', { id: 'nope' })));
+    expect(replyText(missing.message)).toContain('No feed added from Discord has the id `nope`');
+
+    const suggestions = await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('remove', { id: '' }, 'id')));
+    expect((suggestions.callback.body as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value)).toEqual([fromA!.id]);
+
+    h.store.feeds.ensure(fromA!.id, fromA!.url);
+    const removed = await interact(h.fake, commandInteraction(A, 'feeds', sub('remove', { id: fromA!.id })));
+    expect(replyText(removed.message)).toContain(`Removed feed \`${fromA!.id}\``);
+    expect(h.store.addedFeeds.list().map((f) => f.id)).toEqual([fromB!.id]);
+    expect(h.store.feeds.get(fromA!.id)).toBeUndefined();
+  });
+
+  it('GIVEN feed health in the store WHEN /feeds list THEN each feed shows last success, failures and next poll', async () => {
+    const now = Date.now();
+    h.store.feeds.ensure('reuters', 'https://reuters.example/world.rss');
+    h.store.feeds.recordSuccess('reuters', { at: now - 60_000, status: 200, validators: { etag: null, lastModified: null, bodyHash: null }, nextPollAt: now + 300_000, newStories: 3 });
+    h.store.feeds.ensure('ap', 'https://ap.example/top.rss');
+    h.store.feeds.recordFailure('ap', { at: now - 30_000, status: 503, kind: 'rate-limited', message: 'AP said 503 *again*', nextPollAt: now + 600_000 });
+    h.store.feeds.recordFailure('ap', { at: now - 20_000, status: 503, kind: 'rate-limited', message: 'AP said 503 *again*', nextPollAt: now + 600_000 });
+    const answer = await interact(h.fake, commandInteraction(A, 'feeds', sub('list')));
+    const text = replyText(answer.message);
+    expect(text).toContain('Feeds: 3 (3 from feeds.json, 0 added here or elsewhere) · 1 failing');
+    expect(text).toMatch(/\*\*reuters\*\* Reuters · wire · feeds\.json\n {2}ok <t:\d+:R> · next <t:\d+:R>/u);
+    expect(text).toMatch(/\*\*ap\*\*.*\n {2}⚠️ 2 failures: rate-limited AP said 503 \\\*again\\\*/u);
+    expect(text).toMatch(/\*\*kcna\*\*.*\n {2}new: first poll in the next cycle/u);
+  });
+});
+
+describe('without ALLOW_PRIVATE_FEEDS', () => {
+  beforeEach(async () => {
+    feeds = await startFeedServer();
+    h = await startHarness({ dir: tempDir(), allowPrivateFeeds: false });
+  });
+
+  for (const host of ['127.0.0.1', 'localhost', '[::1]']) {
+    it(`GIVEN a feed on ${host} WHEN /feeds add or test THEN the private address is refused with the setting that allows it, and nothing is fetched`, async () => {
+      const url = feeds.url('/feeds/rss2-full.xml').replace('127.0.0.1', host);
+      for (const subcommand of ['add', 'test']) {
+        const answer = await interact(h.fake, commandInteraction(A, 'feeds', sub(subcommand, { url })));
+        expect(answer.ephemeral).toBe(true);
+        expect(replyText(answer.message)).toMatch(/non-public address.*ALLOW\\_PRIVATE\\_FEEDS=true/su);
+      }
+      expect(feeds.requests).toEqual([]);
+      expect(h.store.addedFeeds.list()).toEqual([]);
+    });
+  }
+});

@@ -1,0 +1,167 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  autocompleteInteraction,
+  commandInteraction,
+  interact,
+  interactionBodyProblems,
+  OPTION,
+  PERMISSIONS,
+  replyText,
+  resolvedChannel,
+  resolvedRole,
+  sub,
+  type Who,
+} from '../../helpers/fake-interactions.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
+import { CHANNEL_A, CHANNEL_B, disposeClassifier, GUILD_A, GUILD_B, ROLE_A, startHarness, type Harness } from './harness.js';
+
+const tempDir = useTempDir();
+const A: Who = { guildId: GUILD_A, channelId: CHANNEL_A };
+const B: Who = { guildId: GUILD_B, channelId: CHANNEL_B };
+
+let h: Harness;
+
+beforeEach(async () => {
+  h = await startHarness({ dir: tempDir() });
+});
+
+afterEach(async () => {
+  for (const request of h.fake.requests) expect(interactionBodyProblems(request), `${request.method} ${request.path}`).toEqual([]);
+  await h.close();
+});
+
+afterAll(() => {
+  disposeClassifier();
+});
+
+function channel(id: string): { type: number; value: string } {
+  return { type: OPTION.channel, value: id };
+}
+
+function watchAdd(who: Who, values: Record<string, string | number | { type: number; value: string | number }>) {
+  const channelId = typeof values.channel === 'object' ? String(values.channel.value) : who.channelId;
+  return commandInteraction(who, 'watch', sub('add', { channel: channel(channelId), ...values }), {
+    channels: { [channelId]: resolvedChannel(channelId, who.guildId) },
+    ...(typeof values.role === 'object' ? { roles: { [String(values.role.value)]: resolvedRole(String(values.role.value)) } } : {}),
+  });
+}
+
+describe('/watch add', () => {
+  it('GIVEN valid instant options with a role WHEN /watch add THEN the subscription is stored for this server and confirmed privately', async () => {
+    const answer = await interact(h.fake, watchAdd(A, { topics: 'ukraine, north-korea', mode: 'instant', min_score: 4.5, role: { type: OPTION.role, value: ROLE_A } }));
+    expect(answer.ephemeral).toBe(true);
+    expect(replyText(answer.message)).toContain('Subscribed: **#1**');
+    expect(replyText(answer.message)).toContain(`<@&${ROLE_A}>`);
+    expect(answer.message.allowed_mentions).toEqual({ parse: [] });
+    const [stored] = h.store.subscriptions.list();
+    expect(stored).toMatchObject({
+      target: { kind: 'channel', channelId: CHANNEL_A, guildId: GUILD_A },
+      topics: ['ukraine', 'north-korea'],
+      mode: 'instant',
+      minScore: 4.5,
+      mentionRoleId: ROLE_A,
+      createdBy: 'discord:700000000000000001',
+    });
+  });
+
+  it('GIVEN a digest with schedule and time zone WHEN /watch add THEN it is stored with both', async () => {
+    const answer = await interact(h.fake, watchAdd(A, { topics: 'all', mode: 'digest', schedule: '30 7 * * 1-5', timezone: 'Asia/Seoul' }));
+    expect(replyText(answer.message)).toContain('digest `30 7 \\* \\* 1-5` Asia/Seoul');
+    expect(h.store.subscriptions.list()[0]).toMatchObject({ topics: ['*'], mode: 'digest', schedule: '30 7 * * 1-5', timezone: 'Asia/Seoul' });
+  });
+
+  const badCases: [string, Record<string, string | number>, RegExp][] = [
+    ['an unknown topic', { topics: 'ukraine, japan', mode: 'instant' }, /`topics`: unknown topic\(s\) japan; known: north-korea, south-korea, ukraine/u],
+    ['a bad cron expression', { topics: 'all', mode: 'digest', schedule: 'every morning' }, /`schedule`: invalid cron expression "every morning"/u],
+    ['an unknown time zone', { topics: 'all', mode: 'digest', schedule: '0 8 * * *', timezone: 'Mars/Olympus' }, /`timezone`: unknown time zone "Mars\/Olympus": use an IANA name/u],
+    ['a digest without schedule', { topics: 'all', mode: 'digest' }, /`schedule`: a digest needs a cron schedule, e.g. `schedule:0 8 \* \* \*`/u],
+    ['a schedule on an instant subscription', { topics: 'all', mode: 'instant', schedule: '0 8 * * *' }, /`schedule`: only digests have a schedule; add `mode:digest`/u],
+    ['a negative minimum score', { topics: 'all', mode: 'instant', min_score: -2 }, /`min_score`: "-2" is not a number ≥ 0/u],
+  ];
+  for (const [what, values, message] of badCases) {
+    it(`GIVEN ${what} WHEN /watch add THEN an ephemeral reply says what and how to fix it, and nothing is saved`, async () => {
+      const answer = await interact(h.fake, watchAdd(A, values));
+      expect(answer.ephemeral).toBe(true);
+      const text = replyText(answer.message);
+      expect(text).toContain('Nothing was saved');
+      expect(text).toMatch(message);
+      expect(h.store.subscriptions.count()).toBe(0);
+    });
+  }
+
+  it('GIVEN several bad options WHEN /watch add THEN every problem is listed at once', async () => {
+    const answer = await interact(h.fake, watchAdd(A, { topics: 'atlantis', mode: 'digest', schedule: '99 99 * * *', timezone: 'Nowhere/City' }));
+    const text = replyText(answer.message);
+    expect(text).toContain('`topics`');
+    expect(text).toContain('`timezone`');
+    expect(h.store.subscriptions.count()).toBe(0);
+  });
+
+  it('GIVEN a member without Manage Server WHEN /watch add THEN it is refused and nothing is saved', async () => {
+    const answer = await interact(h.fake, watchAdd({ ...A, permissions: PERMISSIONS.member }, { topics: 'all', mode: 'instant' }));
+    expect(answer.ephemeral).toBe(true);
+    expect(replyText(answer.message)).toContain('needs the **Manage Server** permission');
+    expect(h.store.subscriptions.count()).toBe(0);
+  });
+
+  it('GIVEN an administrator without the Manage Server bit WHEN /watch add THEN it is allowed', async () => {
+    const answer = await interact(h.fake, watchAdd({ ...A, permissions: String(1n << 3n) }, { topics: 'all', mode: 'instant' }));
+    expect(replyText(answer.message)).toContain('Subscribed');
+  });
+});
+
+describe('/watch list and remove across servers', () => {
+  it('GIVEN subscriptions in two servers WHEN each lists and removes THEN neither sees nor changes the other\'s', async () => {
+    await interact(h.fake, watchAdd(A, { topics: 'ukraine', mode: 'instant' }));
+    await interact(h.fake, watchAdd(B, { topics: 'north-korea', mode: 'instant' }));
+    const [subA, subB] = h.store.subscriptions.list();
+
+    const listA = replyText((await interact(h.fake, commandInteraction(A, 'watch', sub('list')))).message);
+    expect(listA).toContain(`#${subA!.id}`);
+    expect(listA).not.toContain(`#${subB!.id}`);
+    expect(listA).not.toContain(CHANNEL_B);
+    const listB = replyText((await interact(h.fake, commandInteraction(B, 'watch', sub('list')))).message);
+    expect(listB).toContain(`#${subB!.id}`);
+    expect(listB).not.toContain(`#${subA!.id}`);
+
+    // B tries to remove A's subscription: answered exactly as if it did not exist.
+    const sneaky = await interact(h.fake, commandInteraction(B, 'watch', sub('remove', { id: subA!.id })));
+    expect(sneaky.ephemeral).toBe(true);
+    expect(replyText(sneaky.message)).toBe(`This server has no subscription #${subA!.id}. \`/watch list\` shows the ones it has.`);
+    expect(h.store.subscriptions.get(subA!.id)).toBeDefined();
+
+    const suggestions = await interact(h.fake, autocompleteInteraction(B, 'watch', sub('remove', { id: { type: OPTION.integer, value: '' } }, 'id')));
+    const choices = (suggestions.callback.body as { data: { choices: { value: number }[] } }).data.choices;
+    expect(choices.map((c) => c.value)).toEqual([subB!.id]);
+
+    const removed = await interact(h.fake, commandInteraction(A, 'watch', sub('remove', { id: subA!.id })));
+    expect(replyText(removed.message)).toContain(`Removed: **#${subA!.id}**`);
+    expect(h.store.subscriptions.get(subA!.id)).toBeUndefined();
+    expect(h.store.subscriptions.get(subB!.id)).toBeDefined();
+  });
+
+  it('GIVEN no subscriptions WHEN /watch list THEN the reply shows how to add one', async () => {
+    const answer = await interact(h.fake, commandInteraction(A, 'watch', sub('list')));
+    expect(replyText(answer.message)).toContain('/watch add');
+  });
+
+  it('GIVEN a member without Manage Server WHEN /watch list or remove THEN both are refused', async () => {
+    await interact(h.fake, watchAdd(A, { topics: 'ukraine', mode: 'instant' }));
+    const member = { ...A, permissions: PERMISSIONS.member };
+    for (const payload of [commandInteraction(member, 'watch', sub('list')), commandInteraction(member, 'watch', sub('remove', { id: 1 }))]) {
+      const answer = await interact(h.fake, payload);
+      expect(replyText(answer.message)).toContain('Manage Server');
+    }
+    expect(h.store.subscriptions.count()).toBe(1);
+    const suggestions = await interact(h.fake, autocompleteInteraction(member, 'watch', sub('remove', { id: { type: OPTION.integer, value: '' } }, 'id')));
+    expect((suggestions.callback.body as { data: { choices: unknown[] } }).data.choices).toEqual([]);
+  });
+});
+
+describe('/watch autocomplete', () => {
+  it('GIVEN "ukraine, no" typed in topics WHEN autocompleting THEN the last topic is completed and the first kept', async () => {
+    const answer = await interact(h.fake, autocompleteInteraction(A, 'watch', sub('add', { topics: 'ukraine, no' }, 'topics')));
+    const choices = (answer.callback.body as { data: { choices: { name: string; value: string }[] } }).data.choices;
+    expect(choices.map((c) => c.value)).toEqual(['ukraine, north-korea']);
+  });
+});
