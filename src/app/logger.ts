@@ -57,8 +57,21 @@ export function maskSecrets(text: string, secrets: readonly string[] = []): stri
   return out;
 }
 
+/**
+ * Adds the credential part of each webhook URL among `secrets`: an error message may quote the
+ * token without the rest of the URL.
+ */
+export function expandSecrets(secrets: readonly string[]): string[] {
+  const out = new Set(secrets);
+  for (const secret of secrets) {
+    const match = /\/webhooks\/\d+\/([^/?#\s]+)/.exec(secret);
+    if (match?.[1] !== undefined) out.add(match[1]);
+  }
+  return [...out];
+}
+
 /** The values of the secret settings present in an environment (for {@link LoggerOptions.secrets}). */
-export function secretValuesOf(env: Readonly<Record<string, string | undefined>>): string[] {
+export function secretValuesOf(env: Readonly<Record<string, unknown>>): string[] {
   return SECRET_ENV.map((key) => env[key]).filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
 }
 
@@ -99,7 +112,7 @@ function masking(target: { write(chunk: string): unknown }, secrets: readonly st
  * key (REDACT_PATHS) and masked inside any string of the line (maskSecrets).
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = options.secrets ?? secretValuesOf(process.env);
+  const secrets = expandSecrets(options.secrets ?? secretValuesOf(process.env));
   const base = baseOptions(options);
   if (options.destination) return pino(base, masking(options.destination, secrets));
   const wantPretty = options.format === 'pretty' || (options.format === 'auto' && process.stderr.isTTY);

@@ -48,6 +48,13 @@ describe('createLogger redaction', () => {
     expect(out.split(REDACTED).length - 1).toBeGreaterThanOrEqual(3);
   });
 
+  it('GIVEN the configured webhook URL WHEN an error quotes only its credential THEN the credential is masked', () => {
+    const { log, text } = capture([WEBHOOK]);
+    log.error({ err: new Error(`invalid webhook token ${WEBHOOK_SECRET_PART}`) }, 'send failed');
+    expect(text()).not.toContain(WEBHOOK_SECRET_PART);
+    expect(text()).toContain(`invalid webhook token ${REDACTED}`);
+  });
+
   it('GIVEN versioned, discordapp.com and canary webhook URLs WHEN masked THEN each credential is hidden', () => {
     for (const url of [
       'https://discord.com/api/v10/webhooks/1/abc-DEF_123',

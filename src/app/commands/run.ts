@@ -4,13 +4,16 @@ import cron from 'node-cron';
 import { ConfigError } from '../../config/errors.js';
 import { commandContext } from '../context.js';
 import { startHttpServer, type HttpServer } from '../http-server.js';
-import { createLogger } from '../logger.js';
+import { createLogger, secretValuesOf } from '../logger.js';
 import { createMetrics, NO_TOPIC_LABEL } from '../metrics.js';
 import type { CycleReport } from '../pipeline.js';
 import { createRuntime } from '../runtime.js';
 
 /** Readiness fails when no cycle finished within this many schedule periods. */
 const STALL_PERIODS = 3;
+
+/** A shutdown still running after this is stuck: give up before the container runtime's SIGKILL. */
+const SHUTDOWN_DEADLINE_MS = 8_000;
 
 /** `watchfloor run`: the long-running service (what `npm start` runs). */
 export function register(program: Command): void {
@@ -23,7 +26,8 @@ export function register(program: Command): void {
       if (!cron.validate(env.POLL_SCHEDULE)) {
         throw new ConfigError('environment', 'POLL_SCHEDULE', `"${env.POLL_SCHEDULE}" is not a valid cron expression. Use five fields, e.g. "*/5 * * * *" for every five minutes.`);
       }
-      const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+      // The loaded values, so secrets read from *_FILE twins are masked in the log as well.
+      const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, secrets: secretValuesOf(env) });
       const runtime = await createRuntime({ env, paths, log });
       const metrics = createMetrics();
       const startedAt = Date.now();
@@ -93,6 +97,11 @@ export function register(program: Command): void {
           if (stopping) return;
           stopping = true;
           log.info({ signal }, 'shutting down');
+          // Docker sends SIGKILL 10 s after SIGTERM; exit on our own first, saying why.
+          setTimeout(() => {
+            log.error({ deadline_ms: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting');
+            process.exit(1);
+          }, SHUTDOWN_DEADLINE_MS).unref();
           void (async () => {
             await task.stop();
             runtime.abort(); // cut in-flight fetches short; their writes are not started
