@@ -75,7 +75,10 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
   let dead = 0;
   const deadline = deps.clock() + deps.retry.waitMs;
   while (!signal?.aborted) {
-    const due = outbox.due(deps.clock(), BATCH, (error) => {
+    // One reading of the clock per pass: asking "what is due" and "what comes due next" at two
+    // different times could miss a row that became due in between.
+    const now = deps.clock();
+    const due = outbox.due(now, BATCH, (error) => {
       dead++;
       log.error({ outbox_id: error.rowId, reason: error.message }, 'dead letter');
     });
@@ -96,10 +99,9 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
     }
     if (handled > 0) continue;
     // Nothing could be sent now: wait for the next retry if it comes due within the window.
-    const now = deps.clock();
     const next = outbox.nextDueAfter(now);
     if (next === null || next > deadline) break;
-    await deps.sleep(next - now, signal);
+    await deps.sleep(Math.max(0, next - deps.clock()), signal);
   }
   const pending = outbox.counts().pending;
   if (sent + retried + dead > 0) log.info({ sent, retried, dead, pending }, 'outbox drained');

@@ -71,7 +71,7 @@ beforeEach(async () => {
     log: logs.log,
     topics: TEST_TOPICS,
     feedsById: TEST_FEEDS,
-    rest: { offset: 0, timeout: 2_000, retries: 3 },
+    rest: { offset: 0, timeout: 10_000, retries: 3 },
     retry: { baseDelayMs: 20, maxAttempts: 4, waitMs: 10_000 },
   });
 });
