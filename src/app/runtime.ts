@@ -8,6 +8,7 @@ import type { FeedConfig } from '../core/types.js';
 import { closeFetchAgents, fetchFeed } from '../feeds/fetch.js';
 import { createHostLimiter } from '../feeds/limiter.js';
 import { parseFeed } from '../feeds/parse.js';
+import { addedFeedConfig } from '../store/added-feeds.js';
 import { createStore, type Store } from '../store/index.js';
 import { loadClassifier, type Classifier } from './classifier.js';
 import type { Paths } from './context.js';
@@ -21,6 +22,8 @@ export interface Runtime {
   readonly env: Env;
   readonly paths: Paths;
   readonly feeds: readonly FeedConfig[];
+  /** feeds.json plus the feeds added from Discord, read from the store on each call (each cycle). */
+  allFeeds(): readonly FeedConfig[];
   readonly store: Store;
   readonly classifier: Classifier;
   readonly poller: Poller;
@@ -57,6 +60,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const limiter = createHostLimiter({ concurrency: env.FETCH_CONCURRENCY, perHost: env.FETCH_PER_HOST });
     const baseDir = dirname(paths.feeds);
     const feedsById = new Map(feeds.map((f) => [f.id, f]));
+    const configuredIds = new Set(feeds.map((f) => f.id));
     const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false });
     const poller = createPoller({
       store,
@@ -70,7 +74,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
             maxBytes: env.FETCH_MAX_BYTES,
             userAgent: USER_AGENT,
             signal: controller.signal,
-            blockPrivateAddresses: false,
+            // The operator's feeds may be anywhere; a feed added from Discord is checked at every
+            // connection, so a host that later resolves to a private address is still refused.
+            blockPrivateAddresses: !env.ALLOW_PRIVATE_FEEDS && !configuredIds.has(feed.id),
             baseDir,
           }),
         ),
@@ -84,6 +90,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       env,
       paths,
       feeds,
+      allFeeds: () => [...feeds, ...store.addedFeeds.list().filter((f) => !configuredIds.has(f.id)).map(addedFeedConfig)],
       store,
       classifier,
       poller,

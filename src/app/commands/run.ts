@@ -8,6 +8,7 @@ import { createLogger, secretValuesOf } from '../logger.js';
 import { createMetrics, NO_TOPIC_LABEL } from '../metrics.js';
 import type { CycleReport } from '../pipeline.js';
 import { createRuntime } from '../runtime.js';
+import { attachSlashCommands, createCommandDeps, registerSlashCommandsOnStart } from '../slash-commands.js';
 
 /** Readiness fails when no cycle finished within this many schedule periods. */
 const STALL_PERIODS = 3;
@@ -31,6 +32,9 @@ export function register(program: Command): void {
       const runtime = await createRuntime({ env, paths, log });
       const metrics = createMetrics();
       const startedAt = Date.now();
+      // Listening before login: an interaction may arrive as soon as the gateway is ready.
+      const client = runtime.delivery.client;
+      if (client) attachSlashCommands(client, createCommandDeps(runtime, { startedAt }));
       let lastCycleFinishedAt: number | null = null;
       let currentCycle: Promise<void> | null = null;
       let stopping = false;
@@ -54,7 +58,7 @@ export function register(program: Command): void {
         if (stopping || currentCycle) return; // never overlap the previous cycle
         currentCycle = (async () => {
           try {
-            const report = await runtime.poller.runCycle(runtime.feeds);
+            const report = await runtime.poller.runCycle(runtime.allFeeds());
             lastCycleFinishedAt = report.finishedAt;
             recordCycle(report);
             runtime.delivery.runDueDigests(Date.now());
@@ -88,6 +92,7 @@ export function register(program: Command): void {
 
       metrics.outboxDepth.set(0);
       await runtime.delivery.start({ metrics });
+      if (client) void registerSlashCommandsOnStart(client, env, log);
       const task = cron.schedule(env.POLL_SCHEDULE, cycle, { name: 'poll', noOverlap: true });
       log.info({ feeds: runtime.feeds.filter((f) => f.enabled).length, schedule: env.POLL_SCHEDULE, database: paths.db }, 'watchfloor running');
       void cycle(); // first cycle right away, not at the first cron slot
