@@ -67,7 +67,8 @@ describe('watchfloor subscribe / subscriptions / unsubscribe', () => {
     const removed = await runCli(['unsubscribe', '1'], env);
     expect(removed.code).toBe(0);
     expect((await runCli(['subscriptions', '--json'], env)).stdout.trim()).toBe('[]');
-  });
+    // Five CLI processes in a row: generous on a shared machine; nothing here measures speed.
+  }, 120_000);
 
   it('GIVEN an invalid schedule THEN subscribe exits 2 with one precise message; unsubscribing an unknown id exits 2 too', async () => {
     const env = { WATCHFLOOR_DB: join(tempDir(), 'w.db') };
@@ -78,5 +79,5 @@ describe('watchfloor subscribe / subscriptions / unsubscribe', () => {
     const unknownId = await runCli(['unsubscribe', '7'], env);
     expect(unknownId.code).toBe(2);
     expect(unknownId.stderr).toContain('there is no subscription #7');
-  });
+  }, 60_000);
 });
