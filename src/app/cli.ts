@@ -6,6 +6,7 @@ import { register as registerDemo } from './commands/demo.js';
 import { register as registerEval } from './commands/eval.js';
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerOnce } from './commands/once.js';
+import { register as registerRegisterCommands } from './commands/register-commands.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerStatus } from './commands/status.js';
 import { register as registerSubscriptions } from './commands/subscriptions.js';
@@ -31,6 +32,7 @@ const COMMANDS: readonly ((program: Command) => void)[] = [
   registerEval,
   registerExplain,
   registerOnce,
+  registerRegisterCommands,
   registerRun,
   registerStatus,
   registerSubscriptions,

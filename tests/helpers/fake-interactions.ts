@@ -222,6 +222,16 @@ function limitProblems(message: unknown): string[] {
 }
 
 /**
+ * Discord documents `default_member_permissions` as a string bit set (discord.js sends "32"),
+ * and returns it as one; the OpenAPI request schema says integer. Discord accepts both, so the
+ * string form is read as its number before the schema check, and anything else still fails.
+ */
+function permissionsAsNumber(command: unknown): unknown {
+  const c = record(command);
+  return typeof c.default_member_permissions === 'string' && /^\d+$/.test(c.default_member_permissions) ? { ...c, default_member_permissions: Number(c.default_member_permissions) } : command;
+}
+
+/**
  * Problems with what the bot sent for interactions, checked against the discord-api-spec
  * schemas (callbacks, @original edits, follow-ups, command registration) plus the limits a
  * schema cannot express. Requests of other kinds are not this function's business: [].
@@ -239,7 +249,7 @@ export function interactionBodyProblems(request: RecordedRequest): string[] {
     return [...schemaProblems(IncomingWebhookRequestPartialSchema, request.body), ...limitProblems(request.body)];
   }
   if (request.method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(request.path)) {
-    return (Array.isArray(request.body) ? request.body : []).flatMap((command, i) => schemaProblems(ApplicationCommandUpdateRequestSchema, command).map((p) => `command ${i}: ${p}`));
+    return (Array.isArray(request.body) ? request.body : []).flatMap((command, i) => schemaProblems(ApplicationCommandUpdateRequestSchema, permissionsAsNumber(command)).map((p) => `command ${i}: ${p}`));
   }
   return [];
 }
