@@ -13,6 +13,16 @@ export interface KeywordScore {
   readonly reasons: readonly Reason[];
 }
 
+/**
+ * A summary that opens with a topic as its subject ("Ukraine's energy ministry said…", "The
+ * streets of Ukraine's capital…") is about it, as much as a headline is: news summaries lead
+ * with what the story is about and name other countries later ("…to fund its war in Ukraine").
+ * Such a lead mention (first word, or a possessive within the first LEAD_WORDS words) gets the
+ * title weight and is never a passing mention. A plain mention there ("Police in Seoul said")
+ * is not enough: it is as often a place or a source.
+ */
+export const LEAD_WORDS = 5;
+
 const EMPTY: KeywordScore = Object.freeze({ score: 0, hits: 0, passing: false, reasons: Object.freeze([]) });
 
 function overlaps(a: Hit, b: Hit): boolean {
@@ -56,12 +66,21 @@ function applyExclusions(topic: TopicRule, t: number, hits: readonly Hit[], excl
   return { kept, reasons, penalty };
 }
 
-function fieldWeight(topic: TopicRule, field: MatchField): number {
-  return field === 'title' ? topic.titleWeight : topic.summaryWeight;
+function fieldWeight(topic: TopicRule, field: MatchField, lead: boolean): number {
+  return field === 'title' || lead ? topic.titleWeight : topic.summaryWeight;
+}
+
+/** True for a summary hit that is the summary's grammatical lead (see LEAD_WORDS). */
+function isLead(hit: Hit, fields: readonly FieldText[]): boolean {
+  if (hit.field !== 'summary' || hit.from >= LEAD_WORDS) return false;
+  if (hit.from === 0) return true;
+  const tokens = fields.find((f) => f.field === 'summary')?.tokens;
+  // "Ukraine's …", including terms that contain the possessive ("Ukraine's capital").
+  return tokens?.[hit.to]?.text === 's' || tokens?.[hit.from + 1]?.text === 's';
 }
 
 /** Sums hits per (pattern, field) with diminishing returns for repeats. */
-function sumHits(topic: TopicRule, hits: readonly Hit[]): { score: number; reasons: Reason[] } {
+function sumHits(topic: TopicRule, hits: readonly Hit[], fields: readonly FieldText[]): { score: number; reasons: Reason[] } {
   const groups = new Map<string, Hit[]>();
   for (const h of hits) {
     const key = `${h.rule}:${h.field}`;
@@ -77,7 +96,7 @@ function sumHits(topic: TopicRule, hits: readonly Hit[]): { score: number; reaso
     if (!first || !rule) continue;
     let factor = 0;
     for (let k = 0; k < list.length; k++) factor += topic.repeatDecay ** k;
-    const weight = rule.weight * fieldWeight(topic, first.field) * factor;
+    const weight = rule.weight * fieldWeight(topic, first.field, isLead(first, fields)) * factor;
     score += weight;
     const matched = [...new Set(list.map((h) => h.matched))].join(', ');
     reasons.push({ kind: 'pattern', pattern: rule.name, matched, field: first.field, weight: round(weight) });
@@ -127,7 +146,7 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
       }
       return true;
     });
-    const summed = sumHits(topic, hits);
+    const summed = sumHits(topic, hits, fields);
     return { notes, hits, unconditional, score: summed.score - unconditional.penalty };
   });
 
@@ -142,11 +161,12 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
     const s = stage1[t];
     if (!s || (s.hits.length === 0 && s.notes.length === 0 && s.unconditional.reasons.length === 0)) return EMPTY;
     const final = applyExclusions(topic, t, s.hits, exclusionHits, (rule) => rule.onlyWith !== undefined && reached(rule.onlyWith));
-    const summed = sumHits(topic, final.kept);
+    const summed = sumHits(topic, final.kept, fields);
     let score = summed.score - s.unconditional.penalty - final.penalty;
     const reasons: Reason[] = [...summed.reasons, ...s.unconditional.reasons, ...final.reasons, ...s.notes];
     const only = final.kept[0];
-    const passing = topic.passingMentionCap && final.kept.length === 1 && only !== undefined && only.field === 'summary' && score >= topic.threshold - 1;
+    const passing =
+      topic.passingMentionCap && final.kept.length === 1 && only !== undefined && only.field === 'summary' && !isLead(only, fields) && score >= topic.threshold - 1;
     if (passing) {
       score = topic.threshold - 1;
       reasons.push({ kind: 'note', text: `passing mention: one summary hit only, keyword score capped at ${round(score)}` });

@@ -159,9 +159,17 @@ describe('traps: attribution and passing mentions', () => {
 
   it('GIVEN a country named in the title THEN the title weight applies (twice the summary weight)', () => {
     const inTitle = verdict('Ukraine holds talks', 'Delegations met.', 'ukraine');
-    const inSummary = verdict('Talks held', 'Ukraine and partners met. Ukraine wants more.', 'ukraine');
+    const inSummary = verdict('Talks held', 'Delegations from Ukraine and partners met; Ukraine wants more.', 'ukraine');
     expect(patterns(inTitle)[0]?.weight).toBe(6);
     expect(patterns(inSummary)[0]?.weight).toBe(4.5);
+  });
+
+  it('GIVEN a summary that opens with the topic as its subject THEN it weighs like the title and is not a passing mention', () => {
+    const lead = verdict('A city learns to live in the dark', "The streets of Ukraine's capital have gone quiet after curfew.", 'ukraine');
+    expect(patterns(lead)).toEqual([expect.objectContaining({ pattern: 'Kyiv (the capital)', field: 'summary', weight: 6 })]);
+    expect(notes(lead).some((n) => n.startsWith('passing mention'))).toBe(false);
+    const late = verdict('A city learns to live in the dark', 'Curfews and blackouts have emptied the streets of the capital of Ukraine.', 'ukraine');
+    expect(notes(late).some((n) => n.startsWith('passing mention'))).toBe(true);
   });
 
   it('GIVEN a Korean War history story THEN neither Korea matches on "Korean War" alone', () => {
