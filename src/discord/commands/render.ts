@@ -44,8 +44,8 @@ export function highlightToMarkdown(raw: string, maxChars: number): string {
 
   let out = '';
   for (const segment of segments) {
-    // A backslash ending plain text would escape the `**` that follows: double every backslash.
-    const escaped = escapeText(segment.text.replace(/\\/gu, '\\\\'));
+    // escapeText escapes backslashes too, so one ending plain text cannot escape the `**` after it.
+    const escaped = escapeText(segment.text);
     const piece = segment.bold && segment.text.trim() !== '' ? `**${escaped}**` : escaped;
     if (out.length + piece.length <= maxChars) {
       out += piece;

@@ -64,7 +64,7 @@ export interface Harness {
  * the CLI, the real feed probe, the real classifier) and a logged-in discord.js client that
  * answers interactions through the real handler.
  */
-export async function startHarness(options: { dir: string; guilds?: FakeGuild[]; allowPrivateFeeds?: boolean; clock?: () => number }): Promise<Harness> {
+export async function startHarness(options: { dir: string; guilds?: FakeGuild[]; allowPrivateFeeds?: boolean; clock?: () => number; overrides?: Partial<CommandDeps> }): Promise<Harness> {
   const fake = await startFakeDiscord({ guilds: options.guilds ?? TWO_GUILDS });
   installInteractionRoutes(fake);
   const store = createStore(join(options.dir, 'watchfloor.db'));
@@ -83,6 +83,7 @@ export async function startHarness(options: { dir: string; guilds?: FakeGuild[];
     parseSubscription: (flags, now) => parseSubscribeFlags(flags, classifier.topics.map((t) => t.id), env, now),
     probeFeed: createFeedProbe(env, clock),
     searches: createSearchSessions(),
+    ...options.overrides,
   };
   const client = createDiscordClient(env, { offset: 0, timeout: 2_000 });
   attachSlashCommands(client, deps);
