@@ -46,8 +46,17 @@ describe('watchfloor eval', () => {
         ukraine: { precision: 1, recall: 0.5, f1: 0.6667, tp: 1, fp: 0, fn: 1 },
       },
       micro: { precision: 1, recall: 0.75, f1: 0.8571 },
-      withoutBorderline: { items: 4, micro: { precision: 1, recall: 1, f1: 1 } },
     });
+    expect(Object.keys(out).sort()).toEqual(['items', 'micro', 'topics']);
+  });
+
+  it('GIVEN --exclude-borderline THEN the JSON scores only the items not marked borderline', () => {
+    const dir = tempDir();
+    const file = join(dir, 'items.jsonl');
+    writeFileSync(file, `${ITEMS.map((i) => JSON.stringify(i)).join('\n')}\n`);
+    const { status, stdout } = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file, '--json', '--exclude-borderline'], dir);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ items: 4, micro: { precision: 1, recall: 1, f1: 1 } });
   });
 
   it('GIVEN the human output THEN it shows the table and every wrong item with its reasons', () => {
