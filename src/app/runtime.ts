@@ -59,8 +59,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     setMaxListeners(0, controller.signal);
     const limiter = createHostLimiter({ concurrency: env.FETCH_CONCURRENCY, perHost: env.FETCH_PER_HOST });
     const baseDir = dirname(paths.feeds);
-    const feedsById = new Map(feeds.map((f) => [f.id, f]));
     const configuredIds = new Set(feeds.map((f) => f.id));
+    const allFeeds = (): FeedConfig[] => [...feeds, ...store.addedFeeds.list().filter((f) => !configuredIds.has(f.id)).map(addedFeedConfig)];
+    // Source names for alerts, as of start-up: a feed added from Discord later shows its id until a restart.
+    const feedsById = new Map(allFeeds().map((f) => [f.id, f]));
     const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false });
     const poller = createPoller({
       store,
@@ -90,7 +92,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       env,
       paths,
       feeds,
-      allFeeds: () => [...feeds, ...store.addedFeeds.list().filter((f) => !configuredIds.has(f.id)).map(addedFeedConfig)],
+      allFeeds,
       store,
       classifier,
       poller,

@@ -38,7 +38,7 @@ import {
  */
 
 /** Nobody is ever pinged by a command reply, whatever its text contains. */
-export const NO_MENTIONS = { parse: [] as never[] };
+export const NO_MENTIONS: { readonly parse: never[] } = { parse: [] };
 
 function commandName(c: { command: string; subcommand: string | null }): string {
   return c.subcommand ? `/${c.command} ${c.subcommand}` : `/${c.command}`;
