@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { loadEnvFile } from 'node:process';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ConfigErrors, EXIT_CONFIG } from '../config/errors.js';
 import { register as registerCheck } from './commands/check.js';
@@ -17,6 +19,8 @@ import { register as registerTrain } from './commands/train.js';
  * `register(program)`; this file only assembles them and maps errors to exit codes:
  * 0 ok, 1 runtime failure, 2 invalid configuration or arguments.
  */
+loadDotEnv();
+
 const program = new Command('watchfloor')
   .description('Watches RSS/Atom feeds for South Korea, North Korea and Ukraine stories and posts them to Discord.')
   .option('--feeds <file>', 'feeds.json to use (env WATCHFLOOR_FEEDS, default ./feeds.json)')
@@ -44,6 +48,30 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = exitCodeFor(error);
+}
+
+/**
+ * Reads `.env` from the working directory (or the file WATCHFLOOR_DOTENV names; `off` to skip)
+ * beneath the process environment: a variable already set wins, as with `node --env-file`. So
+ * `npm start` reads the same file `docker compose` does.
+ */
+function loadDotEnv(): void {
+  const setting = process.env.WATCHFLOOR_DOTENV;
+  if (setting === 'off') return;
+  const path = setting ?? '.env';
+  if (!existsSync(path)) {
+    if (setting !== undefined) {
+      process.stderr.write(`watchfloor: invalid configuration:\n  environment (WATCHFLOOR_DOTENV): ${path} does not exist. Point it at your env file, or set it to "off".\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    return;
+  }
+  try {
+    loadEnvFile(path);
+  } catch (error) {
+    process.stderr.write(`watchfloor: invalid configuration:\n  ${path}: cannot read: ${error instanceof Error ? error.message : String(error)}. Each line must be NAME=value (see .env.example).\n`);
+    process.exit(EXIT_CONFIG);
+  }
 }
 
 function exitCodeFor(error: unknown): number {

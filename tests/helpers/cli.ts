@@ -19,7 +19,7 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
     const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/app/cli.ts'), ...args], {
       cwd: options.cwd ?? ROOT,
       // A clean environment: nothing from the developer's shell (tokens!) leaks into a test.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -47,7 +47,7 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
 } {
   const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/app/cli.ts'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...env },
   });
   let stdout = '';
   let stderr = '';
