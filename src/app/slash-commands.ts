@@ -90,9 +90,20 @@ export function createCommandDeps(runtime: Runtime, options: { readonly startedA
   };
 }
 
+/** The bot's permissions in a channel from the gateway cache; null until the server and the bot's member are cached. */
+function botPermissionsFrom(client: Client): (guildId: string, channelId: string) => bigint | null {
+  return (guildId, channelId) => {
+    const guild = client.guilds.cache.get(guildId);
+    const channel = guild?.channels.cache.get(channelId);
+    const me = guild?.members.me;
+    if (!channel || !me) return null;
+    return channel.permissionsFor(me).bitfield;
+  };
+}
+
 /** Answers slash commands, buttons and autocomplete on `client`. */
 export function attachSlashCommands(client: Client, deps: CommandDeps): void {
-  const handle = createInteractionHandler({ commands: COMMANDS, deps });
+  const handle = createInteractionHandler({ commands: COMMANDS, deps: { ...deps, botPermissionsIn: deps.botPermissionsIn ?? botPermissionsFrom(client) } });
   // The handler logs its own failures and never rejects.
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
 }

@@ -27,6 +27,13 @@ export type OptionValue = string | number | boolean;
 export const MANAGE_GUILD = 1n << 5n;
 export const ADMINISTRATOR = 1n << 3n;
 
+/** What the bot needs in a channel to post alerts and digests there. */
+export const POST_PERMISSIONS: readonly (readonly [bigint, string])[] = [
+  [1n << 10n, 'View Channel'],
+  [1n << 11n, 'Send Messages'],
+  [1n << 14n, 'Embed Links'],
+];
+
 /** Who invoked a command, and where. */
 export interface Caller {
   readonly userId: string;
@@ -136,6 +143,8 @@ export interface CommandDeps {
   /** Fetches and parses a feed URL (http/https only; private addresses refused unless allowed). */
   readonly probeFeed: (url: string) => Promise<FeedProbe>;
   readonly searches: SearchSessions;
+  /** The bot's own permission bits in a channel, or null when not known (not cached). */
+  readonly botPermissionsIn?: (guildId: string, channelId: string) => bigint | null;
 }
 
 /** Whether and how the wrapper acknowledges before the handler runs (Discord waits 3 s). */

@@ -6,7 +6,7 @@ import type { StoredSubscription } from '../../store/subscriptions.js';
 import { topicMap } from './lookups.js';
 import { canManageServer, fitChoice, integerOption, MAX_CHOICES, optionalNumber, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
 import { packLines, topicColor, topicLabels } from './render.js';
-import { UserError, type AutocompleteQuery, type Choice, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
+import { ADMINISTRATOR, POST_PERMISSIONS, UserError, type AutocompleteQuery, type Choice, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
 
 /** The CLI flag each shared validation message names → the slash-command option. */
 const OPTION_FOR_FLAG: Readonly<Record<string, string>> = {
@@ -92,6 +92,15 @@ function add(invocation: Invocation, deps: CommandDeps): Reply {
     if (!(error instanceof ConfigErrors)) throw error;
     const lines = error.errors.map((e) => `• \`${OPTION_FOR_FLAG[e.where] ?? e.where}\`: ${e.problem.replaceAll('--mode digest', '`mode:digest`').replaceAll('--mode instant', '`mode:instant`').replace(/--schedule "([^"]*)"/gu, '`schedule:$1`')}`);
     throw new UserError(`Nothing was saved. Fix ${lines.length === 1 ? 'this' : 'these'} and run \`/watch add\` again:\n${lines.join('\n')}`);
+  }
+  const channelId = input.target.kind === 'channel' ? input.target.channelId : '';
+  const botPermissions = deps.botPermissionsIn?.(guildId, channelId) ?? null;
+  // Unknown (not cached) is allowed: delivery reports a channel it cannot post in as a dead letter.
+  if (botPermissions !== null && (botPermissions & ADMINISTRATOR) === 0n) {
+    const missing = POST_PERMISSIONS.filter(([bit]) => (botPermissions & bit) === 0n).map(([, name]) => name);
+    if (missing.length > 0) {
+      throw new UserError(`Nothing was saved: Watchfloor cannot post in <#${channelId}> (missing ${missing.join(', ')}). Give its role those permissions in that channel, then run \`/watch add\` again.`);
+    }
   }
   const created = deps.store.subscriptions.add({ ...input, createdBy: `discord:${invocation.userId}` });
   const next = created.mode === 'digest' ? 'The first digest covers stories since now.' : 'Alerts start with the next stories that match.';
