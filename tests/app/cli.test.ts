@@ -85,4 +85,17 @@ describe('watchfloor CLI', () => {
     expect(result.stdout).toContain('── digest');
     expect(result.stdout).toMatch(/4 feeds polled .*: 0 ok, 4 not modified, 0 failed; 0 new stories/);
   });
+
+  it('GIVEN a .env file THEN its settings apply beneath the process environment, which wins', async () => {
+    const dir = tempDir();
+    const dotenv = join(dir, '.env');
+    writeFileSync(dotenv, `# comment\nWATCHFLOOR_FEEDS=${join(dir, 'missing-feeds.json')}\nWATCHFLOOR_DB=${join(dir, 'w.db')}\n`);
+    const fromFile = await runCli(['status'], { WATCHFLOOR_DOTENV: dotenv });
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toContain('missing-feeds.json: file not found');
+
+    const processWins = await runCli(['status'], { WATCHFLOOR_DOTENV: dotenv, WATCHFLOOR_FEEDS: join(import.meta.dirname, '../../examples/feeds.json') });
+    expect(processWins.code).toBe(0);
+    expect(processWins.stdout).toContain(`Database: ${join(dir, 'w.db')}`);
+  });
 });
