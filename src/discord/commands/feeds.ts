@@ -6,7 +6,7 @@ import { FEED_KINDS, type FeedConfig, type FeedKind } from '../../core/types.js'
 import type { AddedFeed } from '../../store/added-feeds.js';
 import { allFeeds, topicMap } from './lookups.js';
 import { fitChoice, MAX_CHOICES, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
-import { packLines, topicColor, topicLabels } from './render.js';
+import { inlineCode, packLines, topicColor, topicLabels } from './render.js';
 import { UserError, type CommandDeps, type CommandModule, type FeedProbe, type Invocation, type Reply } from './types.js';
 
 const FEED_ID_MAX_CHARS = 48;
@@ -115,7 +115,7 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const probe = await probeOrExplain(url, deps);
   const feeds = allFeeds(deps);
   const same = feeds.find((f) => f.url === probe.url || f.url === url);
-  if (same) throw new UserError(`That feed is already polled as \`${fitSafeText(same.id, 64)}\` (${fitSafeText(same.name, 60)}). Nothing was saved.`);
+  if (same) throw new UserError(`That feed is already polled as ${inlineCode(same.id, 64)} (${fitSafeText(same.name, 60)}). Nothing was saved.`);
   const id = feedIdFor(probe.url, new Set(feeds.map((f) => f.id)));
   const name = cleanInline(givenName ?? probe.title ?? '').slice(0, NAME_MAX_CHARS) || id;
   const feed: AddedFeed = { id, url: probe.url, name, language, kind, addedBy: invocation.userId, guildId, addedAt: deps.clock() };
@@ -150,16 +150,16 @@ function remove(invocation: Invocation, deps: CommandDeps): Reply {
   requireManageServer(invocation, 'Removing a feed');
   const id = requiredString(invocation, 'id');
   if (deps.configuredFeeds().some((f) => f.id === id)) {
-    throw new UserError(`\`${fitSafeText(id, 64)}\` comes from feeds.json, the operator's file: only the operator can remove it there. \`/feeds remove\` removes feeds added from Discord.`);
+    throw new UserError(`${inlineCode(id, 64)} comes from feeds.json, the operator's file: only the operator can remove it there. \`/feeds remove\` removes feeds added from Discord.`);
   }
   const feed = deps.store.addedFeeds.get(id);
-  if (!feed) throw new UserError(`No feed added from Discord has the id \`${fitSafeText(id, 64)}\`. \`/feeds list\` shows the ids.`);
+  if (!feed) throw new UserError(`No feed added from Discord has the id ${inlineCode(id, 64)}. \`/feeds list\` shows the ids.`);
   if (feed.guildId !== guildId) {
-    throw new UserError(`\`${fitSafeText(id, 64)}\` was added from another server; only that server (or the operator) can remove it.`);
+    throw new UserError(`${inlineCode(id, 64)} was added from another server; only that server (or the operator) can remove it.`);
   }
   deps.store.addedFeeds.remove(id);
   deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'feed removed from Discord');
-  return { ephemeral: true, content: `Removed feed \`${fitSafeText(id, 64)}\` (${fitSafeText(feed.name, 60)}). It is no longer polled; stories already stored stay searchable.` };
+  return { ephemeral: true, content: `Removed feed ${inlineCode(id, 64)} (${fitSafeText(feed.name, 60)}). It is no longer polled; stories already stored stay searchable.` };
 }
 
 async function test(invocation: Invocation, deps: CommandDeps): Promise<Reply> {

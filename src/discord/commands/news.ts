@@ -90,11 +90,16 @@ function searchButtons(key: string, page: number, pages: number): ActionRowJson 
 
 /** One page of a search as a message; `null` when the search has no results at all. */
 function renderSearchPage(session: SearchSession, key: string, requestedPage: number, deps: CommandDeps): Reply | null {
-  const first = deps.store.stories.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: 0 });
-  if (first.total === 0) return null;
-  const pages = Math.max(1, Math.ceil(first.total / SEARCH_PAGE_SIZE));
-  const page = Math.min(Math.max(0, requestedPage), pages - 1);
-  const result = page === 0 ? first : deps.store.stories.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: page * SEARCH_PAGE_SIZE });
+  const pageOf = (n: number) => deps.store.stories.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: n * SEARCH_PAGE_SIZE });
+  let page = Math.max(0, requestedPage);
+  let result = pageOf(page);
+  if (result.total === 0) return null;
+  const pages = Math.max(1, Math.ceil(result.total / SEARCH_PAGE_SIZE));
+  if (page > pages - 1) {
+    // Stories were deleted since the button was drawn: show the last page there is.
+    page = pages - 1;
+    result = pageOf(page);
+  }
   const feeds = feedMap(deps);
   const byTopic = topicMap(deps);
   const lines = result.hits.map((hit, index) => {
@@ -110,7 +115,7 @@ function renderSearchPage(session: SearchSession, key: string, requestedPage: nu
   const [embed, ...rest] = packLines(title, [...notes, ...lines], topicColor(session.topic, byTopic), '');
   const withFooter: Embed = {
     ...(embed ?? {}),
-    footer: { text: `Page ${page + 1}/${pages} · ${first.total >= 10_000 ? '10,000+' : first.total} results · last ${session.days} days${scope}` },
+    footer: { text: `Page ${page + 1}/${pages} · ${result.total >= 10_000 ? '10,000+' : result.total} results · last ${session.days} days${scope}` },
   };
   return { embeds: [withFooter, ...rest], components: pages > 1 ? [searchButtons(key, page, pages)] : [] };
 }

@@ -60,6 +60,15 @@ export function highlightToMarkdown(raw: string, maxChars: number): string {
   return out;
 }
 
+/**
+ * Text shown as inline code: Markdown escapes are not read inside a code span (a `\_` would show
+ * its backslash), so the text goes in raw, minus backticks that could close the span early.
+ */
+export function inlineCode(text: string, maxChars: number): string {
+  const raw = truncateGraphemes(cleanInline(text).replaceAll('`', "'"), maxChars);
+  return raw === '' ? '` `' : `\`${raw}\``;
+}
+
 /** Source name of a feed id (the id itself when the feed is gone). */
 export function sourceName(feedId: string, feeds: ReadonlyMap<string, Pick<FeedConfig, 'name'>>): string {
   return cleanInline(feeds.get(feedId)?.name ?? feedId);

@@ -1,11 +1,10 @@
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { ConfigErrors } from '../../config/errors.js';
-import { fitSafeText } from '../../core/compose/text.js';
 import { ALL_TOPICS } from '../../core/route.js';
 import type { StoredSubscription } from '../../store/subscriptions.js';
 import { topicMap } from './lookups.js';
 import { canManageServer, fitChoice, integerOption, MAX_CHOICES, optionalNumber, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
-import { packLines, topicColor, topicLabels } from './render.js';
+import { inlineCode, packLines, topicColor, topicLabels } from './render.js';
 import { ADMINISTRATOR, POST_PERMISSIONS, UserError, type AutocompleteQuery, type Choice, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
 
 /** The CLI flag each shared validation message names → the slash-command option. */
@@ -59,7 +58,7 @@ export function subscriptionsOf(deps: Pick<CommandDeps, 'store'>, guildId: strin
 function describe(s: StoredSubscription, deps: CommandDeps): string {
   const where = s.target.kind === 'channel' ? `<#${s.target.channelId}>` : s.target.kind;
   const topics = s.topics.includes(ALL_TOPICS) ? 'all topics' : topicLabels(s.topics, topicMap(deps));
-  const how = s.mode === 'digest' ? `digest \`${fitSafeText(s.schedule ?? '', 100)}\` ${s.timezone}` : 'instant';
+  const how = s.mode === 'digest' ? `digest ${inlineCode(s.schedule ?? '', 100)} ${inlineCode(s.timezone, 64)}` : 'instant';
   const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions <@&${s.mentionRoleId}>` : ''].filter(Boolean);
   return `**#${s.id}** ${where} ← ${topics} · ${how}${extras.length > 0 ? ` · ${extras.join(' · ')}` : ''}`;
 }

@@ -67,7 +67,7 @@ describe('/watch add', () => {
 
   it('GIVEN a digest with schedule and time zone WHEN /watch add THEN it is stored with both', async () => {
     const answer = await interact(h.fake, watchAdd(A, { topics: 'all', mode: 'digest', schedule: '30 7 * * 1-5', timezone: 'Asia/Seoul' }));
-    expect(replyText(answer.message)).toContain('digest `30 7 \\* \\* 1-5` Asia/Seoul');
+    expect(replyText(answer.message)).toContain('digest `30 7 * * 1-5` `Asia/Seoul`');
     expect(h.store.subscriptions.list()[0]).toMatchObject({ topics: ['*'], mode: 'digest', schedule: '30 7 * * 1-5', timezone: 'Asia/Seoul' });
   });
 
