@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_EMBED_DESCRIPTION_CHARS, MAX_EMBED_TOTAL_CHARS, MAX_EMBEDS_PER_MESSAGE } from '../../../src/core/compose/limits.js';
 import { totalEmbedChars } from '../../../src/core/compose/message.js';
-import { highlightToMarkdown, packLines } from '../../../src/discord/commands/render.js';
+import { highlightToMarkdown, inlineCode, packLines } from '../../../src/discord/commands/render.js';
 import { createSearchSessions, type SearchSession } from '../../../src/discord/commands/search-sessions.js';
 
 const S = '\u0001';
@@ -28,6 +28,14 @@ describe('highlightToMarkdown', () => {
       expect(out.length).toBeLessThanOrEqual(max);
       expect((out.match(/\*\*/gu) ?? []).length % 2).toBe(0);
     }
+  });
+});
+
+describe('inlineCode', () => {
+  it('GIVEN text with backticks and markdown THEN it stays raw inside one code span that cannot be closed early', () => {
+    expect(inlineCode('0 8 * * *', 100)).toBe('`0 8 * * *`');
+    expect(inlineCode('a`b <@1>', 100)).toBe("`a'b <@1>`");
+    expect(inlineCode('', 100)).toBe('` `');
   });
 });
 
