@@ -121,7 +121,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const clock = options.clock ?? Date.now;
   const random = options.random ?? Math.random;
   const topics = new Map(options.topics.map((t) => [t.id, t]));
-  const sources = new Map<string, SourceInfo>([...options.feedsById].map(([id, f]) => [id, { name: f.name, kind: f.kind }]));
+  // Read through, not copied: the runtime's directory learns feeds added from Discord later.
+  const sources: ReadonlyMap<string, SourceInfo> = options.feedsById;
   const retry: RetryPolicy = {
     maxAttempts: options.retry?.maxAttempts ?? env.DELIVERY_MAX_ATTEMPTS,
     baseDelayMs: options.retry?.baseDelayMs ?? env.DELIVERY_RETRY_BASE_MS,

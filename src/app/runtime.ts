@@ -44,6 +44,20 @@ export interface RuntimeOptions {
   readonly consoleOnly?: boolean;
 }
 
+/** Feeds by id, reloaded when an unknown id is asked for (a feed added since it was built). */
+class FeedDirectory extends Map<string, FeedConfig> {
+  constructor(private readonly load: () => readonly FeedConfig[]) {
+    super(load().map((f) => [f.id, f]));
+  }
+
+  override get(id: string): FeedConfig | undefined {
+    const known = super.get(id);
+    if (known) return known;
+    for (const feed of this.load()) super.set(feed.id, feed);
+    return super.get(id);
+  }
+}
+
 /**
  * The composition root: builds everything from configuration. Configuration is validated
  * first (feeds.json, rules/) so a typo stops start-up before the database is touched.
@@ -61,8 +75,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const baseDir = dirname(paths.feeds);
     const configuredIds = new Set(feeds.map((f) => f.id));
     const allFeeds = (): FeedConfig[] => [...feeds, ...store.addedFeeds.list().filter((f) => !configuredIds.has(f.id)).map(addedFeedConfig)];
-    // Source names for alerts, as of start-up: a feed added from Discord later shows its id until a restart.
-    const feedsById = new Map(allFeeds().map((f) => [f.id, f]));
+    // Source names for alerts; a feed added from Discord after start-up is looked up on first use.
+    const feedsById = new FeedDirectory(allFeeds);
     const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false });
     const poller = createPoller({
       store,

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -97,5 +98,29 @@ describe('watchfloor CLI', () => {
     const processWins = await runCli(['status'], { WATCHFLOOR_DOTENV: dotenv, WATCHFLOOR_FEEDS: join(import.meta.dirname, '../../examples/feeds.json') });
     expect(processWins.code).toBe(0);
     expect(processWins.stdout).toContain(`Database: ${join(dir, 'w.db')}`);
+  });
+
+  it('GIVEN a feed added from Discord THEN `once` polls it beside feeds.json and `status` lists it as such', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'w.db');
+    const feeds = join(dir, 'feeds.json');
+    writeFileSync(feeds, JSON.stringify({ feeds: [{ id: 'rdf', name: 'RDF', url: server.url('/feeds/rss1-rdf.rdf'), language: 'en', kind: 'outlet' }] }));
+    const store = createStore(db);
+    store.addedFeeds.add({ id: 'from-discord', url: server.url('/feeds/atom-full.atom'), name: 'Atom Desk', language: 'en', kind: 'outlet', addedBy: '1', guildId: '2', addedAt: Date.now() });
+    store.close();
+    // Feeds added from Discord may not reach private addresses unless the operator allows it.
+    const guarded = await runCli(['once'], { WATCHFLOOR_FEEDS: feeds, WATCHFLOOR_DB: db });
+    expect(guarded.stdout).toMatch(/from-discord\s+error \(invalid-url\)\s+.*private/);
+    expect(guarded.stdout).toMatch(/rdf\s+\d+ new/);
+
+    const env = { WATCHFLOOR_FEEDS: feeds, WATCHFLOOR_DB: db, ALLOW_PRIVATE_FEEDS: 'true' };
+    const once = await runCli(['once', '--all'], env);
+    expect(once.code).toBe(0);
+    expect(once.stdout).toMatch(/from-discord\s+\d+ new/);
+    expect(once.stdout).toMatch(/rdf\s+not modified/);
+    const status = await runCli(['status'], env);
+    expect(status.stdout).toMatch(/from-discord\s+discord\s+ok/);
+    expect(status.stdout).toMatch(/rdf\s+feeds\.json\s+ok/);
+    expect(status.stdout).not.toContain('no longer in');
   });
 });

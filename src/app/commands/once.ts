@@ -27,12 +27,13 @@ export function register(program: Command): void {
       const log = createLogger({ level: process.env.LOG_LEVEL ? env.LOG_LEVEL : 'error', format: env.LOG_FORMAT });
       const runtime = await createRuntime({ env, paths, log });
       try {
-        const unknown = (options.feed ?? []).filter((id) => !runtime.feeds.some((f) => f.id === id));
+        const feeds = runtime.allFeeds();
+        const unknown = (options.feed ?? []).filter((id) => !feeds.some((f) => f.id === id));
         if (unknown.length > 0) {
           throw new Error(`unknown feed id(s): ${unknown.join(', ')}. Known ids are listed by \`watchfloor status\`.`);
         }
         const progress = createProgress(!options.json && process.stderr.isTTY);
-        const report = await runtime.poller.runCycle(runtime.feeds, {
+        const report = await runtime.poller.runCycle(feeds, {
           force: options.all === true || options.feed !== undefined,
           ...(options.feed ? { only: options.feed } : {}),
           onStart: progress.start,

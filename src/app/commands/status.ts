@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadFeeds } from '../../config/feeds.js';
+import { addedFeedConfig } from '../../store/added-feeds.js';
 import { createStore } from '../../store/index.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
@@ -14,9 +15,12 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object instead of tables')
     .action((options: { json?: boolean }, command: Command) => {
       const { paths } = commandContext(command);
-      const feeds = loadFeeds(paths.feeds);
+      const configured = loadFeeds(paths.feeds);
       const store = createStore(paths.db);
       try {
+        const configuredIds = new Set(configured.map((f) => f.id));
+        const added = store.addedFeeds.list().filter((f) => !configuredIds.has(f.id));
+        const feeds = [...configured, ...added.map(addedFeedConfig)];
         const now = Date.now();
         const states = new Map(store.feeds.all().map((s) => [s.feedId, s]));
         const lastCycle = store.cycles.last({ polledOnly: true });
@@ -26,6 +30,7 @@ export function register(program: Command): void {
           const state = states.get(feed.id);
           return {
             id: feed.id,
+            source: configuredIds.has(feed.id) ? 'feeds.json' : 'discord',
             enabled: feed.enabled,
             url: feed.url,
             lastSuccessAt: state?.lastSuccessAt ?? null,
@@ -37,15 +42,16 @@ export function register(program: Command): void {
             storiesTotal: state?.storiesTotal ?? 0,
           };
         });
-        // Feeds no longer in feeds.json but with state in the database: say so, never hide them.
+        // Feeds neither in feeds.json nor added from Discord but with state in the database: say so, never hide them.
         const orphans = [...states.keys()].filter((id) => !feeds.some((f) => f.id === id));
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, feeds: rows, orphanFeeds: orphans })}\n`);
           return;
         }
-        const header = ['FEED', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
+        const header = ['FEED', 'FROM', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
         const body = rows.map((r) => [
           r.id,
+          r.source,
           !r.enabled ? 'disabled' : r.lastAttemptAt === null ? 'new' : r.consecutiveFailures > 0 ? 'failing' : 'ok',
           relativeTime(r.lastSuccessAt, now),
           String(r.consecutiveFailures),
