@@ -199,7 +199,9 @@ export interface FeedServerProcess {
 
 /** Starts `bench/server-process.ts` for `count` feeds and waits until it listens. */
 export async function spawnFeedServer(count: number, anchorMs: number): Promise<FeedServerProcess> {
-  const child = fork(fileURLToPath(new URL('./server-process.ts', import.meta.url)), [String(count), String(anchorMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Bundled sections (.mjs, see buildSections) start the bundled server; under tsx, the source.
+  const entry = import.meta.url.endsWith('.mjs') ? './server-process.mjs' : './server-process.ts';
+  const child = fork(fileURLToPath(new URL(entry, import.meta.url)), [String(count), String(anchorMs)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const waiting = new Map<number, (value: unknown) => void>();
   let nextId = 1;
   const urls = await new Promise<string[]>((resolve, reject) => {

@@ -37,6 +37,30 @@ function parseQuietly(parse: (xml: string) => MinimalItem[], xml: string): numbe
   }
 }
 
+/**
+ * Samples RSS every few milliseconds while `fn` runs. The process-wide peak (maxRSS) cannot
+ * tell the steady cycle's peak once the baselines have run in the same process.
+ */
+async function withRssSampling<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
+  let peakMb = currentRssMb();
+  const timer = setInterval(() => {
+    peakMb = Math.max(peakMb, currentRssMb());
+  }, 5);
+  try {
+    const value = await fn();
+    return { value, peakMb: Math.max(peakMb, currentRssMb()) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function settle(): Promise<number> {
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  collectGarbage();
+  return currentRssMb();
+}
+
 /** Per-feed poll durations (ms): where a slow cycle spends its time. */
 function durations(report: CycleReport): { p50: number; p90: number; p99: number; max: number } {
   const values = report.results.map((r) => r.durationMs);
@@ -74,13 +98,13 @@ sectionMain(async (options) => {
 
     // --- Pipeline, first cycle (cold) -------------------------------------------------------
     await server.resetStats();
-    const cycle1 = await measure(() => runtime.poller.runCycle(feeds, { force: true }));
+    const rssBefore = currentRssMb();
+    const sampled1 = await withRssSampling(() => measure(() => runtime.poller.runCycle(feeds, { force: true })));
+    const cycle1 = sampled1.value;
     const server1 = await server.stats();
-    const peak1 = peakRssMb();
-    collectGarbage();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    collectGarbage();
-    const idle1 = currentRssMb();
+    // Nothing else has run in this process yet: the lifetime peak is the first cycle's.
+    const peak1 = Math.max(peakRssMb(), sampled1.peakMb);
+    const idle1 = await settle();
     const stories1 = cycle1.value.totals.newStories;
     const bytes1 = cycle1.value.results.reduce((sum, r) => sum + r.bytes, 0);
     const outbox1 = runtime.store.outbox.counts().pending;
@@ -106,9 +130,9 @@ sectionMain(async (options) => {
     const naive = naiveA.wallMs <= naiveB.wallMs ? naiveA : naiveB;
 
     // Fetch only: Node fetch vs bare node:http, bytes only.
-    const fetchOnly = await measure(() => fetchWithNodeFetch(server.urls, concurrency));
+    const fetchOnly = await measure(async () => (await fetchWithNodeFetch(server.urls, concurrency)).length);
     const httpOnly = await measure(() => fetchWithBareHttp(server.urls, concurrency));
-    const bodies = httpOnly.value.filter((r) => r.status === 200 && r.body).map((r) => (r.body ?? Buffer.alloc(0)).toString('utf8'));
+    let bodies = httpOnly.value.filter((r) => r.status === 200 && r.body).map((r) => (r.body ?? Buffer.alloc(0)).toString('utf8'));
     const megabytes = bodies.reduce((sum, b) => sum + Buffer.byteLength(b), 0) / 1e6;
 
     // Parse only, same documents, one core.
@@ -139,18 +163,20 @@ sectionMain(async (options) => {
         return items;
       });
     const limit1 = await rawCycle(false);
+    // Let the baselines' documents go before the steady cycle is sampled.
+    httpOnly.value.length = 0;
+    bodies = [];
+    const idleBefore2 = await settle();
 
     // --- Steady state: some feeds publish, the rest is 304 or an unchanged body -------------
     const changed = await server.advance(CHANGED_SHARE, 7);
     await server.resetStats();
-    const cycle2 = await measure(() => runtime.poller.runCycle(feeds, { force: true }));
+    const sampled2 = await withRssSampling(() => measure(() => runtime.poller.runCycle(feeds, { force: true })));
+    const cycle2 = sampled2.value;
     const server2 = await server.stats();
-    const peak2 = peakRssMb();
+    const peak2 = sampled2.peakMb;
+    const idle2 = await settle();
     const limit2 = await rawCycle(true);
-    collectGarbage();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    collectGarbage();
-    const idle2 = currentRssMb();
     await runtime.close();
 
     const out1 = outcomes(cycle1.value);
@@ -159,6 +185,8 @@ sectionMain(async (options) => {
     const hashSkipped = (out2['not-modified'] ?? 0) - server2.notModified;
     const ratio1 = naive.wallMs / cycle1.wallMs;
     const ratioLimit1 = limit1.wallMs / cycle1.wallMs;
+    // Wall-clock ratios carry the machine's noise; CPU-time ratios show the work each side does.
+    const cpuRatio1 = naive.cpuMs / cycle1.cpuMs;
     const speedup = cycle1.wallMs / cycle2.wallMs;
     const ratioLimit2 = limit2.wallMs / cycle2.wallMs;
     const n = options.feeds;
@@ -172,7 +200,7 @@ sectionMain(async (options) => {
       },
       {
         step: 'first cycle vs Node fetch + bare rss-parser',
-        figure: `${fmt(naive.wallMs / 1000, 2)} s for the naive loop → pipeline at ${fmt(ratio1 * 100)}% of its throughput`,
+        figure: `${fmt(naive.wallMs / 1000, 2)} s for the naive loop → pipeline at ${fmt(ratio1 * 100)}% of its throughput (by CPU time: ${fmt(100 * cpuRatio1)}%)`,
         target: `≥ ${FIRST_CYCLE_MIN_RATIO * 100}%`,
         status: ratio1 >= FIRST_CYCLE_MIN_RATIO ? 'met' : 'missed',
       },
@@ -184,8 +212,8 @@ sectionMain(async (options) => {
         status: speedup >= STEADY_MIN_SPEEDUP ? 'met' : 'missed',
       },
       { step: 'steady cycle vs raw limit (conditional GET + hash + parse changed)', figure: `${fmt(limit2.wallMs / 1000, 2)} s → pipeline at ${fmt(ratioLimit2 * 100)}% of the limit`, status: 'info' },
-      { step: 'peak RSS during the cycles', figure: `${fmt(Math.max(peak1, peak2))} MB`, target: `≤ ${PEAK_RSS_MAX_MB} MB`, status: Math.max(peak1, peak2) <= PEAK_RSS_MAX_MB ? 'met' : 'missed' },
-      { step: 'RSS at rest after a cycle', figure: `${fmt(idle1)} MB after the first, ${fmt(idle2)} MB at the end`, target: `≤ ${IDLE_RSS_MAX_MB} MB`, status: Math.max(idle1, idle2) <= IDLE_RSS_MAX_MB ? 'met' : 'missed' },
+      { step: 'peak RSS during the first cycle', figure: `${fmt(peak1)} MB (${fmt(rssBefore)} MB before it; steady cycle peak ${fmt(peak2)} MB)`, target: `≤ ${PEAK_RSS_MAX_MB} MB`, status: peak1 <= PEAK_RSS_MAX_MB ? 'met' : 'missed' },
+      { step: 'RSS at rest after a cycle (after GC)', figure: `${fmt(idle1)} MB after the first, ${fmt(idle2)} MB after the steady one`, target: `≤ ${IDLE_RSS_MAX_MB} MB`, status: Math.max(idle1, idle2) <= IDLE_RSS_MAX_MB ? 'met' : 'missed' },
       {
         step: 'parse only, one core',
         figure: `rss-parser ${fmt(megabytes / (parseRss.cpuMs / 1000), 1)} MB/s (${perS(parseRss.value, parseRss.cpuMs)} items/s); saxes ${fmt(megabytes / (parseSaxes.cpuMs / 1000), 1)} MB/s; htmlparser2 ${fmt(megabytes / (parseHp2.cpuMs / 1000), 1)} MB/s`,
@@ -216,8 +244,8 @@ sectionMain(async (options) => {
           saxes: { cpuMs: parseSaxes.cpuMs, items: parseSaxes.value },
           htmlparser2: { cpuMs: parseHp2.cpuMs, items: parseHp2.value },
         },
-        ratios: { firstVsNaive: ratio1, firstVsLimit: ratioLimit1, steadySpeedup: speedup, steadyVsLimit: ratioLimit2 },
-        memory: { peakRssMb: Math.max(peak1, peak2), peakAfterFirstMb: peak1, idleAfterFirstMb: idle1, idleAtEndMb: idle2 },
+        ratios: { firstVsNaiveCpu: cpuRatio1, firstVsNaive: ratio1, firstVsLimit: ratioLimit1, steadySpeedup: speedup, steadyVsLimit: ratioLimit2 },
+        memory: { beforeFirstMb: rssBefore, peakFirstMb: peak1, idleAfterFirstMb: idle1, idleBeforeSteadyMb: idleBefore2, peakSteadyMb: peak2, idleAfterSteadyMb: idle2 },
         targets: { firstCycleMinRatio: FIRST_CYCLE_MIN_RATIO, steadyMinSpeedup: STEADY_MIN_SPEEDUP, peakRssMaxMb: PEAK_RSS_MAX_MB, idleRssMaxMb: IDLE_RSS_MAX_MB },
       },
     };
