@@ -8,19 +8,7 @@ export interface StoredSubscription extends Subscription {
 }
 
 /** What a caller supplies to create a subscription (validated before it gets here). */
-export interface NewSubscription {
-  readonly target: Target;
-  readonly topics: readonly string[];
-  readonly mode: DeliveryMode;
-  readonly schedule: string | null;
-  readonly timezone: string;
-  readonly minScore: number;
-  readonly mentionRoleId: string | null;
-  readonly maxAgeMs: number;
-  readonly postEmptyDigest: boolean;
-  readonly createdAt: number;
-  readonly createdBy: string;
-}
+export type NewSubscription = Omit<StoredSubscription, 'id' | 'lastDigestAt'>;
 
 interface SubscriptionRow {
   id: number;
