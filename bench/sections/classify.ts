@@ -14,6 +14,8 @@ import { measure } from '../raw.js';
 const STREAM_STORIES = 20_000;
 /** The full verdict must be at least this fast (4× rss-parser's ~4,700 items/s). */
 export const CLASSIFY_TARGET_PER_S = 20_000;
+/** Keywords in the one-RegExp baseline (the issue's reference: ~300,000 items/s with 200). */
+const REGEX_KEYWORDS = 200;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -41,9 +43,10 @@ sectionMain(async (options) => {
   });
   const perSecond = STREAM_STORIES / (full.cpuMs / 1000);
 
-  // One alternation over every term the rules list (prefix stars dropped, spaces as [ -]).
-  const terms = classifier.rules.topics.flatMap((t) => t.patterns.flatMap((p) => p.terms)).map((term) => escapeRegExp(term.replace(/\*$/, '')).replace(/ /g, '[ -]'));
-  // The classic keyword filter: one alternation, case-insensitive, ASCII word boundary.
+  // The issue's baseline: one alternation over 200 keywords, taken from the rules (each
+  // pattern's terms in turn, prefix stars dropped, spaces as [ -]), ASCII word boundary.
+  const allTerms = classifier.rules.topics.flatMap((t) => t.patterns.flatMap((p) => p.terms));
+  const terms = [...new Set(allTerms.map((term) => escapeRegExp(term.replace(/\*$/, '')).replace(/ /g, '[ -]')))].slice(0, REGEX_KEYWORDS);
   const regex = new RegExp(`\\b(?:${terms.join('|')})`, 'i');
   for (const t of texts.slice(0, 2_000)) regex.test(t.title);
   let regexHits = 0;
@@ -61,7 +64,7 @@ sectionMain(async (options) => {
       target: `≥ ${fmt(CLASSIFY_TARGET_PER_S)}/s`,
       status: perSecond >= CLASSIFY_TARGET_PER_S ? 'met' : 'missed',
     },
-    { step: 'one compiled RegExp over the same texts', figure: `${fmt(regexPerSecond)} stories/s (${terms.length} terms); verdict/RegExp = ${fmt(perSecond / regexPerSecond, 2)}`, status: 'info' },
+    { step: 'one compiled RegExp over the same texts', figure: `${fmt(regexPerSecond)} stories/s (${terms.length} of the rules' ${allTerms.length} terms); verdict/RegExp = ${fmt(perSecond / regexPerSecond, 2)}`, status: 'info' },
     { step: 'stream', figure: `${fmt(STREAM_STORIES)} stories, ${fmt((100 * onTopic) / STREAM_STORIES, 1)}% written on-topic, ${fmt((100 * matched) / STREAM_STORIES, 1)}% matched, model consulted for ${fmt((100 * modelConsulted) / STREAM_STORIES, 1)}%`, status: 'info' },
   ];
   return {
