@@ -213,7 +213,9 @@ sectionMain(async (options) => {
       },
       { step: 'steady cycle vs raw limit (conditional GET + hash + parse changed)', figure: `${fmt(limit2.wallMs / 1000, 2)} s → pipeline at ${fmt(ratioLimit2 * 100)}% of the limit`, status: 'info' },
       { step: 'peak RSS during the first cycle', figure: `${fmt(peak1)} MB (${fmt(rssBefore)} MB before it; steady cycle peak ${fmt(peak2)} MB)`, target: `≤ ${PEAK_RSS_MAX_MB} MB`, status: peak1 <= PEAK_RSS_MAX_MB ? 'met' : 'missed' },
-      { step: 'RSS at rest after a cycle (after GC)', figure: `${fmt(idle1)} MB after the first, ${fmt(idle2)} MB after the steady one`, target: `≤ ${IDLE_RSS_MAX_MB} MB`, status: Math.max(idle1, idle2) <= IDLE_RSS_MAX_MB ? 'met' : 'missed' },
+      // After the steady cycle the process also holds what the baselines left (V8 keeps its grown
+      // heap), so the target is judged on the first cycle, before any baseline ran.
+      { step: 'RSS at rest after the first cycle (after GC)', figure: `${fmt(idle1)} MB (after the baselines and the steady cycle: ${fmt(idle2)} MB)`, target: `≤ ${IDLE_RSS_MAX_MB} MB`, status: idle1 <= IDLE_RSS_MAX_MB ? 'met' : 'missed' },
       {
         step: 'parse only, one core',
         figure: `rss-parser ${fmt(megabytes / (parseRss.cpuMs / 1000), 1)} MB/s (${perS(parseRss.value, parseRss.cpuMs)} items/s); saxes ${fmt(megabytes / (parseSaxes.cpuMs / 1000), 1)} MB/s; htmlparser2 ${fmt(megabytes / (parseHp2.cpuMs / 1000), 1)} MB/s`,
