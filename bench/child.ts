@@ -33,7 +33,6 @@ export interface SectionOptions {
   readonly rows: readonly number[];
   readonly workDir: string;
   readonly repoDir: string;
-  readonly parse: 'inline' | 'pool';
   /** Write a V8 CPU profile of each section process into this directory. */
   readonly profileDir?: string | undefined;
 }
@@ -55,7 +54,6 @@ const optionsSchema = z.object({
   rows: z.array(z.number().int().positive()),
   workDir: z.string(),
   repoDir: z.string(),
-  parse: z.enum(['inline', 'pool']),
   profileDir: z.string().optional(),
 });
 

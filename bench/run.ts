@@ -25,11 +25,10 @@ const SECTIONS = {
 type SectionName = keyof typeof SECTIONS;
 const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
 
-const USAGE = `usage: npm run bench -- [--feeds N] [--rows N,N] [--only ${SECTION_NAMES.join(',')}] [--parse inline|pool] [--out FILE] [--cpu-prof]
+const USAGE = `usage: npm run bench -- [--feeds N] [--rows N,N] [--only ${SECTION_NAMES.join(',')}] [--out FILE] [--cpu-prof]
   --feeds N     feeds served and polled (default 1000; 100 for a quick run)
   --rows N,N    stored stories for the search section (default feeds×100 and feeds×1000)
   --only LIST   run only these sections
-  --parse MODE  parse feeds on the main thread (inline, the default) or in a worker pool (pool)
   --out FILE    where to write the JSON results (default bench/results.json)
   --cpu-prof    write a V8 CPU profile of each section into bench/profiles/`;
 
@@ -46,7 +45,6 @@ function parseOptions() {
         feeds: { type: 'string', default: '1000' },
         rows: { type: 'string' },
         only: { type: 'string' },
-        parse: { type: 'string', default: 'inline' },
         out: { type: 'string' },
         'cpu-prof': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -67,9 +65,7 @@ function parseOptions() {
   const only = values.only !== undefined ? values.only.split(',').map((s) => s.trim()) : SECTION_NAMES;
   const unknown = only.filter((s) => !(SECTION_NAMES as string[]).includes(s));
   if (unknown.length > 0) fail(`unknown section ${unknown.join(', ')}; sections are ${SECTION_NAMES.join(', ')}`);
-  const parseMode = values.parse;
-  const parse: SectionOptions['parse'] = parseMode === 'inline' || parseMode === 'pool' ? parseMode : fail(`--parse must be inline or pool (got ${parseMode})`);
-  return { feeds, rows: rows.sort((a, b) => a - b), only: only as SectionName[], parse, out: values.out, profile: values['cpu-prof'] };
+  return { feeds, rows: rows.sort((a, b) => a - b), only: only as SectionName[], out: values.out, profile: values['cpu-prof'] };
 }
 
 const STATUS_MARK: Readonly<Record<NonNullable<Row['status']>, string>> = { met: 'met', missed: 'MISSED', info: '' };
@@ -95,7 +91,7 @@ const repoDir = resolve(benchDir, '..');
 const workDir = mkdtempSync(join(tmpdir(), 'watchfloor-bench-'));
 const profileDir = options.profile ? join(benchDir, 'profiles') : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
-const sectionOptions: SectionOptions = { feeds: options.feeds, rows: options.rows, workDir, repoDir, parse: options.parse, profileDir };
+const sectionOptions: SectionOptions = { feeds: options.feeds, rows: options.rows, workDir, repoDir, profileDir };
 const machine = {
   cpus: cpus().length,
   cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -133,6 +129,6 @@ const outFile = resolve(options.out ?? join(benchDir, 'results.json'));
 const missed = results.flatMap((r) => r.rows.filter((row) => row.status === 'missed').map((row) => `${r.section}: ${row.step}`));
 writeFileSync(
   outFile,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, options: { feeds: options.feeds, rows: options.rows, parse: options.parse }, totalSeconds, missed, sections: results }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, options: { feeds: options.feeds, rows: options.rows }, totalSeconds, missed, sections: results }, null, 2)}\n`,
 );
 process.stdout.write(`Results: ${outFile}\n`);
