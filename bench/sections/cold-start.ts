@@ -47,12 +47,12 @@ function rssOfMb(pid: number): number | null {
 }
 
 /** Starts `watchfloor run`, waits for ready and the first cycle, stops it with SIGTERM. */
-function startOnce(cli: string, dir: string): Promise<StartTiming> {
+function startOnce(cli: string, dir: string, rulesDir: string): Promise<StartTiming> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     // A clean environment: no token from the caller's shell turns this into a Discord login.
     const env = { PATH: process.env.PATH ?? '', HOME: dir, LOG_FORMAT: 'json', LOG_LEVEL: 'info', HTTP_PORT: '0', HTTP_HOST: '127.0.0.1' };
-    const child = spawn(process.execPath, [cli, '--feeds', join(dir, 'feeds.json'), '--db', join(dir, 'watchfloor.db'), '--rules', join(process.cwd(), 'rules'), 'run'], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cli, '--feeds', join(dir, 'feeds.json'), '--db', join(dir, 'watchfloor.db'), '--rules', rulesDir, 'run'], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     let readyMs: number | null = null;
     let rssAtReadyMb: number | null = null;
     let stopAt = 0;
@@ -124,8 +124,9 @@ sectionMain(async (options) => {
     mkdirSync(dir, { recursive: true });
     const feeds = server.specs.map((spec, i) => ({ id: spec.id, name: `${spec.outlet} ${spec.index}`, url: server.urls[i], language: 'en', kind: 'outlet' }));
     writeFileSync(join(dir, 'feeds.json'), `${JSON.stringify({ feeds }, null, 2)}\n`);
-    const first = await startOnce(cli, dir);
-    const again = await startOnce(cli, dir);
+    const rulesDir = join(options.repoDir, 'rules');
+    const first = await startOnce(cli, dir, rulesDir);
+    const again = await startOnce(cli, dir, rulesDir);
     const describe = (t: StartTiming): string =>
       `ready in ${fmt(t.readyMs)} ms${t.rssAtReadyMb !== null ? ` at ${fmt(t.rssAtReadyMb)} MB RSS` : ''}; first cycle (${t.firstCyclePolled ?? '?'} of ${COLD_START_FEEDS} feeds due) done at ${t.firstCycleMs !== null ? `${fmt(t.firstCycleMs)} ms` : 'n/a'}; SIGTERM to exit ${fmt(t.shutdownMs)} ms`;
     const rows: Row[] = [
