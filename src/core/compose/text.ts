@@ -60,23 +60,6 @@ export function truncateGraphemes(text: string, maxChars: number): string {
   return out.trimEnd() + ELLIPSIS;
 }
 
-/** Number of grapheme clusters in `text`. */
-export function countGraphemes(text: string): number {
-  let n = 0;
-  for (const _ of segmenter.segment(text)) n++;
-  return n;
-}
-
-function takeGraphemes(text: string, count: number): string {
-  let out = '';
-  let n = 0;
-  for (const { segment } of segmenter.segment(text)) {
-    if (n++ >= count) break;
-    out += segment;
-  }
-  return out;
-}
-
 /**
  * Untrusted text made safe and fitted to `maxChars` *after* escaping (escapes add characters,
  * and cutting after escaping could split `\*` in two). Binary search over the number of
@@ -84,20 +67,40 @@ function takeGraphemes(text: string, count: number): string {
  */
 export function fitSafeText(raw: string, maxChars: number): string {
   const clean = cleanInline(raw);
-  const whole = escapeText(clean);
-  if (whole.length <= maxChars) return whole;
-  let lo = 0;
-  let hi = countGraphemes(clean);
-  let best = '';
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const candidate = escapeText(takeGraphemes(clean, mid).trimEnd()) + ELLIPSIS;
+  // Escaping never shortens text: a text longer than the limit cannot fit whole.
+  if (clean.length <= maxChars) {
+    const whole = escapeText(clean);
+    if (whole.length <= maxChars) return whole;
+  }
+  // For the same reason no more than maxChars graphemes can fit: segment only that far, once.
+  const graphemes: string[] = [];
+  for (const { segment } of segmenter.segment(clean)) {
+    if (graphemes.length >= maxChars) break;
+    graphemes.push(segment);
+  }
+  const fitting = (count: number): string | null => {
+    const candidate = escapeText(graphemes.slice(0, count).join('').trimEnd()) + ELLIPSIS;
+    return candidate.length <= maxChars ? candidate : null;
+  };
+  // Shrink by the overflow (each grapheme dropped shortens the escaped text by at least one
+  // unit), then grow one grapheme at a time back to the longest prefix that fits. Escaping is
+  // slow (escapeMarkdown makes many passes); feed text rarely needs escapes, so this takes one
+  // to three escapes where a binary search takes log2(n).
+  let count = graphemes.length;
+  let best: string | null = null;
+  while (count > 0) {
+    const candidate = escapeText(graphemes.slice(0, count).join('').trimEnd()) + ELLIPSIS;
     if (candidate.length <= maxChars) {
       best = candidate;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
+      break;
     }
+    count = Math.max(0, count - (candidate.length - maxChars));
+  }
+  if (best === null) return fitting(0) ?? '';
+  for (let next = count + 1; next <= graphemes.length; next++) {
+    const longer = fitting(next);
+    if (longer === null) break;
+    best = longer;
   }
   return best;
 }
