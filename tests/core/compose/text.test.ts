@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { escapeMarkdown } from '@discordjs/formatters';
 import {
   cleanInline,
   escapeText,
@@ -98,5 +99,27 @@ describe('safeHttpUrl', () => {
   it('GIVEN an unusable URL THEN the masked link falls back to plain text', () => {
     expect(maskedLink('Title', safeHttpUrl('javascript:x'))).toBe('Title');
     expect(maskedLink('Title', safeHttpUrl('http://a.example/'))).toBe('[Title](http://a.example/)');
+  });
+});
+
+describe('escapeText fast path', () => {
+  it('GIVEN random text built from Markdown, mention and list characters THEN the result equals the full escape', () => {
+    const full = (text: string) =>
+      neutraliseMentions(escapeMarkdown(text, { heading: true, bulletedList: true, numberedList: true }).replace(/[[\]<>]/gu, (c) => `\\${c}`));
+    const alphabet = ['a', ' ', '*', '_', '`', '~', '|', '>', '#', '-', '+', '1', '.', ')', '@', '<', '[', ']', '(', '😀', '한', '\\', '\n', 'é', ':', '/', '&', '!'];
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let unchanged = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      const length = Math.floor(next() * 10);
+      for (let j = 0; j < length; j++) text += alphabet[Math.floor(next() * alphabet.length)] ?? '';
+      const escaped = escapeText(text);
+      expect(escaped, JSON.stringify(text)).toBe(full(text));
+      if (escaped === text) unchanged++;
+    }
+    // Both paths were exercised.
+    expect(unchanged).toBeGreaterThan(1000);
+    expect(unchanged).toBeLessThan(19_000);
   });
 });
