@@ -175,4 +175,9 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Digest windows and search windows filter on first-seen time.
+    name: '004-stories-first-seen-index',
+    sql: `CREATE INDEX stories_first_seen ON stories(first_seen_at);`,
+  },
 ];

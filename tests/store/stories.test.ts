@@ -4,6 +4,7 @@ import type { Classification, Story } from '../../src/core/types.js';
 import { openDatabase, schemaVersion, StoreError } from '../../src/store/db.js';
 import { createStore } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
+import { RANK_CANDIDATES_MAX } from '../../src/store/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -97,6 +98,37 @@ describe('story store', () => {
     expect(hits[0]?.titleSnippet).toContain('\u0001shipyard\u0002');
     expect(store.stories.search({ match: '"shelters"', limit: 5 }).hits.map((h) => h.story.id)).toEqual(['id-4']);
     expect(store.stories.search({ match: '"shelters"', topic: 'north-korea', limit: 5 }).total).toBe(0);
+    store.close();
+  });
+
+  it('GIVEN a query matching more stories than can be ranked cheaply THEN it lists the newest first and says it did not rank', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    store.transaction(() => {
+      for (let i = 0; i <= RANK_CANDIDATES_MAX; i++) {
+        // The best bm25 match (the word three times) is the oldest story.
+        const title = i === 0 ? 'drill drill drill' : `Navy drill number ${i}`;
+        store.stories.insert(story({ id: `s${i}`, url: `https://news.example/${i}`, title, summary: '', firstSeenAt: 1_000 + i }), null);
+      }
+      store.stories.insert(story({ id: 'rare-1', url: 'https://news.example/rare-1', title: 'Rare word zugzwang here', summary: '', firstSeenAt: 1 }), null);
+      store.stories.insert(story({ id: 'rare-2', url: 'https://news.example/rare-2', title: 'zugzwang zugzwang', summary: '', firstSeenAt: 2 }), null);
+    });
+    const common = store.stories.search({ match: 'drill', limit: 3 });
+    expect(common.ranked).toBe(false);
+    expect(common.total).toBe(RANK_CANDIDATES_MAX + 1);
+    expect(common.hits.map((h) => h.story.id)).toEqual([`s${RANK_CANDIDATES_MAX}`, `s${RANK_CANDIDATES_MAX - 1}`, `s${RANK_CANDIDATES_MAX - 2}`]);
+    const rare = store.stories.search({ match: 'zugzwang', limit: 3 });
+    expect(rare.ranked).toBe(true);
+    expect(rare.hits.map((h) => h.story.id)).toEqual(['rare-2', 'rare-1']);
+    store.close();
+  });
+
+  it('GIVEN stories stored out of first-seen order THEN a search window still keeps exactly those first seen inside it', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    store.stories.insert(story({ id: 'new', url: 'https://news.example/new', title: 'Kharkiv power cut', firstSeenAt: 5_000 }), null);
+    store.stories.insert(story({ id: 'old', url: 'https://news.example/old', title: 'Kharkiv power restored', firstSeenAt: 1_000 }), null);
+    store.stories.insert(story({ id: 'mid', url: 'https://news.example/mid', title: 'Kharkiv metro', firstSeenAt: 3_000 }), null);
+    expect(store.stories.search({ match: 'kharkiv', sinceMs: 2_000, limit: 10 }).hits.map((h) => h.story.id).sort()).toEqual(['mid', 'new']);
+    expect(store.stories.search({ match: 'kharkiv', sinceMs: 6_000, limit: 10 }).total).toBe(0);
     store.close();
   });
 });
