@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
 import type { NormalisedBatch } from '../core/story.js';
@@ -7,6 +8,8 @@ import type { Store } from '../store/index.js';
 
 /** The poll interval of a feed that does not set its own. */
 export const DEFAULT_FEED_INTERVAL_MS = 10 * 60 * 1000;
+
+const DEFAULT_FEEDS_IN_PROGRESS = 32;
 
 /** What one poll of one feed came to; printed by `once`, kept for `status` and metrics. */
 export interface FeedPollResult {
@@ -60,6 +63,12 @@ export interface PollerDeps {
   readonly random?: (() => number) | undefined;
   readonly log: Logger;
   readonly defaultIntervalMs?: number | undefined;
+  /**
+   * Feeds in progress at once (fetch to store). Default 32. The fetcher limits requests, but a
+   * fetched body waits for the main thread to parse it: without this cap a CPU-bound first cycle
+   * holds every feed's body in memory at once.
+   */
+  readonly maxFeedsInProgress?: number | undefined;
   /** Aborted at shutdown: fetches cut short by it are not counted as the feed's failures. */
   readonly signal?: AbortSignal | undefined;
 }
@@ -197,9 +206,10 @@ export function createPoller(deps: PollerDeps) {
       options.onStart?.(due.length);
       const cycleId = deps.store.cycles.start(startedAt);
       let done = 0;
+      const inProgress = pLimit(deps.maxFeedsInProgress ?? DEFAULT_FEEDS_IN_PROGRESS);
       const results = await Promise.all(
         due.map(async (feed) => {
-          const result = await pollFeed(feed);
+          const result = await inProgress(() => pollFeed(feed));
           done++;
           options.onFeedDone?.(result, done, due.length);
           return result;

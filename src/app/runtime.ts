@@ -101,6 +101,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       classify: (input) => classifier.classify(input),
       route: (rowid, story, classification, now) => delivery.route(rowid, story, classification, now),
       signal: controller.signal,
+      maxFeedsInProgress: 2 * env.FETCH_CONCURRENCY,
     });
     return {
       env,
