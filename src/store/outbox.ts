@@ -183,7 +183,7 @@ export function createOutboxStore(db: Db) {
       return out;
     },
 
-    /** Rows per status for each subscription that has any. */
+    /** Rows per status for each subscription with at least one row. */
     countsBySubscription(): Map<number, Record<OutboxStatus, number>> {
       const rows = db.prepare<[], { subscription_id: number; status: string; n: number }>('SELECT subscription_id, status, count(*) AS n FROM outbox GROUP BY subscription_id, status').all();
       const out = new Map<number, Record<OutboxStatus, number>>();
