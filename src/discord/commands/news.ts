@@ -9,6 +9,7 @@ import { ALL_TOPICS, wantedVerdicts } from '../../core/route.js';
 import { buildSearchQuery } from '../../core/search-query.js';
 import { canonicalUrl } from '../../core/story.js';
 import type { TopicVerdict } from '../../core/types.js';
+import { SEARCH_COUNT_MAX } from '../../store/stories.js';
 import { feedMap, topicMap } from './lookups.js';
 import { integerOption, optionalString, requiredString, topicChoices, topicOption } from './options.js';
 import { highlightToMarkdown, packLines, storyLine, topicColor, topicLabels } from './render.js';
@@ -115,7 +116,12 @@ function renderSearchPage(session: SearchSession, key: string, requestedPage: nu
   const [embed, ...rest] = packLines(title, [...notes, ...lines], topicColor(session.topic, byTopic), '');
   const withFooter: Embed = {
     ...(embed ?? {}),
-    footer: { text: `Page ${page + 1}/${pages} · ${result.total >= 10_000 ? '10,000+' : result.total} results · last ${session.days} days${scope}` },
+    footer: {
+      text:
+        `Page ${page + 1}/${pages} · ${result.total >= SEARCH_COUNT_MAX ? `${SEARCH_COUNT_MAX.toLocaleString('en-US')}+` : result.total} results · last ${session.days} days${scope}` +
+        // Too many matches to rank by relevance: say so, so the member can narrow the query.
+        (result.ranked ? '' : ' · newest first (too many matches to rank: add words)'),
+    },
   };
   return { embeds: [withFooter, ...rest], components: pages > 1 ? [searchButtons(key, page, pages)] : [] };
 }

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEARCH_PAGE_SIZE } from '../../../src/discord/commands/news.js';
+import { RANK_CANDIDATES_MAX } from '../../../src/store/stories.js';
 import { messageBodyProblems } from '../../helpers/discord-schemas.js';
 import {
   autocompleteInteraction,
@@ -113,6 +114,18 @@ describe('/news search', () => {
     expect(text.includes('\u0001') || text.includes('\u0002')).toBe(false);
     // One page only: no buttons.
     expect(answer.message.components).toEqual([]);
+  });
+
+  it('GIVEN a query matching more stories than are ranked THEN the newest come first and the footer says so', async () => {
+    const total = RANK_CANDIDATES_MAX + 1;
+    h.store.transaction(() => {
+      for (let i = 0; i < total; i++) seed(`Grain shipment ${i} leaves port`, i === 0 ? { ukraine: 5 } : {}, { hoursAgo: 1 + (total - i) / 1000, url: `https://news.example/grain/${i}` });
+    });
+    const answer = await interact(h.fake, commandInteraction(A, 'news', sub('search', { query: 'grain' })));
+    const text = replyText(answer.message);
+    expect(text).toContain(`${total} results`);
+    expect(text).toContain('newest first (too many matches to rank: add words)');
+    expect(text).toContain(`**Grain** shipment ${total - 1} leaves port`);
   });
 
   it('GIVEN 12 results WHEN paging with Next and Previous THEN each page shows the next five and the buttons reflect the ends', async () => {
