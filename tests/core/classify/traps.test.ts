@@ -157,6 +157,17 @@ describe('traps: attribution and passing mentions', () => {
     expect(notes(v).some((n) => n.startsWith('passing mention'))).toBe(true);
   });
 
+  it('GIVEN prices at home blamed on the war THEN the war phrase is masked; GIVEN the war itself with "as" THEN Ukraine still matches', () => {
+    const pump = verdict('Diesel costs climb again as war in Ukraine unsettles traders', 'Truckers in Ohio say they are passing the increase on to shoppers.', 'ukraine');
+    expect(pump.matched).toBe(false);
+    expect(patterns(pump)).toEqual([]);
+    expect(exclusions(pump)).toContainEqual(expect.objectContaining({ pattern: 'the war as the cause of prices elsewhere', field: 'title' }));
+    const cause = verdict('Ukraine war pushes up bread prices in Cairo', 'Egypt imports most of its wheat.', 'ukraine');
+    expect(cause.matched).toBe(false);
+    const war = verdict('Shelling intensifies as war in Ukraine enters its third winter', 'Front-line towns lost power overnight.', 'ukraine');
+    expect(war.matched).toBe(true);
+  });
+
   it('GIVEN a country named in the title THEN the title weight applies (twice the summary weight)', () => {
     const inTitle = verdict('Ukraine holds talks', 'Delegations met.', 'ukraine');
     const inSummary = verdict('Talks held', 'Delegations from Ukraine and partners met; Ukraine wants more.', 'ukraine');
