@@ -168,6 +168,14 @@ describe('traps: attribution and passing mentions', () => {
     expect(war.matched).toBe(true);
   });
 
+  it('GIVEN a debate over a list of issues that includes Ukraine THEN Ukraine does not match; GIVEN a clash over Ukraine alone THEN it does', () => {
+    const debate = verdict('Governors tangle over crime, China and Ukraine at forum', 'The hopefuls met in Des Moines a week before the caucuses.', 'ukraine');
+    expect(debate.matched).toBe(false);
+    expect(exclusions(debate)).toContainEqual(expect.objectContaining({ pattern: 'Ukraine as one issue in a debate over several', field: 'title' }));
+    const war = verdict('Allies clash over Ukraine ceasefire terms', 'Diplomats argued late into the night.', 'ukraine');
+    expect(war.matched).toBe(true);
+  });
+
   it('GIVEN a country named in the title THEN the title weight applies (twice the summary weight)', () => {
     const inTitle = verdict('Ukraine holds talks', 'Delegations met.', 'ukraine');
     const inSummary = verdict('Talks held', 'Delegations from Ukraine and partners met; Ukraine wants more.', 'ukraine');
