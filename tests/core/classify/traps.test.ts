@@ -90,6 +90,18 @@ describe('traps: look-alike places', () => {
   });
 });
 
+describe('traps: the name inside another name', () => {
+  it('GIVEN a tick-borne fever or a neighbourhood abroad named after the country THEN Ukraine does not match', () => {
+    const fever = verdict('Crimean-Congo haemorrhagic fever cases rise in Turkey', 'Farmers were urged to check for ticks.', 'ukraine');
+    const hood = verdict("Bakery closes after 60 years in Brooklyn's Little Odessa", 'Regulars lined up along Brighton Beach Avenue for a last loaf.', 'ukraine');
+    for (const v of [fever, hood]) {
+      expect(v.matched).toBe(false);
+      expect(patterns(v)).toEqual([]);
+      expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'disease and neighbourhood names', field: 'title' }));
+    }
+  });
+});
+
 describe('traps: people and communities', () => {
   it('GIVEN a bare "Kim" (Kim Kardashian) THEN North Korea has no pattern hit, only the exclusion', () => {
     const v = verdict('Kim Kardashian opens up about her law studies', 'Kim said she hoped to pass the bar exam next year.', 'north-korea');
