@@ -129,6 +129,13 @@ describe('traps: people and communities', () => {
     expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'South Korean as a label for a company, artist or athlete', field: 'title' }));
   });
 
+  it('GIVEN a "South Korean-born" person abroad THEN the place-of-birth exclusion masks the demonym and South Korea does not match', () => {
+    const v = verdict('South Korean-born chef opens tasting menu in Copenhagen', 'The restaurant seats 20 and is booked through spring.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([]);
+    expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'place of birth or head office as a label', field: 'title' }));
+  });
+
   it('GIVEN Korean food abroad THEN "Korean" is only a weak hint and does not match', () => {
     const v = verdict('Korean barbecue spots take over London', 'Diners queue for grilled pork belly and kimchi.', 'south-korea');
     expect(v.matched).toBe(false);
