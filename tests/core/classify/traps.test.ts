@@ -195,6 +195,14 @@ describe('traps: attribution and passing mentions', () => {
     expect(war.matched).toBe(true);
   });
 
+  it('GIVEN a spending bill told by the Ukraine aid it leaves out THEN Ukraine does not match; GIVEN a vote that passes the aid THEN it does', () => {
+    const omitted = verdict('Senate budget deal drops Ukraine funding to win Republican votes', 'The agreement keeps agencies open until March.', 'ukraine');
+    expect(omitted.matched).toBe(false);
+    expect(exclusions(omitted)).toContainEqual(expect.objectContaining({ pattern: 'Ukraine aid left out of a spending bill', field: 'title' }));
+    const passed = verdict('Senate passes bill sending air defence systems to Ukraine', 'The vote was 70 to 29.', 'ukraine');
+    expect(passed.matched).toBe(true);
+  });
+
   it('GIVEN a country named in the title THEN the title weight applies (twice the summary weight)', () => {
     const inTitle = verdict('Ukraine holds talks', 'Delegations met.', 'ukraine');
     const inSummary = verdict('Talks held', 'Delegations from Ukraine and partners met; Ukraine wants more.', 'ukraine');
