@@ -149,6 +149,17 @@ describe('traps: people and communities', () => {
   });
 });
 
+describe('traps: Brooklyn diaspora', () => {
+  it('GIVEN a Kiev-named shop in Brighton Beach THEN the community-life exclusion takes points off and Ukraine does not match', () => {
+    const v = verdict('Kiev Deli in Brooklyn marks 25 years', 'Customers in Brighton Beach lined up for smoked fish and a birthday cake.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v)).toEqual([
+      expect.objectContaining({ pattern: 'community life abroad', field: 'title', matched: 'Brooklyn', weight: -3 }),
+      expect.objectContaining({ pattern: 'community life abroad', field: 'summary', matched: 'Brighton Beach', weight: -3 }),
+    ]);
+  });
+});
+
 describe('traps: attribution and passing mentions', () => {
   it('GIVEN "says Seoul" as the source of a North Korea story THEN North Korea matches and South Korea does not', () => {
     const title = 'North Korea fires two ballistic missiles, says Seoul';
