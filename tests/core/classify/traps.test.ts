@@ -194,6 +194,8 @@ describe('traps: attribution and passing mentions', () => {
     expect(exclusions(pump)).toContainEqual(expect.objectContaining({ pattern: 'the war as the cause of prices elsewhere', field: 'title' }));
     const cause = verdict('Ukraine war pushes up bread prices in Cairo', 'Egypt imports most of its wheat.', 'ukraine');
     expect(cause.matched).toBe(false);
+    const jitters = verdict('Bond yields climb on Ukraine tensions', 'Investors sought safety in Treasuries.', 'ukraine');
+    expect(jitters.matched).toBe(false);
     const war = verdict('Shelling intensifies as war in Ukraine enters its third winter', 'Front-line towns lost power overnight.', 'ukraine');
     expect(war.matched).toBe(true);
   });
