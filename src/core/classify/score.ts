@@ -70,13 +70,36 @@ function fieldWeight(topic: TopicRule, field: MatchField, lead: boolean): number
   return field === 'title' || lead ? topic.titleWeight : topic.summaryWeight;
 }
 
+/**
+ * Feature ledes open by setting the scene: "In Pyongyang, where cars are still few, …", "In a
+ * Kharkiv metro station turned classroom, …". The place in that opening phrase is where the whole
+ * story happens, so it leads like a subject does. The phrase must start the summary with "In",
+ * name the place within its first SCENE_LEAD_WORDS words and close with a comma soon after:
+ * "In a speech in Seoul, Biden said…" names the place too late to count.
+ */
+export const SCENE_LEAD_WORDS = 4;
+const SCENE_PHRASE_TAIL_WORDS = 4;
+
+function isSceneLead(hit: Hit, summary: FieldText): boolean {
+  const { tokens, text } = summary;
+  const first = tokens[0];
+  const last = tokens[hit.to - 1];
+  if (first?.text !== 'in' || hit.from < 1 || hit.from >= SCENE_LEAD_WORDS || !last) return false;
+  if (/[,.;:]/u.test(text.slice(first.end, last.end))) return false;
+  const tailEnd = tokens[hit.to + SCENE_PHRASE_TAIL_WORDS]?.start ?? text.length;
+  return text.slice(last.end, tailEnd).includes(',');
+}
+
 /** True for a summary hit that is the summary's grammatical lead (see LEAD_WORDS). */
 function isLead(hit: Hit, fields: readonly FieldText[]): boolean {
   if (hit.field !== 'summary' || hit.from >= LEAD_WORDS) return false;
   if (hit.from === 0) return true;
-  const tokens = fields.find((f) => f.field === 'summary')?.tokens;
+  const summary = fields.find((f) => f.field === 'summary');
+  if (!summary) return false;
+  const tokens = summary.tokens;
   // "Ukraine's …", including terms that contain the possessive ("Ukraine's capital").
-  return tokens?.[hit.to]?.text === 's' || tokens?.[hit.from + 1]?.text === 's';
+  if (tokens[hit.to]?.text === 's' || tokens[hit.from + 1]?.text === 's') return true;
+  return isSceneLead(hit, summary);
 }
 
 /** Sums hits per (pattern, field) with diminishing returns for repeats. */

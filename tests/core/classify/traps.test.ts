@@ -297,3 +297,57 @@ describe('coverage: people, places and scripts without the country name', () => 
     expect(v.reasons).toEqual([]);
   });
 });
+
+describe('traps: scene-setting ledes, names inside names, labels and gated institutions', () => {
+  it('GIVEN a feature headline with no place and a summary opening "In <capital>," THEN the capital leads like a subject and matches', () => {
+    const v = verdict('Where the bicycles have no bells', 'In Pyongyang, where private cars are rare, cyclists weave between trolleybuses on wide empty avenues.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toEqual([expect.objectContaining({ pattern: 'Pyongyang', field: 'summary', weight: 6 })]);
+    expect(notes(v).join(' ')).not.toMatch(/passing mention/);
+  });
+
+  it('GIVEN the capital named later in the opening phrase ("In a speech in Seoul,") THEN it stays a capped passing mention', () => {
+    const v = verdict('Envoy urges calm on trade', 'In a speech in Seoul, the European trade commissioner called for talks on steel quotas with Washington.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(notes(v).join(' ')).toMatch(/passing mention/);
+  });
+
+  it('GIVEN a company named after the capital THEN its patent story masks "Seoul" and South Korea does not match', () => {
+    const v = verdict('Seoul Viosys wins UV LED patent ruling in Texas', 'A federal jury found that a lighting importer infringed the company patents and awarded damages.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v)).toEqual([expect.objectContaining({ pattern: 'company names containing Seoul' })]);
+  });
+
+  it('GIVEN a national-team role labelling an athlete at a foreign club THEN South Korea does not match', () => {
+    const v = verdict('Late header rescues a point for Wolves', 'South Korea striker Hwang Hee-chan headed in a stoppage-time equaliser against Brighton on Saturday.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v)).toEqual([expect.objectContaining({ pattern: 'national-team role as a label for an athlete' })]);
+  });
+
+  it('GIVEN a firm abroad that "started in Seoul" THEN the origin is masked and South Korea does not match', () => {
+    const v = verdict('Bubble tea rival opens 40th shop in Texas', 'The chain, which started in Seoul a decade ago, plans to double its American store count next year.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v)).toEqual([expect.objectContaining({ pattern: 'place of origin of a firm or person abroad' })]);
+  });
+
+  it('GIVEN a Ukrainian telecom operator named without the country THEN Ukraine matches on the company', () => {
+    const v = verdict('Kyivstar restores mobile internet after weeklong outage', 'The operator said engineers had rebuilt core servers wiped out by the hackers.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toEqual([expect.objectContaining({ pattern: 'Ukrainian companies and agencies', field: 'title' })]);
+  });
+
+  it('GIVEN the Rada in a story about the Moscow-tied church THEN the Rada counts at title weight, and a person named Rada elsewhere is ignored', () => {
+    const church = verdict('Rada moves to curb Moscow-linked parishes', 'Lawmakers backed a bill giving the church a deadline to sever its ties to Moscow.', 'ukraine');
+    expect(patterns(church)).toContainEqual(expect.objectContaining({ pattern: 'Rada and Maidan', field: 'title', weight: 4 }));
+    expect(notes(church).join(' ')).not.toMatch(/ignored/);
+    const person = verdict('Rada wins the regional spelling bee', 'The ten-year-old from Ohio spelled her final word correctly.', 'ukraine');
+    expect(person.matched).toBe(false);
+    expect(patterns(person)).toEqual([]);
+  });
+
+  it('GIVEN a Russian feud "over the conduct of the war in Ukraine" THEN the phrase is masked as a backdrop and Ukraine does not match', () => {
+    const v = verdict('Kremlin purges general after rift with defence chief', 'The commander was dismissed weeks after he clashed with the minister over the conduct of the war in Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v)).toEqual([expect.objectContaining({ pattern: 'the war in Ukraine as a motive or backdrop' })]);
+  });
+});
