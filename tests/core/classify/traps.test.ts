@@ -350,4 +350,11 @@ describe('traps: scene-setting ledes, names inside names, labels and gated insti
     expect(v.matched).toBe(false);
     expect(exclusions(v)).toEqual([expect.objectContaining({ pattern: 'the war in Ukraine as a motive or backdrop' })]);
   });
+
+  it('GIVEN a Korean province named as a province THEN it weighs like a city; GIVEN the bare region word THEN it stays a weak region hint', () => {
+    const named = verdict('Wildfire forces evacuation of mountain villages', 'Hundreds of residents fled in North Gyeongsang province as strong winds spread the flames.', 'south-korea');
+    expect(patterns(named)).toEqual([expect.objectContaining({ pattern: 'provinces named as provinces', field: 'summary', weight: 3 })]);
+    const bare = verdict('Wildfire forces evacuation of mountain villages', 'Hundreds of residents fled in North Gyeongsang as strong winds spread the flames.', 'south-korea');
+    expect(patterns(bare)).toEqual([expect.objectContaining({ pattern: 'provinces', field: 'summary', weight: 2 })]);
+  });
 });
