@@ -357,4 +357,13 @@ describe('traps: scene-setting ledes, names inside names, labels and gated insti
     const bare = verdict('Wildfire forces evacuation of mountain villages', 'Hundreds of residents fled in North Gyeongsang as strong winds spread the flames.', 'south-korea');
     expect(patterns(bare)).toEqual([expect.objectContaining({ pattern: 'provinces', field: 'summary', weight: 2 })]);
   });
+
+  it('GIVEN Sejong as the seat of ministries THEN South Korea matches on it; GIVEN a King Sejong language school abroad THEN Sejong is ignored', () => {
+    const capital = verdict('Sejong-based agency ordered to reopen pension audit', 'Auditors said officials had understated the fund shortfall for three years.', 'south-korea');
+    expect(capital.matched).toBe(true);
+    expect(patterns(capital)).toEqual([expect.objectContaining({ pattern: 'Sejong, the administrative capital', field: 'title', weight: 6 })]);
+    const school = verdict('King Sejong Institute opens branch in Lima', 'Language classes in Sejong Institute branches have waiting lists across Peru.', 'south-korea');
+    expect(school.matched).toBe(false);
+    expect(patterns(school)).toEqual([]);
+  });
 });
