@@ -367,3 +367,39 @@ describe('traps: scene-setting ledes, names inside names, labels and gated insti
     expect(patterns(school)).toEqual([]);
   });
 });
+
+describe('traps: Korean and Ukrainian names without the country word', () => {
+  it('GIVEN the spy agency in a story that names Busan but not "Korea" THEN the institution counts and South Korea matches', () => {
+    const v = verdict('National Intelligence Service raids Busan trading firm', 'Agents seized ledgers from an office near the port in a probe of smuggled chip equipment.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'South Korean state bodies', field: 'title' }));
+  });
+
+  it('GIVEN "the North\'s leader" in an inter-Korean story THEN it weighs like a name and North Korea matches', () => {
+    const v = verdict("The North's leader skips inter-Korean anniversary", 'Officials in Seoul had hoped for a message marking the summit.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: "the North's leader (with a Korean context)", field: 'title', weight: 6 }));
+  });
+
+  it('GIVEN a Korean landmark once in the title THEN South Korea matches; once late in a summary THEN it stays a passing mention', () => {
+    const title = verdict('Night tours return to Changdeokgung after restoration', 'Visitors can book lantern-lit walks through the gardens until October.', 'south-korea');
+    expect(title.matched).toBe(true);
+    expect(patterns(title)).toContainEqual(expect.objectContaining({ pattern: 'well-known Korean firms, landmarks and districts', field: 'title', weight: 6 }));
+    const summary = verdict('Architects shortlist ten palace gardens for design award', 'The jury praised restoration work in Kyoto, Versailles and Changdeokgung among others.', 'south-korea');
+    expect(summary.matched).toBe(false);
+    expect(summary.score).toBeLessThan(4);
+  });
+
+  it('GIVEN the southern DMZ village THEN the exclusion costs North Korea points and it does not match', () => {
+    const v = verdict('Harvest season in the DMZ village of Freedom Village', 'Farmers in Daeseong-dong bring in rice a few hundred metres from the demarcation line.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'the southern DMZ village' }));
+  });
+
+  it('GIVEN airlines avoiding Ukrainian airspace THEN the words are masked and Ukraine does not match', () => {
+    const v = verdict('Longer flights to Asia as carriers avoid Ukrainian airspace', 'European airlines add up to two hours to routes to Tokyo and Seoul.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([]);
+    expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'airspace avoided by airlines' }));
+  });
+});
