@@ -396,6 +396,18 @@ describe('traps: Korean and Ukrainian names without the country word', () => {
     expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'the southern DMZ village' }));
   });
 
+  it('GIVEN the Democratic Party and Yoon without "Korea" THEN the surname counts next to the party and South Korea matches', () => {
+    const v = verdict('Democratic Party demands Yoon apologise over budget cuts', 'Opposition lawmakers said welfare funds were cut without a vote.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'Yoon or Lee (with Korea in the story)', field: 'title', weight: 4 }));
+  });
+
+  it('GIVEN a Ukrainian firm once in the title THEN Ukraine matches on the company pattern', () => {
+    const v = verdict('DTEK restores power to thermal plant after repairs', 'Engineers reconnected two units ahead of the cold season, the company said.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'Ukrainian companies and agencies', field: 'title', weight: 6 }));
+  });
+
   it('GIVEN airlines avoiding Ukrainian airspace THEN the words are masked and Ukraine does not match', () => {
     const v = verdict('Longer flights to Asia as carriers avoid Ukrainian airspace', 'European airlines add up to two hours to routes to Tokyo and Seoul.', 'ukraine');
     expect(v.matched).toBe(false);
