@@ -1,9 +1,6 @@
 import { Routes, type Client } from 'discord.js';
-import { z } from 'zod';
-import { classifySendError, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
+import { sendForMessageId, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
 import type { OutboundMessage } from '../../core/compose/message.js';
-
-const CREATED_MESSAGE = z.object({ id: z.string().min(1) });
 
 /**
  * Posts into channels as the bot. Uses the client's REST manager (which queues per route and
@@ -15,10 +12,8 @@ export function createBotSink(client: Client): Sink {
     name: 'bot',
     async send(message: OutboundMessage, { target, nonce }: SendOptions): Promise<SendResult> {
       if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot send to a ${target.kind} target`);
-      const where = `channel ${target.channelId}`;
-      let response: unknown;
-      try {
-        response = await client.rest.post(Routes.channelMessages(target.channelId), {
+      return sendForMessageId(`channel ${target.channelId}`, () =>
+        client.rest.post(Routes.channelMessages(target.channelId), {
           body: {
             ...(message.content ? { content: message.content } : {}),
             embeds: message.embeds,
@@ -26,13 +21,8 @@ export function createBotSink(client: Client): Sink {
             nonce,
             enforce_nonce: true,
           },
-        });
-      } catch (error) {
-        throw classifySendError(error, where);
-      }
-      const parsed = CREATED_MESSAGE.safeParse(response);
-      if (!parsed.success) throw new SinkError('retryable', `${where}: Discord's answer has no message id`);
-      return { messageId: parsed.data.id };
+        }),
+      );
     },
     close(): Promise<void> {
       // The client belongs to whoever created it (it may also serve slash commands).

@@ -1,4 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import { z } from 'zod';
 import type { OutboundMessage } from '../../core/compose/message.js';
 import type { Target } from '../../core/types.js';
 
@@ -70,3 +71,21 @@ const HINTS: Record<string, string> = {
   '50013': ': the bot lacks Send Messages or Embed Links in this channel',
   '0': '',
 };
+
+const CREATED_MESSAGE = z.object({ id: z.string().min(1) });
+
+/**
+ * Runs one send and reads Discord's message id from its answer: a failed request becomes a
+ * classified SinkError, an answer without an id a retryable one. `where` names the target.
+ */
+export async function sendForMessageId(where: string, post: () => Promise<unknown>): Promise<SendResult> {
+  let response: unknown;
+  try {
+    response = await post();
+  } catch (error) {
+    throw classifySendError(error, where);
+  }
+  const parsed = CREATED_MESSAGE.safeParse(response);
+  if (!parsed.success) throw new SinkError('retryable', `${where}: Discord's answer has no message id`);
+  return { messageId: parsed.data.id };
+}

@@ -1,11 +1,8 @@
 import { WebhookClient } from 'discord.js';
-import { z } from 'zod';
 import type { OutboundMessage } from '../../core/compose/message.js';
 import type { RestOverrides } from '../client.js';
-import { classifySendError, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
+import { sendForMessageId, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
 import { describeWebhook, parseWebhookUrl } from './webhook-url.js';
-
-const CREATED_MESSAGE = z.object({ id: z.string().min(1) });
 
 /**
  * Posts through Discord webhooks, no bot needed. One discord.js WebhookClient per webhook
@@ -33,21 +30,14 @@ export function createWebhookSink(options: { apiBase?: string | undefined; rest?
     name: 'webhook',
     async send(message: OutboundMessage, { target }: SendOptions): Promise<SendResult> {
       if (target.kind !== 'webhook') throw new SinkError('permanent', `webhook sink cannot send to a ${target.kind} target`);
-      const where = describeWebhook(target.url);
       const client = clientFor(target.url);
-      let response: unknown;
-      try {
-        response = await client.send({
+      return sendForMessageId(describeWebhook(target.url), () =>
+        client.send({
           ...(message.content ? { content: message.content } : {}),
           embeds: message.embeds,
           allowedMentions: { parse: message.allowedMentions.parse, roles: message.allowedMentions.roles },
-        });
-      } catch (error) {
-        throw classifySendError(error, where);
-      }
-      const parsed = CREATED_MESSAGE.safeParse(response);
-      if (!parsed.success) throw new SinkError('retryable', `${where}: Discord's answer has no message id`);
-      return { messageId: parsed.data.id };
+        }),
+      );
     },
     close(): Promise<void> {
       for (const client of clients.values()) client.destroy();
