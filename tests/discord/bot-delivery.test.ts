@@ -6,7 +6,7 @@ import { MAX_NONCE_CHARS } from '../../src/core/compose/limits.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { messageBodyProblems } from '../helpers/discord-schemas.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, DEFAULT_ROLE_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { capturingLogger, classified, makeStory, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
+import { capturingLogger, classified, makeStory, TEST_FEEDS, TEST_TOPICS, newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -21,19 +21,7 @@ let delivery: Delivery;
 let logs: ReturnType<typeof capturingLogger>;
 
 function subscribeChannel(channelId = DEFAULT_CHANNEL_ID, overrides: { mentionRoleId?: string | null; mode?: 'instant' | 'digest'; schedule?: string | null } = {}) {
-  return store.subscriptions.add({
-    target: { kind: 'channel', channelId, guildId: DEFAULT_GUILD_ID },
-    topics: ['ukraine', 'north-korea', 'south-korea'],
-    mode: overrides.mode ?? 'instant',
-    schedule: overrides.schedule ?? null,
-    timezone: 'UTC',
-    minScore: 0,
-    mentionRoleId: overrides.mentionRoleId ?? null,
-    maxAgeMs: 24 * 3_600_000,
-    postEmptyDigest: false,
-    createdAt: Date.now() - 3_600_000,
-    createdBy: 'test',
-  });
+  return store.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId, guildId: DEFAULT_GUILD_ID }, topics: ['ukraine', 'north-korea', 'south-korea'], mode: overrides.mode ?? 'instant', schedule: overrides.schedule ?? null, mentionRoleId: overrides.mentionRoleId ?? null, maxAgeMs: 24 * 3_600_000, createdAt: Date.now() - 3_600_000 }));
 }
 
 /** Stores a story and routes it in one transaction, as the poll pipeline does. */
@@ -210,19 +198,7 @@ describe('bot delivery against a fake Discord', () => {
   });
 
   it('GIVEN a webhook subscription THEN the message goes through the webhook with wait=true and no nonce', async () => {
-    const sub = store.subscriptions.add({
-      target: { kind: 'webhook', url: `https://discord.com/api/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}` },
-      topics: ['*'],
-      mode: 'instant',
-      schedule: null,
-      timezone: 'UTC',
-      minScore: 0,
-      mentionRoleId: null,
-      maxAgeMs: 86_400_000,
-      postEmptyDigest: false,
-      createdAt: Date.now(),
-      createdBy: 'test',
-    });
+    const sub = store.subscriptions.add(newSubscription({ target: { kind: 'webhook', url: `https://discord.com/api/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}` }, topics: ['*'] }));
     store.subscriptions.remove(1);
     ingest();
     const report = await delivery.drain();

@@ -8,7 +8,7 @@ import { loadEnv } from '../../src/config/env.js';
 import { createStore } from '../../src/store/index.js';
 import { messageBodyProblems } from '../helpers/discord-schemas.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { classified, makeStory, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
+import { classified, makeStory, TEST_FEEDS, TEST_TOPICS, newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -26,19 +26,7 @@ describe('a deliverer killed between send and record', () => {
 
     // Queue one alert the way the pipeline would.
     const store = createStore(dbPath);
-    store.subscriptions.add({
-      target: { kind: 'channel', channelId: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID },
-      topics: ['ukraine'],
-      mode: 'instant',
-      schedule: null,
-      timezone: 'UTC',
-      minScore: 0,
-      mentionRoleId: null,
-      maxAgeMs: 86_400_000,
-      postEmptyDigest: false,
-      createdAt: Date.now(),
-      createdBy: 'test',
-    });
+    store.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID }, topics: ['ukraine'] }));
     const env = loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase });
     const options = { store, env, log: silentLogger(), topics: TEST_TOPICS, feedsById: TEST_FEEDS, rest: { offset: 0, timeout: 2_000 } };
     const router = createDelivery(options);

@@ -6,7 +6,7 @@ import type { OutboundMessage } from '../../src/core/compose/message.js';
 import { drainOutbox, type DrainDeps } from '../../src/discord/deliver.js';
 import { SinkError, type Sink } from '../../src/discord/sinks/sink.js';
 import { createStore, type Store } from '../../src/store/index.js';
-import { classified, makeStory } from '../helpers/stories.js';
+import { classified, makeStory, newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -31,7 +31,7 @@ function scriptedSink(script: ('ok' | 'retry' | 'permanent')[]): Sink & { sent: 
 
 function setup(titles: string[]): Store {
   const store = createStore(join(tempDir(), 'w.db'));
-  const sub = store.subscriptions.add({ target: { kind: 'console' }, topics: ['ukraine'], mode: 'instant', schedule: null, timezone: 'UTC', minScore: 0, mentionRoleId: null, maxAgeMs: 86_400_000, postEmptyDigest: false, createdAt: T0, createdBy: 'test' });
+  const sub = store.subscriptions.add(newSubscription({ target: { kind: 'console' }, topics: ['ukraine'], createdAt: T0 }));
   for (const title of titles) {
     const story = makeStory({ title });
     const { rowid } = store.stories.insert(story, classified({ ukraine: 5 }));

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Classification, Story, TopicInfo, TopicVerdict } from '../../src/core/types.js';
 import { createLogger, type Logger } from '../../src/app/logger.js';
+import type { NewSubscription } from '../../src/store/subscriptions.js';
 
 /** Topic infos as the classifier would report them. */
 export const TEST_TOPICS: readonly TopicInfo[] = [
@@ -89,4 +90,22 @@ export function captureOutput(): { stream: Writable; text: () => string } {
     },
   });
   return { stream, text: () => chunks.join('') };
+}
+
+/** A subscription to add in a test: console, instant, Ukraine, 24 h maximum age, unless overridden. */
+export function newSubscription(overrides: Partial<NewSubscription> = {}): NewSubscription {
+  return {
+    target: { kind: 'console' },
+    topics: ['ukraine'],
+    mode: 'instant',
+    schedule: null,
+    timezone: 'UTC',
+    minScore: 0,
+    mentionRoleId: null,
+    maxAgeMs: 86_400_000,
+    postEmptyDigest: false,
+    createdAt: Date.now(),
+    createdBy: 'test',
+    ...overrides,
+  };
 }

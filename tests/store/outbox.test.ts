@@ -4,7 +4,7 @@ import { composeAlert } from '../../src/core/compose/alert.js';
 import { MAX_NONCE_CHARS } from '../../src/core/compose/limits.js';
 import { createStore } from '../../src/store/index.js';
 import { CorruptOutboxRowError, nonceFor } from '../../src/store/outbox.js';
-import { classified, makeStory } from '../helpers/stories.js';
+import { classified, makeStory, newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -13,7 +13,7 @@ const NOW = Date.UTC(2026, 10, 22, 12);
 function setup() {
   const store = createStore(join(tempDir(), 'w.db'));
   const sub = (n: number) =>
-    store.subscriptions.add({ target: { kind: 'console' }, topics: ['ukraine'], mode: 'instant', schedule: null, timezone: 'UTC', minScore: 0, mentionRoleId: null, maxAgeMs: 86_400_000, postEmptyDigest: false, createdAt: NOW + n, createdBy: 'test' });
+    store.subscriptions.add(newSubscription({ target: { kind: 'console' }, topics: ['ukraine'], createdAt: NOW + n }));
   const story = makeStory();
   const { rowid } = store.stories.insert(story, classified({ ukraine: 5 }));
   const payload = composeAlert({ story, verdicts: classified({ ukraine: 5 }).verdicts, topics: new Map(), source: undefined, mentionRoleId: null });

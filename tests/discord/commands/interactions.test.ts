@@ -4,7 +4,7 @@ import { executeCommand, pressButton, replyProblems } from '../../../src/discord
 import { COMMANDS } from '../../../src/discord/commands/index.js';
 import { UserError, type CommandModule, type Invocation } from '../../../src/discord/commands/types.js';
 import { commandInteraction, interact, interactionBodyProblems, replyText, sub, type Who } from '../../helpers/fake-interactions.js';
-import { classified, makeStory } from '../../helpers/stories.js';
+import { classified, makeStory, newSubscription } from '../../helpers/stories.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
 import { CHANNEL_A, disposeClassifier, GUILD_A, startHarness, type Harness } from './harness.js';
 
@@ -32,7 +32,7 @@ describe('/status', () => {
     const story = makeStory({ firstSeenAt: now - 60_000 });
     const { rowid } = store.stories.insert(story, classified({ ukraine: 6, 'north-korea': 5 }));
     store.stories.insert(makeStory({ firstSeenAt: now - 30_000 }), classified({ ukraine: 5 }));
-    const subscription = store.subscriptions.add({ target: { kind: 'channel', channelId: CHANNEL_A, guildId: GUILD_A }, topics: ['*'], mode: 'instant', schedule: null, timezone: 'UTC', minScore: 0, mentionRoleId: null, maxAgeMs: 86_400_000, postEmptyDigest: false, createdAt: now, createdBy: 'test' });
+    const subscription = store.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: CHANNEL_A, guildId: GUILD_A }, topics: ['*'], createdAt: now }));
     store.outbox.addAlert({ subscriptionId: subscription.id, storyRowid: rowid, payload: { embeds: [{ title: 'x' }], allowedMentions: { parse: [], roles: [] } }, now });
     store.feeds.ensure('ap', 'https://ap.example/top.rss');
     store.feeds.recordFailure('ap', { at: now, status: null, kind: 'timeout', message: 'timed out', nextPollAt: now + 60_000 });
