@@ -8,7 +8,7 @@ import type { FeedConfig } from '../core/types.js';
 import { closeFetchAgents, fetchFeed } from '../feeds/fetch.js';
 import { createHostLimiter } from '../feeds/limiter.js';
 import { parseFeed } from '../feeds/parse.js';
-import { addedFeedConfig } from '../store/added-feeds.js';
+import { polledFeeds } from '../store/added-feeds.js';
 import { createStore, type Store } from '../store/index.js';
 import { loadClassifier, type Classifier } from './classifier.js';
 import type { Paths } from './context.js';
@@ -74,7 +74,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const limiter = createHostLimiter({ concurrency: env.FETCH_CONCURRENCY, perHost: env.FETCH_PER_HOST });
     const baseDir = dirname(paths.feeds);
     const configuredIds = new Set(feeds.map((f) => f.id));
-    const allFeeds = (): FeedConfig[] => [...feeds, ...store.addedFeeds.list().filter((f) => !configuredIds.has(f.id)).map(addedFeedConfig)];
+    const allFeeds = (): FeedConfig[] => polledFeeds(feeds, store.addedFeeds.list());
     // Source names for alerts; a feed added from Discord after start-up is looked up on first use.
     const feedsById = new FeedDirectory(allFeeds);
     const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false });

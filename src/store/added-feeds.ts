@@ -58,6 +58,15 @@ export function addedFeedConfig(feed: AddedFeed): FeedConfig {
   });
 }
 
+/**
+ * Every feed that is polled: the operator's feeds.json first, then those added from Discord.
+ * An added feed whose id feeds.json has since taken is left out: the operator's entry wins.
+ */
+export function polledFeeds(configured: readonly FeedConfig[], added: readonly AddedFeed[]): FeedConfig[] {
+  const configuredIds = new Set(configured.map((f) => f.id));
+  return [...configured, ...added.filter((f) => !configuredIds.has(f.id)).map(addedFeedConfig)];
+}
+
 /** Feeds added from Discord. All SQL about them lives here. */
 export function createAddedFeedStore(db: Db) {
   const insert = db.prepare(`INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at)

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadFeeds } from '../../config/feeds.js';
-import { addedFeedConfig } from '../../store/added-feeds.js';
+import { polledFeeds } from '../../store/added-feeds.js';
 import { createStore } from '../../store/index.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
@@ -19,8 +19,7 @@ export function register(program: Command): void {
       const store = createStore(paths.db);
       try {
         const configuredIds = new Set(configured.map((f) => f.id));
-        const added = store.addedFeeds.list().filter((f) => !configuredIds.has(f.id));
-        const feeds = [...configured, ...added.map(addedFeedConfig)];
+        const feeds = polledFeeds(configured, store.addedFeeds.list());
         const now = Date.now();
         const states = new Map(store.feeds.all().map((s) => [s.feedId, s]));
         const lastCycle = store.cycles.last({ polledOnly: true });

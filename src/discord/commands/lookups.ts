@@ -1,10 +1,10 @@
 import type { FeedConfig, TopicInfo } from '../../core/types.js';
-import { addedFeedConfig } from '../../store/added-feeds.js';
+import { polledFeeds } from '../../store/added-feeds.js';
 import type { CommandDeps } from './types.js';
 
 /** Every feed that is polled: the operator's feeds.json, then those added from Discord. */
 export function allFeeds(deps: Pick<CommandDeps, 'configuredFeeds' | 'store'>): FeedConfig[] {
-  return [...deps.configuredFeeds(), ...deps.store.addedFeeds.list().map(addedFeedConfig)];
+  return polledFeeds(deps.configuredFeeds(), deps.store.addedFeeds.list());
 }
 
 export function feedMap(deps: Pick<CommandDeps, 'configuredFeeds' | 'store'>): Map<string, FeedConfig> {
