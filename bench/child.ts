@@ -68,7 +68,8 @@ export async function buildSections(files: readonly string[]): Promise<string> {
   const benchDir = fileURLToPath(new URL('.', import.meta.url));
   const outdir = join(benchDir, '..', 'node_modules', '.cache', 'watchfloor-bench');
   await build({
-    entryPoints: [...files.map((f) => join(benchDir, 'sections', f)), join(benchDir, 'server-process.ts')],
+    // The poll cycle's worker thread loads analyse-worker.mjs from beside the bundle.
+    entryPoints: [...files.map((f) => join(benchDir, 'sections', f)), join(benchDir, 'server-process.ts'), join(benchDir, '..', 'src', 'app', 'analyse-worker.ts')],
     outdir,
     bundle: true,
     platform: 'node',

@@ -7,11 +7,12 @@
  * The pipeline runs first, cold, so the baselines (which share undici and rss-parser) are the
  * ones that profit from a warm JIT: the ratios lean against Watchfloor, not for it.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnv } from '../../src/config/env.js';
 import type { FeedConfig } from '../../src/core/types.js';
 import { createLogger } from '../../src/app/logger.js';
+import { ANALYSE_IDLE_TIMEOUT_MS } from '../../src/app/analyse-pool.js';
 import { createRuntime } from '../../src/app/runtime.js';
 import type { CycleReport } from '../../src/app/pipeline.js';
 import { collectGarbage, currentRssMb, fmt, peakRssMb, percentile, sectionMain, type Row } from '../child.js';
@@ -54,7 +55,33 @@ async function withRssSampling<T>(fn: () => Promise<T>): Promise<{ value: T; pea
   }
 }
 
-async function settle(): Promise<number> {
+/** Where resident memory sits: the JS heap, external (Buffers, SQLite is not counted), the rest is native. */
+function memoryBreakdownMb(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (bytes: number): number => Math.round(bytes / 1e5) / 10;
+  // Linux splits RSS into anonymous memory and pages of mapped files (the node binary and its
+  // ICU data, native addons): the latter are shared and reclaimable.
+  const status = (() => {
+    try {
+      return readFileSync('/proc/self/status', 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  const kb = (name: string): number | undefined => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Math.round(Number(match[1]) / 102.4) / 10 : undefined;
+  };
+  return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), ...(status ? { rssAnon: kb('RssAnon') ?? 0, rssFile: kb('RssFile') ?? 0 } : {}) };
+}
+
+/**
+ * The resting state between cycles: the parser threads have exited (they do after an idle
+ * timeout) and a full collection has run.
+ */
+async function settle(liveThreads: () => number = () => 0): Promise<number> {
+  const deadline = Date.now() + 3 * ANALYSE_IDLE_TIMEOUT_MS;
+  while (liveThreads() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   collectGarbage();
   await new Promise((resolve) => setTimeout(resolve, 300));
   collectGarbage();
@@ -104,7 +131,9 @@ sectionMain(async (options) => {
     const server1 = await server.stats();
     // Nothing else has run in this process yet: the lifetime peak is the first cycle's.
     const peak1 = Math.max(peakRssMb(), sampled1.peakMb);
-    const idle1 = await settle();
+    const threads = () => runtime.analysePool.liveThreads();
+    const idle1 = await settle(threads);
+    const idle1Breakdown = memoryBreakdownMb();
     const stories1 = cycle1.value.totals.newStories;
     const bytes1 = cycle1.value.results.reduce((sum, r) => sum + r.bytes, 0);
     const outbox1 = runtime.store.outbox.counts().pending;
@@ -166,7 +195,7 @@ sectionMain(async (options) => {
     // Let the baselines' documents go before the steady cycle is sampled.
     httpOnly.value.length = 0;
     bodies = [];
-    const idleBefore2 = await settle();
+    const idleBefore2 = await settle(threads);
 
     // --- Steady state: some feeds publish, the rest is 304 or an unchanged body -------------
     const changed = await server.advance(CHANGED_SHARE, 7);
@@ -175,7 +204,7 @@ sectionMain(async (options) => {
     const cycle2 = sampled2.value;
     const server2 = await server.stats();
     const peak2 = sampled2.peakMb;
-    const idle2 = await settle();
+    const idle2 = await settle(threads);
     const limit2 = await rawCycle(true);
     await runtime.close();
 
@@ -247,7 +276,7 @@ sectionMain(async (options) => {
           htmlparser2: { cpuMs: parseHp2.cpuMs, items: parseHp2.value },
         },
         ratios: { firstVsNaiveCpu: cpuRatio1, firstVsNaive: ratio1, firstVsLimit: ratioLimit1, steadySpeedup: speedup, steadyVsLimit: ratioLimit2 },
-        memory: { beforeFirstMb: rssBefore, peakFirstMb: peak1, idleAfterFirstMb: idle1, idleBeforeSteadyMb: idleBefore2, peakSteadyMb: peak2, idleAfterSteadyMb: idle2 },
+        memory: { idleAfterFirstBreakdownMb: idle1Breakdown, beforeFirstMb: rssBefore, peakFirstMb: peak1, idleAfterFirstMb: idle1, idleBeforeSteadyMb: idleBefore2, peakSteadyMb: peak2, idleAfterSteadyMb: idle2 },
         targets: { firstCycleMinRatio: FIRST_CYCLE_MIN_RATIO, steadyMinSpeedup: STEADY_MIN_SPEEDUP, peakRssMaxMb: PEAK_RSS_MAX_MB, idleRssMaxMb: IDLE_RSS_MAX_MB },
       },
     };

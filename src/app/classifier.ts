@@ -15,6 +15,8 @@ export interface Classifier {
   readonly topics: readonly TopicInfo[];
   classify(input: ClassifyInput): Classification;
   readonly rules: RuleSet;
+  /** The trained model (plain data: it is handed to the worker threads as is). */
+  readonly model: Model | null;
   readonly modelInfo: ModelInfo;
 }
 
@@ -120,7 +122,7 @@ function readIfExists(path: string): string | null {
 }
 
 function wrap(core: TopicClassifier, modelInfo: ModelInfo): Classifier {
-  return { topics: core.topics, rules: core.rules, modelInfo, classify: (input) => core.classify(input) };
+  return { topics: core.topics, rules: core.rules, model: core.model, modelInfo, classify: (input) => core.classify(input) };
 }
 
 /**

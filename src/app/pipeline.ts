@@ -1,10 +1,12 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
-import type { NormalisedBatch } from '../core/story.js';
-import type { Classification, FeedConfig, RawItem, Story } from '../core/types.js';
+import type { Classification, FeedConfig, Story } from '../core/types.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '../feeds/types.js';
 import type { Store } from '../store/index.js';
+import type { Analyse } from './analyse.js';
+
+export { baseUrlFor } from './analyse.js';
 
 /** The poll interval of a feed that does not set its own. */
 export const DEFAULT_FEED_INTERVAL_MS = 10 * 60 * 1000;
@@ -53,9 +55,11 @@ export interface CycleReport {
 export interface PollerDeps {
   readonly store: Store;
   readonly fetch: (feed: FeedConfig, validators: Validators) => Promise<FetchResult>;
-  readonly parse: (text: string, finalUrl: string) => Promise<{ readonly link: string | undefined; readonly items: readonly RawItem[] } | FetchFailure>;
-  /** Normalises all items of one document (drops items with neither title nor link, and repeated ids). */
-  readonly normalise: (raws: readonly RawItem[], feed: FeedConfig, baseUrl: string, now: number) => NormalisedBatch;
+  /** Parse and normalise a fetched document (in a worker thread, it also classifies every story). */
+  readonly analyse: Analyse;
+  /** Called as a cycle with due feeds begins (the analyse pool starts its threads). */
+  readonly warm?: (() => void) | undefined;
+  /** Classifies the new stories the analyser left unclassified. */
   readonly classify: (input: { readonly title: string; readonly summary: string }) => Classification;
   /** Writes outbox rows for a newly stored story; runs inside the insert transaction. */
   readonly route?: ((rowid: number, story: Story, classification: Classification, now: number) => number) | undefined;
@@ -143,21 +147,31 @@ export function createPoller(deps: PollerDeps) {
       return succeed(fetched.validators, fetched.status, { bytes: fetched.bytes }, 'not-modified');
     }
 
-    const parsed = await deps.parse(fetched.text, fetched.finalUrl);
-    if ('ok' in parsed) return fail(parsed);
-
     const now = deps.clock();
-    const batch = deps.normalise(parsed.items, feed, baseUrlFor(parsed.link, fetched.finalUrl), now);
+    let analysed;
+    try {
+      analysed = await deps.analyse({ text: fetched.text, finalUrl: fetched.finalUrl, feed, now });
+    } catch (cause) {
+      // The analyser maps every parse problem it knows; anything else is a bug, but must not stop the cycle.
+      analysed = { ok: false as const, kind: 'parse' as const, message: `unexpected error reading ${fetched.finalUrl}: ${(cause as Error).message}`, status: null, retryAfterMs: null, url: fetched.finalUrl, cause };
+    }
+    if ('ok' in analysed) return fail(analysed);
+    const { batch, classifications } = analysed;
     const stories = batch.stories;
     const dropped = batch.skipped.filter((s) => s.reason !== 'duplicate-id').length;
     if (batch.unreliableGuids.length > 0) {
       log.debug({ guids: batch.unreliableGuids.slice(0, 5) }, 'feed reuses guids for different articles; those items are identified by URL');
     }
 
-    // Classify only what is new: a steady-state cycle re-reads mostly stored stories.
+    // Classify only what is new (unless a worker did it already, off this thread): a steady-state
+    // cycle re-reads mostly stored stories.
     const known = deps.store.stories.existingIds(stories.map((s) => s.id));
-    const fresh = stories.filter((s) => !known.has(s.id));
-    const classified = fresh.map((story) => ({ story, classification: deps.classify({ title: story.title, summary: story.summary }) }));
+    const classified: { story: Story; classification: Classification }[] = [];
+    stories.forEach((story, i) => {
+      if (known.has(story.id)) return;
+      const classification = classifications?.[i] ?? deps.classify({ title: story.title, summary: story.summary });
+      classified.push({ story, classification });
+    });
 
     let inserted = 0;
     let sameUrl = 0;
@@ -204,6 +218,7 @@ export function createPoller(deps: PollerDeps) {
       const startedAt = deps.clock();
       const due = this.dueFeeds(feeds, options);
       options.onStart?.(due.length);
+      if (due.length > 0) deps.warm?.();
       const cycleId = deps.store.cycles.start(startedAt);
       let done = 0;
       const inProgress = pLimit(deps.maxFeedsInProgress ?? DEFAULT_FEEDS_IN_PROGRESS);
@@ -233,15 +248,6 @@ export function createPoller(deps: PollerDeps) {
 }
 
 export type Poller = ReturnType<typeof createPoller>;
-
-/**
- * Relative item links resolve against the site's own link when the feed gives an absolute one
- * (feeds are often served from another host than the articles), else against the feed URL.
- */
-export function baseUrlFor(channelLink: string | undefined, feedUrl: string): string {
-  if (channelLink && /^https?:\/\//i.test(channelLink.trim())) return channelLink.trim();
-  return feedUrl;
-}
 
 function sum<T>(items: readonly T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);

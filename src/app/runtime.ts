@@ -10,6 +10,8 @@ import { createHostLimiter } from '../feeds/limiter.js';
 import { parseFeed } from '../feeds/parse.js';
 import { polledFeeds } from '../store/added-feeds.js';
 import { createStore, type Store } from '../store/index.js';
+import { createAnalyser } from './analyse.js';
+import { createAnalysePool, defaultAnalyseThreads, type AnalysePool } from './analyse-pool.js';
 import { loadClassifier, type Classifier } from './classifier.js';
 import type { Paths } from './context.js';
 import { createDelivery, type Delivery } from './delivery.js';
@@ -27,6 +29,8 @@ export interface Runtime {
   readonly store: Store;
   readonly classifier: Classifier;
   readonly poller: Poller;
+  /** Worker threads of the poll cycle (parse, normalise, classify). */
+  readonly analysePool: AnalysePool;
   readonly delivery: Delivery;
   readonly log: Logger;
   /** Aborts in-flight fetches (shutdown). */
@@ -77,6 +81,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const allFeeds = (): FeedConfig[] => polledFeeds(feeds, store.addedFeeds.list());
     // Source names for alerts; a feed added from Discord after start-up is looked up on first use.
     const feedsById = new FeedDirectory(allFeeds);
+    const analysePool = createAnalysePool({
+      threads: env.PARSE_THREADS ?? defaultAnalyseThreads(),
+      rules: classifier.rules,
+      model: classifier.model,
+      fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }),
+      log,
+    });
     const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false });
     const poller = createPoller({
       store,
@@ -96,8 +107,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
             baseDir,
           }),
         ),
-      parse: parseFeed,
-      normalise: normaliseItems,
+      analyse: analysePool.analyse,
+      warm: () => {
+        analysePool.warm();
+      },
       classify: (input) => classifier.classify(input),
       route: (rowid, story, classification, now) => delivery.route(rowid, story, classification, now),
       signal: controller.signal,
@@ -111,6 +124,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       store,
       classifier,
       poller,
+      analysePool,
       delivery,
       log,
       abort: () => {
@@ -118,6 +132,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       },
       async close() {
         await delivery.close();
+        await analysePool.close();
         await closeFetchAgents();
         store.close();
       },

@@ -34,6 +34,11 @@ export const ENV_SCHEMA = z.object({
   FETCH_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
   FETCH_CONCURRENCY: positiveInt.max(256).default(16),
   FETCH_PER_HOST: positiveInt.max(16).default(2),
+  /**
+   * Worker threads that parse, normalise and classify fetched documents while the main thread
+   * fetches and writes. Unset: one per core but one (at least 1). 0: everything in the main thread.
+   */
+  PARSE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   /** Allow feed URLs (added from Discord) that resolve to private, loopback or link-local addresses. */
   ALLOW_PRIVATE_FEEDS: boolish.default(false),
   HTTP_PORT: port.default(8080),

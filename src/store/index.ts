@@ -11,18 +11,25 @@ import { createSubscriptionStore } from './subscriptions.js';
  */
 export function createStore(path: string) {
   const db: Db = openDatabase(path);
+  const subscriptions = createSubscriptionStore(db);
   return {
     db,
     path,
     stories: createStoryStore(db),
     feeds: createFeedStateStore(db),
     cycles: createCycleStore(db),
-    subscriptions: createSubscriptionStore(db),
+    subscriptions,
     outbox: createOutboxStore(db),
     addedFeeds: createAddedFeedStore(db),
     /** Runs `fn` in one transaction (nested calls become savepoints). */
     transaction<T>(fn: () => T): T {
-      return db.transaction(fn)();
+      try {
+        return db.transaction(fn)();
+      } catch (error) {
+        // Rolled back: cached reads made inside it may show writes that never happened.
+        subscriptions.invalidate();
+        throw error;
+      }
     },
     close(): void {
       if (db.open) db.close();

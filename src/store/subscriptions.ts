@@ -70,8 +70,22 @@ export function createSubscriptionStore(db: Db) {
   const selectMode = db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE mode = ? ORDER BY id');
   const remove = db.prepare<[number]>('DELETE FROM subscriptions WHERE id = ?');
   const setLastDigest = db.prepare<[number, number]>('UPDATE subscriptions SET last_digest_at = ? WHERE id = ?');
+  // Routing asks for the instant subscriptions once per new story, thousands of times a cycle:
+  // the lists are cached until this connection writes a subscription, or another connection
+  // (the `subscriptions` CLI, another process) commits anything (`PRAGMA data_version`).
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const cache = new Map<DeliveryMode, { version: number; list: readonly StoredSubscription[] }>();
+  const changed = <T>(result: T): T => {
+    cache.clear();
+    return result;
+  };
 
   return {
+    /** Forgets cached lists (a transaction that wrote subscriptions was rolled back). */
+    invalidate(): void {
+      cache.clear();
+    },
+
     /** Stores a subscription and returns it with its id. */
     add(input: NewSubscription): StoredSubscription {
       const t = input.target;
@@ -91,6 +105,7 @@ export function createSubscriptionStore(db: Db) {
         createdAt: input.createdAt,
         createdBy: input.createdBy,
       });
+      cache.clear();
       const row = selectOne.get(Number(result.lastInsertRowid));
       if (!row) throw new CorruptSubscriptionError('subscription vanished right after insert');
       return toSubscription(row);
@@ -106,18 +121,23 @@ export function createSubscriptionStore(db: Db) {
     },
 
     /** Subscriptions of one mode (routing reads `instant`, the digest scheduler `digest`). */
-    listByMode(mode: DeliveryMode): StoredSubscription[] {
-      return selectMode.all(mode).map(toSubscription);
+    listByMode(mode: DeliveryMode): readonly StoredSubscription[] {
+      const version = dataVersion.get() ?? 0;
+      const cached = cache.get(mode);
+      if (cached?.version === version) return cached.list;
+      const list = Object.freeze(selectMode.all(mode).map(toSubscription));
+      cache.set(mode, { version, list });
+      return list;
     },
 
     /** Deletes a subscription and its undelivered messages; false when there was none. */
     remove(id: number): boolean {
-      return remove.run(id).changes > 0;
+      return changed(remove.run(id).changes > 0);
     },
 
     /** Records the end of the window the latest digest covered. */
     setLastDigestAt(id: number, untilMs: number): void {
-      setLastDigest.run(untilMs, id);
+      changed(setLastDigest.run(untilMs, id));
     },
 
     count(): number {

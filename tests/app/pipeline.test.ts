@@ -5,6 +5,7 @@ import type { FeedConfig } from '../../src/core/types.js';
 import { closeFetchAgents, fetchFeed } from '../../src/feeds/fetch.js';
 import { parseFeed } from '../../src/feeds/parse.js';
 import { loadClassifier, type Classifier } from '../../src/app/classifier.js';
+import { createAnalyser } from '../../src/app/analyse.js';
 import { createPoller, DEFAULT_FEED_INTERVAL_MS, type PollerDeps } from '../../src/app/pipeline.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { createStore, type Store } from '../../src/store/index.js';
@@ -38,8 +39,7 @@ function poller(store: Store, clock: { now: number }, extra: Partial<PollerDeps>
     clock: () => clock.now,
     random: () => 0,
     fetch: (f, validators) => fetchFeed(f.url, validators, { timeoutMs: 5000, idleTimeoutMs: 2000, maxBytes: 1 << 20, userAgent: 'watchfloor-test', blockPrivateAddresses: false, baseDir: '.' }),
-    parse: parseFeed,
-    normalise: normaliseItems,
+    analyse: createAnalyser({ parse: parseFeed, normalise: normaliseItems }),
     classify: (input) => classifier.classify(input),
     ...extra,
   });
@@ -84,18 +84,21 @@ describe('poll cycle', () => {
     const clock = { now: Date.UTC(2025, 2, 10, 12) };
     const feeds = [feed('plain', '/plain/rss2-full.xml')];
     let parses = 0;
-    const counting: PollerDeps['parse'] = (text, url) => {
-      parses++;
-      return parseFeed(text, url);
-    };
+    const counting = createAnalyser({
+      parse: (text, url) => {
+        parses++;
+        return parseFeed(text, url);
+      },
+      normalise: normaliseItems,
+    });
     const store1 = createStore(path);
-    const r1 = await poller(store1, clock, { parse: counting }).runCycle(feeds);
+    const r1 = await poller(store1, clock, { analyse: counting }).runCycle(feeds);
     expect(r1.results[0]?.outcome).toBe('new');
     store1.close();
 
     const store2 = createStore(path);
     clock.now += DEFAULT_FEED_INTERVAL_MS + 1;
-    const r2 = await poller(store2, clock, { parse: counting }).runCycle(feeds);
+    const r2 = await poller(store2, clock, { analyse: counting }).runCycle(feeds);
     expect(r2.results[0]?.outcome).toBe('not-modified');
     expect(parses).toBe(1);
     store2.close();

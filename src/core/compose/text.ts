@@ -110,10 +110,11 @@ export function fitSafeText(raw: string, maxChars: number): string {
 }
 
 /** The first `count` grapheme clusters of `text`. */
-function graphemesUpTo(text: string, count: number): string[] {
-  // Printable ASCII is one grapheme per character (the character after the range is checked
-  // too: a combining mark there would join the last one). Intl.Segmenter costs ~1 µs a grapheme.
-  if (PRINTABLE_ASCII.test(text.slice(0, count + 1))) return Array.from(text.slice(0, count));
+export function graphemesUpTo(text: string, count: number): string[] {
+  // Intl.Segmenter costs ~1 µs a grapheme. Text made only of characters that never join their
+  // neighbours into one grapheme is cut per UTF-16 unit (the character after the range is checked
+  // too: a combining mark there would join the last one).
+  if (SINGLE_UNIT_GRAPHEMES.test(text.slice(0, count + 1))) return text.slice(0, count).split('');
   const graphemes: string[] = [];
   for (const { segment } of segmenter.segment(text)) {
     if (graphemes.length >= count) break;
@@ -122,7 +123,14 @@ function graphemesUpTo(text: string, count: number): string[] {
   return graphemes;
 }
 
-const PRINTABLE_ASCII = /^[\x20-\x7E]*$/u;
+/**
+ * Characters that are one grapheme each, whatever surrounds them: printable ASCII, Latin,
+ * Greek, Cyrillic, general punctuation, CJK ideographs and precomposed Hangul syllables. Left out
+ * on purpose: combining marks (U+0300–036F, U+0483–0489, U+302A–302F), ZWNJ/ZWJ, CR (CR LF is one
+ * grapheme), Hangul jamo (they join syllables), and everything outside the BMP (emoji with
+ * modifiers, flags). Text with any of those goes through Intl.Segmenter.
+ */
+const SINGLE_UNIT_GRAPHEMES = /^[\n\t\x20-\x7E\u00A0-\u02FF\u0370-\u03FF\u0400-\u0482\u048A-\u052F\u2000-\u200B\u200E-\u206F\u20A0-\u20CF\u2100-\u214F\u3000-\u3029\u3030-\u303F\u4E00-\u9FFF\uAC00-\uD7A3]*$/u;
 
 /**
  * The URL if it is an absolute http(s) URL Discord will accept, else null. `javascript:`,

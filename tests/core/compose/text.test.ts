@@ -4,6 +4,7 @@ import {
   cleanInline,
   escapeText,
   fitSafeText,
+  graphemesUpTo,
   maskedLink,
   neutraliseMentions,
   safeHttpUrl,
@@ -99,6 +100,27 @@ describe('safeHttpUrl', () => {
   it('GIVEN an unusable URL THEN the masked link falls back to plain text', () => {
     expect(maskedLink('Title', safeHttpUrl('javascript:x'))).toBe('Title');
     expect(maskedLink('Title', safeHttpUrl('http://a.example/'))).toBe('[Title](http://a.example/)');
+  });
+});
+
+describe('graphemesUpTo fast path', () => {
+  it('GIVEN random text from many scripts, marks, jamo, emoji and CR LF THEN the graphemes equal Intl.Segmenter\'s', () => {
+    const alphabet = ['a', ' ', 'é', 'e\u0301', 'ß', 'ω', 'ї', 'й', '\u0483', 'Й', '평', '양', '\u1100', '\u1161', '\u11A8', '中', '、', '\u302A', '—', '…', '\u200D', '\u200C', '😀', '🏽', '🇺', '🇦', '\r', '\n', '\t', '\u00AD', '\u2060', '\u0E33', 'ก', '\u0915', '\u094D'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let fast = 0;
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      const length = Math.floor(next() * 12);
+      // Half the strings come from the first 14 characters only (the fast path's alphabet).
+      const pool = next() < 0.5 ? 14 : alphabet.length;
+      for (let j = 0; j < length; j++) text += alphabet[Math.floor(next() * pool)] ?? '';
+      const count = Math.floor(next() * 14);
+      const expected = graphemes(text).slice(0, count);
+      expect(graphemesUpTo(text, count), JSON.stringify(text)).toEqual(expected);
+      if (expected.every((g) => g.length === 1) && !['\u0301', '\u0483', '\u1100', '\u1161', '\u11A8', '\u302A'].some((c) => text.includes(c))) fast++;
+    }
+    expect(fast).toBeGreaterThan(5_000);
   });
 });
 

@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyser, type Analyse } from '../../src/app/analyse.js';
+import { createAnalysePool, type AnalysePool } from '../../src/app/analyse-pool.js';
+import { loadClassifier, type Classifier } from '../../src/app/classifier.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { normaliseItems } from '../../src/core/story.js';
+import type { FeedConfig } from '../../src/core/types.js';
+import { parseFeed } from '../../src/feeds/parse.js';
+import { capturingLogger } from '../helpers/stories.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+const RULES = join(import.meta.dirname, '../../rules');
+const FIXTURES = join(import.meta.dirname, '../fixtures/feeds');
+const NOW = Date.UTC(2025, 2, 10, 12);
+const FEED: FeedConfig = { id: 'fixture', url: 'https://news.example.org/feed.xml', name: 'Fixture', language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [] };
+
+let classifier: Classifier;
+let inThread: Analyse;
+let pool: AnalysePool;
+
+beforeAll(async () => {
+  classifier = await loadClassifier({ rulesDir: RULES, modelPath: join(tempDir(), 'model.json'), log: silentLogger() });
+  inThread = createAnalyser({ parse: parseFeed, normalise: normaliseItems, classify: (input) => classifier.classify(input) });
+  pool = createAnalysePool({
+    threads: 2,
+    rules: classifier.rules,
+    model: classifier.model,
+    fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }),
+    log: silentLogger(),
+  });
+});
+afterAll(async () => {
+  await pool.close();
+});
+
+/** Every XML fixture: feeds of each format and charset (decoded as the fetcher would), plus the broken ones. */
+function documents(): { name: string; text: string }[] {
+  return readdirSync(FIXTURES)
+    .filter((name) => /\.(xml|atom|rdf|html)$/.test(name) && !name.startsWith('charset-'))
+    .map((name) => ({ name, text: readFileSync(join(FIXTURES, name), 'utf8') }));
+}
+
+describe('analyse pool (worker threads)', () => {
+  it('GIVEN every fixture feed WHEN analysed in worker threads THEN stories, skipped items and verdicts equal the main-thread analysis', async () => {
+    const docs = documents();
+    expect(docs.length).toBeGreaterThan(8);
+    const before = pool.stats();
+    const results = await Promise.all(docs.map(async ({ name, text }) => ({ name, worker: await pool.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW }), main: await inThread({ text, finalUrl: FEED.url, feed: FEED, now: NOW }) })));
+    let stories = 0;
+    let matched = 0;
+    for (const { name, worker, main } of results) {
+      if ('ok' in main) {
+        // Failures cross the thread boundary with their kind and message; the Error cause stays behind.
+        expect(worker, name).toEqual({ ...main, cause: undefined });
+        continue;
+      }
+      expect('ok' in worker, name).toBe(false);
+      if ('ok' in worker) continue;
+      expect(worker.batch, name).toEqual(main.batch);
+      expect(worker.classifications, name).toEqual(main.classifications);
+      expect(worker.classifications?.length, name).toBe(worker.batch.stories.length);
+      stories += worker.batch.stories.length;
+      matched += (worker.classifications ?? []).filter((c) => c.matched.length > 0).length;
+    }
+    expect(stories).toBeGreaterThan(10);
+    expect(matched).toBeGreaterThan(0);
+    expect(results.some(({ worker }) => 'ok' in worker && worker.kind === 'not-a-feed')).toBe(true);
+    expect(results.some(({ worker }) => 'ok' in worker && worker.kind === 'parse')).toBe(true);
+    expect(pool.stats().inWorker - before.inWorker).toBe(docs.length);
+    expect(pool.stats().inMainThread).toBe(before.inMainThread);
+  });
+
+  it('GIVEN a worker entry that cannot load WHEN documents are analysed THEN the main thread reads them, and one warning says so', async () => {
+    const logs = capturingLogger();
+    const broken = createAnalysePool({
+      threads: 1,
+      rules: classifier.rules,
+      model: classifier.model,
+      fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }),
+      log: logs.log,
+      entry: { filename: new URL('./no-such-worker.js', import.meta.url).href, execArgv: [] },
+    });
+    try {
+      const text = readFileSync(join(FIXTURES, 'rss2-full.xml'), 'utf8');
+      const first = await broken.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+      const second = await broken.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+      for (const result of [first, second]) {
+        expect('ok' in result).toBe(false);
+        if ('ok' in result) continue;
+        expect(result.batch.stories.length).toBeGreaterThan(0);
+        // The fallback leaves classification to the poll cycle (new stories only).
+        expect(result.classifications).toBeUndefined();
+      }
+      expect(broken.stats()).toEqual({ inWorker: 0, inMainThread: 2 });
+      const warnings = logs.lines().filter((l) => l.level === 'warn' || l.level === 40);
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0]?.msg)).toMatch(/parser thread failed; feeds are read in the main thread.*PARSE_THREADS=0/);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('GIVEN PARSE_THREADS=0 THEN everything is analysed in the main thread without starting a pool', async () => {
+    const none = createAnalysePool({ threads: 0, rules: classifier.rules, model: classifier.model, fallback: inThread, log: silentLogger() });
+    const text = readFileSync(join(FIXTURES, 'atom-full.atom'), 'utf8');
+    const result = await none.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+    expect('ok' in result).toBe(false);
+    expect(none.stats()).toEqual({ inWorker: 0, inMainThread: 1 });
+    expect(none.threads).toBe(0);
+    await none.close();
+  });
+});
