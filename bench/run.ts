@@ -106,6 +106,13 @@ const results: SectionResult[] = [];
 const selected = SECTION_NAMES.filter((n) => options.only.includes(n));
 const buildDir = await buildSections(selected.map((n) => SECTIONS[n]));
 try {
+  if (!selected.includes('classify')) {
+    // The classify section trains and saves the model the others load. Without it, train here:
+    // the other sections then start as a deployment does after its first start (model on disk).
+    const { loadClassifier } = await import('../src/app/classifier.js');
+    const { silentLogger } = await import('../src/app/logger.js');
+    await loadClassifier({ rulesDir: join(repoDir, 'rules'), modelPath: join(workDir, 'model.json'), log: silentLogger() });
+  }
   // Order matters only for convenience: classify trains and saves the model the others load.
   for (const name of selected) {
     const sectionStarted = performance.now();

@@ -42,14 +42,19 @@ function parseQuietly(parse: (xml: string) => MinimalItem[], xml: string): numbe
  * Samples RSS every few milliseconds while `fn` runs. The process-wide peak (maxRSS) cannot
  * tell the steady cycle's peak once the baselines have run in the same process.
  */
-async function withRssSampling<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
+async function withRssSampling<T>(fn: () => Promise<T>): Promise<{ value: T; peakMb: number; atPeak: Record<string, number> }> {
   let peakMb = currentRssMb();
+  let atPeak = memoryBreakdownMb();
   const timer = setInterval(() => {
-    peakMb = Math.max(peakMb, currentRssMb());
+    const now = currentRssMb();
+    if (now > peakMb) {
+      peakMb = now;
+      atPeak = memoryBreakdownMb();
+    }
   }, 5);
   try {
     const value = await fn();
-    return { value, peakMb: Math.max(peakMb, currentRssMb()) };
+    return { value, peakMb: Math.max(peakMb, currentRssMb()), atPeak };
   } finally {
     clearInterval(timer);
   }
@@ -107,7 +112,8 @@ sectionMain(async (options) => {
     for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
     const feedsPath = join(options.workDir, 'feeds.json');
     writeFileSync(feedsPath, '[]\n');
-    const env = loadEnv({ LOG_LEVEL: 'silent', WATCHFLOOR_DB: dbPath });
+    // PARSE_THREADS passes through: `PARSE_THREADS=0 npm run bench` measures the cycle on one thread.
+    const env = loadEnv({ LOG_LEVEL: 'silent', WATCHFLOOR_DB: dbPath, PARSE_THREADS: process.env.PARSE_THREADS });
     const feeds: FeedConfig[] = server.specs.map((spec, i) => ({
       id: spec.id,
       url: server.urls[i] ?? '',
@@ -276,7 +282,7 @@ sectionMain(async (options) => {
           htmlparser2: { cpuMs: parseHp2.cpuMs, items: parseHp2.value },
         },
         ratios: { firstVsNaiveCpu: cpuRatio1, firstVsNaive: ratio1, firstVsLimit: ratioLimit1, steadySpeedup: speedup, steadyVsLimit: ratioLimit2 },
-        memory: { idleAfterFirstBreakdownMb: idle1Breakdown, beforeFirstMb: rssBefore, peakFirstMb: peak1, idleAfterFirstMb: idle1, idleBeforeSteadyMb: idleBefore2, peakSteadyMb: peak2, idleAfterSteadyMb: idle2 },
+        memory: { peakFirstBreakdownMb: sampled1.atPeak, idleAfterFirstBreakdownMb: idle1Breakdown, beforeFirstMb: rssBefore, peakFirstMb: peak1, idleAfterFirstMb: idle1, idleBeforeSteadyMb: idleBefore2, peakSteadyMb: peak2, idleAfterSteadyMb: idle2 },
         targets: { firstCycleMinRatio: FIRST_CYCLE_MIN_RATIO, steadyMinSpeedup: STEADY_MIN_SPEEDUP, peakRssMaxMb: PEAK_RSS_MAX_MB, idleRssMaxMb: IDLE_RSS_MAX_MB },
       },
     };
