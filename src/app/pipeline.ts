@@ -6,8 +6,6 @@ import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '..
 import type { Store } from '../store/index.js';
 import type { Analyse } from './analyse.js';
 
-export { baseUrlFor } from './analyse.js';
-
 /** The poll interval of a feed that does not set its own. */
 export const DEFAULT_FEED_INTERVAL_MS = 10 * 60 * 1000;
 

@@ -11,7 +11,7 @@ import { registerCommands, type RegisterResult } from '../discord/register.js';
 import { checkPublicUrl, fetchFeed } from '../feeds/fetch.js';
 import { parseFeed } from '../feeds/parse.js';
 import { parseSubscribeFlags } from './commands/subscriptions.js';
-import { baseUrlFor } from './pipeline.js';
+import { baseUrlFor } from './analyse.js';
 import { USER_AGENT, type Runtime } from './runtime.js';
 
 /**
