@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_TOPICS, routeStory } from '../../src/core/route.js';
 import type { Classification, Subscription } from '../../src/core/types.js';
-import { verdict } from './compose/fixtures.js';
+import { newSubscription, verdict } from '../helpers/stories.js';
 
 const NOW = Date.UTC(2026, 10, 22, 12);
 const HOUR = 3_600_000;
 
 function subscription(id: number, overrides: Partial<Subscription> = {}): Subscription {
-  return {
-    id,
-    target: { kind: 'console' },
-    topics: ['ukraine'],
-    mode: 'instant',
-    schedule: null,
-    timezone: 'UTC',
-    minScore: 0,
-    mentionRoleId: null,
-    maxAgeMs: 24 * HOUR,
-    postEmptyDigest: false,
-    createdAt: 0,
-    lastDigestAt: null,
-    ...overrides,
-  };
+  return { ...newSubscription({ maxAgeMs: 24 * HOUR, createdAt: 0 }), id, lastDigestAt: null, ...overrides };
 }
 
 const classification: Classification = {

@@ -40,8 +40,8 @@ export function makeStory(overrides: Partial<Story> = {}): Story {
   };
 }
 
-/** A verdict that matched with the given score. */
-export function matchedVerdict(topic: string, score: number): TopicVerdict {
+/** A matched verdict with a keyword and a model reason; `overrides` change any field. */
+export function verdict(topic: string, score: number, overrides: Partial<TopicVerdict> = {}): TopicVerdict {
   return {
     topic,
     matched: true,
@@ -49,8 +49,17 @@ export function matchedVerdict(topic: string, score: number): TopicVerdict {
     threshold: 3,
     keywordScore: score,
     modelProbability: 0.9,
-    reasons: [{ kind: 'pattern', pattern: 'Kyiv', matched: 'Kyiv', field: 'title', weight: 3 }],
+    reasons: [
+      { kind: 'pattern', pattern: 'Kyiv', matched: 'Kyiv', field: 'title', weight: 3 },
+      { kind: 'model', probability: 0.91, weight: 1.5 },
+    ],
+    ...overrides,
   };
+}
+
+/** A verdict that matched with the given score, on a keyword alone. */
+export function matchedVerdict(topic: string, score: number): TopicVerdict {
+  return verdict(topic, score, { reasons: [{ kind: 'pattern', pattern: 'Kyiv', matched: 'Kyiv', field: 'title', weight: 3 }] });
 }
 
 /** A classification matching the given topics with their scores. */

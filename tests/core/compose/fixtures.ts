@@ -1,11 +1,10 @@
-import type { TopicInfo, TopicVerdict } from '../../../src/core/types.js';
+import type { TopicInfo } from '../../../src/core/types.js';
 import type { SourceInfo } from '../../../src/core/compose/alert.js';
+import { TEST_TOPICS } from '../../helpers/stories.js';
 
-export const TOPICS = new Map<string, TopicInfo>([
-  ['ukraine', { id: 'ukraine', label: 'Ukraine', color: 0x0057b7 }],
-  ['north-korea', { id: 'north-korea', label: 'North Korea', color: 0xc8102e }],
-  ['south-korea', { id: 'south-korea', label: 'South Korea', color: 0x78b159 }],
-]);
+export { verdict } from '../../helpers/stories.js';
+
+export const TOPICS = new Map<string, TopicInfo>(TEST_TOPICS.map((topic) => [topic.id, topic]));
 
 export const SOURCES = new Map<string, SourceInfo>([
   ['reuters', { name: 'Reuters', kind: 'wire' }],
@@ -13,19 +12,3 @@ export const SOURCES = new Map<string, SourceInfo>([
   ['bbc', { name: 'BBC News', kind: 'outlet' }],
   ['kcna', { name: 'KCNA Watch', kind: 'state-media' }],
 ]);
-
-export function verdict(topic: string, score: number, overrides: Partial<TopicVerdict> = {}): TopicVerdict {
-  return {
-    topic,
-    matched: true,
-    score,
-    threshold: 3,
-    keywordScore: score,
-    modelProbability: 0.9,
-    reasons: [
-      { kind: 'pattern', pattern: 'Kyiv', matched: 'Kyiv', field: 'title', weight: 3 },
-      { kind: 'model', probability: 0.91, weight: 1.5 },
-    ],
-    ...overrides,
-  };
-}
