@@ -3,25 +3,23 @@ import {
   autocompleteInteraction,
   commandInteraction,
   interact,
-  interactionBodyProblems,
   PERMISSIONS,
   replyText,
   sub,
-  type Who,
 } from '../../helpers/fake-interactions.js';
 import { startFeedServer, type FeedServer } from '../../helpers/feed-server.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
-import { CHANNEL_A, CHANNEL_B, disposeClassifier, GUILD_A, GUILD_B, startHarness, type Harness } from './harness.js';
+import { GUILD_A, disposeClassifier, expectValidTraffic, WHO_A, WHO_B, startHarness, type Harness } from './harness.js';
 
 const tempDir = useTempDir();
-const A: Who = { guildId: GUILD_A, channelId: CHANNEL_A };
-const B: Who = { guildId: GUILD_B, channelId: CHANNEL_B };
+const A = WHO_A;
+const B = WHO_B;
 
 let h: Harness;
 let feeds: FeedServer;
 
 afterEach(async () => {
-  for (const request of h.fake.requests) expect(interactionBodyProblems(request), `${request.method} ${request.path}`).toEqual([]);
+  expectValidTraffic(h.fake);
   await h.close();
   await feeds.close();
 });

@@ -12,7 +12,9 @@ import { createSearchSessions } from '../../../src/discord/commands/search-sessi
 import type { CommandDeps } from '../../../src/discord/commands/types.js';
 import { createStore, type Store } from '../../../src/store/index.js';
 import { FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../helpers/fake-discord.js';
-import { installInteractionRoutes } from '../../helpers/fake-interactions.js';
+import { expect } from 'vitest';
+import { messageBodyProblems } from '../../helpers/discord-schemas.js';
+import { installInteractionRoutes, interactionBodyProblems, type Who } from '../../helpers/fake-interactions.js';
 import { capturingLogger } from '../../helpers/stories.js';
 
 /** The operator's feeds (as feeds.json would give them) in every command test. */
@@ -27,6 +29,9 @@ export const CHANNEL_A = '310000000000000001';
 export const GUILD_B = '220000000000000002';
 export const CHANNEL_B = '320000000000000002';
 export const ROLE_A = '410000000000000001';
+/** A member of each test server, in its channel. */
+export const WHO_A: Who = { guildId: GUILD_A, channelId: CHANNEL_A };
+export const WHO_B: Who = { guildId: GUILD_B, channelId: CHANNEL_B };
 
 export const TWO_GUILDS: FakeGuild[] = [
   { id: GUILD_A, name: 'Newsroom A', channels: [{ id: CHANNEL_A, guildId: GUILD_A, name: 'alerts' }], roles: [{ id: GUILD_A, name: '@everyone' }, { id: ROLE_A, name: 'desk' }] },
@@ -102,4 +107,18 @@ export async function startHarness(options: { dir: string; guilds?: FakeGuild[];
       await fake.close();
     },
   };
+}
+
+/**
+ * Whatever a test did, everything the bot sent must be valid for Discord, and no reply may ever
+ * ping anyone. Command tests call it after each test.
+ */
+export function expectValidTraffic(fake: FakeDiscord): void {
+  for (const request of fake.requests) expect(interactionBodyProblems(request), `${request.method} ${request.path}`).toEqual([]);
+  for (const request of fake.messageRequests()) expect(messageBodyProblems(request)).toEqual([]);
+  for (const request of fake.requests.filter((r) => r.path.includes('/interactions/') || r.path.includes('/webhooks/'))) {
+    const body = request.body as { data?: { allowed_mentions?: unknown; content?: unknown }; allowed_mentions?: unknown; type?: number } | null;
+    const message = body?.data ?? body;
+    if (message && body?.type !== 5 && body?.type !== 8 && request.method !== 'DELETE') expect(message.allowed_mentions, `${request.method} ${request.path}`).toEqual({ parse: [] });
+  }
 }

@@ -1,25 +1,22 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEARCH_PAGE_SIZE } from '../../../src/discord/commands/news.js';
 import { RANK_CANDIDATES_MAX } from '../../../src/store/stories.js';
-import { messageBodyProblems } from '../../helpers/discord-schemas.js';
 import {
   autocompleteInteraction,
   buttonInteraction,
   commandInteraction,
   followUps,
   interact,
-  interactionBodyProblems,
   replyText,
   sub,
-  type Who,
 } from '../../helpers/fake-interactions.js';
 import { classified, makeStory } from '../../helpers/stories.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
-import { CHANNEL_A, disposeClassifier, GUILD_A, startHarness, type Harness } from './harness.js';
+import { disposeClassifier, expectValidTraffic, startHarness, WHO_A, type Harness } from './harness.js';
 
 const tempDir = useTempDir();
 const HOUR_MS = 3_600_000;
-const A: Who = { guildId: GUILD_A, channelId: CHANNEL_A };
+const A = WHO_A;
 
 let h: Harness;
 
@@ -28,15 +25,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  // Whatever a test did, everything the bot sent must be valid for Discord.
-  for (const request of h.fake.requests) expect(interactionBodyProblems(request), `${request.method} ${request.path}`).toEqual([]);
-  for (const request of h.fake.messageRequests()) expect(messageBodyProblems(request)).toEqual([]);
-  // No reply may ever ping anyone.
-  for (const request of h.fake.requests.filter((r) => r.path.includes('/interactions/') || r.path.includes('/webhooks/'))) {
-    const body = request.body as { data?: { allowed_mentions?: unknown; content?: unknown }; allowed_mentions?: unknown; type?: number } | null;
-    const message = body?.data ?? body;
-    if (message && body?.type !== 5 && body?.type !== 8 && request.method !== 'DELETE') expect(message.allowed_mentions, `${request.method} ${request.path}`).toEqual({ parse: [] });
-  }
+  expectValidTraffic(h.fake);
   await h.close();
 });
 

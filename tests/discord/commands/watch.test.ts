@@ -3,7 +3,6 @@ import {
   autocompleteInteraction,
   commandInteraction,
   interact,
-  interactionBodyProblems,
   OPTION,
   PERMISSIONS,
   replyText,
@@ -14,11 +13,11 @@ import {
 } from '../../helpers/fake-interactions.js';
 import { FAKE_BOT_USER_ID } from '../../helpers/fake-discord.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
-import { CHANNEL_A, CHANNEL_B, disposeClassifier, GUILD_A, GUILD_B, ROLE_A, startHarness, type Harness } from './harness.js';
+import { CHANNEL_A, CHANNEL_B, GUILD_A, disposeClassifier, expectValidTraffic, WHO_A, WHO_B, ROLE_A, startHarness, type Harness } from './harness.js';
 
 const tempDir = useTempDir();
-const A: Who = { guildId: GUILD_A, channelId: CHANNEL_A };
-const B: Who = { guildId: GUILD_B, channelId: CHANNEL_B };
+const A = WHO_A;
+const B = WHO_B;
 
 let h: Harness;
 
@@ -27,7 +26,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  for (const request of h.fake.requests) expect(interactionBodyProblems(request), `${request.method} ${request.path}`).toEqual([]);
+  expectValidTraffic(h.fake);
   await h.close();
 });
 
