@@ -84,7 +84,7 @@ function memoryBreakdownMb(): Record<string, number> {
  * The resting state between cycles: the parser threads have exited (they do after an idle
  * timeout) and a full collection has run.
  */
-async function settle(liveThreads: () => number = () => 0): Promise<number> {
+async function settle(liveThreads: () => number): Promise<number> {
   const deadline = Date.now() + 3 * ANALYSE_IDLE_TIMEOUT_MS;
   while (liveThreads() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   collectGarbage();
