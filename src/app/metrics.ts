@@ -44,6 +44,19 @@ export interface Metrics {
    * because the database is busy).
    */
   setOutboxDepthSource(source: () => number): void;
+  /** Documents parsed so far, by where (`worker`: a parser thread; `main`: no threads, or their fallback). */
+  readonly documentsAnalysed: Counter<'thread'>;
+  /** Parser threads alive now (0 between cycles, once idle). */
+  readonly parseThreadsLive: Gauge;
+  /** Sets where the two analyse-pool metrics come from; read at each scrape, like the outbox depth. */
+  setAnalyseSource(source: () => AnalyseSnapshot): void;
+}
+
+/** What the analyse pool reports at a scrape. */
+export interface AnalyseSnapshot {
+  readonly inWorker: number;
+  readonly inMainThread: number;
+  readonly liveThreads: number;
 }
 
 /** Options for {@link createMetrics}. */
@@ -59,6 +72,15 @@ export interface MetricsOptions {
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   let outboxSource: (() => number) | null = null;
+  let analyseSource: (() => AnalyseSnapshot) | null = null;
+  /** The latest snapshot, read once per scrape by whichever of the two metrics collects first. */
+  const analyse = (): AnalyseSnapshot | null => {
+    try {
+      return analyseSource?.() ?? null;
+    } catch {
+      return null;
+    }
+  };
 
   const cycleDuration = new Histogram({
     name: `${METRIC_PREFIX}poll_cycle_duration_seconds`,
@@ -129,6 +151,30 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  const documentsAnalysed = new Counter({
+    name: `${METRIC_PREFIX}documents_analysed_total`,
+    help: 'Feed documents parsed, by thread: "worker" (a parser thread) or "main" (no threads, or their fallback after a thread failed).',
+    labelNames: ['thread'] as const,
+    registers: [registry],
+    collect() {
+      const snapshot = analyse();
+      if (!snapshot) return;
+      // The pool counts; the counter mirrors its totals (both only grow).
+      this.reset();
+      this.inc({ thread: 'worker' }, snapshot.inWorker);
+      this.inc({ thread: 'main' }, snapshot.inMainThread);
+    },
+  });
+  const parseThreadsLive = new Gauge({
+    name: `${METRIC_PREFIX}parse_threads_live`,
+    help: 'Parser threads alive now (they exit when idle between cycles).',
+    registers: [registry],
+    collect() {
+      const snapshot = analyse();
+      if (snapshot) this.set(snapshot.liveThreads);
+    },
+  });
+
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
 
   return {
@@ -146,6 +192,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     fetchErrors,
     setOutboxDepthSource(source) {
       outboxSource = source;
+    },
+    documentsAnalysed,
+    parseThreadsLive,
+    setAnalyseSource(source) {
+      analyseSource = source;
     },
   };
 }

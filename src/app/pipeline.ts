@@ -239,6 +239,8 @@ export function createPoller(deps: PollerDeps) {
         routed: sum(results, (r) => r.routed),
       };
       deps.store.cycles.finish(cycleId, { at: finishedAt, polled: totals.polled, ok: totals.ok, notModified: totals.notModified, failed: totals.failed, newStories: totals.newStories });
+      // Idle until the next cycle: SQLite's page cache (up to 16 MB) need not stay resident.
+      deps.store.releaseMemory();
       deps.log.info({ duration_ms: finishedAt - startedAt, ...totals }, 'poll cycle finished');
       return { startedAt, finishedAt, results, totals };
     },

@@ -64,6 +64,11 @@ function parseStringArray(json: string): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
+/** A verdict worth storing: it matched, or a keyword or the model said anything at all. */
+export function hasEvidence(v: TopicVerdict): boolean {
+  return v.matched || v.score !== 0 || v.keywordScore !== 0 || v.modelProbability !== null || v.reasons.length > 0;
+}
+
 function toStory(row: StoryRow): StoredStory {
   return {
     rowid: row.rowid,
@@ -154,7 +159,11 @@ export function createStoryStore(db: Db) {
       });
       const rowid = Number(result.lastInsertRowid);
       insertSource.run(rowid, story.feedId, story.firstSeenAt);
+      // Only verdicts with something to say are kept: most stories are about none of the topics,
+      // and three empty rows each (a third of the insert's cost) would record nothing that
+      // "no evidence" does not already say. A topic without a row had no evidence at all.
       for (const v of verdicts) {
+        if (!hasEvidence(v)) continue;
         insertVerdict.run(rowid, v.topic, v.matched ? 1 : 0, v.score, v.keywordScore, v.modelProbability, JSON.stringify({ threshold: v.threshold, reasons: v.reasons }));
       }
       return { inserted: true, rowid };
@@ -170,7 +179,10 @@ export function createStoryStore(db: Db) {
       return hit ? this.get(hit.rowid) : undefined;
     },
 
-    /** The stored verdicts of a story, with their reasons. */
+    /**
+     * The stored verdicts of a story, with their reasons. Topics with no evidence at all (no
+     * keyword, no model score) have none: see {@link hasEvidence}.
+     */
     verdicts(rowid: number): TopicVerdict[] {
       return selectVerdicts.all(rowid).map((r) => {
         const stored = JSON.parse(r.reasons) as { threshold: number; reasons: TopicVerdict['reasons'] };

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { createAnalyser } from '../../src/app/analyse.js';
+import { createAnalysePool } from '../../src/app/analyse-pool.js';
+import { silentLogger } from '../../src/app/logger.js';
 import { createMetrics, NO_TOPIC_LABEL } from '../../src/app/metrics.js';
+import { normaliseItems } from '../../src/core/story.js';
+import type { FeedConfig } from '../../src/core/types.js';
+import { parseFeed } from '../../src/feeds/parse.js';
+
+const FEED: FeedConfig = { id: 'metrics', url: 'https://a.example/feed.xml', name: 'Metrics', language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [] };
 
 /** The sample value of one metric line (`name{labels} value`) in Prometheus text output. */
 function sample(text: string, line: string): number | undefined {
@@ -50,6 +58,21 @@ describe('createMetrics', () => {
     expect(sample(await m.registry.metrics(), 'watchfloor_outbox_depth')).toBe(4);
     depth = 0;
     expect(sample(await m.registry.metrics(), 'watchfloor_outbox_depth')).toBe(0);
+  });
+
+  it('GIVEN a real analyse pool without threads WHEN it reads a document THEN the scrape counts it under thread="main" and no live thread', async () => {
+    const m = createMetrics({ processMetrics: false });
+    const pool = createAnalysePool({ threads: 0, rules: { topics: [], hash: 'none' }, model: null, fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }), log: silentLogger() });
+    m.setAnalyseSource(() => ({ ...pool.stats(), liveThreads: pool.liveThreads() }));
+    const before = await m.registry.metrics();
+    expect(sample(before, 'watchfloor_documents_analysed_total{thread="main"}')).toBe(0);
+    const doc = '<rss version="2.0"><channel><title>t</title><item><title>Kyiv</title><link>https://a.example/1</link></item></channel></rss>';
+    await pool.analyse({ text: doc, finalUrl: 'https://a.example/feed.xml', feed: FEED, now: Date.UTC(2026, 0, 1) });
+    const after = await m.registry.metrics();
+    expect(sample(after, 'watchfloor_documents_analysed_total{thread="main"}')).toBe(1);
+    expect(sample(after, 'watchfloor_documents_analysed_total{thread="worker"}')).toBe(0);
+    expect(sample(after, 'watchfloor_parse_threads_live')).toBe(0);
+    await pool.close();
   });
 
   it('GIVEN an outbox source that throws WHEN scraped THEN the scrape succeeds with the previous value', async () => {

@@ -81,10 +81,31 @@ describe('story store', () => {
     store.stories.insert(story({ id: 'id-3', url: 'https://news.example/b', title: 'Oil prices rise' }), { matched: [], verdicts: [] });
     const verdicts = store.stories.verdicts(rowid);
     expect(verdicts.find((v) => v.topic === 'north-korea')).toMatchObject({ matched: true, score: 7.5, threshold: 3, modelProbability: 0.97 });
+    // Ukraine had no evidence at all: no row for it.
+    expect(verdicts.map((v) => v.topic)).toEqual(['north-korea']);
     expect(verdicts.find((v) => v.topic === 'north-korea')?.reasons[0]).toMatchObject({ kind: 'pattern', pattern: 'Kim Jong Un', field: 'title' });
     expect(store.stories.latest({ topic: 'north-korea', limit: 10 }).map((s) => s.id)).toEqual(['id-1']);
     expect(store.stories.latest({ limit: 10 }).map((s) => s.id)).toEqual(['id-1']);
     expect(store.stories.latest({ limit: 10, matchedOnly: false })).toHaveLength(2);
+    store.close();
+  });
+
+  it('GIVEN verdicts with and without evidence THEN a near miss or a model score is kept and an empty verdict is not', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const empty = { matched: false, score: 0, threshold: 3, keywordScore: 0, modelProbability: null, reasons: [] };
+    const { rowid } = store.stories.insert(story(), {
+      matched: [],
+      verdicts: [
+        { ...empty, topic: 'north-korea', score: 1.5, keywordScore: 1.5, reasons: [{ kind: 'pattern', pattern: 'Pyongyang', matched: 'Pyongyang', field: 'summary', weight: 1.5 }] },
+        { ...empty, topic: 'south-korea', modelProbability: 0.12 },
+        { ...empty, topic: 'ukraine' },
+      ],
+    });
+    expect(store.stories.verdicts(rowid).map((v) => [v.topic, v.score, v.modelProbability])).toEqual([
+      ['north-korea', 1.5, null],
+      ['south-korea', 0, 0.12],
+    ]);
+    expect(store.db.prepare('SELECT count(*) AS n FROM story_verdicts').get()).toEqual({ n: 2 });
     store.close();
   });
 

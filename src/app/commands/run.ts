@@ -31,6 +31,7 @@ export function register(program: Command): void {
       const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, secrets: secretValuesOf(env) });
       const runtime = await createRuntime({ env, paths, log });
       const metrics = createMetrics();
+      metrics.setAnalyseSource(() => ({ ...runtime.analysePool.stats(), liveThreads: runtime.analysePool.liveThreads() }));
       const startedAt = Date.now();
       // Listening before login: an interaction may arrive as soon as the gateway is ready.
       const client = runtime.delivery.client;

@@ -220,6 +220,10 @@ function explain(invocation: Invocation, deps: CommandDeps): Reply {
     link = story.url;
     verdicts = deps.store.stories.verdicts(story.rowid);
     note = `Verdicts as stored when the story was first seen ${discordTime(story.firstSeenAt, 'R')}.`;
+    // Topics without evidence have no stored verdict (see hasEvidence in the store).
+    const judged = new Set(verdicts.map((v) => v.topic));
+    const silent = deps.topics().filter((t) => !judged.has(t.id));
+    if (silent.length > 0) note += `\nNo evidence at all for ${topicLabels(silent.map((t) => t.id), topicMap(deps))}: none of their words appear.`;
   } else {
     const input = text ?? '';
     if (input.length > MAX_EXPLAIN_TEXT_CHARS) throw new UserError(`The text is ${input.length} characters long; keep it under ${MAX_EXPLAIN_TEXT_CHARS}.`);

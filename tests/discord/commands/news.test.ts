@@ -220,6 +220,9 @@ describe('/news explain', () => {
     expect(text).toContain('Why: Russia strikes Kyiv power grid overnight');
     expect(text).toContain('Ukraine — matched');
     expect(text).toContain('“Kyiv” in title (+3)');
+    // The other topics had no evidence, so no verdict was stored for them: the reply says so.
+    expect(text).toContain('No evidence at all for 🔴 North Korea · 🔵 South Korea: none of their words appear.');
+    expect(text).not.toContain('North Korea — not matched');
   });
 
   it('GIVEN text WHEN /news explain THEN the current classifier decides, with matched and unmatched topics', async () => {
