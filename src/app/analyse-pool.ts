@@ -42,10 +42,12 @@ export interface AnalysePool {
   /** Threads alive now: 0 between cycles, once the idle timeout has passed. */
   liveThreads(): number;
   /**
-   * Starts a thread if none is alive, without waiting for it. A cycle calls it as it begins, so
-   * the ~0.3 s a thread takes to load overlaps the first fetches.
+   * Starts a thread if none is alive. A cycle calls it as it begins, so the ~0.3 s a thread
+   * takes to load overlaps the first fetches; documents that arrive before a thread has loaded
+   * are read in the main thread rather than wait. Resolves true once a thread is ready, false
+   * when there are no threads (none configured, or the pool retired).
    */
-  warm(): void;
+  warm(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,7 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     return options.fallback(input);
   };
   const stats = () => ({ ...counts });
-  if (options.threads <= 0) return { analyse: inMainThread, threads: 0, stats, liveThreads: () => 0, warm: () => undefined, close: () => Promise.resolve() };
+  if (options.threads <= 0) return { analyse: inMainThread, threads: 0, stats, liveThreads: () => 0, warm: () => Promise.resolve(false), close: () => Promise.resolve() };
   const { filename, execArgv } = options.entry ?? workerEntry();
   const workerData: AnalyseWorkerData = { rules: options.rules, model: options.model };
   const pool = new Piscina<DocumentInput | null, AnalysedDocument | FetchFailure | null>({
@@ -102,18 +104,43 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     pool.destroy().catch(() => undefined);
   });
   let warned = false;
+  // A thread has loaded since the pool last had none. Threads exit when idle, so a pool seen
+  // without threads is not ready again until a new one has loaded.
+  let ready = false;
+  let warming: Promise<boolean> | null = null;
+  const warm = (): Promise<boolean> => {
+    if (state.retired) return Promise.resolve(false);
+    if (pool.threads.length === 0) ready = false;
+    if (ready) return Promise.resolve(true);
+    // A failure here retires the pool through its 'error' event, which says what happened.
+    warming ??= pool.run(null, { name: 'warm', signal: retire.signal }).then(
+      () => {
+        warming = null;
+        ready = !state.retired;
+        return ready;
+      },
+      () => {
+        warming = null;
+        return false;
+      },
+    );
+    return warming;
+  };
 
   return {
     threads: options.threads,
     stats,
     liveThreads: () => (state.retired ? 0 : pool.threads.length),
-    warm() {
-      if (state.retired || pool.threads.length > 0) return;
-      // A failure here retires the pool through its 'error' event; nothing to do with it.
-      pool.run(null, { name: 'warm', signal: retire.signal }).catch(() => undefined);
-    },
+    warm,
     async analyse(input) {
       if (state.retired) return inMainThread(input);
+      if (pool.threads.length === 0) ready = false;
+      if (!ready) {
+        // Waiting for a thread to load would hold this feed (and a steady cycle's few changed
+        // documents) for ~0.3 s: read it here meanwhile.
+        void warm();
+        return inMainThread(input);
+      }
       try {
         const result = await pool.run(input, { signal: retire.signal });
         if (result === null) throw new Error('the parser thread returned nothing');

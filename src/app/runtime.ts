@@ -109,7 +109,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         ),
       analyse: analysePool.analyse,
       warm: () => {
-        analysePool.warm();
+        void analysePool.warm();
       },
       classify: (input) => classifier.classify(input),
       route: (rowid, story, classification, now) => delivery.route(rowid, story, classification, now),

@@ -47,6 +47,7 @@ describe('analyse pool (worker threads)', () => {
   it('GIVEN every fixture feed WHEN analysed in worker threads THEN stories, skipped items and verdicts equal the main-thread analysis', async () => {
     const docs = documents();
     expect(docs.length).toBeGreaterThan(8);
+    expect(await pool.warm()).toBe(true);
     const before = pool.stats();
     const results = await Promise.all(docs.map(async ({ name, text }) => ({ name, worker: await pool.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW }), main: await inThread({ text, finalUrl: FEED.url, feed: FEED, now: NOW }) })));
     let stories = 0;
@@ -95,11 +96,30 @@ describe('analyse pool (worker threads)', () => {
         expect(result.classifications).toBeUndefined();
       }
       expect(broken.stats()).toEqual({ inWorker: 0, inMainThread: 2 });
+      expect(await broken.warm()).toBe(false);
       const warnings = logs.lines().filter((l) => l.level === 'warn' || l.level === 40);
       expect(warnings).toHaveLength(1);
       expect(String(warnings[0]?.msg)).toMatch(/parser thread failed; feeds are read in the main thread.*PARSE_THREADS=0/);
     } finally {
       await broken.close();
+    }
+  });
+
+  it('GIVEN a thread still loading WHEN a document arrives THEN the main thread reads it instead of waiting, and the thread takes the next ones', async () => {
+    const fresh = createAnalysePool({ threads: 1, rules: classifier.rules, model: classifier.model, fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }), log: silentLogger() });
+    try {
+      const text = readFileSync(join(FIXTURES, 'rss2-full.xml'), 'utf8');
+      const early = await fresh.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+      expect(fresh.stats()).toEqual({ inWorker: 0, inMainThread: 1 });
+      // The early document started a thread; once it has loaded, documents go to it.
+      expect(await fresh.warm()).toBe(true);
+      const later = await fresh.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+      expect(fresh.stats()).toEqual({ inWorker: 1, inMainThread: 1 });
+      if ('ok' in early || 'ok' in later) throw new Error('the fixture should parse');
+      expect(later.batch.stories).toEqual(early.batch.stories);
+      expect(later.classifications).toHaveLength(early.batch.stories.length);
+    } finally {
+      await fresh.close();
     }
   });
 
