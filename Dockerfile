@@ -52,7 +52,12 @@ RUN apt-get update \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/*
 
+# MALLOC_MMAP_THRESHOLD_: glibc gives blocks of 32 KiB and more (feed bodies, SQLite's and
+# zlib's buffers) their own mappings, returned to the system when freed. By default it raises
+# that threshold at run time and serves them from its heap, which a poll cycle leaves
+# fragmented: measured with `npm run bench`, 40-90 MB more resident between cycles.
 ENV NODE_ENV=production \
+    MALLOC_MMAP_THRESHOLD_=32768 \
     WATCHFLOOR_DB=/data/watchfloor.db \
     WATCHFLOOR_FEEDS=/app/feeds.json \
     WATCHFLOOR_RULES=/app/rules \

@@ -85,12 +85,13 @@ export async function buildSections(files: readonly string[]): Promise<string> {
 }
 
 /** Parent side: runs a section (a bundled `.mjs` from {@link buildSections}) in a child process. */
-export function runSection(path: string, options: SectionOptions): Promise<SectionResult> {
+export function runSection(path: string, options: SectionOptions, env: NodeJS.ProcessEnv = process.env): Promise<SectionResult> {
   return new Promise((resolve, reject) => {
     let result: SectionResult | null = null;
-    // --expose-gc: sections measure memory at rest after a forced collection.
+    // --expose-gc: sections measure memory at rest after forced collections. No
+    // --enable-source-maps: it keeps the bundle's parsed source map on the heap being measured.
     const profile = options.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-    const child = fork(path, [JSON.stringify(options)], { execArgv: ['--expose-gc', '--enable-source-maps', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path, [JSON.stringify(options)], { env, execArgv: ['--expose-gc', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (message) => {
       const parsed = resultSchema.safeParse(message);
       if (parsed.success) result = parsed.data;

@@ -8,7 +8,7 @@
  *   npm run bench -- --only poll,search
  *   npm run bench -- --cpu-prof        V8 CPU profiles of each section into bench/profiles/
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,9 +85,25 @@ function renderTable(results: readonly SectionResult[]): string {
   return lines.join('\n');
 }
 
+/**
+ * The allocator settings the Docker image runs with (its ENV), read from the Dockerfile so the
+ * two cannot drift apart. Sections run with them unless the caller's environment sets its own.
+ */
+function imageAllocatorEnv(repoDir: string): Record<string, string> {
+  const dockerfile = readFileSync(join(repoDir, 'Dockerfile'), 'utf8');
+  const found: Record<string, string> = {};
+  for (const name of ['MALLOC_MMAP_THRESHOLD_', 'MALLOC_ARENA_MAX', 'GLIBC_TUNABLES']) {
+    const value = new RegExp(`^\\s*(?:ENV\\s+)?${name}=(\\S+?)\\s*\\\\?$`, 'm').exec(dockerfile)?.[1];
+    if (value !== undefined) found[name] = process.env[name] ?? value;
+  }
+  return found;
+}
+
 const options = parseOptions();
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, '..');
+const allocator = imageAllocatorEnv(repoDir);
+const sectionEnv = { ...process.env, ...allocator };
 const workDir = mkdtempSync(join(tmpdir(), 'watchfloor-bench-'));
 const profileDir = options.profile ? join(benchDir, 'profiles') : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -98,9 +114,11 @@ const machine = {
   memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
+  allocator,
 };
 
-process.stdout.write(`Watchfloor benchmark: ${options.feeds} feeds, search at ${options.rows.join(' and ')} stories; ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}\n`);
+const allocatorText = Object.entries(allocator).map(([name, value]) => `${name}=${value}`).join(' ') || 'glibc defaults';
+process.stdout.write(`Watchfloor benchmark: ${options.feeds} feeds, search at ${options.rows.join(' and ')} stories; ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; allocator ${allocatorText} (as the Docker image)\n`);
 const started = performance.now();
 const results: SectionResult[] = [];
 const selected = SECTION_NAMES.filter((n) => options.only.includes(n));
@@ -119,7 +137,7 @@ try {
     process.stdout.write(`  running ${name}…`);
     let result: SectionResult;
     try {
-      result = await runSection(join(buildDir, SECTIONS[name].replace(/\.ts$/, '.mjs')), sectionOptions);
+      result = await runSection(join(buildDir, SECTIONS[name].replace(/\.ts$/, '.mjs')), sectionOptions, sectionEnv);
     } catch (error) {
       result = { section: name, rows: [], data: {}, skipped: `failed: ${(error as Error).message}` };
     }

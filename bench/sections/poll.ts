@@ -15,10 +15,9 @@ import { normaliseItems } from '../../src/core/story.js';
 import { parseFeed } from '../../src/feeds/parse.js';
 import { createStore } from '../../src/store/index.js';
 import { createLogger } from '../../src/app/logger.js';
-import { ANALYSE_IDLE_TIMEOUT_MS } from '../../src/app/analyse-pool.js';
 import { createRuntime } from '../../src/app/runtime.js';
 import type { CycleReport } from '../../src/app/pipeline.js';
-import { collectGarbage, currentRssMb, fmt, peakRssMb, percentile, sectionMain, type Row } from '../child.js';
+import { currentRssMb, fmt, peakRssMb, percentile, sectionMain, type Row } from '../child.js';
 import {
   fetchWithBareHttp, fetchWithNodeFetch, hashBody, mapConcurrent, measure, parseWithHtmlparser2, parseWithRssParser,
   parseWithSaxes, type MinimalItem, type RawValidators, type Timing,
@@ -85,32 +84,31 @@ function memoryBreakdownMb(): Record<string, number> {
 
 /** RSS has settled when it fell by less than this over {@link SETTLED_WINDOW_MS}. */
 const SETTLED_DROP_MB = 1;
-const SETTLED_WINDOW_MS = 2_000;
+/** Longer than the ~8 s V8's memory reducer waits, once allocation stops, before it collects. */
+const SETTLED_WINDOW_MS = 10_000;
 /** Longest wait for RSS to settle. */
-const SETTLE_MAX_MS = 15_000;
+const SETTLE_MAX_MS = 45_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The resting state between cycles, which lasts minutes in a deployment: the parser threads
- * have exited (they do after an idle timeout), a full collection has run, and RSS has stopped
- * falling (V8 gives its grown young generation back a few seconds after allocation stops).
+ * have exited (they do after an idle timeout) and RSS has stopped falling. Nothing is forced:
+ * V8's memory reducer collects and gives the grown heap back on its own some seconds after
+ * allocation stops (a forced collection would postpone it), so this is what an operator sees.
  */
 async function settle(liveThreads: () => number): Promise<{ rssMb: number; settledAfterMs: number }> {
   const started = Date.now();
-  const deadline = started + 3 * ANALYSE_IDLE_TIMEOUT_MS;
-  while (liveThreads() > 0 && Date.now() < deadline) await sleep(100);
-  collectGarbage();
   const samples: { at: number; rss: number }[] = [];
   for (;;) {
-    await sleep(250);
+    await sleep(500);
     const at = Date.now();
     const rss = currentRssMb();
+    if (liveThreads() > 0 && at - started < SETTLE_MAX_MS) continue;
     samples.push({ at, rss });
     const windowAgo = samples.findLast((s) => s.at <= at - SETTLED_WINDOW_MS);
     if ((windowAgo !== undefined && windowAgo.rss - rss < SETTLED_DROP_MB) || at - started > SETTLE_MAX_MS) break;
   }
-  collectGarbage();
   return { rssMb: currentRssMb(), settledAfterMs: Date.now() - started };
 }
 
