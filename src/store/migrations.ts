@@ -180,4 +180,15 @@ export const MIGRATIONS: readonly Migration[] = [
     name: '004-stories-first-seen-index',
     sql: `CREATE INDEX stories_first_seen ON stories(first_seen_at);`,
   },
+  {
+    // Verdicts are now stored only when they have evidence (see hasEvidence in stories.ts).
+    // Earlier releases stored one row per topic for every story: most said nothing. Their
+    // pages are reused by new rows, so the file stops growing for a while.
+    name: '005-drop-verdicts-without-evidence',
+    sql: `
+      DELETE FROM story_verdicts
+      WHERE matched = 0 AND score = 0 AND keyword_score = 0 AND model_probability IS NULL
+        AND coalesce(json_array_length(reasons, '$.reasons'), 0) = 0;
+    `,
+  },
 ];

@@ -43,6 +43,22 @@ describe('story store', () => {
     db.close();
   });
 
+  it('GIVEN a database from before verdicts needed evidence WHEN opened THEN the empty verdict rows are gone and the others kept', () => {
+    const path = join(tempDir(), 'w.db');
+    const old = openDatabase(path, MIGRATIONS.slice(0, 4));
+    old.exec(`INSERT INTO stories (rowid, id, feed_id, title, summary, published_at, first_seen_at, language) VALUES (1, 'a', 'f', 'T', 'S', 0, 0, 'en')`);
+    const add = old.prepare('INSERT INTO story_verdicts VALUES (1, ?, ?, ?, ?, ?, ?)');
+    add.run('empty', 0, 0, 0, null, '{"threshold":3,"reasons":[]}');
+    add.run('matched', 1, 5, 5, null, '{"threshold":3,"reasons":[{"kind":"pattern"}]}');
+    add.run('near-miss', 0, 1.5, 1.5, null, '{"threshold":3,"reasons":[{"kind":"pattern"}]}');
+    add.run('model-only', 0, 0, 0, 0.2, '{"threshold":3,"reasons":[]}');
+    old.close();
+    const db = openDatabase(path);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(db.prepare('SELECT topic FROM story_verdicts ORDER BY topic').all()).toEqual([{ topic: 'matched' }, { topic: 'model-only' }, { topic: 'near-miss' }]);
+    db.close();
+  });
+
   it('GIVEN a database written by a newer release THEN opening it fails with a message that says what to do', () => {
     const path = join(tempDir(), 'w.db');
     const db = openDatabase(path);
