@@ -88,10 +88,10 @@ export async function buildSections(files: readonly string[]): Promise<string> {
 export function runSection(path: string, options: SectionOptions, env: NodeJS.ProcessEnv = process.env): Promise<SectionResult> {
   return new Promise((resolve, reject) => {
     let result: SectionResult | null = null;
-    // --expose-gc: sections measure memory at rest after forced collections. No
-    // --enable-source-maps: it keeps the bundle's parsed source map on the heap being measured.
+    // Plain node, as a deployment runs: no --expose-gc (memory at rest is what V8 gives back by
+    // itself) and no --enable-source-maps (it keeps the bundle's source map on the measured heap).
     const profile = options.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-    const child = fork(path, [JSON.stringify(options)], { env, execArgv: ['--expose-gc', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path, [JSON.stringify(options)], { env, execArgv: [...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', (message) => {
       const parsed = resultSchema.safeParse(message);
       if (parsed.success) result = parsed.data;
@@ -116,12 +116,6 @@ export function sectionMain(body: (options: SectionOptions) => Promise<SectionRe
       process.exit(1);
     },
   );
-}
-
-/** Forces a full collection when the process runs with --expose-gc. */
-export function collectGarbage(): void {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
 }
 
 /** Peak resident set size of this process so far, in MB. */

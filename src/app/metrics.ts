@@ -73,7 +73,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   let outboxSource: (() => number) | null = null;
   let analyseSource: (() => AnalyseSnapshot) | null = null;
-  /** The latest snapshot, read once per scrape by whichever of the two metrics collects first. */
+  /** The pool's counts now; a source that throws leaves both metrics as they were. */
   const analyse = (): AnalyseSnapshot | null => {
     try {
       return analyseSource?.() ?? null;
