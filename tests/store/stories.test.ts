@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Classification, Story } from '../../src/core/types.js';
-import { openDatabase, schemaVersion, StoreError } from '../../src/store/db.js';
+import { openDatabase, schemaVersion, StoreError, WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/db.js';
 import { createStore } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { RANK_CANDIDATES_MAX } from '../../src/store/stories.js';
@@ -40,6 +40,7 @@ describe('story store', () => {
     const db = openDatabase(join(tempDir(), 'w.db'));
     expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
     db.close();
   });
 
