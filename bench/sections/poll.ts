@@ -84,10 +84,13 @@ function memoryBreakdownMb(): Record<string, number> {
 
 /** RSS has settled when it fell by less than this over {@link SETTLED_WINDOW_MS}. */
 const SETTLED_DROP_MB = 1;
-/** Longer than the ~8 s V8's memory reducer waits, once allocation stops, before it collects. */
-const SETTLED_WINDOW_MS = 10_000;
+/**
+ * V8's memory reducer starts ~8 s after the last full collection and then needs a quiet moment
+ * and an incremental collection of its own: it was seen to give memory back 10–20 s after a cycle.
+ */
+const SETTLED_WINDOW_MS = 20_000;
 /** Longest wait for RSS to settle. */
-const SETTLE_MAX_MS = 45_000;
+const SETTLE_MAX_MS = 60_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
