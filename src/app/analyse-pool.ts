@@ -107,11 +107,14 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
   // A thread has loaded since the pool last had none. Threads exit when idle, so a pool seen
   // without threads is not ready again until a new one has loaded.
   let ready = false;
+  const isReady = (): boolean => {
+    if (pool.threads.length === 0) ready = false;
+    return ready;
+  };
   let warming: Promise<boolean> | null = null;
   const warm = (): Promise<boolean> => {
     if (state.retired) return Promise.resolve(false);
-    if (pool.threads.length === 0) ready = false;
-    if (ready) return Promise.resolve(true);
+    if (isReady()) return Promise.resolve(true);
     // A failure here retires the pool through its 'error' event, which says what happened.
     warming ??= pool.run(null, { name: 'warm', signal: retire.signal }).then(
       () => {
@@ -134,8 +137,7 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     warm,
     async analyse(input) {
       if (state.retired) return inMainThread(input);
-      if (pool.threads.length === 0) ready = false;
-      if (!ready) {
+      if (!isReady()) {
         // Waiting for a thread to load would hold this feed (and a steady cycle's few changed
         // documents) for ~0.3 s: read it here meanwhile.
         void warm();
