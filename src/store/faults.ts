@@ -61,7 +61,7 @@ function kindOf(code: string): StorageFaultKind | null {
 
 function sqliteCode(error: unknown): string | null {
   if (typeof error !== 'object' || error === null || !('code' in error)) return null;
-  const code = (error as { code: unknown }).code;
+  const code = error.code;
   return typeof code === 'string' && code.startsWith('SQLITE_') ? code : null;
 }
 
