@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { SECRET_ENV } from '../config/env.js';
+import { REDACTED, expandSecrets, redactText } from '../core/redact.js';
 
 export type { Logger };
 
@@ -21,54 +22,14 @@ export const REDACT_PATHS = [
   '*.headers.authorization',
 ];
 
-/** What a masked secret is replaced with. */
-export const REDACTED = '[redacted]';
+export { REDACTED, expandSecrets };
 
 /**
- * Discord webhook URLs carry their own credential in the last path segment; whoever reads it can
- * post as the webhook. They turn up inside strings (error messages, stacks, request URLs) where
- * path-based redaction cannot reach, so the serialised line itself is scanned. The id is kept: it
- * tells an operator which webhook failed without granting anything.
+ * Masks secrets in `text` (a serialised log line, or any string about to be shown): URL
+ * credentials, secret parameters, webhook and interaction tokens, bot-token shapes and the given
+ * literal secrets. The same redaction as everywhere else: {@link redactText}.
  */
-const WEBHOOK_URL = /(https?:\/\/(?:[a-z]+\.)?discord(?:app)?\.com\/api(?:\/v\d+)?\/webhooks\/\d+\/)[\w-]+/gi;
-
-/**
- * The shape of a Discord bot token (base64 user id, timestamp, HMAC), masked wherever it appears
- * even when it is not the configured one, e.g. a token pasted into a feed URL by mistake.
- */
-const BOT_TOKEN = /\b[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b/g;
-
-/** Literal secrets shorter than this are not masked: they would blank out ordinary words. */
-const MIN_SECRET_LENGTH = 8;
-
-/**
- * Masks webhook credentials, token-shaped strings and the given literal secrets in `text`
- * (a serialised log line, or any string about to be shown).
- */
-export function maskSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(WEBHOOK_URL, `$1${REDACTED}`).replace(BOT_TOKEN, REDACTED);
-  for (const secret of secrets) {
-    if (secret.length < MIN_SECRET_LENGTH) continue;
-    out = out.split(secret).join(REDACTED);
-    // The same secret as JSON writes it, should it contain characters JSON escapes.
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    if (escaped !== secret) out = out.split(escaped).join(REDACTED);
-  }
-  return out;
-}
-
-/**
- * Adds the credential part of each webhook URL among `secrets`: an error message may quote the
- * token without the rest of the URL.
- */
-export function expandSecrets(secrets: readonly string[]): string[] {
-  const out = new Set(secrets);
-  for (const secret of secrets) {
-    const match = /\/webhooks\/\d+\/([^/?#\s]+)/.exec(secret);
-    if (match?.[1] !== undefined) out.add(match[1]);
-  }
-  return [...out];
-}
+export const maskSecrets: (text: string, secrets?: readonly string[]) => string = redactText;
 
 /** The values of the secret settings present in an environment (for {@link LoggerOptions.secrets}). */
 export function secretValuesOf(env: Readonly<Record<string, unknown>>): string[] {
@@ -98,18 +59,22 @@ function baseOptions(options: LoggerOptions): pino.LoggerOptions {
   };
 }
 
-/** A pino destination that masks secrets in each serialised line before it is written. */
+/**
+ * A pino destination that masks secrets in each serialised line before it is written. The line
+ * holds every field, nested objects and serialised errors included (discord.js errors carry the
+ * request `url`, with interaction or webhook tokens), so one pass over it covers them all.
+ */
 function masking(target: { write(chunk: string): unknown }, secrets: readonly string[]): pino.DestinationStream {
   return {
     write(line: string) {
-      target.write(maskSecrets(line, secrets));
+      target.write(redactText(line, secrets));
     },
   };
 }
 
 /**
  * Creates the process logger: pino, JSON by default, readable on a TTY. Secrets are redacted by
- * key (REDACT_PATHS) and masked inside any string of the line (maskSecrets).
+ * key (REDACT_PATHS) and masked inside any string of the line (redactText).
  */
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = expandSecrets(options.secrets ?? secretValuesOf(process.env));

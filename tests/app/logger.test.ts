@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { DiscordAPIError, HTTPError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { createLogger, maskSecrets, REDACTED, secretValuesOf } from '../../src/app/logger.js';
 
@@ -63,6 +64,27 @@ describe('createLogger redaction', () => {
     ]) {
       expect(maskSecrets(`x ${url} y`)).not.toContain('abc-DEF_123');
     }
+  });
+
+  it('GIVEN discord.js errors whose url carries an interaction token WHEN logged THEN the token is masked and the route kept', () => {
+    const { log, text } = capture([]);
+    const interactionToken = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OmJsYWJsYWJsYQ';
+    const callback = `https://discord.com/api/v10/interactions/123456789012345678/${interactionToken}/callback?with_response=false`;
+    const followUp = `https://discord.com/api/v10/webhooks/223456789012345678/${interactionToken}/messages/%40original`;
+    log.error({ err: new DiscordAPIError({ code: 10062, message: 'Unknown interaction' }, 10062, 404, 'POST', callback, { body: undefined }) }, 'could not answer an interaction');
+    log.error({ err: new HTTPError(502, 'Bad Gateway', 'PATCH', followUp, { body: undefined }), request: { path: `/interactions/1/${interactionToken}/callback` } }, 'edit failed');
+    const out = text();
+    expect(out).not.toContain(interactionToken);
+    expect(out).toContain(`/interactions/123456789012345678/${REDACTED}/callback`);
+    expect(out).toContain(`/webhooks/223456789012345678/${REDACTED}/messages/%40original`);
+  });
+
+  it('GIVEN a feed URL with credentials and an api key in an error WHEN logged THEN neither appears', () => {
+    const { log, text } = capture([]);
+    log.warn({ err: new TypeError('fetch failed', { cause: new Error('Request cannot be constructed from a URL that includes credentials: https://reader:hunter2pw@wire.example/rss?apikey=K3YVALUE') }) }, 'https://reader:hunter2pw@wire.example/rss?apikey=K3YVALUE failed');
+    expect(text()).not.toContain('hunter2pw');
+    expect(text()).not.toContain('K3YVALUE');
+    expect(text()).toContain('wire.example/rss');
   });
 
   it('GIVEN a token-shaped string that is not the configured one WHEN logged THEN it is masked too', () => {
