@@ -3,6 +3,11 @@
  * a size cap enforced while streaming (after decompression), counted redirects, Retry-After,
  * and an optional refusal of private addresses checked at connection time. Every failure is
  * one {@link FetchFailureKind} with a one-line message saying what, where and how to fix it.
+ *
+ * Feed URLs may hold secrets (`https://user:pass@…`, `?apikey=…`). Credentials in the URL are
+ * sent as an Authorization header instead (undici refuses them in the URL), and every message,
+ * failure URL and final URL this module returns is redacted here, at the source: they are
+ * stored, logged, printed and shown in Discord.
  */
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
@@ -13,6 +18,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { Agent, fetch, type Dispatcher } from 'undici';
+import { redactText, redactUrl } from '../core/redact.js';
 import { decodeBody } from './charset.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from './types.js';
 
@@ -127,10 +133,10 @@ export async function checkPublicUrl(url: string): Promise<PublicUrlCheck> {
   try {
     parsed = new URL(url);
   } catch {
-    return { ok: false, message: `"${url}" is not a URL; give the full feed address starting with https://` };
+    return { ok: false, message: redactText(`"${url}" is not a URL; give the full feed address starting with https://`) };
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return { ok: false, message: `${url}: only http and https feeds can be added (got ${parsed.protocol})` };
+    return { ok: false, message: redactText(`${url}: only http and https feeds can be added (got ${parsed.protocol})`) };
   }
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
@@ -140,13 +146,13 @@ export async function checkPublicUrl(url: string): Promise<PublicUrlCheck> {
     try {
       addresses = (await dnsLookupAsync(host, { all: true })).map((a) => a.address);
     } catch (error) {
-      return { ok: false, message: `${url}: the host ${host} does not resolve (${codeOf(error) ?? 'DNS error'}); check the spelling` };
+      return { ok: false, message: redactText(`${url}: the host ${host} does not resolve (${codeOf(error) ?? 'DNS error'}); check the spelling`) };
     }
   }
   for (const address of addresses) {
     const range = addressRange(address);
     if (range !== 'unicast') {
-      return { ok: false, message: `${url}: ${host} resolves to ${address} (${range}), a non-public address; feeds added from Discord must be public (an operator can set ALLOW_PRIVATE_FEEDS=true)` };
+      return { ok: false, message: redactText(`${url}: ${host} resolves to ${address} (${range}), a non-public address; feeds added from Discord must be public (an operator can set ALLOW_PRIVATE_FEEDS=true)`) };
     }
   }
   return { ok: true, url: parsed.toString() };
@@ -172,10 +178,11 @@ function fail(kind: FetchFailureKind, url: string, message: string, extra: { sta
   return {
     ok: false,
     kind,
-    message,
+    // Messages quote the URL (and undici's own messages may too): redacted once, here.
+    message: redactText(message),
     status: extra.status ?? null,
     retryAfterMs: extra.retryAfterMs ?? null,
-    url,
+    url: redactUrl(url),
     ...(extra.cause === undefined ? {} : { cause: extra.cause }),
   };
 }
@@ -273,6 +280,7 @@ async function fetchHttp(url: string, validators: Validators, options: FetchOpti
 
   let current = url;
   const visited = new Set<string>([url]);
+  let credentials: BasicCredentials | null = null;
   try {
     for (let hop = 0; ; hop++) {
       let target: URL;
@@ -280,6 +288,13 @@ async function fetchHttp(url: string, validators: Validators, options: FetchOpti
         target = new URL(current);
       } catch (cause) {
         return fail('invalid-url', url, `${current}: not a valid URL; fix the feed's address`, { cause });
+      }
+      if (target.username !== '' || target.password !== '') {
+        credentials = basicCredentials(target);
+        target.username = '';
+        target.password = '';
+        current = target.href;
+        visited.add(current);
       }
       if (options.blockPrivateAddresses) {
         // IP literals never reach the lookup hook, so check them here.
@@ -289,7 +304,10 @@ async function fetchHttp(url: string, validators: Validators, options: FetchOpti
         }
       }
       touch();
-      const response = await fetch(current, { method: 'GET', redirect: 'manual', headers, signal: controller.signal, dispatcher: dispatcherFor(options) });
+      // The credentials belong to the origin they were given for: a redirect elsewhere (another
+      // host, port, or http after https) does not get them, as curl and browsers do.
+      const hopHeaders = credentials !== null && credentials.origin === target.origin ? { ...headers, authorization: credentials.header } : headers;
+      const response = await fetch(current, { method: 'GET', redirect: 'manual', headers: hopHeaders, signal: controller.signal, dispatcher: dispatcherFor(options) });
       touch();
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && response.status !== 304 && location !== null) {
@@ -313,7 +331,8 @@ async function fetchHttp(url: string, validators: Validators, options: FetchOpti
         current = next;
         continue;
       }
-      return await handleResponse(url, current, response, validators, options, touch);
+      // The final URL is shown in messages and is the base for relative links: without secrets.
+      return await handleResponse(url, redactUrl(current), response, validators, options, touch);
     }
   } catch (error) {
     return mapError(url, error, controller.signal.reason, options);
@@ -322,6 +341,26 @@ async function fetchHttp(url: string, validators: Validators, options: FetchOpti
     clearTimeout(idleTimer);
     options.signal?.removeEventListener('abort', onCallerAbort);
   }
+}
+
+/** An Authorization header made from a URL's user-info, and the origin it may be sent to. */
+interface BasicCredentials {
+  readonly origin: string;
+  readonly header: string;
+}
+
+function decodeUserInfo(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/** RFC 7617 Basic credentials from `https://user:pass@host/` (percent-decoded, UTF-8). */
+function basicCredentials(url: URL): BasicCredentials {
+  const pair = `${decodeUserInfo(url.username)}:${decodeUserInfo(url.password)}`;
+  return { origin: url.origin, header: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` };
 }
 
 async function handleResponse(

@@ -299,3 +299,56 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null, now)).toBeNull();
   });
 });
+
+describe('secrets in feed URLs', () => {
+  /** The user-info of the test URLs, as a person would percent-encode it: `rëader` / `p@ss:w0rd`. */
+  const USER_INFO = 'r%C3%ABader:p%40ss%3Aw0rd';
+  const EXPECTED_AUTH = `Basic ${Buffer.from('rëader:p@ss:w0rd', 'utf8').toString('base64')}`;
+  const withCredentials = (url: string) => url.replace('http://', `http://${USER_INFO}@`);
+
+  it('GIVEN a feed URL with user-info THEN it is fetched with a Basic Authorization header and the URL carries no credentials', async () => {
+    server.route('/basic/feed.xml', (req, res) => {
+      if (req.headers.authorization !== EXPECTED_AUTH) res.writeHead(401, { 'www-authenticate': 'Basic realm="feeds"' }).end();
+      else res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(readFixture('rss2-full.xml'));
+    });
+    const result = fresh(await fetchFeed(withCredentials(server.url('/basic/feed.xml')), NONE, OPTIONS));
+    expect(lastRequest('/basic/feed.xml').headers.authorization).toBe(EXPECTED_AUTH);
+    expect(result.finalUrl).toBe(server.url('/basic/feed.xml'));
+  });
+
+  it('GIVEN a basic-auth feed that redirects within its origin THEN the header follows, and to another origin THEN it is dropped', async () => {
+    const other = await startFeedServer();
+    try {
+      server.route('/basic/away', (_req, res) => res.writeHead(302, { location: other.url('/feeds/rss2-full.xml') }).end());
+      fresh(await fetchFeed(withCredentials(server.url('/basic/away')), NONE, OPTIONS));
+      expect(lastRequest('/basic/away').headers.authorization).toBe(EXPECTED_AUTH);
+      expect(other.requests).toHaveLength(1);
+      expect(other.requests[0]?.headers.authorization).toBeUndefined();
+
+      fresh(await fetchFeed(withCredentials(server.url('/redirect/1/atom-full.atom')), NONE, OPTIONS));
+      expect(lastRequest('/redirect/1/atom-full.atom').headers.authorization).toBe(EXPECTED_AUTH);
+      expect(lastRequest('/feeds/atom-full.atom').headers.authorization).toBe(EXPECTED_AUTH);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('GIVEN failing feeds whose URLs hold an api key or credentials THEN neither the message nor the URL of the failure holds them', async () => {
+    const closed = await startFeedServer();
+    const refused = closed.url('/feeds/empty.xml?token=T0KENVALUE');
+    await closed.close();
+    const failures = [
+      failure(await fetchFeed(server.url('/status/500?apikey=SECRETVALUE&lang=en'), NONE, OPTIONS)),
+      failure(await fetchFeed(withCredentials(server.url('/status/503?Api_Key=SECRETVALUE')), NONE, OPTIONS)),
+      failure(await fetchFeed(withCredentials(server.url('/loop/a?sig=SECRETVALUE')), NONE, OPTIONS)),
+      failure(await fetchFeed(withCredentials(refused), NONE, OPTIONS)),
+    ];
+    expect(failures.map((f) => f.kind)).toEqual(['http', 'rate-limited', 'too-many-redirects', 'network']);
+    for (const f of failures) {
+      const shown = `${f.message} ${f.url}`;
+      for (const secret of ['SECRETVALUE', 'T0KENVALUE', 'p%40ss', 'w0rd', 'ader']) expect(shown).not.toContain(secret);
+    }
+    expect(failures[0]?.message).toContain(`${server.url('/status/500')}?apikey=[redacted]&lang=en answered HTTP 500`);
+    expect(failures[3]?.message).toMatch(/ECONNREFUSED/);
+  });
+});
