@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { redactUrl, rememberSecret } from '../core/redact.js';
 import { FEED_KINDS, type FeedConfig } from '../core/types.js';
 import { ConfigError, ConfigErrors } from './errors.js';
 
@@ -40,7 +41,7 @@ export type FeedInput = z.input<typeof feedSchema>;
  * enabled?, topics?} ] }` (a bare array is accepted too). Local paths resolve against the file's
  * folder. Every problem is reported at once, each naming the entry, the field and the fix.
  */
-export function loadFeeds(path: string): readonly FeedConfig[] {
+export function loadFeeds(path: string, env: Readonly<Record<string, string | undefined>> = process.env): readonly FeedConfig[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -50,11 +51,14 @@ export function loadFeeds(path: string): readonly FeedConfig[] {
       ? 'file not found. Create it (see feeds.json in the Watchfloor repository for the format) or pass --feeds / set WATCHFLOOR_FEEDS.'
       : `cannot read: ${(cause as Error).message}`, { cause });
   }
-  return parseFeeds(text, path);
+  return parseFeeds(text, path, env);
 }
 
-/** Validates feeds.json text; `path` is used in messages and to resolve local feed paths. */
-export function parseFeeds(text: string, path: string): readonly FeedConfig[] {
+/**
+ * Validates feeds.json text; `path` is used in messages and to resolve local feed paths, `env`
+ * supplies the `${VAR}` references in feed URLs.
+ */
+export function parseFeeds(text: string, path: string, env: Readonly<Record<string, string | undefined>> = process.env): readonly FeedConfig[] {
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -79,9 +83,15 @@ export function parseFeeds(text: string, path: string): readonly FeedConfig[] {
       return;
     }
     const input = parsed.data;
-    const url = resolveFeedUrl(input.url, baseDir);
+    const expanded = expandEnvReferences(input.url, env);
+    if (!expanded.ok) {
+      errors.push(new ConfigError(path, `${label}.url`, expanded.problem));
+      return;
+    }
+    const url = resolveFeedUrl(expanded.value, baseDir);
     if (url === null) {
-      errors.push(new ConfigError(path, `${label}.url`, `"${input.url}" is neither an http(s) URL nor a file path. Use e.g. "https://example.org/rss.xml" or "examples/feed.xml".`));
+      // The URL as written (with its ${VAR}s, not their values), and without credentials.
+      errors.push(new ConfigError(path, `${label}.url`, `"${redactUrl(input.url)}" is neither an http(s) URL nor a file path. Use e.g. "https://example.org/rss.xml" or "examples/feed.xml".`));
       return;
     }
     const previous = seen.get(input.id);
@@ -103,6 +113,37 @@ export function parseFeeds(text: string, path: string): readonly FeedConfig[] {
   });
   if (errors.length > 0) throw new ConfigErrors(errors);
   return Object.freeze(feeds);
+}
+
+/** `${NAME}`, or `$${NAME}` for a literal `${NAME}`; `${` followed by anything else is an error. */
+const ENV_REFERENCE = /(\$?)\$\{([^}]*)\}/g;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Replaces each `${NAME}` in a feed URL with the environment variable NAME, so that API keys and
+ * passwords need not sit in feeds.json. Each value is remembered as a secret: wherever the URL
+ * is shown (logs, status, Discord), the value is masked even where no rule would recognise it,
+ * e.g. in a path segment. The value is inserted as written: percent-encode `#`, `?`, `/` or `&`
+ * in it.
+ */
+export function expandEnvReferences(url: string, env: Readonly<Record<string, string | undefined>>): { ok: true; value: string } | { ok: false; problem: string } {
+  if (!url.includes('${')) return { ok: true, value: url };
+  const problems: string[] = [];
+  const value = url.replace(ENV_REFERENCE, (whole, escape: string, name: string) => {
+    if (escape === '$') return whole.slice(1);
+    if (!ENV_NAME.test(name)) {
+      problems.push(`"\${${name}}" is not an environment variable reference: a name is letters, digits and "_" (e.g. \${WIRE_API_KEY}); write $\${…} for a literal "\${"`);
+      return whole;
+    }
+    const found = env[name];
+    if (found === undefined || found === '') {
+      problems.push(`the environment variable ${name} (named by \${${name}}) is ${found === undefined ? 'not set' : 'empty'}. Set it in the environment or in .env (see .env.example), or write the value into the URL`);
+      return whole;
+    }
+    rememberSecret(found);
+    return found;
+  });
+  return problems.length > 0 ? { ok: false, problem: problems.join('; ') } : { ok: true, value };
 }
 
 /** http(s) URLs stay as they are; anything else is a local path, made absolute. */
