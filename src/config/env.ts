@@ -51,6 +51,13 @@ export const ENV_SCHEMA = z.object({
   DELIVERY_RETRY_BASE_MS: positiveInt.default(2_000),
   /** How long `once` keeps waiting for retries before it exits (rows stay queued for the next run). */
   DELIVERY_RETRY_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  /**
+   * A webhook message that may have been posted (timeout or 5xx after the request went out) and
+   * cannot be looked up (no bot token, or the bot cannot read the channel): `hold` keeps it as
+   * `uncertain` until `watchfloor outbox requeue` (never a duplicate); `resend` sends it again
+   * (never a gap, at the risk of one duplicate).
+   */
+  DELIVERY_WEBHOOK_MAYBE_SENT: z.enum(['hold', 'resend']).default('hold'),
   /** How often `run` checks digest schedules and the outbox. */
   DELIVERY_TICK_MS: positiveInt.min(1_000).default(15_000),
 });

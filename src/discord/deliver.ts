@@ -1,9 +1,19 @@
 import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
 import type { Target } from '../core/types.js';
-import type { OutboxRow, OutboxStore } from '../store/outbox.js';
+import type { Claim, OutboxRow, OutboxStore } from '../store/outbox.js';
 import { classifySendError, SinkError, type Sink } from './sinks/sink.js';
+import type { WebhookLookup } from './sinks/webhook-lookup.js';
 import { describeWebhook } from './sinks/webhook-url.js';
+
+/**
+ * What to do with a webhook message that may have been posted (a timeout or 5xx after the
+ * request went out) and cannot be looked up in its channel: `hold` marks it `uncertain`, shown by
+ * `status` and `/metrics` and resent only by `watchfloor outbox requeue` (the default: no
+ * duplicate ever); `resend` retries it like any failure (no message ever missing, at the risk of
+ * one duplicate).
+ */
+export type MaybeSentPolicy = 'hold' | 'resend';
 
 /** How the deliverer retries. */
 export interface RetryPolicy {
@@ -17,6 +27,11 @@ export interface RetryPolicy {
 
 export interface DrainDeps {
   readonly outbox: OutboxStore;
+  /** This process's claim on the rows it sends: only the holder sends a row and records its outcome. */
+  readonly claim: Claim;
+  /** Looks for a webhook message in its channel (needs a bot); absent without one. */
+  readonly lookup?: WebhookLookup | undefined;
+  readonly maybeSent?: MaybeSentPolicy | undefined;
   /** The target of a subscription, or undefined when it was deleted meanwhile. */
   readonly targetOf: (subscriptionId: number) => Target | undefined;
   /** The sink for a target, or null when none is configured (e.g. a channel without a token). */
@@ -31,13 +46,16 @@ export interface DrainDeps {
   /** Observers (metrics). */
   readonly onSent?: (row: OutboxRow) => void;
   readonly onError?: (error: SinkError) => void;
+  readonly onUncertain?: (row: OutboxRow) => void;
 }
 
 export interface DrainReport {
   readonly sent: number;
   readonly retried: number;
   readonly dead: number;
-  /** Still pending after the drain (due later, or waiting behind an earlier message). */
+  /** Webhook messages that may have been posted and could not be checked: held, never resent blindly. */
+  readonly uncertain: number;
+  /** Still pending after the drain (due later, waiting behind an earlier message, or held by another process). */
   readonly pending: number;
 }
 
@@ -61,41 +79,43 @@ function labelOf(row: OutboxRow): string {
 }
 
 /**
- * Sends what the outbox holds, oldest first: counts the attempt, sends with the row's nonce,
- * records Discord's message id. Network errors and 5xx are retried with exponential backoff
- * (discord.js itself already waits out 429s and retries 5xx a few times); after
- * `maxAttempts`, or at once for a permanent error, the row becomes a dead letter, logged with
- * its reason. Rows left pending by a crash are simply due again: the same nonce makes Discord
- * return the first message instead of posting a second one.
+ * Sends what the outbox holds, oldest first: claims due rows for this process, marks each send
+ * as begun, sends with the row's nonce, records Discord's message id. Network errors and 5xx are
+ * retried with exponential backoff (discord.js itself waits out 429s; it retries nothing else
+ * for webhooks, and this is the one owner of retries); after `maxAttempts`, or at once for a
+ * permanent error, the row becomes a dead letter, logged with its reason.
+ *
+ * A row whose earlier send began and never got an outcome (a crash, a lost claim) is claimed
+ * again: a bot message is resent with the same nonce, so Discord returns the first message
+ * instead of posting a second one; a webhook message is looked up in its channel first, and held
+ * as `uncertain` when that cannot be done.
  */
 export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promise<DrainReport> {
   const { outbox, log } = deps;
-  let sent = 0;
-  let retried = 0;
-  let dead = 0;
+  const counts = { sent: 0, retried: 0, dead: 0, uncertain: 0 };
   const deadline = deps.clock() + deps.retry.waitMs;
   while (!signal?.aborted) {
     // One reading of the clock per pass: asking "what is due" and "what comes due next" at two
     // different times could miss a row that became due in between.
     const now = deps.clock();
-    const due = outbox.due(now, BATCH, (error) => {
-      dead++;
-      log.error({ outbox_id: error.rowId, reason: error.message }, 'dead letter');
-    });
+    const { rows, corrupt } = outbox.claimDue(now, BATCH, deps.claim);
+    for (const error of corrupt) {
+      counts.dead++;
+      log.error({ outbox_id: error.rowId, reason: error.message }, 'dead letter: the stored message cannot be read');
+    }
     // Subscriptions that failed in this pass wait for their retry, keeping their order.
     const blocked = new Set<number>();
     let handled = 0;
-    for (const row of due) {
-      if (signal?.aborted) break;
-      if (blocked.has(row.subscriptionId)) continue;
+    for (const row of rows) {
+      if (signal?.aborted || blocked.has(row.subscriptionId)) {
+        outbox.release(row.id, deps.claim);
+        continue;
+      }
       handled++;
       const outcome = await deliverRow(deps, row);
-      if (outcome === 'sent') sent++;
-      else if (outcome === 'dead') dead++;
-      else {
-        retried++;
-        blocked.add(row.subscriptionId);
-      }
+      if (outcome === 'lost') continue;
+      counts[outcome === 'retry' ? 'retried' : outcome]++;
+      if (outcome === 'retry') blocked.add(row.subscriptionId);
     }
     if (handled > 0) continue;
     // Nothing could be sent now: wait for the next retry if it comes due within the window.
@@ -104,16 +124,19 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
     await deps.sleep(Math.max(0, next - deps.clock()), signal);
   }
   const pending = outbox.counts().pending;
-  if (sent + retried + dead > 0) log.info({ sent, retried, dead, pending }, 'outbox drained');
-  return { sent, retried, dead, pending };
+  const { sent, retried, dead, uncertain } = counts;
+  if (sent + retried + dead + uncertain > 0) log.info({ sent, retried, dead, uncertain, pending }, 'outbox drained');
+  return { sent, retried, dead, uncertain, pending };
 }
 
-async function deliverRow(deps: DrainDeps, row: OutboxRow): Promise<'sent' | 'retry' | 'dead'> {
-  const { outbox, log } = deps;
+type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost';
+
+async function deliverRow(deps: DrainDeps, row: OutboxRow): Promise<RowOutcome> {
+  const { outbox, log, claim } = deps;
   const target = deps.targetOf(row.subscriptionId);
   const context = { outbox_id: row.id, subscription_id: row.subscriptionId, kind: row.kind, nonce: row.nonce };
   if (!target) {
-    outbox.markDead(row.id, 'subscription no longer exists');
+    outbox.markDead(row.id, claim, 'subscription no longer exists');
     log.warn(context, 'dead letter: subscription no longer exists');
     return 'dead';
   }
@@ -121,32 +144,80 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow): Promise<'sent' | 're
   const sink = deps.sinkFor(target);
   if (!sink) {
     const reason = target.kind === 'channel' ? `${where}: no DISCORD_TOKEN is set, so the bot cannot post; set it or subscribe a webhook instead` : `${where}: no sink configured`;
-    outbox.markDead(row.id, reason);
+    outbox.markDead(row.id, claim, reason);
     log.error({ ...context, target: where, reason }, 'dead letter');
     return 'dead';
   }
-  outbox.recordAttempt(row.id, deps.clock());
+  // Without a nonce Discord cannot deduplicate: a webhook send that began and never got an
+  // outcome (its holder crashed) may be in the channel already. Look before sending again.
+  if (target.kind === 'webhook' && row.sendStartedAt !== null) {
+    const settled = await settleMaybeSent(deps, row, target.url, `${where}: an earlier send began at ${new Date(row.sendStartedAt).toISOString()} and its outcome was never recorded (the process stopped mid-send)`, row.sendStartedAt);
+    if (settled !== 'resend') return settled;
+  }
+  const startedAt = deps.clock();
+  if (!outbox.beginSend(row.id, claim, startedAt)) {
+    log.debug(context, 'claim lost before sending: another process holds this message now');
+    return 'lost';
+  }
   const attempts = row.attempts + 1;
   try {
     const { messageId } = await sink.send(row.payload, { target, nonce: row.nonce, label: labelOf(row) });
-    outbox.markSent(row.id, messageId, deps.clock());
+    recorded(outbox.markSent(row.id, claim, messageId, deps.clock()), deps, context);
     deps.onSent?.(row);
     log.debug({ ...context, target: where, message_id: messageId, attempts }, 'message sent');
     return 'sent';
   } catch (caught) {
     const error = caught instanceof SinkError ? caught : classifySendError(caught, where);
     deps.onError?.(error);
+    if (target.kind === 'webhook' && error.delivery === 'maybe-sent') {
+      const settled = await settleMaybeSent(deps, { ...row, attempts }, target.url, error.message, startedAt);
+      if (settled !== 'resend') return settled;
+    }
     if (error.kind === 'permanent' || attempts >= deps.retry.maxAttempts) {
       const reason = error.kind === 'permanent' ? error.message : `gave up after ${attempts} attempts: ${error.message}`;
-      outbox.markDead(row.id, reason);
+      recorded(outbox.markDead(row.id, claim, reason), deps, context);
       log.error({ ...context, target: where, attempts, status: error.status, code: error.code, reason }, 'dead letter');
       return 'dead';
     }
     const next = nextPollAt({ now: deps.clock(), intervalMs: deps.retry.baseDelayMs, consecutiveFailures: attempts, retryAfterMs: null, jitter: deps.random() });
-    outbox.scheduleRetry(row.id, error.message, next);
+    recorded(outbox.scheduleRetry(row.id, claim, error.message, next), deps, context);
     log.warn({ ...context, target: where, attempts, status: error.status, retry_in_ms: next - deps.clock(), err: error.message }, 'send failed, will retry');
     return 'retry';
   }
+}
+
+/**
+ * A webhook message that may be in its channel: found by its marker → recorded as sent;
+ * certainly absent → `resend`; unknown → held as uncertain (or resent, by policy).
+ */
+async function settleMaybeSent(deps: DrainDeps, row: OutboxRow, url: string, why: string, since: number): Promise<RowOutcome | 'resend'> {
+  const { outbox, log, claim } = deps;
+  const context = { outbox_id: row.id, subscription_id: row.subscriptionId, kind: row.kind, nonce: row.nonce, target: describeWebhook(url) };
+  const found = deps.lookup ? await deps.lookup(url, row.nonce, since) : { found: null, reason: 'no DISCORD_TOKEN is set, so the channel cannot be read' };
+  if (found.found === true) {
+    recorded(outbox.markSent(row.id, claim, found.messageId, deps.clock()), deps, context);
+    log.info({ ...context, message_id: found.messageId }, 'message found in the channel after an unclear send: recorded as sent, not resent');
+    deps.onSent?.(row);
+    return 'sent';
+  }
+  if (found.found === false) {
+    log.info(context, 'message not in the channel after an unclear send: it will be sent again');
+    return 'resend';
+  }
+  if (deps.maybeSent === 'resend') {
+    log.warn({ ...context, reason: found.reason }, 'message may have been posted and cannot be checked; DELIVERY_WEBHOOK_MAYBE_SENT=resend: sending again');
+    return 'resend';
+  }
+  const reason = `${why}; it may have been posted and cannot be checked (${found.reason}). Check the channel, then \`watchfloor outbox requeue ${row.id}\` to send it, or leave it`;
+  recorded(outbox.markUncertain(row.id, claim, reason), deps, context);
+  deps.onUncertain?.(row);
+  log.warn({ ...context, reason }, 'message held as uncertain: not resent without a person');
+  return 'uncertain';
+}
+
+/** An outcome that could not be recorded means the claim expired and another process took the row. */
+function recorded(ok: boolean, deps: DrainDeps, context: Record<string, unknown>): void {
+  if (!ok) deps.log.warn(context, 'claim expired before the outcome was recorded: the process now holding this message decides (see ADR 11)');
 }
 
 /** A sleep that ends early when `signal` aborts. */

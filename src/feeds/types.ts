@@ -24,7 +24,8 @@ export type FetchFailureKind =
   | 'rate-limited' // 429 or 503 (Retry-After honoured)
   | 'not-a-feed' // HTML page, empty body, or XML that is not RSS/Atom
   | 'parse' // malformed or truncated XML
-  | 'file'; // local file missing/unreadable
+  | 'file' // local file missing/unreadable
+  | 'storage'; // the database refused the feed's stories (disk full, I/O error, locked past the busy timeout)
 
 export interface FetchFailure {
   readonly ok: false;

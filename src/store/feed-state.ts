@@ -14,7 +14,15 @@ export interface FeedState {
   readonly lastError: string | null;
   readonly nextPollAt: number;
   readonly storiesTotal: number;
+  /** The process polling this feed right now, and until when its lease runs (ADR 11). */
+  readonly leaseOwner: string | null;
+  readonly leaseExpiresAt: number | null;
 }
+
+/** Why a feed could not be leased for a poll. */
+export type LeaseRefusal =
+  | { readonly reason: 'leased'; readonly owner: string; readonly until: number }
+  | { readonly reason: 'not-due'; readonly nextPollAt: number };
 
 interface FeedStateRow {
   feed_id: string;
@@ -30,6 +38,8 @@ interface FeedStateRow {
   last_error: string | null;
   next_poll_at: number;
   stories_total: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
 }
 
 function toState(row: FeedStateRow): FeedState {
@@ -45,6 +55,8 @@ function toState(row: FeedStateRow): FeedState {
     lastError: row.last_error,
     nextPollAt: row.next_poll_at,
     storiesTotal: row.stories_total,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at,
   };
 }
 
@@ -57,11 +69,23 @@ export function createFeedStateStore(db: Db) {
     consecutive_failures = 0, next_poll_at = 0 WHERE feed_id = ? AND url != ?`);
   const success = db.prepare(`UPDATE feed_state SET etag = @etag, last_modified = @lastModified, body_hash = @bodyHash,
     last_attempt_at = @at, last_success_at = @at, last_status = @status, consecutive_failures = 0,
-    last_error_kind = NULL, last_error = NULL, next_poll_at = @nextPollAt, stories_total = stories_total + @newStories
+    last_error_kind = NULL, last_error = NULL, next_poll_at = @nextPollAt, stories_total = stories_total + @newStories,
+    lease_owner = NULL, lease_expires_at = NULL
     WHERE feed_id = @feedId`);
   const failure = db.prepare(`UPDATE feed_state SET last_attempt_at = @at, last_status = @status,
-    consecutive_failures = consecutive_failures + 1, last_error_kind = @kind, last_error = @message, next_poll_at = @nextPollAt
+    consecutive_failures = consecutive_failures + 1, last_error_kind = @kind, last_error = @message, next_poll_at = @nextPollAt,
+    lease_owner = NULL, lease_expires_at = NULL
     WHERE feed_id = @feedId`);
+  // One statement: the lease is taken only if nobody else holds it (or their lease ran out) and,
+  // unless forced, the feed is still due (another process may have polled it since the cycle began).
+  const lease = db.prepare<{ feedId: string; owner: string; now: number; until: number; force: number }>(`UPDATE feed_state
+    SET lease_owner = @owner, lease_expires_at = @until
+    WHERE feed_id = @feedId AND (lease_owner IS NULL OR lease_owner = @owner OR lease_expires_at <= @now)
+      AND (@force = 1 OR next_poll_at <= @now)`);
+  const renewLease = db.prepare<{ feedId: string; owner: string; until: number }>(`UPDATE feed_state SET lease_expires_at = @until
+    WHERE feed_id = @feedId AND lease_owner = @owner`);
+  const releaseLease = db.prepare<{ feedId: string; owner: string }>(`UPDATE feed_state SET lease_owner = NULL, lease_expires_at = NULL
+    WHERE feed_id = @feedId AND lease_owner = @owner`);
 
   return {
     /** Creates the row if missing; a changed URL forgets validators and failures (it is a new source). */
@@ -78,6 +102,24 @@ export function createFeedStateStore(db: Db) {
     },
     all(): FeedState[] {
       return selectAll.all().map(toState);
+    },
+    /**
+     * Leases a feed for one poll by `owner` until `now + leaseMs`. Returns null when leased, or
+     * why not: another process holds it, or (without `force`) it is no longer due.
+     */
+    lease(feedId: string, p: { owner: string; now: number; leaseMs: number; force: boolean }): LeaseRefusal | null {
+      if (lease.run({ feedId, owner: p.owner, now: p.now, until: p.now + p.leaseMs, force: p.force ? 1 : 0 }).changes > 0) return null;
+      const row = select.get(feedId);
+      if (row?.lease_owner && row.lease_owner !== p.owner && (row.lease_expires_at ?? 0) > p.now) return { reason: 'leased', owner: row.lease_owner, until: row.lease_expires_at ?? p.now };
+      return { reason: 'not-due', nextPollAt: row?.next_poll_at ?? p.now };
+    },
+    /** Extends a lease this owner holds; false when it was lost (expired and taken by another process). */
+    renewLease(feedId: string, p: { owner: string; now: number; leaseMs: number }): boolean {
+      return renewLease.run({ feedId, owner: p.owner, until: p.now + p.leaseMs }).changes > 0;
+    },
+    /** Gives a lease back without recording a poll (shutdown). Recording a poll releases it too. */
+    releaseLease(feedId: string, owner: string): void {
+      releaseLease.run({ feedId, owner });
     },
     recordSuccess(feedId: string, p: { at: number; status: number; validators: Validators; nextPollAt: number; newStories: number }): void {
       success.run({ feedId, at: p.at, status: p.status, nextPollAt: p.nextPollAt, newStories: p.newStories, ...p.validators });

@@ -1,4 +1,5 @@
 import { createAddedFeedStore } from './added-feeds.js';
+import { newOwnerId } from './claims.js';
 import { openDatabase, type Db } from './db.js';
 import { createCycleStore, createFeedStateStore } from './feed-state.js';
 import { createStoryStore } from './stories.js';
@@ -15,16 +16,24 @@ export function createStore(path: string) {
   return {
     db,
     path,
+    /** The name of this process's claims on outbox rows and leases on feeds (ADR 11). */
+    owner: newOwnerId(),
     stories: createStoryStore(db),
     feeds: createFeedStateStore(db),
     cycles: createCycleStore(db),
     subscriptions,
     outbox: createOutboxStore(db),
     addedFeeds: createAddedFeedStore(db),
-    /** Runs `fn` in one transaction (nested calls become savepoints). */
+    /**
+     * Runs `fn` in one transaction (nested calls become savepoints). IMMEDIATE: the write lock is
+     * taken at BEGIN, waiting up to the busy timeout for another process's transaction. A
+     * deferred transaction that reads first and writes later would instead fail at once with
+     * SQLITE_BUSY when another process committed in between (WAL cannot upgrade a stale
+     * snapshot), whatever the busy timeout.
+     */
     transaction<T>(fn: () => T): T {
       try {
-        return db.transaction(fn)();
+        return db.transaction(fn).immediate();
       } catch (error) {
         // Rolled back: cached reads made inside it may show writes that never happened.
         subscriptions.invalidate();

@@ -191,4 +191,50 @@ export const MIGRATIONS: readonly Migration[] = [
         AND coalesce(json_array_length(reasons, '$.reasons'), 0) = 0;
     `,
   },
+  {
+    // Claims and leases, so that several processes on one database (\`run\` beside \`once\`, two
+    // \`run\`s, later many pollers and deliverers) never post a message twice or poll a feed twice
+    // at once: see docs/adr/0011-claims-and-leases.md. The outbox is rebuilt because its status
+    // CHECK gains 'uncertain' (a webhook message that may have been posted: never resent blindly).
+    name: '006-claims-and-leases',
+    sql: `
+      CREATE TABLE outbox_new (
+        id INTEGER PRIMARY KEY,
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('alert', 'digest')),
+        story_rowid INTEGER REFERENCES stories(rowid) ON DELETE SET NULL,
+        digest_until INTEGER,
+        part INTEGER NOT NULL DEFAULT 1,
+        total INTEGER NOT NULL DEFAULT 1,
+        payload TEXT NOT NULL,
+        nonce TEXT UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_attempt_at INTEGER,
+        last_error TEXT,
+        message_id TEXT,
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        -- The process holding the row (one claim, with an expiry), and when its send began:
+        -- a send that began and has no outcome may have reached Discord.
+        claimed_by TEXT,
+        claim_expires_at INTEGER,
+        send_started_at INTEGER
+      );
+      INSERT INTO outbox_new (id, subscription_id, kind, story_rowid, digest_until, part, total, payload, nonce, status,
+        attempts, next_attempt_at, last_attempt_at, last_error, message_id, created_at, sent_at)
+      SELECT id, subscription_id, kind, story_rowid, digest_until, part, total, payload, nonce, status,
+        attempts, next_attempt_at, last_attempt_at, last_error, message_id, created_at, sent_at FROM outbox;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_new RENAME TO outbox;
+      CREATE UNIQUE INDEX outbox_alert_once ON outbox(subscription_id, story_rowid) WHERE kind = 'alert';
+      CREATE UNIQUE INDEX outbox_digest_once ON outbox(subscription_id, digest_until, part) WHERE kind = 'digest';
+      CREATE INDEX outbox_pending ON outbox(status, next_attempt_at, id);
+
+      -- A feed is polled by one process at a time: the lease holder and its expiry.
+      ALTER TABLE feed_state ADD COLUMN lease_owner TEXT;
+      ALTER TABLE feed_state ADD COLUMN lease_expires_at INTEGER;
+    `,
+  },
 ];

@@ -2,7 +2,13 @@ import { OUTBOUND_MESSAGE_SCHEMA, type OutboundMessage } from '../core/compose/m
 import type { Db } from './db.js';
 
 export type OutboxKind = 'alert' | 'digest';
-export type OutboxStatus = 'pending' | 'sent' | 'dead';
+/**
+ * `uncertain`: a webhook message whose send may have reached Discord (timeout or 5xx after the
+ * request went out) and that could not be looked up. It is never resent on its own: `watchfloor
+ * outbox requeue` resends it when a person has checked the channel.
+ */
+export type OutboxStatus = 'pending' | 'sent' | 'dead' | 'uncertain';
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sent', 'dead', 'uncertain'];
 
 /** One message waiting to be (or already) sent. */
 export interface OutboxRow {
@@ -23,6 +29,11 @@ export interface OutboxRow {
   readonly messageId: string | null;
   readonly createdAt: number;
   readonly sentAt: number | null;
+  /**
+   * When a send of this row began without an outcome being recorded: set on a row claimed from
+   * a holder that crashed or lost its claim mid-send. The message may already be in the channel.
+   */
+  readonly sendStartedAt: number | null;
 }
 
 interface Row {
@@ -43,6 +54,9 @@ interface Row {
   message_id: string | null;
   created_at: number;
   sent_at: number | null;
+  claimed_by: string | null;
+  claim_expires_at: number | null;
+  send_started_at: number | null;
 }
 
 /** Thrown when a stored payload no longer validates (hand-edited database, or a bug). */
@@ -62,9 +76,25 @@ export function nonceFor(id: number, createdAt: number): string {
   return `wf${createdAt.toString(36)}-${id.toString(36)}`;
 }
 
-function toRow(row: Row): OutboxRow {
-  const parsed = OUTBOUND_MESSAGE_SCHEMA.safeParse(JSON.parse(row.payload));
+function statusOf(value: string): OutboxStatus {
+  return (OUTBOX_STATUSES as readonly string[]).includes(value) ? (value as OutboxStatus) : 'pending';
+}
+
+/** The payload of a stored row; throws CorruptOutboxRowError for text that is not the JSON of a message. */
+function payloadOf(row: Row): OutboundMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(row.payload);
+  } catch (error) {
+    throw new CorruptOutboxRowError(row.id, `payload is not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const parsed = OUTBOUND_MESSAGE_SCHEMA.safeParse(json);
   if (!parsed.success) throw new CorruptOutboxRowError(row.id, `payload does not validate: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+  return parsed.data;
+}
+
+/** Everything of a row but its payload: readable whatever the payload holds. */
+function fieldsOf(row: Row): Omit<OutboxRow, 'payload'> {
   return {
     id: row.id,
     subscriptionId: row.subscription_id,
@@ -73,9 +103,8 @@ function toRow(row: Row): OutboxRow {
     digestUntil: row.digest_until,
     part: row.part,
     total: row.total,
-    payload: parsed.data,
     nonce: row.nonce ?? nonceFor(row.id, row.created_at),
-    status: row.status === 'sent' ? 'sent' : row.status === 'dead' ? 'dead' : 'pending',
+    status: statusOf(row.status),
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     lastAttemptAt: row.last_attempt_at,
@@ -83,10 +112,50 @@ function toRow(row: Row): OutboxRow {
     messageId: row.message_id,
     createdAt: row.created_at,
     sentAt: row.sent_at,
+    sendStartedAt: row.send_started_at,
   };
 }
 
-/** The delivery outbox. All SQL about it lives here. */
+function toRow(row: Row): OutboxRow {
+  return { ...fieldsOf(row), payload: payloadOf(row) };
+}
+
+/** A row as listings show it: its payload may be unreadable, the rest is still worth showing. */
+export type OutboxListing = Omit<OutboxRow, 'payload'> & { readonly payload: OutboundMessage | null; readonly problem: string | null };
+
+function toListing(row: Row): OutboxListing {
+  try {
+    return { ...fieldsOf(row), payload: payloadOf(row), problem: null };
+  } catch (error) {
+    return { ...fieldsOf(row), payload: null, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** One claim: who holds a row, until when. */
+export interface Claim {
+  /** The claiming process (see processOwnerId). */
+  readonly owner: string;
+  /** How long the claim lasts without being renewed. */
+  readonly leaseMs: number;
+}
+
+/** What a claim on due rows came to. */
+export interface ClaimedRows {
+  readonly rows: OutboxRow[];
+  /** Rows whose payload cannot be read: made dead letters, one report each. */
+  readonly corrupt: CorruptOutboxRowError[];
+}
+
+/**
+ * The delivery outbox. All SQL about it lives here.
+ *
+ * Several processes may drain one database (`run` beside `once`, two `run`s). A row is sent only
+ * by the process that claimed it: {@link claimDue} takes due rows in one statement (SQLite runs
+ * one writer at a time, so two claims never overlap), and every outcome is recorded only while
+ * the claim is still held. A claim expires after its lease; a crashed holder's rows are then
+ * claimed again, with `sendStartedAt` telling the new holder that a send may have gone out.
+ * See docs/adr/0011-claims-and-leases.md.
+ */
 export function createOutboxStore(db: Db) {
   const insertAlert = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, story_rowid, payload, next_attempt_at, created_at)
     VALUES (?, 'alert', ?, ?, ?, ?)`);
@@ -94,17 +163,39 @@ export function createOutboxStore(db: Db) {
     VALUES (?, 'digest', ?, ?, ?, ?, ?, ?)`);
   const setNonce = db.prepare<[string, number]>('UPDATE outbox SET nonce = ? WHERE id = ?');
   const selectOne = db.prepare<[number], Row>('SELECT * FROM outbox WHERE id = ?');
-  // Oldest first; a row waits while an older pending row of the same subscription is backing
-  // off, so digest parts and alerts reach a channel in the order they were composed.
-  const selectDue = db.prepare<[number, number, number], Row>(`SELECT * FROM outbox o
-    WHERE o.status = 'pending' AND o.next_attempt_at <= ?
-      AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.subscription_id = o.subscription_id AND e.status = 'pending'
-                      AND e.id < o.id AND e.next_attempt_at > ?)
-    ORDER BY o.id LIMIT ?`);
-  const attempt = db.prepare<[number, number]>('UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id = ?');
-  const sent = db.prepare<[string, number, number]>("UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, last_error = NULL WHERE id = ?");
-  const retry = db.prepare<[string, number, number]>('UPDATE outbox SET last_error = ?, next_attempt_at = ? WHERE id = ?');
-  const dead = db.prepare<[string, number]>("UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?");
+  // Oldest first, in per-subscription order: a row waits while an older pending row of the same
+  // subscription is backing off, or is held by another process (it may be sending right now),
+  // so digest parts and alerts reach a channel in the order they were composed.
+  const claim = db.prepare<{ now: number; owner: string; expires: number; limit: number }, Row>(`UPDATE outbox
+    SET claimed_by = @owner, claim_expires_at = @expires
+    WHERE id IN (
+      SELECT o.id FROM outbox o
+      WHERE o.status = 'pending' AND o.next_attempt_at <= @now
+        AND (o.claimed_by IS NULL OR o.claimed_by = @owner OR o.claim_expires_at <= @now)
+        AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.subscription_id = o.subscription_id AND e.status = 'pending' AND e.id < o.id
+                        AND (e.next_attempt_at > @now
+                             OR (e.claimed_by IS NOT NULL AND e.claimed_by != @owner AND e.claim_expires_at > @now)))
+      ORDER BY o.id LIMIT @limit)
+    RETURNING *`);
+  const renew = db.prepare<{ id: number; owner: string; expires: number }>(`UPDATE outbox SET claim_expires_at = @expires
+    WHERE id = @id AND claimed_by = @owner AND status = 'pending'`);
+  const begin = db.prepare<{ id: number; owner: string; now: number; expires: number }>(`UPDATE outbox
+    SET attempts = attempts + 1, last_attempt_at = @now, send_started_at = @now, claim_expires_at = @expires
+    WHERE id = @id AND claimed_by = @owner AND status = 'pending'`);
+  const sent = db.prepare<{ id: number; owner: string; messageId: string; now: number }>(`UPDATE outbox
+    SET status = 'sent', message_id = @messageId, sent_at = @now, last_error = NULL, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
+    WHERE id = @id AND claimed_by = @owner`);
+  const retry = db.prepare<{ id: number; owner: string; error: string; next: number }>(`UPDATE outbox
+    SET last_error = @error, next_attempt_at = @next, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
+    WHERE id = @id AND claimed_by = @owner`);
+  const settle = db.prepare<{ id: number; owner: string; status: string; error: string }>(`UPDATE outbox
+    SET status = @status, last_error = @error, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
+    WHERE id = @id AND claimed_by = @owner`);
+  const release = db.prepare<{ id: number; owner: string }>(`UPDATE outbox SET claimed_by = NULL, claim_expires_at = NULL
+    WHERE id = @id AND claimed_by = @owner AND status = 'pending'`);
+  const requeue = db.prepare<{ id: number; now: number }>(`UPDATE outbox
+    SET status = 'pending', next_attempt_at = @now, attempts = 0, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
+    WHERE id = @id AND status IN ('dead', 'uncertain')`);
 
   return {
     /** Queues an alert; false when this story was already routed to this subscription. */
@@ -129,28 +220,87 @@ export function createOutboxStore(db: Db) {
       return written;
     },
 
+    /** One row; throws CorruptOutboxRowError when its payload cannot be read (see {@link listing}). */
     get(id: number): OutboxRow | undefined {
       const row = selectOne.get(id);
       return row ? toRow(row) : undefined;
     },
 
+    /** One row for people to look at: readable even when its payload is not. */
+    listing(id: number): OutboxListing | undefined {
+      const row = selectOne.get(id);
+      return row ? toListing(row) : undefined;
+    },
+
     /**
-     * Pending rows whose time has come, oldest first, in per-subscription order. A row whose
-     * payload no longer validates becomes a dead letter (reported to `onCorrupt`) instead of
-     * blocking the queue behind it.
+     * Claims the pending rows whose time has come (oldest first, in per-subscription order) for
+     * `claim.owner`, in one statement. A row whose payload cannot be read becomes a dead letter
+     * (reported once in `corrupt`) instead of blocking the queue behind it.
      */
-    due(now: number, limit: number, onCorrupt?: (error: CorruptOutboxRowError) => void): OutboxRow[] {
-      const out: OutboxRow[] = [];
-      for (const row of selectDue.all(now, now, limit)) {
+    claimDue(now: number, limit: number, holder: Claim): ClaimedRows {
+      const claimed = claim.all({ now, owner: holder.owner, expires: now + holder.leaseMs, limit });
+      const rows: OutboxRow[] = [];
+      const corrupt: CorruptOutboxRowError[] = [];
+      for (const row of claimed.sort((a, b) => a.id - b.id)) {
         try {
-          out.push(toRow(row));
+          rows.push(toRow(row));
         } catch (error) {
           if (!(error instanceof CorruptOutboxRowError)) throw error;
-          dead.run(error.message, row.id);
-          onCorrupt?.(error);
+          settle.run({ id: row.id, owner: holder.owner, status: 'dead', error: error.message });
+          corrupt.push(error);
         }
       }
-      return out;
+      return { rows, corrupt };
+    },
+
+    /** Extends the claim on a row this holder still has; false when it lost it (expired and taken). */
+    renew(id: number, holder: Claim, now: number): boolean {
+      return renew.run({ id, owner: holder.owner, expires: now + holder.leaseMs }).changes > 0;
+    },
+
+    /**
+     * Counts an attempt and marks the send as begun, before the request leaves (a crash
+     * mid-send still counts it, and the next holder knows it may have gone out). False when the
+     * claim was lost: then the caller must not send.
+     */
+    beginSend(id: number, holder: Claim, now: number): boolean {
+      return begin.run({ id, owner: holder.owner, now, expires: now + holder.leaseMs }).changes > 0;
+    },
+
+    /** The outcomes: each is recorded only by the holder of the claim, and ends it. False when the claim was lost. */
+    markSent(id: number, holder: Claim, messageId: string, now: number): boolean {
+      return sent.run({ id, owner: holder.owner, messageId, now }).changes > 0;
+    },
+
+    scheduleRetry(id: number, holder: Claim, error: string, nextAttemptAt: number): boolean {
+      return retry.run({ id, owner: holder.owner, error, next: nextAttemptAt }).changes > 0;
+    },
+
+    markDead(id: number, holder: Claim, error: string): boolean {
+      return settle.run({ id, owner: holder.owner, status: 'dead', error }).changes > 0;
+    },
+
+    /** A send that may have reached Discord and cannot be checked: never resent without a person. */
+    markUncertain(id: number, holder: Claim, error: string): boolean {
+      return settle.run({ id, owner: holder.owner, status: 'uncertain', error }).changes > 0;
+    },
+
+    /** Gives a claimed row back untouched (shutdown before its send began). */
+    release(id: number, holder: Claim): void {
+      release.run({ id, owner: holder.owner });
+    },
+
+    /**
+     * Puts dead or uncertain rows back in the queue (`watchfloor outbox requeue`): due now, with
+     * a fresh count of attempts. Returns the ids that were requeued.
+     */
+    requeue(ids: readonly number[], now: number): number[] {
+      return db.transaction(() => ids.filter((id) => requeue.run({ id, now }).changes > 0))();
+    },
+
+    /** Rows of one status, oldest first (`watchfloor outbox list`). */
+    listByStatus(status: OutboxStatus, limit: number): OutboxListing[] {
+      return db.prepare<[string, number], Row>('SELECT * FROM outbox WHERE status = ? ORDER BY id LIMIT ?').all(status, limit).map(toListing);
     },
 
     /** The next time after `now` at which a pending row comes due, or null when none will. */
@@ -158,28 +308,11 @@ export function createOutboxStore(db: Db) {
       return db.prepare<[number], { at: number | null }>("SELECT min(next_attempt_at) AS at FROM outbox WHERE status = 'pending' AND next_attempt_at > ?").get(now)?.at ?? null;
     },
 
-    /** Counts an attempt before the request leaves, so a crash mid-send still counts it. */
-    recordAttempt(id: number, now: number): void {
-      attempt.run(now, id);
-    },
-
-    markSent(id: number, messageId: string, now: number): void {
-      sent.run(messageId, now, id);
-    },
-
-    scheduleRetry(id: number, error: string, nextAttemptAt: number): void {
-      retry.run(error, nextAttemptAt, id);
-    },
-
-    markDead(id: number, error: string): void {
-      dead.run(error, id);
-    },
-
     /** Rows per status, for `status` and metrics. */
     counts(): Record<OutboxStatus, number> {
       const rows = db.prepare<[], { status: string; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status').all();
-      const out: Record<OutboxStatus, number> = { pending: 0, sent: 0, dead: 0 };
-      for (const r of rows) if (r.status === 'pending' || r.status === 'sent' || r.status === 'dead') out[r.status] = r.n;
+      const out: Record<OutboxStatus, number> = { pending: 0, sent: 0, dead: 0, uncertain: 0 };
+      for (const r of rows) out[statusOf(r.status)] += r.n;
       return out;
     },
 
@@ -188,16 +321,16 @@ export function createOutboxStore(db: Db) {
       const rows = db.prepare<[], { subscription_id: number; status: string; n: number }>('SELECT subscription_id, status, count(*) AS n FROM outbox GROUP BY subscription_id, status').all();
       const out = new Map<number, Record<OutboxStatus, number>>();
       for (const r of rows) {
-        const entry = out.get(r.subscription_id) ?? { pending: 0, sent: 0, dead: 0 };
-        if (r.status === 'pending' || r.status === 'sent' || r.status === 'dead') entry[r.status] = r.n;
+        const entry = out.get(r.subscription_id) ?? { pending: 0, sent: 0, dead: 0, uncertain: 0 };
+        entry[statusOf(r.status)] += r.n;
         out.set(r.subscription_id, entry);
       }
       return out;
     },
 
-    /** All rows of a subscription, oldest first (tests, `subscriptions --verbose`). */
-    listForSubscription(subscriptionId: number): OutboxRow[] {
-      return db.prepare<[number], Row>('SELECT * FROM outbox WHERE subscription_id = ? ORDER BY id').all(subscriptionId).map(toRow);
+    /** All rows of a subscription, oldest first (tests, `subscriptions --verbose`); unreadable payloads are null. */
+    listForSubscription(subscriptionId: number): OutboxListing[] {
+      return db.prepare<[number], Row>('SELECT * FROM outbox WHERE subscription_id = ? ORDER BY id').all(subscriptionId).map(toListing);
     },
   };
 }

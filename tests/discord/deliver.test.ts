@@ -45,6 +45,7 @@ function deps(store: Store, sink: Sink, stepMs: number, maxAttempts = 5): DrainD
   let now = T0;
   return {
     outbox: store.outbox,
+    claim: { owner: store.owner, leaseMs: 60_000 },
     targetOf: (id) => store.subscriptions.get(id)?.target,
     sinkFor: () => sink,
     clock: () => (now += stepMs),
@@ -63,7 +64,7 @@ describe('drainOutbox', () => {
     const store = setup(['A']);
     const sink = scriptedSink(['retry', 'retry', 'ok']);
     const report = await drainOutbox(deps(store, sink, stepMs));
-    expect(report).toEqual({ sent: 1, retried: 2, dead: 0, pending: 0 });
+    expect(report).toEqual({ sent: 1, retried: 2, dead: 0, uncertain: 0, pending: 0 });
     expect(new Set(sink.sent.map((s) => s.nonce)).size).toBe(1);
     expect(store.outbox.listForSubscription(1)[0]).toMatchObject({ status: 'sent', attempts: 3, messageId: 'm-3' });
     store.close();
@@ -80,7 +81,7 @@ describe('drainOutbox', () => {
   it('GIVEN a permanent error THEN the row is dead after one try and the next row still goes out', async () => {
     const store = setup(['doomed', 'fine']);
     const sink = scriptedSink(['permanent', 'ok']);
-    expect(await drainOutbox(deps(store, sink, 1))).toEqual({ sent: 1, retried: 0, dead: 1, pending: 0 });
+    expect(await drainOutbox(deps(store, sink, 1))).toEqual({ sent: 1, retried: 0, dead: 1, uncertain: 0, pending: 0 });
     expect(store.outbox.listForSubscription(1).map((r) => [r.status, r.attempts])).toEqual([['dead', 1], ['sent', 1]]);
     store.close();
   });
@@ -90,7 +91,7 @@ describe('drainOutbox', () => {
     const sink = scriptedSink(['retry', 'ok']);
     const d = deps(store, sink, 1);
     const report = await drainOutbox({ ...d, retry: { ...d.retry, baseDelayMs: 120_000 } });
-    expect(report).toEqual({ sent: 0, retried: 1, dead: 0, pending: 1 });
+    expect(report).toEqual({ sent: 0, retried: 1, dead: 0, uncertain: 0, pending: 1 });
     store.close();
   });
 });

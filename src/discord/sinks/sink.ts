@@ -38,10 +38,54 @@ export class SinkError extends Error {
     readonly status: number | null = null,
     /** Discord's JSON error code, e.g. 10003 Unknown Channel, 50001 Missing Access. */
     readonly code: number | string | null = null,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; delivery?: SendFate },
   ) {
     super(message, options);
+    this.delivery = options?.delivery ?? 'not-sent';
   }
+
+  /**
+   * Whether Discord may have posted the message anyway: `maybe-sent` when the request went out
+   * and no clear refusal came back (a timeout, a reset connection, a 5xx from a proxy after
+   * Discord accepted it). A message without a nonce (webhooks) must not be resent blindly then.
+   */
+  readonly delivery: SendFate;
+}
+
+/** See {@link SinkError.delivery}. */
+export type SendFate = 'not-sent' | 'maybe-sent';
+
+/**
+ * Network error codes that mean the request never reached Discord: nothing was posted, so a
+ * resend is safe. Anything else after the request started (reset, timeout) may have been posted.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The first `code` along an error's cause chain (undici nests the socket error). */
+function errorCode(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as Error & { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return null;
+}
+
+/** Whether a failure that is not an answer from Discord may have posted the message. */
+export function fateOfNetworkError(error: unknown): SendFate {
+  const code = errorCode(error);
+  return code !== null && NOT_SENT_CODES.has(code) ? 'not-sent' : 'maybe-sent';
 }
 
 /** Turns whatever discord.js threw into a SinkError with a message a person can act on. */
@@ -50,18 +94,22 @@ export function classifySendError(error: unknown, where: string): SinkError {
   if (error instanceof DiscordAPIError) {
     const hint = HINTS[String(error.code)] ?? '';
     const kind = error.status === 429 || error.status >= 500 ? 'retryable' : 'permanent';
-    return new SinkError(kind, `${where}: Discord answered ${error.status} (${error.code} ${error.message})${hint}`, error.status, error.code, { cause: error });
+    const delivery = error.status >= 500 ? 'maybe-sent' : 'not-sent';
+    return new SinkError(kind, `${where}: Discord answered ${error.status} (${error.code} ${error.message})${hint}`, error.status, error.code, { cause: error, delivery });
   }
   if (error instanceof HTTPError) {
     const kind = error.status === 429 || error.status >= 500 ? 'retryable' : 'permanent';
-    return new SinkError(kind, `${where}: HTTP ${error.status} ${error.message}`, error.status, null, { cause: error });
+    // A 5xx without Discord's JSON error body comes from a proxy in front of Discord: the
+    // request may have been accepted behind it.
+    const delivery = error.status >= 500 ? 'maybe-sent' : 'not-sent';
+    return new SinkError(kind, `${where}: HTTP ${error.status} ${error.message}`, error.status, null, { cause: error, delivery });
   }
   if (error instanceof RateLimitError) {
     return new SinkError('retryable', `${where}: rate limited for ${error.timeToReset} ms`, 429, null, { cause: error });
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   // Anything else is the network (refused, reset, DNS, timeout/AbortError): worth another try.
-  return new SinkError('retryable', `${where}: ${message}`, null, null, { cause: error });
+  return new SinkError('retryable', `${where}: ${message}`, null, null, { cause: error, delivery: fateOfNetworkError(error) });
 }
 
 const HINTS: Record<string, string> = {
@@ -86,6 +134,7 @@ export async function sendForMessageId(where: string, post: () => Promise<unknow
     throw classifySendError(error, where);
   }
   const parsed = CREATED_MESSAGE.safeParse(response);
-  if (!parsed.success) throw new SinkError('retryable', `${where}: Discord's answer has no message id`);
+  // Discord answered 2xx: it took the message, whatever the answer's body says.
+  if (!parsed.success) throw new SinkError('retryable', `${where}: Discord's answer has no message id`, null, null, { delivery: 'maybe-sent' });
   return { messageId: parsed.data.id };
 }

@@ -1,5 +1,6 @@
 import { WebhookClient } from 'discord.js';
-import type { OutboundMessage } from '../../core/compose/message.js';
+import { totalEmbedChars, type OutboundMessage } from '../../core/compose/message.js';
+import { MAX_CONTENT_CHARS, MAX_EMBED_TOTAL_CHARS, MAX_FOOTER_TEXT_CHARS } from '../../core/compose/limits.js';
 import type { RestOverrides } from '../client.js';
 import { sendForMessageId, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
 import { describeWebhook, parseWebhookUrl } from './webhook-url.js';
@@ -9,9 +10,13 @@ import { describeWebhook, parseWebhookUrl } from './webhook-url.js';
  * (each with its own rate-limit state); `send` asks with `?wait=true`, so the message id comes
  * back.
  *
- * Discord's Execute Webhook takes no `nonce`, so this sink cannot make Discord deduplicate: a
- * crash after Discord accepted a message and before the outbox recorded it re-sends it once
- * (at-least-once). See docs/delivery.md.
+ * Discord's Execute Webhook takes no `nonce`, so Discord cannot deduplicate a resend. Two rules
+ * follow (docs/delivery.md, ADR 11):
+ * - discord.js must not retry a webhook POST by itself (`retries: 0`): a 5xx or a timeout after
+ *   Discord accepted the message would post it again, and the deliverer retries on top. The
+ *   deliverer is the one owner of retries; it resends only what was certainly not sent.
+ * - every message carries a marker (`ref <nonce>` in its last embed's footer), so a send whose
+ *   fate is unknown can be looked up in the channel before anything is resent.
  */
 export function createWebhookSink(options: { apiBase?: string | undefined; rest?: RestOverrides } = {}): Sink {
   const clients = new Map<string, WebhookClient>();
@@ -21,21 +26,23 @@ export function createWebhookSink(options: { apiBase?: string | undefined; rest?
     if (existing) return existing;
     const parts = parseWebhookUrl(url);
     if (!parts) throw new SinkError('permanent', `${describeWebhook(url)}: not a Discord webhook URL (https://discord.com/api/webhooks/<id>/<token>)`);
-    const client = new WebhookClient(parts, { rest: { ...(options.apiBase ? { api: options.apiBase } : {}), ...options.rest }, allowedMentions: { parse: [] } });
+    const rest = { ...(options.apiBase ? { api: options.apiBase } : {}), ...options.rest, retries: 0 };
+    const client = new WebhookClient(parts, { rest, allowedMentions: { parse: [] } });
     clients.set(url, client);
     return client;
   };
 
   return {
     name: 'webhook',
-    async send(message: OutboundMessage, { target }: SendOptions): Promise<SendResult> {
+    async send(message: OutboundMessage, { target, nonce }: SendOptions): Promise<SendResult> {
       if (target.kind !== 'webhook') throw new SinkError('permanent', `webhook sink cannot send to a ${target.kind} target`);
       const client = clientFor(target.url);
+      const marked = withMarker(message, nonce);
       return sendForMessageId(describeWebhook(target.url), () =>
         client.send({
-          ...(message.content ? { content: message.content } : {}),
-          embeds: message.embeds,
-          allowedMentions: { parse: message.allowedMentions.parse, roles: message.allowedMentions.roles },
+          ...(marked.content ? { content: marked.content } : {}),
+          embeds: marked.embeds,
+          allowedMentions: { parse: marked.allowedMentions.parse, roles: marked.allowedMentions.roles },
         }),
       );
     },
@@ -45,4 +52,35 @@ export function createWebhookSink(options: { apiBase?: string | undefined; rest?
       return Promise.resolve();
     },
   };
+}
+
+/** The text that identifies a message of one outbox row in its channel. */
+export function markerFor(nonce: string): string {
+  return `ref ${nonce}`;
+}
+
+/**
+ * The message with its marker: appended to the last embed's footer (or, without embeds, to the
+ * content), within Discord's limits. When no room is left the message goes unmarked, and a
+ * send of unknown fate cannot be looked up (it is held as uncertain instead).
+ */
+export function withMarker(message: OutboundMessage, nonce: string): OutboundMessage {
+  const marker = markerFor(nonce);
+  const last = message.embeds.at(-1);
+  if (!last) {
+    const content = message.content ? `${message.content}\n-# ${marker}` : `-# ${marker}`;
+    return content.length <= MAX_CONTENT_CHARS ? { ...message, content } : message;
+  }
+  const footer = last.footer?.text ? `${last.footer.text} · ${marker}` : marker;
+  const added = footer.length - (last.footer?.text.length ?? 0);
+  const total = totalEmbedChars(message.embeds);
+  if (footer.length > MAX_FOOTER_TEXT_CHARS || total + added > MAX_EMBED_TOTAL_CHARS) return message;
+  return { ...message, embeds: [...message.embeds.slice(0, -1), { ...last, footer: { ...last.footer, text: footer } }] };
+}
+
+/** Whether a message as Discord returns it carries the marker of `nonce`. */
+export function hasMarker(message: { content?: string; embeds?: readonly { footer?: { text?: string } }[] }, nonce: string): boolean {
+  const marker = markerFor(nonce);
+  if (message.content?.endsWith(marker)) return true;
+  return (message.embeds ?? []).some((e) => e.footer?.text?.endsWith(marker) === true);
 }
