@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
 import type { Classification, FeedConfig, Story } from '../core/types.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '../feeds/types.js';
+import { FEED_LEASE_MS } from '../store/claims.js';
+import { storageFault } from '../store/faults.js';
 import type { Store } from '../store/index.js';
 import type { Analyse } from './analyse.js';
 
@@ -14,7 +16,9 @@ const DEFAULT_FEEDS_IN_PROGRESS = 32;
 /** What one poll of one feed came to; printed by `once`, kept for `status` and metrics. */
 export interface FeedPollResult {
   readonly feedId: string;
-  readonly outcome: 'new' | 'unchanged' | 'not-modified' | 'error';
+  /** `skipped`: not polled, because another process holds its lease or polled it meanwhile (`skipReason`). */
+  readonly outcome: 'new' | 'unchanged' | 'not-modified' | 'error' | 'skipped';
+  readonly skipReason?: string;
   /** Stories stored for the first time. */
   readonly newStories: number;
   /** Items in the document that were already stored (same id or same URL). */
@@ -39,7 +43,10 @@ export interface CycleReport {
   readonly finishedAt: number;
   readonly results: readonly FeedPollResult[];
   readonly totals: {
+    /** Feeds polled by this cycle (skipped ones are not counted). */
     readonly polled: number;
+    /** Due feeds left to another process (leased, or polled by it meanwhile). */
+    readonly skipped: number;
     readonly ok: number;
     readonly notModified: number;
     readonly failed: number;
@@ -73,7 +80,12 @@ export interface PollerDeps {
   readonly maxFeedsInProgress?: number | undefined;
   /** Aborted at shutdown: fetches cut short by it are not counted as the feed's failures. */
   readonly signal?: AbortSignal | undefined;
+  /** How long a feed lease lasts (ADR 11); default FEED_LEASE_MS. */
+  readonly leaseMs?: number | undefined;
 }
+
+/** Tries of a feed's store transaction that found the database locked past the busy timeout. */
+const BUSY_TRIES = 3;
 
 export interface CycleOptions {
   /** Poll every enabled feed, due or not (`watchfloor once --all`). */
@@ -98,24 +110,75 @@ export function createPoller(deps: PollerDeps) {
   const intervalOf = (feed: FeedConfig): number =>
     feed.intervalMinutes !== undefined ? feed.intervalMinutes * 60_000 : defaultIntervalMs;
 
-  async function pollFeed(feed: FeedConfig): Promise<FeedPollResult> {
+  const leaseMs = deps.leaseMs ?? FEED_LEASE_MS;
+  const owner = deps.store.owner;
+  const base = (feedId: string) => ({ feedId, newStories: 0, seenStories: 0, droppedItems: 0, matchedStories: 0, routed: 0, perTopic: {}, bytes: 0 });
+
+  /**
+   * One feed, with the database's faults kept to it: a feed whose storage fails (disk full, I/O
+   * error, locked past the busy timeout) is recorded as failed with a message naming the
+   * database and the fix, and the rest of the cycle goes on.
+   */
+  async function pollFeed(feed: FeedConfig, force: boolean): Promise<FeedPollResult> {
     const started = deps.clock();
-    const log = deps.log.child({ feed_id: feed.id });
+    try {
+      return await pollLeased(feed, force);
+    } catch (error) {
+      const fault = storageFault(error, deps.store.path);
+      if (!fault) throw error;
+      const now = deps.clock();
+      const state = deps.store.feeds.get(feed.id);
+      const failures = (state?.consecutiveFailures ?? 0) + 1;
+      const next = nextPollAt({ now, intervalMs: intervalOf(feed), consecutiveFailures: failures, retryAfterMs: null, jitter: random() });
+      try {
+        deps.store.feeds.recordFailure(feed.id, { at: now, status: null, kind: 'storage', message: fault.message, nextPollAt: next });
+      } catch (recordError) {
+        // Disk full may refuse this write too; the report still says what happened, and the
+        // lease runs out by itself.
+        deps.log.debug({ feed_id: feed.id, err: recordError }, 'could not record the storage failure');
+      }
+      deps.log.error({ feed_id: feed.id, kind: fault.kind, code: fault.code }, fault.message);
+      return { ...base(feed.id), outcome: 'error', error: { kind: 'storage', message: fault.message, status: null }, consecutiveFailures: failures, nextPollAt: next, durationMs: now - started };
+    }
+  }
+
+  /** Leases the feed for this process, polls it, and gives the lease back with the outcome. */
+  async function pollLeased(feed: FeedConfig, force: boolean): Promise<FeedPollResult> {
+    const started = deps.clock();
     const state = deps.store.feeds.ensure(feed.id, feed.url);
-    const base = { feedId: feed.id, newStories: 0, seenStories: 0, droppedItems: 0, matchedStories: 0, routed: 0, perTopic: {}, bytes: 0 };
+    const refusal = deps.store.feeds.lease(feed.id, { owner, now: started, leaseMs, force });
+    if (refusal) {
+      const skipReason =
+        refusal.reason === 'leased'
+          ? `being polled by another process (${refusal.owner}) until ${new Date(refusal.until).toISOString()}`
+          : 'polled by another process since this cycle began';
+      deps.log.debug({ feed_id: feed.id, reason: skipReason }, 'feed skipped');
+      return { ...base(feed.id), outcome: 'skipped', skipReason, error: null, consecutiveFailures: state.consecutiveFailures, nextPollAt: refusal.reason === 'not-due' ? refusal.nextPollAt : state.nextPollAt, durationMs: 0 };
+    }
+    try {
+      return await pollOne(feed, state, started);
+    } finally {
+      // Recording the outcome released it already; this covers a poll that threw.
+      deps.store.feeds.releaseLease(feed.id, owner);
+    }
+  }
+
+  async function pollOne(feed: FeedConfig, state: ReturnType<Store['feeds']['ensure']>, started: number): Promise<FeedPollResult> {
+    const log = deps.log.child({ feed_id: feed.id });
+    const empty = base(feed.id);
 
     const fail = (failure: FetchFailure): FeedPollResult => {
       const now = deps.clock();
       if (deps.signal?.aborted) {
         // Shutting down: the feed did nothing wrong, keep its state as it was.
-        return { ...base, outcome: 'error', error: { kind: failure.kind, message: 'interrupted by shutdown', status: null }, consecutiveFailures: state.consecutiveFailures, nextPollAt: state.nextPollAt, durationMs: now - started };
+        return { ...empty, outcome: 'error', error: { kind: failure.kind, message: 'interrupted by shutdown', status: null }, consecutiveFailures: state.consecutiveFailures, nextPollAt: state.nextPollAt, durationMs: now - started };
       }
       const failures = state.consecutiveFailures + 1;
       const next = nextPollAt({ now, intervalMs: intervalOf(feed), consecutiveFailures: failures, retryAfterMs: failure.retryAfterMs, jitter: random() });
       deps.store.feeds.recordFailure(feed.id, { at: now, status: failure.status, kind: failure.kind, message: failure.message, nextPollAt: next });
       log.warn({ kind: failure.kind, status: failure.status, failures, next_poll_at: new Date(next).toISOString() }, failure.message);
       return {
-        ...base,
+        ...empty,
         outcome: 'error',
         error: { kind: failure.kind, message: failure.message, status: failure.status },
         consecutiveFailures: failures,
@@ -137,7 +200,7 @@ export function createPoller(deps: PollerDeps) {
       const now = deps.clock();
       const next = nextPollAt({ now, intervalMs: intervalOf(feed), consecutiveFailures: 0, retryAfterMs: null, jitter: random() });
       deps.store.feeds.recordSuccess(feed.id, { at: now, status, validators, nextPollAt: next, newStories: counts.newStories ?? 0 });
-      return { ...base, ...counts, outcome, error: null, consecutiveFailures: 0, nextPollAt: next, durationMs: now - started };
+      return { ...empty, ...counts, outcome, error: null, consecutiveFailures: 0, nextPollAt: next, durationMs: now - started };
     };
 
     if (fetched.notModified) {
@@ -171,24 +234,42 @@ export function createPoller(deps: PollerDeps) {
       classified.push({ story, classification });
     });
 
+    // Still ours? A lease that ran out while this feed waited may have been taken; storing is
+    // safe either way (stories and alerts are unique), this only keeps the lease for the write.
+    deps.store.feeds.renewLease(feed.id, { owner, now: deps.clock(), leaseMs });
     let inserted = 0;
     let sameUrl = 0;
     let matched = 0;
     let routed = 0;
     const perTopic: Record<string, number> = {};
-    deps.store.transaction(() => {
-      for (const { story, classification } of classified) {
-        const outcome = deps.store.stories.insert(story, classification);
-        if (!outcome.inserted) {
-          sameUrl++;
-          continue;
+    const store = () => {
+      inserted = sameUrl = matched = routed = 0;
+      for (const key of Object.keys(perTopic)) delete perTopic[key];
+      deps.store.transaction(() => {
+        for (const { story, classification } of classified) {
+          const outcome = deps.store.stories.insert(story, classification);
+          if (!outcome.inserted) {
+            sameUrl++;
+            continue;
+          }
+          inserted++;
+          if (classification.matched.length > 0) matched++;
+          for (const topic of classification.matched) perTopic[topic] = (perTopic[topic] ?? 0) + 1;
+          if (deps.route) routed += deps.route(outcome.rowid, story, classification, now);
         }
-        inserted++;
-        if (classification.matched.length > 0) matched++;
-        for (const topic of classification.matched) perTopic[topic] = (perTopic[topic] ?? 0) + 1;
-        if (deps.route) routed += deps.route(outcome.rowid, story, classification, now);
+      });
+    };
+    // Another process writing (a long first cycle) may hold the database past the busy timeout;
+    // the transaction rolled back whole, so it is simply tried again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        store();
+        break;
+      } catch (error) {
+        if (attempt >= BUSY_TRIES || storageFault(error, deps.store.path)?.kind !== 'busy') throw error;
+        log.warn({ attempt }, 'database busy: storing this feed again');
       }
-    });
+    }
     if (inserted > 0) log.info({ new_stories: inserted, matched, routed }, 'stored new stories');
     return succeed(
       fetched.validators,
@@ -196,6 +277,18 @@ export function createPoller(deps: PollerDeps) {
       { newStories: inserted, seenStories: known.size + sameUrl, droppedItems: dropped, matchedStories: matched, routed, perTopic, bytes: fetched.bytes },
       inserted > 0 ? 'new' : 'unchanged',
     );
+  }
+
+  /** A bookkeeping write the cycle can do without: a storage fault is logged, not thrown. */
+  function guardStorage<T>(what: string, write: () => T): T | null {
+    try {
+      return write();
+    } catch (error) {
+      const fault = storageFault(error, deps.store.path);
+      if (!fault) throw error;
+      deps.log.error({ kind: fault.kind, code: fault.code }, `could not ${what}: ${fault.message}`);
+      return null;
+    }
   }
 
   return {
@@ -217,20 +310,23 @@ export function createPoller(deps: PollerDeps) {
       const due = this.dueFeeds(feeds, options);
       options.onStart?.(due.length);
       if (due.length > 0) deps.warm?.();
-      const cycleId = deps.store.cycles.start(startedAt);
+      const cycleId = guardStorage('record the cycle start', () => deps.store.cycles.start(startedAt));
       let done = 0;
       const inProgress = pLimit(deps.maxFeedsInProgress ?? DEFAULT_FEEDS_IN_PROGRESS);
+      const force = options.force === true;
       const results = await Promise.all(
         due.map(async (feed) => {
-          const result = await inProgress(() => pollFeed(feed));
+          const result = await inProgress(() => pollFeed(feed, force));
           done++;
           options.onFeedDone?.(result, done, due.length);
           return result;
         }),
       );
       const finishedAt = deps.clock();
+      const skipped = results.filter((r) => r.outcome === 'skipped').length;
       const totals = {
-        polled: results.length,
+        polled: results.length - skipped,
+        skipped,
         ok: results.filter((r) => r.outcome === 'new' || r.outcome === 'unchanged').length,
         notModified: results.filter((r) => r.outcome === 'not-modified').length,
         failed: results.filter((r) => r.outcome === 'error').length,
@@ -238,7 +334,11 @@ export function createPoller(deps: PollerDeps) {
         matchedStories: sum(results, (r) => r.matchedStories),
         routed: sum(results, (r) => r.routed),
       };
-      deps.store.cycles.finish(cycleId, { at: finishedAt, polled: totals.polled, ok: totals.ok, notModified: totals.notModified, failed: totals.failed, newStories: totals.newStories });
+      if (cycleId !== null) {
+        guardStorage('record the cycle', () => {
+          deps.store.cycles.finish(cycleId, { at: finishedAt, polled: totals.polled, ok: totals.ok, notModified: totals.notModified, failed: totals.failed, newStories: totals.newStories });
+        });
+      }
       // Idle until the next cycle: SQLite's page cache (up to 16 MB) need not stay resident.
       deps.store.releaseMemory();
       deps.log.info({ duration_ms: finishedAt - startedAt, ...totals }, 'poll cycle finished');

@@ -52,8 +52,9 @@ export function register(program: Command): void {
         } else {
           process.stdout.write(`${renderReport(report, Date.now())}\n`);
           if (delivered) {
+            const held = delivered.uncertain > 0 ? `, ${delivered.uncertain} held as uncertain (see \`watchfloor outbox list --status uncertain\`)` : '';
             process.stdout.write(
-              `Delivery: ${delivered.sent} message(s) sent, ${delivered.retried} retried, ${delivered.dead} dead letter(s), ${delivered.pending} pending; ${delivered.digestsQueued} digest(s) composed.\n`,
+              `Delivery: ${delivered.sent} message(s) sent, ${delivered.retried} retried, ${delivered.dead} dead letter(s)${held}, ${delivered.pending} pending; ${delivered.digestsQueued} digest(s) composed.\n`,
             );
           }
         }
@@ -74,7 +75,9 @@ export function renderReport(report: CycleReport, now: number): string {
   const t = report.totals;
   const summary =
     `${t.polled} feed${t.polled === 1 ? '' : 's'} polled in ${((report.finishedAt - report.startedAt) / 1000).toFixed(1)} s: ` +
-    `${t.ok} ok, ${t.notModified} not modified, ${t.failed} failed; ` +
+    `${t.ok} ok, ${t.notModified} not modified, ${t.failed} failed` +
+    (t.skipped > 0 ? `, ${t.skipped} skipped (another process is polling them)` : '') +
+    '; ' +
     `${t.newStories} new stor${t.newStories === 1 ? 'y' : 'ies'} (${t.matchedStories} matched), ${t.routed} alert${t.routed === 1 ? '' : 's'} queued.`;
   return `${table([['FEED', 'RESULT', 'DETAIL'], ...rows])}\n\n${summary}`;
 }
@@ -89,10 +92,13 @@ function outcomeLabel(r: FeedPollResult): string {
       return 'not modified';
     case 'error':
       return `error (${r.error?.kind ?? 'unknown'})`;
+    case 'skipped':
+      return 'skipped';
   }
 }
 
 function detail(r: FeedPollResult, now: number): string {
+  if (r.outcome === 'skipped') return r.skipReason ?? '';
   if (r.outcome === 'error') {
     return `${r.error?.message ?? ''} — failure ${r.consecutiveFailures} in a row, next try ${relativeTime(r.nextPollAt, now)}`;
   }

@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { ConfigError } from '../../config/errors.js';
+import { describeTarget } from '../../discord/deliver.js';
+import { createStore } from '../../store/index.js';
+import { OUTBOX_STATUSES, type OutboxListing, type OutboxStatus } from '../../store/outbox.js';
+import { commandContext } from '../context.js';
+import { relativeTime, table } from '../format.js';
+
+const WHERE = 'command line';
+/** Rows `outbox list` shows at most. */
+const LIST_LIMIT = 200;
+
+/**
+ * `watchfloor outbox list|requeue`: the messages that need a person. Dead letters (failed for
+ * good, with the reason) and uncertain webhook messages (may have been posted; never resent on
+ * their own) are listed, and requeued once the cause is fixed or the channel was checked.
+ */
+export function register(program: Command): void {
+  const outbox = program.command('outbox').description('list and requeue dead or uncertain outgoing messages');
+
+  outbox
+    .command('list')
+    .description('list outgoing messages of one status (default: dead and uncertain ones)')
+    .option('--status <status>', `one of ${OUTBOX_STATUSES.join(', ')}`)
+    .option('--json', 'print JSON')
+    .action((options: { status?: string; json?: boolean }, command: Command) => {
+      const statuses = options.status === undefined ? (['uncertain', 'dead'] as const) : [parseStatus(options.status)];
+      const { paths } = commandContext(command);
+      const store = createStore(paths.db);
+      try {
+        const now = Date.now();
+        const rows = statuses.flatMap((status) => store.outbox.listByStatus(status, LIST_LIMIT));
+        const where = (row: OutboxListing): string => {
+          const target = store.subscriptions.get(row.subscriptionId)?.target;
+          return target ? describeTarget(target) : `subscription ${row.subscriptionId} (removed)`;
+        };
+        if (options.json) {
+          const out = rows.map((r) => ({ id: r.id, status: r.status, kind: r.kind, subscriptionId: r.subscriptionId, target: where(r), attempts: r.attempts, lastAttemptAt: r.lastAttemptAt, lastError: r.lastError, problem: r.problem, nonce: r.nonce }));
+          process.stdout.write(`${JSON.stringify(out)}\n`);
+          return;
+        }
+        if (rows.length === 0) {
+          process.stdout.write(`No ${statuses.join(' or ')} messages.\n`);
+          return;
+        }
+        const lines = rows.map((r) => [String(r.id), r.status, r.kind, where(r), r.lastAttemptAt === null ? 'never' : relativeTime(r.lastAttemptAt, now), r.problem ?? r.lastError ?? '']);
+        process.stdout.write(`${table([['ID', 'STATUS', 'KIND', 'TARGET', 'LAST TRY', 'REASON'], ...lines])}\n\n`);
+        process.stdout.write('Requeue with `watchfloor outbox requeue ID…` (or --uncertain / --dead) once the cause is fixed; an uncertain message may already be in the channel: look first.\n');
+      } finally {
+        store.close();
+      }
+    });
+
+  outbox
+    .command('requeue')
+    .description('send dead or uncertain messages again (an uncertain one may already be in its channel: check first)')
+    .argument('[ids...]', 'outbox message ids, as `outbox list` shows them')
+    .option('--uncertain', 'every uncertain message')
+    .option('--dead', 'every dead letter')
+    .action((ids: string[], options: { uncertain?: boolean; dead?: boolean }, command: Command) => {
+      const wanted = ids.map((id) => {
+        if (!/^\d{1,15}$/.test(id)) throw new ConfigError(WHERE, 'outbox requeue', `"${id}" is not a message id: give the numbers \`watchfloor outbox list\` shows`);
+        return Number(id);
+      });
+      if (wanted.length === 0 && !options.uncertain && !options.dead) {
+        throw new ConfigError(WHERE, 'outbox requeue', 'name the messages: ids, --uncertain or --dead (see `watchfloor outbox list`)');
+      }
+      const { paths } = commandContext(command);
+      const store = createStore(paths.db);
+      try {
+        const byStatus = (status: OutboxStatus) => store.outbox.listByStatus(status, Number.MAX_SAFE_INTEGER).map((r) => r.id);
+        const all = [...wanted, ...(options.uncertain ? byStatus('uncertain') : []), ...(options.dead ? byStatus('dead') : [])];
+        const done = store.outbox.requeue([...new Set(all)], Date.now());
+        const missed = wanted.filter((id) => !done.includes(id));
+        process.stdout.write(`${done.length} message(s) requeued${done.length > 0 ? ` (${done.join(', ')})` : ''}; \`watchfloor run\` or \`watchfloor once\` sends them.\n`);
+        if (missed.length > 0) {
+          process.stderr.write(`Not requeued: ${missed.join(', ')} — no such message, or it is pending or sent already (see \`watchfloor outbox list --status pending\`).\n`);
+          process.exitCode = 1;
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function parseStatus(value: string): OutboxStatus {
+  const status = OUTBOX_STATUSES.find((s) => s === value);
+  if (!status) throw new ConfigError(WHERE, '--status', `"${value}" is not a status: use one of ${OUTBOX_STATUSES.join(', ')}`);
+  return status;
+}
