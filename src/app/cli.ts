@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadEnvFile } from 'node:process';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, ConfigErrors, EXIT_CONFIG } from '../config/errors.js';
+import { StorageFaultError, StoreError } from '../store/faults.js';
 /**
  * The `watchfloor` command line. Each command lives in src/app/commands/<name>.ts and exports
  * `register(program)`; this file only assembles them and maps errors to exit codes:
@@ -25,11 +27,14 @@ type Register = (program: Command) => void;
  * imported on demand: `eval` or `explain` need not load discord.js (~0.5 s, ~40 MB).
  */
 const COMMAND_MODULES: Readonly<Record<string, () => Promise<{ register: Register }>>> = {
+  backup: () => import('./commands/backup.js'),
   check: () => import('./commands/check.js'),
+  db: () => import('./commands/db.js'),
   demo: () => import('./commands/demo.js'),
   eval: () => import('./commands/eval.js'),
   explain: () => import('./commands/explain.js'),
   once: () => import('./commands/once.js'),
+  outbox: () => import('./commands/outbox.js'),
   'register-commands': () => import('./commands/register-commands.js'),
   run: () => import('./commands/run.js'),
   status: () => import('./commands/status.js'),
@@ -101,10 +106,23 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(`watchfloor: invalid configuration:\n${indent(error.message)}\n`);
     return EXIT_CONFIG;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof StorageFaultError || error instanceof StoreError) {
+    // Already names the database path and the fix.
+    process.stderr.write(`watchfloor: ${error.message}\n`);
+    return 1;
+  }
+  // A disk-full, I/O or corruption error from deep inside a command still gets the path and the fix.
+  const fault = StorageFaultError.from(error, databasePath());
+  const message = fault ? fault.message : error instanceof Error ? error.message : String(error);
   process.stderr.write(`watchfloor: ${message}\n`);
   if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return 1;
+}
+
+/** The database the command used: --db, else WATCHFLOOR_DB, else the default (as resolvePaths). */
+function databasePath(): string {
+  const path = program.opts<{ db?: string }>().db ?? process.env.WATCHFLOOR_DB ?? './data/watchfloor.db';
+  return path === ':memory:' ? path : resolve(path);
 }
 
 function indent(text: string): string {

@@ -14,6 +14,11 @@ export interface StorageFault {
   readonly message: string;
 }
 
+/** Raised when the database file is newer than this build or cannot be opened. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
+
 /** The restore steps, shared by every fault whose fix is "restore a backup". */
 const RESTORE_STEPS = 'restore the latest backup (`docs/self-hosting.md#restore`)';
 
@@ -66,8 +71,9 @@ function sqliteCode(error: unknown): string | null {
 }
 
 /**
- * The message for a fault of `kind` on the database at `dbPath`. `detail` adds what was found
- * (the foreign tables, the directory that is not writable, …) before the fix.
+ * The message for a fault of `kind` on the database at `dbPath`. `detail` says what was found
+ * (the foreign tables, the folder that is not writable, …): for `readonly` and `cantopen` it
+ * replaces the generic reason, for the other kinds it is added before the fix.
  */
 export function describeStorageFault(kind: StorageFaultKind, code: string, dbPath: string, detail?: string): StorageFault {
   const dir = dbPath === ':memory:' ? '.' : dirname(dbPath);
@@ -90,7 +96,7 @@ export function describeStorageFault(kind: StorageFaultKind, code: string, dbPat
       break;
     case 'readonly':
       message =
-        `database ${dbPath} cannot be written (${code}): the file or its folder ${dir} is read-only for this user (uid ${uid()}), or on a read-only mount.${found} ` +
+        `database ${dbPath} cannot be written (${code}): ${reason(detail, `the file or its folder ${dir} is read-only for this user (uid ${uid()}), or on a read-only mount`)}. ` +
         `SQLite also writes ${basename(dbPath)}-wal and -shm beside it: make the file and the folder writable (chmod u+w, or chown them to this user; in Docker the volume must belong to uid 1000).`;
       break;
     case 'corrupt':
@@ -105,7 +111,7 @@ export function describeStorageFault(kind: StorageFaultKind, code: string, dbPat
       break;
     case 'cantopen':
       message =
-        `cannot open database ${dbPath} (${code}): it is a directory, or it cannot be created or read there.${found} ` +
+        `cannot open database ${dbPath} (${code}): ${reason(detail, 'it is a directory, or it cannot be created or read there')}. ` +
         'Point --db (or WATCHFLOOR_DB) at a file (e.g. data/watchfloor.db) in a folder this user can write.';
       break;
     case 'foreign-schema':
@@ -135,6 +141,11 @@ export class StorageFaultError extends Error {
   }
 }
 
-function uid(): string {
+function reason(detail: string | undefined, generic: string): string {
+  return detail === undefined || detail === '' ? generic : detail.replace(/\.$/, '');
+}
+
+/** The user this process runs as, for "this user cannot write" messages. */
+export function uid(): string {
   return String(process.getuid?.() ?? '?');
 }

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import type { Command } from 'commander';
@@ -9,6 +9,7 @@ import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { loadFeeds, resolveFeedUrl } from '../../config/feeds.js';
 import { loadRules, loadTrainingExamples } from '../../config/rules.js';
 import type { FeedConfig } from '../../core/types.js';
+import { databaseFileProblem } from '../../store/db.js';
 import { resolvePaths, type GlobalOptions, type Paths } from '../context.js';
 
 /** Settings that legitimately sit in a compose `.env` without being Watchfloor's own. */
@@ -204,28 +205,17 @@ function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-/** The database need not exist yet, but the service must be able to create or write it. */
+/**
+ * The database need not exist yet, but the service must be able to create or write it, and an
+ * existing file must be a sound Watchfloor database (quick_check): the same messages as the
+ * commands that open it, found here without writing to it.
+ */
 function inspectDatabase(path: string, errors: ConfigError[]): CheckReport['database'] {
   if (path === ':memory:') return { path, exists: false, bytes: null };
-  if (existsSync(path)) {
-    const writable = canWrite(path) && canWrite(dirname(path)); // SQLite writes -wal/-shm beside it
-    if (!writable) errors.push(new ConfigError('environment', 'WATCHFLOOR_DB', `${path} or its folder is not writable by this user (uid ${process.getuid?.() ?? '?'}). In Docker, the volume must belong to uid 1000 (node): chown 1000:1000 on the host folder.`));
-    return { path, exists: true, bytes: statSync(path).size };
-  }
-  // The store creates missing folders: the nearest existing ancestor must be writable.
-  let dir = dirname(path);
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-  if (!canWrite(dir)) errors.push(new ConfigError('environment', 'WATCHFLOOR_DB', `${path} does not exist and ${dir} is not writable, so it cannot be created. Point WATCHFLOOR_DB (or --db) at a writable place.`));
+  const problem = databaseFileProblem(path);
+  if (problem !== null) errors.push(new ConfigError('environment', 'WATCHFLOOR_DB', problem));
+  if (existsSync(path)) return { path, exists: true, bytes: statSync(path).size };
   return { path, exists: false, bytes: null };
-}
-
-function canWrite(path: string): boolean {
-  try {
-    accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Renders the report for people. */

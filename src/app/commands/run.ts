@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CronExpressionParser } from 'cron-parser';
 import cron from 'node-cron';
 import { ConfigError } from '../../config/errors.js';
+import { assertDatabaseFileHealthy } from '../../store/db.js';
 import { commandContext } from '../context.js';
 import { startHttpServer, type HttpServer } from '../http-server.js';
 import { createLogger, secretValuesOf } from '../logger.js';
@@ -29,6 +30,7 @@ export function register(program: Command): void {
       }
       // The loaded values, so secrets read from *_FILE twins are masked in the log as well.
       const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, secrets: secretValuesOf(env) });
+      assertDatabaseFileHealthy(paths.db); // quick_check: refuse a damaged database with the recovery steps
       const runtime = await createRuntime({ env, paths, log });
       const metrics = createMetrics();
       metrics.setAnalyseSource(() => ({ ...runtime.analysePool.stats(), liveThreads: runtime.analysePool.liveThreads() }));
