@@ -11,8 +11,9 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import { MAX_CONTENT_CHARS, MAX_EMBED_TOTAL_CHARS, MAX_EMBEDS_PER_MESSAGE } from '../core/compose/limits.js';
-import { EMBED_SCHEMA, totalEmbedChars } from '../core/compose/message.js';
-import { MAX_CHOICES } from './commands/options.js';
+import { EMBED_SCHEMA, totalEmbedChars, type Embed } from '../core/compose/message.js';
+import { redactText, redactUrl } from '../core/redact.js';
+import { MAX_CHOICE_CHARS, MAX_CHOICES } from './commands/options.js';
 import {
   UserError,
   type AutocompleteQuery,
@@ -66,12 +67,40 @@ export function replyProblems(reply: Reply): string[] {
   return problems;
 }
 
+function redactEmbed(embed: Embed): Embed {
+  return {
+    ...embed,
+    ...(embed.title === undefined ? {} : { title: redactText(embed.title) }),
+    ...(embed.url === undefined ? {} : { url: redactUrl(embed.url) }),
+    ...(embed.description === undefined ? {} : { description: redactText(embed.description) }),
+    ...(embed.author === undefined ? {} : { author: { ...embed.author, name: redactText(embed.author.name), ...(embed.author.url === undefined ? {} : { url: redactUrl(embed.author.url) }) } }),
+    ...(embed.footer === undefined ? {} : { footer: { ...embed.footer, text: redactText(embed.footer.text) } }),
+    ...(embed.fields === undefined ? {} : { fields: embed.fields.map((f) => ({ ...f, name: redactText(f.name), value: redactText(f.value) })) }),
+  };
+}
+
+/**
+ * Every text a reply shows, with secrets masked (feed URLs with credentials or API keys, tokens
+ * quoted by an error): the one place all replies and follow-ups pass, whichever command built
+ * them. Button ids are left alone: they are ours and come back to us.
+ */
+export function redactReply(reply: Reply): Reply {
+  return {
+    ...reply,
+    ...(reply.content === undefined ? {} : { content: redactText(reply.content) }),
+    ...(reply.embeds === undefined ? {} : { embeds: reply.embeds.map(redactEmbed) }),
+    ...(reply.components === undefined ? {} : { components: reply.components.map((row) => ({ ...row, components: row.components.map((b) => ({ ...b, label: redactText(b.label) })) })) }),
+    ...(reply.followUps === undefined ? {} : { followUps: reply.followUps.map(redactReply) }),
+  };
+}
+
 async function guarded(name: string, caller: Caller, log: Logger, run: () => Reply | Promise<Reply>): Promise<Reply> {
   let reply: Reply;
   try {
-    reply = await run();
+    // Redacted before the limits are checked: a mask may be longer than what it hides.
+    reply = redactReply(await run());
   } catch (error) {
-    if (error instanceof UserError) return { ephemeral: true, content: error.message.slice(0, MAX_CONTENT_CHARS) };
+    if (error instanceof UserError) return { ephemeral: true, content: redactText(error.message).slice(0, MAX_CONTENT_CHARS) };
     log.error({ err: error, command: name, guild_id: caller.guildId, user_id: caller.userId }, 'command failed');
     return genericError(name);
   }
@@ -107,7 +136,7 @@ export function completeOption(commands: readonly CommandModule[], query: Autoco
   const command = commands.find((c) => c.data.name === query.command);
   if (!command?.autocomplete) return [];
   try {
-    return command.autocomplete(query, deps).slice(0, MAX_CHOICES);
+    return command.autocomplete(query, deps).slice(0, MAX_CHOICES).map((c) => ({ ...c, name: redactText(c.name).slice(0, MAX_CHOICE_CHARS) }));
   } catch (error) {
     deps.log.error({ err: error, command: commandName(query), option: query.focused.name }, 'autocomplete failed');
     return [];

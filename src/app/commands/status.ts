@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadFeeds } from '../../config/feeds.js';
+import { redactText, redactUrl } from '../../core/redact.js';
 import { polledFeeds } from '../../store/added-feeds.js';
 import { createStore } from '../../store/index.js';
 import { commandContext } from '../context.js';
@@ -27,15 +28,17 @@ export function register(program: Command): void {
         const total = store.stories.total();
         const rows = feeds.map((feed) => {
           const state = states.get(feed.id);
+          const lastError = state?.lastError ?? null;
           return {
             id: feed.id,
             source: configuredIds.has(feed.id) ? 'feeds.json' : 'discord',
             enabled: feed.enabled,
-            url: feed.url,
+            url: redactUrl(feed.url),
             lastSuccessAt: state?.lastSuccessAt ?? null,
             lastAttemptAt: state?.lastAttemptAt ?? null,
             consecutiveFailures: state?.consecutiveFailures ?? 0,
-            lastError: state?.lastError ?? null,
+            // Errors recorded before redaction at the fetch existed may still quote a secret.
+            lastError: lastError === null ? null : redactText(lastError),
             lastErrorKind: state?.lastErrorKind ?? null,
             nextPollAt: state ? state.nextPollAt : null,
             storiesTotal: state?.storiesTotal ?? 0,
@@ -44,7 +47,8 @@ export function register(program: Command): void {
         // Feeds neither in feeds.json nor added from Discord but with state in the database: say so, never hide them.
         const orphans = [...states.keys()].filter((id) => !feeds.some((f) => f.id === id));
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, feeds: rows, orphanFeeds: orphans })}\n`);
+          // The whole output once more: nothing printed may carry a feed's secret.
+          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, feeds: rows, orphanFeeds: orphans }))}\n`);
           return;
         }
         const header = ['FEED', 'FROM', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
@@ -69,7 +73,7 @@ export function register(program: Command): void {
         out.push('');
         out.push(table([header, ...body]));
         if (orphans.length > 0) out.push('', `In the database but no longer in ${paths.feeds}: ${orphans.join(', ')}`);
-        process.stdout.write(`${out.join('\n')}\n`);
+        process.stdout.write(`${redactText(out.join('\n'))}\n`);
       } finally {
         store.close();
       }
