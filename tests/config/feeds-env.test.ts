@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigErrors } from '../../src/config/errors.js';
 import { parseFeeds } from '../../src/config/feeds.js';
@@ -20,6 +22,15 @@ describe('feeds.json ${VAR} references', () => {
     const text = JSON.stringify([feed('wire', 'https://${WIRE_USER}:${WIRE_PASS}@wire.example/${WIRE_PATH}/rss?apikey=${WIRE_API_KEY}&q=$${literal}')]);
     const [parsed] = parseFeeds(text, '/srv/feeds.json', { WIRE_USER: 'reader', WIRE_PASS: 'pw-0123', WIRE_PATH: 'k3y9', WIRE_API_KEY: 'abc123XYZ' });
     expect(parsed?.url).toBe('https://reader:pw-0123@wire.example/k3y9/rss?apikey=abc123XYZ&q=${literal}');
+  });
+
+  it('GIVEN the example of docs/fetching.md WHEN loaded THEN the password and key come from the environment and show as masked', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/fetching.md'), 'utf8');
+    const example = /## Secrets in feed URLs[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toBeDefined();
+    const [parsed] = parseFeeds(example ?? '', 'feeds.json', { WIRE_PASSWORD: 'pa55-word', WIRE_API_KEY: 'k3y-0123' });
+    expect(parsed?.url).toBe('https://reader:pa55-word@pro.wire.example/rss?apikey=k3y-0123');
+    expect(redactText(parsed?.url ?? '')).toBe(`https://${REDACTED}@pro.wire.example/rss?apikey=${REDACTED}`);
   });
 
   it('GIVEN a value substituted into a path THEN it is masked wherever the URL is shown', () => {
