@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
 import type { Classification, FeedConfig, Story } from '../core/types.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '../feeds/types.js';
-import { FEED_LEASE_MS } from '../store/claims.js';
+import { FEED_LEASE_MS, isDeadLocalOwner } from '../store/claims.js';
 import { storageFault } from '../store/faults.js';
 import type { Store } from '../store/index.js';
 import type { Analyse } from './analyse.js';
@@ -311,6 +311,8 @@ export function createPoller(deps: PollerDeps) {
       options.onStart?.(due.length);
       if (due.length > 0) deps.warm?.();
       const cycleId = guardStorage('record the cycle start', () => deps.store.cycles.start(startedAt));
+      // Leases of a process of this host that is gone (killed mid-cycle) end now, not in ten minutes.
+      guardStorage('end the leases of a stopped process', () => deps.store.feeds.expireLeasesOf((other) => isDeadLocalOwner(other, owner), startedAt));
       let done = 0;
       const inProgress = pLimit(deps.maxFeedsInProgress ?? DEFAULT_FEEDS_IN_PROGRESS);
       const force = options.force === true;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
 import type { Target } from '../core/types.js';
+import { isDeadLocalOwner } from '../store/claims.js';
 import type { Claim, OutboxRow, OutboxStore } from '../store/outbox.js';
 import { classifySendError, SinkError, type Sink } from './sinks/sink.js';
 import type { WebhookLookup } from './sinks/webhook-lookup.js';
@@ -94,6 +95,9 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
   const { outbox, log } = deps;
   const counts = { sent: 0, retried: 0, dead: 0, uncertain: 0 };
   const deadline = deps.clock() + deps.retry.waitMs;
+  // A holder of this host that died mid-send (killed, crashed) need not be waited for.
+  const freed = outbox.expireClaimsOf((owner) => isDeadLocalOwner(owner, deps.claim.owner), deps.clock());
+  if (freed > 0) log.info({ messages: freed }, 'took over the messages of a process that is gone');
   while (!signal?.aborted) {
     // One reading of the clock per pass: asking "what is due" and "what comes due next" at two
     // different times could miss a row that became due in between.

@@ -29,3 +29,25 @@ export const OUTBOX_LEASE_MS = 5 * 60_000;
  * within FETCH_TIMEOUT_MS, parsed, stored). It is renewed before the feed's stories are stored.
  */
 export const FEED_LEASE_MS = 10 * 60_000;
+
+/**
+ * Whether `owner` names a process of this host that is gone: its pid no longer exists, or it is
+ * this process's own pid under another name (a restarted container's pid 1). Its claims need not
+ * wait for their lease to run out. An owner of another host, or a live pid (perhaps reused by an
+ * unrelated program), is left to its lease.
+ */
+export function isDeadLocalOwner(owner: string, self: string): boolean {
+  if (owner === self) return false;
+  const parts = owner.split(':');
+  const selfParts = self.split(':');
+  if (parts.length < 3 || parts.slice(0, -2).join(':') !== selfParts.slice(0, -2).join(':')) return false;
+  const pid = Number(parts.at(-2));
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

@@ -117,6 +117,14 @@ export function createFeedStateStore(db: Db) {
     renewLease(feedId: string, p: { owner: string; now: number; leaseMs: number }): boolean {
       return renewLease.run({ feedId, owner: p.owner, until: p.now + p.leaseMs }).changes > 0;
     },
+    /** Ends the leases of holders known to be gone (see isDeadLocalOwner); returns how many. */
+    expireLeasesOf(isGone: (owner: string) => boolean, now: number): number {
+      const owners = db.prepare<[number], { owner: string }>('SELECT DISTINCT lease_owner AS owner FROM feed_state WHERE lease_owner IS NOT NULL AND lease_expires_at > ?').all(now);
+      const expire = db.prepare<[number, string]>('UPDATE feed_state SET lease_expires_at = ? WHERE lease_owner = ?');
+      let ended = 0;
+      for (const { owner } of owners) if (isGone(owner)) ended += expire.run(now, owner).changes;
+      return ended;
+    },
     /** Gives a lease back without recording a poll (shutdown). Recording a poll releases it too. */
     releaseLease(feedId: string, owner: string): void {
       releaseLease.run({ feedId, owner });

@@ -285,6 +285,19 @@ export function createOutboxStore(db: Db) {
       return settle.run({ id, owner: holder.owner, status: 'uncertain', error }).changes > 0;
     },
 
+    /**
+     * Ends the claims of holders that are known to be gone (see isDeadLocalOwner) at once, so
+     * their rows need not wait for the lease. The rows keep `send_started_at`: the next holder
+     * still learns that a send may have gone out. Returns how many claims ended.
+     */
+    expireClaimsOf(isGone: (owner: string) => boolean, now: number): number {
+      const owners = db.prepare<[number], { owner: string }>("SELECT DISTINCT claimed_by AS owner FROM outbox WHERE status = 'pending' AND claimed_by IS NOT NULL AND claim_expires_at > ?").all(now);
+      const expire = db.prepare<[number, string]>("UPDATE outbox SET claim_expires_at = ? WHERE claimed_by = ? AND status = 'pending'");
+      let ended = 0;
+      for (const { owner } of owners) if (isGone(owner)) ended += expire.run(now, owner).changes;
+      return ended;
+    },
+
     /** Gives a claimed row back untouched (shutdown before its send began). */
     release(id: number, holder: Claim): void {
       release.run({ id, owner: holder.owner });

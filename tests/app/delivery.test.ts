@@ -90,7 +90,7 @@ describe('createDelivery', () => {
       }),
     ).toThrow('crash after routing');
     expect(store.stories.total()).toBe(0);
-    expect(store.outbox.counts()).toEqual({ pending: 0, sent: 0, dead: 0 });
+    expect(store.outbox.counts()).toEqual({ pending: 0, sent: 0, dead: 0, uncertain: 0 });
   });
 
   it('GIVEN a channel subscription but no token THEN the alert is a dead letter that says to set DISCORD_TOKEN', async () => {

@@ -86,10 +86,11 @@ interface RouteEntry {
 }
 
 let snowflakeCounter = 0n;
-/** Snowflake-shaped ids that increase, as Discord's do. */
+const DISCORD_EPOCH = 1_420_070_400_000n;
+/** Snowflake ids as Discord's: the creation time in the top bits (so `after=` works), increasing. */
 export function fakeSnowflake(): string {
-  snowflakeCounter += 1n;
-  return (1_300_000_000_000_000_000n + snowflakeCounter).toString();
+  snowflakeCounter = (snowflakeCounter + 1n) % 4096n;
+  return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) + snowflakeCounter).toString();
 }
 
 export interface FakeDiscordOptions {
@@ -98,6 +99,8 @@ export interface FakeDiscordOptions {
   readonly webhooks?: readonly { id: string; token: string; channelId: string }[];
   /** Channels the bot may see but not post in (403 Missing Access). */
   readonly forbiddenChannels?: readonly string[];
+  /** Channels whose message history the bot may not read (403 Missing Access on GET messages). */
+  readonly unreadableChannels?: readonly string[];
 }
 
 export class FakeDiscord {
@@ -106,6 +109,7 @@ export class FakeDiscord {
   readonly guilds: FakeGuild[];
   readonly webhooks: { id: string; token: string; channelId: string }[];
   readonly forbiddenChannels: Set<string>;
+  readonly unreadableChannels: Set<string>;
   /** Application commands by scope key (`global` or a guild id). */
   readonly commands = new Map<string, Record<string, unknown>[]>();
   private readonly routes: RouteEntry[] = [];
@@ -122,6 +126,7 @@ export class FakeDiscord {
     this.guilds = [...(options.guilds ?? [defaultGuild()])];
     this.webhooks = [...(options.webhooks ?? [])];
     this.forbiddenChannels = new Set(options.forbiddenChannels ?? []);
+    this.unreadableChannels = new Set(options.unreadableChannels ?? []);
     this.installDefaultRoutes();
   }
 
@@ -261,6 +266,22 @@ export class FakeDiscord {
       if (invalid) return invalid;
       return { status: 200, body: this.createMessage(channelId, asRecord(request.body), null).message };
     }));
+    // Newest first, at most `limit` (default 50), only those after the `after` id when given.
+    this.route('GET', /^\/channels\/(\d+)\/messages$/, bot(({ params, request }) => {
+      const channelId = params[0] ?? '';
+      if (!this.findChannel(channelId)) return unknown('Unknown Channel', 10003);
+      if (this.unreadableChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+      const after = typeof request.query.after === 'string' ? BigInt(request.query.after) : null;
+      const limit = Math.min(100, Number(request.query.limit ?? 50));
+      const list = this.messagesIn(channelId).filter((m) => after === null || BigInt(m.id) > after).reverse().slice(0, limit);
+      return { status: 200, body: list.map((m) => this.messageObject(m)) };
+    }));
+    this.route('GET', /^\/webhooks\/(\d+)\/([^/]+)$/, ({ params }) => {
+      const hook = this.webhooks.find((w) => w.id === params[0] && w.token === params[1]);
+      if (!hook) return unknown('Unknown Webhook', 10015);
+      const channel = this.findChannel(hook.channelId);
+      return { status: 200, body: { id: hook.id, type: 1, token: hook.token, channel_id: hook.channelId, guild_id: channel?.guildId ?? null, name: 'Watchfloor', avatar: null, application_id: null } };
+    });
     this.route('POST', /^\/webhooks\/(\d+)\/([^/]+)$/, ({ params, request }) => {
       const hook = this.webhooks.find((w) => w.id === params[0] && w.token === params[1]);
       if (!hook) return unknown('Unknown Webhook', 10015);
