@@ -181,3 +181,102 @@ describe('poll cycle', () => {
     store.close();
   });
 });
+
+describe('poll cycle beside another process, and storage faults', () => {
+  it('GIVEN a feed leased by another process WHEN a cycle forces it THEN it is skipped with the holder named, and polled once the lease is gone', async () => {
+    const path = join(tempDir(), 'w.db');
+    const store = createStore(path);
+    const other = createStore(path);
+    const clock = { now: Date.now() };
+    const f = feed('harbour', '/feeds/rss2-full.xml');
+    store.feeds.ensure(f.id, f.url);
+    expect(other.feeds.lease(f.id, { owner: 'elsewhere:1:abcdef', now: clock.now, leaseMs: 60_000, force: true })).toBeNull();
+    const first = await poller(store, clock).runCycle([f], { force: true });
+    expect(first.results[0]).toMatchObject({ outcome: 'skipped', newStories: 0 });
+    expect(first.results[0]?.skipReason).toMatch(/another process \(elsewhere:1:abcdef\)/);
+    expect(first.totals).toMatchObject({ polled: 0, skipped: 1 });
+    clock.now += 60_000;
+    const second = await poller(store, clock).runCycle([f], { force: true });
+    expect(second.results[0]?.outcome).toBe('new');
+    expect(store.feeds.get(f.id)).toMatchObject({ leaseOwner: null });
+    other.close();
+    store.close();
+  });
+
+  it('GIVEN a feed polled by another process since this cycle listed it THEN it is not polled again', async () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const clock = { now: Date.now() };
+    const f = feed('harbour', '/feeds/rss2-full.xml');
+    const p = poller(store, clock);
+    const due = p.dueFeeds([f]);
+    expect(due).toHaveLength(1);
+    await p.runCycle([f]);
+    const requests = server.requests.length;
+    // A second cycle built from the stale list of due feeds.
+    const again = await p.runCycle(due, { only: ['harbour'] });
+    expect(again.results).toEqual([]);
+    expect(server.requests.length).toBe(requests);
+    store.close();
+  });
+
+  it('GIVEN the disk fills up while a feed is stored THEN that feed fails with a storage error naming the database and the fix, the others and what was committed go on', async () => {
+    const path = join(tempDir(), 'w.db');
+    const store = createStore(path);
+    const clock = { now: Date.UTC(2025, 2, 10, 12) };
+    const routed: string[] = [];
+    const p = poller(store, clock, { route: (_rowid, story) => (routed.push(story.id), 1) });
+    await p.runCycle([feed('harbour', '/feeds/rss2-full.xml')]);
+    const committed = store.stories.total();
+    expect(committed).toBeGreaterThan(0);
+    // No page may be added from now on: SQLite answers SQLITE_FULL as on a full disk.
+    const pages = store.db.pragma('page_count', { simple: true }) as number;
+    store.db.pragma(`max_page_count = ${pages}`);
+    const items = Array.from({ length: 200 }, (_, i) => `<item><title>Story ${i} from Kyiv</title><link>https://big.example/${i}</link><description>${'Ukraine grain exports '.repeat(40)}${i}</description></item>`).join('');
+    server.route('/big-feed.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Big</title><link>https://big.example/</link><description>d</description>${items}</channel></rss>`);
+    });
+    const report = await p.runCycle([feed('big', '/big-feed.xml'), feed('rdf', '/feeds/rss1-rdf.rdf')]);
+    const failed = report.results.filter((r) => r.outcome === 'error');
+    expect(failed.map((r) => r.feedId)).toContain('big');
+    for (const r of failed) {
+      expect(r.error?.kind).toBe('storage');
+      expect(r.error?.message).toContain(path);
+      expect(r.error?.message).toMatch(/full/i);
+    }
+    expect(report.totals.failed).toBe(failed.length);
+    // What was committed before is intact; a feed whose stories still fit was stored; the
+    // failed feed's transaction left nothing half-written.
+    const storedNow = report.results.reduce((n, r) => n + r.newStories, 0);
+    expect(store.stories.total()).toBe(committed + storedNow);
+    expect(store.db.prepare("SELECT count(*) AS n FROM stories WHERE feed_id = 'big'").get()).toEqual({ n: 0 });
+    store.db.pragma('max_page_count = 1073741823');
+    // `status` reads the failure from feed_state.
+    const state = store.feeds.get(failed[0]!.feedId);
+    expect(state?.lastErrorKind).toBe('storage');
+    store.close();
+  });
+
+  it('GIVEN another process holding the write lock past the busy timeout THEN the feed is retried and then fails alone, naming the database', async () => {
+    const path = join(tempDir(), 'w.db');
+    const store = createStore(path);
+    store.db.pragma('busy_timeout = 50');
+    const blocker = createStore(path);
+    const clock = { now: Date.UTC(2025, 2, 10, 12) };
+    blocker.db.prepare('BEGIN IMMEDIATE').run();
+    try {
+      const report = await poller(store, clock).runCycle([feed('harbour', '/feeds/rss2-full.xml')]);
+      expect(report.results[0]?.outcome).toBe('error');
+      expect(report.results[0]?.error?.kind).toBe('storage');
+      expect(report.results[0]?.error?.message).toContain(path);
+    } finally {
+      blocker.db.prepare('ROLLBACK').run();
+    }
+    // Once the other process lets go, the next cycle stores the feed.
+    clock.now += 24 * 3_600_000;
+    const later = await poller(store, clock).runCycle([feed('harbour', '/feeds/rss2-full.xml')]);
+    expect(later.results[0]?.outcome).toBe('new');
+    blocker.close();
+    store.close();
+  });
+});
