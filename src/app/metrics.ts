@@ -44,6 +44,13 @@ export interface Metrics {
    * because the database is busy).
    */
   setOutboxDepthSource(source: () => number): void;
+  /**
+   * Outbox messages by status (`pending`, `sent`, `dead`, `uncertain`: a webhook message that may
+   * have been posted and is held until a person requeues it). Read at each scrape from the source
+   * set with {@link Metrics.setOutboxCountsSource}, so every process's messages are counted.
+   */
+  readonly outboxMessages: Gauge<'status'>;
+  setOutboxCountsSource(source: () => Readonly<Record<string, number>>): void;
   /** Documents parsed so far, by where (`worker`: a parser thread; `main`: no threads, or their fallback). */
   readonly documentsAnalysed: Counter<'thread'>;
   /** Parser threads alive now (0 between cycles, once idle). */
@@ -138,6 +145,21 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       }
     },
   });
+  let outboxCountsSource: (() => Readonly<Record<string, number>>) | null = null;
+  const outboxMessages = new Gauge({
+    name: `${METRIC_PREFIX}outbox_messages`,
+    help: 'Outbox messages by status; "uncertain": a webhook message that may have been posted, held until `watchfloor outbox requeue`.',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    collect() {
+      if (!outboxCountsSource) return;
+      try {
+        for (const [status, n] of Object.entries(outboxCountsSource())) this.set({ status }, n);
+      } catch {
+        // Keep the previous values, as the depth does.
+      }
+    },
+  });
   const discordErrors = new Counter({
     name: `${METRIC_PREFIX}discord_errors_total`,
     help: 'Discord failures by kind.',
@@ -192,6 +214,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     fetchErrors,
     setOutboxDepthSource(source) {
       outboxSource = source;
+    },
+    outboxMessages,
+    setOutboxCountsSource(source) {
+      outboxCountsSource = source;
     },
     documentsAnalysed,
     parseThreadsLive,
