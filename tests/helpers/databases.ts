@@ -42,9 +42,9 @@ export function damageDatabase(path: string): void {
   if (verdict.length === 1 && verdict[0] === 'ok') throw new Error(`damageDatabase: quick_check still passes on ${path}`);
 }
 
-/** Rows in `table` of the database at `path`, read without changing the file. */
+/** Rows in `table` of the database at `path` (a read-write connection: closing it leaves no -wal or -shm behind). */
 export function countRows(path: string, table: string): number {
-  const db = new Database(path, { fileMustExist: true, readonly: true });
+  const db = new Database(path, { fileMustExist: true });
   try {
     return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
   } finally {
