@@ -3,7 +3,7 @@ import { colorDot } from './colors.js';
 import { allowOnlyRole, type Embed, type OutboundMessage } from './message.js';
 import { MAX_AUTHOR_NAME_CHARS, MAX_EMBED_TITLE_CHARS, MAX_FIELD_VALUE_CHARS } from './limits.js';
 import { describeVerdict } from './reasons.js';
-import { cleanInline, fitSafeText, safeHttpUrl, truncateGraphemes } from './text.js';
+import { cleanInline, fitLines, fitSafeText, safeHttpUrl, truncateGraphemes } from './text.js';
 
 /** An alert's description is a teaser, not the article. */
 export const ALERT_SUMMARY_MAX_CHARS = 350;
@@ -50,10 +50,11 @@ export function composeAlert(input: AlertInput): OutboundMessage {
   const url = safeHttpUrl(story.url);
   const sourceName = input.source ? `${cleanInline(input.source.name)} · ${input.source.kind}` : story.feedId;
   const published = `${discordTime(story.publishedAt, 'f')} (${discordTime(story.publishedAt, 'R')})${story.publishedEstimated ? ' · time estimated: the feed gave none' : ''}`;
-  const why = verdicts.map((v) => `**${topicLabel(v.topic, topics)}**: ${describeVerdict(v)}`).join('\n');
+  const why = fitLines(verdicts.map((v) => `**${topicLabel(v.topic, topics)}**: ${describeVerdict(v)}`), MAX_FIELD_VALUE_CHARS);
 
   const embed: Embed = {
-    title: fitSafeText(story.title || '(untitled)', MAX_EMBED_TITLE_CHARS),
+    // A title of only controls or spaces cleans to nothing: say so rather than send an empty title.
+    title: fitSafeText(story.title, MAX_EMBED_TITLE_CHARS) || '(untitled)',
     ...(url ? { url } : {}),
     author: { name: truncateGraphemes(sourceName, MAX_AUTHOR_NAME_CHARS) },
     color: (top && topics.get(top.topic)?.color) ?? FALLBACK_TOPIC_COLOR,
@@ -61,7 +62,7 @@ export function composeAlert(input: AlertInput): OutboundMessage {
     fields: [
       { name: 'Topics', value: truncateGraphemes(verdicts.map((v) => topicLabel(v.topic, topics)).join(' · ') || '—', MAX_FIELD_VALUE_CHARS), inline: true },
       { name: 'Published', value: published, inline: true },
-      { name: 'Why', value: truncateGraphemes(why || '—', MAX_FIELD_VALUE_CHARS) },
+      { name: 'Why', value: why || '—' },
     ],
     footer: { text: `Watchfloor · score ${top ? Math.round(top.score * 10) / 10 : 0}` },
   };

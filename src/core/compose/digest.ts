@@ -8,7 +8,7 @@ import {
   MAX_EMBEDS_PER_MESSAGE,
 } from './limits.js';
 import { allowOnlyRole, embedChars, type Embed, type OutboundMessage } from './message.js';
-import { cleanInline, fitSafeText, maskedLink, safeHttpUrl, truncateGraphemes } from './text.js';
+import { cleanInline, fitLines, fitSafeText, maskedLink, safeHttpUrl, truncateGraphemes } from './text.js';
 
 /** A digest line shows this much of a title; the link leads to the rest. */
 export const DIGEST_TITLE_MAX_CHARS = 200;
@@ -86,7 +86,8 @@ function alsoReportedBy(entry: Entry, sources: ReadonlyMap<string, SourceInfo>):
 
 function renderLine(entry: Entry, sources: ReadonlyMap<string, SourceInfo>): string {
   const rep = entry.cluster.representative;
-  const title = fitSafeText(rep.title || '(untitled)', DIGEST_TITLE_MAX_CHARS);
+  // A title of only controls or spaces cleans to nothing: an empty masked link would vanish.
+  const title = fitSafeText(rep.title, DIGEST_TITLE_MAX_CHARS) || '(untitled)';
   const link = maskedLink(title, safeHttpUrl(rep.url, DIGEST_URL_MAX_CHARS));
   let line = `• ${link} — ${fitSafeText(sourceName(rep.feedId, sources), 60)} ${discordTime(rep.publishedAt, 't')}`;
   const also = alsoReportedBy(entry, sources);
@@ -174,7 +175,8 @@ export function composeDigest(input: DigestInput): OutboundMessage[] {
     description:
       storyCount === 0
         ? `No matching stories between ${window}.`
-        : `${window}\n${groups.map((g) => `${topicLabel(g.topic, input.topics)}: ${g.entries.reduce((n, e) => n + 1 + e.cluster.others.length, 0)}`).join('\n')}`,
+        : // Topic labels come from the rules, any number of them: whole lines, within the limit.
+          fitLines([window, ...groups.map((g) => `${topicLabel(g.topic, input.topics)}: ${g.entries.reduce((n, e) => n + 1 + e.cluster.others.length, 0)}`)], MAX_EMBED_DESCRIPTION_CHARS),
     color: input.topics.get(groups[0]?.topic ?? '')?.color ?? FALLBACK_TOPIC_COLOR,
   };
 

@@ -53,6 +53,43 @@ export function escapeText(text: string): string {
 }
 
 /**
+ * Units of measure, once: limits are counted in UTF-16 units (`.length`, never less than the
+ * characters Discord counts, see limits.ts); text is only ever cut between graphemes. A count of
+ * graphemes and a count of UTF-16 units are never mixed: a flag is one grapheme and four units, a
+ * decomposed Hangul syllable one grapheme and two or three units.
+ */
+
+/** A grapheme made only of whitespace (what trimEnd would remove). */
+const WHITESPACE_GRAPHEME = /^\s+$/u;
+
+/**
+ * The first `count` graphemes joined, without trailing whitespace graphemes (removed whole, so
+ * the cut stays on a grapheme boundary).
+ */
+function keptPrefix(graphemes: readonly string[], count: number): string {
+  let end = count;
+  while (end > 0 && WHITESPACE_GRAPHEME.test(graphemes[end - 1] ?? '')) end--;
+  return graphemes.slice(0, end).join('');
+}
+
+/**
+ * How many of `graphemes` fit in `budget` UTF-16 units, counted as keptPrefix counts them: the
+ * largest count whose kept prefix is at most `budget` units long. Kept prefixes only grow with
+ * the count, so every larger count is longer than the budget.
+ */
+function graphemesWithin(graphemes: readonly string[], budget: number): number {
+  let units = 0;
+  let count = 0;
+  for (const grapheme of graphemes) {
+    units += grapheme.length;
+    // A whitespace grapheme is dropped from the end of a prefix: it costs nothing until more follows.
+    if (units > budget && !WHITESPACE_GRAPHEME.test(grapheme)) break;
+    count++;
+  }
+  return count;
+}
+
+/**
  * Cuts `text` to at most `maxChars` UTF-16 units on a grapheme boundary (never inside an emoji,
  * a flag or a Hangul syllable block), adding an ellipsis when something was cut.
  */
@@ -60,18 +97,17 @@ export function truncateGraphemes(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   if (maxChars < ELLIPSIS.length) return '';
   const budget = maxChars - ELLIPSIS.length;
-  let out = '';
-  for (const { segment } of segmenter.segment(text)) {
-    if (out.length + segment.length > budget) break;
-    out += segment;
-  }
-  return out.trimEnd() + ELLIPSIS;
+  // Every grapheme is at least one unit: no more than `budget + 1` graphemes matter (the last
+  // one only if it is whitespace, which is dropped).
+  const graphemes = graphemesUpTo(text, budget + 1);
+  return keptPrefix(graphemes, graphemesWithin(graphemes, budget)) + ELLIPSIS;
 }
 
 /**
- * Untrusted text made safe and fitted to `maxChars` *after* escaping (escapes add characters,
- * and cutting after escaping could split `\*` in two). Binary search over the number of
- * graphemes kept: log2(n) escapes.
+ * Untrusted text made safe and fitted to `maxChars` UTF-16 units *after* escaping (escapes add
+ * characters, and cutting after escaping could split `\*` in two): the longest prefix of whole
+ * graphemes whose escape, with an ellipsis, fits. The search runs over the number of graphemes
+ * kept and compares lengths in UTF-16 units only.
  */
 export function fitSafeText(raw: string, maxChars: number): string {
   const clean = cleanInline(raw);
@@ -80,33 +116,61 @@ export function fitSafeText(raw: string, maxChars: number): string {
     const whole = escapeText(clean);
     if (whole.length <= maxChars) return whole;
   }
-  // For the same reason no more than maxChars graphemes can fit: segment only that far, once.
-  const graphemes = graphemesUpTo(clean, maxChars);
-  const fitting = (count: number): string | null => {
-    const candidate = escapeText(graphemes.slice(0, count).join('').trimEnd()) + ELLIPSIS;
+  if (maxChars < ELLIPSIS.length) return '';
+  const budget = maxChars - ELLIPSIS.length;
+  const graphemes = graphemesUpTo(clean, budget + 1);
+  const fits = (count: number): string | null => {
+    const candidate = escapeText(keptPrefix(graphemes, count)) + ELLIPSIS;
     return candidate.length <= maxChars ? candidate : null;
   };
-  // Shrink by the overflow (each grapheme dropped shortens the escaped text by at least one
-  // unit), then grow one grapheme at a time back to the longest prefix that fits. Escaping is
-  // slow (escapeMarkdown makes many passes); feed text rarely needs escapes, so this takes one
-  // to three escapes where a binary search takes log2(n).
-  let count = graphemes.length;
-  let best: string | null = null;
-  while (count > 0) {
-    const candidate = escapeText(graphemes.slice(0, count).join('').trimEnd()) + ELLIPSIS;
-    if (candidate.length <= maxChars) {
+  // Escaping never shortens text, so no prefix longer than `budget` units before escaping fits
+  // after it: `upper` graphemes is the most that can fit, and usually fits (feed text rarely needs
+  // escapes), which costs one escape. Otherwise a binary search between nothing (the ellipsis
+  // alone always fits) and `upper`: log2(upper) escapes, each of at most `budget` units.
+  const upper = graphemesWithin(graphemes, budget);
+  const atUpper = fits(upper);
+  if (atUpper !== null) return atUpper;
+  let lo = 0;
+  let best = ELLIPSIS;
+  let hi = upper;
+  // Invariant: `lo` graphemes fit (giving `best`), `hi` graphemes do not.
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    const candidate = fits(mid);
+    if (candidate === null) {
+      hi = mid;
+    } else {
+      lo = mid;
       best = candidate;
-      break;
     }
-    count = Math.max(0, count - (candidate.length - maxChars));
-  }
-  if (best === null) return fitting(0) ?? '';
-  for (let next = count + 1; next <= graphemes.length; next++) {
-    const longer = fitting(next);
-    if (longer === null) break;
-    best = longer;
   }
   return best;
+}
+
+/**
+ * Whole lines joined with newlines while they fit in `maxChars` UTF-16 units, then a note of how
+ * many were left out. For lines of escaped text and our own Markdown: cutting one in the middle
+ * could leave a dangling `\\` or an unclosed `**`. Only a first line too long on its own is cut
+ * (on graphemes).
+ */
+export function fitLines(lines: readonly string[], maxChars: number): string {
+  const all = lines.join('\n');
+  if (all.length <= maxChars) return all;
+  // Something is left out, so the note is needed: every line kept leaves room for it.
+  const more = (count: number): string => (count > 0 ? `\n… and ${count} more` : '');
+  const kept: string[] = [];
+  let used = 0;
+  for (const [index, line] of lines.entries()) {
+    const cost = (kept.length > 0 ? 1 : 0) + line.length;
+    if (used + cost + more(lines.length - index - 1).length > maxChars) {
+      // A first line too long on its own is shown cut, with room for the note after it.
+      if (kept.length === 0) return truncateGraphemes(line, maxChars - more(lines.length - 1).length) + more(lines.length - 1);
+      return kept.join('\n') + more(lines.length - index);
+    }
+    kept.push(line);
+    used += cost;
+  }
+  return kept.join('\n');
 }
 
 /** The first `count` grapheme clusters of `text`. */

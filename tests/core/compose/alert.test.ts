@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeAlert } from '../../../src/core/compose/alert.js';
+import { ALERT_SUMMARY_MAX_CHARS, composeAlert } from '../../../src/core/compose/alert.js';
 import { MAX_EMBED_TITLE_CHARS, MAX_FIELD_VALUE_CHARS } from '../../../src/core/compose/limits.js';
 import { OUTBOUND_MESSAGE_SCHEMA } from '../../../src/core/compose/message.js';
 import { SOURCES, TOPICS, verdict } from './fixtures.js';
@@ -78,5 +78,44 @@ describe('composeAlert', () => {
   it('GIVEN an estimated publication time THEN the alert says so', () => {
     const message = composeAlert({ story: { ...story, publishedEstimated: true }, verdicts: [verdict('ukraine', 5)], topics: TOPICS, source: undefined, mentionRoleId: null });
     expect(message.embeds[0]?.fields?.find((f) => f.name === 'Published')?.value).toContain('estimated');
+  });
+
+  it('GIVEN "Ukraine wins " and 130 flags as title and summary THEN both keep the words and whole flags, not just "…"', () => {
+    const flags = `Ukraine wins ${'🇺🇦'.repeat(130)}`;
+    const message = composeAlert({ story: { ...story, title: flags, summary: flags }, verdicts: [verdict('ukraine', 5)], topics: TOPICS, source: undefined, mentionRoleId: null });
+    expect(message.embeds[0]?.title).toBe(`Ukraine wins ${'🇺🇦'.repeat(60)}…`);
+    expect(message.embeds[0]?.description).toBe(`Ukraine wins ${'🇺🇦'.repeat(84)}…`);
+    expect(OUTBOUND_MESSAGE_SCHEMA.safeParse(message).success).toBe(true);
+  });
+
+  it('GIVEN a long decomposed (NFD) Korean title and summary THEN both are cut near the limit on syllable boundaries', () => {
+    const korean = '북한, 동해상으로 탄도미사일 발사 합참 추가 도발 대비 '.repeat(12).normalize('NFD');
+    const embed = composeAlert({ story: { ...story, title: korean, summary: korean }, verdicts: [verdict('north-korea', 5)], topics: TOPICS, source: undefined, mentionRoleId: null }).embeds[0]!;
+    expect(embed.title!.length).toBeGreaterThan(MAX_EMBED_TITLE_CHARS - 5);
+    expect(embed.description!.length).toBeGreaterThan(ALERT_SUMMARY_MAX_CHARS - 5);
+    for (const text of [embed.title!, embed.description!]) {
+      expect(text.endsWith('…')).toBe(true);
+      expect(korean.startsWith(text.slice(0, -1))).toBe(true);
+      expect(text.normalize('NFC')).not.toMatch(/[\u1100-\u11FF]/u);
+    }
+  });
+
+  it('GIVEN a title of only spaces and controls THEN the alert says untitled rather than sending an empty title', () => {
+    const message = composeAlert({ story: { ...story, title: ' \u0007\u202e ' }, verdicts: [verdict('ukraine', 5)], topics: TOPICS, source: undefined, mentionRoleId: null });
+    expect(message.embeds[0]?.title).toBe('(untitled)');
+  });
+
+  it('GIVEN more topics than the Why field holds THEN whole lines are kept and the rest counted', () => {
+    const long = '@everyone **x** '.repeat(3);
+    const verdicts = Array.from({ length: 12 }, (_, i) =>
+      verdict(`topic-${i}`, 5, { reasons: [1, 2, 3].map((w) => ({ kind: 'pattern' as const, pattern: 'x', matched: long, field: 'title' as const, weight: w })) }),
+    );
+    const message = composeAlert({ story, verdicts, topics: TOPICS, source: undefined, mentionRoleId: null });
+    const why = message.embeds[0]?.fields?.find((f) => f.name === 'Why')?.value ?? '';
+    expect(why.length).toBeLessThanOrEqual(MAX_FIELD_VALUE_CHARS);
+    expect(why).toMatch(/\n… and \d+ more$/u);
+    // Every line kept is whole: its bold label is closed and its score is there.
+    for (const line of why.split('\n').slice(0, -1)) expect(line).toMatch(/^\*\*.+\*\*: .+ → 5 ≥ 3$/u);
+    expect(OUTBOUND_MESSAGE_SCHEMA.safeParse(message).success).toBe(true);
   });
 });

@@ -121,4 +121,25 @@ describe('composeDigest', () => {
     expect(line).toContain('\\[x\\](javascript:alert(1)) \\*\\*pwn\\*\\*');
     expect(line).not.toMatch(/(?<!\\)\]\(javascript/);
   });
+
+  it('GIVEN "Ukraine wins " and 130 flags, and a title of only spaces THEN the lines keep the words and flags, and say untitled', () => {
+    const stories: DigestStory[] = [
+      { key: 'f', title: `Ukraine wins ${'🇺🇦'.repeat(130)}`, url: 'https://f.example/1', feedId: 'ap', sources: ['ap'], publishedAt: FROM + 1, scores: { ukraine: 5 } },
+      { key: 'e', title: ' \u0007 ', url: 'https://e.example/1', feedId: 'ap', sources: ['ap'], publishedAt: FROM + 2, scores: { ukraine: 4 } },
+    ];
+    const lines = allLines(composeDigest({ ...base, stories }));
+    // 13 units of words, 4 a flag, 1 the ellipsis: 46 flags fit in a digest title of 200.
+    expect(lines[0]).toContain(`[Ukraine wins ${'🇺🇦'.repeat(46)}…](https://f.example/1)`);
+    expect(lines[1]).toContain('[(untitled)](https://e.example/1)');
+  });
+
+  it('GIVEN more topics than the header holds THEN the header keeps whole lines within the description limit', () => {
+    const topics = new Map(Array.from({ length: 60 }, (_, i) => [`t${i}`, { id: `t${i}`, label: `Topic ${i} ${'🇺🇦'.repeat(40)}`, color: 0x123456 }]));
+    const stories: DigestStory[] = [...topics.keys()].map((t, i) => ({ key: t, title: words(i + 1, 8), url: null, feedId: 'ap', sources: ['ap'], publishedAt: FROM + i, scores: { [t]: 5 } }));
+    const messages = composeDigest({ ...base, subscribedTopics: ['*'], topics, stories });
+    const header = messages[0]!.embeds[0]!;
+    expect(header.description!.length).toBeLessThanOrEqual(MAX_EMBED_DESCRIPTION_CHARS);
+    expect(header.description).toMatch(/\n… and \d+ more$/u);
+    for (const m of messages) expect(OUTBOUND_MESSAGE_SCHEMA.safeParse(m).success).toBe(true);
+  });
 });

@@ -3,6 +3,7 @@ import { escapeMarkdown } from '@discordjs/formatters';
 import {
   cleanInline,
   escapeText,
+  fitLines,
   fitSafeText,
   graphemesUpTo,
   maskedLink,
@@ -147,5 +148,65 @@ describe('escapeText fast path', () => {
     // Both paths were exercised.
     expect(unchanged).toBeGreaterThan(1000);
     expect(unchanged).toBeLessThan(19_000);
+  });
+});
+
+describe('fitSafeText cuts in graphemes, measures in UTF-16 units (issue: titles collapsed to "…")', () => {
+  const FLAG = '🇺🇦';
+
+  it('GIVEN "Ukraine wins " and 130 flags THEN the title keeps the words and as many whole flags as fit', () => {
+    const raw = `Ukraine wins ${FLAG.repeat(130)}`;
+    // 13 units of words, 4 units a flag, 1 for the ellipsis: 60 flags fit in 256, 84 in 350.
+    expect(fitSafeText(raw, 256)).toBe(`Ukraine wins ${FLAG.repeat(60)}…`);
+    expect(fitSafeText(raw, 350)).toBe(`Ukraine wins ${FLAG.repeat(84)}…`);
+  });
+
+  it('GIVEN a long decomposed (NFD) Korean title THEN it keeps whole syllables up to the limit', () => {
+    const raw = '북한, 동해상으로 탄도미사일 발사 합참 추가 도발 대비 '.repeat(12).normalize('NFD');
+    for (const limit of [100, 256, 350]) {
+      const out = fitSafeText(raw, limit);
+      expect(out.length).toBeLessThanOrEqual(limit);
+      // A syllable is two or three units and a trailing space is dropped: at most 4 units left over.
+      expect(out.length).toBeGreaterThanOrEqual(limit - 4);
+      expect(out.endsWith('…')).toBe(true);
+      expect(raw.startsWith(out.slice(0, -1))).toBe(true);
+      // No syllable cut in half: the text recomposes to whole syllables, no stray jamo.
+      expect(out.normalize('NFC')).not.toMatch(/[\u1100-\u11FF]/u);
+    }
+  });
+
+  it('GIVEN flags and Markdown that needs escaping THEN the longest prefix whose escape fits is kept', () => {
+    const raw = `**${FLAG.repeat(100)}** _x_`;
+    const out = fitSafeText(raw, 100);
+    expect(out.length).toBeLessThanOrEqual(100);
+    // `\*\*` is 4 units: (100 - 4 - 1) / 4 = 23 flags.
+    expect(out).toBe(`\\*\\*${FLAG.repeat(23)}…`);
+  });
+
+  it('GIVEN a single grapheme longer than the limit THEN only the ellipsis is left', () => {
+    expect(fitSafeText(`a${'\u0301'.repeat(300)} b`, 100)).toBe('…');
+  });
+});
+
+describe('truncateGraphemes measures in UTF-16 units', () => {
+  it('GIVEN 130 flags after words THEN whole flags up to the limit are kept', () => {
+    expect(truncateGraphemes(`Ukraine wins ${'🇺🇦'.repeat(130)}`, 256)).toBe(`Ukraine wins ${'🇺🇦'.repeat(60)}…`);
+  });
+
+  it('GIVEN a cut right after a space THEN the space is dropped, not the word before it', () => {
+    expect(truncateGraphemes('abc def', 5)).toBe('abc…');
+  });
+});
+
+describe('fitLines', () => {
+  it('GIVEN lines that do not all fit THEN whole lines are kept and the rest counted', () => {
+    expect(fitLines(['a'.repeat(10), 'b'.repeat(10), 'c'.repeat(10)], 30)).toBe(`${'a'.repeat(10)}\n… and 2 more`);
+    expect(fitLines(['a'.repeat(10), 'b'.repeat(10)], 21)).toBe(`${'a'.repeat(10)}\n${'b'.repeat(10)}`);
+  });
+
+  it('GIVEN a first line too long on its own THEN it is cut on graphemes, leaving room for the note', () => {
+    const out = fitLines(['🇺🇦'.repeat(20), 'next'], 40);
+    expect(out).toBe(`${'🇺🇦'.repeat(6)}…\n… and 1 more`);
+    expect(out.length).toBeLessThanOrEqual(40);
   });
 });
