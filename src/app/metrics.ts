@@ -148,7 +148,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   let outboxCountsSource: (() => Readonly<Record<string, number>>) | null = null;
   const outboxMessages = new Gauge({
     name: `${METRIC_PREFIX}outbox_messages`,
-    help: 'Outbox messages by status; "uncertain": a webhook message that may have been posted, held until `watchfloor outbox requeue`.',
+    help: 'Outbox messages by status; "uncertain": a webhook message that may have been posted, held until `watchfloor outbox retry`.',
     labelNames: ['status'] as const,
     registers: [registry],
     collect() {

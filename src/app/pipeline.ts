@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
+import { redactText, redactUrl } from '../core/redact.js';
 import type { Classification, FeedConfig, Story } from '../core/types.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '../feeds/types.js';
 import { FEED_LEASE_MS, isDeadLocalOwner } from '../store/claims.js';
@@ -192,7 +193,7 @@ export function createPoller(deps: PollerDeps) {
       fetched = await deps.fetch(feed, state.validators);
     } catch (cause) {
       // fetchFeed maps every failure it knows; anything else is a bug, but must not stop the cycle.
-      fetched = { ok: false, kind: 'network', message: `unexpected error fetching ${feed.url}: ${(cause as Error).message}`, status: null, retryAfterMs: null, url: feed.url, cause };
+      fetched = { ok: false, kind: 'network', message: redactText(`unexpected error fetching ${feed.url}: ${(cause as Error).message}`), status: null, retryAfterMs: null, url: redactUrl(feed.url), cause };
     }
     if (!fetched.ok) return fail(fetched);
 
@@ -214,7 +215,7 @@ export function createPoller(deps: PollerDeps) {
       analysed = await deps.analyse({ text: fetched.text, finalUrl: fetched.finalUrl, feed, now });
     } catch (cause) {
       // The analyser maps every parse problem it knows; anything else is a bug, but must not stop the cycle.
-      analysed = { ok: false as const, kind: 'parse' as const, message: `unexpected error reading ${fetched.finalUrl}: ${(cause as Error).message}`, status: null, retryAfterMs: null, url: fetched.finalUrl, cause };
+      analysed = { ok: false as const, kind: 'parse' as const, message: redactText(`unexpected error reading ${fetched.finalUrl}: ${(cause as Error).message}`), status: null, retryAfterMs: null, url: fetched.finalUrl, cause };
     }
     if ('ok' in analysed) return fail(analysed);
     const { batch, classifications } = analysed;
@@ -241,10 +242,10 @@ export function createPoller(deps: PollerDeps) {
     let sameUrl = 0;
     let matched = 0;
     let routed = 0;
-    const perTopic: Record<string, number> = {};
+    let perTopic: Record<string, number> = {};
     const store = () => {
       inserted = sameUrl = matched = routed = 0;
-      for (const key of Object.keys(perTopic)) delete perTopic[key];
+      perTopic = {};
       deps.store.transaction(() => {
         for (const { story, classification } of classified) {
           const outcome = deps.store.stories.insert(story, classification);

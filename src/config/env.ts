@@ -54,7 +54,7 @@ export const ENV_SCHEMA = z.object({
   /**
    * A webhook message that may have been posted (timeout or 5xx after the request went out) and
    * cannot be looked up (no bot token, or the bot cannot read the channel): `hold` keeps it as
-   * `uncertain` until `watchfloor outbox requeue` (never a duplicate); `resend` sends it again
+   * `uncertain` until `watchfloor outbox retry` (never a duplicate); `resend` sends it again
    * (never a gap, at the risk of one duplicate).
    */
   DELIVERY_WEBHOOK_MAYBE_SENT: z.enum(['hold', 'resend']).default('hold'),

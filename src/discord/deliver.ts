@@ -10,7 +10,7 @@ import { describeWebhook } from './sinks/webhook-url.js';
 /**
  * What to do with a webhook message that may have been posted (a timeout or 5xx after the
  * request went out) and cannot be looked up in its channel: `hold` marks it `uncertain`, shown by
- * `status` and `/metrics` and resent only by `watchfloor outbox requeue` (the default: no
+ * `status` and `/metrics` and resent only by `watchfloor outbox retry` (the default: no
  * duplicate ever); `resend` retries it like any failure (no message ever missing, at the risk of
  * one duplicate).
  */
@@ -212,7 +212,7 @@ async function settleMaybeSent(deps: DrainDeps, row: OutboxRow, url: string, why
     log.warn({ ...context, reason: found.reason }, 'message may have been posted and cannot be checked; DELIVERY_WEBHOOK_MAYBE_SENT=resend: sending again');
     return 'resend';
   }
-  const reason = `${why}; it may have been posted and cannot be checked (${found.reason}). Check the channel, then \`watchfloor outbox requeue ${row.id}\` to send it, or leave it`;
+  const reason = `${why}; it may have been posted and cannot be checked (${found.reason}). Check the channel, then \`watchfloor outbox retry ${row.id}\` to send it again, or \`watchfloor outbox drop ${row.id}\` if it is there`;
   recorded(outbox.markUncertain(row.id, claim, reason), deps, context);
   deps.onUncertain?.(row);
   log.warn({ ...context, reason }, 'message held as uncertain: not resent without a person');

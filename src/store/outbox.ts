@@ -5,7 +5,7 @@ export type OutboxKind = 'alert' | 'digest';
 /**
  * `uncertain`: a webhook message whose send may have reached Discord (timeout or 5xx after the
  * request went out) and that could not be looked up. It is never resent on its own: `watchfloor
- * outbox requeue` resends it when a person has checked the channel.
+ * outbox retry` resends it when a person has checked the channel.
  */
 export type OutboxStatus = 'pending' | 'sent' | 'dead' | 'uncertain';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'sent', 'dead', 'uncertain'];
@@ -304,11 +304,17 @@ export function createOutboxStore(db: Db) {
     },
 
     /**
-     * Puts dead or uncertain rows back in the queue (`watchfloor outbox requeue`): due now, with
+     * Puts dead or uncertain rows back in the queue (`watchfloor outbox retry`): due now, with
      * a fresh count of attempts. Returns the ids that were requeued.
      */
     requeue(ids: readonly number[], now: number): number[] {
       return db.transaction(() => ids.filter((id) => requeue.run({ id, now }).changes > 0))();
+    },
+
+    /** Deletes dead or uncertain rows (`watchfloor outbox drop`); returns the ids deleted. */
+    drop(ids: readonly number[]): number[] {
+      const remove = db.prepare<[number]>("DELETE FROM outbox WHERE id = ? AND status IN ('dead', 'uncertain')");
+      return db.transaction(() => ids.filter((id) => remove.run(id).changes > 0))();
     },
 
     /** Rows of one status, oldest first (`watchfloor outbox list`). */

@@ -116,7 +116,7 @@ describe('webhook delivery when Discord accepts and the answer is lost', () => {
     expect(report).toMatchObject({ sent: 0, uncertain: 1, pending: 0 });
     const row = t.store.outbox.listing(t.rowId);
     expect(row?.status).toBe('uncertain');
-    expect(row?.lastError).toMatch(/may have been posted.*watchfloor outbox requeue/);
+    expect(row?.lastError).toMatch(/may have been posted.*watchfloor outbox retry/);
     expect(row?.lastError).not.toContain(WEBHOOK_TOKEN);
     expect(t.store.outbox.counts().uncertain).toBe(1);
     const warning = t.logs.lines().find((l) => l.msg === 'message held as uncertain: not resent without a person');
@@ -157,7 +157,7 @@ describe('which network failures may have posted', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
     const refused = await fetch(`http://127.0.0.1:${port}/`).catch((error: unknown) => error);
     expect(fateOfNetworkError(refused)).toBe('not-sent');
 
@@ -168,6 +168,6 @@ describe('which network failures may have posted', () => {
     const a = resetting.address();
     const reset = await fetch(`http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`, { method: 'POST', body: 'x' }).catch((error: unknown) => error);
     expect(fateOfNetworkError(reset)).toBe('maybe-sent');
-    await new Promise<void>((resolve) => resetting.close(() => resolve()));
+    await new Promise<void>((resolve) => resetting.close(() => { resolve(); }));
   });
 });

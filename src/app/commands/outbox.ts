@@ -11,7 +11,7 @@ const WHERE = 'command line';
 const LIST_LIMIT = 200;
 
 /**
- * `watchfloor outbox list|requeue`: the messages that need a person. Dead letters (failed for
+ * `watchfloor outbox list|retry|drop`: the messages that need a person. Dead letters (failed for
  * good, with the reason) and uncertain webhook messages (may have been posted; never resent on
  * their own) are listed, and requeued once the cause is fixed or the channel was checked.
  */
@@ -45,25 +45,25 @@ export function register(program: Command): void {
         }
         const lines = rows.map((r) => [String(r.id), r.status, r.kind, where(r), r.lastAttemptAt === null ? 'never' : relativeTime(r.lastAttemptAt, now), r.problem ?? r.lastError ?? '']);
         process.stdout.write(`${table([['ID', 'STATUS', 'KIND', 'TARGET', 'LAST TRY', 'REASON'], ...lines])}\n\n`);
-        process.stdout.write('Requeue with `watchfloor outbox requeue ID…` (or --uncertain / --dead) once the cause is fixed; an uncertain message may already be in the channel: look first.\n');
+        process.stdout.write('Send again with `watchfloor outbox retry ID…` (or --uncertain / --dead) once the cause is fixed; an uncertain message may already be in the channel: look first. `watchfloor outbox drop ID…` deletes them.\n');
       } finally {
         store.close();
       }
     });
 
   outbox
-    .command('requeue')
+    .command('retry')
+    .alias('requeue')
     .description('send dead or uncertain messages again (an uncertain one may already be in its channel: check first)')
     .argument('[ids...]', 'outbox message ids, as `outbox list` shows them')
     .option('--uncertain', 'every uncertain message')
     .option('--dead', 'every dead letter')
     .action((ids: string[], options: { uncertain?: boolean; dead?: boolean }, command: Command) => {
       const wanted = ids.map((id) => {
-        if (!/^\d{1,15}$/.test(id)) throw new ConfigError(WHERE, 'outbox requeue', `"${id}" is not a message id: give the numbers \`watchfloor outbox list\` shows`);
-        return Number(id);
+        return parseId(id, 'outbox retry');
       });
       if (wanted.length === 0 && !options.uncertain && !options.dead) {
-        throw new ConfigError(WHERE, 'outbox requeue', 'name the messages: ids, --uncertain or --dead (see `watchfloor outbox list`)');
+        throw new ConfigError(WHERE, 'outbox retry', 'name the messages: ids, --uncertain or --dead (see `watchfloor outbox list`)');
       }
       const { paths } = commandContext(command);
       const store = createStore(paths.db);
@@ -72,15 +72,52 @@ export function register(program: Command): void {
         const all = [...wanted, ...(options.uncertain ? byStatus('uncertain') : []), ...(options.dead ? byStatus('dead') : [])];
         const done = store.outbox.requeue([...new Set(all)], Date.now());
         const missed = wanted.filter((id) => !done.includes(id));
-        process.stdout.write(`${done.length} message(s) requeued${done.length > 0 ? ` (${done.join(', ')})` : ''}; \`watchfloor run\` or \`watchfloor once\` sends them.\n`);
+        process.stdout.write(`${done.length} message(s) queued again${done.length > 0 ? ` (${done.join(', ')})` : ''}; \`watchfloor run\` or \`watchfloor once\` sends them.\n`);
         if (missed.length > 0) {
-          process.stderr.write(`Not requeued: ${missed.join(', ')} — no such message, or it is pending or sent already (see \`watchfloor outbox list --status pending\`).\n`);
+          process.stderr.write(`Not queued again: ${missed.join(', ')} — no such message, or it is pending or sent already (see \`watchfloor outbox list --status pending\`).\n`);
           process.exitCode = 1;
         }
       } finally {
         store.close();
       }
     });
+
+  registerDrop(outbox);
+}
+
+function registerDrop(outbox: Command): void {
+  outbox
+    .command('drop')
+    .description('delete dead or uncertain messages for good (they are never sent)')
+    .argument('[ids...]', 'outbox message ids, as `outbox list` shows them')
+    .option('--uncertain', 'every uncertain message')
+    .option('--dead', 'every dead letter')
+    .action((ids: string[], options: { uncertain?: boolean; dead?: boolean }, command: Command) => {
+      const wanted = ids.map((id) => parseId(id, 'outbox drop'));
+      if (wanted.length === 0 && !options.uncertain && !options.dead) {
+        throw new ConfigError(WHERE, 'outbox drop', 'name the messages: ids, --uncertain or --dead (see `watchfloor outbox list`)');
+      }
+      const { paths } = commandContext(command);
+      const store = createStore(paths.db);
+      try {
+        const byStatus = (status: OutboxStatus) => store.outbox.listByStatus(status, Number.MAX_SAFE_INTEGER).map((r) => r.id);
+        const all = [...wanted, ...(options.uncertain ? byStatus('uncertain') : []), ...(options.dead ? byStatus('dead') : [])];
+        const done = store.outbox.drop([...new Set(all)]);
+        const missed = wanted.filter((id) => !done.includes(id));
+        process.stdout.write(`${done.length} message(s) dropped${done.length > 0 ? ` (${done.join(', ')})` : ''}.\n`);
+        if (missed.length > 0) {
+          process.stderr.write(`Not dropped: ${missed.join(', ')} — no such message, or it is pending or sent (only dead and uncertain messages can be dropped).\n`);
+          process.exitCode = 1;
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function parseId(id: string, command: string): number {
+  if (!/^\d{1,15}$/.test(id)) throw new ConfigError(WHERE, command, `"${id}" is not a message id: give the numbers \`watchfloor outbox list\` shows`);
+  return Number(id);
 }
 
 function parseStatus(value: string): OutboxStatus {
