@@ -40,6 +40,10 @@ describe('watchfloor outbox', () => {
     expect(list.stdout).not.toContain('s'.repeat(68));
     const json = await runCli(['outbox', 'list', '--status', 'dead', '--json'], { WATCHFLOOR_DB: db });
     expect((JSON.parse(json.stdout) as { id: number }[]).map((r) => r.id)).toEqual([dead]);
+    const status = await runCli(['status'], { WATCHFLOOR_DB: db });
+    expect(status.stdout).toContain('Outbox: 1 pending, 0 sent, 1 dead, 1 uncertain (may have been posted');
+    const statusJson = await runCli(['status', '--json'], { WATCHFLOOR_DB: db });
+    expect((JSON.parse(statusJson.stdout) as { outbox: unknown }).outbox).toEqual({ pending: 1, sent: 0, dead: 1, uncertain: 1 });
     const bad = await runCli(['outbox', 'list', '--status', 'lost'], { WATCHFLOOR_DB: db });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('pending, sent, dead, uncertain');

@@ -26,6 +26,7 @@ export function register(program: Command): void {
         const lastCycle = store.cycles.last({ polledOnly: true });
         const counts = store.stories.counts(now - DAY_MS);
         const total = store.stories.total();
+        const outbox = store.outbox.counts();
         const rows = feeds.map((feed) => {
           const state = states.get(feed.id);
           const lastError = state?.lastError ?? null;
@@ -42,20 +43,22 @@ export function register(program: Command): void {
             lastErrorKind: state?.lastErrorKind ?? null,
             nextPollAt: state ? state.nextPollAt : null,
             storiesTotal: state?.storiesTotal ?? 0,
+            // The process polling it right now (ADR 11), while its lease runs.
+            polledBy: state?.leaseOwner && (state.leaseExpiresAt ?? 0) > now ? state.leaseOwner : null,
           };
         });
         // Feeds neither in feeds.json nor added from Discord but with state in the database: say so, never hide them.
         const orphans = [...states.keys()].filter((id) => !feeds.some((f) => f.id === id));
         if (options.json) {
           // The whole output once more: nothing printed may carry a feed's secret.
-          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, feeds: rows, orphanFeeds: orphans }))}\n`);
+          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, feeds: rows, orphanFeeds: orphans }))}\n`);
           return;
         }
         const header = ['FEED', 'FROM', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
         const body = rows.map((r) => [
           r.id,
           r.source,
-          !r.enabled ? 'disabled' : r.lastAttemptAt === null ? 'new' : r.consecutiveFailures > 0 ? 'failing' : 'ok',
+          !r.enabled ? 'disabled' : r.polledBy ? 'polling' : r.lastAttemptAt === null ? 'new' : r.consecutiveFailures > 0 ? 'failing' : 'ok',
           relativeTime(r.lastSuccessAt, now),
           String(r.consecutiveFailures),
           r.enabled ? (r.nextPollAt === null || r.nextPollAt <= now ? 'due' : relativeTime(r.nextPollAt, now)) : '-',
@@ -70,6 +73,9 @@ export function register(program: Command): void {
         out.push(lastCycle
           ? `Last cycle that polled feeds: ${relativeTime(lastCycle.finishedAt, now)} — ${lastCycle.polled} polled, ${lastCycle.ok} ok, ${lastCycle.notModified} not modified, ${lastCycle.failed} failed, ${lastCycle.newStories} new stories`
           : 'Last cycle: none yet (run `watchfloor once` or `watchfloor run`)');
+        const held = outbox.uncertain > 0 ? `, ${outbox.uncertain} uncertain (may have been posted: check, then \`watchfloor outbox retry\` or \`drop\`)` : '';
+        const dead = outbox.dead > 0 ? ' — see `watchfloor outbox list`' : '';
+        out.push(`Outbox: ${outbox.pending} pending, ${outbox.sent} sent, ${outbox.dead} dead${held}${dead}`);
         out.push('');
         out.push(table([header, ...body]));
         if (orphans.length > 0) out.push('', `In the database but no longer in ${paths.feeds}: ${orphans.join(', ')}`);

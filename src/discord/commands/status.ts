@@ -51,11 +51,11 @@ function status(deps: CommandDeps): Reply {
     embeds: [
       {
         title: 'Watchfloor status',
-        color: failing.length > 0 || outbox.dead > 0 ? 0xf4900c : 0x78b159,
+        color: failing.length > 0 || outbox.dead > 0 || outbox.uncertain > 0 ? 0xf4900c : 0x78b159,
         fields: [
           { name: 'Uptime', value: `${formatDuration(now - deps.startedAt)} (since ${discordTime(deps.startedAt, 'f')})`, inline: true },
           { name: 'Feeds', value: `${feeds.filter((f) => f.enabled).length} polled, ${failing.length} failing`, inline: true },
-          { name: 'Outbox', value: `${outbox.pending} waiting, ${outbox.dead} failed for good`, inline: true },
+          { name: 'Outbox', value: `${outbox.pending} waiting, ${outbox.dead} failed for good${outbox.uncertain > 0 ? `, ${outbox.uncertain} uncertain (may have been posted; the operator decides)` : ''}`, inline: true },
           { name: 'Last poll cycle', value: truncateGraphemes(cycleText, MAX_FIELD_VALUE_CHARS) },
           { name: `Stories today (UTC): ${today.stories} stored, matched per topic`, value: truncateGraphemes(perTopic || 'no topics', MAX_FIELD_VALUE_CHARS) },
           { name: 'Failing feeds', value: truncateGraphemes(failingText, MAX_FIELD_VALUE_CHARS) },
