@@ -4,6 +4,7 @@ import type { Env } from '../config/env.js';
 import { normaliseItems } from '../core/story.js';
 import type { FeedConfig } from '../core/types.js';
 import { COMMANDS, commandDefinitions } from '../discord/commands/index.js';
+import { serverLookupsFrom } from '../discord/commands/lookups.js';
 import { createSearchSessions } from '../discord/commands/search-sessions.js';
 import type { CommandDeps, FeedProbe } from '../discord/commands/types.js';
 import { createInteractionHandler } from '../discord/interactions.js';
@@ -103,7 +104,10 @@ function botPermissionsFrom(client: Client): (guildId: string, channelId: string
 
 /** Answers slash commands, buttons and autocomplete on `client`. */
 export function attachSlashCommands(client: Client, deps: CommandDeps): void {
-  const handle = createInteractionHandler({ commands: COMMANDS, deps: { ...deps, botPermissionsIn: deps.botPermissionsIn ?? botPermissionsFrom(client) } });
+  const handle = createInteractionHandler({
+    commands: COMMANDS,
+    deps: { ...deps, botPermissionsIn: deps.botPermissionsIn ?? botPermissionsFrom(client), servers: deps.servers ?? serverLookupsFrom(client) },
+  });
   // The handler logs its own failures and never rejects.
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
 }

@@ -1,4 +1,4 @@
-import type { Classification, Story, Subscription, TopicVerdict } from './types.js';
+import type { Classification, FeedConfig, Story, Subscription, TopicVerdict } from './types.js';
 
 /** The wildcard topic: a subscription to every topic, including ones added later. */
 export const ALL_TOPICS = '*';
@@ -24,20 +24,60 @@ export function isTooOld(subscription: Pick<Subscription, 'maxAgeMs'>, published
 }
 
 /**
+ * The server a subscription belongs to: its channel's server. null for the operator's
+ * subscriptions made on the command line (console, webhook, a channel named by id alone).
+ */
+export function subscriptionGuild(subscription: Pick<Subscription, 'target'>): string | null {
+  return subscription.target.kind === 'channel' ? subscription.target.guildId : null;
+}
+
+/**
+ * Whether stories of a feed may reach a subscription. The operator's feeds (feeds.json, no
+ * `guildId`) reach every subscription; a feed added from Discord reaches only the subscriptions
+ * of the server that added it — not other servers', and not the operator's command-line ones
+ * (a feed added outside any server, `guildId: null`, reaches only those). A feed the caller
+ * does not know (removed since the story was stored) counts as the operator's.
+ */
+export function feedReaches(feed: Pick<FeedConfig, 'guildId'> | undefined, subscription: Pick<Subscription, 'target'>): boolean {
+  if (feed?.guildId === undefined) return true;
+  return feed.guildId === subscriptionGuild(subscription);
+}
+
+/**
+ * Whether a stored story may reach a subscription: one of the feeds that carried it must
+ * (a story carried by a feeds.json feed and by another server's feed is everyone's).
+ */
+export function storyReaches(sources: readonly string[], feedOf: (id: string) => Pick<FeedConfig, 'guildId'> | undefined, subscription: Pick<Subscription, 'target'>): boolean {
+  return sources.some((id) => feedReaches(feedOf(id), subscription));
+}
+
+/**
+ * Feeds whose stories a server must not see: those added from Discord by another server (or
+ * outside any server). A story is hidden from the server when every feed that carried it is one.
+ */
+export function feedsHiddenFrom(guildId: string | null, feeds: readonly Pick<FeedConfig, 'id' | 'guildId'>[]): string[] {
+  return feeds.filter((f) => f.guildId !== undefined && f.guildId !== guildId).map((f) => f.id);
+}
+
+/**
  * Which instant subscriptions want this story: topics ∩ matched with score ≥ min_score, and
  * published within the subscription's maximum age, so adding a feed or restarting after
- * downtime stores the backlog without flooding a channel. Digest subscriptions select their
- * stories later, from the store, when their schedule fires.
+ * downtime stores the backlog without flooding a channel. A story from a feed added from
+ * Discord goes only to the adding server's subscriptions ({@link feedReaches}). Digest
+ * subscriptions select their stories later, from the store, when their schedule fires.
  */
 export function routeStory(
   subscriptions: readonly Subscription[],
   story: Pick<Story, 'publishedAt'>,
   classification: Classification,
   now: number,
+  /** The feed the story came from; only its server's subscriptions get a feed added from Discord. */
+  feed?: Pick<FeedConfig, 'guildId'>,
 ): RouteDecision[] {
   const decisions: RouteDecision[] = [];
   for (const subscription of subscriptions) {
     if (subscription.mode !== 'instant') continue;
+    if (!feedReaches(feed, subscription)) continue;
     if (isTooOld(subscription, story.publishedAt, now)) continue;
     const verdicts = wantedVerdicts(subscription, classification.verdicts);
     if (verdicts.length > 0) decisions.push({ subscriptionId: subscription.id, verdicts });

@@ -21,6 +21,12 @@ export interface FeedConfig {
   readonly enabled: boolean;
   /** Optional hint: topics this source mostly covers. */
   readonly topics: readonly string[];
+  /**
+   * The Discord server that added this feed (`/feeds add`), or null when it was added outside a
+   * server: its stories reach only subscriptions of that server (see core/route.ts
+   * `feedReaches`). Absent for the operator's feeds.json feeds, which reach every subscription.
+   */
+  readonly guildId?: string | null;
 }
 
 /** One entry as rss-parser hands it over, reduced to what we use. All strings raw (may hold HTML). */

@@ -1,5 +1,6 @@
 import { FEED_KINDS, type FeedConfig, type FeedKind } from '../core/types.js';
 import type { Db } from './db.js';
+import { createUnreadableReporter, problemText, type UnreadableListener, type UnreadableRow } from './unreadable-rows.js';
 
 /** A feed added from Discord (`/feeds add`), polled beside the operator's feeds.json. */
 export interface AddedFeed {
@@ -15,22 +16,42 @@ export interface AddedFeed {
   readonly addedAt: number;
 }
 
+/** As SQLite hands a row back: its column types are declared, not enforced. */
 interface AddedFeedRow {
-  id: string;
-  url: string;
-  name: string;
-  language: string;
-  kind: string;
-  added_by: string;
-  guild_id: string | null;
-  added_at: number;
+  id: unknown;
+  url: unknown;
+  name: unknown;
+  language: unknown;
+  kind: unknown;
+  added_by: unknown;
+  guild_id: unknown;
+  added_at: unknown;
 }
+
+const FEED_ID = /^[a-z0-9_-]{1,64}$/u;
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/u;
 
 function isFeedKind(value: string): value is FeedKind {
   return (FEED_KINDS as readonly string[]).includes(value);
 }
 
-function toAddedFeed(row: AddedFeedRow): AddedFeed {
+/** The feed, or what in the row cannot be read. */
+function readAddedFeed(row: AddedFeedRow): AddedFeed | string {
+  if (typeof row.id !== 'string' || !FEED_ID.test(row.id)) return `id ${JSON.stringify(row.id)} is not a feed id (1-64 of a-z 0-9 - _)`;
+  if (typeof row.url !== 'string') return 'url is not text';
+  let url: URL;
+  try {
+    url = new URL(row.url);
+  } catch (error) {
+    return `url is not a URL (${problemText(error)})`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `url is not http(s) (${url.protocol})`;
+  if (typeof row.name !== 'string' || row.name.trim() === '') return 'name is empty or not text';
+  if (typeof row.language !== 'string' || !LANGUAGE_TAG.test(row.language)) return `language ${JSON.stringify(row.language)} is not a language tag such as en or ko`;
+  if (typeof row.kind !== 'string') return 'kind is not text';
+  if (typeof row.added_by !== 'string') return 'added_by is not text';
+  if (row.guild_id !== null && typeof row.guild_id !== 'string') return 'guild_id is not text';
+  if (typeof row.added_at !== 'number' || !Number.isFinite(row.added_at)) return 'added_at is not a time';
   return {
     id: row.id,
     url: row.url,
@@ -41,6 +62,17 @@ function toAddedFeed(row: AddedFeedRow): AddedFeed {
     addedBy: row.added_by,
     guildId: row.guild_id,
     addedAt: row.added_at,
+  };
+}
+
+function unreadableFeed(row: AddedFeedRow, reason: string): UnreadableRow {
+  const id = typeof row.id === 'string' || typeof row.id === 'number' ? String(row.id) : '?';
+  return {
+    table: 'added_feeds',
+    id,
+    guildId: typeof row.guild_id === 'string' ? row.guild_id : null,
+    reason,
+    fix: `remove it with \`/feeds remove id:${id}\` in the server that added it (or delete the row: DELETE FROM added_feeds WHERE id = '${id.replaceAll("'", "''")}'), then add the feed again`,
   };
 }
 
@@ -55,6 +87,7 @@ export function addedFeedConfig(feed: AddedFeed): FeedConfig {
     intervalMinutes: undefined,
     enabled: true,
     topics: [],
+    guildId: feed.guildId,
   });
 }
 
@@ -76,6 +109,14 @@ export function createAddedFeedStore(db: Db) {
   const selectByUrl = db.prepare<[string], AddedFeedRow>('SELECT * FROM added_feeds WHERE url = ?');
   const remove = db.prepare<[string]>('DELETE FROM added_feeds WHERE id = ?');
   const removeState = db.prepare<[string]>('DELETE FROM feed_state WHERE feed_id = ?');
+  const unreadable = createUnreadableReporter();
+  /** Readable rows as feeds; an unreadable one is reported (once) and left out. */
+  const read = (row: AddedFeedRow): AddedFeed | undefined => {
+    const feed = readAddedFeed(row);
+    if (typeof feed !== 'string') return feed;
+    unreadable.report(unreadableFeed(row, feed));
+    return undefined;
+  };
 
   return {
     /** Stores a feed; the caller has checked that its id and URL are free (feeds.json included). */
@@ -83,16 +124,32 @@ export function createAddedFeedStore(db: Db) {
       insert.run({ ...feed });
       return feed;
     },
+    /** The feed; undefined when there is none or its row cannot be read (see {@link unreadable}). */
     get(id: string): AddedFeed | undefined {
       const row = selectOne.get(id);
-      return row ? toAddedFeed(row) : undefined;
+      return row ? read(row) : undefined;
     },
     getByUrl(url: string): AddedFeed | undefined {
       const row = selectByUrl.get(url);
-      return row ? toAddedFeed(row) : undefined;
+      return row ? read(row) : undefined;
     },
+    /** Every readable feed; rows that cannot be read are skipped (not polled) and reported once. */
     list(): AddedFeed[] {
-      return selectAll.all().map(toAddedFeed);
+      return selectAll.all().flatMap((row) => read(row) ?? []);
+    },
+    /** Rows that cannot be read, with the reason and the fix; each is reported too. */
+    unreadable(): UnreadableRow[] {
+      return selectAll.all().flatMap((row) => {
+        const feed = readAddedFeed(row);
+        if (typeof feed !== 'string') return [];
+        const found = unreadableFeed(row, feed);
+        unreadable.report(found);
+        return [found];
+      });
+    },
+    /** Calls `listener` once for every unreadable row met (also those met before). */
+    onUnreadable(listener: UnreadableListener): void {
+      unreadable.listen(listener);
     },
     /**
      * Removes a feed and its poll state (stored stories stay: they were news when seen).

@@ -17,6 +17,8 @@ export type InsertOutcome =
 export interface SearchOptions {
   /** An FTS5 MATCH expression (build it with core/search-query.ts from user text). */
   readonly match: string;
+  /** Leave out stories that only these feeds carried (another server's added feeds). */
+  readonly hiddenFeeds?: readonly string[] | undefined;
   readonly topic?: string | undefined;
   /** Only stories first seen at or after this time. */
   readonly sinceMs?: number | undefined;
@@ -53,6 +55,20 @@ interface StoryRow {
 const STORY_COLUMNS = `s.rowid, s.id, s.feed_id, s.guid, s.url, s.title, s.summary, s.author, s.published_at,
   s.published_estimated, s.first_seen_at, s.language, s.categories, s.matched_topics, s.max_score,
   (SELECT group_concat(feed_id, ' ') FROM (SELECT feed_id FROM story_sources WHERE story_rowid = s.rowid ORDER BY seen_at)) AS sources`;
+
+/**
+ * A story is visible unless every feed that carried it is hidden: its first feed is not hidden,
+ * or another source is not. `rowid` and `feedId` are SQL expressions of the story. Null (no
+ * condition) when nothing is hidden.
+ */
+function visibleWhere(rowid: string, feedId: string, hidden: readonly string[] | undefined): { sql: string; params: string[] } | null {
+  if (!hidden || hidden.length === 0) return null;
+  const list = hidden.map(() => '?').join(',');
+  return {
+    sql: `(${feedId} NOT IN (${list}) OR EXISTS (SELECT 1 FROM story_sources vs WHERE vs.story_rowid = ${rowid} AND vs.feed_id NOT IN (${list})))`,
+    params: [...hidden, ...hidden],
+  };
+}
 
 /** A search matching more stories than this is listed newest first instead of ranked. */
 export const RANK_CANDIDATES_MAX = 5_000;
@@ -199,9 +215,14 @@ export function createStoryStore(db: Db) {
     },
 
     /** Newest matched stories (by published time), optionally for one topic and time window. */
-    latest(options: { topic?: string | undefined; sinceMs?: number | undefined; limit: number; matchedOnly?: boolean }): StoredStory[] {
+    latest(options: { topic?: string | undefined; sinceMs?: number | undefined; limit: number; matchedOnly?: boolean; hiddenFeeds?: readonly string[] | undefined }): StoredStory[] {
       const where: string[] = [];
       const params: (string | number)[] = [];
+      const visible = visibleWhere('s.rowid', 's.feed_id', options.hiddenFeeds);
+      if (visible) {
+        where.push(visible.sql);
+        params.push(...visible.params);
+      }
       if (options.topic) {
         where.push('s.rowid IN (SELECT story_rowid FROM story_verdicts WHERE topic = ? AND matched = 1)');
         params.push(options.topic);
@@ -217,14 +238,16 @@ export function createStoryStore(db: Db) {
       return db.prepare<(string | number)[], StoryRow>(sql).all(...params, options.limit).map(toStory);
     },
 
-    /** Matched stories first seen in [fromMs, toMs), for digests. */
-    matchedBetween(fromMs: number, toMs: number, topics: readonly string[]): StoredStory[] {
+    /** Matched stories first seen in [fromMs, toMs), for digests; without those only `hiddenFeeds` carried. */
+    matchedBetween(fromMs: number, toMs: number, topics: readonly string[], hiddenFeeds?: readonly string[]): StoredStory[] {
       if (topics.length === 0) return [];
+      const visible = visibleWhere('s.rowid', 's.feed_id', hiddenFeeds);
       const sql = `SELECT ${STORY_COLUMNS} FROM stories s
         WHERE s.first_seen_at >= ? AND s.first_seen_at < ?
           AND s.rowid IN (SELECT story_rowid FROM story_verdicts WHERE matched = 1 AND topic IN (${topics.map(() => '?').join(',')}))
+          ${visible ? `AND ${visible.sql}` : ''}
         ORDER BY s.published_at DESC`;
-      return db.prepare<(string | number)[], StoryRow>(sql).all(fromMs, toMs, ...topics).map(toStory);
+      return db.prepare<(string | number)[], StoryRow>(sql).all(fromMs, toMs, ...topics, ...(visible?.params ?? [])).map(toStory);
     },
 
     /**
@@ -257,6 +280,15 @@ export function createStoryStore(db: Db) {
         countParams.push(options.topic);
         where.push(`w.rowid ${inTopic}`);
         params.push(options.topic);
+      }
+      // Another server's added feeds: neither their stories nor their count show.
+      const visibleCount = visibleWhere('stories_fts.rowid', '(SELECT c.feed_id FROM stories c WHERE c.rowid = stories_fts.rowid)', options.hiddenFeeds);
+      const visibleHit = visibleWhere('w.rowid', 'w.feed_id', options.hiddenFeeds);
+      if (visibleCount && visibleHit) {
+        countWhere.push(visibleCount.sql);
+        countParams.push(...visibleCount.params);
+        where.push(visibleHit.sql);
+        params.push(...visibleHit.params);
       }
       // Without filters the FTS table is queried alone, so FTS5 itself sees the ORDER BY and LIMIT.
       // With them, CROSS JOIN keeps the full-text index as the outer loop: SQLite would otherwise

@@ -1,5 +1,6 @@
 import type { DeliveryMode, Subscription, Target } from '../core/types.js';
 import type { Db } from './db.js';
+import { createUnreadableReporter, problemText, type UnreadableListener, type UnreadableRow } from './unreadable-rows.js';
 
 /** A subscription as stored, with who created it. */
 export interface StoredSubscription extends Subscription {
@@ -41,12 +42,41 @@ function toTarget(row: SubscriptionRow): Target {
   throw new CorruptSubscriptionError(`subscription ${row.id} has an unusable target (${row.target_kind})`);
 }
 
+/** What in a row cannot be read, or null. SQLite keeps whatever was written: types are declared, not enforced. */
+function rowProblem(row: SubscriptionRow): string | null {
+  const raw: Readonly<Record<string, unknown>> = row as unknown as Record<string, unknown>;
+  if (typeof raw.topics !== 'string') return 'topics is not text';
+  let topics: unknown;
+  try {
+    topics = JSON.parse(raw.topics);
+  } catch (error) {
+    return `topics is not JSON (${problemText(error)})`;
+  }
+  if (!Array.isArray(topics) || topics.length === 0 || !topics.every((t) => typeof t === 'string' && t !== '')) return 'topics is not a non-empty JSON list of topic ids';
+  if (raw.mode !== 'instant' && raw.mode !== 'digest') return `mode ${JSON.stringify(raw.mode)} is neither instant nor digest`;
+  if (raw.mode === 'digest' && (typeof raw.schedule !== 'string' || raw.schedule.trim() === '')) return 'a digest without a schedule';
+  if (typeof raw.timezone !== 'string') return 'timezone is not text';
+  if (typeof raw.min_score !== 'number' || !Number.isFinite(raw.min_score) || raw.min_score < 0) return 'min_score is not a number ≥ 0';
+  if (typeof raw.max_age_ms !== 'number' || !Number.isFinite(raw.max_age_ms) || raw.max_age_ms <= 0) return 'max_age_ms is not a positive number';
+  if (typeof raw.created_at !== 'number' || !Number.isFinite(raw.created_at)) return 'created_at is not a time';
+  if (raw.last_digest_at !== null && (typeof raw.last_digest_at !== 'number' || !Number.isFinite(raw.last_digest_at))) return 'last_digest_at is not a time';
+  for (const column of ['guild_id', 'channel_id', 'webhook_url', 'mention_role_id', 'schedule'] as const) {
+    if (raw[column] !== null && typeof raw[column] !== 'string') return `${column} is not text`;
+  }
+  try {
+    toTarget(row);
+  } catch (error) {
+    return problemText(error);
+  }
+  return null;
+}
+
 function toSubscription(row: SubscriptionRow): StoredSubscription {
-  const topics: unknown = JSON.parse(row.topics);
+  const topics = JSON.parse(row.topics) as string[];
   return {
     id: row.id,
     target: toTarget(row),
-    topics: Array.isArray(topics) ? topics.filter((t): t is string => typeof t === 'string') : [],
+    topics,
     mode: row.mode === 'digest' ? 'digest' : 'instant',
     schedule: row.schedule,
     timezone: row.timezone,
@@ -57,6 +87,17 @@ function toSubscription(row: SubscriptionRow): StoredSubscription {
     createdAt: row.created_at,
     createdBy: row.created_by,
     lastDigestAt: row.last_digest_at,
+  };
+}
+
+function unreadableSubscription(row: SubscriptionRow, reason: string): UnreadableRow {
+  const guildId = typeof row.guild_id === 'string' ? row.guild_id : null;
+  return {
+    table: 'subscriptions',
+    id: String(row.id),
+    guildId,
+    reason,
+    fix: `\`watchfloor unsubscribe ${row.id}\`${guildId !== null ? ` (or \`/watch remove id:${row.id}\` in its server)` : ''}, then subscribe again`,
   };
 }
 
@@ -78,6 +119,17 @@ export function createSubscriptionStore(db: Db) {
   const changed = <T>(result: T): T => {
     cache.clear();
     return result;
+  };
+  const unreadable = createUnreadableReporter();
+  /**
+   * A readable row as a subscription. One that cannot be read is treated as disabled: left out
+   * of every list (no alerts, no digests), reported once, listed by {@link unreadableRows}.
+   */
+  const read = (row: SubscriptionRow): StoredSubscription | undefined => {
+    const problem = rowProblem(row);
+    if (problem === null) return toSubscription(row);
+    unreadable.report(unreadableSubscription(row, problem));
+    return undefined;
   };
 
   return {
@@ -108,16 +160,43 @@ export function createSubscriptionStore(db: Db) {
       cache.clear();
       const row = selectOne.get(Number(result.lastInsertRowid));
       if (!row) throw new CorruptSubscriptionError('subscription vanished right after insert');
+      const problem = rowProblem(row);
+      if (problem !== null) throw new CorruptSubscriptionError(`subscription ${row.id} cannot be read back: ${problem}`);
       return toSubscription(row);
     },
 
+    /** The subscription; undefined when there is none or its row cannot be read (see {@link unreadableRows}). */
     get(id: number): StoredSubscription | undefined {
       const row = selectOne.get(id);
-      return row ? toSubscription(row) : undefined;
+      return row ? read(row) : undefined;
     },
 
+    /** Every readable subscription; unreadable rows are skipped (disabled) and reported once. */
     list(): StoredSubscription[] {
-      return selectAll.all().map(toSubscription);
+      return selectAll.all().flatMap((row) => read(row) ?? []);
+    },
+
+    /** Rows that cannot be read, with the reason and the fix (`watchfloor subscriptions` shows them); each is reported too. */
+    unreadableRows(): UnreadableRow[] {
+      return selectAll.all().flatMap((row) => {
+        const problem = rowProblem(row);
+        if (problem === null) return [];
+        const found = unreadableSubscription(row, problem);
+        unreadable.report(found);
+        return [found];
+      });
+    },
+
+    /** The unreadable row with this id, if that is what it is. */
+    unreadableRow(id: number): UnreadableRow | undefined {
+      const row = selectOne.get(id);
+      const problem = row ? rowProblem(row) : null;
+      return row && problem !== null ? unreadableSubscription(row, problem) : undefined;
+    },
+
+    /** Calls `listener` once for every unreadable row met (also those met before). */
+    onUnreadable(listener: UnreadableListener): void {
+      unreadable.listen(listener);
     },
 
     /** Subscriptions of one mode (routing reads `instant`, the digest scheduler `digest`). */
@@ -125,7 +204,7 @@ export function createSubscriptionStore(db: Db) {
       const version = dataVersion.get() ?? 0;
       const cached = cache.get(mode);
       if (cached?.version === version) return cached.list;
-      const list = Object.freeze(selectMode.all(mode).map(toSubscription));
+      const list = Object.freeze(selectMode.all(mode).flatMap((row) => read(row) ?? []));
       cache.set(mode, { version, list });
       return list;
     },

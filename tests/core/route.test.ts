@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_TOPICS, routeStory } from '../../src/core/route.js';
+import { ALL_TOPICS, feedReaches, feedsHiddenFrom, routeStory, storyReaches } from '../../src/core/route.js';
 import type { Classification, Subscription } from '../../src/core/types.js';
 import { newSubscription, verdict } from '../helpers/stories.js';
 
@@ -39,5 +39,31 @@ describe('routeStory', () => {
 
   it('GIVEN an unmatched verdict for a subscribed topic THEN it is not routed', () => {
     expect(routeStory([subscription(1, { topics: ['south-korea'] })], { publishedAt: NOW }, classification, NOW)).toEqual([]);
+  });
+});
+
+describe('server isolation of feeds added from Discord', () => {
+  const inA = subscription(1, { target: { kind: 'channel', channelId: '310000000000000001', guildId: 'A' } });
+  const inB = subscription(2, { target: { kind: 'channel', channelId: '320000000000000002', guildId: 'B' } });
+  const operators = subscription(3, { target: { kind: 'console' } });
+  const all = [inA, inB, operators];
+
+  it("GIVEN a story from a feed A added WHEN routing THEN only A's subscriptions get it; a feeds.json feed reaches all", () => {
+    expect(routeStory(all, { publishedAt: NOW }, classification, NOW, { guildId: 'A' }).map((d) => d.subscriptionId)).toEqual([1]);
+    expect(routeStory(all, { publishedAt: NOW }, classification, NOW, {}).map((d) => d.subscriptionId)).toEqual([1, 2, 3]);
+    expect(routeStory(all, { publishedAt: NOW }, classification, NOW).map((d) => d.subscriptionId)).toEqual([1, 2, 3]);
+    // Added outside any server: the operator's command-line subscriptions only.
+    expect(routeStory(all, { publishedAt: NOW }, classification, NOW, { guildId: null }).map((d) => d.subscriptionId)).toEqual([3]);
+  });
+
+  it('GIVEN a stored story and its sources THEN it reaches a subscription when any source does', () => {
+    const feeds = new Map([['wire', {}], ['desk-a', { guildId: 'A' }], ['desk-b', { guildId: 'B' }]]);
+    const feedOf = (id: string) => feeds.get(id);
+    expect(storyReaches(['desk-a'], feedOf, inB)).toBe(false);
+    expect(storyReaches(['desk-a', 'wire'], feedOf, inB)).toBe(true);
+    expect(storyReaches(['desk-a', 'desk-b'], feedOf, inB)).toBe(true);
+    expect(storyReaches(['desk-a'], feedOf, operators)).toBe(false);
+    expect(feedReaches(undefined, inB)).toBe(true);
+    expect(feedsHiddenFrom('B', [{ id: 'wire' }, { id: 'desk-a', guildId: 'A' }, { id: 'desk-b', guildId: 'B' }])).toEqual(['desk-a']);
   });
 });

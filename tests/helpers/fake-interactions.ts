@@ -127,8 +127,8 @@ export function buttonInteraction(who: Who, customId: string, message: { embeds?
 }
 
 /** A role as it appears in `resolved.roles`. */
-export function resolvedRole(id: string, name = 'desk'): Record<string, unknown> {
-  return { id, name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position: 1, permissions: '0', managed: false, mentionable: true, flags: 0 };
+export function resolvedRole(id: string, name = 'desk', position = 1): Record<string, unknown> {
+  return { id, name, color: 0, colors: { primary_color: 0, secondary_color: null, tertiary_color: null }, hoist: false, icon: null, unicode_emoji: null, position, permissions: '0', managed: false, mentionable: true, flags: 0 };
 }
 
 /** A text channel as it appears in `resolved.channels`. */

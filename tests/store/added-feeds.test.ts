@@ -26,7 +26,7 @@ describe('added feeds store', () => {
     first.close();
     const again = createStore(path);
     expect(again.addedFeeds.list()).toEqual([feed()]);
-    expect(addedFeedConfig(again.addedFeeds.get('harbour')!)).toEqual({ id: 'harbour', url: 'https://harbour.example/rss', name: 'Harbour', language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [] });
+    expect(addedFeedConfig(again.addedFeeds.get('harbour')!)).toEqual({ id: 'harbour', url: 'https://harbour.example/rss', name: 'Harbour', language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [], guildId: '210000000000000001' });
     expect(again.addedFeeds.getByUrl('https://harbour.example/rss')?.id).toBe('harbour');
     again.close();
   });
@@ -47,6 +47,29 @@ describe('added feeds store', () => {
     expect(store.addedFeeds.remove('harbour')).toBe(true);
     expect(store.feeds.get('harbour')).toBeUndefined();
     expect(store.addedFeeds.remove('harbour')).toBe(false);
+    store.close();
+  });
+
+  it('GIVEN rows whose url, language or kind cannot be read WHEN listing THEN they are skipped, listed as unreadable with the fix, and reported once each', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    store.addedFeeds.add(feed());
+    store.addedFeeds.add(feed({ id: 'bad-url', url: 'https://bad-url.example/rss' }));
+    store.addedFeeds.add(feed({ id: 'bad-language', url: 'https://bad-language.example/rss' }));
+    store.addedFeeds.add(feed({ id: 'bad-kind', url: 'https://bad-kind.example/rss' }));
+    store.db.prepare("UPDATE added_feeds SET url = 'file:///etc/passwd' WHERE id = 'bad-url'").run();
+    store.db.prepare("UPDATE added_feeds SET language = 'English!' WHERE id = 'bad-language'").run();
+    store.db.prepare("UPDATE added_feeds SET kind = x'01' WHERE id = 'bad-kind'").run();
+    const reported: string[] = [];
+    store.addedFeeds.onUnreadable((row) => reported.push(`${row.id}: ${row.reason}`));
+    expect(store.addedFeeds.list().map((f) => f.id)).toEqual(['harbour']);
+    expect(store.addedFeeds.list().map((f) => f.id)).toEqual(['harbour']);
+    expect(store.addedFeeds.get('bad-url')).toBeUndefined();
+    // Listed by added time, then id.
+    expect(reported).toEqual(['bad-kind: kind is not text', 'bad-language: language "English!" is not a language tag such as en or ko', 'bad-url: url is not http(s) (file:)']);
+    expect(store.addedFeeds.unreadable().map((r) => [r.id, r.guildId])).toEqual([['bad-kind', '210000000000000001'], ['bad-language', '210000000000000001'], ['bad-url', '210000000000000001']]);
+    expect(store.addedFeeds.unreadable()[2]?.fix).toContain('/feeds remove id:bad-url');
+    expect(store.addedFeeds.remove('bad-url')).toBe(true);
+    expect(reported).toHaveLength(3);
     store.close();
   });
 });

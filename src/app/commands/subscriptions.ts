@@ -153,6 +153,11 @@ export function register(program: Command): void {
       const store = createStore(paths.db);
       try {
         const existing = store.subscriptions.get(n);
+        const broken = existing ? undefined : store.subscriptions.unreadableRow(n);
+        if (broken && store.subscriptions.remove(n)) {
+          process.stdout.write(`Removed: #${n} (its row could not be read: ${broken.reason})\n`);
+          return;
+        }
         if (!existing || !store.subscriptions.remove(n)) throw new ConfigError(WHERE, 'id', `there is no subscription #${n}; \`watchfloor subscriptions\` lists them`);
         process.stdout.write(`Removed: ${describeSubscription(existing)}\n`);
       } finally {
@@ -171,12 +176,17 @@ export function register(program: Command): void {
         const now = Date.now();
         const counts = store.outbox.countsBySubscription();
         const list = store.subscriptions.list();
+        // Rows that cannot be read are skipped by delivery (disabled): listed with why and the fix.
+        const broken = store.subscriptions.unreadableRows();
         if (flags.json) {
-          const shown = list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 } }));
+          const shown = [
+            ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 } })),
+            ...broken.map((r) => ({ id: Number(r.id), broken: true, reason: r.reason, fix: r.fix, outbox: counts.get(Number(r.id)) ?? { pending: 0, sent: 0, dead: 0 } })),
+          ].sort((a, b) => a.id - b.id);
           process.stdout.write(`${JSON.stringify(shown)}\n`);
           return;
         }
-        if (list.length === 0) {
+        if (list.length === 0 && broken.length === 0) {
           process.stdout.write('No subscriptions. Add one with `watchfloor subscribe --webhook <url> --topics all` (see --help).\n');
           return;
         }
@@ -195,7 +205,14 @@ export function register(program: Command): void {
             String(c.dead),
           ]);
         }
-        process.stdout.write(`${table(rows)}\n`);
+        for (const r of broken) {
+          const c = counts.get(Number(r.id)) ?? { pending: 0, sent: 0, dead: 0 };
+          rows.push([`#${r.id}`, 'BROKEN', '', 'skipped', '', '', String(c.sent), String(c.pending), String(c.dead)]);
+        }
+        const [header = [], ...body] = rows;
+        body.sort((a, b) => Number(a[0]?.slice(1)) - Number(b[0]?.slice(1)));
+        process.stdout.write(`${table([header, ...body])}\n`);
+        for (const r of broken) process.stdout.write(`#${r.id} is broken and skipped: ${r.reason}. Fix: ${r.fix.replaceAll('`', '')}.\n`);
       } finally {
         store.close();
       }

@@ -4,7 +4,7 @@ import { MAX_EMBED_TITLE_CHARS } from '../../core/compose/limits.js';
 import { cleanInline, fitSafeText, maskedLink, safeHttpUrl } from '../../core/compose/text.js';
 import { FEED_KINDS, type FeedConfig, type FeedKind } from '../../core/types.js';
 import type { AddedFeed } from '../../store/added-feeds.js';
-import { allFeeds, topicMap } from './lookups.js';
+import { allFeeds, feedsOf, topicMap } from './lookups.js';
 import { fitChoice, MAX_CHOICES, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
 import { inlineCode, packLines, topicColor, topicLabels } from './render.js';
 import { UserError, type CommandDeps, type CommandModule, type FeedProbe, type Invocation, type Reply } from './types.js';
@@ -54,18 +54,28 @@ function health(feed: FeedConfig, deps: CommandDeps, now: number): string {
   return `⚠️ ${state.consecutiveFailures} failure${state.consecutiveFailures === 1 ? '' : 's'}${error} · ${success} · ${next}`;
 }
 
-function list(_invocation: Invocation, deps: CommandDeps): Reply {
+/** Feeds added from this server whose rows cannot be read (skipped, not polled). */
+function unreadableHere(deps: CommandDeps, guildId: string | null) {
+  return guildId === null ? [] : deps.store.addedFeeds.unreadable().filter((r) => r.guildId === guildId);
+}
+
+function list(invocation: Invocation, deps: CommandDeps): Reply {
   const now = deps.clock();
-  const configured = deps.configuredFeeds();
+  // This server's view: the operator's feeds and its own added ones. Another server's added
+  // feeds reach only that server, so they are none of this one's business.
+  const feeds = feedsOf(deps, invocation.guildId);
   const added = new Map(deps.store.addedFeeds.list().map((f) => [f.id, f]));
-  const feeds = allFeeds(deps);
+  const addedHere = feeds.filter((f) => f.guildId !== undefined).length;
   const failing = feeds.filter((f) => (deps.store.feeds.get(f.id)?.consecutiveFailures ?? 0) > 0).length;
   const lines = feeds.map((feed) => {
-    const who = added.get(feed.id);
+    const who = feed.guildId !== undefined ? added.get(feed.id) : undefined;
     const origin = who ? `added by <@${who.addedBy}>` : 'feeds.json';
     return `**${fitSafeText(feed.id, 64)}** ${fitSafeText(feed.name, 60)} · ${feed.kind} · ${origin}\n  ${health(feed, deps, now)}`;
   });
-  const title = `Feeds: ${feeds.length} (${configured.length} from feeds.json, ${added.size} added here or elsewhere) · ${failing} failing`;
+  for (const broken of unreadableHere(deps, invocation.guildId)) {
+    lines.push(`**${fitSafeText(broken.id, 64)}** ⚠️ cannot be read (${fitSafeText(broken.reason, 120)}): not polled. Remove it with \`/feeds remove id:${fitSafeText(broken.id, 64)}\` and add it again.`);
+  }
+  const title = `Feeds: ${feeds.length} (${feeds.length - addedHere} from feeds.json, ${addedHere} added here) · ${failing} failing`;
   return { ephemeral: true, embeds: packLines(title, lines, failing > 0 ? 0xf4900c : 0x78b159, 'The operator sees them all with `watchfloor status`.') };
 }
 
@@ -153,9 +163,14 @@ function remove(invocation: Invocation, deps: CommandDeps): Reply {
     throw new UserError(`${inlineCode(id, 64)} comes from feeds.json, the operator's file: only the operator can remove it there. \`/feeds remove\` removes feeds added from Discord.`);
   }
   const feed = deps.store.addedFeeds.get(id);
-  if (!feed) throw new UserError(`No feed added from Discord has the id ${inlineCode(id, 64)}. \`/feeds list\` shows the ids.`);
-  if (feed.guildId !== guildId) {
-    throw new UserError(`${inlineCode(id, 64)} was added from another server; only that server (or the operator) can remove it.`);
+  // Another server's feed is answered exactly like a missing one: nothing about it leaks.
+  if (!feed || feed.guildId !== guildId) {
+    const broken = unreadableHere(deps, guildId).find((r) => r.id === id);
+    if (broken && deps.store.addedFeeds.remove(id)) {
+      deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'unreadable added feed removed from Discord');
+      return { ephemeral: true, content: `Removed feed ${inlineCode(id, 64)}, whose saved entry could not be read. Add it again with \`/feeds add\`.` };
+    }
+    throw new UserError(`No feed added from this server has the id ${inlineCode(id, 64)}. \`/feeds list\` shows the ids.`);
   }
   deps.store.addedFeeds.remove(id);
   deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'feed removed from Discord');

@@ -5,12 +5,12 @@ import { MAX_EMBED_TITLE_CHARS, MAX_FIELD_VALUE_CHARS } from '../../core/compose
 import type { Embed } from '../../core/compose/message.js';
 import { describeReason } from '../../core/compose/reasons.js';
 import { fitSafeText, truncateGraphemes } from '../../core/compose/text.js';
-import { ALL_TOPICS, wantedVerdicts } from '../../core/route.js';
+import { ALL_TOPICS, feedsHiddenFrom, wantedVerdicts } from '../../core/route.js';
 import { buildSearchQuery } from '../../core/search-query.js';
 import { canonicalUrl } from '../../core/story.js';
 import type { TopicVerdict } from '../../core/types.js';
 import { SEARCH_COUNT_MAX } from '../../store/stories.js';
-import { feedMap, topicMap } from './lookups.js';
+import { allFeeds, feedMap, topicMap } from './lookups.js';
 import { integerOption, optionalString, requiredString, topicChoices, topicOption } from './options.js';
 import { highlightToMarkdown, packLines, storyLine, topicColor, topicLabels } from './render.js';
 import type { SearchSession } from './search-sessions.js';
@@ -26,6 +26,15 @@ export const MAX_DIGEST_PARTS = 4;
 const SUMMARY_SNIPPET_MAX_CHARS = 300;
 const MAX_QUERY_CHARS = 200;
 const MAX_EXPLAIN_TEXT_CHARS = 1000;
+
+/**
+ * Feeds whose stories this server does not see: those another server added from Discord (they
+ * reach only that server). A story also carried by a feeds.json feed or by this server's own
+ * feed is shown.
+ */
+function hiddenFeeds(deps: CommandDeps, guildId: string | null): string[] {
+  return feedsHiddenFrom(guildId, allFeeds(deps));
+}
 
 export const data = new SlashCommandBuilder()
   .setName('news')
@@ -67,7 +76,7 @@ function latest(invocation: Invocation, deps: CommandDeps): Reply {
   const topic = topicOption(invocation, topics);
   const count = integerOption(invocation, 'count', { min: 1, max: 10, fallback: 5 });
   const hours = integerOption(invocation, 'hours', { min: 1, max: 168, fallback: 24 });
-  const stories = deps.store.stories.latest({ topic, sinceMs: deps.clock() - hours * HOUR_MS, limit: count });
+  const stories = deps.store.stories.latest({ topic, sinceMs: deps.clock() - hours * HOUR_MS, limit: count, hiddenFeeds: hiddenFeeds(deps, invocation.guildId) });
   const scope = topic ? topicLabel(topic, topicMap(deps)) : 'all topics';
   if (stories.length === 0) {
     return { ephemeral: true, content: `No matched stories for ${scope} published in the last ${hours} h. Try a longer \`hours\`${topic ? ' or no `topic`' : ''}.` };
@@ -91,7 +100,8 @@ function searchButtons(key: string, page: number, pages: number): ActionRowJson 
 
 /** One page of a search as a message; `null` when the search has no results at all. */
 function renderSearchPage(session: SearchSession, key: string, requestedPage: number, deps: CommandDeps): Reply | null {
-  const pageOf = (n: number) => deps.store.stories.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: n * SEARCH_PAGE_SIZE });
+  const hidden = hiddenFeeds(deps, session.guildId);
+  const pageOf = (n: number) => deps.store.stories.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: n * SEARCH_PAGE_SIZE, hiddenFeeds: hidden });
   let page = Math.max(0, requestedPage);
   let result = pageOf(page);
   if (result.total === 0) return null;
@@ -169,7 +179,7 @@ function digest(invocation: Invocation, deps: CommandDeps): Reply {
   const subscription = { topics: topic ? [topic] : [ALL_TOPICS], minScore: 0 };
   const topicIds = topic ? [topic] : topicInfos.map((t) => t.id);
   const stories: DigestStory[] = [];
-  for (const story of deps.store.stories.matchedBetween(from, until, topicIds)) {
+  for (const story of deps.store.stories.matchedBetween(from, until, topicIds, hiddenFeeds(deps, invocation.guildId))) {
     // As scheduled digests do: a new feed's backlog, first seen now but published long ago, stays out.
     if (story.publishedAt < from) continue;
     const wanted = wantedVerdicts(subscription, deps.store.stories.verdicts(story.rowid));
@@ -214,7 +224,10 @@ function explain(invocation: Invocation, deps: CommandDeps): Reply {
   if (url !== undefined) {
     const canonical = canonicalUrl(url, null);
     if (!canonical) throw new UserError(`"${fitSafeText(url, 100)}" is not an http(s) link. Paste the story's full address, or use \`text\` to classify a headline.`);
-    const story = deps.store.stories.getByUrl(canonical);
+    const found = deps.store.stories.getByUrl(canonical);
+    // A story only another server's feeds carried is answered as unknown: nothing leaks.
+    const hidden = new Set(hiddenFeeds(deps, invocation.guildId));
+    const story = found && found.sources.some((id) => !hidden.has(id)) ? found : undefined;
     if (!story) throw new UserError('No stored story has that link. Watchfloor only knows stories from its feeds (`/news search` finds them); use `text` to classify any headline.');
     title = story.title;
     link = story.url;

@@ -145,6 +145,20 @@ export interface CommandDeps {
   readonly searches: SearchSessions;
   /** The bot's own permission bits in a channel, or null when not known (not cached). */
   readonly botPermissionsIn?: (guildId: string, channelId: string) => bigint | null;
+  /**
+   * Which server a channel or role belongs to, asked of Discord (gateway cache, else REST), never
+   * of the interaction: a forged interaction can name any id and resolve it to anything.
+   * `/watch add` refuses to save without it.
+   */
+  readonly servers?: ServerLookups;
+}
+
+/** Discord's own answer to "whose is this id?" (see CommandDeps.servers). */
+export interface ServerLookups {
+  /** The server of a channel; null when the bot cannot see the channel or it is not in a server. */
+  channelGuild(channelId: string): Promise<string | null>;
+  /** Whether a role id is one of this server's roles. */
+  guildHasRole(guildId: string, roleId: string): Promise<boolean>;
 }
 
 /** Whether and how the wrapper acknowledges before the handler runs (Discord waits 3 s). */

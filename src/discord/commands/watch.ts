@@ -4,6 +4,7 @@ import { ALL_TOPICS } from '../../core/route.js';
 import type { StoredSubscription } from '../../store/subscriptions.js';
 import { topicMap } from './lookups.js';
 import { canManageServer, fitChoice, integerOption, MAX_CHOICES, optionalNumber, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
+import { fitSafeText } from '../../core/compose/text.js';
 import { inlineCode, packLines, topicColor, topicLabels } from './render.js';
 import { ADMINISTRATOR, POST_PERMISSIONS, UserError, type AutocompleteQuery, type Choice, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
 
@@ -63,7 +64,36 @@ function describe(s: StoredSubscription, deps: CommandDeps): string {
   return `**#${s.id}** ${where} ← ${topics} · ${how}${extras.length > 0 ? ` · ${extras.join(' · ')}` : ''}`;
 }
 
-function add(invocation: Invocation, deps: CommandDeps): Reply {
+/**
+ * Refuses a channel or role of another server. Discord's option validation is not trusted: a
+ * forged interaction (or an HTTP endpoint's caller) can name any id and resolve it to anything,
+ * so the answer comes from Discord itself (gateway cache, else REST), never from the payload.
+ */
+async function requireOwnChannelAndRole(guildId: string, channelId: string, roleId: string | null, deps: CommandDeps): Promise<void> {
+  const servers = deps.servers;
+  if (!servers) {
+    throw new UserError('Nothing was saved: this Watchfloor cannot ask Discord which server the channel belongs to, so it cannot add subscriptions from here. Ask the operator to use `watchfloor subscribe`.');
+  }
+  let channelGuild: string | null;
+  let roleOk = true;
+  try {
+    channelGuild = await servers.channelGuild(channelId);
+    if (roleId !== null) roleOk = await servers.guildHasRole(guildId, roleId);
+  } catch (error) {
+    deps.log.warn({ err: error, guild_id: guildId, channel_id: channelId }, '/watch add could not check the channel or role with Discord');
+    throw new UserError('Nothing was saved: Discord did not answer when asked which server the channel and role belong to. Try `/watch add` again in a minute.');
+  }
+  const problems: string[] = [];
+  if (channelGuild !== guildId) {
+    problems.push(`• \`channel\`: ${inlineCode(channelId, 30)} is not a channel of this server (or Watchfloor cannot see it). A server can only subscribe its own channels: pick one of this server's text channels.`);
+  }
+  if (!roleOk) {
+    problems.push(`• \`role\`: ${inlineCode(roleId ?? '', 30)} is not a role of this server. Pick one of this server's roles, or leave \`role\` out.`);
+  }
+  if (problems.length > 0) throw new UserError(`Nothing was saved. Fix ${problems.length === 1 ? 'this' : 'these'} and run \`/watch add\` again:\n${problems.join('\n')}`);
+}
+
+async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const guildId = requireGuild(invocation);
   requireManageServer(invocation, 'Adding a subscription');
   const minScore = optionalNumber(invocation, 'min_score');
@@ -93,6 +123,7 @@ function add(invocation: Invocation, deps: CommandDeps): Reply {
     throw new UserError(`Nothing was saved. Fix ${lines.length === 1 ? 'this' : 'these'} and run \`/watch add\` again:\n${lines.join('\n')}`);
   }
   const channelId = input.target.kind === 'channel' ? input.target.channelId : '';
+  await requireOwnChannelAndRole(guildId, channelId, input.mentionRoleId, deps);
   const botPermissions = deps.botPermissionsIn?.(guildId, channelId) ?? null;
   // Unknown (not cached) is allowed: delivery reports a channel it cannot post in as a dead letter.
   if (botPermissions !== null && (botPermissions & ADMINISTRATOR) === 0n) {
@@ -110,7 +141,10 @@ function list(invocation: Invocation, deps: CommandDeps): Reply {
   const guildId = requireGuild(invocation);
   requireManageServer(invocation, 'Listing subscriptions');
   const mine = subscriptionsOf(deps, guildId);
-  if (mine.length === 0) {
+  // Rows of this server that cannot be read are skipped by delivery; say so, with the fix.
+  const broken = deps.store.subscriptions.unreadableRows().filter((r) => r.guildId === guildId);
+  const brokenLines = broken.map((r) => `**#${r.id}** ⚠️ cannot be read (${fitSafeText(r.reason, 120)}): nothing is sent for it. Remove it with \`/watch remove id:${r.id}\` and add it again.`);
+  if (mine.length === 0 && broken.length === 0) {
     return { ephemeral: true, content: 'This server has no subscriptions yet. Add one with `/watch add channel:#news topics:all mode:instant`.' };
   }
   const counts = deps.store.outbox.countsBySubscription();
@@ -118,7 +152,7 @@ function list(invocation: Invocation, deps: CommandDeps): Reply {
     const c = counts.get(s.id);
     return `${describe(s, deps)}${c && (c.pending > 0 || c.dead > 0) ? ` · ${c.pending} waiting, ${c.dead} failed` : ''}`;
   });
-  return { ephemeral: true, embeds: packLines(`Subscriptions of this server (${mine.length})`, lines, topicColor(undefined, topicMap(deps)), '') };
+  return { ephemeral: true, embeds: packLines(`Subscriptions of this server (${mine.length})`, [...lines, ...brokenLines], topicColor(undefined, topicMap(deps)), '') };
 }
 
 function remove(invocation: Invocation, deps: CommandDeps): Reply {
@@ -126,6 +160,10 @@ function remove(invocation: Invocation, deps: CommandDeps): Reply {
   requireManageServer(invocation, 'Removing a subscription');
   const id = integerOption(invocation, 'id', { min: 1, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
   const existing = deps.store.subscriptions.get(id);
+  const broken = existing ? undefined : deps.store.subscriptions.unreadableRow(id);
+  if (broken?.guildId === guildId && deps.store.subscriptions.remove(id)) {
+    return { ephemeral: true, content: `Removed subscription **#${id}**, whose saved entry could not be read. Add it again with \`/watch add\`.` };
+  }
   // Another server's subscription is answered exactly like a missing one: nothing leaks.
   if (!existing || existing.target.kind !== 'channel' || existing.target.guildId !== guildId) {
     throw new UserError(`This server has no subscription #${id}. \`/watch list\` shows the ones it has.`);

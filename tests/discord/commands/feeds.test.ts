@@ -119,9 +119,11 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
     const operators = await interact(h.fake, commandInteraction(A, 'feeds', sub('remove', { id: 'reuters' })));
     expect(replyText(operators.message)).toContain("comes from feeds.json, the operator's file");
     const others = await interact(h.fake, commandInteraction(A, 'feeds', sub('remove', { id: fromB!.id })));
-    expect(replyText(others.message)).toContain('was added from another server');
+    // Another server's feed is answered exactly as a missing one.
+    expect(replyText(others.message)).toBe(`No feed added from this server has the id \`${fromB!.id}\`. \`/feeds list\` shows the ids.`);
+    expect(h.store.addedFeeds.get(fromB!.id)).toBeDefined();
     const missing = await interact(h.fake, commandInteraction(A, 'feeds', sub('remove', { id: 'nope' })));
-    expect(replyText(missing.message)).toContain('No feed added from Discord has the id `nope`');
+    expect(replyText(missing.message)).toContain('No feed added from this server has the id `nope`');
 
     const suggestions = await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('remove', { id: '' }, 'id')));
     expect((suggestions.callback.body as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value)).toEqual([fromA!.id]);
@@ -133,6 +135,35 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
     expect(h.store.feeds.get(fromA!.id)).toBeUndefined();
   });
 
+  it("GIVEN feeds added by A and by B WHEN B lists feeds THEN it sees feeds.json and its own, never A's", async () => {
+    await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: feeds.url('/feeds/rss2-full.xml') })));
+    await interact(h.fake, commandInteraction(B, 'feeds', sub('add', { url: feeds.url('/feeds/atom-full.atom') })));
+    const [fromA, fromB] = h.store.addedFeeds.list();
+    const listB = replyText((await interact(h.fake, commandInteraction(B, 'feeds', sub('list')))).message);
+    expect(listB).toContain('Feeds: 4 (3 from feeds.json, 1 added here)');
+    expect(listB).toContain(`**${fromB!.id}**`);
+    expect(listB).toContain('**reuters**');
+    expect(listB).not.toContain(`**${fromA!.id}**`);
+    const listA = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('list')))).message);
+    expect(listA).toContain(`**${fromA!.id}**`);
+    expect(listA).not.toContain(`**${fromB!.id}**`);
+  });
+
+  it("GIVEN an added feed whose saved URL cannot be read WHEN its server lists and removes it THEN it is shown as broken and removable; other servers see nothing", async () => {
+    await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: feeds.url('/feeds/rss2-full.xml') })));
+    const [fromA] = h.store.addedFeeds.list();
+    h.store.db.prepare("UPDATE added_feeds SET url = 'not a url' WHERE id = ?").run(fromA!.id);
+    const listA = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('list')))).message);
+    expect(listA).toContain(`**${fromA!.id}** ⚠️ cannot be read (url is not a URL`);
+    const listB = replyText((await interact(h.fake, commandInteraction(B, 'feeds', sub('list')))).message);
+    expect(listB).not.toContain(`**${fromA!.id}**`);
+    const fromB = await interact(h.fake, commandInteraction(B, 'feeds', sub('remove', { id: fromA!.id })));
+    expect(replyText(fromB.message)).toContain('No feed added from this server');
+    const removed = await interact(h.fake, commandInteraction(A, 'feeds', sub('remove', { id: fromA!.id })));
+    expect(replyText(removed.message)).toContain(`Removed feed \`${fromA!.id}\``);
+    expect(h.store.addedFeeds.unreadable()).toEqual([]);
+  });
+
   it('GIVEN feed health in the store WHEN /feeds list THEN each feed shows last success, failures and next poll', async () => {
     const now = Date.now();
     h.store.feeds.ensure('reuters', 'https://reuters.example/world.rss');
@@ -142,7 +173,7 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
     h.store.feeds.recordFailure('ap', { at: now - 20_000, status: 503, kind: 'rate-limited', message: 'AP said 503 *again*', nextPollAt: now + 600_000 });
     const answer = await interact(h.fake, commandInteraction(A, 'feeds', sub('list')));
     const text = replyText(answer.message);
-    expect(text).toContain('Feeds: 3 (3 from feeds.json, 0 added here or elsewhere) · 1 failing');
+    expect(text).toContain('Feeds: 3 (3 from feeds.json, 0 added here) · 1 failing');
     expect(text).toMatch(/\*\*reuters\*\* Reuters · wire · feeds\.json\n {2}ok <t:\d+:R> · next <t:\d+:R>/u);
     expect(text).toMatch(/\*\*ap\*\*.*\n {2}⚠️ 2 failures: rate-limited AP said 503 \\\*again\\\*/u);
     expect(text).toMatch(/\*\*kcna\*\*.*\n {2}new: first poll in the next cycle/u);

@@ -14,7 +14,7 @@ import { createStore, type Store } from '../../../src/store/index.js';
 import { FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../helpers/fake-discord.js';
 import { expect } from 'vitest';
 import { messageBodyProblems } from '../../helpers/discord-schemas.js';
-import { installInteractionRoutes, interactionBodyProblems, type Who } from '../../helpers/fake-interactions.js';
+import { installInteractionRoutes, interactionBodyProblems, resolvedRole, type Who } from '../../helpers/fake-interactions.js';
 import { capturingLogger } from '../../helpers/stories.js';
 
 /** The operator's feeds (as feeds.json would give them) in every command test. */
@@ -37,6 +37,15 @@ export const TWO_GUILDS: FakeGuild[] = [
   { id: GUILD_A, name: 'Newsroom A', channels: [{ id: CHANNEL_A, guildId: GUILD_A, name: 'alerts' }], roles: [{ id: GUILD_A, name: '@everyone' }, { id: ROLE_A, name: 'desk' }] },
   { id: GUILD_B, name: 'Newsroom B', channels: [{ id: CHANNEL_B, guildId: GUILD_B, name: 'alerts' }], roles: [{ id: GUILD_B, name: '@everyone' }] },
 ];
+
+/** GET /guilds/:id/roles as Discord answers it: the server's roles, or 404 for a server the bot is not in. */
+function installGuildRolesRoute(fake: FakeDiscord): void {
+  fake.route('GET', /^\/guilds\/(\d+)\/roles$/, ({ params, fake: f }) => {
+    const guild = f.guilds.find((g) => g.id === params[0]);
+    if (!guild) return { status: 404, body: { message: 'Unknown Guild', code: 10004 } };
+    return { status: 200, body: guild.roles.map((r, i) => resolvedRole(r.id, r.name, i)) };
+  });
+}
 
 let sharedClassifier: { dir: string; classifier: Classifier } | null = null;
 
@@ -72,6 +81,7 @@ export interface Harness {
 export async function startHarness(options: { dir: string; guilds?: FakeGuild[]; allowPrivateFeeds?: boolean; clock?: () => number; overrides?: Partial<CommandDeps> }): Promise<Harness> {
   const fake = await startFakeDiscord({ guilds: options.guilds ?? TWO_GUILDS });
   installInteractionRoutes(fake);
+  installGuildRolesRoute(fake);
   const store = createStore(join(options.dir, 'watchfloor.db'));
   const classifier = await realClassifier();
   const env = loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, ALLOW_PRIVATE_FEEDS: options.allowPrivateFeeds ? 'true' : 'false', FETCH_TIMEOUT_MS: '3000', FETCH_IDLE_TIMEOUT_MS: '2000' });

@@ -12,7 +12,7 @@ import {
 } from '../../helpers/fake-interactions.js';
 import { classified, makeStory } from '../../helpers/stories.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
-import { disposeClassifier, expectValidTraffic, startHarness, WHO_A, type Harness } from './harness.js';
+import { disposeClassifier, expectValidTraffic, GUILD_A, GUILD_B, startHarness, WHO_A, WHO_B, type Harness } from './harness.js';
 
 const tempDir = useTempDir();
 const HOUR_MS = 3_600_000;
@@ -39,6 +39,47 @@ function seed(title: string, scores: Record<string, number>, options: { hoursAgo
   h.store.stories.insert(story, classified(scores));
   return story;
 }
+
+describe('/news across servers', () => {
+  function addFeed(id: string, guildId: string): void {
+    h.store.addedFeeds.add({ id, url: `https://${id}.example/rss`, name: `Desk ${id}`, language: 'en', kind: 'outlet', addedBy: '700000000000000001', guildId, addedAt: Date.now() });
+  }
+
+  it("GIVEN stories from A's added feed, B's and feeds.json WHEN B runs /news latest, search, digest and explain THEN it never sees a story only A's feed carried", async () => {
+    addFeed('desk-a', GUILD_A);
+    addFeed('desk-b', GUILD_B);
+    const onlyA = seed('Kyiv exclusive from desk A', { ukraine: 6 }, { feedId: 'desk-a', hoursAgo: 1 });
+    seed('Kyiv exclusive from desk B', { ukraine: 6 }, { feedId: 'desk-b', hoursAgo: 2 });
+    seed('Kyiv report on the wire', { ukraine: 6 }, { feedId: 'reuters', hoursAgo: 3 });
+    const shared = seed('Kyiv story both carried', { ukraine: 6 }, { feedId: 'desk-a', hoursAgo: 4 });
+    h.store.stories.insert({ ...shared, id: `${shared.id}-wire`, feedId: 'ap' }, classified({ ukraine: 6 }));
+
+    const latestB = replyText((await interact(h.fake, commandInteraction(WHO_B, 'news', sub('latest', { count: 10 })))).message);
+    expect(latestB).not.toContain('desk A');
+    expect(latestB).toContain('desk B');
+    expect(latestB).toContain('on the wire');
+    expect(latestB).toContain('both carried');
+    const latestA = replyText((await interact(h.fake, commandInteraction(A, 'news', sub('latest', { count: 10 })))).message);
+    expect(latestA).toContain('desk A');
+    expect(latestA).not.toContain('desk B');
+
+    const searchB = replyText((await interact(h.fake, commandInteraction(WHO_B, 'news', sub('search', { query: 'exclusive' })))).message);
+    expect(searchB).toContain('desk B');
+    expect(searchB).not.toContain('desk A');
+    expect(searchB).toContain('1 results');
+
+    const digestPayload = commandInteraction(WHO_B, 'news', sub('digest', { hours: 24 }));
+    const digestB = await interact(h.fake, digestPayload);
+    const digestText = [replyText(digestB.message), ...followUps(h.fake, digestPayload.token).map((r) => replyText(r.body as Record<string, unknown>))].join('\n');
+    expect(digestText).not.toContain('desk A');
+    expect(digestText).toContain('on the wire');
+
+    const explainB = await interact(h.fake, commandInteraction(WHO_B, 'news', sub('explain', { url: onlyA.url ?? '' })));
+    expect(replyText(explainB.message)).toContain('No stored story has that link');
+    const explainA = await interact(h.fake, commandInteraction(A, 'news', sub('explain', { url: onlyA.url ?? '' })));
+    expect(replyText(explainA.message)).toContain('Kyiv exclusive from desk A');
+  });
+});
 
 describe('/news latest', () => {
   it('GIVEN matched stories WHEN /news latest THEN the newest come first, escaped, with source and topics', async () => {

@@ -13,7 +13,7 @@ import {
 } from '../../helpers/fake-interactions.js';
 import { FAKE_BOT_USER_ID } from '../../helpers/fake-discord.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
-import { CHANNEL_A, CHANNEL_B, GUILD_A, disposeClassifier, expectValidTraffic, WHO_A, WHO_B, ROLE_A, startHarness, type Harness } from './harness.js';
+import { CHANNEL_A, CHANNEL_B, GUILD_A, GUILD_B, disposeClassifier, expectValidTraffic, WHO_A, WHO_B, ROLE_A, startHarness, type Harness } from './harness.js';
 
 const tempDir = useTempDir();
 const A = WHO_A;
@@ -110,6 +110,52 @@ describe('/watch add', () => {
   });
 });
 
+describe('/watch add across servers', () => {
+  // The payloads below are what a forged interaction can carry: the resolved channel claims to
+  // be in the invoking server (watchAdd resolves it there), whatever server it really is in.
+  it('GIVEN a Manage Server member of B WHEN /watch add names a channel of A THEN it is refused privately and nothing is saved', async () => {
+    const answer = await interact(h.fake, watchAdd(B, { channel: channel(CHANNEL_A), topics: 'all', mode: 'instant' }));
+    expect(answer.ephemeral).toBe(true);
+    const text = replyText(answer.message);
+    expect(text).toContain('Nothing was saved');
+    expect(text).toContain(`\`channel\`: \`${CHANNEL_A}\` is not a channel of this server`);
+    expect(text).toContain("pick one of this server's text channels");
+    expect(h.store.subscriptions.count()).toBe(0);
+  });
+
+  it('GIVEN a Manage Server member of B WHEN /watch add mentions a role of A THEN it is refused and nothing is saved', async () => {
+    const answer = await interact(h.fake, watchAdd(B, { channel: channel(CHANNEL_B), topics: 'all', mode: 'instant', role: { type: OPTION.role, value: ROLE_A } }));
+    expect(answer.ephemeral).toBe(true);
+    const text = replyText(answer.message);
+    expect(text).toContain(`\`role\`: \`${ROLE_A}\` is not a role of this server`);
+    expect(text).not.toContain('`channel`');
+    expect(h.store.subscriptions.count()).toBe(0);
+  });
+
+  it('GIVEN a channel and a role of A named from B WHEN /watch add THEN both problems are listed at once', async () => {
+    const answer = await interact(h.fake, watchAdd(B, { channel: channel(CHANNEL_A), topics: 'all', mode: 'instant', role: { type: OPTION.role, value: ROLE_A } }));
+    const text = replyText(answer.message);
+    expect(text).toContain('Fix these');
+    expect(text).toContain('`channel`');
+    expect(text).toContain('`role`');
+    expect(h.store.subscriptions.count()).toBe(0);
+  });
+
+  it('GIVEN a channel the bot has never seen WHEN /watch add THEN Discord is asked (GET /channels/:id), and its 404 refuses it', async () => {
+    const stranger = '390000000000000009';
+    const answer = await interact(h.fake, watchAdd(B, { channel: channel(stranger), topics: 'all', mode: 'instant' }));
+    expect(replyText(answer.message)).toContain(`\`${stranger}\` is not a channel of this server`);
+    expect(h.fake.requests.some((r) => r.method === 'GET' && r.path === `/channels/${stranger}`)).toBe(true);
+    expect(h.store.subscriptions.count()).toBe(0);
+  });
+
+  it("GIVEN B's own channel and its @everyone role WHEN /watch add from B THEN it is saved for B", async () => {
+    const answer = await interact(h.fake, watchAdd(B, { channel: channel(CHANNEL_B), topics: 'all', mode: 'instant', role: { type: OPTION.role, value: GUILD_B } }));
+    expect(replyText(answer.message)).toContain('Subscribed');
+    expect(h.store.subscriptions.list()[0]).toMatchObject({ target: { kind: 'channel', channelId: CHANNEL_B, guildId: GUILD_B }, mentionRoleId: GUILD_B });
+  });
+});
+
 describe('/watch add and the bot\'s own permissions', () => {
   const BOT_ROLE = '410000000000000009';
   const POSTING = String((1n << 10n) | (1n << 11n) | (1n << 14n));
@@ -172,6 +218,25 @@ describe('/watch list and remove across servers', () => {
     expect(replyText(removed.message)).toContain(`Removed: **#${subA!.id}**`);
     expect(h.store.subscriptions.get(subA!.id)).toBeUndefined();
     expect(h.store.subscriptions.get(subB!.id)).toBeDefined();
+  });
+
+  it("GIVEN a subscription of this server whose topics cannot be read WHEN /watch list and remove THEN it is listed as broken with the fix and can be removed; B sees nothing", async () => {
+    await interact(h.fake, watchAdd(A, { topics: 'ukraine', mode: 'instant' }));
+    await interact(h.fake, watchAdd(A, { topics: 'north-korea', mode: 'instant' }));
+    const [good, bad] = h.store.subscriptions.list();
+    h.store.db.prepare("UPDATE subscriptions SET topics = 'not json' WHERE id = ?").run(bad!.id);
+    const listA = replyText((await interact(h.fake, commandInteraction(A, 'watch', sub('list')))).message);
+    expect(listA).toContain(`**#${good!.id}**`);
+    expect(listA).toContain(`**#${bad!.id}** ⚠️ cannot be read (topics is not JSON`);
+    expect(listA).toContain(`\`/watch remove id:${bad!.id}\``);
+    const listB = replyText((await interact(h.fake, commandInteraction(B, 'watch', sub('list')))).message);
+    expect(listB).not.toContain(`#${bad!.id}`);
+    const fromB = await interact(h.fake, commandInteraction(B, 'watch', sub('remove', { id: bad!.id })));
+    expect(replyText(fromB.message)).toBe(`This server has no subscription #${bad!.id}. \`/watch list\` shows the ones it has.`);
+    const removed = await interact(h.fake, commandInteraction(A, 'watch', sub('remove', { id: bad!.id })));
+    expect(replyText(removed.message)).toContain(`Removed subscription **#${bad!.id}**, whose saved entry could not be read`);
+    expect(h.store.subscriptions.unreadableRows()).toEqual([]);
+    expect(h.store.subscriptions.list().map((s) => s.id)).toEqual([good!.id]);
   });
 
   it('GIVEN no subscriptions WHEN /watch list THEN the reply shows how to add one', async () => {
