@@ -85,6 +85,22 @@ describe('storageFault', () => {
     expect(fault?.message).toContain('docs/self-hosting.md#restore');
   });
 
+  it('recognises a database that cannot grow as SQLITE_FULL (max_page_count stands in for a full disk)', () => {
+    const dir = tempDir();
+    const path = join(dir, 'full.db');
+    const db = new Database(path);
+    db.exec('CREATE TABLE t (x TEXT)');
+    db.pragma('max_page_count = 3');
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const error = thrown(() => {
+      for (let i = 0; i < 1000; i++) insert.run('x'.repeat(1000));
+    });
+    db.close();
+    const fault = storageFault(error, path);
+    expect(fault).toMatchObject({ kind: 'full', code: 'SQLITE_FULL' });
+    expect(fault?.message).toBe(`database ${path}: the disk is full (SQLITE_FULL). Free space on that disk (df -h ${dir}), then run again; nothing committed was lost.`);
+  });
+
   it('gives a full disk the path and the df hint', () => {
     const fault = storageFault(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), '/srv/wf/watchfloor.db');
     expect(fault?.kind).toBe('full');
