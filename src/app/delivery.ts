@@ -5,14 +5,16 @@ import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
-import { ALL_TOPICS, routeStory, wantedVerdicts } from '../core/route.js';
+import { ALL_TOPICS, routeStory, storyReaches, wantedVerdicts } from '../core/route.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
 import { createBotSink } from '../discord/sinks/bot.js';
 import { createConsoleSink } from '../discord/sinks/console.js';
 import type { Sink, SinkError } from '../discord/sinks/sink.js';
+import { createWebhookLookup } from '../discord/sinks/webhook-lookup.js';
 import { createWebhookSink } from '../discord/sinks/webhook.js';
+import { OUTBOX_LEASE_MS } from '../store/claims.js';
 import type { Store } from '../store/index.js';
 import type { OutboxRow } from '../store/outbox.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
@@ -32,7 +34,8 @@ export interface DeliveryOptions {
   /** Topics from the classifier: labels and colours for messages. */
   readonly topics: readonly TopicInfo[];
   /** Source names and kinds for alerts and digests. */
-  readonly feedsById: ReadonlyMap<string, Pick<FeedConfig, 'name' | 'kind'>>;
+  /** Source names and kinds for messages, and the server of a feed added from Discord (`guildId`). */
+  readonly feedsById: ReadonlyMap<string, Pick<FeedConfig, 'name' | 'kind' | 'guildId'>>;
   /** Send everything to this sink instead of the one each target calls for. */
   readonly sink?: Sink;
   /** Print every target's messages on the console, even with a token (demo). */
@@ -158,15 +161,20 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   /** With no subscriptions at all, a webhook from the environment or the console gets everything. */
   function ensureDefaultSubscription(): void {
     if (store.subscriptions.count() > 0) return;
+    // Checked again under the write lock: two processes starting at once make the defaults once.
+    store.transaction(() => {
+      if (store.subscriptions.count() === 0) addDefaultSubscriptions();
+    });
+  }
+
+  function addDefaultSubscriptions(): void {
     const base = { topics: [ALL_TOPICS], timezone: 'UTC', minScore: 0, mentionRoleId: null, maxAgeMs: DEFAULT_MAX_AGE_MS, createdAt: clock(), createdBy: 'default' } as const;
     if (env.DISCORD_WEBHOOK_URL && !consoleOnly) {
       const s = store.subscriptions.add({ ...base, target: { kind: 'webhook', url: env.DISCORD_WEBHOOK_URL }, mode: 'instant', schedule: null, postEmptyDigest: false });
       log.info({ subscription_id: s.id }, 'no subscriptions yet: DISCORD_WEBHOOK_URL gets instant alerts for every topic');
     } else if (!env.DISCORD_TOKEN || consoleOnly) {
-      store.transaction(() => {
-        store.subscriptions.add({ ...base, target: { kind: 'console' }, mode: 'instant', schedule: null, postEmptyDigest: false });
-        store.subscriptions.add({ ...base, target: { kind: 'console' }, mode: 'digest', schedule: DEFAULT_DIGEST_SCHEDULE, postEmptyDigest: false });
-      });
+      store.subscriptions.add({ ...base, target: { kind: 'console' }, mode: 'instant', schedule: null, postEmptyDigest: false });
+      store.subscriptions.add({ ...base, target: { kind: 'console' }, mode: 'digest', schedule: DEFAULT_DIGEST_SCHEDULE, postEmptyDigest: false });
       log.info('no subscriptions yet: alerts and a daily 08:00 UTC digest go to the console');
     } else {
       log.warn('no subscriptions: nothing will be posted until one is added (`watchfloor subscribe --channel <id> --topics all`)');
@@ -176,8 +184,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   function route(rowid: number, story: Story, classification: Classification, now: number): number {
     const subscriptions = store.subscriptions.listByMode('instant');
     const byId = new Map(subscriptions.map((s) => [s.id, s]));
+    // A feed added from Discord carries its server (guildId): only that server's subscriptions get its stories.
+    const feed = options.feedsById.get(story.feedId);
     let written = 0;
-    for (const decision of routeStory(subscriptions, story, classification, now)) {
+    for (const decision of routeStory(subscriptions, story, classification, now, feed)) {
       const subscription = byId.get(decision.subscriptionId);
       if (!subscription) continue;
       const payload = composeAlert({ story, verdicts: decision.verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
@@ -193,8 +203,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     // window, or the subscription's maximum age when the window is shorter.
     const oldest = Math.min(from, until - subscription.maxAgeMs);
     const out: DigestStory[] = [];
+    const feedOf = (id: string) => options.feedsById.get(id);
     for (const story of store.stories.matchedBetween(from, until, topicIds)) {
       if (story.publishedAt < oldest) continue;
+      // Stories only feeds added by another server carried stay out of this server's digest.
+      if (!storyReaches(story.sources, feedOf, subscription)) continue;
       const wanted = wantedVerdicts(subscription, store.stories.verdicts(story.rowid));
       if (wanted.length === 0) continue;
       out.push({
@@ -225,6 +238,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       const from = subscription.lastDigestAt ?? until - subscription.maxAgeMs;
       const windowEnd = until;
       const written = store.transaction(() => {
+        // One digest per subscription per window, ever, with any number of processes: under the
+        // write lock, a window another process composed since the list was read is not composed again.
+        if (store.subscriptions.get(subscription.id)?.lastDigestAt !== subscription.lastDigestAt) return null;
         const payloads = composeDigest({
           stories: digestStories(subscription, from, windowEnd),
           subscribedTopics: subscription.topics,
@@ -238,12 +254,20 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         store.subscriptions.setLastDigestAt(subscription.id, windowEnd);
         return rows;
       });
+      if (written === null) {
+        log.debug({ subscription_id: subscription.id }, 'digest composed by another process meanwhile');
+        continue;
+      }
       log.info({ subscription_id: subscription.id, from, until: windowEnd, messages: written }, written > 0 ? 'digest queued' : 'digest empty: nothing posted');
       if (written > 0) queued++;
     }
     if (queued > 0) kickSoon();
     return queued;
   }
+
+  const claim = { owner: store.owner, leaseMs: OUTBOX_LEASE_MS };
+  // Looking a webhook message up in its channel needs the bot (see settleMaybeSent).
+  const lookup = client && !consoleOnly && !options.sink ? createWebhookLookup(client) : undefined;
 
   function onSent(row: OutboxRow): void {
     if (!metrics) return;
@@ -258,6 +282,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         return await drainOutbox(
           {
             outbox: store.outbox,
+            claim,
+            lookup,
+            maybeSent: env.DELIVERY_WEBHOOK_MAYBE_SENT,
             targetOf: (id) => store.subscriptions.get(id)?.target,
             sinkFor,
             clock,
@@ -274,7 +301,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         inFlight--;
       }
     };
-    // One drain at a time: two would both pick the same due row before either records it.
+    // One drain at a time in this process (each pass claims its rows; two passes of one process
+    // would hold the same claim and could both send a row). Other processes are kept apart by
+    // the claims themselves.
     const next = chain.then(run, run);
     chain = next.catch(() => undefined);
     return next;
@@ -318,6 +347,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     async start(startOptions = {}) {
       metrics = startOptions.metrics;
       metrics?.setOutboxDepthSource(() => store.outbox.counts().pending);
+      metrics?.setOutboxCountsSource(() => store.outbox.counts());
       if (client && ownsClient && env.DISCORD_TOKEN && !client.isReady()) {
         const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => { resolve(); }));
         await client.login(env.DISCORD_TOKEN);
