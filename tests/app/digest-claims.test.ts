@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDelivery } from '../../src/app/delivery.js';
 import { loadEnv } from '../../src/config/env.js';
 import { createStore, type Store } from '../../src/store/index.js';
-import { silentLogger } from '../../src/app/logger.js';
 import { capturingLogger, captureOutput, classified, makeStory, newSubscription, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
