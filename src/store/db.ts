@@ -67,9 +67,12 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
 export function pathFault(path: string): StorageFault | null {
   if (existsSync(path)) {
     if (statSync(path).isDirectory()) return describeStorageFault('cantopen', 'SQLITE_CANTOPEN', path, 'it is a directory, not a database file');
-    if (!canWrite(path)) return describeStorageFault('readonly', 'SQLITE_READONLY', path, `the file is read-only for this user (uid ${uid()})`);
     const dir = dirname(path);
-    if (!canWrite(dir)) return describeStorageFault('readonly', 'SQLITE_READONLY', path, `its folder ${dir} is read-only for this user (uid ${uid()})`);
+    for (const [target, what] of [[path, 'the file'], [dir, `its folder ${dir}`]] as const) {
+      const denied = writeDenied(target);
+      if (denied === 'EROFS') return describeStorageFault('readonly', 'SQLITE_READONLY', path, `${what} is on a read-only file system (mounted read-only)`);
+      if (denied !== null) return describeStorageFault('readonly', 'SQLITE_READONLY', path, `${what} is read-only for this user (uid ${uid()})`);
+    }
     return null;
   }
   // openDatabase creates missing folders: the nearest existing ancestor must be a writable folder.
@@ -81,11 +84,16 @@ export function pathFault(path: string): StorageFault | null {
 }
 
 function canWrite(path: string): boolean {
+  return writeDenied(path) === null;
+}
+
+/** Why this process may not write `path` (EACCES, EROFS, …), or null when it may. */
+function writeDenied(path: string): string | null {
   try {
     accessSync(path, constants.W_OK);
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'EACCES';
   }
 }
 

