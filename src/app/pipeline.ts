@@ -251,6 +251,10 @@ export function createPoller(deps: PollerDeps) {
           const outcome = deps.store.stories.insert(story, classification);
           if (!outcome.inserted) {
             sameUrl++;
+            // The same link from another feed may reach subscriptions the first feed did not (a
+            // feed added from Discord reaches only its server): route it for this feed too. A
+            // subscription that already has the story gets nothing (one alert per story, ever).
+            if (deps.route && outcome.reason === 'same-url') routed += deps.route(outcome.rowid, story, classification, now);
             continue;
           }
           inserted++;

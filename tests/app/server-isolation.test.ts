@@ -81,6 +81,44 @@ describe('routing with feeds added from Discord (real pipeline, `once`)', () => 
   }, 120_000);
 });
 
+describe('the same story from an added feed first, then from feeds.json', () => {
+  let server: FeedServer;
+  beforeAll(async () => {
+    server = await startFeedServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("GIVEN server A's added feed carried a story first WHEN a feeds.json feed brings the same link THEN server B gets its alert too, and A gets none twice", async () => {
+    const dir = tempDir();
+    const db = join(dir, 'w.db');
+    const feeds = join(dir, 'feeds.json');
+    writeFileSync(feeds, JSON.stringify({ feeds: [{ id: 'operator', name: 'Operator', url: server.url('/plain/rss2-full.xml'), language: 'en', kind: 'wire' }] }));
+    const store = createStore(db);
+    store.addedFeeds.add({ id: 'from-a', url: server.url('/feeds/rss2-full.xml'), name: 'A desk', language: 'en', kind: 'outlet', addedBy: '1', guildId: GUILD_A, addedAt: NOW });
+    const subA = store.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: CHANNEL_A, guildId: GUILD_A }, topics: ['*'], maxAgeMs: FOREVER }));
+    const subB = store.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: CHANNEL_B, guildId: GUILD_B }, topics: ['*'], maxAgeMs: FOREVER }));
+    store.close();
+    const env = { WATCHFLOOR_FEEDS: feeds, WATCHFLOOR_DB: db, ALLOW_PRIVATE_FEEDS: 'true' };
+    expect((await runCli(['once', '--feed', 'from-a', '--no-deliver'], env)).code).toBe(0);
+    const between = createStore(db);
+    const afterA = alertsBySubscription(between);
+    between.close();
+    expect(afterA.get(subA.id)?.size ?? 0).toBeGreaterThan(0);
+    expect(afterA.get(subB.id)).toBeUndefined();
+    expect((await runCli(['once', '--feed', 'operator', '--no-deliver'], env)).code).toBe(0);
+    const after = createStore(db);
+    try {
+      const alerts = alertsBySubscription(after);
+      expect([...(alerts.get(subB.id) ?? [])].sort()).toEqual([...(afterA.get(subA.id) ?? [])].sort());
+      expect(after.db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM outbox WHERE subscription_id = ? AND kind = 'alert'").get(subA.id)?.n).toBe(afterA.get(subA.id)?.size);
+    } finally {
+      after.close();
+    }
+  }, 120_000);
+});
+
 describe('digests with feeds added from Discord', () => {
   const opened: { close(): Promise<void> | void }[] = [];
   afterEach(async () => {
