@@ -195,13 +195,20 @@ function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
     db.close();
     throw new StoreError(newerSchemaMessage(path, current, migrations.length));
   }
-  for (let version = current; version < migrations.length; version++) {
-    const migration = migrations[version];
-    if (!migration) break;
-    db.transaction(() => {
+  if (current === migrations.length) return;
+  // Each step under the write lock, re-reading the version inside it: two processes starting on
+  // an older database at once (`run` beside `once` after an upgrade) apply each migration once;
+  // the second waits (busy timeout), then finds it applied.
+  for (;;) {
+    const done = db.transaction(() => {
+      const version = schemaVersion(db);
+      const migration = migrations[version];
+      if (version >= migrations.length || !migration) return true;
       db.exec(migration.sql);
       db.pragma(`user_version = ${version + 1}`);
-    })();
+      return false;
+    }).immediate();
+    if (done) return;
   }
 }
 
