@@ -2,14 +2,22 @@
  * Worker threads for the CPU-heavy half of the poll cycle. rss-parser, HTML-to-text and the
  * classifier take about as long per story as SQLite's insert with its full-text index; on one
  * thread they add up, on two they overlap. The main thread fetches and writes; the pool
- * parses, normalises and classifies. Threads start on demand and exit after a short idle time,
- * so a bot between cycles holds no parser heaps.
+ * parses, normalises and classifies. A thread starts only once a burst of documents shows there
+ * is work for it (a cycle of a few feeds never starts one), and exits after a short idle time, so
+ * a bot between cycles holds no parser heaps.
+ *
+ * A thread is never terminated while it is still loading its modules: Node 20 aborts the whole
+ * process (`FATAL ERROR: v8::Module::IsGraphAsync`, SIGABRT) when a worker is terminated in the
+ * middle of loading an ES module graph. `close()` first waits (bounded) for loading threads to
+ * report ready, then stops them. See ADR 9.
  *
  * When a thread cannot be started or dies, that document is analysed in the main thread
  * instead (logged once): nothing is lost, the cycle is only slower.
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import type { Model } from '../core/classify/model.js';
@@ -21,6 +29,20 @@ import type { AnalyseWorkerData } from './analyse-worker.js';
 /** Threads exit after this long without a document: between cycles none is kept. */
 export const ANALYSE_IDLE_TIMEOUT_MS = 5_000;
 
+/**
+ * Documents read in the main thread, in one burst (no gap longer than the idle timeout), before
+ * the pool starts a thread. A thread costs ~0.3 s of loading and its own heap; a cycle of a few
+ * changed feeds is over before it could take a single document.
+ */
+export const DOCUMENTS_BEFORE_THREAD = 8;
+
+/**
+ * How long `close()` waits for a thread that is still loading before it stops it anyway. A
+ * thread loads in ~0.3 s (1–3 s on a heavily loaded machine); the bound keeps a wedged thread
+ * from holding shutdown for ever, and stays inside `run`'s 8 s shutdown deadline.
+ */
+export const CLOSE_LOADING_WAIT_MS = 5_000;
+
 export interface AnalysePoolOptions {
   /** Worker threads; 0 analyses in the main thread. */
   readonly threads: number;
@@ -31,6 +53,8 @@ export interface AnalysePoolOptions {
   readonly log: Logger;
   /** The worker entry; tests point it elsewhere to see the fallback work. */
   readonly entry?: { readonly filename: string; readonly execArgv: readonly string[] | undefined } | undefined;
+  /** Documents in one burst before a thread starts (default DOCUMENTS_BEFORE_THREAD). */
+  readonly documentsBeforeThread?: number | undefined;
 }
 
 export interface AnalysePool {
@@ -42,12 +66,17 @@ export interface AnalysePool {
   /** Threads alive now: 0 between cycles, once the idle timeout has passed. */
   liveThreads(): number;
   /**
-   * Starts a thread if none is alive. A cycle calls it as it begins, so the ~0.3 s a thread
-   * takes to load overlaps the first fetches; documents that arrive before a thread has loaded
-   * are read in the main thread rather than wait. Resolves true once a thread is ready, false
-   * when there are no threads (none configured, or the pool retired).
+   * Starts a thread now if none is alive, without waiting for a burst of documents (for a caller
+   * that knows a large batch is coming, and tests). Documents that arrive before a thread has
+   * loaded are read in the main thread rather than wait. Resolves true once a thread is ready,
+   * false when there are no threads (none configured, or the pool retired or closed).
    */
   warm(): Promise<boolean>;
+  /**
+   * Stops the pool: documents from now on are read in the main thread. Threads still loading
+   * are waited for (up to CLOSE_LOADING_WAIT_MS) before they are terminated; resolves once every
+   * thread has exited.
+   */
   close(): Promise<void>;
 }
 
@@ -87,6 +116,60 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     maxThreads: options.threads,
     idleTimeout: ANALYSE_IDLE_TIMEOUT_MS,
   });
+  // Threads that have loaded their module and said so (piscina's 'workerCreate' comes with its
+  // ready message). A thread not in here is still loading: terminating it then aborts Node 20.
+  const loaded = new Set<number>();
+  // close() waiting for a loading thread, by thread id.
+  const onLoaded = new Map<number, () => void>();
+  pool.on('workerCreate', (worker: { readonly id: number }) => {
+    loaded.add(worker.id);
+    onLoaded.get(worker.id)?.();
+  });
+  pool.on('workerDestroy', (worker: { readonly id: number }) => {
+    loaded.delete(worker.id);
+  });
+  // A thread has loaded and is alive. Threads exit when idle, so a pool seen without threads is
+  // not ready again until a new one has loaded.
+  const isReady = (): boolean => pool.threads.some((thread) => loaded.has(thread.threadId));
+
+  /** Resolves once every thread alive now has loaded or exited, or after CLOSE_LOADING_WAIT_MS. */
+  const settleLoading = async (): Promise<void> => {
+    const loading = pool.threads.filter((thread) => !loaded.has(thread.threadId));
+    if (loading.length === 0) return;
+    options.log.debug({ threads: loading.length }, 'waiting for parser threads still loading before stopping them');
+    const settled = Promise.all(loading.map((thread) => whenLoadedOrExited(thread)));
+    // A timer that holds the event loop open: the threads are unref'd, and a process that ran
+    // out of work would end now and stop them mid-load, which is what this wait avoids.
+    const bound = new AbortController();
+    const timedOut = await Promise.race([
+      settled.then(() => false),
+      delay(CLOSE_LOADING_WAIT_MS, true, { signal: bound.signal }).catch(() => false),
+    ]);
+    bound.abort();
+    if (timedOut) options.log.warn({ threads: loading.length, waited_ms: CLOSE_LOADING_WAIT_MS }, 'a parser thread was still loading at shutdown; it is stopped anyway');
+  };
+  const whenLoadedOrExited = (thread: Worker): Promise<void> =>
+    new Promise((resolve) => {
+      const id = thread.threadId;
+      const done = (): void => {
+        onLoaded.delete(id);
+        thread.off('exit', done);
+        resolve();
+      };
+      onLoaded.set(id, done);
+      thread.once('exit', done);
+    });
+
+  // Stops every thread once, for close() and for a retired pool alike: never while one loads.
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await settleLoading();
+      // Tasks still queued (a shutdown mid-cycle) are rejected by destroy(); their documents are
+      // read in the main thread, or their feeds reported as interrupted by the poll cycle.
+      await pool.destroy().catch(() => undefined);
+    })());
+
   // A thread that dies outside a task (it failed to load, or crashed between documents) leaves
   // piscina's queued tasks waiting for ever. So the first such error retires the whole pool:
   // queued documents are aborted into the main thread, and so is everything after.
@@ -101,16 +184,9 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     state.retired = true;
     options.log.warn({ err: error }, 'a parser thread failed; feeds are read in the main thread from now on (slower, nothing lost). Check that the installation is complete, or set PARSE_THREADS=0');
     retire.abort(error);
-    pool.destroy().catch(() => undefined);
+    void stop();
   });
   let warned = false;
-  // A thread has loaded since the pool last had none. Threads exit when idle, so a pool seen
-  // without threads is not ready again until a new one has loaded.
-  let ready = false;
-  const isReady = (): boolean => {
-    if (pool.threads.length === 0) ready = false;
-    return ready;
-  };
   let warming: Promise<boolean> | null = null;
   const warm = (): Promise<boolean> => {
     if (state.retired) return Promise.resolve(false);
@@ -119,8 +195,7 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     warming ??= pool.run(null, { name: 'warm', signal: retire.signal }).then(
       () => {
         warming = null;
-        ready = !state.retired;
-        return ready;
+        return !state.retired;
       },
       () => {
         warming = null;
@@ -129,6 +204,9 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     );
     return warming;
   };
+  // Documents in the current burst: a thread starts only when enough arrive close together.
+  const threshold = options.documentsBeforeThread ?? DOCUMENTS_BEFORE_THREAD;
+  const burst = { documents: 0, lastAt: Number.NEGATIVE_INFINITY };
 
   return {
     threads: options.threads,
@@ -137,10 +215,18 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     warm,
     async analyse(input) {
       if (state.retired) return inMainThread(input);
+      const at = performance.now();
+      if (at - burst.lastAt > ANALYSE_IDLE_TIMEOUT_MS) burst.documents = 0;
+      burst.documents++;
+      burst.lastAt = at;
       if (!isReady()) {
-        // Waiting for a thread to load would hold this feed (and a steady cycle's few changed
-        // documents) for ~0.3 s: read it here meanwhile.
-        void warm();
+        // Waiting for a thread to load would hold this feed for ~0.3 s: read it here meanwhile.
+        // A few documents (a short cycle, a steady cycle's few changed feeds) never start a
+        // thread: it would load only to be stopped.
+        if (burst.documents >= threshold && warming === null) {
+          options.log.debug({ documents: burst.documents }, 'starting a parser thread');
+          void warm();
+        }
         return inMainThread(input);
       }
       try {
@@ -158,11 +244,8 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
       }
     },
     async close() {
-      if (state.retired) return;
       state.retired = true;
-      // Tasks still queued (a shutdown mid-cycle) are rejected by destroy(); their feeds are
-      // reported as interrupted by the poll cycle.
-      await pool.destroy().catch(() => undefined);
+      await stop();
     },
   };
 }

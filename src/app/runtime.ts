@@ -107,10 +107,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
             baseDir,
           }),
         ),
+      // No `warm`: the pool starts a thread once a burst of documents shows work for it.
       analyse: analysePool.analyse,
-      warm: () => {
-        void analysePool.warm();
-      },
       classify: (input) => classifier.classify(input),
       route: (rowid, story, classification, now) => delivery.route(rowid, story, classification, now),
       signal: controller.signal,

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyser, type Analyse } from '../../src/app/analyse.js';
-import { createAnalysePool, type AnalysePool } from '../../src/app/analyse-pool.js';
+import { createAnalysePool, DOCUMENTS_BEFORE_THREAD, type AnalysePool } from '../../src/app/analyse-pool.js';
 import { loadClassifier, type Classifier } from '../../src/app/classifier.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { normaliseItems } from '../../src/core/story.js';
@@ -105,21 +105,69 @@ describe('analyse pool (worker threads)', () => {
     }
   });
 
-  it('GIVEN a thread still loading WHEN a document arrives THEN the main thread reads it instead of waiting, and the thread takes the next ones', async () => {
-    const fresh = createAnalysePool({ threads: 1, rules: classifier.rules, model: classifier.model, fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }), log: silentLogger() });
+  it('GIVEN a few documents WHEN analysed THEN no thread starts; GIVEN a burst THEN one starts, documents are read in the main thread until it has loaded, and it takes the next ones', async () => {
+    const logs = capturingLogger();
+    const fresh = createAnalysePool({ threads: 1, rules: classifier.rules, model: classifier.model, fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }), log: logs.log });
     try {
       const text = readFileSync(join(FIXTURES, 'rss2-full.xml'), 'utf8');
-      const early = await fresh.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
-      expect(fresh.stats()).toEqual({ inWorker: 0, inMainThread: 1 });
-      // The early document started a thread; once it has loaded, documents go to it.
+      const input = { text, finalUrl: FEED.url, feed: FEED, now: NOW };
+      const early = await fresh.analyse(input);
+      for (let i = 1; i < DOCUMENTS_BEFORE_THREAD - 1; i++) await fresh.analyse(input);
+      // A short cycle's documents: read here, and no thread loads only to be stopped.
+      expect(fresh.liveThreads()).toBe(0);
+      expect(fresh.stats()).toEqual({ inWorker: 0, inMainThread: DOCUMENTS_BEFORE_THREAD - 1 });
+      // The burst's next document starts a thread, and is itself read here rather than wait for it.
+      await fresh.analyse(input);
+      expect(fresh.liveThreads()).toBe(1);
+      expect(fresh.stats()).toEqual({ inWorker: 0, inMainThread: DOCUMENTS_BEFORE_THREAD });
+      expect(logs.lines().filter((l) => l.msg === 'starting a parser thread')).toHaveLength(1);
       expect(await fresh.warm()).toBe(true);
-      const later = await fresh.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
-      expect(fresh.stats()).toEqual({ inWorker: 1, inMainThread: 1 });
+      const later = await fresh.analyse(input);
+      expect(fresh.stats()).toEqual({ inWorker: 1, inMainThread: DOCUMENTS_BEFORE_THREAD });
       if ('ok' in early || 'ok' in later) throw new Error('the fixture should parse');
       expect(later.batch.stories).toEqual(early.batch.stories);
       expect(later.classifications).toHaveLength(early.batch.stories.length);
     } finally {
       await fresh.close();
+    }
+  });
+
+  it('GIVEN a thread still loading its modules WHEN the pool is closed THEN close waits for it to load, stops it and resolves; the pool then reads in the main thread', async () => {
+    const logs = capturingLogger();
+    const loading = createAnalysePool({ threads: 2, rules: classifier.rules, model: classifier.model, fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }), log: logs.log });
+    // Started, not awaited: a thread cannot have loaded before the next turn of the event loop.
+    const warming = loading.warm();
+    expect(loading.liveThreads()).toBe(1);
+    await loading.close();
+    expect(logs.lines().some((l) => l.msg === 'waiting for parser threads still loading before stopping them')).toBe(true);
+    expect(await warming).toBe(false);
+    expect(loading.liveThreads()).toBe(0);
+    expect(await loading.warm()).toBe(false);
+    const text = readFileSync(join(FIXTURES, 'rss2-full.xml'), 'utf8');
+    const result = await loading.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+    expect('ok' in result).toBe(false);
+    expect(loading.stats()).toEqual({ inWorker: 0, inMainThread: 1 });
+    // Closing again is harmless.
+    await loading.close();
+  });
+
+  it('GIVEN pools closed at different points of a thread loading WHEN closed THEN each close resolves and stops its thread', { timeout: 60_000 }, async () => {
+    // Closed at once, a turn of the event loop later, and a little later: during the thread's
+    // bootstrap and while it loads its module graph, rather than at one moment only.
+    const waits: (() => Promise<void>)[] = [
+      () => Promise.resolve(),
+      () => new Promise((resolve) => setImmediate(resolve)),
+      () => new Promise((resolve) => setTimeout(resolve, 20)),
+      () => new Promise((resolve) => setTimeout(resolve, 150)),
+    ];
+    for (const wait of waits) {
+      const pool = createAnalysePool({ threads: 1, rules: classifier.rules, model: classifier.model, fallback: inThread, log: silentLogger() });
+      const warming = pool.warm();
+      await wait();
+      await pool.close();
+      expect(pool.liveThreads()).toBe(0);
+      // True only when the thread had loaded before the close: either way it settles.
+      expect(typeof (await warming)).toBe('boolean');
     }
   });
 
