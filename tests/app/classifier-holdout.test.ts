@@ -32,8 +32,9 @@ describe('the shipped rules and model on the held-out set', () => {
       examples.map((ex) => ({ gold: ex.labels, predicted: classifier.classify(ex).matched })),
     );
 
-    const line = topics.map((t) => `${t} P=${result.topics[t]?.precision.toFixed(3)} R=${result.topics[t]?.recall.toFixed(3)} F1=${result.topics[t]?.f1.toFixed(3)}`);
-    console.log(`holdout (${result.items} items): micro F1=${result.micro.f1.toFixed(3)}; ${line.join('; ')}`);
+    const fmt = (n: number | null | undefined): string => (n === null || n === undefined ? 'n/a' : n.toFixed(3));
+    const line = topics.map((t) => `${t} P=${fmt(result.topics[t]?.precision)} R=${fmt(result.topics[t]?.recall)} F1=${fmt(result.topics[t]?.f1)}`);
+    console.log(`holdout (${result.items} items): micro F1=${fmt(result.micro.f1)}; ${line.join('; ')}`);
 
     expect(result.micro.f1).toBeGreaterThanOrEqual(MIN_MICRO_F1);
     for (const t of topics) expect(result.topics[t]?.f1, t).toBeGreaterThanOrEqual(MIN_TOPIC_F1);

@@ -71,6 +71,67 @@ describe('watchfloor eval', () => {
     expect(readFileSync(join(dir, 'model.json'), 'utf8')).toMatch(/"format":"watchfloor-model"/);
   });
 
+  it('GIVEN --exclude-borderline without --json THEN the text scores without the borderline items and says so', () => {
+    const dir = tempDir();
+    const file = join(dir, 'items.jsonl');
+    writeFileSync(file, `${ITEMS.map((i) => JSON.stringify(i)).join('\n')}\n`);
+    const { status, stdout } = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file, '--exclude-borderline'], dir);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^Without borderline items \(--exclude-borderline: 1 of 5 left out\) \(4 items\)$/m);
+    expect(stdout).not.toMatch(/All items/);
+    expect(stdout).toMatch(/ukraine\s+1\.000\s+1\.000\s+1\.000\s+1\s+0\s+0/);
+    expect(stdout).toMatch(/micro\s+1\.000\s+1\.000\s+1\.000\s+3\s+0\s+0/);
+    // The borderline miss is not listed as a wrong item either.
+    expect(stdout).toMatch(/Wrong items: 0/);
+  });
+
+  it('GIVEN a topic with no gold item and no prediction THEN its ratios are n/a in text and null in JSON, never 1.000', () => {
+    const dir = tempDir();
+    const file = join(dir, 'items.jsonl');
+    // Nothing about North Korea, nothing predicted for it: 0/0 everywhere for that topic.
+    const items = [ITEMS[0], ITEMS[2], ITEMS[3]];
+    writeFileSync(file, `${items.map((i) => JSON.stringify(i)).join('\n')}\n`);
+    const json = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file, '--json'], dir);
+    expect(json.status).toBe(0);
+    const out = JSON.parse(json.stdout) as { topics: Record<string, unknown>; micro: unknown };
+    expect(out.topics['north-korea']).toEqual({ precision: null, recall: null, f1: null, tp: 0, fp: 0, fn: 0 });
+    expect(out.micro).toEqual({ precision: 1, recall: 1, f1: 1 });
+    const text = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file], dir);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/north-korea\s+n\/a\s+n\/a\s+n\/a\s+0\s+0\s+0/);
+    expect(text.stdout).toMatch(/n\/a: undefined \(0\/0\)/);
+  });
+
+  it('GIVEN a topic predicted but never labelled THEN precision is 0, recall n/a and F1 0', () => {
+    const dir = tempDir();
+    const file = join(dir, 'items.jsonl');
+    writeFileSync(file, `${JSON.stringify({ ...ITEMS[1], labels: [] })}\n`);
+    const { status, stdout } = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file, '--json'], dir);
+    expect(status).toBe(0);
+    expect((JSON.parse(stdout) as { topics: Record<string, unknown> }).topics['north-korea']).toEqual({ precision: 0, recall: null, f1: 0, tp: 0, fp: 1, fn: 0 });
+  });
+
+  it('GIVEN an unknown label (a typo) THEN it exits 2 naming the label, its lines and the known topic ids, with or without --json', () => {
+    const dir = tempDir();
+    const file = join(dir, 'typo.jsonl');
+    const lines = [
+      JSON.stringify(ITEMS[0]),
+      '// a comment line still counts for line numbers',
+      JSON.stringify({ ...ITEMS[0], labels: ['ukrane'] }),
+      '',
+      JSON.stringify({ ...ITEMS[1], labels: ['north-korea', 'ukrane'] }),
+      JSON.stringify({ ...ITEMS[2], labels: ['Sout-Korea'] }),
+    ];
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    for (const extra of [['--json'], []]) {
+      const { status, stdout, stderr } = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file, ...extra], dir);
+      expect(status).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/typo\.jsonl \(lines 3, 5\): unknown label "ukrane"; fix: use one of the topic ids north-korea, south-korea, ukraine/);
+      expect(stderr).toMatch(/typo\.jsonl \(line 6\): unknown label "Sout-Korea"/);
+    }
+  });
+
   it('GIVEN a line that is not JSON THEN it exits 2 naming the file and line', () => {
     const dir = tempDir();
     const file = join(dir, 'bad.jsonl');

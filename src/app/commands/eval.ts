@@ -27,8 +27,9 @@ export function describeReasons(reasons: readonly Reason[]): string {
     .join('; ');
 }
 
-function pct(n: number): string {
-  return n.toFixed(3);
+/** A ratio for the table; `n/a` when undefined (0/0: nothing predicted, or nothing to find). */
+function pct(n: number | null): string {
+  return n === null ? 'n/a' : n.toFixed(3);
 }
 
 function renderEvaluation(title: string, e: Evaluation): string {
@@ -45,7 +46,7 @@ export function register(program: Command): void {
     .description('score the classifier on a labelled JSON Lines file ({"title","summary","labels":[...]} per line)')
     .argument('<file>', 'labelled JSON Lines file')
     .option('--json', 'print exactly one JSON object on stdout')
-    .option('--exclude-borderline', 'with --json: score only the items not marked "borderline": true')
+    .option('--exclude-borderline', 'score only the items not marked "borderline": true (text and --json alike)')
     .action(async (file: string, options: { json?: boolean; excludeBorderline?: boolean }, command: Command) => {
       const { env, paths } = commandContext(command);
       const log = createLogger({ level: options.json ? 'warn' : env.LOG_LEVEL, format: env.LOG_FORMAT });
@@ -59,25 +60,72 @@ export function register(program: Command): void {
       if (errors.length > 0) throw new ConfigErrors(errors);
       const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
       const topics = classifier.topics.map((t) => t.id);
+      const unknown = unknownLabels(file, text, examples, topics, paths.rules);
+      if (unknown.length > 0) throw new ConfigErrors(unknown);
+      const exclude = options.excludeBorderline === true;
+      const borderline = examples.filter((e) => e.borderline).length;
       const results = examples.map((ex) => ({ ex, result: classifier.classify(ex) }));
-      const all = evaluate(topics, results.map(({ ex, result }) => ({ gold: ex.labels, predicted: result.matched })));
-      const hasBorderline = examples.some((e) => e.borderline);
-      const clear = hasBorderline ? evaluate(topics, results.filter(({ ex }) => !ex.borderline).map(({ ex, result }) => ({ gold: ex.labels, predicted: result.matched }))) : null;
+      const scored = (list: typeof results): Evaluation => evaluate(topics, list.map(({ ex, result }) => ({ gold: ex.labels, predicted: result.matched })));
+      const clearResults = results.filter(({ ex }) => !ex.borderline);
+      const all = scored(results);
+      const clear = borderline > 0 ? scored(clearResults) : all;
 
       if (options.json) {
-        // Exactly the documented shape; `--exclude-borderline` scores the file without those items.
-        const e = options.excludeBorderline && clear ? clear : all;
+        // The documented shape (docs/rules.md): a ratio with an empty denominator is null.
+        // `--exclude-borderline` scores the file without those items.
+        const e = exclude ? clear : all;
         const out = { items: e.items, topics: e.topics, micro: { precision: e.micro.precision, recall: e.micro.recall, f1: e.micro.f1 } };
         process.stdout.write(`${JSON.stringify(out)}\n`);
         return;
       }
-      let report = renderEvaluation('All items', all);
-      if (clear) report += `\n${renderEvaluation('Without borderline items', clear)}`;
-      const wrong = results.filter(({ ex, result }) => topics.some((t) => ex.labels.includes(t) !== result.matched.includes(t)));
+      let report: string;
+      if (exclude) {
+        report = renderEvaluation(`Without borderline items (--exclude-borderline: ${borderline} of ${examples.length} left out)`, clear);
+      } else {
+        report = renderEvaluation('All items', all);
+        if (borderline > 0) report += `\n${renderEvaluation('Without borderline items', clear)}`;
+      }
+      if (hasUndefined(exclude ? clear : all)) report += 'n/a: undefined (0/0): nothing predicted for the topic, or no item labelled with it.\n';
+      const wrong = (exclude ? clearResults : results).filter(({ ex, result }) => topics.some((t) => ex.labels.includes(t) !== result.matched.includes(t)));
       report += `\nWrong items: ${wrong.length}\n`;
       for (const { ex, result } of wrong) report += renderWrong(ex, result, topics);
       process.stdout.write(report);
     });
+}
+
+function hasUndefined(e: Evaluation): boolean {
+  return [...Object.values(e.topics), e.micro].some((s) => s.precision === null || s.recall === null || s.f1 === null);
+}
+
+/**
+ * Labels that name no topic of the rules (a typo such as `ukrane` would otherwise score as a
+ * topic with nothing to find): one error per label with the lines it is on and the known ids.
+ * Line numbers are those of the file: parseExamples keeps every non-blank, non-comment line in order.
+ */
+function unknownLabels(file: string, text: string, examples: readonly { labels: readonly string[] }[], topics: readonly string[], rulesDir: string): ConfigError[] {
+  const lines: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('//')) lines.push(i + 1);
+  });
+  const known = new Set(topics);
+  const where = new Map<string, number[]>();
+  examples.forEach((ex, i) => {
+    for (const label of new Set(ex.labels)) {
+      if (known.has(label)) continue;
+      const list = where.get(label) ?? [];
+      list.push(lines[i] ?? i + 1);
+      where.set(label, list);
+    }
+  });
+  return [...where].map(([label, at]) => {
+    const shown = at.length > 10 ? `${at.slice(0, 10).join(', ')} and ${at.length - 10} more` : at.join(', ');
+    return new ConfigError(
+      file,
+      `${at.length === 1 ? 'line' : 'lines'} ${shown}`,
+      `unknown label ${JSON.stringify(label)}; fix: use one of the topic ids ${topics.join(', ')} (the rule files in ${rulesDir})`,
+    );
+  });
 }
 
 function renderWrong(ex: { id: string; title: string; summary: string; labels: readonly string[]; borderline: boolean }, result: Classification, topics: readonly string[]): string {

@@ -1,24 +1,13 @@
-import type { Classification, Reason, TopicInfo, TopicVerdict } from '../types.js';
+import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { compileMatcher, type FieldText } from './matcher.js';
 import { featuresOf, logOdds, probability, trainModel, type Model, type TrainingExample } from './model.js';
 import type { RuleSet } from './rules.js';
 import { scoreKeywords } from './score.js';
 import { tokenize } from './text.js';
+import type { TopicClassifier } from './topic-classifier.js';
 import { weakLabels } from './weak-labels.js';
 
-/** What the classifier reads from a story. */
-export interface ClassifyInput {
-  readonly title: string;
-  readonly summary: string;
-}
-
-/** A ready classifier: rules compiled once, model flattened once. Pure and synchronous. */
-export interface TopicClassifier {
-  readonly topics: readonly TopicInfo[];
-  readonly rules: RuleSet;
-  readonly model: Model | null;
-  classify(input: ClassifyInput): Classification;
-}
+export type { ClassifyInput, TopicClassifier } from './topic-classifier.js';
 
 /**
  * Naive Bayes treats correlated words as independent evidence and is overconfident; its

@@ -9,10 +9,15 @@ export interface Counts {
   readonly fn: number;
 }
 
+/**
+ * A ratio with an empty denominator is undefined, not perfect: `null` (shown as `n/a`). Precision
+ * is null when nothing was predicted (tp + fp = 0), recall when nothing was to be found
+ * (tp + fn = 0), F1 when both (tp + fp + fn = 0).
+ */
 export interface Scores extends Counts {
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
+  readonly precision: number | null;
+  readonly recall: number | null;
+  readonly f1: number | null;
 }
 
 export interface Evaluation {
@@ -25,12 +30,25 @@ function round(n: number): number {
   return Math.round(n * 10_000) / 10_000;
 }
 
-/** Scores from counts; an empty denominator counts as perfect (nothing to find, nothing wrongly found). */
+function ratio(num: number, den: number): number | null {
+  return den === 0 ? null : round(num / den);
+}
+
+/**
+ * Scores from counts. An empty denominator gives `null`: a topic with no gold item and no
+ * prediction has not been measured, and must not read as 1.000. F1 is 2tp / (2tp + fp + fn), the
+ * harmonic mean of precision and recall where both exist, and 0 when one of them is 0 or null
+ * while the other side has errors (nothing predicted but items missed).
+ */
 export function scoresOf(c: Counts): Scores {
-  const precision = c.tp + c.fp === 0 ? 1 : c.tp / (c.tp + c.fp);
-  const recall = c.tp + c.fn === 0 ? 1 : c.tp / (c.tp + c.fn);
-  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { precision: round(precision), recall: round(recall), f1: round(f1), tp: c.tp, fp: c.fp, fn: c.fn };
+  return {
+    precision: ratio(c.tp, c.tp + c.fp),
+    recall: ratio(c.tp, c.tp + c.fn),
+    f1: ratio(2 * c.tp, 2 * c.tp + c.fp + c.fn),
+    tp: c.tp,
+    fp: c.fp,
+    fn: c.fn,
+  };
 }
 
 /** Evaluates predictions against gold labels for the given topics (labels outside them are ignored). */

@@ -1,5 +1,5 @@
 import type { TrainingExample } from './model.js';
-import type { TopicClassifier } from './classifier.js';
+import type { TopicClassifier } from './topic-classifier.js';
 
 /** Limits on weak labels, so stored stories add to the hand-written data without drowning it. */
 export interface WeakLabelLimits {

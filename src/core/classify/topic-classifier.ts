@@ -1,0 +1,22 @@
+import type { Classification, TopicInfo } from '../types.js';
+import type { Model } from './model.js';
+import type { RuleSet } from './rules.js';
+
+/**
+ * The classifier's interface, in a module of its own: classifier.ts builds one and weak-labels.ts
+ * uses one (to label stored stories for training), so neither imports the other.
+ */
+
+/** What the classifier reads from a story. */
+export interface ClassifyInput {
+  readonly title: string;
+  readonly summary: string;
+}
+
+/** A ready classifier: rules compiled once, model flattened once. Pure and synchronous. */
+export interface TopicClassifier {
+  readonly topics: readonly TopicInfo[];
+  readonly rules: RuleSet;
+  readonly model: Model | null;
+  classify(input: ClassifyInput): Classification;
+}
