@@ -3,6 +3,8 @@ import { Events, type Client } from 'discord.js';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
+import { ConfigError } from '../config/errors.js';
+import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
 import { ALL_TOPICS, routeStory, storyReaches, wantedVerdicts } from '../core/route.js';
@@ -11,7 +13,7 @@ import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
 import { createBotSink } from '../discord/sinks/bot.js';
 import { createConsoleSink } from '../discord/sinks/console.js';
-import type { Sink, SinkError } from '../discord/sinks/sink.js';
+import { isTokenRejection, type Sink, type SinkError } from '../discord/sinks/sink.js';
 import { createWebhookLookup } from '../discord/sinks/webhook-lookup.js';
 import { createWebhookSink } from '../discord/sinks/webhook.js';
 import { OUTBOX_LEASE_MS } from '../store/claims.js';
@@ -21,6 +23,12 @@ import type { StoredSubscription } from '../store/subscriptions.js';
 import type { Metrics } from './metrics.js';
 
 export type { DrainReport } from '../discord/deliver.js';
+
+/** First delay before logging in again after Discord could not be reached; doubles, capped by the backoff module. */
+const LOGIN_RETRY_BASE_MS = 5_000;
+const LOGIN_RETRY_MAX_MS = 5 * 60_000;
+/** How long start-up waits for the gateway's READY after a successful login before going on. */
+const READY_WAIT_MS = 30_000;
 
 /** Default maximum age of an alerted story, by published time. */
 export const DEFAULT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -66,8 +74,15 @@ export interface Delivery {
   readonly runDueDigests: (now: number, options?: DigestRunOptions) => number;
   /** Sends what is due; waits up to DELIVERY_RETRY_WAIT_MS for retries. Serialised: never two at once. */
   drain(): Promise<DrainReport>;
-  /** Long-running mode: logs the bot in (if any), then checks digests and the outbox on a timer. */
-  start(options?: { metrics?: Metrics }): Promise<void>;
+  /**
+   * Long-running mode: logs the bot in (if any), then checks digests and the outbox on a timer.
+   * Rejects only when Discord refuses the token (a ConfigError: exit 2). When Discord cannot be
+   * reached the timer starts anyway (webhook and console messages go out, bot messages wait in
+   * the outbox) and the login is retried with backoff; `onFatal` hears of a token refused later.
+   */
+  start(options?: { metrics?: Metrics; onFatal?: (error: Error) => void }): Promise<void>;
+  /** Why the gateway is not connected (the last login failure), or null. For `/readyz`. */
+  discordProblem(): string | null;
   /** Stops the timer and waits for an in-flight send to finish. */
   stop(): Promise<void>;
   close(): Promise<void>;
@@ -328,7 +343,48 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
   }
 
+  let loginProblem: string | null = null;
+  let loginTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Logs the bot in. A refused token is a configuration error (thrown on the first attempt, given
+   * to `onFatal` on a later one); anything else (no network, Discord down) is retried with
+   * backoff while the rest of the service runs. discord.js drops the REST token after a failed
+   * login: it is set again, so bot messages can still be sent by REST if only the gateway is out.
+   */
+  async function connectGateway(bot: Client, token: string, attempt: number, onFatal: ((error: Error) => void) | undefined): Promise<void> {
+    const ready = new Promise<void>((resolve) => bot.once(Events.ClientReady, () => { resolve(); }));
+    try {
+      await bot.login(token);
+    } catch (error) {
+      bot.rest.setToken(token);
+      if (isTokenRejection(error)) {
+        const refused = new ConfigError('environment', 'DISCORD_TOKEN', "Discord rejected the token (401 Unauthorized): it was reset or mistyped. Copy the bot's token again (developer portal → Bot → Reset Token) and set DISCORD_TOKEN, or remove it to run with webhooks or the console only.");
+        loginProblem = refused.message;
+        if (attempt === 1) throw refused;
+        onFatal?.(refused);
+        return;
+      }
+      const delay = Math.min(LOGIN_RETRY_MAX_MS, nextPollAt({ now: 0, intervalMs: LOGIN_RETRY_BASE_MS, consecutiveFailures: attempt, retryAfterMs: null, jitter: random() }));
+      loginProblem = `cannot log in to Discord (attempt ${attempt}): ${error instanceof Error ? error.message : String(error)}; retrying in ${Math.round(delay / 1000)} s`;
+      log.warn({ attempt, retry_in_ms: delay, err: error instanceof Error ? error.message : String(error) }, 'discord login failed: polling goes on and alerts wait in the outbox; retrying');
+      loginTimer = setTimeout(() => {
+        loginTimer = null;
+        void connectGateway(bot, token, attempt + 1, onFatal);
+      }, delay);
+      loginTimer.unref();
+      return;
+    }
+    // Logged in: discord.js now keeps the gateway up (and reconnects) by itself.
+    loginProblem = null;
+    const timedOut = await Promise.race([ready.then(() => false), abortableSleep(READY_WAIT_MS, stopController.signal).then(() => true)]);
+    if (timedOut && !bot.isReady()) log.warn({ waited_ms: READY_WAIT_MS }, 'discord gateway not ready yet; going on, discord.js keeps trying');
+    else log.info({ guilds: bot.guilds.cache.size }, 'discord gateway connected');
+  }
+
   async function stop(): Promise<void> {
+    if (loginTimer) clearTimeout(loginTimer);
+    loginTimer = null;
     if (timer) clearInterval(timer);
     if (kickTimer) clearTimeout(kickTimer);
     timer = null;
@@ -349,10 +405,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       metrics?.setOutboxDepthSource(() => store.outbox.counts().pending);
       metrics?.setOutboxCountsSource(() => store.outbox.counts());
       if (client && ownsClient && env.DISCORD_TOKEN && !client.isReady()) {
-        const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => { resolve(); }));
-        await client.login(env.DISCORD_TOKEN);
-        await ready;
-        log.info({ guilds: client.guilds.cache.size }, 'discord gateway connected');
+        const token = env.DISCORD_TOKEN;
+        await connectGateway(client, token, 1, startOptions.onFatal);
       }
       if (timer) return;
       timer = setInterval(() => void tick(), env.DELIVERY_TICK_MS);
@@ -368,5 +422,6 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       log.debug({ in_flight: inFlight }, 'delivery closed');
     },
     connected: () => (client ? client.isReady() : null),
+    discordProblem: () => (client && !client.isReady() ? loginProblem : null),
   };
 }

@@ -15,6 +15,8 @@ export interface HealthSources {
   readonly maxCycleAgeMs: number;
   /** Gateway connected; null when no Discord token is configured (the check then passes). */
   discordConnected(): boolean | null;
+  /** Why the gateway is not connected (the last login failure), when known. */
+  discordProblem?(): string | null;
   /** The clock, Unix ms. */
   now(): number;
   /** When the process started (Unix ms); defaults to `now()` when the server starts. */
@@ -92,7 +94,7 @@ export function evaluateReadiness(health: HealthSources, startedAt: number): Rea
     ? { ok: true, detail: 'no token configured' }
     : connected
       ? { ok: true, detail: 'gateway connected' }
-      : { ok: false, detail: 'gateway not connected' };
+      : { ok: false, detail: `gateway not connected${problemOf(health)}` };
 
   const checks = {
     database,
@@ -101,6 +103,11 @@ export function evaluateReadiness(health: HealthSources, startedAt: number): Rea
   };
   const failing = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
   return { ready: failing.length === 0, failing, checks };
+}
+
+function problemOf(health: HealthSources): string {
+  const problem = health.discordProblem?.() ?? null;
+  return problem ? `: ${problem}` : '';
 }
 
 function checkDatabase(health: HealthSources): CheckResult {

@@ -58,7 +58,12 @@ export interface DrainReport {
   readonly uncertain: number;
   /** Still pending after the drain (due later, waiting behind an earlier message, or held by another process). */
   readonly pending: number;
+  /** Discord refused DISCORD_TOKEN: bot messages wait, pending, until it is fixed. */
+  readonly tokenRejected?: true;
 }
+
+/** How long messages of a sink whose token was refused wait before it is tried again. */
+const UNAUTHORIZED_RETRY_MS = 10 * 60_000;
 
 /** Rows fetched per query; a drain loops until nothing is due. */
 const BATCH = 50;
@@ -94,6 +99,8 @@ function labelOf(row: OutboxRow): string {
 export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promise<DrainReport> {
   const { outbox, log } = deps;
   const counts = { sent: 0, retried: 0, dead: 0, uncertain: 0 };
+  let retried = 0;
+  const sinksDown = new Set<Sink>();
   const deadline = deps.clock() + deps.retry.waitMs;
   // A holder of this host that died mid-send (killed, crashed) need not be waited for.
   const freed = outbox.expireClaimsOf((owner) => isDeadLocalOwner(owner, deps.claim.owner), deps.clock());
@@ -111,13 +118,20 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
     const blocked = new Set<number>();
     let handled = 0;
     for (const row of rows) {
-      if (signal?.aborted || blocked.has(row.subscriptionId)) {
+      const sink = sinkOf(deps, row);
+      if (signal?.aborted || blocked.has(row.subscriptionId) || (sink && sinksDown.has(sink))) {
         outbox.release(row.id, deps.claim);
         continue;
       }
       handled++;
       const outcome = await deliverRow(deps, row);
       if (outcome === 'lost') continue;
+      if (outcome === 'unauthorized') {
+        // One refusal of the token is enough: the sink's other messages wait without trying.
+        if (sink) sinksDown.add(sink);
+        retried++;
+        continue;
+      }
       counts[outcome === 'retry' ? 'retried' : outcome]++;
       if (outcome === 'retry') blocked.add(row.subscriptionId);
     }
@@ -128,12 +142,20 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
     await deps.sleep(Math.max(0, next - deps.clock()), signal);
   }
   const pending = outbox.counts().pending;
-  const { sent, retried, dead, uncertain } = counts;
+  const { sent, dead, uncertain } = counts;
+  retried += counts.retried;
+  const unauthorized = sinksDown.size > 0;
   if (sent + retried + dead + uncertain > 0) log.info({ sent, retried, dead, uncertain, pending }, 'outbox drained');
-  return { sent, retried, dead, uncertain, pending };
+  return { sent, retried, dead, uncertain, pending, ...(unauthorized ? { tokenRejected: true } : {}) };
 }
 
-type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost';
+/** The sink a row would go through, or null (no target or no sink: deliverRow says why). */
+function sinkOf(deps: DrainDeps, row: OutboxRow): Sink | null {
+  const target = deps.targetOf(row.subscriptionId);
+  return target ? deps.sinkFor(target) : null;
+}
+
+type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized';
 
 async function deliverRow(deps: DrainDeps, row: OutboxRow): Promise<RowOutcome> {
   const { outbox, log, claim } = deps;
@@ -173,6 +195,14 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow): Promise<RowOutcome> 
   } catch (caught) {
     const error = caught instanceof SinkError ? caught : classifySendError(caught, where);
     deps.onError?.(error);
+    if (error.kind === 'unauthorized') {
+      // Not the message's fault: it keeps its place (and is not made a dead letter) until the
+      // token is fixed. The attempt is handed back, so a long outage does not use them up.
+      const next = deps.clock() + UNAUTHORIZED_RETRY_MS;
+      recorded(outbox.scheduleRetry(row.id, claim, error.message, next, { refundAttempt: true }), deps, context);
+      log.error({ ...context, target: where, retry_in_ms: UNAUTHORIZED_RETRY_MS }, error.message);
+      return 'unauthorized';
+    }
     if (target.kind === 'webhook' && error.delivery === 'maybe-sent') {
       const settled = await settleMaybeSent(deps, { ...row, attempts }, target.url, error.message, startedAt);
       if (settled !== 'resend') return settled;

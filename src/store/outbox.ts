@@ -185,8 +185,9 @@ export function createOutboxStore(db: Db) {
   const sent = db.prepare<{ id: number; owner: string; messageId: string; now: number }>(`UPDATE outbox
     SET status = 'sent', message_id = @messageId, sent_at = @now, last_error = NULL, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
     WHERE id = @id AND claimed_by = @owner`);
-  const retry = db.prepare<{ id: number; owner: string; error: string; next: number }>(`UPDATE outbox
-    SET last_error = @error, next_attempt_at = @next, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
+  const retry = db.prepare<{ id: number; owner: string; error: string; next: number; refund: number }>(`UPDATE outbox
+    SET last_error = @error, next_attempt_at = @next, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL,
+      attempts = max(0, attempts - @refund)
     WHERE id = @id AND claimed_by = @owner`);
   const settle = db.prepare<{ id: number; owner: string; status: string; error: string }>(`UPDATE outbox
     SET status = @status, last_error = @error, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
@@ -272,8 +273,9 @@ export function createOutboxStore(db: Db) {
       return sent.run({ id, owner: holder.owner, messageId, now }).changes > 0;
     },
 
-    scheduleRetry(id: number, holder: Claim, error: string, nextAttemptAt: number): boolean {
-      return retry.run({ id, owner: holder.owner, error, next: nextAttemptAt }).changes > 0;
+    /** `refundAttempt`: the failure was not the message's (a refused token): it does not count. */
+    scheduleRetry(id: number, holder: Claim, error: string, nextAttemptAt: number, options: { refundAttempt?: boolean } = {}): boolean {
+      return retry.run({ id, owner: holder.owner, error, next: nextAttemptAt, refund: options.refundAttempt ? 1 : 0 }).changes > 0;
     },
 
     markDead(id: number, holder: Claim, error: string): boolean {

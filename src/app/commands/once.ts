@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ConfigError } from '../../config/errors.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
 import { createLogger } from '../logger.js';
@@ -47,6 +48,11 @@ export function register(program: Command): void {
           const drained = await runtime.delivery.drain();
           delivered = { digestsQueued: digests, ...drained };
         }
+        // A refused token is the operator's to fix: the messages wait (pending, attempts kept),
+        // and the exit code says "configuration" so a cron job's mail says so too.
+        const refused = delivered?.tokenRejected === true
+          ? new ConfigError('environment', 'DISCORD_TOKEN', "Discord rejected the token (401 Unauthorized): messages to channels were not sent and wait in the outbox. Copy the bot's token again (developer portal → Bot → Reset Token) into DISCORD_TOKEN, then run again.")
+          : null;
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ ...report, delivery: delivered })}\n`);
         } else {
@@ -58,6 +64,7 @@ export function register(program: Command): void {
             );
           }
         }
+        if (refused) throw refused;
       } finally {
         await runtime.close();
       }

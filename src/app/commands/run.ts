@@ -87,6 +87,7 @@ export function register(program: Command): void {
             lastCycleFinishedAt: () => lastCycleFinishedAt,
             maxCycleAgeMs: STALL_PERIODS * period + env.FETCH_TIMEOUT_MS,
             discordConnected: () => runtime.delivery.connected(),
+            discordProblem: () => runtime.delivery.discordProblem(),
             now: Date.now,
             startedAt,
           },
@@ -94,7 +95,22 @@ export function register(program: Command): void {
       }
 
       metrics.outboxDepth.set(0);
-      await runtime.delivery.start({ metrics });
+      // A token Discord refuses later (revoked while the gateway was out) stops the service
+      // with exit 2, as at start: a live process that cannot post is worse than a clear exit.
+      const fatal: { error: Error | null } = { error: null };
+      const onFatal = (error: Error) => {
+        fatal.error = error;
+        log.error({ err: error.message }, 'stopping: Discord refused the token');
+        process.kill(process.pid, 'SIGTERM');
+      };
+      try {
+        await runtime.delivery.start({ metrics, onFatal });
+      } catch (error) {
+        // Nothing may keep the process alive after a failed start: no health server, no timers.
+        await http?.close();
+        await runtime.close();
+        throw error;
+      }
       if (client) void registerSlashCommandsOnStart(client, env, log);
       const task = cron.schedule(env.POLL_SCHEDULE, cycle, { name: 'poll', noOverlap: true });
       log.info({ feeds: runtime.feeds.filter((f) => f.enabled).length, schedule: env.POLL_SCHEDULE, database: paths.db }, 'watchfloor running');
@@ -124,6 +140,7 @@ export function register(program: Command): void {
         process.once('SIGINT', shutdown);
         process.once('SIGTERM', shutdown);
       });
+      if (fatal.error) throw fatal.error;
     });
 }
 

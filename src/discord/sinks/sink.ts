@@ -33,7 +33,12 @@ export interface Sink {
 export class SinkError extends Error {
   override readonly name = 'SinkError';
   constructor(
-    readonly kind: 'retryable' | 'permanent',
+    /**
+     * `unauthorized`: the bot token itself was refused (401, or discord.js dropped it after a 401):
+     * no message of the sink can go out until the operator fixes DISCORD_TOKEN, so its messages
+     * wait, pending, instead of spending their attempts and dying one by one.
+     */
+    readonly kind: 'retryable' | 'permanent' | 'unauthorized',
     message: string,
     readonly status: number | null = null,
     /** Discord's JSON error code, e.g. 10003 Unknown Channel, 50001 Missing Access. */
@@ -91,6 +96,9 @@ export function fateOfNetworkError(error: unknown): SendFate {
 /** Turns whatever discord.js threw into a SinkError with a message a person can act on. */
 export function classifySendError(error: unknown, where: string): SinkError {
   if (error instanceof SinkError) return error;
+  if (isTokenRejection(error)) {
+    return new SinkError('unauthorized', `${where}: Discord rejected DISCORD_TOKEN (401 Unauthorized): it was reset or mistyped. Copy the bot's token again (developer portal → Bot → Reset Token) into DISCORD_TOKEN and restart; messages to channels wait in the outbox until then`, 401, null, { cause: error });
+  }
   if (error instanceof DiscordAPIError) {
     const hint = HINTS[String(error.code)] ?? '';
     const kind = error.status === 429 || error.status >= 500 ? 'retryable' : 'permanent';
@@ -110,6 +118,19 @@ export function classifySendError(error: unknown, where: string): SinkError {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   // Anything else is the network (refused, reset, DNS, timeout/AbortError): worth another try.
   return new SinkError('retryable', `${where}: ${message}`, null, null, { cause: error, delivery: fateOfNetworkError(error) });
+}
+
+/**
+ * The bot token was refused: a 401 on a request made with it, or discord.js's own refusal to send
+ * once it dropped the token after such a 401 ("Expected token to be set …").
+ */
+export function isTokenRejection(error: unknown): boolean {
+  if (error instanceof DiscordAPIError) return error.status === 401 && !/\/webhooks\//.test(error.url);
+  if (error instanceof Error) {
+    const code = (error as Error & { code?: unknown }).code;
+    return code === 'TokenInvalid' || /^Expected token to be set for this request/.test(error.message);
+  }
+  return false;
 }
 
 const HINTS: Record<string, string> = {
