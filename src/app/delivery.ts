@@ -20,6 +20,7 @@ import { OUTBOX_LEASE_MS } from '../store/claims.js';
 import type { Store } from '../store/index.js';
 import type { OutboxRow } from '../store/outbox.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
+import { defaultPlan, reconcileDefaults } from './default-subscriptions.js';
 import type { Metrics } from './metrics.js';
 
 export type { DrainReport } from '../discord/deliver.js';
@@ -30,10 +31,7 @@ const LOGIN_RETRY_MAX_MS = 5 * 60_000;
 /** How long start-up waits for the gateway's READY after a successful login before going on. */
 const READY_WAIT_MS = 30_000;
 
-/** Default maximum age of an alerted story, by published time. */
-export const DEFAULT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-/** The digest schedule of the default console subscription: every day at 08:00 UTC. */
-export const DEFAULT_DIGEST_SCHEDULE = '0 8 * * *';
+export { DEFAULT_DIGEST_SCHEDULE, DEFAULT_MAX_AGE_MS } from './default-subscriptions.js';
 
 export interface DeliveryOptions {
   readonly store: Store;
@@ -173,27 +171,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let chain: Promise<unknown> = Promise.resolve();
   let inFlight = 0;
 
-  /** With no subscriptions at all, a webhook from the environment or the console gets everything. */
+  /** Automatic subscriptions follow the configuration (see default-subscriptions.ts). */
   function ensureDefaultSubscription(): void {
-    if (store.subscriptions.count() > 0) return;
-    // Checked again under the write lock: two processes starting at once make the defaults once.
-    store.transaction(() => {
-      if (store.subscriptions.count() === 0) addDefaultSubscriptions();
-    });
-  }
-
-  function addDefaultSubscriptions(): void {
-    const base = { topics: [ALL_TOPICS], timezone: 'UTC', minScore: 0, mentionRoleId: null, maxAgeMs: DEFAULT_MAX_AGE_MS, createdAt: clock(), createdBy: 'default' } as const;
-    if (env.DISCORD_WEBHOOK_URL && !consoleOnly) {
-      const s = store.subscriptions.add({ ...base, target: { kind: 'webhook', url: env.DISCORD_WEBHOOK_URL }, mode: 'instant', schedule: null, postEmptyDigest: false });
-      log.info({ subscription_id: s.id }, 'no subscriptions yet: DISCORD_WEBHOOK_URL gets instant alerts for every topic');
-    } else if (!env.DISCORD_TOKEN || consoleOnly) {
-      store.subscriptions.add({ ...base, target: { kind: 'console' }, mode: 'instant', schedule: null, postEmptyDigest: false });
-      store.subscriptions.add({ ...base, target: { kind: 'console' }, mode: 'digest', schedule: DEFAULT_DIGEST_SCHEDULE, postEmptyDigest: false });
-      log.info('no subscriptions yet: alerts and a daily 08:00 UTC digest go to the console');
-    } else {
-      log.warn('no subscriptions: nothing will be posted until one is added (`watchfloor subscribe --channel <id> --topics all`)');
-    }
+    reconcileDefaults(store, defaultPlan(env, { consoleOnly, now: clock() }), log);
   }
 
   function route(rowid: number, story: Story, classification: Classification, now: number): number {

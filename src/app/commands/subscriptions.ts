@@ -9,7 +9,8 @@ import { parseWebhookUrl } from '../../discord/sinks/webhook-url.js';
 import { createStore } from '../../store/index.js';
 import type { NewSubscription, StoredSubscription } from '../../store/subscriptions.js';
 import { commandContext } from '../context.js';
-import { DEFAULT_MAX_AGE_MS, scheduleProblem } from '../delivery.js';
+import { scheduleProblem } from '../delivery.js';
+import { AUTOMATIC, DEFAULT_MAX_AGE_MS, defaultPlan, reconcileDefaults } from '../default-subscriptions.js';
 import { relativeTime, table } from '../format.js';
 
 const WHERE = 'command line';
@@ -106,7 +107,22 @@ export function parseSubscribeFlags(flags: SubscribeFlags, knownTopics: readonly
 export function describeSubscription(s: StoredSubscription): string {
   const how = s.mode === 'digest' ? `digest "${s.schedule ?? ''}" ${s.timezone}` : 'instant';
   const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions role ${s.mentionRoleId}` : '', s.postEmptyDigest ? 'posts empty digests' : ''].filter(Boolean);
-  return `#${s.id} ${describeTarget(s.target)} ← ${s.topics.join(', ')} · ${how}${extras.length ? ` · ${extras.join(' · ')}` : ''}`;
+  const automatic = s.createdBy === AUTOMATIC ? ' (automatic)' : '';
+  return `#${s.id} ${describeTarget(s.target)}${automatic} ← ${s.topics.join(', ')} · ${how}${extras.length ? ` · ${extras.join(' · ')}` : ''}`;
+}
+
+/**
+ * Subscriptions that already send some of the same topics the same way to the same place: a new
+ * one beside them would post those stories twice.
+ */
+export function overlapping(existing: readonly StoredSubscription[], input: NewSubscription): StoredSubscription[] {
+  const sameTarget = (t: StoredSubscription['target']): boolean =>
+    t.kind === input.target.kind &&
+    (t.kind !== 'channel' || (input.target.kind === 'channel' && t.channelId === input.target.channelId)) &&
+    (t.kind !== 'webhook' || (input.target.kind === 'webhook' && t.url === input.target.url));
+  const topicsMeet = (topics: readonly string[]): boolean =>
+    topics.includes(ALL_TOPICS) || input.topics.includes(ALL_TOPICS) || topics.some((t) => input.topics.includes(t));
+  return existing.filter((s) => s.createdBy !== AUTOMATIC && s.mode === input.mode && sameTarget(s.target) && topicsMeet(s.topics));
 }
 
 /** `watchfloor subscribe`, `unsubscribe` and `subscriptions`: delivery without a bot. */
@@ -132,8 +148,15 @@ export function register(program: Command): void {
       const input = parseSubscribeFlags(flags, known, env, Date.now());
       const store = createStore(paths.db);
       try {
+        const twins = overlapping(store.subscriptions.list(), input);
         const created = store.subscriptions.add(input);
         process.stdout.write(`Subscribed: ${describeSubscription(created)}\n`);
+        for (const twin of twins) {
+          process.stderr.write(`Warning: ${describeSubscription(twin)} already sends some of these topics there: those stories will be posted twice. Remove one with \`watchfloor unsubscribe ${twin.id}\`.\n`);
+        }
+        // The automatic subscriptions made before this one would post everything a second time.
+        const { removed } = reconcileDefaults(store, defaultPlan(env, { now: Date.now() }));
+        for (const r of removed) process.stdout.write(`Removed the automatic ${describeSubscription(r)}: you have your own subscriptions now.\n`);
         if (created.target.kind === 'channel' && env.DISCORD_TOKEN === undefined) {
           process.stderr.write('Note: DISCORD_TOKEN is not set; the bot cannot post to a channel until it is (see README, "Delivering to Discord").\n');
         }
@@ -180,7 +203,7 @@ export function register(program: Command): void {
         const broken = store.subscriptions.unreadableRows();
         if (flags.json) {
           const shown = [
-            ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 } })),
+            ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), automatic: rest.createdBy === AUTOMATIC, outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 } })),
             ...broken.map((r) => ({ id: Number(r.id), broken: true, reason: r.reason, fix: r.fix, outbox: counts.get(Number(r.id)) ?? { pending: 0, sent: 0, dead: 0 } })),
           ].sort((a, b) => a.id - b.id);
           process.stdout.write(`${JSON.stringify(shown)}\n`);
@@ -195,7 +218,7 @@ export function register(program: Command): void {
           const c = counts.get(s.id) ?? { pending: 0, sent: 0, dead: 0 };
           rows.push([
             `#${s.id}`,
-            describeTarget(s.target),
+            `${describeTarget(s.target)}${s.createdBy === AUTOMATIC ? ' (automatic)' : ''}`,
             s.topics.join(','),
             s.mode === 'digest' ? `digest "${s.schedule ?? ''}" ${s.timezone}` : 'instant',
             String(s.minScore),
