@@ -151,3 +151,22 @@ export function buildSearchQuery(input: string): SearchQuery | null {
   if (out.length === 0) return null;
   return { match: out.join(' '), terms, ignored };
 }
+
+/** A query longer than this is refused: `/news search` declares it as the option's maximum length. */
+export const MAX_QUERY_CHARS = 200;
+
+/** A search as typed, checked: the query, or what is wrong with it and how to fix it. */
+export type ParsedSearch = { readonly ok: true; readonly query: SearchQuery } | { readonly ok: false; readonly problem: string };
+
+/**
+ * What `/news search` and `watchfloor search` accept, with the same messages: at most
+ * {@link MAX_QUERY_CHARS} characters, and something searchable in it.
+ */
+export function parseSearchText(text: string): ParsedSearch {
+  if (text.length > MAX_QUERY_CHARS) return { ok: false, problem: `The query is ${text.length} characters long; keep it under ${MAX_QUERY_CHARS}.` };
+  const query = buildSearchQuery(text);
+  if (!query) {
+    return { ok: false, problem: 'Nothing searchable in that query. Type words, "a phrase in quotes", a prefix such as `sanction*`, and combine them with AND, OR, NOT.' };
+  }
+  return { ok: true, query };
+}

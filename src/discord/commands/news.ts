@@ -1,14 +1,15 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { discordTime, topicLabel } from '../../core/compose/alert.js';
-import { composeDigest, type DigestStory } from '../../core/compose/digest.js';
+import { composeDigest } from '../../core/compose/digest.js';
 import { MAX_EMBED_TITLE_CHARS, MAX_FIELD_VALUE_CHARS } from '../../core/compose/limits.js';
 import type { Embed } from '../../core/compose/message.js';
 import { describeReason } from '../../core/compose/reasons.js';
 import { fitSafeText, truncateGraphemes } from '../../core/compose/text.js';
-import { ALL_TOPICS, feedsHiddenFrom, wantedVerdicts } from '../../core/route.js';
-import { buildSearchQuery } from '../../core/search-query.js';
+import { DAY_MS, digestRequest, hiddenFeedsFor, HOUR_MS, NEWS_LIMITS, newsDigestInput } from '../../core/news.js';
+import { MAX_QUERY_CHARS, parseSearchText } from '../../core/search-query.js';
 import { canonicalUrl } from '../../core/story.js';
 import type { TopicVerdict } from '../../core/types.js';
+import { createNewsReader, type NewsReader } from '../../store/news-queries.js';
 import { SEARCH_COUNT_MAX } from '../../store/stories.js';
 import { allFeeds, feedMap, topicMap } from './lookups.js';
 import { integerOption, optionalString, requiredString, topicChoices, topicOption } from './options.js';
@@ -16,15 +17,12 @@ import { highlightToMarkdown, packLines, storyLine, topicColor, topicLabels } fr
 import type { SearchSession } from './search-sessions.js';
 import { UserError, type ActionRowJson, type ButtonPress, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 /** Search results per page: five snippets read well and stay far from the embed limits. */
 export const SEARCH_PAGE_SIZE = 5;
 export const SEARCH_BUTTON_PREFIX = 'news-search';
 /** Parts of an on-demand digest posted at most; the rest is summarised in a note. */
 export const MAX_DIGEST_PARTS = 4;
 const SUMMARY_SNIPPET_MAX_CHARS = 300;
-const MAX_QUERY_CHARS = 200;
 const MAX_EXPLAIN_TEXT_CHARS = 1000;
 
 /**
@@ -33,8 +31,15 @@ const MAX_EXPLAIN_TEXT_CHARS = 1000;
  * feed is shown.
  */
 function hiddenFeeds(deps: CommandDeps, guildId: string | null): string[] {
-  return feedsHiddenFrom(guildId, allFeeds(deps));
+  return hiddenFeedsFor({ kind: 'server', guildId }, allFeeds(deps));
 }
+
+/** The stories this server may read. */
+function readerFor(deps: CommandDeps, guildId: string | null): NewsReader {
+  return createNewsReader(deps.store.stories, hiddenFeeds(deps, guildId));
+}
+
+const { latestCount, latestHours, searchDays, digestHours } = NEWS_LIMITS;
 
 export const data = new SlashCommandBuilder()
   .setName('news')
@@ -45,8 +50,8 @@ export const data = new SlashCommandBuilder()
       .setName('latest')
       .setDescription('Newest matched stories, newest first')
       .addStringOption((o) => o.setName('topic').setDescription('Only this topic (default: all)').setAutocomplete(true))
-      .addIntegerOption((o) => o.setName('count').setDescription('How many stories (1–10, default 5)').setMinValue(1).setMaxValue(10))
-      .addIntegerOption((o) => o.setName('hours').setDescription('Published within this many hours (1–168, default 24)').setMinValue(1).setMaxValue(168)),
+      .addIntegerOption((o) => o.setName('count').setDescription(`How many stories (${latestCount.min}–${latestCount.max}, default ${latestCount.fallback})`).setMinValue(latestCount.min).setMaxValue(latestCount.max))
+      .addIntegerOption((o) => o.setName('hours').setDescription(`Published within this many hours (${latestHours.min}–${latestHours.max}, default ${latestHours.fallback})`).setMinValue(latestHours.min).setMaxValue(latestHours.max)),
   )
   .addSubcommand((s) =>
     s
@@ -54,14 +59,14 @@ export const data = new SlashCommandBuilder()
       .setDescription('Full-text search of stored stories: words, "phrases", prefix*, AND/OR/NOT')
       .addStringOption((o) => o.setName('query').setDescription('What to look for, e.g. "missile test" OR launch').setRequired(true).setMaxLength(MAX_QUERY_CHARS))
       .addStringOption((o) => o.setName('topic').setDescription('Only stories matched to this topic').setAutocomplete(true))
-      .addIntegerOption((o) => o.setName('days').setDescription('Seen within this many days (1–365, default 30)').setMinValue(1).setMaxValue(365)),
+      .addIntegerOption((o) => o.setName('days').setDescription(`Seen within this many days (${searchDays.min}–${searchDays.max}, default ${searchDays.fallback})`).setMinValue(searchDays.min).setMaxValue(searchDays.max)),
   )
   .addSubcommand((s) =>
     s
       .setName('digest')
       .setDescription('A digest now, composed like the scheduled ones')
       .addStringOption((o) => o.setName('topic').setDescription('Only this topic (default: all)').setAutocomplete(true))
-      .addIntegerOption((o) => o.setName('hours').setDescription('Stories first seen within this many hours (1–168, default 24)').setMinValue(1).setMaxValue(168)),
+      .addIntegerOption((o) => o.setName('hours').setDescription(`Stories first seen within this many hours (${digestHours.min}–${digestHours.max}, default ${digestHours.fallback})`).setMinValue(digestHours.min).setMaxValue(digestHours.max)),
   )
   .addSubcommand((s) =>
     s
@@ -74,9 +79,9 @@ export const data = new SlashCommandBuilder()
 function latest(invocation: Invocation, deps: CommandDeps): Reply {
   const topics = deps.topics();
   const topic = topicOption(invocation, topics);
-  const count = integerOption(invocation, 'count', { min: 1, max: 10, fallback: 5 });
-  const hours = integerOption(invocation, 'hours', { min: 1, max: 168, fallback: 24 });
-  const stories = deps.store.stories.latest({ topic, sinceMs: deps.clock() - hours * HOUR_MS, limit: count, hiddenFeeds: hiddenFeeds(deps, invocation.guildId) });
+  const count = integerOption(invocation, 'count', latestCount);
+  const hours = integerOption(invocation, 'hours', latestHours);
+  const stories = readerFor(deps, invocation.guildId).latest({ topic, sinceMs: deps.clock() - hours * HOUR_MS, limit: count });
   const scope = topic ? topicLabel(topic, topicMap(deps)) : 'all topics';
   if (stories.length === 0) {
     return { ephemeral: true, content: `No matched stories for ${scope} published in the last ${hours} h. Try a longer \`hours\`${topic ? ' or no `topic`' : ''}.` };
@@ -100,8 +105,8 @@ function searchButtons(key: string, page: number, pages: number): ActionRowJson 
 
 /** One page of a search as a message; `null` when the search has no results at all. */
 function renderSearchPage(session: SearchSession, key: string, requestedPage: number, deps: CommandDeps): Reply | null {
-  const hidden = hiddenFeeds(deps, session.guildId);
-  const pageOf = (n: number) => deps.store.stories.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: n * SEARCH_PAGE_SIZE, hiddenFeeds: hidden });
+  const reader = readerFor(deps, session.guildId);
+  const pageOf = (n: number) => reader.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: n * SEARCH_PAGE_SIZE });
   let page = Math.max(0, requestedPage);
   let result = pageOf(page);
   if (result.total === 0) return null;
@@ -137,14 +142,11 @@ function renderSearchPage(session: SearchSession, key: string, requestedPage: nu
 }
 
 function search(invocation: Invocation, deps: CommandDeps): Reply {
-  const text = requiredString(invocation, 'query');
-  if (text.length > MAX_QUERY_CHARS) throw new UserError(`The query is ${text.length} characters long; keep it under ${MAX_QUERY_CHARS}.`);
-  const query = buildSearchQuery(text);
-  if (!query) {
-    throw new UserError('Nothing searchable in that query. Type words, "a phrase in quotes", a prefix such as `sanction*`, and combine them with AND, OR, NOT.');
-  }
+  const parsed = parseSearchText(requiredString(invocation, 'query'));
+  if (!parsed.ok) throw new UserError(parsed.problem);
+  const { query } = parsed;
   const topic = topicOption(invocation, deps.topics());
-  const days = integerOption(invocation, 'days', { min: 1, max: 365, fallback: 30 });
+  const days = integerOption(invocation, 'days', searchDays);
   const now = deps.clock();
   const session: SearchSession = { userId: invocation.userId, guildId: invocation.guildId, match: query.match, terms: query.terms, ignored: query.ignored, topic, days, sinceMs: now - days * DAY_MS, createdAt: now };
   const key = deps.searches.save(session);
@@ -173,29 +175,10 @@ function turnSearchPage(press: ButtonPress, deps: CommandDeps): Reply {
 function digest(invocation: Invocation, deps: CommandDeps): Reply {
   const topicInfos = deps.topics();
   const topic = topicOption(invocation, topicInfos);
-  const hours = integerOption(invocation, 'hours', { min: 1, max: 168, fallback: 24 });
-  const until = deps.clock();
-  const from = until - hours * HOUR_MS;
-  const subscription = { topics: topic ? [topic] : [ALL_TOPICS], minScore: 0 };
-  const topicIds = topic ? [topic] : topicInfos.map((t) => t.id);
-  const stories: DigestStory[] = [];
-  for (const story of deps.store.stories.matchedBetween(from, until, topicIds, hiddenFeeds(deps, invocation.guildId))) {
-    // As scheduled digests do: a new feed's backlog, first seen now but published long ago, stays out.
-    if (story.publishedAt < from) continue;
-    const wanted = wantedVerdicts(subscription, deps.store.stories.verdicts(story.rowid));
-    if (wanted.length === 0) continue;
-    stories.push({ key: story.id, title: story.title, url: story.url, feedId: story.feedId, sources: story.sources, publishedAt: story.publishedAt, scores: Object.fromEntries(wanted.map((v) => [v.topic, v.score])) });
-  }
-  const feeds = feedMap(deps);
-  const messages = composeDigest({
-    stories,
-    subscribedTopics: subscription.topics,
-    topics: topicMap(deps),
-    sources: new Map([...feeds].map(([id, f]) => [id, { name: f.name, kind: f.kind }])),
-    from,
-    until,
-    postEmpty: true,
-  });
+  const hours = integerOption(invocation, 'hours', digestHours);
+  const request = digestRequest(topic ? [topic] : [], hours, deps.clock());
+  const stories = readerFor(deps, invocation.guildId).digestStories(request, topicInfos);
+  const messages = composeDigest(newsDigestInput(request, stories, topicInfos, allFeeds(deps)));
   const parts = messages.slice(0, MAX_DIGEST_PARTS).map((m): Reply => ({ embeds: m.embeds }));
   if (messages.length > MAX_DIGEST_PARTS) {
     parts.push({ content: `${messages.length - MAX_DIGEST_PARTS} more part(s) not posted here. Narrow it with \`topic\` or fewer \`hours\`, or subscribe a channel with \`/watch add mode:digest\`.` });
