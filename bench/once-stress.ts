@@ -11,7 +11,7 @@
  * Exits 1 when any run exited other than 0 (or printed no report), so it can gate a change.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -71,7 +71,7 @@ function runOnce(cli: string, dir: string, feedsPath: string, threads: string | 
   return new Promise((resolvePromise, reject) => {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: dir, LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off' };
     if (threads !== undefined) env.PARSE_THREADS = threads;
-    const child = spawn(process.execPath, [cli, '--feeds', feedsPath, '--db', join(dir, 'watchfloor.db'), '--rules', join(REPO, 'rules'), 'once', '--all', '--no-deliver', '--json'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, '--feeds', feedsPath, '--db', join(dir, 'watchfloor.db'), '--rules', rulesDir, 'once', '--all', '--no-deliver', '--json'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -118,6 +118,9 @@ function describe(tally: Tally): string {
 
 const opts = options();
 const dir = mkdtempSync(join(tmpdir(), 'watchfloor-once-stress-'));
+// A copy taken once: every run reads the same rules, even while someone edits the repository's.
+const rulesDir = join(dir, 'rules');
+cpSync(join(REPO, 'rules'), rulesDir, { recursive: true });
 const server = await spawnFeedServer(opts.bigFeeds, Date.now());
 const tallies: Tally[] = [];
 try {
