@@ -7,7 +7,7 @@ import { ConfigError } from '../config/errors.js';
 import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
-import { ALL_TOPICS, routeStory, storyReaches, wantedVerdicts } from '../core/route.js';
+import { ALL_TOPICS, routeStory, storyReaches, wantedVerdicts, whyNotRouted, type NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
@@ -68,6 +68,8 @@ export interface Delivery {
    * transaction that inserted it. Returns the number of rows written.
    */
   readonly route: (rowid: number, story: Story, classification: Classification, now: number) => number;
+  /** Why a matched story that `route` alerted nowhere was not alerted, or null. */
+  readonly whyNotAlerted: (story: Story, classification: Classification, now: number) => NotAlertedReason | null;
   /** Queues the digests whose schedule fired since their last digest; returns how many. */
   readonly runDueDigests: (now: number, options?: DigestRunOptions) => number;
   /** Sends what is due; waits up to DELIVERY_RETRY_WAIT_MS for retries. Serialised: never two at once. */
@@ -378,6 +380,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   return {
     client,
     route,
+    whyNotAlerted: (story, classification, now) => whyNotRouted(store.subscriptions.listByMode('instant'), story, classification, now, options.feedsById.get(story.feedId)),
     runDueDigests,
     drain: () => drainOnce(retry.waitMs),
     async start(startOptions = {}) {

@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
 import { redactText, redactUrl } from '../core/redact.js';
+import type { NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story } from '../core/types.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '../feeds/types.js';
 import { FEED_LEASE_MS, isDeadLocalOwner } from '../store/claims.js';
@@ -32,6 +33,8 @@ export interface FeedPollResult {
   readonly routed: number;
   /** Matched stories per topic among the new ones. */
   readonly perTopic: Readonly<Record<string, number>>;
+  /** New matched stories alerted nowhere, by why (too old, below a minimum score, …). */
+  readonly notAlerted: Readonly<Partial<Record<NotAlertedReason, number>>>;
   readonly error: { readonly kind: FetchFailureKind; readonly message: string; readonly status: number | null } | null;
   readonly consecutiveFailures: number;
   readonly nextPollAt: number;
@@ -54,6 +57,8 @@ export interface CycleReport {
     readonly newStories: number;
     readonly matchedStories: number;
     readonly routed: number;
+    /** New matched stories alerted nowhere, by why. */
+    readonly notAlerted: Readonly<Partial<Record<NotAlertedReason, number>>>;
   };
 }
 
@@ -67,6 +72,8 @@ export interface PollerDeps {
   readonly warm?: (() => void) | undefined;
   /** Classifies the new stories the analyser left unclassified. */
   readonly classify: (input: { readonly title: string; readonly summary: string }) => Classification;
+  /** Why a matched story that routing alerted nowhere was not alerted (counted in the report). */
+  readonly whyNotAlerted?: ((story: Story, classification: Classification, now: number) => NotAlertedReason | null) | undefined;
   /** Writes outbox rows for a newly stored story; runs inside the insert transaction. */
   readonly route?: ((rowid: number, story: Story, classification: Classification, now: number) => number) | undefined;
   readonly clock: () => number;
@@ -113,7 +120,7 @@ export function createPoller(deps: PollerDeps) {
 
   const leaseMs = deps.leaseMs ?? FEED_LEASE_MS;
   const owner = deps.store.owner;
-  const base = (feedId: string) => ({ feedId, newStories: 0, seenStories: 0, droppedItems: 0, matchedStories: 0, routed: 0, perTopic: {}, bytes: 0 });
+  const base = (feedId: string) => ({ feedId, newStories: 0, seenStories: 0, droppedItems: 0, matchedStories: 0, routed: 0, perTopic: {}, notAlerted: {}, bytes: 0 });
 
   /**
    * One feed, with the database's faults kept to it: a feed whose storage fails (disk full, I/O
@@ -243,9 +250,11 @@ export function createPoller(deps: PollerDeps) {
     let matched = 0;
     let routed = 0;
     let perTopic: Record<string, number> = {};
+    let notAlerted: Partial<Record<NotAlertedReason, number>> = {};
     const store = () => {
       inserted = sameUrl = matched = routed = 0;
       perTopic = {};
+      notAlerted = {};
       deps.store.transaction(() => {
         for (const { story, classification } of classified) {
           const outcome = deps.store.stories.insert(story, classification);
@@ -260,7 +269,10 @@ export function createPoller(deps: PollerDeps) {
           inserted++;
           if (classification.matched.length > 0) matched++;
           for (const topic of classification.matched) perTopic[topic] = (perTopic[topic] ?? 0) + 1;
-          if (deps.route) routed += deps.route(outcome.rowid, story, classification, now);
+          const written = deps.route ? deps.route(outcome.rowid, story, classification, now) : 0;
+          routed += written;
+          const why = written === 0 ? deps.whyNotAlerted?.(story, classification, now) : null;
+          if (why) notAlerted[why] = (notAlerted[why] ?? 0) + 1;
         }
       });
     };
@@ -279,7 +291,7 @@ export function createPoller(deps: PollerDeps) {
     return succeed(
       fetched.validators,
       fetched.status,
-      { newStories: inserted, seenStories: known.size + sameUrl, droppedItems: dropped, matchedStories: matched, routed, perTopic, bytes: fetched.bytes },
+      { newStories: inserted, seenStories: known.size + sameUrl, droppedItems: dropped, matchedStories: matched, routed, perTopic, notAlerted, bytes: fetched.bytes },
       inserted > 0 ? 'new' : 'unchanged',
     );
   }
@@ -340,6 +352,7 @@ export function createPoller(deps: PollerDeps) {
         newStories: sum(results, (r) => r.newStories),
         matchedStories: sum(results, (r) => r.matchedStories),
         routed: sum(results, (r) => r.routed),
+        notAlerted: sumCounts(results.map((r) => r.notAlerted)),
       };
       if (cycleId !== null) {
         guardStorage('record the cycle', () => {
@@ -355,6 +368,12 @@ export function createPoller(deps: PollerDeps) {
 }
 
 export type Poller = ReturnType<typeof createPoller>;
+
+function sumCounts<K extends string>(counts: readonly Readonly<Partial<Record<K, number>>>[]): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const c of counts) for (const [k, n] of Object.entries(c) as [K, number][]) out[k] = (out[k] ?? 0) + n;
+  return out;
+}
 
 function sum<T>(items: readonly T[], pick: (item: T) => number): number {
   return items.reduce((total, item) => total + pick(item), 0);

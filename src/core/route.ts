@@ -84,3 +84,49 @@ export function routeStory(
   }
   return decisions;
 }
+
+/** Why a matched story was alerted nowhere: the cycle summary counts these. */
+export type NotAlertedReason = 'too-old' | 'below-min-score' | 'other-topics' | 'other-server' | 'no-instant-subscription';
+
+/** What each reason means, for people (`once`, the log). */
+export const NOT_ALERTED_LABELS: Readonly<Record<NotAlertedReason, string>> = {
+  'too-old': 'published longer ago than the maximum age (--max-age-hours, default 24)',
+  'below-min-score': "below the subscriptions' minimum score",
+  'other-topics': 'no subscription wants its topics',
+  'other-server': "from a feed another server added",
+  'no-instant-subscription': 'no instant subscription (digests pick it up later)',
+};
+
+/** Reasons, nearest miss first: the one that tells the operator most. */
+const NEAREST_FIRST: readonly NotAlertedReason[] = ['too-old', 'below-min-score', 'other-server', 'other-topics'];
+
+/**
+ * Why routeStory alerted a matched story nowhere, or null when it was alerted (or matched
+ * nothing). Per subscription the first gate that stopped it; overall the nearest miss, so "too
+ * old" wins over "other topics".
+ */
+export function whyNotRouted(
+  subscriptions: readonly Subscription[],
+  story: Pick<Story, 'publishedAt'>,
+  classification: Classification,
+  now: number,
+  feed?: Pick<FeedConfig, 'guildId'>,
+): NotAlertedReason | null {
+  if (classification.matched.length === 0) return null;
+  const instant = subscriptions.filter((s) => s.mode === 'instant');
+  if (instant.length === 0) return 'no-instant-subscription';
+  const seen = new Set<NotAlertedReason>();
+  for (const subscription of instant) {
+    if (!feedReaches(feed, subscription)) {
+      seen.add('other-server');
+      continue;
+    }
+    const all = subscription.topics.includes(ALL_TOPICS);
+    const topical = classification.verdicts.filter((v) => v.matched && (all || subscription.topics.includes(v.topic)));
+    if (topical.length === 0) seen.add('other-topics');
+    else if (!topical.some((v) => v.score >= subscription.minScore)) seen.add('below-min-score');
+    else if (isTooOld(subscription, story.publishedAt, now)) seen.add('too-old');
+    else return null;
+  }
+  return NEAREST_FIRST.find((r) => seen.has(r)) ?? null;
+}

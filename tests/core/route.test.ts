@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_TOPICS, feedReaches, feedsHiddenFrom, routeStory, storyReaches } from '../../src/core/route.js';
+import { ALL_TOPICS, feedReaches, feedsHiddenFrom, routeStory, storyReaches, whyNotRouted } from '../../src/core/route.js';
 import type { Classification, Subscription } from '../../src/core/types.js';
 import { newSubscription, verdict } from '../helpers/stories.js';
 
@@ -65,5 +65,25 @@ describe('server isolation of feeds added from Discord', () => {
     expect(storyReaches(['desk-a'], feedOf, operators)).toBe(false);
     expect(feedReaches(undefined, inB)).toBe(true);
     expect(feedsHiddenFrom('B', [{ id: 'wire' }, { id: 'desk-a', guildId: 'A' }, { id: 'desk-b', guildId: 'B' }])).toEqual(['desk-a']);
+  });
+});
+
+describe('whyNotRouted', () => {
+  const NOW_T = Date.UTC(2026, 10, 22, 12);
+  const matched = (topic: string, score: number): Classification => ({ matched: [topic], verdicts: [verdict(topic, score)] });
+  const sub = (overrides: Partial<Subscription>): Subscription => subscription(overrides.id ?? 1, { topics: ['ukraine'], minScore: 0, ...overrides });
+
+  it('GIVEN a matched story no subscription alerted THEN the nearest miss is named: too old before low score before other topics', () => {
+    const old = { publishedAt: NOW_T - 48 * 3_600_000 };
+    const fresh = { publishedAt: NOW_T - 3_600_000 };
+    expect(whyNotRouted([sub({})], old, matched('ukraine', 5), NOW_T)).toBe('too-old');
+    expect(whyNotRouted([sub({ minScore: 9 })], fresh, matched('ukraine', 5), NOW_T)).toBe('below-min-score');
+    expect(whyNotRouted([sub({ topics: ['north-korea'] })], fresh, matched('ukraine', 5), NOW_T)).toBe('other-topics');
+    expect(whyNotRouted([sub({ topics: ['north-korea'] }), sub({ id: 2 })], old, matched('ukraine', 5), NOW_T)).toBe('too-old');
+    expect(whyNotRouted([sub({ mode: 'digest', schedule: '0 8 * * *' })], fresh, matched('ukraine', 5), NOW_T)).toBe('no-instant-subscription');
+    expect(whyNotRouted([sub({ target: { kind: 'channel', channelId: '3', guildId: 'B' } })], fresh, matched('ukraine', 5), NOW_T, { guildId: 'A' })).toBe('other-server');
+    // Alerted, or nothing matched: no reason to give.
+    expect(whyNotRouted([sub({})], fresh, matched('ukraine', 5), NOW_T)).toBeNull();
+    expect(whyNotRouted([sub({})], fresh, { matched: [], verdicts: [] }, NOW_T)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/errors.js';
+import { NOT_ALERTED_LABELS, type NotAlertedReason } from '../../core/route.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
 import { createLogger } from '../logger.js';
@@ -31,7 +32,7 @@ export function register(program: Command): void {
         const feeds = runtime.allFeeds();
         const unknown = (options.feed ?? []).filter((id) => !feeds.some((f) => f.id === id));
         if (unknown.length > 0) {
-          throw new Error(`unknown feed id(s): ${unknown.join(', ')}. Known ids are listed by \`watchfloor status\`.`);
+          throw new ConfigError('--feed', '', `unknown feed id(s): ${unknown.join(', ')}. Known ids are listed by \`watchfloor status\`.`);
         }
         const progress = createProgress(!options.json && process.stderr.isTTY);
         const report = await runtime.poller.runCycle(feeds, {
@@ -85,8 +86,17 @@ export function renderReport(report: CycleReport, now: number): string {
     `${t.ok} ok, ${t.notModified} not modified, ${t.failed} failed` +
     (t.skipped > 0 ? `, ${t.skipped} skipped (another process is polling them)` : '') +
     '; ' +
-    `${t.newStories} new stor${t.newStories === 1 ? 'y' : 'ies'} (${t.matchedStories} matched), ${t.routed} alert${t.routed === 1 ? '' : 's'} queued.`;
+    `${t.newStories} new stor${t.newStories === 1 ? 'y' : 'ies'} (${t.matchedStories} matched), ${t.routed} alert${t.routed === 1 ? '' : 's'} queued.` +
+    describeNotAlerted(t.notAlerted);
   return `${table([['FEED', 'RESULT', 'DETAIL'], ...rows])}\n\n${summary}`;
+}
+
+/** " 5 matched stories not alerted: 4 published longer ago than …; 1 …" or nothing. */
+export function describeNotAlerted(counts: Readonly<Partial<Record<NotAlertedReason, number>>>): string {
+  const parts = (Object.entries(counts) as [NotAlertedReason, number][]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  if (parts.length === 0) return '';
+  const total = parts.reduce((n, [, k]) => n + k, 0);
+  return `\n${total} matched stor${total === 1 ? 'y' : 'ies'} not alerted: ${parts.map(([reason, n]) => `${n} ${NOT_ALERTED_LABELS[reason]}`).join('; ')}.`;
 }
 
 function outcomeLabel(r: FeedPollResult): string {
