@@ -10,6 +10,7 @@ import { createHostLimiter } from '../feeds/limiter.js';
 import { parseFeed } from '../feeds/parse.js';
 import { polledFeeds } from '../store/added-feeds.js';
 import { createStore, type Store } from '../store/index.js';
+import type { UnreadableRow } from '../store/unreadable-rows.js';
 import { createAnalyser } from './analyse.js';
 import { createAnalysePool, defaultAnalyseThreads, type AnalysePool } from './analyse-pool.js';
 import { loadClassifier, type Classifier } from './classifier.js';
@@ -79,8 +80,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const baseDir = dirname(paths.feeds);
     const configuredIds = new Set(feeds.map((f) => f.id));
     const allFeeds = (): FeedConfig[] => polledFeeds(feeds, store.addedFeeds.list());
-    // Source names for alerts; a feed added from Discord after start-up is looked up on first use.
+    // Source names for alerts, and the server of a feed added from Discord (its stories reach
+    // only that server's subscriptions); a feed added after start-up is looked up on first use.
     const feedsById = new FeedDirectory(allFeeds);
+    // A row that cannot be read is skipped (disabled, not polled) and logged once with its fix,
+    // as an error: `once` shows errors only, and the operator has to act on it.
+    const warnUnreadable = (row: UnreadableRow): void => {
+      log.error({ table: row.table, row_id: row.id, guild_id: row.guildId, reason: row.reason, fix: row.fix }, `${row.table === 'subscriptions' ? 'subscription' : 'added feed'} ${row.id} cannot be read (${row.reason}) and is skipped; fix: ${row.fix}`);
+    };
+    store.subscriptions.onUnreadable(warnUnreadable);
+    store.addedFeeds.onUnreadable(warnUnreadable);
+    // Every row is checked once at start, so the log says so even when nothing reads that row.
+    store.subscriptions.unreadableRows();
+    store.addedFeeds.unreadable();
     const analysePool = createAnalysePool({
       threads: env.PARSE_THREADS ?? defaultAnalyseThreads(),
       rules: classifier.rules,
@@ -111,6 +123,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       analyse: analysePool.analyse,
       classify: (input) => classifier.classify(input),
       route: (rowid, story, classification, now) => delivery.route(rowid, story, classification, now),
+      whyNotAlerted: (story, classification, now) => delivery.whyNotAlerted(story, classification, now),
       signal: controller.signal,
       maxFeedsInProgress: 2 * env.FETCH_CONCURRENCY,
     });
