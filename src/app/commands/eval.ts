@@ -17,7 +17,8 @@ export function describeReasons(reasons: readonly Reason[]): string {
         case 'pattern':
           return `${r.field}:"${r.matched}"→${r.pattern} (${r.weight >= 0 ? '+' : ''}${r.weight})`;
         case 'exclusion':
-          return `excluded ${r.field}:"${r.matched}" by ${r.pattern}${r.weight !== 0 ? ` (${r.weight})` : ''}`;
+          // The words were masked (they do not count for the topic), which is not the topic being excluded.
+          return `${r.field}:"${r.matched}" masked by the exclusion "${r.pattern}"${r.weight !== 0 ? ` (${r.weight})` : ''}`;
         case 'model':
           return `model p=${r.probability} (${r.weight >= 0 ? '+' : ''}${r.weight})`;
         case 'note':

@@ -23,11 +23,55 @@ interface Entry {
   readonly cased: readonly string[] | null;
 }
 
+/**
+ * How a term word matches a story word: `exact`; `any` (a `*` stem: `Києв*` is `Києва`,
+ * `Києві`); `particles` (a Hangul word: itself followed by Korean particles only, see
+ * isParticleTail).
+ */
+type WordMode = 'exact' | 'any' | 'particles';
+
+interface PrefixEdge {
+  readonly prefix: string;
+  readonly mode: 'any' | 'particles';
+  readonly node: TrieNode;
+}
+
 interface TrieNode {
   readonly next: Map<string, TrieNode>;
-  /** Words that match by prefix (Cyrillic stems, Hangul with particles), keyed by first char. */
-  readonly prefixes: Map<string, { readonly prefix: string; readonly node: TrieNode }[]>;
+  /** Words that match by prefix (stems, Hangul with particles), keyed by first char. */
+  readonly prefixes: Map<string, PrefixEdge[]>;
   readonly entries: Entry[];
+}
+
+/**
+ * Korean particles and endings that attach to a noun without changing what it names: case and
+ * topic markers (이 가 은 는 을 를 의 에 에서 에게 로 으로 와 과 도 만 …), their contractions
+ * in headlines (서울서 = 서울에서, 평양엔), the copula (이다, 인, 이며 …), and a few suffixes
+ * that keep the referent (측 side, 발 dateline "from", 내 within, 간 between, 들 plural,
+ * 군 army, 인 people). A Hangul term word matches the story word itself or itself followed by
+ * up to three of these: `북한` is `북한이`, `북한은`, `북한군`, `평양발`, `우크라이나에서는`,
+ * but not `북한산` (a mountain in Seoul), `평양냉면` (a dish), `원산지` (country of origin) or
+ * `남북전쟁` (the American Civil War). A `*` after a Hangul term accepts any continuation
+ * (compounds such as `한국은행`), as for Cyrillic stems.
+ */
+export const KOREAN_PARTICLES: readonly string[] = [
+  '이', '가', '은', '는', '을', '를', '의', '에', '에서', '에게', '에게서', '께', '께서', '한테', '로', '으로', '로서', '으로서', '로써', '으로써',
+  '와', '과', '랑', '이랑', '하고', '도', '만', '까지', '부터', '조차', '마저', '보다', '처럼', '같이', '만큼', '이나', '나', '이든', '든', '이며', '며',
+  '서', '엔', '선', '이라', '라', '이란', '란', '이라는', '라는', '이라고', '라고', '이다', '다', '이고', '고', '인', '이었다', '였다', '이자', '이지만',
+  '인데', '야', '이야', '요', '측', '발', '내', '간', '들', '군',
+];
+const PARTICLES = new Set(KOREAN_PARTICLES);
+const MAX_PARTICLE_LENGTH = Math.max(...KOREAN_PARTICLES.map((p) => p.length));
+const MAX_PARTICLES = 3;
+
+/** True when `tail` is empty or up to MAX_PARTICLES Korean particles in a row (`에서는`, `측이`). */
+export function isParticleTail(tail: string, depth = 0): boolean {
+  if (tail.length === 0) return true;
+  if (depth >= MAX_PARTICLES) return false;
+  for (let len = Math.min(MAX_PARTICLE_LENGTH, tail.length); len >= 1; len--) {
+    if (PARTICLES.has(tail.slice(0, len)) && isParticleTail(tail.slice(len), depth + 1)) return true;
+  }
+  return false;
 }
 
 /** A rule term or regex found in a field. */
@@ -73,28 +117,31 @@ function newNode(): TrieNode {
   return { next: new Map(), prefixes: new Map(), entries: [] };
 }
 
-/** Splits a rule term into folded words; a trailing `*` or a Hangul last word means prefix. */
-export function parseTerm(term: string): { words: string[]; cased: string[]; prefixLast: boolean } {
+/**
+ * Splits a rule term into folded words. `prefixLast`: a trailing `*` makes the last word a stem
+ * that accepts any continuation. `modes`: how each word matches (Hangul words accept particles).
+ */
+export function parseTerm(term: string): { words: string[]; cased: string[]; prefixLast: boolean; modes: WordMode[] } {
   const star = term.trimEnd().endsWith('*');
   const body = star ? term.trimEnd().slice(0, -1) : term;
   const tokens = tokenize(body);
   const words = tokens.map((t) => t.text);
-  const last = words[words.length - 1];
-  return { words, cased: tokens.map((t) => t.cased), prefixLast: star || (last !== undefined && isHangul(last)) };
+  const modes = words.map((w, i): WordMode => (star && i === words.length - 1 ? 'any' : isHangul(w) ? 'particles' : 'exact'));
+  return { words, cased: tokens.map((t) => t.cased), prefixLast: star, modes };
 }
 
 function insert(root: TrieNode, term: string, entry: Omit<Entry, 'term' | 'cased'>, caseSensitive: boolean): void {
-  const { words, cased, prefixLast } = parseTerm(term);
+  const { words, cased, modes } = parseTerm(term);
   if (words.length === 0) return;
   let node = root;
   words.forEach((word, i) => {
-    const isLast = i === words.length - 1;
-    if (isLast && prefixLast) {
+    const mode = modes[i] ?? 'exact';
+    if (mode !== 'exact') {
       const key = word.charAt(0);
       const list = node.prefixes.get(key) ?? [];
-      let found = list.find((p) => p.prefix === word);
+      let found = list.find((p) => p.prefix === word && p.mode === mode);
       if (!found) {
-        found = { prefix: word, node: newNode() };
+        found = { prefix: word, mode, node: newNode() };
         list.push(found);
         node.prefixes.set(key, list);
       }
@@ -118,7 +165,9 @@ function step(node: TrieNode, word: string, out: TrieNode[]): void {
   if (node.prefixes.size === 0) return;
   const list = node.prefixes.get(word.charAt(0));
   if (!list) return;
-  for (const p of list) if (word.startsWith(p.prefix)) out.push(p.node);
+  for (const p of list) {
+    if (word.startsWith(p.prefix) && (p.mode === 'any' || isParticleTail(word.slice(p.prefix.length)))) out.push(p.node);
+  }
 }
 
 function entryFits(entry: Entry, tokens: readonly Token[], from: number): boolean {

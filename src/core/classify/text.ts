@@ -3,8 +3,10 @@
  * and a story are folded the same way.
  *
  * Tokens are runs of letters, digits and combining marks (Unicode-aware: Latin, Hangul, Cyrillic
- * alike), so word boundaries hold in every script. Each token keeps its offsets in the original
- * text, which lets reasons quote the story as written.
+ * alike), so word boundaries hold in every script. Korean writes Latin acronyms and Hanja against
+ * Hangul particles and words (`IAEA는`, `DMZ에서`, `北미사일`), so a run is also cut where the
+ * letters change between Hangul, Han and any other script. Each token keeps its offsets in the
+ * original text, which lets reasons quote the story as written.
  */
 
 /** One word of a text field. */
@@ -39,10 +41,28 @@ function isWordCodePoint(code: number): boolean {
   return WORD_CHAR_RE.test(String.fromCodePoint(code));
 }
 
+/** Script class of a non-ASCII letter for word cuts: 1 Hangul, 2 Han, 0 anything else. */
+function cjkClass(code: number): number {
+  if ((code >= 0xac00 && code <= 0xd7af) || (code >= 0x1100 && code <= 0x11ff) || (code >= 0x3130 && code <= 0x318f)) return 1;
+  if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0xf900 && code <= 0xfaff)) return 2;
+  return 0;
+}
+
+/** 3 for a letter of another script (Latin, Cyrillic…), 0 for digits and marks (they never cut a word). */
+function letterClass(code: number): number {
+  if (code < 128) return code >= 48 && code <= 57 ? 0 : 3;
+  // Latin-1 to Latin Extended-B and Cyrillic letters, without a regex (Ukrainian and Russian feeds).
+  if ((code >= 0xc0 && code <= 0x24f) || (code >= 0x400 && code <= 0x482) || (code >= 0x48a && code <= 0x52f)) return 3;
+  const cjk = cjkClass(code);
+  if (cjk !== 0) return cjk;
+  return /^\p{L}$/u.test(String.fromCodePoint(code)) ? 3 : 0;
+}
+
 /**
  * Splits a field into folded tokens: maximal runs of letters, digits and marks (what
- * `/[\p{L}\p{N}\p{M}]+/gu` finds), walked by code point. Tokenising is most of the cost of a
- * story with no hit; comparing char codes is several times faster than the Unicode property
+ * `/[\p{L}\p{N}\p{M}]+/gu` finds), cut again where the letters change between Hangul, Han
+ * and other scripts (`DMZ에서` is `DMZ` + `에서`; digits and marks never cut), walked by code
+ * point. Tokenising is most of the cost of a story with no hit; comparing char codes is several times faster than the Unicode property
  * regex, and an all-ASCII word (most of an English feed, even one with dashes and curly quotes
  * between its words) skips normalisation. Pure.
  */
@@ -59,8 +79,19 @@ export function tokenize(text: string): Token[] {
     }
     const start = i;
     let ascii = true;
+    // Letter class of the token so far (0: no letter yet), tracked from its first non-ASCII code
+    // point on: an all-ASCII word never pays for it.
+    let cls = 0;
     while (i < n && isWordCodePoint(code)) {
-      if (code >= 128) ascii = false;
+      if (code >= 128 || !ascii) {
+        if (ascii) cls = asciiLetterClass(text, start, i);
+        const c = letterClass(code);
+        if (c !== 0) {
+          if (cls !== 0 && c !== cls) break;
+          cls = c;
+        }
+        ascii = false;
+      }
       i += code > 0xffff ? 2 : 1;
       code = i < n ? (text.codePointAt(i) ?? 0) : 0;
     }
@@ -69,6 +100,15 @@ export function tokenize(text: string): Token[] {
     tokens.push({ text: cased.toLowerCase(), cased, start, end: i });
   }
   return tokens;
+}
+
+/** Letter class of an all-ASCII stretch [from, to) of a token: 3 if it has a letter, else 0. */
+function asciiLetterClass(text: string, from: number, to: number): number {
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return 3;
+  }
+  return 0;
 }
 
 /** The folded words of a text, for rule terms and context lists. */

@@ -15,7 +15,9 @@ export function describeReason(reason: Reason): string {
     case 'pattern':
       return `“${fitSafeText(reason.matched, 60)}” in ${reason.field} (${formatWeight(reason.weight)})`;
     case 'exclusion':
-      return `excluded by “${fitSafeText(reason.matched, 60)}” (${formatWeight(-Math.abs(reason.weight))})`;
+      // Says what the exclusion did to the words (they do not count), not that the topic was
+      // excluded; a penalty is shown only when there is one.
+      return `“${fitSafeText(reason.matched, 60)}” masked by the exclusion “${fitSafeText(reason.pattern, 60)}”${reason.weight !== 0 ? ` (${formatWeight(-Math.abs(reason.weight))})` : ''}`;
     case 'model':
       return `model p=${reason.probability.toFixed(2)} (${formatWeight(reason.weight)})`;
     case 'note':

@@ -25,6 +25,9 @@ patterns:
   - name: hangul
     weight: 2
     terms: [평양]
+  - name: hangul stem
+    weight: 2
+    terms: [우크라이나*]
   - name: by regex
     weight: 1
     regex: "troops? (?:to|in) russia"
@@ -74,6 +77,22 @@ describe('compileMatcher', () => {
     expect(hits('мер Києва')).toEqual(['alpha:Києва']);
     expect(hits('평양에서 열린')).toEqual(['alpha:평양에서']);
     expect(hits('Київ')).toEqual([]);
+  });
+
+  it('GIVEN Korean particles after a Hangul term THEN they match; a compound that names something else does not', () => {
+    for (const w of ['평양', '평양이', '평양은', '평양의', '평양에서', '평양에서는', '평양서', '평양발', '평양측이']) expect(hits(w), w).toEqual([`alpha:${w}`]);
+    // Pyongyang-style cold noodles, a dish sold in Seoul; a made-up longer word.
+    expect(hits('평양냉면 맛집')).toEqual([]);
+    expect(hits('평양식당')).toEqual([]);
+  });
+
+  it('GIVEN a Hangul term with * THEN any continuation matches (compounds)', () => {
+    expect(hits('우크라이나군 반격')).toEqual(['alpha:우크라이나군']);
+    expect(hits('우크라이나')).toEqual(['alpha:우크라이나']);
+  });
+
+  it('GIVEN a Latin acronym or Hanja written against Hangul THEN the word still matches', () => {
+    expect(hits('NIS는 밝혔다')).toEqual(['alpha:NIS']);
   });
 
   it('GIVEN a word that merely contains a term THEN it does not match (Unicode word boundaries)', () => {

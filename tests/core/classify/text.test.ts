@@ -15,6 +15,12 @@ describe('tokenize', () => {
     expect(tokenize('북한이 평양에서').map((t) => t.text)).toEqual(['북한이', '평양에서']);
   });
 
+  it('GIVEN Latin or Hanja written against Hangul THEN the word is cut where the script changes (digits never cut)', () => {
+    expect(tokenize('DMZ에서 北미사일 IAEA는 2일 3000명').map((t) => t.text)).toEqual(['dmz', '에서', '北', '미사일', 'iaea', '는', '2일', '3000명']);
+    const tokens = tokenize('K팝');
+    expect(tokens.map((t) => [t.cased, t.start, t.end])).toEqual([['K', 0, 1], ['팝', 1, 2]]);
+  });
+
   it('GIVEN Cyrillic and full-width Latin THEN they are case-folded and compatibility-folded', () => {
     expect(tokenize('КИЇВ ＮＩＳ').map((t) => t.text)).toEqual(['киів', 'nis']);
   });
