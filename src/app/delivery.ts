@@ -7,7 +7,8 @@ import { ConfigError } from '../config/errors.js';
 import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
-import { ALL_TOPICS, routeStory, storyReaches, wantedVerdicts, whyNotRouted, type NotAlertedReason } from '../core/route.js';
+import { toDigestStory } from '../core/news.js';
+import { ALL_TOPICS, routeStory, storyReaches, whyNotRouted, type NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
@@ -205,17 +206,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (story.publishedAt < oldest) continue;
       // Stories only feeds added by another server carried stay out of this server's digest.
       if (!storyReaches(story.sources, feedOf, subscription)) continue;
-      const wanted = wantedVerdicts(subscription, store.stories.verdicts(story.rowid));
-      if (wanted.length === 0) continue;
-      out.push({
-        key: story.id,
-        title: story.title,
-        url: story.url,
-        feedId: story.feedId,
-        sources: story.sources,
-        publishedAt: story.publishedAt,
-        scores: Object.fromEntries(wanted.map((v) => [v.topic, v.score])),
-      });
+      const entry = toDigestStory(story, store.stories.verdicts(story.rowid), subscription);
+      if (entry) out.push(entry);
     }
     return out;
   }

@@ -77,12 +77,30 @@ export function routeStory(
   const decisions: RouteDecision[] = [];
   for (const subscription of subscriptions) {
     if (subscription.mode !== 'instant') continue;
-    if (!feedReaches(feed, subscription)) continue;
-    if (isTooOld(subscription, story.publishedAt, now)) continue;
-    const verdicts = wantedVerdicts(subscription, classification.verdicts);
-    if (verdicts.length > 0) decisions.push({ subscriptionId: subscription.id, verdicts });
+    const gate = gateOf(subscription, story, classification, now, feed);
+    if (Array.isArray(gate)) decisions.push({ subscriptionId: subscription.id, verdicts: gate });
   }
   return decisions;
+}
+
+/**
+ * One instant subscription's decision on one story: the verdicts it alerts, or the first gate that
+ * stopped it (routeStory and whyNotRouted share it, so the reason given is the real one).
+ */
+function gateOf(
+  subscription: Subscription,
+  story: Pick<Story, 'publishedAt'>,
+  classification: Classification,
+  now: number,
+  feed: Pick<FeedConfig, 'guildId'> | undefined,
+): TopicVerdict[] | Exclude<NotAlertedReason, 'no-instant-subscription'> {
+  if (!feedReaches(feed, subscription)) return 'other-server';
+  const all = subscription.topics.includes(ALL_TOPICS);
+  if (!classification.verdicts.some((v) => v.matched && (all || subscription.topics.includes(v.topic)))) return 'other-topics';
+  const verdicts = wantedVerdicts(subscription, classification.verdicts);
+  if (verdicts.length === 0) return 'below-min-score';
+  if (isTooOld(subscription, story.publishedAt, now)) return 'too-old';
+  return verdicts;
 }
 
 /** Why a matched story was alerted nowhere: the cycle summary counts these. */
@@ -117,16 +135,9 @@ export function whyNotRouted(
   if (instant.length === 0) return 'no-instant-subscription';
   const seen = new Set<NotAlertedReason>();
   for (const subscription of instant) {
-    if (!feedReaches(feed, subscription)) {
-      seen.add('other-server');
-      continue;
-    }
-    const all = subscription.topics.includes(ALL_TOPICS);
-    const topical = classification.verdicts.filter((v) => v.matched && (all || subscription.topics.includes(v.topic)));
-    if (topical.length === 0) seen.add('other-topics');
-    else if (!topical.some((v) => v.score >= subscription.minScore)) seen.add('below-min-score');
-    else if (isTooOld(subscription, story.publishedAt, now)) seen.add('too-old');
-    else return null;
+    const gate = gateOf(subscription, story, classification, now, feed);
+    if (Array.isArray(gate)) return null;
+    seen.add(gate);
   }
   return NEAREST_FIRST.find((r) => seen.has(r)) ?? null;
 }

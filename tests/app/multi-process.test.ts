@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
-import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
+import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -18,9 +18,7 @@ const tempDir = useTempDir();
 const FEEDS = 12;
 const ITEMS = 8;
 const STORIES = FEEDS * ITEMS;
-const WEBHOOK_ID = '600000000000000001';
-const WEBHOOK_TOKEN = 'w'.repeat(68);
-const WEBHOOK_CHANNEL = '300000000000000002';
+const WEBHOOK_CHANNEL = TEST_WEBHOOK.channelId;
 
 let feeds: FeedServer;
 let fake: FakeDiscord;
@@ -55,20 +53,7 @@ afterEach(async () => {
 });
 
 async function setup(): Promise<Record<string, string>> {
-  fake = await startFakeDiscord({
-    guilds: [
-      {
-        id: DEFAULT_GUILD_ID,
-        name: 'Newsroom',
-        channels: [
-          { id: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID, name: 'alerts' },
-          { id: WEBHOOK_CHANNEL, guildId: DEFAULT_GUILD_ID, name: 'hooked' },
-        ],
-        roles: [{ id: DEFAULT_GUILD_ID, name: '@everyone' }],
-      },
-    ],
-    webhooks: [{ id: WEBHOOK_ID, token: WEBHOOK_TOKEN, channelId: WEBHOOK_CHANNEL }],
-  });
+  fake = await startFakeDiscordWithWebhook();
   const dir = tempDir();
   const feedsFile = join(dir, 'feeds.json');
   writeFileSync(feedsFile, JSON.stringify({ feeds: Array.from({ length: FEEDS }, (_, f) => ({ id: `f${f}`, name: `Feed ${f}`, url: feeds.url(`/mp/${f}.xml`), language: 'en', kind: 'outlet' })) }));
@@ -76,7 +61,7 @@ async function setup(): Promise<Record<string, string>> {
   const store = createStore(db);
   const all = { topics: ['*'], maxAgeMs: 24 * 3_600_000, createdAt: Date.now() - 3_600_000 };
   store.subscriptions.add(newSubscription({ ...all, target: { kind: 'channel', channelId: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID } }));
-  store.subscriptions.add(newSubscription({ ...all, target: { kind: 'webhook', url: `https://discord.com/api/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}` } }));
+  store.subscriptions.add(newSubscription({ ...all, target: { kind: 'webhook', url: TEST_WEBHOOK.url } }));
   store.close();
   return {
     WATCHFLOOR_FEEDS: feedsFile,

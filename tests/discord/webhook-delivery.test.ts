@@ -5,7 +5,7 @@ import { createDelivery, type Delivery } from '../../src/app/delivery.js';
 import { loadEnv } from '../../src/config/env.js';
 import { fateOfNetworkError } from '../../src/discord/sinks/sink.js';
 import { createStore, type Store } from '../../src/store/index.js';
-import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
+import { FAKE_TOKEN, startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
 import { capturingLogger, classified, makeStory, newSubscription, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -15,11 +15,8 @@ import { useTempDir } from '../helpers/temp-dir.js';
  * is unknown is looked up in the channel, or held as uncertain, never resent blindly.
  */
 const tempDir = useTempDir();
-const WEBHOOK_ID = '600000000000000001';
-const WEBHOOK_TOKEN = 'w'.repeat(68);
-const WEBHOOK_CHANNEL = '300000000000000002';
-const WEBHOOK_URL = `https://discord.com/api/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`;
-const POST_PATH = `/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`;
+const { token: WEBHOOK_TOKEN, channelId: WEBHOOK_CHANNEL, url: WEBHOOK_URL } = TEST_WEBHOOK;
+const POST_PATH = `/webhooks/${TEST_WEBHOOK.id}/${WEBHOOK_TOKEN}`;
 
 let fake: FakeDiscord | undefined;
 let store: Store | undefined;
@@ -33,21 +30,7 @@ afterEach(async () => {
 });
 
 async function setup(options: { bot: boolean; unreadable?: boolean; maybeSent?: 'hold' | 'resend'; timeoutMs?: number }) {
-  fake = await startFakeDiscord({
-    guilds: [
-      {
-        id: DEFAULT_GUILD_ID,
-        name: 'Newsroom',
-        channels: [
-          { id: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID, name: 'alerts' },
-          { id: WEBHOOK_CHANNEL, guildId: DEFAULT_GUILD_ID, name: 'hooked' },
-        ],
-        roles: [{ id: DEFAULT_GUILD_ID, name: '@everyone' }],
-      },
-    ],
-    webhooks: [{ id: WEBHOOK_ID, token: WEBHOOK_TOKEN, channelId: WEBHOOK_CHANNEL }],
-    ...(options.unreadable ? { unreadableChannels: [WEBHOOK_CHANNEL] } : {}),
-  });
+  fake = await startFakeDiscordWithWebhook(options.unreadable ? { unreadableChannels: [WEBHOOK_CHANNEL] } : {});
   store = createStore(join(tempDir(), 'w.db'));
   const subscription = store.subscriptions.add(newSubscription({ target: { kind: 'webhook', url: WEBHOOK_URL }, topics: ['*'], maxAgeMs: 24 * 3_600_000, createdAt: Date.now() - 3_600_000 }));
   const logs = capturingLogger();

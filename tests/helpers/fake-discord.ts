@@ -526,3 +526,23 @@ async function parseBody(req: IncomingMessage, raw: Buffer): Promise<unknown> {
     return text;
   }
 }
+
+/** A webhook of the default server, posting into its own channel (`#hooked`). */
+export const TEST_WEBHOOK = {
+  id: '600000000000000001',
+  token: 'w'.repeat(68),
+  channelId: '300000000000000002',
+  get url(): string {
+    return `https://discord.com/api/webhooks/${this.id}/${this.token}`;
+  },
+} as const;
+
+/** A fake Discord with the default server, plus a channel its webhook {@link TEST_WEBHOOK} posts into. */
+export function startFakeDiscordWithWebhook(options: Omit<FakeDiscordOptions, 'guilds' | 'webhooks'> = {}): Promise<FakeDiscord> {
+  const guild = defaultGuild();
+  return startFakeDiscord({
+    ...options,
+    guilds: [{ ...guild, channels: [...guild.channels, { id: TEST_WEBHOOK.channelId, guildId: DEFAULT_GUILD_ID, name: 'hooked' }] }],
+    webhooks: [{ id: TEST_WEBHOOK.id, token: TEST_WEBHOOK.token, channelId: TEST_WEBHOOK.channelId }],
+  });
+}

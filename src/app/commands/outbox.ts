@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/errors.js';
 import { describeTarget } from '../../discord/deliver.js';
-import { createStore } from '../../store/index.js';
+import { createStore, type Store } from '../../store/index.js';
 import { OUTBOX_STATUSES, type OutboxListing, type OutboxStatus } from '../../store/outbox.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
@@ -51,62 +51,57 @@ export function register(program: Command): void {
       }
     });
 
-  outbox
-    .command('retry')
-    .alias('requeue')
-    .description('send dead or uncertain messages again (an uncertain one may already be in its channel: check first)')
-    .argument('[ids...]', 'outbox message ids, as `outbox list` shows them')
-    .option('--uncertain', 'every uncertain message')
-    .option('--dead', 'every dead letter')
-    .action((ids: string[], options: { uncertain?: boolean; dead?: boolean }, command: Command) => {
-      const wanted = ids.map((id) => {
-        return parseId(id, 'outbox retry');
-      });
-      if (wanted.length === 0 && !options.uncertain && !options.dead) {
-        throw new ConfigError(WHERE, 'outbox retry', 'name the messages: ids, --uncertain or --dead (see `watchfloor outbox list`)');
-      }
-      const { paths } = commandContext(command);
-      const store = createStore(paths.db);
-      try {
-        const byStatus = (status: OutboxStatus) => store.outbox.listByStatus(status, Number.MAX_SAFE_INTEGER).map((r) => r.id);
-        const all = [...wanted, ...(options.uncertain ? byStatus('uncertain') : []), ...(options.dead ? byStatus('dead') : [])];
-        const done = store.outbox.requeue([...new Set(all)], Date.now());
-        const missed = wanted.filter((id) => !done.includes(id));
-        process.stdout.write(`${done.length} message(s) queued again${done.length > 0 ? ` (${done.join(', ')})` : ''}; \`watchfloor run\` or \`watchfloor once\` sends them.\n`);
-        if (missed.length > 0) {
-          process.stderr.write(`Not queued again: ${missed.join(', ')} — no such message, or it is pending or sent already (see \`watchfloor outbox list --status pending\`).\n`);
-          process.exitCode = 1;
-        }
-      } finally {
-        store.close();
-      }
-    });
-
-  registerDrop(outbox);
+  registerAction(outbox, {
+    name: 'retry',
+    alias: 'requeue',
+    description: 'send dead or uncertain messages again (an uncertain one may already be in its channel: check first)',
+    apply: (store, ids) => store.outbox.requeue(ids, Date.now()),
+    done: (ids) => `${ids.length} message(s) queued again${ids.length > 0 ? ` (${ids.join(', ')})` : ''}; \`watchfloor run\` or \`watchfloor once\` sends them.`,
+    missed: (ids) => `Not queued again: ${ids.join(', ')} — no such message, or it is pending or sent already (see \`watchfloor outbox list --status pending\`).`,
+  });
+  registerAction(outbox, {
+    name: 'drop',
+    description: 'delete dead or uncertain messages for good (they are never sent)',
+    apply: (store, ids) => store.outbox.drop(ids),
+    done: (ids) => `${ids.length} message(s) dropped${ids.length > 0 ? ` (${ids.join(', ')})` : ''}.`,
+    missed: (ids) => `Not dropped: ${ids.join(', ')} — no such message, or it is pending or sent (only dead and uncertain messages can be dropped).`,
+  });
 }
 
-function registerDrop(outbox: Command): void {
-  outbox
-    .command('drop')
-    .description('delete dead or uncertain messages for good (they are never sent)')
+/** `outbox retry` and `outbox drop`: the same selection (ids, --uncertain, --dead), another action. */
+function registerAction(
+  outbox: Command,
+  spec: {
+    name: string;
+    alias?: string;
+    description: string;
+    apply: (store: Store, ids: readonly number[]) => number[];
+    done: (ids: readonly number[]) => string;
+    missed: (ids: readonly number[]) => string;
+  },
+): void {
+  const command = outbox.command(spec.name);
+  if (spec.alias) command.alias(spec.alias);
+  command
+    .description(spec.description)
     .argument('[ids...]', 'outbox message ids, as `outbox list` shows them')
     .option('--uncertain', 'every uncertain message')
     .option('--dead', 'every dead letter')
-    .action((ids: string[], options: { uncertain?: boolean; dead?: boolean }, command: Command) => {
-      const wanted = ids.map((id) => parseId(id, 'outbox drop'));
+    .action((ids: string[], options: { uncertain?: boolean; dead?: boolean }, self: Command) => {
+      const wanted = ids.map((id) => parseId(id, `outbox ${spec.name}`));
       if (wanted.length === 0 && !options.uncertain && !options.dead) {
-        throw new ConfigError(WHERE, 'outbox drop', 'name the messages: ids, --uncertain or --dead (see `watchfloor outbox list`)');
+        throw new ConfigError(WHERE, `outbox ${spec.name}`, 'name the messages: ids, --uncertain or --dead (see `watchfloor outbox list`)');
       }
-      const { paths } = commandContext(command);
+      const { paths } = commandContext(self);
       const store = createStore(paths.db);
       try {
         const byStatus = (status: OutboxStatus) => store.outbox.listByStatus(status, Number.MAX_SAFE_INTEGER).map((r) => r.id);
         const all = [...wanted, ...(options.uncertain ? byStatus('uncertain') : []), ...(options.dead ? byStatus('dead') : [])];
-        const done = store.outbox.drop([...new Set(all)]);
+        const done = spec.apply(store, [...new Set(all)]);
         const missed = wanted.filter((id) => !done.includes(id));
-        process.stdout.write(`${done.length} message(s) dropped${done.length > 0 ? ` (${done.join(', ')})` : ''}.\n`);
+        process.stdout.write(`${spec.done(done)}\n`);
         if (missed.length > 0) {
-          process.stderr.write(`Not dropped: ${missed.join(', ')} — no such message, or it is pending or sent (only dead and uncertain messages can be dropped).\n`);
+          process.stderr.write(`${spec.missed(missed)}\n`);
           process.exitCode = 1;
         }
       } finally {

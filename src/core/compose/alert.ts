@@ -32,7 +32,7 @@ export function discordTime(ms: number, style: 'f' | 't' | 'R' | 'd' = 'f'): str
   return `<t:${Math.floor(ms / 1000)}:${style}>`;
 }
 
-/** The label of a topic with its colour dot, e.g. `🔵 Ukraine`. */
+/** The label of a topic with its colour dot, e.g. `🟡 Ukraine`. */
 export function topicLabel(topicId: string, topics: ReadonlyMap<string, TopicInfo>): string {
   const info = topics.get(topicId);
   return info ? `${colorDot(info.color)} ${cleanInline(info.label)}` : `${colorDot(FALLBACK_TOPIC_COLOR)} ${topicId}`;

@@ -84,7 +84,7 @@ export function storyLine(
   return `${maskedLink(title, safeHttpUrl(story.url, LIST_URL_MAX_CHARS))} — ${fitSafeText(sourceName(story.feedId, feeds), 60)} · ${discordTime(story.publishedAt, 'R')}`;
 }
 
-/** The dots and labels of some topics, e.g. `🔵 Ukraine · 🔴 North Korea`. */
+/** The dots and labels of some topics, e.g. `🟡 Ukraine · 🔴 North Korea`. */
 export function topicLabels(topicIds: readonly string[], topics: ReadonlyMap<string, TopicInfo>): string {
   return topicIds.map((t) => topicLabel(t, topics)).join(' · ');
 }
