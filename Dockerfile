@@ -56,6 +56,9 @@ RUN apt-get update \
 # zlib's buffers) their own mappings, returned to the system when freed. By default it raises
 # that threshold at run time and serves them from its heap, which a poll cycle leaves
 # fragmented: measured with `npm run bench`, 40-90 MB more resident between cycles.
+# HTTP_HOST: outside a container the health and metrics server binds 127.0.0.1 (it has no
+# authentication); in here it must listen on the container's interface for the published port
+# (compose publishes it on the host's loopback only). The HEALTHCHECK probes 127.0.0.1 then.
 ENV NODE_ENV=production \
     MALLOC_MMAP_THRESHOLD_=32768 \
     WATCHFLOOR_DB=/data/watchfloor.db \

@@ -24,7 +24,7 @@ export interface HealthSources {
 }
 
 export interface HttpServerOptions {
-  /** Bind address; `0.0.0.0` in a container, `127.0.0.1` to keep probes local. */
+  /** Bind address (HTTP_HOST): `127.0.0.1` keeps the probes local (the default); `0.0.0.0` in a container. */
   readonly host: string;
   /** TCP port; 0 picks a free one (tests). */
   readonly port: number;
@@ -176,9 +176,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) => { reject(listenError(error, options.host, options.port)); };
+    server.once('error', fail);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
@@ -200,6 +201,28 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
         server.closeIdleConnections();
       }),
   };
+}
+
+/** Why the server cannot listen, with the setting to change; other errors pass through. */
+export class HttpListenError extends Error {
+  override readonly name = 'HttpListenError';
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  const off = 'or start `watchfloor run --no-http` to do without /healthz, /readyz and /metrics';
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new HttpListenError(`cannot serve health and metrics on ${where}: port ${port} is already in use (HTTP_PORT=${port}). Another Watchfloor instance may be running: stop it; or set HTTP_PORT to a free port, ${off}.`, { cause: error });
+    case 'EACCES':
+      return new HttpListenError(`cannot serve health and metrics on ${where}: permission denied (ports below 1024 need privileges). Set HTTP_PORT to 1024 or above, ${off}.`, { cause: error });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new HttpListenError(`cannot serve health and metrics on ${where}: ${host} is not an address of this machine (HTTP_HOST=${host}). Set HTTP_HOST to 127.0.0.1 (this machine only) or 0.0.0.0 (every interface, as in a container), ${off}.`, { cause: error });
+    default:
+      return error;
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -42,7 +42,8 @@ export const ENV_SCHEMA = z.object({
   /** Allow feed URLs (added from Discord) that resolve to private, loopback or link-local addresses. */
   ALLOW_PRIVATE_FEEDS: boolish.default(false),
   HTTP_PORT: port.default(8080),
-  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  /** The health and metrics server has no authentication: local only unless asked (the image sets 0.0.0.0). */
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   /** Tries per outgoing message before it is dropped as a logged dead letter. */

@@ -69,7 +69,7 @@ describe('checkConfiguration', () => {
     expect(report.topics.map((t) => t.id).sort()).toEqual(['north-korea', 'ukraine']);
     expect(report.sinks).toEqual(['console']);
     expect(report.schedule).toEqual({ expression: '*/5 * * * *', periodSeconds: 300 });
-    expect(report.http).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(report.http).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(report.database).toEqual({ path: paths.db, exists: false, bytes: null });
     expect(report.warnings).toEqual([]);
   });

@@ -67,10 +67,10 @@ describe('watchfloor CLI', () => {
     expect(existsSync(join(dir, 'w.db'))).toBe(false);
   });
 
-  it('GIVEN an unknown feed id for --feed THEN it says which ids exist and exits 1', async () => {
+  it('GIVEN an unknown feed id for --feed THEN it says which ids exist and exits 2 (bad arguments)', async () => {
     const dir = tempDir();
     const result = await runCli(['once', '--feed', 'nope', '--db', join(dir, 'w.db'), '--feeds', join(import.meta.dirname, '../../examples/feeds.json')]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown feed id(s): nope');
   });
 

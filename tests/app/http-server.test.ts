@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { startHttpServer, type HealthSources, type HttpServer } from '../../src/app/http-server.js';
+import { HttpListenError, startHttpServer, type HealthSources, type HttpServer } from '../../src/app/http-server.js';
 import { createMetrics } from '../../src/app/metrics.js';
 
 const MINUTE_MS = 60_000;
@@ -169,12 +169,15 @@ describe('startHttpServer', () => {
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   });
 
-  it('GIVEN the port is taken WHEN started THEN it rejects with the listen error', async () => {
+  it('GIVEN the port is taken WHEN started THEN it rejects naming the port, HTTP_PORT and the fixes, the listen error as its cause', async () => {
     const { server } = await start({ db: true, last: T0, discord: null, now: T0 });
     const again = startHttpServer({
       host: '127.0.0.1', port: server.port, metrics: createMetrics({ processMetrics: false }),
       health: healthFrom({ db: true, last: T0, discord: null, now: T0 }), log: pino({ level: 'silent' }),
     });
-    await expect(again).rejects.toThrow(/EADDRINUSE/);
+    const error: unknown = await again.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HttpListenError);
+    expect((error as Error).message).toBe(`cannot serve health and metrics on 127.0.0.1:${server.port}: port ${server.port} is already in use (HTTP_PORT=${server.port}). Another Watchfloor instance may be running: stop it; or set HTTP_PORT to a free port, or start \`watchfloor run --no-http\` to do without /healthz, /readyz and /metrics.`);
+    expect(((error as Error).cause as NodeJS.ErrnoException).code).toBe('EADDRINUSE');
   });
 });

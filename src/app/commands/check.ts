@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseEnv } from 'node:util';
 import type { Command } from 'commander';
 import { CronExpressionParser } from 'cron-parser';
 import cron from 'node-cron';
+import { parseDotEnv } from '../../config/dotenv.js';
 import { describeEnv, ENV_SCHEMA, loadEnv, SECRET_ENV, type Env } from '../../config/env.js';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { loadFeeds, resolveFeedUrl } from '../../config/feeds.js';
@@ -55,7 +55,7 @@ export function checkConfiguration(options: CheckOptions): CheckReport {
     try {
       fileEnv = readEnvFile(options.envFile);
     } catch (error) {
-      errors.push(error instanceof ConfigError ? error : new ConfigError(options.envFile, '', String(error)));
+      errors.push(...(error instanceof ConfigErrors ? error.errors : [error instanceof ConfigError ? error : new ConfigError(options.envFile, '', String(error))]));
     }
     warnings.push(...unknownEnvKeys(fileEnv).map((key) => `${options.envFile ?? '.env'}: ${key} is not a Watchfloor setting and is ignored${suggest(key)}`));
   }
@@ -167,10 +167,9 @@ function readEnvFile(path: string): Record<string, string> {
   } catch (cause) {
     throw new ConfigError(path, '', `cannot read the env file: ${cause instanceof Error ? cause.message : String(cause)}. Copy .env.example to .env, or pass --env <file>.`, { cause });
   }
-  const parsed = parseEnv(text);
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(parsed)) if (value !== undefined) out[key] = value;
-  return out;
+  // Strict: a line that is not NAME=value is an error with its line number (Node's parseEnv
+  // would join it to the next line's name).
+  return parseDotEnv(text, path);
 }
 
 function unknownEnvKeys(fileEnv: Record<string, string>): string[] {
@@ -262,21 +261,105 @@ function formatPeriod(seconds: number): string {
   return `${seconds} s`;
 }
 
+/** One enabled feed fetched and parsed by `check --fetch`. */
+export interface FeedFetchCheck {
+  readonly id: string;
+  readonly ok: boolean;
+  /** `rss`, `rdf` or `atom` when parsed. */
+  readonly format: string | null;
+  /** Entries with a title and a link, as the poller would store them. */
+  readonly stories: number;
+  readonly bytes: number;
+  readonly durationMs: number;
+  readonly error: { readonly kind: string; readonly message: string } | null;
+}
+
+/**
+ * `check --fetch`: fetches and parses every enabled feed of feeds.json once, as a poll would
+ * (same timeouts, size cap, per-host limit, no validators), without writing anything: no
+ * database, no poll state. Loaded only when asked, so a plain `check` stays quick.
+ */
+export async function fetchFeedsOnce(options: CheckOptions, report: CheckReport): Promise<FeedFetchCheck[]> {
+  const [{ fetchFeed, closeFetchAgents }, { parseFeed }, { createHostLimiter }, { normaliseItems }, { baseUrlFor }, { USER_AGENT }] = await Promise.all([
+    import('../../feeds/fetch.js'),
+    import('../../feeds/parse.js'),
+    import('../../feeds/limiter.js'),
+    import('../../core/story.js'),
+    import('../analyse.js'),
+    import('../runtime.js'),
+  ]);
+  const source: NodeJS.ProcessEnv = { ...(options.envFile === null ? {} : readEnvFile(options.envFile)), ...options.processEnv };
+  const env = loadEnv(source);
+  const feeds = loadFeeds(report.paths.feeds, source).filter((feed) => feed.enabled);
+  const limiter = createHostLimiter({ concurrency: env.FETCH_CONCURRENCY, perHost: env.FETCH_PER_HOST });
+  const baseDir = dirname(report.paths.feeds);
+  const one = async (feed: FeedConfig): Promise<FeedFetchCheck> => {
+    const started = Date.now();
+    const fetched = await limiter.run(feed.url, () => fetchFeed(feed.url, { etag: null, lastModified: null, bodyHash: null }, {
+      timeoutMs: env.FETCH_TIMEOUT_MS,
+      idleTimeoutMs: env.FETCH_IDLE_TIMEOUT_MS,
+      maxBytes: env.FETCH_MAX_BYTES,
+      userAgent: USER_AGENT,
+      blockPrivateAddresses: false, // the operator's own feeds may be anywhere, as when polled
+      baseDir,
+    }));
+    const done = (fields: Partial<FeedFetchCheck>): FeedFetchCheck => ({ id: feed.id, ok: false, format: null, stories: 0, bytes: 0, durationMs: Date.now() - started, error: null, ...fields });
+    if (!fetched.ok) return done({ error: { kind: fetched.kind, message: fetched.message } });
+    if (fetched.notModified) return done({ bytes: fetched.bytes, error: { kind: 'http', message: `${fetched.finalUrl} answered "not modified" to a request without validators; the server is misbehaving` } });
+    const parsed = await parseFeed(fetched.text, fetched.finalUrl);
+    if ('ok' in parsed) return done({ bytes: fetched.bytes, error: { kind: parsed.kind, message: parsed.message } });
+    const batch = normaliseItems(parsed.items, feed, baseUrlFor(parsed.link, fetched.finalUrl), Date.now());
+    return done({ ok: true, format: parsed.format, stories: batch.stories.length, bytes: fetched.bytes });
+  };
+  try {
+    return await Promise.all(feeds.map(one));
+  } finally {
+    await closeFetchAgents();
+  }
+}
+
+/** The `--fetch` part of the report, one line per feed. */
+export function renderFetchChecks(results: readonly FeedFetchCheck[]): string {
+  const width = Math.max(4, ...results.map((r) => r.id.length));
+  const lines = [`Fetched and parsed ${results.length} enabled feed${results.length === 1 ? '' : 's'} once (nothing stored):`];
+  for (const r of results) {
+    const detail = r.ok
+      ? `${r.format ?? ''}, ${r.stories} stor${r.stories === 1 ? 'y' : 'ies'}, ${Math.round(r.bytes / 1024)} KB, ${r.durationMs} ms`
+      : `(${r.error?.kind ?? 'unknown'}) ${r.error?.message ?? ''}`;
+    lines.push(`  ${r.id.padEnd(width)}  ${r.ok ? 'ok   ' : 'error'}  ${detail}`);
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  lines.push(failed === 0 ? 'Every feed answered with a feed.' : `${failed} of ${results.length} feeds failed: fix their url in feeds.json, or set "enabled": false.`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** `watchfloor check`: validate .env, feeds.json and rules/; print what `run` would use. */
 export function register(program: Command): void {
   program
     .command('check')
     .description('validate the environment (and .env), feeds.json and rules/, then print what `run` would use; exit 2 on any problem')
     // Not --env-file: Node 20 claims that flag even after the script name.
-    .option('--env <file>', 'dotenv file to validate beneath the process environment (default: ./.env if it exists)')
+    .option('--env <file>', 'dotenv file to validate beneath the process environment (default: WATCHFLOOR_DOTENV, else ./.env if it exists)')
+    .option('--fetch', 'also fetch and parse every enabled feed once (nothing is stored); exit 1 if one fails')
     .option('--json', 'print the report as one JSON object')
-    .action((options: { env?: string; json?: boolean }, command: Command) => {
-      const envFile = options.env ?? (existsSync('.env') ? '.env' : null);
-      const report = checkConfiguration({
+    .action(async (options: { env?: string; fetch?: boolean; json?: boolean }, command: Command) => {
+      // By default the file the other commands read: WATCHFLOOR_DOTENV, else ./.env if it exists.
+      const dotenv = process.env.WATCHFLOOR_DOTENV || undefined;
+      const envFile = options.env ?? (dotenv === 'off' ? null : dotenv ?? (existsSync('.env') ? '.env' : null));
+      const checkOptions: CheckOptions = {
         ...command.optsWithGlobals<GlobalOptions>(),
         envFile: envFile === null || isAbsolute(envFile) ? envFile : resolve(envFile),
         processEnv: process.env,
-      });
-      process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : renderCheckReport(report));
+      };
+      const report = checkConfiguration(checkOptions);
+      const fetched = options.fetch ? await fetchFeedsOnce(checkOptions, report) : null;
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(fetched === null ? report : { ...report, fetch: fetched })}\n`);
+      } else {
+        process.stdout.write(renderCheckReport(report));
+        if (fetched !== null) process.stdout.write(`\n${renderFetchChecks(fetched)}`);
+      }
+      const failed = fetched?.filter((r) => !r.ok).length ?? 0;
+      if (failed > 0) throw new Error(`check --fetch: ${failed} of ${fetched?.length ?? 0} enabled feeds could not be fetched or parsed (listed above).`);
     });
 }

@@ -91,6 +91,9 @@ export function register(program: Command): void {
             now: Date.now,
             startedAt,
           },
+        }).catch(async (error: unknown) => {
+          await runtime.close(); // e.g. the port is taken: exit 1 with the fix, the database closed
+          throw error;
         });
       }
 
