@@ -7,8 +7,8 @@
  * a bot between cycles holds no parser heaps.
  *
  * A thread is never terminated while it is still loading its modules: Node 20 aborts the whole
- * process (`FATAL ERROR: v8::Module::IsGraphAsync`, SIGABRT) when a worker is terminated in the
- * middle of loading an ES module graph. `close()` first waits (bounded) for loading threads to
+ * process (`FATAL ERROR: v8::Module::IsGraphAsync`, SIGABRT) when a worker is terminated while it
+ * links an ES module graph it `require()`s, as piscina's worker does with our entry. `close()` first waits (bounded) for loading threads to
  * report ready, then stops them. See ADR 9.
  *
  * When a thread cannot be started or dies, that document is analysed in the main thread
@@ -53,8 +53,6 @@ export interface AnalysePoolOptions {
   readonly log: Logger;
   /** The worker entry; tests point it elsewhere to see the fallback work. */
   readonly entry?: { readonly filename: string; readonly execArgv: readonly string[] | undefined } | undefined;
-  /** Documents in one burst before a thread starts (default DOCUMENTS_BEFORE_THREAD). */
-  readonly documentsBeforeThread?: number | undefined;
 }
 
 export interface AnalysePool {
@@ -205,7 +203,6 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     return warming;
   };
   // Documents in the current burst: a thread starts only when enough arrive close together.
-  const threshold = options.documentsBeforeThread ?? DOCUMENTS_BEFORE_THREAD;
   const burst = { documents: 0, lastAt: Number.NEGATIVE_INFINITY };
 
   return {
@@ -223,7 +220,7 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
         // Waiting for a thread to load would hold this feed for ~0.3 s: read it here meanwhile.
         // A few documents (a short cycle, a steady cycle's few changed feeds) never start a
         // thread: it would load only to be stopped.
-        if (burst.documents >= threshold && warming === null) {
+        if (burst.documents >= DOCUMENTS_BEFORE_THREAD && warming === null) {
           options.log.debug({ documents: burst.documents }, 'starting a parser thread');
           void warm();
         }
