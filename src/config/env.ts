@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseWebhookUrl } from '../core/webhook-url.js';
 import { ConfigError, ConfigErrors } from './errors.js';
 
 /**
@@ -21,7 +22,12 @@ export const ENV_SCHEMA = z.object({
   /** REST base URL without the version, e.g. http://127.0.0.1:3000/api. Unset in production. */
   DISCORD_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
   /** Webhook URL for webhook-only delivery without a bot. */
-  DISCORD_WEBHOOK_URL: z.url({ protocol: /^https$|^http$/ }).optional(),
+  DISCORD_WEBHOOK_URL: z
+    .string()
+    .refine((url) => parseWebhookUrl(url) !== null, {
+      message: 'must be a Discord webhook URL, https://discord.com/api/webhooks/<id>/<token> (Channel settings → Integrations → Webhooks → Copy Webhook URL)',
+    })
+    .optional(),
   WATCHFLOOR_DB: z.string().min(1).default('./data/watchfloor.db'),
   WATCHFLOOR_FEEDS: z.string().min(1).default('./feeds.json'),
   WATCHFLOOR_RULES: z.string().min(1).default('./rules'),

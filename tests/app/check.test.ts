@@ -25,7 +25,7 @@ patterns:
   - weight: 3
     terms: [North Korea, Pyongyang]
 `;
-const WEBHOOK_URL = 'https://discord.com/api/webhooks/123456789012345678/abcdefSECRETwebhookTOKEN';
+const WEBHOOK_URL = 'https://discord.com/api/webhooks/123456789012345678/abcdefSECRETwebhookTOKENvalue';
 const BOT_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.secret-bot-token-value';
 
 /** A complete, valid configuration in a temp dir: feeds.json with a local feed, two topics. */
@@ -204,5 +204,30 @@ describe('watchfloor check (the real CLI)', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('environment (LOG_LEVEL)');
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('check: the webhook and where alerts go', () => {
+  it('GIVEN a DISCORD_WEBHOOK_URL that is not a Discord webhook THEN check fails naming it and the fix, without echoing the value', () => {
+    const paths = writeConfig(tempDir());
+    const bad = 'https://discord.com/api/webhook/123/notAToken';
+    const problems = problemsOf(() => checkConfiguration(options(paths, { DISCORD_WEBHOOK_URL: bad })));
+    expect(problems.join('\n')).toMatch(/DISCORD_WEBHOOK_URL.*must be a Discord webhook URL, https:\/\/discord\.com\/api\/webhooks\/<id>\/<token>/);
+    expect(problems.join('\n')).not.toContain('notAToken');
+  });
+
+  it('GIVEN a database whose console defaults came from a first run WHEN a webhook is configured THEN check says alerts go to the webhook; with subscriptions of one\'s own it says so', async () => {
+    const paths = writeConfig(tempDir());
+    const { createStore } = await import('../../src/store/index.js');
+    const store = createStore(paths.db);
+    store.subscriptions.add({ target: { kind: 'console' }, topics: ['*'], mode: 'instant', schedule: null, timezone: 'UTC', minScore: 0, mentionRoleId: null, maxAgeMs: 86_400_000, postEmptyDigest: false, createdAt: 0, createdBy: 'default' });
+    store.close();
+    const withHook = checkConfiguration(options(paths, { DISCORD_WEBHOOK_URL: WEBHOOK_URL }));
+    expect(withHook.alertsGo).toMatch(/^DISCORD_WEBHOOK_URL gets instant alerts/);
+    expect(renderCheckReport(withHook)).toMatch(/alerts go {2}DISCORD_WEBHOOK_URL gets instant alerts/);
+    const again = createStore(paths.db);
+    again.subscriptions.add({ target: { kind: 'channel', channelId: '300000000000000001', guildId: null }, topics: ['*'], mode: 'instant', schedule: null, timezone: 'UTC', minScore: 0, mentionRoleId: null, maxAgeMs: 86_400_000, postEmptyDigest: false, createdAt: 0, createdBy: 'cli' });
+    again.close();
+    expect(checkConfiguration(options(paths, { DISCORD_WEBHOOK_URL: WEBHOOK_URL })).alertsGo).toBe('1 subscription of your own (channel; `watchfloor subscriptions` lists them); channel subscriptions need DISCORD_TOKEN, which is not set');
   });
 });

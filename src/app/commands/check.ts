@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import { CronExpressionParser } from 'cron-parser';
 import cron from 'node-cron';
@@ -10,6 +11,7 @@ import { loadFeeds, resolveFeedUrl } from '../../config/feeds.js';
 import { loadRules, loadTrainingExamples } from '../../config/rules.js';
 import type { FeedConfig } from '../../core/types.js';
 import { databaseFileProblem } from '../../store/db.js';
+import { AUTOMATIC, defaultPlan } from '../default-subscriptions.js';
 import { resolvePaths, type GlobalOptions, type Paths } from '../context.js';
 
 /** Settings that legitimately sit in a compose `.env` without being Watchfloor's own. */
@@ -30,6 +32,8 @@ export interface CheckReport {
   readonly database: { readonly path: string; readonly exists: boolean; readonly bytes: number | null };
   readonly model: { readonly path: string; readonly exists: boolean };
   readonly sinks: readonly Sink[];
+  /** Where alerts will really go: the subscriptions in the database, or the automatic ones the configuration implies. */
+  readonly alertsGo: string;
   readonly schedule: { readonly expression: string; readonly periodSeconds: number };
   readonly http: { readonly host: string; readonly port: number };
 }
@@ -77,7 +81,7 @@ export function checkConfiguration(options: CheckOptions): CheckReport {
 
   let feeds: readonly FeedConfig[] = [];
   try {
-    feeds = loadFeeds(paths.feeds);
+    feeds = loadFeeds(paths.feeds, source);
   } catch (error) {
     errors.push(...configErrorsOf(error));
   }
@@ -127,6 +131,7 @@ export function checkConfiguration(options: CheckOptions): CheckReport {
     database,
     model: { path: paths.model, exists: existsSync(paths.model) },
     sinks,
+    alertsGo: whereAlertsGo(env, database.exists && database.path !== ':memory:' ? database.path : null),
     schedule: { expression: env.POLL_SCHEDULE, periodSeconds: schedulePeriodMs(env.POLL_SCHEDULE) / 1000 },
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
   };
@@ -217,6 +222,30 @@ function inspectDatabase(path: string, errors: ConfigError[]): CheckReport['data
   return { path, exists: false, bytes: null };
 }
 
+/**
+ * Where alerts will go, as `run` would decide it: the operator's own subscriptions when there are
+ * any (read from the database without changing it), else what the configuration implies.
+ */
+function whereAlertsGo(env: Env, dbPath: string | null): string {
+  let own: { target_kind: string }[] = [];
+  if (dbPath !== null) {
+    try {
+      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+      try {
+        own = db.prepare<[string], { target_kind: string }>('SELECT target_kind FROM subscriptions WHERE created_by != ?').all(AUTOMATIC);
+      } finally {
+        db.close();
+      }
+    } catch {
+      own = []; // no subscriptions table yet: a database from before any start
+    }
+  }
+  if (own.length === 0) return defaultPlan(env, { now: Date.now() }).says;
+  const kinds = [...new Set(own.map((r) => r.target_kind))].join(', ');
+  const warning = own.some((r) => r.target_kind === 'channel') && env.DISCORD_TOKEN === undefined ? '; channel subscriptions need DISCORD_TOKEN, which is not set' : '';
+  return `${own.length} subscription${own.length === 1 ? '' : 's'} of your own (${kinds}; \`watchfloor subscriptions\` lists them)${warning}`;
+}
+
 /** Renders the report for people. */
 export function renderCheckReport(report: CheckReport): string {
   const lines: string[] = [];
@@ -230,6 +259,7 @@ export function renderCheckReport(report: CheckReport): string {
   lines.push(`  database   ${report.database.path}${report.database.exists ? ` (exists${mb}, quick_check ok)` : ' (will be created)'}`);
   lines.push(`  model      ${report.model.path}${report.model.exists ? ' (exists)' : ' (will be trained at start)'}`);
   lines.push(`  delivery   ${report.sinks.map(describeSink).join(', ')}`);
+  lines.push(`  alerts go  ${report.alertsGo}`);
   lines.push(`  schedule   ${report.schedule.expression} (every ${formatPeriod(report.schedule.periodSeconds)})`);
   lines.push(`  http       ${report.http.host}:${report.http.port} (/healthz, /readyz, /metrics)`);
   lines.push('');
