@@ -68,8 +68,6 @@ export interface PollerDeps {
   readonly fetch: (feed: FeedConfig, validators: Validators) => Promise<FetchResult>;
   /** Parse and normalise a fetched document (in a worker thread, it also classifies every story). */
   readonly analyse: Analyse;
-  /** Called as a cycle with due feeds begins (the analyse pool starts its threads). */
-  readonly warm?: (() => void) | undefined;
   /** Classifies the new stories the analyser left unclassified. */
   readonly classify: (input: { readonly title: string; readonly summary: string }) => Classification;
   /** Why a matched story that routing alerted nowhere was not alerted (counted in the report). */
@@ -326,7 +324,6 @@ export function createPoller(deps: PollerDeps) {
       const startedAt = deps.clock();
       const due = this.dueFeeds(feeds, options);
       options.onStart?.(due.length);
-      if (due.length > 0) deps.warm?.();
       const cycleId = guardStorage('record the cycle start', () => deps.store.cycles.start(startedAt));
       // Leases of a process of this host that is gone (killed mid-cycle) end now, not in ten minutes.
       guardStorage('end the leases of a stopped process', () => deps.store.feeds.expireLeasesOf((other) => isDeadLocalOwner(other, owner), startedAt));
