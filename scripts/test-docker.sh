@@ -5,15 +5,19 @@
 # under an init process; /readyz answers and a poll cycle completes; `podman healthcheck run` is
 # healthy; /metrics serves Prometheus text; the app cannot write its own code; SIGTERM stops it
 # with exit code 0 within 10 s; the database lands on the volume and a second container reuses
-# it; a bad setting exits with code 2.
+# it; a bad setting exits with code 2; `watchfloor backup` copies the live database. Then the
+# stack comes up with podman-compose from docker-compose.yml on the image just built
+# (scripts/docker/test-compose.sh): /readyz, a poll cycle through it, the port on loopback only,
+# the database on the named volume, a clean stop and `down`.
 #
-# Needs rootful podman and the node:20-bookworm-slim base image: scripts/docker/setup-podman.sh
-# and scripts/docker/make-node-base.sh prepare a machine without Docker or Docker Hub.
+# Needs rootful podman, podman-compose and the node:20-bookworm-slim base image:
+# scripts/docker/setup-podman.sh and scripts/docker/make-node-base.sh prepare a machine without
+# Docker or Docker Hub.
 # Ends with "N passed, N failed"; exits 1 if anything failed or could not run.
 #
 # Environment: WATCHFLOOR_DOCKER_CONTEXT (build context, default: the repository),
 # WATCHFLOOR_DOCKER_IMAGE (tag, default watchfloor:test), WATCHFLOOR_DOCKER_KEEP=1 (keep the
-# containers and volume for inspection).
+# containers, volumes and the compose project for inspection).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,16 +58,24 @@ check() {
 
 finish() {
   local code=$?
+  if [ -n "${interrupted:-}" ]; then fail "the test ran to its end (stopped by $interrupted)"; fi
   if [ "${WATCHFLOOR_DOCKER_KEEP:-0}" != 1 ]; then
     podman rm -f -t 0 "$C1" "$C2" >/dev/null 2>&1 || true
     podman volume rm -f "$VOLUME" >/dev/null 2>&1 || true
   fi
+  if declare -F compose_cleanup >/dev/null; then compose_cleanup; fi
   printf '== docker test took %s s\n' "$(( $(date +%s) - started_at ))"
   printf '%d passed, %d failed\n' "$passed" "$failed"
   if [ "$failed" -gt 0 ] || [ "$code" -ne 0 ]; then exit 1; fi
   exit 0
 }
 trap finish EXIT
+# Untrapped, SIGTERM (CI's timeout) or Ctrl-C would kill bash without running the EXIT trap and
+# leave containers, volumes and the compose project behind.
+interrupted=""
+trap 'interrupted=SIGTERM; exit 143' TERM
+trap 'interrupted=SIGINT; exit 130' INT
+trap 'interrupted=SIGHUP; exit 129' HUP
 
 # Fatal: nothing after this step can run. Counted as a failure so the run can never look green.
 abort() {
@@ -159,20 +171,24 @@ body_matches() { printf '%s' "$1" | grep -q "$2"; }
 image_has_no_toolchain() {
   ! tpodman 60 run --rm --network=none --entrypoint sh "$IMAGE" -c 'command -v g++ || command -v make || command -v python3' >/dev/null
 }
+# (A function: a `>/dev/null` after `check …` would hide its PASS/FAIL line too.)
+image_check_passes() {
+  tpodman 60 run --rm --network=none -e WATCHFLOOR_FEEDS=/app/examples/feeds.json "$IMAGE" node dist/app/cli.js check >/dev/null
+}
 image_declares_data_volume() { podman image inspect "$IMAGE" --format '{{json .Config.Volumes}}' | grep -q '"/data"'; }
 app_code_is_read_only() { ! podman exec "$1" sh -c 'touch /app/dist/x' 2>/dev/null; }
 
-# The backup command docs/self-hosting.md gives, run against the live database.
+# The backup command docs/self-hosting.md gives (`watchfloor backup FILE`: in the image,
+# `node dist/app/cli.js backup FILE`), run against the live database: it prints the stories
+# copied and quick_check's verdict, and the copy is on the volume.
 online_backup_works() {
-  podman exec "$1" node -e '
-    const Database = require("better-sqlite3");
-    new Database("/data/watchfloor.db").backup("/data/backup-test.db")
-      .then(() => {
-        const n = new Database("/data/backup-test.db", { readonly: true }).prepare("SELECT count(*) FROM stories").pluck().get();
-        require("fs").rmSync("/data/backup-test.db");
-        process.exit(n > 0 ? 0 : 1);
-      }, (e) => { console.error(e.message); process.exit(1); });
-  '
+  local out ok=0
+  out=$(tpodman 60 exec "$1" node dist/app/cli.js backup /data/backup-test.db 2>&1) || ok=1
+  printf '   %s\n' "$out"
+  [ "$ok" = 0 ] && printf '%s' "$out" | grep -Eq ', [1-9][0-9,]* stories, quick_check ok' \
+    && podman exec "$1" test -s /data/backup-test.db || ok=1
+  podman exec "$1" rm -f /data/backup-test.db
+  return "$ok"
 }
 
 # docker-compose.yml keeps its promises: restart policy, named volume on /data, editable mounts.
@@ -226,8 +242,7 @@ note "configuration"
 tpodman 60 run --rm --network=none -e POLL_SCHEDULE=bogus "$IMAGE" >/dev/null 2>&1
 code=$?
 check "an invalid POLL_SCHEDULE exits with code 2 (got $code)" test "$code" = 2
-check "watchfloor check passes on the image's defaults and the example feeds" \
-  tpodman 60 run --rm --network=none -e WATCHFLOOR_FEEDS=/app/examples/feeds.json "$IMAGE" node dist/app/cli.js check >/dev/null
+check "watchfloor check passes on the image's defaults and the example feeds" image_check_passes
 
 note "first container"
 podman volume create "$VOLUME" >/dev/null || abort "volume $VOLUME can be created"
@@ -244,7 +259,7 @@ metrics=$(http_get "$URL1/metrics")
 check "/metrics serves the poll cycle histogram" body_matches "${metrics#* }" '^watchfloor_poll_cycle_duration_seconds_count [1-9]'
 check "/metrics serves process metrics" body_matches "${metrics#* }" '^watchfloor_process_resident_memory_bytes '
 check "the database file is on the volume" podman exec "$C1" test -s /data/watchfloor.db
-check "an online backup of the live database works (the documented command)" online_backup_works "$C1"
+check "watchfloor backup copies the live database (the documented command)" online_backup_works "$C1"
 check "a webhook delivery was attempted and failed (no route to Discord)" wait_for_log "$C1" "send failed, will retry"
 check "the webhook credential appears nowhere in the log" test "$(podman logs "$C1" 2>&1 | grep -c "$FAKE_WEBHOOK_SECRET")" = 0
 check "SIGTERM stops it cleanly within ${STOP_GRACE_S} s, with deliveries pending" stop_cleanly "$C1"
@@ -263,3 +278,6 @@ check "the second container reused the database (same $stories stories, none dup
   process.stdout.write(String(new Database("/data/watchfloor.db", { readonly: true }).prepare("SELECT count(*) FROM stories").pluck().get()));
 ')" = "$stories"
 check "the second container stops cleanly within ${STOP_GRACE_S} s" stop_cleanly "$C2"
+
+# The stack as docker-compose.yml describes it, brought up with podman-compose.
+source "$ROOT/scripts/docker/test-compose.sh"

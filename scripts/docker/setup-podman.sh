@@ -5,10 +5,14 @@
 # Idempotent; needs root. Run scripts/docker/make-node-base.sh afterwards for the base image.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-if ! command -v podman >/dev/null || ! command -v debootstrap >/dev/null || ! command -v runc >/dev/null; then
+# podman-compose (Debian's package, 1.0.x on bookworm): the image test also brings the stack up
+# from docker-compose.yml with it.
+if ! command -v podman >/dev/null || ! command -v debootstrap >/dev/null || ! command -v runc >/dev/null \
+  || ! command -v podman-compose >/dev/null; then
   apt-get update -qq
-  apt-get install -y -qq podman buildah runc fuse-overlayfs slirp4netns uidmap \
-    containernetworking-plugins catatonit debootstrap >/dev/null
+  apt-get install -y -qq -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    podman buildah runc fuse-overlayfs slirp4netns uidmap \
+    containernetworking-plugins catatonit debootstrap podman-compose >/dev/null
 fi
 mkdir -p /etc/containers/registries.conf.d
 cat >/etc/containers/containers.conf <<'EOF'
@@ -26,4 +30,5 @@ short-name-mode = "permissive"
 EOF
 # NB: always build with `--format docker` (or BUILDAH_FORMAT=docker): the default OCI format drops HEALTHCHECK
 podman --version
+podman-compose version 2>/dev/null | grep -io 'podman-compose[a-z]* version .*' | head -1 || true
 podman info --format 'runtime={{.Host.OCIRuntime.Name}} cgroups={{.Host.CgroupsVersion}} storage={{.Store.GraphDriverName}}'
