@@ -41,6 +41,24 @@ export function register(program: Command): void {
       let lastCycleFinishedAt: number | null = null;
       let currentCycle: Promise<void> | null = null;
       let stopping = false;
+      // Listening for signals from here on: a SIGTERM while the service is still starting (the
+      // health server up, the first cycle or the login under way) must shut it down cleanly,
+      // not kill it with the default handler.
+      const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+        const onSignal = (signal: NodeJS.Signals) => {
+          if (stopping) return;
+          stopping = true;
+          log.info({ signal }, 'shutting down');
+          // Docker sends SIGKILL 10 s after SIGTERM; exit on our own first, saying why.
+          setTimeout(() => {
+            log.error({ deadline_ms: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting');
+            process.exit(1);
+          }, SHUTDOWN_DEADLINE_MS).unref();
+          resolve(signal);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
 
       const recordCycle = (report: CycleReport) => {
         metrics.cycleDuration.observe((report.finishedAt - report.startedAt) / 1000);
@@ -73,6 +91,8 @@ export function register(program: Command): void {
         })();
         await currentCycle;
       };
+
+      const cycleInFlight = (): Promise<void> | null => currentCycle;
 
       const period = schedulePeriodMs(env.POLL_SCHEDULE);
       let http: HttpServer | null = null;
@@ -119,30 +139,14 @@ export function register(program: Command): void {
       log.info({ feeds: runtime.feeds.filter((f) => f.enabled).length, schedule: env.POLL_SCHEDULE, database: paths.db }, 'watchfloor running');
       void cycle(); // first cycle right away, not at the first cron slot
 
-      await new Promise<void>((resolve) => {
-        const shutdown = (signal: NodeJS.Signals) => {
-          if (stopping) return;
-          stopping = true;
-          log.info({ signal }, 'shutting down');
-          // Docker sends SIGKILL 10 s after SIGTERM; exit on our own first, saying why.
-          setTimeout(() => {
-            log.error({ deadline_ms: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting');
-            process.exit(1);
-          }, SHUTDOWN_DEADLINE_MS).unref();
-          void (async () => {
-            await task.stop();
-            runtime.abort(); // cut in-flight fetches short; their writes are not started
-            await currentCycle;
-            await runtime.delivery.stop();
-            await http?.close();
-            await runtime.close();
-            log.info('stopped cleanly');
-            resolve();
-          })();
-        };
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
-      });
+      await stopRequested;
+      await task.stop();
+      runtime.abort(); // cut in-flight fetches short; their writes are not started
+      await cycleInFlight();
+      await runtime.delivery.stop();
+      await http?.close();
+      await runtime.close();
+      log.info('stopped cleanly');
       if (fatal.error) throw fatal.error;
     });
 }
