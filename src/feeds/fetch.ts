@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { Agent, fetch, type Dispatcher } from 'undici';
 import { redactText, redactUrl } from '../core/redact.js';
-import { decodeBody } from './charset.js';
+import { decodeFeedBody } from './charset.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from './types.js';
 
 /** RFC 9110 leaves the limit to clients; browsers use 20, feed readers 5–10. */
@@ -58,6 +58,11 @@ export interface FetchOptions {
    * connection-time address check; IP literals are still refused when blocking.
    */
   readonly dispatcher?: Dispatcher | undefined;
+  /**
+   * The feed's configured language (`feed.language`, BCP 47): weights charset detection for a
+   * body that declares no charset and is not UTF-8 (`ko` prefers EUC-KR, `uk` KOI8-U/windows-1251 …).
+   */
+  readonly languageHint?: string | undefined;
 }
 
 /** The ipaddr.js range of an address, or 'invalid'. Only 'unicast' is public. */
@@ -418,16 +423,16 @@ async function handleResponse(
     }
     throw error;
   }
-  return finish({ status, bytes, contentType: response.headers.get('content-type'), finalUrl, validators, fresh: { etag, lastModified } });
+  return finish({ status, bytes, contentType: response.headers.get('content-type'), finalUrl, validators, fresh: { etag, lastModified }, languageHint: options.languageHint });
 }
 
-function finish(p: { status: number; bytes: Uint8Array; contentType: string | null; finalUrl: string; validators: Validators; fresh: { etag: string | null; lastModified: string | null } }): FetchResult {
+function finish(p: { status: number; bytes: Uint8Array; contentType: string | null; finalUrl: string; validators: Validators; fresh: { etag: string | null; lastModified: string | null }; languageHint: string | undefined }): FetchResult {
   const bodyHash = sha256Hex(p.bytes);
   const validators: Validators = { etag: p.fresh.etag, lastModified: p.fresh.lastModified, bodyHash };
   if (p.validators.bodyHash !== null && p.validators.bodyHash === bodyHash) {
     return { ok: true, notModified: true, reason: 'same-hash', status: p.status, validators, finalUrl: p.finalUrl, bytes: p.bytes.byteLength };
   }
-  const { text, charset } = decodeBody(p.bytes, p.contentType);
+  const { text, charset } = decodeFeedBody(p.bytes, p.contentType, { languageHint: p.languageHint });
   return { ok: true, notModified: false, status: p.status, text, charset, validators, finalUrl: p.finalUrl, bytes: p.bytes.byteLength };
 }
 
@@ -491,7 +496,7 @@ async function fetchLocalFile(url: string, validators: Validators, options: Fetc
     if (bytesRead > options.maxBytes) {
       return fail('too-large', url, `${path} grew past the ${formatBytes(options.maxBytes)} cap while being read; raise FETCH_MAX_BYTES`);
     }
-    return finish({ status: 200, bytes: buffer.subarray(0, bytesRead), contentType: null, finalUrl, validators, fresh: { etag: null, lastModified: null } });
+    return finish({ status: 200, bytes: buffer.subarray(0, bytesRead), contentType: null, finalUrl, validators, fresh: { etag: null, lastModified: null }, languageHint: options.languageHint });
   } catch (cause) {
     return fail('file', url, `${path}: cannot read (${codeOf(cause) ?? String(cause)}); check permissions`, { cause });
   } finally {
