@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { compile } from 'html-to-text';
+import { parseFeedDate } from './dates.js';
 import type { FeedConfig, RawItem, Story } from './types.js';
 
 /** Summaries longer than this are cut on a word (or grapheme) boundary. */
@@ -129,34 +130,8 @@ export function truncateText(text: string, maxChars: number): string {
   return `${head.slice(0, end)}…`;
 }
 
-/** Zone abbreviations seen in real feeds that V8's Date.parse does not know. */
-const ZONE_OFFSETS: Readonly<Record<string, string>> = {
-  KST: '+0900', JST: '+0900', MSK: '+0300', EET: '+0200', EEST: '+0300', CET: '+0100', CEST: '+0200',
-  BST: '+0100', WET: '+0000', WEST: '+0100', UTC: '+0000', Z: '+0000', HKT: '+0800', SGT: '+0800',
-  AEST: '+1000', AEDT: '+1100', IST: '+0530',
-};
-const RFC822_WITHOUT_ZONE = /^(?:[A-Za-z]{3},?\s+)?\d{1,2}\s+[A-Za-z]{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?$/;
-const ISO_WITHOUT_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
-
-/**
- * Parses an RFC 822 or ISO 8601 date to epoch ms, or null. Deterministic: a time without a zone
- * is read as UTC (never as the machine's local time).
- */
-export function parseFeedDate(value: string | undefined | null): number | null {
-  const text = value?.trim().replace(/\s+/g, ' ');
-  if (text === undefined || text === '') return null;
-  let candidate = text;
-  const zone = /\s([A-Za-z]{1,5})$/.exec(candidate)?.[1]?.toUpperCase();
-  if (zone !== undefined && ZONE_OFFSETS[zone] !== undefined) {
-    candidate = `${candidate.slice(0, -zone.length)}${ZONE_OFFSETS[zone]}`;
-  } else if (RFC822_WITHOUT_ZONE.test(candidate)) {
-    candidate = `${candidate} +0000`;
-  } else if (ISO_WITHOUT_ZONE.test(candidate)) {
-    candidate = `${candidate.replace(' ', 'T')}Z`;
-  }
-  const ms = Date.parse(candidate);
-  return Number.isFinite(ms) ? ms : null;
-}
+/** Dates are read by core/dates.ts; re-exported here, where callers have always found it. */
+export { parseFeedDate };
 
 /** The kinds of stable id, so a guid can never collide with a URL of the same spelling. */
 function hashId(parts: readonly string[]): string {
@@ -189,10 +164,17 @@ function cleanGuid(guid: string | undefined): string | null {
   return trimmed === undefined || trimmed === '' ? null : trimmed.slice(0, GUID_MAX_CHARS);
 }
 
-function publishedAtOf(raw: RawItem, now: number): number | null {
-  const ms = parseFeedDate(raw.published);
-  if (ms === null || ms > now + FUTURE_TOLERANCE_MS || ms < EARLIEST_PLAUSIBLE_MS) return null;
-  return ms;
+/**
+ * The publication time: the first of the item's dates, in the parser's order of preference
+ * (`published`, then `otherDates`), that reads as a plausible instant. A later element is
+ * still better than the first-seen time, which would make an old story look new.
+ */
+function publishedAtOf(raw: RawItem, now: number, language: string): number | null {
+  for (const text of [raw.published, ...(raw.otherDates ?? [])]) {
+    const ms = parseFeedDate(text, { language });
+    if (ms !== null && ms <= now + FUTURE_TOLERANCE_MS && ms >= EARLIEST_PLAUSIBLE_MS) return ms;
+  }
+  return null;
 }
 
 /**
@@ -209,7 +191,7 @@ export function normaliseItemDetailed(raw: RawItem, feed: FeedConfig, feedUrl: s
     return { ok: false, reason: 'no-title-or-link', message: `item ${guid === null ? '' : `"${guid.slice(0, 80)}" `}of feed ${feed.id} has neither a title nor an http(s) link; skipped` };
   }
   if (title === '') title = summary !== '' ? truncateText(summary, DERIVED_TITLE_MAX_CHARS) : (url ?? '');
-  const published = publishedAtOf(raw, now);
+  const published = publishedAtOf(raw, now, feed.language);
   const author = truncateText(htmlToPlainText(raw.author), AUTHOR_MAX_CHARS);
   const categories = [...new Set(raw.categories.map((c) => truncateText(htmlToPlainText(c), CATEGORY_MAX_CHARS)).filter((c) => c !== ''))].slice(0, CATEGORIES_MAX);
   const story: Story = {

@@ -38,8 +38,14 @@ export interface RawItem {
   readonly content: string | undefined;
   /** Short form when the feed has both (description / summary / contentSnippet). */
   readonly summary: string | undefined;
-  /** As written in the feed (RFC 822, ISO 8601, ...). */
+  /** As written in the feed (RFC 822, ISO 8601, ...): the most preferred date element present. */
   readonly published: string | undefined;
+  /**
+   * The item's other date elements, as written, in order of preference after `published`
+   * (see docs/fetching.md, "Dates"); absent when there are none. Used when `published` does not
+   * read as a date.
+   */
+  readonly otherDates?: readonly string[];
   readonly author: string | undefined;
   readonly categories: readonly string[];
 }
