@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { charsetFromContentType, charsetFromXmlDeclaration, decodeBody } from '../../src/feeds/charset.js';
+import { charsetFromContentType, charsetFromXmlDeclaration, charsetsForLanguage, decodeBody, decodeFeedBody, decodeUtf32, detectCharset, utf8Verdict } from '../../src/feeds/charset.js';
 
 const KOREAN = '평양, 서울 정상회담 재개 논의';
 const UKRAINIAN = 'Київ: відновлення енергосистеми триває';
@@ -92,5 +92,114 @@ describe('charset helpers', () => {
   it('GIVEN an XML declaration with single quotes THEN its encoding is read', () => {
     expect(charsetFromXmlDeclaration(Buffer.from("<?xml version='1.0' encoding='EUC-KR'?><rss/>"))).toBe('EUC-KR');
     expect(charsetFromXmlDeclaration(Buffer.from('<rss encoding="x"/>'))).toBeNull();
+  });
+});
+
+/** A single-byte encoder built by inverting TextDecoder, as the fixture generator does. */
+function encodeSingleByte(text: string, label: string): Uint8Array {
+  const decoder = new TextDecoder(label);
+  const table = new Map<string, number>();
+  for (let byte = 255; byte >= 0; byte--) table.set(decoder.decode(Uint8Array.of(byte)), byte);
+  return Uint8Array.from(Array.from(text, (ch) => {
+    const byte = table.get(ch);
+    if (byte === undefined) throw new Error(`${label} cannot encode ${ch}`);
+    return byte;
+  }));
+}
+
+function encodeUtf32(text: string, endian: 'le' | 'be', bom: boolean): Uint8Array {
+  const codes = Array.from(bom ? `\uFEFF${text}` : text, (ch) => ch.codePointAt(0) ?? 0);
+  const out = Buffer.alloc(codes.length * 4);
+  codes.forEach((code, i) => (endian === 'le' ? out.writeUInt32LE(code, i * 4) : out.writeUInt32BE(code, i * 4)));
+  return out;
+}
+
+describe('UTF-32', () => {
+  const xml = `<?xml version="1.0" encoding="UTF-32"?><rss>${KOREAN} ${UKRAINIAN} 👍</rss>`;
+
+  it('GIVEN a UTF-32LE BOM (which starts like UTF-16LE\'s) THEN UTF-32LE wins over UTF-16LE', () => {
+    expect(decodeBody(encodeUtf32(xml, 'le', true), 'text/xml; charset=utf-16')).toEqual({ text: xml, charset: 'utf-32le' });
+  });
+
+  it('GIVEN a UTF-32BE BOM THEN UTF-32BE', () => {
+    expect(decodeBody(encodeUtf32(xml, 'be', true), null)).toEqual({ text: xml, charset: 'utf-32be' });
+  });
+
+  it('GIVEN UTF-32 without a BOM THEN the zero bytes around "<" or the declared label reveal it', () => {
+    expect(decodeBody(encodeUtf32(xml, 'le', false), null)).toEqual({ text: xml, charset: 'utf-32le' });
+    expect(decodeBody(encodeUtf32(xml, 'be', false), 'text/xml; charset=UTF-32')).toEqual({ text: xml, charset: 'utf-32be' });
+  });
+
+  it('GIVEN invalid units or a cut-off tail THEN U+FFFD, not a crash', () => {
+    const bytes = Uint8Array.from([...encodeUtf32('a', 'le', false), 0x00, 0xd8, 0x00, 0x00, 0xff, 0xff, 0xff, 0x7f, 0x62, 0x00]);
+    expect(decodeUtf32(bytes, 'le')).toBe('a\uFFFD\uFFFD\uFFFD');
+  });
+});
+
+describe('utf8Verdict', () => {
+  it('GIVEN valid, mostly valid and legacy bytes THEN valid, mostly and invalid', () => {
+    expect(utf8Verdict(Buffer.from(`${KOREAN} ${UKRAINIAN}`))).toBe('valid');
+    expect(utf8Verdict(Uint8Array.from([...Buffer.from(`Seoul`), 0x92, ...Buffer.from(`s ${KOREAN}`)]))).toBe('mostly');
+    expect(utf8Verdict(encodeSingleByte(RUSSIAN, 'koi8-r'))).toBe('invalid');
+    expect(utf8Verdict(encodeSingleByte(UKRAINIAN, 'windows-1251'))).toBe('invalid');
+    // Overlong forms and surrogates are not UTF-8.
+    expect(utf8Verdict(Uint8Array.from([0xc0, 0xaf, 0xed, 0xa0, 0x80]))).toBe('invalid');
+  });
+});
+
+describe('detectCharset and the language hint', () => {
+  it('GIVEN a language tag THEN its preferred legacy charsets', () => {
+    expect(charsetsForLanguage('ko')).toEqual(['euc-kr']);
+    expect(charsetsForLanguage('uk-UA')[0]).toBe('koi8-u');
+    expect(charsetsForLanguage('zh-Hant-TW')[0]).toBe('big5');
+    expect(charsetsForLanguage('zh-CN')[0]).toBe('gb18030');
+    expect(charsetsForLanguage('fr')).toEqual(['windows-1252']);
+    expect(charsetsForLanguage(undefined)).toEqual([]);
+  });
+
+  it('GIVEN Russian text that KOI8-R and KOI8-U encode alike THEN the feed language decides between them', () => {
+    const bytes = encodeSingleByte(`<rss><title>${RUSSIAN}</title><description>Правительство утвердило новый бюджет на следующий год</description></rss>`, 'koi8-r');
+    expect(detectCharset(bytes, 'ru').encoding).toBe('koi8-r');
+    expect(detectCharset(bytes, 'uk').encoding).toBe('koi8-u');
+  });
+
+  it('GIVEN bytes no candidate decodes THEN a fallback that never fails', () => {
+    // 0x81 is unassigned in windows-1252 too: the non-fatal decoder still reads it.
+    const out = decodeFeedBody(Uint8Array.from([0x3c, 0x61, 0x3e, 0x81, 0x81, 0x81, 0x3c, 0x2f, 0x61, 0x3e]), null);
+    expect(out.text.startsWith('<a>')).toBe(true);
+    expect(out.charset).toMatch(/\(detected; nothing declared\)$/);
+  });
+});
+
+describe('decodeFeedBody', () => {
+  it('GIVEN valid UTF-8 and any language hint THEN UTF-8, untouched', () => {
+    const text = `<rss>${KOREAN} ${UKRAINIAN} ${LATIN1}</rss>`;
+    for (const languageHint of ['ko', 'uk', 'ru', undefined]) expect(decodeFeedBody(Buffer.from(text), null, { languageHint })).toEqual({ text, charset: 'utf-8' });
+  });
+
+  it('GIVEN KOI8-U bytes with nothing declared THEN they are detected', () => {
+    const out = decodeFeedBody(encodeSingleByte(`<rss><title>${UKRAINIAN}</title><d>Її історія: волонтерка з Ірпеня</d></rss>`, 'koi8-u'), 'application/xml', { languageHint: 'uk' });
+    expect(out.text).toContain(UKRAINIAN);
+    expect(out.charset).toBe('koi8-u (detected; nothing declared)');
+  });
+
+  it('GIVEN a header that says UTF-8 over windows-1251 bytes THEN the bytes win, and the lie is reported', () => {
+    const out = decodeFeedBody(encodeSingleByte(`<rss><title>${RUSSIAN}</title><d>Следующий раунд назначен на четверг.</d></rss>`, 'windows-1251'), 'text/xml; charset=utf-8', { languageHint: 'ru' });
+    expect(out.text).toContain(RUSSIAN);
+    expect(out.charset).toBe('windows-1251 (detected; declared "utf-8" but not valid UTF-8)');
+  });
+
+  it('GIVEN a legacy charset declared THEN it is trusted, no detection', () => {
+    const bytes = encodeSingleByte(`<?xml version="1.0" encoding="koi8-r"?><t>${RUSSIAN}</t>`, 'koi8-r');
+    expect(decodeFeedBody(bytes, null, { languageHint: 'uk' })).toEqual({ text: `<?xml version="1.0" encoding="koi8-r"?><t>${RUSSIAN}</t>`, charset: 'koi8-r' });
+  });
+
+  it('GIVEN UTF-8 with one stray windows-1252 quote THEN UTF-8 stays and the quote is read as windows-1252', () => {
+    const bytes = Uint8Array.from([...Buffer.from('<t>Seoul'), 0x92, ...Buffer.from(`s ${KOREAN}</t>`)]);
+    expect(decodeFeedBody(bytes, null, { languageHint: 'ko' })).toEqual({ text: `<t>Seoul’s ${KOREAN}</t>`, charset: 'utf-8 (stray bytes read as windows-1252)' });
+  });
+
+  it('GIVEN windows-1252 references and mojibake THEN the text is repaired', () => {
+    expect(decodeFeedBody(Buffer.from('<t>Seoul&#146;s CafÃ©</t>'), null).text).toBe('<t>Seoul&#8217;s Café</t>');
   });
 });
