@@ -117,6 +117,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
             // connection, so a host that later resolves to a private address is still refused.
             blockPrivateAddresses: !env.ALLOW_PRIVATE_FEEDS && !configuredIds.has(feed.id),
             baseDir,
+            languageHint: feed.language,
           }),
         ),
       // No `warm`: the pool starts a thread once a burst of documents shows work for it.

@@ -332,6 +332,7 @@ export async function fetchFeedsOnce(options: CheckOptions, report: CheckReport)
       userAgent: USER_AGENT,
       blockPrivateAddresses: false, // the operator's own feeds may be anywhere, as when polled
       baseDir,
+      languageHint: feed.language,
     }));
     const done = (fields: Partial<FeedFetchCheck>): FeedFetchCheck => ({ id: feed.id, ok: false, format: null, stories: 0, bytes: 0, durationMs: Date.now() - started, error: null, ...fields });
     if (!fetched.ok) return done({ error: { kind: fetched.kind, message: fetched.message } });
