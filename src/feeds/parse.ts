@@ -5,6 +5,7 @@
  */
 import Parser from 'rss-parser';
 import { z } from 'zod';
+import { parseFeedDate } from '../core/dates.js';
 import type { FetchFailure, ParsedFeed, ParsedItem } from './types.js';
 
 const field = z.unknown().optional();
@@ -26,6 +27,12 @@ const ItemShape = z.looseObject({
   enclosure: field,
   wfPublished: field,
   wfUpdated: field,
+  wfDctermsIssued: field,
+  wfDctermsCreated: field,
+  wfDctermsModified: field,
+  wfIssued: field,
+  wfCreated: field,
+  wfModified: field,
   wfLinks: field,
   wfCategories: field,
   wfSubjects: field,
@@ -63,7 +70,15 @@ function createParser(): Parser<Record<string, unknown>, Record<string, unknown>
     customFields: {
       item: [
         ['wf:published', 'wfPublished'],
-        ['wf:updated', 'wfUpdated'],
+        // All of them: of several <updated>, the latest is meant (see datesOf).
+        ['wf:updated', 'wfUpdated', { keepArray: true }],
+        // Dublin Core terms (RSS 1.0 and others) and Atom 0.3 dates, which rss-parser ignores.
+        ['dcterms:issued', 'wfDctermsIssued'],
+        ['dcterms:created', 'wfDctermsCreated'],
+        ['dcterms:modified', 'wfDctermsModified'],
+        ['issued', 'wfIssued'],
+        ['created', 'wfCreated'],
+        ['modified', 'wfModified'],
         // All links, not just the one rss-parser picks: it takes the first Atom link when none is
         // rel="alternate", even when the first is rel="related" or "enclosure".
         ['link', 'wfLinks', { keepArray: true }],
@@ -208,6 +223,25 @@ function authorName(author: string | undefined): string | undefined {
   return name === undefined || name === '' ? author : name;
 }
 
+/**
+ * The entry's date elements as written, most preferred first (docs/fetching.md, "Dates"):
+ * RSS `pubDate`, `dc:date`, `dcterms:issued`, `dcterms:created`, `dcterms:modified`, Atom
+ * `published`, `updated` (of several, the latest first), Atom 0.3 `issued`, `created`,
+ * `modified`. Duplicates are dropped.
+ */
+function datesOf(item: ItemShape): string[] {
+  const text = (value: unknown): string | undefined => nonEmpty(value)?.trim();
+  const updated = asArray(item.wfUpdated)
+    .map(text)
+    .filter((t): t is string => t !== undefined)
+    .map((t, index) => ({ t, index, ms: parseFeedDate(t) ?? Number.NEGATIVE_INFINITY }))
+    .sort((a, b) => b.ms - a.ms || a.index - b.index)
+    .map(({ t }) => t);
+  const all = [item.pubDate, item.date, item.wfDctermsIssued, item.wfDctermsCreated, item.wfDctermsModified, item.wfPublished].map(text);
+  all.push(...updated, ...[item.wfIssued, item.wfCreated, item.wfModified].map(text));
+  return [...new Set(all.filter((t): t is string => t !== undefined))];
+}
+
 function toParsedItem(value: unknown, format: ParsedFeed['format']): ParsedItem {
   // Not an object (cannot happen with rss-parser 3.x): treat as an empty item, dropped later.
   const item = ItemShape.safeParse(value).data ?? ItemShape.parse({});
@@ -216,13 +250,15 @@ function toParsedItem(value: unknown, format: ParsedFeed['format']): ParsedItem 
   const description = format === 'atom' ? atomText(item.wfSummary, nonEmpty(item.summary)) : nonEmpty(item.content);
   const body = format === 'atom' ? nonEmpty(item.content) : encoded;
   const mediaDescription = nonEmpty(item.mediaDescription) ?? mediaGroupText(item, 'media:description');
+  const [published, ...otherDates] = datesOf(item);
   return {
     guid: nonEmpty(item.guid)?.trim() ?? nonEmpty(item.id)?.trim() ?? nonEmpty(item['rdf:about'])?.trim(),
     link: linkOf(item),
     title: (format === 'atom' ? atomText(item.wfTitle, nonEmpty(item.title)) : nonEmpty(item.title)) ?? nonEmpty(item.mediaTitle) ?? mediaGroupText(item, 'media:title'),
     content: body ?? description ?? mediaDescription,
     summary: body !== undefined ? (description ?? mediaDescription) : undefined,
-    published: nonEmpty(item.pubDate)?.trim() ?? nonEmpty(item.date)?.trim() ?? nonEmpty(item.wfPublished)?.trim() ?? nonEmpty(item.wfUpdated)?.trim(),
+    published,
+    ...(otherDates.length === 0 ? {} : { otherDates }),
     author: authorName(nonEmpty(item.creator)?.trim() ?? nonEmpty(item.author)?.trim()),
     categories: categoriesOf(item),
     imageUrl: imageOf(item),

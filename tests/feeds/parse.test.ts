@@ -67,10 +67,11 @@ describe('parseFeed: formats', () => {
     expect(feed.items[0]?.categories).toEqual(['Ukraine', 'shipping']);
   });
 
-  it('GIVEN an Atom entry with an invalid <published> THEN the feed still parses and <updated> is not used in its place', async () => {
+  it('GIVEN an Atom entry with an invalid <published> THEN the feed still parses and <updated> is kept as a fallback, not put in its place', async () => {
     const feed = expectFeed((await parseFixture('atom-full.atom')).result);
     expect(feed.items).toHaveLength(3);
     expect(feed.items[1]?.published).toBe('sometime last week');
+    expect(feed.items[1]?.otherDates).toEqual(['2025-03-09T18:20:00Z']);
     expect(feed.items[2]?.published).toBe('2025-03-08T12:00:00Z');
   });
 
@@ -161,5 +162,70 @@ describe('parseFeed: failures', () => {
     await parseFeed('<rss version="2.0"><channel><title>broken', 'u');
     const feed = expectFeed(await parseFeed('<rss version="2.0"><channel><title>ok</title></channel></rss>', 'u'));
     expect(feed.title).toBe('ok');
+  });
+});
+
+describe('parseFeed + normalise: every date element, in order of preference (issue 14, dates)', () => {
+  /** [published as written, otherDates as written, publishedAt ISO or 'estimated'] per item. */
+  type Row = [string | undefined, string[], string];
+  const cases: [string, string, Row[]][] = [
+    ['dates-atom03.atom', 'en', [
+      ['2025-03-09T18:30:00+09:00', ['2025-03-09T09:00:00Z', '2025-03-10T07:00:00Z'], '2025-03-09T09:30:00.000Z'],
+      ['2025-03-08T12:15:00Z', [], '2025-03-08T12:15:00.000Z'],
+      ['2025-03-07T06:45:00', [], '2025-03-07T06:45:00.000Z'],
+      ['the day before yesterday', ['2025-03-06T21:00:00-05:00'], '2025-03-07T02:00:00.000Z'],
+    ]],
+    ['dates-atom-updated-multiple.atom', 'en', [
+      ['2025-03-09T19:00:00+09:00', ['2025-03-08T22:00:00Z', '2025-03-08T10:00:00Z'], '2025-03-09T10:00:00.000Z'],
+      ['2025-03-07T08:00:00Z', ['2025-03-09T08:00:00Z'], '2025-03-07T08:00:00.000Z'],
+    ]],
+    ['dates-rss1-dcterms.rdf', 'en', [
+      ['2025-03-05T14:20:00+02:00', ['2025-03-10T06:00:00Z'], '2025-03-05T12:20:00.000Z'],
+      ['2025-03-04', [], '2025-03-04T00:00:00.000Z'],
+      ['2025-03-03T11:00:00Z', ['2025-03-09T00:00:00Z'], '2025-03-03T11:00:00.000Z'],
+      ['2025-03-02T10:00:00Z', ['2025-03-01T00:00:00Z'], '2025-03-02T10:00:00.000Z'],
+    ]],
+    ['dates-rss2-zones.xml', 'en', [
+      ['Sun, 09 Mar 2025 11:30:00 MEST', [], '2025-03-09T09:30:00.000Z'],
+      ['Sun, 09 Mar 2025 18:30:00 Etc/GMT-9', [], '2025-03-09T09:30:00.000Z'],
+      ['Sun, 09 Mar 2025 04:30:00 ET', [], '2025-03-09T09:30:00.000Z'],
+      ['Sunday, 09 March 2025 09:30:00 GMT', [], '2025-03-09T09:30:00.000Z'],
+      ['Sun Mar  9 09:30:00 2025', [], '2025-03-09T09:30:00.000Z'],
+      ['09 Mar 2025', [], '2025-03-09T00:00:00.000Z'],
+      ['2025-003-09T09:30:00Z', [], '2025-03-09T09:30:00.000Z'],
+      ['-03-09', [], 'estimated'],
+      ['soon', ['2025-03-09T09:30:00Z'], '2025-03-09T09:30:00.000Z'],
+    ]],
+    ['dates-korean.xml', 'ko', [
+      ['2025-03-09 오후 11:23:17', [], '2025-03-09T14:23:17.000Z'],
+      ['2025년 3월 9일 (일) 14:03', [], '2025-03-09T05:03:00.000Z'],
+      ['2025. 3. 9. 오전 9:05:00', [], '2025-03-09T00:05:00.000Z'],
+      ['2025.03.09 14:03', [], '2025-03-09T05:03:00.000Z'],
+      ['2025년 03월 09일 오후 2시 3분', [], '2025-03-09T05:03:00.000Z'],
+    ]],
+    ['dates-ukrainian.xml', 'uk', [
+      ['9 березня 2025 р. о 14:03', [], '2025-03-09T14:03:00.000Z'],
+      ['неділя, 9 березня 2025, 14:03 +0200', [], '2025-03-09T12:03:00.000Z'],
+      ['9 марта 2025 г., 14:03 MSK', [], '2025-03-09T11:03:00.000Z'],
+      ['09.03.2025 14:03', [], '2025-03-09T14:03:00.000Z'],
+    ]],
+  ];
+  for (const [name, language, rows] of cases) {
+    it(`GIVEN ${name} (feed language ${language}) THEN each entry's dates and publication instant are exact`, async () => {
+      const { finalUrl, result } = await parseFixture(name);
+      const feed = expectFeed(result);
+      const { stories } = normaliseItems(feed.items, { ...FEED, language }, finalUrl, NOW);
+      const actual = feed.items.map((item, index): Row => {
+        const story = stories[index];
+        return [item.published, [...(item.otherDates ?? [])], story === undefined || story.publishedEstimated ? 'estimated' : new Date(story.publishedAt).toISOString()];
+      });
+      expect(actual).toEqual(rows);
+    });
+  }
+
+  it('GIVEN an Atom entry whose <published> is unreadable THEN the story takes its <updated>, not the first-seen time', async () => {
+    const { finalUrl, result } = await parseFixture('atom-full.atom');
+    const { stories } = normaliseItems(expectFeed(result).items, FEED, finalUrl, NOW);
+    expect(stories[1]).toMatchObject({ publishedAt: Date.UTC(2025, 2, 9, 18, 20), publishedEstimated: false });
   });
 });
