@@ -129,6 +129,20 @@ describe('normaliseItem', () => {
     }
   });
 
+  it('GIVEN an unreadable, implausible or future first date THEN the next of otherDates that is plausible is used', () => {
+    const item = raw({ title: 't', published: 'soon', otherDates: ['Thu, 01 Jan 1970 00:00:00 GMT', new Date(NOW + 2 * 86_400_000).toUTCString(), '2025-03-09T18:20:00Z', '2025-03-01T00:00:00Z'] });
+    const story = normaliseItem(item, FEED, FEED_URL, NOW)!;
+    expect({ at: story.publishedAt, estimated: story.publishedEstimated }).toEqual({ at: Date.UTC(2025, 2, 9, 18, 20), estimated: false });
+    const none = normaliseItem(raw({ title: 't', published: undefined, otherDates: ['later', '-03-09'] }), FEED, FEED_URL, NOW)!;
+    expect({ at: none.publishedAt, estimated: none.publishedEstimated }).toEqual({ at: NOW, estimated: true });
+  });
+
+  it('GIVEN a zone-less time THEN UTC in an en feed and KST in a ko feed', () => {
+    const item = raw({ title: 't', published: '2025-03-10 09:30:00' });
+    expect(normaliseItem(item, FEED, FEED_URL, NOW)?.publishedAt).toBe(Date.UTC(2025, 2, 10, 9, 30));
+    expect(normaliseItem(item, { ...FEED, language: 'ko' }, FEED_URL, NOW)?.publishedAt).toBe(Date.UTC(2025, 2, 10, 0, 30));
+  });
+
   it('GIVEN a date a few hours ahead (zone mistakes) THEN it is kept', () => {
     const story = normaliseItem(raw({ title: 't', published: new Date(NOW + 3_600_000).toISOString() }), FEED, FEED_URL, NOW)!;
     expect(story.publishedAt).toBe(NOW + 3_600_000);
