@@ -16,10 +16,11 @@
  *   `2024년 5월 25일 (토) 14시 03분`.
  * - Ukrainian and Russian month names: `25 травня 2024 р. о 14:03`, `25 мая 2024`, and
  *   `25.05.2024 14:03` (dotted day-first, with a four-digit year).
+ * - Greek and Hungarian month names (`Κυρ, 11 Ιούλ 2004 12:00:00 EEST`, `2004-július-13T9:15-05:00`).
  *
  * Zones: an explicit zone always wins. A date with a time but no zone is UTC, except that
  * Korean forms (오전/오후, 년/월/일, 시/분) are KST (+09:00), and so is any zone-less time when the
- * language hint is `ko`. A date without a time is midnight UTC whatever the hint: it names a
+ * language hint is `ko`. An unknown zone name ending a date-time is read as UTC. A date without a time is midnight UTC whatever the hint: it names a
  * day, not an instant. Anything ambiguous (`-03-12`, `03/04/2024`, a year of two digits in
  * numeric forms) is rejected rather than guessed.
  */
@@ -68,6 +69,9 @@ const MONTHS: ReadonlyMap<string, number> = (() => {
     ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'],
     ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'],
     ['янв', 'фев', 'мар', 'апр', 'мая', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'],
+    // Greek and Hungarian, looked up without accents (as Greek and Hungarian sites write them).
+    ['ιαν', 'φεβ', 'μαρ', 'απρ', 'μαι', 'ιουν', 'ιουλ', 'αυγ', 'σεπ', 'οκτ', 'νοε', 'δεκ'],
+    ['januar', 'februar', 'marcius', 'aprilis', 'majus', 'junius', 'julius', 'augusztus', 'szeptember', 'oktober', 'november', 'december'],
   ];
   for (const list of lists) list.forEach((name, index) => map.set(name, index + 1));
   for (const [name, month] of [['sept', 9], ['сент', 9], ['нояб', 11], ['лис', 11], ['вер', 9]] as const) map.set(name, month);
@@ -78,7 +82,7 @@ const WEEKDAYS = new Set([
   'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday',
   'mon', 'tue', 'tues', 'wed', 'thu', 'thur', 'thurs', 'fri', 'sat', 'sun',
   'понеділок', 'вівторок', 'середа', 'четвер', "п'ятниця", 'пʼятниця', 'субота', 'неділя',
-  'пн', 'вт', 'ср', 'чт', 'пт', 'сб', 'нд', 'вс',
+  'пн', 'вт', 'ср', 'чт', 'пт', 'сб', 'нд', 'вс', 'κυρ', 'δευ', 'τρι', 'τετ', 'πεμ', 'παρ', 'σαβ',
   'понедельник', 'вторник', 'среда', 'четверг', 'пятница', 'суббота', 'воскресенье',
   '월', '화', '수', '목', '금', '토', '일', '월요일', '화요일', '수요일', '목요일', '금요일', '토요일', '일요일',
 ]);
@@ -137,7 +141,7 @@ function fractionMs(fraction: string | undefined): number {
   return fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000);
 }
 
-const ISO_DATE = /^(\d{4})(?:-(\d{2})-(\d{2})|-0(\d{2})-(\d{2})|(\d{2})(\d{2})|-(\d{3})|-(\d{2})|-?W(\d{2})(?:-?([1-7]))?)?/;
+const ISO_DATE = /^(\d{4})(?:-(\d{2})-(\d{2})|-0(\d{2})-(\d{2})|(\d{2})(\d{2})|-?(\d{3})|-(\d{2})|-?W(\d{2})(?:-?([1-7]))?)?/;
 const ISO_TIME = /^(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?|T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d+))?)?)/;
 const ISO_ZONE = /^ ?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
@@ -223,8 +227,8 @@ function parseTokens(text: string, hint: DateHint | undefined): number | null {
   s = s.replace(/(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일/g, ' $1-$2-$3 ');
   // A zone glued to the time ("09:30:00+09:00", "09:30GMT") or a date glued to its time.
   s = s.replace(/(\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)(?=[+\-a-z])/g, '$1 ').replace(/(\d{4}-\d{1,2}-\d{1,2})t(?=\d)/g, '$1 ');
-  // Parenthesised weekdays and zones: "(토)", "(KST)".
-  s = s.replace(/[()[\]]/g, ' ');
+  // Parentheses hold a weekday or zone ("(토)", "(KST)") or an RFC 822 comment, dropped.
+  s = s.replace(/\(([^()]*)\)/g, (_m, inner: string) => (WEEKDAYS.has(inner.trim()) || ZONE_MINUTES[inner.trim()] !== undefined ? ` ${inner} ` : ' ')).replace(/[()[\]]/g, ' ');
   // Year first, any of - . / as separators (Korean "2024. 5. 25."): unambiguous. Else day
   // first with dots and a four-digit year (Ukrainian, Russian, German): "25.05.2024".
   const yearFirst = /(?:^|\s)(\d{4})\s*([-./])\s*(\d{1,2})\s*\2\s*(\d{1,2})\.?(?=\s|$)/.exec(s);
@@ -234,6 +238,8 @@ function parseTokens(text: string, hint: DateHint | undefined): number | null {
   if (yearFirst !== null) [parts.year, parts.month, parts.day] = [Number(yearFirst[1]), Number(yearFirst[3]), Number(yearFirst[4])];
   if (dayFirst !== null) [parts.year, parts.month, parts.day] = [Number(dayFirst[3]), Number(dayFirst[2]), Number(dayFirst[1])];
   if (numeric !== null) s = `${s.slice(0, numeric.index)} ${s.slice(numeric.index + numeric[0].length)}`;
+  // Hungarian "2004-július-13T9:15-05:00" → "13 július 2004 9:15-05:00".
+  s = s.replace(/^(\d{4})-(\p{L}+)-(\d{1,2})(?:t|\s|$)/u, '$3 $2 $1 ');
   // RFC 850: "06-Nov-94".
   s = s.replace(/(\d{1,2})-(\p{L}+)\.?-(\d{2,4})/gu, '$1 $2 $3');
   const tokens = s.split(/[\s,]+/).map((t) => t.replace(/^\.+|[.,]+$/g, '')).filter((t) => t !== '');
@@ -241,7 +247,7 @@ function parseTokens(text: string, hint: DateHint | undefined): number | null {
   let monthFromName = false;
   let pm: boolean | null = null;
   let zoneName: number | null = null;
-  for (const token of tokens) {
+  for (const [index, token] of tokens.entries()) {
     const time = TIME_TOKEN.exec(token);
     if (time !== null) {
       if (parts.hasTime) return null;
@@ -268,7 +274,8 @@ function parseTokens(text: string, hint: DateHint | undefined): number | null {
     if (token === 'am' || token === 'a.m' || token === '오전') { pm = false; continue; }
     if (token === 'pm' || token === 'p.m' || token === '오후') { pm = true; continue; }
     if (/^\d+$/.test(token)) { numbers.push(token); continue; }
-    const month = MONTHS.get(token);
+    const bare = token.normalize('NFD').replace(/\p{M}/gu, '');
+    const month = MONTHS.get(token) ?? MONTHS.get(bare);
     if (month !== undefined && !monthFromName && !numericDate) {
       [parts.month, monthFromName] = [month, true];
       continue;
@@ -280,9 +287,12 @@ function parseTokens(text: string, hint: DateHint | undefined): number | null {
       zoneName = zone;
       continue;
     }
-    if (WEEKDAYS.has(token) || FILLER.has(token)) continue;
+    if (WEEKDAYS.has(token) || WEEKDAYS.has(bare) || FILLER.has(token)) continue;
     const military = parts.hasTime ? militaryMinutes(token) : undefined;
     if (military !== undefined && zoneName === null) { zoneName = military; continue; }
+    // An unknown zone name ending a date-time: the day is certain and the hour off by a few at
+    // most; UTC is closer to the truth than the first-seen time.
+    if (parts.hasTime && zoneName === null && parts.offset === null && index === tokens.length - 1 && /^[a-z]{2,5}$/.test(token)) { zoneName = 0; continue; }
     return null;
   }
   if (parts.offset === null) parts.offset = zoneName;
@@ -324,7 +334,7 @@ function parseTokens(text: string, hint: DateHint | undefined): number | null {
 export function parseFeedDate(value: string | undefined | null, hint?: DateHint): number | null {
   const text = value?.replace(/[\s\u00a0\u200b\u3000]+/g, ' ').trim();
   if (text === undefined || text === '' || text.length > 200) return null;
-  if (/^\d{4}(?:[-W]|\d{4}|$)/i.test(text)) {
+  if (/^\d{4}(?:[-W]|\d{3}|$)/i.test(text)) {
     const iso = parseIso(text, hint);
     if (iso !== undefined) return iso;
   }

@@ -117,6 +117,14 @@ export const DATE_FORMS: readonly DateForm[] = [
   { text: '25 мая 2024 г., 14:03 MSK', expected: '2024-05-25T11:03:00Z' },
   { text: '3 сентября 2024 09:15', expected: '2024-09-03T09:15:00Z' },
   { text: '25.05.2024 14:03', expected: '2024-05-25T14:03:00Z' },
+  // Other real-world shapes
+  { text: 'Fri, 2006/09/15 08:19:53 EDT', expected: '2006-09-15T12:19:53Z', note: 'Perforce' },
+  { text: '2004년 05월 28일  01:31:15', expected: '2004-05-27T16:31:15Z', note: 'OnBlog (Korean)' },
+  { text: 'Κυρ, 11 Ιούλ 2004 12:00:00 EEST', expected: '2004-07-11T09:00:00Z', note: 'Greek' },
+  { text: '2004-július-13T9:15-05:00', expected: '2004-07-13T14:15:00Z', note: 'Hungarian' },
+  { text: 'Mon, 26 Jan 2004 16:31:00 -0500 (Eastern)', expected: '2004-01-26T21:31:00Z', note: 'RFC 822 comment' },
+  { text: 'Sun, 16 Dec 2012 11:47:32 XYZ', expected: '2012-12-16T11:47:32Z', note: 'unknown zone name: UTC' },
+  { text: '2003335', expected: '2003-12-01T00:00:00Z', note: 'basic ordinal' },
   // Rejected: not dates, or ambiguous
   { text: '-03-12', expected: null, note: 'partial: no year' },
   { text: '03/04/2024', expected: null, note: 'March 4 or 3 April' },
@@ -129,4 +137,7 @@ export const DATE_FORMS: readonly DateForm[] = [
   { text: 'Mon, 10 Mar 2025 25:30:00 GMT', expected: null },
   { text: '2003-W53-1', expected: null, note: '2003 has 52 ISO weeks' },
   { text: '2003-366', expected: null },
+  { text: 'Sun, 16 Dec 2012 11:47:32 XYZ extra', expected: null },
+  { text: 'Mon, 26 Jan 2004 16:31:00 EST +0900', expected: null, note: 'two zones that disagree' },
+  { text: '2003-12-31T10:14:61Z', expected: null },
 ];
