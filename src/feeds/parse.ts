@@ -6,6 +6,7 @@
 import Parser from 'rss-parser';
 import { z } from 'zod';
 import { parseFeedDate } from '../core/dates.js';
+import { describeShape, salvageFeed } from './salvage.js';
 import type { FetchFailure, ParsedFeed, ParsedItem } from './types.js';
 
 const field = z.unknown().optional();
@@ -273,7 +274,8 @@ function rootElementName(text: string): string | undefined {
 
 function formatOf(root: string): ParsedFeed['format'] | undefined {
   const lower = root.toLowerCase();
-  if (lower === 'rss') return 'rss';
+  // A prefixed root (`<r:rss>`) is read after salvage removes the prefix.
+  if (lower === 'rss' || lower.endsWith(':rss')) return 'rss';
   if (lower === 'feed' || lower.endsWith(':feed')) return 'atom';
   if (lower === 'rdf:rdf' || lower.endsWith(':rdf') || lower === 'rdf') return 'rdf';
   return undefined;
@@ -313,6 +315,25 @@ async function parseXml(text: string): Promise<Parser.Output<Record<string, unkn
   }
 }
 
+function itemCount(output: unknown): number {
+  return FeedShape.safeParse(output).data?.items.length ?? 0;
+}
+
+/**
+ * The feed read again after {@link salvageFeed} repaired it, or undefined when nothing could be
+ * repaired or the repaired text still yields no item (a failure says more than an empty feed).
+ */
+async function parseSalvaged(body: string): Promise<{ output: unknown; repairs: readonly string[] } | undefined> {
+  const salvaged = salvageFeed(body);
+  if (salvaged.repairs.length === 0 || salvaged.text === body) return undefined;
+  try {
+    const output = await parseXml(salvaged.text);
+    return itemCount(output) === 0 ? undefined : { output, repairs: salvaged.repairs };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Parses feed text (already decoded) into a {@link ParsedFeed}, or a failure:
  * `not-a-feed` for an empty body, an HTML page or XML that is not RSS/Atom; `parse` for
@@ -340,16 +361,21 @@ export async function parseFeed(text: string, finalUrl: string): Promise<ParsedF
   }
 
   let output: unknown;
+  let repairs: readonly string[] | undefined;
   try {
     output = await parseXml(body);
-  } catch (error) {
-    const { problem, line, column } = describeXmlError(error);
-    if (/not recognized as RSS/i.test(problem)) {
-      return failure('not-a-feed', finalUrl, `${finalUrl}: <${root}> has no RSS version rss-parser understands; check the feed URL`, error);
+    // Items rss-parser does not see (outside a <channel>, prefixed): salvage, keep it if it reads more.
+    if (itemCount(output) === 0 && /<(?:[\w.-]+:)?(?:item|entry)[\s>/]/.test(body)) {
+      const salvaged = await parseSalvaged(body);
+      if (salvaged !== undefined) ({ output, repairs } = salvaged);
     }
-    const where = line === null ? '' : ` at line ${line}${column === null ? '' : `, column ${column}`}`;
-    const truncated = /unclosed|unexpected end/i.test(problem) ? ' (the document looks truncated: the server may have cut the response; it is retried later)' : '';
-    return failure('parse', finalUrl, `${finalUrl} is not well-formed XML${where}: ${problem}${truncated}`, error);
+  } catch (error) {
+    const salvaged = await parseSalvaged(body);
+    if (salvaged !== undefined) {
+      ({ output, repairs } = salvaged);
+    } else {
+      return parseFailure(error, body, root, finalUrl);
+    }
   }
 
   const feed = FeedShape.safeParse(output);
@@ -361,5 +387,21 @@ export async function parseFeed(text: string, finalUrl: string): Promise<ParsedF
     title: nonEmpty(feed.data.title)?.trim(),
     link: nonEmpty(feed.data.link)?.trim(),
     items: feed.data.items.map((item) => toParsedItem(item, format)),
+    ...(repairs === undefined ? {} : { repairs }),
   };
+}
+
+/** The failure for a document neither rss-parser nor salvage could read. */
+function parseFailure(error: unknown, body: string, root: string, finalUrl: string): FetchFailure {
+  if (error instanceof TypeError) {
+    // rss-parser reading a property of an element that is not there: the XML is fine, its shape is not.
+    return failure('parse', finalUrl, `${finalUrl}: rss-parser could not read this feed's structure (${describeShape(body)}): ${error.message}; please report this feed`, error);
+  }
+  const { problem, line, column } = describeXmlError(error);
+  if (/not recognized as RSS/i.test(problem)) {
+    return failure('not-a-feed', finalUrl, `${finalUrl}: <${root}> has no RSS version rss-parser understands; check the feed URL`, error);
+  }
+  const where = line === null ? '' : ` at line ${line}${column === null ? '' : `, column ${column}`}`;
+  const truncated = /unclosed|unexpected end/i.test(problem) ? ' (the document looks truncated: the server may have cut the response; it is retried later)' : '';
+  return failure('parse', finalUrl, `${finalUrl} is not well-formed XML${where}: ${problem}${truncated}`, error);
 }

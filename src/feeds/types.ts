@@ -80,4 +80,9 @@ export interface ParsedFeed {
   readonly title: string | undefined;
   readonly link: string | undefined;
   readonly items: readonly ParsedItem[];
+  /**
+   * What was repaired before rss-parser could read the document (a missing `<channel>`, a
+   * prefixed root, unknown entities, a truncated tail), one phrase each; absent when nothing was.
+   */
+  readonly repairs?: readonly string[];
 }
