@@ -24,12 +24,14 @@ export interface AnalysedDocument {
    * new and only those.
    */
   readonly classifications?: readonly Classification[] | undefined;
+  /** What was repaired so the document could be read at all (see src/feeds/salvage.ts); absent when nothing. */
+  readonly repairs?: readonly string[] | undefined;
 }
 
 export type Analyse = (input: DocumentInput) => Promise<AnalysedDocument | FetchFailure>;
 
 export interface AnalyserParts {
-  readonly parse: (text: string, finalUrl: string) => Promise<{ readonly link: string | undefined; readonly items: readonly RawItem[] } | FetchFailure>;
+  readonly parse: (text: string, finalUrl: string) => Promise<{ readonly link: string | undefined; readonly items: readonly RawItem[]; readonly repairs?: readonly string[] | undefined } | FetchFailure>;
   /** Normalises all items of one document (drops items with neither title nor link, and repeated ids). */
   readonly normalise: (raws: readonly RawItem[], feed: FeedConfig, baseUrl: string, now: number) => NormalisedBatch;
   /** When given, every story is classified here; else the poll cycle classifies the new ones. */
@@ -42,9 +44,10 @@ export function createAnalyser(parts: AnalyserParts): Analyse {
     const parsed = await parts.parse(text, finalUrl);
     if ('ok' in parsed) return parsed;
     const batch = parts.normalise(parsed.items, feed, baseUrlFor(parsed.link, finalUrl), now);
+    const repaired = parsed.repairs === undefined ? {} : { repairs: parsed.repairs };
     const classify = parts.classify;
-    if (!classify) return { batch };
-    return { batch, classifications: batch.stories.map((story) => classify({ title: story.title, summary: story.summary })) };
+    if (!classify) return { batch, ...repaired };
+    return { batch, ...repaired, classifications: batch.stories.map((story) => classify({ title: story.title, summary: story.summary })) };
   };
 }
 

@@ -224,6 +224,7 @@ export function createPoller(deps: PollerDeps) {
     }
     if ('ok' in analysed) return fail(analysed);
     const { batch, classifications } = analysed;
+    if (analysed.repairs !== undefined) log.info({ repairs: analysed.repairs }, `feed read after repairs: ${analysed.repairs.join('; ')}`);
     const stories = batch.stories;
     const dropped = batch.skipped.filter((s) => s.reason !== 'duplicate-id').length;
     if (batch.unreliableGuids.length > 0) {
