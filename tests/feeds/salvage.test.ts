@@ -168,6 +168,14 @@ describe('salvageFeed: a truncated tail', () => {
 });
 
 describe('parseFeed: salvage and its reports', () => {
+  it('GIVEN a prefixed Atom root, an HTML entity, a bare ampersand and a cut last entry together THEN the complete entry is read and each repair named', async () => {
+    const text = '<a:feed xmlns:a="http://www.w3.org/2005/Atom"><a:title>T</a:title><a:entry><a:title>A&hyphen;B</a:title><a:link href="https://x.example/a?x=1&y=2"/><a:id>1</a:id></a:entry><a:entry><a:title>B</a:title><a:summary>cu';
+    const feed = expectFeed(await parseFeed(text, 'https://x.example/feed'));
+    expect(feed.format).toBe('atom');
+    expect(feed.items.map((item) => [item.title, item.link])).toEqual([['A\u2010B', 'https://x.example/a?x=1&y=2']]);
+    expect(feed.repairs).toEqual(['removed namespace prefix a: from the root (14 tags)', 'replaced 1 HTML entity (&hyphen;)', 'dropped a half-written last item', 'closed 1 element cut off at the end']);
+  });
+
   it('GIVEN a feed that parses THEN it carries no repairs', async () => {
     const feed = expectFeed(await parseFeed(rss('<item><title>A</title><link>https://x.example/a</link></item>'), 'https://x.example/feed'));
     expect(feed.repairs).toBeUndefined();
