@@ -183,8 +183,10 @@ function publishedAtOf(raw: RawItem, now: number, language: string): number | nu
  */
 export function normaliseItemDetailed(raw: RawItem, feed: FeedConfig, feedUrl: string, now: number, options: NormaliseOptions = {}): NormaliseResult {
   const guid = options.ignoreGuid === true ? null : cleanGuid(raw.guid);
-  // RSS guids are permalinks by default; use one when the item has no <link>.
-  const url = canonicalUrl(raw.link, feedUrl) ?? (raw.link === undefined || raw.link.trim() === '' ? canonicalUrl(cleanGuid(raw.guid), feedUrl) : null);
+  // RSS guids are permalinks by default; use one when the item has no <link>, unless the feed
+  // says it is not one (isPermaLink="false").
+  const guidUrl = raw.guidIsPermaLink === false ? null : canonicalUrl(cleanGuid(raw.guid), feedUrl);
+  const url = canonicalUrl(raw.link, feedUrl) ?? (raw.link === undefined || raw.link.trim() === '' ? guidUrl : null);
   const summary = truncateText(htmlToPlainText(raw.summary ?? raw.content), SUMMARY_MAX_CHARS);
   let title = truncateText(htmlToPlainText(raw.title), TITLE_MAX_CHARS);
   if (title === '' && url === null) {

@@ -32,6 +32,8 @@ export interface FeedConfig {
 /** One entry as rss-parser hands it over, reduced to what we use. All strings raw (may hold HTML). */
 export interface RawItem {
   readonly guid: string | undefined;
+  /** False when the feed says the guid is not a URL (RSS `isPermaLink="false"`); absent otherwise. */
+  readonly guidIsPermaLink?: boolean;
   readonly link: string | undefined;
   readonly title: string | undefined;
   /** Best available body: content:encoded, content, summary, description. */

@@ -423,7 +423,21 @@ async function handleResponse(
     }
     throw error;
   }
-  return finish({ status, bytes, contentType: response.headers.get('content-type'), finalUrl, validators, fresh: { etag, lastModified }, languageHint: options.languageHint });
+  const fetched = finish({ status, bytes, contentType: response.headers.get('content-type'), finalUrl, validators, fresh: { etag, lastModified }, languageHint: options.languageHint });
+  const contentLocation = contentLocationOf(response.headers.get('content-location'), finalUrl);
+  return fetched.ok && !fetched.notModified && contentLocation !== undefined ? { ...fetched, contentLocation } : fetched;
+}
+
+/** Content-Location as an absolute http(s) URL (RFC 9110 §8.7: relative to the request URL), or undefined. */
+function contentLocationOf(header: string | null, finalUrl: string): string | undefined {
+  const value = header?.trim();
+  if (value === undefined || value === '') return undefined;
+  try {
+    const url = new URL(value, finalUrl);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function finish(p: { status: number; bytes: Uint8Array; contentType: string | null; finalUrl: string; validators: Validators; fresh: { etag: string | null; lastModified: string | null }; languageHint: string | undefined }): FetchResult {

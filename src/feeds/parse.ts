@@ -7,6 +7,7 @@ import Parser from 'rss-parser';
 import { z } from 'zod';
 import { parseFeedDate } from '../core/dates.js';
 import { describeShape, salvageFeed } from './salvage.js';
+import { decodeBase64Text, isAbsoluteRef, joinBase, preserveInlineMarkup, resolveRef } from './links-text.js';
 import type { FetchFailure, ParsedFeed, ParsedItem } from './types.js';
 
 const field = z.unknown().optional();
@@ -44,6 +45,14 @@ const ItemShape = z.looseObject({
   mediaDescription: field,
   mediaTitle: field,
   mediaGroup: field,
+  wfBaseChain: field,
+  wfGuid: field,
+  wfId: field,
+  wfContent: field,
+  wfDcDescription: field,
+  wfItunesSummary: field,
+  wfXhtmlBody: field,
+  wfBody: field,
 });
 type ItemShape = z.infer<typeof ItemShape>;
 
@@ -61,15 +70,66 @@ const FeedShape = z.looseObject({
  */
 const ATOM_DATE_TAGS: Readonly<Record<string, string>> = { published: 'wf:published', updated: 'wf:updated' };
 
-function createParser(): Parser<Record<string, unknown>, Record<string, unknown>> {
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function xmlBaseOf(element: unknown): string | undefined {
+  const base = record(record(element)?.$)?.['xml:base'];
+  return typeof base === 'string' ? base : undefined;
+}
+
+/**
+ * xml2js hook run as each element closes (see {@link createParser}):
+ * - an Atom `<link>` with its URL as text and no `href` gets the text as `href` (rss-parser reads
+ *   `link.$.href` and throws a TypeError on a link without attributes);
+ * - at the root, every entry is given the `xml:base` values of its ancestors and itself, outermost
+ *   first (`wfBaseChain`), which rss-parser would otherwise drop with the elements' attributes.
+ */
+function closeElement(xpath: string, _siblings: unknown, element: unknown): unknown {
+  if (/^\/(?:[\w.-]+:)?feed\/(?:(?:[\w.-]+:)?entry\/)?(?:[\w.-]+:)?link$/.test(xpath)) {
+    const attrs = record(record(element)?.$) ?? {};
+    const text = typeof element === 'string' ? element : record(element)?._;
+    const href = typeof attrs.href === 'string' && attrs.href.trim() !== '' ? attrs.href : typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
+    return { ...(typeof text === 'string' ? { _: text } : {}), $: { ...attrs, ...(href === undefined ? {} : { href }) } };
+  }
+  if (/^\/[^/]+$/.test(xpath)) {
+    const root = record(element);
+    const channel = record(asArray(root?.channel)[0]);
+    const annotate = (items: unknown, outer: readonly (string | undefined)[]): void => {
+      for (const item of asArray(items)) {
+        const entry = record(item);
+        if (entry !== undefined) entry.wfBaseChain = [[...outer, xmlBaseOf(entry)].filter((b): b is string => b !== undefined)];
+      }
+    };
+    annotate(root?.entry, [xmlBaseOf(root)]);
+    annotate(root?.item, [xmlBaseOf(root)]);
+    annotate(channel?.item, [xmlBaseOf(root), xmlBaseOf(channel)]);
+  }
+  return element;
+}
+
+function createParser(): Pick<Parser<Record<string, unknown>, Record<string, unknown>>, 'parseString'> {
   // A parser per document: xml2js keeps state in its parser object, and an error half-way
   // through one document must not leak into the next.
-  return new Parser({
+  const parser = new Parser<Record<string, unknown>, Record<string, unknown>>({
     // `<rss>` without a version attribute is common in hand-written feeds: read it as 2.0.
     defaultRSS: 2,
-    xml2js: { tagNameProcessors: [(name: string) => ATOM_DATE_TAGS[name] ?? name] },
+    xml2js: { tagNameProcessors: [(name: string) => ATOM_DATE_TAGS[name] ?? name], validator: closeElement },
     customFields: {
       item: [
+        // Ancestors' and the entry's own xml:base (see closeElement), and every id element with
+        // its attributes (isPermaLink, xml:base).
+        ['wfBaseChain', 'wfBaseChain'],
+        ['guid', 'wfGuid', { keepArray: true }],
+        ['id', 'wfId', { keepArray: true }],
+        // Summary and body elements rss-parser ignores, and Atom content with its attributes
+        // (type, mode); see toParsedItem for the order they are read in.
+        ['content', 'wfContent', { keepArray: true }],
+        ['dc:description', 'wfDcDescription'],
+        ['itunes:summary', 'wfItunesSummary'],
+        ['xhtml:body', 'wfXhtmlBody'],
+        ['body', 'wfBody'],
         ['wf:published', 'wfPublished'],
         // All of them: of several <updated>, the latest is meant (see datesOf).
         ['wf:updated', 'wfUpdated', { keepArray: true }],
@@ -97,6 +157,8 @@ function createParser(): Parser<Record<string, unknown>, Record<string, unknown>
       ],
     },
   });
+  // Inline XHTML is handed over as CDATA so that its text keeps its order (see links-text.ts).
+  return { parseString: (xml: string) => parser.parseString(preserveInlineMarkup(xml)) };
 }
 
 /** Text of an xml2js value: a string, `{_: text}`, or nested markup (Atom xhtml) flattened. */
@@ -142,22 +204,59 @@ function asArray(value: unknown): readonly unknown[] {
 }
 
 /**
- * The entry's link: an RSS `<link>` text, else the Atom link with rel="alternate" or no rel
- * (RFC 4287 §4.2.7.2: no rel means alternate), never rel="self"/"related"/"enclosure".
+ * Where an entry's relative references resolve: the document URL, then each enclosing
+ * `xml:base` from the outside in (see closeElement). `undefined` when no `xml:base` is written
+ * and the document URL is the final URL: links then stay as written and core/story.ts resolves
+ * them as it always has (against the feed's own link, else the feed URL).
  */
-function linkOf(item: ItemShape): string | undefined {
+function entryBaseOf(item: ItemShape, documentUrl: string | undefined, finalUrl: string | undefined): string | undefined {
+  const chain = asArray(item.wfBaseChain).filter((b): b is string => typeof b === 'string');
+  if (chain.length === 0 && (documentUrl === undefined || documentUrl === finalUrl)) return undefined;
+  return chain.reduce<string | undefined>(joinBase, documentUrl ?? finalUrl);
+}
+
+/** A reference written on `element` (or in it), resolved against the element's own xml:base in `base`. */
+function resolveOn(ref: string, element: unknown, base: string | undefined): string {
+  return base === undefined ? ref : resolveRef(ref, joinBase(base, stringAttr(element, 'xml:base')));
+}
+
+/**
+ * The entry's link: an RSS `<link>` text, else the Atom link with rel="alternate" or no rel
+ * (RFC 4287 §4.2.7.2: no rel means alternate), never rel="self"/"related"/"enclosure"; a link
+ * with no `href` but a URL as its text counts as that URL. Resolved against `xml:base`.
+ */
+function linkOf(item: ItemShape, base: string | undefined): string | undefined {
   const links = asArray(item.wfLinks);
   for (const link of links) {
-    if (attributesOf(link) === undefined) {
+    if (stringAttr(link, 'href') === undefined && stringAttr(link, 'rel') === undefined) {
       const text = nonEmpty(link);
-      if (text !== undefined) return text.trim();
+      if (text !== undefined) return resolveOn(text.trim(), link, base);
     }
   }
   const alternate = links.find((link) => {
     const rel = stringAttr(link, 'rel');
     return stringAttr(link, 'href') !== undefined && (rel === undefined || rel === 'alternate');
   });
-  return alternate === undefined ? undefined : stringAttr(alternate, 'href');
+  const href = alternate === undefined ? undefined : stringAttr(alternate, 'href');
+  return href === undefined ? undefined : resolveOn(href, alternate, base);
+}
+
+/**
+ * The entry's id as written (RSS `guid`, Atom `id`, RSS 1.0 `rdf:about`). Under an `xml:base`, a
+ * relative Atom id, or a relative RSS guid that is a permalink and looks like a URL (a path,
+ * a file name), is resolved against it, as the base applies to it like to any link.
+ */
+function guidOf(item: ItemShape, base: string | undefined): string | undefined {
+  const guid = nonEmpty(item.guid)?.trim();
+  const id = nonEmpty(item.id)?.trim();
+  const written = guid ?? id ?? nonEmpty(item['rdf:about'])?.trim();
+  if (written === undefined || base === undefined || isAbsoluteRef(written) || /\s/.test(written)) return written;
+  if (guid !== undefined) {
+    const element = asArray(item.wfGuid)[0];
+    const permalink = stringAttr(element, 'isPermaLink')?.toLowerCase() !== 'false';
+    return permalink && /[/.?]/.test(guid) ? resolveOn(guid, element, base) : guid;
+  }
+  return id !== undefined ? resolveOn(id, asArray(item.wfId)[0], base) : written;
 }
 
 function categoriesOf(item: ItemShape): string[] {
@@ -175,7 +274,7 @@ function isImage(media: unknown): boolean {
   return medium === 'image' || (type?.startsWith('image/') ?? false) || (medium === undefined && type === undefined);
 }
 
-function imageOf(item: ItemShape): string | undefined {
+function imageOf(item: ItemShape, base: string | undefined): string | undefined {
   const group = asArray(item.mediaGroup)[0];
   const groupFields = typeof group === 'object' && group !== null ? Object.fromEntries(Object.entries(group)) : {};
   const candidates = [
@@ -186,13 +285,13 @@ function imageOf(item: ItemShape): string | undefined {
   ];
   for (const candidate of candidates) {
     const url = stringAttr(candidate, 'url');
-    if (url !== undefined) return url;
+    if (url !== undefined) return resolveOn(url, candidate, base);
   }
   // rss-parser already reduced <enclosure> to its attributes.
   const enclosure = item.enclosure;
   if (typeof enclosure === 'object' && enclosure !== null && 'url' in enclosure && typeof enclosure.url === 'string') {
     const type = 'type' in enclosure && typeof enclosure.type === 'string' ? enclosure.type : '';
-    if (type === '' || type.startsWith('image/')) return enclosure.url;
+    if (type === '' || type.startsWith('image/')) return resolveOn(enclosure.url, { $: enclosure }, base);
   }
   return undefined;
 }
@@ -208,14 +307,18 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * An Atom text construct whose type is "text" (the default) is plain text: a literal "<" in it
- * is a character, not a tag. Escaping it keeps the later HTML-to-text step from eating it.
+ * An Atom text construct whose type is "text" (the default; Atom 0.3 "text/plain") is plain
+ * text: a literal "<" in it is a character, not a tag. Escaping it keeps the later HTML-to-text
+ * step from eating it. Atom 0.3 `mode="base64"` text is decoded first; `mode="escaped"` needs
+ * nothing (the XML parser already unescaped it); inline XHTML arrives as markup (see
+ * preserveInlineMarkup) and is read as HTML.
  */
 function atomText(raw: unknown, fallback: string | undefined): string | undefined {
   const element = asArray(raw)[0];
-  const type = stringAttr(element, 'type') ?? 'text';
-  if (fallback === undefined || type !== 'text') return fallback;
-  return escapeHtml(fallback);
+  const type = (stringAttr(element, 'type') ?? 'text').toLowerCase();
+  const text = fallback !== undefined && stringAttr(element, 'mode')?.toLowerCase() === 'base64' ? decodeBase64Text(fallback) : fallback;
+  if (text === undefined || (type !== 'text' && type !== 'text/plain')) return text;
+  return escapeHtml(text);
 }
 
 /** RSS `<author>` is "email (Name)"; the name is what readers want. */
@@ -243,18 +346,37 @@ function datesOf(item: ItemShape): string[] {
   return [...new Set(all.filter((t): t is string => t !== undefined))];
 }
 
-function toParsedItem(value: unknown, format: ParsedFeed['format']): ParsedItem {
+/**
+ * `documentUrl` is where relative references resolve when nothing closer says otherwise: the
+ * Content-Location the server sent, else the final URL (`finalUrl`).
+ *
+ * Text is read in this order (docs/fetching.md, "Links and text"): the short form from RSS
+ * `description` (Atom `summary`), then `summary`, `dc:description`, `itunes:summary`; the body from
+ * `content:encoded` (Atom `content`), then `xhtml:body`, then `content`. A story's summary is the
+ * short form when there is one, else the body.
+ */
+function toParsedItem(value: unknown, format: ParsedFeed['format'], finalUrl?: string, documentUrl?: string): ParsedItem {
   // Not an object (cannot happen with rss-parser 3.x): treat as an empty item, dropped later.
   const item = ItemShape.safeParse(value).data ?? ItemShape.parse({});
+  const base = entryBaseOf(item, documentUrl, finalUrl);
   const encoded = nonEmpty(item['content:encoded']);
+  const xhtmlBody = nonEmpty(item.wfXhtmlBody) ?? nonEmpty(item.wfBody);
+  const extraShort = nonEmpty(item.wfDcDescription) ?? nonEmpty(item.wfItunesSummary);
   // RSS: rss-parser puts <description> in `content`. Atom: `content` and `summary` as written.
-  const description = format === 'atom' ? atomText(item.wfSummary, nonEmpty(item.summary)) : nonEmpty(item.content);
-  const body = format === 'atom' ? nonEmpty(item.content) : encoded;
+  const description =
+    format === 'atom'
+      ? (atomText(item.wfSummary, nonEmpty(item.summary)) ?? extraShort)
+      : (nonEmpty(item.content) ?? nonEmpty(item.summary) ?? extraShort);
+  const body =
+    format === 'atom'
+      ? (atomText(item.wfContent, nonEmpty(asArray(item.wfContent)[0])) ?? encoded ?? xhtmlBody)
+      : (encoded ?? xhtmlBody ?? nonEmpty(asArray(item.wfContent)[0]));
   const mediaDescription = nonEmpty(item.mediaDescription) ?? mediaGroupText(item, 'media:description');
   const [published, ...otherDates] = datesOf(item);
   return {
-    guid: nonEmpty(item.guid)?.trim() ?? nonEmpty(item.id)?.trim() ?? nonEmpty(item['rdf:about'])?.trim(),
-    link: linkOf(item),
+    guid: guidOf(item, base),
+    ...(nonEmpty(item.guid) !== undefined && stringAttr(asArray(item.wfGuid)[0], 'isPermaLink')?.toLowerCase() === 'false' ? { guidIsPermaLink: false } : {}),
+    link: linkOf(item, base),
     title: (format === 'atom' ? atomText(item.wfTitle, nonEmpty(item.title)) : nonEmpty(item.title)) ?? nonEmpty(item.mediaTitle) ?? mediaGroupText(item, 'media:title'),
     content: body ?? description ?? mediaDescription,
     summary: body !== undefined ? (description ?? mediaDescription) : undefined,
@@ -262,7 +384,7 @@ function toParsedItem(value: unknown, format: ParsedFeed['format']): ParsedItem 
     ...(otherDates.length === 0 ? {} : { otherDates }),
     author: authorName(nonEmpty(item.creator)?.trim() ?? nonEmpty(item.author)?.trim()),
     categories: categoriesOf(item),
-    imageUrl: imageOf(item),
+    imageUrl: imageOf(item, base),
   };
 }
 
@@ -337,9 +459,10 @@ async function parseSalvaged(body: string): Promise<{ output: unknown; repairs: 
 /**
  * Parses feed text (already decoded) into a {@link ParsedFeed}, or a failure:
  * `not-a-feed` for an empty body, an HTML page or XML that is not RSS/Atom; `parse` for
- * malformed or truncated XML, with line and column.
+ * malformed or truncated XML, with line and column. `documentUrl` is the URL relative references
+ * resolve against when the server named one (Content-Location); the final URL otherwise.
  */
-export async function parseFeed(text: string, finalUrl: string): Promise<ParsedFeed | FetchFailure> {
+export async function parseFeed(text: string, finalUrl: string, documentUrl?: string): Promise<ParsedFeed | FetchFailure> {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') {
     return failure('not-a-feed', finalUrl, `${finalUrl} returned an empty body, not a feed; check the feed URL or try again later`);
@@ -386,7 +509,7 @@ export async function parseFeed(text: string, finalUrl: string): Promise<ParsedF
     format,
     title: nonEmpty(feed.data.title)?.trim(),
     link: nonEmpty(feed.data.link)?.trim(),
-    items: feed.data.items.map((item) => toParsedItem(item, format)),
+    items: feed.data.items.map((item) => toParsedItem(item, format, finalUrl, documentUrl)),
     ...(repairs === undefined ? {} : { repairs }),
   };
 }

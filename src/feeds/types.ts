@@ -61,6 +61,11 @@ export interface FetchFresh {
   readonly validators: Validators;
   /** URL after redirects; relative links resolve against it. */
   readonly finalUrl: string;
+  /**
+   * The server's Content-Location (resolved against `finalUrl`), when it sent one: the document's
+   * own URL, against which relative references and `xml:base` resolve instead of `finalUrl`.
+   */
+  readonly contentLocation?: string;
   /** Bytes on the wire after decompression. */
   readonly bytes: number;
 }

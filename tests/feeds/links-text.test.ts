@@ -1,0 +1,146 @@
+/**
+ * The links-and-text fixtures (tests/fixtures/feeds/links-text/): each document goes through the
+ * real parser and the real normalisation, with the base the app uses, and every entry's title,
+ * link, guid and summary text (and image, where the expected file names one) must come out as its
+ * `.expected.json` says. Covers `xml:base` at every level, Content-Location, links written as
+ * text, Atom 0.3 base64/escaped/inline-XHTML text and the extra summary elements (issue 14,
+ * items 5 to 7).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseUrlFor } from '../../src/app/analyse.js';
+import { normaliseItems } from '../../src/core/story.js';
+import type { FeedConfig } from '../../src/core/types.js';
+import { closeFetchAgents, fetchFeed, type FetchOptions } from '../../src/feeds/fetch.js';
+import { parseFeed } from '../../src/feeds/parse.js';
+import type { ParsedFeed } from '../../src/feeds/types.js';
+import { FIXTURE_DIR, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+
+const DIR = join(FIXTURE_DIR, 'links-text');
+const NAMES = readdirSync(DIR).filter((name) => /\.(xml|atom)$/.test(name)).sort();
+const NOW = Date.UTC(2025, 2, 10, 12, 0, 0);
+const FEED: FeedConfig = { id: 'links-text', url: 'https://fixtures.example/feed.xml', name: 'Links and text', language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [] };
+
+interface ExpectedItem {
+  readonly title: string;
+  readonly link: string | null;
+  readonly guid: string | null;
+  readonly summary: string;
+  readonly imageUrl?: string;
+}
+interface Expected {
+  /** The Content-Location the document is served with, when the case is about it. */
+  readonly documentUrl?: string;
+  readonly items: readonly ExpectedItem[];
+}
+
+function expectedFor(name: string): Expected {
+  return JSON.parse(readFileSync(join(DIR, `${name.replace(/\.(xml|atom)$/, '')}.expected.json`), 'utf8')) as Expected;
+}
+
+/** What a reader sees of each entry, through parse and normalise as the poll cycle runs them. */
+function entries(feed: ParsedFeed, finalUrl: string, withImages: boolean): ExpectedItem[] {
+  const { stories, skipped } = normaliseItems(feed.items, FEED, baseUrlFor(feed.link, finalUrl), NOW);
+  expect(skipped).toEqual([]);
+  return stories.map((story, index) => {
+    const imageUrl = feed.items[index]?.imageUrl;
+    return { title: story.title, link: story.url, guid: story.guid, summary: story.summary, ...(withImages && imageUrl !== undefined ? { imageUrl } : {}) };
+  });
+}
+
+async function parsed(text: string, finalUrl: string, documentUrl?: string): Promise<ParsedFeed> {
+  const result = await parseFeed(text, finalUrl, documentUrl);
+  if ('ok' in result) throw new Error(`expected a feed, got ${result.kind}: ${result.message}`);
+  return result;
+}
+
+describe('links and text fixtures through parse and normalise', () => {
+  it('GIVEN the links-text folder THEN it holds the cases this suite is about', () => {
+    expect(NAMES).toEqual(['atom03-modes.atom', 'link-as-text.atom', 'relative-base.atom', 'summary-fallbacks.xml', 'xml-base-atom.atom', 'xml-base-rss.xml']);
+  });
+
+  for (const name of NAMES) {
+    it(`GIVEN ${name} THEN every entry reads as its expected file says`, async () => {
+      const expected = expectedFor(name);
+      const finalUrl = `https://fixtures.example/feeds/links-text/${name}`;
+      const feed = await parsed(readFileSync(join(DIR, name), 'utf8'), finalUrl, expected.documentUrl);
+      const withImages = expected.items.some((item) => item.imageUrl !== undefined);
+      expect(entries(feed, finalUrl, withImages)).toEqual(expected.items);
+    });
+  }
+
+  it('GIVEN a relative xml:base and no Content-Location THEN it resolves against the final URL', async () => {
+    const finalUrl = 'https://origin.example/feeds/world.atom';
+    const feed = await parsed(readFileSync(join(DIR, 'relative-base.atom'), 'utf8'), finalUrl);
+    expect(feed.items[0]?.link).toBe('https://origin.example/world/harbour-strike.html');
+  });
+
+  it('GIVEN a document with no xml:base THEN relative links stay as written for the feed-link fallback', async () => {
+    const text = '<rss version="2.0"><channel><title>T</title><link>https://site.example/news/</link><item><title>A</title><link>a.html</link><guid>a.html</guid></item></channel></rss>';
+    const feed = await parsed(text, 'https://feeds.example/rss.xml');
+    expect(feed.items[0]).toMatchObject({ link: 'a.html', guid: 'a.html' });
+    expect(entries(feed, 'https://feeds.example/rss.xml', false)[0]?.link).toBe('https://site.example/news/a.html');
+  });
+
+  it('GIVEN a guid marked isPermaLink="false" and no link THEN the guid is kept as the id but not used as the URL', async () => {
+    const text = '<rss version="2.0"><channel><title>T</title><item><title>A</title><guid isPermaLink="false">https://x.example/internal/17</guid></item><item><title>B</title><guid>https://x.example/b</guid></item></channel></rss>';
+    const feed = await parsed(text, 'https://x.example/rss.xml');
+    expect(entries(feed, 'https://x.example/rss.xml', false).map((e) => [e.guid, e.link])).toEqual([
+      ['https://x.example/internal/17', null],
+      ['https://x.example/b', 'https://x.example/b'],
+    ]);
+  });
+
+  it('GIVEN inline XHTML inside an RSS CDATA description THEN the description is left as written', async () => {
+    const text = '<rss version="2.0"><channel><title>T</title><item><title>A</title><link>https://x.example/a</link><description><![CDATA[<title type="xhtml"><b>x</b></title> and more]]></description></item></channel></rss>';
+    const feed = await parsed(text, 'https://x.example/rss.xml');
+    expect(feed.items[0]?.content).toBe('<title type="xhtml"><b>x</b></title> and more');
+  });
+});
+
+describe('Content-Location through fetch', () => {
+  const OPTIONS: FetchOptions = { timeoutMs: 5000, idleTimeoutMs: 5000, maxBytes: 256 * 1024, userAgent: 'Watchfloor/0.1 (test)', blockPrivateAddresses: false, baseDir: DIR };
+  let server: FeedServer;
+  beforeAll(async () => {
+    server = await startFeedServer();
+    const body = readFileSync(join(DIR, 'relative-base.atom'));
+    server.route('/links-text/with-location', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/atom+xml', 'content-location': 'http://mirror.example.net/feeds/world.atom' }).end(body);
+    });
+    server.route('/links-text/relative-location', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/atom+xml', 'content-location': '/elsewhere/world.atom' }).end(body);
+    });
+    server.route('/links-text/without-location', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/atom+xml' }).end(body);
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await closeFetchAgents();
+  });
+
+  async function fetchAndParse(path: string): Promise<{ feed: ParsedFeed; contentLocation: string | undefined; finalUrl: string }> {
+    const fetched = await fetchFeed(server.url(path), { etag: null, lastModified: null, bodyHash: null }, OPTIONS);
+    if (!fetched.ok || fetched.notModified) throw new Error(`fetch failed: ${JSON.stringify(fetched)}`);
+    return { feed: await parsed(fetched.text, fetched.finalUrl, fetched.contentLocation), contentLocation: fetched.contentLocation, finalUrl: fetched.finalUrl };
+  }
+
+  it('GIVEN a server that sends Content-Location THEN a relative xml:base resolves against it', async () => {
+    const { feed, contentLocation } = await fetchAndParse('/links-text/with-location');
+    expect(contentLocation).toBe('http://mirror.example.net/feeds/world.atom');
+    expect(feed.items[0]?.link).toBe('http://mirror.example.net/world/harbour-strike.html');
+  });
+
+  it('GIVEN a relative Content-Location THEN it is resolved against the final URL first', async () => {
+    const { feed, contentLocation, finalUrl } = await fetchAndParse('/links-text/relative-location');
+    expect(contentLocation).toBe(new URL('/elsewhere/world.atom', finalUrl).href);
+    expect(feed.items[0]?.link).toBe(new URL('/world/harbour-strike.html', finalUrl).href);
+  });
+
+  it('GIVEN no Content-Location THEN the fetch result has none and the final URL is the base', async () => {
+    const { feed, contentLocation, finalUrl } = await fetchAndParse('/links-text/without-location');
+    expect(contentLocation).toBeUndefined();
+    expect(feed.items[0]?.link).toBe(new URL('/world/harbour-strike.html', finalUrl).href);
+  });
+});
