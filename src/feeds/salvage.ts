@@ -62,6 +62,9 @@ function doctypeEnd(text: string, from: number): number {
   return -1;
 }
 
+const NAME_AT = /<\/?([A-Za-z_][\w.:-]*)/y;
+const DOCTYPE_AT = /<!DOCTYPE/iy;
+
 /** A shallow XML tokenizer: enough to find elements, text and where the document stops. */
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -87,7 +90,7 @@ function tokenize(text: string): Token[] {
     if (text.startsWith('<![CDATA[', i)) delimited('cdata', ']]>', 9);
     else if (text.startsWith('<!--', i)) delimited('comment', '-->', 4);
     else if (text.startsWith('<?', i)) delimited('pi', '?>', 2);
-    else if (/^<!DOCTYPE/i.test(text.slice(i, i + 9))) {
+    else if (((DOCTYPE_AT.lastIndex = i), DOCTYPE_AT.test(text))) {
       const end = doctypeEnd(text, i);
       if (end === -1) {
         tokens.push({ kind: 'partial', what: 'doctype', start: i, end: text.length });
@@ -98,7 +101,8 @@ function tokenize(text: string): Token[] {
       }
     } else {
       const end = tagEnd(text, i);
-      const name = /^<\/?([A-Za-z_][\w.:-]*)/.exec(text.slice(i, i + 200))?.[1];
+      NAME_AT.lastIndex = i;
+      const name = NAME_AT.exec(text)?.[1];
       if (end === -1 || name === undefined) {
         if (end === -1) {
           tokens.push({ kind: 'partial', what: 'tag', start: i, end: text.length });
