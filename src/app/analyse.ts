@@ -11,6 +11,8 @@ import type { FetchFailure } from '../feeds/types.js';
 export interface DocumentInput {
   readonly text: string;
   readonly finalUrl: string;
+  /** The server's Content-Location, when it sent one: relative references resolve against it. */
+  readonly documentUrl?: string | undefined;
   readonly feed: FeedConfig;
   /** The cycle's clock: first-seen time of new stories. */
   readonly now: number;
@@ -31,7 +33,7 @@ export interface AnalysedDocument {
 export type Analyse = (input: DocumentInput) => Promise<AnalysedDocument | FetchFailure>;
 
 export interface AnalyserParts {
-  readonly parse: (text: string, finalUrl: string) => Promise<{ readonly link: string | undefined; readonly items: readonly RawItem[]; readonly repairs?: readonly string[] | undefined } | FetchFailure>;
+  readonly parse: (text: string, finalUrl: string, documentUrl?: string) => Promise<{ readonly link: string | undefined; readonly items: readonly RawItem[]; readonly repairs?: readonly string[] | undefined } | FetchFailure>;
   /** Normalises all items of one document (drops items with neither title nor link, and repeated ids). */
   readonly normalise: (raws: readonly RawItem[], feed: FeedConfig, baseUrl: string, now: number) => NormalisedBatch;
   /** When given, every story is classified here; else the poll cycle classifies the new ones. */
@@ -40,8 +42,8 @@ export interface AnalyserParts {
 
 /** The analysis in the calling thread, from its parts. */
 export function createAnalyser(parts: AnalyserParts): Analyse {
-  return async ({ text, finalUrl, feed, now }) => {
-    const parsed = await parts.parse(text, finalUrl);
+  return async ({ text, finalUrl, documentUrl, feed, now }) => {
+    const parsed = await parts.parse(text, finalUrl, documentUrl);
     if ('ok' in parsed) return parsed;
     const batch = parts.normalise(parsed.items, feed, baseUrlFor(parsed.link, finalUrl), now);
     const repaired = parsed.repairs === undefined ? {} : { repairs: parsed.repairs };

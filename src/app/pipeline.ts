@@ -217,7 +217,7 @@ export function createPoller(deps: PollerDeps) {
     const now = deps.clock();
     let analysed;
     try {
-      analysed = await deps.analyse({ text: fetched.text, finalUrl: fetched.finalUrl, feed, now });
+      analysed = await deps.analyse({ text: fetched.text, finalUrl: fetched.finalUrl, documentUrl: fetched.contentLocation, feed, now });
     } catch (cause) {
       // The analyser maps every parse problem it knows; anything else is a bug, but must not stop the cycle.
       analysed = { ok: false as const, kind: 'parse' as const, message: redactText(`unexpected error reading ${fetched.finalUrl}: ${(cause as Error).message}`), status: null, retryAfterMs: null, url: fetched.finalUrl, cause };

@@ -58,7 +58,7 @@ export function createFeedProbe(env: Pick<Env, 'ALLOW_PRIVATE_FEEDS' | 'FETCH_TI
     });
     if (!fetched.ok) return { ok: false, message: fetched.message };
     if (fetched.notModified) return { ok: false, message: `${url} answered "not modified" to a first request; the server is misbehaving, try again later.` };
-    const doc = await parseFeed(fetched.text, fetched.finalUrl);
+    const doc = await parseFeed(fetched.text, fetched.finalUrl, fetched.contentLocation);
     if ('ok' in doc) return { ok: false, message: doc.message };
     const probeFeed: FeedConfig = { id: 'probe', url, name: doc.title ?? url, language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [] };
     const batch = normaliseItems(doc.items, probeFeed, baseUrlFor(doc.link, fetched.finalUrl), clock());

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrlFor } from '../../src/app/analyse.js';
+import { baseUrlFor, createAnalyser } from '../../src/app/analyse.js';
 import { normaliseItems } from '../../src/core/story.js';
 import type { FeedConfig } from '../../src/core/types.js';
 import { closeFetchAgents, fetchFeed, type FetchOptions } from '../../src/feeds/fetch.js';
@@ -136,6 +136,15 @@ describe('Content-Location through fetch', () => {
     const { feed, contentLocation, finalUrl } = await fetchAndParse('/links-text/relative-location');
     expect(contentLocation).toBe(new URL('/elsewhere/world.atom', finalUrl).href);
     expect(feed.items[0]?.link).toBe(new URL('/world/harbour-strike.html', finalUrl).href);
+  });
+
+  it('GIVEN Content-Location THEN the analyser (as the poll cycle calls it) hands it to the parser', async () => {
+    const fetched = await fetchFeed(server.url('/links-text/with-location'), { etag: null, lastModified: null, bodyHash: null }, OPTIONS);
+    if (!fetched.ok || fetched.notModified) throw new Error('fetch failed');
+    const analyse = createAnalyser({ parse: parseFeed, normalise: normaliseItems });
+    const analysed = await analyse({ text: fetched.text, finalUrl: fetched.finalUrl, documentUrl: fetched.contentLocation, feed: FEED, now: NOW });
+    if ('ok' in analysed) throw new Error(analysed.message);
+    expect(analysed.batch.stories.map((story) => story.url)).toEqual(['http://mirror.example.net/world/harbour-strike.html']);
   });
 
   it('GIVEN no Content-Location THEN the fetch result has none and the final URL is the base', async () => {

@@ -337,7 +337,7 @@ export async function fetchFeedsOnce(options: CheckOptions, report: CheckReport)
     const done = (fields: Partial<FeedFetchCheck>): FeedFetchCheck => ({ id: feed.id, ok: false, format: null, stories: 0, bytes: 0, durationMs: Date.now() - started, error: null, ...fields });
     if (!fetched.ok) return done({ error: { kind: fetched.kind, message: fetched.message } });
     if (fetched.notModified) return done({ bytes: fetched.bytes, error: { kind: 'http', message: `${fetched.finalUrl} answered "not modified" to a request without validators; the server is misbehaving` } });
-    const parsed = await parseFeed(fetched.text, fetched.finalUrl);
+    const parsed = await parseFeed(fetched.text, fetched.finalUrl, fetched.contentLocation);
     if ('ok' in parsed) return done({ bytes: fetched.bytes, error: { kind: parsed.kind, message: parsed.message } });
     const batch = normaliseItems(parsed.items, feed, baseUrlFor(parsed.link, fetched.finalUrl), Date.now());
     return done({ ok: true, format: parsed.format, stories: batch.stories.length, bytes: fetched.bytes });
