@@ -54,24 +54,57 @@ export function decodeBase64Text(text: string): string {
  * or `mode="xml"`) and `<xhtml:body>`: xml2js keeps the text of mixed content but not its order
  * ("Example <b>Atom</b>" comes back as "Atom Example"). Wrapping the markup in CDATA before
  * parsing hands it over as a string in document order; the HTML-to-text step reads it later.
- * Regions already in CDATA or comments are left alone, and so is markup that holds CDATA.
+ * CDATA sections and comments are skipped, and so is markup that itself holds CDATA. In Atom,
+ * a `<link>` written as `<link>URL</link>` gets `href="URL"` (see below). One pass, linear in the
+ * text: a hostile document cannot make it quadratic.
  */
-const INLINE_MARKUP = /<((?:[A-Za-z_][\w.-]*:)?(title|subtitle|summary|content|tagline|info|body))(\s[^<>]*?)?>([\s\S]*?)<\/\1\s*>/g;
+const OPEN = /<!\[CDATA\[|<!--|<((?:[A-Za-z_][\w.-]*:)?(?:title|subtitle|summary|content|tagline|info|body|link))(\s[^<>]*)?>/g;
 const XHTML_TYPE = /\s(?:type\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["']|mode\s*=\s*["']xml["'])/i;
 
-export function preserveInlineMarkup(text: string): string {
-  if (!/type\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["']|mode\s*=\s*["']xml["']|<(?:[\w.-]+:)?body[\s>]/i.test(text)) return text;
-  return text
-    .split(/(<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->)/)
-    .map((segment, index) => (index % 2 === 1 ? segment : segment.replace(INLINE_MARKUP, wrapMarkup)))
-    .join('');
-}
-
-function wrapMarkup(whole: string, name: string, local: string, attrs: string | undefined, inner: string): string {
-  const attributes = attrs ?? '';
-  if (attributes.endsWith('/') || !inner.includes('<')) return whole;
-  if (local.toLowerCase() !== 'body' && !XHTML_TYPE.test(attributes)) return whole;
-  // Namespace prefixes (`<xhtml:p>`) mean nothing to the HTML reader; drop them.
-  const markup = inner.replace(/<(\/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])/g, '<$1');
-  return `<${name}${attributes}><![CDATA[${markup}]]></${name}>`;
+export function prepareForParser(text: string): string {
+  const atom = /<(?:[\w.-]+:)?feed[\s>]/.test(text);
+  if (!atom && !/type\s*=\s*["'](?:xhtml|application\/xhtml\+xml)["']|mode\s*=\s*["']xml["']|<(?:[\w.-]+:)?body[\s>]/i.test(text)) return text;
+  const open = new RegExp(OPEN.source, 'g');
+  const unclosed = new Set<string>();
+  let out = '';
+  let copied = 0;
+  for (let match = open.exec(text); match !== null; match = open.exec(text)) {
+    const [whole, name, attrs = ''] = match;
+    if (name === undefined) {
+      // A CDATA section or comment: jump past its end (or stop: the rest is inside it).
+      const end = text.indexOf(whole === '<!--' ? '-->' : ']]>', open.lastIndex);
+      if (end === -1) break;
+      open.lastIndex = end + 3;
+      continue;
+    }
+    const local = name.slice(name.indexOf(':') + 1).toLowerCase();
+    if (local === 'link') {
+      // Atom: a <link> with its URL as text and no href. rss-parser reads `link.$.href` and
+      // throws on a link with no attributes, so the text is given to it as the href as well.
+      if (!atom || attrs.endsWith('/') || /\shref\s*=/i.test(attrs)) continue;
+      const written = /^[^<]{0,4096}/.exec(text.slice(open.lastIndex, open.lastIndex + 4097))?.[0] ?? '';
+      const url = written.trim();
+      if (url !== '' && text.startsWith(`</${name}`, open.lastIndex + written.length)) {
+        out += `${text.slice(copied, match.index)}<${name}${attrs.trimEnd()} href="${url.replace(/"/g, '&quot;')}">`;
+        copied = open.lastIndex;
+      }
+      continue;
+    }
+    if (attrs.endsWith('/') || unclosed.has(name) || (local !== 'body' && !XHTML_TYPE.test(attrs))) continue;
+    const close = new RegExp(`</${name.replace(/[.]/g, '\\.')}\\s*>`, 'g');
+    close.lastIndex = open.lastIndex;
+    const closing = close.exec(text);
+    if (closing === null) {
+      unclosed.add(name);
+      continue;
+    }
+    const inner = text.slice(open.lastIndex, closing.index);
+    if (inner.includes('<') && !inner.includes('<![CDATA[') && !inner.includes(']]>')) {
+      // Namespace prefixes (`<xhtml:p>`) mean nothing to the HTML reader; drop them.
+      out += `${text.slice(copied, open.lastIndex)}<![CDATA[${inner.replace(/<(\/?)[A-Za-z_][\w.-]*:(?=[A-Za-z_])/g, '<$1')}]]>`;
+      copied = closing.index;
+    }
+    open.lastIndex = closing.index;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }

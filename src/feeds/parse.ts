@@ -7,7 +7,7 @@ import Parser from 'rss-parser';
 import { z } from 'zod';
 import { parseFeedDate } from '../core/dates.js';
 import { describeShape, salvageFeed } from './salvage.js';
-import { decodeBase64Text, isAbsoluteRef, joinBase, preserveInlineMarkup, resolveRef } from './links-text.js';
+import { decodeBase64Text, isAbsoluteRef, joinBase, prepareForParser, resolveRef } from './links-text.js';
 import type { FetchFailure, ParsedFeed, ParsedItem } from './types.js';
 
 const field = z.unknown().optional();
@@ -80,33 +80,23 @@ function xmlBaseOf(element: unknown): string | undefined {
 }
 
 /**
- * xml2js hook run as each element closes (see {@link createParser}):
- * - an Atom `<link>` with its URL as text and no `href` gets the text as `href` (rss-parser reads
- *   `link.$.href` and throws a TypeError on a link without attributes);
- * - at the root, every entry is given the `xml:base` values of its ancestors and itself, outermost
- *   first (`wfBaseChain`), which rss-parser would otherwise drop with the elements' attributes.
+ * The outermost `xml:base` values of the document, outermost first: the root's (read from its
+ * start tag; rss-parser keeps no root attributes) and, where entries sit inside it, the
+ * `<channel>`'s. In Atom the root is the feed, whose attributes rss-parser hands over.
  */
-function closeElement(xpath: string, _siblings: unknown, element: unknown): unknown {
-  if (/^\/(?:[\w.-]+:)?feed\/(?:(?:[\w.-]+:)?entry\/)?(?:[\w.-]+:)?link$/.test(xpath)) {
-    const attrs = record(record(element)?.$) ?? {};
-    const text = typeof element === 'string' ? element : record(element)?._;
-    const href = typeof attrs.href === 'string' && attrs.href.trim() !== '' ? attrs.href : typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
-    return { ...(typeof text === 'string' ? { _: text } : {}), $: { ...attrs, ...(href === undefined ? {} : { href }) } };
-  }
-  if (/^\/[^/]+$/.test(xpath)) {
-    const root = record(element);
-    const channel = record(asArray(root?.channel)[0]);
-    const annotate = (items: unknown, outer: readonly (string | undefined)[]): void => {
-      for (const item of asArray(items)) {
-        const entry = record(item);
-        if (entry !== undefined) entry.wfBaseChain = [[...outer, xmlBaseOf(entry)].filter((b): b is string => b !== undefined)];
-      }
-    };
-    annotate(root?.entry, [xmlBaseOf(root)]);
-    annotate(root?.item, [xmlBaseOf(root)]);
-    annotate(channel?.item, [xmlBaseOf(root), xmlBaseOf(channel)]);
-  }
-  return element;
+function outerBases(text: string, feedAttrs: unknown): (string | undefined)[] {
+  const match = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)*<([A-Za-z_][\w.:-]*)(\s[^<>]*)?>/i.exec(text.replace(/^\uFEFF/, ''));
+  const root = match?.[1]?.toLowerCase() ?? '';
+  const feedBase = xmlBaseOf({ $: feedAttrs });
+  if (root === 'feed' || root.endsWith(':feed')) return [feedBase];
+  const rootBase = /\sxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(match?.[2] ?? '');
+  const rootValue = rootBase === null ? undefined : decodeXmlAttr(rootBase[1] ?? rootBase[2] ?? '');
+  // RSS 1.0 items are siblings of <channel>, not inside it.
+  return root.endsWith('rdf') ? [rootValue] : [rootValue, feedBase];
+}
+
+function decodeXmlAttr(value: string): string {
+  return value.replace(/&(lt|gt|quot|apos|amp);/g, (_m, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name] ?? '');
 }
 
 function createParser(): Pick<Parser<Record<string, unknown>, Record<string, unknown>>, 'parseString'> {
@@ -115,12 +105,15 @@ function createParser(): Pick<Parser<Record<string, unknown>, Record<string, unk
   const parser = new Parser<Record<string, unknown>, Record<string, unknown>>({
     // `<rss>` without a version attribute is common in hand-written feeds: read it as 2.0.
     defaultRSS: 2,
-    xml2js: { tagNameProcessors: [(name: string) => ATOM_DATE_TAGS[name] ?? name], validator: closeElement },
+    xml2js: { tagNameProcessors: [(name: string) => ATOM_DATE_TAGS[name] ?? name] },
     customFields: {
+      // The feed's (Atom) or channel's (RSS) attributes, for xml:base. rss-parser's types allow
+      // only names here, but it reads `[from, to, options]` for the feed as it does for items.
+      feed: [['$', 'wfAttrs', { keepArray: true }] as unknown as string],
       item: [
-        // Ancestors' and the entry's own xml:base (see closeElement), and every id element with
-        // its attributes (isPermaLink, xml:base).
-        ['wfBaseChain', 'wfBaseChain'],
+        // The entry's attributes (xml:base), and every id element with its attributes
+        // (isPermaLink, xml:base).
+        ['$', 'wfAttrs', { keepArray: true }],
         ['guid', 'wfGuid', { keepArray: true }],
         ['id', 'wfId', { keepArray: true }],
         // Summary and body elements rss-parser ignores, and Atom content with its attributes
@@ -157,8 +150,21 @@ function createParser(): Pick<Parser<Record<string, unknown>, Record<string, unk
       ],
     },
   });
-  // Inline XHTML is handed over as CDATA so that its text keeps its order (see links-text.ts).
-  return { parseString: (xml: string) => parser.parseString(preserveInlineMarkup(xml)) };
+  return {
+    parseString: async (xml: string) => {
+      // Inline XHTML as CDATA, so its text keeps its order; Atom links written as text given an
+      // href (see links-text.ts).
+      const prepared = prepareForParser(xml);
+      const output = await parser.parseString(prepared);
+      // Each entry gets the xml:base values around it and its own, outermost first (wfBaseChain).
+      const outer = outerBases(prepared, output.wfAttrs);
+      for (const item of asArray(output.items)) {
+        const entry = record(item);
+        if (entry !== undefined) entry.wfBaseChain = [...outer, xmlBaseOf({ $: entry.wfAttrs })].filter((b): b is string => b !== undefined);
+      }
+      return output;
+    },
+  };
 }
 
 /** Text of an xml2js value: a string, `{_: text}`, or nested markup (Atom xhtml) flattened. */
@@ -205,7 +211,7 @@ function asArray(value: unknown): readonly unknown[] {
 
 /**
  * Where an entry's relative references resolve: the document URL, then each enclosing
- * `xml:base` from the outside in (see closeElement). `undefined` when no `xml:base` is written
+ * `xml:base` from the outside in (see createParser). `undefined` when no `xml:base` is written
  * and the document URL is the final URL: links then stay as written and core/story.ts resolves
  * them as it always has (against the feed's own link, else the feed URL).
  */
@@ -311,7 +317,7 @@ function escapeHtml(text: string): string {
  * text: a literal "<" in it is a character, not a tag. Escaping it keeps the later HTML-to-text
  * step from eating it. Atom 0.3 `mode="base64"` text is decoded first; `mode="escaped"` needs
  * nothing (the XML parser already unescaped it); inline XHTML arrives as markup (see
- * preserveInlineMarkup) and is read as HTML.
+ * prepareForParser) and is read as HTML.
  */
 function atomText(raw: unknown, fallback: string | undefined): string | undefined {
   const element = asArray(raw)[0];

@@ -14,6 +14,7 @@ import { normaliseItems } from '../../src/core/story.js';
 import type { FeedConfig } from '../../src/core/types.js';
 import { closeFetchAgents, fetchFeed, type FetchOptions } from '../../src/feeds/fetch.js';
 import { parseFeed } from '../../src/feeds/parse.js';
+import { decodeBase64Text, isAbsoluteRef, joinBase, prepareForParser, resolveRef } from '../../src/feeds/links-text.js';
 import type { ParsedFeed } from '../../src/feeds/types.js';
 import { FIXTURE_DIR, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 
@@ -151,5 +152,40 @@ describe('Content-Location through fetch', () => {
     const { feed, contentLocation, finalUrl } = await fetchAndParse('/links-text/without-location');
     expect(contentLocation).toBeUndefined();
     expect(feed.items[0]?.link).toBe(new URL('/world/harbour-strike.html', finalUrl).href);
+  });
+});
+
+describe('links-text helpers', () => {
+  it('GIVEN nested bases THEN each resolves against the one around it; a bad or unanchored base is ignored', () => {
+    expect(joinBase(joinBase('https://a.example/feed.xml', '/world/'), 'asia/')).toBe('https://a.example/world/asia/');
+    expect(joinBase(undefined, 'asia/')).toBeUndefined();
+    expect(joinBase('https://a.example/x/', 'http://[bad')).toBe('https://a.example/x/');
+    expect(joinBase('https://a.example/x/', '  ')).toBe('https://a.example/x/');
+  });
+
+  it('GIVEN a reference THEN it resolves to http(s) only, else stays as written', () => {
+    expect(resolveRef('a.html', 'https://a.example/x/')).toBe('https://a.example/x/a.html');
+    expect(resolveRef('a.html', 'file:///srv/feeds/')).toBe('a.html');
+    expect(resolveRef('mailto:desk@a.example', 'https://a.example/')).toBe('mailto:desk@a.example');
+    expect(isAbsoluteRef('urn:uuid:1')).toBe(true);
+    expect(isAbsoluteRef('2025/a.html')).toBe(false);
+  });
+
+  it('GIVEN base64 text THEN UTF-8 is decoded; text that is not base64 or not UTF-8 stays as written', () => {
+    expect(decodeBase64Text(Buffer.from('Київ', 'utf8').toString('base64'))).toBe('Київ');
+    expect(decodeBase64Text('not base64!')).toBe('not base64!');
+    expect(decodeBase64Text(Buffer.from([0xff, 0xfe, 0xfd]).toString('base64'))).toBe('//79');
+  });
+
+  it('GIVEN inline XHTML THEN it is wrapped in CDATA; CDATA, comments, self-closing and plain constructs are left alone', () => {
+    expect(prepareForParser('<title type="xhtml"><div>A <b>B</b> C</div></title>')).toBe('<title type="xhtml"><![CDATA[<div>A <b>B</b> C</div>]]></title>');
+    expect(prepareForParser('<xhtml:body><xhtml:p>A</xhtml:p></xhtml:body>')).toBe('<xhtml:body><![CDATA[<p>A</p>]]></xhtml:body>');
+    const untouched = ['<!-- <title type="xhtml"><b>x</b></title> -->', '<content type="xhtml" src="x"/><title>t</title>', '<summary type="text">a</summary>', '<title type="xhtml">plain</title>'];
+    for (const text of untouched) expect(prepareForParser(text)).toBe(text);
+  });
+
+  it('GIVEN many unclosed inline-markup tags (a hostile document) THEN the scan still finishes and changes nothing', () => {
+    const text = `<feed>${'<body><p>x</p>'.repeat(50_000)}</feed>`;
+    expect(prepareForParser(text)).toBe(text);
   });
 });
