@@ -82,7 +82,9 @@ export function prepareForParser(text: string): string {
       // Atom: a <link> with its URL as text and no href. rss-parser reads `link.$.href` and
       // throws on a link with no attributes, so the text is given to it as the href as well.
       if (!atom || attrs.endsWith('/') || /\shref\s*=/i.test(attrs)) continue;
-      const written = /^[^<]{0,4096}/.exec(text.slice(open.lastIndex, open.lastIndex + 4097))?.[0] ?? '';
+      const linkText = /[^<]*/y;
+      linkText.lastIndex = open.lastIndex;
+      const written = linkText.exec(text)?.[0] ?? '';
       const url = written.trim();
       if (url !== '' && text.startsWith(`</${name}`, open.lastIndex + written.length)) {
         out += `${text.slice(copied, match.index)}<${name}${attrs.trimEnd()} href="${url.replace(/"/g, '&quot;')}">`;

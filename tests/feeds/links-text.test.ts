@@ -187,5 +187,7 @@ describe('links-text helpers', () => {
   it('GIVEN many unclosed inline-markup tags (a hostile document) THEN the scan still finishes and changes nothing', () => {
     const text = `<feed>${'<body><p>x</p>'.repeat(50_000)}</feed>`;
     expect(prepareForParser(text)).toBe(text);
+    const links = `<feed>${'<link><link rel="a">'.repeat(50_000)}</feed>`;
+    expect(prepareForParser(links)).toBe(links);
   });
 });
