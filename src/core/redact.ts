@@ -32,7 +32,7 @@ const SECRET_PARAMS: ReadonlySet<string> = new Set([
 const SECRET_PARAM_SUFFIX = /(?:[_.-]key|token|secret|apikey|password|passwd|signature)$/;
 
 /**
- * A URL inside free text: any scheme, up to whitespace, quotes, angle brackets or a backslash
+ * A URL inside free text (whatever its scheme), up to whitespace, quotes, angle brackets or a backslash
  * (which ends a JSON string). Markdown escapes (`\_`, `\*`, `\[` …) are kept inside, so text
  * escaped for Discord is still scanned whole.
  */
