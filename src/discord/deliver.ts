@@ -118,13 +118,14 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
     const blocked = new Set<number>();
     let handled = 0;
     for (const row of rows) {
-      const sink = sinkOf(deps, row);
+      const target = deps.targetOf(row.subscriptionId);
+      const sink = target ? deps.sinkFor(target) : null;
       if (signal?.aborted || blocked.has(row.subscriptionId) || (sink && sinksDown.has(sink))) {
         outbox.release(row.id, deps.claim);
         continue;
       }
       handled++;
-      const outcome = await deliverRow(deps, row);
+      const outcome = await deliverRow(deps, row, target, sink);
       if (outcome === 'lost') continue;
       if (outcome === 'unauthorized') {
         // One refusal of the token is enough: the sink's other messages wait without trying.
@@ -149,17 +150,11 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
   return { sent, retried, dead, uncertain, pending, ...(unauthorized ? { tokenRejected: true } : {}) };
 }
 
-/** The sink a row would go through, or null (no target or no sink: deliverRow says why). */
-function sinkOf(deps: DrainDeps, row: OutboxRow): Sink | null {
-  const target = deps.targetOf(row.subscriptionId);
-  return target ? deps.sinkFor(target) : null;
-}
-
 type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized';
 
-async function deliverRow(deps: DrainDeps, row: OutboxRow): Promise<RowOutcome> {
+/** One claimed row, to its subscription's target (undefined: the subscription is gone) through `sink`. */
+async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
   const { outbox, log, claim } = deps;
-  const target = deps.targetOf(row.subscriptionId);
   const context = { outbox_id: row.id, subscription_id: row.subscriptionId, kind: row.kind, nonce: row.nonce };
   if (!target) {
     outbox.markDead(row.id, claim, 'subscription no longer exists');
@@ -167,7 +162,6 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow): Promise<RowOutcome> 
     return 'dead';
   }
   const where = describeTarget(target);
-  const sink = deps.sinkFor(target);
   if (!sink) {
     const reason = target.kind === 'channel' ? `${where}: no DISCORD_TOKEN is set, so the bot cannot post; set it or subscribe a webhook instead` : `${where}: no sink configured`;
     outbox.markDead(row.id, claim, reason);
