@@ -7,6 +7,7 @@ import type { Classification, FeedConfig, Story } from '../core/types.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '../feeds/types.js';
 import { FEED_LEASE_MS, isDeadLocalOwner } from '../store/claims.js';
 import { storageFault } from '../store/faults.js';
+import type { FeedState } from '../store/feed-state.js';
 import type { Store } from '../store/index.js';
 import type { Analyse } from './analyse.js';
 
@@ -169,7 +170,7 @@ export function createPoller(deps: PollerDeps) {
     }
   }
 
-  async function pollOne(feed: FeedConfig, state: ReturnType<Store['feeds']['ensure']>, started: number): Promise<FeedPollResult> {
+  async function pollOne(feed: FeedConfig, state: FeedState, started: number): Promise<FeedPollResult> {
     const log = deps.log.child({ feed_id: feed.id });
     const empty = base(feed.id);
 
