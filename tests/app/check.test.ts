@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkConfiguration, renderCheckReport, type CheckOptions } from '../../src/app/commands/check.js';
 import { ENV_SCHEMA } from '../../src/config/env.js';
-import { ConfigErrors } from '../../src/config/errors.js';
+import { configProblems } from '../helpers/config-errors.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir('watchfloor-check-');
@@ -49,16 +49,6 @@ function writeConfig(dir: string, feeds?: unknown): { feeds: string; rules: stri
 
 function options(paths: { feeds: string; rules: string; db: string }, processEnv: NodeJS.ProcessEnv = {}, envFile: string | null = null): CheckOptions {
   return { ...paths, envFile, processEnv };
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
-    throw error;
-  }
-  throw new Error('expected ConfigErrors, got success');
 }
 
 describe('checkConfiguration', () => {
@@ -107,7 +97,7 @@ describe('checkConfiguration', () => {
       { id: 'Bad Id', name: 'X', url: 'https://example.org', language: 'en', kind: 'wire' },
     ] });
     writeFileSync(join(paths.rules, 'ukraine.yaml'), UKRAINE_YAML.replace('threshold: 3', 'threshold: -1'));
-    const problems = problemsOf(() => checkConfiguration(options(paths, { HTTP_PORT: '70000', POLL_SCHEDULE: 'every minute' })));
+    const problems = configProblems(() => checkConfiguration(options(paths, { HTTP_PORT: '70000', POLL_SCHEDULE: 'every minute' })));
     expect(problems.some((p) => p.startsWith('environment (HTTP_PORT)'))).toBe(true);
     expect(problems.some((p) => p.startsWith('environment (POLL_SCHEDULE)') && p.includes('not a valid cron expression'))).toBe(true);
     expect(problems.some((p) => p.includes('feeds[1] "Bad Id".id'))).toBe(true);
@@ -117,7 +107,7 @@ describe('checkConfiguration', () => {
   it('GIVEN a local feed file that does not exist WHEN checked THEN the feed and the resolved path are named', () => {
     const dir = tempDir();
     const paths = writeConfig(dir, { feeds: [{ id: 'gone', name: 'Gone', url: 'feeds/missing.xml', language: 'en', kind: 'wire' }] });
-    const problems = problemsOf(() => checkConfiguration(options(paths)));
+    const problems = configProblems(() => checkConfiguration(options(paths)));
     expect(problems).toEqual([`${paths.feeds} (feeds[0] "gone".url): local feed file ${join(dir, 'feeds', 'missing.xml')} does not exist. Fix the path (relative paths start at the folder of feeds.json) or use an https:// URL.`]);
   });
 
@@ -133,7 +123,7 @@ describe('checkConfiguration', () => {
       // root can write anywhere; the check must then accept the path rather than guess.
       expect(run().database.exists).toBe(false);
     } else {
-      expect(problemsOf(run)).toEqual([expect.stringMatching(/^environment \(WATCHFLOOR_DB\): .* is not writable, so it cannot be created/)]);
+      expect(configProblems(run)).toEqual([expect.stringMatching(/^environment \(WATCHFLOOR_DB\): .* is not writable, so it cannot be created/)]);
     }
     chmodSync(locked, 0o700);
   });
@@ -141,7 +131,7 @@ describe('checkConfiguration', () => {
   it('GIVEN a missing feeds.json and an empty rules folder WHEN checked THEN both are reported', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'rules'));
-    const problems = problemsOf(() => checkConfiguration(options({ feeds: join(dir, 'nope.json'), rules: join(dir, 'rules'), db: join(dir, 'x.db') })));
+    const problems = configProblems(() => checkConfiguration(options({ feeds: join(dir, 'nope.json'), rules: join(dir, 'rules'), db: join(dir, 'x.db') })));
     expect(problems).toHaveLength(2);
     expect(problems[0]).toContain('nope.json: file not found');
     expect(problems[1]).toContain('no topic files');
@@ -150,7 +140,7 @@ describe('checkConfiguration', () => {
   it('GIVEN one bad setting and valid file paths in the environment WHEN checked THEN the files named by the environment are still checked', () => {
     const dir = tempDir();
     const paths = writeConfig(dir);
-    const problems = problemsOf(() => checkConfiguration({
+    const problems = configProblems(() => checkConfiguration({
       envFile: null,
       processEnv: { LOG_FORMAT: 'xml', WATCHFLOOR_FEEDS: join(dir, 'other.json'), WATCHFLOOR_RULES: paths.rules, WATCHFLOOR_DB: paths.db },
     }));
@@ -211,7 +201,7 @@ describe('check: the webhook and where alerts go', () => {
   it('GIVEN a DISCORD_WEBHOOK_URL that is not a Discord webhook THEN check fails naming it and the fix, without echoing the value', () => {
     const paths = writeConfig(tempDir());
     const bad = 'https://discord.com/api/webhook/123/notAToken';
-    const problems = problemsOf(() => checkConfiguration(options(paths, { DISCORD_WEBHOOK_URL: bad })));
+    const problems = configProblems(() => checkConfiguration(options(paths, { DISCORD_WEBHOOK_URL: bad })));
     expect(problems.join('\n')).toMatch(/DISCORD_WEBHOOK_URL.*must be a Discord webhook URL, https:\/\/discord\.com\/api\/webhooks\/<id>\/<token>/);
     expect(problems.join('\n')).not.toContain('notAToken');
   });

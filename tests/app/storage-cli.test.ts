@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
@@ -12,7 +9,6 @@ import { useTempDir } from '../helpers/temp-dir.js';
 const tempDir = useTempDir('watchfloor-storage-cli-');
 const ROOT = join(import.meta.dirname, '../..');
 const EXAMPLE_FEEDS = join(ROOT, 'examples/feeds.json');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** The environment every run here gets: the example feeds (valid, local files) and the database under test. */
 function envFor(db: string): Record<string, string> {
@@ -32,29 +28,7 @@ const UNPRIVILEGED = 65534;
 
 /** runCli, as the unprivileged user when the tests run as root (root passes every permission check). */
 function runCliAs(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  if (!asRoot) return runCli(args, env);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/app/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: '/tmp', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      uid: UNPRIVILEGED,
-      gid: UNPRIVILEGED,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`watchfloor ${args.join(' ')} timed out\nstderr: ${stderr}`));
-    }, 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCli(args, env, asRoot ? { uid: UNPRIVILEGED } : {});
 }
 
 interface BadPath {

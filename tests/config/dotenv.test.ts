@@ -3,16 +3,10 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseDotEnv } from '../../src/config/dotenv.js';
-import { ConfigErrors } from '../../src/config/errors.js';
+import { configProblems } from '../helpers/config-errors.js';
 
 function problems(text: string): string[] {
-  try {
-    parseDotEnv(text, '.env');
-  } catch (error) {
-    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
-    throw error;
-  }
-  throw new Error('expected ConfigErrors, got success');
+  return configProblems(() => parseDotEnv(text, '.env'));
 }
 
 describe('parseDotEnv', () => {

@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigErrors } from '../../src/config/errors.js';
 import { parseFeeds } from '../../src/config/feeds.js';
 import { REDACTED, redactText } from '../../src/core/redact.js';
+import { configProblems } from '../helpers/config-errors.js';
 
 const feed = (id: string, url: string) => ({ id, name: id, url, language: 'en', kind: 'wire' });
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigErrors) return error.errors.map((e) => e.message);
-    throw error;
-  }
-  throw new Error('expected configuration errors');
-}
 
 describe('feeds.json ${VAR} references', () => {
   it('GIVEN ${VAR}s in a URL THEN they are replaced from the environment and $${VAR} stays literal', () => {
@@ -40,7 +30,7 @@ describe('feeds.json ${VAR} references', () => {
 
   it('GIVEN a missing or empty variable THEN the error names the file, the feed, the variable and the fix', () => {
     const text = JSON.stringify([feed('yonhap', 'https://yna.example/rss'), feed('a', 'https://a.example/rss'), feed('b', 'https://b.example/rss'), feed('kyiv-post', 'https://kp.example/rss?key=${WIRE_API_KEY}'), feed('e', 'https://e.example/${EMPTY}')]);
-    const problems = problemsOf(() => parseFeeds(text, 'feeds.json', { EMPTY: '' }));
+    const problems = configProblems(() => parseFeeds(text, 'feeds.json', { EMPTY: '' }));
     expect(problems).toEqual([
       'feeds.json (feeds[3] "kyiv-post".url): the environment variable WIRE_API_KEY (named by ${WIRE_API_KEY}) is not set. Set it in the environment or in .env (see .env.example), or write the value into the URL',
       'feeds.json (feeds[4] "e".url): the environment variable EMPTY (named by ${EMPTY}) is empty. Set it in the environment or in .env (see .env.example), or write the value into the URL',
@@ -48,12 +38,12 @@ describe('feeds.json ${VAR} references', () => {
   });
 
   it('GIVEN a reference that is not a variable name THEN the error says how to write one', () => {
-    const [problem] = problemsOf(() => parseFeeds(JSON.stringify([feed('x', 'https://x.example/${not a name}')]), 'feeds.json', {}));
+    const [problem] = configProblems(() => parseFeeds(JSON.stringify([feed('x', 'https://x.example/${not a name}')]), 'feeds.json', {}));
     expect(problem).toContain('feeds[0] "x".url): "${not a name}" is not an environment variable reference');
   });
 
   it('GIVEN an invalid URL with credentials THEN the error does not quote them', () => {
-    const [problem] = problemsOf(() => parseFeeds(JSON.stringify([feed('x', 'gopher://user:hunter22@x.example/')]), 'feeds.json', {}));
+    const [problem] = configProblems(() => parseFeeds(JSON.stringify([feed('x', 'gopher://user:hunter22@x.example/')]), 'feeds.json', {}));
     expect(problem).not.toContain('hunter22');
   });
 });

@@ -14,13 +14,19 @@ export interface CliResult {
 }
 
 /** Runs the real CLI from source (through tsx) in a child process with the given environment. */
-export function runCli(args: readonly string[], env: Record<string, string> = {}, options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  /** `uid`: run as that user (its group too), e.g. to test permissions when the tests run as root. */
+  options: { cwd?: string; timeoutMs?: number; uid?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/app/cli.ts'), ...args], {
       cwd: options.cwd ?? ROOT,
       // A clean environment: nothing from the developer's shell (tokens!) leaks into a test.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: options.uid === undefined ? (process.env.HOME ?? '') : '/tmp', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     });
     let stdout = '';
     let stderr = '';
