@@ -200,15 +200,31 @@ function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
   // an older database at once (`run` beside `once` after an upgrade) apply each migration once;
   // the second waits (busy timeout), then finds it applied.
   for (;;) {
-    const done = db.transaction(() => {
-      const version = schemaVersion(db);
-      const migration = migrations[version];
-      if (version >= migrations.length || !migration) return true;
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${version + 1}`);
-      return false;
-    }).immediate();
-    if (done) return;
+    // foreign_keys can only change outside a transaction: off for a migration that asks for it
+    // (read again inside: another process may have applied it meanwhile), on again after.
+    const next = migrations[schemaVersion(db)];
+    const keysOff = next?.foreignKeys === 'off';
+    if (keysOff) db.pragma('foreign_keys = OFF');
+    try {
+      const done = db.transaction(() => {
+        const version = schemaVersion(db);
+        const migration = migrations[version];
+        if (version >= migrations.length || !migration) return true;
+        if (migration.foreignKeys === 'off' && !keysOff) return false; // changed under us: go round again
+        db.exec(migration.sql);
+        if (keysOff) {
+          const broken = db.pragma('foreign_key_check') as readonly unknown[];
+          if (broken.length > 0) {
+            throw new StoreError(`migration ${migration.name} of database ${path} would leave ${broken.length} broken references; nothing was changed. Restore a backup or report this.`);
+          }
+        }
+        db.pragma(`user_version = ${version + 1}`);
+        return false;
+      }).immediate();
+      if (done) return;
+    } finally {
+      if (keysOff) db.pragma('foreign_keys = ON');
+    }
   }
 }
 

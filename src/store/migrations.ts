@@ -5,6 +5,12 @@
 export interface Migration {
   readonly name: string;
   readonly sql: string;
+  /**
+   * 'off': run with foreign-key enforcement off, as SQLite's documented procedure for rebuilding a
+   * table that others reference requires (dropping the old table would otherwise cascade into
+   * them). The runner checks every reference before committing.
+   */
+  readonly foreignKeys?: 'off';
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -235,6 +241,78 @@ export const MIGRATIONS: readonly Migration[] = [
       -- A feed is polled by one process at a time: the lease holder and its expiry.
       ALTER TABLE feed_state ADD COLUMN lease_owner TEXT;
       ALTER TABLE feed_state ADD COLUMN lease_expires_at INTEGER;
+    `,
+  },
+  {
+    // Room for new delivery shapes without a table rebuild each time: subscriptions gain the
+    // \`event\` mode (one living alert per event), and the outbox's kind is checked by the code
+    // that reads it (an unknown kind is a poison row, reported once) instead of a CHECK, so that
+    // new kinds of message (edits, notices) are additive columns and values. Both tables are
+    // rebuilt because SQLite cannot alter a CHECK; foreign keys are off for the rebuild so that
+    // dropping the old subscriptions table does not cascade into the outbox.
+    name: '007-delivery-modes-and-kinds',
+    foreignKeys: 'off',
+    sql: `
+      CREATE TABLE subscriptions_new (
+        id INTEGER PRIMARY KEY,
+        guild_id TEXT,
+        target_kind TEXT NOT NULL CHECK (target_kind IN ('channel', 'webhook', 'console')),
+        channel_id TEXT,
+        -- A secret: never logged; listings show only the webhook id.
+        webhook_url TEXT,
+        topics TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('instant', 'event', 'digest')),
+        schedule TEXT,
+        timezone TEXT NOT NULL DEFAULT 'UTC',
+        min_score REAL NOT NULL DEFAULT 0,
+        mention_role_id TEXT,
+        max_age_ms INTEGER NOT NULL DEFAULT 86400000,
+        post_empty INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        created_by TEXT NOT NULL,
+        last_digest_at INTEGER,
+        CHECK ((target_kind = 'channel') = (channel_id IS NOT NULL)),
+        CHECK ((target_kind = 'webhook') = (webhook_url IS NOT NULL)),
+        CHECK ((mode = 'digest') = (schedule IS NOT NULL))
+      );
+      INSERT INTO subscriptions_new (id, guild_id, target_kind, channel_id, webhook_url, topics, mode, schedule, timezone,
+        min_score, mention_role_id, max_age_ms, post_empty, created_at, created_by, last_digest_at)
+      SELECT id, guild_id, target_kind, channel_id, webhook_url, topics, mode, schedule, timezone,
+        min_score, mention_role_id, max_age_ms, post_empty, created_at, created_by, last_digest_at FROM subscriptions;
+      DROP TABLE subscriptions;
+      ALTER TABLE subscriptions_new RENAME TO subscriptions;
+      CREATE INDEX subscriptions_guild ON subscriptions(guild_id);
+
+      CREATE TABLE outbox_new (
+        id INTEGER PRIMARY KEY,
+        subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        story_rowid INTEGER REFERENCES stories(rowid) ON DELETE SET NULL,
+        digest_until INTEGER,
+        part INTEGER NOT NULL DEFAULT 1,
+        total INTEGER NOT NULL DEFAULT 1,
+        payload TEXT NOT NULL,
+        nonce TEXT UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dead', 'uncertain')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_attempt_at INTEGER,
+        last_error TEXT,
+        message_id TEXT,
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        claimed_by TEXT,
+        claim_expires_at INTEGER,
+        send_started_at INTEGER
+      );
+      INSERT INTO outbox_new SELECT id, subscription_id, kind, story_rowid, digest_until, part, total, payload, nonce, status,
+        attempts, next_attempt_at, last_attempt_at, last_error, message_id, created_at, sent_at,
+        claimed_by, claim_expires_at, send_started_at FROM outbox;
+      DROP TABLE outbox;
+      ALTER TABLE outbox_new RENAME TO outbox;
+      CREATE UNIQUE INDEX outbox_alert_once ON outbox(subscription_id, story_rowid) WHERE kind = 'alert';
+      CREATE UNIQUE INDEX outbox_digest_once ON outbox(subscription_id, digest_until, part) WHERE kind = 'digest';
+      CREATE INDEX outbox_pending ON outbox(status, next_attempt_at, id);
     `,
   },
 ];

@@ -60,6 +60,28 @@ describe('story store', () => {
     db.close();
   });
 
+  it('GIVEN a version-6 database with subscriptions and outbox rows WHEN migrated THEN every row is kept, references hold and the event mode and new kinds are accepted', () => {
+    const path = join(tempDir(), 'w.db');
+    const old = openDatabase(path, MIGRATIONS.slice(0, 6));
+    old.exec(`INSERT INTO subscriptions (id, target_kind, topics, mode, created_at, created_by) VALUES (7, 'console', '["ukraine"]', 'instant', 1, 'cli')`);
+    old.exec(`INSERT INTO outbox (id, subscription_id, kind, payload, next_attempt_at, created_at, claimed_by) VALUES (3, 7, 'alert', '{}', 5, 1, 'host:1:abc')`);
+    expect(() => old.exec(`INSERT INTO subscriptions (target_kind, topics, mode, created_at, created_by) VALUES ('console', '["ukraine"]', 'event', 1, 'cli')`)).toThrow(/CHECK/);
+    old.close();
+
+    const db = openDatabase(path);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.prepare('SELECT id, mode FROM subscriptions').all()).toEqual([{ id: 7, mode: 'instant' }]);
+    expect(db.prepare('SELECT id, subscription_id, claimed_by FROM outbox').all()).toEqual([{ id: 3, subscription_id: 7, claimed_by: 'host:1:abc' }]);
+    db.exec(`INSERT INTO subscriptions (id, target_kind, topics, mode, created_at, created_by) VALUES (8, 'console', '["ukraine"]', 'event', 1, 'cli')`);
+    db.exec(`INSERT INTO outbox (subscription_id, kind, payload, next_attempt_at, created_at) VALUES (8, 'surge', '{}', 5, 1)`);
+    // The outbox still follows its subscription, and still refuses an unknown one.
+    db.exec('DELETE FROM subscriptions WHERE id = 7');
+    expect(db.prepare('SELECT count(*) AS n FROM outbox WHERE subscription_id = 7').get()).toEqual({ n: 0 });
+    expect(() => db.exec(`INSERT INTO outbox (subscription_id, kind, payload, next_attempt_at, created_at) VALUES (99, 'alert', '{}', 5, 1)`)).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
   it('GIVEN a database written by a newer release THEN opening it fails with a message that says what to do', () => {
     const path = join(tempDir(), 'w.db');
     const db = openDatabase(path);
