@@ -68,7 +68,16 @@ const FeedShape = z.looseObject({
  * one bad entry. Renaming the tags before it sees them (they exist only in Atom) keeps its hands
  * off; the adapter reads them back as custom fields and parses dates itself.
  */
-const ATOM_DATE_TAGS: Readonly<Record<string, string>> = { published: 'wf:published', updated: 'wf:updated' };
+const ATOM_DATE_TAGS: Readonly<Record<string, string>> = {
+  published: 'wf:published',
+  updated: 'wf:updated',
+  // Atom's dates borrowed into RSS items under the prefixes generators use (.NET's
+  // SyndicationFeed writes a10:updated; WordPress and others atom:updated).
+  'atom:published': 'wf:published',
+  'atom:updated': 'wf:updated',
+  'a10:published': 'wf:published',
+  'a10:updated': 'wf:updated',
+};
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
