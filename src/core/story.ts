@@ -101,10 +101,20 @@ const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\
  * HTML (or plain text) to one line of plain text: tags, images and link targets removed,
  * entities decoded, control characters dropped, whitespace folded.
  */
+/**
+ * `<iframe … />` (and the other elements whose content HTML reads as raw text) is not closed in
+ * HTML: everything after it would be read as the element's content and skipped. Feeds written
+ * as XHTML close them this way, so they are closed here.
+ */
+function closeSelfClosedRawText(html: string): string {
+  if (!html.includes('/>')) return html;
+  return html.replace(/<(iframe|script|style|noscript|textarea|title|xmp|noembed|noframes)\b([^<>]*?)\/>/gi, '<$1$2></$1>');
+}
+
 export function htmlToPlainText(html: string | undefined | null): string {
   if (html === undefined || html === null) return '';
   // Plain text with no markup or entity skips the HTML parser: most titles are like that.
-  const text = /[<&]/.test(html) ? convertHtml(html) : html;
+  const text = /[<&]/.test(html) ? convertHtml(closeSelfClosedRawText(html)) : html;
   return text.replace(UNSAFE_CHARACTERS, '').replace(/\s+/g, ' ').trim();
 }
 

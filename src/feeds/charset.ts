@@ -11,6 +11,7 @@
 
 import { chardet } from 'jschardet';
 import { TextDecoder } from 'node:util';
+import { ebcdicDeclaredLabel, legacyDecoderFor, looksLikeEbcdicXml } from './legacy-charsets.js';
 import { repairFeedText } from './text-repair.js';
 
 /** The decoded text (BOM removed) and the charset that was used, lower case. */
@@ -58,6 +59,16 @@ export function charsetFromXmlDeclaration(bytes: Uint8Array): string | null {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, XML_DECLARATION_SCAN_BYTES)).toString('latin1');
   const label = XML_DECLARATION_ENCODING.exec(head)?.[1]?.trim();
   return label === undefined || label === '' ? null : label;
+}
+
+/** The XML declaration's encoding, in ASCII or (for a document that starts `<?xm` in EBCDIC) in EBCDIC. */
+function declarationOf(bytes: Uint8Array): string | null {
+  return looksLikeEbcdicXml(bytes) ? ebcdicDeclaredLabel(bytes) : charsetFromXmlDeclaration(bytes);
+}
+
+/** Whether a label is one some decoder here knows (WHATWG, UTF-32, or a legacy code page). */
+function knownLabel(label: string): boolean {
+  return makeDecoder(label) !== null || /^(?:utf-?32|ucs-?4)/i.test(label.trim()) || legacyDecoderFor(label) !== null;
 }
 
 function makeDecoder(label: string): TextDecoder | null {
@@ -109,13 +120,15 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): Decod
     // TextDecoder consumes a BOM that matches its encoding, which is what we want.
     return { text: new TextDecoder(bom).decode(bytes), charset: bom };
   }
-  const declared = charsetFromContentType(contentType) ?? sniffUtf16WithoutBom(bytes) ?? charsetFromXmlDeclaration(bytes);
+  const declared = charsetFromContentType(contentType) ?? sniffUtf16WithoutBom(bytes) ?? declarationOf(bytes);
   if (declared === null) return { text: new TextDecoder('utf-8').decode(bytes), charset: 'utf-8' };
 
   const utf32 = utf32Of(declared, bytes);
   if (utf32 !== null && bytes.byteLength % 4 === 0) return { text: decodeUtf32(bytes, utf32 === 'utf-32le' ? 'le' : 'be'), charset: utf32 };
   const decoder = makeDecoder(declared);
   if (decoder === null) {
+    const legacy = legacyDecoderFor(declared);
+    if (legacy !== null) return { text: legacy.decode(bytes), charset: legacy.encoding };
     return { text: new TextDecoder('utf-8').decode(bytes), charset: `utf-8 (unknown label ${JSON.stringify(declared)})` };
   }
   // A declaration of UTF-16 on bytes that were readable as ASCII is a lie (the body is 8-bit):
@@ -335,8 +348,9 @@ export function decodeFeedBody(bytes: Uint8Array, contentType: string | null, op
   const decoded = decodeBody(bytes, contentType);
   let { text, charset } = decoded;
   const headerLabel = charsetFromContentType(contentType);
-  const declared = sniffBom(bytes) ?? headerLabel ?? sniffUtf16WithoutBom(bytes) ?? charsetFromXmlDeclaration(bytes);
-  const utf8Read = charset === 'utf-8' && (declared === null || declaresUtf8(declared));
+  const declared = sniffBom(bytes) ?? headerLabel ?? sniffUtf16WithoutBom(bytes) ?? declarationOf(bytes);
+  // A label nobody knows declares nothing: the bytes are then read as if undeclared.
+  const utf8Read = charset.startsWith('utf-8') && (declared === null || declaresUtf8(declared) || !knownLabel(declared));
   if (utf8Read && sniffBom(bytes) === null) {
     const verdict = utf8Verdict(bytes);
     if (verdict === 'mostly') {

@@ -53,6 +53,7 @@ const ItemShape = z.looseObject({
   wfItunesSummary: field,
   wfXhtmlBody: field,
   wfBody: field,
+  wfFullitem: field,
 });
 type ItemShape = z.infer<typeof ItemShape>;
 
@@ -132,6 +133,8 @@ function createParser(): Pick<Parser<Record<string, unknown>, Record<string, unk
         ['itunes:summary', 'wfItunesSummary'],
         ['xhtml:body', 'wfXhtmlBody'],
         ['body', 'wfBody'],
+        // An early RSS extension for the full text (fullitem), still in some archives.
+        ['fullitem', 'wfFullitem'],
         ['wf:published', 'wfPublished'],
         // All of them: of several <updated>, the latest is meant (see datesOf).
         ['wf:updated', 'wfUpdated', { keepArray: true }],
@@ -261,11 +264,15 @@ function linkOf(item: ItemShape, base: string | undefined): string | undefined {
  * relative Atom id, or a relative RSS guid that is a permalink and looks like a URL (a path,
  * a file name), is resolved against it, as the base applies to it like to any link.
  */
-function guidOf(item: ItemShape, base: string | undefined): string | undefined {
+function guidOf(item: ItemShape, base: string | undefined, finalUrl: string | undefined): string | undefined {
   const guid = nonEmpty(item.guid)?.trim();
   const id = nonEmpty(item.id)?.trim();
   const written = guid ?? id ?? nonEmpty(item['rdf:about'])?.trim();
-  if (written === undefined || base === undefined || isAbsoluteRef(written) || /\s/.test(written)) return written;
+  if (written === undefined || isAbsoluteRef(written) || /\s/.test(written)) return written;
+  // A relative Atom id with no base in the document is relative to the document's URL
+  // (RFC 3986 §5.1.3), as its links are; a relative RSS guid stays as written (it is mostly
+  // an opaque key that happens to contain a slash).
+  if (base === undefined) return guid === undefined && id !== undefined && finalUrl !== undefined && /^[/.]/.test(id) ? resolveRef(id, finalUrl) : written;
   if (guid !== undefined) {
     const element = asArray(item.wfGuid)[0];
     const permalink = stringAttr(element, 'isPermaLink')?.toLowerCase() !== 'false';
@@ -331,9 +338,20 @@ function escapeHtml(text: string): string {
 function atomText(raw: unknown, fallback: string | undefined): string | undefined {
   const element = asArray(raw)[0];
   const type = (stringAttr(element, 'type') ?? 'text').toLowerCase();
-  const text = fallback !== undefined && stringAttr(element, 'mode')?.toLowerCase() === 'base64' ? decodeBase64Text(fallback) : fallback;
+  const base64 = stringAttr(element, 'mode')?.toLowerCase() === 'base64' || isBase64MediaType(type);
+  const text = fallback !== undefined && base64 ? decodeBase64Text(fallback) : fallback;
   if (text === undefined || (type !== 'text' && type !== 'text/plain')) return text;
   return escapeHtml(text);
+}
+
+/**
+ * Atom 1.0 (RFC 4287 §4.1.3.3): content whose type is a media type that is neither XML nor
+ * `text/*` is base64 (`application/octet-stream` is what generators write); its decoded text is
+ * read as HTML.
+ */
+function isBase64MediaType(type: string): boolean {
+  if (type === 'text' || type === 'html' || type === 'xhtml' || !type.includes('/')) return false;
+  return !type.startsWith('text/') && !type.endsWith('/xml') && !type.endsWith('+xml');
 }
 
 /** RSS `<author>` is "email (Name)"; the name is what readers want. */
@@ -375,7 +393,7 @@ function toParsedItem(value: unknown, format: ParsedFeed['format'], finalUrl?: s
   const item = ItemShape.safeParse(value).data ?? ItemShape.parse({});
   const base = entryBaseOf(item, documentUrl, finalUrl);
   const encoded = nonEmpty(item['content:encoded']);
-  const xhtmlBody = nonEmpty(item.wfXhtmlBody) ?? nonEmpty(item.wfBody);
+  const xhtmlBody = nonEmpty(item.wfXhtmlBody) ?? nonEmpty(item.wfBody) ?? nonEmpty(item.wfFullitem);
   const extraShort = nonEmpty(item.wfDcDescription) ?? nonEmpty(item.wfItunesSummary);
   // RSS: rss-parser puts <description> in `content`. Atom: `content` and `summary` as written.
   const description =
@@ -389,7 +407,7 @@ function toParsedItem(value: unknown, format: ParsedFeed['format'], finalUrl?: s
   const mediaDescription = nonEmpty(item.mediaDescription) ?? mediaGroupText(item, 'media:description');
   const [published, ...otherDates] = datesOf(item);
   return {
-    guid: guidOf(item, base),
+    guid: guidOf(item, base, finalUrl),
     ...(nonEmpty(item.guid) !== undefined && stringAttr(asArray(item.wfGuid)[0], 'isPermaLink')?.toLowerCase() === 'false' ? { guidIsPermaLink: false } : {}),
     link: linkOf(item, base),
     title: (format === 'atom' ? atomText(item.wfTitle, nonEmpty(item.title)) : nonEmpty(item.title)) ?? nonEmpty(item.mediaTitle) ?? mediaGroupText(item, 'media:title'),

@@ -285,9 +285,17 @@ function repairEntities(text: string, repairs: string[]): string {
   const html: string[] = [];
   const substituted: string[] = [];
   const literal: string[] = [];
+  const invalidRefs: string[] = [];
   let budget = MAX_ENTITY_TOTAL;
   const fix = (segment: string): string =>
-    segment.replace(/&([A-Za-z_][\w.-]*);/g, (whole, name: string) => {
+    segment.replace(/&(?:([A-Za-z_][\w.-]*)|#([0-9]+)|#[xX]([0-9A-Fa-f]+));/g, (whole, name: string | undefined, decimal: string | undefined, hex: string | undefined) => {
+      if (name === undefined) {
+        // A character reference to a character XML forbids (beyond U+10FFFF, a surrogate, NUL
+        // and most C0 controls) fails the whole document: it becomes U+FFFD.
+        if (isXmlChar(decimal !== undefined ? Number.parseInt(decimal, 10) : Number.parseInt(hex ?? '', 16))) return whole;
+        invalidRefs.push(whole.slice(1, -1));
+        return '&#xFFFD;';
+      }
       if (XML_ENTITIES.has(name)) return whole;
       const value = declared.get(name);
       if (value !== undefined && value.length <= budget) {
@@ -316,10 +324,17 @@ function repairEntities(text: string, repairs: string[]): string {
     const unique = [...new Set(names)];
     return unique.slice(0, 3).map((n) => `&${n};`).join(' ') + (unique.length > 3 ? ' …' : '');
   };
+  if (invalidRefs.length > 0) repairs.push(`replaced ${invalidRefs.length} reference${invalidRefs.length === 1 ? '' : 's'} to characters XML forbids with U+FFFD (${list(invalidRefs).replace(/&(#[^;]*);/g, '$1')})`);
   if (html.length > 0) repairs.push(`replaced ${html.length} HTML entit${html.length === 1 ? 'y' : 'ies'} (${list(html)})`);
   if (substituted.length > 0) repairs.push(`substituted ${substituted.length} entit${substituted.length === 1 ? 'y' : 'ies'} declared in the DTD (${list(substituted)})`);
   if (literal.length > 0) repairs.push(`kept ${literal.length} unknown or external entit${literal.length === 1 ? 'y' : 'ies'} as literal text (${list(literal)})`);
   return out;
+}
+
+/** XML 1.0's Char production: what a character reference may name. */
+function isXmlChar(code: number): boolean {
+  if (!Number.isSafeInteger(code)) return false;
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
 }
 
 const ITEM_NAMES = new Set(['item', 'entry']);

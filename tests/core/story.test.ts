@@ -43,6 +43,12 @@ describe('canonicalUrl', () => {
 });
 
 describe('htmlToPlainText', () => {
+  it('GIVEN an XHTML-style self-closed iframe or script THEN the text after it is kept, and what an open one holds is still skipped', () => {
+    expect(htmlToPlainText('Talks resume <iframe src="https://player.example/1"/> in Panmunjom.')).toBe('Talks resume in Panmunjom.');
+    expect(htmlToPlainText('Before <script src="x.js" /> after')).toBe('Before after');
+    expect(htmlToPlainText('Before <iframe src="p">fallback text</iframe> after')).toBe('Before after');
+  });
+
   it('GIVEN HTML with links, images and entities THEN plain text with folded whitespace comes out', () => {
     const html = '<p>Seoul &amp; Pyongyang&nbsp;talk   <a href="https://x.example/">again</a>.</p>\n<img src="a.png" alt="photo"><p>Second&#x2014;para</p>';
     expect(htmlToPlainText(html)).toBe('Seoul & Pyongyang talk again. Second—para');

@@ -69,6 +69,25 @@ describe('decodeBody', () => {
     expect(out.charset).toBe('utf-8 (unknown label "x-klingon")');
   });
 
+  it('GIVEN DOS and Mac code pages TextDecoder does not know THEN they are decoded, under their usual spellings', () => {
+    // cp437: é is 0x82, ü is 0x81. Mac Cyrillic: К 0x8A, и 0xE8, е 0xE5, в 0xE2.
+    expect(decodeBody(Uint8Array.from([0x3c, 0x74, 0x3e, 0x43, 0x61, 0x66, 0x82, 0x20, 0x81, 0x3c, 0x2f, 0x74, 0x3e]), 'text/xml; charset=cp437')).toEqual({ text: '<t>Café ü</t>', charset: 'cp437' });
+    const kyiv = Uint8Array.from([0x3c, 0x74, 0x3e, 0x8a, 0xe8, 0xe5, 0xe2, 0x3c, 0x2f, 0x74, 0x3e]);
+    for (const label of ['maccyrillic', 'mac-cyrillic', 'x-mac-cyrillic']) expect(decodeBody(kyiv, `text/xml; charset=${label}`).text).toBe('<t>Киев</t>');
+    expect(decodeBody(Uint8Array.from([0x3c, 0x74, 0x3e, 0x82, 0x3c, 0x2f, 0x74, 0x3e]), 'text/xml; charset=IBM850').text).toBe('<t>é</t>');
+    expect(decodeBody(Uint8Array.from([0x3c, 0x74, 0x3e, 0x82, 0x3c, 0x2f, 0x74, 0x3e]), 'text/xml; charset=windows_1252').text).toBe('<t>‚</t>');
+  });
+
+  it('GIVEN an EBCDIC document whose XML declaration names its code page THEN the declaration is read in EBCDIC and the page is honoured', () => {
+    // '<?xml version="1.0" encoding="cp500"?><rss><title>Café [Kyiv] 10?</title></rss>' in cp500,
+    // where [ and ] sit at other bytes than in cp037.
+    const cp500 = Buffer.from('4c6fa7949340a58599a28996957e7ff14bf07f4085958396848995877e7f8397f5f0f07f6f6e4c99a2a26e4ca389a393856ec3818651404ad2a889a55a40f1f06f4c61a389a393856e4c6199a2a26e', 'hex');
+    expect(decodeBody(cp500, 'application/xml')).toEqual({ text: '<?xml version="1.0" encoding="cp500"?><rss><title>Café [Kyiv] 10?</title></rss>', charset: 'cp500' });
+    expect(decodeBody(cp500, 'application/xml; charset=ebcdic-cp-be').charset).toBe('cp500');
+    const cp037 = Buffer.from('4c6fa7949340a58599a28996957e7ff14bf07f4085958396848995877e7f8397f0f3f77f6f6e4ca36e96924c61a36e', 'hex');
+    expect(decodeBody(cp037, null)).toEqual({ text: '<?xml version="1.0" encoding="cp037"?><t>ok</t>', charset: 'cp037' });
+  });
+
   it('GIVEN a header charset and a different XML declaration THEN the header wins', () => {
     const bytes = Buffer.from(`<?xml version="1.0" encoding="windows-1251"?><t>${RUSSIAN}</t>`);
     expect(decodeBody(bytes, 'text/xml; charset=utf-8').text).toContain(RUSSIAN);
@@ -187,6 +206,12 @@ describe('decodeFeedBody', () => {
     const out = decodeFeedBody(encodeSingleByte(`<rss><title>${RUSSIAN}</title><d>Следующий раунд назначен на четверг.</d></rss>`, 'windows-1251'), 'text/xml; charset=utf-8', { languageHint: 'ru' });
     expect(out.text).toContain(RUSSIAN);
     expect(out.charset).toBe('windows-1251 (detected; declared "utf-8" but not valid UTF-8)');
+  });
+
+  it('GIVEN a label nobody knows over legacy bytes THEN the label counts as no declaration and the bytes are detected', () => {
+    const out = decodeFeedBody(encodeSingleByte(`<rss><title>${UKRAINIAN}</title><d>Її історія: волонтерка з Ірпеня</d></rss>`, 'koi8-u'), 'text/xml; charset=x-klingon', { languageHint: 'uk' });
+    expect(out.text).toContain(UKRAINIAN);
+    expect(out.charset).toBe('koi8-u (detected; declared "x-klingon" but not valid UTF-8)');
   });
 
   it('GIVEN a legacy charset declared THEN it is trusted, no detection', () => {

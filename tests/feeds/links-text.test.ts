@@ -58,7 +58,7 @@ async function parsed(text: string, finalUrl: string, documentUrl?: string): Pro
 
 describe('links and text fixtures through parse and normalise', () => {
   it('GIVEN the links-text folder THEN it holds the cases this suite is about', () => {
-    expect(NAMES).toEqual(['atom03-modes.atom', 'link-as-text.atom', 'relative-base.atom', 'summary-fallbacks.xml', 'xml-base-atom.atom', 'xml-base-rss.xml']);
+    expect(NAMES).toEqual(['atom03-modes.atom', 'atom10-base64-ids.atom', 'link-as-text.atom', 'relative-base.atom', 'summary-fallbacks.xml', 'xml-base-atom.atom', 'xml-base-rss.xml']);
   });
 
   for (const name of NAMES) {

@@ -110,6 +110,16 @@ describe('salvageFeed: entities', () => {
     expect(repairs).toEqual(['kept 2 unknown or external entities as literal text (&notfoo; &madeup;)']);
   });
 
+  it('GIVEN references to characters XML forbids (past U+10FFFF, a surrogate, NUL) THEN they become U+FFFD, valid ones stay, and the feed is read', async () => {
+    const rss = '<rss version="2.0"><channel><title>T</title><item><title>Bad &#1114112; &#xD800; &#0; good &#233; &#x1F600;</title><link>https://x.example/1</link></item></channel></rss>';
+    const { text, repairs } = salvageFeed(rss);
+    expect(text).toContain('Bad &#xFFFD; &#xFFFD; &#xFFFD; good &#233; &#x1F600;');
+    expect(repairs).toEqual(['replaced 3 references to characters XML forbids with U+FFFD (#1114112 #xD800 #0)']);
+    const feed = await parseFeed(rss, 'https://x.example/feed');
+    if ('ok' in feed) throw new Error(`refused: ${feed.message}`);
+    expect(feed.items[0]?.title).toBe('Bad \uFFFD \uFFFD \uFFFD good é 😀');
+  });
+
   it('GIVEN a small plain-text entity in the internal DTD subset THEN it is substituted, escaped', () => {
     const { text, repairs } = salvageFeed(rss('<item><title>&co;</title><link title="&co;">x</link></item>', `<!DOCTYPE rss [<!ENTITY co 'A "B" > C'>]>`));
     expect(text).toContain('<title>A &quot;B&quot; &gt; C</title><link title="A &quot;B&quot; &gt; C">');
