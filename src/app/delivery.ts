@@ -261,7 +261,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   function onSent(row: OutboxRow): void {
     if (!metrics) return;
     if (row.kind === 'alert') metrics.alertsSent.inc();
-    else if (row.part === row.total) metrics.digestsSent.inc();
+    else if (row.kind === 'digest' && row.part === row.total) metrics.digestsSent.inc();
   }
 
   function drainOnce(waitMs: number): Promise<DrainReport> {

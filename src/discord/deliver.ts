@@ -81,7 +81,7 @@ export function describeTarget(target: Target): string {
 }
 
 function labelOf(row: OutboxRow): string {
-  return row.kind === 'alert' ? 'alert' : row.total > 1 ? `digest ${row.part}/${row.total}` : 'digest';
+  return row.kind !== 'digest' ? row.kind : row.total > 1 ? `digest ${row.part}/${row.total}` : 'digest';
 }
 
 /**

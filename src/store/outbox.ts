@@ -1,7 +1,8 @@
 import { OUTBOUND_MESSAGE_SCHEMA, type OutboundMessage } from '../core/compose/message.js';
 import type { Db } from './db.js';
 
-export type OutboxKind = 'alert' | 'digest';
+/** `surge`: a topic surge notice (issue 17; the surge it announces is `outbox.surge_id`). */
+export type OutboxKind = 'alert' | 'digest' | 'surge';
 /**
  * `uncertain`: a webhook message whose send may have reached Discord (timeout or 5xx after the
  * request went out) and that could not be looked up. It is never resent on its own: `watchfloor
@@ -98,7 +99,7 @@ function fieldsOf(row: Row): Omit<OutboxRow, 'payload'> {
   return {
     id: row.id,
     subscriptionId: row.subscription_id,
-    kind: row.kind === 'digest' ? 'digest' : 'alert',
+    kind: row.kind === 'digest' || row.kind === 'surge' ? row.kind : 'alert',
     storyRowid: row.story_rowid,
     digestUntil: row.digest_until,
     part: row.part,

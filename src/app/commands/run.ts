@@ -9,6 +9,7 @@ import { createLogger, secretValuesOf } from '../logger.js';
 import { createMetrics, NO_TOPIC_LABEL } from '../metrics.js';
 import type { CycleReport } from '../pipeline.js';
 import { createRuntime } from '../runtime.js';
+import { checkSurgesAfterCycle } from '../surges.js';
 import { attachSlashCommands, createCommandDeps, registerSlashCommandsOnStart } from '../slash-commands.js';
 
 /** Readiness fails when no cycle finished within this many schedule periods. */
@@ -82,6 +83,8 @@ export function register(program: Command): void {
             const report = await runtime.poller.runCycle(runtime.allFeeds());
             lastCycleFinishedAt = report.finishedAt;
             recordCycle(report);
+            // Surge notices go out with the next delivery tick (DELIVERY_TICK_MS).
+            checkSurgesAfterCycle(runtime, Date.now());
             runtime.delivery.runDueDigests(Date.now());
           } catch (error) {
             log.error({ err: error }, 'poll cycle failed');
