@@ -2,12 +2,12 @@ import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import { HOUR_MS, DAY_MS } from '../core/news.js';
 import { ALL_TOPICS, storyReaches } from '../core/route.js';
+import { wantsSurges } from '../core/trends/settings.js';
 import { composeSurgeNotice, type SurgeStory } from '../core/trends/notice.js';
 import { baselineFor, DEFAULT_SURGE_SETTINGS, hourStart, inCooldown, inQuietHours, scoreHour, type SurgeSettings } from '../core/trends/surge.js';
 import type { FeedConfig, TopicInfo } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import type { StoredStory } from '../store/stories.js';
-import type { StoredSubscription } from '../store/subscriptions.js';
 import type { StoredSurge } from '../store/trends.js';
 
 /** Stories listed in one surge notice at most (the embed's description holds about this many). */
@@ -33,11 +33,6 @@ export interface SurgeCheckReport {
 /** Surge settings and cooldown from the environment. */
 export function surgeOptionsFrom(env: Pick<Env, 'SURGE_THRESHOLD' | 'SURGE_MIN_STORIES' | 'SURGE_COOLDOWN_HOURS'>): Pick<SurgeCheckDeps, 'settings' | 'cooldownMs'> {
   return { settings: { ...DEFAULT_SURGE_SETTINGS, threshold: env.SURGE_THRESHOLD, minStories: env.SURGE_MIN_STORIES }, cooldownMs: env.SURGE_COOLDOWN_HOURS * HOUR_MS };
-}
-
-/** Whether a subscription wants surge notices: its setting, else on for alerts and off for digests. */
-export function wantsSurges(subscription: Pick<StoredSubscription, 'mode'>, setting: boolean | null): boolean {
-  return setting ?? subscription.mode !== 'digest';
 }
 
 /**

@@ -70,3 +70,30 @@ describe('watchfloor trend --out', () => {
     for (const name of ['a.png', 'b.png']) expect(existsSync(join(dir, name))).toBe(false);
   });
 });
+
+describe('watchfloor subscribe --surges --quiet-hours', () => {
+  it('stores the surge settings with the subscription and says so', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'w.db');
+    const result = await runCli(['subscribe', '--console', '--topics', 'north-korea', '--surges', 'on', '--quiet-hours', '23-06', '--timezone', 'Europe/Kyiv'], { WATCHFLOOR_DB: db });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('surges on, quiet 23-06');
+    const store = createStore(db);
+    try {
+      const [created] = store.subscriptions.list().filter((s) => s.createdBy === 'cli');
+      expect(store.trends.settings(created?.id ?? 0)).toEqual({ surges: true, quietHours: { start: 23, end: 6 } });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('bad values: exit 2, every problem named with its fix, nothing saved', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'w.db');
+    const result = await runCli(['subscribe', '--console', '--topics', 'north-korea', '--surges', 'maybe', '--quiet-hours', '8pm-6am'], { WATCHFLOOR_DB: db });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--surges.*"maybe" is neither on nor off/u);
+    expect(result.stderr).toMatch(/--quiet-hours.*"8pm-6am".*--quiet-hours 22-07/u);
+    expect(existsSync(db)).toBe(false);
+  });
+});

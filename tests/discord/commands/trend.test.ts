@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_ATTACHMENT_BYTES } from '../../../src/charts/render.js';
-import { commandInteraction, interact, replyText, sub } from '../../helpers/fake-interactions.js';
+import { commandInteraction, interact, OPTION, replyText, resolvedChannel, sub } from '../../helpers/fake-interactions.js';
 import { readPng } from '../../helpers/png.js';
 import { classified, makeStory } from '../../helpers/stories.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
-import { disposeClassifier, expectValidTraffic, startHarness, WHO_A, type Harness } from './harness.js';
+import { CHANNEL_A, disposeClassifier, expectValidTraffic, GUILD_A, startHarness, WHO_A, type Harness } from './harness.js';
 
 const tempDir = useTempDir();
 const HOUR_MS = 3_600_000;
@@ -83,5 +83,33 @@ describe('/news trend', () => {
     expect(second.ephemeral).toBe(true);
     expect(replyText(second.message)).toMatch(/days.*1.*30/u);
     expect(h.fake.requests.some((r) => r.files.length > 0)).toBe(false);
+  });
+});
+
+describe('/watch add surges: quiet_hours:', () => {
+  function watchAdd(values: Record<string, string | number | boolean>) {
+    return commandInteraction(WHO_A, 'watch', sub('add', { channel: { type: OPTION.channel, value: CHANNEL_A }, topics: 'north-korea', ...values }), {
+      channels: { [CHANNEL_A]: resolvedChannel(CHANNEL_A, GUILD_A) },
+    });
+  }
+
+  it('GIVEN surges:false or quiet hours WHEN /watch add THEN they are stored and shown; digests default to off', async () => {
+    const off = await interact(h.fake, watchAdd({ mode: 'instant', surges: false }));
+    expect(replyText(off.message)).toContain('surges off');
+    const quiet = await interact(h.fake, watchAdd({ mode: 'instant', quiet_hours: '22-07', timezone: 'Asia/Seoul' }));
+    expect(replyText(quiet.message)).toContain('surges on, quiet 22-07');
+    const digest = await interact(h.fake, watchAdd({ mode: 'digest', schedule: '0 8 * * *' }));
+    expect(replyText(digest.message)).toContain('surges off');
+    const [a, b, c] = h.store.subscriptions.list();
+    expect(h.store.trends.settings(a?.id ?? 0)).toEqual({ surges: false, quietHours: null });
+    expect(h.store.trends.settings(b?.id ?? 0)).toEqual({ surges: null, quietHours: { start: 22, end: 7 } });
+    expect(h.store.trends.settings(c?.id ?? 0)).toEqual({ surges: null, quietHours: null });
+  });
+
+  it('GIVEN quiet hours that are no window WHEN /watch add THEN nothing is saved and the message says how to write them', async () => {
+    const answer = await interact(h.fake, watchAdd({ mode: 'instant', quiet_hours: 'nights' }));
+    expect(answer.ephemeral).toBe(true);
+    expect(replyText(answer.message)).toMatch(/Nothing was saved.*\n.*quiet_hours.*"nights".*quiet_hours:22-07/u);
+    expect(h.store.subscriptions.list()).toEqual([]);
   });
 });
