@@ -10,6 +10,7 @@ import { createMetrics, NO_TOPIC_LABEL } from '../metrics.js';
 import type { CycleReport } from '../pipeline.js';
 import { createRuntime } from '../runtime.js';
 import { checkSurgesAfterCycle } from '../surges.js';
+import { registerSurgeMetrics } from '../trend-metrics.js';
 import { attachSlashCommands, createCommandDeps, registerSlashCommandsOnStart } from '../slash-commands.js';
 
 /** Readiness fails when no cycle finished within this many schedule periods. */
@@ -35,6 +36,7 @@ export function register(program: Command): void {
       const runtime = await createRuntime({ env, paths, log });
       const metrics = createMetrics();
       metrics.setAnalyseSource(() => ({ ...runtime.analysePool.stats(), liveThreads: runtime.analysePool.liveThreads() }));
+      registerSurgeMetrics(metrics.registry, () => runtime.store.trends.summary());
       const startedAt = Date.now();
       // Listening before login: an interaction may arrive as soon as the gateway is ready.
       const client = runtime.delivery.client;

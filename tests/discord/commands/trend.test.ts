@@ -113,3 +113,12 @@ describe('/watch add surges: quiet_hours:', () => {
     expect(h.store.subscriptions.list()).toEqual([]);
   });
 });
+
+describe('/status', () => {
+  it('GIVEN recorded surges WHEN /status THEN a field lists per topic how many and the latest', async () => {
+    const hour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 5 * HOUR_MS;
+    h.store.trends.recordSurge({ topic: 'ukraine', hour, score: { count: 31, median: 6, mad: 2, z: 7, baselineDays: 14, surging: true }, storyRowids: [], now: Date.now() });
+    const answer = await interact(h.fake, commandInteraction(WHO_A, 'status'));
+    expect(replyText(answer.message)).toMatch(/Topic surges: .*Ukraine: 1, latest <t:\d+:R> \(31 stories, usually 6\)/u);
+  });
+});
