@@ -1,11 +1,10 @@
-#!/usr/bin/env node
 /**
  * Measures the chart-rendering candidates of ADR 13 on this machine: install size, cold import,
  * render time per chart (median of 30) and PNG size, for the same 14-day, two-topic line chart
  * with a surge marker at 800×400.
  *
- *   node scripts/measure-chart-libraries.mjs            # installs the candidates into a temporary folder
- *   node scripts/measure-chart-libraries.mjs --keep     # and leaves it there
+ *   npx tsx bench/chart-libraries.ts            # installs the candidates into a temporary folder
+ *   npx tsx bench/chart-libraries.ts --keep     # and leaves it there
  *
  * Candidates: Chart.js on @napi-rs/canvas (Skia), and a hand-built SVG rendered by
  * @resvg/resvg-js. Both ship their native code as npm optional dependencies. Text needs a font
@@ -20,11 +19,11 @@ const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const dir = mkdtempSync(join(tmpdir(), 'chart-candidates-'));
 const keep = process.argv.includes('--keep');
 
-function sh(cmd, args, cwd = dir) {
+function sh(cmd: string, args: readonly string[], cwd = dir): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-function duKiB(...paths) {
+function duKiB(...paths: string[]): number {
   const out = sh('du', ['-sk', ...paths.map((p) => join(dir, 'node_modules', p))]);
   return out.trim().split('\n').reduce((sum, line) => sum + Number(line.split('\t')[0]), 0);
 }
@@ -76,14 +75,14 @@ try {
   writeFileSync(join(dir, 'package.json'), '{"name":"chart-candidates","private":true,"type":"module"}\n');
   writeFileSync(join(dir, 'render.mjs'), RENDER);
   sh('npm', ['install', '--no-audit', '--no-fund', 'chart.js', '@napi-rs/canvas', '@resvg/resvg-js']);
-  const sizes = { chartjs: duKiB('chart.js', '@kurkle', '@napi-rs'), svg: duKiB('@resvg') };
+  const sizes: Record<string, number> = { chartjs: duKiB('chart.js', '@kurkle', '@napi-rs'), svg: duKiB('@resvg') };
   for (const which of ['chartjs', 'svg']) {
     for (let run = 0; run < 3; run++) {
-      const result = JSON.parse(sh(process.execPath, ['render.mjs', which]));
-      console.log(JSON.stringify({ ...result, installKiB: sizes[which] }));
+      const result = JSON.parse(sh(process.execPath, ['render.mjs', which])) as Record<string, unknown>;
+      process.stdout.write(`${JSON.stringify({ ...result, installKiB: sizes[which] })}\n`);
     }
   }
 } finally {
-  if (keep) console.error(`kept ${dir}`);
+  if (keep) process.stderr.write(`kept ${dir}\n`);
   else rmSync(dir, { recursive: true, force: true });
 }
