@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateTraffic } from '../../bench/traffic.js';
@@ -121,6 +123,50 @@ describe('topic surges over a replayed week of generated traffic', () => {
     } finally {
       first.close();
       second.close();
+    }
+  });
+
+  it('two processes checking the same surge at the same moment record it once and queue one notice per subscription', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'w.db');
+    const store = createStore(path);
+    const subscription = store.subscriptions.add(newSubscription({ topics: ['north-korea'], createdAt: START }));
+    for (const h of generateTraffic(START, 10 * 24, 5)) insertHour(store, h.topic, h.hour, h.count, 'history');
+    const hour = START + 10 * DAY_MS + 3 * HOUR_MS;
+    insertHour(store, 'north-korea', hour, 20, 'burst');
+    store.close();
+    const go = join(dir, 'go');
+    const children = [0, 1].map(() => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'surge-child.ts'), path, String(hour + 40 * 60_000), go], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const ready = new Promise<void>((resolve) => {
+        child.stdout.on('data', () => {
+          if (out.includes('ready')) resolve();
+        });
+      });
+      const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        child.on('close', (code) => {
+          resolve({ code, out, err });
+        });
+      });
+      return { ready, done };
+    });
+    await Promise.all(children.map((c) => c.ready));
+    writeFileSync(go, '');
+    const results = await Promise.all(children.map((c) => c.done));
+    for (const r of results) expect(r.code, r.err).toBe(0);
+    const reports = results.map((r) => JSON.parse(r.out.trim().split('\n').at(-1) ?? '{}') as { surges: number; notices: number });
+    expect(reports.reduce((n, r) => n + r.surges, 0)).toBe(1);
+    expect(reports.reduce((n, r) => n + r.notices, 0)).toBe(1);
+    const after = createStore(path);
+    try {
+      expect(after.trends.surgesBetween(0, Number.MAX_SAFE_INTEGER)).toHaveLength(1);
+      expect(surgeRows(after).map((r) => r.subscription_id)).toEqual([subscription.id]);
+    } finally {
+      after.close();
     }
   });
 
