@@ -4,19 +4,9 @@
  * afternoon peak (UTC), from a seeded generator so every run sees the same stories.
  */
 
-const HOUR_MS = 3_600_000;
+import { createRng } from './generate.js';
 
-/** mulberry32: a small seeded PRNG, [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const HOUR_MS = 3_600_000;
 
 /** A Poisson draw (Knuth; fine for the small rates here). */
 export function poisson(rate: number, random: () => number): number {
@@ -48,7 +38,7 @@ export interface TrafficHour {
 
 /** `hours` hours of traffic from `start` (an hour start), per topic of TRAFFIC_PEAKS. */
 export function generateTraffic(start: number, hours: number, seed: number): TrafficHour[] {
-  const random = seededRandom(seed);
+  const random = createRng(seed);
   const out: TrafficHour[] = [];
   for (let h = 0; h < hours; h++) {
     const hour = start + h * HOUR_MS;

@@ -97,7 +97,7 @@ function queueNotices(deps: SurgeCheckDeps, surge: StoredSurge, now: number): nu
     if (visible.length === 0) continue;
     const listed: SurgeStory[] = visible.map((s) => ({ title: s.title, url: s.url, source: deps.feedsById.get(s.feedId)?.name ?? s.feedId, publishedAt: s.publishedAt }));
     const payload = composeSurgeNotice({ topic: surge.topic, topics, hour: surge.hourStart, score: { count: surge.count, median: surge.median, mad: surge.mad, z: surge.z, baselineDays: surge.baselineDays, surging: true }, stories: listed });
-    if (store.trends.addSurgeNotice({ subscriptionId: subscription.id, surgeId: surge.id, payload, now })) queued++;
+    if (store.outbox.addSurge({ subscriptionId: subscription.id, surgeId: surge.id, payload, now })) queued++;
   }
   return queued;
 }

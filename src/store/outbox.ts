@@ -162,6 +162,8 @@ export function createOutboxStore(db: Db) {
     VALUES (?, 'alert', ?, ?, ?, ?)`);
   const insertDigest = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, digest_until, part, total, payload, next_attempt_at, created_at)
     VALUES (?, 'digest', ?, ?, ?, ?, ?, ?)`);
+  const insertSurge = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, surge_id, payload, next_attempt_at, created_at)
+    VALUES (?, 'surge', ?, ?, ?, ?)`);
   const setNonce = db.prepare<[string, number]>('UPDATE outbox SET nonce = ? WHERE id = ?');
   const selectOne = db.prepare<[number], Row>('SELECT * FROM outbox WHERE id = ?');
   // Oldest first, in per-subscription order: a row waits while an older pending row of the same
@@ -203,6 +205,15 @@ export function createOutboxStore(db: Db) {
     /** Queues an alert; false when this story was already routed to this subscription. */
     addAlert(input: { subscriptionId: number; storyRowid: number; payload: OutboundMessage; now: number }): boolean {
       const result = insertAlert.run(input.subscriptionId, input.storyRowid, JSON.stringify(input.payload), input.now, input.now);
+      if (result.changes === 0) return false;
+      const id = Number(result.lastInsertRowid);
+      setNonce.run(nonceFor(id, input.now), id);
+      return true;
+    },
+
+    /** Queues the notice of a topic surge (store/trends.ts); false when this subscription already has it. */
+    addSurge(input: { subscriptionId: number; surgeId: number; payload: OutboundMessage; now: number }): boolean {
+      const result = insertSurge.run(input.subscriptionId, input.surgeId, JSON.stringify(input.payload), input.now, input.now);
       if (result.changes === 0) return false;
       const id = Number(result.lastInsertRowid);
       setNonce.run(nonceFor(id, input.now), id);

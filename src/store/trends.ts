@@ -1,6 +1,5 @@
 import { formatQuietHours, parseQuietHours, type QuietHours, type SurgeScore } from '../core/trends/surge.js';
 import type { Db } from './db.js';
-import { nonceFor } from './outbox.js';
 import { visibleWhere } from './stories.js';
 
 /**
@@ -63,9 +62,6 @@ export function createTrendStore(db: Db) {
     VALUES (@topic, @hour, @count, @median, @mad, @z, @days, @rowids, @now)`);
   const lastSurge = db.prepare<[string], SurgeRow>('SELECT * FROM surges WHERE topic = ? ORDER BY hour_start DESC LIMIT 1');
   const firstStory = db.prepare<[], { at: number | null }>(`SELECT min(first_seen_at) AS at FROM stories`);
-  const insertSurgeNotice = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, surge_id, payload, next_attempt_at, created_at)
-    VALUES (?, 'surge', ?, ?, ?, ?)`);
-  const setNonce = db.prepare<[string, number]>('UPDATE outbox SET nonce = ? WHERE id = ?');
 
   return {
     /**
@@ -125,15 +121,6 @@ export function createTrendStore(db: Db) {
         JOIN (SELECT topic, max(hour_start) AS hour, count(*) AS total FROM surges GROUP BY topic) t ON t.topic = s.topic AND t.hour = s.hour_start
         ORDER BY s.topic`).all();
       return rows.map((r) => ({ topic: r.topic, total: r.total, latest: toSurge(r) }));
-    },
-
-    /** Queues one surge notice for a subscription; false when it already has one for that surge. */
-    addSurgeNotice(input: { subscriptionId: number; surgeId: number; payload: unknown; now: number }): boolean {
-      const result = insertSurgeNotice.run(input.subscriptionId, input.surgeId, JSON.stringify(input.payload), input.now, input.now);
-      if (result.changes === 0) return false;
-      const id = Number(result.lastInsertRowid);
-      setNonce.run(nonceFor(id, input.now), id);
-      return true;
     },
 
     /** A subscription's surge settings (no row: both default). */
