@@ -85,6 +85,9 @@ describe('watchfloor subscribe --surges --quiet-hours', () => {
     } finally {
       store.close();
     }
+    const listed = await runCli(['subscriptions', '--json'], { WATCHFLOOR_DB: db });
+    const entries = JSON.parse(listed.stdout) as { createdBy: string; surges?: unknown }[];
+    expect(entries.find((e) => e.createdBy === 'cli')?.surges).toEqual({ enabled: true, quietHours: '23-06' });
   });
 
   it('bad values: exit 2, every problem named with its fix, nothing saved', async () => {

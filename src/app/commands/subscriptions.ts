@@ -3,7 +3,8 @@ import type { Env } from '../../config/env.js';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { loadRules } from '../../config/rules.js';
 import { ALL_TOPICS } from '../../core/route.js';
-import { describeTrendSettings, parseTrendFlags } from '../../core/trends/settings.js';
+import { describeTrendSettings, parseTrendFlags, wantsSurges } from '../../core/trends/settings.js';
+import { formatQuietHours } from '../../core/trends/surge.js';
 import type { DeliveryMode, Target } from '../../core/types.js';
 import { describeTarget } from '../../discord/deliver.js';
 import { parseWebhookUrl } from '../../discord/sinks/webhook-url.js';
@@ -221,7 +222,7 @@ export function register(program: Command): void {
         const broken = store.subscriptions.unreadableRows();
         if (flags.json) {
           const shown = [
-            ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), automatic: rest.createdBy === AUTOMATIC, outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 } })),
+            ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), automatic: rest.createdBy === AUTOMATIC, outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 }, surges: surgeSettingsJson(store, rest) })),
             ...broken.map((r) => ({ id: Number(r.id), broken: true, reason: r.reason, fix: r.fix, outbox: counts.get(Number(r.id)) ?? { pending: 0, sent: 0, dead: 0 } })),
           ].sort((a, b) => a.id - b.id);
           process.stdout.write(`${JSON.stringify(shown)}\n`);
@@ -258,4 +259,11 @@ export function register(program: Command): void {
         store.close();
       }
     });
+}
+
+/** `subscriptions --json` → `surges`: whether the subscription gets surge notices, and its quiet hours. */
+function surgeSettingsJson(store: ReturnType<typeof createStore>, subscription: Pick<StoredSubscription, 'id' | 'mode'>): { enabled: boolean; quietHours: string | null } {
+  const setting = store.trends.settings(subscription.id);
+  const quiet = setting.quietHours;
+  return { enabled: wantsSurges(subscription, setting.surges), quietHours: quiet ? formatQuietHours(quiet) : null };
 }

@@ -1,4 +1,4 @@
-import { parseQuietHours, type QuietHours } from './surge.js';
+import { formatQuietHours, parseQuietHours, type QuietHours } from './surge.js';
 
 /** A subscription's surge settings as given (`--surges`, `--quiet-hours`; `/watch add surges: quiet_hours:`). */
 export interface TrendSettingsInput {
@@ -34,6 +34,5 @@ export function wantsSurges(subscription: { readonly mode: string }, setting: bo
 /** How listings describe the surge settings: `surges on`, `surges off`, `surges on, quiet 22-07`. */
 export function describeTrendSettings(subscription: { readonly mode: string }, setting: { readonly surges: boolean | null; readonly quietHours: QuietHours | null }): string {
   const on = wantsSurges(subscription, setting.surges);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `surges ${on ? 'on' : 'off'}${on && setting.quietHours ? `, quiet ${pad(setting.quietHours.start)}-${pad(setting.quietHours.end)}` : ''}`;
+  return `surges ${on ? 'on' : 'off'}${on && setting.quietHours ? `, quiet ${formatQuietHours(setting.quietHours)}` : ''}`;
 }
