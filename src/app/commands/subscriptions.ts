@@ -169,7 +169,9 @@ export function register(program: Command): void {
           if (trend.settings.surges !== undefined || trend.settings.quietHours !== undefined) store.trends.setSettings(row.id, trend.settings);
           return row;
         });
-        process.stdout.write(`Subscribed: ${describeSubscription(created)} · ${describeTrendSettings(created, store.trends.settings(created.id))}\n`);
+        // The surge settings are named when they were given (the line stays as it was otherwise).
+        const surges = flags.surges !== undefined || flags.quietHours !== undefined ? ` · ${describeTrendSettings(created, store.trends.settings(created.id))}` : '';
+        process.stdout.write(`Subscribed: ${describeSubscription(created)}${surges}\n`);
         for (const twin of twins) {
           process.stderr.write(`Warning: ${describeSubscription(twin)} already sends some of these topics there: those stories will be posted twice. Remove one with \`watchfloor unsubscribe ${twin.id}\`.\n`);
         }
