@@ -19,27 +19,42 @@ const FONT_FILES = ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/sha
 const FONT_FAMILY = 'DejaVu Sans';
 
 type Libraries = { canvas: typeof import('@napi-rs/canvas'); chart: typeof import('chart.js') };
-let loaded: Promise<Libraries> | null = null;
+let loading: Promise<Libraries> | null = null;
+let loaded: Libraries | null = null;
 
 function libraries(): Promise<Libraries> {
-  loaded ??= (async () => {
+  loading ??= (async () => {
     const [canvas, chart] = await Promise.all([import('@napi-rs/canvas'), import('chart.js')]);
     chart.Chart.register(...chart.registerables);
     const font = FONT_FILES.find((f) => existsSync(f));
     if (font) canvas.GlobalFonts.registerFromPath(font, FONT_FAMILY);
     chart.Chart.defaults.font.family = FONT_FAMILY;
-    return { canvas, chart };
+    loaded = { canvas, chart };
+    return loaded;
   })();
-  return loaded;
+  return loading;
+}
+
+/** Loads the chart libraries now, so that {@link renderTrendChartSync} can draw (digests: DIGEST_CHART). */
+export async function preloadChartLibraries(): Promise<void> {
+  await libraries();
+}
+
+/** The chart as PNG bytes. */
+export async function renderTrendChart(spec: TrendChartSpec): Promise<Buffer> {
+  return draw(await libraries(), spec);
+}
+
+/** The chart as PNG bytes, drawn now; null when the libraries are not loaded yet ({@link preloadChartLibraries}). */
+export function renderTrendChartSync(spec: TrendChartSpec): Buffer | null {
+  return loaded ? draw(loaded, spec) : null;
 }
 
 function hex(color: number): string {
   return `#${color.toString(16).padStart(6, '0')}`;
 }
 
-/** The chart as PNG bytes. */
-export async function renderTrendChart(spec: TrendChartSpec): Promise<Buffer> {
-  const { canvas: skia, chart: chartjs } = await libraries();
+function draw({ canvas: skia, chart: chartjs }: Libraries, spec: TrendChartSpec): Buffer {
   const canvas = skia.createCanvas(spec.width, spec.height);
   const context = canvas.getContext('2d');
   context.fillStyle = '#ffffff';

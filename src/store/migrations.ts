@@ -347,6 +347,14 @@ export const MIGRATIONS: readonly Migration[] = [
 
       ALTER TABLE outbox ADD COLUMN surge_id INTEGER REFERENCES surges(id) ON DELETE SET NULL;
       CREATE UNIQUE INDEX outbox_surge_once ON outbox(subscription_id, surge_id) WHERE kind = 'surge';
+
+      -- A file sent with an outbox message (the digest's small chart, DIGEST_CHART): kept beside
+      -- the row so the row itself stays small, and deleted with it.
+      CREATE TABLE outbox_files (
+        outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        png BLOB NOT NULL
+      );
     `,
   },
 ];

@@ -3,6 +3,12 @@ import type { Db } from './db.js';
 
 /** `surge`: a topic surge notice (issue 17; the surge it announces is `outbox.surge_id`). */
 export type OutboxKind = 'alert' | 'digest' | 'surge';
+
+/** A file sent with a message (a chart). */
+export interface OutboundFile {
+  readonly name: string;
+  readonly data: Buffer;
+}
 /**
  * `uncertain`: a webhook message whose send may have reached Discord (timeout or 5xx after the
  * request went out) and that could not be looked up. It is never resent on its own: `watchfloor
@@ -218,6 +224,21 @@ export function createOutboxStore(db: Db) {
       const id = Number(result.lastInsertRowid);
       setNonce.run(nonceFor(id, input.now), id);
       return true;
+    },
+
+    /** Attaches a file (one per message) to a queued row: sent with it as `files[0]`. */
+    attachFile(outboxId: number, file: OutboundFile): void {
+      db.prepare('INSERT OR REPLACE INTO outbox_files (outbox_id, name, png) VALUES (?, ?, ?)').run(outboxId, file.name, file.data);
+    },
+
+    /** The files to send with a row (none for most). */
+    filesOf(outboxId: number): OutboundFile[] {
+      return db.prepare<[number], { name: string; png: Buffer }>('SELECT name, png FROM outbox_files WHERE outbox_id = ?').all(outboxId).map((r) => ({ name: r.name, data: r.png }));
+    },
+
+    /** The row of the first part of a queued digest, or null. */
+    firstDigestPart(subscriptionId: number, until: number): number | null {
+      return db.prepare<[number, number], { id: number }>("SELECT id FROM outbox WHERE subscription_id = ? AND kind = 'digest' AND digest_until = ? AND part = 1").get(subscriptionId, until)?.id ?? null;
     },
 
     /** Queues the parts of one digest; returns how many rows were written (0 if that window was already queued). */

@@ -6,6 +6,7 @@ import { relativeTime, table } from '../format.js';
 import { createLogger } from '../logger.js';
 import type { CycleReport, FeedPollResult } from '../pipeline.js';
 import { createRuntime } from '../runtime.js';
+import { preloadChartLibraries } from '../../charts/render.js';
 import { checkSurgesAfterCycle } from '../surges.js';
 
 interface OnceOptions {
@@ -46,6 +47,7 @@ export function register(program: Command): void {
         const surges = checkSurgesAfterCycle(runtime, Date.now());
         let delivered = null;
         if (options.deliver) {
+          if (env.DIGEST_CHART) await preloadChartLibraries();
           const now = Date.now();
           const digests = runtime.delivery.runDueDigests(now);
           const drained = await runtime.delivery.drain();
