@@ -46,9 +46,10 @@ RUN npm run build \
 FROM ${NODE_IMAGE} AS runtime
 
 # tini as PID 1: forwards SIGTERM to Node and reaps zombies, so `docker stop` shuts the app down
-# cleanly without every user remembering `--init`.
+# cleanly without every user remembering `--init`. fonts-dejavu-core: the trend charts' text
+# (Skia draws no text without a font; the slim image has none; ADR 13).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini \
+ && apt-get install -y --no-install-recommends tini fonts-dejavu-core \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/*
 

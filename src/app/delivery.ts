@@ -8,7 +8,8 @@ import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
 import { toDigestStory } from '../core/news.js';
-import { ALL_TOPICS, routeStory, storyReaches, whyNotRouted, type NotAlertedReason } from '../core/route.js';
+import { ALL_TOPICS, feedsHiddenFrom, routeStory, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
+import { digestChart } from '../charts/digest-chart.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
@@ -19,7 +20,7 @@ import { createWebhookLookup } from '../discord/sinks/webhook-lookup.js';
 import { createWebhookSink } from '../discord/sinks/webhook.js';
 import { OUTBOX_LEASE_MS } from '../store/claims.js';
 import type { Store } from '../store/index.js';
-import type { OutboxRow } from '../store/outbox.js';
+import type { OutboundFile, OutboxRow } from '../store/outbox.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
 import { defaultPlan, reconcileDefaults } from './default-subscriptions.js';
 import type { Metrics } from './metrics.js';
@@ -212,6 +213,18 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return out;
   }
 
+  /** The small chart of a digest (DIGEST_CHART), or null when it cannot be drawn now (logged). */
+  function digestChartFor(subscription: StoredSubscription, now: number): OutboundFile | null {
+    const topicIds = subscription.topics.includes(ALL_TOPICS) ? [...topics.keys()] : [...subscription.topics];
+    const hidden = feedsHiddenFrom(subscriptionGuild(subscription), [...options.feedsById].map(([id, f]) => ({ id, guildId: f.guildId })));
+    try {
+      return digestChart({ trends: store.trends, topics: topicIds.map((id) => topics.get(id)).filter((t): t is TopicInfo => t !== undefined), now, hiddenFeeds: hidden });
+    } catch (error) {
+      log.warn({ subscription_id: subscription.id, err: error instanceof Error ? error.message : String(error) }, 'digest chart not drawn; the digest goes out without it');
+      return null;
+    }
+  }
+
   function runDueDigests(now: number, runOptions: DigestRunOptions = {}): number {
     let queued = 0;
     for (const subscription of store.subscriptions.listByMode('digest')) {
@@ -226,6 +239,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (until === null) continue;
       const from = subscription.lastDigestAt ?? until - subscription.maxAgeMs;
       const windowEnd = until;
+      // Drawn before the write lock is taken; attached to the first part below.
+      const chart = env.DIGEST_CHART ? digestChartFor(subscription, now) : null;
       const written = store.transaction(() => {
         // One digest per subscription per window, ever, with any number of processes: under the
         // write lock, a window another process composed since the list was read is not composed again.
@@ -240,6 +255,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
           postEmpty: subscription.postEmptyDigest,
         });
         const rows = store.outbox.addDigest({ subscriptionId: subscription.id, until: windowEnd, payloads, now });
+        const first = chart && rows > 0 ? store.outbox.firstDigestPart(subscription.id, windowEnd) : null;
+        if (chart && first !== null) store.outbox.attachFile(first, chart);
         store.subscriptions.setLastDigestAt(subscription.id, windowEnd);
         return rows;
       });
@@ -261,7 +278,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   function onSent(row: OutboxRow): void {
     if (!metrics) return;
     if (row.kind === 'alert') metrics.alertsSent.inc();
-    else if (row.part === row.total) metrics.digestsSent.inc();
+    else if (row.kind === 'digest' && row.part === row.total) metrics.digestsSent.inc();
   }
 
   function drainOnce(waitMs: number): Promise<DrainReport> {

@@ -67,6 +67,14 @@ export const ENV_SCHEMA = z.object({
   DELIVERY_WEBHOOK_MAYBE_SENT: z.enum(['hold', 'resend']).default('hold'),
   /** How often `run` checks digest schedules and the outbox. */
   DELIVERY_TICK_MS: positiveInt.min(1_000).default(15_000),
+  /** Robust z-score at or above which a topic's hour surges (docs/delivery.md, Topic surges). */
+  SURGE_THRESHOLD: z.coerce.number().min(1).max(100).default(4),
+  /** Fewest matched stories in one hour for a surge. */
+  SURGE_MIN_STORIES: positiveInt.max(100_000).default(6),
+  /** Attach a small chart (stories per day of the subscribed topics, surges marked) to each digest's first message. */
+  DIGEST_CHART: boolish.default(false),
+  /** Hours after a topic's surge during which it cannot surge again. */
+  SURGE_COOLDOWN_HOURS: z.coerce.number().int().min(0).max(24 * 14).default(6),
 });
 
 export type Env = Readonly<z.infer<typeof ENV_SCHEMA>>;

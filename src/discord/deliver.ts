@@ -81,7 +81,7 @@ export function describeTarget(target: Target): string {
 }
 
 function labelOf(row: OutboxRow): string {
-  return row.kind === 'alert' ? 'alert' : row.total > 1 ? `digest ${row.part}/${row.total}` : 'digest';
+  return row.kind !== 'digest' ? row.kind : row.total > 1 ? `digest ${row.part}/${row.total}` : 'digest';
 }
 
 /**
@@ -181,7 +181,7 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | unde
   }
   const attempts = row.attempts + 1;
   try {
-    const { messageId } = await sink.send(row.payload, { target, nonce: row.nonce, label: labelOf(row) });
+    const { messageId } = await sink.send(row.payload, { target, nonce: row.nonce, label: labelOf(row), files: outbox.filesOf(row.id) });
     recorded(outbox.markSent(row.id, claim, messageId, deps.clock()), deps, context);
     deps.onSent?.(row);
     log.debug({ ...context, target: where, message_id: messageId, attempts }, 'message sent');

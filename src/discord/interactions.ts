@@ -178,6 +178,7 @@ function messageOf(reply: Reply): InteractionEditReplyOptions & InteractionReply
     embeds: (reply.embeds ?? []).map((e) => ({ ...e, fields: e.fields?.map((f) => ({ ...f })) })),
     components: (reply.components ?? []).map((row) => ({ type: row.type, components: row.components.map((b) => ({ ...b })) })),
     allowedMentions: NO_MENTIONS,
+    ...(reply.files ? { files: reply.files.map((f) => ({ attachment: f.data, name: f.name, ...(f.description === undefined ? {} : { description: redactText(f.description) }) })) } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { createCycleStore, createFeedStateStore } from './feed-state.js';
 import { createStoryStore } from './stories.js';
 import { createOutboxStore } from './outbox.js';
 import { createSubscriptionStore } from './subscriptions.js';
+import { createTrendStore } from './trends.js';
 
 /**
  * The narrow store interface the rest of the app uses. Keep it narrow: a PostgreSQL store
@@ -24,6 +25,8 @@ export function createStore(path: string) {
     subscriptions,
     outbox: createOutboxStore(db),
     addedFeeds: createAddedFeedStore(db),
+    /** Topic surges and charts (hourly counts), and per-subscription surge settings. */
+    trends: createTrendStore(db),
     /**
      * Runs `fn` in one transaction (nested calls become savepoints). IMMEDIATE: the write lock is
      * taken at BEGIN, waiting up to the busy timeout for another process's transaction. A

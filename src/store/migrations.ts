@@ -315,4 +315,46 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_pending ON outbox(status, next_attempt_at, id);
     `,
   },
+  {
+    // Topic surges (issue 17): one row per topic and hour that surged (UNIQUE: two processes
+    // checking at once record it once), each subscription's surge settings (no row: the default
+    // of its mode), and the surge a `surge` outbox row announces (one notice per subscription).
+    name: '009-surges',
+    sql: `
+      CREATE TABLE surges (
+        id INTEGER PRIMARY KEY,
+        topic TEXT NOT NULL,
+        hour_start INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        baseline_median REAL NOT NULL,
+        baseline_mad REAL NOT NULL,
+        z REAL NOT NULL,
+        baseline_days INTEGER NOT NULL,
+        -- JSON list of the rowids of the stories behind it, newest first.
+        story_rowids TEXT NOT NULL,
+        detected_at INTEGER NOT NULL,
+        UNIQUE (topic, hour_start)
+      );
+      CREATE INDEX surges_detected ON surges(detected_at);
+
+      CREATE TABLE subscription_trends (
+        subscription_id INTEGER PRIMARY KEY REFERENCES subscriptions(id) ON DELETE CASCADE,
+        -- 1 on, 0 off, NULL: the default of the mode (on for instant and event, off for digest).
+        surges INTEGER,
+        -- 'HH-HH' in the subscription's time zone, or NULL.
+        quiet_hours TEXT
+      );
+
+      ALTER TABLE outbox ADD COLUMN surge_id INTEGER REFERENCES surges(id) ON DELETE SET NULL;
+      CREATE UNIQUE INDEX outbox_surge_once ON outbox(subscription_id, surge_id) WHERE kind = 'surge';
+
+      -- A file sent with an outbox message (the digest's small chart, DIGEST_CHART): kept beside
+      -- the row so the row itself stays small, and deleted with it.
+      CREATE TABLE outbox_files (
+        outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        png BLOB NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,7 +1,14 @@
 import { OUTBOUND_MESSAGE_SCHEMA, type OutboundMessage } from '../core/compose/message.js';
 import type { Db } from './db.js';
 
-export type OutboxKind = 'alert' | 'digest';
+/** `surge`: a topic surge notice (issue 17; the surge it announces is `outbox.surge_id`). */
+export type OutboxKind = 'alert' | 'digest' | 'surge';
+
+/** A file sent with a message (a chart). */
+export interface OutboundFile {
+  readonly name: string;
+  readonly data: Buffer;
+}
 /**
  * `uncertain`: a webhook message whose send may have reached Discord (timeout or 5xx after the
  * request went out) and that could not be looked up. It is never resent on its own: `watchfloor
@@ -98,7 +105,7 @@ function fieldsOf(row: Row): Omit<OutboxRow, 'payload'> {
   return {
     id: row.id,
     subscriptionId: row.subscription_id,
-    kind: row.kind === 'digest' ? 'digest' : 'alert',
+    kind: row.kind === 'digest' || row.kind === 'surge' ? row.kind : 'alert',
     storyRowid: row.story_rowid,
     digestUntil: row.digest_until,
     part: row.part,
@@ -161,6 +168,8 @@ export function createOutboxStore(db: Db) {
     VALUES (?, 'alert', ?, ?, ?, ?)`);
   const insertDigest = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, digest_until, part, total, payload, next_attempt_at, created_at)
     VALUES (?, 'digest', ?, ?, ?, ?, ?, ?)`);
+  const insertSurge = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, surge_id, payload, next_attempt_at, created_at)
+    VALUES (?, 'surge', ?, ?, ?, ?)`);
   const setNonce = db.prepare<[string, number]>('UPDATE outbox SET nonce = ? WHERE id = ?');
   const selectOne = db.prepare<[number], Row>('SELECT * FROM outbox WHERE id = ?');
   // Oldest first, in per-subscription order: a row waits while an older pending row of the same
@@ -206,6 +215,30 @@ export function createOutboxStore(db: Db) {
       const id = Number(result.lastInsertRowid);
       setNonce.run(nonceFor(id, input.now), id);
       return true;
+    },
+
+    /** Queues the notice of a topic surge (store/trends.ts); false when this subscription already has it. */
+    addSurge(input: { subscriptionId: number; surgeId: number; payload: OutboundMessage; now: number }): boolean {
+      const result = insertSurge.run(input.subscriptionId, input.surgeId, JSON.stringify(input.payload), input.now, input.now);
+      if (result.changes === 0) return false;
+      const id = Number(result.lastInsertRowid);
+      setNonce.run(nonceFor(id, input.now), id);
+      return true;
+    },
+
+    /** Attaches a file (one per message) to a queued row: sent with it as `files[0]`. */
+    attachFile(outboxId: number, file: OutboundFile): void {
+      db.prepare('INSERT OR REPLACE INTO outbox_files (outbox_id, name, png) VALUES (?, ?, ?)').run(outboxId, file.name, file.data);
+    },
+
+    /** The files to send with a row (none for most). */
+    filesOf(outboxId: number): OutboundFile[] {
+      return db.prepare<[number], { name: string; png: Buffer }>('SELECT name, png FROM outbox_files WHERE outbox_id = ?').all(outboxId).map((r) => ({ name: r.name, data: r.png }));
+    },
+
+    /** The row of the first part of a queued digest, or null. */
+    firstDigestPart(subscriptionId: number, until: number): number | null {
+      return db.prepare<[number, number], { id: number }>("SELECT id FROM outbox WHERE subscription_id = ? AND kind = 'digest' AND digest_until = ? AND part = 1").get(subscriptionId, until)?.id ?? null;
     },
 
     /** Queues the parts of one digest; returns how many rows were written (0 if that window was already queued). */

@@ -61,7 +61,7 @@ const STORY_COLUMNS = `s.rowid, s.id, s.feed_id, s.guid, s.url, s.title, s.summa
  * or another source is not. `rowid` and `feedId` are SQL expressions of the story. Null (no
  * condition) when nothing is hidden.
  */
-function visibleWhere(rowid: string, feedId: string, hidden: readonly string[] | undefined): { sql: string; params: string[] } | null {
+export function visibleWhere(rowid: string, feedId: string, hidden: readonly string[] | undefined): { sql: string; params: string[] } | null {
   if (!hidden || hidden.length === 0) return null;
   const list = hidden.map(() => '?').join(',');
   return {

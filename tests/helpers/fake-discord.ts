@@ -24,8 +24,19 @@ export interface RecordedRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Parsed JSON (or `payload_json` of a multipart body); null when empty. */
   readonly body: unknown;
+  /** Files of a multipart body (`files[n]`), in order; empty for JSON bodies. */
+  readonly files: readonly RecordedFile[];
   /** Status the fake answered with (set once answered). */
   status: number | null;
+}
+
+/** One uploaded file of a multipart request. */
+export interface RecordedFile {
+  /** The form field, e.g. `files[0]`. */
+  readonly field: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
 }
 
 export interface FakeChannel {
@@ -333,7 +344,7 @@ export class FakeDiscord {
       path,
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
-      body: await parseBody(req, raw),
+      ...(await parseBody(req, raw)),
       status: null,
     };
     this.requests.push(request);
@@ -509,21 +520,26 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-async function parseBody(req: IncomingMessage, raw: Buffer): Promise<unknown> {
-  if (raw.length === 0) return null;
+async function parseBody(req: IncomingMessage, raw: Buffer): Promise<{ body: unknown; files: RecordedFile[] }> {
+  if (raw.length === 0) return { body: null, files: [] };
   const type = req.headers['content-type'] ?? '';
   if (type.startsWith('multipart/form-data')) {
     // Deprecated for servers handling untrusted uploads; this fake only reads what discord.js sends.
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     const form = await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': type }, body: raw }).formData();
     const json = form.get('payload_json');
-    return typeof json === 'string' ? JSON.parse(json) : null;
+    const files: RecordedFile[] = [];
+    for (const [field, value] of form.entries()) {
+      if (typeof value === 'string') continue;
+      files.push({ field, name: value.name, contentType: value.type, bytes: Buffer.from(await value.arrayBuffer()) });
+    }
+    return { body: typeof json === 'string' ? JSON.parse(json) : null, files };
   }
   const text = raw.toString('utf8');
   try {
-    return JSON.parse(text);
+    return { body: JSON.parse(text), files: [] };
   } catch {
-    return text;
+    return { body: text, files: [] };
   }
 }
 

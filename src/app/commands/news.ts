@@ -63,7 +63,7 @@ function withNews<T>(command: Command, run: (context: NewsContext) => T): T {
 }
 
 /** Collects every problem with the flags, then throws them together (exit 2). */
-class FlagProblems {
+export class FlagProblems {
   private readonly errors: ConfigError[] = [];
   add(flag: string, problem: string): void {
     this.errors.push(new ConfigError(WHERE, flag, problem));
@@ -73,7 +73,7 @@ class FlagProblems {
   }
 }
 
-function parseInteger(problems: FlagProblems, flag: string, value: string | undefined, range: IntegerRange): number {
+export function parseInteger(problems: FlagProblems, flag: string, value: string | undefined, range: IntegerRange): number {
   if (value === undefined) return range.fallback;
   const n = /^\d+$/u.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < range.min || n > range.max) {
@@ -83,7 +83,7 @@ function parseInteger(problems: FlagProblems, flag: string, value: string | unde
   return n;
 }
 
-function parseTopic(problems: FlagProblems, value: string | undefined, topics: readonly TopicInfo[]): string | undefined {
+export function parseTopic(problems: FlagProblems, value: string | undefined, topics: readonly TopicInfo[]): string | undefined {
   if (value === undefined) return undefined;
   const found = findTopic(value, topics);
   if (!found) problems.add('--topic', `unknown topic "${value}"; use one of ${topics.map((t) => t.id).join(', ')}, or leave out --topic for all topics`);

@@ -6,6 +6,8 @@ import { relativeTime, table } from '../format.js';
 import { createLogger } from '../logger.js';
 import type { CycleReport, FeedPollResult } from '../pipeline.js';
 import { createRuntime } from '../runtime.js';
+import { preloadChartLibraries } from '../../charts/render.js';
+import { checkSurgesAfterCycle } from '../surges.js';
 
 interface OnceOptions {
   readonly all?: boolean;
@@ -42,8 +44,10 @@ export function register(program: Command): void {
           onFeedDone: progress.update,
         });
         progress.end();
+        const surges = checkSurgesAfterCycle(runtime, Date.now());
         let delivered = null;
         if (options.deliver) {
+          if (env.DIGEST_CHART) await preloadChartLibraries();
           const now = Date.now();
           const digests = runtime.delivery.runDueDigests(now);
           const drained = await runtime.delivery.drain();
@@ -55,7 +59,7 @@ export function register(program: Command): void {
           ? new ConfigError('environment', 'DISCORD_TOKEN', "Discord rejected the token (401 Unauthorized): messages to channels were not sent and wait in the outbox. Copy the bot's token again (developer portal → Bot → Reset Token) into DISCORD_TOKEN, then run again.")
           : null;
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ ...report, delivery: delivered })}\n`);
+          process.stdout.write(`${JSON.stringify({ ...report, delivery: delivered, surges: { recorded: surges.surges.length, notices: surges.notices } })}\n`);
         } else {
           process.stdout.write(`${renderReport(report, Date.now())}\n`);
           if (delivered) {

@@ -9,6 +9,9 @@ import { createLogger, secretValuesOf } from '../logger.js';
 import { createMetrics, NO_TOPIC_LABEL } from '../metrics.js';
 import type { CycleReport } from '../pipeline.js';
 import { createRuntime } from '../runtime.js';
+import { preloadChartLibraries } from '../../charts/render.js';
+import { checkSurgesAfterCycle } from '../surges.js';
+import { registerSurgeMetrics } from '../trend-metrics.js';
 import { attachSlashCommands, createCommandDeps, registerSlashCommandsOnStart } from '../slash-commands.js';
 
 /** Readiness fails when no cycle finished within this many schedule periods. */
@@ -32,8 +35,11 @@ export function register(program: Command): void {
       const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, secrets: secretValuesOf(env) });
       assertDatabaseFileHealthy(paths.db); // quick_check: refuse a damaged database with the recovery steps
       const runtime = await createRuntime({ env, paths, log });
+      // Digests draw their chart synchronously: load the chart libraries once, up front.
+      if (env.DIGEST_CHART) await preloadChartLibraries();
       const metrics = createMetrics();
       metrics.setAnalyseSource(() => ({ ...runtime.analysePool.stats(), liveThreads: runtime.analysePool.liveThreads() }));
+      registerSurgeMetrics(metrics.registry, () => runtime.store.trends.summary());
       const startedAt = Date.now();
       // Listening before login: an interaction may arrive as soon as the gateway is ready.
       const client = runtime.delivery.client;
@@ -82,6 +88,8 @@ export function register(program: Command): void {
             const report = await runtime.poller.runCycle(runtime.allFeeds());
             lastCycleFinishedAt = report.finishedAt;
             recordCycle(report);
+            // Surge notices go out with the next delivery tick (DELIVERY_TICK_MS).
+            checkSurgesAfterCycle(runtime, Date.now());
             runtime.delivery.runDueDigests(Date.now());
           } catch (error) {
             log.error({ err: error }, 'poll cycle failed');

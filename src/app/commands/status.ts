@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadFeeds } from '../../config/feeds.js';
 import { redactText, redactUrl } from '../../core/redact.js';
 import { polledFeeds } from '../../store/added-feeds.js';
-import { createStore } from '../../store/index.js';
+import { createStore, type Store } from '../../store/index.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
 
@@ -27,6 +27,7 @@ export function register(program: Command): void {
         const counts = store.stories.counts(now - DAY_MS);
         const total = store.stories.total();
         const outbox = store.outbox.counts();
+        const surges = store.trends.summary();
         const rows = feeds.map((feed) => {
           const state = states.get(feed.id);
           const lastError = state?.lastError ?? null;
@@ -51,7 +52,7 @@ export function register(program: Command): void {
         const orphans = [...states.keys()].filter((id) => !feeds.some((f) => f.id === id));
         if (options.json) {
           // The whole output once more: nothing printed may carry a feed's secret.
-          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, feeds: rows, orphanFeeds: orphans }))}\n`);
+          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, feeds: rows, orphanFeeds: orphans, surges: surgesJson(surges) }))}\n`);
           return;
         }
         const header = ['FEED', 'FROM', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
@@ -76,6 +77,7 @@ export function register(program: Command): void {
         const held = outbox.uncertain > 0 ? `, ${outbox.uncertain} uncertain (may have been posted: check, then \`watchfloor outbox retry\` or \`drop\`)` : '';
         const dead = outbox.dead > 0 ? ' — see `watchfloor outbox list`' : '';
         out.push(`Outbox: ${outbox.pending} pending, ${outbox.sent} sent, ${outbox.dead} dead${held}${dead}`);
+        out.push(`Surges: ${surgesText(surges)}`);
         out.push('');
         out.push(table([header, ...body]));
         if (orphans.length > 0) out.push('', `In the database but no longer in ${paths.feeds}: ${orphans.join(', ')}`);
@@ -84,4 +86,19 @@ export function register(program: Command): void {
         store.close();
       }
     });
+}
+
+type SurgeSummary = ReturnType<Store['trends']['summary']>;
+
+/** `status --json` → `surges`: how many per topic and the latest of each. */
+function surgesJson(surges: SurgeSummary): Record<string, unknown> {
+  return {
+    total: surges.reduce((n, s) => n + s.total, 0),
+    perTopic: surges.map((s) => ({ topic: s.topic, total: s.total, latest: { hour: new Date(s.latest.hourStart).toISOString(), stories: s.latest.count, usual: s.latest.median, z: Math.round(s.latest.z * 10) / 10 } })),
+  };
+}
+
+function surgesText(surges: SurgeSummary): string {
+  if (surges.length === 0) return 'none yet';
+  return surges.map((s) => `${s.topic} ${s.total} (latest ${new Date(s.latest.hourStart).toISOString().slice(0, 13).replace('T', ' ')}:00 UTC, ${s.latest.count} stories, usually ${s.latest.median})`).join('; ');
 }

@@ -3,6 +3,8 @@ import type { Env } from '../../config/env.js';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { loadRules } from '../../config/rules.js';
 import { ALL_TOPICS } from '../../core/route.js';
+import { describeTrendSettings, parseTrendFlags, wantsSurges } from '../../core/trends/settings.js';
+import { formatQuietHours } from '../../core/trends/surge.js';
 import type { DeliveryMode, Target } from '../../core/types.js';
 import { describeTarget } from '../../discord/deliver.js';
 import { parseWebhookUrl } from '../../discord/sinks/webhook-url.js';
@@ -31,6 +33,8 @@ export interface SubscribeFlags {
   readonly mentionRole?: string;
   readonly maxAgeHours?: string;
   readonly postEmpty?: boolean;
+  readonly surges?: string;
+  readonly quietHours?: string;
 }
 
 /**
@@ -142,15 +146,32 @@ export function register(program: Command): void {
     .option('--mention-role <id>', 'role to mention on instant alerts')
     .option('--max-age-hours <h>', 'never alert stories published longer ago than this', '24')
     .option('--post-empty', 'post a digest even when nothing matched')
+    .option('--surges <on|off>', 'post a notice when a subscribed topic surges (default: on for instant, off for digest)')
+    .option('--quiet-hours <HH-HH>', 'no surge notices in this window of the --timezone, e.g. 22-07')
     .action((flags: SubscribeFlags, command: Command) => {
       const { env, paths } = commandContext(command);
       const known = loadRules(paths.rules).topics.map((t) => t.id);
-      const input = parseSubscribeFlags(flags, known, env, Date.now());
+      const trend = parseTrendFlags(flags);
+      let input;
+      try {
+        input = parseSubscribeFlags(flags, known, env, Date.now());
+      } catch (error) {
+        // Every problem at once, the surge flags' too.
+        if (!(error instanceof ConfigErrors) || trend.problems.length === 0) throw error;
+        throw new ConfigErrors([...error.errors, ...trend.problems.map((p) => new ConfigError(WHERE, p.flag, p.text))]);
+      }
+      if (trend.problems.length > 0) throw new ConfigErrors(trend.problems.map((p) => new ConfigError(WHERE, p.flag, p.text)));
       const store = createStore(paths.db);
       try {
         const twins = overlapping(store.subscriptions.list(), input);
-        const created = store.subscriptions.add(input);
-        process.stdout.write(`Subscribed: ${describeSubscription(created)}\n`);
+        const created = store.transaction(() => {
+          const row = store.subscriptions.add(input);
+          if (trend.settings.surges !== undefined || trend.settings.quietHours !== undefined) store.trends.setSettings(row.id, trend.settings);
+          return row;
+        });
+        // The surge settings are named when they were given (the line stays as it was otherwise).
+        const surges = flags.surges !== undefined || flags.quietHours !== undefined ? ` · ${describeTrendSettings(created, store.trends.settings(created.id))}` : '';
+        process.stdout.write(`Subscribed: ${describeSubscription(created)}${surges}\n`);
         for (const twin of twins) {
           process.stderr.write(`Warning: ${describeSubscription(twin)} already sends some of these topics there: those stories will be posted twice. Remove one with \`watchfloor unsubscribe ${twin.id}\`.\n`);
         }
@@ -203,7 +224,7 @@ export function register(program: Command): void {
         const broken = store.subscriptions.unreadableRows();
         if (flags.json) {
           const shown = [
-            ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), automatic: rest.createdBy === AUTOMATIC, outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 } })),
+            ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), automatic: rest.createdBy === AUTOMATIC, outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 }, surges: surgeSettingsJson(store, rest) })),
             ...broken.map((r) => ({ id: Number(r.id), broken: true, reason: r.reason, fix: r.fix, outbox: counts.get(Number(r.id)) ?? { pending: 0, sent: 0, dead: 0 } })),
           ].sort((a, b) => a.id - b.id);
           process.stdout.write(`${JSON.stringify(shown)}\n`);
@@ -240,4 +261,11 @@ export function register(program: Command): void {
         store.close();
       }
     });
+}
+
+/** `subscriptions --json` → `surges`: whether the subscription gets surge notices, and its quiet hours. */
+function surgeSettingsJson(store: ReturnType<typeof createStore>, subscription: Pick<StoredSubscription, 'id' | 'mode'>): { enabled: boolean; quietHours: string | null } {
+  const setting = store.trends.settings(subscription.id);
+  const quiet = setting.quietHours;
+  return { enabled: wantsSurges(subscription, setting.surges), quietHours: quiet ? formatQuietHours(quiet) : null };
 }

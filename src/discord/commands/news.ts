@@ -8,6 +8,7 @@ import { fitSafeText, truncateGraphemes } from '../../core/compose/text.js';
 import { DAY_MS, digestRequest, hiddenFeedsFor, HOUR_MS, NEWS_LIMITS, newsDigestInput } from '../../core/news.js';
 import { MAX_QUERY_CHARS, parseSearchText } from '../../core/search-query.js';
 import { canonicalUrl } from '../../core/story.js';
+import { TREND_DAYS } from '../../core/trends/series.js';
 import type { TopicVerdict } from '../../core/types.js';
 import { createNewsReader, type NewsReader } from '../../store/news-queries.js';
 import { SEARCH_COUNT_MAX } from '../../store/stories.js';
@@ -15,6 +16,7 @@ import { allFeeds, feedMap, topicMap } from './lookups.js';
 import { integerOption, optionalString, requiredString, topicChoices, topicOption } from './options.js';
 import { highlightToMarkdown, packLines, storyLine, topicColor, topicLabels } from './render.js';
 import type { SearchSession } from './search-sessions.js';
+import { trend } from './trend.js';
 import { UserError, type ActionRowJson, type ButtonPress, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
 
 /** Search results per page: five snippets read well and stay far from the embed limits. */
@@ -67,6 +69,13 @@ export const data = new SlashCommandBuilder()
       .setDescription('A digest now, composed like the scheduled ones')
       .addStringOption((o) => o.setName('topic').setDescription('Only this topic (default: all)').setAutocomplete(true))
       .addIntegerOption((o) => o.setName('hours').setDescription(`Stories first seen within this many hours (${digestHours.min}–${digestHours.max}, default ${digestHours.fallback})`).setMinValue(digestHours.min).setMaxValue(digestHours.max)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('trend')
+      .setDescription('A chart of matched stories per day (per hour up to 2 days), surges marked')
+      .addStringOption((o) => o.setName('topic').setDescription('Only this topic (default: all)').setAutocomplete(true))
+      .addIntegerOption((o) => o.setName('days').setDescription(`Days back (${TREND_DAYS.min}–${TREND_DAYS.max}, default ${TREND_DAYS.fallback}; up to 2: per hour)`).setMinValue(TREND_DAYS.min).setMaxValue(TREND_DAYS.max)),
   )
   .addSubcommand((s) =>
     s
@@ -245,8 +254,8 @@ function explain(invocation: Invocation, deps: CommandDeps): Reply {
 /** `/news`: reading what Watchfloor has stored. Anyone in the server may use it. */
 export const news: CommandModule = {
   data,
-  // A digest reads and clusters a day of stories; acknowledge first.
-  defer: (invocation) => (invocation.subcommand === 'digest' ? 'public' : null),
+  // A digest reads and clusters a day of stories, a trend draws a chart: acknowledge first.
+  defer: (invocation) => (invocation.subcommand === 'digest' || invocation.subcommand === 'trend' ? 'public' : null),
   execute(invocation, deps) {
     switch (invocation.subcommand) {
       case 'latest':
@@ -257,6 +266,8 @@ export const news: CommandModule = {
         return digest(invocation, deps);
       case 'explain':
         return explain(invocation, deps);
+      case 'trend':
+        return trend(invocation, deps);
       default:
         throw new UserError(`Unknown subcommand \`${invocation.subcommand ?? ''}\` of /news; Discord may still show an old version of the command. Try again in a minute.`);
     }

@@ -31,6 +31,8 @@ function status(deps: CommandDeps): Reply {
     .map((f) => ({ feed: f, state: deps.store.feeds.get(f.id) }))
     .filter((x) => (x.state?.consecutiveFailures ?? 0) > 0);
   const outbox = deps.store.outbox.counts();
+  const surges = deps.store.trends.summary();
+  const surgeText = surges.length === 0 ? 'none yet' : surges.map((x) => `${topicLabel(x.topic, byTopic)}: ${x.total}, latest ${discordTime(x.latest.hourStart, 'R')} (${x.latest.count} stories, usually ${x.latest.median})`).join('\n');
 
   const perTopic = deps
     .topics()
@@ -59,6 +61,7 @@ function status(deps: CommandDeps): Reply {
           { name: 'Last poll cycle', value: truncateGraphemes(cycleText, MAX_FIELD_VALUE_CHARS) },
           { name: `Stories today (UTC): ${today.stories} stored, matched per topic`, value: truncateGraphemes(perTopic || 'no topics', MAX_FIELD_VALUE_CHARS) },
           { name: 'Failing feeds', value: truncateGraphemes(failingText, MAX_FIELD_VALUE_CHARS) },
+          { name: 'Topic surges', value: truncateGraphemes(surgeText, MAX_FIELD_VALUE_CHARS) },
         ],
         timestamp: new Date(now).toISOString(),
       },

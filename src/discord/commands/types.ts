@@ -96,6 +96,16 @@ export interface Reply {
   readonly followUps?: readonly Reply[];
   /** For buttons: replace the message the button is on instead of answering anew. */
   readonly update?: boolean;
+  /** Attachments (a chart): sent as multipart `files[n]`. */
+  readonly files?: readonly ReplyFile[];
+}
+
+/** One attachment of a reply. */
+export interface ReplyFile {
+  readonly name: string;
+  readonly data: Buffer;
+  /** Alt text. */
+  readonly description?: string;
 }
 
 /** The `subscribe` validation shared with the CLI, as its option names spell it. */

@@ -1,6 +1,7 @@
 import { ChannelType, InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from 'discord.js';
 import { ConfigErrors } from '../../config/errors.js';
 import { ALL_TOPICS } from '../../core/route.js';
+import { describeTrendSettings, parseTrendFlags } from '../../core/trends/settings.js';
 import type { StoredSubscription } from '../../store/subscriptions.js';
 import { topicMap } from './lookups.js';
 import { canManageServer, fitChoice, integerOption, MAX_CHOICES, optionalNumber, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
@@ -41,7 +42,9 @@ export const data = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('timezone').setDescription('Time zone of the schedule, e.g. Asia/Seoul (default UTC)').setMaxLength(64))
       .addNumberOption((o) => o.setName('min_score').setDescription('Only stories scoring at least this on a topic (default 0)').setMinValue(0).setMaxValue(1000))
       .addRoleOption((o) => o.setName('role').setDescription('Role to mention on instant alerts'))
-      .addIntegerOption((o) => o.setName('max_age_hours').setDescription('Never alert stories published longer ago (default 24)').setMinValue(1).setMaxValue(8760)),
+      .addIntegerOption((o) => o.setName('max_age_hours').setDescription('Never alert stories published longer ago (default 24)').setMinValue(1).setMaxValue(8760))
+      .addBooleanOption((o) => o.setName('surges').setDescription('Post a notice when a topic surges (default: on for instant, off for digest)'))
+      .addStringOption((o) => o.setName('quiet_hours').setDescription('No surge notices in this window of the time zone, e.g. 22-07').setMaxLength(20)),
   )
   .addSubcommand((s) => s.setName('list').setDescription("This server's subscriptions"))
   .addSubcommand((s) =>
@@ -60,7 +63,7 @@ function describe(s: StoredSubscription, deps: CommandDeps): string {
   const where = s.target.kind === 'channel' ? `<#${s.target.channelId}>` : s.target.kind;
   const topics = s.topics.includes(ALL_TOPICS) ? 'all topics' : topicLabels(s.topics, topicMap(deps));
   const how = s.mode === 'digest' ? `digest ${inlineCode(s.schedule ?? '', 100)} ${inlineCode(s.timezone, 64)}` : 'instant';
-  const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions <@&${s.mentionRoleId}>` : ''].filter(Boolean);
+  const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions <@&${s.mentionRoleId}>` : '', describeTrendSettings(s, deps.store.trends.settings(s.id))].filter(Boolean);
   return `**#${s.id}** ${where} ← ${topics} · ${how}${extras.length > 0 ? ` · ${extras.join(' · ')}` : ''}`;
 }
 
@@ -101,6 +104,9 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const schedule = optionalString(invocation, 'schedule');
   const timezone = optionalString(invocation, 'timezone');
   const role = optionalString(invocation, 'role');
+  const surgesOption = invocation.options.get('surges');
+  const trend = parseTrendFlags({ surges: typeof surgesOption === 'boolean' ? surgesOption : undefined, quietHours: optionalString(invocation, 'quiet_hours') });
+  if (trend.problems.length > 0) throw new UserError(`Nothing was saved. Fix this and run \`/watch add\` again:\n${trend.problems.map((p) => `• \`quiet_hours\`: ${p.text.replace('--quiet-hours ', 'quiet_hours:').replace("--timezone", '`timezone`')}`).join('\n')}`);
   let input;
   try {
     input = deps.parseSubscription(
@@ -132,7 +138,11 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
       throw new UserError(`Nothing was saved: Watchfloor cannot post in <#${channelId}> (missing ${missing.join(', ')}). Give its role those permissions in that channel, then run \`/watch add\` again.`);
     }
   }
-  const created = deps.store.subscriptions.add({ ...input, createdBy: `discord:${invocation.userId}` });
+  const created = deps.store.transaction(() => {
+    const row = deps.store.subscriptions.add({ ...input, createdBy: `discord:${invocation.userId}` });
+    if (trend.settings.surges !== undefined || trend.settings.quietHours !== undefined) deps.store.trends.setSettings(row.id, trend.settings);
+    return row;
+  });
   const next = created.mode === 'digest' ? 'The first digest covers stories since now.' : 'Alerts start with the next stories that match.';
   return { ephemeral: true, content: `Subscribed: ${describe(created, deps)}\n${next} Remove it with \`/watch remove id:${created.id}\`.` };
 }

@@ -10,7 +10,7 @@ import type { OutboundMessage } from '../../core/compose/message.js';
 export function createBotSink(client: Client): Sink {
   return {
     name: 'bot',
-    async send(message: OutboundMessage, { target, nonce }: SendOptions): Promise<SendResult> {
+    async send(message: OutboundMessage, { target, nonce, files }: SendOptions): Promise<SendResult> {
       if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot send to a ${target.kind} target`);
       return sendForMessageId(`channel ${target.channelId}`, () =>
         client.rest.post(Routes.channelMessages(target.channelId), {
@@ -21,6 +21,7 @@ export function createBotSink(client: Client): Sink {
             nonce,
             enforce_nonce: true,
           },
+          ...(files && files.length > 0 ? { files: files.map((f) => ({ name: f.name, data: f.data })) } : {}),
         }),
       );
     },

@@ -9,9 +9,10 @@ import type { SendOptions, SendResult, Sink } from './sink.js';
 export function createConsoleSink(output: NodeJS.WritableStream = process.stdout): Sink {
   return {
     name: 'console',
-    send(message: OutboundMessage, { target, nonce, label }: SendOptions): Promise<SendResult> {
+    send(message: OutboundMessage, { target, nonce, label, files }: SendOptions): Promise<SendResult> {
       const where = target.kind === 'channel' ? ` → channel ${target.channelId}` : target.kind === 'webhook' ? ' → webhook' : '';
       output.write(renderMessageText(message, `${label}${where}`));
+      for (const file of files ?? []) output.write(`[attached ${file.name}, ${file.data.length} bytes]\n`);
       return Promise.resolve({ messageId: `console-${nonce}` });
     },
     close(): Promise<void> {

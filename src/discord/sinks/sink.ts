@@ -10,6 +10,8 @@ export interface SendOptions {
   readonly nonce: string;
   /** What the message is, for people: `alert`, `digest 2/3`. */
   readonly label: string;
+  /** Files sent with it (multipart `files[n]`): the digest's chart. */
+  readonly files?: readonly { readonly name: string; readonly data: Buffer }[];
 }
 
 export interface SendResult {

@@ -34,7 +34,7 @@ export function createWebhookSink(options: { apiBase?: string | undefined; rest?
 
   return {
     name: 'webhook',
-    async send(message: OutboundMessage, { target, nonce }: SendOptions): Promise<SendResult> {
+    async send(message: OutboundMessage, { target, nonce, files }: SendOptions): Promise<SendResult> {
       if (target.kind !== 'webhook') throw new SinkError('permanent', `webhook sink cannot send to a ${target.kind} target`);
       const client = clientFor(target.url);
       const marked = withMarker(message, nonce);
@@ -43,6 +43,7 @@ export function createWebhookSink(options: { apiBase?: string | undefined; rest?
           ...(marked.content ? { content: marked.content } : {}),
           embeds: marked.embeds,
           allowedMentions: { parse: marked.allowedMentions.parse, roles: marked.allowedMentions.roles },
+          ...(files && files.length > 0 ? { files: files.map((f) => ({ attachment: f.data, name: f.name })) } : {}),
         }),
       );
     },

@@ -1,0 +1,28 @@
+import { trendBuckets, trendChartSpec, type TrendChartSpec } from '../core/trends/series.js';
+import type { TopicInfo } from '../core/types.js';
+import type { StoredSurge, TrendStore } from '../store/trends.js';
+import { renderTrendChart } from './render.js';
+
+/** A drawn trend chart and what it shows, for the reply or the CLI's message. */
+export interface TrendChart {
+  readonly png: Buffer;
+  readonly spec: TrendChartSpec;
+  /** Stories per topic in the whole span. */
+  readonly totals: readonly { readonly topic: TopicInfo; readonly stories: number }[];
+  readonly surges: readonly StoredSurge[];
+}
+
+/**
+ * The chart of `/news trend` and `watchfloor trend`: matched stories of `topics` over the last
+ * `days` days (per hour up to two days), surges marked. `hiddenFeeds`: feeds whose stories the
+ * viewer may not see (another server's).
+ */
+export async function buildTrendChart(input: { trends: TrendStore; topics: readonly TopicInfo[]; days: number; now: number; hiddenFeeds?: readonly string[] }): Promise<TrendChart> {
+  const buckets = trendBuckets(input.days, input.now);
+  const ids = input.topics.map((t) => t.id);
+  const hourly = input.trends.hourlyCounts(ids, buckets.from, buckets.to, input.hiddenFeeds);
+  const surges = input.trends.surgesBetween(buckets.from, buckets.to, ids);
+  const spec = trendChartSpec({ topics: input.topics, hourly, surges, days: input.days, now: input.now });
+  const totals = input.topics.map((topic, i) => ({ topic, stories: spec.series[i]?.values.reduce((a, b) => a + b, 0) ?? 0 }));
+  return { png: await renderTrendChart(spec), spec, totals, surges };
+}
