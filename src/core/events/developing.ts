@@ -1,0 +1,38 @@
+/**
+ * Developing stories: an event that gains many distinct sources fast. Pure.
+ *
+ * Defaults chosen by measurement on generated traffic (`npm run bench`, section "events";
+ * docs/adr/0012-living-alerts-and-developing-events.md): 4 distinct sources within 30 minutes.
+ */
+export const DEFAULT_DEVELOPING_SOURCES = 4;
+export const DEFAULT_DEVELOPING_WINDOW_MINUTES = 30;
+
+/** One report of an event: which source, when (epoch ms). */
+export interface EventReport {
+  readonly feedId: string;
+  readonly at: number;
+}
+
+/**
+ * Whether some span of `windowMs` holds reports from at least `sources` distinct feeds (each
+ * feed counted at its first report in the span). A sliding window over the reports by time.
+ */
+export function isDeveloping(reports: readonly EventReport[], sources: number, windowMs: number): boolean {
+  if (sources <= 1) return reports.length > 0;
+  const sorted = [...reports].sort((a, b) => a.at - b.at);
+  const inWindow = new Map<string, number>();
+  let start = 0;
+  for (const report of sorted) {
+    inWindow.set(report.feedId, (inWindow.get(report.feedId) ?? 0) + 1);
+    while (start < sorted.length && (sorted[start]?.at ?? 0) < report.at - windowMs) {
+      const old = sorted[start];
+      start++;
+      if (!old) break;
+      const n = (inWindow.get(old.feedId) ?? 0) - 1;
+      if (n <= 0) inWindow.delete(old.feedId);
+      else inWindow.set(old.feedId, n);
+    }
+    if (inWindow.size >= sources) return true;
+  }
+  return false;
+}
