@@ -22,6 +22,9 @@ import type { Store } from '../store/index.js';
 import type { OutboxRow } from '../store/outbox.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
 import { defaultPlan, reconcileDefaults } from './default-subscriptions.js';
+import { registerEventMetrics, type EventMetrics } from './event-metrics.js';
+import { createEventRouter } from './events.js';
+import { EVENT_WINDOW_MS } from '../core/events/match.js';
 import type { Metrics } from './metrics.js';
 
 export type { DrainReport } from '../discord/deliver.js';
@@ -166,8 +169,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   };
 
   ensureDefaultSubscription();
+  const events = createEventRouter({ store, topics, sources, feedsById: options.feedsById });
 
   let metrics: Metrics | undefined;
+  let eventMetrics: EventMetrics | undefined;
   let timer: NodeJS.Timeout | null = null;
   let kickTimer: NodeJS.Timeout | null = null;
   let stopController = new AbortController();
@@ -191,6 +196,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       const payload = composeAlert({ story, verdicts: decision.verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
       if (store.outbox.addAlert({ subscriptionId: subscription.id, storyRowid: rowid, payload, now })) written++;
     }
+    // Event subscriptions: one living alert per event (src/app/events.ts).
+    written += events.route(rowid, story, classification, now);
     if (written > 0) kickSoon();
     return written;
   }
@@ -261,7 +268,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   function onSent(row: OutboxRow): void {
     if (!metrics) return;
     if (row.kind === 'alert') metrics.alertsSent.inc();
-    else if (row.part === row.total) metrics.digestsSent.inc();
+    else if (row.kind === 'digest' && row.part === row.total) metrics.digestsSent.inc();
+    else if (row.kind === 'event-edit') eventMetrics?.editsSent.inc();
+    else if (row.kind === 'developing') eventMetrics?.developingSent.inc();
   }
 
   function drainOnce(waitMs: number): Promise<DrainReport> {
@@ -372,13 +381,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   return {
     client,
     route,
-    whyNotAlerted: (story, classification, now) => whyNotRouted(store.subscriptions.listByMode('instant'), story, classification, now, options.feedsById.get(story.feedId)),
+    whyNotAlerted: (story, classification, now) => whyNotRouted([...store.subscriptions.listByMode('instant'), ...store.subscriptions.listByMode('event')], story, classification, now, options.feedsById.get(story.feedId)),
     runDueDigests,
     drain: () => drainOnce(retry.waitMs),
     async start(startOptions = {}) {
       metrics = startOptions.metrics;
       metrics?.setOutboxDepthSource(() => store.outbox.counts().pending);
       metrics?.setOutboxCountsSource(() => store.outbox.counts());
+      if (metrics) eventMetrics = registerEventMetrics(metrics.registry, () => store.events.counts(clock() - EVENT_WINDOW_MS));
       if (client && ownsClient && env.DISCORD_TOKEN && !client.isReady()) {
         const token = env.DISCORD_TOKEN;
         await connectGateway(client, token, 1, startOptions.onFatal);

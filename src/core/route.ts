@@ -76,7 +76,8 @@ export function routeStory(
 ): RouteDecision[] {
   const decisions: RouteDecision[] = [];
   for (const subscription of subscriptions) {
-    if (subscription.mode !== 'instant') continue;
+    // Instant and event subscriptions alert stories as they come; digests pick them up later.
+    if (subscription.mode === 'digest') continue;
     const gate = gateOf(subscription, story, classification, now, feed);
     if (Array.isArray(gate)) decisions.push({ subscriptionId: subscription.id, verdicts: gate });
   }
@@ -131,7 +132,7 @@ export function whyNotRouted(
   feed?: Pick<FeedConfig, 'guildId'>,
 ): NotAlertedReason | null {
   if (classification.matched.length === 0) return null;
-  const instant = subscriptions.filter((s) => s.mode === 'instant');
+  const instant = subscriptions.filter((s) => s.mode !== 'digest');
   if (instant.length === 0) return 'no-instant-subscription';
   const seen = new Set<NotAlertedReason>();
   for (const subscription of instant) {

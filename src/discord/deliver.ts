@@ -81,6 +81,8 @@ export function describeTarget(target: Target): string {
 }
 
 function labelOf(row: OutboxRow): string {
+  if (row.kind === 'event-edit') return 'alert update';
+  if (row.kind === 'developing') return 'developing';
   return row.kind === 'alert' ? 'alert' : row.total > 1 ? `digest ${row.part}/${row.total}` : 'digest';
 }
 
@@ -125,8 +127,8 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
         continue;
       }
       handled++;
-      const outcome = await deliverRow(deps, row, target, sink);
-      if (outcome === 'lost') continue;
+      const outcome = row.kind === 'event-edit' ? await deliverEdit(deps, row, target, sink) : await deliverRow(deps, row, target, sink);
+      if (outcome === 'lost' || outcome === 'superseded') continue;
       if (outcome === 'unauthorized') {
         // One refusal of the token is enough: the sink's other messages wait without trying.
         if (sink) sinksDown.add(sink);
@@ -150,7 +152,7 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
   return { sent, retried, dead, uncertain, pending, ...(unauthorized ? { tokenRejected: true } : {}) };
 }
 
-type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized';
+type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized' | 'superseded';
 
 /** One claimed row, to its subscription's target (undefined: the subscription is gone) through `sink`. */
 async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
@@ -211,6 +213,67 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | unde
     recorded(outbox.scheduleRetry(row.id, claim, error.message, next), deps, context);
     log.warn({ ...context, target: where, attempts, status: error.status, retry_in_ms: next - deps.clock(), err: error.message }, 'send failed, will retry');
     return 'retry';
+  }
+}
+
+/**
+ * One claimed edit of a living alert (docs/adr/0012-living-alerts-and-developing-events.md). It
+ * carries the full desired state, so sending it again is harmless (an idempotent PATCH): no
+ * nonce, no lookup, a crash mid-send simply sends it again. It edits the message of the alert row
+ * it refers to (the claim waits until that row is sent); a newer pending edit of the same alert
+ * makes it moot (only the newest state is sent); an alert that was never posted takes its edits
+ * down with it.
+ */
+async function deliverEdit(deps: DrainDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
+  const { outbox, log, claim } = deps;
+  const context = { outbox_id: row.id, subscription_id: row.subscriptionId, kind: row.kind, event_id: row.eventId };
+  const alert = row.refOutboxId === null ? undefined : outbox.listing(row.refOutboxId);
+  if (alert?.status === 'pending') {
+    outbox.release(row.id, claim);
+    return 'lost';
+  }
+  if (!alert || alert.status !== 'sent' || alert.messageId === null) {
+    const reason = `the alert this update edits (row ${row.refOutboxId ?? '?'}) was never posted${alert ? ` (${alert.status})` : ' (it is gone)'}`;
+    recorded(outbox.markDead(row.id, claim, reason), deps, context);
+    log.warn({ ...context, reason }, 'dead letter');
+    return 'dead';
+  }
+  const newer = outbox.newerEdit(row);
+  if (newer !== null) {
+    recorded(outbox.supersede(row.id, claim, newer, alert.messageId, deps.clock()), deps, context);
+    log.debug({ ...context, newer }, 'alert update superseded by a newer one: only the newest state is sent');
+    return 'superseded';
+  }
+  if (!target || !sink?.edit) {
+    const reason = !target ? 'subscription no longer exists' : `${describeTarget(target)}: this way out cannot edit messages`;
+    recorded(outbox.markDead(row.id, claim, reason), deps, context);
+    log.warn({ ...context, reason }, 'dead letter');
+    return 'dead';
+  }
+  const where = describeTarget(target);
+  if (!outbox.beginSend(row.id, claim, deps.clock())) return 'lost';
+  const attempts = row.attempts + 1;
+  try {
+    await sink.edit(row.payload, { target, messageId: alert.messageId, nonce: alert.nonce, label: labelOf(row) });
+    recorded(outbox.markSent(row.id, claim, alert.messageId, deps.clock()), deps, context);
+    deps.onSent?.(row);
+    log.debug({ ...context, target: where, message_id: alert.messageId, attempts }, 'alert updated');
+    return 'sent';
+  } catch (caught) {
+    const error = caught instanceof SinkError ? caught : classifySendError(caught, where);
+    deps.onError?.(error);
+    if (error.kind === 'permanent' || attempts >= deps.retry.maxAttempts) {
+      const reason = error.kind === 'permanent' ? error.message : `gave up after ${attempts} attempts: ${error.message}`;
+      recorded(outbox.markDead(row.id, claim, reason), deps, context);
+      log.error({ ...context, target: where, attempts, reason }, 'dead letter');
+      return 'dead';
+    }
+    // An edit is idempotent: whatever Discord did with the last try, trying again is safe.
+    const delay = error.kind === 'unauthorized' ? UNAUTHORIZED_RETRY_MS : null;
+    const next = delay !== null ? deps.clock() + delay : nextPollAt({ now: deps.clock(), intervalMs: deps.retry.baseDelayMs, consecutiveFailures: attempts, retryAfterMs: null, jitter: deps.random() });
+    recorded(outbox.scheduleRetry(row.id, claim, error.message, next, { refundAttempt: error.kind === 'unauthorized' }), deps, context);
+    log.warn({ ...context, target: where, attempts, status: error.status, err: error.message }, 'alert update failed, will retry');
+    return error.kind === 'unauthorized' ? 'unauthorized' : 'retry';
   }
 }
 

@@ -106,6 +106,8 @@ export interface FakeDiscordOptions {
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   readonly messages: StoredMessage[] = [];
+  /** Every edit of a posted message (PATCH), in order. */
+  readonly edits: { readonly messageId: string; readonly body: Record<string, unknown> }[] = [];
   readonly guilds: FakeGuild[];
   readonly webhooks: { id: string; token: string; channelId: string }[];
   readonly forbiddenChannels: Set<string>;
@@ -216,6 +218,15 @@ export class FakeDiscord {
     return { message: this.messageObject(stored), created: true };
   }
 
+  /** Edits a stored message in place, as Discord's PATCH does (fields left out stay as they were). */
+  editMessage(m: StoredMessage, body: Record<string, unknown>): Record<string, unknown> {
+    const edited: StoredMessage = { ...m, body: { ...m.body, ...body } };
+    this.messages[this.messages.indexOf(m)] = edited;
+    this.edits.push({ messageId: m.id, body });
+    this.dispatch('MESSAGE_UPDATE', this.messageObject(edited));
+    return this.messageObject(edited);
+  }
+
   messageObject(m: StoredMessage): Record<string, unknown> {
     const channel = this.findChannel(m.channelId);
     return {
@@ -297,9 +308,21 @@ export class FakeDiscord {
       return m ? { status: 200, body: this.messageObject(m) } : unknown('Unknown Message', 10008);
     });
     this.route('PATCH', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/, ({ params, request }) => {
+      // A message the webhook posted is edited in place; otherwise (an interaction's @original) recorded as before.
+      const hook = this.webhooks.find((w) => w.id === params[0] && w.token === params[1]);
+      const posted = hook ? this.messages.find((m) => m.webhookId === hook.id && m.id === params[2]) : undefined;
+      if (hook && params[2] !== '@original') {
+        if (!posted) return unknown('Unknown Message', 10008);
+        return { status: 200, body: this.editMessage(posted, asRecord(request.body)) };
+      }
       const { message } = this.createMessage('0', asRecord(request.body), params[0] ?? null);
       return { status: 200, body: message };
     });
+    this.route('PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot(({ params, request }) => {
+      const posted = this.messages.find((m) => m.channelId === params[0] && m.id === params[1] && m.webhookId === null);
+      if (!posted) return unknown('Unknown Message', 10008);
+      return { status: 200, body: this.editMessage(posted, asRecord(request.body)) };
+    }));
     this.route('DELETE', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/, () => ({ status: 204 }));
     const commands = (scope: (params: readonly string[]) => string): { get: Handler; put: Handler } => ({
       get: bot(({ params }) => ({ status: 200, body: this.commands.get(scope(params)) ?? [] })),

@@ -1,5 +1,5 @@
 import { Routes, type Client } from 'discord.js';
-import { sendForMessageId, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
+import { sendForMessageId, SinkError, type EditOptions, type SendOptions, type SendResult, type Sink } from './sink.js';
 import type { OutboundMessage } from '../../core/compose/message.js';
 
 /**
@@ -20,6 +20,19 @@ export function createBotSink(client: Client): Sink {
             allowed_mentions: { parse: message.allowedMentions.parse, roles: message.allowedMentions.roles },
             nonce,
             enforce_nonce: true,
+          },
+        }),
+      );
+    },
+    /** PATCH /channels/:channel/messages/:message with the full new state; mentions only as the message allows. */
+    async edit(message: OutboundMessage, { target, messageId }: EditOptions): Promise<SendResult> {
+      if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot edit in a ${target.kind} target`);
+      return sendForMessageId(`channel ${target.channelId}`, () =>
+        client.rest.patch(Routes.channelMessage(target.channelId, messageId), {
+          body: {
+            content: message.content ?? '',
+            embeds: message.embeds,
+            allowed_mentions: { parse: message.allowedMentions.parse, roles: message.allowedMentions.roles },
           },
         }),
       );
