@@ -8,7 +8,7 @@
 import type { SourceInfo } from '../core/compose/alert.js';
 import { composeAlert, FALLBACK_TOPIC_COLOR } from '../core/compose/alert.js';
 import { composeDevelopingNotice, composeEventUpdate } from '../core/compose/event.js';
-import { DEFAULT_DEVELOPING_SOURCES, DEFAULT_DEVELOPING_WINDOW_MINUTES, isDeveloping } from '../core/events/developing.js';
+import { developingRule, isDeveloping } from '../core/events/developing.js';
 import { EVENT_WINDOW_MS, EventIndex } from '../core/events/match.js';
 import { signatureOf } from '../core/events/signature.js';
 import { feedReaches, routeStory } from '../core/route.js';
@@ -28,14 +28,6 @@ export interface Assignment {
   readonly eventId: number;
   readonly created: boolean;
   readonly added: boolean;
-}
-
-/** K and W of one subscription (its own, or the defaults). */
-export function developingRule(subscription: Pick<StoredSubscription, 'developingSources' | 'developingWindowMs'>): { sources: number; windowMs: number } {
-  return {
-    sources: subscription.developingSources ?? DEFAULT_DEVELOPING_SOURCES,
-    windowMs: subscription.developingWindowMs ?? DEFAULT_DEVELOPING_WINDOW_MINUTES * 60_000,
-  };
 }
 
 export function createEventRouter(options: EventRouterOptions) {

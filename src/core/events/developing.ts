@@ -1,3 +1,5 @@
+import type { Subscription } from '../types.js';
+
 /**
  * Developing stories: an event that gains many distinct sources fast. Pure.
  *
@@ -6,6 +8,22 @@
  */
 export const DEFAULT_DEVELOPING_SOURCES = 4;
 export const DEFAULT_DEVELOPING_WINDOW_MINUTES = 30;
+
+/** K and W of one subscription: its own, or the defaults. */
+export function developingRule(subscription: Pick<Subscription, 'developingSources' | 'developingWindowMs'>): { sources: number; windowMs: number } {
+  return {
+    sources: subscription.developingSources ?? DEFAULT_DEVELOPING_SOURCES,
+    windowMs: subscription.developingWindowMs ?? DEFAULT_DEVELOPING_WINDOW_MINUTES * 60_000,
+  };
+}
+
+/** How a subscription delivers, for listings: `instant`, `event (developing: 4 sources in 30 min)`, `digest "0 8 * * *" UTC`. */
+export function describeMode(subscription: Pick<Subscription, 'mode' | 'schedule' | 'timezone' | 'developingSources' | 'developingWindowMs'>): string {
+  if (subscription.mode === 'digest') return `digest "${subscription.schedule ?? ''}" ${subscription.timezone}`;
+  if (subscription.mode === 'instant') return 'instant';
+  const rule = developingRule(subscription);
+  return `event (developing: ${rule.sources} sources in ${Math.round(rule.windowMs / 60_000)} min)`;
+}
 
 /** One report of an event: which source, when (epoch ms). */
 export interface EventReport {
