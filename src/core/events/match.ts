@@ -170,3 +170,8 @@ function topByVotes(votes: ReadonlyMap<number, number>, n: number): number[] {
   }
   return top.map(([id]) => id);
 }
+
+/** Event counts as `status` and `/status` word them. */
+export function describeEventCounts(counts: { readonly inWindow: number; readonly living: number; readonly developing: number }): string {
+  return `${counts.inWindow} in the last ${EVENT_WINDOW_MS / 3_600_000} h, ${counts.living} with a living alert, ${counts.developing} 🚨 developing`;
+}

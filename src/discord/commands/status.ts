@@ -2,6 +2,7 @@ import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { discordTime, topicLabel } from '../../core/compose/alert.js';
 import { MAX_FIELD_VALUE_CHARS } from '../../core/compose/limits.js';
 import { fitSafeText, truncateGraphemes } from '../../core/compose/text.js';
+import { describeEventCounts, EVENT_WINDOW_MS } from '../../core/events/match.js';
 import { allFeeds, topicMap } from './lookups.js';
 import { formatDuration } from './render.js';
 import type { CommandDeps, CommandModule, Reply } from './types.js';
@@ -31,6 +32,7 @@ function status(deps: CommandDeps): Reply {
     .map((f) => ({ feed: f, state: deps.store.feeds.get(f.id) }))
     .filter((x) => (x.state?.consecutiveFailures ?? 0) > 0);
   const outbox = deps.store.outbox.counts();
+  const events = deps.store.events.counts(now - EVENT_WINDOW_MS);
 
   const perTopic = deps
     .topics()
@@ -59,6 +61,7 @@ function status(deps: CommandDeps): Reply {
           { name: 'Last poll cycle', value: truncateGraphemes(cycleText, MAX_FIELD_VALUE_CHARS) },
           { name: `Stories today (UTC): ${today.stories} stored, matched per topic`, value: truncateGraphemes(perTopic || 'no topics', MAX_FIELD_VALUE_CHARS) },
           { name: 'Failing feeds', value: truncateGraphemes(failingText, MAX_FIELD_VALUE_CHARS) },
+          { name: 'Events', value: describeEventCounts(events) },
         ],
         timestamp: new Date(now).toISOString(),
       },
