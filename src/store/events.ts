@@ -36,7 +36,8 @@ export function createEventStore(db: Db) {
   const insertReport = db.prepare<[number, number, string, number]>('INSERT OR IGNORE INTO event_reports (event_id, story_rowid, feed_id, at) VALUES (?, ?, ?, ?)');
   const touch = db.prepare<[number, number]>('UPDATE events SET last_report_at = max(last_report_at, ?) WHERE id = ?');
   const eventOfStory = db.prepare<[number], { event_id: number }>('SELECT event_id FROM event_reports WHERE story_rowid = ? LIMIT 1');
-  const since = db.prepare<[number, number], EventRow>('SELECT id, title, started_at, last_report_at FROM events WHERE id > ? AND started_at >= ? ORDER BY started_at, id');
+  // By the primary key: what is new since the last look, however old the window is.
+  const since = db.prepare<[number, number], EventRow>('SELECT id, title, started_at, last_report_at FROM events WHERE id > ? AND +started_at >= ? ORDER BY id');
   const maxId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM events');
   const selectOne = db.prepare<[number], EventRow>('SELECT id, title, started_at, last_report_at FROM events WHERE id = ?');
   const reports = db.prepare<[number], { story_rowid: number; feed_id: string; at: number; title: string; url: string | null }>(`SELECT r.story_rowid, r.feed_id, r.at, s.title, s.url

@@ -17,23 +17,21 @@ export const CROSS_SCRIPT_KEYS = 3;
 export const SAME_SCRIPT_KEYS = 2;
 /** Overlap coefficient of content words that, with shared keys, makes two headlines one event. */
 export const WORD_OVERLAP = 0.34;
-/** Index terms carried by more clusters than this are too common to find candidates with (stop terms). */
-export const MAX_POSTING = 400;
+/** Of an index term carried by many events, only this many of the most recent are looked at. */
+export const MAX_POSTING = 64;
+/**
+ * Candidates need this much shared evidence (a shared word counts 1, a shared entity or concept
+ * 2): every rule of {@link sameEvent} needs at least two shared words or one shared key.
+ */
+export const MIN_VOTES = 2;
 /** Candidates scored exactly per story, the best by shared index terms. */
-export const MAX_CANDIDATES = 24;
+export const MAX_CANDIDATES = 16;
 
 function common<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): T[] {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   const out: T[] = [];
   for (const x of small) if (large.has(x)) out.push(x);
   return out;
-}
-
-/** Entities that name a whole country or alliance: shared by too many events to tell them apart. */
-const BROAD_ENTITIES = new Set(['e:north-korea', 'e:south-korea', 'e:ukraine', 'e:russia', 'e:united-states', 'e:china', 'e:japan', 'e:nato']);
-
-function specific(keys: ReadonlySet<string>): Set<string> {
-  return new Set([...keys].filter((k) => !k.startsWith('c:') && !BROAD_ENTITIES.has(k)));
 }
 
 /**
@@ -50,11 +48,13 @@ function specific(keys: ReadonlySet<string>): Set<string> {
  * one shared place ("Kyiv") never merges two events.
  */
 export function sameEvent(a: Signature, b: Signature): boolean {
-  if (jaccard(a.shingles, b.shingles) >= DUPLICATE_JACCARD) return true;
-  const specificA = specific(a.keys);
-  const specificB = specific(b.keys);
-  const sharedSpecific = common(specificA, specificB).length;
-  if (specificA.size > 0 && specificB.size > 0 && sharedSpecific === 0) return false;
+  // The key rules first: small sets, cheap. The shingle comparison only when they say no.
+  return sameByKeys(a, b) || jaccard(a.shingles, b.shingles) >= DUPLICATE_JACCARD;
+}
+
+function sameByKeys(a: Signature, b: Signature): boolean {
+  const sharedSpecific = common(a.specific, b.specific).length;
+  if (a.specific.size > 0 && b.specific.size > 0 && sharedSpecific === 0) return false;
   const keys = common(a.keys, b.keys);
   if (!keys.some((k) => !k.startsWith('c:'))) return false;
   if (sharedSpecific > 0 && keys.some((k) => k.startsWith('c:'))) return true;
@@ -136,14 +136,13 @@ export class EventIndex {
       const posting = this.postings.get(term);
       if (!posting) continue;
       const weight = term.startsWith('w:') ? 1 : 2;
-      for (let i = posting.length - 1, seen = 0; i >= 0 && seen < MAX_POSTING; i--) {
+      // Pruned ids may still be here until the next compaction: they cost a vote, never a match.
+      for (let i = posting.length - 1, end = Math.max(0, posting.length - MAX_POSTING); i >= end; i--) {
         const id = posting[i] ?? 0;
-        if (!this.events.has(id)) continue;
-        seen++;
         votes.set(id, (votes.get(id) ?? 0) + weight);
       }
     }
-    const candidates = topByVotes(votes, MAX_CANDIDATES);
+    const candidates = topByVotes(votes, MAX_CANDIDATES, MIN_VOTES);
     let best: IndexedEvent | null = null;
     for (const id of candidates) {
       const event = this.events.get(id);
@@ -156,9 +155,10 @@ export class EventIndex {
 }
 
 /** The `n` ids with most votes (ties: the lower id), without sorting every candidate. */
-function topByVotes(votes: ReadonlyMap<number, number>, n: number): number[] {
+function topByVotes(votes: ReadonlyMap<number, number>, n: number, min: number): number[] {
   const top: [number, number][] = [];
   for (const entry of votes) {
+    if (entry[1] < min) continue;
     if (top.length === n) {
       const last = top[n - 1];
       if (last && (entry[1] < last[1] || (entry[1] === last[1] && entry[0] > last[0]))) continue;

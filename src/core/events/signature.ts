@@ -5,11 +5,10 @@
  * event concepts (missile, drone, earthquake … in English, Korean, Ukrainian and Russian), and
  * content words. Pure: no I/O.
  */
-import { normaliseTitle, shingles } from '../compose/cluster.js';
+import { normaliseTitle, shinglesOfNormalised } from '../compose/cluster.js';
 
 const LATIN = /\p{Script=Latin}/u;
 const HANGUL = /\p{Script=Hangul}/u;
-const CYRILLIC = /\p{Script=Cyrillic}/u;
 
 /** One alias list per entity or concept id; matching is on normalised text (lower case, NFKC). */
 const GAZETTEER: Readonly<Record<string, readonly string[]>> = {
@@ -91,17 +90,23 @@ export interface Signature {
   readonly shingles: ReadonlySet<string>;
   /** The script family of the headline: `latin`, `hangul`, `cyrillic`, `other`. */
   readonly script: string;
+  /** The keys that name specific people and places (not concepts, not whole countries). */
+  readonly specific: ReadonlySet<string>;
 }
+
+/** Entities that name a whole country or alliance: shared by too many events to tell them apart. */
+const BROAD_ENTITIES = new Set(['e:north-korea', 'e:south-korea', 'e:ukraine', 'e:russia', 'e:united-states', 'e:china', 'e:japan', 'e:nato']);
 
 
 function scriptOf(text: string): string {
   let latin = 0;
   let hangul = 0;
   let cyrillic = 0;
-  for (const ch of text) {
-    if (LATIN.test(ch)) latin++;
-    else if (HANGUL.test(ch)) hangul++;
-    else if (CYRILLIC.test(ch)) cyrillic++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f)) latin++;
+    else if ((c >= 0xac00 && c <= 0xd7a3) || (c >= 0x1100 && c <= 0x11ff) || (c >= 0x3130 && c <= 0x318f)) hangul++;
+    else if (c >= 0x400 && c <= 0x52f) cyrillic++;
   }
   const max = Math.max(latin, hangul, cyrillic);
   if (max === 0) return 'other';
@@ -134,7 +139,7 @@ function capitalisedNames(title: string): string[] {
     run = [];
   };
   tokens.forEach((token, index) => {
-    const known = ALIASES.has(normaliseTitle(token));
+    const known = ALIASES.has(token.toLowerCase());
     const headlineStart = index === 0 && !isCapitalised(tokens[1] ?? '');
     if (isCapitalised(token) && !known && !headlineStart && LATIN.test(token)) run.push(token);
     else flush();
@@ -169,7 +174,8 @@ export function signatureOf(title: string): Signature {
     if (!known) keys.add(name);
   }
   keys.delete('');
-  return { keys, words: content, shingles: shingles(title), script: scriptOf(title) };
+  const specific = new Set([...keys].filter((k) => !k.startsWith('c:') && !BROAD_ENTITIES.has(k)));
+  return { keys, words: content, shingles: shinglesOfNormalised(normalised), script: scriptOf(title), specific };
 }
 
 /** The terms a signature is indexed under: its keys and content words. */
