@@ -8,7 +8,7 @@ import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
 import { toDigestStory } from '../core/news.js';
-import { ALL_TOPICS, routeStory, storyReaches, whyNotRouted, type NotAlertedReason } from '../core/route.js';
+import { ALL_TOPICS, routeToSubscriptions, storyReaches, whyNotRouted, type NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
@@ -185,15 +185,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   function route(rowid: number, story: Story, classification: Classification, now: number): number {
-    const subscriptions = store.subscriptions.listByMode('instant');
-    const byId = new Map(subscriptions.map((s) => [s.id, s]));
     // A feed added from Discord carries its server (guildId): only that server's subscriptions get its stories.
     const feed = options.feedsById.get(story.feedId);
     let written = 0;
-    for (const decision of routeStory(subscriptions, story, classification, now, feed)) {
-      const subscription = byId.get(decision.subscriptionId);
-      if (!subscription) continue;
-      const payload = composeAlert({ story, verdicts: decision.verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
+    for (const { subscription, verdicts } of routeToSubscriptions(store.subscriptions.listByMode('instant'), story, classification, now, feed)) {
+      const payload = composeAlert({ story, verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
       if (store.outbox.addAlert({ subscriptionId: subscription.id, storyRowid: rowid, payload, now })) written++;
     }
     // Event subscriptions: one living alert per event (src/app/events.ts).

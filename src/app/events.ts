@@ -11,7 +11,7 @@ import { composeDevelopingNotice, composeEventUpdate } from '../core/compose/eve
 import { developingRule, isDeveloping } from '../core/events/developing.js';
 import { EVENT_WINDOW_MS, EventIndex } from '../core/events/match.js';
 import { signatureOf } from '../core/events/signature.js';
-import { feedReaches, routeStory } from '../core/route.js';
+import { feedReaches, routeToSubscriptions } from '../core/route.js';
 import type { Classification, FeedConfig, Story, TopicInfo } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
@@ -75,17 +75,14 @@ export function createEventRouter(options: EventRouterOptions) {
     const assignment = assign(rowid, story, now);
     const subscriptions = store.subscriptions.listByMode('event');
     if (subscriptions.length === 0) return 0;
-    const byId = new Map(subscriptions.map((s) => [s.id, s]));
     const feed = options.feedsById.get(story.feedId);
     let written = 0;
-    for (const decision of routeStory(subscriptions, story, classification, now, feed)) {
-      const subscription = byId.get(decision.subscriptionId);
-      if (!subscription) continue;
+    for (const { subscription, verdicts } of routeToSubscriptions(subscriptions, story, classification, now, feed)) {
       const { eventId } = assignment;
       const reports = store.events.reports(eventId).filter((r) => feedReaches(options.feedsById.get(r.feedId), subscription));
       const alert = store.outbox.eventAlert(subscription.id, eventId);
       if (!alert) {
-        const payload = composeAlert({ story, verdicts: decision.verdicts, topics: options.topics, source: options.sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
+        const payload = composeAlert({ story, verdicts: verdicts, topics: options.topics, source: options.sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
         if (store.outbox.addEventAlert({ subscriptionId: subscription.id, storyRowid: rowid, eventId, payload, now }) !== null) written++;
       } else if (assignment.added && alert.payload && (alert.status === 'pending' || alert.status === 'sent')) {
         const own = reports.find((r) => r.storyRowid === alert.storyRowid);
@@ -94,7 +91,7 @@ export function createEventRouter(options: EventRouterOptions) {
         store.outbox.queueEventEdit({ subscriptionId: subscription.id, eventId, alertRowId: alert.id, payload, now });
         written++;
       }
-      if (assignment.added) written += developing(subscription, eventId, reports, decision.verdicts[0]?.topic, now);
+      if (assignment.added) written += developing(subscription, eventId, reports, verdicts[0]?.topic, now);
     }
     return written;
   }

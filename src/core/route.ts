@@ -84,6 +84,21 @@ export function routeStory(
   return decisions;
 }
 
+/** {@link routeStory}'s decisions with the subscription each is for. */
+export function routeToSubscriptions<S extends Subscription>(
+  subscriptions: readonly S[],
+  story: Pick<Story, 'publishedAt'>,
+  classification: Classification,
+  now: number,
+  feed?: Pick<FeedConfig, 'guildId'>,
+): { readonly subscription: S; readonly verdicts: readonly TopicVerdict[] }[] {
+  const byId = new Map(subscriptions.map((s) => [s.id, s]));
+  return routeStory(subscriptions, story, classification, now, feed).flatMap((d) => {
+    const subscription = byId.get(d.subscriptionId);
+    return subscription ? [{ subscription, verdicts: d.verdicts }] : [];
+  });
+}
+
 /**
  * One instant subscription's decision on one story: the verdicts it alerts, or the first gate that
  * stopped it (routeStory and whyNotRouted share it, so the reason given is the real one).

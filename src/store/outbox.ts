@@ -246,14 +246,18 @@ export function createOutboxStore(db: Db) {
     SET status = 'pending', next_attempt_at = @now, attempts = 0, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
     WHERE id = @id AND status IN ('dead', 'uncertain')`);
 
+  /** The id of a row an INSERT just wrote, with its nonce set; null when the insert was ignored. */
+  const withNonce = (result: { changes: number; lastInsertRowid: number | bigint }, now: number): number | null => {
+    if (result.changes === 0) return null;
+    const id = Number(result.lastInsertRowid);
+    setNonce.run(nonceFor(id, now), id);
+    return id;
+  };
+
   return {
     /** Queues an alert; false when this story was already routed to this subscription. */
     addAlert(input: { subscriptionId: number; storyRowid: number; payload: OutboundMessage; now: number }): boolean {
-      const result = insertAlert.run(input.subscriptionId, input.storyRowid, JSON.stringify(input.payload), input.now, input.now);
-      if (result.changes === 0) return false;
-      const id = Number(result.lastInsertRowid);
-      setNonce.run(nonceFor(id, input.now), id);
-      return true;
+      return withNonce(insertAlert.run(input.subscriptionId, input.storyRowid, JSON.stringify(input.payload), input.now, input.now), input.now) !== null;
     },
 
     /**
@@ -261,11 +265,7 @@ export function createOutboxStore(db: Db) {
      * or null when this subscription already has an alert for this story or this event.
      */
     addEventAlert(input: { subscriptionId: number; storyRowid: number; eventId: number; payload: OutboundMessage; now: number }): number | null {
-      const result = insertEventAlert.run(input.subscriptionId, input.storyRowid, input.eventId, JSON.stringify(input.payload), input.now, input.now);
-      if (result.changes === 0) return null;
-      const id = Number(result.lastInsertRowid);
-      setNonce.run(nonceFor(id, input.now), id);
-      return id;
+      return withNonce(insertEventAlert.run(input.subscriptionId, input.storyRowid, input.eventId, JSON.stringify(input.payload), input.now, input.now), input.now);
     },
 
     /** The alert row of an event in a subscription (any status), if there is one. */
@@ -283,19 +283,14 @@ export function createOutboxStore(db: Db) {
       const json = JSON.stringify(input.payload);
       const merged = coalesceEdit.get({ subscriptionId: input.subscriptionId, eventId: input.eventId, ref: input.alertRowId, payload: json, now: input.now });
       if (merged) return { id: merged.id, coalesced: true };
-      const result = insertEdit.run(input.subscriptionId, input.eventId, input.alertRowId, json, input.now, input.now);
-      const id = Number(result.lastInsertRowid);
-      setNonce.run(nonceFor(id, input.now), id);
+      const id = withNonce(insertEdit.run(input.subscriptionId, input.eventId, input.alertRowId, json, input.now, input.now), input.now);
+      if (id === null) throw new Error(`outbox: the edit of event ${input.eventId} for subscription ${input.subscriptionId} was not written`);
       return { id, coalesced: false };
     },
 
     /** Queues an event's 🚨 developing notice; false when this subscription already has one for it (once per event, ever). */
     addDeveloping(input: { subscriptionId: number; eventId: number; payload: OutboundMessage; now: number }): boolean {
-      const result = insertDeveloping.run(input.subscriptionId, input.eventId, JSON.stringify(input.payload), input.now, input.now);
-      if (result.changes === 0) return false;
-      const id = Number(result.lastInsertRowid);
-      setNonce.run(nonceFor(id, input.now), id);
-      return true;
+      return withNonce(insertDeveloping.run(input.subscriptionId, input.eventId, JSON.stringify(input.payload), input.now, input.now), input.now) !== null;
     },
 
     /** A pending edit of the same alert queued after this one (its newer state makes this one moot), or null. */
@@ -314,10 +309,7 @@ export function createOutboxStore(db: Db) {
       let written = 0;
       input.payloads.forEach((payload, index) => {
         const result = insertDigest.run(input.subscriptionId, input.until, index + 1, input.payloads.length, JSON.stringify(payload), input.now, input.now);
-        if (result.changes === 0) return;
-        const id = Number(result.lastInsertRowid);
-        setNonce.run(nonceFor(id, input.now), id);
-        written++;
+        if (withNonce(result, input.now) !== null) written++;
       });
       return written;
     },
