@@ -49,7 +49,9 @@ function common<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): T[] {
  */
 export function sameEvent(a: Signature, b: Signature): boolean {
   // The key rules first: small sets, cheap. The shingle comparison only when they say no.
-  return sameByKeys(a, b) || jaccard(a.shingles, b.shingles) >= DUPLICATE_JACCARD;
+  // Jaccard is at most the smaller set's size over the larger's: most pairs need no intersection.
+  const sizes = Math.min(a.shingles.size, b.shingles.size) / Math.max(a.shingles.size, b.shingles.size, 1);
+  return sameByKeys(a, b) || (sizes >= DUPLICATE_JACCARD && jaccard(a.shingles, b.shingles) >= DUPLICATE_JACCARD);
 }
 
 function sameByKeys(a: Signature, b: Signature): boolean {
@@ -83,6 +85,8 @@ export class EventIndex {
   /** Term → event ids, oldest first; ids of pruned events are skipped and compacted away now and then. */
   private postings = new Map<string, number[]>();
   private pruned = 0;
+  /** Reused by every {@link find}: a fresh map per story is most of its garbage. */
+  private readonly votes = new Map<number, number>();
 
   constructor(readonly windowMs = EVENT_WINDOW_MS) {}
 
@@ -131,7 +135,8 @@ export class EventIndex {
    * contributes only its {@link MAX_POSTING} most recent ones.
    */
   find(signature: Signature, at: number): number | null {
-    const votes = new Map<number, number>();
+    const votes = this.votes;
+    votes.clear();
     for (const term of new Set(indexTerms(signature))) {
       const posting = this.postings.get(term);
       if (!posting) continue;
