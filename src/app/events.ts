@@ -7,7 +7,7 @@
  */
 import type { SourceInfo } from '../core/compose/alert.js';
 import { composeAlert, FALLBACK_TOPIC_COLOR } from '../core/compose/alert.js';
-import { composeDevelopingNotice, composeEventUpdate } from '../core/compose/event.js';
+import { composeDevelopingNotice, composeEventUpdate, composeThreadReport } from '../core/compose/event.js';
 import { developingRule, isDeveloping } from '../core/events/developing.js';
 import { EVENT_WINDOW_MS, EventIndex } from '../core/events/match.js';
 import { signatureOf } from '../core/events/signature.js';
@@ -90,6 +90,12 @@ export function createEventRouter(options: EventRouterOptions) {
         const payload = composeEventUpdate({ alert: alert.payload, alertFeedId: own?.feedId ?? '', reports: others, sources: options.sources });
         store.outbox.queueEventEdit({ subscriptionId: subscription.id, eventId, alertRowId: alert.id, payload, now });
         written++;
+        // In a bot channel the report also goes into the thread under the alert (where the channel allows).
+        if (subscription.target.kind === 'channel') {
+          const color = (verdicts[0] ? options.topics.get(verdicts[0].topic)?.color : undefined) ?? FALLBACK_TOPIC_COLOR;
+          const report = { feedId: story.feedId, title: story.title, url: story.url, at: now };
+          if (store.outbox.addEventReport({ subscriptionId: subscription.id, storyRowid: rowid, eventId, alertRowId: alert.id, payload: composeThreadReport({ report, sources: options.sources, color }), now })) written++;
+        }
       }
       if (assignment.added) written += developing(subscription, eventId, reports, verdicts[0]?.topic, now);
     }

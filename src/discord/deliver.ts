@@ -3,6 +3,7 @@ import { nextPollAt } from '../core/backoff.js';
 import type { Target } from '../core/types.js';
 import { isDeadLocalOwner } from '../store/claims.js';
 import type { Claim, OutboxRow, OutboxStore } from '../store/outbox.js';
+import { threadNameOf } from '../core/compose/event.js';
 import { classifySendError, SinkError, type Sink } from './sinks/sink.js';
 import type { WebhookLookup } from './sinks/webhook-lookup.js';
 import { describeWebhook } from './sinks/webhook-url.js';
@@ -62,6 +63,9 @@ export interface DrainReport {
   readonly tokenRejected?: true;
 }
 
+/** Discord's answers that mean "no thread here": missing access or permission, a channel type without threads. */
+const NO_THREAD_CODES = new Set(['50001', '50013', '50024', '160002']);
+
 /** How long messages of a sink whose token was refused wait before it is tried again. */
 const UNAUTHORIZED_RETRY_MS = 10 * 60_000;
 
@@ -82,6 +86,7 @@ export function describeTarget(target: Target): string {
 
 function labelOf(row: OutboxRow): string {
   if (row.kind === 'event-edit') return 'alert update';
+  if (row.kind === 'event-report') return 'report in thread';
   if (row.kind === 'developing') return 'developing';
   return row.kind === 'alert' ? 'alert' : row.total > 1 ? `digest ${row.part}/${row.total}` : 'digest';
 }
@@ -127,7 +132,7 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
         continue;
       }
       handled++;
-      const outcome = row.kind === 'event-edit' ? await deliverEdit(deps, row, target, sink) : await deliverRow(deps, row, target, sink);
+      const outcome = row.kind === 'event-edit' || row.kind === 'event-report' ? await deliverOnAlert(deps, row, target, sink) : await deliverRow(deps, row, target, sink);
       if (outcome === 'lost' || outcome === 'superseded') continue;
       if (outcome === 'unauthorized') {
         // One refusal of the token is enough: the sink's other messages wait without trying.
@@ -224,7 +229,7 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | unde
  * makes it moot (only the newest state is sent); an alert that was never posted takes its edits
  * down with it.
  */
-async function deliverEdit(deps: DrainDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
+async function deliverOnAlert(deps: DrainDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
   const { outbox, log, claim } = deps;
   const context = { outbox_id: row.id, subscription_id: row.subscriptionId, kind: row.kind, event_id: row.eventId };
   const alert = row.refOutboxId === null ? undefined : outbox.listing(row.refOutboxId);
@@ -238,13 +243,18 @@ async function deliverEdit(deps: DrainDeps, row: OutboxRow, target: Target | und
     log.warn({ ...context, reason }, 'dead letter');
     return 'dead';
   }
-  const newer = outbox.newerEdit(row);
+  const reply = row.kind === 'event-report';
+  if (reply && (!sink?.reply || target?.kind !== 'channel')) {
+    recorded(outbox.skip(row.id, claim, 'no thread: only the bot can start threads in a channel', deps.clock()), deps, context);
+    return 'superseded';
+  }
+  const newer = reply ? null : outbox.newerEdit(row);
   if (newer !== null) {
     recorded(outbox.supersede(row.id, claim, newer, alert.messageId, deps.clock()), deps, context);
     log.debug({ ...context, newer }, 'alert update superseded by a newer one: only the newest state is sent');
     return 'superseded';
   }
-  if (!target || !sink?.edit) {
+  if (!target || !sink || (!reply && !sink.edit)) {
     const reason = !target ? 'subscription no longer exists' : `${describeTarget(target)}: this way out cannot edit messages`;
     recorded(outbox.markDead(row.id, claim, reason), deps, context);
     log.warn({ ...context, reason }, 'dead letter');
@@ -254,14 +264,25 @@ async function deliverEdit(deps: DrainDeps, row: OutboxRow, target: Target | und
   if (!outbox.beginSend(row.id, claim, deps.clock())) return 'lost';
   const attempts = row.attempts + 1;
   try {
-    await sink.edit(row.payload, { target, messageId: alert.messageId, nonce: alert.nonce, label: labelOf(row) });
-    recorded(outbox.markSent(row.id, claim, alert.messageId, deps.clock()), deps, context);
+    const options = { target, messageId: alert.messageId, nonce: alert.nonce, label: labelOf(row) };
+    const done = reply && sink.reply
+      ? await sink.reply(row.payload, { ...options, nonce: row.nonce, threadName: alert.payload ? threadNameOf(alert.payload) : 'Reports' })
+      : await sink.edit?.(row.payload, options);
+    const messageId = done?.messageId ?? alert.messageId;
+    recorded(outbox.markSent(row.id, claim, messageId, deps.clock()), deps, context);
     deps.onSent?.(row);
-    log.debug({ ...context, target: where, message_id: alert.messageId, attempts }, 'alert updated');
+    log.debug({ ...context, target: where, message_id: messageId, attempts }, reply ? 'report posted in the thread under the alert' : 'alert updated');
     return 'sent';
   } catch (caught) {
     const error = caught instanceof SinkError ? caught : classifySendError(caught, where);
     deps.onError?.(error);
+    if (reply && (error.status === 403 || NO_THREAD_CODES.has(String(error.code)))) {
+      // The channel does not allow threads (no permission, a channel type without them): the
+      // alert's edits carry the reports anyway.
+      recorded(outbox.skip(row.id, claim, `no thread: ${error.message}`, deps.clock()), deps, context);
+      log.info({ ...context, target: where, reason: error.message }, 'report not posted in a thread: the channel does not allow it');
+      return 'superseded';
+    }
     if (error.kind === 'permanent' || attempts >= deps.retry.maxAttempts) {
       const reason = error.kind === 'permanent' ? error.message : `gave up after ${attempts} attempts: ${error.message}`;
       recorded(outbox.markDead(row.id, claim, reason), deps, context);

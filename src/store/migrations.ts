@@ -346,6 +346,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE outbox ADD COLUMN ref_outbox_id INTEGER;
       CREATE UNIQUE INDEX outbox_event_alert_once ON outbox(subscription_id, event_id) WHERE kind = 'alert' AND event_id IS NOT NULL;
       CREATE UNIQUE INDEX outbox_developing_once ON outbox(subscription_id, event_id) WHERE kind = 'developing';
+      CREATE UNIQUE INDEX outbox_event_report_once ON outbox(subscription_id, story_rowid) WHERE kind = 'event-report';
       CREATE INDEX outbox_event ON outbox(event_id, kind) WHERE event_id IS NOT NULL;
       ALTER TABLE subscriptions ADD COLUMN developing_sources INTEGER;
       ALTER TABLE subscriptions ADD COLUMN developing_window_ms INTEGER;

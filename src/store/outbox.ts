@@ -5,10 +5,11 @@ import type { Db } from './db.js';
  * `alert`: one story (instant, or the first report of an event in an `event` subscription);
  * `digest`: one part of a digest; `event-edit`: the full new state of an event's alert (an
  * idempotent PATCH of the message of the alert row it refers to); `developing`: the 🚨 notice
- * of a fast-growing event. Checked when read: an unknown kind is a poison row, reported once.
+ * of a fast-growing event; `event-report`: one later report of an event, posted in a thread under
+ * the event's alert (bot channels that allow threads). Checked when read: an unknown kind is a poison row, reported once.
  */
-export type OutboxKind = 'alert' | 'digest' | 'event-edit' | 'developing';
-export const OUTBOX_KINDS: readonly OutboxKind[] = ['alert', 'digest', 'event-edit', 'developing'];
+export type OutboxKind = 'alert' | 'digest' | 'event-edit' | 'developing' | 'event-report';
+export const OUTBOX_KINDS: readonly OutboxKind[] = ['alert', 'digest', 'event-edit', 'developing', 'event-report'];
 /**
  * `uncertain`: a webhook message whose send may have reached Discord (timeout or 5xx after the
  * request went out) and that could not be looked up. It is never resent on its own: `watchfloor
@@ -203,6 +204,11 @@ export function createOutboxStore(db: Db) {
     RETURNING id`);
   const insertDeveloping = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, event_id, payload, next_attempt_at, created_at)
     VALUES (?, 'developing', ?, ?, ?, ?)`);
+  const insertReport = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, story_rowid, event_id, ref_outbox_id, payload, next_attempt_at, created_at)
+    VALUES (?, 'event-report', ?, ?, ?, ?, ?, ?)`);
+  const skipped = db.prepare<{ id: number; owner: string; note: string; now: number }>(`UPDATE outbox
+    SET status = 'sent', sent_at = @now, last_error = @note, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
+    WHERE id = @id AND claimed_by = @owner`);
   const selectNewerEdit = db.prepare<{ subscriptionId: number; eventId: number; id: number }, { id: number }>(`SELECT id FROM outbox
     WHERE event_id = @eventId AND kind = 'event-edit' AND subscription_id = @subscriptionId AND id > @id AND status = 'pending' ORDER BY id DESC LIMIT 1`);
   const superseded = db.prepare<{ id: number; owner: string; note: string; messageId: string; now: number }>(`UPDATE outbox
@@ -291,6 +297,16 @@ export function createOutboxStore(db: Db) {
     /** Queues an event's 🚨 developing notice; false when this subscription already has one for it (once per event, ever). */
     addDeveloping(input: { subscriptionId: number; eventId: number; payload: OutboundMessage; now: number }): boolean {
       return withNonce(insertDeveloping.run(input.subscriptionId, input.eventId, JSON.stringify(input.payload), input.now, input.now), input.now) !== null;
+    },
+
+    /** Queues one later report of an event for the thread under its alert; false when this story is already queued there. */
+    addEventReport(input: { subscriptionId: number; storyRowid: number; eventId: number; alertRowId: number; payload: OutboundMessage; now: number }): boolean {
+      return withNonce(insertReport.run(input.subscriptionId, input.storyRowid, input.eventId, input.alertRowId, JSON.stringify(input.payload), input.now, input.now), input.now) !== null;
+    },
+
+    /** Settles a row that is not to be sent after all (a channel without threads), with the reason; by its holder only. */
+    skip(id: number, holder: Claim, note: string, now: number): boolean {
+      return skipped.run({ id, owner: holder.owner, note, now }).changes > 0;
     },
 
     /** A pending edit of the same alert queued after this one (its newer state makes this one moot), or null. */

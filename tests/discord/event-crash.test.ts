@@ -77,7 +77,8 @@ describe('a living alert across crashes', () => {
     fake.inject({ method: 'PATCH', path: /\/messages\/\d+$/, status: 200, afterProcessing: true, hang: true });
     await killDuring(fake, dbPath, (r) => r.method === 'PATCH');
     const second = await resume();
-    expect(second.report).toMatchObject({ sent: 1, dead: 0, pending: 0 });
+    // The edit, and the report in the thread under the alert.
+    expect(second.report).toMatchObject({ sent: 2, dead: 0, pending: 0 });
     const patches = fake.requests.filter((r) => r.method === 'PATCH' && r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages/${messageId}`);
     // Sent twice (the same full state: an idempotent PATCH), still one message.
     expect(patches).toHaveLength(2);
@@ -86,6 +87,18 @@ describe('a living alert across crashes', () => {
     expect(second.rows.find((r) => r.kind === 'event-edit')).toMatchObject({ status: 'sent', messageId, attempts: 2 });
     const fields = (fake.messagesIn(DEFAULT_CHANNEL_ID)[0]!.body.embeds as { fields: { name: string; value: string }[] }[])[0]!.fields;
     expect(fields.find((f) => f.name.startsWith('Also reported by'))).toMatchObject({ name: 'Also reported by 1 outlet' });
+    expect(fake.messagesIn(messageId)).toHaveLength(1);
+
+    // 3. A third outlet: its report is posted in the thread and the process dies before recording it.
+    await ingest(dbPath, fake.apiBase, makeStory({ feedId: 'kcna', title: 'Pyongyang fires ballistic missile into East Sea' }));
+    fake.inject({ method: 'POST', path: `/channels/${messageId}/messages`, status: 200, afterProcessing: true, hang: true });
+    await killDuring(fake, dbPath, (r) => r.method === 'POST' && r.path === `/channels/${messageId}/messages`);
+    const third = await resume();
+    expect(third.report).toMatchObject({ dead: 0, pending: 0 });
+    // Same nonce again: Discord returns the first post; one thread, two reports in it, one alert.
+    expect(fake.threads).toHaveLength(1);
+    expect(fake.messagesIn(messageId)).toHaveLength(2);
+    expect(fake.messagesIn(DEFAULT_CHANNEL_ID)).toHaveLength(1);
     for (const r of fake.messageRequests()) expect(messageBodyProblems(r)).toEqual([]);
   });
 });

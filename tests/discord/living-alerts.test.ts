@@ -157,6 +157,14 @@ describe('one living alert per event, through the real discord.js client', () =>
     // Edits never ping.
     for (const patch of patches) expect((patch.body as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [], roles: [] });
 
+    // The four later reports also went into one thread under the alert, started once.
+    expect(fake.threads).toMatchObject([{ id: alert.id, parentId: EVENT_CHANNEL }]);
+    expect(fake.threads[0]?.threadName).toContain('North Korea fires ballistic missile');
+    const inThread = fake.messagesIn(alert.id);
+    expect(inThread).toHaveLength(4);
+    expect(embedsOf(inThread[0]!.body)[0]?.title).toBe('North Korea launches ballistic missile toward East Sea: JCS');
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${EVENT_CHANNEL}/messages/${alert.id}/threads` && r.status === 201)).toHaveLength(1);
+
     // Webhook, event subscription: the same through PATCH /webhooks/:id/:token/messages/:id.
     const hooked = fake.messagesIn(HOOK_CHANNEL);
     expect(hooked).toHaveLength(2);
@@ -174,6 +182,22 @@ describe('one living alert per event, through the real discord.js client', () =>
     // One event, stored with its five sources; counted as living and developing.
     expect(store.events.counts(Date.now() - 86_400_000)).toEqual({ inWindow: 1, living: 1, developing: 1 });
     expect(new Set(store.events.reports(1).map((r) => r.feedId)).size).toBe(5);
+  });
+
+  it('GIVEN a channel where the bot may not start threads WHEN later reports arrive THEN the alert is still edited and the reports are settled without a thread', async () => {
+    fake.noThreadChannels.add(EVENT_CHANNEL);
+    const p = poller();
+    for (const feed of feeds().slice(0, 2)) {
+      await p.runCycle([feed], { force: true });
+      await delivery.drain();
+    }
+    expect(fake.threads).toHaveLength(0);
+    const [alert] = fake.messagesIn(EVENT_CHANNEL);
+    expect(alsoReported(alert!.body)?.name).toBe('Also reported by 1 outlet');
+    const report = store.outbox.listForSubscription(1).find((r) => r.kind === 'event-report');
+    expect(report).toMatchObject({ status: 'sent', messageId: null });
+    expect(report?.lastError).toMatch(/^no thread: .*403/u);
+    expect(store.outbox.counts().dead).toBe(0);
   });
 
   it('GIVEN several reports queued before the alert is delivered WHEN drained THEN the edits coalesce into one PATCH of the newest state', async () => {

@@ -199,8 +199,13 @@ export class FakeDiscord {
       const channel = guild.channels.find((c) => c.id === id);
       if (channel) return channel;
     }
-    return undefined;
+    return this.threads.find((t) => t.id === id);
   }
+
+  /** Threads started from a message (their id is the message's), with the channel they hang in. */
+  readonly threads: (FakeChannel & { readonly parentId: string; readonly threadName: string })[] = [];
+  /** Channels where the bot may not start threads (403 Missing Permissions). */
+  readonly noThreadChannels = new Set<string>();
 
   /**
    * Posts a message as Discord would: with `enforce_nonce`, a nonce already used in this
@@ -276,6 +281,20 @@ export class FakeDiscord {
       const invalid = validateMessageBody(request.body);
       if (invalid) return invalid;
       return { status: 200, body: this.createMessage(channelId, asRecord(request.body), null).message };
+    }));
+    // Start Thread from Message: one thread per message, with the message's id; a second try is 400 160004.
+    this.route('POST', /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/, bot(({ params, request }) => {
+      const [channelId = '', messageId = ''] = params;
+      const parent = this.findChannel(channelId);
+      if (!parent) return unknown('Unknown Channel', 10003);
+      if (this.noThreadChannels.has(channelId)) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
+      if (!this.messages.some((m) => m.channelId === channelId && m.id === messageId)) return unknown('Unknown Message', 10008);
+      if (this.threads.some((t) => t.id === messageId)) return { status: 400, body: { message: 'A thread has already been created for this message', code: 160004 } };
+      const requested = asRecord(request.body).name;
+      const name = typeof requested === 'string' ? requested : '';
+      const thread = { id: messageId, guildId: parent.guildId, name, parentId: channelId, threadName: name };
+      this.threads.push(thread);
+      return { status: 201, body: { ...channelObject(thread), type: 11, parent_id: channelId } };
     }));
     // Newest first, at most `limit` (default 50), only those after the `after` id when given.
     this.route('GET', /^\/channels\/(\d+)\/messages$/, bot(({ params, request }) => {

@@ -91,3 +91,23 @@ export function composeDevelopingNotice(input: {
   const mention = input.mentionRoleId ? ` <@&${input.mentionRoleId}>` : '';
   return { content: `🚨 **Developing**${mention}`, embeds: [embed], allowedMentions: allowOnlyRole(input.mentionRoleId) };
 }
+
+/** One later report as a message in the thread under an event's alert: its headline, source and time. */
+export function composeThreadReport(input: { readonly report: ReportLine; readonly sources: ReadonlyMap<string, SourceInfo>; readonly color: number }): OutboundMessage {
+  const url = safeHttpUrl(input.report.url);
+  const source = input.sources.get(input.report.feedId);
+  const embed: Embed = {
+    title: fitSafeText(input.report.title, MAX_EMBED_TITLE_CHARS) || '(untitled)',
+    ...(url ? { url } : {}),
+    author: { name: fitSafeText(source ? `${source.name} · ${source.kind}` : input.report.feedId, 200) || input.report.feedId.slice(0, 200) },
+    color: input.color,
+    timestamp: new Date(input.report.at).toISOString(),
+  };
+  return { embeds: [embed], allowedMentions: allowOnlyRole(null) };
+}
+
+/** A thread's name from the alert it hangs under: its title, within Discord's 100 characters. */
+export function threadNameOf(alert: OutboundMessage): string {
+  const title = alert.embeds[0]?.title ?? 'Reports';
+  return title.length <= 100 ? title : `${title.slice(0, 99)}…`;
+}

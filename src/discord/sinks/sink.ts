@@ -35,6 +35,13 @@ export interface Sink {
    * to repeat). Absent: the sink cannot edit.
    */
   edit?(message: OutboundMessage, options: EditOptions): Promise<SendResult>;
+  /**
+   * Posts `message` in the thread under the message `options.messageId` (its alert), starting
+   * the thread first when there is none: once, whatever crashes in between (a thread started
+   * from a message has that message's id, and Discord refuses a second one). Sent with the row's
+   * nonce. Absent: the sink has no threads.
+   */
+  reply?(message: OutboundMessage, options: EditOptions & { readonly threadName: string }): Promise<SendResult>;
   /** Releases connections the sink opened itself. */
   close(): Promise<void>;
 }
