@@ -3,7 +3,7 @@ import { nextPollAt } from '../core/backoff.js';
 import type { Target } from '../core/types.js';
 import { isDeadLocalOwner } from '../store/claims.js';
 import type { Claim, OutboxRow, OutboxStore } from '../store/outbox.js';
-import { threadNameOf } from '../core/compose/event.js';
+import { deliverOnAlert } from './deliver-event.js';
 import { classifySendError, SinkError, type Sink } from './sinks/sink.js';
 import type { WebhookLookup } from './sinks/webhook-lookup.js';
 import { describeWebhook } from './sinks/webhook-url.js';
@@ -63,11 +63,8 @@ export interface DrainReport {
   readonly tokenRejected?: true;
 }
 
-/** Discord's answers that mean "no thread here": missing access or permission, a channel type without threads. */
-const NO_THREAD_CODES = new Set(['50001', '50013', '50024', '160002']);
-
 /** How long messages of a sink whose token was refused wait before it is tried again. */
-const UNAUTHORIZED_RETRY_MS = 10 * 60_000;
+export const UNAUTHORIZED_RETRY_MS = 10 * 60_000;
 
 /** Rows fetched per query; a drain loops until nothing is due. */
 const BATCH = 50;
@@ -84,7 +81,7 @@ export function describeTarget(target: Target): string {
   }
 }
 
-function labelOf(row: OutboxRow): string {
+export function labelOf(row: OutboxRow): string {
   if (row.kind === 'event-edit') return 'alert update';
   if (row.kind === 'event-report') return 'report in thread';
   if (row.kind === 'developing') return 'developing';
@@ -157,7 +154,7 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
   return { sent, retried, dead, uncertain, pending, ...(unauthorized ? { tokenRejected: true } : {}) };
 }
 
-type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized' | 'superseded';
+export type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized' | 'superseded';
 
 /** One claimed row, to its subscription's target (undefined: the subscription is gone) through `sink`. */
 async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
@@ -222,83 +219,6 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | unde
 }
 
 /**
- * One claimed edit of a living alert (docs/adr/0012-living-alerts-and-developing-events.md). It
- * carries the full desired state, so sending it again is harmless (an idempotent PATCH): no
- * nonce, no lookup, a crash mid-send simply sends it again. It edits the message of the alert row
- * it refers to (the claim waits until that row is sent); a newer pending edit of the same alert
- * makes it moot (only the newest state is sent); an alert that was never posted takes its edits
- * down with it.
- */
-async function deliverOnAlert(deps: DrainDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
-  const { outbox, log, claim } = deps;
-  const context = { outbox_id: row.id, subscription_id: row.subscriptionId, kind: row.kind, event_id: row.eventId };
-  const alert = row.refOutboxId === null ? undefined : outbox.listing(row.refOutboxId);
-  if (alert?.status === 'pending') {
-    outbox.release(row.id, claim);
-    return 'lost';
-  }
-  if (!alert || alert.status !== 'sent' || alert.messageId === null) {
-    const reason = `the alert this update edits (row ${row.refOutboxId ?? '?'}) was never posted${alert ? ` (${alert.status})` : ' (it is gone)'}`;
-    recorded(outbox.markDead(row.id, claim, reason), deps, context);
-    log.warn({ ...context, reason }, 'dead letter');
-    return 'dead';
-  }
-  const reply = row.kind === 'event-report';
-  if (reply && (!sink?.reply || target?.kind !== 'channel')) {
-    recorded(outbox.skip(row.id, claim, 'no thread: only the bot can start threads in a channel', deps.clock()), deps, context);
-    return 'superseded';
-  }
-  const newer = reply ? null : outbox.newerEdit(row);
-  if (newer !== null) {
-    recorded(outbox.supersede(row.id, claim, newer, alert.messageId, deps.clock()), deps, context);
-    log.debug({ ...context, newer }, 'alert update superseded by a newer one: only the newest state is sent');
-    return 'superseded';
-  }
-  if (!target || !sink || (!reply && !sink.edit)) {
-    const reason = !target ? 'subscription no longer exists' : `${describeTarget(target)}: this way out cannot edit messages`;
-    recorded(outbox.markDead(row.id, claim, reason), deps, context);
-    log.warn({ ...context, reason }, 'dead letter');
-    return 'dead';
-  }
-  const where = describeTarget(target);
-  if (!outbox.beginSend(row.id, claim, deps.clock())) return 'lost';
-  const attempts = row.attempts + 1;
-  try {
-    const options = { target, messageId: alert.messageId, nonce: alert.nonce, label: labelOf(row) };
-    const done = reply && sink.reply
-      ? await sink.reply(row.payload, { ...options, nonce: row.nonce, threadName: alert.payload ? threadNameOf(alert.payload) : 'Reports' })
-      : await sink.edit?.(row.payload, options);
-    const messageId = done?.messageId ?? alert.messageId;
-    recorded(outbox.markSent(row.id, claim, messageId, deps.clock()), deps, context);
-    deps.onSent?.(row);
-    log.debug({ ...context, target: where, message_id: messageId, attempts }, reply ? 'report posted in the thread under the alert' : 'alert updated');
-    return 'sent';
-  } catch (caught) {
-    const error = caught instanceof SinkError ? caught : classifySendError(caught, where);
-    deps.onError?.(error);
-    if (reply && (error.status === 403 || NO_THREAD_CODES.has(String(error.code)))) {
-      // The channel does not allow threads (no permission, a channel type without them): the
-      // alert's edits carry the reports anyway.
-      recorded(outbox.skip(row.id, claim, `no thread: ${error.message}`, deps.clock()), deps, context);
-      log.info({ ...context, target: where, reason: error.message }, 'report not posted in a thread: the channel does not allow it');
-      return 'superseded';
-    }
-    if (error.kind === 'permanent' || attempts >= deps.retry.maxAttempts) {
-      const reason = error.kind === 'permanent' ? error.message : `gave up after ${attempts} attempts: ${error.message}`;
-      recorded(outbox.markDead(row.id, claim, reason), deps, context);
-      log.error({ ...context, target: where, attempts, reason }, 'dead letter');
-      return 'dead';
-    }
-    // An edit is idempotent: whatever Discord did with the last try, trying again is safe.
-    const delay = error.kind === 'unauthorized' ? UNAUTHORIZED_RETRY_MS : null;
-    const next = delay !== null ? deps.clock() + delay : nextPollAt({ now: deps.clock(), intervalMs: deps.retry.baseDelayMs, consecutiveFailures: attempts, retryAfterMs: null, jitter: deps.random() });
-    recorded(outbox.scheduleRetry(row.id, claim, error.message, next, { refundAttempt: error.kind === 'unauthorized' }), deps, context);
-    log.warn({ ...context, target: where, attempts, status: error.status, err: error.message }, 'alert update failed, will retry');
-    return error.kind === 'unauthorized' ? 'unauthorized' : 'retry';
-  }
-}
-
-/**
  * A webhook message that may be in its channel: found by its marker → recorded as sent;
  * certainly absent → `resend`; unknown → held as uncertain (or resent, by policy).
  */
@@ -328,7 +248,7 @@ async function settleMaybeSent(deps: DrainDeps, row: OutboxRow, url: string, why
 }
 
 /** An outcome that could not be recorded means the claim expired and another process took the row. */
-function recorded(ok: boolean, deps: DrainDeps, context: Record<string, unknown>): void {
+export function recorded(ok: boolean, deps: DrainDeps, context: Record<string, unknown>): void {
   if (!ok) deps.log.warn(context, 'claim expired before the outcome was recorded: the process now holding this message decides (see ADR 11)');
 }
 
