@@ -22,6 +22,7 @@ const SECTIONS = {
   delivery: 'delivery.ts',
   'cold-start': 'cold-start.ts',
   trends: 'trends.ts',
+  events: 'events.ts',
 } as const;
 type SectionName = keyof typeof SECTIONS;
 const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

@@ -8,7 +8,7 @@ import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
 import { toDigestStory } from '../core/news.js';
-import { ALL_TOPICS, feedsHiddenFrom, routeStory, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
+import { ALL_TOPICS, feedsHiddenFrom, routeToSubscriptions, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
 import { digestChart } from '../charts/digest-chart.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
@@ -23,6 +23,9 @@ import type { Store } from '../store/index.js';
 import type { OutboundFile, OutboxRow } from '../store/outbox.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
 import { defaultPlan, reconcileDefaults } from './default-subscriptions.js';
+import { registerEventMetrics, type EventMetrics } from './event-metrics.js';
+import { createEventRouter } from './events.js';
+import { EVENT_WINDOW_MS } from '../core/events/match.js';
 import type { Metrics } from './metrics.js';
 
 export type { DrainReport } from '../discord/deliver.js';
@@ -167,8 +170,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   };
 
   ensureDefaultSubscription();
+  const events = createEventRouter({ store, topics, sources, feedsById: options.feedsById });
 
   let metrics: Metrics | undefined;
+  let eventMetrics: EventMetrics | undefined;
   let timer: NodeJS.Timeout | null = null;
   let kickTimer: NodeJS.Timeout | null = null;
   let stopController = new AbortController();
@@ -181,17 +186,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   function route(rowid: number, story: Story, classification: Classification, now: number): number {
-    const subscriptions = store.subscriptions.listByMode('instant');
-    const byId = new Map(subscriptions.map((s) => [s.id, s]));
     // A feed added from Discord carries its server (guildId): only that server's subscriptions get its stories.
     const feed = options.feedsById.get(story.feedId);
     let written = 0;
-    for (const decision of routeStory(subscriptions, story, classification, now, feed)) {
-      const subscription = byId.get(decision.subscriptionId);
-      if (!subscription) continue;
-      const payload = composeAlert({ story, verdicts: decision.verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
+    for (const { subscription, verdicts } of routeToSubscriptions(store.subscriptions.listByMode('instant'), story, classification, now, feed)) {
+      const payload = composeAlert({ story, verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
       if (store.outbox.addAlert({ subscriptionId: subscription.id, storyRowid: rowid, payload, now })) written++;
     }
+    // Event subscriptions: one living alert per event (src/app/events.ts).
+    written += events.route(rowid, story, classification, now);
     if (written > 0) kickSoon();
     return written;
   }
@@ -279,6 +282,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (!metrics) return;
     if (row.kind === 'alert') metrics.alertsSent.inc();
     else if (row.kind === 'digest' && row.part === row.total) metrics.digestsSent.inc();
+    else if (row.kind === 'event-edit') eventMetrics?.editsSent.inc();
+    else if (row.kind === 'developing') eventMetrics?.developingSent.inc();
   }
 
   function drainOnce(waitMs: number): Promise<DrainReport> {
@@ -389,13 +394,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   return {
     client,
     route,
-    whyNotAlerted: (story, classification, now) => whyNotRouted(store.subscriptions.listByMode('instant'), story, classification, now, options.feedsById.get(story.feedId)),
+    whyNotAlerted: (story, classification, now) => whyNotRouted([...store.subscriptions.listByMode('instant'), ...store.subscriptions.listByMode('event')], story, classification, now, options.feedsById.get(story.feedId)),
     runDueDigests,
     drain: () => drainOnce(retry.waitMs),
     async start(startOptions = {}) {
       metrics = startOptions.metrics;
       metrics?.setOutboxDepthSource(() => store.outbox.counts().pending);
       metrics?.setOutboxCountsSource(() => store.outbox.counts());
+      if (metrics) eventMetrics = registerEventMetrics(metrics.registry, () => store.events.counts(clock() - EVENT_WINDOW_MS));
       if (client && ownsClient && env.DISCORD_TOKEN && !client.isReady()) {
         const token = env.DISCORD_TOKEN;
         await connectGateway(client, token, 1, startOptions.onFatal);

@@ -76,11 +76,27 @@ export function routeStory(
 ): RouteDecision[] {
   const decisions: RouteDecision[] = [];
   for (const subscription of subscriptions) {
-    if (subscription.mode !== 'instant') continue;
+    // Instant and event subscriptions alert stories as they come; digests pick them up later.
+    if (subscription.mode === 'digest') continue;
     const gate = gateOf(subscription, story, classification, now, feed);
     if (Array.isArray(gate)) decisions.push({ subscriptionId: subscription.id, verdicts: gate });
   }
   return decisions;
+}
+
+/** {@link routeStory}'s decisions with the subscription each is for. */
+export function routeToSubscriptions<S extends Subscription>(
+  subscriptions: readonly S[],
+  story: Pick<Story, 'publishedAt'>,
+  classification: Classification,
+  now: number,
+  feed?: Pick<FeedConfig, 'guildId'>,
+): { readonly subscription: S; readonly verdicts: readonly TopicVerdict[] }[] {
+  const byId = new Map(subscriptions.map((s) => [s.id, s]));
+  return routeStory(subscriptions, story, classification, now, feed).flatMap((d) => {
+    const subscription = byId.get(d.subscriptionId);
+    return subscription ? [{ subscription, verdicts: d.verdicts }] : [];
+  });
 }
 
 /**
@@ -131,7 +147,7 @@ export function whyNotRouted(
   feed?: Pick<FeedConfig, 'guildId'>,
 ): NotAlertedReason | null {
   if (classification.matched.length === 0) return null;
-  const instant = subscriptions.filter((s) => s.mode === 'instant');
+  const instant = subscriptions.filter((s) => s.mode !== 'digest');
   if (instant.length === 0) return 'no-instant-subscription';
   const seen = new Set<NotAlertedReason>();
   for (const subscription of instant) {

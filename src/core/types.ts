@@ -133,8 +133,12 @@ export interface TopicInfo {
   readonly color: number;
 }
 
-/** How a subscription wants stories: one message each, or a scheduled summary. */
-export type DeliveryMode = 'instant' | 'digest';
+/**
+ * How a subscription wants stories: one message each (`instant`), one living alert per event,
+ * edited as more outlets report it (`event`), or a scheduled summary (`digest`).
+ */
+export type DeliveryMode = 'instant' | 'event' | 'digest';
+export const DELIVERY_MODES: readonly DeliveryMode[] = ['instant', 'event', 'digest'];
 
 /** Where a subscription's messages go. */
 export type Target =
@@ -158,6 +162,13 @@ export interface Subscription {
   readonly maxAgeMs: number;
   /** Post a digest even when it is empty. */
   readonly postEmptyDigest: boolean;
+  /**
+   * `event` mode: an event that gains this many distinct sources within
+   * {@link Subscription.developingWindowMs} is flagged 🚨 Developing; null or absent: the default.
+   */
+  readonly developingSources?: number | null;
+  /** `event` mode: the span for {@link Subscription.developingSources}; null or absent: the default. */
+  readonly developingWindowMs?: number | null;
   readonly createdAt: number;
   /** Epoch ms up to which stories were covered by the last digest (digest mode). */
   readonly lastDigestAt: number | null;

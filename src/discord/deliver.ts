@@ -3,6 +3,7 @@ import { nextPollAt } from '../core/backoff.js';
 import type { Target } from '../core/types.js';
 import { isDeadLocalOwner } from '../store/claims.js';
 import type { Claim, OutboxRow, OutboxStore } from '../store/outbox.js';
+import { deliverOnAlert } from './deliver-event.js';
 import { classifySendError, SinkError, type Sink } from './sinks/sink.js';
 import type { WebhookLookup } from './sinks/webhook-lookup.js';
 import { describeWebhook } from './sinks/webhook-url.js';
@@ -63,7 +64,7 @@ export interface DrainReport {
 }
 
 /** How long messages of a sink whose token was refused wait before it is tried again. */
-const UNAUTHORIZED_RETRY_MS = 10 * 60_000;
+export const UNAUTHORIZED_RETRY_MS = 10 * 60_000;
 
 /** Rows fetched per query; a drain loops until nothing is due. */
 const BATCH = 50;
@@ -80,8 +81,12 @@ export function describeTarget(target: Target): string {
   }
 }
 
-function labelOf(row: OutboxRow): string {
-  return row.kind !== 'digest' ? row.kind : row.total > 1 ? `digest ${row.part}/${row.total}` : 'digest';
+export function labelOf(row: OutboxRow): string {
+  if (row.kind === 'event-edit') return 'alert update';
+  if (row.kind === 'event-report') return 'report in thread';
+  if (row.kind === 'developing') return 'developing';
+  if (row.kind === 'surge') return 'surge';
+  return row.kind === 'alert' ? 'alert' : row.total > 1 ? `digest ${row.part}/${row.total}` : 'digest';
 }
 
 /**
@@ -125,8 +130,8 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
         continue;
       }
       handled++;
-      const outcome = await deliverRow(deps, row, target, sink);
-      if (outcome === 'lost') continue;
+      const outcome = row.kind === 'event-edit' || row.kind === 'event-report' ? await deliverOnAlert(deps, row, target, sink) : await deliverRow(deps, row, target, sink);
+      if (outcome === 'lost' || outcome === 'superseded') continue;
       if (outcome === 'unauthorized') {
         // One refusal of the token is enough: the sink's other messages wait without trying.
         if (sink) sinksDown.add(sink);
@@ -150,7 +155,7 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
   return { sent, retried, dead, uncertain, pending, ...(unauthorized ? { tokenRejected: true } : {}) };
 }
 
-type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized';
+export type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized' | 'superseded';
 
 /** One claimed row, to its subscription's target (undefined: the subscription is gone) through `sink`. */
 async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
@@ -244,7 +249,7 @@ async function settleMaybeSent(deps: DrainDeps, row: OutboxRow, url: string, why
 }
 
 /** An outcome that could not be recorded means the claim expired and another process took the row. */
-function recorded(ok: boolean, deps: DrainDeps, context: Record<string, unknown>): void {
+export function recorded(ok: boolean, deps: DrainDeps, context: Record<string, unknown>): void {
   if (!ok) deps.log.warn(context, 'claim expired before the outcome was recorded: the process now holding this message decides (see ADR 11)');
 }
 

@@ -1,6 +1,7 @@
 import { createAddedFeedStore } from './added-feeds.js';
 import { newOwnerId } from './claims.js';
 import { openDatabase, type Db } from './db.js';
+import { createEventStore } from './events.js';
 import { createCycleStore, createFeedStateStore } from './feed-state.js';
 import { createStoryStore } from './stories.js';
 import { createOutboxStore } from './outbox.js';
@@ -27,6 +28,7 @@ export function createStore(path: string) {
     addedFeeds: createAddedFeedStore(db),
     /** Topic surges and charts (hourly counts), and per-subscription surge settings. */
     trends: createTrendStore(db),
+    events: createEventStore(db),
     /**
      * Runs `fn` in one transaction (nested calls become savepoints). IMMEDIATE: the write lock is
      * taken at BEGIN, waiting up to the busy timeout for another process's transaction. A

@@ -316,6 +316,43 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // Events: one cluster of reports of one happening across outlets and languages (issue 17,
+    // docs/adr/0012-living-alerts-and-developing-events.md). New tables and added columns only.
+    // An `event` subscription's alert row carries its event; later reports queue `event-edit`
+    // rows (the full desired state of the alert, referring to the alert row whose message they
+    // edit), and one `developing` notice per event per subscription, ever.
+    name: '008-events',
+    sql: `
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        -- The first report's headline: the event's signature is derived from it.
+        title TEXT NOT NULL,
+        -- The first report's publication time; the event lives (takes reports, its alert is
+        -- edited) for the event window after it.
+        started_at INTEGER NOT NULL,
+        last_report_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX events_started ON events(started_at);
+      CREATE TABLE event_reports (
+        event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        story_rowid INTEGER NOT NULL REFERENCES stories(rowid) ON DELETE CASCADE,
+        feed_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (story_rowid, feed_id)
+      );
+      CREATE INDEX event_reports_event ON event_reports(event_id, at);
+      ALTER TABLE outbox ADD COLUMN event_id INTEGER REFERENCES events(id) ON DELETE SET NULL;
+      ALTER TABLE outbox ADD COLUMN ref_outbox_id INTEGER;
+      CREATE UNIQUE INDEX outbox_event_alert_once ON outbox(subscription_id, event_id) WHERE kind = 'alert' AND event_id IS NOT NULL;
+      CREATE UNIQUE INDEX outbox_developing_once ON outbox(subscription_id, event_id) WHERE kind = 'developing';
+      CREATE UNIQUE INDEX outbox_event_report_once ON outbox(subscription_id, story_rowid) WHERE kind = 'event-report';
+      CREATE INDEX outbox_event ON outbox(event_id, kind) WHERE event_id IS NOT NULL;
+      ALTER TABLE subscriptions ADD COLUMN developing_sources INTEGER;
+      ALTER TABLE subscriptions ADD COLUMN developing_window_ms INTEGER;
+    `,
+  },
+  {
     // Topic surges (issue 17): one row per topic and hour that surged (UNIQUE: two processes
     // checking at once record it once), each subscription's surge settings (no row: the default
     // of its mode), and the surge a `surge` outbox row announces (one notice per subscription).

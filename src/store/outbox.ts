@@ -1,14 +1,23 @@
 import { OUTBOUND_MESSAGE_SCHEMA, type OutboundMessage } from '../core/compose/message.js';
 import type { Db } from './db.js';
 
-/** `surge`: a topic surge notice (issue 17; the surge it announces is `outbox.surge_id`). */
-export type OutboxKind = 'alert' | 'digest' | 'surge';
+/**
+ * `alert`: one story (instant, or the first report of an event in an `event` subscription);
+ * `digest`: one part of a digest; `event-edit`: the full new state of an event's alert (an
+ * idempotent PATCH of the message of the alert row it refers to); `developing`: the 🚨 notice
+ * of a fast-growing event; `event-report`: one later report of an event, posted in a thread under
+ * the event's alert (bot channels that allow threads); `surge`: a topic surge notice (the surge
+ * it announces is `outbox.surge_id`). Checked when read: an unknown kind is a poison row, reported once.
+ */
+export type OutboxKind = 'alert' | 'digest' | 'event-edit' | 'developing' | 'event-report' | 'surge';
+export const OUTBOX_KINDS: readonly OutboxKind[] = ['alert', 'digest', 'event-edit', 'developing', 'event-report', 'surge'];
 
 /** A file sent with a message (a chart). */
 export interface OutboundFile {
   readonly name: string;
   readonly data: Buffer;
 }
+
 /**
  * `uncertain`: a webhook message whose send may have reached Discord (timeout or 5xx after the
  * request went out) and that could not be looked up. It is never resent on its own: `watchfloor
@@ -41,6 +50,10 @@ export interface OutboxRow {
    * a holder that crashed or lost its claim mid-send. The message may already be in the channel.
    */
   readonly sendStartedAt: number | null;
+  /** The event of an `event` subscription's alert, edit or developing notice; null otherwise. */
+  readonly eventId: number | null;
+  /** An `event-edit`: the alert row whose message it edits. */
+  readonly refOutboxId: number | null;
 }
 
 interface Row {
@@ -64,6 +77,8 @@ interface Row {
   claimed_by: string | null;
   claim_expires_at: number | null;
   send_started_at: number | null;
+  event_id: number | null;
+  ref_outbox_id: number | null;
 }
 
 /** Thrown when a stored payload no longer validates (hand-edited database, or a bug). */
@@ -81,6 +96,17 @@ export class CorruptOutboxRowError extends Error {
  */
 export function nonceFor(id: number, createdAt: number): string {
   return `wf${createdAt.toString(36)}-${id.toString(36)}`;
+}
+
+/** The kind of a stored row; throws CorruptOutboxRowError for one this version does not know. */
+function kindOf(row: Row): OutboxKind {
+  if ((OUTBOX_KINDS as readonly string[]).includes(row.kind)) return row.kind as OutboxKind;
+  throw new CorruptOutboxRowError(row.id, `unknown kind ${JSON.stringify(row.kind)} (known: ${OUTBOX_KINDS.join(', ')}); written by a newer version, or by hand`);
+}
+
+/** The kind for listings: never throws (the row's problem is reported beside it). */
+function listedKind(row: Row): OutboxKind {
+  return (OUTBOX_KINDS as readonly string[]).includes(row.kind) ? (row.kind as OutboxKind) : 'alert';
 }
 
 function statusOf(value: string): OutboxStatus {
@@ -105,7 +131,7 @@ function fieldsOf(row: Row): Omit<OutboxRow, 'payload'> {
   return {
     id: row.id,
     subscriptionId: row.subscription_id,
-    kind: row.kind === 'digest' || row.kind === 'surge' ? row.kind : 'alert',
+    kind: listedKind(row),
     storyRowid: row.story_rowid,
     digestUntil: row.digest_until,
     part: row.part,
@@ -120,10 +146,13 @@ function fieldsOf(row: Row): Omit<OutboxRow, 'payload'> {
     createdAt: row.created_at,
     sentAt: row.sent_at,
     sendStartedAt: row.send_started_at,
+    eventId: row.event_id ?? null,
+    refOutboxId: row.ref_outbox_id ?? null,
   };
 }
 
 function toRow(row: Row): OutboxRow {
+  kindOf(row);
   return { ...fieldsOf(row), payload: payloadOf(row) };
 }
 
@@ -132,6 +161,7 @@ export type OutboxListing = Omit<OutboxRow, 'payload'> & { readonly payload: Out
 
 function toListing(row: Row): OutboxListing {
   try {
+    kindOf(row);
     return { ...fieldsOf(row), payload: payloadOf(row), problem: null };
   } catch (error) {
     return { ...fieldsOf(row), payload: null, problem: error instanceof Error ? error.message : String(error) };
@@ -171,6 +201,29 @@ export function createOutboxStore(db: Db) {
   const insertSurge = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, surge_id, payload, next_attempt_at, created_at)
     VALUES (?, 'surge', ?, ?, ?, ?)`);
   const setNonce = db.prepare<[string, number]>('UPDATE outbox SET nonce = ? WHERE id = ?');
+  const insertEventAlert = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, story_rowid, event_id, payload, next_attempt_at, created_at)
+    VALUES (?, 'alert', ?, ?, ?, ?, ?)`);
+  const selectEventAlert = db.prepare<[number, number], Row>("SELECT * FROM outbox WHERE subscription_id = ? AND event_id = ? AND kind = 'alert'");
+  const insertEdit = db.prepare(`INSERT INTO outbox (subscription_id, kind, event_id, ref_outbox_id, payload, next_attempt_at, created_at)
+    VALUES (?, 'event-edit', ?, ?, ?, ?, ?)`);
+  const coalesceEdit = db.prepare<{ subscriptionId: number; eventId: number; ref: number; payload: string; now: number }, { id: number }>(`UPDATE outbox
+    SET payload = @payload, next_attempt_at = min(next_attempt_at, @now)
+    WHERE id = (SELECT id FROM outbox WHERE event_id = @eventId AND kind = 'event-edit' AND subscription_id = @subscriptionId
+                AND ref_outbox_id = @ref AND status = 'pending' AND claimed_by IS NULL AND send_started_at IS NULL
+                ORDER BY id DESC LIMIT 1)
+    RETURNING id`);
+  const insertDeveloping = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, event_id, payload, next_attempt_at, created_at)
+    VALUES (?, 'developing', ?, ?, ?, ?)`);
+  const insertReport = db.prepare(`INSERT OR IGNORE INTO outbox (subscription_id, kind, story_rowid, event_id, ref_outbox_id, payload, next_attempt_at, created_at)
+    VALUES (?, 'event-report', ?, ?, ?, ?, ?, ?)`);
+  const skipped = db.prepare<{ id: number; owner: string; note: string; now: number }>(`UPDATE outbox
+    SET status = 'sent', sent_at = @now, last_error = @note, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
+    WHERE id = @id AND claimed_by = @owner`);
+  const selectNewerEdit = db.prepare<{ subscriptionId: number; eventId: number; id: number }, { id: number }>(`SELECT id FROM outbox
+    WHERE event_id = @eventId AND kind = 'event-edit' AND subscription_id = @subscriptionId AND id > @id AND status = 'pending' ORDER BY id DESC LIMIT 1`);
+  const superseded = db.prepare<{ id: number; owner: string; note: string; messageId: string; now: number }>(`UPDATE outbox
+    SET status = 'sent', message_id = @messageId, sent_at = @now, last_error = @note, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
+    WHERE id = @id AND claimed_by = @owner`);
   const selectOne = db.prepare<[number], Row>('SELECT * FROM outbox WHERE id = ?');
   // Oldest first, in per-subscription order: a row waits while an older pending row of the same
   // subscription is backing off, or is held by another process (it may be sending right now),
@@ -181,6 +234,8 @@ export function createOutboxStore(db: Db) {
       SELECT o.id FROM outbox o
       WHERE o.status = 'pending' AND o.next_attempt_at <= @now
         AND (o.claimed_by IS NULL OR o.claimed_by = @owner OR o.claim_expires_at <= @now)
+        -- An edit waits until the message it edits is posted (has its message id).
+        AND NOT EXISTS (SELECT 1 FROM outbox r WHERE r.id = o.ref_outbox_id AND r.status = 'pending')
         AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.subscription_id = o.subscription_id AND e.status = 'pending' AND e.id < o.id
                         AND (e.next_attempt_at > @now
                              OR (e.claimed_by IS NOT NULL AND e.claimed_by != @owner AND e.claim_expires_at > @now)))
@@ -207,14 +262,72 @@ export function createOutboxStore(db: Db) {
     SET status = 'pending', next_attempt_at = @now, attempts = 0, claimed_by = NULL, claim_expires_at = NULL, send_started_at = NULL
     WHERE id = @id AND status IN ('dead', 'uncertain')`);
 
+  /** The id of a row an INSERT just wrote, with its nonce set; null when the insert was ignored. */
+  const withNonce = (result: { changes: number; lastInsertRowid: number | bigint }, now: number): number | null => {
+    if (result.changes === 0) return null;
+    const id = Number(result.lastInsertRowid);
+    setNonce.run(nonceFor(id, now), id);
+    return id;
+  };
+
   return {
     /** Queues an alert; false when this story was already routed to this subscription. */
     addAlert(input: { subscriptionId: number; storyRowid: number; payload: OutboundMessage; now: number }): boolean {
-      const result = insertAlert.run(input.subscriptionId, input.storyRowid, JSON.stringify(input.payload), input.now, input.now);
-      if (result.changes === 0) return false;
-      const id = Number(result.lastInsertRowid);
-      setNonce.run(nonceFor(id, input.now), id);
-      return true;
+      return withNonce(insertAlert.run(input.subscriptionId, input.storyRowid, JSON.stringify(input.payload), input.now, input.now), input.now) !== null;
+    },
+
+    /**
+     * Queues the alert that starts an event's living alert in an `event` subscription; its id,
+     * or null when this subscription already has an alert for this story or this event.
+     */
+    addEventAlert(input: { subscriptionId: number; storyRowid: number; eventId: number; payload: OutboundMessage; now: number }): number | null {
+      return withNonce(insertEventAlert.run(input.subscriptionId, input.storyRowid, input.eventId, JSON.stringify(input.payload), input.now, input.now), input.now);
+    },
+
+    /** The alert row of an event in a subscription (any status), if there is one. */
+    eventAlert(subscriptionId: number, eventId: number): OutboxListing | undefined {
+      const row = selectEventAlert.get(subscriptionId, eventId);
+      return row ? toListing(row) : undefined;
+    },
+
+    /**
+     * Queues the new state of an event's alert. Edits coalesce: a pending edit of the same alert
+     * that no deliverer holds and whose send never began takes the new state in place (one
+     * PATCH of the newest state); otherwise a new row is queued. Returns the row's id.
+     */
+    queueEventEdit(input: { subscriptionId: number; eventId: number; alertRowId: number; payload: OutboundMessage; now: number }): { id: number; coalesced: boolean } {
+      const json = JSON.stringify(input.payload);
+      const merged = coalesceEdit.get({ subscriptionId: input.subscriptionId, eventId: input.eventId, ref: input.alertRowId, payload: json, now: input.now });
+      if (merged) return { id: merged.id, coalesced: true };
+      const id = withNonce(insertEdit.run(input.subscriptionId, input.eventId, input.alertRowId, json, input.now, input.now), input.now);
+      if (id === null) throw new Error(`outbox: the edit of event ${input.eventId} for subscription ${input.subscriptionId} was not written`);
+      return { id, coalesced: false };
+    },
+
+    /** Queues an event's 🚨 developing notice; false when this subscription already has one for it (once per event, ever). */
+    addDeveloping(input: { subscriptionId: number; eventId: number; payload: OutboundMessage; now: number }): boolean {
+      return withNonce(insertDeveloping.run(input.subscriptionId, input.eventId, JSON.stringify(input.payload), input.now, input.now), input.now) !== null;
+    },
+
+    /** Queues one later report of an event for the thread under its alert; false when this story is already queued there. */
+    addEventReport(input: { subscriptionId: number; storyRowid: number; eventId: number; alertRowId: number; payload: OutboundMessage; now: number }): boolean {
+      return withNonce(insertReport.run(input.subscriptionId, input.storyRowid, input.eventId, input.alertRowId, JSON.stringify(input.payload), input.now, input.now), input.now) !== null;
+    },
+
+    /** Settles a row that is not to be sent after all (a channel without threads), with the reason; by its holder only. */
+    skip(id: number, holder: Claim, note: string, now: number): boolean {
+      return skipped.run({ id, owner: holder.owner, note, now }).changes > 0;
+    },
+
+    /** A pending edit of the same alert queued after this one (its newer state makes this one moot), or null. */
+    newerEdit(row: Pick<OutboxRow, 'id' | 'subscriptionId' | 'eventId'>): number | null {
+      if (row.eventId === null) return null;
+      return selectNewerEdit.get({ subscriptionId: row.subscriptionId, eventId: row.eventId, id: row.id })?.id ?? null;
+    },
+
+    /** Settles an edit whose newer state is queued behind it: recorded as done (nothing sent), by its holder only. */
+    supersede(id: number, holder: Claim, byId: number, messageId: string, now: number): boolean {
+      return superseded.run({ id, owner: holder.owner, note: `superseded by row ${byId}: only the newest state is sent`, messageId, now }).changes > 0;
     },
 
     /** Queues the notice of a topic surge (store/trends.ts); false when this subscription already has it. */
@@ -246,10 +359,7 @@ export function createOutboxStore(db: Db) {
       let written = 0;
       input.payloads.forEach((payload, index) => {
         const result = insertDigest.run(input.subscriptionId, input.until, index + 1, input.payloads.length, JSON.stringify(payload), input.now, input.now);
-        if (result.changes === 0) return;
-        const id = Number(result.lastInsertRowid);
-        setNonce.run(nonceFor(id, input.now), id);
-        written++;
+        if (withNonce(result, input.now) !== null) written++;
       });
       return written;
     },

@@ -1,4 +1,4 @@
-import type { DeliveryMode, Subscription, Target } from '../core/types.js';
+import { DELIVERY_MODES, type DeliveryMode, type Subscription, type Target } from '../core/types.js';
 import type { Db } from './db.js';
 import { createUnreadableReporter, problemText, type UnreadableListener, type UnreadableRow } from './unreadable-rows.js';
 
@@ -28,6 +28,8 @@ interface SubscriptionRow {
   created_at: number;
   created_by: string;
   last_digest_at: number | null;
+  developing_sources: number | null;
+  developing_window_ms: number | null;
 }
 
 /** Thrown when a row breaks the invariants the migration's CHECKs should have kept. */
@@ -53,7 +55,11 @@ function rowProblem(row: SubscriptionRow): string | null {
     return `topics is not JSON (${problemText(error)})`;
   }
   if (!Array.isArray(topics) || topics.length === 0 || !topics.every((t) => typeof t === 'string' && t !== '')) return 'topics is not a non-empty JSON list of topic ids';
-  if (raw.mode !== 'instant' && raw.mode !== 'digest') return `mode ${JSON.stringify(raw.mode)} is neither instant nor digest`;
+  if (!(DELIVERY_MODES as readonly unknown[]).includes(raw.mode)) return `mode ${JSON.stringify(raw.mode)} is not one of ${DELIVERY_MODES.join(', ')}`;
+  for (const column of ['developing_sources', 'developing_window_ms'] as const) {
+    const value = raw[column];
+    if (value !== null && value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) return `${column} is not a positive whole number`;
+  }
   if (raw.mode === 'digest' && (typeof raw.schedule !== 'string' || raw.schedule.trim() === '')) return 'a digest without a schedule';
   if (typeof raw.timezone !== 'string') return 'timezone is not text';
   if (typeof raw.min_score !== 'number' || !Number.isFinite(raw.min_score) || raw.min_score < 0) return 'min_score is not a number ≥ 0';
@@ -77,7 +83,7 @@ function toSubscription(row: SubscriptionRow): StoredSubscription {
     id: row.id,
     target: toTarget(row),
     topics,
-    mode: row.mode === 'digest' ? 'digest' : 'instant',
+    mode: (DELIVERY_MODES as readonly string[]).includes(row.mode) ? (row.mode as DeliveryMode) : 'instant',
     schedule: row.schedule,
     timezone: row.timezone,
     minScore: row.min_score,
@@ -87,6 +93,8 @@ function toSubscription(row: SubscriptionRow): StoredSubscription {
     createdAt: row.created_at,
     createdBy: row.created_by,
     lastDigestAt: row.last_digest_at,
+    developingSources: row.developing_sources ?? null,
+    developingWindowMs: row.developing_window_ms ?? null,
   };
 }
 
@@ -104,8 +112,10 @@ function unreadableSubscription(row: SubscriptionRow, reason: string): Unreadabl
 /** Subscriptions: which channel or webhook wants which topics, how. All SQL about them lives here. */
 export function createSubscriptionStore(db: Db) {
   const insert = db.prepare(`INSERT INTO subscriptions
-    (guild_id, target_kind, channel_id, webhook_url, topics, mode, schedule, timezone, min_score, mention_role_id, max_age_ms, post_empty, created_at, created_by)
-    VALUES (@guildId, @targetKind, @channelId, @webhookUrl, @topics, @mode, @schedule, @timezone, @minScore, @mentionRoleId, @maxAgeMs, @postEmpty, @createdAt, @createdBy)`);
+    (guild_id, target_kind, channel_id, webhook_url, topics, mode, schedule, timezone, min_score, mention_role_id, max_age_ms, post_empty, created_at, created_by,
+     developing_sources, developing_window_ms)
+    VALUES (@guildId, @targetKind, @channelId, @webhookUrl, @topics, @mode, @schedule, @timezone, @minScore, @mentionRoleId, @maxAgeMs, @postEmpty, @createdAt, @createdBy,
+     @developingSources, @developingWindowMs)`);
   const selectAll = db.prepare<[], SubscriptionRow>('SELECT * FROM subscriptions ORDER BY id');
   const selectOne = db.prepare<[number], SubscriptionRow>('SELECT * FROM subscriptions WHERE id = ?');
   const selectMode = db.prepare<[string], SubscriptionRow>('SELECT * FROM subscriptions WHERE mode = ? ORDER BY id');
@@ -156,6 +166,8 @@ export function createSubscriptionStore(db: Db) {
         postEmpty: input.postEmptyDigest ? 1 : 0,
         createdAt: input.createdAt,
         createdBy: input.createdBy,
+        developingSources: input.developingSources ?? null,
+        developingWindowMs: input.developingWindowMs ?? null,
       });
       cache.clear();
       const row = selectOne.get(Number(result.lastInsertRowid));

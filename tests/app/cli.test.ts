@@ -48,6 +48,11 @@ describe('watchfloor CLI', () => {
     expect(parsed.feeds.find((f) => f.id === 'down')).toMatchObject({ consecutiveFailures: 1, lastErrorKind: 'network' });
     expect(parsed.feeds.find((f) => f.id === 'good')).toMatchObject({ consecutiveFailures: 0, lastErrorKind: null });
     expect(parsed.stories.total).toBeGreaterThan(0);
+    // Events of the window: every matched story is a report of one.
+    const events = (JSON.parse(status.stdout) as { events: { windowHours: number; inWindow: number; living: number; developing: number } }).events;
+    expect(events.windowHours).toBe(12);
+    expect(events.inWindow).toBeGreaterThanOrEqual(0);
+    expect(events.living + events.developing).toBe(0);
 
     // Nothing is due right after: a second `once` polls nothing unless asked.
     const again = await runCli(['once'], env);

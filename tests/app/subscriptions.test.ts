@@ -30,6 +30,20 @@ describe('parseSubscribeFlags', () => {
     expect(parseSubscribeFlags({ webhook: 'env', topics: 'all' }, KNOWN, { DISCORD_WEBHOOK_URL: WEBHOOK }, NOW)).toMatchObject({ target: { kind: 'webhook', url: WEBHOOK }, topics: ['*'] });
   });
 
+  it('GIVEN --mode event with a developing rule THEN the subscription carries it, and listings say so', () => {
+    const s = parseSubscribeFlags({ console: true, topics: 'north-korea', mode: 'event', mentionRole: '400000000000000001', developingSources: '3', developingWindow: '15' }, KNOWN, {}, NOW);
+    expect(s).toMatchObject({ mode: 'event', mentionRoleId: '400000000000000001', developingSources: 3, developingWindowMs: 15 * 60_000 });
+    expect(parseSubscribeFlags({ console: true, topics: 'all', mode: 'event' }, KNOWN, {}, NOW)).toMatchObject({ mode: 'event', developingSources: null, developingWindowMs: null });
+  });
+
+  it.each([
+    [{ console: true, topics: 'ukraine', developingSources: '3' }, 'command line (--developing-sources): only event subscriptions flag developing stories; add --mode event'],
+    [{ console: true, topics: 'ukraine', mode: 'event', developingSources: '1' }, 'command line (--developing-sources): "1" must be a whole number from 2 to 50'],
+    [{ console: true, topics: 'ukraine', mode: 'event', developingWindow: 'soon' }, 'command line (--developing-window): "soon" must be a whole number from 2 to 1440'],
+  ])('GIVEN a developing flag that cannot be used (%j) THEN the error names the flag and the fix', (flags, expected) => {
+    expect(problems(flags).join('\n')).toContain(expected);
+  });
+
   it.each([
     [{ topics: 'ukraine' }, 'command line (target): give exactly one of --channel'],
     [{ console: true, channel: '300000000000000001', topics: 'ukraine' }, 'command line (target): give exactly one of'],
@@ -49,6 +63,15 @@ describe('parseSubscribeFlags', () => {
 });
 
 describe('watchfloor subscribe / subscriptions / unsubscribe', () => {
+  it('GIVEN subscribe --mode event with developing flags THEN it is stored and the listings show the mode and the rule', async () => {
+    const env = { WATCHFLOOR_DB: join(tempDir(), 'w.db') };
+    const added = await runCli(['subscribe', '--console', '--topics', 'north-korea', '--mode', 'event', '--developing-sources', '3', '--developing-window', '20'], env);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('Subscribed: #1 console ← north-korea · event (developing: 3 sources in 20 min)');
+    const list = await runCli(['subscriptions', '--json'], env);
+    expect(JSON.parse(list.stdout)).toMatchObject([{ id: 1, mode: 'event', developingSources: 3, developingWindowMs: 1_200_000 }]);
+  });
+
   it('GIVEN a webhook subscription THEN the listing shows only the webhook id, never its token; unsubscribe removes it', async () => {
     const env = { WATCHFLOOR_DB: join(tempDir(), 'w.db') };
     const added = await runCli(['subscribe', '--webhook', WEBHOOK, '--topics', 'ukraine,north-korea', '--mode', 'digest', '--schedule', '0 8 * * *', '--timezone', 'Asia/Seoul', '--min-score', '1'], env);

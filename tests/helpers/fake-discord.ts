@@ -117,6 +117,8 @@ export interface FakeDiscordOptions {
 export class FakeDiscord {
   readonly requests: RecordedRequest[] = [];
   readonly messages: StoredMessage[] = [];
+  /** Every edit of a posted message (PATCH), in order. */
+  readonly edits: { readonly messageId: string; readonly body: Record<string, unknown> }[] = [];
   readonly guilds: FakeGuild[];
   readonly webhooks: { id: string; token: string; channelId: string }[];
   readonly forbiddenChannels: Set<string>;
@@ -208,8 +210,13 @@ export class FakeDiscord {
       const channel = guild.channels.find((c) => c.id === id);
       if (channel) return channel;
     }
-    return undefined;
+    return this.threads.find((t) => t.id === id);
   }
+
+  /** Threads started from a message (their id is the message's), with the channel they hang in. */
+  readonly threads: (FakeChannel & { readonly parentId: string; readonly threadName: string })[] = [];
+  /** Channels where the bot may not start threads (403 Missing Permissions). */
+  readonly noThreadChannels = new Set<string>();
 
   /**
    * Posts a message as Discord would: with `enforce_nonce`, a nonce already used in this
@@ -225,6 +232,15 @@ export class FakeDiscord {
     this.messages.push(stored);
     this.dispatch('MESSAGE_CREATE', this.messageObject(stored));
     return { message: this.messageObject(stored), created: true };
+  }
+
+  /** Edits a stored message in place, as Discord's PATCH does (fields left out stay as they were). */
+  editMessage(m: StoredMessage, body: Record<string, unknown>): Record<string, unknown> {
+    const edited: StoredMessage = { ...m, body: { ...m.body, ...body } };
+    this.messages[this.messages.indexOf(m)] = edited;
+    this.edits.push({ messageId: m.id, body });
+    this.dispatch('MESSAGE_UPDATE', this.messageObject(edited));
+    return this.messageObject(edited);
   }
 
   messageObject(m: StoredMessage): Record<string, unknown> {
@@ -277,6 +293,20 @@ export class FakeDiscord {
       if (invalid) return invalid;
       return { status: 200, body: this.createMessage(channelId, asRecord(request.body), null).message };
     }));
+    // Start Thread from Message: one thread per message, with the message's id; a second try is 400 160004.
+    this.route('POST', /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/, bot(({ params, request }) => {
+      const [channelId = '', messageId = ''] = params;
+      const parent = this.findChannel(channelId);
+      if (!parent) return unknown('Unknown Channel', 10003);
+      if (this.noThreadChannels.has(channelId)) return { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
+      if (!this.messages.some((m) => m.channelId === channelId && m.id === messageId)) return unknown('Unknown Message', 10008);
+      if (this.threads.some((t) => t.id === messageId)) return { status: 400, body: { message: 'A thread has already been created for this message', code: 160004 } };
+      const requested = asRecord(request.body).name;
+      const name = typeof requested === 'string' ? requested : '';
+      const thread = { id: messageId, guildId: parent.guildId, name, parentId: channelId, threadName: name };
+      this.threads.push(thread);
+      return { status: 201, body: { ...channelObject(thread), type: 11, parent_id: channelId } };
+    }));
     // Newest first, at most `limit` (default 50), only those after the `after` id when given.
     this.route('GET', /^\/channels\/(\d+)\/messages$/, bot(({ params, request }) => {
       const channelId = params[0] ?? '';
@@ -308,9 +338,21 @@ export class FakeDiscord {
       return m ? { status: 200, body: this.messageObject(m) } : unknown('Unknown Message', 10008);
     });
     this.route('PATCH', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/, ({ params, request }) => {
+      // A message the webhook posted is edited in place; otherwise (an interaction's @original) recorded as before.
+      const hook = this.webhooks.find((w) => w.id === params[0] && w.token === params[1]);
+      const posted = hook ? this.messages.find((m) => m.webhookId === hook.id && m.id === params[2]) : undefined;
+      if (hook && params[2] !== '@original') {
+        if (!posted) return unknown('Unknown Message', 10008);
+        return { status: 200, body: this.editMessage(posted, asRecord(request.body)) };
+      }
       const { message } = this.createMessage('0', asRecord(request.body), params[0] ?? null);
       return { status: 200, body: message };
     });
+    this.route('PATCH', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot(({ params, request }) => {
+      const posted = this.messages.find((m) => m.channelId === params[0] && m.id === params[1] && m.webhookId === null);
+      if (!posted) return unknown('Unknown Message', 10008);
+      return { status: 200, body: this.editMessage(posted, asRecord(request.body)) };
+    }));
     this.route('DELETE', /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(@original|\d+)$/, () => ({ status: 204 }));
     const commands = (scope: (params: readonly string[]) => string): { get: Handler; put: Handler } => ({
       get: bot(({ params }) => ({ status: 200, body: this.commands.get(scope(params)) ?? [] })),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadFeeds } from '../../config/feeds.js';
+import { describeEventCounts, EVENT_WINDOW_MS } from '../../core/events/match.js';
 import { redactText, redactUrl } from '../../core/redact.js';
 import { polledFeeds } from '../../store/added-feeds.js';
 import { createStore, type Store } from '../../store/index.js';
@@ -28,6 +29,7 @@ export function register(program: Command): void {
         const total = store.stories.total();
         const outbox = store.outbox.counts();
         const surges = store.trends.summary();
+        const events = store.events.counts(now - EVENT_WINDOW_MS);
         const rows = feeds.map((feed) => {
           const state = states.get(feed.id);
           const lastError = state?.lastError ?? null;
@@ -52,7 +54,7 @@ export function register(program: Command): void {
         const orphans = [...states.keys()].filter((id) => !feeds.some((f) => f.id === id));
         if (options.json) {
           // The whole output once more: nothing printed may carry a feed's secret.
-          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, feeds: rows, orphanFeeds: orphans, surges: surgesJson(surges) }))}\n`);
+          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, events: { windowHours: EVENT_WINDOW_MS / 3_600_000, ...events }, feeds: rows, orphanFeeds: orphans, surges: surgesJson(surges) }))}\n`);
           return;
         }
         const header = ['FEED', 'FROM', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
@@ -78,6 +80,7 @@ export function register(program: Command): void {
         const dead = outbox.dead > 0 ? ' — see `watchfloor outbox list`' : '';
         out.push(`Outbox: ${outbox.pending} pending, ${outbox.sent} sent, ${outbox.dead} dead${held}${dead}`);
         out.push(`Surges: ${surgesText(surges)}`);
+        out.push(`Events: ${describeEventCounts(events)}`);
         out.push('');
         out.push(table([header, ...body]));
         if (orphans.length > 0) out.push('', `In the database but no longer in ${paths.feeds}: ${orphans.join(', ')}`);

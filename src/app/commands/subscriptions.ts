@@ -14,6 +14,7 @@ import { commandContext } from '../context.js';
 import { scheduleProblem } from '../delivery.js';
 import { AUTOMATIC, DEFAULT_MAX_AGE_MS, defaultPlan, reconcileDefaults } from '../default-subscriptions.js';
 import { relativeTime, table } from '../format.js';
+import { DEFAULT_DEVELOPING_SOURCES, DEFAULT_DEVELOPING_WINDOW_MINUTES, describeMode } from '../../core/events/developing.js';
 
 const WHERE = 'command line';
 const SNOWFLAKE = /^\d{15,25}$/;
@@ -35,6 +36,10 @@ export interface SubscribeFlags {
   readonly postEmpty?: boolean;
   readonly surges?: string;
   readonly quietHours?: string;
+  /** `event` mode: distinct sources that flag an event 🚨 Developing (K). */
+  readonly developingSources?: string;
+  /** `event` mode: within this many minutes (W). */
+  readonly developingWindow?: string;
 }
 
 /**
@@ -69,7 +74,7 @@ export function parseSubscribeFlags(flags: SubscribeFlags, knownTopics: readonly
   if (unknown.length > 0) problem('--topics', `unknown topic(s) ${unknown.join(', ')}; known: ${knownTopics.join(', ')} (or "all")`);
 
   const mode = flags.mode ?? 'instant';
-  if (mode !== 'instant' && mode !== 'digest') problem('--mode', `"${mode}" is not a mode; use instant or digest`);
+  if (mode !== 'instant' && mode !== 'event' && mode !== 'digest') problem('--mode', `"${mode}" is not a mode; use instant, event or digest`);
   const timezone = flags.timezone ?? 'UTC';
   let schedule: string | null = null;
   if (mode === 'digest') {
@@ -79,12 +84,14 @@ export function parseSubscribeFlags(flags: SubscribeFlags, knownTopics: readonly
       if (why) problem(why.startsWith('unknown time zone') ? '--timezone' : '--schedule', why);
       else schedule = flags.schedule;
     }
-    if (flags.mentionRole !== undefined) problem('--mention-role', 'roles are mentioned on instant alerts only; drop it or use --mode instant');
+    if (flags.mentionRole !== undefined) problem('--mention-role', 'roles are mentioned on instant alerts only, and on the 🚨 Developing notices of event subscriptions; drop it or use --mode instant or --mode event');
   } else {
     if (flags.schedule !== undefined) problem('--schedule', 'only digests have a schedule; add --mode digest');
     if (flags.postEmpty) problem('--post-empty', 'only applies to digests');
   }
   if (flags.mentionRole !== undefined && !SNOWFLAKE.test(flags.mentionRole)) problem('--mention-role', `"${flags.mentionRole}" is not a role id`);
+
+  const developing = parseDevelopingFlags(flags, mode, problem);
 
   const minScore = flags.minScore === undefined ? 0 : Number(flags.minScore);
   if (!Number.isFinite(minScore) || minScore < 0) problem('--min-score', `"${flags.minScore ?? ''}" is not a number ≥ 0`);
@@ -95,21 +102,42 @@ export function parseSubscribeFlags(flags: SubscribeFlags, knownTopics: readonly
   return {
     target,
     topics: wildcard ? [ALL_TOPICS] : topics,
-    mode: mode === 'digest' ? 'digest' : ('instant' satisfies DeliveryMode),
+    mode: mode === 'digest' || mode === 'event' ? mode : ('instant' satisfies DeliveryMode),
     schedule,
     timezone,
     minScore,
     mentionRoleId: flags.mentionRole ?? null,
     maxAgeMs: Math.round(maxAgeHours * HOUR_MS),
     postEmptyDigest: flags.postEmpty === true,
+    ...developing,
     createdAt: now,
     createdBy: 'cli',
   };
 }
 
+/** `--developing-sources` and `--developing-window` (minutes): `event` mode only, whole numbers. */
+function parseDevelopingFlags(flags: SubscribeFlags, mode: string, problem: (flag: string, text: string) => void): Pick<NewSubscription, 'developingSources' | 'developingWindowMs'> {
+  const read = (flag: string, value: string | undefined, max: number): number | null => {
+    if (value === undefined) return null;
+    if (mode !== 'event') {
+      problem(flag, 'only event subscriptions flag developing stories; add --mode event');
+      return null;
+    }
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 2 || n > max) {
+      problem(flag, `"${value}" must be a whole number from 2 to ${max}`);
+      return null;
+    }
+    return n;
+  };
+  const sources = read('--developing-sources', flags.developingSources, 50);
+  const minutes = read('--developing-window', flags.developingWindow, 24 * 60);
+  return { developingSources: sources, developingWindowMs: minutes === null ? null : minutes * 60_000 };
+}
+
 /** One line for a person: never the webhook URL, only its id. */
 export function describeSubscription(s: StoredSubscription): string {
-  const how = s.mode === 'digest' ? `digest "${s.schedule ?? ''}" ${s.timezone}` : 'instant';
+  const how = describeMode(s);
   const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions role ${s.mentionRoleId}` : '', s.postEmptyDigest ? 'posts empty digests' : ''].filter(Boolean);
   const automatic = s.createdBy === AUTOMATIC ? ' (automatic)' : '';
   return `#${s.id} ${describeTarget(s.target)}${automatic} ← ${s.topics.join(', ')} · ${how}${extras.length ? ` · ${extras.join(' · ')}` : ''}`;
@@ -139,7 +167,7 @@ export function register(program: Command): void {
     .option('--webhook <url|env>', 'Discord webhook URL, or "env" for DISCORD_WEBHOOK_URL (no bot needed)')
     .option('--console', 'print to the console')
     .option('--topics <ids>', 'topic ids separated by commas, or "all"')
-    .option('--mode <mode>', 'instant (one alert per story) or digest (scheduled summary)', 'instant')
+    .option('--mode <mode>', 'instant (one alert per story), event (one living alert per event, edited as outlets report it) or digest (scheduled summary)', 'instant')
     .option('--schedule <cron>', 'digest schedule, e.g. "0 8 * * *"')
     .option('--timezone <iana>', 'time zone of the schedule, e.g. Asia/Seoul', 'UTC')
     .option('--min-score <n>', 'only stories scoring at least this on a subscribed topic', '0')
@@ -148,6 +176,8 @@ export function register(program: Command): void {
     .option('--post-empty', 'post a digest even when nothing matched')
     .option('--surges <on|off>', 'post a notice when a subscribed topic surges (default: on for instant, off for digest)')
     .option('--quiet-hours <HH-HH>', 'no surge notices in this window of the --timezone, e.g. 22-07')
+    .option('--developing-sources <k>', `event mode: flag an event 🚨 Developing when it gains this many distinct sources (default ${DEFAULT_DEVELOPING_SOURCES})`)
+    .option('--developing-window <minutes>', `event mode: … within this many minutes (default ${DEFAULT_DEVELOPING_WINDOW_MINUTES})`)
     .action((flags: SubscribeFlags, command: Command) => {
       const { env, paths } = commandContext(command);
       const known = loadRules(paths.rules).topics.map((t) => t.id);
@@ -241,7 +271,7 @@ export function register(program: Command): void {
             `#${s.id}`,
             `${describeTarget(s.target)}${s.createdBy === AUTOMATIC ? ' (automatic)' : ''}`,
             s.topics.join(','),
-            s.mode === 'digest' ? `digest "${s.schedule ?? ''}" ${s.timezone}` : 'instant',
+            describeMode(s),
             String(s.minScore),
             s.mode === 'digest' ? relativeTime(s.lastDigestAt, now) : '',
             String(c.sent),

@@ -50,14 +50,24 @@ export function normaliseTitle(title: string): string {
 
 /** The set of character shingles of a normalised title. */
 export function shingles(title: string, size = SHINGLE_CHARS): Set<string> {
-  const text = normaliseTitle(title);
+  return shinglesOfNormalised(normaliseTitle(title), size);
+}
+
+/** {@link shingles} of a title already normalised with {@link normaliseTitle}. */
+export function shinglesOfNormalised(text: string, size = SHINGLE_CHARS): Set<string> {
   const out = new Set<string>();
   if (text.length === 0) return out;
-  if (text.length <= size) {
-    out.add(text);
+  // Without surrogate pairs every character is one UTF-16 unit: cut the string directly.
+  if (!/[\uD800-\uDFFF]/u.test(text)) {
+    if (text.length <= size) out.add(text);
+    else for (let i = 0; i + size <= text.length; i++) out.add(text.substring(i, i + size));
     return out;
   }
   const chars = Array.from(text);
+  if (chars.length <= size) {
+    out.add(text);
+    return out;
+  }
   for (let i = 0; i + size <= chars.length; i++) out.add(chars.slice(i, i + size).join(''));
   return out;
 }

@@ -2,6 +2,7 @@ import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import { discordTime, topicLabel } from '../../core/compose/alert.js';
 import { MAX_FIELD_VALUE_CHARS } from '../../core/compose/limits.js';
 import { fitSafeText, truncateGraphemes } from '../../core/compose/text.js';
+import { describeEventCounts, EVENT_WINDOW_MS } from '../../core/events/match.js';
 import { allFeeds, topicMap } from './lookups.js';
 import { formatDuration } from './render.js';
 import type { CommandDeps, CommandModule, Reply } from './types.js';
@@ -33,6 +34,7 @@ function status(deps: CommandDeps): Reply {
   const outbox = deps.store.outbox.counts();
   const surges = deps.store.trends.summary();
   const surgeText = surges.length === 0 ? 'none yet' : surges.map((x) => `${topicLabel(x.topic, byTopic)}: ${x.total}, latest ${discordTime(x.latest.hourStart, 'R')} (${x.latest.count} stories, usually ${x.latest.median})`).join('\n');
+  const events = deps.store.events.counts(now - EVENT_WINDOW_MS);
 
   const perTopic = deps
     .topics()
@@ -62,6 +64,7 @@ function status(deps: CommandDeps): Reply {
           { name: `Stories today (UTC): ${today.stories} stored, matched per topic`, value: truncateGraphemes(perTopic || 'no topics', MAX_FIELD_VALUE_CHARS) },
           { name: 'Failing feeds', value: truncateGraphemes(failingText, MAX_FIELD_VALUE_CHARS) },
           { name: 'Topic surges', value: truncateGraphemes(surgeText, MAX_FIELD_VALUE_CHARS) },
+          { name: 'Events', value: describeEventCounts(events) },
         ],
         timestamp: new Date(now).toISOString(),
       },

@@ -119,6 +119,8 @@ export interface SubscriptionFlags {
   readonly minScore?: string;
   readonly mentionRole?: string;
   readonly maxAgeHours?: string;
+  readonly developingSources?: string;
+  readonly developingWindow?: string;
 }
 
 /** What a feed URL yielded when fetched and parsed (for `/feeds add` and `/feeds test`). */

@@ -6,6 +6,7 @@ import type { StoredSubscription } from '../../store/subscriptions.js';
 import { topicMap } from './lookups.js';
 import { canManageServer, fitChoice, integerOption, MAX_CHOICES, optionalNumber, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
 import { fitSafeText } from '../../core/compose/text.js';
+import { DEFAULT_DEVELOPING_SOURCES, DEFAULT_DEVELOPING_WINDOW_MINUTES, describeMode } from '../../core/events/developing.js';
 import { inlineCode, packLines, topicColor, topicLabels } from './render.js';
 import { ADMINISTRATOR, POST_PERMISSIONS, UserError, type AutocompleteQuery, type Choice, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
 
@@ -22,6 +23,8 @@ const OPTION_FOR_FLAG: Readonly<Record<string, string>> = {
   '--mention-role': 'role',
   '--max-age-hours': 'max_age_hours',
   '--post-empty': 'mode',
+  '--developing-sources': 'developing_sources',
+  '--developing-window': 'developing_window',
 };
 
 export const data = new SlashCommandBuilder()
@@ -32,19 +35,25 @@ export const data = new SlashCommandBuilder()
   .addSubcommand((s) =>
     s
       .setName('add')
-      .setDescription('Send stories of some topics to a channel, one by one or as a scheduled digest')
+      .setDescription('Send topics to a channel: each story, one living alert per event, or a scheduled digest')
       .addChannelOption((o) => o.setName('channel').setDescription('Where to post').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement))
       .addStringOption((o) => o.setName('topics').setDescription('Topic ids separated by commas, or "all"').setRequired(true).setAutocomplete(true).setMaxLength(200))
       .addStringOption((o) =>
-        o.setName('mode').setDescription('instant: one alert per story; digest: a summary on a schedule').setRequired(true).addChoices({ name: 'instant', value: 'instant' }, { name: 'digest', value: 'digest' }),
+        o
+          .setName('mode')
+          .setDescription('instant: each story; event: one alert per event, edited as outlets report; digest: scheduled')
+          .setRequired(true)
+          .addChoices({ name: 'instant', value: 'instant' }, { name: 'event', value: 'event' }, { name: 'digest', value: 'digest' }),
       )
       .addStringOption((o) => o.setName('schedule').setDescription('Digest schedule as cron, e.g. "0 8 * * *" for 08:00 daily').setMaxLength(100))
       .addStringOption((o) => o.setName('timezone').setDescription('Time zone of the schedule, e.g. Asia/Seoul (default UTC)').setMaxLength(64))
       .addNumberOption((o) => o.setName('min_score').setDescription('Only stories scoring at least this on a topic (default 0)').setMinValue(0).setMaxValue(1000))
-      .addRoleOption((o) => o.setName('role').setDescription('Role to mention on instant alerts'))
+      .addRoleOption((o) => o.setName('role').setDescription('Role to mention on instant alerts and 🚨 Developing notices'))
       .addIntegerOption((o) => o.setName('max_age_hours').setDescription('Never alert stories published longer ago (default 24)').setMinValue(1).setMaxValue(8760))
       .addBooleanOption((o) => o.setName('surges').setDescription('Post a notice when a topic surges (default: on for instant, off for digest)'))
-      .addStringOption((o) => o.setName('quiet_hours').setDescription('No surge notices in this window of the time zone, e.g. 22-07').setMaxLength(20)),
+      .addStringOption((o) => o.setName('quiet_hours').setDescription('No surge notices in this window of the time zone, e.g. 22-07').setMaxLength(20))
+      .addIntegerOption((o) => o.setName('developing_sources').setDescription(`event mode: sources that make an event 🚨 Developing (default ${DEFAULT_DEVELOPING_SOURCES})`).setMinValue(2).setMaxValue(50))
+      .addIntegerOption((o) => o.setName('developing_window').setDescription(`event mode: … within this many minutes (default ${DEFAULT_DEVELOPING_WINDOW_MINUTES})`).setMinValue(2).setMaxValue(1440)),
   )
   .addSubcommand((s) => s.setName('list').setDescription("This server's subscriptions"))
   .addSubcommand((s) =>
@@ -62,7 +71,7 @@ export function subscriptionsOf(deps: Pick<CommandDeps, 'store'>, guildId: strin
 function describe(s: StoredSubscription, deps: CommandDeps): string {
   const where = s.target.kind === 'channel' ? `<#${s.target.channelId}>` : s.target.kind;
   const topics = s.topics.includes(ALL_TOPICS) ? 'all topics' : topicLabels(s.topics, topicMap(deps));
-  const how = s.mode === 'digest' ? `digest ${inlineCode(s.schedule ?? '', 100)} ${inlineCode(s.timezone, 64)}` : 'instant';
+  const how = s.mode === 'digest' ? `digest ${inlineCode(s.schedule ?? '', 100)} ${inlineCode(s.timezone, 64)}` : describeMode(s);
   const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions <@&${s.mentionRoleId}>` : '', describeTrendSettings(s, deps.store.trends.settings(s.id))].filter(Boolean);
   return `**#${s.id}** ${where} ← ${topics} · ${how}${extras.length > 0 ? ` · ${extras.join(' · ')}` : ''}`;
 }
@@ -107,6 +116,8 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const surgesOption = invocation.options.get('surges');
   const trend = parseTrendFlags({ surges: typeof surgesOption === 'boolean' ? surgesOption : undefined, quietHours: optionalString(invocation, 'quiet_hours') });
   if (trend.problems.length > 0) throw new UserError(`Nothing was saved. Fix this and run \`/watch add\` again:\n${trend.problems.map((p) => `• \`quiet_hours\`: ${p.text.replace('--quiet-hours ', 'quiet_hours:').replace("--timezone", '`timezone`')}`).join('\n')}`);
+  const developingSources = optionalNumber(invocation, 'developing_sources');
+  const developingWindow = optionalNumber(invocation, 'developing_window');
   let input;
   try {
     input = deps.parseSubscription(
@@ -120,12 +131,14 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
         ...(minScore !== undefined ? { minScore: String(minScore) } : {}),
         ...(role !== undefined ? { mentionRole: role } : {}),
         ...(maxAge !== undefined ? { maxAgeHours: String(maxAge) } : {}),
+        ...(developingSources !== undefined ? { developingSources: String(developingSources) } : {}),
+        ...(developingWindow !== undefined ? { developingWindow: String(developingWindow) } : {}),
       },
       deps.clock(),
     );
   } catch (error) {
     if (!(error instanceof ConfigErrors)) throw error;
-    const lines = error.errors.map((e) => `• \`${OPTION_FOR_FLAG[e.where] ?? e.where}\`: ${e.problem.replaceAll('--mode digest', '`mode:digest`').replaceAll('--mode instant', '`mode:instant`').replace(/--schedule "([^"]*)"/gu, '`schedule:$1`')}`);
+    const lines = error.errors.map((e) => `• \`${OPTION_FOR_FLAG[e.where] ?? e.where}\`: ${e.problem.replaceAll('--mode digest', '`mode:digest`').replaceAll('--mode instant', '`mode:instant`').replaceAll('--mode event', '`mode:event`').replace(/--schedule "([^"]*)"/gu, '`schedule:$1`')}`);
     throw new UserError(`Nothing was saved. Fix ${lines.length === 1 ? 'this' : 'these'} and run \`/watch add\` again:\n${lines.join('\n')}`);
   }
   const channelId = input.target.kind === 'channel' ? input.target.channelId : '';

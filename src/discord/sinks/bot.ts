@@ -1,5 +1,5 @@
-import { Routes, type Client } from 'discord.js';
-import { sendForMessageId, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
+import { DiscordAPIError, Routes, type Client } from 'discord.js';
+import { classifySendError, sendForMessageId, SinkError, type EditOptions, type SendOptions, type SendResult, type Sink } from './sink.js';
 import type { OutboundMessage } from '../../core/compose/message.js';
 
 /**
@@ -24,6 +24,40 @@ export function createBotSink(client: Client): Sink {
           ...(files && files.length > 0 ? { files: files.map((f) => ({ name: f.name, data: f.data })) } : {}),
         }),
       );
+    },
+    /** PATCH /channels/:channel/messages/:message with the full new state; mentions only as the message allows. */
+    async edit(message: OutboundMessage, { target, messageId }: EditOptions): Promise<SendResult> {
+      if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot edit in a ${target.kind} target`);
+      return sendForMessageId(`channel ${target.channelId}`, () =>
+        client.rest.patch(Routes.channelMessage(target.channelId, messageId), {
+          body: {
+            content: message.content ?? '',
+            embeds: message.embeds,
+            allowed_mentions: { parse: message.allowedMentions.parse, roles: message.allowedMentions.roles },
+          },
+        }),
+      );
+    },
+    async reply(message: OutboundMessage, { target, messageId, nonce, threadName }: EditOptions & { threadName: string }): Promise<SendResult> {
+      if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot reply in a ${target.kind} target`);
+      const where = `thread under message ${messageId} in channel ${target.channelId}`;
+      const post = () =>
+        client.rest.post(Routes.channelMessages(messageId), {
+          body: { embeds: message.embeds, allowed_mentions: { parse: [], roles: [] }, nonce, enforce_nonce: true },
+        });
+      try {
+        return await sendForMessageId(where, post);
+      } catch (error) {
+        // 10003 Unknown Channel: no thread yet. Start it from the alert (its id is the alert's).
+        if (!(error instanceof SinkError) || error.code !== 10003) throw error;
+      }
+      try {
+        await client.rest.post(Routes.threads(target.channelId, messageId), { body: { name: threadName, auto_archive_duration: 1440 } });
+      } catch (error) {
+        // 160004: the thread exists already (another try got there first): use it.
+        if (!(error instanceof DiscordAPIError && error.code === 160004)) throw classifySendError(error, where);
+      }
+      return sendForMessageId(where, post);
     },
     close(): Promise<void> {
       // The client belongs to whoever created it (it may also serve slash commands).

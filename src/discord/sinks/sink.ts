@@ -19,10 +19,31 @@ export interface SendResult {
   readonly messageId: string;
 }
 
+export interface EditOptions {
+  readonly target: Target;
+  /** The message to edit (the id Discord gave the alert). */
+  readonly messageId: string;
+  /** The nonce of the message being edited: the webhook sink keeps its marker in the new state. */
+  readonly nonce: string;
+  readonly label: string;
+}
+
 /** One way out: the bot, a webhook, or the console. */
 export interface Sink {
   readonly name: 'bot' | 'webhook' | 'console';
   send(message: OutboundMessage, options: SendOptions): Promise<SendResult>;
+  /**
+   * Replaces a message it posted with `message` (the full new state: an idempotent PATCH, safe
+   * to repeat). Absent: the sink cannot edit.
+   */
+  edit?(message: OutboundMessage, options: EditOptions): Promise<SendResult>;
+  /**
+   * Posts `message` in the thread under the message `options.messageId` (its alert), starting
+   * the thread first when there is none: once, whatever crashes in between (a thread started
+   * from a message has that message's id, and Discord refuses a second one). Sent with the row's
+   * nonce. Absent: the sink has no threads.
+   */
+  reply?(message: OutboundMessage, options: EditOptions & { readonly threadName: string }): Promise<SendResult>;
   /** Releases connections the sink opened itself. */
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { WebhookClient } from 'discord.js';
 import { totalEmbedChars, type OutboundMessage } from '../../core/compose/message.js';
 import { MAX_CONTENT_CHARS, MAX_EMBED_TOTAL_CHARS, MAX_FOOTER_TEXT_CHARS } from '../../core/compose/limits.js';
 import type { RestOverrides } from '../client.js';
-import { sendForMessageId, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
+import { sendForMessageId, SinkError, type EditOptions, type SendOptions, type SendResult, type Sink } from './sink.js';
 import { describeWebhook, parseWebhookUrl } from './webhook-url.js';
 
 /**
@@ -44,6 +44,19 @@ export function createWebhookSink(options: { apiBase?: string | undefined; rest?
           embeds: marked.embeds,
           allowedMentions: { parse: marked.allowedMentions.parse, roles: marked.allowedMentions.roles },
           ...(files && files.length > 0 ? { files: files.map((f) => ({ attachment: f.data, name: f.name })) } : {}),
+        }),
+      );
+    },
+    /** PATCH /webhooks/:id/:token/messages/:message with the full new state, still carrying the message's marker. */
+    async edit(message: OutboundMessage, { target, messageId, nonce }: EditOptions): Promise<SendResult> {
+      if (target.kind !== 'webhook') throw new SinkError('permanent', `webhook sink cannot edit in a ${target.kind} target`);
+      const client = clientFor(target.url);
+      const marked = withMarker(message, nonce);
+      return sendForMessageId(describeWebhook(target.url), () =>
+        client.editMessage(messageId, {
+          content: marked.content ?? '',
+          embeds: marked.embeds,
+          allowedMentions: { parse: marked.allowedMentions.parse, roles: marked.allowedMentions.roles },
         }),
       );
     },

@@ -38,6 +38,8 @@ describe('/status', () => {
     store.feeds.recordFailure('ap', { at: now, status: null, kind: 'timeout', message: 'timed out', nextPollAt: now + 60_000 });
     const cycle = store.cycles.start(now - 120_000);
     store.cycles.finish(cycle, { at: now - 100_000, polled: 3, ok: 2, notModified: 0, failed: 1, newStories: 2 });
+    const eventId = store.events.create({ title: story.title, startedAt: story.publishedAt, storyRowid: rowid, feedId: story.feedId, at: now, now });
+    store.outbox.addDeveloping({ subscriptionId: subscription.id, eventId, payload: { embeds: [{ title: 'developing' }], allowedMentions: { parse: [], roles: [] } }, now });
 
     const answer = await interact(h.fake, commandInteraction(A, 'status'));
     expect(answer.ephemeral).toBe(false);
@@ -48,7 +50,8 @@ describe('/status', () => {
     expect(text).toMatch(/North Korea: 1/u);
     expect(text).toMatch(/South Korea: 0/u);
     expect(text).toContain('**ap**: 1× timeout');
-    expect(text).toContain('1 waiting, 0 failed for good');
+    expect(text).toContain('2 waiting, 0 failed for good');
+    expect(text).toContain('Events: 1 in the last 12 h, 0 with a living alert, 1 🚨 developing');
   });
 });
 

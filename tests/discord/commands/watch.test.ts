@@ -70,7 +70,14 @@ describe('/watch add', () => {
     expect(h.store.subscriptions.list()[0]).toMatchObject({ topics: ['*'], mode: 'digest', schedule: '30 7 * * 1-5', timezone: 'Asia/Seoul' });
   });
 
+  it('GIVEN mode event with a developing rule and a role WHEN /watch add THEN it is stored with both and the reply says how it delivers', async () => {
+    const answer = await interact(h.fake, watchAdd(A, { topics: 'north-korea', mode: 'event', developing_sources: 3, developing_window: 20, role: { type: OPTION.role, value: ROLE_A } }));
+    expect(replyText(answer.message)).toContain('event (developing: 3 sources in 20 min)');
+    expect(h.store.subscriptions.list()[0]).toMatchObject({ mode: 'event', developingSources: 3, developingWindowMs: 20 * 60_000, mentionRoleId: ROLE_A });
+  });
+
   const badCases: [string, Record<string, string | number>, RegExp][] = [
+    ['a developing rule on an instant subscription', { topics: 'all', mode: 'instant', developing_sources: 3 }, /`developing_sources`: only event subscriptions flag developing stories; add `mode:event`/u],
     ['an unknown topic', { topics: 'ukraine, japan', mode: 'instant' }, /`topics`: unknown topic\(s\) japan; known: north-korea, south-korea, ukraine/u],
     ['a bad cron expression', { topics: 'all', mode: 'digest', schedule: 'every morning' }, /`schedule`: invalid cron expression "every morning"/u],
     ['an unknown time zone', { topics: 'all', mode: 'digest', schedule: '0 8 * * *', timezone: 'Mars/Olympus' }, /`timezone`: unknown time zone "Mars\/Olympus": use an IANA name/u],

@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDelivery } from '../../src/app/delivery.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { loadEnv } from '../../src/config/env.js';
+import { createStore, type Store } from '../../src/store/index.js';
+import { messageBodyProblems } from '../helpers/discord-schemas.js';
+import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../helpers/fake-discord.js';
+import { classified, makeStory, newSubscription, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDir();
+let fake: FakeDiscord | null = null;
+
+afterEach(async () => {
+  await fake?.close();
+  fake = null;
+});
+
+/** Runs the crash child (tests/discord/crash-child.ts) until `request` reaches the fake, then kills it with SIGKILL. */
+async function killDuring(discord: FakeDiscord, dbPath: string, request: (r: RecordedRequest) => boolean): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crash-child.ts'), dbPath, discord.apiBase], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = once(child, 'exit');
+  await Promise.race([discord.waitForRequest(request), exited.then(() => Promise.reject(new Error(`child exited early: ${stderr}`)))]);
+  child.kill('SIGKILL');
+  const [, signal] = (await exited) as [number | null, string | null];
+  expect(signal).toBe('SIGKILL');
+}
+
+/** Stores a report and routes it as the poll cycle does, with a delivery that is closed again at once. */
+async function ingest(dbPath: string, apiBase: string, story: ReturnType<typeof makeStory>): Promise<void> {
+  const store: Store = createStore(dbPath);
+  const router = createDelivery({ store, env: loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: apiBase }), log: silentLogger(), topics: TEST_TOPICS, feedsById: TEST_FEEDS });
+  store.transaction(() => {
+    const outcome = store.stories.insert(story, classified({ 'north-korea': 6 }));
+    if (outcome.inserted) router.route(outcome.rowid, story, classified({ 'north-korea': 6 }), Date.now());
+  });
+  await router.close();
+  store.close();
+}
+
+describe('a living alert across crashes', () => {
+  it('GIVEN a deliverer killed between send and record, first of the alert and then of its edit WHEN a new deliverer resumes each time THEN the channel holds one message, edited to the newest state', async () => {
+    fake = await startFakeDiscord();
+    const dbPath = join(tempDir(), 'w.db');
+    const setup = createStore(dbPath);
+    setup.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID }, topics: ['north-korea'], mode: 'event' }));
+    setup.close();
+    const env = loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase });
+    const resume = async () => {
+      const store = createStore(dbPath);
+      const delivery = createDelivery({ store, env, log: silentLogger(), topics: TEST_TOPICS, feedsById: TEST_FEEDS, rest: { offset: 0, timeout: 2_000 } });
+      const report = await delivery.drain();
+      const rows = store.outbox.listForSubscription(1);
+      await delivery.close();
+      store.close();
+      return { report, rows };
+    };
+
+    // 1. The alert: Discord posts it, the process dies before recording it.
+    await ingest(dbPath, fake.apiBase, makeStory({ feedId: 'reuters', title: 'North Korea fires ballistic missile into East Sea' }));
+    fake.inject({ method: 'POST', path: /\/messages$/, status: 200, afterProcessing: true, hang: true });
+    await killDuring(fake, dbPath, (r) => r.method === 'POST' && r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages`);
+    expect(fake.messagesIn(DEFAULT_CHANNEL_ID)).toHaveLength(1);
+    const first = await resume();
+    expect(first.report).toMatchObject({ sent: 1, dead: 0, pending: 0 });
+    expect(fake.messagesIn(DEFAULT_CHANNEL_ID)).toHaveLength(1);
+    const messageId = fake.messagesIn(DEFAULT_CHANNEL_ID)[0]!.id;
+    expect(first.rows[0]).toMatchObject({ kind: 'alert', status: 'sent', messageId, attempts: 2 });
+
+    // 2. A second outlet: its edit is sent (Discord applies it) and the process dies before recording it.
+    await ingest(dbPath, fake.apiBase, makeStory({ feedId: 'ap', title: 'North Korea launches ballistic missile toward East Sea' }));
+    fake.inject({ method: 'PATCH', path: /\/messages\/\d+$/, status: 200, afterProcessing: true, hang: true });
+    await killDuring(fake, dbPath, (r) => r.method === 'PATCH');
+    const second = await resume();
+    // The edit, and the report in the thread under the alert.
+    expect(second.report).toMatchObject({ sent: 2, dead: 0, pending: 0 });
+    const patches = fake.requests.filter((r) => r.method === 'PATCH' && r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages/${messageId}`);
+    // Sent twice (the same full state: an idempotent PATCH), still one message.
+    expect(patches).toHaveLength(2);
+    expect(patches[1]!.body).toEqual(patches[0]!.body);
+    expect(fake.messagesIn(DEFAULT_CHANNEL_ID)).toHaveLength(1);
+    expect(second.rows.find((r) => r.kind === 'event-edit')).toMatchObject({ status: 'sent', messageId, attempts: 2 });
+    const fields = (fake.messagesIn(DEFAULT_CHANNEL_ID)[0]!.body.embeds as { fields: { name: string; value: string }[] }[])[0]!.fields;
+    expect(fields.find((f) => f.name.startsWith('Also reported by'))).toMatchObject({ name: 'Also reported by 1 outlet' });
+    expect(fake.messagesIn(messageId)).toHaveLength(1);
+
+    // 3. A third outlet: its report is posted in the thread and the process dies before recording it.
+    await ingest(dbPath, fake.apiBase, makeStory({ feedId: 'kcna', title: 'Pyongyang fires ballistic missile into East Sea' }));
+    fake.inject({ method: 'POST', path: `/channels/${messageId}/messages`, status: 200, afterProcessing: true, hang: true });
+    await killDuring(fake, dbPath, (r) => r.method === 'POST' && r.path === `/channels/${messageId}/messages`);
+    const third = await resume();
+    expect(third.report).toMatchObject({ dead: 0, pending: 0 });
+    // Same nonce again: Discord returns the first post; one thread, two reports in it, one alert.
+    expect(fake.threads).toHaveLength(1);
+    expect(fake.messagesIn(messageId)).toHaveLength(2);
+    expect(fake.messagesIn(DEFAULT_CHANNEL_ID)).toHaveLength(1);
+    for (const r of fake.messageRequests()) expect(messageBodyProblems(r)).toEqual([]);
+  });
+});
