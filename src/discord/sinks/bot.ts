@@ -1,4 +1,5 @@
-import { Routes, type Client } from 'discord.js';
+import type { Client } from 'discord.js';
+import { discordJs } from '../lazy.js';
 import { sendForMessageId, SinkError, type SendOptions, type SendResult, type Sink } from './sink.js';
 import type { OutboundMessage } from '../../core/compose/message.js';
 
@@ -13,7 +14,7 @@ export function createBotSink(client: Client): Sink {
     async send(message: OutboundMessage, { target, nonce }: SendOptions): Promise<SendResult> {
       if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot send to a ${target.kind} target`);
       return sendForMessageId(`channel ${target.channelId}`, () =>
-        client.rest.post(Routes.channelMessages(target.channelId), {
+        client.rest.post(discordJs().Routes.channelMessages(target.channelId), {
           body: {
             ...(message.content ? { content: message.content } : {}),
             embeds: message.embeds,
