@@ -21,6 +21,7 @@ const SECTIONS = {
   store: 'store.ts',
   delivery: 'delivery.ts',
   'cold-start': 'cold-start.ts',
+  peer: 'peer.ts',
 } as const;
 type SectionName = keyof typeof SECTIONS;
 const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
