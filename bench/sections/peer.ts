@@ -80,7 +80,8 @@ sectionMain(async (options) => {
   const problem = setUp();
   if (problem !== null) return { section: 'Peer: newsboat', rows: [], data: {}, skipped: problem };
   const newsboatVersion = execFileSync('newsboat', ['-v'], { encoding: 'utf8' }).split('\n')[0] ?? 'newsboat';
-  const { cli } = builtCli(options.repoDir);
+  // BENCH_CLI measures another build's CLI (an older commit's dist/app/cli.js) against the same peer.
+  const cli = process.env.BENCH_CLI ?? builtCli(options.repoDir).cli;
   const rulesDir = join(options.repoDir, 'rules');
   const server = await spawnFeedServer(options.feeds, Date.now());
   try {
