@@ -21,6 +21,17 @@ function copyRules(dir: string): string {
   return rules;
 }
 
+/** A copy of the rules, cached, then ukraine.yaml's threshold set to `value`. */
+async function thresholdEditedAfterCaching(value: string): Promise<{ rulesDir: string; cache: string }> {
+  const dir = tempDir();
+  const rulesDir = copyRules(dir);
+  const cache = join(dir, 'rules-cache.json');
+  await loadRulesCached(rulesDir, cache);
+  const file = join(rulesDir, 'ukraine.yaml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace(/^threshold: .*$/m, `threshold: ${value}`));
+  return { rulesDir, cache };
+}
+
 /** Every shipped training story and every eval fixture. */
 function corpus(): { title: string; summary: string }[] {
   const stories = loadTrainingExamples(RULES_DIR).examples.map(({ title, summary }) => ({ title, summary }));
@@ -54,24 +65,14 @@ describe('rules cache', () => {
   });
 
   it('GIVEN a rules file edited after the cache was written THEN the edit is read', async () => {
-    const dir = tempDir();
-    const rulesDir = copyRules(dir);
-    const cache = join(dir, 'rules-cache.json');
-    await loadRulesCached(rulesDir, cache);
-    const file = join(rulesDir, 'ukraine.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^threshold: .*$/m, 'threshold: 7.5'));
+    const { rulesDir, cache } = await thresholdEditedAfterCaching('7.5');
     const rules = await loadRulesCached(rulesDir, cache);
     expect(rules.topics.find((t) => t.id === 'ukraine')?.threshold).toBe(7.5);
     expect(rules).toEqual(loadRules(rulesDir));
   });
 
   it('GIVEN a rules file broken after the cache was written THEN the same error as validation, naming the file and line', async () => {
-    const dir = tempDir();
-    const rulesDir = copyRules(dir);
-    const cache = join(dir, 'rules-cache.json');
-    await loadRulesCached(rulesDir, cache);
-    const file = join(rulesDir, 'ukraine.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^threshold: .*$/m, 'threshold: high'));
+    const { rulesDir, cache } = await thresholdEditedAfterCaching('high');
     const expected = (() => {
       try {
         loadRules(rulesDir);
