@@ -14,15 +14,46 @@ import { useTempDir } from '../helpers/temp-dir.js';
  * process with a probe preloaded that lists every module it loaded.
  */
 const tempDir = useTempDir();
-const PROBE = pathToFileURL(join(import.meta.dirname, '../helpers/module-probe.mjs')).href;
+/**
+ * Preloaded into the CLI child (NODE_OPTIONS=--import=<file>): appends to the file named by
+ * WATCHFLOOR_MODULE_PROBE every module the process loads. ES modules are seen by a resolve hook
+ * (it runs in the loader thread and writes there); CommonJS modules (discord.js, natural,
+ * rss-parser, pino-pretty, prom-client…) by the require cache at exit.
+ */
+const PROBE_SOURCE = `
+import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+const out = process.env.WATCHFLOOR_MODULE_PROBE;
+if (out) {
+  const hooks = [
+    "import { appendFileSync } from 'node:fs';",
+    "import { EOL } from 'node:os';",
+    'let out;',
+    'export function initialize(data) { out = data.out; }',
+    'export async function resolve(specifier, context, next) {',
+    '  const result = await next(specifier, context);',
+    '  appendFileSync(out, result.url + EOL);',
+    '  return result;',
+    '}',
+  ].join('\\n');
+  register('data:text/javascript,' + encodeURIComponent(hooks), { data: { out } });
+  const require = createRequire(import.meta.url);
+  process.on('exit', () => {
+    appendFileSync(out, Object.keys(require.cache).join('\\n') + '\\n');
+  });
+}
+`;
 /** Packages too heavy to load where they are not needed. */
 const HEAVY = ['discord.js', '@discordjs/rest', 'natural', 'rss-parser', 'pino-pretty', 'prom-client', 'zod', 'yaml', 'better-sqlite3', 'undici', 'piscina'];
 
 /** The npm packages (by name) the CLI loaded for these arguments, and its result. */
 async function packagesLoaded(args: readonly string[], env: Record<string, string> = {}): Promise<{ packages: Set<string>; code: number | null; stderr: string }> {
-  const out = join(tempDir(), 'modules.txt');
+  const dir = tempDir();
+  const out = join(dir, 'modules.txt');
+  const probe = join(dir, 'module-probe.mjs');
   writeFileSync(out, '');
-  const result = await runCli(args, { ...env, NODE_OPTIONS: `--import=${PROBE}`, WATCHFLOOR_MODULE_PROBE: out }, { timeoutMs: 90_000 });
+  writeFileSync(probe, PROBE_SOURCE);
+  const result = await runCli(args, { ...env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}`, WATCHFLOOR_MODULE_PROBE: out }, { timeoutMs: 90_000 });
   const packages = new Set<string>();
   for (const line of readFileSync(out, 'utf8').split('\n')) {
     const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line)?.[1];
