@@ -23,6 +23,7 @@ const SECTIONS = {
   'cold-start': 'cold-start.ts',
   trends: 'trends.ts',
   events: 'events.ts',
+  peer: 'peer.ts',
 } as const;
 type SectionName = keyof typeof SECTIONS;
 const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

@@ -5,10 +5,11 @@
  * disk, the everyday case). "Ready" is the `watchfloor running` log line: database open, rules
  * and model loaded, health server listening, schedule set. The first poll cycle is timed too.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { builtCli } from '../built-cli.js';
 import { fmt, sectionMain, type Row } from '../child.js';
 import { spawnFeedServer } from '../server.js';
 
@@ -17,16 +18,6 @@ const COLD_START_FEEDS = 20;
 const START_TIMEOUT_MS = 60_000;
 
 const logLine = z.looseObject({ msg: z.string().optional(), polled: z.number().optional() });
-
-function newestMtimeMs(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(entry.parentPath, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestMtimeMs(path));
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
 
 interface StartTiming {
   readonly readyMs: number;
@@ -106,18 +97,8 @@ function startOnce(cli: string, dir: string, rulesDir: string): Promise<StartTim
 }
 
 sectionMain(async (options) => {
-  const cli = join(options.repoDir, 'dist', 'app', 'cli.js');
-  let buildMs: number | null = null;
-  // Measure what `npm start` runs; build first when the compiled output is missing or stale.
-  if (!existsSync(cli) || statSync(cli).mtimeMs < newestMtimeMs(join(options.repoDir, 'src'))) {
-    const t0 = performance.now();
-    try {
-      execFileSync(process.execPath, [join(options.repoDir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(options.repoDir, 'tsconfig.build.json')], { cwd: options.repoDir, stdio: 'ignore' });
-    } catch {
-      // tsc emits even with type errors elsewhere in the tree; the run below says whether it works.
-    }
-    buildMs = performance.now() - t0;
-  }
+  // Measure what `npm start` runs; built first when the compiled output is missing or stale.
+  const { cli, buildMs } = builtCli(options.repoDir);
   const server = await spawnFeedServer(COLD_START_FEEDS, Date.now());
   try {
     const dir = join(options.workDir, 'cold-start');

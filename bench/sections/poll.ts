@@ -7,6 +7,8 @@
  * The pipeline runs first, cold, so the baselines (which share undici and rss-parser) are the
  * ones that profit from a warm JIT: the ratios lean against Watchfloor, not for it.
  */
+// As the CLI: V8 settings first (ADR 15).
+import '../../src/app/v8-settings.js';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnv } from '../../src/config/env.js';
@@ -29,8 +31,8 @@ export const CHANGED_SHARE = 0.1;
 /** Targets from the issue. */
 export const FIRST_CYCLE_MIN_RATIO = 0.75;
 export const STEADY_MIN_SPEEDUP = 5;
-export const PEAK_RSS_MAX_MB = 300;
-export const IDLE_RSS_MAX_MB = 150;
+export const PEAK_RSS_MAX_MB = 150;
+export const IDLE_RSS_MAX_MB = 100;
 
 function parseQuietly(parse: (xml: string) => MinimalItem[], xml: string): number {
   try {
@@ -82,15 +84,29 @@ function memoryBreakdownMb(): Record<string, number> {
   return { rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers), ...(status ? { rssAnon: kb('RssAnon') ?? 0, rssFile: kb('RssFile') ?? 0 } : {}) };
 }
 
+/**
+ * For a missed memory target: by how much, and where the memory was at that moment (the main
+ * thread's JS heap, memory outside it, pages of node itself), measured in this run.
+ */
+function whyOver(mb: number, targetMb: number, at: Record<string, number>): string {
+  if (mb <= targetMb) return '';
+  const part = (name: string): string => fmt(at[name] ?? 0);
+  const other = (at.rssAnon ?? 0) - (at.heapTotal ?? 0) - (at.external ?? 0);
+  return `; over by ${fmt(mb - targetMb)} MB: main thread's JS heap ${part('heapUsed')} MB used of ${part('heapTotal')} MB, Buffers and other external ${part('external')} MB, ` +
+    `other anonymous memory (parser thread's heap, SQLite, glibc, compiled code) ${fmt(Math.max(0, other))} MB, pages of node and its addons ${part('rssFile')} MB`;
+}
+
 /** RSS has settled when it fell by less than this over {@link SETTLED_WINDOW_MS}. */
 const SETTLED_DROP_MB = 1;
 /**
  * V8's memory reducer starts ~8 s after the last full collection and then needs a quiet moment
- * and an incremental collection of its own: it was seen to give memory back 10–20 s after a cycle.
+ * and an incremental collection of its own: it was seen to give memory back 10–20 s after a cycle
+ * on an idle machine, and ~30 s after it on a loaded one (ADR 15), where a 20 s window ended the
+ * wait just before.
  */
-const SETTLED_WINDOW_MS = 20_000;
+const SETTLED_WINDOW_MS = 35_000;
 /** Longest wait for RSS to settle. */
-const SETTLE_MAX_MS = 60_000;
+const SETTLE_MAX_MS = 90_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -354,10 +370,10 @@ sectionMain(async (options) => {
         status: speedup >= STEADY_MIN_SPEEDUP ? 'met' : 'missed',
       },
       { step: 'steady cycle vs raw limit (conditional GET + hash + parse changed)', figure: `${fmt(limit2.wallMs / 1000, 2)} s → pipeline at ${fmt(ratioLimit2 * 100)}% of the limit`, status: 'info' },
-      { step: 'peak RSS during the first cycle', figure: `${fmt(peak1)} MB (${fmt(rssBefore)} MB before it; the steady cycle's, after the baselines ran in this process: ${fmt(peak2)} MB)`, target: `≤ ${PEAK_RSS_MAX_MB} MB`, status: peak1 <= PEAK_RSS_MAX_MB ? 'met' : 'missed' },
+      { step: 'peak RSS during the first cycle', figure: `${fmt(peak1)} MB (${fmt(rssBefore)} MB before it; the steady cycle's, after the baselines ran in this process: ${fmt(peak2)} MB)${whyOver(peak1, PEAK_RSS_MAX_MB, sampled1.atPeak)}`, target: `≤ ${PEAK_RSS_MAX_MB} MB`, status: peak1 <= PEAK_RSS_MAX_MB ? 'met' : 'missed' },
       // After the steady cycle the process also holds what the baselines left (V8 keeps its grown
       // heap), so the target is judged on the first cycle, before any baseline ran.
-      { step: 'RSS at rest after the first cycle', figure: `${fmt(idle1)} MB, settled ${fmt(settled1 / 1000, 1)} s after the cycle (after the baselines and the steady cycle: ${fmt(idle2)} MB)`, target: `≤ ${IDLE_RSS_MAX_MB} MB`, status: idle1 <= IDLE_RSS_MAX_MB ? 'met' : 'missed' },
+      { step: 'RSS at rest after the first cycle', figure: `${fmt(idle1)} MB, settled ${fmt(settled1 / 1000, 1)} s after the cycle (after the baselines and the steady cycle: ${fmt(idle2)} MB)${whyOver(idle1, IDLE_RSS_MAX_MB, idle1Breakdown)}`, target: `≤ ${IDLE_RSS_MAX_MB} MB`, status: idle1 <= IDLE_RSS_MAX_MB ? 'met' : 'missed' },
       {
         step: 'parse only, one core',
         figure: `rss-parser ${fmt(megabytes / (parseRss.cpuMs / 1000), 1)} MB/s (${perS(parseRss.value, parseRss.cpuMs)} items/s); saxes ${fmt(megabytes / (parseSaxes.cpuMs / 1000), 1)} MB/s; htmlparser2 ${fmt(megabytes / (parseHp2.cpuMs / 1000), 1)} MB/s`,

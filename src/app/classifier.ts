@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { loadRules, loadTrainingExamples } from '../config/rules.js';
+import { loadRulesCached, readTrainingFiles, rulesCachePathFor } from '../config/rules-cache.js';
 import { createTopicClassifier, trainTopicModel, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
 import type { Model, TopicModel } from '../core/classify/model.js';
 import type { RuleSet } from '../core/classify/rules.js';
@@ -133,9 +133,11 @@ function wrap(core: TopicClassifier, modelInfo: ModelInfo): Classifier {
 export async function loadClassifier(options: LoadClassifierOptions): Promise<Classifier> {
   const { rulesDir, modelPath, log } = options;
   const now = options.now ?? Date.now;
-  const rules = loadRules(rulesDir);
-  const training = loadTrainingExamples(rulesDir);
-  const expected = { rulesHash: rules.hash, trainingHash: training.hash };
+  // The validated rules come from their cache beside the model when the files are unchanged, and
+  // the training files are only hashed: a saved model needs neither the YAML parser nor the
+  // examples parsed (ADR 15).
+  const rules = await loadRulesCached(rulesDir, rulesCachePathFor(modelPath));
+  const expected = { rulesHash: rules.hash, trainingHash: readTrainingFiles(rulesDir).hash };
 
   if (options.retrain !== true) {
     const text = readIfExists(modelPath);
@@ -155,6 +157,7 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
     }
   }
 
+  const training = (await import('../config/rules.js')).loadTrainingExamples(rulesDir);
   const useStore = options.useStore ?? options.retrain === true;
   const stored = useStore && options.store ? createTrainingSource(options.store.db).recentStories(WEAK_LABEL_SAMPLE) : [];
   const started = now();

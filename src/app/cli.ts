@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: V8 settings that must be in place before any WebAssembly is compiled (ADR 15).
+import './v8-settings.js';
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

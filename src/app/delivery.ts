@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { Events, type Client } from 'discord.js';
+import type { Client } from 'discord.js';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
@@ -13,6 +13,7 @@ import { digestChart } from '../charts/digest-chart.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
+import { discordJs } from '../discord/lazy.js';
 import { createBotSink } from '../discord/sinks/bot.js';
 import { createConsoleSink } from '../discord/sinks/console.js';
 import { isTokenRejection, type Sink, type SinkError } from '../discord/sinks/sink.js';
@@ -349,7 +350,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
    * login: it is set again, so bot messages can still be sent by REST if only the gateway is out.
    */
   async function connectGateway(bot: Client, token: string, attempt: number, onFatal: ((error: Error) => void) | undefined): Promise<void> {
-    const ready = new Promise<void>((resolve) => bot.once(Events.ClientReady, () => { resolve(); }));
+    const ready = new Promise<void>((resolve) => bot.once(discordJs().Events.ClientReady, () => { resolve(); }));
     try {
       await bot.login(token);
     } catch (error) {

@@ -1,5 +1,9 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
-import { METRIC_PREFIX } from './metrics.js';
+import { createRequire } from 'node:module';
+import type { Counter, Registry } from 'prom-client';
+import { METRIC_PREFIX } from './metric-prefix.js';
+
+/** prom-client on first use: delivery imports this module, and `once` never serves metrics. */
+const promClient = (): typeof import('prom-client') => createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
 
 /** What `status` and `/metrics` show of events (see src/store/events.ts `counts`). */
 export interface EventCounts {
@@ -20,6 +24,7 @@ export interface EventMetrics {
  * and the counters of living-alert edits and developing notices delivered. Once per registry.
  */
 export function registerEventMetrics(registry: Registry, source: () => EventCounts): EventMetrics {
+  const { Counter, Gauge } = promClient();
   const existing = registry.getSingleMetric(`${METRIC_PREFIX}event_edits_sent_total`);
   const developingExisting = registry.getSingleMetric(`${METRIC_PREFIX}developing_notices_sent_total`);
   if (existing instanceof Counter && developingExisting instanceof Counter) return { editsSent: existing, developingSent: developingExisting };

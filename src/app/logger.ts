@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import { SECRET_ENV } from '../config/env.js';
 import { REDACTED, expandSecrets, redactText } from '../core/redact.js';
 
@@ -84,6 +85,8 @@ export function createLogger(options: LoggerOptions): Logger {
   if (wantPretty) {
     // In-process rather than a worker-thread transport: masking must see the line first, and a
     // worker would also hold the process open at shutdown.
+    // Loaded only for a person's terminal (~10 MB, ~50 ms): JSON logs never need it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     const stream = pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' });
     return pino(base, masking(stream, secrets));
   }

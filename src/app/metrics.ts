@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { METRIC_PREFIX } from './metric-prefix.js';
 
 /** Every metric name starts with this, so a shared Prometheus can tell Watchfloor's apart. */
-export const METRIC_PREFIX = 'watchfloor_';
+export { METRIC_PREFIX };
 
 /** Label value for stories that matched no topic (Prometheus labels cannot be empty in practice). */
 export const NO_TOPIC_LABEL = 'none';

@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import { METRIC_PREFIX } from './metrics.js';
+import { METRIC_PREFIX } from './metric-prefix.js';
 
 /** What the surge metrics read at each scrape: per topic, surges recorded and the latest one's hour. */
 export type SurgeSource = () => readonly { readonly topic: string; readonly total: number; readonly latest: { readonly hourStart: number } }[];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { parseTerm } from '../core/classify/matcher.js';
 import type { ExclusionRule, PatternRule, RuleSet, TopicRule } from '../core/classify/rules.js';
 import type { TrainingExample } from '../core/classify/model.js';
 import { ConfigError, ConfigErrors } from './errors.js';
+import { readTrainingFiles } from './rules-cache.js';
 
 /**
  * Loads `rules/*.yaml` (one topic per file) into a frozen RuleSet. Every problem is reported with
@@ -318,24 +319,15 @@ export function parseExamples(file: string, text: string): { examples: (Training
 
 /** Reads `<rules>/training/*.jsonl` in name order. Returns examples and a hash of their content. */
 export function loadTrainingExamples(rulesDir: string): { examples: TrainingExample[]; hash: string } {
-  const dir = join(rulesDir, 'training');
-  let names: string[] = [];
-  try {
-    if (statSync(dir).isDirectory()) names = readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort();
-  } catch {
-    names = [];
-  }
-  const hash = createHash('sha256');
+  const files = readTrainingFiles(rulesDir);
   const examples: TrainingExample[] = [];
   const errors: ConfigError[] = [];
-  for (const name of names) {
-    const path = join(dir, name);
-    const text = readFileSync(path, 'utf8');
-    hash.update(name).update('\0').update(text);
-    const result = parseExamples(relative(process.cwd(), path) || path, text);
+  files.names.forEach((name, i) => {
+    const path = join(rulesDir, 'training', name);
+    const result = parseExamples(relative(process.cwd(), path) || path, files.texts[i] ?? '');
     errors.push(...result.errors);
     examples.push(...result.examples.map(({ title, summary, labels }) => ({ title, summary, labels })));
-  }
+  });
   if (errors.length > 0) throw new ConfigErrors(errors);
-  return { examples, hash: hash.digest('hex').slice(0, 16) };
+  return { examples, hash: files.hash };
 }

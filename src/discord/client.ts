@@ -1,5 +1,6 @@
-import { Client, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import type { Client, ClientOptions } from 'discord.js';
 import type { Env } from '../config/env.js';
+import { discordJs } from './lazy.js';
 
 /** REST settings a caller may override (tests shorten timeouts). */
 export type RestOverrides = NonNullable<ClientOptions['rest']>;
@@ -11,6 +12,7 @@ export type RestOverrides = NonNullable<ClientOptions['rest']>;
  * Mentions default to nobody; messages that may ping a role say so themselves.
  */
 export function createDiscordClient(env: Pick<Env, 'DISCORD_API_BASE'>, rest: RestOverrides = {}): Client {
+  const { Client, GatewayIntentBits } = discordJs();
   return new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },

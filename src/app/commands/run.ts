@@ -12,7 +12,6 @@ import { createRuntime } from '../runtime.js';
 import { preloadChartLibraries } from '../../charts/render.js';
 import { checkSurgesAfterCycle } from '../surges.js';
 import { registerSurgeMetrics } from '../trend-metrics.js';
-import { attachSlashCommands, createCommandDeps, registerSlashCommandsOnStart } from '../slash-commands.js';
 
 /** Readiness fails when no cycle finished within this many schedule periods. */
 const STALL_PERIODS = 3;
@@ -43,7 +42,9 @@ export function register(program: Command): void {
       const startedAt = Date.now();
       // Listening before login: an interaction may arrive as soon as the gateway is ready.
       const client = runtime.delivery.client;
-      if (client) attachSlashCommands(client, createCommandDeps(runtime, { startedAt }));
+      // Slash commands (and discord.js with them) load only when a bot is configured: ADR 15.
+      const slash = client ? await import('../slash-commands.js') : null;
+      if (client && slash) slash.attachSlashCommands(client, slash.createCommandDeps(runtime, { startedAt }));
       let lastCycleFinishedAt: number | null = null;
       let currentCycle: Promise<void> | null = null;
       let stopping = false;
@@ -142,7 +143,7 @@ export function register(program: Command): void {
         await runtime.close();
         throw error;
       }
-      if (client) void registerSlashCommandsOnStart(client, env, log);
+      if (client && slash) void slash.registerSlashCommandsOnStart(client, env, log);
       const task = cron.schedule(env.POLL_SCHEDULE, cycle, { name: 'poll', noOverlap: true });
       log.info({ feeds: runtime.feeds.filter((f) => f.enabled).length, schedule: env.POLL_SCHEDULE, database: paths.db }, 'watchfloor running');
       void cycle(); // first cycle right away, not at the first cron slot

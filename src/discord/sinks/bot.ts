@@ -1,4 +1,5 @@
-import { DiscordAPIError, Routes, type Client } from 'discord.js';
+import type { Client } from 'discord.js';
+import { discordJs } from '../lazy.js';
 import { classifySendError, sendForMessageId, SinkError, type EditOptions, type SendOptions, type SendResult, type Sink } from './sink.js';
 import type { OutboundMessage } from '../../core/compose/message.js';
 
@@ -13,7 +14,7 @@ export function createBotSink(client: Client): Sink {
     async send(message: OutboundMessage, { target, nonce, files }: SendOptions): Promise<SendResult> {
       if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot send to a ${target.kind} target`);
       return sendForMessageId(`channel ${target.channelId}`, () =>
-        client.rest.post(Routes.channelMessages(target.channelId), {
+        client.rest.post(discordJs().Routes.channelMessages(target.channelId), {
           body: {
             ...(message.content ? { content: message.content } : {}),
             embeds: message.embeds,
@@ -29,7 +30,7 @@ export function createBotSink(client: Client): Sink {
     async edit(message: OutboundMessage, { target, messageId }: EditOptions): Promise<SendResult> {
       if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot edit in a ${target.kind} target`);
       return sendForMessageId(`channel ${target.channelId}`, () =>
-        client.rest.patch(Routes.channelMessage(target.channelId, messageId), {
+        client.rest.patch(discordJs().Routes.channelMessage(target.channelId, messageId), {
           body: {
             content: message.content ?? '',
             embeds: message.embeds,
@@ -42,7 +43,7 @@ export function createBotSink(client: Client): Sink {
       if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot reply in a ${target.kind} target`);
       const where = `thread under message ${messageId} in channel ${target.channelId}`;
       const post = () =>
-        client.rest.post(Routes.channelMessages(messageId), {
+        client.rest.post(discordJs().Routes.channelMessages(messageId), {
           body: { embeds: message.embeds, allowed_mentions: { parse: [], roles: [] }, nonce, enforce_nonce: true },
         });
       try {
@@ -52,10 +53,10 @@ export function createBotSink(client: Client): Sink {
         if (!(error instanceof SinkError) || error.code !== 10003) throw error;
       }
       try {
-        await client.rest.post(Routes.threads(target.channelId, messageId), { body: { name: threadName, auto_archive_duration: 1440 } });
+        await client.rest.post(discordJs().Routes.threads(target.channelId, messageId), { body: { name: threadName, auto_archive_duration: 1440 } });
       } catch (error) {
         // 160004: the thread exists already (another try got there first): use it.
-        if (!(error instanceof DiscordAPIError && error.code === 160004)) throw classifySendError(error, where);
+        if (!(error instanceof discordJs().DiscordAPIError && error.code === 160004)) throw classifySendError(error, where);
       }
       return sendForMessageId(where, post);
     },

@@ -1,7 +1,7 @@
-import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { z } from 'zod';
 import type { OutboundMessage } from '../../core/compose/message.js';
 import type { Target } from '../../core/types.js';
+import { discordRest } from '../lazy.js';
 
 export interface SendOptions {
   /** Where the message goes. */
@@ -119,6 +119,7 @@ export function fateOfNetworkError(error: unknown): SendFate {
 /** Turns whatever discord.js threw into a SinkError with a message a person can act on. */
 export function classifySendError(error: unknown, where: string): SinkError {
   if (error instanceof SinkError) return error;
+  const { DiscordAPIError, HTTPError, RateLimitError } = discordRest();
   if (isTokenRejection(error)) {
     return new SinkError('unauthorized', `${where}: Discord rejected DISCORD_TOKEN (401 Unauthorized): it was reset or mistyped. Copy the bot's token again (developer portal → Bot → Reset Token) into DISCORD_TOKEN and restart; messages to channels wait in the outbox until then`, 401, null, { cause: error });
   }
@@ -148,12 +149,10 @@ export function classifySendError(error: unknown, where: string): SinkError {
  * once it dropped the token after such a 401 ("Expected token to be set …").
  */
 export function isTokenRejection(error: unknown): boolean {
-  if (error instanceof DiscordAPIError) return error.status === 401 && !/\/webhooks\//.test(error.url);
-  if (error instanceof Error) {
-    const code = (error as Error & { code?: unknown }).code;
-    return code === 'TokenInvalid' || /^Expected token to be set for this request/.test(error.message);
-  }
-  return false;
+  if (!(error instanceof Error)) return false;
+  if (error instanceof discordRest().DiscordAPIError) return error.status === 401 && !/\/webhooks\//.test(error.url);
+  const code = (error as Error & { code?: unknown }).code;
+  return code === 'TokenInvalid' || /^Expected token to be set for this request/.test(error.message);
 }
 
 const HINTS: Record<string, string> = {

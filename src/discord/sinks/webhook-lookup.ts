@@ -1,4 +1,5 @@
-import { Routes, type Client } from 'discord.js';
+import type { Client } from 'discord.js';
+import { discordJs } from '../lazy.js';
 import { z } from 'zod';
 import { hasMarker } from './webhook.js';
 import { parseWebhookUrl } from './webhook-url.js';
@@ -36,6 +37,7 @@ const CLOCK_SLACK_MS = 60_000;
  */
 export function createWebhookLookup(client: Client): WebhookLookup {
   return async (webhookUrl, nonce, sentSince) => {
+    const { Routes } = discordJs();
     const parts = parseWebhookUrl(webhookUrl);
     if (!parts) return { found: null, reason: 'not a Discord webhook URL' };
     try {

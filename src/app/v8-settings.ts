@@ -1,0 +1,18 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * V8 settings of every Watchfloor process, chosen by measurement (ADR 15). Imported first by the
+ * CLI, before undici compiles its HTTP parser.
+ *
+ * `--liftoff-only`: undici parses HTTP with llhttp compiled to WebAssembly. By default V8 compiles
+ * it twice, with its baseline compiler and then again, in the background, with its optimising
+ * one; that second compilation is the largest transient allocation of a run: measured with
+ * `/usr/bin/time`, a `once` over one feed peaked at 130–138 MB with it and 102–109 MB without,
+ * and `once --all` over the benchmark's 1,000 feeds at 317 MB against 245 MB, with no more CPU
+ * (39.6 s against 37.4 s, the machine loaded). The baseline code parses the few kilobytes of
+ * headers per response quickly enough; bodies pass through as slices.
+ *
+ * Heap sizes (`--max-semi-space-size`, `--max-old-space-size`) cannot be changed once the process
+ * runs; see ADR 15 for what was measured and where they would have to be set.
+ */
+setFlagsFromString('--liftoff-only');

@@ -1,0 +1,122 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore } from '../../src/store/index.js';
+import { runCli } from '../helpers/cli.js';
+import { startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
+import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { newSubscription } from '../helpers/stories.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+/**
+ * Fixed cost (ADR 15): a command loads only the packages it uses. The real CLI runs in a child
+ * process with a probe preloaded that lists every module it loaded.
+ */
+const tempDir = useTempDir();
+/**
+ * Preloaded into the CLI child (NODE_OPTIONS=--import=<file>): appends to the file named by
+ * WATCHFLOOR_MODULE_PROBE every module the process loads. ES modules are seen by a resolve hook
+ * (it runs in the loader thread and writes there); CommonJS modules (discord.js, natural,
+ * rss-parser, pino-pretty, prom-client…) by the require cache at exit.
+ */
+const PROBE_SOURCE = `
+import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+const out = process.env.WATCHFLOOR_MODULE_PROBE;
+if (out) {
+  const hooks = [
+    "import { appendFileSync } from 'node:fs';",
+    "import { EOL } from 'node:os';",
+    'let out;',
+    'export function initialize(data) { out = data.out; }',
+    'export async function resolve(specifier, context, next) {',
+    '  const result = await next(specifier, context);',
+    '  appendFileSync(out, result.url + EOL);',
+    '  return result;',
+    '}',
+  ].join('\\n');
+  register('data:text/javascript,' + encodeURIComponent(hooks), { data: { out } });
+  const require = createRequire(import.meta.url);
+  process.on('exit', () => {
+    appendFileSync(out, Object.keys(require.cache).join('\\n') + '\\n');
+  });
+}
+`;
+/** Packages too heavy to load where they are not needed. */
+const HEAVY = ['discord.js', '@discordjs/rest', 'natural', 'rss-parser', 'pino-pretty', 'prom-client', 'zod', 'yaml', 'better-sqlite3', 'undici', 'piscina'];
+
+/** The npm packages (by name) the CLI loaded for these arguments, and its result. */
+async function packagesLoaded(args: readonly string[], env: Record<string, string> = {}): Promise<{ packages: Set<string>; code: number | null; stderr: string }> {
+  const dir = tempDir();
+  const out = join(dir, 'modules.txt');
+  const probe = join(dir, 'module-probe.mjs');
+  writeFileSync(out, '');
+  writeFileSync(probe, PROBE_SOURCE);
+  const result = await runCli(args, { ...env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}`, WATCHFLOOR_MODULE_PROBE: out }, { timeoutMs: 90_000 });
+  const packages = new Set<string>();
+  for (const line of readFileSync(out, 'utf8').split('\n')) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line)?.[1];
+    if (name !== undefined) packages.add(name);
+  }
+  return { packages, code: result.code, stderr: result.stderr };
+}
+
+let feeds: FeedServer;
+let fake: FakeDiscord;
+
+beforeAll(async () => {
+  feeds = await startFeedServer();
+  fake = await startFakeDiscordWithWebhook();
+  const items = [0, 1, 2].map((n) =>
+    `<item><title>Kyiv story ${n}: Ukraine reports shelling near Kharkiv, ${n} hurt</title><link>https://ukr.example/ml/${n}</link>` +
+    `<guid>ml-${n}</guid><pubDate>${new Date(Date.now() - n * 60_000).toUTCString()}</pubDate>` +
+    `<description>Ukrainian officials in Kyiv said Russian forces shelled the region overnight (report ${n}).</description></item>`).join('');
+  feeds.route('/ml.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Kyiv</title><link>https://ukr.example/</link><description>d</description>${items}</channel></rss>`);
+  });
+});
+afterAll(async () => {
+  await fake.close();
+  await feeds.close();
+});
+
+function setup(subscribeWebhook: boolean): Record<string, string> {
+  const dir = tempDir();
+  const feedsFile = join(dir, 'feeds.json');
+  writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'kyiv', name: 'Kyiv', url: feeds.url('/ml.xml'), language: 'en', kind: 'outlet' }] }));
+  const db = join(dir, 'w.db');
+  if (subscribeWebhook) {
+    const store = createStore(db);
+    store.subscriptions.add(newSubscription({ topics: ['*'], maxAgeMs: 24 * 3_600_000, createdAt: Date.now() - 3_600_000, target: { kind: 'webhook', url: TEST_WEBHOOK.url } }));
+    store.close();
+  }
+  return { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: db, PARSE_THREADS: '0' };
+}
+
+describe('modules loaded by a command', () => {
+  it('GIVEN --help THEN no heavy package is loaded', async () => {
+    const { packages, code } = await packagesLoaded(['--help']);
+    expect(code).toBe(0);
+    expect(packages.has('commander')).toBe(true); // the probe sees packages at all
+    expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);
+  });
+
+  it('GIVEN no bot token (console only) WHEN once polls THEN discord.js, @discordjs/rest and pino-pretty are never loaded', async () => {
+    const { packages, code, stderr } = await packagesLoaded(['once', '--all'], setup(false));
+    expect(code, stderr).toBe(0);
+    expect(packages.has('rss-parser')).toBe(true); // it did poll
+    expect(packages.has('p-limit')).toBe(true); // ES modules are seen too (p-limit has no CommonJS build)
+    expect(['discord.js', '@discordjs/rest', 'pino-pretty', 'prom-client'].filter((name) => packages.has(name))).toEqual([]);
+  });
+
+  it('GIVEN a webhook subscription and no bot token WHEN once posts its alerts THEN discord.js is never loaded', async () => {
+    const before = fake.messagesIn(TEST_WEBHOOK.channelId).length;
+    const { packages, code, stderr } = await packagesLoaded(['once', '--all'], { ...setup(true), DISCORD_API_BASE: fake.apiBase });
+    expect(code, stderr).toBe(0);
+    expect(fake.messagesIn(TEST_WEBHOOK.channelId).length - before).toBe(3); // posted through the webhook
+    expect(packages.has('@discordjs/rest')).toBe(true);
+    expect(packages.has('discord.js')).toBe(false);
+  });
+});
