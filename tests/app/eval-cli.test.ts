@@ -47,7 +47,11 @@ describe('watchfloor eval', () => {
       },
       micro: { precision: 1, recall: 0.75, f1: 0.8571 },
     });
-    expect(Object.keys(out).sort()).toEqual(['items', 'micro', 'topics']);
+    // The original fields are the contract; `model` was added (the decisions the model changed).
+    expect(Object.keys(out).sort()).toEqual(['items', 'micro', 'model', 'topics']);
+    const model = out.model as { consulted: number; changed: number; right: number; wrong: number };
+    expect(model.changed).toBe(model.right + model.wrong);
+    expect(model.consulted).toBeGreaterThanOrEqual(model.changed);
   });
 
   it('GIVEN --exclude-borderline THEN the JSON scores only the items not marked borderline', () => {

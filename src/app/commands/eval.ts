@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseExamples } from '../../config/rules.js';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
-import { evaluate, type Evaluation } from '../../core/classify/evaluate.js';
+import { evaluate, modelChanges, type Evaluation, type ModelChanges } from '../../core/classify/evaluate.js';
 import type { Classification, Reason } from '../../core/types.js';
 import { loadClassifier } from '../classifier.js';
 import { commandContext } from '../context.js';
@@ -70,12 +70,20 @@ export function register(program: Command): void {
       const clearResults = results.filter(({ ex }) => !ex.borderline);
       const all = scored(results);
       const clear = borderline > 0 ? scored(clearResults) : all;
+      const scope = exclude ? clearResults : results;
+      const changes = modelChanges(topics, scope.map(({ ex, result }) => ({ gold: ex.labels, verdicts: result.verdicts })));
 
       if (options.json) {
         // The documented shape (docs/rules.md): a ratio with an empty denominator is null.
         // `--exclude-borderline` scores the file without those items.
         const e = exclude ? clear : all;
-        const out = { items: e.items, topics: e.topics, micro: { precision: e.micro.precision, recall: e.micro.recall, f1: e.micro.f1 } };
+        // `model`: the decisions the model changed (added field; the others are the contract).
+        const out = {
+          items: e.items,
+          topics: e.topics,
+          micro: { precision: e.micro.precision, recall: e.micro.recall, f1: e.micro.f1 },
+          model: { consulted: changes.consulted, changed: changes.changed, right: changes.right, wrong: changes.wrong },
+        };
         process.stdout.write(`${JSON.stringify(out)}\n`);
         return;
       }
@@ -87,11 +95,23 @@ export function register(program: Command): void {
         if (borderline > 0) report += `\n${renderEvaluation('Without borderline items', clear)}`;
       }
       if (hasUndefined(exclude ? clear : all)) report += 'n/a: undefined (0/0): nothing predicted for the topic, or no item labelled with it.\n';
-      const wrong = (exclude ? clearResults : results).filter(({ ex, result }) => topics.some((t) => ex.labels.includes(t) !== result.matched.includes(t)));
+      report += renderModelChanges(changes, scope.map(({ ex }) => ex));
+      const wrong = scope.filter(({ ex, result }) => topics.some((t) => ex.labels.includes(t) !== result.matched.includes(t)));
       report += `\nWrong items: ${wrong.length}\n`;
       for (const { ex, result } of wrong) report += renderWrong(ex, result, topics);
       process.stdout.write(report);
     });
+}
+
+/** The model's part: how many verdicts it was asked about, which it turned, and whether rightly. */
+function renderModelChanges(c: ModelChanges, examples: readonly { id: string; title: string }[]): string {
+  let out = `\nModel: consulted for ${c.consulted} verdicts; changed ${c.changed} decisions: ${c.right} right, ${c.wrong} wrong\n`;
+  for (const change of c.changes) {
+    const ex = examples[change.index];
+    if (!ex) continue;
+    out += `  ${change.right ? 'right' : 'WRONG'} ${change.matched ? 'matched' : 'dropped'} ${change.topic}: ${ex.id} ${ex.title.length > 90 ? `${ex.title.slice(0, 90)}…` : ex.title}\n`;
+  }
+  return out;
 }
 
 function hasUndefined(e: Evaluation): boolean {

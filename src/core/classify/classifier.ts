@@ -1,4 +1,5 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
+import { applyContext, hasContextTrigger } from './context.js';
 import { compileMatcher, type FieldText } from './matcher.js';
 import { featuresOf, logOdds, probability, trainModel, type Model, type TrainingExample } from './model.js';
 import type { RuleSet } from './rules.js';
@@ -79,7 +80,8 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         { field: 'title', text: input.title, tokens: tokenize(input.title) },
         { field: 'summary', text: input.summary, tokens: tokenize(input.summary) },
       ];
-      const keywords = scoreKeywords(rules, matcher, fields);
+      const raw = scoreKeywords(rules, matcher, fields);
+      const keywords = raw.some((k) => k.hits > 0) || hasContextTrigger(fields) ? applyContext(rules, fields, raw) : raw;
       let features: string[] | null = null;
       const verdicts: TopicVerdict[] = rules.topics.map((topic, i) => {
         const kw = keywords[i];

@@ -73,3 +73,47 @@ export function evaluate(topics: readonly string[], items: readonly { gold: read
   }
   return { items: items.length, topics: perTopic, micro: scoresOf(total) };
 }
+
+/** One verdict the model turned: matched with the model, not without it, or the reverse. */
+export interface ModelChange {
+  readonly index: number;
+  readonly topic: string;
+  /** The verdict with the model. */
+  readonly matched: boolean;
+  /** True when the model's side agrees with the gold label. */
+  readonly right: boolean;
+}
+
+export interface ModelChanges {
+  /** Verdicts (story × topic) the model was consulted for. */
+  readonly consulted: number;
+  readonly changed: number;
+  readonly right: number;
+  readonly wrong: number;
+  readonly changes: readonly ModelChange[];
+}
+
+/**
+ * The decisions the model changed: a verdict whose score without the model's contribution falls
+ * on the other side of the threshold. Right when the final verdict agrees with the gold label.
+ */
+export function modelChanges(
+  topics: readonly string[],
+  items: readonly { gold: readonly string[]; verdicts: readonly { topic: string; matched: boolean; score: number; threshold: number; reasons: readonly { kind: string; weight?: number }[] }[] }[],
+): ModelChanges {
+  let consulted = 0;
+  const changes: ModelChange[] = [];
+  items.forEach((item, index) => {
+    for (const v of item.verdicts) {
+      if (!topics.includes(v.topic)) continue;
+      const model = v.reasons.find((r) => r.kind === 'model');
+      if (!model) continue;
+      consulted++;
+      const without = Math.round((v.score - (model.weight ?? 0)) * 1000) / 1000 >= v.threshold;
+      if (without === v.matched) continue;
+      changes.push({ index, topic: v.topic, matched: v.matched, right: item.gold.includes(v.topic) === v.matched });
+    }
+  });
+  const right = changes.filter((c) => c.right).length;
+  return { consulted, changed: changes.length, right, wrong: changes.length - right, changes };
+}

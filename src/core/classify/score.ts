@@ -11,6 +11,10 @@ export interface KeywordScore {
   /** True when the score was capped as a passing mention. */
   readonly passing: boolean;
   readonly reasons: readonly Reason[];
+  /** The pattern hits that counted, for the context features (src/core/classify/context.ts). */
+  readonly kept: readonly Hit[];
+  /** True when an exclusion of the topic matched (masked a hit or cost points). */
+  readonly excluded: boolean;
 }
 
 /**
@@ -23,7 +27,7 @@ export interface KeywordScore {
  */
 export const LEAD_WORDS = 5;
 
-const EMPTY: KeywordScore = Object.freeze({ score: 0, hits: 0, passing: false, reasons: Object.freeze([]) });
+const EMPTY: KeywordScore = Object.freeze({ score: 0, hits: 0, passing: false, reasons: Object.freeze([]), kept: Object.freeze([]), excluded: false });
 
 function overlaps(a: Hit, b: Hit): boolean {
   return a.field === b.field && a.from < b.to && b.from < a.to;
@@ -194,6 +198,7 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
       score = topic.threshold - 1;
       reasons.push({ kind: 'note', text: `passing mention: one summary hit only, keyword score capped at ${round(score)}` });
     }
-    return { score: round(score), hits: final.kept.length, passing, reasons };
+    const excluded = s.unconditional.reasons.length > 0 || final.reasons.length > 0;
+    return { score: round(score), hits: final.kept.length, passing, reasons, kept: final.kept, excluded };
   });
 }

@@ -1,0 +1,386 @@
+import type { Reason } from '../types.js';
+import type { FieldText, Hit } from './matcher.js';
+import type { RuleSet } from './rules.js';
+import type { KeywordScore } from './score.js';
+import type { Token } from './text.js';
+
+/**
+ * Context features: what decides whether a story is ABOUT a topic once its keywords are found.
+ * Keyword scores count names; these read the structure of the story around them:
+ *
+ * - attribution: a topic named only as the source of the report ("…, Seoul's military said",
+ *   "according to South Korean officials") while another topic is the subject does not count;
+ * - party structure: in a story about the North, the South is also a subject when it is a
+ *   party (its islands or waters hit, its troops firing back, a defector crossing into it, its
+ *   president meeting the North);
+ * - roundup items: a briefing or newsletter whose summary lists the day's events counts each
+ *   item as a lead ("Also: Pyongyang tested a cruise missile");
+ * - war reference: "the war", "the invasion", "the front" are Ukraine's war when the story is
+ *   about the war itself (arms, troops or shells sent for it, its battles, its diplomacy), not
+ *   when the war is the backdrop ("over the invasion", "since the war");
+ * - surname: a bare "Kim" beside a US president, Putin, Xi or a summit venue is North Korea's
+ *   leader.
+ *
+ * Each feature is a named rule with its own reason (`context: <name>`), so `explain` and the
+ * alerts show it. A feature either lifts a topic's keyword score to CONTEXT_LIFT over the
+ * threshold (the model can still overrule it with a confident no) or caps it below the reach of
+ * the model. The features know the three roles (the North, the South, the war) by topic id
+ * (CONTEXT_ROLES); a rule set without those ids simply has none of them. Pure and allocation-light:
+ * it runs only for stories with a keyword hit.
+ */
+
+/** Which topic plays which role in the features. */
+export const CONTEXT_ROLES = Object.freeze({ north: 'north-korea', south: 'south-korea', war: 'ukraine' });
+
+/** A lifted score sits this far over the threshold: a confident no from the model still overrules it. */
+export const CONTEXT_LIFT = 1;
+
+/** The names of the features, as shown in reasons (`context: <name>`). */
+export const CONTEXT_FEATURES = Object.freeze({
+  attribution: 'attribution: only the source of the report',
+  party: 'party: the South hit, threatened or responding in a North Korea story',
+  roundup: 'roundup: an item of a briefing reports an event',
+  war: 'war reference: the war itself is the subject',
+  surname: 'surname: Kim beside a US president or a summit venue',
+});
+
+const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
+
+// --- Attribution --------------------------------------------------------------------------------
+const SPEECH = set('said says say told tells reported reports claimed claims added estimated estimates assessed stated quoted believes');
+/** Words between a source and its speech verb: "Seoul's military intelligence told lawmakers". */
+const SOURCE_NOUNS = set(
+  's military army navy air force officials official government ministry defence defense foreign unification spy agency agencies intelligence service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior',
+);
+/** What follows a speech verb when it closes an attribution: "…, officials said on Monday". */
+const AFTER_SPEECH_CLOSE = set(
+  'in on at late earlier citing calling adding without after as quoting today yesterday last this during monday tuesday wednesday thursday friday saturday sunday',
+);
+/** A speaker announcing its own action: "Seoul said it would resume broadcasts" is the South acting. */
+const OWN_ACTION = set('it its they their we our seoul');
+const ACCORDING = set('according citing cited quoted quoting');
+
+// --- Party structure -----------------------------------------------------------------------------
+const PARTY_CUES = set(
+  'warning shots fired firing returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison',
+);
+const PARTY_WINDOW_BEFORE = 5;
+const PARTY_WINDOW_AFTER = 8;
+
+// --- Roundups ---------------------------------------------------------------------------------------
+const ROUNDUP_TITLE = set(
+  'briefing briefings brief digest roundup round wrap newsletter headlines catch overnight watching update updates download wire today day week evening morning breakfast live things stories',
+);
+const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
+const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
+const EVENT_VERBS = set(
+  'fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished',
+);
+const ITEM_LEAD_WORDS = 3;
+
+// --- War reference ----------------------------------------------------------------------------------
+/** Words that make "the war" a war other than Russia's in Ukraine. */
+const OTHER_WARS = set('gaza israel israeli israel s hamas hezbollah lebanon sudan sudanese yemen houthi houthis syria syrian iraq afghanistan afghan ethiopia tigray myanmar');
+const RUSSIA = set('russia russian russians moscow kremlin putin');
+/** Phrases that name the war without naming Ukraine (folded words). */
+const WAR_REFS: readonly (readonly string[])[] = [
+  ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
+  ['full', 'scale', 'invasion'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
+];
+const WAR_REFS_BY_FIRST = new Map<string, (readonly string[])[]>();
+for (const ref of WAR_REFS) {
+  const first = ref[0] ?? '';
+  WAR_REFS_BY_FIRST.set(first, [...(WAR_REFS_BY_FIRST.get(first) ?? []), ref]);
+}
+/** The war as the cause or setting of something else: "over the invasion", "since the war". */
+const BACKDROP_BEFORE = set('over after since amid despite because due following before as');
+/** "the war economy", "war chest": not the war itself. */
+const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
+/** The war itself as the subject: arms, soldiers, battles and diplomacy. */
+const WAR_SUBJECT = set(
+  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal',
+);
+
+// --- Surnames ---------------------------------------------------------------------------------------
+const KIM_CUES = set('trump biden obama putin xi pompeo lavrov summit singapore hanoi panmunjom dmz vladivostok sentosa');
+/** Words that may follow a bare "Kim" (a verb or a connector), as opposed to a given name ("Kim Clijsters"). */
+const AFTER_BARE_KIM = set(
+  'and to in at with says said meets met arrives arrived leaves left warns warned vows vowed calls called sends sent orders ordered visits visited hosts wants will would has had is was skips skipped signs signed tells told holds held urges urged s or for after as',
+);
+
+/** The context features' verdict changes for one topic. */
+interface Adjustment {
+  score: number;
+  reasons: Reason[];
+}
+
+/** True when punctuation that ends a clause stands between two token positions of a field. */
+function clauseBreak(field: FieldText, a: number, b: number): boolean {
+  const left = field.tokens[a];
+  const right = field.tokens[b];
+  if (!left || !right) return true;
+  return /[,.;:!?()\u2013\u2014]|\s-\s/u.test(field.text.slice(left.end, right.start));
+}
+
+function sentenceBreak(field: FieldText, a: number, b: number): boolean {
+  const left = field.tokens[a];
+  const right = field.tokens[b];
+  if (!left || !right) return true;
+  return /[.;!?]/u.test(field.text.slice(left.end, right.start));
+}
+
+function fieldOf(fields: readonly FieldText[], hit: Hit): FieldText | undefined {
+  return fields.find((f) => f.field === hit.field);
+}
+
+/**
+ * True when the hit is only the source of the report: the subject of a speech verb that closes
+ * the clause or reports another party ("…, Seoul's military said", "Seoul says North fired"),
+ * or the object of "according to" / "citing". A speaker announcing its own action ("Seoul said
+ * it would…") is not a source.
+ */
+export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits: readonly Hit[]): boolean {
+  const field = fieldOf(fields, hit);
+  if (!field) return false;
+  const t = field.tokens;
+  // Backward: "according to X", "citing X", "says X" at the end of a clause.
+  for (let k = Math.max(0, hit.from - 3); k < hit.from; k++) {
+    const w = t[k]?.text ?? '';
+    if (clauseBreak(field, k, hit.from) && k !== hit.from - 1) continue;
+    if (ACCORDING.has(w)) return true;
+    if (SPEECH.has(w) && k === hit.from - 1 && (hit.to >= t.length || clauseBreak(field, hit.to - 1, hit.to))) return true;
+  }
+  // Forward: X [source nouns] said …
+  for (let k = hit.to; k < Math.min(t.length, hit.to + 6); k++) {
+    if (clauseBreak(field, k - 1, k)) return false;
+    const tok = t[k];
+    if (!tok) return false;
+    if (SPEECH.has(tok.text)) {
+      const next = t[k + 1];
+      if (!next || clauseBreak(field, k, k + 1)) return true;
+      if (OWN_ACTION.has(next.text)) return false;
+      if (AFTER_SPEECH_CLOSE.has(next.text)) return true;
+      // "Seoul said North Korea fired": the report is about another topic.
+      if (otherHits.some((h) => h.field === hit.field && h.from > k && h.from <= k + 4)) return true;
+      // "The police agency said hacker groups…": the speaker is a source; what it reports is
+      // judged by the story's other hits.
+      return true;
+    }
+    if (!SOURCE_NOUNS.has(tok.text) && !isCapitalised(tok)) return false;
+  }
+  return false;
+}
+
+function isCapitalised(tok: Token): boolean {
+  const c = tok.cased.charAt(0);
+  return c !== '' && c !== c.toLowerCase();
+}
+
+/** A party cue near the hit, in the same sentence: "the South's marines fired back". */
+function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
+  const field = fieldOf(fields, hit);
+  if (!field) return null;
+  const t = field.tokens;
+  const from = Math.max(0, hit.from - PARTY_WINDOW_BEFORE);
+  const to = Math.min(t.length, hit.to + PARTY_WINDOW_AFTER);
+  for (let k = from; k < to; k++) {
+    if (k >= hit.from && k < hit.to) continue;
+    const w = t[k]?.text ?? '';
+    if (!PARTY_CUES.has(w)) continue;
+    if (k < hit.from ? sentenceBreak(field, k, hit.from) : sentenceBreak(field, hit.to - 1, k)) continue;
+    return t[k]?.cased ?? w;
+  }
+  return null;
+}
+
+/** True for a briefing, newsletter or roundup: its title says so, or its summary adds "Also:" items. */
+export function isRoundup(fields: readonly FieldText[]): boolean {
+  const title = fields.find((f) => f.field === 'title');
+  const summary = fields.find((f) => f.field === 'summary');
+  if (!summary || summary.tokens.length === 0) return false;
+  const cue = title?.tokens.some((t) => ROUNDUP_TITLE.has(t.text)) === true || summary.tokens.some((t, i) => ROUNDUP_MARKERS.has(t.text) && (i === 0 || clauseBreak(summary, i - 1, i)));
+  return cue && roundupItems(summary).length >= 2;
+}
+
+/** Token ranges [from, to) of the items of a roundup summary: split at `.`, `;` and `:`. */
+function roundupItems(summary: FieldText): [number, number][] {
+  const items: [number, number][] = [];
+  let start = 0;
+  const t = summary.tokens;
+  for (let k = 1; k <= t.length; k++) {
+    if (k === t.length || /[.;:!?]/u.test(summary.text.slice(t[k - 1]?.end ?? 0, t[k]?.start ?? 0))) {
+      items.push([start, k]);
+      start = k;
+    }
+  }
+  return items;
+}
+
+/** The hit that leads a roundup item reporting an event, if any: "Also: Pyongyang tested…". */
+function roundupLead(hits: readonly Hit[], fields: readonly FieldText[]): Hit | null {
+  const summary = fields.find((f) => f.field === 'summary');
+  if (!summary) return null;
+  for (const [from, to] of roundupItems(summary)) {
+    let lead = from;
+    while (lead < to && ITEM_FILLERS.has(summary.tokens[lead]?.text ?? '')) lead++;
+    const hasEvent = summary.tokens.slice(from, to).some((t) => EVENT_VERBS.has(t.text));
+    if (!hasEvent) continue;
+    const hit = hits.find((h) => h.field === 'summary' && h.from >= lead && h.from < lead + ITEM_LEAD_WORDS && h.from < to && (h.from === lead || summary.tokens[h.to]?.text === 's' || summary.tokens[h.from - 1]?.text === 's'));
+    if (hit) return hit;
+  }
+  return null;
+}
+
+function matchesAt(tokens: readonly Token[], k: number, words: readonly string[]): boolean {
+  for (let j = 0; j < words.length; j++) if (tokens[k + j]?.text !== words[j]) return false;
+  return true;
+}
+
+/**
+ * The first reference to the war itself in the story ("for its war", "shells to the front"), or
+ * null when there is none, when it is only a backdrop ("over the invasion"), or when the story
+ * is about another war.
+ */
+export function warReference(fields: readonly FieldText[], hasUkraineHit: boolean): { matched: string; field: FieldText['field'] } | null {
+  let russia = hasUkraineHit;
+  let subject = false;
+  for (const f of fields) {
+    for (const t of f.tokens) {
+      if (OTHER_WARS.has(t.text)) return null;
+      if (RUSSIA.has(t.text)) russia = true;
+      if (WAR_SUBJECT.has(t.text)) subject = true;
+    }
+  }
+  if (!russia || !subject) return null;
+  let found: { matched: string; field: FieldText['field'] } | null = null;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const refs = WAR_REFS_BY_FIRST.get(t[k]?.text ?? '');
+      if (!refs) continue;
+      const ref = refs.find((words) => matchesAt(t, k, words));
+      if (!ref) continue;
+      const before = t[k - 1]?.text ?? '';
+      const after = t[k + ref.length]?.text ?? '';
+      if (NOT_THE_WAR_AFTER.has(after)) continue;
+      if (BACKDROP_BEFORE.has(before) || (before === 'of' && t[k - 2]?.text === 'because') || (before === 'to' && t[k - 2]?.text === 'due')) return null;
+      found ??= { matched: f.text.slice(t[k]?.start ?? 0, t[k + ref.length - 1]?.end ?? 0), field: f.field };
+    }
+  }
+  return found;
+}
+
+/** A bare "Kim" (not "Kim Clijsters") in a story with a US president, Putin, Xi or a summit venue. */
+export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  const cue = fields.some((f) => f.tokens.some((t) => KIM_CUES.has(t.text)));
+  if (!cue) return null;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      if (t[k]?.cased !== 'Kim') continue;
+      const next = t[k + 1];
+      const bare = !next || clauseBreak(f, k, k + 1) || !isCapitalised(next) || AFTER_BARE_KIM.has(next.text);
+      if (bare) return { matched: t[k]?.cased ?? 'Kim', field: f.field };
+    }
+  }
+  return null;
+}
+
+const TRIGGERS = set('war invasion front frontline');
+
+/**
+ * True when the war or surname features could apply to a story without any keyword hit: it
+ * names the war or a "Kim". Stories with neither and no hit (most of a feed) skip the features.
+ */
+export function hasContextTrigger(fields: readonly FieldText[]): boolean {
+  for (const f of fields) for (const t of f.tokens) if (TRIGGERS.has(t.text) || t.cased === 'Kim') return true;
+  return false;
+}
+
+function lift(adj: Adjustment, threshold: number, reason: (weight: number) => Reason): void {
+  const target = threshold + CONTEXT_LIFT;
+  if (adj.score >= target) return;
+  const weight = Math.round((target - adj.score) * 1000) / 1000;
+  adj.score = target;
+  adj.reasons.push(reason(weight));
+}
+
+/**
+ * Applies the context features to the keyword scores. `keywords[i]` belongs to `rules.topics[i]`;
+ * the result has the same order. Topics a feature does not concern are returned unchanged.
+ */
+export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywords: readonly KeywordScore[]): KeywordScore[] {
+  const index = (id: string): number => rules.topics.findIndex((t) => t.id === id);
+  const adj: Adjustment[] = keywords.map((k) => ({ score: k.score, reasons: [] }));
+  const thresholdOf = (i: number): number => rules.topics[i]?.threshold ?? Infinity;
+  const modelWeightOf = (i: number): number => {
+    const t = rules.topics[i];
+    return t?.model.enabled ? t.model.weight : 0;
+  };
+  const reached = (i: number): boolean => i >= 0 && (adj[i]?.score ?? 0) >= thresholdOf(i);
+
+  // 1. Attribution: a topic whose every hit is a source, while another topic is the subject.
+  keywords.forEach((k, i) => {
+    if (k.kept.length === 0 || k.score <= thresholdOf(i) - 1 - modelWeightOf(i)) return;
+    const subject = keywords.some((o, j) => j !== i && o.score >= thresholdOf(j));
+    if (!subject) return;
+    const others = keywords.flatMap((o, j) => (j === i ? [] : o.kept));
+    if (!k.kept.every((h) => isAttribution(h, fields, others))) return;
+    const cap = thresholdOf(i) - 1 - modelWeightOf(i);
+    const a = adj[i];
+    if (!a || a.score <= cap) return;
+    const first = k.kept[0];
+    a.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.attribution}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - a.score) * 1000) / 1000 });
+    a.score = cap;
+  });
+
+  // 2. Party structure: the South in a North Korea story.
+  const north = index(CONTEXT_ROLES.north);
+  const south = index(CONTEXT_ROLES.south);
+  if (north >= 0 && south >= 0 && reached(north)) {
+    const northHits = keywords[north]?.kept ?? [];
+    const southHits = keywords[south]?.kept ?? [];
+    for (const h of southHits) {
+      if (isAttribution(h, fields, northHits)) continue;
+      const cue = partyCue(h, fields);
+      const a = adj[south];
+      if (cue === null || !a) continue;
+      lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.party}`, matched: `${h.matched} … ${cue}`, field: h.field, weight }));
+      break;
+    }
+  }
+
+  // 3. Roundups: an item of a briefing that reports an event of the topic.
+  if (isRoundup(fields)) {
+    keywords.forEach((k, i) => {
+      const a = adj[i];
+      if (!a || a.score >= thresholdOf(i) || k.kept.length === 0) return;
+      const lead = roundupLead(k.kept, fields);
+      if (!lead) return;
+      lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.roundup}`, matched: lead.matched, field: lead.field, weight }));
+    });
+  }
+
+  // 4. War reference: the war itself, without its name.
+  const war = index(CONTEXT_ROLES.war);
+  const warKw = keywords[war];
+  const warAdj = adj[war];
+  if (war >= 0 && warKw && warAdj && warAdj.score < thresholdOf(war) && !warKw.excluded) {
+    const ref = warReference(fields, warKw.kept.length > 0);
+    if (ref) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }));
+  }
+
+  // 5. Surnames: "Kim" beside a US president or a summit venue.
+  const northAdj = adj[north];
+  if (north >= 0 && northAdj && northAdj.score < thresholdOf(north)) {
+    const kim = bareKimWithLeaders(fields);
+    if (kim) lift(northAdj, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.surname}`, matched: kim.matched, field: kim.field, weight }));
+  }
+
+  return keywords.map((k, i) => {
+    const a = adj[i];
+    if (!a || a.reasons.length === 0) return k;
+    const score = Math.round(a.score * 1000) / 1000;
+    return { ...k, score, passing: k.passing && score < thresholdOf(i), reasons: [...a.reasons, ...k.reasons] };
+  });
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, isRoundup, warReference } from '../../../src/core/classify/context.js';
+import type { FieldText } from '../../../src/core/classify/matcher.js';
+import { tokenize } from '../../../src/core/classify/text.js';
+import type { TopicVerdict } from '../../../src/core/types.js';
+import { rulesFromYaml } from './helpers.js';
+
+const head = (id: string): string => `id: ${id}
+label: ${id}
+color: "#123456"
+threshold: 4
+title_weight: 2
+summary_weight: 1
+passing_mention_cap: true
+model:
+  enabled: false
+`;
+
+const rules = rulesFromYaml({
+  'north-korea.yaml': `${head('north-korea')}patterns:
+  - weight: 3
+    terms: [North Korea, Pyongyang, North Korean]
+  - weight: 4
+    terms: [Kim Jong Un]
+`,
+  'south-korea.yaml': `${head('south-korea')}patterns:
+  - weight: 3
+    terms: [South Korea, Seoul, South Korean, Yeonpyeong]
+  - weight: 1.5
+    terms: [the South]
+    requires: [North Korea, Pyongyang, North Korean]
+`,
+  'ukraine.yaml': `${head('ukraine')}patterns:
+  - weight: 3
+    terms: [Ukraine, Kyiv]
+exclusions:
+  - name: chicken Kiev
+    terms: [chicken Kyiv]
+    penalty: 2
+`,
+});
+
+const classifier = createTopicClassifier(rules, null);
+
+function verdict(title: string, summary: string, topic: string): TopicVerdict {
+  const v = classifier.classify({ title, summary }).verdicts.find((x) => x.topic === topic);
+  if (!v) throw new Error(`no verdict for ${topic}`);
+  return v;
+}
+
+function contextReason(v: TopicVerdict, feature: string): boolean {
+  return v.reasons.some((r) => r.kind === 'pattern' && r.pattern === `context: ${feature}`);
+}
+
+function fields(title: string, summary = ''): FieldText[] {
+  return [
+    { field: 'title', text: title, tokens: tokenize(title) },
+    { field: 'summary', text: summary, tokens: tokenize(summary) },
+  ];
+}
+
+describe('attribution', () => {
+  it('GIVEN the South only as the source of a North Korea report THEN south-korea is capped, with the reason', () => {
+    const v = verdict('North Korea fires two missiles into the sea, Seoul\'s military says', '', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(contextReason(v, CONTEXT_FEATURES.attribution)).toBe(true);
+  });
+
+  it('GIVEN "according to South Korean officials" THEN it is a source too', () => {
+    const v = verdict('Pyongyang launches cruise missiles, according to South Korean officials', '', 'south-korea');
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN Seoul announcing its own action ("said it would") THEN it is not a source', () => {
+    const v = verdict('North Korea fires missiles; Seoul said it would resume loudspeaker broadcasts', '', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.attribution)).toBe(false);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a South Korea story with no other subject THEN its own officials speaking are not capped', () => {
+    const v = verdict('Seoul officials said exports rose in May', '', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.attribution)).toBe(false);
+    expect(v.matched).toBe(true);
+  });
+});
+
+describe('party structure', () => {
+  it('GIVEN the South\'s marines firing back in a North Korea story THEN south-korea is lifted over the threshold', () => {
+    const v = verdict('North Korea fires shells near the sea border', 'The South\'s marines fired back from the islands.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(v.score).toBe(4 + CONTEXT_LIFT);
+    expect(contextReason(v, CONTEXT_FEATURES.party)).toBe(true);
+  });
+
+  it('GIVEN a defector crossing into the South THEN south-korea matches', () => {
+    expect(verdict('North Korean soldier defects', 'He crossed into the South on foot.', 'south-korea').matched).toBe(true);
+  });
+
+  it('GIVEN the South named without a party cue THEN it stays a passing mention', () => {
+    const v = verdict('North Korea holds party congress', 'Delegates praised the leader; the South watched closely.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.party)).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN no North Korea story THEN the party feature does nothing', () => {
+    const v = verdict('Storm hits coast', 'Residents of Seoul were told to stay home.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.party)).toBe(false);
+  });
+});
+
+describe('roundups', () => {
+  it('GIVEN a briefing whose item reports an event of the topic THEN the item counts as a lead', () => {
+    const v = verdict('Morning briefing: rates, earnings and more', 'The Fed holds rates. Also: North Korea fired a ballistic missile overnight. Apple reports later.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+  });
+
+  it('GIVEN a roundup naming the country only as a place THEN it stays a passing mention', () => {
+    const v = verdict('Week in pictures', 'A surfer in Hawaii; protesters in Nairobi; a fashion show in Seoul.', 'south-korea');
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN an ordinary story THEN it is not a roundup', () => {
+    expect(isRoundup(fields('Fed holds rates', 'The central bank kept its rate at 5%.'))).toBe(false);
+    expect(isRoundup(fields('Your evening briefing', 'Stocks rose. A strike hit Kharkiv. Paris prepares.'))).toBe(true);
+  });
+});
+
+describe('war reference', () => {
+  it('GIVEN shells sent to Russia for its war THEN ukraine matches without its name', () => {
+    const v = verdict('Millions of artillery shells shipped to Russia for its war', 'Moscow is using them on the front line, officials say.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.war)).toBe(true);
+  });
+
+  it('GIVEN the war as a backdrop ("over the invasion") THEN no war reference', () => {
+    expect(warReference(fields('Football club quits Russian league over invasion', 'The team cited travel bans and fighting.'), false)).toBeNull();
+    expect(verdict('Finland raises defence budget after Russia\'s invasion', 'Troops and artillery will be added.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN another war in the story THEN no war reference', () => {
+    expect(warReference(fields('Shells sent for the war in Gaza', 'Israel received artillery rounds as Russia watched.'), false)).toBeNull();
+  });
+
+  it('GIVEN a Ukraine exclusion in the story THEN the war feature does not lift it', () => {
+    const v = verdict('Chicken Kyiv for the troops at the front', 'Russia sends soldiers.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.war)).toBe(false);
+  });
+});
+
+describe('surnames', () => {
+  it('GIVEN a bare Kim beside a US president THEN north-korea matches', () => {
+    const v = verdict('Trump says he would meet Kim again', '', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.surname)).toBe(true);
+  });
+
+  it('GIVEN a title-case headline "Kim Arrives in Hanoi" THEN Kim is bare', () => {
+    expect(bareKimWithLeaders(fields('Kim Arrives in Hanoi for Summit'))).not.toBeNull();
+  });
+
+  it('GIVEN another Kim (a given name follows) THEN nothing', () => {
+    expect(bareKimWithLeaders(fields('Kim Kardashian visits Trump at the White House'))).toBeNull();
+    expect(bareKimWithLeaders(fields('Kim warns of hard times'))).toBeNull();
+  });
+});
