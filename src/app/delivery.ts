@@ -8,7 +8,8 @@ import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
 import { toDigestStory } from '../core/news.js';
-import { ALL_TOPICS, routeStory, storyReaches, whyNotRouted, type NotAlertedReason } from '../core/route.js';
+import { routeStoryPerServer } from '../core/feedback/route.js';
+import { ALL_TOPICS, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
@@ -22,6 +23,7 @@ import type { Store } from '../store/index.js';
 import type { OutboxRow } from '../store/outbox.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
 import { defaultPlan, reconcileDefaults } from './default-subscriptions.js';
+import { createFeedbackAdjuster, type FeedbackAdjuster } from './feedback.js';
 import type { Metrics } from './metrics.js';
 
 export type { DrainReport } from '../discord/deliver.js';
@@ -56,6 +58,8 @@ export interface DeliveryOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly clock?: () => number;
   readonly random?: () => number;
+  /** Each server's learned adjustment (ratings); by default read from the store. */
+  readonly feedback?: FeedbackAdjuster;
 }
 
 export interface DigestRunOptions {
@@ -148,6 +152,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     waitMs: options.retry?.waitMs ?? env.DELIVERY_RETRY_WAIT_MS,
   };
   const consoleOnly = options.consoleOnly === true;
+  const feedback = options.feedback ?? createFeedbackAdjuster(store.feedback);
 
   const ownsClient = !options.client && !consoleOnly && !options.sink && env.DISCORD_TOKEN !== undefined;
   const client: Client | null = options.client ?? (ownsClient ? createDiscordClient(env, options.rest) : null);
@@ -185,7 +190,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     // A feed added from Discord carries its server (guildId): only that server's subscriptions get its stories.
     const feed = options.feedsById.get(story.feedId);
     let written = 0;
-    for (const decision of routeStory(subscriptions, story, classification, now, feed)) {
+    // Each server sees the story as its own ratings taught it to (docs/feedback.md).
+    for (const decision of routeStoryPerServer(subscriptions, story, classification, now, feed, (guild) => feedback.classificationFor(guild, story, classification))) {
       const subscription = byId.get(decision.subscriptionId);
       if (!subscription) continue;
       const payload = composeAlert({ story, verdicts: decision.verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
@@ -206,7 +212,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (story.publishedAt < oldest) continue;
       // Stories only feeds added by another server carried stay out of this server's digest.
       if (!storyReaches(story.sources, feedOf, subscription)) continue;
-      const entry = toDigestStory(story, store.stories.verdicts(story.rowid), subscription);
+      const entry = toDigestStory(story, feedback.verdictsFor(subscriptionGuild(subscription), story, store.stories.verdicts(story.rowid)), subscription);
       if (entry) out.push(entry);
     }
     return out;

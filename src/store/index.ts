@@ -2,6 +2,7 @@ import { createAddedFeedStore } from './added-feeds.js';
 import { newOwnerId } from './claims.js';
 import { openDatabase, type Db } from './db.js';
 import { createCycleStore, createFeedStateStore } from './feed-state.js';
+import { createFeedbackStore } from './feedback.js';
 import { createStoryStore } from './stories.js';
 import { createOutboxStore } from './outbox.js';
 import { createSubscriptionStore } from './subscriptions.js';
@@ -24,6 +25,8 @@ export function createStore(path: string) {
     subscriptions,
     outbox: createOutboxStore(db),
     addedFeeds: createAddedFeedStore(db),
+    /** Ratings of alerts and digest entries by the members of each server. */
+    feedback: createFeedbackStore(db),
     /**
      * Runs `fn` in one transaction (nested calls become savepoints). IMMEDIATE: the write lock is
      * taken at BEGIN, waiting up to the busy timeout for another process's transaction. A
