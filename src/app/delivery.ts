@@ -8,6 +8,7 @@ import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
 import { toDigestStory } from '../core/news.js';
+import { withDigestRatings } from '../core/feedback/digest.js';
 import { routeStoryPerServer } from '../core/feedback/route.js';
 import { ALL_TOPICS, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
@@ -160,7 +161,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   if (client && ownsClient && env.DISCORD_TOKEN) client.rest.setToken(env.DISCORD_TOKEN);
 
   const consoleSink = createConsoleSink(options.output);
-  const botSink = client ? createBotSink(client) : null;
+  const botSink = client ? createBotSink(client, { rateAlerts: env.FEEDBACK_CONTROLS }) : null;
   const webhookSink = createWebhookSink({ apiBase: env.DISCORD_API_BASE, ...(options.rest ? { rest: options.rest } : {}) });
   const sinkFor = (target: Target): Sink | null => {
     if (options.sink) return options.sink;
@@ -201,7 +202,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return written;
   }
 
-  function digestStories(subscription: StoredSubscription, from: number, until: number): DigestStory[] {
+  /** `rowids` learns each story's stored rowid by its key (for the digest's rating menus). */
+  function digestStories(subscription: StoredSubscription, from: number, until: number, rowids?: Map<string, number>): DigestStory[] {
     const topicIds = subscription.topics.includes(ALL_TOPICS) ? [...topics.keys()] : [...subscription.topics];
     // The backlog of a newly added feed is first seen now but published long ago: keep to the
     // window, or the subscription's maximum age when the window is shorter.
@@ -213,7 +215,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       // Stories only feeds added by another server carried stay out of this server's digest.
       if (!storyReaches(story.sources, feedOf, subscription)) continue;
       const entry = toDigestStory(story, feedback.verdictsFor(subscriptionGuild(subscription), story, store.stories.verdicts(story.rowid)), subscription);
-      if (entry) out.push(entry);
+      if (!entry) continue;
+      out.push(entry);
+      rowids?.set(entry.key, story.rowid);
     }
     return out;
   }
@@ -236,15 +240,20 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         // One digest per subscription per window, ever, with any number of processes: under the
         // write lock, a window another process composed since the list was read is not composed again.
         if (store.subscriptions.get(subscription.id)?.lastDigestAt !== subscription.lastDigestAt) return null;
-        const payloads = composeDigest({
-          stories: digestStories(subscription, from, windowEnd),
+        const rowids = new Map<string, number>();
+        const input = {
+          stories: digestStories(subscription, from, windowEnd, rowids),
           subscribedTopics: subscription.topics,
           topics,
           sources,
           from,
           until: windowEnd,
           postEmpty: subscription.postEmptyDigest,
-        });
+        };
+        const composed = composeDigest(input);
+        // Rating menus only where the bot posts: a webhook message cannot carry them.
+        const rated = env.FEEDBACK_CONTROLS && subscription.target.kind === 'channel' && sinkFor(subscription.target) === botSink && botSink !== null;
+        const payloads = rated ? withDigestRatings(composed, input, subscription.id, (key) => rowids.get(key)) : composed;
         const rows = store.outbox.addDigest({ subscriptionId: subscription.id, until: windowEnd, payloads, now });
         store.subscriptions.setLastDigestAt(subscription.id, windowEnd);
         return rows;

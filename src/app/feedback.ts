@@ -7,14 +7,7 @@ import {
   type ServerAdjustment,
 } from '../core/feedback/learn.js';
 import type { Classification, TopicVerdict } from '../core/types.js';
-import type { FeedbackStore, RatedStory, RatingLimits } from '../store/feedback.js';
-
-/**
- * Limits on one member's ratings in one server: at most 200 held at once (a member who rated
- * more has to take some back), at most 30 new or changed ratings per hour. A burst of reactions
- * from one account is refused, not learned from; see docs/feedback.md.
- */
-export const RATING_LIMITS: RatingLimits = Object.freeze({ maxPerMember: 200, maxPerWindow: 30, rateWindowMs: 60 * 60_000 });
+import type { FeedbackStore, RatedStory } from '../store/feedback.js';
 
 /** Each server's learned adjustment, per process, rebuilt when that server's ratings change. */
 export interface FeedbackAdjuster {

@@ -67,6 +67,12 @@ export const ENV_SCHEMA = z.object({
   DELIVERY_WEBHOOK_MAYBE_SENT: z.enum(['hold', 'resend']).default('hold'),
   /** How often `run` checks digest schedules and the outbox. */
   DELIVERY_TICK_MS: positiveInt.min(1_000).default(15_000),
+  /**
+   * The bot adds 👍 and 👎 to each alert it posts and a "Relevant / Not relevant" menu to each
+   * digest, so members can rate them (docs/feedback.md). `false`: plain messages; ratings still
+   * count when members add the reactions themselves.
+   */
+  FEEDBACK_CONTROLS: boolish.default(true),
 });
 
 export type Env = Readonly<z.infer<typeof ENV_SCHEMA>>;

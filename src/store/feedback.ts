@@ -187,6 +187,17 @@ export function createFeedbackStore(db: Db) {
     },
 
     /**
+     * The sent message a reaction or a menu names: its subscription, kind and story (null for a
+     * digest). Read-only; the outbox itself is src/store/outbox.ts's.
+     */
+    sentMessage(messageId: string): { subscriptionId: number; kind: string; storyRowid: number | null } | undefined {
+      const row = db
+        .prepare<[string], { subscription_id: number; kind: string; story_rowid: number | null }>("SELECT subscription_id, kind, story_rowid FROM outbox WHERE message_id = ? AND status = 'sent' ORDER BY id LIMIT 1")
+        .get(messageId);
+      return row ? { subscriptionId: row.subscription_id, kind: row.kind, storyRowid: row.story_rowid } : undefined;
+    },
+
+    /**
      * A cheap summary of each server's ratings that changes with every write (count and the sum of
      * ids: a replaced or removed rating changes it): learned adjustments are rebuilt when it does,
      * whichever process wrote.

@@ -336,6 +336,8 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX feedback_guild_topic ON feedback(guild_id, topic);
       CREATE INDEX feedback_member_time ON feedback(guild_id, member_id, created_at);
+      -- A reaction names a message: find the alert it is (an index only, no change to the outbox).
+      CREATE INDEX outbox_message_id ON outbox(message_id) WHERE message_id IS NOT NULL;
     `,
   },
 ];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadClassifier } from '../../src/app/classifier.js';
 import { createDelivery } from '../../src/app/delivery.js';
-import { RATING_LIMITS } from '../../src/app/feedback.js';
+import { RATING_LIMITS } from '../../src/discord/feedback.js';
 import { loadEnv } from '../../src/config/env.js';
 import type { Story } from '../../src/core/types.js';
 import { createStore } from '../../src/store/index.js';
