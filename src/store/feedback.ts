@@ -186,6 +186,12 @@ export function createFeedbackStore(db: Db) {
       return guilds.flatMap((g) => this.ratedStories(g.guild_id));
     },
 
+    /** A stored story's rowid from its rowid, id or canonical URL (`watchfloor feedback add --story`). */
+    storyRowid(idOrUrl: string): number | undefined {
+      const asNumber = /^\d{1,15}$/u.test(idOrUrl) ? Number(idOrUrl) : -1;
+      return db.prepare<[number, string, string], { rowid: number }>('SELECT rowid FROM stories WHERE rowid = ? OR id = ? OR url = ? LIMIT 1').get(asNumber, idOrUrl, idOrUrl)?.rowid;
+    },
+
     /**
      * The sent message a reaction or a menu names: its subscription, kind and story (null for a
      * digest). Read-only; the outbox itself is src/store/outbox.ts's.
