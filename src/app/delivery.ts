@@ -8,6 +8,7 @@ import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
 import { toDigestStory } from '../core/news.js';
+import { createFeedbackAdjuster, type FeedbackAdjuster } from '../core/feedback/adjuster.js';
 import { withDigestRatings } from '../core/feedback/digest.js';
 import { routeStoryPerServer } from '../core/feedback/route.js';
 import { ALL_TOPICS, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
@@ -24,7 +25,6 @@ import type { Store } from '../store/index.js';
 import type { OutboxRow } from '../store/outbox.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
 import { defaultPlan, reconcileDefaults } from './default-subscriptions.js';
-import { createFeedbackAdjuster, type FeedbackAdjuster } from './feedback.js';
 import type { Metrics } from './metrics.js';
 
 export type { DrainReport } from '../discord/deliver.js';

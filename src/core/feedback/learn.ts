@@ -240,3 +240,28 @@ export function describeFeature(feature: string): string {
       return value;
   }
 }
+
+/**
+ * Ratings as training examples for the shared model (`watchfloor train --with-feedback`): one
+ * per rated story, labelled with the topics it matched, plus the topics rated 👍 on balance, minus
+ * those rated 👎 on balance, over every server. A tie leaves the topic as the rules had it.
+ */
+export function trainingExamplesFromRatings(
+  rated: readonly { readonly storyRowid: number; readonly title: string; readonly summary: string; readonly topic: string; readonly rating: 1 | -1 }[],
+  matchedTopicsOf: (storyRowid: number) => readonly string[],
+): { title: string; summary: string; labels: string[] }[] {
+  const byStory = new Map<number, { title: string; summary: string; votes: Map<string, number> }>();
+  for (const r of rated) {
+    const entry = byStory.get(r.storyRowid) ?? { title: r.title, summary: r.summary, votes: new Map<string, number>() };
+    entry.votes.set(r.topic, (entry.votes.get(r.topic) ?? 0) + r.rating);
+    byStory.set(r.storyRowid, entry);
+  }
+  return [...byStory].map(([rowid, e]) => {
+    const labels = new Set(matchedTopicsOf(rowid));
+    for (const [topic, sum] of e.votes) {
+      if (sum > 0) labels.add(topic);
+      else if (sum < 0) labels.delete(topic);
+    }
+    return { title: e.title, summary: e.summary, labels: [...labels].sort() };
+  });
+}

@@ -1,13 +1,23 @@
-import {
-  adjustClassification,
-  adjustVerdicts,
-  feedbackFeatures,
-  learnServer,
-  type FeedbackExample,
-  type ServerAdjustment,
-} from '../core/feedback/learn.js';
-import type { Classification, TopicVerdict } from '../core/types.js';
-import type { FeedbackStore, RatedStory } from '../store/feedback.js';
+import type { Classification, Reason, TopicVerdict } from '../types.js';
+import { adjustClassification, adjustVerdicts, feedbackFeatures, learnServer, type FeedbackExample, type ServerAdjustment } from './learn.js';
+
+/** A rating with its story's text and stored verdict, as the store reads it. */
+export interface RatedStoryInput {
+  readonly memberId: string;
+  readonly topic: string;
+  readonly rating: 1 | -1;
+  readonly scoreThen: number;
+  readonly threshold: number | null;
+  readonly title: string;
+  readonly summary: string;
+  readonly reasons: readonly Reason[];
+}
+
+/** What the adjuster reads: a server's rated stories, and each server's fingerprint (see the store). */
+export interface RatingSource {
+  ratedStories(guildId: string): readonly RatedStoryInput[];
+  fingerprints(): ReadonlyMap<string, string>;
+}
 
 /** Each server's learned adjustment, per process, rebuilt when that server's ratings change. */
 export interface FeedbackAdjuster {
@@ -24,7 +34,7 @@ export interface FeedbackAdjuster {
  * classified with. A story without evidence for the topic (no stored verdict) teaches nothing:
  * the adjustment never raises a story without a rule hit, and it cannot lower one that did not match.
  */
-export function examplesOf(rated: readonly RatedStory[]): FeedbackExample[] {
+export function examplesOf(rated: readonly RatedStoryInput[]): FeedbackExample[] {
   const out: FeedbackExample[] = [];
   for (const r of rated) {
     if (r.threshold === null) continue;
@@ -34,11 +44,11 @@ export function examplesOf(rated: readonly RatedStory[]): FeedbackExample[] {
 }
 
 /**
- * The adjuster over the store. Ratings may be written by another process (`watchfloor feedback
+ * The adjuster over the store (no I/O of its own: `feedback` is the store's). Ratings may be written by another process (`watchfloor feedback
  * add` beside `run`): each use compares the server's fingerprint (one small aggregate query) and
  * relearns when it changed.
  */
-export function createFeedbackAdjuster(feedback: Pick<FeedbackStore, 'ratedStories' | 'fingerprints'>): FeedbackAdjuster {
+export function createFeedbackAdjuster(feedback: RatingSource): FeedbackAdjuster {
   const cache = new Map<string, { fingerprint: string; adjustment: ServerAdjustment }>();
   function adjustmentFor(guildId: string | null): ServerAdjustment | null {
     if (guildId === null) return null;
