@@ -30,17 +30,8 @@ export interface RatedStory extends Rating {
   readonly threshold: number | null;
 }
 
-export interface NewRating {
-  readonly guildId: string;
-  readonly memberId: string;
-  readonly storyRowid: number;
-  readonly topic: string;
-  readonly rating: 1 | -1;
-  readonly matchedThen: boolean;
-  readonly scoreThen: number;
-  readonly source: FeedbackSource;
-  readonly now: number;
-}
+/** A rating to record: a Rating without its id, made at `now`. */
+export type NewRating = Omit<Rating, 'id' | 'createdAt'> & { readonly now: number };
 
 /** Limits on one member's ratings in one server (see docs/feedback.md). */
 export interface RatingLimits {

@@ -1,5 +1,5 @@
 import { FAKE_BOT_USER_ID, type FakeDiscord } from './fake-discord.js';
-import { buttonInteraction, type Who } from './fake-interactions.js';
+import { buttonInteraction, guildMember, type Who } from './fake-interactions.js';
 
 /**
  * Ratings through the fake gateway: MESSAGE_REACTION_ADD / MESSAGE_REACTION_REMOVE as Discord
@@ -18,22 +18,6 @@ export interface ReactionEvent {
   readonly roles?: readonly string[];
 }
 
-function memberObject(userId: string, roles: readonly string[]): Record<string, unknown> {
-  return {
-    user: { id: userId, username: `user${userId.slice(-3)}`, discriminator: '0', global_name: null, avatar: null, ...(userId === FAKE_BOT_USER_ID ? { bot: true } : {}) },
-    roles,
-    joined_at: new Date(0).toISOString(),
-    deaf: false,
-    mute: false,
-    flags: 0,
-    nick: null,
-    avatar: null,
-    premium_since: null,
-    pending: false,
-    communication_disabled_until: null,
-  };
-}
-
 /** A member adds a reaction. */
 export function dispatchReactionAdd(fake: FakeDiscord, e: ReactionEvent): void {
   fake.dispatch('MESSAGE_REACTION_ADD', {
@@ -41,7 +25,7 @@ export function dispatchReactionAdd(fake: FakeDiscord, e: ReactionEvent): void {
     channel_id: e.channelId,
     message_id: e.messageId,
     guild_id: e.guildId,
-    member: memberObject(e.userId, e.roles ?? []),
+    member: guildMember(e.userId, e.roles ?? []),
     emoji: { id: null, name: e.emoji },
     message_author_id: FAKE_BOT_USER_ID,
     burst: false,
