@@ -88,4 +88,26 @@ describe('GIVEN a set-up without a bot', () => {
       store.close();
     }
   });
+
+  it('THEN `explain --server` adds the server’s line and `train --with-feedback` learns from the ratings', async () => {
+    const db = join(tempDir(), 'w.db');
+    const store = createStore(db);
+    for (let i = 0; i < 12; i++) {
+      const roundup = i % 2 === 0;
+      const story = makeStory({ title: roundup ? `Morning briefing ${i}: Kyiv, markets and more` : `Russian drones hit Kharkiv power station ${i}` });
+      const { rowid } = store.stories.insert(story, classified({ ukraine: 6 }));
+      store.feedback.record({ guildId: SERVER, memberId: i < 6 ? 'a' : 'b', storyRowid: rowid, topic: 'ukraine', rating: roundup ? -1 : 1, matchedThen: true, scoreThen: 6, source: 'cli', now: Date.now() }, { maxPerMember: 100, maxPerWindow: 100, rateWindowMs: 1 });
+    }
+    store.close();
+    const env = { WATCHFLOOR_DB: db };
+    const explained = await runCli(['explain', '--server', SERVER, 'Morning briefing: Kyiv, markets and more'], env);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toMatch(new RegExp(`Server ${SERVER}: This server's ratings`, 'u'));
+    const other = await runCli(['explain', '--server', OTHER, 'Morning briefing: Kyiv, markets and more'], env);
+    expect(other.stdout).toContain(`Server ${OTHER}: no ratings from this server.`);
+    const trained = await runCli(['train', '--with-feedback'], env);
+    expect(trained.stderr).not.toMatch(/error/iu);
+    expect(trained.code).toBe(0);
+    expect(trained.stdout).toContain('12 rated stories from 12 ratings');
+  });
 });
