@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { loadRulesCached, readTrainingFiles, rulesCachePathFor } from '../config/rules-cache.js';
 import { createTopicClassifier, trainTopicModel, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
-import type { Model, TopicModel } from '../core/classify/model.js';
+import type { Model, TopicModel, TrainingExample } from '../core/classify/model.js';
 import type { RuleSet } from '../core/classify/rules.js';
 import type { Classification, TopicInfo } from '../core/types.js';
 import type { Db } from '../store/db.js';
@@ -39,6 +39,8 @@ export interface LoadClassifierOptions {
   readonly retrain?: boolean;
   /** Take weak labels from the store when (re)training. Default: only on explicit retrain. */
   readonly useStore?: boolean;
+  /** Examples added to the training files when (re)training: ratings (`train --with-feedback`). */
+  readonly extraExamples?: readonly TrainingExample[];
   /** Clock for `trainedAt` (epoch ms). */
   readonly now?: () => number;
 }
@@ -161,7 +163,7 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
   const useStore = options.useStore ?? options.retrain === true;
   const stored = useStore && options.store ? createTrainingSource(options.store.db).recentStories(WEAK_LABEL_SAMPLE) : [];
   const started = now();
-  const { model, weak } = trainTopicModel(rules, training.examples, stored);
+  const { model, weak } = trainTopicModel(rules, [...training.examples, ...(options.extraExamples ?? [])], stored);
   const trainedAt = new Date(now()).toISOString();
   const meta = { ...expected, trainedAt, examples: training.examples.length, weakExamples: weak };
   writeAtomically(modelPath, serializeModel(model, meta));

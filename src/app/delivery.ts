@@ -8,8 +8,11 @@ import { nextPollAt } from '../core/backoff.js';
 import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
 import { toDigestStory } from '../core/news.js';
-import { ALL_TOPICS, feedsHiddenFrom, routeToSubscriptions, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
 import { digestChart } from '../charts/digest-chart.js';
+import { createFeedbackAdjuster, type FeedbackAdjuster } from '../core/feedback/adjuster.js';
+import { withDigestRatings } from '../core/feedback/digest.js';
+import { routeStoryPerServer } from '../core/feedback/route.js';
+import { ALL_TOPICS, feedsHiddenFrom, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
@@ -61,6 +64,8 @@ export interface DeliveryOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly clock?: () => number;
   readonly random?: () => number;
+  /** Each server's learned adjustment (ratings); by default read from the store. */
+  readonly feedback?: FeedbackAdjuster;
 }
 
 export interface DigestRunOptions {
@@ -153,6 +158,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     waitMs: options.retry?.waitMs ?? env.DELIVERY_RETRY_WAIT_MS,
   };
   const consoleOnly = options.consoleOnly === true;
+  const feedback = options.feedback ?? createFeedbackAdjuster(store.feedback);
 
   const ownsClient = !options.client && !consoleOnly && !options.sink && env.DISCORD_TOKEN !== undefined;
   const client: Client | null = options.client ?? (ownsClient ? createDiscordClient(env, options.rest) : null);
@@ -160,7 +166,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   if (client && ownsClient && env.DISCORD_TOKEN) client.rest.setToken(env.DISCORD_TOKEN);
 
   const consoleSink = createConsoleSink(options.output);
-  const botSink = client ? createBotSink(client) : null;
+  const botSink = client ? createBotSink(client, { rateAlerts: env.FEEDBACK_CONTROLS }) : null;
   const webhookSink = createWebhookSink({ apiBase: env.DISCORD_API_BASE, ...(options.rest ? { rest: options.rest } : {}) });
   const sinkFor = (target: Target): Sink | null => {
     if (options.sink) return options.sink;
@@ -190,8 +196,13 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     // A feed added from Discord carries its server (guildId): only that server's subscriptions get its stories.
     const feed = options.feedsById.get(story.feedId);
     let written = 0;
-    for (const { subscription, verdicts } of routeToSubscriptions(store.subscriptions.listByMode('instant'), story, classification, now, feed)) {
-      const payload = composeAlert({ story, verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
+    const subscriptions = store.subscriptions.listByMode('instant');
+    const byId = new Map(subscriptions.map((s) => [s.id, s]));
+    // Each server sees the story as its own ratings taught it to (docs/feedback.md).
+    for (const decision of routeStoryPerServer(subscriptions, story, classification, now, feed, (guild) => feedback.classificationFor(guild, story, classification))) {
+      const subscription = byId.get(decision.subscriptionId);
+      if (!subscription) continue;
+      const payload = composeAlert({ story, verdicts: decision.verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
       if (store.outbox.addAlert({ subscriptionId: subscription.id, storyRowid: rowid, payload, now })) written++;
     }
     // Event subscriptions: one living alert per event (src/app/events.ts).
@@ -200,7 +211,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return written;
   }
 
-  function digestStories(subscription: StoredSubscription, from: number, until: number): DigestStory[] {
+  /** `rowids` learns each story's stored rowid by its key (for the digest's rating menus). */
+  function digestStories(subscription: StoredSubscription, from: number, until: number, rowids?: Map<string, number>): DigestStory[] {
     const topicIds = subscription.topics.includes(ALL_TOPICS) ? [...topics.keys()] : [...subscription.topics];
     // The backlog of a newly added feed is first seen now but published long ago: keep to the
     // window, or the subscription's maximum age when the window is shorter.
@@ -211,8 +223,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (story.publishedAt < oldest) continue;
       // Stories only feeds added by another server carried stay out of this server's digest.
       if (!storyReaches(story.sources, feedOf, subscription)) continue;
-      const entry = toDigestStory(story, store.stories.verdicts(story.rowid), subscription);
-      if (entry) out.push(entry);
+      const entry = toDigestStory(story, feedback.verdictsFor(subscriptionGuild(subscription), story, store.stories.verdicts(story.rowid)), subscription);
+      if (!entry) continue;
+      out.push(entry);
+      rowids?.set(entry.key, story.rowid);
     }
     return out;
   }
@@ -249,15 +263,20 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         // One digest per subscription per window, ever, with any number of processes: under the
         // write lock, a window another process composed since the list was read is not composed again.
         if (store.subscriptions.get(subscription.id)?.lastDigestAt !== subscription.lastDigestAt) return null;
-        const payloads = composeDigest({
-          stories: digestStories(subscription, from, windowEnd),
+        const rowids = new Map<string, number>();
+        const input = {
+          stories: digestStories(subscription, from, windowEnd, rowids),
           subscribedTopics: subscription.topics,
           topics,
           sources,
           from,
           until: windowEnd,
           postEmpty: subscription.postEmptyDigest,
-        });
+        };
+        const composed = composeDigest(input);
+        // Rating menus only where the bot posts: a webhook message cannot carry them.
+        const rated = env.FEEDBACK_CONTROLS && subscription.target.kind === 'channel' && sinkFor(subscription.target) === botSink && botSink !== null;
+        const payloads = rated ? withDigestRatings(composed, input, subscription.id, (key) => rowids.get(key)) : composed;
         const rows = store.outbox.addDigest({ subscriptionId: subscription.id, until: windowEnd, payloads, now });
         const first = chart && rows > 0 ? store.outbox.firstDigestPart(subscription.id, windowEnd) : null;
         if (chart && first !== null) store.outbox.attachFile(first, chart);

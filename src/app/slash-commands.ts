@@ -7,6 +7,7 @@ import { COMMANDS, commandDefinitions } from '../discord/commands/index.js';
 import { serverLookupsFrom } from '../discord/commands/lookups.js';
 import { createSearchSessions } from '../discord/commands/search-sessions.js';
 import type { CommandDeps, FeedProbe } from '../discord/commands/types.js';
+import { attachFeedback } from '../discord/feedback.js';
 import { createInteractionHandler } from '../discord/interactions.js';
 import { registerCommands, type RegisterResult } from '../discord/register.js';
 import { checkPublicUrl, fetchFeed } from '../feeds/fetch.js';
@@ -110,6 +111,8 @@ export function attachSlashCommands(client: Client, deps: CommandDeps): void {
   });
   // The handler logs its own failures and never rejects.
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
+  // 👍/👎 on alerts and the digests' rating menus (docs/feedback.md).
+  attachFeedback(client, { store: deps.store, log: deps.log, clock: deps.clock });
 }
 
 /**

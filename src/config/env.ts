@@ -75,6 +75,12 @@ export const ENV_SCHEMA = z.object({
   DIGEST_CHART: boolish.default(false),
   /** Hours after a topic's surge during which it cannot surge again. */
   SURGE_COOLDOWN_HOURS: z.coerce.number().int().min(0).max(24 * 14).default(6),
+  /**
+   * The bot adds 👍 and 👎 to each alert it posts and a "Relevant / Not relevant" menu to each
+   * digest, so members can rate them (docs/feedback.md). `false`: plain messages; ratings still
+   * count when members add the reactions themselves.
+   */
+  FEEDBACK_CONTROLS: boolish.default(true),
 });
 
 export type Env = Readonly<z.infer<typeof ENV_SCHEMA>>;

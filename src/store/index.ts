@@ -3,6 +3,7 @@ import { newOwnerId } from './claims.js';
 import { openDatabase, type Db } from './db.js';
 import { createEventStore } from './events.js';
 import { createCycleStore, createFeedStateStore } from './feed-state.js';
+import { createFeedbackStore } from './feedback.js';
 import { createStoryStore } from './stories.js';
 import { createOutboxStore } from './outbox.js';
 import { createSubscriptionStore } from './subscriptions.js';
@@ -29,6 +30,8 @@ export function createStore(path: string) {
     /** Topic surges and charts (hourly counts), and per-subscription surge settings. */
     trends: createTrendStore(db),
     events: createEventStore(db),
+    /** Ratings of alerts and digest entries by the members of each server. */
+    feedback: createFeedbackStore(db),
     /**
      * Runs `fn` in one transaction (nested calls become savepoints). IMMEDIATE: the write lock is
      * taken at BEGIN, waiting up to the busy timeout for another process's transaction. A

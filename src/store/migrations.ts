@@ -394,4 +394,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Ratings of alerts and digest entries by the members of a server (👍/👎, Relevant / Not
+    // relevant, `watchfloor feedback add`): one per member, story and topic, replaced by a new
+    // rating and deleted when taken back. The verdict the classifier gave then is kept beside it.
+    name: '010-feedback',
+    sql: `
+      CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        guild_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        story_rowid INTEGER NOT NULL REFERENCES stories(rowid) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating IN (-1, 1)),
+        matched_then INTEGER NOT NULL,
+        score_then REAL NOT NULL,
+        source TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (guild_id, member_id, story_rowid, topic)
+      );
+      CREATE INDEX feedback_guild_topic ON feedback(guild_id, topic);
+      CREATE INDEX feedback_member_time ON feedback(guild_id, member_id, created_at);
+      -- A reaction names a message: find the alert it is (an index only, no change to the outbox).
+      CREATE INDEX outbox_message_id ON outbox(message_id) WHERE message_id IS NOT NULL;
+    `,
+  },
 ];

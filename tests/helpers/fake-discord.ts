@@ -43,6 +43,8 @@ export interface FakeChannel {
   readonly id: string;
   readonly guildId: string;
   readonly name: string;
+  /** Discord's permission overwrites (type 0 role, 1 member; allow/deny as bit strings). */
+  readonly permissionOverwrites?: readonly { id: string; type: 0 | 1; allow: string; deny: string }[];
 }
 
 export interface FakeGuild {
@@ -307,6 +309,12 @@ export class FakeDiscord {
       this.threads.push(thread);
       return { status: 201, body: { ...channelObject(thread), type: 11, parent_id: channelId } };
     }));
+    // The bot's own reaction on a message (PUT …/reactions/:emoji/@me): recorded, answered 204.
+    this.route('PUT', /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/, bot(({ params }) => {
+      if (!this.findChannel(params[0] ?? '')) return unknown('Unknown Channel', 10003);
+      if (!this.messages.some((m) => m.id === params[1])) return unknown('Unknown Message', 10008);
+      return { status: 204 };
+    }));
     // Newest first, at most `limit` (default 50), only those after the `after` id when given.
     this.route('GET', /^\/channels\/(\d+)\/messages$/, bot(({ params, request }) => {
       const channelId = params[0] ?? '';
@@ -486,7 +494,7 @@ function botUser(): Record<string, unknown> {
 }
 
 function channelObject(c: FakeChannel): Record<string, unknown> {
-  return { id: c.id, type: 0, guild_id: c.guildId, name: c.name, position: 0, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, last_message_id: null, rate_limit_per_user: 0 };
+  return { id: c.id, type: 0, guild_id: c.guildId, name: c.name, position: 0, permission_overwrites: c.permissionOverwrites ?? [], nsfw: false, parent_id: null, topic: null, last_message_id: null, rate_limit_per_user: 0 };
 }
 
 function guildObject(g: FakeGuild): Record<string, unknown> {

@@ -54,6 +54,23 @@ export function sub(name: string, values: Readonly<Record<string, string | numbe
 
 export const DEFAULT_USER_ID = '700000000000000001';
 
+/** A server member as Discord sends one in interactions and reactions (without `permissions`). */
+export function guildMember(userId: string, roles: readonly string[] = []): Record<string, unknown> {
+  return {
+    user: { id: userId, username: `user${userId.slice(-3)}`, discriminator: '0', global_name: null, avatar: null },
+    roles,
+    joined_at: new Date(0).toISOString(),
+    deaf: false,
+    mute: false,
+    flags: 0,
+    nick: null,
+    avatar: null,
+    premium_since: null,
+    pending: false,
+    communication_disabled_until: null,
+  };
+}
+
 function base(type: number, who: Who): Record<string, unknown> & { id: string; token: string } {
   const id = fakeSnowflake();
   const userId = who.userId ?? DEFAULT_USER_ID;
@@ -67,20 +84,7 @@ function base(type: number, who: Who): Record<string, unknown> & { id: string; t
     guild: { id: who.guildId, locale: 'en-US', features: [] },
     channel_id: who.channelId,
     channel: { id: who.channelId, type: 0, guild_id: who.guildId, name: 'news', position: 0, permission_overwrites: [], nsfw: false, parent_id: null, topic: null, last_message_id: null, rate_limit_per_user: 0, permissions: PERMISSIONS.manager },
-    member: {
-      user: { id: userId, username: `user${userId.slice(-3)}`, discriminator: '0', global_name: null, avatar: null },
-      roles: [],
-      permissions: who.permissions ?? PERMISSIONS.manager,
-      joined_at: new Date(0).toISOString(),
-      deaf: false,
-      mute: false,
-      flags: 0,
-      nick: null,
-      avatar: null,
-      premium_since: null,
-      pending: false,
-      communication_disabled_until: null,
-    },
+    member: { ...guildMember(userId), permissions: who.permissions ?? PERMISSIONS.manager },
     locale: 'en-US',
     guild_locale: 'en-US',
     app_permissions: String((1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 16n)),

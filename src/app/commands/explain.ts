@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import type { TopicVerdict } from '../../core/types.js';
+import { createFeedbackAdjuster } from '../../core/feedback/adjuster.js';
+import { serverAdjustmentLine } from '../../discord/commands/tune.js';
+import { createStore } from '../../store/index.js';
 import { loadClassifier } from '../classifier.js';
 import { commandContext } from '../context.js';
 import { createLogger } from '../logger.js';
@@ -20,8 +23,9 @@ export function register(program: Command): void {
     .argument('[text]', 'the text, taken as the title (use --title/--summary to give both)')
     .option('--title <title>', 'story title')
     .option('--summary <summary>', 'story summary')
+    .option('--server <id>', "also show how this Discord server's own ratings (feedback) change the verdicts")
     .option('--json', 'print the classification as one JSON object')
-    .action(async (text: string | undefined, options: { title?: string; summary?: string; json?: boolean }, command: Command) => {
+    .action(async (text: string | undefined, options: { title?: string; summary?: string; server?: string; json?: boolean }, command: Command) => {
       const { env, paths } = commandContext(command);
       const title = options.title ?? text ?? '';
       const summary = options.summary ?? '';
@@ -31,11 +35,24 @@ export function register(program: Command): void {
       const log = createLogger({ level: options.json ? 'warn' : env.LOG_LEVEL, format: env.LOG_FORMAT });
       const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
       const result = classifier.classify({ title, summary });
+      const server = options.server === undefined ? undefined : serverLine(paths.db, options.server, { title, summary }, result.verdicts);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(result)}\n`);
+        process.stdout.write(`${JSON.stringify(server === undefined ? result : { ...result, server })}\n`);
         return;
       }
       const matched = result.matched.length > 0 ? result.matched.join(', ') : 'none';
       process.stdout.write(`Matched: ${matched}\n${result.verdicts.map(renderVerdict).join('\n')}\n`);
+      if (server !== undefined) process.stdout.write(`Server ${options.server ?? ''}: ${server ?? 'no ratings from this server.'}\n`);
     });
+}
+
+/** The server's adjustment line (see /news explain), read from the database; null without ratings. */
+function serverLine(db: string, guildId: string, story: { title: string; summary: string }, verdicts: readonly TopicVerdict[]): string | null {
+  if (!/^\d{17,20}$/u.test(guildId)) throw new ConfigErrors([new ConfigError('arguments', '--server', `"${guildId}" is not a Discord server id; fix: --server 123456789012345678`)]);
+  const store = createStore(db);
+  try {
+    return serverAdjustmentLine(createFeedbackAdjuster(store.feedback).adjustmentFor(guildId), story, verdicts, (t) => t);
+  } finally {
+    store.close();
+  }
 }

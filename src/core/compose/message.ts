@@ -34,11 +34,34 @@ export const EMBED_SCHEMA = z.object({
     .optional(),
 });
 
+/**
+ * A string select menu (type 3) in an action row (type 1), as Discord's API spells it: at most 25
+ * options; labels, values and descriptions at most 100 characters; custom_id at most 100. Only
+ * the bot sink sends them (a webhook cannot carry interactive components).
+ */
+export const SELECT_ROW_SCHEMA = z.object({
+  type: z.literal(1),
+  components: z
+    .array(
+      z.object({
+        type: z.literal(3),
+        custom_id: z.string().min(1).max(100),
+        placeholder: z.string().max(150).optional(),
+        min_values: z.number().int().min(0).max(25),
+        max_values: z.number().int().min(1).max(25),
+        options: z.array(z.object({ label: z.string().min(1).max(100), value: z.string().min(1).max(100), description: z.string().max(100).optional() })).min(1).max(25),
+      }),
+    )
+    .length(1),
+});
+
 export const OUTBOUND_MESSAGE_SCHEMA = z
   .object({
     content: z.string().max(MAX_CONTENT_CHARS).optional(),
     embeds: z.array(EMBED_SCHEMA).max(MAX_EMBEDS_PER_MESSAGE),
     allowedMentions: z.object({ parse: z.array(z.never()).max(0), roles: z.array(z.string().regex(/^\d{1,25}$/)).max(1) }),
+    /** Rating menus of a digest (docs/feedback.md); at most 5 rows. */
+    components: z.array(SELECT_ROW_SCHEMA).max(5).optional(),
   })
   .refine((m) => totalEmbedChars(m.embeds) <= MAX_EMBED_TOTAL_CHARS, { message: `embeds exceed ${MAX_EMBED_TOTAL_CHARS} characters together` });
 

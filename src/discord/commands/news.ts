@@ -1,4 +1,6 @@
 import { InteractionContextType, SlashCommandBuilder } from 'discord.js';
+import { createFeedbackAdjuster } from '../../core/feedback/adjuster.js';
+import { serverAdjustmentLine } from './tune.js';
 import { discordTime, topicLabel } from '../../core/compose/alert.js';
 import { composeDigest } from '../../core/compose/digest.js';
 import { MAX_EMBED_TITLE_CHARS, MAX_FIELD_VALUE_CHARS } from '../../core/compose/limits.js';
@@ -213,6 +215,7 @@ function explain(invocation: Invocation, deps: CommandDeps): Reply {
   let verdicts: readonly TopicVerdict[];
   let link: string | null = null;
   let note: string;
+  let summaryOf = '';
   if (url !== undefined) {
     const canonical = canonicalUrl(url, null);
     if (!canonical) throw new UserError(`"${fitSafeText(url, 100)}" is not an http(s) link. Paste the story's full address, or use \`text\` to classify a headline.`);
@@ -224,6 +227,7 @@ function explain(invocation: Invocation, deps: CommandDeps): Reply {
     title = story.title;
     link = story.url;
     verdicts = deps.store.stories.verdicts(story.rowid);
+    summaryOf = story.summary;
     note = `Verdicts as stored when the story was first seen ${discordTime(story.firstSeenAt, 'R')}.`;
     // Topics without evidence have no stored verdict (see hasEvidence in the store).
     const judged = new Set(verdicts.map((v) => v.topic));
@@ -236,6 +240,9 @@ function explain(invocation: Invocation, deps: CommandDeps): Reply {
     verdicts = deps.classify({ title: input, summary: '' }).verdicts;
     note = 'Classified now with the current rules and model, as a title.';
   }
+  // A server's own adjustment (docs/feedback.md) is its own line; the verdicts stay the shared ones.
+  const own = invocation.guildId === null ? null : serverAdjustmentLine(createFeedbackAdjuster(deps.store.feedback).adjustmentFor(invocation.guildId), { title, summary: summaryOf }, verdicts, (t) => topicLabels([t], topicMap(deps)));
+  if (own !== null) note += `\n${own}`;
   const matched = verdicts.filter((v) => v.matched);
   const ordered = [...verdicts].sort((a, b) => Number(b.matched) - Number(a.matched) || b.score - a.score).slice(0, 25);
   return {

@@ -8,6 +8,7 @@ import { canManageServer, fitChoice, integerOption, MAX_CHOICES, optionalNumber,
 import { fitSafeText } from '../../core/compose/text.js';
 import { DEFAULT_DEVELOPING_SOURCES, DEFAULT_DEVELOPING_WINDOW_MINUTES, describeMode } from '../../core/events/developing.js';
 import { inlineCode, packLines, topicColor, topicLabels } from './render.js';
+import { tune } from './tune.js';
 import { ADMINISTRATOR, POST_PERMISSIONS, UserError, type AutocompleteQuery, type Choice, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
 
 /** The CLI flag each shared validation message names → the slash-command option. */
@@ -61,6 +62,13 @@ export const data = new SlashCommandBuilder()
       .setName('remove')
       .setDescription('Remove a subscription of this server (and its unsent messages)')
       .addIntegerOption((o) => o.setName('id').setDescription('Subscription number, as /watch list shows').setRequired(true).setMinValue(1).setAutocomplete(true)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('tune')
+      .setDescription("What this server taught with 👍/👎 and digest ratings for a topic; reset forgets it")
+      .addStringOption((o) => o.setName('topic').setDescription('Topic id, e.g. ukraine').setRequired(true).setMaxLength(100))
+      .addBooleanOption((o) => o.setName('reset').setDescription("true: forget this server's ratings for the topic")),
   );
 
 /** Subscriptions of one server only: the single place that decides what a server may see. */
@@ -237,6 +245,8 @@ export const watch: CommandModule = {
         return list(invocation, deps);
       case 'remove':
         return remove(invocation, deps);
+      case 'tune':
+        return tune(invocation, deps);
       default:
         throw new UserError(`Unknown subcommand \`${invocation.subcommand ?? ''}\` of /watch; Discord may still show an old version of the command. Try again in a minute.`);
     }

@@ -2,22 +2,28 @@ import type { Client } from 'discord.js';
 import { discordJs } from '../lazy.js';
 import { classifySendError, sendForMessageId, SinkError, type EditOptions, type SendOptions, type SendResult, type Sink } from './sink.js';
 import type { OutboundMessage } from '../../core/compose/message.js';
+import { RATING_EMOJIS } from '../feedback.js';
 
 /**
  * Posts into channels as the bot. Uses the client's REST manager (which queues per route and
  * honours rate limits) rather than `channel.send`, so a send needs no gateway cache and no
  * extra channel fetch — the same code works for `once` (token only) and `run` (logged in).
+ *
+ * With `rateAlerts`, the bot adds 👍 and 👎 under each alert it posts (docs/feedback.md), so a
+ * member rates with one click. Best effort: a missing Add Reactions permission loses the
+ * buttons, never the alert.
  */
-export function createBotSink(client: Client): Sink {
+export function createBotSink(client: Client, options: { readonly rateAlerts?: boolean } = {}): Sink {
   return {
     name: 'bot',
-    async send(message: OutboundMessage, { target, nonce, files }: SendOptions): Promise<SendResult> {
+    async send(message: OutboundMessage, { target, nonce, files, label }: SendOptions): Promise<SendResult> {
       if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot send to a ${target.kind} target`);
-      return sendForMessageId(`channel ${target.channelId}`, () =>
+      const result = await sendForMessageId(`channel ${target.channelId}`, () =>
         client.rest.post(discordJs().Routes.channelMessages(target.channelId), {
           body: {
             ...(message.content ? { content: message.content } : {}),
             embeds: message.embeds,
+            ...(message.components ? { components: message.components } : {}),
             allowed_mentions: { parse: message.allowedMentions.parse, roles: message.allowedMentions.roles },
             nonce,
             enforce_nonce: true,
@@ -25,6 +31,16 @@ export function createBotSink(client: Client): Sink {
           ...(files && files.length > 0 ? { files: files.map((f) => ({ name: f.name, data: f.data })) } : {}),
         }),
       );
+      if (options.rateAlerts === true && label === 'alert') {
+        for (const emoji of RATING_EMOJIS) {
+          try {
+            await client.rest.put(discordJs().Routes.channelMessageOwnReaction(target.channelId, result.messageId, encodeURIComponent(emoji)));
+          } catch {
+            // The alert is out; without Add Reactions members can still add 👍/👎 themselves.
+          }
+        }
+      }
+      return result;
     },
     /** PATCH /channels/:channel/messages/:message with the full new state; mentions only as the message allows. */
     async edit(message: OutboundMessage, { target, messageId }: EditOptions): Promise<SendResult> {
