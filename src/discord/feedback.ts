@@ -20,7 +20,7 @@ import type { StoredSubscription } from '../store/subscriptions.js';
 import { NO_MENTIONS } from './interactions.js';
 
 /** The reactions the bot adds under an alert, and reads as ratings. */
-export const RATING_EMOJIS = ['👍', '👎'] as const;
+export { RATING_EMOJIS } from '../core/feedback/topics.js';
 
 /**
  * Limits on one member's ratings in one server: at most 200 held at once (a member who rated

@@ -14,6 +14,9 @@ export function ratedTopics(subscription: Pick<Subscription, 'topics'>, verdicts
   return subscribed.filter((v) => v.reasons.some((r) => r.kind === 'pattern'));
 }
 
+/** The reactions the bot adds under each alert (the sink adds them; discord.js not needed). */
+export const RATING_EMOJIS = ['👍', '👎'] as const;
+
 /** 👍 and 👎 as reactions: skin tones count as the same vote. */
 export function ratingOfEmoji(name: string | null | undefined): 1 | -1 | null {
   if (!name) return null;

@@ -2,7 +2,7 @@ import type { Client } from 'discord.js';
 import { discordJs } from '../lazy.js';
 import { classifySendError, sendForMessageId, SinkError, type EditOptions, type SendOptions, type SendResult, type Sink } from './sink.js';
 import type { OutboundMessage } from '../../core/compose/message.js';
-import { RATING_EMOJIS } from '../feedback.js';
+import { RATING_EMOJIS } from '../../core/feedback/topics.js';
 
 /**
  * Posts into channels as the bot. Uses the client's REST manager (which queues per route and
