@@ -12,10 +12,11 @@ import { createSearchSessions } from '../../../src/discord/commands/search-sessi
 import type { CommandDeps } from '../../../src/discord/commands/types.js';
 import { createStore, type Store } from '../../../src/store/index.js';
 import { FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../helpers/fake-discord.js';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import { messageBodyProblems } from '../../helpers/discord-schemas.js';
 import { installInteractionRoutes, interactionBodyProblems, resolvedRole, type Who } from '../../helpers/fake-interactions.js';
 import { capturingLogger } from '../../helpers/stories.js';
+import { useTempDir } from '../../helpers/temp-dir.js';
 
 /** The operator's feeds (as feeds.json would give them) in every command test. */
 export const CONFIGURED_FEEDS: readonly FeedConfig[] = [
@@ -78,7 +79,15 @@ export interface Harness {
  * the CLI, the real feed probe, the real classifier) and a logged-in discord.js client that
  * answers interactions through the real handler.
  */
-export async function startHarness(options: { dir: string; guilds?: FakeGuild[]; allowPrivateFeeds?: boolean; clock?: () => number; overrides?: Partial<CommandDeps> }): Promise<Harness> {
+export interface HarnessOptions {
+  readonly dir: string;
+  readonly guilds?: FakeGuild[];
+  readonly allowPrivateFeeds?: boolean;
+  readonly clock?: () => number;
+  readonly overrides?: Partial<CommandDeps>;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const fake = await startFakeDiscord({ guilds: options.guilds ?? TWO_GUILDS });
   installInteractionRoutes(fake);
   installGuildRolesRoute(fake);
@@ -131,4 +140,42 @@ export function expectValidTraffic(fake: FakeDiscord): void {
     const message = body?.data ?? body;
     if (message && body?.type !== 5 && body?.type !== 8 && request.method !== 'DELETE') expect(message.allowed_mentions, `${request.method} ${request.path}`).toEqual({ parse: [] });
   }
+}
+
+/**
+ * A fresh harness for every test of the file: started before each test in its own temporary
+ * folder, checked with {@link expectValidTraffic} and closed after it; the shared classifier is
+ * disposed after the file. The returned object always speaks for the current test's harness.
+ */
+export function useHarness(options: Omit<HarnessOptions, 'dir'> = {}): Harness {
+  const tempDir = useTempDir();
+  let current: Harness | null = null;
+  beforeEach(async () => {
+    current = await startHarness({ ...options, dir: tempDir() });
+  });
+  afterEach(async () => {
+    const h = current;
+    current = null;
+    if (!h) return;
+    try {
+      expectValidTraffic(h.fake);
+    } finally {
+      await h.close();
+    }
+  });
+  afterAll(() => {
+    disposeClassifier();
+  });
+  const now = (): Harness => {
+    if (!current) throw new Error('useHarness: the harness exists only inside a test (beforeEach → afterEach)');
+    return current;
+  };
+  return {
+    get fake() { return now().fake; },
+    get client() { return now().client; },
+    get store() { return now().store; },
+    get deps() { return now().deps; },
+    get logs() { return now().logs; },
+    close: () => now().close(),
+  };
 }

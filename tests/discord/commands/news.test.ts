@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SEARCH_PAGE_SIZE } from '../../../src/discord/commands/news.js';
 import { RANK_CANDIDATES_MAX } from '../../../src/store/stories.js';
 import {
@@ -11,27 +11,12 @@ import {
   sub,
 } from '../../helpers/fake-interactions.js';
 import { classified, makeStory } from '../../helpers/stories.js';
-import { useTempDir } from '../../helpers/temp-dir.js';
-import { disposeClassifier, expectValidTraffic, GUILD_A, GUILD_B, startHarness, WHO_A, WHO_B, type Harness } from './harness.js';
+import { GUILD_A, GUILD_B, useHarness, WHO_A, WHO_B } from './harness.js';
 
-const tempDir = useTempDir();
 const HOUR_MS = 3_600_000;
 const A = WHO_A;
 
-let h: Harness;
-
-beforeEach(async () => {
-  h = await startHarness({ dir: tempDir() });
-});
-
-afterEach(async () => {
-  expectValidTraffic(h.fake);
-  await h.close();
-});
-
-afterAll(() => {
-  disposeClassifier();
-});
+const h = useHarness();
 
 function seed(title: string, scores: Record<string, number>, options: { hoursAgo?: number; summary?: string; feedId?: string; url?: string } = {}) {
   const at = Date.now() - (options.hoursAgo ?? 1) * HOUR_MS;

@@ -1,28 +1,19 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commandInteraction, interact, replyText, sub } from '../../helpers/fake-interactions.js';
 import { startFeedServer, type FeedServer } from '../../helpers/feed-server.js';
-import { useTempDir } from '../../helpers/temp-dir.js';
-import { disposeClassifier, expectValidTraffic, startHarness, WHO_A, type Harness } from './harness.js';
+import { useHarness, WHO_A } from './harness.js';
 
-const tempDir = useTempDir();
 const SECRETS = ['hunter2pw', 'K3YVALUE'];
 
-let h: Harness;
+const h = useHarness({ allowPrivateFeeds: true });
 let feeds: FeedServer;
 
 beforeEach(async () => {
   feeds = await startFeedServer();
-  h = await startHarness({ dir: tempDir(), allowPrivateFeeds: true });
 });
 
 afterEach(async () => {
-  expectValidTraffic(h.fake);
-  await h.close();
   await feeds.close();
-});
-
-afterAll(() => {
-  disposeClassifier();
 });
 
 /** Everything the bot sent to (fake) Discord, as one string. */

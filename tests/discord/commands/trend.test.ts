@@ -1,28 +1,13 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_ATTACHMENT_BYTES } from '../../../src/charts/render.js';
 import { commandInteraction, interact, OPTION, replyText, resolvedChannel, sub } from '../../helpers/fake-interactions.js';
 import { readPng } from '../../helpers/png.js';
 import { classified, makeStory } from '../../helpers/stories.js';
-import { useTempDir } from '../../helpers/temp-dir.js';
-import { CHANNEL_A, disposeClassifier, expectValidTraffic, GUILD_A, startHarness, WHO_A, type Harness } from './harness.js';
+import { CHANNEL_A, GUILD_A, useHarness, WHO_A } from './harness.js';
 
-const tempDir = useTempDir();
 const HOUR_MS = 3_600_000;
 
-let h: Harness;
-
-beforeEach(async () => {
-  h = await startHarness({ dir: tempDir() });
-});
-
-afterEach(async () => {
-  expectValidTraffic(h.fake);
-  await h.close();
-});
-
-afterAll(() => {
-  disposeClassifier();
-});
+const h = useHarness();
 
 function seed(count: number, topic: string, hoursAgo: number): void {
   for (let i = 0; i < count; i++) {

@@ -1,22 +1,10 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RATING_LIMITS } from '../../../src/discord/feedback.js';
 import { commandInteraction, interact, PERMISSIONS, replyText, sub } from '../../helpers/fake-interactions.js';
 import { makeStory } from '../../helpers/stories.js';
-import { useTempDir } from '../../helpers/temp-dir.js';
-import { disposeClassifier, expectValidTraffic, GUILD_A, startHarness, WHO_A, WHO_B, type Harness } from './harness.js';
+import { GUILD_A, useHarness, WHO_A, WHO_B } from './harness.js';
 
-const tempDir = useTempDir();
-let h: Harness;
-beforeEach(async () => {
-  h = await startHarness({ dir: tempDir() });
-});
-afterEach(async () => {
-  expectValidTraffic(h.fake);
-  await h.close();
-});
-afterAll(() => {
-  disposeClassifier();
-});
+const h = useHarness();
 
 const ROUNDUPS = ['Morning briefing: Kyiv, markets and more', 'Key events: Ukraine latest on day 410', 'Evening briefing: Kyiv key events in brief', 'Ukraine briefing: what we know on day 88', 'Recap: Kyiv at a glance this week', 'Key events: Kyiv latest on day 300'];
 const EVENTS = ['Russian drones hit Kharkiv power station overnight', 'Ukraine signs air defence deal with Germany', 'Zelensky visits front line near Pokrovsk', 'Ukraine reports counteroffensive gains near Kherson', 'Explosions shake Odesa as air raid sirens sound in Ukraine', 'Ukraine power grid operator orders blackouts after strikes'];

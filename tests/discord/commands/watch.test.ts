@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   autocompleteInteraction,
   commandInteraction,
@@ -12,27 +12,12 @@ import {
   type Who,
 } from '../../helpers/fake-interactions.js';
 import { FAKE_BOT_USER_ID } from '../../helpers/fake-discord.js';
-import { useTempDir } from '../../helpers/temp-dir.js';
-import { CHANNEL_A, CHANNEL_B, GUILD_A, GUILD_B, disposeClassifier, expectValidTraffic, WHO_A, WHO_B, ROLE_A, startHarness, type Harness } from './harness.js';
+import { CHANNEL_A, CHANNEL_B, GUILD_A, GUILD_B, WHO_A, WHO_B, ROLE_A, useHarness } from './harness.js';
 
-const tempDir = useTempDir();
 const A = WHO_A;
 const B = WHO_B;
 
-let h: Harness;
-
-beforeEach(async () => {
-  h = await startHarness({ dir: tempDir() });
-});
-
-afterEach(async () => {
-  expectValidTraffic(h.fake);
-  await h.close();
-});
-
-afterAll(() => {
-  disposeClassifier();
-});
+const h = useHarness();
 
 function channel(id: string): { type: number; value: string } {
   return { type: OPTION.channel, value: id };
