@@ -332,11 +332,7 @@ export function createOutboxStore(db: Db) {
 
     /** Queues the notice of a topic surge (store/trends.ts); false when this subscription already has it. */
     addSurge(input: { subscriptionId: number; surgeId: number; payload: OutboundMessage; now: number }): boolean {
-      const result = insertSurge.run(input.subscriptionId, input.surgeId, JSON.stringify(input.payload), input.now, input.now);
-      if (result.changes === 0) return false;
-      const id = Number(result.lastInsertRowid);
-      setNonce.run(nonceFor(id, input.now), id);
-      return true;
+      return withNonce(insertSurge.run(input.subscriptionId, input.surgeId, JSON.stringify(input.payload), input.now, input.now), input.now) !== null;
     },
 
     /** Attaches a file (one per message) to a queued row: sent with it as `files[0]`. */
