@@ -177,7 +177,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   };
 
   ensureDefaultSubscription();
-  const events = createEventRouter({ store, topics, sources, feedsById: options.feedsById });
+  const events = createEventRouter({ store, topics, sources, feedsById: options.feedsById, classificationFor: (guild, story, classification) => feedback.classificationFor(guild, story, classification) });
 
   let metrics: Metrics | undefined;
   let eventMetrics: EventMetrics | undefined;
