@@ -1,15 +1,14 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDelivery } from '../../src/app/delivery.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { loadEnv } from '../../src/config/env.js';
-import { createStore, type Store } from '../../src/store/index.js';
+import { createStore } from '../../src/store/index.js';
 import { newsroomGuild } from '../helpers/event-outlets.js';
-import { DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../helpers/fake-discord.js';
-import { classified, makeStory, newSubscription, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
+import { DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
+import { makeStory, newSubscription, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
+import { ingest, killDuring } from '../helpers/crash.js';
 
 const tempDir = useTempDir();
 const FORUM = '300000000000000031';
@@ -19,29 +18,6 @@ afterEach(async () => {
   await fake?.close();
   fake = null;
 });
-
-/** Runs the crash child (tests/discord/crash-child.ts) until `request` reaches the fake, then kills it with SIGKILL. */
-async function killDuring(discord: FakeDiscord, dbPath: string, request: (r: RecordedRequest) => boolean): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crash-child.ts'), dbPath, discord.apiBase], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = once(child, 'exit');
-  await Promise.race([discord.waitForRequest(request), exited.then(() => Promise.reject(new Error(`child exited early: ${stderr}`)))]);
-  child.kill('SIGKILL');
-  const [, signal] = (await exited) as [number | null, string | null];
-  expect(signal).toBe('SIGKILL');
-}
-
-async function ingest(dbPath: string, apiBase: string, story: ReturnType<typeof makeStory>): Promise<void> {
-  const store: Store = createStore(dbPath);
-  const router = createDelivery({ store, env: loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: apiBase }), log: silentLogger(), topics: TEST_TOPICS, feedsById: TEST_FEEDS });
-  store.transaction(() => {
-    const outcome = store.stories.insert(story, classified({ 'north-korea': 6 }));
-    if (outcome.inserted) router.route(outcome.rowid, story, classified({ 'north-korea': 6 }), Date.now());
-  });
-  await router.close();
-  store.close();
-}
 
 describe('a forum post across a crash', () => {
   it('GIVEN a deliverer killed after Discord created the event post and before it was recorded WHEN a new deliverer resumes THEN it finds the post by its marker: one post, and the next report edits it', async () => {
