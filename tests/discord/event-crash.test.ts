@@ -1,14 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDelivery } from '../../src/app/delivery.js';
-import { silentLogger } from '../../src/app/logger.js';
-import { loadEnv } from '../../src/config/env.js';
-import { createStore } from '../../src/store/index.js';
 import { messageBodyProblems } from '../helpers/discord-schemas.js';
-import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { makeStory, newSubscription, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
+import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
+import { makeStory } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
-import { ingest, killDuring } from '../helpers/crash.js';
+import { eventDatabase, ingest, killDuring, resumeDelivery } from '../helpers/crash.js';
 
 const tempDir = useTempDir();
 let fake: FakeDiscord | null = null;
@@ -22,19 +18,8 @@ describe('a living alert across crashes', () => {
   it('GIVEN a deliverer killed between send and record, first of the alert and then of its edit WHEN a new deliverer resumes each time THEN the channel holds one message, edited to the newest state', async () => {
     fake = await startFakeDiscord();
     const dbPath = join(tempDir(), 'w.db');
-    const setup = createStore(dbPath);
-    setup.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID }, topics: ['north-korea'], mode: 'event' }));
-    setup.close();
-    const env = loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase });
-    const resume = async () => {
-      const store = createStore(dbPath);
-      const delivery = createDelivery({ store, env, log: silentLogger(), topics: TEST_TOPICS, feedsById: TEST_FEEDS, rest: { offset: 0, timeout: 2_000 } });
-      const report = await delivery.drain();
-      const rows = store.outbox.listForSubscription(1);
-      await delivery.close();
-      store.close();
-      return { report, rows };
-    };
+    eventDatabase(dbPath, DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID);
+    const resume = () => resumeDelivery(dbPath, fake!.apiBase);
 
     // 1. The alert: Discord posts it, the process dies before recording it.
     await ingest(dbPath, fake.apiBase, makeStory({ feedId: 'reuters', title: 'North Korea fires ballistic missile into East Sea' }));

@@ -6,9 +6,9 @@ import { loadEnv } from '../../src/config/env.js';
 import { createStore } from '../../src/store/index.js';
 import { newsroomGuild } from '../helpers/event-outlets.js';
 import { DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { makeStory, newSubscription, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
+import { makeStory, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
-import { ingest, killDuring } from '../helpers/crash.js';
+import { eventDatabase, ingest, killDuring, resumeDelivery } from '../helpers/crash.js';
 
 const tempDir = useTempDir();
 const FORUM = '300000000000000031';
@@ -23,19 +23,8 @@ describe('a forum post across a crash', () => {
   it('GIVEN a deliverer killed after Discord created the event post and before it was recorded WHEN a new deliverer resumes THEN it finds the post by its marker: one post, and the next report edits it', async () => {
     fake = await startFakeDiscord({ guilds: [newsroomGuild([{ id: FORUM, name: 'events', type: 15 }])] });
     const dbPath = join(tempDir(), 'w.db');
-    const setup = createStore(dbPath);
-    setup.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: FORUM, guildId: DEFAULT_GUILD_ID }, topics: ['north-korea'], mode: 'event' }));
-    setup.close();
-    const env = loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase });
-    const resume = async () => {
-      const store = createStore(dbPath);
-      const delivery = createDelivery({ store, env, log: silentLogger(), topics: TEST_TOPICS, feedsById: TEST_FEEDS, rest: { offset: 0, timeout: 2_000 } });
-      const report = await delivery.drain();
-      const rows = store.outbox.listForSubscription(1);
-      await delivery.close();
-      store.close();
-      return { report, rows };
-    };
+    eventDatabase(dbPath, FORUM, DEFAULT_GUILD_ID);
+    const resume = () => resumeDelivery(dbPath, fake!.apiBase);
 
     await ingest(dbPath, fake.apiBase, makeStory({ feedId: 'reuters', title: 'North Korea fires ballistic missile into East Sea' }));
     // Discord creates the post; the answer never comes back and the process dies.
@@ -68,9 +57,7 @@ describe('a forum post across a crash', () => {
   it('GIVEN a post create that failed before reaching Discord WHEN retried THEN the lookup finds nothing and the post is created once', async () => {
     fake = await startFakeDiscord({ guilds: [newsroomGuild([{ id: FORUM, name: 'events', type: 15 }])] });
     const dbPath = join(tempDir(), 'w.db');
-    const setup = createStore(dbPath);
-    setup.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: FORUM, guildId: DEFAULT_GUILD_ID }, topics: ['north-korea'], mode: 'event' }));
-    setup.close();
+    eventDatabase(dbPath, FORUM, DEFAULT_GUILD_ID);
     await ingest(dbPath, fake.apiBase, makeStory({ feedId: 'reuters', title: 'North Korea fires ballistic missile into East Sea' }));
     fake.inject({ method: 'POST', path: `/channels/${FORUM}/threads`, status: 502 });
     const store = createStore(dbPath);
