@@ -18,6 +18,9 @@ import { withMarker } from './webhook.js';
  * A forum or media channel gets posts instead of messages (./forum.ts): a message becomes a post
  * (its id is its starter message's), edits and replies go to the starter message in the post.
  */
+/** Discord's answer to a message posted in a channel that takes none (a forum): 50008. */
+const NON_TEXT_CHANNEL = 50008;
+
 export function createBotSink(client: Client, options: { readonly rateAlerts?: boolean } = {}): Sink {
   const forums = createForums(client);
   return {
@@ -25,9 +28,10 @@ export function createBotSink(client: Client, options: { readonly rateAlerts?: b
     async send(message: OutboundMessage, sendOptions: SendOptions): Promise<SendResult> {
       const { target, nonce, files, label } = sendOptions;
       if (target.kind !== 'channel') throw new SinkError('permanent', `bot sink cannot send to a ${target.kind} target`);
-      const forum = await forums.forumOf(target.channelId);
-      // In a forum the message lives in its post (a thread), whose id the result is.
-      const result = forum ? await forums.send(message, target.channelId, forum, sendOptions) : await sendForMessageId(`channel ${target.channelId}`, () =>
+      // A channel not known to be a forum is posted in as a text channel first (no extra request);
+      // Discord answers 50008 in a forum, and the message then becomes a post (its id the result's).
+      let forum = forums.knownForum(target.channelId) ?? null;
+      const plain = () => sendForMessageId(`channel ${target.channelId}`, () =>
         client.rest.post(discordJs().Routes.channelMessages(target.channelId), {
           body: {
             ...(message.content ? { content: message.content } : {}),
@@ -40,6 +44,19 @@ export function createBotSink(client: Client, options: { readonly rateAlerts?: b
           ...(files && files.length > 0 ? { files: files.map((f) => ({ name: f.name, data: f.data })) } : {}),
         }),
       );
+      let result: SendResult;
+      if (forum) {
+        result = await forums.send(message, target.channelId, forum, sendOptions);
+      } else {
+        try {
+          result = await plain();
+        } catch (error) {
+          if (!(error instanceof SinkError && error.code === NON_TEXT_CHANNEL)) throw error;
+          forum = await forums.forumOf(target.channelId);
+          if (!forum) throw error;
+          result = await forums.send(message, target.channelId, forum, sendOptions);
+        }
+      }
       if (options.rateAlerts === true && label === 'alert') {
         for (const emoji of RATING_EMOJIS) {
           try {

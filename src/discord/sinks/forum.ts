@@ -45,6 +45,15 @@ const CLOCK_SLACK_MS = 60_000;
 export function createForums(client: Client, clock: () => number = Date.now) {
   const known = new Map<string, { readonly info: ForumInfo | null; readonly at: number }>();
 
+  /** What is known of `channelId` without asking Discord: a forum, null (not one), or undefined (not known yet). */
+  function knownForum(channelId: string): ForumInfo | null | undefined {
+    const cached = known.get(channelId);
+    if (cached && clock() - cached.at < CHANNEL_TTL_MS) return cached.info;
+    const channel = client.channels.cache.get(channelId);
+    if (!channel) return undefined;
+    return FORUM_TYPES.has(channel.type) && 'availableTags' in channel ? { guildId: channel.guildId, tags: channel.availableTags.map((t) => ({ id: t.id, name: t.name })) } : null;
+  }
+
   /** The forum behind `channelId`, or null for any other channel (and when it cannot be read: the send then says why). */
   async function forumOf(channelId: string): Promise<ForumInfo | null> {
     const cached = known.get(channelId);
@@ -143,7 +152,7 @@ export function createForums(client: Client, clock: () => number = Date.now) {
     );
   }
 
-  return { forumOf, send, findPost };
+  return { forumOf, knownForum, send, findPost };
 }
 
 export type Forums = ReturnType<typeof createForums>;

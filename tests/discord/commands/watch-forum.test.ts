@@ -49,11 +49,11 @@ function addToForum(mode: string) {
 }
 
 describe('/watch add to a forum channel', () => {
-  it('THEN the channel option offers forum and media channels beside text and announcement ones', async () => {
+  it('THEN the channel option offers forum channels beside text and announcement ones', async () => {
     const { COMMANDS } = await import('../../../src/discord/commands/index.js');
     const watch = COMMANDS.find((c) => c.data.name === 'watch')!.data.toJSON() as { options: { name: string; options?: { name: string; channel_types?: number[] }[] }[] };
     const add = watch.options.find((o) => o.name === 'add');
-    expect(add?.options?.find((o) => o.name === 'channel')?.channel_types).toEqual([0, 5, 15, 16]);
+    expect(add?.options?.find((o) => o.name === 'channel')?.channel_types).toEqual([0, 5, 15]);
   });
 
   it('GIVEN the bot may post but not send in threads WHEN /watch add to a forum THEN it names the forum permission missing and saves nothing', async () => {
