@@ -177,7 +177,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   };
 
   ensureDefaultSubscription();
-  const events = createEventRouter({ store, topics, sources, feedsById: options.feedsById });
+  const events = createEventRouter({ store, topics, sources, feedsById: options.feedsById, classificationFor: (guild, story, classification) => feedback.classificationFor(guild, story, classification) });
 
   let metrics: Metrics | undefined;
   let eventMetrics: EventMetrics | undefined;
@@ -236,7 +236,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     const topicIds = subscription.topics.includes(ALL_TOPICS) ? [...topics.keys()] : [...subscription.topics];
     const hidden = feedsHiddenFrom(subscriptionGuild(subscription), [...options.feedsById].map(([id, f]) => ({ id, guildId: f.guildId })));
     try {
-      return digestChart({ trends: store.trends, topics: topicIds.map((id) => topics.get(id)).filter((t): t is TopicInfo => t !== undefined), now, hiddenFeeds: hidden });
+      return digestChart({ trends: store.trends, topics: topicIds.map((id) => topics.get(id)).filter((t): t is TopicInfo => t !== undefined), now, hiddenFeeds: hidden, timeZone: subscription.timezone });
     } catch (error) {
       log.warn({ subscription_id: subscription.id, err: error instanceof Error ? error.message : String(error) }, 'digest chart not drawn; the digest goes out without it');
       return null;

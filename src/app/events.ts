@@ -11,7 +11,8 @@ import { composeDevelopingNotice, composeEventUpdate, composeThreadReport } from
 import { developingRule, isDeveloping } from '../core/events/developing.js';
 import { EVENT_WINDOW_MS, EventIndex } from '../core/events/match.js';
 import { signatureOf } from '../core/events/signature.js';
-import { feedReaches, routeToSubscriptions } from '../core/route.js';
+import { routeStoryPerServer } from '../core/feedback/route.js';
+import { feedReaches } from '../core/route.js';
 import type { Classification, FeedConfig, Story, TopicInfo } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
@@ -21,6 +22,11 @@ export interface EventRouterOptions {
   readonly topics: ReadonlyMap<string, TopicInfo>;
   readonly sources: ReadonlyMap<string, SourceInfo>;
   readonly feedsById: ReadonlyMap<string, Pick<FeedConfig, 'guildId'>>;
+  /**
+   * How a server sees a story after its ratings (docs/feedback.md), as instant routing applies it;
+   * absent: every server sees the shared classification.
+   */
+  readonly classificationFor?: (guildId: string, story: Story, classification: Classification) => Classification;
 }
 
 /** Where a story landed: its event, and whether this call added it as a new report. */
@@ -71,13 +77,18 @@ export function createEventRouter(options: EventRouterOptions) {
    * event, the new state of a living alert, a developing notice. Returns rows written.
    */
   function route(rowid: number, story: Story, classification: Classification, now: number): number {
-    if (classification.matched.length === 0) return 0;
-    const assignment = assign(rowid, story, now);
     const subscriptions = store.subscriptions.listByMode('event');
-    if (subscriptions.length === 0) return 0;
     const feed = options.feedsById.get(story.feedId);
+    // Each server sees the story as its own ratings taught it to, exactly as instant alerts do: a
+    // story its ratings raise is an event there even when the shared classification matched nothing.
+    const decisions = subscriptions.length === 0 ? [] : routeStoryPerServer(subscriptions, story, classification, now, feed, (guild) => (guild === null || !options.classificationFor ? classification : options.classificationFor(guild, story, classification)));
+    if (classification.matched.length === 0 && decisions.length === 0) return 0;
+    const assignment = assign(rowid, story, now);
     let written = 0;
-    for (const { subscription, verdicts } of routeToSubscriptions(subscriptions, story, classification, now, feed)) {
+    const byId = new Map(subscriptions.map((s) => [s.id, s]));
+    for (const { subscriptionId, verdicts } of decisions) {
+      const subscription = byId.get(subscriptionId);
+      if (!subscription) continue;
       const { eventId } = assignment;
       const reports = store.events.reports(eventId).filter((r) => feedReaches(options.feedsById.get(r.feedId), subscription));
       const alert = store.outbox.eventAlert(subscription.id, eventId);

@@ -1,4 +1,4 @@
-import { Events, type Client } from 'discord.js';
+import { ChannelType, Events, type Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import { normaliseItems } from '../core/story.js';
@@ -103,11 +103,19 @@ function botPermissionsFrom(client: Client): (guildId: string, channelId: string
   };
 }
 
+/** Whether a cached channel is a forum or media channel (15, 16); null when it is not cached. */
+function forumChannelFrom(client: Client): (guildId: string, channelId: string) => boolean | null {
+  return (guildId, channelId) => {
+    const channel = client.guilds.cache.get(guildId)?.channels.cache.get(channelId);
+    return channel ? channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildMedia : null;
+  };
+}
+
 /** Answers slash commands, buttons and autocomplete on `client`. */
 export function attachSlashCommands(client: Client, deps: CommandDeps): void {
   const handle = createInteractionHandler({
     commands: COMMANDS,
-    deps: { ...deps, botPermissionsIn: deps.botPermissionsIn ?? botPermissionsFrom(client), servers: deps.servers ?? serverLookupsFrom(client) },
+    deps: { ...deps, botPermissionsIn: deps.botPermissionsIn ?? botPermissionsFrom(client), isForumChannel: deps.isForumChannel ?? forumChannelFrom(client), servers: deps.servers ?? serverLookupsFrom(client) },
   });
   // The handler logs its own failures and never rejects.
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));

@@ -11,17 +11,18 @@ export const DIGEST_CHART_DAYS = 7;
 
 /**
  * The small chart a digest carries with DIGEST_CHART=on: matched stories per day of the
- * subscription's topics over the last week, surges marked, 640×300 (about 30 KiB). Drawn
+ * subscription's topics over the last week (days of the subscription's time zone), surges marked, 640×300 (about 30 KiB). Drawn
  * synchronously, before the digest's transaction takes the write lock: the
  * chart libraries must be loaded first (`preloadChartLibraries`, done by `run` and `once`);
  * throws when they are not.
  */
-export function digestChart(input: { trends: TrendStore; topics: readonly TopicInfo[]; now: number; hiddenFeeds?: readonly string[] }): OutboundFile {
-  const buckets = trendBuckets(DIGEST_CHART_DAYS, input.now);
+export function digestChart(input: { trends: TrendStore; topics: readonly TopicInfo[]; now: number; hiddenFeeds?: readonly string[]; timeZone?: string }): OutboundFile {
+  const timeZone = input.timeZone ?? 'UTC';
+  const buckets = trendBuckets(DIGEST_CHART_DAYS, input.now, timeZone);
   const ids = input.topics.map((t) => t.id);
   const hourly = input.trends.hourlyCounts(ids, buckets.from, buckets.to, input.hiddenFeeds);
   const surges = input.trends.surgesBetween(buckets.from, buckets.to, ids);
-  const spec = trendChartSpec({ topics: input.topics, hourly, surges, days: DIGEST_CHART_DAYS, now: input.now, width: 640, height: 300 });
+  const spec = trendChartSpec({ topics: input.topics, hourly, surges, days: DIGEST_CHART_DAYS, now: input.now, timeZone, width: 640, height: 300 });
   const png = renderTrendChartSync(spec);
   if (png === null) throw new Error('the chart libraries are not loaded (preloadChartLibraries)');
   if (png.length > MAX_ATTACHMENT_BYTES) throw new Error(`chart of ${png.length} bytes exceeds Discord's attachment limit`);

@@ -15,14 +15,15 @@ export interface TrendChart {
 /**
  * The chart of `/news trend` and `watchfloor trend`: matched stories of `topics` over the last
  * `days` days (per hour up to two days), surges marked. `hiddenFeeds`: feeds whose stories the
- * viewer may not see (another server's).
+ * viewer may not see (another server's). Days and labels in `timeZone` (IANA, default UTC).
  */
-export async function buildTrendChart(input: { trends: TrendStore; topics: readonly TopicInfo[]; days: number; now: number; hiddenFeeds?: readonly string[] }): Promise<TrendChart> {
-  const buckets = trendBuckets(input.days, input.now);
+export async function buildTrendChart(input: { trends: TrendStore; topics: readonly TopicInfo[]; days: number; now: number; hiddenFeeds?: readonly string[]; timeZone?: string }): Promise<TrendChart> {
+  const timeZone = input.timeZone ?? 'UTC';
+  const buckets = trendBuckets(input.days, input.now, timeZone);
   const ids = input.topics.map((t) => t.id);
   const hourly = input.trends.hourlyCounts(ids, buckets.from, buckets.to, input.hiddenFeeds);
   const surges = input.trends.surgesBetween(buckets.from, buckets.to, ids);
-  const spec = trendChartSpec({ topics: input.topics, hourly, surges, days: input.days, now: input.now });
+  const spec = trendChartSpec({ topics: input.topics, hourly, surges, days: input.days, now: input.now, timeZone });
   const totals = input.topics.map((topic, i) => ({ topic, stories: spec.series[i]?.values.reduce((a, b) => a + b, 0) ?? 0 }));
   return { png: await renderTrendChart(spec), spec, totals, surges };
 }

@@ -4,6 +4,7 @@ import type { Target } from '../core/types.js';
 import { isDeadLocalOwner } from '../store/claims.js';
 import type { Claim, OutboxRow, OutboxStore } from '../store/outbox.js';
 import { deliverOnAlert } from './deliver-event.js';
+import { forumOptionsFor } from './deliver-forum.js';
 import { classifySendError, SinkError, type Sink } from './sinks/sink.js';
 import type { WebhookLookup } from './sinks/webhook-lookup.js';
 import { describeWebhook } from './sinks/webhook-url.js';
@@ -186,7 +187,8 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | unde
   }
   const attempts = row.attempts + 1;
   try {
-    const { messageId } = await sink.send(row.payload, { target, nonce: row.nonce, label: labelOf(row), files: outbox.filesOf(row.id) });
+    const forum = target.kind === 'channel' ? forumOptionsFor(outbox, row) : {};
+    const { messageId } = await sink.send(row.payload, { target, nonce: row.nonce, label: labelOf(row), files: outbox.filesOf(row.id), ...forum });
     recorded(outbox.markSent(row.id, claim, messageId, deps.clock()), deps, context);
     deps.onSent?.(row);
     log.debug({ ...context, target: where, message_id: messageId, attempts }, 'message sent');

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadClassifier } from '../../src/app/classifier.js';
@@ -8,6 +7,7 @@ import { loadEnv } from '../../src/config/env.js';
 import type { Story } from '../../src/core/types.js';
 import { createStore } from '../../src/store/index.js';
 import { captureOutput, capturingLogger, makeStory, newSubscription, TEST_FEEDS } from '../helpers/stories.js';
+import { FEEDBACK_NOW, GUILD_A, GUILD_B, MEMBERS, ROUNDUP_FIXTURE, type FixtureStory } from '../helpers/feedback-fixture.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 /**
@@ -19,23 +19,8 @@ import { useTempDir } from '../helpers/temp-dir.js';
  * not change at all.
  */
 
-interface FixtureStory {
-  readonly title: string;
-  readonly summary: string;
-  readonly topic: string;
-  readonly roundup: boolean;
-  readonly set: 'rated' | 'held-out';
-}
-
-const FIXTURE: FixtureStory[] = readFileSync(join(import.meta.dirname, '../fixtures/feedback/roundup-taste.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as FixtureStory);
-
-const GUILD_A = '210000000000000001';
-const GUILD_B = '220000000000000002';
-const MEMBERS = ['710000000000000001', '710000000000000002', '710000000000000003'];
-const NOW = Date.UTC(2026, 11, 1, 9);
+const FIXTURE = ROUNDUP_FIXTURE;
+const NOW = FEEDBACK_NOW;
 
 function f1(decided: readonly boolean[], truth: readonly boolean[]): number {
   let tp = 0;

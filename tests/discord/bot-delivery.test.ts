@@ -6,6 +6,7 @@ import { MAX_NONCE_CHARS } from '../../src/core/compose/limits.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { messageBodyProblems } from '../helpers/discord-schemas.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, DEFAULT_ROLE_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
+import { newsroomGuild } from '../helpers/event-outlets.js';
 import { capturingLogger, classified, makeStory, TEST_FEEDS, TEST_TOPICS, newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -35,16 +36,11 @@ function ingest(story = makeStory(), scores: Record<string, number> = { ukraine:
 beforeEach(async () => {
   fake = await startFakeDiscord({
     guilds: [
-      {
-        id: DEFAULT_GUILD_ID,
-        name: 'Newsroom',
-        channels: [
-          { id: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID, name: 'alerts' },
-          { id: WEBHOOK_CHANNEL, guildId: DEFAULT_GUILD_ID, name: 'hooked' },
-          { id: FORBIDDEN_CHANNEL, guildId: DEFAULT_GUILD_ID, name: 'locked' },
-        ],
-        roles: [{ id: DEFAULT_GUILD_ID, name: '@everyone' }, { id: DEFAULT_ROLE_ID, name: 'desk' }],
-      },
+      newsroomGuild([
+        { id: DEFAULT_CHANNEL_ID, name: 'alerts' },
+        { id: WEBHOOK_CHANNEL, name: 'hooked' },
+        { id: FORBIDDEN_CHANNEL, name: 'locked' },
+      ]),
     ],
     webhooks: [{ id: WEBHOOK_ID, token: WEBHOOK_TOKEN, channelId: WEBHOOK_CHANNEL }],
     forbiddenChannels: [FORBIDDEN_CHANNEL],

@@ -1,15 +1,10 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDelivery } from '../../src/app/delivery.js';
-import { silentLogger } from '../../src/app/logger.js';
-import { loadEnv } from '../../src/config/env.js';
-import { createStore, type Store } from '../../src/store/index.js';
 import { messageBodyProblems } from '../helpers/discord-schemas.js';
-import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type RecordedRequest } from '../helpers/fake-discord.js';
-import { classified, makeStory, newSubscription, TEST_FEEDS, TEST_TOPICS } from '../helpers/stories.js';
+import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
+import { makeStory } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
+import { eventDatabase, ingest, killDuring, resumeDelivery } from '../helpers/crash.js';
 
 const tempDir = useTempDir();
 let fake: FakeDiscord | null = null;
@@ -19,47 +14,12 @@ afterEach(async () => {
   fake = null;
 });
 
-/** Runs the crash child (tests/discord/crash-child.ts) until `request` reaches the fake, then kills it with SIGKILL. */
-async function killDuring(discord: FakeDiscord, dbPath: string, request: (r: RecordedRequest) => boolean): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crash-child.ts'), dbPath, discord.apiBase], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = once(child, 'exit');
-  await Promise.race([discord.waitForRequest(request), exited.then(() => Promise.reject(new Error(`child exited early: ${stderr}`)))]);
-  child.kill('SIGKILL');
-  const [, signal] = (await exited) as [number | null, string | null];
-  expect(signal).toBe('SIGKILL');
-}
-
-/** Stores a report and routes it as the poll cycle does, with a delivery that is closed again at once. */
-async function ingest(dbPath: string, apiBase: string, story: ReturnType<typeof makeStory>): Promise<void> {
-  const store: Store = createStore(dbPath);
-  const router = createDelivery({ store, env: loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: apiBase }), log: silentLogger(), topics: TEST_TOPICS, feedsById: TEST_FEEDS });
-  store.transaction(() => {
-    const outcome = store.stories.insert(story, classified({ 'north-korea': 6 }));
-    if (outcome.inserted) router.route(outcome.rowid, story, classified({ 'north-korea': 6 }), Date.now());
-  });
-  await router.close();
-  store.close();
-}
-
 describe('a living alert across crashes', () => {
   it('GIVEN a deliverer killed between send and record, first of the alert and then of its edit WHEN a new deliverer resumes each time THEN the channel holds one message, edited to the newest state', async () => {
     fake = await startFakeDiscord();
     const dbPath = join(tempDir(), 'w.db');
-    const setup = createStore(dbPath);
-    setup.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID }, topics: ['north-korea'], mode: 'event' }));
-    setup.close();
-    const env = loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase });
-    const resume = async () => {
-      const store = createStore(dbPath);
-      const delivery = createDelivery({ store, env, log: silentLogger(), topics: TEST_TOPICS, feedsById: TEST_FEEDS, rest: { offset: 0, timeout: 2_000 } });
-      const report = await delivery.drain();
-      const rows = store.outbox.listForSubscription(1);
-      await delivery.close();
-      store.close();
-      return { report, rows };
-    };
+    eventDatabase(dbPath, DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID);
+    const resume = () => resumeDelivery(dbPath, fake!.apiBase);
 
     // 1. The alert: Discord posts it, the process dies before recording it.
     await ingest(dbPath, fake.apiBase, makeStory({ feedId: 'reuters', title: 'North Korea fires ballistic missile into East Sea' }));

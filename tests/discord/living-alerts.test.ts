@@ -1,19 +1,16 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAnalyser } from '../../src/app/analyse.js';
-import { loadClassifier, type Classifier } from '../../src/app/classifier.js';
+import type { Classifier } from '../../src/app/classifier.js';
 import { createDelivery, type Delivery } from '../../src/app/delivery.js';
 import { silentLogger } from '../../src/app/logger.js';
-import { createPoller } from '../../src/app/pipeline.js';
 import { loadEnv } from '../../src/config/env.js';
-import { normaliseItems } from '../../src/core/story.js';
 import type { FeedConfig } from '../../src/core/types.js';
-import { closeFetchAgents, fetchFeed } from '../../src/feeds/fetch.js';
-import { parseFeed } from '../../src/feeds/parse.js';
+import { closeFetchAgents } from '../../src/feeds/fetch.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { messageBodyProblems } from '../helpers/discord-schemas.js';
 import { DEFAULT_GUILD_ID, DEFAULT_ROLE_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { EVENT_OUTLET_SOURCES, eventPoller, newsroomGuild, startEventOutlets } from '../helpers/event-outlets.js';
+import type { FeedServer } from '../helpers/feed-server.js';
 import { newSubscription, TEST_TOPICS } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -25,41 +22,15 @@ const WEBHOOK_ID = '600000000000000011';
 const WEBHOOK_TOKEN = 'h'.repeat(68);
 const WEBHOOK_URL = `https://discord.com/api/webhooks/${WEBHOOK_ID}/${WEBHOOK_TOKEN}`;
 
-/** Five outlets, five wordings (one in Korean) of one missile launch. */
-const OUTLETS = [
-  { id: 'wire-a', name: 'Wire A', language: 'en', title: 'North Korea fires ballistic missile into East Sea, Seoul says' },
-  { id: 'wire-b', name: 'Wire B', language: 'en', title: 'North Korea launches ballistic missile toward East Sea: JCS' },
-  { id: 'daily-c', name: 'Daily C', language: 'en', title: 'Pyongyang fires ballistic missile into East Sea' },
-  { id: 'ilbo-d', name: 'Ilbo D', language: 'ko', title: '북한, 동해상으로 탄도미사일 발사' },
-  { id: 'times-e', name: 'Times E', language: 'en', title: 'Japan says North Korean missile fell in East Sea' },
-] as const;
-
 let server: FeedServer;
 let classifier: Classifier;
+let feeds: () => FeedConfig[];
 let fake: FakeDiscord;
 let store: Store;
 let delivery: Delivery;
 
-function rss(outlet: (typeof OUTLETS)[number], publishedAt: number): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${outlet.name}</title><link>https://${outlet.id}.example/</link><description>news</description>
-<item><title>${outlet.title}</title><link>https://${outlet.id}.example/news/launch</link><guid>${outlet.id}-launch</guid><pubDate>${new Date(publishedAt).toUTCString()}</pubDate><description>The military said the launch happened this morning.</description></item>
-</channel></rss>`;
-}
-
-function feeds(): FeedConfig[] {
-  return OUTLETS.map((o) => ({ id: o.id, url: server.url(`/outlet/${o.id}`), name: o.name, language: o.language, kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [] }));
-}
-
 beforeAll(async () => {
-  server = await startFeedServer();
-  const published = Date.now() - 10 * 60_000;
-  for (const outlet of OUTLETS) {
-    server.route(`/outlet/${outlet.id}`, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
-      res.end(rss(outlet, published));
-    });
-  }
-  classifier = await loadClassifier({ rulesDir: join(import.meta.dirname, '../../rules'), modelPath: join(tempDir(), 'model.json'), log: silentLogger() });
+  ({ server, classifier, feeds } = await startEventOutlets(tempDir()));
 });
 
 afterAll(async () => {
@@ -70,16 +41,11 @@ afterAll(async () => {
 beforeEach(async () => {
   fake = await startFakeDiscord({
     guilds: [
-      {
-        id: DEFAULT_GUILD_ID,
-        name: 'Newsroom',
-        channels: [
-          { id: EVENT_CHANNEL, guildId: DEFAULT_GUILD_ID, name: 'events' },
-          { id: INSTANT_CHANNEL, guildId: DEFAULT_GUILD_ID, name: 'instant' },
-          { id: HOOK_CHANNEL, guildId: DEFAULT_GUILD_ID, name: 'hooked' },
-        ],
-        roles: [{ id: DEFAULT_GUILD_ID, name: '@everyone' }, { id: DEFAULT_ROLE_ID, name: 'desk' }],
-      },
+      newsroomGuild([
+        { id: EVENT_CHANNEL, name: 'events' },
+        { id: INSTANT_CHANNEL, name: 'instant' },
+        { id: HOOK_CHANNEL, name: 'hooked' },
+      ]),
     ],
     webhooks: [{ id: WEBHOOK_ID, token: WEBHOOK_TOKEN, channelId: HOOK_CHANNEL }],
   });
@@ -93,7 +59,7 @@ beforeEach(async () => {
     env: loadEnv({ DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase }),
     log: silentLogger(),
     topics: TEST_TOPICS,
-    feedsById: new Map(OUTLETS.map((o) => [o.id, { name: o.name, kind: 'outlet' }])),
+    feedsById: EVENT_OUTLET_SOURCES,
     rest: { offset: 0, timeout: 10_000, retries: 3 },
     retry: { baseDelayMs: 20, maxAttempts: 4, waitMs: 5_000 },
   });
@@ -107,17 +73,7 @@ afterEach(async () => {
 });
 
 function poller() {
-  return createPoller({
-    store,
-    log: silentLogger(),
-    clock: Date.now,
-    random: () => 0,
-    fetch: (f, validators) => fetchFeed(f.url, validators, { timeoutMs: 5000, idleTimeoutMs: 2000, maxBytes: 1 << 20, userAgent: 'watchfloor-test', blockPrivateAddresses: false, baseDir: '.' }),
-    analyse: createAnalyser({ parse: parseFeed, normalise: normaliseItems }),
-    classify: (input) => classifier.classify(input),
-    route: delivery.route,
-    whyNotAlerted: delivery.whyNotAlerted,
-  });
+  return eventPoller(store, classifier, delivery);
 }
 
 const contentOf = (body: Record<string, unknown>) => (typeof body.content === 'string' ? body.content : '');

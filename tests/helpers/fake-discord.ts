@@ -45,7 +45,14 @@ export interface FakeChannel {
   readonly name: string;
   /** Discord's permission overwrites (type 0 role, 1 member; allow/deny as bit strings). */
   readonly permissionOverwrites?: readonly { id: string; type: 0 | 1; allow: string; deny: string }[];
+  /** Discord's channel type: 0 text (the default), 5 announcement, 15 forum, 16 media. */
+  readonly type?: number;
+  /** A forum's tags (`available_tags`): posts may carry up to 5 of them (`applied_tags`). */
+  readonly availableTags?: readonly { id: string; name: string }[];
 }
+
+/** Forum and media channels: no messages of their own, only posts (threads with a starter message). */
+export const FORUM_CHANNEL_TYPES: ReadonlySet<number> = new Set([15, 16]);
 
 export interface FakeGuild {
   readonly id: string;
@@ -216,7 +223,12 @@ export class FakeDiscord {
   }
 
   /** Threads started from a message (their id is the message's), with the channel they hang in. */
-  readonly threads: (FakeChannel & { readonly parentId: string; readonly threadName: string })[] = [];
+  readonly threads: (FakeChannel & { readonly parentId: string; readonly threadName: string; readonly appliedTags?: readonly string[]; readonly ownerId?: string })[] = [];
+
+  /** Forum posts (threads of a forum or media channel), in creation order. */
+  postsIn(forumId: string): (FakeChannel & { readonly parentId: string; readonly threadName: string; readonly appliedTags?: readonly string[] })[] {
+    return this.threads.filter((t) => t.parentId === forumId);
+  }
   /** Channels where the bot may not start threads (403 Missing Permissions). */
   readonly noThreadChannels = new Set<string>();
 
@@ -272,6 +284,20 @@ export class FakeDiscord {
     };
   }
 
+  /** A thread as Discord returns it: type 11 (public), with its parent, owner and applied tags. */
+  threadObject(t: FakeChannel & { readonly parentId: string; readonly appliedTags?: readonly string[]; readonly ownerId?: string }): Record<string, unknown> {
+    return {
+      ...channelObject(t),
+      type: 11,
+      parent_id: t.parentId,
+      owner_id: t.ownerId ?? FAKE_BOT_USER_ID,
+      applied_tags: t.appliedTags ?? [],
+      message_count: this.messagesIn(t.id).length,
+      member_count: 1,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false, create_timestamp: new Date().toISOString() },
+    };
+  }
+
   private installDefaultRoutes(): void {
     const bot = (handler: Handler): Handler => (ctx) => {
       if (ctx.request.headers.authorization !== `Bot ${FAKE_TOKEN}`) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
@@ -291,6 +317,8 @@ export class FakeDiscord {
       const channelId = params[0] ?? '';
       if (!this.findChannel(channelId)) return unknown('Unknown Channel', 10003);
       if (this.forbiddenChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+      // A forum has no messages of its own: only posts, and messages inside them.
+      if (FORUM_CHANNEL_TYPES.has(this.findChannel(channelId)?.type ?? 0)) return { status: 400, body: { message: 'Cannot send messages in a non-text channel', code: 50008 } };
       const invalid = validateMessageBody(request.body);
       if (invalid) return invalid;
       return { status: 200, body: this.createMessage(channelId, asRecord(request.body), null).message };
@@ -308,6 +336,45 @@ export class FakeDiscord {
       const thread = { id: messageId, guildId: parent.guildId, name, parentId: channelId, threadName: name };
       this.threads.push(thread);
       return { status: 201, body: { ...channelObject(thread), type: 11, parent_id: channelId } };
+    }));
+    // Start Thread in Forum or Media Channel: a post (thread) with its starter message, whose id is the thread's.
+    // Discord takes no nonce here. Name 1-100 characters, at most 5 applied tags, each one of the forum's.
+    this.route('POST', /^\/channels\/(\d+)\/threads$/, bot(({ params, request }) => {
+      const forumId = params[0] ?? '';
+      const forum = this.findChannel(forumId);
+      if (!forum) return unknown('Unknown Channel', 10003);
+      if (this.forbiddenChannels.has(forumId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+      if (!FORUM_CHANNEL_TYPES.has(forum.type ?? 0)) return { status: 400, body: { message: 'fake Discord: only forum posts are modelled for POST /channels/:id/threads', code: 0 } };
+      const body = asRecord(request.body);
+      const name = typeof body.name === 'string' ? body.name : '';
+      if (name.length < 1 || name.length > 100) return invalidForm('name', 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
+      const message = asRecord(body.message);
+      if (Object.keys(message).length === 0) return invalidForm('message', 'BASE_TYPE_REQUIRED', 'This field is required');
+      const invalid = validateMessageBody(message);
+      if (invalid) return invalid;
+      const tags = Array.isArray(body.applied_tags) ? body.applied_tags.map(String) : [];
+      if (tags.length > 5) return invalidForm('applied_tags', 'BASE_TYPE_MAX_LENGTH', 'Must be 5 or fewer in length.');
+      if (tags.some((t) => !(forum.availableTags ?? []).some((a) => a.id === t))) return invalidForm('applied_tags', 'BASE_TYPE_CHOICES', 'Value is not a valid tag of this forum.');
+      const id = fakeSnowflake();
+      const thread = { id, guildId: forum.guildId, name, parentId: forumId, threadName: name, appliedTags: tags, ownerId: FAKE_BOT_USER_ID };
+      this.threads.push(thread);
+      const stored: StoredMessage = { id, channelId: id, webhookId: null, nonce: null, body: message };
+      this.messages.push(stored);
+      this.dispatch('MESSAGE_CREATE', this.messageObject(stored));
+      return { status: 201, body: { ...this.threadObject(thread), message: this.messageObject(stored) } };
+    }));
+    // List Active Guild Threads: every thread of the server, forum posts included.
+    this.route('GET', /^\/guilds\/(\d+)\/threads\/active$/, bot(({ params }) => ({
+      status: 200,
+      body: { threads: this.threads.filter((t) => t.guildId === params[0]).map((t) => this.threadObject(t)), members: [] },
+    })));
+    // Get Channel Message.
+    this.route('GET', /^\/channels\/(\d+)\/messages\/(\d+)$/, bot(({ params }) => {
+      const channelId = params[0] ?? '';
+      if (!this.findChannel(channelId)) return unknown('Unknown Channel', 10003);
+      if (this.unreadableChannels.has(channelId)) return { status: 403, body: { message: 'Missing Access', code: 50001 } };
+      const m = this.messages.find((x) => x.channelId === channelId && x.id === params[1]);
+      return m ? { status: 200, body: this.messageObject(m) } : unknown('Unknown Message', 10008);
     }));
     // The bot's own reaction on a message (PUT …/reactions/:emoji/@me): recorded, answered 204.
     this.route('PUT', /^\/channels\/(\d+)\/messages\/(\d+)\/reactions\/([^/]+)\/@me$/, bot(({ params }) => {
@@ -494,7 +561,23 @@ function botUser(): Record<string, unknown> {
 }
 
 function channelObject(c: FakeChannel): Record<string, unknown> {
-  return { id: c.id, type: 0, guild_id: c.guildId, name: c.name, position: 0, permission_overwrites: c.permissionOverwrites ?? [], nsfw: false, parent_id: null, topic: null, last_message_id: null, rate_limit_per_user: 0 };
+  const type = c.type ?? 0;
+  const base = { id: c.id, type, guild_id: c.guildId, name: c.name, position: 0, permission_overwrites: c.permissionOverwrites ?? [], nsfw: false, parent_id: null, topic: null, last_message_id: null, rate_limit_per_user: 0 };
+  if (!FORUM_CHANNEL_TYPES.has(type)) return base;
+  return {
+    ...base,
+    flags: 0,
+    available_tags: (c.availableTags ?? []).map((t) => ({ id: t.id, name: t.name, moderated: false, emoji_id: null, emoji_name: null })),
+    default_reaction_emoji: null,
+    default_thread_rate_limit_per_user: 0,
+    default_sort_order: null,
+    default_forum_layout: 0,
+  };
+}
+
+/** Discord's 400 Invalid Form Body for one field. */
+function invalidForm(field: string, code: string, message: string): RouteResult {
+  return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { [field]: { _errors: [{ code, message }] } } } };
 }
 
 function guildObject(g: FakeGuild): Record<string, unknown> {

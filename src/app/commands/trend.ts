@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { MAX_ATTACHMENT_BYTES } from '../../charts/render.js';
 import { buildTrendChart } from '../../charts/trend.js';
 import { loadRules } from '../../config/rules.js';
-import { TREND_DAYS } from '../../core/trends/series.js';
+import { isTimeZone, TREND_DAYS } from '../../core/trends/series.js';
 import { redactText } from '../../core/redact.js';
 import type { TopicInfo } from '../../core/types.js';
 import { createStore } from '../../store/index.js';
@@ -15,6 +15,7 @@ interface TrendFlags {
   readonly out?: string;
   readonly topic?: string;
   readonly days?: string;
+  readonly tz?: string;
   readonly json?: boolean;
 }
 
@@ -40,7 +41,7 @@ function outProblem(path: string): string | null {
   return null;
 }
 
-/** `watchfloor trend --out chart.png [--topic ID] [--days N]`: the chart `/news trend` posts, as a PNG file. */
+/** `watchfloor trend --out chart.png [--topic ID] [--days N] [--tz IANA]`: the chart `/news trend` posts, as a PNG file. */
 async function trend(flags: TrendFlags, command: Command): Promise<void> {
   const { paths } = commandContext(command);
   const topics = loadRules(paths.rules).topics.map((t): TopicInfo => ({ id: t.id, label: t.label, color: t.color }));
@@ -53,11 +54,13 @@ async function trend(flags: TrendFlags, command: Command): Promise<void> {
   }
   const topic = parseTopic(problems, flags.topic, topics);
   const days = parseInteger(problems, '--days', flags.days, TREND_DAYS);
+  const timeZone = flags.tz?.trim() || 'UTC';
+  if (!isTimeZone(timeZone)) problems.add('--tz', `"${timeZone}" is not an IANA time zone name; fix: e.g. --tz Asia/Seoul, --tz Europe/Kyiv or --tz UTC`);
   problems.throwIfAny();
   const store = createStore(paths.db);
   try {
     // The operator sees every feed, including those servers added.
-    const chart = await buildTrendChart({ trends: store.trends, topics: topic ? topics.filter((t) => t.id === topic) : topics, days, now: Date.now() });
+    const chart = await buildTrendChart({ trends: store.trends, topics: topic ? topics.filter((t) => t.id === topic) : topics, days, now: Date.now(), timeZone });
     try {
       writeFileSync(out, chart.png);
     } catch (error) {
@@ -72,6 +75,7 @@ async function trend(flags: TrendFlags, command: Command): Promise<void> {
       height: chart.spec.height,
       unit: chart.spec.xTitle.startsWith('Hour') ? 'hour' : 'day',
       days,
+      timeZone,
       topics: chart.totals.map((t) => ({ topic: t.topic.id, stories: t.stories })),
       surges: chart.surges.map((s) => ({ topic: s.topic, hour: new Date(s.hourStart).toISOString(), stories: s.count })),
     };
@@ -87,10 +91,11 @@ async function trend(flags: TrendFlags, command: Command): Promise<void> {
 export function register(program: Command): void {
   program
     .command('trend')
-    .description('write the /news trend chart to a PNG file: matched stories per day (per hour up to 2 days) per topic, surges marked, UTC')
+    .description('write the /news trend chart to a PNG file: matched stories per day (per hour up to 2 days) per topic, surges marked, in UTC or --tz')
     .option('--out <file>', 'the PNG file to write (required)')
     .option('--topic <id>', 'only this topic (id or label; default: all)')
     .option('--days <n>', `days back (${TREND_DAYS.min}–${TREND_DAYS.max}, default ${TREND_DAYS.fallback}; up to 2: per hour)`)
+    .option('--tz <iana>', 'time zone of the days and labels, e.g. Asia/Seoul (default UTC)')
     .option('--json', 'print what was written as one JSON object')
     .action(async (flags: TrendFlags, command: Command) => {
       await trend(flags, command);

@@ -8,3 +8,4 @@ export * from './limits.js';
 export * from './message.js';
 export * from './reasons.js';
 export * from './text.js';
+export * from './forum.js';

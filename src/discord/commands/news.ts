@@ -77,7 +77,8 @@ export const data = new SlashCommandBuilder()
       .setName('trend')
       .setDescription('A chart of matched stories per day (per hour up to 2 days), surges marked')
       .addStringOption((o) => o.setName('topic').setDescription('Only this topic (default: all)').setAutocomplete(true))
-      .addIntegerOption((o) => o.setName('days').setDescription(`Days back (${TREND_DAYS.min}–${TREND_DAYS.max}, default ${TREND_DAYS.fallback}; up to 2: per hour)`).setMinValue(TREND_DAYS.min).setMaxValue(TREND_DAYS.max)),
+      .addIntegerOption((o) => o.setName('days').setDescription(`Days back (${TREND_DAYS.min}–${TREND_DAYS.max}, default ${TREND_DAYS.fallback}; up to 2: per hour)`).setMinValue(TREND_DAYS.min).setMaxValue(TREND_DAYS.max))
+      .addStringOption((o) => o.setName('timezone').setDescription('Time zone of the days and labels, an IANA name such as Asia/Seoul (default UTC)').setMaxLength(64)),
   )
   .addSubcommand((s) =>
     s

@@ -34,6 +34,17 @@ export const POST_PERMISSIONS: readonly (readonly [bigint, string])[] = [
   [1n << 14n, 'Embed Links'],
 ];
 
+/**
+ * What the bot needs in a forum or media channel: a post is created with Send Messages (shown
+ * there as "Create Posts"), later reports go into it with Send Messages in Threads.
+ */
+export const FORUM_POST_PERMISSIONS: readonly (readonly [bigint, string])[] = [
+  [1n << 10n, 'View Channel'],
+  [1n << 11n, 'Create Posts'],
+  [1n << 38n, 'Send Messages in Threads'],
+  [1n << 14n, 'Embed Links'],
+];
+
 /** Who invoked a command, and where. */
 export interface Caller {
   readonly userId: string;
@@ -157,6 +168,8 @@ export interface CommandDeps {
   readonly searches: SearchSessions;
   /** The bot's own permission bits in a channel, or null when not known (not cached). */
   readonly botPermissionsIn?: (guildId: string, channelId: string) => bigint | null;
+  /** Whether a channel is a forum or media channel (posts, not messages); null when not known (not cached). */
+  readonly isForumChannel?: (guildId: string, channelId: string) => boolean | null;
   /**
    * Which server a channel or role belongs to, asked of Discord (gateway cache, else REST), never
    * of the interaction: a forged interaction can name any id and resolve it to anything.

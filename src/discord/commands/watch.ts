@@ -9,7 +9,7 @@ import { fitSafeText } from '../../core/compose/text.js';
 import { DEFAULT_DEVELOPING_SOURCES, DEFAULT_DEVELOPING_WINDOW_MINUTES, describeMode } from '../../core/events/developing.js';
 import { inlineCode, packLines, topicColor, topicLabels } from './render.js';
 import { tune } from './tune.js';
-import { ADMINISTRATOR, POST_PERMISSIONS, UserError, type AutocompleteQuery, type Choice, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
+import { ADMINISTRATOR, FORUM_POST_PERMISSIONS, POST_PERMISSIONS, UserError, type AutocompleteQuery, type Choice, type CommandDeps, type CommandModule, type Invocation, type Reply } from './types.js';
 
 /** The CLI flag each shared validation message names → the slash-command option. */
 const OPTION_FOR_FLAG: Readonly<Record<string, string>> = {
@@ -37,7 +37,7 @@ export const data = new SlashCommandBuilder()
     s
       .setName('add')
       .setDescription('Send topics to a channel: each story, one living alert per event, or a scheduled digest')
-      .addChannelOption((o) => o.setName('channel').setDescription('Where to post').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement))
+      .addChannelOption((o) => o.setName('channel').setDescription('Where to post').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum))
       .addStringOption((o) => o.setName('topics').setDescription('Topic ids separated by commas, or "all"').setRequired(true).setAutocomplete(true).setMaxLength(200))
       .addStringOption((o) =>
         o
@@ -154,9 +154,11 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const botPermissions = deps.botPermissionsIn?.(guildId, channelId) ?? null;
   // Unknown (not cached) is allowed: delivery reports a channel it cannot post in as a dead letter.
   if (botPermissions !== null && (botPermissions & ADMINISTRATOR) === 0n) {
-    const missing = POST_PERMISSIONS.filter(([bit]) => (botPermissions & bit) === 0n).map(([, name]) => name);
+    // A forum gets one post per event, story or digest, and later reports inside the post.
+    const forum = deps.isForumChannel?.(guildId, channelId) === true;
+    const missing = (forum ? FORUM_POST_PERMISSIONS : POST_PERMISSIONS).filter(([bit]) => (botPermissions & bit) === 0n).map(([, name]) => name);
     if (missing.length > 0) {
-      throw new UserError(`Nothing was saved: Watchfloor cannot post in <#${channelId}> (missing ${missing.join(', ')}). Give its role those permissions in that channel, then run \`/watch add\` again.`);
+      throw new UserError(`Nothing was saved: Watchfloor cannot post in ${forum ? 'the forum ' : ''}<#${channelId}> (missing ${missing.join(', ')}). Give its role those permissions in that channel, then run \`/watch add\` again.`);
     }
   }
   const created = deps.store.transaction(() => {

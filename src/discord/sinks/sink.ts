@@ -12,6 +12,18 @@ export interface SendOptions {
   readonly label: string;
   /** Files sent with it (multipart `files[n]`): the digest's chart. */
   readonly files?: readonly { readonly name: string; readonly data: Buffer }[];
+  /**
+   * In a forum or media channel (the bot sink finds out; other channels ignore it): the post the
+   * message becomes, or `inPost`, the post (thread id) it goes into instead (a developing notice
+   * into its event's post, a digest's later parts into its first part's).
+   */
+  readonly forum?: { readonly title: string; readonly topics: readonly string[]; readonly inPost?: string | undefined };
+  /**
+   * An earlier try of this row may have created its forum post (it began at or after this time
+   * and its outcome was never recorded): Discord takes no nonce when creating a post, so the sink
+   * looks for the post first (docs/adr/0012-living-alerts-and-developing-events.md).
+   */
+  readonly resumeSince?: number | undefined;
 }
 
 export interface SendResult {
