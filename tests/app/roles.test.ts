@@ -72,9 +72,13 @@ afterEach(async () => {
 });
 
 async function setup(): Promise<Record<string, string>> {
-  slowRequests = 0;
   fake = await startFakeDiscordWithWebhook();
   installInteractionRoutes(fake);
+  return setupOn(fake);
+}
+
+function setupOn(discord: FakeDiscord): Record<string, string> {
+  slowRequests = 0;
   const dir = tempDir();
   const feedsFile = join(dir, 'feeds.json');
   const list = Array.from({ length: FEEDS }, (_, f) => ({ id: `f${f}`, name: `Feed ${f}`, url: feeds.url(`/roles/${f}.xml`), language: 'en', kind: 'outlet' }));
@@ -90,7 +94,7 @@ async function setup(): Promise<Record<string, string>> {
     WATCHFLOOR_FEEDS: feedsFile,
     WATCHFLOOR_DB: db,
     DISCORD_TOKEN: FAKE_TOKEN,
-    DISCORD_API_BASE: fake.apiBase,
+    DISCORD_API_BASE: discord.apiBase,
     DISCORD_GUILD_ID: DEFAULT_GUILD_ID,
     // Every two seconds: a feed a killed poller held is polled again soon.
     POLL_SCHEDULE: '*/2 * * * * *',
@@ -232,6 +236,37 @@ describe('run --role', () => {
     expect(hungNonce).toBeDefined();
     expect(botPosts.filter((r) => (r.body as { nonce?: string }).nonce === hungNonce).length).toBeGreaterThanOrEqual(2);
   }, 240_000);
+
+  it('GIVEN WATCHFLOOR_SHARDS=auto and Discord recommending 2 shards WHEN a gateway starts THEN it identifies both shards in one process, answers a command, and /healthz and /readyz report its role', async () => {
+    fake = await startFakeDiscordWithWebhook({ recommendedShards: 2 });
+    installInteractionRoutes(fake);
+    const env = { ...setupOn(fake), WATCHFLOOR_SHARDS: 'auto', HTTP_PORT: '0' };
+    const gateway = startCli(['run', '--role', 'gateway'], env);
+    children.push(gateway);
+    const listening = await gateway.waitForLog((l) => l.msg === 'health and metrics server listening', 60_000);
+    await gateway.waitForLog((l) => l.msg === 'discord gateway connected', 60_000);
+    expect(fake.identifies.map((i) => i.shard).sort()).toEqual([[0, 2], [1, 2]]);
+    const answer = await interact(fake, commandInteraction({ guildId: DEFAULT_GUILD_ID, channelId: DEFAULT_CHANNEL_ID }, 'status'));
+    expect(replyText(answer.message)).toMatch(/gateway 1 live/u);
+
+    const base = `http://127.0.0.1:${String(listening.port)}`;
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok', role: 'gateway' });
+    const ready = await fetch(`${base}/readyz`);
+    const body = (await ready.json()) as { ready: boolean; role: string; checks: { poll_cycle: { ok: boolean; detail: string }; discord: { ok: boolean } } };
+    expect(ready.status).toBe(200);
+    expect(body).toMatchObject({ ready: true, role: 'gateway', checks: { poll_cycle: { ok: true, detail: 'this process does not poll (role gateway)' }, discord: { ok: true } } });
+    // The gateway neither polls nor delivers.
+    expect(feeds.requests.filter((r) => r.path.startsWith('/roles/'))).toHaveLength(0);
+    gateway.child.kill('SIGTERM');
+    expect((await gateway.exited).code).toBe(0);
+  }, 90_000);
+
+  it('GIVEN WATCHFLOOR_SHARDS=3 WHEN a gateway starts THEN it identifies shards 0, 1 and 2 of 3', async () => {
+    const env = { ...(await setup()), WATCHFLOOR_SHARDS: '3' };
+    const gateway = start('gateway', env);
+    await gateway.waitForLog((l) => l.msg === 'discord gateway connected', 90_000);
+    expect(fake.identifies.map((i) => i.shard).sort()).toEqual([[0, 3], [1, 3], [2, 3]]);
+  }, 120_000);
 
   it('GIVEN an unknown role THEN run exits 2 with one message naming the flag or the variable and the roles', async () => {
     const env = { WATCHFLOOR_DB: join(tempDir(), 'w.db'), WATCHFLOOR_FEEDS: join(import.meta.dirname, '../../examples/feeds.json') };
