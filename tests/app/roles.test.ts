@@ -237,6 +237,30 @@ describe('run --role', () => {
     expect(botPosts.filter((r) => (r.body as { nonce?: string }).nonce === hungNonce).length).toBeGreaterThanOrEqual(2);
   }, 240_000);
 
+  it('GIVEN two deliverers and digest subscriptions that are due THEN each digest is composed and posted once', async () => {
+    const env = await setup();
+    const store = createStore(env.WATCHFLOOR_DB ?? '');
+    // Instant alerts off (no stories anyway); two daily digests due since last midnight, posted even when empty.
+    for (const sub of store.subscriptions.list()) store.subscriptions.remove(sub.id);
+    const digest = { mode: 'digest' as const, schedule: '0 0 * * *', timezone: 'UTC', postEmptyDigest: true, topics: ['*'], createdAt: Date.now() - 2 * 86_400_000 };
+    store.subscriptions.add(newSubscription({ ...digest, target: { kind: 'channel', channelId: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID } }));
+    store.subscriptions.add(newSubscription({ ...digest, target: { kind: 'webhook', url: TEST_WEBHOOK.url } }));
+    store.close();
+    const deliverers = [start('deliverer', env), start('deliverer', env)];
+    await Promise.all(deliverers.map((d) => d.waitForLog((l) => l.msg === 'watchfloor running', 60_000)));
+    await until(() => fake.messagesIn(DEFAULT_CHANNEL_ID).length >= 1 && fake.messagesIn(WEBHOOK_CHANNEL).length >= 1, 60_000);
+    // A few more ticks of both: nothing more may come.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(fake.messagesIn(DEFAULT_CHANNEL_ID)).toHaveLength(1);
+    expect(fake.messagesIn(WEBHOOK_CHANNEL)).toHaveLength(1);
+    const after = createStore(env.WATCHFLOOR_DB ?? '');
+    expect(after.outbox.counts()).toMatchObject({ pending: 0, sent: 2 });
+    after.close();
+    // Each deliverer logged the digests it queued: two in all, never one twice.
+    const queued = deliverers.flatMap((d) => d.output().stderr.split('\n').filter((line) => line.includes('"digest queued"')));
+    expect(queued).toHaveLength(2);
+  }, 120_000);
+
   it('GIVEN WATCHFLOOR_SHARDS=auto and Discord recommending 2 shards WHEN a gateway starts THEN it identifies both shards in one process, answers a command, and /healthz and /readyz report its role', async () => {
     fake = await startFakeDiscordWithWebhook({ recommendedShards: 2 });
     installInteractionRoutes(fake);
