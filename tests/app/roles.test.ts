@@ -2,10 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
-import { runCli, startCli } from '../helpers/cli.js';
+import { killAll, runCli, startCli } from '../helpers/cli.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
 import { commandInteraction, installInteractionRoutes, interact, replyText } from '../helpers/fake-interactions.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { postsPerStory, waitForPosts } from '../helpers/posts.js';
 import { newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -64,10 +65,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    child.child.kill('SIGKILL');
-    await child.exited;
-  }
+  await killAll(children);
   await fake.close();
 });
 
@@ -110,29 +108,13 @@ function start(role: string, env: Record<string, string>): ReturnType<typeof sta
   return child;
 }
 
-/** Per channel, how many messages each story got (by its link in the embed). */
-function postsPerStory(channelId: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const message of fake.messagesIn(channelId)) {
-    const url = (message.body.embeds as { url?: string }[] | undefined)?.[0]?.url ?? '?';
-    counts.set(url, (counts.get(url) ?? 0) + 1);
-  }
-  return counts;
-}
-
 async function waitForAll(timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (fake.messagesIn(DEFAULT_CHANNEL_ID).length >= STORIES && fake.messagesIn(WEBHOOK_CHANNEL).length >= STORIES) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  // Anything a second process would post twice arrives within a tick or two.
-  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  await waitForPosts(fake, [DEFAULT_CHANNEL_ID, WEBHOOK_CHANNEL], STORIES, timeoutMs);
 }
 
 function expectExactlyOnce(db: string): void {
   for (const channel of [DEFAULT_CHANNEL_ID, WEBHOOK_CHANNEL]) {
-    const counts = postsPerStory(channel);
+    const counts = postsPerStory(fake, channel);
     expect([...counts].filter(([, n]) => n > 1), `stories posted more than once in ${channel}`).toEqual([]);
     expect(counts.size, `stories posted in ${channel}`).toBe(STORIES);
   }
@@ -265,6 +247,7 @@ describe('run --role', () => {
     fake = await startFakeDiscordWithWebhook({ recommendedShards: 2 });
     installInteractionRoutes(fake);
     const env = { ...setupOn(fake), WATCHFLOOR_SHARDS: 'auto', HTTP_PORT: '0' };
+    const feedRequestsBefore = feeds.requests.length;
     const gateway = startCli(['run', '--role', 'gateway'], env);
     children.push(gateway);
     const listening = await gateway.waitForLog((l) => l.msg === 'health and metrics server listening', 60_000);
@@ -280,7 +263,8 @@ describe('run --role', () => {
     expect(ready.status).toBe(200);
     expect(body).toMatchObject({ ready: true, role: 'gateway', checks: { poll_cycle: { ok: true, detail: 'this process does not poll (role gateway)' }, discord: { ok: true } } });
     // The gateway neither polls nor delivers.
-    expect(feeds.requests.filter((r) => r.path.startsWith('/roles/'))).toHaveLength(0);
+    expect(feeds.requests.slice(feedRequestsBefore)).toHaveLength(0);
+    expect(fake.messageRequests()).toHaveLength(0);
     gateway.child.kill('SIGTERM');
     expect((await gateway.exited).code).toBe(0);
   }, 90_000);
