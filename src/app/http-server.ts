@@ -99,7 +99,7 @@ export function evaluateReadiness(health: HealthSources, startedAt: number): Rea
 
   const connected = health.discordConnected();
   const discord: CheckResult = connected === null
-    ? { ok: true, detail: 'no token configured' }
+    ? { ok: true, detail: health.role === 'poller' || health.role === 'deliverer' ? `this process holds no gateway connection (role ${health.role})` : 'no token configured' }
     : connected
       ? { ok: true, detail: 'gateway connected' }
       : { ok: false, detail: `gateway not connected${problemOf(health)}` };
