@@ -55,6 +55,8 @@ export interface DeliveryOptions {
   readonly sink?: Sink;
   /** Print every target's messages on the console, even with a token (demo). */
   readonly consoleOnly?: boolean;
+  /** Route only, never send nor connect: no Discord client is made, discord.js is not loaded (`run --role poller`). */
+  readonly routeOnly?: boolean;
   /** Where the console sink writes; stdout by default. */
   readonly output?: NodeJS.WritableStream;
   /** A discord.js client to post with (shared with slash commands); else one is made from DISCORD_TOKEN. */
@@ -91,7 +93,7 @@ export interface Delivery {
    * reached the timer starts anyway (webhook and console messages go out, bot messages wait in
    * the outbox) and the login is retried with backoff; `onFatal` hears of a token refused later.
    */
-  start(options?: { metrics?: Metrics; onFatal?: (error: Error) => void }): Promise<void>;
+  start(options?: DeliveryStartOptions): Promise<void>;
   /** Why the gateway is not connected (the last login failure), or null. For `/readyz`. */
   discordProblem(): string | null;
   /** Stops the timer and waits for an in-flight send to finish. */
@@ -101,6 +103,15 @@ export interface Delivery {
   connected(): boolean | null;
   /** The discord.js client, when a token is configured (slash commands attach to it). */
   readonly client: Client | null;
+}
+
+export interface DeliveryStartOptions {
+  readonly metrics?: Metrics;
+  readonly onFatal?: (error: Error) => void;
+  /** Open the gateway connection (default true); false: bot messages go out over REST only (`run --role deliverer`). */
+  readonly login?: boolean;
+  /** Queue digests and send the outbox on a timer (default true); false: connect only (`run --role gateway`). */
+  readonly send?: boolean;
 }
 
 /** Thrown for a schedule or time zone that cannot be used; names the subscription and the fix. */
@@ -160,7 +171,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const consoleOnly = options.consoleOnly === true;
   const feedback = options.feedback ?? createFeedbackAdjuster(store.feedback);
 
-  const ownsClient = !options.client && !consoleOnly && !options.sink && env.DISCORD_TOKEN !== undefined;
+  const ownsClient = !options.client && !consoleOnly && !options.sink && options.routeOnly !== true && env.DISCORD_TOKEN !== undefined;
   const client: Client | null = options.client ?? (ownsClient ? createDiscordClient(env, options.rest) : null);
   // REST works with the token alone: `once` posts without opening a gateway connection.
   if (client && ownsClient && env.DISCORD_TOKEN) client.rest.setToken(env.DISCORD_TOKEN);
@@ -422,11 +433,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       metrics?.setOutboxDepthSource(() => store.outbox.counts().pending);
       metrics?.setOutboxCountsSource(() => store.outbox.counts());
       if (metrics) eventMetrics = registerEventMetrics(metrics.registry, () => store.events.counts(clock() - EVENT_WINDOW_MS));
-      if (client && ownsClient && env.DISCORD_TOKEN && !client.isReady()) {
+      if (client && ownsClient && env.DISCORD_TOKEN && !client.isReady() && startOptions.login !== false) {
         const token = env.DISCORD_TOKEN;
         await connectGateway(client, token, 1, startOptions.onFatal);
       }
-      if (timer) return;
+      if (timer || startOptions.send === false) return;
       timer = setInterval(() => void tick(), env.DELIVERY_TICK_MS);
       timer.unref();
       void tick();

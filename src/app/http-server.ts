@@ -21,6 +21,10 @@ export interface HealthSources {
   now(): number;
   /** When the process started (Unix ms); defaults to `now()` when the server starts. */
   readonly startedAt?: number;
+  /** This process's role (`run --role`), reported by `/healthz` and `/readyz`. */
+  readonly role?: string;
+  /** Whether this process polls (default true); a deliverer or gateway is not judged by poll cycles. */
+  readonly polls?: boolean;
 }
 
 export interface HttpServerOptions {
@@ -49,6 +53,8 @@ export interface CheckResult {
 /** The `/readyz` body. */
 export interface Readiness {
   readonly ready: boolean;
+  /** This process's role, when it has one (`run`). */
+  readonly role?: string;
   /** Names of the failing checks, empty when ready. */
   readonly failing: readonly string[];
   readonly checks: {
@@ -77,7 +83,9 @@ export function evaluateReadiness(health: HealthSources, startedAt: number): Rea
   const last = health.lastCycleFinishedAt();
   const maxAge = health.maxCycleAgeMs;
   let cycle: CheckResult;
-  if (last === null) {
+  if (health.polls === false) {
+    cycle = { ok: true, detail: `this process does not poll (role ${health.role ?? 'unknown'})` };
+  } else if (last === null) {
     const uptime = now - startedAt;
     cycle = uptime < maxAge
       ? { ok: true, detail: `no cycle finished yet; started ${formatSeconds(uptime)} ago, allowed ${formatSeconds(maxAge)}` }
@@ -91,7 +99,7 @@ export function evaluateReadiness(health: HealthSources, startedAt: number): Rea
 
   const connected = health.discordConnected();
   const discord: CheckResult = connected === null
-    ? { ok: true, detail: 'no token configured' }
+    ? { ok: true, detail: health.role === 'poller' || health.role === 'deliverer' ? `this process holds no gateway connection (role ${health.role})` : 'no token configured' }
     : connected
       ? { ok: true, detail: 'gateway connected' }
       : { ok: false, detail: `gateway not connected${problemOf(health)}` };
@@ -102,7 +110,7 @@ export function evaluateReadiness(health: HealthSources, startedAt: number): Rea
     discord,
   };
   const failing = Object.entries(checks).filter(([, c]) => !c.ok).map(([name]) => name);
-  return { ready: failing.length === 0, failing, checks };
+  return { ready: failing.length === 0, ...(health.role !== undefined ? { role: health.role } : {}), failing, checks };
 }
 
 function problemOf(health: HealthSources): string {
@@ -152,7 +160,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }
     switch (path) {
       case '/healthz':
-        sendJson(res, 200, { status: 'ok' });
+        sendJson(res, 200, { status: 'ok', ...(health.role !== undefined ? { role: health.role } : {}) });
         return;
       case '/readyz': {
         const readiness = evaluateReadiness(health, startedAt);

@@ -47,6 +47,8 @@ export interface RuntimeOptions {
   readonly feeds?: readonly FeedConfig[];
   /** Force console delivery even when a token is set (demo). */
   readonly consoleOnly?: boolean;
+  /** Route only: no Discord client, discord.js not loaded (`run --role poller`). */
+  readonly routeOnly?: boolean;
 }
 
 /** Feeds by id, reloaded when an unknown id is asked for (a feed added since it was built). */
@@ -100,7 +102,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }),
       log,
     });
-    const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false });
+    const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false, routeOnly: options.routeOnly ?? false });
     const poller = createPoller({
       store,
       log,

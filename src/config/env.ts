@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ROLES, roleProblem } from '../core/roles.js';
 import { parseWebhookUrl } from '../core/webhook-url.js';
 import { ConfigError, ConfigErrors } from './errors.js';
 
@@ -33,6 +34,13 @@ export const ENV_SCHEMA = z.object({
   WATCHFLOOR_RULES: z.string().min(1).default('./rules'),
   /** Trained model file; default: next to the database. */
   WATCHFLOOR_MODEL: z.string().min(1).optional(),
+  /** What `watchfloor run` does in this process (`run --role` wins): all, poller, deliverer or gateway. */
+  WATCHFLOOR_ROLE: z.string().refine((v) => roleProblem(v) === null, { message: `must be one of ${ROLES.join(', ')} (docs/self-hosting.md, "Roles")` }).optional(),
+  /**
+   * Gateway shards of this process (gateway and all roles): unset or 1 for one connection, a
+   * number for that many, `auto` for the count Discord recommends (GET /gateway/bot).
+   */
+  WATCHFLOOR_SHARDS: z.string().regex(/^(auto|[1-9]\d{0,3})$/, 'must be "auto" (the count Discord recommends) or a number of shards from 1 to 9999').optional(),
   /** node-cron expression for the poll cycle. */
   POLL_SCHEDULE: z.string().min(1).default('*/5 * * * *'),
   FETCH_TIMEOUT_MS: positiveInt.default(20_000),

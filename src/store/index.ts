@@ -4,6 +4,7 @@ import { openDatabase, type Db } from './db.js';
 import { createEventStore } from './events.js';
 import { createCycleStore, createFeedStateStore } from './feed-state.js';
 import { createFeedbackStore } from './feedback.js';
+import { createHeartbeatStore } from './heartbeats.js';
 import { createStoryStore } from './stories.js';
 import { createOutboxStore } from './outbox.js';
 import { createSubscriptionStore } from './subscriptions.js';
@@ -32,6 +33,8 @@ export function createStore(path: string) {
     events: createEventStore(db),
     /** Ratings of alerts and digest entries by the members of each server. */
     feedback: createFeedbackStore(db),
+    /** Which `run` processes are alive, in which role (`run --role`). */
+    heartbeats: createHeartbeatStore(db),
     /**
      * Runs `fn` in one transaction (nested calls become savepoints). IMMEDIATE: the write lock is
      * taken at BEGIN, waiting up to the busy timeout for another process's transaction. A

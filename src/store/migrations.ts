@@ -419,4 +419,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_message_id ON outbox(message_id) WHERE message_id IS NOT NULL;
     `,
   },
+  {
+    // Which `watchfloor run` processes are alive, and in which role (run --role): one row per
+    // process, beaten on an interval and deleted on a clean shutdown. A new table only.
+    name: '011-process-heartbeats',
+    sql: `
+      CREATE TABLE process_heartbeats (
+        owner TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        interval_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];

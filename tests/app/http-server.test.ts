@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { HttpListenError, startHttpServer, type HealthSources, type HttpServer } from '../../src/app/http-server.js';
+import { evaluateReadiness, HttpListenError, startHttpServer, type HealthSources, type HttpServer } from '../../src/app/http-server.js';
 import { createMetrics } from '../../src/app/metrics.js';
 
 const MINUTE_MS = 60_000;
@@ -179,5 +179,16 @@ describe('startHttpServer', () => {
     expect(error).toBeInstanceOf(HttpListenError);
     expect((error as Error).message).toBe(`cannot serve health and metrics on 127.0.0.1:${server.port}: port ${server.port} is already in use (HTTP_PORT=${server.port}). Another Watchfloor instance may be running: stop it; or set HTTP_PORT to a free port, or start \`watchfloor run --no-http\` to do without /healthz, /readyz and /metrics.`);
     expect(((error as Error).cause as NodeJS.ErrnoException).code).toBe('EADDRINUSE');
+  });
+
+  it('GIVEN a deliverer that never polled, long after start THEN ready, its role named, poll_cycle and discord passing because the role does neither; a poller is still judged by its cycles', () => {
+    const deliverer = { ...healthFrom({ db: true, last: null, discord: null, now: T0 + 60 * MINUTE_MS }), role: 'deliverer', polls: false };
+    expect(evaluateReadiness(deliverer, T0)).toMatchObject({
+      ready: true,
+      role: 'deliverer',
+      checks: { poll_cycle: { ok: true, detail: 'this process does not poll (role deliverer)' }, discord: { ok: true, detail: 'this process holds no gateway connection (role deliverer)' } },
+    });
+    const poller = { ...healthFrom({ db: true, last: null, discord: null, now: T0 + 60 * MINUTE_MS }), role: 'poller', polls: true };
+    expect(evaluateReadiness(poller, T0)).toMatchObject({ ready: false, role: 'poller', failing: ['poll_cycle'] });
   });
 });

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
-import { runCli } from '../helpers/cli.js';
-import { startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
+import { runCli, startCli } from '../helpers/cli.js';
+import { FAKE_TOKEN, startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -48,18 +48,28 @@ const HEAVY = ['discord.js', '@discordjs/rest', 'natural', 'rss-parser', 'pino-p
 
 /** The npm packages (by name) the CLI loaded for these arguments, and its result. */
 async function packagesLoaded(args: readonly string[], env: Record<string, string> = {}): Promise<{ packages: Set<string>; code: number | null; stderr: string }> {
+  const { out, probeEnv } = probe();
+  const result = await runCli(args, { ...env, ...probeEnv }, { timeoutMs: 90_000 });
+  return { packages: packagesIn(out), code: result.code, stderr: result.stderr };
+}
+
+/** A fresh probe: the file it writes to and the environment that preloads it. */
+function probe(): { out: string; probeEnv: Record<string, string> } {
   const dir = tempDir();
   const out = join(dir, 'modules.txt');
-  const probe = join(dir, 'module-probe.mjs');
+  const file = join(dir, 'module-probe.mjs');
   writeFileSync(out, '');
-  writeFileSync(probe, PROBE_SOURCE);
-  const result = await runCli(args, { ...env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}`, WATCHFLOOR_MODULE_PROBE: out }, { timeoutMs: 90_000 });
+  writeFileSync(file, PROBE_SOURCE);
+  return { out, probeEnv: { NODE_OPTIONS: `--import=${pathToFileURL(file).href}`, WATCHFLOOR_MODULE_PROBE: out } };
+}
+
+function packagesIn(out: string): Set<string> {
   const packages = new Set<string>();
   for (const line of readFileSync(out, 'utf8').split('\n')) {
     const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line)?.[1];
     if (name !== undefined) packages.add(name);
   }
-  return { packages, code: result.code, stderr: result.stderr };
+  return packages;
 }
 
 let feeds: FeedServer;
@@ -119,4 +129,28 @@ describe('modules loaded by a command', () => {
     expect(packages.has('@discordjs/rest')).toBe(true);
     expect(packages.has('discord.js')).toBe(false);
   });
+
+  it('GIVEN a bot token and a webhook subscription WHEN run --role poller polls and queues alerts THEN neither discord.js nor @discordjs/rest is loaded, and the flag wins over WATCHFLOOR_ROLE', async () => {
+    const { out, probeEnv } = probe();
+    const env: Record<string, string> = { ...setup(true), DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, WATCHFLOOR_ROLE: 'gateway', LOG_LEVEL: 'info', ...probeEnv };
+    const identifiesBefore = fake.identifies.length;
+    const run = startCli(['run', '--no-http', '--role', 'poller'], env);
+    try {
+      const running = await run.waitForLog((l) => l.msg === 'watchfloor running', 60_000);
+      expect(running.role).toBe('poller');
+      const cycle = await run.waitForLog((l) => l.msg === 'poll cycle finished', 60_000);
+      expect(cycle).toMatchObject({ polled: 1, failed: 0 });
+    } finally {
+      run.child.kill('SIGTERM');
+    }
+    expect((await run.exited).code).toBe(0);
+    // It queued the alerts (for a deliverer) and sent none, nor connected to Discord.
+    const store = createStore(env.WATCHFLOOR_DB ?? '');
+    expect(store.outbox.counts()).toMatchObject({ pending: 3, sent: 0 });
+    store.close();
+    expect(fake.identifies.length).toBe(identifiesBefore);
+    const packages = packagesIn(out);
+    expect(packages.has('rss-parser')).toBe(true); // it did poll
+    expect(['discord.js', '@discordjs/rest'].filter((name) => packages.has(name))).toEqual([]);
+  }, 90_000);
 });

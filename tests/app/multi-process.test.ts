@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
-import { runCli, startCli } from '../helpers/cli.js';
+import { killAll, runCli, startCli } from '../helpers/cli.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { postsPerStory, waitForPosts } from '../helpers/posts.js';
 import { newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -45,10 +46,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) {
-    child.child.kill('SIGKILL');
-    await child.exited;
-  }
+  await killAll(children);
   await fake.close();
 });
 
@@ -74,29 +72,13 @@ async function setup(): Promise<Record<string, string>> {
   };
 }
 
-/** Per channel, how many messages each story got (by its link in the embed). */
-function postsPerStory(channelId: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const message of fake.messagesIn(channelId)) {
-    const url = (message.body.embeds as { url?: string }[] | undefined)?.[0]?.url ?? '?';
-    counts.set(url, (counts.get(url) ?? 0) + 1);
-  }
-  return counts;
-}
-
 async function waitForAll(timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (fake.messagesIn(DEFAULT_CHANNEL_ID).length >= STORIES && fake.messagesIn(WEBHOOK_CHANNEL).length >= STORIES) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  // Anything a second process would post twice arrives within a tick or two.
-  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  await waitForPosts(fake, [DEFAULT_CHANNEL_ID, WEBHOOK_CHANNEL], STORIES, timeoutMs);
 }
 
 function expectExactlyOnce(): void {
   for (const channel of [DEFAULT_CHANNEL_ID, WEBHOOK_CHANNEL]) {
-    const counts = postsPerStory(channel);
+    const counts = postsPerStory(fake, channel);
     const twice = [...counts].filter(([, n]) => n > 1);
     expect(twice, `stories posted more than once in ${channel}`).toEqual([]);
     expect(counts.size, `stories posted in ${channel}`).toBe(STORIES);

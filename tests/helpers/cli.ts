@@ -111,3 +111,11 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
       }),
   };
 }
+
+/** SIGKILLs every child started with `startCli` (a test's leftovers) and waits for each to exit; empties the list. */
+export async function killAll(children: ReturnType<typeof startCli>[]): Promise<void> {
+  for (const child of children.splice(0)) {
+    child.child.kill('SIGKILL');
+    await child.exited;
+  }
+}

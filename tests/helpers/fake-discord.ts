@@ -121,6 +121,8 @@ export interface FakeDiscordOptions {
   readonly forbiddenChannels?: readonly string[];
   /** Channels whose message history the bot may not read (403 Missing Access on GET messages). */
   readonly unreadableChannels?: readonly string[];
+  /** The shard count GET /gateway/bot recommends (default 1); shards may then identify at once. */
+  readonly recommendedShards?: number;
 }
 
 export class FakeDiscord {
@@ -134,6 +136,9 @@ export class FakeDiscord {
   readonly unreadableChannels: Set<string>;
   /** Application commands by scope key (`global` or a guild id). */
   readonly commands = new Map<string, Record<string, unknown>[]>();
+  /** Every gateway IDENTIFY (op 2), in order, with the shard it named ([id, count]; null when none). */
+  readonly identifies: { readonly shard: readonly [number, number] | null }[] = [];
+  private readonly recommendedShards: number;
   private readonly routes: RouteEntry[] = [];
   private readonly injections: Injection[] = [];
   private readonly listeners: ((request: RecordedRequest) => void)[] = [];
@@ -149,6 +154,7 @@ export class FakeDiscord {
     this.webhooks = [...(options.webhooks ?? [])];
     this.forbiddenChannels = new Set(options.forbiddenChannels ?? []);
     this.unreadableChannels = new Set(options.unreadableChannels ?? []);
+    this.recommendedShards = options.recommendedShards ?? 1;
     this.installDefaultRoutes();
   }
 
@@ -305,7 +311,7 @@ export class FakeDiscord {
     };
     this.route('GET', /^\/gateway\/bot$/, bot(() => ({
       status: 200,
-      body: { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
+      body: { url: `ws://127.0.0.1:${this.port}`, shards: this.recommendedShards, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: this.recommendedShards > 1 ? 16 : 1 } },
     })));
     this.route('GET', /^\/gateway$/, () => ({ status: 200, body: { url: `ws://127.0.0.1:${this.port}` } }));
     this.route('GET', /^\/channels\/(\d+)$/, bot(({ params }) => {
@@ -511,11 +517,15 @@ export class FakeDiscord {
       const payload: unknown = JSON.parse(data.toString('utf8'));
       const op = asRecord(payload).op;
       if (op === 1) this.sendGateway(socket, { op: 11, d: null, s: null, t: null });
-      if (op === 2) this.identify(socket);
+      if (op === 2) this.identify(socket, shardOf(asRecord(asRecord(payload).d).shard));
     });
   }
 
-  private identify(socket: WebSocket): void {
+  private identify(socket: WebSocket, shard: readonly [number, number] | null = null): void {
+    this.identifies.push({ shard });
+    const [shardId, shardCount] = shard ?? [0, 1];
+    // Each guild is on shard (guild_id >> 22) % shard_count, as Discord routes them.
+    const guilds = this.guilds.filter((g) => Number((BigInt(g.id) >> 22n) % BigInt(shardCount)) === shardId);
     this.sendGateway(socket, {
       op: 0,
       t: 'READY',
@@ -523,19 +533,26 @@ export class FakeDiscord {
       d: {
         v: 10,
         user: botUser(),
-        guilds: this.guilds.map((g) => ({ id: g.id, unavailable: true })),
+        guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
         session_id: 'fake-session',
         resume_gateway_url: `ws://127.0.0.1:${this.port}`,
         application: { id: FAKE_APPLICATION_ID, flags: 0 },
-        shard: [0, 1],
+        shard: [shardId, shardCount],
       },
     });
-    for (const guild of this.guilds) this.sendGateway(socket, { op: 0, t: 'GUILD_CREATE', s: ++this.sequence, d: guildObject(guild) });
+    for (const guild of guilds) this.sendGateway(socket, { op: 0, t: 'GUILD_CREATE', s: ++this.sequence, d: guildObject(guild) });
   }
 
   private sendGateway(socket: WebSocket, payload: unknown): void {
     socket.send(JSON.stringify(payload));
   }
+}
+
+/** The `shard` of an IDENTIFY payload, or null when absent or malformed. */
+function shardOf(value: unknown): readonly [number, number] | null {
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [id, count] = value as unknown[];
+  return typeof id === 'number' && typeof count === 'number' ? [id, count] : null;
 }
 
 /** Starts a fake Discord on 127.0.0.1, port 0. */

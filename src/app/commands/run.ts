@@ -12,6 +12,8 @@ import { createRuntime } from '../runtime.js';
 import { preloadChartLibraries } from '../../charts/render.js';
 import { checkSurgesAfterCycle } from '../surges.js';
 import { registerSurgeMetrics } from '../trend-metrics.js';
+import { dutiesOf } from '../../core/roles.js';
+import { resolveRole, startHeartbeat } from '../roles.js';
 
 /** Readiness fails when no cycle finished within this many schedule periods. */
 const STALL_PERIODS = 3;
@@ -25,17 +27,21 @@ export function register(program: Command): void {
     .command('run')
     .description('poll feeds on POLL_SCHEDULE, deliver alerts and digests, serve /healthz, /readyz and /metrics')
     .option('--no-http', 'do not start the health and metrics server')
-    .action(async (options: { http: boolean }, command: Command) => {
+    .option('--role <role>', 'what this process does: all, poller, deliverer or gateway (env WATCHFLOOR_ROLE, default all)')
+    .action(async (options: { http: boolean; role?: string }, command: Command) => {
       const { env, paths } = commandContext(command);
+      const role = resolveRole(options.role, env.WATCHFLOOR_ROLE);
+      const duties = dutiesOf(role);
       if (!cron.validate(env.POLL_SCHEDULE)) {
         throw new ConfigError('environment', 'POLL_SCHEDULE', `"${env.POLL_SCHEDULE}" is not a valid cron expression. Use five fields, e.g. "*/5 * * * *" for every five minutes.`);
       }
       // The loaded values, so secrets read from *_FILE twins are masked in the log as well.
       const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, secrets: secretValuesOf(env) });
       assertDatabaseFileHealthy(paths.db); // quick_check: refuse a damaged database with the recovery steps
-      const runtime = await createRuntime({ env, paths, log });
+      // A poller makes no Discord client: discord.js is not even loaded (docs/self-hosting.md, "Roles").
+      const runtime = await createRuntime({ env, paths, log, routeOnly: !duties.delivers && !duties.gateway });
       // Digests draw their chart synchronously: load the chart libraries once, up front.
-      if (env.DIGEST_CHART) await preloadChartLibraries();
+      if (env.DIGEST_CHART && duties.delivers) await preloadChartLibraries();
       const metrics = createMetrics();
       metrics.setAnalyseSource(() => ({ ...runtime.analysePool.stats(), liveThreads: runtime.analysePool.liveThreads() }));
       registerSurgeMetrics(metrics.registry, () => runtime.store.trends.summary());
@@ -43,7 +49,7 @@ export function register(program: Command): void {
       // Listening before login: an interaction may arrive as soon as the gateway is ready.
       const client = runtime.delivery.client;
       // Slash commands (and discord.js with them) load only when a bot is configured: ADR 15.
-      const slash = client ? await import('../slash-commands.js') : null;
+      const slash = client && duties.gateway ? await import('../slash-commands.js') : null;
       if (client && slash) slash.attachSlashCommands(client, slash.createCommandDeps(runtime, { startedAt }));
       let lastCycleFinishedAt: number | null = null;
       let currentCycle: Promise<void> | null = null;
@@ -89,9 +95,12 @@ export function register(program: Command): void {
             const report = await runtime.poller.runCycle(runtime.allFeeds());
             lastCycleFinishedAt = report.finishedAt;
             recordCycle(report);
-            // Surge notices go out with the next delivery tick (DELIVERY_TICK_MS).
-            checkSurgesAfterCycle(runtime, Date.now());
-            runtime.delivery.runDueDigests(Date.now());
+            // Surge notices go out with the next delivery tick (DELIVERY_TICK_MS). A poller
+            // leaves surges and digests to the deliverers (their own schedule, below).
+            if (duties.delivers) {
+              checkSurgesAfterCycle(runtime, Date.now());
+              runtime.delivery.runDueDigests(Date.now());
+            }
           } catch (error) {
             log.error({ err: error }, 'poll cycle failed');
           } finally {
@@ -115,7 +124,10 @@ export function register(program: Command): void {
             databaseOk: () => runtime.store.db.open && runtime.store.db.prepare('SELECT 1').pluck().get() === 1,
             lastCycleFinishedAt: () => lastCycleFinishedAt,
             maxCycleAgeMs: STALL_PERIODS * period + env.FETCH_TIMEOUT_MS,
-            discordConnected: () => runtime.delivery.connected(),
+            role,
+            polls: duties.polls,
+            // Only the gateway role connects; a deliverer posts over REST and a poller not at all.
+            discordConnected: () => (duties.gateway ? runtime.delivery.connected() : null),
             discordProblem: () => runtime.delivery.discordProblem(),
             now: Date.now,
             startedAt,
@@ -136,7 +148,7 @@ export function register(program: Command): void {
         process.kill(process.pid, 'SIGTERM');
       };
       try {
-        await runtime.delivery.start({ metrics, onFatal });
+        await runtime.delivery.start({ metrics, onFatal, login: duties.gateway, send: duties.delivers });
       } catch (error) {
         // Nothing may keep the process alive after a failed start: no health server, no timers.
         await http?.close();
@@ -144,16 +156,29 @@ export function register(program: Command): void {
         throw error;
       }
       if (client && slash) void slash.registerSlashCommandsOnStart(client, env, log);
-      const task = cron.schedule(env.POLL_SCHEDULE, cycle, { name: 'poll', noOverlap: true });
-      log.info({ feeds: runtime.feeds.filter((f) => f.enabled).length, schedule: env.POLL_SCHEDULE, database: paths.db }, 'watchfloor running');
-      void cycle(); // first cycle right away, not at the first cron slot
+      // A deliverer without a poller beside it checks surges on the poll schedule (the check is
+      // safe with any number of processes: one surge row per topic and hour).
+      const surgeCheck = () => {
+        try {
+          checkSurgesAfterCycle(runtime, Date.now());
+        } catch (error) {
+          log.error({ err: error }, 'surge check failed');
+        }
+      };
+      const task = duties.polls
+        ? cron.schedule(env.POLL_SCHEDULE, cycle, { name: 'poll', noOverlap: true })
+        : duties.delivers ? cron.schedule(env.POLL_SCHEDULE, surgeCheck, { name: 'surges', noOverlap: true }) : null;
+      const heartbeat = startHeartbeat({ store: runtime.store, role, log });
+      log.info({ role, feeds: runtime.feeds.filter((f) => f.enabled).length, schedule: env.POLL_SCHEDULE, database: paths.db }, 'watchfloor running');
+      if (duties.polls) void cycle(); // first cycle right away, not at the first cron slot
 
       await stopRequested;
-      await task.stop();
+      await task?.stop();
       runtime.abort(); // cut in-flight fetches short; their writes are not started
       await cycleInFlight();
       await runtime.delivery.stop();
       await http?.close();
+      heartbeat.stop();
       await runtime.close();
       log.info('stopped cleanly');
       if (fatal.error) throw fatal.error;

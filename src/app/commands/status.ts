@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadFeeds } from '../../config/feeds.js';
 import { describeEventCounts, EVENT_WINDOW_MS } from '../../core/events/match.js';
 import { redactText, redactUrl } from '../../core/redact.js';
+import { describeRoles, livenessOf, STALE_INTERVALS } from '../../core/roles.js';
 import { polledFeeds } from '../../store/added-feeds.js';
 import { createStore, type Store } from '../../store/index.js';
 import { commandContext } from '../context.js';
@@ -30,6 +31,7 @@ export function register(program: Command): void {
         const outbox = store.outbox.counts();
         const surges = store.trends.summary();
         const events = store.events.counts(now - EVENT_WINDOW_MS);
+        const processes = livenessOf(store.heartbeats.list(), now);
         const rows = feeds.map((feed) => {
           const state = states.get(feed.id);
           const lastError = state?.lastError ?? null;
@@ -54,7 +56,7 @@ export function register(program: Command): void {
         const orphans = [...states.keys()].filter((id) => !feeds.some((f) => f.id === id));
         if (options.json) {
           // The whole output once more: nothing printed may carry a feed's secret.
-          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, events: { windowHours: EVENT_WINDOW_MS / 3_600_000, ...events }, feeds: rows, orphanFeeds: orphans, surges: surgesJson(surges) }))}\n`);
+          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, events: { windowHours: EVENT_WINDOW_MS / 3_600_000, ...events }, processes: processes.map(processJson), feeds: rows, orphanFeeds: orphans, surges: surgesJson(surges) }))}\n`);
           return;
         }
         const header = ['FEED', 'FROM', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
@@ -81,6 +83,10 @@ export function register(program: Command): void {
         out.push(`Outbox: ${outbox.pending} pending, ${outbox.sent} sent, ${outbox.dead} dead${held}${dead}`);
         out.push(`Surges: ${surgesText(surges)}`);
         out.push(`Events: ${describeEventCounts(events)}`);
+        out.push(`Processes: ${describeRoles(processes)}`);
+        for (const p of processes) {
+          out.push(`  ${p.role} pid ${p.pid} on ${p.host}, started ${relativeTime(p.startedAt, now)}, last seen ${relativeTime(p.lastSeenAt, now)}${p.alive ? '' : ` — NOT SEEN for over ${STALE_INTERVALS} intervals: stopped without a clean shutdown, or stuck`}`);
+        }
         out.push('');
         out.push(table([header, ...body]));
         if (orphans.length > 0) out.push('', `In the database but no longer in ${paths.feeds}: ${orphans.join(', ')}`);
@@ -92,6 +98,11 @@ export function register(program: Command): void {
 }
 
 type SurgeSummary = ReturnType<Store['trends']['summary']>;
+
+/** `status --json` → `processes[]`: each `run` process's role and heartbeat. */
+function processJson(p: ReturnType<typeof livenessOf>[number]): Record<string, unknown> {
+  return { role: p.role, pid: p.pid, host: p.host, owner: p.owner, startedAt: new Date(p.startedAt).toISOString(), lastSeenAt: new Date(p.lastSeenAt).toISOString(), intervalMs: p.intervalMs, alive: p.alive };
+}
 
 /** `status --json` → `surges`: how many per topic and the latest of each. */
 function surgesJson(surges: SurgeSummary): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { discordTime, topicLabel } from '../../core/compose/alert.js';
 import { MAX_FIELD_VALUE_CHARS } from '../../core/compose/limits.js';
 import { fitSafeText, truncateGraphemes } from '../../core/compose/text.js';
 import { describeEventCounts, EVENT_WINDOW_MS } from '../../core/events/match.js';
+import { describeRoles, livenessOf } from '../../core/roles.js';
 import { allFeeds, topicMap } from './lookups.js';
 import { formatDuration } from './render.js';
 import type { CommandDeps, CommandModule, Reply } from './types.js';
@@ -35,6 +36,7 @@ function status(deps: CommandDeps): Reply {
   const surges = deps.store.trends.summary();
   const surgeText = surges.length === 0 ? 'none yet' : surges.map((x) => `${topicLabel(x.topic, byTopic)}: ${x.total}, latest ${discordTime(x.latest.hourStart, 'R')} (${x.latest.count} stories, usually ${x.latest.median})`).join('\n');
   const events = deps.store.events.counts(now - EVENT_WINDOW_MS);
+  const processes = livenessOf(deps.store.heartbeats.list(), now);
 
   const perTopic = deps
     .topics()
@@ -55,7 +57,7 @@ function status(deps: CommandDeps): Reply {
     embeds: [
       {
         title: 'Watchfloor status',
-        color: failing.length > 0 || outbox.dead > 0 || outbox.uncertain > 0 ? 0xf4900c : 0x78b159,
+        color: failing.length > 0 || outbox.dead > 0 || outbox.uncertain > 0 || processes.some((p) => !p.alive) ? 0xf4900c : 0x78b159,
         fields: [
           { name: 'Uptime', value: `${formatDuration(now - deps.startedAt)} (since ${discordTime(deps.startedAt, 'f')})`, inline: true },
           { name: 'Feeds', value: `${feeds.filter((f) => f.enabled).length} polled, ${failing.length} failing`, inline: true },
@@ -65,6 +67,7 @@ function status(deps: CommandDeps): Reply {
           { name: 'Failing feeds', value: truncateGraphemes(failingText, MAX_FIELD_VALUE_CHARS) },
           { name: 'Topic surges', value: truncateGraphemes(surgeText, MAX_FIELD_VALUE_CHARS) },
           { name: 'Events', value: describeEventCounts(events) },
+          { name: 'Processes (roles)', value: truncateGraphemes(fitSafeText(describeRoles(processes), MAX_FIELD_VALUE_CHARS), MAX_FIELD_VALUE_CHARS) },
         ],
         timestamp: new Date(now).toISOString(),
       },
