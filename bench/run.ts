@@ -24,6 +24,7 @@ const SECTIONS = {
   trends: 'trends.ts',
   events: 'events.ts',
   peer: 'peer.ts',
+  'store-contract': 'store-contract.ts',
 } as const;
 type SectionName = keyof typeof SECTIONS;
 const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

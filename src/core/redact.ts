@@ -61,8 +61,14 @@ const AUTH_VALUE = /(authorization\\?["']?\s*[:=]\s*\\?["']?)((?:basic|bearer|bo
  */
 const BOT_TOKEN = /\b[MNO][\w-]{23,27}\.[\w-]{6}\.[\w-]{27,38}\b/g;
 
+/**
+ * `password=…` in a libpq key/value connection string (`host=db user=wf password=…`), the other
+ * way than a `postgres://user:pass@` URL to write a PostgreSQL password. Quoted values included.
+ */
+const CONNINFO_PASSWORD = /(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'"&;]+)/gi;
+
 /** Cheap test before the URL rules: most log lines hold no URL, parameter or header. */
-const HINT = /:\/\/|\/webhooks\/|\/interactions\/|[?&;#][^=\s]{1,64}=|authorization/i;
+const HINT = /:\/\/|\/webhooks\/|\/interactions\/|[?&;#][^=\s]{1,64}=|authorization|password/i;
 
 const remembered = new Set<string>();
 
@@ -166,6 +172,7 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
     if (/\/webhooks\/|\/interactions\//i.test(out)) out = out.replace(PATH_TOKEN, `$1${REDACTED}`);
     out = maskParams(out);
     out = out.replace(AUTH_VALUE, (_whole, lead: string, scheme: string | undefined) => `${lead}${scheme ?? ''}${REDACTED}`);
+    out = out.replace(CONNINFO_PASSWORD, (whole, lead: string, value: string) => (value.startsWith(REDACTED) ? whole : `${lead}${REDACTED}`));
   }
   out = out.replace(BOT_TOKEN, REDACTED);
   if (secrets.length > 0) out = maskLiterals(out, secrets, MIN_SECRET_LENGTH);

@@ -53,6 +53,17 @@ describe('redactUrl', () => {
 });
 
 describe('redactText', () => {
+  it('GIVEN a PostgreSQL connection string with a password WHEN redacted THEN the credentials go and the server stays', () => {
+    expect(redactText('cannot open PostgreSQL database postgres://watch:s3cr3t-pw@db.internal:5432/wf: ECONNREFUSED')).toBe(
+      `cannot open PostgreSQL database postgres://${R}@db.internal:5432/wf: ECONNREFUSED`,
+    );
+    expect(redactText('WATCHFLOOR_DB=postgresql://watch:p%40ss@db/wf?sslmode=require')).toBe(`WATCHFLOOR_DB=postgresql://${R}@db/wf?sslmode=require`);
+    expect(redactText('{"db":"postgres://u:pw@h/d"}')).toBe(`{"db":"postgres://${R}@h/d"}`);
+    expect(redactText("host=db user=watch password=hunter2secret dbname=wf")).toBe(`host=db user=watch password=${R} dbname=wf`);
+    expect(redactText("host=db password = 'two words' port=5432")).toBe(`host=db password = ${R} port=5432`);
+    expect(redactText('password authentication failed for user "watch"')).toBe('password authentication failed for user "watch"');
+  });
+
   it('GIVEN a URL inside a sentence with trailing punctuation WHEN redacted THEN the secret goes and the punctuation stays', () => {
     expect(redactText('fetch of https://u:pw@h.example/f?apikey=S3CRET. Retried later')).toBe(`fetch of https://${R}@h.example/f?apikey=${R}. Retried later`);
     expect(redactText('(see https://h.example/f?token=S3CRET), then')).toBe(`(see https://h.example/f?token=${R}), then`);

@@ -1,0 +1,79 @@
+import pg from 'pg';
+import { redactText } from '../../core/redact.js';
+import type { Migration } from '../migrations.js';
+import { StoreError } from '../faults.js';
+import { PG_MIGRATIONS } from './migrations.js';
+
+/**
+ * BIGINT (int8, OID 20) read as a number: every BIGINT here is a time in ms since the epoch, a
+ * count or an id, all far below 2^53. node-postgres reads it as a string by default.
+ */
+const INT8_OID = 20;
+const parseInt8 = (value: string): number => Number(value);
+const TYPES: pg.CustomTypesConfig = {
+  // pg types the OID as its TypeId enum and the parsers' results as any; the cast is the boundary.
+  getTypeParser: ((oid: number, format?: string) =>
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-enum-assignment
+    oid === INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** The database's own clock in ms since the epoch: every lease on PostgreSQL is timed by it, never by a process's clock. */
+export const DB_NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
+
+/** Serialises migrations of one database between processes starting at once (a transaction-level advisory lock). */
+const MIGRATION_LOCK = 0x57460001;
+
+/** A connection pool to a Watchfloor PostgreSQL database. */
+export type PgPool = pg.Pool;
+
+/**
+ * Connects to the PostgreSQL database at `url` and applies pending migrations (the same history
+ * as SQLite's, see ./migrations.ts). The schema version is the number of rows of
+ * `schema_migrations`. Errors name the server without its password.
+ */
+export async function openPgDatabase(url: string, options: { max?: number; migrations?: readonly Migration[] } = {}): Promise<PgPool> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, types: TYPES });
+  // An idle client's error (the server restarted) must not crash the process: the next query reconnects.
+  pool.on('error', () => undefined);
+  try {
+    await migratePg(pool, options.migrations ?? PG_MIGRATIONS);
+  } catch (cause) {
+    await pool.end();
+    if (cause instanceof StoreError) throw cause;
+    throw new StoreError(redactText(`cannot open PostgreSQL database ${url}: ${(cause as Error).message}`), { cause });
+  }
+  return pool;
+}
+
+/** Current schema version of a PostgreSQL database (0 for an empty one). */
+export async function pgSchemaVersion(pool: PgPool): Promise<number> {
+  const exists = await pool.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
+  if (!exists.rows[0]?.t) return 0;
+  const r = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+  return r.rows[0]?.n ?? 0;
+}
+
+async function migratePg(pool: PgPool, migrations: readonly Migration[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    const applied = await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+    if (applied.rows.length > migrations.length) {
+      throw new StoreError(`PostgreSQL database has schema version ${applied.rows.length}, but this Watchfloor knows only ${migrations.length}. It was written by a newer release: upgrade Watchfloor, or restore a backup taken before the upgrade.`);
+    }
+    for (let v = applied.rows.length; v < migrations.length; v++) {
+      const migration = migrations[v];
+      if (!migration) break;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [v + 1, migration.name]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
