@@ -33,6 +33,16 @@ import type { AnalyseWorkerData } from './analyse-worker.js';
  */
 const loadPiscina = (): typeof Piscina => (createRequire(import.meta.url)('piscina') as typeof import('piscina')).Piscina;
 
+/**
+ * The parser thread's young generation, in MB (V8 gives a thread 3 × its semi-space; by
+ * default ~48 MB, most of it touched by a thread that allocates fast). Its documents die young
+ * and small, so a small nursery holds them as well. `once --all` over the benchmark's 1,000
+ * feeds (`/usr/bin/time`, load 10–12): peak RSS 203–208 MB with 6–12 MB against 230 MB
+ * without a limit, CPU within the run-to-run spread (ADR 15). The main thread's young
+ * generation cannot be set from inside the process.
+ */
+export const PARSER_YOUNG_GENERATION_MB = 12;
+
 /** Threads exit after this long without a document: between cycles none is kept. */
 export const ANALYSE_IDLE_TIMEOUT_MS = 5_000;
 
@@ -130,6 +140,7 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
       minThreads: 0,
       maxThreads: options.threads,
       idleTimeout: ANALYSE_IDLE_TIMEOUT_MS,
+      resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_GENERATION_MB },
     });
     made.on('workerCreate', (worker: { readonly id: number }) => {
       loaded.add(worker.id);
