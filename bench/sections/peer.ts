@@ -5,7 +5,8 @@
  *   - first cycle over every feed (Watchfloor `once --all --no-deliver` on an empty database with
  *     its model on disk; `newsboat -x reload` on an empty cache), then 10% of the feeds publish,
  *   - steady cycle (the same commands again: conditional requests, unchanged bodies),
- *   - one feed, warm (the fixed cost of a start: `once` from cron against `newsboat -x reload`).
+ *   - one feed, warm (the fixed cost of a start: `once` from cron against `newsboat -x reload`),
+ *     beside `node -e 0` and `once` with no feed due (the start alone), to say where it goes.
  * newsboat is installed with apt-get when missing and possible; otherwise this section is
  * skipped with a note saying how to install it.
  */
@@ -104,8 +105,8 @@ sectionMain(async (options) => {
       const nbEnv = { PATH: base.PATH, HOME: join(nbDir, 'home') };
       const nbFiles = { urls: join(nbDir, 'urls'), cache: join(nbDir, 'cache.db'), config: join(nbDir, 'config') };
       return {
-        watchfloor: async (extra: readonly string[]) => {
-          const run = await measured(process.execPath, [cli, '--feeds', join(wfDir, 'feeds.json'), '--db', join(wfDir, 'watchfloor.db'), '--rules', rulesDir, 'once', '--all', ...extra], wfEnv, wfDir);
+        watchfloor: async (extra: readonly string[], all = true) => {
+          const run = await measured(process.execPath, [cli, '--feeds', join(wfDir, 'feeds.json'), '--db', join(wfDir, 'watchfloor.db'), '--rules', rulesDir, 'once', ...(all ? ['--all'] : []), ...extra], wfEnv, wfDir);
           return { cost: run.cost, newStories: extra.includes('--json') ? onceReport.parse(JSON.parse(run.stdout)).totals.newStories : null };
         },
         newsboat: async () => (await measured('newsboat', newsboatArgs(nbFiles), nbEnv, nbDir)).cost,
@@ -137,8 +138,11 @@ sectionMain(async (options) => {
     const wfRuns: ProcessCost[] = [];
     const nbRuns: ProcessCost[] = [];
     const nodeRuns: ProcessCost[] = [];
+    const startRuns: ProcessCost[] = [];
     for (let i = 0; i < SINGLE_RUNS; i++) {
       wfRuns.push((await one.watchfloor([])).cost);
+      // The feed was just polled: without --all it is not due, so this is the start alone.
+      startRuns.push((await one.watchfloor([], false)).cost);
       nbRuns.push(await one.newsboat());
       nodeRuns.push((await measured(process.execPath, ['-e', '0'], { PATH: process.env.PATH ?? '' }, options.workDir)).cost);
     }
@@ -148,12 +152,13 @@ sectionMain(async (options) => {
       steady: { watchfloor: wf2.cost, newsboat: nb2 },
       single: { watchfloor: medianCost(wfRuns), newsboat: medianCost(nbRuns), runs: SINGLE_RUNS },
       nodeAlone: medianCost(nodeRuns),
+      startOnly: medianCost(startRuns),
       stored: { watchfloor: wf1.newStories ?? 0, newsboat: newsboatItems },
     };
     return {
       section: 'Peer: newsboat',
       rows: peerRows(figures),
-      data: { newsboat: newsboatVersion, threads: THREADS, changedFeeds: changed, ...figures, singleRuns: { watchfloor: wfRuns, newsboat: nbRuns, node: nodeRuns } },
+      data: { newsboat: newsboatVersion, threads: THREADS, changedFeeds: changed, ...figures, singleRuns: { watchfloor: wfRuns, newsboat: nbRuns, node: nodeRuns, startOnly: startRuns } },
     };
   } finally {
     await server.stop();

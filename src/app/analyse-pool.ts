@@ -17,14 +17,31 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
+import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import type { Model } from '../core/classify/model.js';
 import type { RuleSet } from '../core/classify/rules.js';
 import type { FetchFailure } from '../feeds/types.js';
 import type { Analyse, AnalysedDocument, DocumentInput } from './analyse.js';
 import type { AnalyseWorkerData } from './analyse-worker.js';
+
+/**
+ * piscina, loaded when the first thread starts (CommonJS, so synchronously): a cycle too small
+ * to start one never loads it (~20 ms and ~5 MB of a one-feed `once`; ADR 15).
+ */
+const loadPiscina = (): typeof Piscina => (createRequire(import.meta.url)('piscina') as typeof import('piscina')).Piscina;
+
+/**
+ * The parser thread's young generation, in MB (V8 gives a thread 3 × its semi-space; by
+ * default ~48 MB, most of it touched by a thread that allocates fast). Its documents die young
+ * and small, so a small nursery holds them as well. `once --all` over the benchmark's 1,000
+ * feeds (`/usr/bin/time`, load 10–12): peak RSS 203–208 MB with 6–12 MB against 230 MB
+ * without a limit, CPU within the run-to-run spread (ADR 15). The main thread's young
+ * generation cannot be set from inside the process.
+ */
+export const PARSER_YOUNG_GENERATION_MB = 12;
 
 /** Threads exit after this long without a document: between cycles none is kept. */
 export const ANALYSE_IDLE_TIMEOUT_MS = 5_000;
@@ -106,33 +123,44 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
   if (options.threads <= 0) return { analyse: inMainThread, threads: 0, stats, liveThreads: () => 0, warm: () => Promise.resolve(false), close: () => Promise.resolve() };
   const { filename, execArgv } = options.entry ?? workerEntry();
   const workerData: AnalyseWorkerData = { rules: options.rules, model: options.model };
-  const pool = new Piscina<DocumentInput | null, AnalysedDocument | FetchFailure | null>({
-    filename,
-    ...(execArgv ? { execArgv: [...execArgv] } : {}),
-    workerData,
-    minThreads: 0,
-    maxThreads: options.threads,
-    idleTimeout: ANALYSE_IDLE_TIMEOUT_MS,
-  });
+  type Pool = Piscina<DocumentInput | null, AnalysedDocument | FetchFailure | null>;
   // Threads that have loaded their module and said so (piscina's 'workerCreate' comes with its
   // ready message). A thread not in here is still loading: terminating it then aborts Node 20.
   const loaded = new Set<number>();
   // close() waiting for a loading thread, by thread id.
   const onLoaded = new Map<number, () => void>();
-  pool.on('workerCreate', (worker: { readonly id: number }) => {
-    loaded.add(worker.id);
-    onLoaded.get(worker.id)?.();
-  });
-  pool.on('workerDestroy', (worker: { readonly id: number }) => {
-    loaded.delete(worker.id);
-  });
+  // Made with the first thread (warm()): until then there is no pool and nothing to stop.
+  let created: Pool | null = null;
+  const pool = (): Pool => {
+    if (created) return created;
+    const made: Pool = new (loadPiscina())({
+      filename,
+      ...(execArgv ? { execArgv: [...execArgv] } : {}),
+      workerData,
+      minThreads: 0,
+      maxThreads: options.threads,
+      idleTimeout: ANALYSE_IDLE_TIMEOUT_MS,
+      resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_GENERATION_MB },
+    });
+    made.on('workerCreate', (worker: { readonly id: number }) => {
+      loaded.add(worker.id);
+      onLoaded.get(worker.id)?.();
+    });
+    made.on('workerDestroy', (worker: { readonly id: number }) => {
+      loaded.delete(worker.id);
+    });
+    made.on('error', onPoolError);
+    created = made;
+    return made;
+  };
+  const threadsAlive = (): readonly Worker[] => created?.threads ?? [];
   // A thread has loaded and is alive. Threads exit when idle, so a pool seen without threads is
   // not ready again until a new one has loaded.
-  const isReady = (): boolean => pool.threads.some((thread) => loaded.has(thread.threadId));
+  const isReady = (): boolean => threadsAlive().some((thread) => loaded.has(thread.threadId));
 
   /** Resolves once every thread alive now has loaded or exited, or after CLOSE_LOADING_WAIT_MS. */
   const settleLoading = async (): Promise<void> => {
-    const loading = pool.threads.filter((thread) => !loaded.has(thread.threadId));
+    const loading = threadsAlive().filter((thread) => !loaded.has(thread.threadId));
     if (loading.length === 0) return;
     options.log.debug({ threads: loading.length }, 'waiting for parser threads still loading before stopping them');
     const settled = Promise.all(loading.map((thread) => whenLoadedOrExited(thread)));
@@ -165,7 +193,7 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
       await settleLoading();
       // Tasks still queued (a shutdown mid-cycle) are rejected by destroy(); their documents are
       // read in the main thread, or their feeds reported as interrupted by the poll cycle.
-      await pool.destroy().catch(() => undefined);
+      await created?.destroy().catch(() => undefined);
     })());
 
   // A thread that dies outside a task (it failed to load, or crashed between documents) leaves
@@ -177,20 +205,20 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
   const state = { retired: false };
   // Read through a function: the flag changes while a document is in a thread.
   const isRetired = (): boolean => state.retired;
-  pool.on('error', (error: unknown) => {
+  function onPoolError(error: unknown): void {
     if (state.retired) return;
     state.retired = true;
     options.log.warn({ err: error }, 'a parser thread failed; feeds are read in the main thread from now on (slower, nothing lost). Check that the installation is complete, or set PARSE_THREADS=0');
     retire.abort(error);
     void stop();
-  });
+  }
   let warned = false;
   let warming: Promise<boolean> | null = null;
   const warm = (): Promise<boolean> => {
     if (state.retired) return Promise.resolve(false);
     if (isReady()) return Promise.resolve(true);
     // A failure here retires the pool through its 'error' event, which says what happened.
-    warming ??= pool.run(null, { name: 'warm', signal: retire.signal }).then(
+    warming ??= pool().run(null, { name: 'warm', signal: retire.signal }).then(
       () => {
         warming = null;
         return !state.retired;
@@ -208,7 +236,7 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
   return {
     threads: options.threads,
     stats,
-    liveThreads: () => (state.retired ? 0 : pool.threads.length),
+    liveThreads: () => (state.retired ? 0 : threadsAlive().length),
     warm,
     async analyse(input) {
       if (state.retired) return inMainThread(input);
@@ -227,7 +255,7 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
         return inMainThread(input);
       }
       try {
-        const result = await pool.run(input, { signal: retire.signal });
+        const result = await pool().run(input, { signal: retire.signal });
         if (result === null) throw new Error('the parser thread returned nothing');
         counts.inWorker++;
         return result;

@@ -1,6 +1,4 @@
-import { CronExpressionParser } from 'cron-parser';
 import type { Client } from 'discord.js';
-import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import { ConfigError } from '../config/errors.js';
@@ -27,6 +25,7 @@ import type { Store } from '../store/index.js';
 import type { OutboundFile, OutboxRow } from '../store/outbox.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
 import { defaultPlan, reconcileDefaults } from './default-subscriptions.js';
+import { cronParser, nodeCronLibrary } from './cron-libraries.js';
 import { registerEventMetrics, type EventMetrics } from './event-metrics.js';
 import { createEventRouter } from './events.js';
 import { EVENT_WINDOW_MS } from '../core/events/match.js';
@@ -126,9 +125,9 @@ export function scheduleProblem(schedule: string, timezone: string): string | nu
   } catch {
     return `unknown time zone "${timezone}": use an IANA name such as Asia/Seoul, Europe/Kyiv or UTC`;
   }
-  if (!cron.validate(schedule)) return `invalid cron expression "${schedule}": five fields "minute hour day month weekday", e.g. "0 8 * * *" for 08:00 every day`;
+  if (!nodeCronLibrary().validate(schedule)) return `invalid cron expression "${schedule}": five fields "minute hour day month weekday", e.g. "0 8 * * *" for 08:00 every day`;
   try {
-    CronExpressionParser.parse(schedule, { tz: timezone }).next();
+    cronParser().CronExpressionParser.parse(schedule, { tz: timezone }).next();
   } catch (error) {
     return `cron expression "${schedule}" cannot be scheduled: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -141,6 +140,7 @@ export function scheduleProblem(schedule: string, timezone: string): string | nu
  * one digest covering the whole gap.
  */
 export function dueDigestUntil(schedule: string, timezone: string, since: number, now: number): number | null {
+  const { CronExpressionParser } = cronParser();
   const next = CronExpressionParser.parse(schedule, { currentDate: new Date(since), tz: timezone }).next().getTime();
   if (next > now) return null;
   // prev() is strictly before currentDate; +1 ms lets a fire at exactly `now` count.

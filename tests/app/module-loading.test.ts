@@ -121,6 +121,15 @@ describe('modules loaded by a command', () => {
     expect(['discord.js', '@discordjs/rest', 'pino-pretty', 'prom-client'].filter((name) => packages.has(name))).toEqual([]);
   });
 
+  it('GIVEN the default parser threads and UTF-8 feeds WHEN once polls one feed THEN piscina, node-cron and iconv-lite are never loaded', async () => {
+    const { PARSE_THREADS: _threads, ...env } = setup(false);
+    const { packages, code, stderr } = await packagesLoaded(['once', '--all'], env);
+    expect(code, stderr).toBe(0);
+    expect(packages.has('rss-parser')).toBe(true); // it did poll
+    // Too few documents to start a parser thread; no schedule validated; no legacy charset.
+    expect(['piscina', 'node-cron', 'iconv-lite'].filter((name) => packages.has(name))).toEqual([]);
+  });
+
   it('GIVEN a webhook subscription and no bot token WHEN once posts its alerts THEN discord.js is never loaded', async () => {
     const before = fake.messagesIn(TEST_WEBHOOK.channelId).length;
     const { packages, code, stderr } = await packagesLoaded(['once', '--all'], { ...setup(true), DISCORD_API_BASE: fake.apiBase });

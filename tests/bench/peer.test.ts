@@ -96,4 +96,13 @@ describe('rows', () => {
     expect(rows[3]?.status).toBe('missed');
     expect(rows[3]?.figure).toMatch(/over by 40 MB, of which Node alone \(`node -e 0`\) is 38 MB/);
   });
+
+  it('GIVEN the start alone measured (once, no feed due) THEN a missed one-feed row says what the feed itself cost', () => {
+    const rows = peerRows(figures({
+      single: { watchfloor: cost(900, 800, 120), newsboat: cost(90, 40, 19), runs: 5 },
+      startOnly: cost(750, 650, 110),
+    }));
+    expect(rows[2]?.figure).toMatch(/no feed due .* takes 750 ms \(CPU 650 ms\), so the feed itself costs 150 ms/);
+    expect(rows[3]?.figure).toMatch(/Node alone \(`node -e 0`\) is 38 MB and `once` with no feed due peaks at 110 MB/);
+  });
 });
