@@ -80,12 +80,13 @@ const ITEM_LEAD_WORDS = 3;
 
 // --- War reference ----------------------------------------------------------------------------------
 /** Words that make "the war" a war other than Russia's in Ukraine. */
-const OTHER_WARS = set('gaza israel israeli israel s hamas hezbollah lebanon sudan sudanese yemen houthi houthis syria syrian iraq afghanistan afghan ethiopia tigray myanmar');
+const OTHER_WARS = set('gaza israel israeli hamas hezbollah lebanon sudan sudanese yemen houthi houthis syria syrian iraq afghanistan afghan ethiopia tigray myanmar');
 const RUSSIA = set('russia russian russians moscow kremlin putin');
 /** Phrases that name the war without naming Ukraine (folded words). */
 const WAR_REFS: readonly (readonly string[])[] = [
   ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
   ['full', 'scale', 'invasion'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
+  ['its', 'invasion'], ['war', 'effort'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
 ];
 const WAR_REFS_BY_FIRST = new Map<string, (readonly string[])[]>();
 for (const ref of WAR_REFS) {
@@ -98,7 +99,7 @@ const BACKDROP_BEFORE = set('over after since amid despite because due following
 const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
-  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal',
+  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed',
 );
 
 // --- Surnames ---------------------------------------------------------------------------------------

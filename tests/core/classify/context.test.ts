@@ -134,6 +134,16 @@ describe('war reference', () => {
     expect(contextReason(v, CONTEXT_FEATURES.war)).toBe(true);
   });
 
+  it('GIVEN a possessive elsewhere in the story ("South Korea\'s minister") THEN the war reference still counts', () => {
+    expect(warReference(fields('Artillery shipped to Russia for its war, Seoul says', "South Korea's defence minister told lawmakers about the shells."), false)).not.toBeNull();
+  });
+
+  it('GIVEN the war named as "its invasion", "war effort" or men fighting for Russia THEN it is the war itself', () => {
+    expect(warReference(fields('Havana breaks up ring recruiting men', 'They were sent to fight for Russia in its invasion.'), false)).not.toBeNull();
+    expect(warReference(fields('Tehran sends drones to Russia for war effort', 'Hundreds of drones were supplied.'), false)).not.toBeNull();
+    expect(warReference(fields('Russia\'s war effort strains budget', 'Spending on pensions was cut.'), false)).toBeNull();
+  });
+
   it('GIVEN the war as a backdrop ("over the invasion") THEN no war reference', () => {
     expect(warReference(fields('Football club quits Russian league over invasion', 'The team cited travel bans and fighting.'), false)).toBeNull();
     expect(verdict('Finland raises defence budget after Russia\'s invasion', 'Troops and artillery will be added.', 'ukraine').matched).toBe(false);
