@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, isRoundup, warReference } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, homeCompany, isRoundup, warReference } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import type { TopicVerdict } from '../../../src/core/types.js';
@@ -30,6 +30,11 @@ const rules = rulesFromYaml({
   - weight: 1.5
     terms: [the South]
     requires: [North Korea, Pyongyang, North Korean]
+  - weight: 1
+    terms: [Samsung]
+exclusions:
+  - name: South Korean as a firm's label
+    terms: [South Korean chipmaker]
 `,
   'ukraine.yaml': `${head('ukraine')}patterns:
   - weight: 3
@@ -173,5 +178,25 @@ describe('surnames', () => {
   it('GIVEN another Kim (a given name follows) THEN nothing', () => {
     expect(bareKimWithLeaders(fields('Kim Kardashian visits Trump at the White House'))).toBeNull();
     expect(bareKimWithLeaders(fields('Kim warns of hard times'))).toBeNull();
+  });
+});
+
+describe('home company', () => {
+  it('GIVEN a Korean firm\'s strike at home THEN south-korea matches, with the reason', () => {
+    const v = verdict('Samsung workers walk out over pay', 'The union said thousands joined the strike at chip plants.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.company)).toBe(true);
+  });
+
+  it('GIVEN "South Korean" only as the label of a firm whose results are the story THEN it counts', () => {
+    const v = verdict('Memory prices lift results', 'The South Korean chipmaker posted a record quarterly profit.', 'south-korea');
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN the firm abroad (a plant in Texas, a recall in the US) or no home cue THEN nothing', () => {
+    expect(homeCompany(fields('Samsung workers strike at plant in Texas', 'The union said pay was too low.'))).toBeNull();
+    expect(homeCompany(fields('Samsung recalls washing machines in US over injury risk', 'Profit warnings followed.'))).toBeNull();
+    expect(homeCompany(fields('Samsung unveils new phone', 'The handset has three cameras.'))).toBeNull();
+    expect(verdict('Samsung unveils new phone', 'The handset has three cameras.', 'south-korea').matched).toBe(false);
   });
 });
