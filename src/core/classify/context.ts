@@ -22,7 +22,9 @@ import type { Token } from './text.js';
  *   leader;
  * - home company: a Korean conglomerate's strike, results, ruling or scandal is South Korea news
  *   even where "South Korean" is only the firm's label, unless the story places it abroad
- *   (a plant in Texas, a recall in the US, an executive tried in New York).
+ *   (a plant in Texas, a recall in the US, an executive tried in New York);
+ * - person abroad: a person only labelled "South Korean" who is tried or sentenced abroad is not
+ *   South Korea news.
  *
  * Each feature is a named rule with its own reason (`context: <name>`), so `explain` and the
  * alerts show it. A feature either lifts a topic's keyword score to CONTEXT_LIFT over the
@@ -46,6 +48,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   war: 'war reference: the war itself is the subject',
   surname: 'surname: Kim beside a US president or a summit venue',
   company: 'home company: a Korean firm\'s labour, results or ruling at home',
+  abroad: 'person abroad: a South Korean tried or sentenced abroad',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -146,6 +149,36 @@ export function homeCompany(fields: readonly FieldText[]): { matched: string; fi
     }
   }
   return firm && home ? firm : null;
+}
+
+// --- Person abroad ----------------------------------------------------------------------------------
+const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef');
+const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded guilty trial');
+
+/** True when every hit is a "South Korean" label of a person who is tried or sentenced in a foreign place. */
+export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[]): boolean {
+  if (hits.length === 0) return false;
+  let trial = false;
+  let abroad = false;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const w = t[k];
+      if (!w) continue;
+      if (TRIAL_CUES.has(w.text)) trial = true;
+      if (w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) abroad = true;
+    }
+  }
+  if (!trial || !abroad) return false;
+  // Every hit is the adjective "(South) Korean" before a noun; at least one labels a person.
+  let person = false;
+  for (const h of hits) {
+    const field = fieldOf(fields, h);
+    const next = field?.tokens[h.to]?.text ?? '';
+    if (field?.tokens[h.to - 1]?.text !== 'korean' || next === '' || clauseBreak(field, h.to - 1, h.to)) return false;
+    if (PERSON_NOUNS.has(next)) person = true;
+  }
+  return person;
 }
 
 /** The context features' verdict changes for one topic. */
@@ -423,6 +456,14 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   if (south >= 0 && southKw && southAdj && southAdj.score < thresholdOf(south) && !reached(north) && (southKw.kept.length > 0 || southKw.excluded)) {
     const firm = homeCompany(fields);
     if (firm) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.company}`, matched: firm.matched, field: firm.field, weight }));
+  }
+
+  // 7. Person abroad: a South Korean tried or sentenced abroad.
+  if (south >= 0 && southKw && southAdj && southAdj.score > thresholdOf(south) - 1 - modelWeightOf(south) && !reached(north) && personAbroad(southKw.kept, fields)) {
+    const cap = thresholdOf(south) - 1 - modelWeightOf(south);
+    const first = southKw.kept[0];
+    southAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.abroad}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - southAdj.score) * 1000) / 1000 });
+    southAdj.score = cap;
   }
 
   return keywords.map((k, i) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, homeCompany, isRoundup, warReference } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, homeCompany, isRoundup, personAbroad, warReference } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import type { TopicVerdict } from '../../../src/core/types.js';
@@ -198,5 +198,19 @@ describe('home company', () => {
     expect(homeCompany(fields('Samsung recalls washing machines in US over injury risk', 'Profit warnings followed.'))).toBeNull();
     expect(homeCompany(fields('Samsung unveils new phone', 'The handset has three cameras.'))).toBeNull();
     expect(verdict('Samsung unveils new phone', 'The handset has three cameras.', 'south-korea').matched).toBe(false);
+  });
+});
+
+describe('person abroad', () => {
+  it('GIVEN a South Korean executive sentenced in the US THEN south-korea is capped, with the reason', () => {
+    const v = verdict('South Korean executive jailed in US over bribery', 'A former manager was sentenced in Virginia for bribing an official.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(true);
+  });
+
+  it('GIVEN a trial at home or South Korea named as a country THEN the feature does nothing', () => {
+    expect(verdict('South Korean executive jailed in Seoul over bribery', 'A court sentenced him to three years.', 'south-korea').matched).toBe(true);
+    expect(verdict('South Korea jails executive in US-linked bribery case', 'A court sentenced him to three years.', 'south-korea').matched).toBe(true);
+    expect(personAbroad([], fields('South Korean executive jailed in US'))).toBe(false);
   });
 });
