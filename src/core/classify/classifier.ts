@@ -81,7 +81,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         { field: 'summary', text: input.summary, tokens: tokenize(input.summary) },
       ];
       const raw = scoreKeywords(rules, matcher, fields);
-      const keywords = raw.some((k) => k.hits > 0) || hasContextTrigger(fields) ? applyContext(rules, fields, raw) : raw;
+      const keywords = raw.some((k) => k.hits > 0 || k.excluded) || hasContextTrigger(fields) ? applyContext(rules, fields, raw) : raw;
       let features: string[] | null = null;
       const verdicts: TopicVerdict[] = rules.topics.map((topic, i) => {
         const kw = keywords[i];

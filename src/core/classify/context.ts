@@ -19,7 +19,12 @@ import type { Token } from './text.js';
  *   about the war itself (arms, troops or shells sent for it, its battles, its diplomacy), not
  *   when the war is the backdrop ("over the invasion", "since the war");
  * - surname: a bare "Kim" beside a US president, Putin, Xi or a summit venue is North Korea's
- *   leader.
+ *   leader;
+ * - home company: a Korean conglomerate's strike, results, ruling or scandal is South Korea news
+ *   even where "South Korean" is only the firm's label, unless the story places it abroad
+ *   (a plant in Texas, a recall in the US, an executive tried in New York);
+ * - person abroad: a person only labelled "South Korean" who is tried or sentenced abroad is not
+ *   South Korea news.
  *
  * Each feature is a named rule with its own reason (`context: <name>`), so `explain` and the
  * alerts show it. A feature either lifts a topic's keyword score to CONTEXT_LIFT over the
@@ -42,6 +47,8 @@ export const CONTEXT_FEATURES = Object.freeze({
   roundup: 'roundup: an item of a briefing reports an event',
   war: 'war reference: the war itself is the subject',
   surname: 'surname: Kim beside a US president or a summit venue',
+  company: 'home company: a Korean firm\'s labour, results or ruling at home',
+  abroad: 'person abroad: a South Korean tried or sentenced abroad',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -80,12 +87,13 @@ const ITEM_LEAD_WORDS = 3;
 
 // --- War reference ----------------------------------------------------------------------------------
 /** Words that make "the war" a war other than Russia's in Ukraine. */
-const OTHER_WARS = set('gaza israel israeli israel s hamas hezbollah lebanon sudan sudanese yemen houthi houthis syria syrian iraq afghanistan afghan ethiopia tigray myanmar');
+const OTHER_WARS = set('gaza israel israeli hamas hezbollah lebanon sudan sudanese yemen houthi houthis syria syrian iraq afghanistan afghan ethiopia tigray myanmar');
 const RUSSIA = set('russia russian russians moscow kremlin putin');
 /** Phrases that name the war without naming Ukraine (folded words). */
 const WAR_REFS: readonly (readonly string[])[] = [
   ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
   ['full', 'scale', 'invasion'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
+  ['its', 'invasion'], ['war', 'effort'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
 ];
 const WAR_REFS_BY_FIRST = new Map<string, (readonly string[])[]>();
 for (const ref of WAR_REFS) {
@@ -98,7 +106,7 @@ const BACKDROP_BEFORE = set('over after since amid despite because due following
 const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
-  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal',
+  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed',
 );
 
 // --- Surnames ---------------------------------------------------------------------------------------
@@ -107,6 +115,71 @@ const KIM_CUES = set('trump biden obama putin xi pompeo lavrov summit singapore 
 const AFTER_BARE_KIM = set(
   'and to in at with says said meets met arrives arrived leaves left warns warned vows vowed calls called sends sent orders ordered visits visited hosts wants will would has had is was skips skipped signs signed tells told holds held urges urged s or for after as',
 );
+
+// --- Home company -----------------------------------------------------------------------------------
+/** Korea's conglomerates and large firms (folded first words). */
+const KOREAN_FIRMS = set('samsung hyundai kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion');
+/** What a firm is called after "South Korean" / "Korean": the label of a company. */
+const FIRM_NOUNS = set('chipmaker chipmakers carmaker automaker steelmaker shipbuilder shipbuilders conglomerate conglomerates firm firms company companies group maker airline carrier giant tech');
+/** The firm's life at home: labour, results, rulings, scandals. */
+const HOME_CUES = set(
+  'strike strikes striking walkout walked union unions unionised wage wages profit profits loss losses earnings quarterly chairman heir heiress founder prosecutors prosecutor court raided raid arrested indicted acquitted convicted fined bribery inheritance succession scandal sit dock yard shipyard',
+);
+/** Places that put a firm's story abroad (after in/to/at/from), or words that do. */
+const FOREIGN_PLACES = set(
+  'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington',
+);
+const PLACE_PREPS = set('in to at from');
+
+/** True when a Korean firm's life at home is the story: a firm named, a home cue, nothing placing it abroad. */
+export function homeCompany(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  let firm: { matched: string; field: FieldText['field'] } | null = null;
+  let home = false;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const w = t[k];
+      if (!w) continue;
+      if (w.cased === 'US' || w.text === 'abroad' || w.text === 'american') return null;
+      if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return null;
+      if (HOME_CUES.has(w.text)) home = true;
+      if (firm) continue;
+      if (KOREAN_FIRMS.has(w.text)) firm = { matched: w.cased, field: f.field };
+      else if (w.text === 'korean' && FIRM_NOUNS.has(t[k + 1]?.text ?? '')) firm = { matched: f.text.slice(w.start, t[k + 1]?.end ?? w.end), field: f.field };
+    }
+  }
+  return firm && home ? firm : null;
+}
+
+// --- Person abroad ----------------------------------------------------------------------------------
+const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef');
+const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded guilty trial');
+
+/** True when every hit is a "South Korean" label of a person who is tried or sentenced in a foreign place. */
+export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[]): boolean {
+  if (hits.length === 0) return false;
+  let trial = false;
+  let abroad = false;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const w = t[k];
+      if (!w) continue;
+      if (TRIAL_CUES.has(w.text)) trial = true;
+      if (w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) abroad = true;
+    }
+  }
+  if (!trial || !abroad) return false;
+  // Every hit is the adjective "(South) Korean" before a noun; at least one labels a person.
+  let person = false;
+  for (const h of hits) {
+    const field = fieldOf(fields, h);
+    const next = field?.tokens[h.to]?.text ?? '';
+    if (field?.tokens[h.to - 1]?.text !== 'korean' || next === '' || clauseBreak(field, h.to - 1, h.to)) return false;
+    if (PERSON_NOUNS.has(next)) person = true;
+  }
+  return person;
+}
 
 /** The context features' verdict changes for one topic. */
 interface Adjustment {
@@ -375,6 +448,22 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   if (north >= 0 && northAdj && northAdj.score < thresholdOf(north)) {
     const kim = bareKimWithLeaders(fields);
     if (kim) lift(northAdj, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.surname}`, matched: kim.matched, field: kim.field, weight }));
+  }
+
+  // 6. Home company: a Korean firm's labour, results or ruling at home.
+  const southKw = keywords[south];
+  const southAdj = adj[south];
+  if (south >= 0 && southKw && southAdj && southAdj.score < thresholdOf(south) && !reached(north) && (southKw.kept.length > 0 || southKw.excluded)) {
+    const firm = homeCompany(fields);
+    if (firm) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.company}`, matched: firm.matched, field: firm.field, weight }));
+  }
+
+  // 7. Person abroad: a South Korean tried or sentenced abroad.
+  if (south >= 0 && southKw && southAdj && southAdj.score > thresholdOf(south) - 1 - modelWeightOf(south) && !reached(north) && personAbroad(southKw.kept, fields)) {
+    const cap = thresholdOf(south) - 1 - modelWeightOf(south);
+    const first = southKw.kept[0];
+    southAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.abroad}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - southAdj.score) * 1000) / 1000 });
+    southAdj.score = cap;
   }
 
   return keywords.map((k, i) => {

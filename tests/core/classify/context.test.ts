@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, isRoundup, warReference } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, homeCompany, isRoundup, personAbroad, warReference } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import type { TopicVerdict } from '../../../src/core/types.js';
@@ -30,6 +30,11 @@ const rules = rulesFromYaml({
   - weight: 1.5
     terms: [the South]
     requires: [North Korea, Pyongyang, North Korean]
+  - weight: 1
+    terms: [Samsung]
+exclusions:
+  - name: South Korean as a firm's label
+    terms: [South Korean chipmaker]
 `,
   'ukraine.yaml': `${head('ukraine')}patterns:
   - weight: 3
@@ -134,6 +139,16 @@ describe('war reference', () => {
     expect(contextReason(v, CONTEXT_FEATURES.war)).toBe(true);
   });
 
+  it('GIVEN a possessive elsewhere in the story ("South Korea\'s minister") THEN the war reference still counts', () => {
+    expect(warReference(fields('Artillery shipped to Russia for its war, Seoul says', "South Korea's defence minister told lawmakers about the shells."), false)).not.toBeNull();
+  });
+
+  it('GIVEN the war named as "its invasion", "war effort" or men fighting for Russia THEN it is the war itself', () => {
+    expect(warReference(fields('Havana breaks up ring recruiting men', 'They were sent to fight for Russia in its invasion.'), false)).not.toBeNull();
+    expect(warReference(fields('Tehran sends drones to Russia for war effort', 'Hundreds of drones were supplied.'), false)).not.toBeNull();
+    expect(warReference(fields('Russia\'s war effort strains budget', 'Spending on pensions was cut.'), false)).toBeNull();
+  });
+
   it('GIVEN the war as a backdrop ("over the invasion") THEN no war reference', () => {
     expect(warReference(fields('Football club quits Russian league over invasion', 'The team cited travel bans and fighting.'), false)).toBeNull();
     expect(verdict('Finland raises defence budget after Russia\'s invasion', 'Troops and artillery will be added.', 'ukraine').matched).toBe(false);
@@ -163,5 +178,39 @@ describe('surnames', () => {
   it('GIVEN another Kim (a given name follows) THEN nothing', () => {
     expect(bareKimWithLeaders(fields('Kim Kardashian visits Trump at the White House'))).toBeNull();
     expect(bareKimWithLeaders(fields('Kim warns of hard times'))).toBeNull();
+  });
+});
+
+describe('home company', () => {
+  it('GIVEN a Korean firm\'s strike at home THEN south-korea matches, with the reason', () => {
+    const v = verdict('Samsung workers walk out over pay', 'The union said thousands joined the strike at chip plants.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.company)).toBe(true);
+  });
+
+  it('GIVEN "South Korean" only as the label of a firm whose results are the story THEN it counts', () => {
+    const v = verdict('Memory prices lift results', 'The South Korean chipmaker posted a record quarterly profit.', 'south-korea');
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN the firm abroad (a plant in Texas, a recall in the US) or no home cue THEN nothing', () => {
+    expect(homeCompany(fields('Samsung workers strike at plant in Texas', 'The union said pay was too low.'))).toBeNull();
+    expect(homeCompany(fields('Samsung recalls washing machines in US over injury risk', 'Profit warnings followed.'))).toBeNull();
+    expect(homeCompany(fields('Samsung unveils new phone', 'The handset has three cameras.'))).toBeNull();
+    expect(verdict('Samsung unveils new phone', 'The handset has three cameras.', 'south-korea').matched).toBe(false);
+  });
+});
+
+describe('person abroad', () => {
+  it('GIVEN a South Korean executive sentenced in the US THEN south-korea is capped, with the reason', () => {
+    const v = verdict('South Korean executive jailed in US over bribery', 'A former manager was sentenced in Virginia for bribing an official.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(true);
+  });
+
+  it('GIVEN a trial at home or South Korea named as a country THEN the feature does nothing', () => {
+    expect(verdict('South Korean executive jailed in Seoul over bribery', 'A court sentenced him to three years.', 'south-korea').matched).toBe(true);
+    expect(verdict('South Korea jails executive in US-linked bribery case', 'A court sentenced him to three years.', 'south-korea').matched).toBe(true);
+    expect(personAbroad([], fields('South Korean executive jailed in US'))).toBe(false);
   });
 });
