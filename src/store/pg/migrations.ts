@@ -268,4 +268,18 @@ export const PG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_message_id ON outbox(message_id) WHERE message_id IS NOT NULL;
     `,
   },
+  {
+    name: '011-process-heartbeats',
+    sql: `
+      CREATE TABLE process_heartbeats (
+        owner TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        pid BIGINT NOT NULL,
+        host TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        interval_ms BIGINT NOT NULL
+      );
+    `,
+  },
 ];
