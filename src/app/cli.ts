@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { parseDotEnv } from '../config/dotenv.js';
 import { ConfigError, ConfigErrors, EXIT_CONFIG } from '../config/errors.js';
+import { redactText } from '../core/redact.js';
 import { StorageFaultError, StoreError } from '../store/faults.js';
 /**
  * The `watchfloor` command line. Each command lives in src/app/commands/<name>.ts and exports
@@ -188,32 +189,41 @@ function commandName(args: readonly string[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Every error line the CLI prints goes through the one redaction: a message may quote a database
+ * URL with its password, a feed URL with a key, or a token pasted in the wrong place.
+ */
+function writeError(text: string): void {
+  const token = process.env.DISCORD_TOKEN;
+  process.stderr.write(redactText(text, token ? [token] : []));
+}
+
 function exitCodeFor(error: unknown, program: Command): number {
   if (error instanceof CommanderError) {
     // Help and version are not failures; usage errors are bad arguments.
     return error.exitCode === 0 ? 0 : EXIT_CONFIG;
   }
   if (error instanceof ConfigError || error instanceof ConfigErrors) {
-    process.stderr.write(`watchfloor: invalid configuration:\n${indent(error.message)}\n`);
+    writeError(`watchfloor: invalid configuration:\n${indent(error.message)}\n`);
     return EXIT_CONFIG;
   }
   if (error instanceof StorageFaultError || error instanceof StoreError) {
     // Already names the database path and the fix.
-    process.stderr.write(`watchfloor: ${error.message}\n`);
+    writeError(`watchfloor: ${error.message}\n`);
     return 1;
   }
   // A disk-full, I/O or corruption error from deep inside a command still gets the path and the fix.
   const fault = StorageFaultError.from(error, databasePath(program));
   const message = fault ? fault.message : error instanceof Error ? error.message : String(error);
-  process.stderr.write(`watchfloor: ${message}\n`);
-  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  writeError(`watchfloor: ${message}\n`);
+  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) writeError(`${error.stack}\n`);
   return 1;
 }
 
 /** The database the command used: --db, else WATCHFLOOR_DB, else the default (as resolvePaths). */
 function databasePath(program: Command): string {
   const path = program.opts<{ db?: string }>().db ?? process.env.WATCHFLOOR_DB ?? './data/watchfloor.db';
-  return path === ':memory:' ? path : resolve(path);
+  return path === ':memory:' || /^postgres(?:ql)?:\/\//i.test(path) ? path : resolve(path);
 }
 
 function indent(text: string): string {

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadEnv, type Env } from '../config/env.js';
+import { isPostgresUrl } from '../store/target.js';
 
 /** Options every command takes, so one install can watch several configurations. */
 export interface GlobalOptions {
@@ -20,11 +21,13 @@ export interface Paths {
 
 export function resolvePaths(options: GlobalOptions, env: Env): Paths {
   const db = options.db ?? env.WATCHFLOOR_DB;
+  // A PostgreSQL URL is kept as given; only a file path is made absolute.
+  const local = db === ':memory:' || isPostgresUrl(db) ? null : db;
   return {
     feeds: resolve(options.feeds ?? env.WATCHFLOOR_FEEDS),
     rules: resolve(options.rules ?? env.WATCHFLOOR_RULES),
-    db: db === ':memory:' ? db : resolve(db),
-    model: resolve(env.WATCHFLOOR_MODEL ?? join(dirname(db === ':memory:' ? './data/x' : db), 'model.json')),
+    db: local === null ? db : resolve(local),
+    model: resolve(env.WATCHFLOOR_MODEL ?? join(dirname(local ?? './data/x'), 'model.json')),
   };
 }
 

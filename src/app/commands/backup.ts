@@ -5,6 +5,7 @@ import { ConfigError } from '../../config/errors.js';
 import { integrityProblems, openForReading, type Db } from '../../store/db.js';
 import { describeStorageFault, storageFault, StorageFaultError } from '../../store/faults.js';
 import { commandContext } from '../context.js';
+import { isPostgresUrl, sqliteOnlyError } from '../../store/target.js';
 
 /** Pages copied per step: all of them, in one read transaction (see below). */
 const ALL_PAGES = 0x7fffffff;
@@ -28,6 +29,7 @@ export interface BackupResult {
  * (nor replaces a previous backup with one).
  */
 export async function backupDatabase(source: string, target: string, options: { force: boolean }): Promise<BackupResult> {
+  if (isPostgresUrl(source)) throw sqliteOnlyError('backup', source);
   if (source === ':memory:') throw new ConfigError('environment', 'WATCHFLOOR_DB', 'an in-memory database cannot be backed up. Point --db (or WATCHFLOOR_DB) at the database file `run` uses.');
   if (!existsSync(source)) throw new ConfigError('environment', 'WATCHFLOOR_DB', `${source} does not exist: nothing to back up. Point --db (or WATCHFLOOR_DB) at the database file \`run\` uses.`);
   if (target === source) throw new ConfigError('arguments', 'backup FILE', `${target} is the database itself. Name another file, e.g. backups/watchfloor-$(date +%F).db.`);

@@ -4,6 +4,7 @@ import { ConfigError } from '../../config/errors.js';
 import { integrityProblems, openForReading, schemaVersion } from '../../store/db.js';
 import { describeStorageFault, StorageFaultError } from '../../store/faults.js';
 import { commandContext } from '../context.js';
+import { isPostgresUrl, sqliteOnlyError } from '../../store/target.js';
 
 export interface DbCheckResult {
   readonly path: string;
@@ -19,6 +20,7 @@ export interface DbCheckResult {
  * table: slower), then foreign_key_check.
  */
 export function checkDatabaseFile(path: string, options: { full: boolean }): DbCheckResult {
+  if (isPostgresUrl(path)) throw sqliteOnlyError('db check', path);
   if (path === ':memory:') throw new ConfigError('environment', 'WATCHFLOOR_DB', 'an in-memory database has nothing to check. Point --db (or WATCHFLOOR_DB) at the database file.');
   if (!existsSync(path)) throw new ConfigError('environment', 'WATCHFLOOR_DB', `${path} does not exist. Point --db (or WATCHFLOOR_DB) at the database file \`run\` uses.`);
   const db = openForReading(path);
