@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { parseDotEnv } from '../config/dotenv.js';
 import { ConfigError, ConfigErrors, EXIT_CONFIG } from '../config/errors.js';
-import { redactText } from '../core/redact.js';
 import { StorageFaultError, StoreError } from '../store/faults.js';
+import { warn } from './output.js';
 /**
  * The `watchfloor` command line. Each command lives in src/app/commands/<name>.ts and exports
  * `register(program)`; this file only assembles them and maps errors to exit codes:
@@ -189,34 +189,25 @@ function commandName(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-/**
- * Every error line the CLI prints goes through the one redaction: a message may quote a database
- * URL with its password, a feed URL with a key, or a token pasted in the wrong place.
- */
-function writeError(text: string): void {
-  const token = process.env.DISCORD_TOKEN;
-  process.stderr.write(redactText(text, token ? [token] : []));
-}
-
 function exitCodeFor(error: unknown, program: Command): number {
   if (error instanceof CommanderError) {
     // Help and version are not failures; usage errors are bad arguments.
     return error.exitCode === 0 ? 0 : EXIT_CONFIG;
   }
   if (error instanceof ConfigError || error instanceof ConfigErrors) {
-    writeError(`watchfloor: invalid configuration:\n${indent(error.message)}\n`);
+    warn(`watchfloor: invalid configuration:\n${indent(error.message)}\n`);
     return EXIT_CONFIG;
   }
   if (error instanceof StorageFaultError || error instanceof StoreError) {
     // Already names the database path and the fix.
-    writeError(`watchfloor: ${error.message}\n`);
+    warn(`watchfloor: ${error.message}\n`);
     return 1;
   }
   // A disk-full, I/O or corruption error from deep inside a command still gets the path and the fix.
   const fault = StorageFaultError.from(error, databasePath(program));
   const message = fault ? fault.message : error instanceof Error ? error.message : String(error);
-  writeError(`watchfloor: ${message}\n`);
-  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) writeError(`${error.stack}\n`);
+  warn(`watchfloor: ${message}\n`);
+  if (process.env.LOG_LEVEL === 'debug' && error instanceof Error && error.stack) warn(`${error.stack}\n`);
   return 1;
 }
 

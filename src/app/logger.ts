@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
-import { SECRET_ENV } from '../config/env.js';
+import { secretValuesOf } from '../config/secret-env.js';
 import { REDACTED, expandSecrets, redactText } from '../core/redact.js';
 
 export type { Logger };
@@ -33,9 +33,7 @@ export { REDACTED, expandSecrets };
 export const maskSecrets: (text: string, secrets?: readonly string[]) => string = redactText;
 
 /** The values of the secret settings present in an environment (for {@link LoggerOptions.secrets}). */
-export function secretValuesOf(env: Readonly<Record<string, unknown>>): string[] {
-  return SECRET_ENV.map((key) => env[key]).filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim());
-}
+export { secretValuesOf };
 
 export interface LoggerOptions {
   readonly level: string;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ROLES, roleProblem } from '../core/roles.js';
 import { parseWebhookUrl } from '../core/webhook-url.js';
 import { ConfigError, ConfigErrors } from './errors.js';
+import { SECRET_ENV } from './secret-env.js';
 
 /**
  * Every setting read from the environment, in one table: name, type, default, and whether it
@@ -94,7 +95,7 @@ export const ENV_SCHEMA = z.object({
 export type Env = Readonly<z.infer<typeof ENV_SCHEMA>>;
 
 /** Names whose values are secrets: never logged, never printed, `_FILE` twins accepted. */
-export const SECRET_ENV = ['DISCORD_TOKEN', 'DISCORD_WEBHOOK_URL'] as const;
+export { SECRET_ENV };
 
 /**
  * Reads and validates the environment. Empty strings count as unset (docker compose passes

@@ -6,6 +6,7 @@ import { integrityProblems, openForReading, type Db } from '../../store/db.js';
 import { describeStorageFault, storageFault, StorageFaultError } from '../../store/faults.js';
 import { commandContext } from '../context.js';
 import { isPostgresUrl, sqliteOnlyError } from '../../store/target.js';
+import { say } from '../output.js';
 
 /** Pages copied per step: all of them, in one read transaction (see below). */
 const ALL_PAGES = 0x7fffffff;
@@ -102,6 +103,6 @@ export function register(program: Command): void {
       const result = await backupDatabase(paths.db, resolve(file), { force: options.force === true });
       const mb = (result.bytes / 1_048_576).toFixed(1);
       const stories = result.stories === null ? 'no stories table' : `${result.stories.toLocaleString('en-US')} stories`;
-      process.stdout.write(`backed up ${result.source} to ${result.target}: ${mb} MB, ${stories}, quick_check ok (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+      say(`backed up ${result.source} to ${result.target}: ${mb} MB, ${stories}, quick_check ok (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
     });
 }

@@ -13,6 +13,7 @@ import type { FeedConfig } from '../../core/types.js';
 import { databaseFileProblem } from '../../store/db.js';
 import { AUTOMATIC, defaultPlan } from '../default-subscriptions.js';
 import { resolvePaths, type GlobalOptions, type Paths } from '../context.js';
+import { say } from '../output.js';
 
 /** Settings that legitimately sit in a compose `.env` without being Watchfloor's own. */
 const FOREIGN_ENV = /^(COMPOSE_|DOCKER_|NODE_|npm_|TZ$|HOME$|PATH$|UID$|GID$)/;
@@ -385,10 +386,10 @@ export function register(program: Command): void {
       const report = checkConfiguration(checkOptions);
       const fetched = options.fetch ? await fetchFeedsOnce(checkOptions, report) : null;
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(fetched === null ? report : { ...report, fetch: fetched })}\n`);
+        say(`${JSON.stringify(fetched === null ? report : { ...report, fetch: fetched })}\n`);
       } else {
-        process.stdout.write(renderCheckReport(report));
-        if (fetched !== null) process.stdout.write(`\n${renderFetchChecks(fetched)}`);
+        say(renderCheckReport(report));
+        if (fetched !== null) say(`\n${renderFetchChecks(fetched)}`);
       }
       const failed = fetched?.filter((r) => !r.ok).length ?? 0;
       if (failed > 0) throw new Error(`check --fetch: ${failed} of ${fetched?.length ?? 0} enabled feeds could not be fetched or parsed (listed above).`);

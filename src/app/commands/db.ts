@@ -5,6 +5,7 @@ import { integrityProblems, openForReading, schemaVersion } from '../../store/db
 import { describeStorageFault, StorageFaultError } from '../../store/faults.js';
 import { commandContext } from '../context.js';
 import { isPostgresUrl, sqliteOnlyError } from '../../store/target.js';
+import { say } from '../output.js';
 
 export interface DbCheckResult {
   readonly path: string;
@@ -50,12 +51,12 @@ export function register(program: Command): void {
       const result = checkDatabaseFile(paths.db, { full: options.full === true });
       const ok = result.problems.length === 0;
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ ok, ...result })}\n`);
+        say(`${JSON.stringify({ ok, ...result })}\n`);
       } else if (ok) {
         const mb = (result.bytes / 1_048_576).toFixed(1);
-        process.stdout.write(`database ${result.path}: ok (${result.check}, foreign_key_check; ${mb} MB, schema version ${result.schemaVersion ?? '?'})\n`);
+        say(`database ${result.path}: ok (${result.check}, foreign_key_check; ${mb} MB, schema version ${result.schemaVersion ?? '?'})\n`);
       } else {
-        process.stdout.write(`database ${result.path}: ${result.check} found ${result.problems.length} problem(s):\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+        say(`database ${result.path}: ${result.check} found ${result.problems.length} problem(s):\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
       }
       if (!ok) {
         throw new StorageFaultError(describeStorageFault('corrupt', 'SQLITE_CORRUPT', result.path, `${result.check} found ${result.problems.length} problem(s), listed above`));

@@ -11,6 +11,7 @@ import { table } from '../format.js';
 import { createLogger } from '../logger.js';
 import { createRuntime } from '../runtime.js';
 import { renderReport } from './once.js';
+import { say } from '../output.js';
 
 /** The installed package's root (this file is src/app/commands/ or dist/app/commands/). */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -35,7 +36,9 @@ export function register(program: Command): void {
       const log = createLogger({ level: process.env.LOG_LEVEL ? env.LOG_LEVEL : 'warn', format: env.LOG_FORMAT });
       const now = Date.now();
       const server = await startDemoServer(join(examples, 'feeds'), now);
-      const out = (text: string) => process.stdout.write(`${text}\n`);
+      const out = (text: string): void => {
+        say(`${text}\n`);
+      };
       try {
         // The example feeds.json names local files; the demo fetches them over HTTP instead,
         // so conditional GET and the whole fetch path are exercised.

@@ -8,6 +8,7 @@ import { loadClassifier } from '../classifier.js';
 import { commandContext } from '../context.js';
 import { table } from '../format.js';
 import { createLogger } from '../logger.js';
+import { say } from '../output.js';
 
 /** One-line rendering of a verdict's reasons, for wrong items. */
 export function describeReasons(reasons: readonly Reason[]): string {
@@ -84,7 +85,7 @@ export function register(program: Command): void {
           micro: { precision: e.micro.precision, recall: e.micro.recall, f1: e.micro.f1 },
           model: { consulted: changes.consulted, changed: changes.changed, right: changes.right, wrong: changes.wrong },
         };
-        process.stdout.write(`${JSON.stringify(out)}\n`);
+        say(`${JSON.stringify(out)}\n`);
         return;
       }
       let report: string;
@@ -99,7 +100,7 @@ export function register(program: Command): void {
       const wrong = scope.filter(({ ex, result }) => topics.some((t) => ex.labels.includes(t) !== result.matched.includes(t)));
       report += `\nWrong items: ${wrong.length}\n`;
       for (const { ex, result } of wrong) report += renderWrong(ex, result, topics);
-      process.stdout.write(report);
+      say(report);
     });
 }
 

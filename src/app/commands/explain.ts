@@ -8,6 +8,7 @@ import { loadClassifier } from '../classifier.js';
 import { commandContext } from '../context.js';
 import { createLogger } from '../logger.js';
 import { describeReasons } from './eval.js';
+import { say } from '../output.js';
 
 function renderVerdict(v: TopicVerdict): string {
   const head = `${v.matched ? 'MATCH ' : 'no    '} ${v.topic}: score ${v.score} / threshold ${v.threshold} (keywords ${v.keywordScore}${v.modelProbability !== null ? `, model p=${v.modelProbability}` : ''})`;
@@ -37,12 +38,12 @@ export function register(program: Command): void {
       const result = classifier.classify({ title, summary });
       const server = options.server === undefined ? undefined : serverLine(paths.db, options.server, { title, summary }, result.verdicts);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(server === undefined ? result : { ...result, server })}\n`);
+        say(`${JSON.stringify(server === undefined ? result : { ...result, server })}\n`);
         return;
       }
       const matched = result.matched.length > 0 ? result.matched.join(', ') : 'none';
-      process.stdout.write(`Matched: ${matched}\n${result.verdicts.map(renderVerdict).join('\n')}\n`);
-      if (server !== undefined) process.stdout.write(`Server ${options.server ?? ''}: ${server ?? 'no ratings from this server.'}\n`);
+      say(`Matched: ${matched}\n${result.verdicts.map(renderVerdict).join('\n')}\n`);
+      if (server !== undefined) say(`Server ${options.server ?? ''}: ${server ?? 'no ratings from this server.'}\n`);
     });
 }
 

@@ -5,6 +5,7 @@ import { rateStory, RATING_LIMITS } from '../../discord/feedback.js';
 import { createStore, type Store } from '../../store/index.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
+import { say, warn } from '../output.js';
 
 const WHERE = 'command line';
 /** Ratings `feedback list` shows at most. */
@@ -66,11 +67,11 @@ export function register(program: Command): void {
         const result = rateStory({ store, clock: Date.now, limits: RATING_LIMITS }, { guildId, memberId: `cli:${member}`, storyRowid: rowid, verdicts: chosen, rating: options.verdict === 'up' ? 1 : -1, source: 'cli' });
         if ('ignored' in result) throw bad('--story', 'the story cannot be rated');
         if (result.outcome === 'rate-limited' || result.outcome === 'over-cap') {
-          process.stderr.write(`Not saved: cli:${member} ${result.outcome === 'rate-limited' ? `made ${RATING_LIMITS.maxPerWindow} ratings in the last hour` : `holds ${RATING_LIMITS.maxPerMember} ratings in this server`}, the most one member may. Try later, or remove some with \`watchfloor feedback remove\`.\n`);
+          warn(`Not saved: cli:${member} ${result.outcome === 'rate-limited' ? `made ${RATING_LIMITS.maxPerWindow} ratings in the last hour` : `holds ${RATING_LIMITS.maxPerMember} ratings in this server`}, the most one member may. Try later, or remove some with \`watchfloor feedback remove\`.\n`);
           process.exitCode = 1;
           return;
         }
-        process.stdout.write(`${result.outcome === 'unchanged' ? 'Already rated' : result.outcome === 'replaced' ? 'Changed' : 'Rated'}: story ${rowid} ${options.verdict === 'up' ? 'relevant' : 'not relevant'} for ${result.topics.join(', ')} in server ${guildId} (member cli:${member}).\n`);
+        say(`${result.outcome === 'unchanged' ? 'Already rated' : result.outcome === 'replaced' ? 'Changed' : 'Rated'}: story ${rowid} ${options.verdict === 'up' ? 'relevant' : 'not relevant'} for ${result.topics.join(', ')} in server ${guildId} (member cli:${member}).\n`);
       });
     });
 
@@ -85,17 +86,17 @@ export function register(program: Command): void {
       withStore(command, (store) => {
         const rows = store.feedback.list(guildId, { ...(options.topic === undefined ? {} : { topic: options.topic }), limit: LIST_LIMIT });
         if (options.json) {
-          process.stdout.write(`${JSON.stringify(rows)}\n`);
+          say(`${JSON.stringify(rows)}\n`);
           return;
         }
         if (rows.length === 0) {
-          process.stdout.write(`Server ${guildId} has no ratings${options.topic === undefined ? '' : ` for ${options.topic}`}.\n`);
+          say(`Server ${guildId} has no ratings${options.topic === undefined ? '' : ` for ${options.topic}`}.\n`);
           return;
         }
         const now = Date.now();
         const title = (rowid: number): string => (store.stories.get(rowid)?.title ?? '').slice(0, 70);
         const lines = rows.map((r) => [String(r.id), r.rating > 0 ? 'up' : 'down', r.topic, r.memberId, r.source, relativeTime(r.createdAt, now), `${r.storyRowid} ${title(r.storyRowid)}`]);
-        process.stdout.write(`${table([['ID', 'VERDICT', 'TOPIC', 'MEMBER', 'FROM', 'WHEN', 'STORY'], ...lines])}\n`);
+        say(`${table([['ID', 'VERDICT', 'TOPIC', 'MEMBER', 'FROM', 'WHEN', 'STORY'], ...lines])}\n`);
       });
     });
 
@@ -113,9 +114,9 @@ export function register(program: Command): void {
       withStore(command, (store) => {
         const removed = numbers.filter((id) => store.feedback.removeById(guildId, id));
         const missed = numbers.filter((id) => !removed.includes(id));
-        process.stdout.write(`${removed.length} rating(s) removed${removed.length > 0 ? ` (${removed.join(', ')})` : ''}.\n`);
+        say(`${removed.length} rating(s) removed${removed.length > 0 ? ` (${removed.join(', ')})` : ''}.\n`);
         if (missed.length > 0) {
-          process.stderr.write(`Not removed: ${missed.join(', ')} — server ${guildId} has no such rating (see \`watchfloor feedback list --server ${guildId}\`).\n`);
+          warn(`Not removed: ${missed.join(', ')} — server ${guildId} has no such rating (see \`watchfloor feedback list --server ${guildId}\`).\n`);
           process.exitCode = 1;
         }
       });
@@ -132,7 +133,7 @@ export function register(program: Command): void {
       if ((options.topic === undefined) === (options.all !== true)) throw bad('--topic', 'say what to forget; fix: --topic <topic> for one topic, or --all for every topic');
       withStore(command, (store) => {
         const n = store.feedback.reset(guildId, options.topic);
-        process.stdout.write(`Removed ${n} rating(s) of server ${guildId}${options.topic === undefined ? '' : ` for ${options.topic}`}; its decisions are the shared ones again${options.topic === undefined ? '' : ' for that topic'}.\n`);
+        say(`Removed ${n} rating(s) of server ${guildId}${options.topic === undefined ? '' : ` for ${options.topic}`}; its decisions are the shared ones again${options.topic === undefined ? '' : ' for that topic'}.\n`);
       });
     });
 }

@@ -6,7 +6,6 @@ import { renderMessageText } from '../../core/compose/console.js';
 import { composeDigest, planDigest } from '../../core/compose/digest.js';
 import { cleanInline } from '../../core/compose/text.js';
 import { CLI_COUNT_MAX, DAY_MS, digestRequest, findTopic, hiddenFeedsFor, HOUR_MS, NEWS_LIMITS, newsDigestInput, OPERATOR, type IntegerRange } from '../../core/news.js';
-import { redactText } from '../../core/redact.js';
 import { ALL_TOPICS } from '../../core/route.js';
 import { parseSearchText } from '../../core/search-query.js';
 import type { FeedConfig, TopicInfo, TopicVerdict } from '../../core/types.js';
@@ -15,6 +14,7 @@ import { createStore, type Store } from '../../store/index.js';
 import { createNewsReader, type NewsReader } from '../../store/news-queries.js';
 import { SEARCH_COUNT_MAX, type StoredStory } from '../../store/stories.js';
 import { commandContext } from '../context.js';
+import { say } from '../output.js';
 
 /**
  * `watchfloor latest`, `search QUERY` and `digest`: what `/news` shows, for the operator at a
@@ -173,7 +173,7 @@ function scoresText(verdicts: readonly TopicVerdict[]): string {
 
 /** Prints the result: one JSON value, or text; either way redacted like every command's output. */
 function print(text: string): void {
-  process.stdout.write(`${redactText(text)}\n`);
+  say(`${text}\n`);
 }
 
 function latest(flags: WindowFlags & { hours?: string }, command: Command): void {

@@ -8,6 +8,7 @@ import type { CycleReport, FeedPollResult } from '../pipeline.js';
 import { createRuntime } from '../runtime.js';
 import { preloadChartLibraries } from '../../charts/render.js';
 import { checkSurgesAfterCycle } from '../surges.js';
+import { say, warn } from '../output.js';
 
 interface OnceOptions {
   readonly all?: boolean;
@@ -59,12 +60,12 @@ export function register(program: Command): void {
           ? new ConfigError('environment', 'DISCORD_TOKEN', "Discord rejected the token (401 Unauthorized): messages to channels were not sent and wait in the outbox. Copy the bot's token again (developer portal → Bot → Reset Token) into DISCORD_TOKEN, then run again.")
           : null;
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ ...report, delivery: delivered, surges: { recorded: surges.surges.length, notices: surges.notices } })}\n`);
+          say(`${JSON.stringify({ ...report, delivery: delivered, surges: { recorded: surges.surges.length, notices: surges.notices } })}\n`);
         } else {
-          process.stdout.write(`${renderReport(report, Date.now())}\n`);
+          say(`${renderReport(report, Date.now())}\n`);
           if (delivered) {
             const held = delivered.uncertain > 0 ? `, ${delivered.uncertain} held as uncertain (see \`watchfloor outbox list --status uncertain\`)` : '';
-            process.stdout.write(
+            say(
               `Delivery: ${delivered.sent} message(s) sent, ${delivered.retried} retried, ${delivered.dead} dead letter(s)${held}, ${delivered.pending} pending; ${delivered.digestsQueued} digest(s) composed.\n`,
             );
           }
@@ -139,13 +140,13 @@ function createProgress(enabled: boolean) {
   return {
     start: (n: number) => {
       total = n;
-      if (enabled && n > 0) process.stderr.write(`polling ${n} feed${n === 1 ? '' : 's'}…`);
+      if (enabled && n > 0) warn(`polling ${n} feed${n === 1 ? '' : 's'}…`);
     },
     update: (result: FeedPollResult, done: number) => {
-      if (enabled) process.stderr.write(`\r\x1b[2Kpolling: ${done}/${total} done (last: ${result.feedId})`);
+      if (enabled) warn(`\r\x1b[2Kpolling: ${done}/${total} done (last: ${result.feedId})`);
     },
     end: () => {
-      if (enabled && total > 0) process.stderr.write('\r\x1b[2K');
+      if (enabled && total > 0) warn('\r\x1b[2K');
     },
   };
 }

@@ -5,6 +5,7 @@ import { createStore, type Store } from '../../store/index.js';
 import { OUTBOX_STATUSES, type OutboxListing, type OutboxStatus } from '../../store/outbox.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
+import { say, warn } from '../output.js';
 
 const WHERE = 'command line';
 /** Rows `outbox list` shows at most. */
@@ -36,16 +37,16 @@ export function register(program: Command): void {
         };
         if (options.json) {
           const out = rows.map((r) => ({ id: r.id, status: r.status, kind: r.kind, subscriptionId: r.subscriptionId, target: where(r), attempts: r.attempts, lastAttemptAt: r.lastAttemptAt, lastError: r.lastError, problem: r.problem, nonce: r.nonce }));
-          process.stdout.write(`${JSON.stringify(out)}\n`);
+          say(`${JSON.stringify(out)}\n`);
           return;
         }
         if (rows.length === 0) {
-          process.stdout.write(`No ${statuses.join(' or ')} messages.\n`);
+          say(`No ${statuses.join(' or ')} messages.\n`);
           return;
         }
         const lines = rows.map((r) => [String(r.id), r.status, r.kind, where(r), r.lastAttemptAt === null ? 'never' : relativeTime(r.lastAttemptAt, now), r.problem ?? r.lastError ?? '']);
-        process.stdout.write(`${table([['ID', 'STATUS', 'KIND', 'TARGET', 'LAST TRY', 'REASON'], ...lines])}\n\n`);
-        process.stdout.write('Send again with `watchfloor outbox retry ID…` (or --uncertain / --dead) once the cause is fixed; an uncertain message may already be in the channel: look first. `watchfloor outbox drop ID…` deletes them.\n');
+        say(`${table([['ID', 'STATUS', 'KIND', 'TARGET', 'LAST TRY', 'REASON'], ...lines])}\n\n`);
+        say('Send again with `watchfloor outbox retry ID…` (or --uncertain / --dead) once the cause is fixed; an uncertain message may already be in the channel: look first. `watchfloor outbox drop ID…` deletes them.\n');
       } finally {
         store.close();
       }
@@ -99,9 +100,9 @@ function registerAction(
         const all = [...wanted, ...(options.uncertain ? byStatus('uncertain') : []), ...(options.dead ? byStatus('dead') : [])];
         const done = spec.apply(store, [...new Set(all)]);
         const missed = wanted.filter((id) => !done.includes(id));
-        process.stdout.write(`${spec.done(done)}\n`);
+        say(`${spec.done(done)}\n`);
         if (missed.length > 0) {
-          process.stderr.write(`${spec.missed(missed)}\n`);
+          warn(`${spec.missed(missed)}\n`);
           process.exitCode = 1;
         }
       } finally {

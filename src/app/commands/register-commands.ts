@@ -7,6 +7,7 @@ import { commandDefinitions } from '../../discord/commands/index.js';
 import { registerCommands, type RegisterResult } from '../../discord/register.js';
 import { commandContext } from '../context.js';
 import { createLogger, secretValuesOf } from '../logger.js';
+import { say } from '../output.js';
 
 const SNOWFLAKE = /^\d{15,25}$/;
 const currentApplication = z.object({ id: z.string().regex(SNOWFLAKE) });
@@ -45,6 +46,6 @@ export function register(program: Command): void {
       const { env } = commandContext(command);
       const result = await registerFromEnv(env, { guildId: options.guild, global: options.global === true });
       const where = result.scope === 'guild' ? `in server ${options.guild ?? env.DISCORD_GUILD_ID ?? ''}` : 'globally (Discord clients may take up to an hour to show changes)';
-      process.stdout.write(result.changed ? `Registered ${result.count} slash commands ${where}.\n` : `Slash commands ${where} are already up to date (${result.count}); nothing sent.\n`);
+      say(result.changed ? `Registered ${result.count} slash commands ${where}.\n` : `Slash commands ${where} are already up to date (${result.count}); nothing sent.\n`);
     });
 }

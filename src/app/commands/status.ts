@@ -7,6 +7,7 @@ import { polledFeeds } from '../../store/added-feeds.js';
 import { createStore, type Store } from '../../store/index.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
+import { say } from '../output.js';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -56,7 +57,7 @@ export function register(program: Command): void {
         const orphans = [...states.keys()].filter((id) => !feeds.some((f) => f.id === id));
         if (options.json) {
           // The whole output once more: nothing printed may carry a feed's secret.
-          process.stdout.write(`${redactText(JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, events: { windowHours: EVENT_WINDOW_MS / 3_600_000, ...events }, processes: processes.map(processJson), feeds: rows, orphanFeeds: orphans, surges: surgesJson(surges) }))}\n`);
+          say(`${JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, events: { windowHours: EVENT_WINDOW_MS / 3_600_000, ...events }, processes: processes.map(processJson), feeds: rows, orphanFeeds: orphans, surges: surgesJson(surges) })}\n`);
           return;
         }
         const header = ['FEED', 'FROM', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
@@ -90,7 +91,7 @@ export function register(program: Command): void {
         out.push('');
         out.push(table([header, ...body]));
         if (orphans.length > 0) out.push('', `In the database but no longer in ${paths.feeds}: ${orphans.join(', ')}`);
-        process.stdout.write(`${redactText(out.join('\n'))}\n`);
+        say(`${out.join('\n')}\n`);
       } finally {
         store.close();
       }

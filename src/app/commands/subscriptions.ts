@@ -15,6 +15,7 @@ import { scheduleProblem } from '../delivery.js';
 import { AUTOMATIC, DEFAULT_MAX_AGE_MS, defaultPlan, reconcileDefaults } from '../default-subscriptions.js';
 import { relativeTime, table } from '../format.js';
 import { DEFAULT_DEVELOPING_SOURCES, DEFAULT_DEVELOPING_WINDOW_MINUTES, describeMode } from '../../core/events/developing.js';
+import { say, warn } from '../output.js';
 
 const WHERE = 'command line';
 const SNOWFLAKE = /^\d{15,25}$/;
@@ -201,15 +202,15 @@ export function register(program: Command): void {
         });
         // The surge settings are named when they were given (the line stays as it was otherwise).
         const surges = flags.surges !== undefined || flags.quietHours !== undefined ? ` · ${describeTrendSettings(created, store.trends.settings(created.id))}` : '';
-        process.stdout.write(`Subscribed: ${describeSubscription(created)}${surges}\n`);
+        say(`Subscribed: ${describeSubscription(created)}${surges}\n`);
         for (const twin of twins) {
-          process.stderr.write(`Warning: ${describeSubscription(twin)} already sends some of these topics there: those stories will be posted twice. Remove one with \`watchfloor unsubscribe ${twin.id}\`.\n`);
+          warn(`Warning: ${describeSubscription(twin)} already sends some of these topics there: those stories will be posted twice. Remove one with \`watchfloor unsubscribe ${twin.id}\`.\n`);
         }
         // The automatic subscriptions made before this one would post everything a second time.
         const { removed } = reconcileDefaults(store, defaultPlan(env, { now: Date.now() }));
-        for (const r of removed) process.stdout.write(`Removed the automatic ${describeSubscription(r)}: you have your own subscriptions now.\n`);
+        for (const r of removed) say(`Removed the automatic ${describeSubscription(r)}: you have your own subscriptions now.\n`);
         if (created.target.kind === 'channel' && env.DISCORD_TOKEN === undefined) {
-          process.stderr.write('Note: DISCORD_TOKEN is not set; the bot cannot post to a channel until it is (see README, "Delivering to Discord").\n');
+          warn('Note: DISCORD_TOKEN is not set; the bot cannot post to a channel until it is (see README, "Delivering to Discord").\n');
         }
       } finally {
         store.close();
@@ -229,11 +230,11 @@ export function register(program: Command): void {
         const existing = store.subscriptions.get(n);
         const broken = existing ? undefined : store.subscriptions.unreadableRow(n);
         if (broken && store.subscriptions.remove(n)) {
-          process.stdout.write(`Removed: #${n} (its row could not be read: ${broken.reason})\n`);
+          say(`Removed: #${n} (its row could not be read: ${broken.reason})\n`);
           return;
         }
         if (!existing || !store.subscriptions.remove(n)) throw new ConfigError(WHERE, 'id', `there is no subscription #${n}; \`watchfloor subscriptions\` lists them`);
-        process.stdout.write(`Removed: ${describeSubscription(existing)}\n`);
+        say(`Removed: ${describeSubscription(existing)}\n`);
       } finally {
         store.close();
       }
@@ -257,11 +258,11 @@ export function register(program: Command): void {
             ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), automatic: rest.createdBy === AUTOMATIC, outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 }, surges: surgeSettingsJson(store, rest) })),
             ...broken.map((r) => ({ id: Number(r.id), broken: true, reason: r.reason, fix: r.fix, outbox: counts.get(Number(r.id)) ?? { pending: 0, sent: 0, dead: 0 } })),
           ].sort((a, b) => a.id - b.id);
-          process.stdout.write(`${JSON.stringify(shown)}\n`);
+          say(`${JSON.stringify(shown)}\n`);
           return;
         }
         if (list.length === 0 && broken.length === 0) {
-          process.stdout.write('No subscriptions. Add one with `watchfloor subscribe --webhook <url> --topics all` (see --help).\n');
+          say('No subscriptions. Add one with `watchfloor subscribe --webhook <url> --topics all` (see --help).\n');
           return;
         }
         const rows = [['id', 'target', 'topics', 'mode', 'min', 'last digest', 'sent', 'pending', 'dead']];
@@ -285,8 +286,8 @@ export function register(program: Command): void {
         }
         const [header = [], ...body] = rows;
         body.sort((a, b) => Number(a[0]?.slice(1)) - Number(b[0]?.slice(1)));
-        process.stdout.write(`${table([header, ...body])}\n`);
-        for (const r of broken) process.stdout.write(`#${r.id} is broken and skipped: ${r.reason}. Fix: ${r.fix.replaceAll('`', '')}.\n`);
+        say(`${table([header, ...body])}\n`);
+        for (const r of broken) say(`#${r.id} is broken and skipped: ${r.reason}. Fix: ${r.fix.replaceAll('`', '')}.\n`);
       } finally {
         store.close();
       }

@@ -5,6 +5,7 @@ import { createStore } from '../../store/index.js';
 import { loadClassifier } from '../classifier.js';
 import { commandContext } from '../context.js';
 import { createLogger } from '../logger.js';
+import { say } from '../output.js';
 
 /**
  * `watchfloor train`: rebuilds the model from rules/training/*.jsonl plus weak labels from the
@@ -27,7 +28,7 @@ export function register(program: Command): void {
         const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log, store: store ?? undefined, retrain: true, useStore, extraExamples });
         const info = classifier.modelInfo;
         const fromFeedback = options.withFeedback === true ? `, ${extraExamples.length} rated stories from ${rated.length} ratings` : '';
-        process.stdout.write(`Model saved to ${info.path}: ${info.examples} training examples, ${info.weakExamples} weak labels from stored stories${fromFeedback}.\n`);
+        say(`Model saved to ${info.path}: ${info.examples} training examples, ${info.weakExamples} weak labels from stored stories${fromFeedback}.\n`);
       } finally {
         store?.close();
       }

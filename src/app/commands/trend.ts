@@ -5,11 +5,11 @@ import { MAX_ATTACHMENT_BYTES } from '../../charts/render.js';
 import { buildTrendChart } from '../../charts/trend.js';
 import { loadRules } from '../../config/rules.js';
 import { isTimeZone, TREND_DAYS } from '../../core/trends/series.js';
-import { redactText } from '../../core/redact.js';
 import type { TopicInfo } from '../../core/types.js';
 import { createStore } from '../../store/index.js';
 import { commandContext } from '../context.js';
 import { FlagProblems, parseInteger, parseTopic } from './news.js';
+import { say } from '../output.js';
 
 interface TrendFlags {
   readonly out?: string;
@@ -82,7 +82,7 @@ async function trend(flags: TrendFlags, command: Command): Promise<void> {
     const text = flags.json
       ? JSON.stringify(summary)
       : `Wrote ${summary.out} (${summary.width}×${summary.height} PNG, ${summary.bytes} bytes): ${chart.spec.title}\n${summary.topics.map((t) => `${t.topic} ${t.stories}`).join(' · ')}; ${summary.surges.length} surge(s) marked`;
-    process.stdout.write(`${redactText(text)}\n`);
+    say(`${text}\n`);
   } finally {
     store.close();
   }
