@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { redactText } from '../core/redact.js';
 
 /**
  * What readiness looks at. Functions, not values, so each probe sees the present state; `now`
@@ -237,7 +238,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+/** Every body goes through the one redaction: a readiness detail may quote an error with a URL in it. */
+function send(res: ServerResponse, status: number, contentType: string, raw: string): void {
+  const body = redactText(raw);
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }

@@ -10,6 +10,8 @@ const T0 = Date.parse('2025-03-01T12:00:00Z');
 /** Mutable health state the tests steer; functions read it at probe time like the real app's. */
 interface State {
   db: boolean | 'throw';
+  /** The message the database check throws with (default SQLITE_CANTOPEN). */
+  dbError?: string;
   last: number | null;
   discord: boolean | null;
   now: number;
@@ -18,7 +20,7 @@ interface State {
 function healthFrom(state: State, startedAt = T0): HealthSources {
   return {
     databaseOk: () => {
-      if (state.db === 'throw') throw new Error('SQLITE_CANTOPEN');
+      if (state.db === 'throw') throw new Error(state.dbError ?? 'SQLITE_CANTOPEN');
       return state.db;
     },
     lastCycleFinishedAt: () => state.last,
@@ -120,6 +122,16 @@ describe('startHttpServer', () => {
     expect(res.status).toBe(503);
     expect(res.body.failing).toEqual(['database']);
     expect(res.body.checks).toMatchObject({ database: { ok: false, detail: 'query failed: SQLITE_CANTOPEN' } });
+  });
+
+  it('GIVEN the database error quotes a connection URL with its password WHEN /readyz THEN the body shows it masked', async () => {
+    const { base } = await start({ db: 'throw', dbError: 'connect ECONNREFUSED postgres://watch:hunter2-db-pass@db:5432/watchfloor', last: T0, discord: null, now: T0 });
+    const res = await fetch(`${base}/readyz`);
+    const text = await res.text();
+    expect(res.status).toBe(503);
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
+    expect(text).not.toContain('hunter2-db-pass');
+    expect(text).toContain('postgres://[redacted]@db:5432/watchfloor');
   });
 
   it('GIVEN readiness flips WHEN probed repeatedly THEN only the transitions are logged', async () => {
