@@ -232,7 +232,25 @@ function limitProblems(message: unknown): string[] {
  */
 function permissionsAsNumber(command: unknown): unknown {
   const c = record(command);
-  return typeof c.default_member_permissions === 'string' && /^\d+$/.test(c.default_member_permissions) ? { ...c, default_member_permissions: Number(c.default_member_permissions) } : command;
+  const adapted = typeof c.default_member_permissions === 'string' && /^\d+$/.test(c.default_member_permissions) ? { ...c, default_member_permissions: Number(c.default_member_permissions) } : command;
+  return mediaAsForum(adapted);
+}
+
+/** Discord's channel type for media channels; the published schema's ChannelTypes enum stops at 15 (forum). */
+const GUILD_MEDIA = 16;
+const GUILD_FORUM = 15;
+
+/**
+ * The schema lags the API: media channels (type 16, a forum variant in Discord's documentation
+ * since 2023) are missing from its enum. Checked as a forum, so every other value of
+ * `channel_types` is still held to the schema.
+ */
+function mediaAsForum(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(mediaAsForum);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, key === 'channel_types' && Array.isArray(inner) ? inner.map((t: unknown) => (t === GUILD_MEDIA ? GUILD_FORUM : t)) : mediaAsForum(inner)]),
+  );
 }
 
 /**

@@ -37,7 +37,7 @@ export const data = new SlashCommandBuilder()
     s
       .setName('add')
       .setDescription('Send topics to a channel: each story, one living alert per event, or a scheduled digest')
-      .addChannelOption((o) => o.setName('channel').setDescription('Where to post').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum))
+      .addChannelOption((o) => o.setName('channel').setDescription('Where to post').setRequired(true).addChannelTypes(ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum, ChannelType.GuildMedia))
       .addStringOption((o) => o.setName('topics').setDescription('Topic ids separated by commas, or "all"').setRequired(true).setAutocomplete(true).setMaxLength(200))
       .addStringOption((o) =>
         o

@@ -6,6 +6,7 @@ import { disposeClassifier, expectValidTraffic, GUILD_A, TWO_GUILDS, WHO_A, star
 
 const tempDir = useTempDir();
 const FORUM_A = '310000000000000077';
+const MEDIA_A = '310000000000000078';
 const BOT_ROLE = '410000000000000009';
 const VIEW = 1n << 10n;
 const SEND = 1n << 11n;
@@ -16,7 +17,7 @@ let h: Harness;
 
 beforeEach(async () => {
   const [a, b] = TWO_GUILDS;
-  h = await startHarness({ dir: tempDir(), guilds: [{ ...a!, channels: [...a!.channels, { id: FORUM_A, guildId: GUILD_A, name: 'events', type: 15 }] }, b!] });
+  h = await startHarness({ dir: tempDir(), guilds: [{ ...a!, channels: [...a!.channels, { id: FORUM_A, guildId: GUILD_A, name: 'events', type: 15 }, { id: MEDIA_A, guildId: GUILD_A, name: 'clips', type: 16 }] }, b!] });
 });
 
 afterEach(async () => {
@@ -42,18 +43,18 @@ function giveBotRole(permissions: bigint): void {
   });
 }
 
-function addToForum(mode: string) {
-  return commandInteraction(WHO_A, 'watch', sub('add', { channel: { type: OPTION.channel, value: FORUM_A }, topics: 'all', mode }), {
-    channels: { [FORUM_A]: { ...resolvedChannel(FORUM_A, GUILD_A), type: 15 } },
+function addToForum(mode: string, channel = FORUM_A, type = 15) {
+  return commandInteraction(WHO_A, 'watch', sub('add', { channel: { type: OPTION.channel, value: channel }, topics: 'all', mode }), {
+    channels: { [channel]: { ...resolvedChannel(channel, GUILD_A), type } },
   });
 }
 
 describe('/watch add to a forum channel', () => {
-  it('THEN the channel option offers forum channels beside text and announcement ones', async () => {
+  it('THEN the channel option offers forum and media channels beside text and announcement ones', async () => {
     const { COMMANDS } = await import('../../../src/discord/commands/index.js');
     const watch = COMMANDS.find((c) => c.data.name === 'watch')!.data.toJSON() as { options: { name: string; options?: { name: string; channel_types?: number[] }[] }[] };
     const add = watch.options.find((o) => o.name === 'add');
-    expect(add?.options?.find((o) => o.name === 'channel')?.channel_types).toEqual([0, 5, 15]);
+    expect(add?.options?.find((o) => o.name === 'channel')?.channel_types).toEqual([0, 5, 15, 16]);
   });
 
   it('GIVEN the bot may post but not send in threads WHEN /watch add to a forum THEN it names the forum permission missing and saves nothing', async () => {
@@ -68,6 +69,13 @@ describe('/watch add to a forum channel', () => {
     giveBotRole(VIEW);
     const answer = await interact(h.fake, addToForum('instant'));
     expect(replyText(answer.message)).toContain('(missing Create Posts, Send Messages in Threads, Embed Links)');
+    expect(h.store.subscriptions.count()).toBe(0);
+  });
+
+  it('GIVEN a media channel (a forum variant) without Send Messages in Threads WHEN /watch add THEN the forum permission is named and nothing saved', async () => {
+    giveBotRole(VIEW | SEND | EMBED);
+    const answer = await interact(h.fake, addToForum('event', MEDIA_A, 16));
+    expect(replyText(answer.message)).toContain(`Watchfloor cannot post in the forum <#${MEDIA_A}> (missing Send Messages in Threads)`);
     expect(h.store.subscriptions.count()).toBe(0);
   });
 
