@@ -60,7 +60,7 @@ describe('checkConfiguration', () => {
     expect(report.sinks).toEqual(['console']);
     expect(report.schedule).toEqual({ expression: '*/5 * * * *', periodSeconds: 300 });
     expect(report.http).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(report.database).toEqual({ path: paths.db, exists: false, bytes: null });
+    expect(report.database).toEqual({ engine: 'sqlite', path: paths.db, exists: false, bytes: null });
     expect(report.warnings).toEqual([]);
   });
 

@@ -9,8 +9,11 @@ import { describeEnv, ENV_SCHEMA, loadEnv, SECRET_ENV, type Env } from '../../co
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { loadFeeds, resolveFeedUrl } from '../../config/feeds.js';
 import { loadRules, loadTrainingExamples } from '../../config/rules.js';
+import { redactText } from '../../core/redact.js';
 import type { FeedConfig } from '../../core/types.js';
 import { databaseFileProblem } from '../../store/db.js';
+import { StoreError } from '../../store/faults.js';
+import { isPostgresUrl } from '../../store/target.js';
 import { AUTOMATIC, defaultPlan } from '../default-subscriptions.js';
 import { resolvePaths, type GlobalOptions, type Paths } from '../context.js';
 import { say } from '../output.js';
@@ -30,7 +33,15 @@ export interface CheckReport {
   readonly feeds: { readonly total: number; readonly enabled: number; readonly disabled: number; readonly localFiles: number };
   readonly topics: readonly { readonly id: string; readonly label: string; readonly patterns: number; readonly threshold: number }[];
   readonly trainingExamples: number;
-  readonly database: { readonly path: string; readonly exists: boolean; readonly bytes: number | null };
+  readonly database: {
+    readonly path: string;
+    readonly exists: boolean;
+    readonly bytes: number | null;
+    /** `sqlite` (a file) or `postgres` (WATCHFLOOR_DB is a postgres:// URL, shown without its password). */
+    readonly engine: 'sqlite' | 'postgres';
+    /** PostgreSQL only: what the server answered (filled by the `check` command, which connects once). */
+    readonly postgres?: { readonly serverVersion: string; readonly schemaVersion: number; readonly latestVersion: number };
+  };
   readonly model: { readonly path: string; readonly exists: boolean };
   readonly sinks: readonly Sink[];
   /** Where alerts will really go: the subscriptions in the database, or the automatic ones the configuration implies. */
@@ -132,7 +143,9 @@ export function checkConfiguration(options: CheckOptions): CheckReport {
     database,
     model: { path: paths.model, exists: existsSync(paths.model) },
     sinks,
-    alertsGo: whereAlertsGo(env, database.exists && database.path !== ':memory:' ? database.path : null),
+    alertsGo: database.engine === 'postgres'
+      ? 'the subscriptions stored in the PostgreSQL database, else what the configuration implies (read by `run` at start)'
+      : whereAlertsGo(env, database.exists && database.path !== ':memory:' ? database.path : null),
     schedule: { expression: env.POLL_SCHEDULE, periodSeconds: schedulePeriodMs(env.POLL_SCHEDULE) / 1000 },
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
   };
@@ -216,11 +229,13 @@ function editDistance(a: string, b: string): number {
  * commands that open it, found here without writing to it.
  */
 function inspectDatabase(path: string, errors: ConfigError[]): CheckReport['database'] {
-  if (path === ':memory:') return { path, exists: false, bytes: null };
+  // A server is checked by connecting to it (the command does, after the files are valid).
+  if (isPostgresUrl(path)) return { path: redactText(path), exists: true, bytes: null, engine: 'postgres' };
+  if (path === ':memory:') return { path, exists: false, bytes: null, engine: 'sqlite' };
   const problem = databaseFileProblem(path);
   if (problem !== null) errors.push(new ConfigError('environment', 'WATCHFLOOR_DB', problem));
-  if (existsSync(path)) return { path, exists: true, bytes: statSync(path).size };
-  return { path, exists: false, bytes: null };
+  if (existsSync(path)) return { path, exists: true, bytes: statSync(path).size, engine: 'sqlite' };
+  return { path, exists: false, bytes: null, engine: 'sqlite' };
 }
 
 /**
@@ -247,6 +262,16 @@ function whereAlertsGo(env: Env, dbPath: string | null): string {
   return `${own.length} subscription${own.length === 1 ? '' : 's'} of your own (${kinds}; \`watchfloor subscriptions\` lists them)${warning}`;
 }
 
+function describeDatabaseState(database: CheckReport['database'], mb: string): string {
+  const pg = database.postgres;
+  if (database.engine === 'postgres') {
+    if (pg === undefined) return ' (PostgreSQL, not contacted)';
+    const state = pg.schemaVersion === 0 ? 'empty: `run` creates the tables' : pg.schemaVersion < pg.latestVersion ? `schema version ${pg.schemaVersion}, \`run\` migrates it to ${pg.latestVersion}` : `schema version ${pg.schemaVersion}`;
+    return ` (PostgreSQL ${pg.serverVersion}, reachable, ${state})`;
+  }
+  return database.exists ? ` (exists${mb}, quick_check ok)` : ' (will be created)';
+}
+
 /** Renders the report for people. */
 export function renderCheckReport(report: CheckReport): string {
   const lines: string[] = [];
@@ -257,7 +282,7 @@ export function renderCheckReport(report: CheckReport): string {
   lines.push(`  feeds      ${report.paths.feeds}: ${feeds.enabled} enabled, ${feeds.disabled} disabled${feeds.localFiles > 0 ? ` (${feeds.localFiles} local files)` : ''}`);
   lines.push(`  rules      ${report.paths.rules}: ${report.topics.length} topics, ${report.trainingExamples} training examples`);
   for (const t of report.topics) lines.push(`               ${t.id} "${t.label}": ${t.patterns} patterns, threshold ${t.threshold}`);
-  lines.push(`  database   ${report.database.path}${report.database.exists ? ` (exists${mb}, quick_check ok)` : ' (will be created)'}`);
+  lines.push(`  database   ${report.database.path}${describeDatabaseState(report.database, mb)}`);
   lines.push(`  model      ${report.model.path}${report.model.exists ? ' (exists)' : ' (will be trained at start)'}`);
   lines.push(`  delivery   ${report.sinks.map(describeSink).join(', ')}`);
   lines.push(`  alerts go  ${report.alertsGo}`);
@@ -365,6 +390,24 @@ export function renderFetchChecks(results: readonly FeedFetchCheck[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * With WATCHFLOOR_DB naming a PostgreSQL server: connects once, reads the schema version without
+ * migrating, and adds what it found; wrong settings exit 2, a server that does not answer exits 1.
+ */
+async function withPostgres(report: CheckReport): Promise<CheckReport> {
+  if (report.database.engine !== 'postgres') return report;
+  const { probePg } = await import('../../store/pg/probe.js');
+  const probe = await probePg(report.paths.db);
+  if (!probe.ok) {
+    if (probe.kind === 'config') throw new ConfigError('environment', 'WATCHFLOOR_DB', probe.problem);
+    throw new StoreError(`check: ${probe.problem}`);
+  }
+  if (probe.schemaVersion > probe.latestVersion) {
+    throw new StoreError(`check: the PostgreSQL database at ${report.database.path} has schema version ${probe.schemaVersion}, but this Watchfloor knows only ${probe.latestVersion}: upgrade Watchfloor, or point WATCHFLOOR_DB at another database.`);
+  }
+  return { ...report, database: { ...report.database, postgres: { serverVersion: probe.serverVersion, schemaVersion: probe.schemaVersion, latestVersion: probe.latestVersion } } };
+}
+
 /** `watchfloor check`: validate .env, feeds.json and rules/; print what `run` would use. */
 export function register(program: Command): void {
   program
@@ -383,7 +426,7 @@ export function register(program: Command): void {
         envFile: envFile === null || isAbsolute(envFile) ? envFile : resolve(envFile),
         processEnv: process.env,
       };
-      const report = checkConfiguration(checkOptions);
+      const report = await withPostgres(checkConfiguration(checkOptions));
       const fetched = options.fetch ? await fetchFeedsOnce(checkOptions, report) : null;
       if (options.json) {
         say(`${JSON.stringify(fetched === null ? report : { ...report, fetch: fetched })}\n`);

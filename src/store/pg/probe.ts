@@ -1,0 +1,45 @@
+import pg from 'pg';
+import { redactText } from '../../core/redact.js';
+import { PG_MIGRATIONS } from './migrations.js';
+
+/** What `check` learns from a PostgreSQL server without changing it. */
+export type PgProbe =
+  | { readonly ok: true; readonly schemaVersion: number; readonly latestVersion: number; readonly serverVersion: string }
+  /** `config`: the URL, user, password or database name is wrong (exit 2); `unreachable`: nothing answers (exit 1). */
+  | { readonly ok: false; readonly kind: 'config' | 'unreachable'; readonly problem: string };
+
+/** PostgreSQL error codes that mean the settings are wrong, with the fix for each. */
+const CONFIG_CODES: Record<string, string> = {
+  '28P01': 'the server refused the password: fix the password in WATCHFLOOR_DB',
+  '28000': 'the server refused this user (pg_hba.conf or a missing role): fix the user in WATCHFLOOR_DB or allow it on the server',
+  '3D000': 'the database does not exist: create it (`createdb watchfloor`, or CREATE DATABASE) or fix its name in WATCHFLOOR_DB',
+};
+
+/**
+ * Connects once to `url`, reads the schema version (without migrating: that is `run`'s job) and
+ * closes. Never throws; every message names the server without its password and says the fix.
+ */
+export async function probePg(url: string, timeoutMs = 5_000): Promise<PgProbe> {
+  const where = redactText(url);
+  let client: pg.Client;
+  try {
+    client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  } catch (error) {
+    return { ok: false, kind: 'config', problem: `${where} is not a PostgreSQL connection URL (${redactText((error as Error).message)}): write it as postgres://USER:PASSWORD@HOST:5432/DATABASE` };
+  }
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const server = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    const exists = await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
+    const version = exists.rows[0]?.t ? ((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations')).rows[0]?.n ?? 0) : 0;
+    return { ok: true, schemaVersion: version, latestVersion: PG_MIGRATIONS.length, serverVersion: server.rows[0]?.v.split(' ')[0] ?? 'unknown' };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = redactText((error as Error).message);
+    if (typeof code === 'string' && code in CONFIG_CODES) return { ok: false, kind: 'config', problem: `${where}: ${CONFIG_CODES[code] ?? message} (${message})` };
+    return { ok: false, kind: 'unreachable', problem: `cannot reach PostgreSQL at ${where} (${message}): start the server, or fix the host and port in WATCHFLOOR_DB` };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
