@@ -30,7 +30,7 @@ export const WAL_AUTOCHECKPOINT_PAGES = 4000;
  * path and the fix, before anything is written to it.
  */
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
-  if (isPostgresUrl(path)) throw sqliteOnlyError('this command', path);
+  if (isPostgresUrl(path)) throw sqliteOnlyError(null, path);
   if (path !== ':memory:') {
     const fault = pathFault(path);
     if (fault) throw new StorageFaultError(fault);
@@ -173,7 +173,7 @@ export function integrityProblems(db: Db, path: string, options: { full: boolean
  * this user cannot write is opened read-only.
  */
 export function openForReading(path: string): Db {
-  if (isPostgresUrl(path)) throw sqliteOnlyError('this command', path);
+  if (isPostgresUrl(path)) throw sqliteOnlyError(null, path);
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new StorageFaultError(describeStorageFault('cantopen', 'SQLITE_CANTOPEN', path, 'it is a directory, not a database file'));
   }

@@ -25,11 +25,11 @@ export function storeTarget(value: string): StoreTarget {
  * The error for a command that needs the SQLite store when WATCHFLOOR_DB names a PostgreSQL
  * server: what is wrong, where, and what to do instead. The URL is shown without its password.
  */
-export function sqliteOnlyError(command: string, url: string): ConfigError {
+export function sqliteOnlyError(command: string | null, url: string): ConfigError {
   return new ConfigError(
     'environment',
     'WATCHFLOOR_DB',
-    `\`${command}\` works on a SQLite database file only, and WATCHFLOOR_DB is ${redactText(url)}. ` +
+    `${command === null ? 'This command' : `\`${command}\``} works on a SQLite database file only, and WATCHFLOOR_DB is ${redactText(url)}. ` +
       'Run it with --db pointing at a SQLite file, or see docs/self-hosting.md for what runs on PostgreSQL.',
   );
 }
