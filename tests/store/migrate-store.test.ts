@@ -1,8 +1,11 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { migrateStoreTargets } from '../../src/app/commands/migrate-store.js';
 import { preloadChartLibraries } from '../../src/charts/render.js';
 import { digestChart } from '../../src/charts/digest-chart.js';
@@ -13,6 +16,7 @@ import { createStore, type Store } from '../../src/store/index.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { COPY_ORDER, copySqliteToPostgres } from '../../src/store/pg/copy-from-sqlite.js';
 import { runCli } from '../helpers/cli.js';
+import { makeWatchfloorDb } from '../helpers/databases.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { readPng } from '../helpers/png.js';
 import { classified, makeStory, newSubscription, TEST_TOPICS } from '../helpers/stories.js';
@@ -164,6 +168,31 @@ function freePort(): Promise<number> {
   });
 }
 
+const ROOT = join(import.meta.dirname, '../..');
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const writers: ChildProcess[] = [];
+afterEach(() => {
+  for (const w of writers.splice(0)) if (w.exitCode === null) w.kill('SIGKILL');
+});
+
+/** Another process committing batches of 25 stories into `db` back to back, as `run` does; resolves after its first batch. */
+async function startWriter(db: string): Promise<{ committed: () => number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'tests/helpers/db-writer.ts'), db], { env: { PATH: process.env.PATH ?? '' } });
+  writers.push(child);
+  let committed = 0;
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      committed = Number(chunk.toString().trim().split('\n').pop());
+      resolve();
+    });
+    child.on('exit', (code) => { reject(new Error(`the writer exited (${code}) before writing`)); });
+  });
+  return {
+    committed: () => committed,
+    stop: () => new Promise((resolve) => { child.once('exit', () => { resolve(); }); child.kill('SIGTERM'); }),
+  };
+}
+
 describe('migrate-store: the tables it copies', () => {
   it('GIVEN the SQLite schema of this build THEN the copier lists exactly its tables (a new table must be added to COPY_ORDER)', () => {
     const db = openDatabase(':memory:');
@@ -227,6 +256,25 @@ describe('migrate-store into a real PostgreSQL', () => {
     } finally {
       store.close();
     }
+  });
+
+  it('GIVEN another process writing stories all along WHEN copied THEN the copy is one snapshot: every story with its source, none half-written', async () => {
+    const path = join(tempDir(), 'watchfloor.db');
+    makeWatchfloorDb(path, 2000);
+    const writer = await startWriter(path);
+    const url = await freshDatabase();
+    const before = writer.committed();
+    const result = await copySqliteToPostgres(path, url, { batchRows: 50 });
+    const after = writer.committed();
+    await writer.stop();
+    expect(after).toBeGreaterThan(before); // the writer went on while the copy ran
+    const stories = result.tables.find((t) => t.name === 'stories')?.rows ?? 0;
+    expect(stories).toBeGreaterThanOrEqual(2000 + before);
+    expect(stories).toBeLessThanOrEqual(2000 + after);
+    expect((stories - 2000) % 25).toBe(0); // whole transactions only
+    const counts = await pgCounts(url);
+    expect(counts.stories).toBe(stories);
+    expect(counts.story_sources).toBe(stories);
   });
 
   it('GIVEN a target that already holds the data WHEN copied again THEN it is refused and unchanged; with force it is replaced', async () => {
