@@ -1,11 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateStoreTargets } from '../../src/app/commands/migrate-store.js';
 import { preloadChartLibraries } from '../../src/charts/render.js';
 import { digestChart } from '../../src/charts/digest-chart.js';
@@ -17,10 +13,11 @@ import { MIGRATIONS } from '../../src/store/migrations.js';
 import { COPY_ORDER, copySqliteToPostgres } from '../../src/store/pg/copy-from-sqlite.js';
 import { runCli } from '../helpers/cli.js';
 import { makeWatchfloorDb } from '../helpers/databases.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { freePort, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { readPng } from '../helpers/png.js';
 import { classified, makeStory, newSubscription, TEST_TOPICS } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
+import { useWriterProcesses } from '../helpers/writer-process.js';
 
 /**
  * `watchfloor migrate-store`: a SQLite database filled through the store's own functions is
@@ -156,42 +153,7 @@ async function pgCounts(url: string): Promise<Record<string, number>> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => { resolve(port); });
-    });
-  });
-}
-
-const ROOT = join(import.meta.dirname, '../..');
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const writers: ChildProcess[] = [];
-afterEach(() => {
-  for (const w of writers.splice(0)) if (w.exitCode === null) w.kill('SIGKILL');
-});
-
-/** Another process committing batches of 25 stories into `db` back to back, as `run` does; resolves after its first batch. */
-async function startWriter(db: string): Promise<{ committed: () => number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'tests/helpers/db-writer.ts'), db], { env: { PATH: process.env.PATH ?? '' } });
-  writers.push(child);
-  let committed = 0;
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      committed = Number(chunk.toString().trim().split('\n').pop());
-      resolve();
-    });
-    child.on('exit', (code) => { reject(new Error(`the writer exited (${code}) before writing`)); });
-  });
-  return {
-    committed: () => committed,
-    stop: () => new Promise((resolve) => { child.once('exit', () => { resolve(); }); child.kill('SIGTERM'); }),
-  };
-}
+const startWriter = useWriterProcesses();
 
 describe('migrate-store: the tables it copies', () => {
   it('GIVEN the SQLite schema of this build THEN the copier lists exactly its tables (a new table must be added to COPY_ORDER)', () => {
