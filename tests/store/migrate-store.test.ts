@@ -256,6 +256,20 @@ describe('migrate-store into a real PostgreSQL', () => {
     expect(await pgCounts(url)).toEqual(before);
   });
 
+  it('GIVEN another process in a transaction on the target WHEN copied THEN it waits only up to the lock timeout and says the database is in use', async () => {
+    const path = join(tempDir(), 'watchfloor.db');
+    makeWatchfloorDb(path, 3);
+    const url = await freshDatabase();
+    await copySqliteToPostgres(path, url);
+    await withPg(url, async (other) => {
+      await other.query('BEGIN');
+      await other.query('SELECT count(*) FROM stories');
+      await expect(copySqliteToPostgres(path, url, { force: true, lockTimeoutMs: 200 })).rejects.toThrow(/is in use: another process holds its tables .*Stop every `watchfloor run` on it/);
+      await other.query('ROLLBACK');
+    });
+    expect((await pgCounts(url)).stories).toBe(3);
+  });
+
   it('GIVEN a row PostgreSQL rejects, in a table copied late WHEN copied THEN the message names the table and the target holds nothing', async () => {
     const path = join(tempDir(), 'watchfloor.db');
     populate(path).close();

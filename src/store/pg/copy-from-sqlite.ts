@@ -185,7 +185,12 @@ async function copyInTransaction(
     // Nothing else writes while the copy runs, and what was checked empty stays empty.
     await client.query(`LOCK TABLE ${known.map(quoteIdent).join(', ')} IN ACCESS EXCLUSIVE MODE`);
   } catch (cause) {
-    throw new StoreError(`PostgreSQL database ${where} is in use: another process holds its tables (${(cause as Error).message}). Stop every \`watchfloor run\` on it, then run migrate-store again.`, { cause });
+    const message = redactText((cause as Error).message);
+    // 55P03 lock_not_available: another transaction held a table past the lock timeout.
+    if ((cause as { code?: unknown }).code === '55P03') {
+      throw new StoreError(`PostgreSQL database ${where} is in use: another process holds its tables (${message}). Stop every \`watchfloor run\` on it, then run migrate-store again.`, { cause });
+    }
+    throw new StoreError(`cannot lock the tables of PostgreSQL database ${where} (${message}): the user of --to needs to own them. Nothing was copied.`, { cause });
   }
   let replacedRows = 0;
   const held: string[] = [];
