@@ -344,4 +344,19 @@ describe('watchfloor migrate-store (CLI)', () => {
     expect(again.stderr).toMatch(/already holds Watchfloor data \(stories 1, story_sources 1 rows\)/);
     expect(again.stderr).not.toContain('not-needed-pw');
   });
+
+  it('GIVEN an unreachable server or a --to that is not PostgreSQL THEN one line on stderr, exit 1 and 2, no password', async () => {
+    const path = join(tempDir(), 'watchfloor.db');
+    createStore(path).close();
+    const port = await freePort();
+    const down = await runCli(['migrate-store', '--from', path, '--to', `postgres://wf:s3cret-pw@127.0.0.1:${port}/watchfloor`]);
+    expect(down.code).toBe(1);
+    expect(down.stdout).toBe('');
+    expect(down.stderr.trim().split('\n')).toHaveLength(1);
+    expect(down.stderr).toContain(`127.0.0.1:${port}`);
+    expect(down.stderr).not.toContain('s3cret-pw');
+    const file = await runCli(['migrate-store', '--from', path, '--to', 'data/other.db']);
+    expect(file.code).toBe(2);
+    expect(file.stderr).toMatch(/--to\): data\/other\.db is not a PostgreSQL URL/);
+  });
 });
