@@ -88,6 +88,9 @@ export async function copySqliteToPostgres(source: string, targetUrl: string, op
     const pool = await openTarget(targetUrl);
     try {
       const client = await pool.connect();
+      // A connection lost mid-copy rejects the pending query (reported from there); the client's
+      // error event must not also crash the process.
+      client.on('error', () => undefined);
       try {
         await client.query('BEGIN');
         try {
