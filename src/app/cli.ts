@@ -70,7 +70,7 @@ export const COMMAND_SUMMARIES: Readonly<Record<string, { readonly term: string;
   subscribe: { term: 'subscribe [options]', description: 'send stories of some topics to a channel (bot), a webhook, or the console' },
   subscriptions: { term: 'subscriptions [options]', description: 'list subscriptions with their delivery counts (webhooks by id only)' },
   train: { term: 'train [options]', description: 'retrain the topic model from rules/training and the stored stories, and save it next to the database' },
-  trend: { term: 'trend [options]', description: 'write the /news trend chart to a PNG file: matched stories per day (per hour up to 2 days) per topic, surges marked, UTC' },
+  trend: { term: 'trend [options]', description: 'write the /news trend chart to a PNG file: matched stories per day (per hour up to 2 days) per topic, surges marked, in UTC or --tz' },
   unsubscribe: { term: 'unsubscribe <id>', description: 'remove a subscription (and its unsent messages)' },
 };
 
