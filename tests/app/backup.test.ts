@@ -1,12 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { countRows, makeWatchfloorDb, quickCheck } from '../helpers/databases.js';
 import { useTempDir } from '../helpers/temp-dir.js';
+import { useWriterProcesses } from '../helpers/writer-process.js';
 
 const tempDir = useTempDir('watchfloor-backup-');
 const ROOT = join(import.meta.dirname, '../..');
@@ -58,39 +59,7 @@ function runSnippet(snippet: string, cwd: string, bin: string): Promise<{ status
   });
 }
 
-const writers: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const w of writers.splice(0)) if (w.exitCode === null) w.kill('SIGKILL');
-});
-
-/** A second process writing stories into `db` back to back; `committed()` is what it has committed so far. */
-async function startWriter(db: string): Promise<{ committed: () => number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'tests/helpers/db-writer.ts'), db], { env: { PATH: process.env.PATH ?? '' } });
-  writers.push(child);
-  let committed = 0;
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      const last = chunk.toString().trim().split('\n').pop();
-      committed = Number(last);
-      resolve();
-    });
-    child.on('exit', (code) => {
-      reject(new Error(`the writer exited (${code}) before writing: ${stderr}`));
-    });
-  });
-  return {
-    committed: () => committed,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => {
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
-}
+const startWriter = useWriterProcesses();
 
 describe('watchfloor backup', () => {
   it('GIVEN another process writing WHEN backed up and restored as docs/self-hosting.md says THEN the copy is sound, has the rows, and the restore passes db check', async () => {

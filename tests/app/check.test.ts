@@ -83,7 +83,7 @@ describe('checkConfiguration', () => {
     const dir = tempDir();
     const paths = writeConfig(dir);
     const envFile = join(dir, '.env');
-    writeFileSync(envFile, 'HTTP_PORT=9100\nPOLL_SCHEDULE="*/15 * * * *"\nDISCORD_TOKN=abc\nTZ=Europe/Kyiv\n');
+    writeFileSync(envFile, 'HTTP_PORT=9100\nPOLL_SCHEDULE="*/15 * * * *"\nDISCORD_TOKN=abc\nTZ=Europe/Kyiv\nPOSTGRES_PASSWORD=for-compose\nPGPASSWORD=for-the-driver\n');
     const report = checkConfiguration(options(paths, { HTTP_PORT: '9200' }, envFile));
     expect(report.http.port).toBe(9200); // the process environment wins, as with node --env-file
     expect(report.schedule.periodSeconds).toBe(900);

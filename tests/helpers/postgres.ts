@@ -44,7 +44,8 @@ export function findPostgresBin(): string | null {
   return which.status === 0 && found ? found.slice(0, found.lastIndexOf('/')) : null;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that nothing listens on (at the moment of asking). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -19,7 +19,8 @@ import { resolvePaths, type GlobalOptions, type Paths } from '../context.js';
 import { say } from '../output.js';
 
 /** Settings that legitimately sit in a compose `.env` without being Watchfloor's own. */
-const FOREIGN_ENV = /^(COMPOSE_|DOCKER_|NODE_|npm_|TZ$|HOME$|PATH$|UID$|GID$)/;
+// POSTGRES_*: read by docker-compose.postgres.yml; PG*: libpq's variables, read by the PostgreSQL driver (PGPASSWORD).
+const FOREIGN_ENV = /^(COMPOSE_|DOCKER_|NODE_|npm_|POSTGRES_|PG[A-Z]+$|TZ$|HOME$|PATH$|UID$|GID$)/;
 
 /** Where a delivered alert goes, decided by which secrets are set. */
 export type Sink = 'console' | 'bot' | 'webhook';
