@@ -5,6 +5,7 @@ import { redactText } from '../../core/redact.js';
 import { copySqliteToPostgres, type CopyResult } from '../../store/pg/copy-from-sqlite.js';
 import { isPostgresUrl } from '../../store/target.js';
 import { commandContext } from '../context.js';
+import { say } from '../output.js';
 
 /** The source and target of `migrate-store`, checked before anything is opened. */
 export function migrateStoreTargets(options: { from?: string; to: string }, db: string): { source: string; target: string } {
@@ -55,9 +56,9 @@ export function register(program: Command): void {
       const { source, target } = migrateStoreTargets(options, paths.db);
       const result = await copySqliteToPostgres(source, target, { force: options.force === true });
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ source, target: redactText(target), ...result })}\n`);
+        say(`${JSON.stringify({ source, target: redactText(target), ...result })}\n`);
       } else {
-        process.stdout.write(formatCopy(result, source, target));
+        say(formatCopy(result, source, target));
       }
     });
 }
