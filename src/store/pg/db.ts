@@ -23,6 +23,12 @@ export const DB_NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint
 /** Serialises migrations of one database between processes starting at once (a transaction-level advisory lock). */
 const MIGRATION_LOCK = 0x57460001;
 
+/**
+ * How long opening a connection may take. Without it a host that drops packets silently holds a
+ * start-up or a migrate-store for the operating system's TCP timeout (minutes).
+ */
+export const PG_CONNECT_TIMEOUT_MS = 10_000;
+
 /** A connection pool to a Watchfloor PostgreSQL database. */
 export type PgPool = pg.Pool;
 
@@ -32,7 +38,7 @@ export type PgPool = pg.Pool;
  * `schema_migrations`. Errors name the server without its password.
  */
 export async function openPgDatabase(url: string, options: { max?: number; migrations?: readonly Migration[] } = {}): Promise<PgPool> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, types: TYPES });
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, types: TYPES, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
   // An idle client's error (the server restarted) must not crash the process: the next query reconnects.
   pool.on('error', () => undefined);
   try {
