@@ -415,3 +415,21 @@ describe('traps: Korean and Ukrainian names without the country word', () => {
     expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'airspace avoided by airlines' }));
   });
 });
+
+describe('traps: the war named by its places', () => {
+  it('GIVEN war words beside a Ukrainian city in a briefing THEN they count for Ukraine; GIVEN them beside Odessa, Texas THEN they stay ignored', () => {
+    const city = verdict('Evening briefing: markets slide', 'Also: Russian drones struck Kharkiv overnight, killing four people, and a heatwave grips Spain.', 'ukraine');
+    expect(patterns(city).map((r) => [r.pattern, r.matched, r.field])).toEqual(
+      expect.arrayContaining([
+        ['Kharkiv', 'Kharkiv', 'summary'],
+        ['the war (with Ukraine in the story)', 'drones', 'summary'],
+      ]),
+    );
+    expect(city.matched).toBe(true);
+
+    const texas = verdict('Drones film Odessa rodeo', 'Organisers in Odessa, Texas, used drones to film the bull riding.', 'ukraine');
+    expect(texas.matched).toBe(false);
+    expect(patterns(texas).some((r) => r.pattern === 'the war (with Ukraine in the story)')).toBe(false);
+    expect(notes(texas).some((n) => n.startsWith('"drones" (the war (with Ukraine in the story)) ignored'))).toBe(true);
+  });
+});
