@@ -19,7 +19,7 @@ import { resolvePaths, type GlobalOptions, type Paths } from '../context.js';
 import { say } from '../output.js';
 
 /** Settings that legitimately sit in a compose `.env` without being Watchfloor's own. */
-// POSTGRES_*: read by docker-compose.postgres.yml; PG*: libpq's variables, read by the PostgreSQL driver (PGPASSWORD).
+// POSTGRES_*: the official PostgreSQL image's settings, often kept in the same .env; PG*: libpq's variables, read by the PostgreSQL driver (PGPASSWORD).
 const FOREIGN_ENV = /^(COMPOSE_|DOCKER_|NODE_|npm_|POSTGRES_|PG[A-Z]+$|TZ$|HOME$|PATH$|UID$|GID$)/;
 
 /** Where a delivered alert goes, decided by which secrets are set. */
