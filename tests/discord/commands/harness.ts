@@ -11,7 +11,7 @@ import { createDiscordClient } from '../../../src/discord/client.js';
 import { createSearchSessions } from '../../../src/discord/commands/search-sessions.js';
 import type { CommandDeps } from '../../../src/discord/commands/types.js';
 import { createStore, type Store } from '../../../src/store/index.js';
-import { FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../helpers/fake-discord.js';
+import { FAKE_BOT_USER_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../helpers/fake-discord.js';
 import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import { messageBodyProblems } from '../../helpers/discord-schemas.js';
 import { installInteractionRoutes, interactionBodyProblems, resolvedRole, type Who } from '../../helpers/fake-interactions.js';
@@ -178,4 +178,21 @@ export function useHarness(options: Omit<HarnessOptions, 'dir'> = {}): Harness {
     get logs() { return now().logs; },
     close: () => now().close(),
   };
+}
+
+/** The bot's own managed role in GUILD_A, as {@link giveBotRole} creates it. */
+export const BOT_ROLE = '410000000000000009';
+
+/** Tells the client (over the gateway, as Discord would) that the bot holds one role in GUILD_A with these permissions. */
+export function giveBotRole(fake: FakeDiscord, permissions: bigint): void {
+  fake.dispatch('GUILD_ROLE_CREATE', { guild_id: GUILD_A, role: { ...resolvedRole(BOT_ROLE, 'Watchfloor'), permissions: String(permissions), managed: true } });
+  fake.dispatch('GUILD_MEMBER_ADD', {
+    guild_id: GUILD_A,
+    user: { id: FAKE_BOT_USER_ID, username: 'watchfloor', discriminator: '0', global_name: null, avatar: null, bot: true },
+    roles: [BOT_ROLE],
+    joined_at: new Date(0).toISOString(),
+    deaf: false,
+    mute: false,
+    flags: 0,
+  });
 }

@@ -1,13 +1,11 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commandInteraction, interact, OPTION, replyText, resolvedChannel, resolvedRole, sub } from '../../helpers/fake-interactions.js';
-import { FAKE_BOT_USER_ID } from '../../helpers/fake-discord.js';
+import { commandInteraction, interact, OPTION, replyText, resolvedChannel, sub } from '../../helpers/fake-interactions.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
-import { disposeClassifier, expectValidTraffic, GUILD_A, TWO_GUILDS, WHO_A, startHarness, type Harness } from './harness.js';
+import { disposeClassifier, expectValidTraffic, giveBotRole, GUILD_A, TWO_GUILDS, WHO_A, startHarness, type Harness } from './harness.js';
 
 const tempDir = useTempDir();
 const FORUM_A = '310000000000000077';
 const MEDIA_A = '310000000000000078';
-const BOT_ROLE = '410000000000000009';
 const VIEW = 1n << 10n;
 const SEND = 1n << 11n;
 const EMBED = 1n << 14n;
@@ -29,19 +27,6 @@ afterAll(() => {
   disposeClassifier();
 });
 
-/** Tells the client (over the gateway, as Discord would) which role the bot has. */
-function giveBotRole(permissions: bigint): void {
-  h.fake.dispatch('GUILD_ROLE_CREATE', { guild_id: GUILD_A, role: { ...resolvedRole(BOT_ROLE, 'Watchfloor'), permissions: String(permissions), managed: true } });
-  h.fake.dispatch('GUILD_MEMBER_ADD', {
-    guild_id: GUILD_A,
-    user: { id: FAKE_BOT_USER_ID, username: 'watchfloor', discriminator: '0', global_name: null, avatar: null, bot: true },
-    roles: [BOT_ROLE],
-    joined_at: new Date(0).toISOString(),
-    deaf: false,
-    mute: false,
-    flags: 0,
-  });
-}
 
 function addToForum(mode: string, channel = FORUM_A, type = 15) {
   return commandInteraction(WHO_A, 'watch', sub('add', { channel: { type: OPTION.channel, value: channel }, topics: 'all', mode }), {
@@ -58,7 +43,7 @@ describe('/watch add to a forum channel', () => {
   });
 
   it('GIVEN the bot may post but not send in threads WHEN /watch add to a forum THEN it names the forum permission missing and saves nothing', async () => {
-    giveBotRole(VIEW | SEND | EMBED);
+    giveBotRole(h.fake, VIEW | SEND | EMBED);
     const answer = await interact(h.fake, addToForum('event'));
     expect(answer.ephemeral).toBe(true);
     expect(replyText(answer.message)).toContain(`Watchfloor cannot post in the forum <#${FORUM_A}> (missing Send Messages in Threads)`);
@@ -66,21 +51,21 @@ describe('/watch add to a forum channel', () => {
   });
 
   it('GIVEN the bot may view the forum only WHEN /watch add THEN Create Posts is named among the missing permissions', async () => {
-    giveBotRole(VIEW);
+    giveBotRole(h.fake, VIEW);
     const answer = await interact(h.fake, addToForum('instant'));
     expect(replyText(answer.message)).toContain('(missing Create Posts, Send Messages in Threads, Embed Links)');
     expect(h.store.subscriptions.count()).toBe(0);
   });
 
   it('GIVEN a media channel (a forum variant) without Send Messages in Threads WHEN /watch add THEN the forum permission is named and nothing saved', async () => {
-    giveBotRole(VIEW | SEND | EMBED);
+    giveBotRole(h.fake, VIEW | SEND | EMBED);
     const answer = await interact(h.fake, addToForum('event', MEDIA_A, 16));
     expect(replyText(answer.message)).toContain(`Watchfloor cannot post in the forum <#${MEDIA_A}> (missing Send Messages in Threads)`);
     expect(h.store.subscriptions.count()).toBe(0);
   });
 
   it('GIVEN the bot may create posts and send in threads WHEN /watch add mode:event to a forum THEN it is saved', async () => {
-    giveBotRole(VIEW | SEND | EMBED | IN_THREADS);
+    giveBotRole(h.fake, VIEW | SEND | EMBED | IN_THREADS);
     const answer = await interact(h.fake, addToForum('event'));
     expect(replyText(answer.message)).toContain('Subscribed');
     expect(h.store.subscriptions.list()[0]).toMatchObject({ target: { kind: 'channel', channelId: FORUM_A, guildId: GUILD_A }, mode: 'event' });

@@ -11,8 +11,7 @@ import {
   sub,
   type Who,
 } from '../../helpers/fake-interactions.js';
-import { FAKE_BOT_USER_ID } from '../../helpers/fake-discord.js';
-import { CHANNEL_A, CHANNEL_B, GUILD_A, GUILD_B, WHO_A, WHO_B, ROLE_A, useHarness } from './harness.js';
+import { CHANNEL_A, CHANNEL_B, giveBotRole, GUILD_A, GUILD_B, WHO_A, WHO_B, ROLE_A, useHarness } from './harness.js';
 
 const A = WHO_A;
 const B = WHO_B;
@@ -149,25 +148,11 @@ describe('/watch add across servers', () => {
 });
 
 describe('/watch add and the bot\'s own permissions', () => {
-  const BOT_ROLE = '410000000000000009';
-  const POSTING = String((1n << 10n) | (1n << 11n) | (1n << 14n));
+  const POSTING = (1n << 10n) | (1n << 11n) | (1n << 14n);
 
-  /** Tells the client (over the gateway, as Discord would) which role the bot has. */
-  function giveBotRole(permissions: string): void {
-    h.fake.dispatch('GUILD_ROLE_CREATE', { guild_id: GUILD_A, role: { ...resolvedRole(BOT_ROLE, 'Watchfloor'), permissions, managed: true } });
-    h.fake.dispatch('GUILD_MEMBER_ADD', {
-      guild_id: GUILD_A,
-      user: { id: FAKE_BOT_USER_ID, username: 'watchfloor', discriminator: '0', global_name: null, avatar: null, bot: true },
-      roles: [BOT_ROLE],
-      joined_at: new Date(0).toISOString(),
-      deaf: false,
-      mute: false,
-      flags: 0,
-    });
-  }
 
   it('GIVEN the bot cannot send or embed in the channel WHEN /watch add THEN it says which permissions are missing and saves nothing', async () => {
-    giveBotRole(String(1n << 10n));
+    giveBotRole(h.fake, 1n << 10n);
     const answer = await interact(h.fake, watchAdd(A, { topics: 'all', mode: 'instant' }));
     expect(answer.ephemeral).toBe(true);
     expect(replyText(answer.message)).toContain(`Watchfloor cannot post in <#${CHANNEL_A}> (missing Send Messages, Embed Links)`);
@@ -175,7 +160,7 @@ describe('/watch add and the bot\'s own permissions', () => {
   });
 
   it('GIVEN the bot may post in the channel WHEN /watch add THEN it is saved', async () => {
-    giveBotRole(POSTING);
+    giveBotRole(h.fake, POSTING);
     const answer = await interact(h.fake, watchAdd(A, { topics: 'all', mode: 'instant' }));
     expect(replyText(answer.message)).toContain('Subscribed');
     expect(h.store.subscriptions.count()).toBe(1);
