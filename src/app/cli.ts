@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { parseDotEnv } from '../config/dotenv.js';
 import { ConfigError, ConfigErrors, EXIT_CONFIG } from '../config/errors.js';
 import { StorageFaultError, StoreError } from '../store/faults.js';
+import { isPostgresUrl } from '../store/target.js';
 import { warn } from './output.js';
 /**
  * The `watchfloor` command line. Each command lives in src/app/commands/<name>.ts and exports
@@ -216,7 +217,7 @@ function exitCodeFor(error: unknown, program: Command): number {
 /** The database the command used: --db, else WATCHFLOOR_DB, else the default (as resolvePaths). */
 function databasePath(program: Command): string {
   const path = program.opts<{ db?: string }>().db ?? process.env.WATCHFLOOR_DB ?? './data/watchfloor.db';
-  return path === ':memory:' || /^postgres(?:ql)?:\/\//i.test(path) ? path : resolve(path);
+  return path === ':memory:' || isPostgresUrl(path) ? path : resolve(path);
 }
 
 function indent(text: string): string {

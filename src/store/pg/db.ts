@@ -51,8 +51,8 @@ export async function openPgDatabase(url: string, options: { max?: number; migra
   return pool;
 }
 
-/** Current schema version of a PostgreSQL database (0 for an empty one). */
-export async function pgSchemaVersion(pool: PgPool): Promise<number> {
+/** Current schema version of a PostgreSQL database (0 for an empty one), through a pool or one client. */
+export async function pgSchemaVersion(pool: PgPool | pg.Client): Promise<number> {
   const exists = await pool.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
   if (!exists.rows[0]?.t) return 0;
   const r = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { redactText } from '../../core/redact.js';
+import { pgSchemaVersion } from './db.js';
 import { PG_MIGRATIONS } from './migrations.js';
 
 /** What `check` learns from a PostgreSQL server without changing it. */
@@ -31,8 +32,7 @@ export async function probePg(url: string, timeoutMs = 5_000): Promise<PgProbe> 
   try {
     await client.connect();
     const server = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
-    const exists = await client.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
-    const version = exists.rows[0]?.t ? ((await client.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations')).rows[0]?.n ?? 0) : 0;
+    const version = await pgSchemaVersion(client);
     return { ok: true, schemaVersion: version, latestVersion: PG_MIGRATIONS.length, serverVersion: server.rows[0]?.v.split(' ')[0] ?? 'unknown' };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
