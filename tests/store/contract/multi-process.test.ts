@@ -30,12 +30,14 @@ interface Worker {
   readonly ready: Promise<void>;
 }
 
+/** Writes one line to each worker: the start signal, or the continue after a paused first claim. */
 function go(...workers: Worker[]): void {
   for (const w of workers) w.child.stdin!.write('go\n');
 }
 
-function startWorker(location: string, owner: string, leaseMs: number, workMs: number): Worker {
-  const child = spawn(process.execPath, ['--import', TSX, WORKER, location, owner, String(leaseMs), String(workMs)], { stdio: ['pipe', 'pipe', 'pipe'] });
+function startWorker(location: string, owner: string, leaseMs: number, workMs: number, pause = false): Worker {
+  const args = [WORKER, location, owner, String(leaseMs), String(workMs), ...(pause ? ['pause'] : [])];
+  const child = spawn(process.execPath, ['--import', TSX, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   let onClaim: () => void = () => undefined;
@@ -94,10 +96,14 @@ describe.each(engines)('two deliverer processes on one %s database', (_engine, m
 
   it('claim disjoint messages and mark every one sent exactly once', async () => {
     const all = await fill();
-    const a = startWorker(db.location, 'host-a:1:aaaaaa', 60_000, 2);
-    const b = startWorker(db.location, 'host-b:2:bbbbbb', 60_000, 2);
+    // Each pauses after its first claim until both hold one: the two claims are live at the same
+    // time, however the machine schedules the processes.
+    const a = startWorker(db.location, 'host-a:1:aaaaaa', 60_000, 2, true);
+    const b = startWorker(db.location, 'host-b:2:bbbbbb', 60_000, 2, true);
     workers.push(a, b);
     await Promise.all([a.ready, b.ready]);
+    go(a, b);
+    await Promise.all([a.firstClaim, b.firstClaim]);
     go(a, b);
     expect(await a.done).toBe(0);
     expect(await b.done).toBe(0);
