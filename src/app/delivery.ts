@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import { ConfigError } from '../config/errors.js';
 import { nextPollAt } from '../core/backoff.js';
-import { composeAlert, type SourceInfo } from '../core/compose/alert.js';
+import type { SourceInfo } from '../core/compose/alert.js';
 import { composeDigest, type DigestStory } from '../core/compose/digest.js';
 import { toDigestStory } from '../core/news.js';
 import { digestChart } from '../charts/digest-chart.js';
 import { createFeedbackAdjuster, type FeedbackAdjuster } from '../core/feedback/adjuster.js';
 import { withDigestRatings } from '../core/feedback/digest.js';
-import { routeStoryPerServer } from '../core/feedback/route.js';
+import { instantAlerts } from '../core/route-alerts.js';
 import { ALL_TOPICS, feedsHiddenFrom, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
@@ -207,15 +207,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     // A feed added from Discord carries its server (guildId): only that server's subscriptions get its stories.
     const feed = options.feedsById.get(story.feedId);
     let written = 0;
-    const subscriptions = store.subscriptions.listByMode('instant');
-    const byId = new Map(subscriptions.map((s) => [s.id, s]));
     // Each server sees the story as its own ratings taught it to (docs/feedback.md).
-    for (const decision of routeStoryPerServer(subscriptions, story, classification, now, feed, (guild) => feedback.classificationFor(guild, story, classification))) {
-      const subscription = byId.get(decision.subscriptionId);
-      if (!subscription) continue;
-      const payload = composeAlert({ story, verdicts: decision.verdicts, topics, source: sources.get(story.feedId), mentionRoleId: subscription.mentionRoleId });
-      if (store.outbox.addAlert({ subscriptionId: subscription.id, storyRowid: rowid, payload, now })) written++;
-    }
+    const alerts = instantAlerts({
+      subscriptions: store.subscriptions.listByMode('instant'), story, classification, now, feed, topics, source: sources.get(story.feedId),
+      classificationFor: (guild) => feedback.classificationFor(guild, story, classification),
+    });
+    for (const { subscriptionId, payload } of alerts) if (store.outbox.addAlert({ subscriptionId, storyRowid: rowid, payload, now })) written++;
     // Event subscriptions: one living alert per event (src/app/events.ts).
     written += events.route(rowid, story, classification, now);
     if (written > 0) kickSoon();

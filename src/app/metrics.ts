@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { METRIC_PREFIX } from './metric-prefix.js';
+import type { FeedState } from '../store/feed-state.js';
+import type { CycleReport } from './pipeline.js';
 
 /** Every metric name starts with this, so a shared Prometheus can tell Watchfloor's apart. */
 export { METRIC_PREFIX };
@@ -226,4 +228,25 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       analyseSource = source;
     },
   };
+}
+
+/** What one finished poll cycle adds to the metrics; `states`: every feed's poll state after it. */
+export function recordCycleMetrics(metrics: Metrics, report: CycleReport, states: Iterable<FeedState>): void {
+  metrics.cycleDuration.observe((report.finishedAt - report.startedAt) / 1000);
+  metrics.cycles.inc({ outcome: report.totals.failed === report.totals.polled && report.totals.polled > 0 ? 'all-failed' : 'ok' });
+  metrics.lastCycleFinished.set(report.finishedAt / 1000);
+  let failing = 0;
+  let ok = 0;
+  for (const s of states) {
+    if (s.consecutiveFailures > 0) failing++;
+    else if (s.lastSuccessAt !== null) ok++;
+  }
+  metrics.feedsFailing.set(failing);
+  metrics.feedsOk.set(ok);
+  for (const result of report.results) {
+    if (result.error) metrics.fetchErrors.inc({ kind: result.error.kind });
+    for (const [topic, n] of Object.entries(result.perTopic)) metrics.storiesStored.inc({ topic }, n);
+    const unmatched = result.newStories - result.matchedStories;
+    if (unmatched > 0) metrics.storiesStored.inc({ topic: NO_TOPIC_LABEL }, unmatched);
+  }
 }

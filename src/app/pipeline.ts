@@ -9,6 +9,7 @@ import { FEED_LEASE_MS, isDeadLocalOwner } from '../store/claims.js';
 import { storageFault } from '../store/faults.js';
 import type { FeedState } from '../store/feed-state.js';
 import type { Store } from '../store/index.js';
+import { createSqlitePollStore, type PollStore, type StoredBatch } from '../store/poll-store.js';
 import type { Analyse } from './analyse.js';
 
 /** The poll interval of a feed that does not set its own. */
@@ -63,9 +64,14 @@ export interface CycleReport {
   };
 }
 
-/** Everything a poll cycle needs, injected so tests and the benchmark can swap the edges. */
+/**
+ * Everything a poll cycle needs, injected so tests and the benchmark can swap the edges. The
+ * database is a SQLite `store` (routed through `route`), or any engine's {@link PollStore},
+ * which then routes by itself.
+ */
 export interface PollerDeps {
-  readonly store: Store;
+  readonly store?: Store | undefined;
+  readonly pollStore?: PollStore | undefined;
   readonly fetch: (feed: FeedConfig, validators: Validators) => Promise<FetchResult>;
   /** Parse and normalise a fetched document (in a worker thread, it also classifies every story). */
   readonly analyse: Analyse;
@@ -73,7 +79,7 @@ export interface PollerDeps {
   readonly classify: (input: { readonly title: string; readonly summary: string }) => Classification;
   /** Why a matched story that routing alerted nowhere was not alerted (counted in the report). */
   readonly whyNotAlerted?: ((story: Story, classification: Classification, now: number) => NotAlertedReason | null) | undefined;
-  /** Writes outbox rows for a newly stored story; runs inside the insert transaction. */
+  /** Writes outbox rows for a newly stored story; runs inside the insert transaction (SQLite `store` only). */
   readonly route?: ((rowid: number, story: Story, classification: Classification, now: number) => number) | undefined;
   readonly clock: () => number;
   readonly random?: (() => number) | undefined;
@@ -118,7 +124,8 @@ export function createPoller(deps: PollerDeps) {
     feed.intervalMinutes !== undefined ? feed.intervalMinutes * 60_000 : defaultIntervalMs;
 
   const leaseMs = deps.leaseMs ?? FEED_LEASE_MS;
-  const owner = deps.store.owner;
+  const db: PollStore = deps.pollStore ?? sqlitePort(deps);
+  const owner = db.owner;
   const base = (feedId: string) => ({ feedId, newStories: 0, seenStories: 0, droppedItems: 0, matchedStories: 0, routed: 0, perTopic: {}, notAlerted: {}, bytes: 0 });
 
   /**
@@ -131,14 +138,14 @@ export function createPoller(deps: PollerDeps) {
     try {
       return await pollLeased(feed, force);
     } catch (error) {
-      const fault = storageFault(error, deps.store.path);
+      const fault = storageFault(error, db.location);
       if (!fault) throw error;
       const now = deps.clock();
-      const state = deps.store.feeds.get(feed.id);
+      const state = await db.feedState(feed.id).catch(() => undefined);
       const failures = (state?.consecutiveFailures ?? 0) + 1;
       const next = nextPollAt({ now, intervalMs: intervalOf(feed), consecutiveFailures: failures, retryAfterMs: null, jitter: random() });
       try {
-        deps.store.feeds.recordFailure(feed.id, { at: now, status: null, kind: 'storage', message: fault.message, nextPollAt: next });
+        await db.recordFailure(feed.id, { at: now, status: null, kind: 'storage', message: fault.message, nextPollAt: next });
       } catch (recordError) {
         // Disk full may refuse this write too; the report still says what happened, and the
         // lease runs out by itself.
@@ -152,8 +159,8 @@ export function createPoller(deps: PollerDeps) {
   /** Leases the feed for this process, polls it, and gives the lease back with the outcome. */
   async function pollLeased(feed: FeedConfig, force: boolean): Promise<FeedPollResult> {
     const started = deps.clock();
-    const state = deps.store.feeds.ensure(feed.id, feed.url);
-    const refusal = deps.store.feeds.lease(feed.id, { owner, now: started, leaseMs, force });
+    const state = await db.ensureFeed(feed.id, feed.url);
+    const refusal = await db.leaseFeed(feed.id, { owner, now: started, leaseMs, force });
     if (refusal) {
       const skipReason =
         refusal.reason === 'leased'
@@ -166,7 +173,7 @@ export function createPoller(deps: PollerDeps) {
       return await pollOne(feed, state, started);
     } finally {
       // Recording the outcome released it already; this covers a poll that threw.
-      deps.store.feeds.releaseLease(feed.id, owner);
+      await db.releaseFeedLease(feed.id, owner);
     }
   }
 
@@ -174,7 +181,7 @@ export function createPoller(deps: PollerDeps) {
     const log = deps.log.child({ feed_id: feed.id });
     const empty = base(feed.id);
 
-    const fail = (failure: FetchFailure): FeedPollResult => {
+    const fail = async (failure: FetchFailure): Promise<FeedPollResult> => {
       const now = deps.clock();
       if (deps.signal?.aborted) {
         // Shutting down: the feed did nothing wrong, keep its state as it was.
@@ -182,7 +189,7 @@ export function createPoller(deps: PollerDeps) {
       }
       const failures = state.consecutiveFailures + 1;
       const next = nextPollAt({ now, intervalMs: intervalOf(feed), consecutiveFailures: failures, retryAfterMs: failure.retryAfterMs, jitter: random() });
-      deps.store.feeds.recordFailure(feed.id, { at: now, status: failure.status, kind: failure.kind, message: failure.message, nextPollAt: next });
+      await db.recordFailure(feed.id, { at: now, status: failure.status, kind: failure.kind, message: failure.message, nextPollAt: next });
       log.warn({ kind: failure.kind, status: failure.status, failures, next_poll_at: new Date(next).toISOString() }, failure.message);
       return {
         ...empty,
@@ -203,10 +210,10 @@ export function createPoller(deps: PollerDeps) {
     }
     if (!fetched.ok) return fail(fetched);
 
-    const succeed = (validators: Validators, status: number, counts: Partial<FeedPollResult>, outcome: FeedPollResult['outcome']): FeedPollResult => {
+    const succeed = async (validators: Validators, status: number, counts: Partial<FeedPollResult>, outcome: FeedPollResult['outcome']): Promise<FeedPollResult> => {
       const now = deps.clock();
       const next = nextPollAt({ now, intervalMs: intervalOf(feed), consecutiveFailures: 0, retryAfterMs: null, jitter: random() });
-      deps.store.feeds.recordSuccess(feed.id, { at: now, status, validators, nextPollAt: next, newStories: counts.newStories ?? 0 });
+      await db.recordSuccess(feed.id, { at: now, status, validators, nextPollAt: next, newStories: counts.newStories ?? 0 });
       return { ...empty, ...counts, outcome, error: null, consecutiveFailures: 0, nextPollAt: next, durationMs: now - started };
     };
 
@@ -224,17 +231,17 @@ export function createPoller(deps: PollerDeps) {
       analysed = { ok: false as const, kind: 'parse' as const, message: redactText(`unexpected error reading ${fetched.finalUrl}: ${(cause as Error).message}`), status: null, retryAfterMs: null, url: fetched.finalUrl, cause };
     }
     if ('ok' in analysed) return fail(analysed);
-    const { batch, classifications } = analysed;
+    const { batch: parsed, classifications } = analysed;
     if (analysed.repairs !== undefined) log.info({ repairs: analysed.repairs }, `feed read after repairs: ${analysed.repairs.join('; ')}`);
-    const stories = batch.stories;
-    const dropped = batch.skipped.filter((s) => s.reason !== 'duplicate-id').length;
-    if (batch.unreliableGuids.length > 0) {
-      log.debug({ guids: batch.unreliableGuids.slice(0, 5) }, 'feed reuses guids for different articles; those items are identified by URL');
+    const stories = parsed.stories;
+    const dropped = parsed.skipped.filter((s) => s.reason !== 'duplicate-id').length;
+    if (parsed.unreliableGuids.length > 0) {
+      log.debug({ guids: parsed.unreliableGuids.slice(0, 5) }, 'feed reuses guids for different articles; those items are identified by URL');
     }
 
     // Classify only what is new (unless a worker did it already, off this thread): a steady-state
     // cycle re-reads mostly stored stories.
-    const known = deps.store.stories.existingIds(stories.map((s) => s.id));
+    const known = await db.existingIds(stories.map((s) => s.id));
     const classified: { story: Story; classification: Classification }[] = [];
     stories.forEach((story, i) => {
       if (known.has(story.id)) return;
@@ -244,49 +251,20 @@ export function createPoller(deps: PollerDeps) {
 
     // Still ours? A lease that ran out while this feed waited may have been taken; storing is
     // safe either way (stories and alerts are unique), this only keeps the lease for the write.
-    deps.store.feeds.renewLease(feed.id, { owner, now: deps.clock(), leaseMs });
-    let inserted = 0;
-    let sameUrl = 0;
-    let matched = 0;
-    let routed = 0;
-    let perTopic: Record<string, number> = {};
-    let notAlerted: Partial<Record<NotAlertedReason, number>> = {};
-    const store = () => {
-      inserted = sameUrl = matched = routed = 0;
-      perTopic = {};
-      notAlerted = {};
-      deps.store.transaction(() => {
-        for (const { story, classification } of classified) {
-          const outcome = deps.store.stories.insert(story, classification);
-          if (!outcome.inserted) {
-            sameUrl++;
-            // The same link from another feed may reach subscriptions the first feed did not (a
-            // feed added from Discord reaches only its server): route it for this feed too. A
-            // subscription that already has the story gets nothing (one alert per story, ever).
-            if (deps.route && outcome.reason === 'same-url') routed += deps.route(outcome.rowid, story, classification, now);
-            continue;
-          }
-          inserted++;
-          if (classification.matched.length > 0) matched++;
-          for (const topic of classification.matched) perTopic[topic] = (perTopic[topic] ?? 0) + 1;
-          const written = deps.route ? deps.route(outcome.rowid, story, classification, now) : 0;
-          routed += written;
-          const why = written === 0 ? deps.whyNotAlerted?.(story, classification, now) : null;
-          if (why) notAlerted[why] = (notAlerted[why] ?? 0) + 1;
-        }
-      });
-    };
+    await db.renewFeedLease(feed.id, { owner, now: deps.clock(), leaseMs });
+    let batch: StoredBatch;
     // Another process writing (a long first cycle) may hold the database past the busy timeout;
     // the transaction rolled back whole, so it is simply tried again.
     for (let attempt = 1; ; attempt++) {
       try {
-        store();
+        batch = await db.storeStories(classified, now);
         break;
       } catch (error) {
-        if (attempt >= BUSY_TRIES || storageFault(error, deps.store.path)?.kind !== 'busy') throw error;
+        if (attempt >= BUSY_TRIES || storageFault(error, db.location)?.kind !== 'busy') throw error;
         log.warn({ attempt }, 'database busy: storing this feed again');
       }
     }
+    const { inserted, sameUrl, matched, routed, perTopic, notAlerted } = batch;
     if (inserted > 0) log.info({ new_stories: inserted, matched, routed }, 'stored new stories');
     return succeed(
       fetched.validators,
@@ -297,11 +275,11 @@ export function createPoller(deps: PollerDeps) {
   }
 
   /** A bookkeeping write the cycle can do without: a storage fault is logged, not thrown. */
-  function guardStorage<T>(what: string, write: () => T): T | null {
+  async function guardStorage<T>(what: string, write: () => Promise<T>): Promise<T | null> {
     try {
-      return write();
+      return await write();
     } catch (error) {
-      const fault = storageFault(error, deps.store.path);
+      const fault = storageFault(error, db.location);
       if (!fault) throw error;
       deps.log.error({ kind: fault.kind, code: fault.code }, `could not ${what}: ${fault.message}`);
       return null;
@@ -310,13 +288,14 @@ export function createPoller(deps: PollerDeps) {
 
   return {
     /** Feeds due now (enabled, next poll time reached), or all enabled ones with `force`. */
-    dueFeeds(feeds: readonly FeedConfig[], options: CycleOptions = {}): FeedConfig[] {
+    async dueFeeds(feeds: readonly FeedConfig[], options: CycleOptions = {}): Promise<FeedConfig[]> {
       const now = deps.clock();
+      const states = options.force ? new Map<string, FeedState>() : await db.feedStates();
       return feeds.filter((feed) => {
         if (!feed.enabled) return false;
         if (options.only && !options.only.includes(feed.id)) return false;
         if (options.force) return true;
-        const state = deps.store.feeds.get(feed.id);
+        const state = states.get(feed.id);
         return !state || state.url !== feed.url || state.nextPollAt <= now;
       });
     },
@@ -324,11 +303,11 @@ export function createPoller(deps: PollerDeps) {
     /** Runs one cycle over the due feeds, concurrently (the fetcher limits per host). */
     async runCycle(feeds: readonly FeedConfig[], options: CycleOptions = {}): Promise<CycleReport> {
       const startedAt = deps.clock();
-      const due = this.dueFeeds(feeds, options);
+      const due = await this.dueFeeds(feeds, options);
       options.onStart?.(due.length);
-      const cycleId = guardStorage('record the cycle start', () => deps.store.cycles.start(startedAt));
+      const cycleId = await guardStorage('record the cycle start', () => db.startCycle(startedAt));
       // Leases of a process of this host that is gone (killed mid-cycle) end now, not in ten minutes.
-      guardStorage('end the leases of a stopped process', () => deps.store.feeds.expireLeasesOf((other) => isDeadLocalOwner(other, owner), startedAt));
+      await guardStorage('end the leases of a stopped process', () => db.expireLeasesOf((other) => isDeadLocalOwner(other, owner), startedAt));
       let done = 0;
       const inProgress = pLimit(deps.maxFeedsInProgress ?? DEFAULT_FEEDS_IN_PROGRESS);
       const force = options.force === true;
@@ -354,12 +333,10 @@ export function createPoller(deps: PollerDeps) {
         notAlerted: sumCounts(results.map((r) => r.notAlerted)),
       };
       if (cycleId !== null) {
-        guardStorage('record the cycle', () => {
-          deps.store.cycles.finish(cycleId, { at: finishedAt, polled: totals.polled, ok: totals.ok, notModified: totals.notModified, failed: totals.failed, newStories: totals.newStories });
-        });
+        await guardStorage('record the cycle', () => db.finishCycle(cycleId, { at: finishedAt, polled: totals.polled, ok: totals.ok, notModified: totals.notModified, failed: totals.failed, newStories: totals.newStories }));
       }
       // Idle until the next cycle: SQLite's page cache (up to 16 MB) need not stay resident.
-      deps.store.releaseMemory();
+      db.releaseMemory();
       deps.log.info({ duration_ms: finishedAt - startedAt, ...totals }, 'poll cycle finished');
       return { startedAt, finishedAt, results, totals };
     },
@@ -367,6 +344,11 @@ export function createPoller(deps: PollerDeps) {
 }
 
 export type Poller = ReturnType<typeof createPoller>;
+
+function sqlitePort(deps: PollerDeps): PollStore {
+  if (!deps.store) throw new TypeError('createPoller needs a store or a pollStore');
+  return createSqlitePollStore(deps.store, { route: deps.route, whyNotAlerted: deps.whyNotAlerted });
+}
 
 function sumCounts<K extends string>(counts: readonly Readonly<Partial<Record<K, number>>>[]): Partial<Record<K, number>> {
   const out: Partial<Record<K, number>> = {};

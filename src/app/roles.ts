@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/errors.js';
-import { roleProblem, type Role } from '../core/roles.js';
+import { roleProblem, type HeartbeatRow, type Role } from '../core/roles.js';
 import type { Store } from '../store/index.js';
 
 /** How often a `run` process records that it is alive; `status` flags it after three missed beats. */
@@ -23,41 +23,70 @@ export function resolveRole(flag: string | undefined, fromEnv: string | undefine
 
 export interface Heartbeat {
   /** Stops beating and deletes this process's row (a clean shutdown). */
-  stop(): void;
+  stop(): Promise<void>;
 }
+
+/** Where heartbeats are written: the SQLite store, or a PostgreSQL one (store/pg/heartbeats.ts). */
+export interface HeartbeatTarget {
+  readonly owner: string;
+  beat(row: HeartbeatRow): void | Promise<void>;
+  remove(owner: string): void | Promise<void>;
+  prune(before: number): unknown;
+  /** False once the database is closed (nothing to remove then). */
+  isOpen(): boolean;
+}
+
+/** The SQLite store as a heartbeat target. */
+export function sqliteHeartbeats(store: Store): HeartbeatTarget {
+  return {
+    owner: store.owner,
+    beat: (row) => { store.heartbeats.beat(row); },
+    remove: (owner) => { store.heartbeats.remove(owner); },
+    prune: (before) => store.heartbeats.prune(before),
+    isOpen: () => store.db.open,
+  };
+}
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Records this process in `process_heartbeats` now and every `intervalMs`. A beat that fails (the
- * database busy past its timeout, the disk full) is logged and tried again at the next one: a
- * missed heartbeat never stops the work.
+ * database busy past its timeout, the disk full, the server unreachable) is logged and tried
+ * again at the next one: a missed heartbeat never stops the work.
  */
-export function startHeartbeat(options: { store: Store; role: Role; log: Logger; intervalMs?: number; clock?: () => number }): Heartbeat {
-  const { store, role, log } = options;
+export function startHeartbeat(options: { store: Store | HeartbeatTarget; role: Role; log: Logger; intervalMs?: number; clock?: () => number }): Heartbeat {
+  const { role, log } = options;
+  const target = 'heartbeats' in options.store ? sqliteHeartbeats(options.store) : options.store;
   const clock = options.clock ?? Date.now;
   const intervalMs = options.intervalMs ?? HEARTBEAT_INTERVAL_MS;
   const startedAt = clock();
+  const report = (error: unknown): void => { log.warn({ err: errorText(error) }, 'heartbeat not recorded; trying again at the next one'); };
   try {
-    store.heartbeats.prune(startedAt - FORGET_AFTER_MS);
+    // Failures here are reported by the beat below, which meets the same database.
+    void Promise.resolve(target.prune(startedAt - FORGET_AFTER_MS)).catch(() => undefined);
   } catch {
-    // the beat below logs what is wrong with the database
+    // as above
   }
+  let last: Promise<void> = Promise.resolve();
+  // Synchronous on SQLite (recorded before this returns), a promise on PostgreSQL.
   const beat = (): void => {
     try {
-      store.heartbeats.beat({ owner: store.owner, role, pid: process.pid, host: hostname(), startedAt, lastSeenAt: clock(), intervalMs });
+      last = Promise.resolve(target.beat({ owner: target.owner, role, pid: process.pid, host: hostname(), startedAt, lastSeenAt: clock(), intervalMs })).catch(report);
     } catch (error) {
-      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'heartbeat not recorded; trying again at the next one');
+      report(error);
     }
   };
   beat();
   const timer = setInterval(beat, intervalMs);
   timer.unref();
   return {
-    stop() {
+    async stop() {
       clearInterval(timer);
+      await last;
       try {
-        if (store.db.open) store.heartbeats.remove(store.owner);
+        if (target.isOpen()) await target.remove(target.owner);
       } catch (error) {
-        log.warn({ err: error instanceof Error ? error.message : String(error) }, 'heartbeat row not removed; status shows this process as not seen until it is pruned');
+        log.warn({ err: errorText(error) }, 'heartbeat row not removed; status shows this process as not seen until it is pruned');
       }
     },
   };

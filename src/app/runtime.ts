@@ -16,7 +16,7 @@ import { createAnalysePool, defaultAnalyseThreads, type AnalysePool } from './an
 import { loadClassifier, type Classifier } from './classifier.js';
 import type { Paths } from './context.js';
 import { createDelivery, type Delivery } from './delivery.js';
-import { createPoller, type Poller } from './pipeline.js';
+import { createPoller, type Poller, type PollerDeps } from './pipeline.js';
 
 /** What Watchfloor identifies itself as: honest, with a way to reach the operator's software. */
 export const USER_AGENT = 'Watchfloor/0.1 (self-hosted news monitor; +https://github.com/watchfloor/watchfloor)';
@@ -65,6 +65,66 @@ class FeedDirectory extends Map<string, FeedConfig> {
   }
 }
 
+/** The worker threads of the poll cycle (parse, normalise, classify), sized from the configuration. */
+export function createPollAnalysePool(env: Env, classifier: Classifier, log: Logger): AnalysePool {
+  return createAnalysePool({
+    threads: env.PARSE_THREADS ?? defaultAnalyseThreads(),
+    rules: classifier.rules,
+    model: classifier.model,
+    fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }),
+    log,
+  });
+}
+
+/**
+ * The poll cycle as `run` and `once` use it, on either engine: the fetcher (per-host limits,
+ * private addresses refused for feeds added from Discord), the analyse pool, the classifier, and
+ * the database (a SQLite store with its routing, or a PollStore that routes by itself).
+ */
+export function createFeedPoller(options: {
+  readonly env: Env;
+  readonly paths: Paths;
+  readonly log: Logger;
+  /** The feeds of feeds.json: the operator's, allowed to reach private addresses. */
+  readonly feeds: readonly FeedConfig[];
+  readonly classifier: Classifier;
+  readonly analysePool: AnalysePool;
+  readonly signal: AbortSignal;
+  readonly db: Pick<PollerDeps, 'store' | 'pollStore' | 'route' | 'whyNotAlerted'>;
+}): Poller {
+  const { env, paths, log, classifier, signal } = options;
+  // Every in-flight fetch listens to the one shutdown signal.
+  setMaxListeners(0, signal);
+  const limiter = createHostLimiter({ concurrency: env.FETCH_CONCURRENCY, perHost: env.FETCH_PER_HOST });
+  const baseDir = dirname(paths.feeds);
+  const configuredIds = new Set(options.feeds.map((f) => f.id));
+  return createPoller({
+    ...options.db,
+    log,
+    clock: Date.now,
+    fetch: (feed, validators) =>
+      limiter.run(feed.url, () =>
+        fetchFeed(feed.url, validators, {
+          timeoutMs: env.FETCH_TIMEOUT_MS,
+          idleTimeoutMs: env.FETCH_IDLE_TIMEOUT_MS,
+          maxBytes: env.FETCH_MAX_BYTES,
+          userAgent: USER_AGENT,
+          signal,
+          // The operator's feeds may be anywhere; a feed added from Discord is checked at every
+          // connection, so a host that later resolves to a private address is still refused.
+          blockPrivateAddresses: !env.ALLOW_PRIVATE_FEEDS && !configuredIds.has(feed.id),
+          baseDir,
+          languageHint: feed.language,
+        }),
+      ),
+    // No `warm`: the pool starts a thread once a burst of documents shows work for it.
+    analyse: options.analysePool.analyse,
+    classify: (input) => classifier.classify(input),
+    signal,
+    maxFeedsInProgress: 2 * env.FETCH_CONCURRENCY,
+  });
+}
+
 /**
  * The composition root: builds everything from configuration. Configuration is validated
  * first (feeds.json, rules/) so a typo stops start-up before the database is touched.
@@ -76,11 +136,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log, store });
     const controller = new AbortController();
-    // Every in-flight fetch listens to the one shutdown signal.
-    setMaxListeners(0, controller.signal);
-    const limiter = createHostLimiter({ concurrency: env.FETCH_CONCURRENCY, perHost: env.FETCH_PER_HOST });
-    const baseDir = dirname(paths.feeds);
-    const configuredIds = new Set(feeds.map((f) => f.id));
     const allFeeds = (): FeedConfig[] => polledFeeds(feeds, store.addedFeeds.list());
     // Source names for alerts, and the server of a feed added from Discord (its stories reach
     // only that server's subscriptions); a feed added after start-up is looked up on first use.
@@ -95,40 +150,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Every row is checked once at start, so the log says so even when nothing reads that row.
     store.subscriptions.unreadableRows();
     store.addedFeeds.unreadable();
-    const analysePool = createAnalysePool({
-      threads: env.PARSE_THREADS ?? defaultAnalyseThreads(),
-      rules: classifier.rules,
-      model: classifier.model,
-      fallback: createAnalyser({ parse: parseFeed, normalise: normaliseItems }),
-      log,
-    });
+    const analysePool = createPollAnalysePool(env, classifier, log);
     const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false, routeOnly: options.routeOnly ?? false });
-    const poller = createPoller({
-      store,
+    const poller = createFeedPoller({
+      env,
+      paths,
       log,
-      clock: Date.now,
-      fetch: (feed, validators) =>
-        limiter.run(feed.url, () =>
-          fetchFeed(feed.url, validators, {
-            timeoutMs: env.FETCH_TIMEOUT_MS,
-            idleTimeoutMs: env.FETCH_IDLE_TIMEOUT_MS,
-            maxBytes: env.FETCH_MAX_BYTES,
-            userAgent: USER_AGENT,
-            signal: controller.signal,
-            // The operator's feeds may be anywhere; a feed added from Discord is checked at every
-            // connection, so a host that later resolves to a private address is still refused.
-            blockPrivateAddresses: !env.ALLOW_PRIVATE_FEEDS && !configuredIds.has(feed.id),
-            baseDir,
-            languageHint: feed.language,
-          }),
-        ),
-      // No `warm`: the pool starts a thread once a burst of documents shows work for it.
-      analyse: analysePool.analyse,
-      classify: (input) => classifier.classify(input),
-      route: (rowid, story, classification, now) => delivery.route(rowid, story, classification, now),
-      whyNotAlerted: (story, classification, now) => delivery.whyNotAlerted(story, classification, now),
+      feeds,
+      classifier,
+      analysePool,
       signal: controller.signal,
-      maxFeedsInProgress: 2 * env.FETCH_CONCURRENCY,
+      db: {
+        store,
+        route: (rowid, story, classification, now) => delivery.route(rowid, story, classification, now),
+        whyNotAlerted: (story, classification, now) => delivery.whyNotAlerted(story, classification, now),
+      },
     });
     return {
       env,

@@ -98,6 +98,16 @@ function toSubscription(row: SubscriptionRow): StoredSubscription {
   };
 }
 
+/**
+ * A subscription row read by another engine (PostgreSQL, the same columns): the subscription, or
+ * what in the row cannot be read.
+ */
+export function subscriptionFromRow(row: Readonly<Record<string, unknown>>): StoredSubscription | { readonly problem: string } {
+  const typed = row as unknown as SubscriptionRow;
+  const problem = rowProblem(typed);
+  return problem === null ? toSubscription(typed) : { problem };
+}
+
 function unreadableSubscription(row: SubscriptionRow, reason: string): UnreadableRow {
   const guildId = typeof row.guild_id === 'string' ? row.guild_id : null;
   return {

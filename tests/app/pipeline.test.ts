@@ -133,9 +133,9 @@ describe('poll cycle', () => {
 
     // Not due before its next poll time; then a second failure doubles the wait.
     clock.now = start + 5 * 60_000;
-    expect(p.dueFeeds(feeds).map((f) => f.id)).toEqual([]);
+    expect((await p.dueFeeds(feeds)).map((f) => f.id)).toEqual([]);
     clock.now = start + 10 * 60_000;
-    expect(p.dueFeeds(feeds).map((f) => f.id)).toEqual(['broken', 'good']);
+    expect((await p.dueFeeds(feeds)).map((f) => f.id)).toEqual(['broken', 'good']);
     await p.runCycle([broken]);
     expect(store.feeds.get('broken')).toMatchObject({ consecutiveFailures: 2, nextPollAt: clock.now + 20 * 60_000 });
     store.close();
@@ -155,12 +155,12 @@ describe('poll cycle', () => {
     store.close();
   });
 
-  it('GIVEN a disabled feed, or one not asked for THEN it is not polled', () => {
+  it('GIVEN a disabled feed, or one not asked for THEN it is not polled', async () => {
     const store = createStore(join(tempDir(), 'w.db'));
     const p = poller(store, { now: Date.UTC(2025, 2, 10, 12) });
     const feeds = [feed('off', '/feeds/rss2-full.xml', { enabled: false }), feed('on', '/feeds/rss1-rdf.rdf'), feed('other', '/feeds/atom-full.atom')];
-    expect(p.dueFeeds(feeds).map((f) => f.id)).toEqual(['on', 'other']);
-    expect(p.dueFeeds(feeds, { only: ['other'] }).map((f) => f.id)).toEqual(['other']);
+    expect((await p.dueFeeds(feeds)).map((f) => f.id)).toEqual(['on', 'other']);
+    expect((await p.dueFeeds(feeds, { only: ['other'] })).map((f) => f.id)).toEqual(['other']);
     store.close();
   });
 
@@ -208,7 +208,7 @@ describe('poll cycle beside another process, and storage faults', () => {
     const clock = { now: Date.now() };
     const f = feed('harbour', '/feeds/rss2-full.xml');
     const p = poller(store, clock);
-    const due = p.dueFeeds([f]);
+    const due = await p.dueFeeds([f]);
     expect(due).toHaveLength(1);
     await p.runCycle([f]);
     const requests = server.requests.length;

@@ -9,7 +9,7 @@ const tempDir = useTempDir();
 const DAY_MS = 24 * 3_600_000;
 
 describe('process heartbeats', () => {
-  it('GIVEN two processes on one database THEN each records its own row, a clean stop removes only its own, and a week-old row is forgotten at the next start', () => {
+  it('GIVEN two processes on one database THEN each records its own row, a clean stop removes only its own, and a week-old row is forgotten at the next start', async () => {
     const path = join(tempDir(), 'w.db');
     const a = createStore(path);
     const b = createStore(path);
@@ -23,21 +23,21 @@ describe('process heartbeats', () => {
       [a.owner, 'poller', process.pid, now],
       [b.owner, 'gateway', process.pid, now],
     ].sort());
-    poller.stop();
+    await poller.stop();
     expect(b.heartbeats.list().map((r) => r.role)).toEqual(['gateway']);
-    gateway.stop();
+    await gateway.stop();
     expect(b.heartbeats.list()).toEqual([]);
     a.close();
     b.close();
   });
 
-  it('GIVEN a database that cannot be written WHEN a beat fails THEN it is logged and nothing throws', () => {
+  it('GIVEN a database that cannot be written WHEN a beat fails THEN it is logged and nothing throws', async () => {
     const store = createStore(join(tempDir(), 'w.db'));
     store.db.exec('DROP TABLE process_heartbeats');
     const logs = capturingLogger();
     const heartbeat = startHeartbeat({ store, role: 'deliverer', log: logs.log });
     expect(logs.lines().some((l) => l.msg === 'heartbeat not recorded; trying again at the next one')).toBe(true);
-    heartbeat.stop();
+    await heartbeat.stop();
     expect(logs.lines().some((l) => String(l.msg).startsWith('heartbeat row not removed'))).toBe(true);
     store.close();
   });

@@ -6,7 +6,8 @@ import { assertDatabaseFileHealthy } from '../../store/db.js';
 import { commandContext } from '../context.js';
 import { startHttpServer, type HttpServer } from '../http-server.js';
 import { createLogger, secretValuesOf } from '../logger.js';
-import { createMetrics, NO_TOPIC_LABEL } from '../metrics.js';
+import { createMetrics, recordCycleMetrics } from '../metrics.js';
+import { listenForStop } from '../shutdown.js';
 import type { CycleReport } from '../pipeline.js';
 import { createRuntime } from '../runtime.js';
 import { preloadChartLibraries } from '../../charts/render.js';
@@ -15,12 +16,10 @@ import { registerSurgeMetrics } from '../trend-metrics.js';
 import { dutiesOf } from '../../core/roles.js';
 import { resolveRole, startHeartbeat } from '../roles.js';
 import { assertRoleRunsOn } from '../pg-roles.js';
+import { isPostgresUrl } from '../../store/target.js';
 
 /** Readiness fails when no cycle finished within this many schedule periods. */
 const STALL_PERIODS = 3;
-
-/** A shutdown still running after this is stuck: give up before the container runtime's SIGKILL. */
-const SHUTDOWN_DEADLINE_MS = 8_000;
 
 /** `watchfloor run`: the long-running service (what `npm start` runs). */
 export function register(program: Command): void {
@@ -39,6 +38,12 @@ export function register(program: Command): void {
       }
       // The loaded values, so secrets read from *_FILE twins are masked in the log as well.
       const log = createLogger({ level: env.LOG_LEVEL, format: env.LOG_FORMAT, secrets: secretValuesOf(env) });
+      if (isPostgresUrl(paths.db)) {
+        // Loaded only here: a SQLite service never loads pg.
+        const { runOnPostgres } = await import('../pg-run.js');
+        await runOnPostgres({ role, env, paths, log, http: options.http, schedulePeriodMs: schedulePeriodMs(env.POLL_SCHEDULE) });
+        return;
+      }
       assertDatabaseFileHealthy(paths.db); // quick_check: refuse a damaged database with the recovery steps
       // A poller makes no Discord client: discord.js is not even loaded (docs/self-hosting.md, "Roles").
       const runtime = await createRuntime({ env, paths, log, routeOnly: !duties.delivers && !duties.gateway });
@@ -55,43 +60,17 @@ export function register(program: Command): void {
       if (client && slash) slash.attachSlashCommands(client, slash.createCommandDeps(runtime, { startedAt }));
       let lastCycleFinishedAt: number | null = null;
       let currentCycle: Promise<void> | null = null;
-      let stopping = false;
       // Listening for signals from here on: a SIGTERM while the service is still starting (the
       // health server up, the first cycle or the login under way) must shut it down cleanly,
       // not kill it with the default handler.
-      const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
-        const onSignal = (signal: NodeJS.Signals) => {
-          if (stopping) return;
-          stopping = true;
-          log.info({ signal }, 'shutting down');
-          // Docker sends SIGKILL 10 s after SIGTERM; exit on our own first, saying why.
-          setTimeout(() => {
-            log.error({ deadline_ms: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting');
-            process.exit(1);
-          }, SHUTDOWN_DEADLINE_MS).unref();
-          resolve(signal);
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
+      const stop = listenForStop(log);
 
       const recordCycle = (report: CycleReport) => {
-        metrics.cycleDuration.observe((report.finishedAt - report.startedAt) / 1000);
-        metrics.cycles.inc({ outcome: report.totals.failed === report.totals.polled && report.totals.polled > 0 ? 'all-failed' : 'ok' });
-        metrics.lastCycleFinished.set(report.finishedAt / 1000);
-        const states = runtime.store.feeds.all();
-        metrics.feedsFailing.set(states.filter((s) => s.consecutiveFailures > 0).length);
-        metrics.feedsOk.set(states.filter((s) => s.consecutiveFailures === 0 && s.lastSuccessAt !== null).length);
-        for (const result of report.results) {
-          if (result.error) metrics.fetchErrors.inc({ kind: result.error.kind });
-          for (const [topic, n] of Object.entries(result.perTopic)) metrics.storiesStored.inc({ topic }, n);
-          const unmatched = result.newStories - result.matchedStories;
-          if (unmatched > 0) metrics.storiesStored.inc({ topic: NO_TOPIC_LABEL }, unmatched);
-        }
+        recordCycleMetrics(metrics, report, runtime.store.feeds.all());
       };
 
       const cycle = async () => {
-        if (stopping || currentCycle) return; // never overlap the previous cycle
+        if (stop.stopping() || currentCycle) return; // never overlap the previous cycle
         currentCycle = (async () => {
           try {
             const report = await runtime.poller.runCycle(runtime.allFeeds());
@@ -174,13 +153,13 @@ export function register(program: Command): void {
       log.info({ role, feeds: runtime.feeds.filter((f) => f.enabled).length, schedule: env.POLL_SCHEDULE, database: paths.db }, 'watchfloor running');
       if (duties.polls) void cycle(); // first cycle right away, not at the first cron slot
 
-      await stopRequested;
+      await stop.requested;
       await task?.stop();
       runtime.abort(); // cut in-flight fetches short; their writes are not started
       await cycleInFlight();
       await runtime.delivery.stop();
       await http?.close();
-      heartbeat.stop();
+      await heartbeat.stop();
       await runtime.close();
       log.info('stopped cleanly');
       if (fatal.error) throw fatal.error;

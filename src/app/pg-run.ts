@@ -1,0 +1,171 @@
+import cron from 'node-cron';
+import type { Logger } from 'pino';
+import type { Env } from '../config/env.js';
+import { ConfigError } from '../config/errors.js';
+import { loadFeeds } from '../config/feeds.js';
+import { redactText } from '../core/redact.js';
+import { dutiesOf, type Role } from '../core/roles.js';
+import { whyNotRouted } from '../core/route.js';
+import { instantAlerts } from '../core/route-alerts.js';
+import { closeFetchAgents } from '../feeds/fetch.js';
+import { newOwnerId } from '../store/claims.js';
+import { openPgDatabase, type PgPool } from '../store/pg/db.js';
+import { createPgHeartbeats } from '../store/pg/heartbeats.js';
+import { createPgPollStore, type PgRouting } from '../store/pg/poll-store.js';
+import { loadClassifier } from './classifier.js';
+import type { Paths } from './context.js';
+import { startHttpServer, type HttpServer } from './http-server.js';
+import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
+import { startHeartbeat } from './roles.js';
+import { createFeedPoller, createPollAnalysePool } from './runtime.js';
+import { listenForStop } from './shutdown.js';
+
+/** Readiness fails when no cycle finished within this many schedule periods (as on SQLite). */
+const STALL_PERIODS = 3;
+
+/** Connections per process: the poller stores up to this many feeds at once; the rest wait for one. */
+const POOL_SIZE = 8;
+
+/** A started part of a role: stopped (its in-flight work finished) at shutdown. */
+interface Duty {
+  stop(): Promise<void>;
+}
+
+/**
+ * Subscriptions whose delivery needs what the PostgreSQL roles do not do yet (events are routed
+ * by the SQLite poller only): refused at start-up with their ids and the fix, instead of a
+ * service that silently never delivers them.
+ */
+async function assertSupportedSubscriptions(pool: PgPool, modes: readonly string[], role: Role, location: string): Promise<void> {
+  const r = await pool.query<{ id: number; mode: string }>('SELECT id, mode FROM subscriptions WHERE mode = ANY($1::text[]) ORDER BY id', [modes]);
+  if (r.rows.length === 0) return;
+  const list = r.rows.map((row) => `${row.id} (${row.mode})`).join(', ');
+  throw new ConfigError(
+    'environment',
+    'WATCHFLOOR_DB',
+    `\`run --role ${role}\` on PostgreSQL delivers instant alerts only in this version, and ${location} holds subscriptions it would never deliver: ${list}. ` +
+      'Keep this database on SQLite until they are supported, or delete those subscriptions (DELETE FROM subscriptions WHERE id IN (…)); see docs/self-hosting.md ("Roles on PostgreSQL").',
+  );
+}
+
+/** The poller on PostgreSQL: the same poll cycle as on SQLite, over the PostgreSQL poll store, routing instant alerts. */
+async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics; onCycle: (at: number) => void }): Promise<Duty> {
+  const { env, paths, log, pool } = input;
+  await assertSupportedSubscriptions(pool, ['event'], input.role, input.location);
+  const feeds = loadFeeds(paths.feeds);
+  const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
+  const topics = new Map(classifier.topics.map((t) => [t.id, t]));
+  const feedsById = new Map(feeds.map((f) => [f.id, f]));
+  const reported = new Set<number>();
+  const routing: PgRouting = {
+    route(subscriptions, _rowid, story, classification, now) {
+      const feed = feedsById.get(story.feedId);
+      // Ratings are collected by the gateway, which runs on SQLite only in this version: every
+      // server sees the classifier's own decision.
+      const alerts = instantAlerts({ subscriptions, story, classification, now, feed, topics, source: feed, classificationFor: () => classification });
+      return { alerts, why: alerts.length === 0 ? whyNotRouted(subscriptions, story, classification, now, feed) : null };
+    },
+    onUnreadable(id, problem) {
+      if (reported.has(id)) return;
+      reported.add(id);
+      log.error({ table: 'subscriptions', row_id: id, reason: problem }, `subscription ${id} cannot be read (${problem}) and is skipped; fix it or delete it in ${input.location}`);
+    },
+  };
+  const pollStore = createPgPollStore(pool, { owner: input.owner, location: input.location, routing });
+  const analysePool = createPollAnalysePool(env, classifier, log);
+  const controller = new AbortController();
+  const poller = createFeedPoller({ env, paths, log, feeds, classifier, analysePool, signal: controller.signal, db: { pollStore } });
+  let current: Promise<void> | null = null;
+  let stopped = false;
+  const cycle = async (): Promise<void> => {
+    if (stopped || current) return;
+    current = (async () => {
+      try {
+        const report = await poller.runCycle(feeds);
+        input.onCycle(report.finishedAt);
+        recordCycleMetrics(input.metrics, report, (await pollStore.feedStates()).values());
+      } catch (error) {
+        log.error({ err: error }, 'poll cycle failed');
+      } finally {
+        current = null;
+      }
+    })();
+    await current;
+  };
+  const task = cron.schedule(env.POLL_SCHEDULE, cycle, { name: 'poll', noOverlap: true });
+  void cycle(); // first cycle right away
+  log.info({ feeds: feeds.filter((f) => f.enabled).length, schedule: env.POLL_SCHEDULE }, 'polling on PostgreSQL');
+  return {
+    async stop() {
+      stopped = true;
+      await task.stop();
+      controller.abort(); // cut in-flight fetches short; their writes are not started
+      await current;
+      await analysePool.close();
+      await closeFetchAgents();
+    },
+  };
+}
+
+/**
+ * `watchfloor run --role …` with WATCHFLOOR_DB naming a PostgreSQL server (ADR 16): the roles
+ * listed in POSTGRES_ROLES, over the PostgreSQL stores, with the same health server, heartbeats
+ * and clean shutdown as on SQLite.
+ */
+export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths; log: Logger; http: boolean; schedulePeriodMs: number }): Promise<void> {
+  const { role, env, paths, log } = input;
+  const location = redactText(paths.db);
+  const duties = dutiesOf(role);
+  const stop = listenForStop(log);
+  const pool = await openPgDatabase(paths.db, { max: POOL_SIZE });
+  let open = true;
+  const started: Duty[] = [];
+  let http: HttpServer | null = null;
+  try {
+    const metrics = createMetrics();
+    const startedAt = Date.now();
+    let lastCycleFinishedAt: number | null = null;
+    const owner = newOwnerId();
+    if (duties.polls) started.push(await startPoller({ env, paths, log, pool, owner, location, role, metrics, onCycle: (at) => { lastCycleFinishedAt = at; } }));
+    // The health check asks the server now and then; /readyz reads the last answer.
+    let databaseOk = true;
+    const probe = setInterval(() => {
+      pool.query('SELECT 1').then(() => { databaseOk = true; }, () => { databaseOk = false; });
+    }, 10_000);
+    probe.unref();
+    started.push({ stop: () => { clearInterval(probe); return Promise.resolve(); } });
+    if (input.http) {
+      http = await startHttpServer({
+        host: env.HTTP_HOST,
+        port: env.HTTP_PORT,
+        metrics,
+        log,
+        health: {
+          databaseOk: () => databaseOk,
+          lastCycleFinishedAt: () => lastCycleFinishedAt,
+          maxCycleAgeMs: STALL_PERIODS * input.schedulePeriodMs + env.FETCH_TIMEOUT_MS,
+          role,
+          polls: duties.polls,
+          discordConnected: () => null,
+          discordProblem: () => null,
+          now: Date.now,
+          startedAt,
+        },
+      });
+    }
+    const heartbeat = startHeartbeat({ store: createPgHeartbeats(pool, owner, () => open), role, log });
+    log.info({ role, database: location }, 'watchfloor running');
+    await stop.requested;
+    for (const duty of started.reverse()) await duty.stop();
+    await http?.close();
+    await heartbeat.stop();
+    log.info('stopped cleanly');
+  } catch (error) {
+    for (const duty of started) await duty.stop().catch(() => undefined);
+    await http?.close();
+    throw error;
+  } finally {
+    open = false;
+    await pool.end();
+  }
+}
