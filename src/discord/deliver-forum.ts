@@ -1,5 +1,5 @@
 import { forumPostOf } from '../core/compose/forum.js';
-import type { OutboxRow, OutboxStore } from '../store/outbox.js';
+import type { DeliveryOutbox, OutboxRow } from '../store/outbox.js';
 import type { SendOptions } from './sinks/sink.js';
 
 /**
@@ -12,15 +12,15 @@ import type { SendOptions } from './sinks/sink.js';
  * `resumeSince`: an earlier try may have created the post (its send began and was never recorded,
  * or failed after the request went out), so the sink looks for it before creating one.
  */
-export function forumOptionsFor(outbox: Pick<OutboxStore, 'eventAlert' | 'firstDigestPart' | 'listing'>, row: OutboxRow): Pick<SendOptions, 'forum' | 'resumeSince'> {
+export async function forumOptionsFor(outbox: Pick<DeliveryOutbox, 'eventAlert' | 'firstDigestPart' | 'listing'>, row: OutboxRow): Promise<Pick<SendOptions, 'forum' | 'resumeSince'>> {
   let inPost: string | undefined;
   if (row.kind === 'developing' && row.eventId !== null) {
-    const alert = outbox.eventAlert(row.subscriptionId, row.eventId);
+    const alert = await outbox.eventAlert(row.subscriptionId, row.eventId);
     if (alert?.status === 'sent' && alert.messageId !== null) inPost = alert.messageId;
   }
   if (row.kind === 'digest' && row.part > 1 && row.digestUntil !== null) {
-    const first = outbox.firstDigestPart(row.subscriptionId, row.digestUntil);
-    const listing = first === null ? undefined : outbox.listing(first);
+    const first = await outbox.firstDigestPart(row.subscriptionId, row.digestUntil);
+    const listing = first === null ? undefined : await outbox.listing(first);
     if (listing?.status === 'sent' && listing.messageId !== null) inPost = listing.messageId;
   }
   const suffix = row.kind === 'digest' && row.digestUntil !== null ? `${new Date(row.digestUntil).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';

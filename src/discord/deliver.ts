@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
 import type { Target } from '../core/types.js';
 import { isDeadLocalOwner } from '../store/claims.js';
-import type { Claim, OutboxRow, OutboxStore } from '../store/outbox.js';
+import { asyncOutbox, type Claim, type DeliveryOutbox, type OutboxRow, type OutboxStore } from '../store/outbox.js';
 import { deliverOnAlert } from './deliver-event.js';
 import { forumOptionsFor } from './deliver-forum.js';
 import { classifySendError, SinkError, type Sink } from './sinks/sink.js';
@@ -29,7 +29,8 @@ export interface RetryPolicy {
 }
 
 export interface DrainDeps {
-  readonly outbox: OutboxStore;
+  /** The SQLite outbox, or any engine's asynchronous port. */
+  readonly outbox: OutboxStore | DeliveryOutbox;
   /** This process's claim on the rows it sends: only the holder sends a row and records its outcome. */
   readonly claim: Claim;
   /** Looks for a webhook message in its channel (needs a bot); absent without one. */
@@ -102,20 +103,21 @@ export function labelOf(row: OutboxRow): string {
  * instead of posting a second one; a webhook message is looked up in its channel first, and held
  * as `uncertain` when that cannot be done.
  */
-export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promise<DrainReport> {
+export async function drainOutbox(input: DrainDeps, signal?: AbortSignal): Promise<DrainReport> {
+  const deps: PortDeps = { ...input, outbox: 'engine' in input.outbox ? input.outbox : asyncOutbox(input.outbox) };
   const { outbox, log } = deps;
   const counts = { sent: 0, retried: 0, dead: 0, uncertain: 0 };
   let retried = 0;
   const sinksDown = new Set<Sink>();
   const deadline = deps.clock() + deps.retry.waitMs;
   // A holder of this host that died mid-send (killed, crashed) need not be waited for.
-  const freed = outbox.expireClaimsOf((owner) => isDeadLocalOwner(owner, deps.claim.owner), deps.clock());
+  const freed = await outbox.expireClaimsOf((owner) => isDeadLocalOwner(owner, deps.claim.owner), deps.clock());
   if (freed > 0) log.info({ messages: freed }, 'took over the messages of a process that is gone');
   while (!signal?.aborted) {
     // One reading of the clock per pass: asking "what is due" and "what comes due next" at two
     // different times could miss a row that became due in between.
     const now = deps.clock();
-    const { rows, corrupt } = outbox.claimDue(now, BATCH, deps.claim);
+    const { rows, corrupt } = await outbox.claimDue(now, BATCH, deps.claim);
     for (const error of corrupt) {
       counts.dead++;
       log.error({ outbox_id: error.rowId, reason: error.message }, 'dead letter: the stored message cannot be read');
@@ -127,7 +129,7 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
       const target = deps.targetOf(row.subscriptionId);
       const sink = target ? deps.sinkFor(target) : null;
       if (signal?.aborted || blocked.has(row.subscriptionId) || (sink && sinksDown.has(sink))) {
-        outbox.release(row.id, deps.claim);
+        await outbox.release(row.id, deps.claim);
         continue;
       }
       handled++;
@@ -144,11 +146,11 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
     }
     if (handled > 0) continue;
     // Nothing could be sent now: wait for the next retry if it comes due within the window.
-    const next = outbox.nextDueAfter(now);
+    const next = await outbox.nextDueAfter(now);
     if (next === null || next > deadline) break;
     await deps.sleep(Math.max(0, next - deps.clock()), signal);
   }
-  const pending = outbox.counts().pending;
+  const pending = (await outbox.counts()).pending;
   const { sent, dead, uncertain } = counts;
   retried += counts.retried;
   const unauthorized = sinksDown.size > 0;
@@ -156,21 +158,24 @@ export async function drainOutbox(deps: DrainDeps, signal?: AbortSignal): Promis
   return { sent, retried, dead, uncertain, pending, ...(unauthorized ? { tokenRejected: true } : {}) };
 }
 
+/** {@link DrainDeps} with the outbox as the asynchronous port, as the row handlers use it. */
+export type PortDeps = Omit<DrainDeps, 'outbox'> & { readonly outbox: DeliveryOutbox };
+
 export type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized' | 'superseded';
 
 /** One claimed row, to its subscription's target (undefined: the subscription is gone) through `sink`. */
-async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
+async function deliverRow(deps: PortDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
   const { outbox, log, claim } = deps;
   const context = { outbox_id: row.id, subscription_id: row.subscriptionId, kind: row.kind, nonce: row.nonce };
   if (!target) {
-    outbox.markDead(row.id, claim, 'subscription no longer exists');
+    await outbox.markDead(row.id, claim, 'subscription no longer exists');
     log.warn(context, 'dead letter: subscription no longer exists');
     return 'dead';
   }
   const where = describeTarget(target);
   if (!sink) {
     const reason = target.kind === 'channel' ? `${where}: no DISCORD_TOKEN is set, so the bot cannot post; set it or subscribe a webhook instead` : `${where}: no sink configured`;
-    outbox.markDead(row.id, claim, reason);
+    await outbox.markDead(row.id, claim, reason);
     log.error({ ...context, target: where, reason }, 'dead letter');
     return 'dead';
   }
@@ -181,15 +186,15 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | unde
     if (settled !== 'resend') return settled;
   }
   const startedAt = deps.clock();
-  if (!outbox.beginSend(row.id, claim, startedAt)) {
+  if (!await outbox.beginSend(row.id, claim, startedAt)) {
     log.debug(context, 'claim lost before sending: another process holds this message now');
     return 'lost';
   }
   const attempts = row.attempts + 1;
   try {
-    const forum = target.kind === 'channel' ? forumOptionsFor(outbox, row) : {};
-    const { messageId } = await sink.send(row.payload, { target, nonce: row.nonce, label: labelOf(row), files: outbox.filesOf(row.id), ...forum });
-    recorded(outbox.markSent(row.id, claim, messageId, deps.clock()), deps, context);
+    const forum = target.kind === 'channel' ? await forumOptionsFor(outbox, row) : {};
+    const { messageId } = await sink.send(row.payload, { target, nonce: row.nonce, label: labelOf(row), files: await outbox.filesOf(row.id), ...forum });
+    recorded(await outbox.markSent(row.id, claim, messageId, deps.clock()), deps, context);
     deps.onSent?.(row);
     log.debug({ ...context, target: where, message_id: messageId, attempts }, 'message sent');
     return 'sent';
@@ -200,7 +205,7 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | unde
       // Not the message's fault: it keeps its place (and is not made a dead letter) until the
       // token is fixed. The attempt is handed back, so a long outage does not use them up.
       const next = deps.clock() + UNAUTHORIZED_RETRY_MS;
-      recorded(outbox.scheduleRetry(row.id, claim, error.message, next, { refundAttempt: true }), deps, context);
+      recorded(await outbox.scheduleRetry(row.id, claim, error.message, next, { refundAttempt: true }), deps, context);
       log.error({ ...context, target: where, retry_in_ms: UNAUTHORIZED_RETRY_MS }, error.message);
       return 'unauthorized';
     }
@@ -210,12 +215,12 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | unde
     }
     if (error.kind === 'permanent' || attempts >= deps.retry.maxAttempts) {
       const reason = error.kind === 'permanent' ? error.message : `gave up after ${attempts} attempts: ${error.message}`;
-      recorded(outbox.markDead(row.id, claim, reason), deps, context);
+      recorded(await outbox.markDead(row.id, claim, reason), deps, context);
       log.error({ ...context, target: where, attempts, status: error.status, code: error.code, reason }, 'dead letter');
       return 'dead';
     }
     const next = nextPollAt({ now: deps.clock(), intervalMs: deps.retry.baseDelayMs, consecutiveFailures: attempts, retryAfterMs: null, jitter: deps.random() });
-    recorded(outbox.scheduleRetry(row.id, claim, error.message, next), deps, context);
+    recorded(await outbox.scheduleRetry(row.id, claim, error.message, next), deps, context);
     log.warn({ ...context, target: where, attempts, status: error.status, retry_in_ms: next - deps.clock(), err: error.message }, 'send failed, will retry');
     return 'retry';
   }
@@ -225,12 +230,12 @@ async function deliverRow(deps: DrainDeps, row: OutboxRow, target: Target | unde
  * A webhook message that may be in its channel: found by its marker → recorded as sent;
  * certainly absent → `resend`; unknown → held as uncertain (or resent, by policy).
  */
-async function settleMaybeSent(deps: DrainDeps, row: OutboxRow, url: string, why: string, since: number): Promise<RowOutcome | 'resend'> {
+async function settleMaybeSent(deps: PortDeps, row: OutboxRow, url: string, why: string, since: number): Promise<RowOutcome | 'resend'> {
   const { outbox, log, claim } = deps;
   const context = { outbox_id: row.id, subscription_id: row.subscriptionId, kind: row.kind, nonce: row.nonce, target: describeWebhook(url) };
   const found = deps.lookup ? await deps.lookup(url, row.nonce, since) : { found: null, reason: 'no DISCORD_TOKEN is set, so the channel cannot be read' };
   if (found.found === true) {
-    recorded(outbox.markSent(row.id, claim, found.messageId, deps.clock()), deps, context);
+    recorded(await outbox.markSent(row.id, claim, found.messageId, deps.clock()), deps, context);
     log.info({ ...context, message_id: found.messageId }, 'message found in the channel after an unclear send: recorded as sent, not resent');
     deps.onSent?.(row);
     return 'sent';
@@ -244,14 +249,14 @@ async function settleMaybeSent(deps: DrainDeps, row: OutboxRow, url: string, why
     return 'resend';
   }
   const reason = `${why}; it may have been posted and cannot be checked (${found.reason}). Check the channel, then \`watchfloor outbox retry ${row.id}\` to send it again, or \`watchfloor outbox drop ${row.id}\` if it is there`;
-  recorded(outbox.markUncertain(row.id, claim, reason), deps, context);
+  recorded(await outbox.markUncertain(row.id, claim, reason), deps, context);
   deps.onUncertain?.(row);
   log.warn({ ...context, reason }, 'message held as uncertain: not resent without a person');
   return 'uncertain';
 }
 
 /** An outcome that could not be recorded means the claim expired and another process took the row. */
-export function recorded(ok: boolean, deps: DrainDeps, context: Record<string, unknown>): void {
+export function recorded(ok: boolean, deps: Pick<DrainDeps, 'log'>, context: Record<string, unknown>): void {
   if (!ok) deps.log.warn(context, 'claim expired before the outcome was recorded: the process now holding this message decides (see ADR 11)');
 }
 

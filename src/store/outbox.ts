@@ -168,6 +168,18 @@ function toListing(row: Row): OutboxListing {
   }
 }
 
+/**
+ * A row read by another engine (PostgreSQL: the same columns): as a claimed row (throws
+ * CorruptOutboxRowError when its payload cannot be read), or for people to look at.
+ */
+export function outboxRowFrom(row: Readonly<Record<string, unknown>>): OutboxRow {
+  return toRow(row as unknown as Row);
+}
+
+export function outboxListingFrom(row: Readonly<Record<string, unknown>>): OutboxListing {
+  return toListing(row as unknown as Row);
+}
+
 /** One claim: who holds a row, until when. */
 export interface Claim {
   /** The claiming process (see processOwnerId). */
@@ -496,3 +508,31 @@ export function createOutboxStore(db: Db) {
 }
 
 export type OutboxStore = ReturnType<typeof createOutboxStore>;
+
+/** The outbox calls a deliverer makes (src/discord/deliver*.ts). */
+const DELIVERY_CALLS = ['claimDue', 'release', 'beginSend', 'markSent', 'scheduleRetry', 'markDead', 'markUncertain', 'skip', 'supersede', 'newerEdit', 'eventAlert', 'listing', 'firstDigestPart', 'filesOf', 'expireClaimsOf', 'nextDueAfter', 'counts'] as const;
+type DeliveryCall = (typeof DELIVERY_CALLS)[number];
+
+/**
+ * The deliverer's outbox as an asynchronous port (ADR 16): the SQLite outbox through
+ * {@link asyncOutbox} (the same statements), or PostgreSQL's (./pg/delivery-outbox.ts). Each
+ * call means exactly what the synchronous one of the same name means.
+ */
+export type DeliveryOutbox = { readonly engine: 'sqlite' | 'postgres' } & {
+  readonly [K in DeliveryCall]: (...args: Parameters<OutboxStore[K]>) => Promise<ReturnType<OutboxStore[K]>>;
+};
+
+/** The SQLite outbox as the deliverer's port: each call runs synchronously and settles at once. */
+export function asyncOutbox(outbox: OutboxStore): DeliveryOutbox {
+  const port: Record<string, unknown> = { engine: 'sqlite' };
+  for (const name of DELIVERY_CALLS) {
+    port[name] = (...args: unknown[]): Promise<unknown> => {
+      try {
+        return Promise.resolve((outbox[name] as (...a: unknown[]) => unknown).apply(outbox, args));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+  }
+  return port as DeliveryOutbox;
+}
