@@ -147,12 +147,49 @@ export function dueDigestUntil(schedule: string, timezone: string, since: number
   return CronExpressionParser.parse(schedule, { currentDate: new Date(now + 1), tz: timezone }).prev().getTime();
 }
 
-function errorKind(error: SinkError): string {
+/** The `kind` label of a Discord error in metrics. */
+export function errorKind(error: SinkError): string {
   if (error.status === 429) return 'rate_limit';
   if (error.status === 401 || error.status === 403) return 'permission';
   if (error.status === 404) return 'not_found';
   if (error.status !== null) return 'http';
   return 'network';
+}
+
+/** The ways out of a deliverer: the bot (REST), webhooks and the console, and which one a target takes. */
+export interface DeliverySinks {
+  readonly sinkFor: (target: Target) => Sink | null;
+  readonly botSink: Sink | null;
+  /** Looking a webhook message up in its channel needs the bot (see settleMaybeSent); absent without one. */
+  readonly lookup: ReturnType<typeof createWebhookLookup> | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * The sinks of a deliverer on any engine. `client`: the bot's discord.js client (null without a
+ * token); `sink` replaces every target's sink, `consoleOnly` sends everything to the console.
+ */
+export function createDeliverySinks(options: { env: Env; client: Client | null; consoleOnly?: boolean; sink?: Sink; output?: NodeJS.WritableStream; rest?: RestOverrides }): DeliverySinks {
+  const { env, client } = options;
+  const consoleOnly = options.consoleOnly === true;
+  const consoleSink = createConsoleSink(options.output);
+  const botSink = client ? createBotSink(client, { rateAlerts: env.FEEDBACK_CONTROLS }) : null;
+  const webhookSink = createWebhookSink({ apiBase: env.DISCORD_API_BASE, ...(options.rest ? { rest: options.rest } : {}) });
+  return {
+    sinkFor: (target) => {
+      if (options.sink) return options.sink;
+      if (consoleOnly) return consoleSink;
+      if (target.kind === 'console') return consoleSink;
+      if (target.kind === 'webhook') return webhookSink;
+      return botSink;
+    },
+    botSink,
+    lookup: client && !consoleOnly && !options.sink ? createWebhookLookup(client) : undefined,
+    async close() {
+      await webhookSink.close();
+      await consoleSink.close();
+    },
+  };
 }
 
 /** Delivery, composed: routing into the outbox, digests on schedule, the drain, and the sinks. */
@@ -176,16 +213,8 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   // REST works with the token alone: `once` posts without opening a gateway connection.
   if (client && ownsClient && env.DISCORD_TOKEN) client.rest.setToken(env.DISCORD_TOKEN);
 
-  const consoleSink = createConsoleSink(options.output);
-  const botSink = client ? createBotSink(client, { rateAlerts: env.FEEDBACK_CONTROLS }) : null;
-  const webhookSink = createWebhookSink({ apiBase: env.DISCORD_API_BASE, ...(options.rest ? { rest: options.rest } : {}) });
-  const sinkFor = (target: Target): Sink | null => {
-    if (options.sink) return options.sink;
-    if (consoleOnly) return consoleSink;
-    if (target.kind === 'console') return consoleSink;
-    if (target.kind === 'webhook') return webhookSink;
-    return botSink;
-  };
+  const sinks = createDeliverySinks({ env, client, consoleOnly, ...(options.sink ? { sink: options.sink } : {}), ...(options.output ? { output: options.output } : {}), ...(options.rest ? { rest: options.rest } : {}) });
+  const { sinkFor, botSink } = sinks;
 
   ensureDefaultSubscription();
   const events = createEventRouter({ store, topics, sources, feedsById: options.feedsById, classificationFor: (guild, story, classification) => feedback.classificationFor(guild, story, classification) });
@@ -303,8 +332,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   const claim = { owner: store.owner, leaseMs: OUTBOX_LEASE_MS };
-  // Looking a webhook message up in its channel needs the bot (see settleMaybeSent).
-  const lookup = client && !consoleOnly && !options.sink ? createWebhookLookup(client) : undefined;
+  const { lookup } = sinks;
 
   function onSent(row: OutboxRow): void {
     if (!metrics) return;
@@ -442,8 +470,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     stop,
     async close() {
       await stop();
-      await webhookSink.close();
-      await consoleSink.close();
+      await sinks.close();
       if (ownsClient && client) await client.destroy();
       log.debug({ in_flight: inFlight }, 'delivery closed');
     },

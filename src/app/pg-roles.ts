@@ -7,7 +7,7 @@ import { isPostgresUrl } from '../store/target.js';
  * The roles of `run` that run on PostgreSQL in this version (src/app/pg-run.ts). The gateway
  * (slash commands) and `all` still need SQLite. Kept as a list so that wiring a role is one line here.
  */
-export const POSTGRES_ROLES: readonly Role[] = ['poller'];
+export const POSTGRES_ROLES: readonly Role[] = ['poller', 'deliverer'];
 
 /**
  * Refuses, at start-up and before anything is opened, a `run` role that cannot run on the store

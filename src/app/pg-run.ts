@@ -7,13 +7,19 @@ import { redactText } from '../core/redact.js';
 import { dutiesOf, type Role } from '../core/roles.js';
 import { whyNotRouted } from '../core/route.js';
 import { instantAlerts } from '../core/route-alerts.js';
+import type { Target } from '../core/types.js';
+import { createDiscordClient } from '../discord/client.js';
+import { abortableSleep, drainOutbox } from '../discord/deliver.js';
 import { closeFetchAgents } from '../feeds/fetch.js';
-import { newOwnerId } from '../store/claims.js';
+import { newOwnerId, OUTBOX_LEASE_MS } from '../store/claims.js';
+import { createPgDeliveryOutbox } from '../store/pg/delivery-outbox.js';
+import { subscriptionFromRow } from '../store/subscriptions.js';
 import { openPgDatabase, type PgPool } from '../store/pg/db.js';
 import { createPgHeartbeats } from '../store/pg/heartbeats.js';
 import { createPgPollStore, type PgRouting } from '../store/pg/poll-store.js';
 import { loadClassifier } from './classifier.js';
 import type { Paths } from './context.js';
+import { createDeliverySinks, errorKind } from './delivery.js';
 import { startHttpServer, type HttpServer } from './http-server.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
 import { startHeartbeat } from './roles.js';
@@ -108,6 +114,83 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
 }
 
 /**
+ * The deliverer on PostgreSQL: the same drain as on SQLite (src/discord/deliver.ts) over the
+ * PostgreSQL outbox, on DELIVERY_TICK_MS; bot messages over REST (no gateway connection), and
+ * webhook and console messages as configured.
+ */
+async function startDeliverer(input: { env: Env; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics }): Promise<Duty> {
+  const { env, log, pool, metrics } = input;
+  await assertSupportedSubscriptions(pool, ['event', 'digest'], input.role, input.location);
+  const client = env.DISCORD_TOKEN ? createDiscordClient(env) : null;
+  if (client && env.DISCORD_TOKEN) client.rest.setToken(env.DISCORD_TOKEN); // REST only: the gateway role connects
+  const sinks = createDeliverySinks({ env, client });
+  const outbox = createPgDeliveryOutbox(pool);
+  const claim = { owner: input.owner, leaseMs: OUTBOX_LEASE_MS };
+  const controller = new AbortController();
+  let targets = new Map<number, Target>();
+  const reported = new Set<number>();
+  const readTargets = async (): Promise<void> => {
+    const r = await pool.query<Record<string, unknown>>('SELECT * FROM subscriptions ORDER BY id');
+    const next = new Map<number, Target>();
+    for (const row of r.rows) {
+      const read = subscriptionFromRow(row);
+      const id = Number(row.id);
+      if (!('problem' in read)) next.set(id, read.target);
+      else if (!reported.has(id)) {
+        reported.add(id);
+        log.error({ table: 'subscriptions', row_id: id, reason: read.problem }, `subscription ${id} cannot be read (${read.problem}); its messages wait until it is fixed or deleted in ${input.location}`);
+      }
+    }
+    targets = next;
+  };
+  let pending = 0;
+  metrics.setOutboxDepthSource(() => pending);
+  let running: Promise<void> | null = null;
+  const tick = (): void => {
+    if (running || controller.signal.aborted) return; // one drain at a time in this process; claims keep processes apart
+    running = (async () => {
+      try {
+        await readTargets();
+        const report = await drainOutbox({
+          outbox,
+          claim,
+          lookup: sinks.lookup,
+          maybeSent: env.DELIVERY_WEBHOOK_MAYBE_SENT,
+          // A row of a subscription that cannot be read waits (released, never sent blind or dropped).
+          targetOf: (id) => targets.get(id),
+          sinkFor: sinks.sinkFor,
+          clock: Date.now,
+          random: Math.random,
+          log,
+          retry: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseDelayMs: env.DELIVERY_RETRY_BASE_MS, waitMs: 0 },
+          sleep: abortableSleep,
+          onSent: (row) => { if (row.kind === 'alert') metrics.alertsSent.inc(); },
+          onError: (error) => { metrics.discordErrors.inc({ kind: errorKind(error) }); },
+        }, controller.signal);
+        pending = report.pending;
+      } catch (error) {
+        log.error({ err: error instanceof Error ? error.message : String(error) }, 'outbox drain failed; trying again at the next tick');
+      } finally {
+        running = null;
+      }
+    })();
+  };
+  const timer = setInterval(tick, env.DELIVERY_TICK_MS);
+  timer.unref();
+  tick();
+  log.info({ tick_ms: env.DELIVERY_TICK_MS }, 'delivering from PostgreSQL');
+  return {
+    async stop() {
+      clearInterval(timer);
+      controller.abort();
+      await running; // the send in flight is recorded
+      await sinks.close();
+      if (client) await client.destroy();
+    },
+  };
+}
+
+/**
  * `watchfloor run --role …` with WATCHFLOOR_DB naming a PostgreSQL server (ADR 16): the roles
  * listed in POSTGRES_ROLES, over the PostgreSQL stores, with the same health server, heartbeats
  * and clean shutdown as on SQLite.
@@ -126,6 +209,7 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
     const startedAt = Date.now();
     let lastCycleFinishedAt: number | null = null;
     const owner = newOwnerId();
+    if (duties.delivers) started.push(await startDeliverer({ env, log, pool, owner, location, role, metrics }));
     if (duties.polls) started.push(await startPoller({ env, paths, log, pool, owner, location, role, metrics, onCycle: (at) => { lastCycleFinishedAt = at; } }));
     // The health check asks the server now and then; /readyz reads the last answer.
     let databaseOk = true;

@@ -3,15 +3,19 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, startCli } from '../helpers/cli.js';
+import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
+import { postsPerStory, waitForPosts } from '../helpers/posts.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 /**
- * `run --role poller` with WATCHFLOOR_DB naming a real PostgreSQL server (ADR 16): two pollers
- * over loopback feeds store every story once and queue every alert once per subscription, also
- * when one of them is killed while it holds a feed's lease; subscriptions it cannot deliver yet
- * are refused at start-up.
+ * `run --role poller|deliverer` with WATCHFLOOR_DB naming a real PostgreSQL server (ADR 16): two
+ * pollers over loopback feeds store every story once and queue every alert once per
+ * subscription, also when one of them is killed while it holds a feed's lease; with two
+ * deliverers over 500 feeds, every alert reaches the fake Discord exactly once, also when one
+ * poller and one deliverer are killed mid-work; subscriptions the roles cannot deliver yet are
+ * refused at start-up.
  */
 const tempDir = useTempDir();
 const FEEDS = 20;
@@ -19,6 +23,8 @@ const ITEMS = 5;
 const SLOW_ITEMS = 3;
 const STORIES = FEEDS * ITEMS + SLOW_ITEMS;
 const SLOW_FIRST_ANSWER_MS = 4_000;
+/** The done-when scale of issue 18: 500 feeds, one story each (plus the slow feed's). */
+const MANY_FEEDS = 500;
 
 let server: TestPostgres;
 let feeds: FeedServer;
@@ -49,6 +55,13 @@ beforeAll(async () => {
       res.end(rss(`Feed ${f}`, items + (f > 0 ? shared : '')));
     });
   }
+  for (let f = 0; f < MANY_FEEDS; f++) {
+    const body = rss(`Many ${f}`, item(1_000 + f, now));
+    feeds.route(`/many/${f}.xml`, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(body);
+    });
+  }
   const slowItems = Array.from({ length: SLOW_ITEMS }, (_, i) => item(FEEDS * ITEMS + i, now)).join('');
   feeds.route('/pg/slow.xml', (_req, res) => {
     const answer = () => {
@@ -65,25 +78,38 @@ afterAll(async () => {
   await server.stop();
 });
 
+let fake: FakeDiscord | null = null;
+
 afterEach(async () => {
   await killAll(children);
+  await fake?.close();
+  fake = null;
 });
 
 /** A fresh database with the schema and the given subscriptions; the environment of a `run` on it. */
-async function setup(subscriptions: readonly { readonly mode: string; readonly schedule?: string }[]): Promise<{ env: Record<string, string>; url: string }> {
+interface SeedSubscription {
+  readonly mode: string;
+  readonly schedule?: string;
+  readonly target?: { readonly kind: 'channel'; readonly channelId: string; readonly guildId: string } | { readonly kind: 'webhook'; readonly url: string };
+}
+
+async function setup(subscriptions: readonly SeedSubscription[], feedPaths: readonly string[] = Array.from({ length: FEEDS }, (_, f) => `/pg/${f}.xml`)): Promise<{ env: Record<string, string>; url: string }> {
   slowRequests = 0;
   databases++;
   const url = await server.createDatabase(`wf_roles_${process.pid}_${databases}`);
   const { openPgDatabase } = await import('../../src/store/pg/db.js');
   const pool = await openPgDatabase(url, { max: 1 }); // migrates
   for (const s of subscriptions) {
-    await pool.query(`INSERT INTO subscriptions (target_kind, topics, mode, schedule, max_age_ms, created_at, created_by)
-      VALUES ('console', '["*"]', $1, $2, $3, $4, 'test')`, [s.mode, s.schedule ?? null, 24 * 3_600_000, Date.now() - 3_600_000]);
+    const t = s.target;
+    await pool.query(`INSERT INTO subscriptions (target_kind, guild_id, channel_id, webhook_url, topics, mode, schedule, max_age_ms, created_at, created_by)
+      VALUES ($1, $2, $3, $4, '["*"]', $5, $6, $7, $8, 'test')`,
+    [t?.kind ?? 'console', t?.kind === 'channel' ? t.guildId : null, t?.kind === 'channel' ? t.channelId : null, t?.kind === 'webhook' ? t.url : null,
+      s.mode, s.schedule ?? null, 24 * 3_600_000, Date.now() - 3_600_000]);
   }
   await pool.end();
   const dir = tempDir();
   const feedsFile = join(dir, 'feeds.json');
-  const list = Array.from({ length: FEEDS }, (_, f) => ({ id: `f${f}`, name: `Feed ${f}`, url: feeds.url(`/pg/${f}.xml`), language: 'en', kind: 'outlet' }));
+  const list = feedPaths.map((path, f) => ({ id: `f${f}`, name: `Feed ${f}`, url: feeds.url(path), language: 'en', kind: 'outlet' }));
   list.push({ id: 'slow', name: 'Slow', url: feeds.url('/pg/slow.xml'), language: 'en', kind: 'outlet' });
   writeFileSync(feedsFile, JSON.stringify({ feeds: list }));
   return {
@@ -165,6 +191,63 @@ describe('run --role poller on PostgreSQL', () => {
     expect(beats.map((b) => pidOf(b.owner))).toEqual([killed?.child.pid]);
     expect(beats.map((b) => b.role)).toEqual(['poller']);
   }, 180_000);
+
+  it('GIVEN two pollers and two deliverers over 500 feeds WHEN one of each is killed mid-work THEN every story is stored once and every alert posted exactly once', async () => {
+    fake = await startFakeDiscordWithWebhook();
+    const { env, url } = await setup(
+      [{ mode: 'instant', target: { kind: 'channel', channelId: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID } }, { mode: 'instant', target: { kind: 'webhook', url: TEST_WEBHOOK.url } }],
+      Array.from({ length: MANY_FEEDS }, (_, f) => `/many/${f}.xml`),
+    );
+    const stories = MANY_FEEDS + SLOW_ITEMS;
+    const all = { ...env, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, DELIVERY_TICK_MS: '1000' };
+    // The first bot message is posted by Discord but never answered: its deliverer hangs in the send.
+    fake.inject({ method: 'POST', path: new RegExp(`^/channels/${DEFAULT_CHANNEL_ID}/messages$`), status: 200, afterProcessing: true, hang: true });
+    const pollers = [start('poller', all), start('poller', all)];
+    const deliverers = [start('deliverer', all), start('deliverer', all)];
+    const byPid = new Map([...pollers, ...deliverers].map((c) => [c.child.pid, c]));
+
+    // The poller fetching the slow feed holds its lease: kill it while the fetch is in flight.
+    await until(() => slowRequests > 0, 90_000);
+    let leaseOwner = '';
+    await until(async () => {
+      leaseOwner = (await query<{ lease_owner: string | null }>(url, "SELECT lease_owner FROM feed_state WHERE feed_id = 'slow'"))[0]?.lease_owner ?? '';
+      return leaseOwner !== '';
+    }, 10_000);
+    const pollerKilled = byPid.get(pidOf(leaseOwner));
+    expect(pollers).toContain(pollerKilled);
+    pollerKilled?.child.kill('SIGKILL');
+
+    // The deliverer whose send hangs holds that row's claim: kill it mid-send.
+    await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages`);
+    let claimedBy = '';
+    await until(async () => {
+      claimedBy = (await query<{ claimed_by: string }>(url, "SELECT claimed_by FROM outbox WHERE status = 'pending' AND send_started_at IS NOT NULL AND claimed_by IS NOT NULL ORDER BY id LIMIT 1"))[0]?.claimed_by ?? '';
+      return claimedBy !== '';
+    }, 10_000);
+    const delivererKilled = byPid.get(pidOf(claimedBy));
+    expect(deliverers).toContain(delivererKilled);
+    delivererKilled?.child.kill('SIGKILL');
+    expect((await pollerKilled?.exited)?.signal).toBe('SIGKILL');
+    expect((await delivererKilled?.exited)?.signal).toBe('SIGKILL');
+
+    const webhookChannel = TEST_WEBHOOK.channelId;
+    await waitForPosts(fake, [DEFAULT_CHANNEL_ID, webhookChannel], stories, 240_000);
+    for (const channel of [DEFAULT_CHANNEL_ID, webhookChannel]) {
+      const counts = postsPerStory(fake, channel);
+      expect([...counts].filter(([, n]) => n > 1), `stories posted more than once in ${channel}`).toEqual([]);
+      expect(counts.size, `stories posted in ${channel}`).toBe(stories);
+    }
+    expect((await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM stories'))[0]?.n).toBe(stories);
+    const outbox = await query<{ status: string; n: number }>(url, 'SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status');
+    expect(outbox).toEqual([{ status: 'sent', n: 2 * stories }]);
+    // The survivor resent the hung message with its nonce; Discord kept one.
+    const botPosts = fake.messageRequests().filter((r) => r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages`);
+    const hungNonce = (botPosts[0]?.body as { nonce?: string } | undefined)?.nonce;
+    expect(hungNonce).toBeDefined();
+    expect(botPosts.filter((r) => (r.body as { nonce?: string }).nonce === hungNonce).length).toBeGreaterThanOrEqual(2);
+    // No process opened a gateway connection: deliverers post over REST.
+    expect(fake.identifies).toHaveLength(0);
+  }, 420_000);
 
   it('GIVEN an event subscription in the database WHEN a poller starts THEN it exits 2 naming the subscription and the fix', async () => {
     const { env } = await setup([{ mode: 'instant' }, { mode: 'event' }]);
