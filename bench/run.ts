@@ -25,6 +25,7 @@ const SECTIONS = {
   events: 'events.ts',
   peer: 'peer.ts',
   'store-contract': 'store-contract.ts',
+  'pg-poll': 'pg-poll.ts',
 } as const;
 type SectionName = keyof typeof SECTIONS;
 const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

@@ -7,10 +7,11 @@ import { redactText } from '../core/redact.js';
 import { dutiesOf, type Role } from '../core/roles.js';
 import { whyNotRouted } from '../core/route.js';
 import { instantAlerts } from '../core/route-alerts.js';
-import type { Target } from '../core/types.js';
 import { createDiscordClient } from '../discord/client.js';
 import { abortableSleep, drainOutbox } from '../discord/deliver.js';
+import type { FeedConfig, Target } from '../core/types.js';
 import { closeFetchAgents } from '../feeds/fetch.js';
+import { addedFeedFromRow, polledFeeds, type AddedFeed } from '../store/added-feeds.js';
 import { newOwnerId, OUTBOX_LEASE_MS } from '../store/claims.js';
 import { createPgDeliveryOutbox } from '../store/pg/delivery-outbox.js';
 import { subscriptionFromRow } from '../store/subscriptions.js';
@@ -61,7 +62,24 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
   const feeds = loadFeeds(paths.feeds);
   const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
   const topics = new Map(classifier.topics.map((t) => [t.id, t]));
-  const feedsById = new Map(feeds.map((f) => [f.id, f]));
+  // feeds.json and the feeds added from Discord (each reaches only its server), read every cycle.
+  let feedsById = new Map(feeds.map((f) => [f.id, f]));
+  const reportedFeeds = new Set<string>();
+  const allFeeds = async (): Promise<FeedConfig[]> => {
+    const r = await pool.query<Record<string, unknown>>('SELECT * FROM added_feeds ORDER BY added_at, id');
+    const added: AddedFeed[] = [];
+    for (const row of r.rows) {
+      const read = addedFeedFromRow(row);
+      if (typeof read !== 'string') added.push(read);
+      else if (!reportedFeeds.has(String(row.id))) {
+        reportedFeeds.add(String(row.id));
+        log.error({ table: 'added_feeds', row_id: row.id, reason: read }, `added feed ${String(row.id)} cannot be read (${read}) and is not polled; fix it or delete it in ${input.location}`);
+      }
+    }
+    const list = polledFeeds(feeds, added);
+    feedsById = new Map(list.map((f) => [f.id, f]));
+    return list;
+  };
   const reported = new Set<number>();
   const routing: PgRouting = {
     route(subscriptions, _rowid, story, classification, now) {
@@ -87,7 +105,7 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
     if (stopped || current) return;
     current = (async () => {
       try {
-        const report = await poller.runCycle(feeds);
+        const report = await poller.runCycle(await allFeeds());
         input.onCycle(report.finishedAt);
         recordCycleMetrics(input.metrics, report, (await pollStore.feedStates()).values());
       } catch (error) {
@@ -209,6 +227,10 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
     const startedAt = Date.now();
     let lastCycleFinishedAt: number | null = null;
     const owner = newOwnerId();
+    const subscriptions = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM subscriptions');
+    if ((subscriptions.rows[0]?.n ?? 0) === 0) {
+      log.warn({ database: location }, 'no subscription in this database: stories are stored, but no alert is queued. Copy your subscriptions in with `watchfloor migrate-store` (docs/self-hosting.md, "Moving an existing SQLite database")');
+    }
     if (duties.delivers) started.push(await startDeliverer({ env, log, pool, owner, location, role, metrics }));
     if (duties.polls) started.push(await startPoller({ env, paths, log, pool, owner, location, role, metrics, onCycle: (at) => { lastCycleFinishedAt = at; } }));
     // The health check asks the server now and then; /readyz reads the last answer.

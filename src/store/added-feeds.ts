@@ -77,6 +77,11 @@ function unreadableFeed(row: AddedFeedRow, reason: string): UnreadableRow {
 }
 
 /** The feed as the poller sees it: enabled, on the global interval, no topic hint. */
+/** An added-feed row read by another engine (PostgreSQL: the same columns): the feed, or what cannot be read. */
+export function addedFeedFromRow(row: Readonly<Record<string, unknown>>): AddedFeed | string {
+  return readAddedFeed(row as unknown as AddedFeedRow);
+}
+
 export function addedFeedConfig(feed: AddedFeed): FeedConfig {
   return Object.freeze({
     id: feed.id,
