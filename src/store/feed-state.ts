@@ -60,6 +60,11 @@ function toState(row: FeedStateRow): FeedState {
   };
 }
 
+/** A feed_state row read by another engine (PostgreSQL: the same columns). */
+export function feedStateFromRow(row: Readonly<Record<string, unknown>>): FeedState {
+  return toState(row as unknown as FeedStateRow);
+}
+
 /** Poll state per feed: validators, failures, backoff. */
 export function createFeedStateStore(db: Db) {
   const select = db.prepare<[string], FeedStateRow>('SELECT * FROM feed_state WHERE feed_id = ?');

@@ -7,6 +7,7 @@ import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithW
 import { postsPerStory, waitForPosts } from '../helpers/posts.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { item as storyItem, rss } from '../helpers/shelling-feed.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 /**
@@ -32,15 +33,7 @@ let slowRequests = 0;
 let databases = 0;
 const children: ReturnType<typeof startCli>[] = [];
 
-function rss(title: string, items: string): string {
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><link>https://ukr.example/</link><description>d</description>${items}</channel></rss>`;
-}
-
-function item(n: number, now: number): string {
-  return `<item><title>Kyiv story ${n}: Ukraine reports shelling near Kharkiv, ${n} hurt</title><link>https://ukr.example/pg/${n}</link>` +
-    `<guid>pg-${n}</guid><pubDate>${new Date(now - n * 1000).toUTCString()}</pubDate>` +
-    `<description>Ukrainian officials in Kyiv said Russian forces shelled the region overnight (report ${n}).</description></item>`;
-}
+const item = (n: number, now: number): string => storyItem(n, now, 'pg');
 
 beforeAll(async () => {
   server = await startPostgres();
@@ -55,6 +48,12 @@ beforeAll(async () => {
       res.end(rss(`Feed ${f}`, items + (f > 0 ? shared : '')));
     });
   }
+  // A feed a server added from Discord: its stories reach only that server's subscriptions.
+  const addedBody = rss('Added', item(900, now) + item(901, now));
+  feeds.route('/pg/added.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(addedBody);
+  });
   for (let f = 0; f < MANY_FEEDS; f++) {
     const body = rss(`Many ${f}`, item(1_000 + f, now));
     feeds.route(`/many/${f}.xml`, (_req, res) => {
@@ -153,7 +152,12 @@ const pidOf = (owner: string): number => Number(owner.split(':').at(-2));
 
 describe('run --role poller on PostgreSQL', () => {
   it('GIVEN two pollers WHEN the one holding a feed lease is killed mid-fetch THEN every story is stored once, with every feed as a source, and queued once per subscription', async () => {
-    const { env, url } = await setup([{ mode: 'instant' }, { mode: 'instant' }]);
+    const setUp = await setup([{ mode: 'instant' }, { mode: 'instant' }]);
+    const { url } = setUp;
+    // Loopback feeds added from Discord are allowed here; in production they are refused.
+    const env = { ...setUp.env, ALLOW_PRIVATE_FEEDS: 'true' };
+    await query(url, `INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at)
+      VALUES ('added-1', '${feeds.url('/pg/added.xml')}', 'Added', 'en', 'outlet', 'member-1', 'guild-elsewhere', ${Date.now()})`);
     const pollers = [start('poller', env), start('poller', env)];
     const byPid = new Map(pollers.map((p) => [p.child.pid, p]));
     await until(() => slowRequests > 0, 60_000);
@@ -167,18 +171,26 @@ describe('run --role poller on PostgreSQL', () => {
     killed?.child.kill('SIGKILL');
     expect((await killed?.exited)?.signal).toBe('SIGKILL');
 
-    await until(async () => Number((await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM stories'))[0]?.n) >= STORIES, 90_000);
+    await until(async () => Number((await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM stories'))[0]?.n) >= STORIES + 2, 90_000);
     const survivor = pollers.find((p) => p !== killed);
     await survivor?.waitForLog((l) => l.msg === 'poll cycle finished', 30_000);
     const stories = await query<{ n: number; urls: number }>(url, 'SELECT count(*)::int AS n, count(DISTINCT url)::int AS urls FROM stories');
-    expect(stories[0]).toEqual({ n: STORIES, urls: STORIES });
+    expect(stories[0]).toEqual({ n: STORIES + 2, urls: STORIES + 2 });
+    // Each story keeps its verdicts with their reasons, as on SQLite (what `explain` and digests read).
+    const verdicts = await query<{ topic: string; matched: number; reasons: string }>(url,
+      "SELECT v.topic, v.matched::int AS matched, v.reasons FROM story_verdicts v JOIN stories s ON s.rowid = v.story_rowid WHERE s.url = 'https://ukr.example/pg/1'");
+    expect(verdicts.find((v) => v.topic === 'ukraine')?.matched).toBe(1);
+    expect(JSON.parse(verdicts.find((v) => v.topic === 'ukraine')?.reasons ?? '{}')).toHaveProperty('reasons');
     // The shared link: one story, every feed that carried it as a source.
     const sources = await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM story_sources s JOIN stories t ON t.rowid = s.story_rowid WHERE t.url = 'https://ukr.example/pg/0'");
     expect(sources[0]?.n).toBe(FEEDS);
     // One alert per story and subscription, never two.
     const alerts = await query<{ subscription_id: number; n: number; stories: number }>(url,
       "SELECT subscription_id, count(*)::int AS n, count(DISTINCT story_rowid)::int AS stories FROM outbox WHERE kind = 'alert' GROUP BY subscription_id ORDER BY subscription_id");
+    // The added feed's two stories are stored but reach no subscription of another server (nor the operator's console).
     expect(alerts.map((a) => [a.n, a.stories])).toEqual([[STORIES, STORIES], [STORIES, STORIES]]);
+    const addedAlerts = await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM outbox o JOIN stories s ON s.rowid = o.story_rowid WHERE s.feed_id = 'added-1'");
+    expect(addedAlerts[0]?.n).toBe(0);
     // The slow feed was fetched again by the survivor once the dead poller's lease was ended.
     expect(slowRequests).toBeGreaterThanOrEqual(2);
     const slow = await query<{ last_status: number; lease_owner: string | null }>(url, "SELECT last_status::int AS last_status, lease_owner FROM feed_state WHERE feed_id = 'slow'");

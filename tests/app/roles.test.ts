@@ -8,6 +8,7 @@ import { commandInteraction, installInteractionRoutes, interact, replyText } fro
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { postsPerStory, waitForPosts } from '../helpers/posts.js';
 import { newSubscription } from '../helpers/stories.js';
+import { item as storyItem, rss } from '../helpers/shelling-feed.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 /**
@@ -30,15 +31,7 @@ let fake: FakeDiscord;
 let slowRequests = 0;
 const children: ReturnType<typeof startCli>[] = [];
 
-function rss(title: string, items: string): string {
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>${title}</title><link>https://ukr.example/</link><description>d</description>${items}</channel></rss>`;
-}
-
-function item(n: number, now: number): string {
-  return `<item><title>Kyiv story ${n}: Ukraine reports shelling near Kharkiv, ${n} hurt</title><link>https://ukr.example/roles/${n}</link>` +
-    `<guid>roles-${n}</guid><pubDate>${new Date(now - n * 1000).toUTCString()}</pubDate>` +
-    `<description>Ukrainian officials in Kyiv said Russian forces shelled the region overnight (report ${n}).</description></item>`;
-}
+const item = (n: number, now: number): string => storyItem(n, now, 'roles');
 
 beforeAll(async () => {
   feeds = await startFeedServer();

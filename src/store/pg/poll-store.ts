@@ -3,9 +3,8 @@ import type { OutboundMessage } from '../../core/compose/message.js';
 import { redactText } from '../../core/redact.js';
 import type { NotAlertedReason } from '../../core/route.js';
 import type { Classification, Story } from '../../core/types.js';
-import type { FetchFailureKind } from '../../feeds/types.js';
 import { StorageFaultError } from '../faults.js';
-import type { FeedState } from '../feed-state.js';
+import { feedStateFromRow, type FeedState } from '../feed-state.js';
 import { nonceFor } from '../outbox.js';
 import { batchCounter, type PollStore, type StoredBatch } from '../poll-store.js';
 import { hasEvidence } from '../stories.js';
@@ -30,42 +29,6 @@ export interface PgRouting {
   };
   /** A subscription row that cannot be read (reported once per cycle by the caller). */
   onUnreadable?(id: number, problem: string): void;
-}
-
-interface FeedStateRow {
-  feed_id: string;
-  url: string;
-  etag: string | null;
-  last_modified: string | null;
-  body_hash: string | null;
-  last_attempt_at: number | null;
-  last_success_at: number | null;
-  last_status: number | null;
-  consecutive_failures: number;
-  last_error_kind: string | null;
-  last_error: string | null;
-  next_poll_at: number;
-  stories_total: number;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-}
-
-function toState(row: FeedStateRow): FeedState {
-  return {
-    feedId: row.feed_id,
-    url: row.url,
-    validators: { etag: row.etag, lastModified: row.last_modified, bodyHash: row.body_hash },
-    lastAttemptAt: row.last_attempt_at,
-    lastSuccessAt: row.last_success_at,
-    lastStatus: row.last_status,
-    consecutiveFailures: row.consecutive_failures,
-    lastErrorKind: row.last_error_kind as FetchFailureKind | null,
-    lastError: row.last_error,
-    nextPollAt: row.next_poll_at,
-    storiesTotal: row.stories_total,
-    leaseOwner: row.lease_owner,
-    leaseExpiresAt: row.lease_expires_at,
-  };
 }
 
 /** PostgreSQL's codes for a transaction aborted by a deadlock or a serialization conflict: run it again. */
@@ -126,15 +89,18 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
   }
 
   const select = async (feedId: string): Promise<FeedState | undefined> => {
-    const r = await pool.query<FeedStateRow>('SELECT * FROM feed_state WHERE feed_id = $1', [feedId]);
-    return r.rows[0] ? toState(r.rows[0]) : undefined;
+    const r = await pool.query<Record<string, unknown>>('SELECT * FROM feed_state WHERE feed_id = $1', [feedId]);
+    return r.rows[0] ? feedStateFromRow(r.rows[0]) : undefined;
   };
 
   async function insertStory(client: pg.PoolClient, story: Story, classification: Classification): Promise<{ inserted: boolean; rowid: number; reason?: 'same-id' | 'same-url' }> {
     const verdicts = classification.verdicts;
-    const r = await client.query<{ rowid: number }>(`INSERT INTO stories
-        (id, feed_id, guid, url, title, summary, author, published_at, published_estimated, first_seen_at, language, categories, matched_topics, max_score)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING RETURNING rowid`, [
+    // One statement: the story and its first source, or nothing when its id or URL is stored.
+    const r = await client.query<{ rowid: number }>(`WITH s AS (
+        INSERT INTO stories
+          (id, feed_id, guid, url, title, summary, author, published_at, published_estimated, first_seen_at, language, categories, matched_topics, max_score)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING RETURNING rowid)
+      INSERT INTO story_sources (story_rowid, feed_id, seen_at) SELECT rowid, $2, $10 FROM s RETURNING story_rowid AS rowid`, [
       story.id, story.feedId, story.guid, story.url, story.title, story.summary, story.author, story.publishedAt, story.publishedEstimated ? 1 : 0,
       story.firstSeenAt, story.language, JSON.stringify(story.categories), JSON.stringify(classification.matched),
       verdicts.reduce((max, v) => (v.matched ? Math.max(max, v.score) : max), 0),
@@ -149,14 +115,13 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
       await client.query('INSERT INTO story_sources (story_rowid, feed_id, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [urlRow.rowid, story.feedId, story.firstSeenAt]);
       return { inserted: false, rowid: urlRow.rowid, reason: 'same-url' };
     }
-    await client.query('INSERT INTO story_sources (story_rowid, feed_id, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [rowid, story.feedId, story.firstSeenAt]);
-    // As on SQLite: only verdicts with something to say are kept.
-    for (const v of verdicts) {
-      if (!hasEvidence(v)) continue;
+    // As on SQLite: only verdicts with something to say are kept; all of them in one statement.
+    const kept = verdicts.filter(hasEvidence);
+    if (kept.length > 0) {
       await client.query(`INSERT INTO story_verdicts (story_rowid, topic, matched, score, keyword_score, model_probability, reasons)
-        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (story_rowid, topic) DO UPDATE SET matched = EXCLUDED.matched, score = EXCLUDED.score,
-          keyword_score = EXCLUDED.keyword_score, model_probability = EXCLUDED.model_probability, reasons = EXCLUDED.reasons`,
-      [rowid, v.topic, v.matched ? 1 : 0, v.score, v.keywordScore, v.modelProbability, JSON.stringify({ threshold: v.threshold, reasons: v.reasons })]);
+        SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::text[])`,
+      [rowid, kept.map((v) => v.topic), kept.map((v) => (v.matched ? 1 : 0)), kept.map((v) => v.score), kept.map((v) => v.keywordScore),
+        kept.map((v) => v.modelProbability), kept.map((v) => JSON.stringify({ threshold: v.threshold, reasons: v.reasons }))]);
     }
     return { inserted: true, rowid };
   }
@@ -194,8 +159,8 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
     location,
 
     feedStates: () => guarded(async () => {
-      const r = await pool.query<FeedStateRow>('SELECT * FROM feed_state');
-      return new Map(r.rows.map((row) => [row.feed_id, toState(row)]));
+      const r = await pool.query<Record<string, unknown>>('SELECT * FROM feed_state');
+      return new Map(r.rows.map((row) => { const state = feedStateFromRow(row); return [state.feedId, state]; }));
     }),
 
     feedState: (feedId) => guarded(() => select(feedId)),
@@ -214,7 +179,7 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
         WHERE feed_id = $1 AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at <= ${DB_NOW_MS})
           AND ($4 OR next_poll_at <= ${DB_NOW_MS})`, [feedId, p.owner, p.leaseMs, p.force]);
       if ((taken.rowCount ?? 0) > 0) return null;
-      const r = await pool.query<FeedStateRow & { now: number }>(`SELECT *, ${DB_NOW_MS} AS now FROM feed_state WHERE feed_id = $1`, [feedId]);
+      const r = await pool.query<Record<string, unknown> & { now: number; lease_owner: string | null; lease_expires_at: number | null; next_poll_at: number }>(`SELECT *, ${DB_NOW_MS} AS now FROM feed_state WHERE feed_id = $1`, [feedId]);
       const row = r.rows[0];
       if (row?.lease_owner && row.lease_owner !== p.owner && (row.lease_expires_at ?? 0) > row.now) return { reason: 'leased' as const, owner: row.lease_owner, until: row.lease_expires_at ?? p.now };
       return { reason: 'not-due' as const, nextPollAt: row?.next_poll_at ?? p.now };
