@@ -11,7 +11,9 @@ import { createFeedbackAdjuster, type FeedbackAdjuster } from '../core/feedback/
 import { withDigestRatings } from '../core/feedback/digest.js';
 import { instantAlerts } from '../core/route-alerts.js';
 import { ALL_TOPICS, feedsHiddenFrom, storyReaches, subscriptionGuild, whyNotRouted, type NotAlertedReason } from '../core/route.js';
-import type { Classification, FeedConfig, Story, Target, TopicInfo } from '../core/types.js';
+import type { Classification, FeedConfig, Story, Target, TopicInfo, TopicVerdict } from '../core/types.js';
+import type { OutboundMessage } from '../core/compose/message.js';
+import type { StoredStory } from '../store/stories.js';
 import { createDiscordClient, type RestOverrides } from '../discord/client.js';
 import { abortableSleep, drainOutbox, type DrainReport, type RetryPolicy } from '../discord/deliver.js';
 import { discordJs } from '../discord/lazy.js';
@@ -156,6 +158,43 @@ export function errorKind(error: SinkError): string {
   return 'network';
 }
 
+/**
+ * One digest window of a subscription, composed: the matched stories first seen in the window
+ * that it wants (its topics and minimum score, in its reach: stories only another server's added
+ * feeds carried stay out; published recently enough) as the digest's messages, with rating menus
+ * when `rated`. The same on every engine; the caller reads the stories and writes the messages.
+ */
+export function digestPayloads(input: {
+  readonly subscription: StoredSubscription;
+  readonly from: number;
+  readonly until: number;
+  readonly stories: readonly StoredStory[];
+  readonly feedOf: (feedId: string) => Pick<FeedConfig, 'guildId'> | undefined;
+  /** The story's verdicts as this subscription's server sees them (its ratings applied). */
+  readonly verdictsOf: (story: StoredStory) => readonly TopicVerdict[];
+  readonly topics: ReadonlyMap<string, TopicInfo>;
+  readonly sources: ReadonlyMap<string, SourceInfo>;
+  readonly rated: boolean;
+}): OutboundMessage[] {
+  const { subscription, from, until } = input;
+  // The backlog of a newly added feed is first seen now but published long ago: keep to the
+  // window, or the subscription's maximum age when the window is shorter.
+  const oldest = Math.min(from, until - subscription.maxAgeMs);
+  const rowids = new Map<string, number>();
+  const stories: DigestStory[] = [];
+  for (const story of input.stories) {
+    if (story.publishedAt < oldest) continue;
+    if (!storyReaches(story.sources, input.feedOf, subscription)) continue;
+    const entry = toDigestStory(story, input.verdictsOf(story), subscription);
+    if (!entry) continue;
+    stories.push(entry);
+    rowids.set(entry.key, story.rowid);
+  }
+  const digest = { stories, subscribedTopics: subscription.topics, topics: input.topics, sources: input.sources, from, until, postEmpty: subscription.postEmptyDigest };
+  const composed = composeDigest(digest);
+  return input.rated ? withDigestRatings(composed, digest, subscription.id, (key) => rowids.get(key)) : composed;
+}
+
 /** The ways out of a deliverer: the bot (REST), webhooks and the console, and which one a target takes. */
 export interface DeliverySinks {
   readonly sinkFor: (target: Target) => Sink | null;
@@ -248,29 +287,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     return written;
   }
 
-  /** `rowids` learns each story's stored rowid by its key (for the digest's rating menus). */
-  function digestStories(subscription: StoredSubscription, from: number, until: number, rowids?: Map<string, number>): DigestStory[] {
-    const topicIds = subscription.topics.includes(ALL_TOPICS) ? [...topics.keys()] : [...subscription.topics];
-    // The backlog of a newly added feed is first seen now but published long ago: keep to the
-    // window, or the subscription's maximum age when the window is shorter.
-    const oldest = Math.min(from, until - subscription.maxAgeMs);
-    const out: DigestStory[] = [];
-    const feedOf = (id: string) => options.feedsById.get(id);
-    for (const story of store.stories.matchedBetween(from, until, topicIds)) {
-      if (story.publishedAt < oldest) continue;
-      // Stories only feeds added by another server carried stay out of this server's digest.
-      if (!storyReaches(story.sources, feedOf, subscription)) continue;
-      const entry = toDigestStory(story, feedback.verdictsFor(subscriptionGuild(subscription), story, store.stories.verdicts(story.rowid)), subscription);
-      if (!entry) continue;
-      out.push(entry);
-      rowids?.set(entry.key, story.rowid);
-    }
-    return out;
-  }
+  /** The topics a subscription's digest covers. */
+  const topicIdsOf = (subscription: StoredSubscription): string[] => (subscription.topics.includes(ALL_TOPICS) ? [...topics.keys()] : [...subscription.topics]);
 
   /** The small chart of a digest (DIGEST_CHART), or null when it cannot be drawn now (logged). */
   function digestChartFor(subscription: StoredSubscription, now: number): OutboundFile | null {
-    const topicIds = subscription.topics.includes(ALL_TOPICS) ? [...topics.keys()] : [...subscription.topics];
+    const topicIds = topicIdsOf(subscription);
     const hidden = feedsHiddenFrom(subscriptionGuild(subscription), [...options.feedsById].map(([id, f]) => ({ id, guildId: f.guildId })));
     try {
       return digestChart({ trends: store.trends, topics: topicIds.map((id) => topics.get(id)).filter((t): t is TopicInfo => t !== undefined), now, hiddenFeeds: hidden, timeZone: subscription.timezone });
@@ -300,20 +322,15 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         // One digest per subscription per window, ever, with any number of processes: under the
         // write lock, a window another process composed since the list was read is not composed again.
         if (store.subscriptions.get(subscription.id)?.lastDigestAt !== subscription.lastDigestAt) return null;
-        const rowids = new Map<string, number>();
-        const input = {
-          stories: digestStories(subscription, from, windowEnd, rowids),
-          subscribedTopics: subscription.topics,
-          topics,
-          sources,
-          from,
-          until: windowEnd,
-          postEmpty: subscription.postEmptyDigest,
-        };
-        const composed = composeDigest(input);
-        // Rating menus only where the bot posts: a webhook message cannot carry them.
-        const rated = env.FEEDBACK_CONTROLS && subscription.target.kind === 'channel' && sinkFor(subscription.target) === botSink && botSink !== null;
-        const payloads = rated ? withDigestRatings(composed, input, subscription.id, (key) => rowids.get(key)) : composed;
+        const guild = subscriptionGuild(subscription);
+        const payloads = digestPayloads({
+          subscription, from, until: windowEnd, topics, sources,
+          stories: store.stories.matchedBetween(from, windowEnd, topicIdsOf(subscription)),
+          feedOf: (id) => options.feedsById.get(id),
+          verdictsOf: (story) => feedback.verdictsFor(guild, story, store.stories.verdicts(story.rowid)),
+          // Rating menus only where the bot posts: a webhook message cannot carry them.
+          rated: env.FEEDBACK_CONTROLS && subscription.target.kind === 'channel' && sinkFor(subscription.target) === botSink && botSink !== null,
+        });
         const rows = store.outbox.addDigest({ subscriptionId: subscription.id, until: windowEnd, payloads, now });
         const first = chart && rows > 0 ? store.outbox.firstDigestPart(subscription.id, windowEnd) : null;
         if (chart && first !== null) store.outbox.attachFile(first, chart);

@@ -85,6 +85,17 @@ export function hasEvidence(v: TopicVerdict): boolean {
   return v.matched || v.score !== 0 || v.keywordScore !== 0 || v.modelProbability !== null || v.reasons.length > 0;
 }
 
+/** A stories row (with `sources`: the feeds, space-separated, first first) read by another engine: PostgreSQL has the same columns. */
+export function storyFromRow(row: Readonly<Record<string, unknown>>): StoredStory {
+  return toStory(row as unknown as StoryRow);
+}
+
+/** A story_verdicts row as a verdict (its reasons and threshold are kept as JSON). */
+export function verdictFromRow(r: { topic: string; matched: number; score: number; keyword_score: number; model_probability: number | null; reasons: string }): TopicVerdict {
+  const stored = JSON.parse(r.reasons) as { threshold: number; reasons: TopicVerdict['reasons'] };
+  return { topic: r.topic, matched: r.matched === 1, score: r.score, threshold: stored.threshold, keywordScore: r.keyword_score, modelProbability: r.model_probability, reasons: stored.reasons };
+}
+
 function toStory(row: StoryRow): StoredStory {
   return {
     rowid: row.rowid,
@@ -200,18 +211,7 @@ export function createStoryStore(db: Db) {
      * keyword, no model score) have none: see {@link hasEvidence}.
      */
     verdicts(rowid: number): TopicVerdict[] {
-      return selectVerdicts.all(rowid).map((r) => {
-        const stored = JSON.parse(r.reasons) as { threshold: number; reasons: TopicVerdict['reasons'] };
-        return {
-          topic: r.topic,
-          matched: r.matched === 1,
-          score: r.score,
-          threshold: stored.threshold,
-          keywordScore: r.keyword_score,
-          modelProbability: r.model_probability,
-          reasons: stored.reasons,
-        };
-      });
+      return selectVerdicts.all(rowid).map(verdictFromRow);
     },
 
     /** Newest matched stories (by published time), optionally for one topic and time window. */
