@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import { ConfigError } from '../config/errors.js';
 import { loadFeeds } from '../config/feeds.js';
+import { loadRules } from '../config/rules.js';
 import { redactText } from '../core/redact.js';
 import { dutiesOf, type Role } from '../core/roles.js';
-import { whyNotRouted } from '../core/route.js';
+import { ALL_TOPICS, whyNotRouted } from '../core/route.js';
 import { instantAlerts } from '../core/route-alerts.js';
 import { createDiscordClient } from '../discord/client.js';
 import { abortableSleep, drainOutbox } from '../discord/deliver.js';
@@ -14,13 +15,14 @@ import { closeFetchAgents } from '../feeds/fetch.js';
 import { addedFeedFromRow, polledFeeds, type AddedFeed } from '../store/added-feeds.js';
 import { newOwnerId, OUTBOX_LEASE_MS } from '../store/claims.js';
 import { createPgDeliveryOutbox } from '../store/pg/delivery-outbox.js';
+import { createPgDigests } from '../store/pg/digests.js';
 import { subscriptionFromRow } from '../store/subscriptions.js';
 import { openPgDatabase, type PgPool } from '../store/pg/db.js';
 import { createPgHeartbeats } from '../store/pg/heartbeats.js';
 import { createPgPollStore, type PgRouting } from '../store/pg/poll-store.js';
 import { loadClassifier } from './classifier.js';
 import type { Paths } from './context.js';
-import { createDeliverySinks, errorKind } from './delivery.js';
+import { createDeliverySinks, digestPayloads, dueDigestUntil, errorKind } from './delivery.js';
 import { startHttpServer, type HttpServer } from './http-server.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
 import { startHeartbeat } from './roles.js';
@@ -50,9 +52,36 @@ async function assertSupportedSubscriptions(pool: PgPool, modes: readonly string
   throw new ConfigError(
     'environment',
     'WATCHFLOOR_DB',
-    `\`run --role ${role}\` on PostgreSQL delivers instant alerts only in this version, and ${location} holds subscriptions it would never deliver: ${list}. ` +
+    `\`run --role ${role}\` on PostgreSQL delivers instant alerts and digests but no living alerts (event subscriptions) in this version, and ${location} holds subscriptions it would never deliver: ${list}. ` +
       'Keep this database on SQLite until they are supported, or delete those subscriptions (DELETE FROM subscriptions WHERE id IN (…)); see docs/self-hosting.md ("Roles on PostgreSQL").',
   );
+}
+
+/**
+ * feeds.json and the feeds added from Discord (each reaches only its server), read from the
+ * database by `load()`; `byId()` is the list of the last load.
+ */
+function feedDirectory(pool: PgPool, feeds: readonly FeedConfig[], log: Logger, location: string): { load(): Promise<FeedConfig[]>; byId(): ReadonlyMap<string, FeedConfig> } {
+  let byId = new Map(feeds.map((f) => [f.id, f]));
+  const reported = new Set<string>();
+  return {
+    async load() {
+      const r = await pool.query<Record<string, unknown>>('SELECT * FROM added_feeds ORDER BY added_at, id');
+      const added: AddedFeed[] = [];
+      for (const row of r.rows) {
+        const read = addedFeedFromRow(row);
+        if (typeof read !== 'string') added.push(read);
+        else if (!reported.has(String(row.id))) {
+          reported.add(String(row.id));
+          log.error({ table: 'added_feeds', row_id: row.id, reason: read }, `added feed ${String(row.id)} cannot be read (${read}) and is not polled; fix it or delete it in ${location}`);
+        }
+      }
+      const list = polledFeeds(feeds, added);
+      byId = new Map(list.map((f) => [f.id, f]));
+      return list;
+    },
+    byId: () => byId,
+  };
 }
 
 /** The poller on PostgreSQL: the same poll cycle as on SQLite, over the PostgreSQL poll store, routing instant alerts. */
@@ -62,28 +91,11 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
   const feeds = loadFeeds(paths.feeds);
   const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
   const topics = new Map(classifier.topics.map((t) => [t.id, t]));
-  // feeds.json and the feeds added from Discord (each reaches only its server), read every cycle.
-  let feedsById = new Map(feeds.map((f) => [f.id, f]));
-  const reportedFeeds = new Set<string>();
-  const allFeeds = async (): Promise<FeedConfig[]> => {
-    const r = await pool.query<Record<string, unknown>>('SELECT * FROM added_feeds ORDER BY added_at, id');
-    const added: AddedFeed[] = [];
-    for (const row of r.rows) {
-      const read = addedFeedFromRow(row);
-      if (typeof read !== 'string') added.push(read);
-      else if (!reportedFeeds.has(String(row.id))) {
-        reportedFeeds.add(String(row.id));
-        log.error({ table: 'added_feeds', row_id: row.id, reason: read }, `added feed ${String(row.id)} cannot be read (${read}) and is not polled; fix it or delete it in ${input.location}`);
-      }
-    }
-    const list = polledFeeds(feeds, added);
-    feedsById = new Map(list.map((f) => [f.id, f]));
-    return list;
-  };
+  const directory = feedDirectory(pool, feeds, log, input.location);
   const reported = new Set<number>();
   const routing: PgRouting = {
     route(subscriptions, _rowid, story, classification, now) {
-      const feed = feedsById.get(story.feedId);
+      const feed = directory.byId().get(story.feedId);
       // Ratings are collected by the gateway, which runs on SQLite only in this version: every
       // server sees the classifier's own decision.
       const alerts = instantAlerts({ subscriptions, story, classification, now, feed, topics, source: feed, classificationFor: () => classification });
@@ -105,7 +117,7 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
     if (stopped || current) return;
     current = (async () => {
       try {
-        const report = await poller.runCycle(await allFeeds());
+        const report = await poller.runCycle(await directory.load());
         input.onCycle(report.finishedAt);
         recordCycleMetrics(input.metrics, report, (await pollStore.feedStates()).values());
       } catch (error) {
@@ -136,9 +148,12 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
  * PostgreSQL outbox, on DELIVERY_TICK_MS; bot messages over REST (no gateway connection), and
  * webhook and console messages as configured.
  */
-async function startDeliverer(input: { env: Env; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics }): Promise<Duty> {
+async function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics }): Promise<Duty> {
   const { env, log, pool, metrics } = input;
-  await assertSupportedSubscriptions(pool, ['event', 'digest'], input.role, input.location);
+  await assertSupportedSubscriptions(pool, ['event'], input.role, input.location);
+  const topics = new Map(loadRules(input.paths.rules).topics.map((t) => [t.id, { id: t.id, label: t.label, color: t.color }]));
+  const directory = feedDirectory(pool, loadFeeds(input.paths.feeds), log, input.location);
+  if (env.DIGEST_CHART) log.warn('DIGEST_CHART: digests are posted without their chart on PostgreSQL in this release (the hourly counts it draws live in SQLite)');
   const client = env.DISCORD_TOKEN ? createDiscordClient(env) : null;
   if (client && env.DISCORD_TOKEN) client.rest.setToken(env.DISCORD_TOKEN); // REST only: the gateway role connects
   const sinks = createDeliverySinks({ env, client });
@@ -147,6 +162,11 @@ async function startDeliverer(input: { env: Env; log: Logger; pool: PgPool; owne
   const controller = new AbortController();
   let targets = new Map<number, Target>();
   const reported = new Set<number>();
+  const report = (id: number, problem: string): void => {
+    if (reported.has(id)) return;
+    reported.add(id);
+    log.error({ table: 'subscriptions', row_id: id, reason: problem }, `subscription ${id} cannot be read (${problem}); its messages wait until it is fixed or deleted in ${input.location}`);
+  };
   const readTargets = async (): Promise<void> => {
     const r = await pool.query<Record<string, unknown>>('SELECT * FROM subscriptions ORDER BY id');
     const next = new Map<number, Target>();
@@ -154,12 +174,50 @@ async function startDeliverer(input: { env: Env; log: Logger; pool: PgPool; owne
       const read = subscriptionFromRow(row);
       const id = Number(row.id);
       if (!('problem' in read)) next.set(id, read.target);
-      else if (!reported.has(id)) {
-        reported.add(id);
-        log.error({ table: 'subscriptions', row_id: id, reason: read.problem }, `subscription ${id} cannot be read (${read.problem}); its messages wait until it is fixed or deleted in ${input.location}`);
-      }
+      else report(id, read.problem);
     }
     targets = next;
+  };
+  const digests = createPgDigests(pool, { onUnreadable: (id, problem) => { report(id, problem); } });
+  /** Queues the digests whose schedule fired since their last window; each window once, whatever the number of deliverers. */
+  const runDueDigests = async (now: number): Promise<void> => {
+    const subscriptions = await digests.subscriptions();
+    if (subscriptions.length === 0) return;
+    await directory.load();
+    for (const subscription of subscriptions) {
+      if (!subscription.schedule) continue;
+      let until: number | null;
+      try {
+        until = dueDigestUntil(subscription.schedule, subscription.timezone, subscription.lastDigestAt ?? subscription.createdAt, now);
+      } catch (error) {
+        log.error({ subscription_id: subscription.id, schedule: subscription.schedule, err: error instanceof Error ? error.message : String(error) }, 'digest schedule cannot be evaluated; fix its schedule');
+        continue;
+      }
+      if (until === null) continue;
+      const from = subscription.lastDigestAt ?? until - subscription.maxAgeMs;
+      const windowEnd = until;
+      const written = await digests.composeWindow({
+        subscriptionId: subscription.id,
+        lastDigestAt: subscription.lastDigestAt,
+        from,
+        until: windowEnd,
+        topics: subscription.topics.includes(ALL_TOPICS) ? [...topics.keys()] : subscription.topics,
+        now,
+        compose: (stories) => {
+          const verdicts = new Map(stories.map((s) => [s.story.rowid, s.verdicts]));
+          return digestPayloads({
+            subscription, from, until: windowEnd, topics, sources: directory.byId(),
+            stories: stories.map((s) => s.story),
+            feedOf: (id) => directory.byId().get(id),
+            // Ratings are not collected on PostgreSQL yet: every server sees the stored verdicts.
+            verdictsOf: (story) => verdicts.get(story.rowid) ?? [],
+            rated: env.FEEDBACK_CONTROLS && subscription.target.kind === 'channel' && sinks.botSink !== null,
+          });
+        },
+      });
+      if (written === null) log.debug({ subscription_id: subscription.id }, 'digest composed by another process meanwhile');
+      else log.info({ subscription_id: subscription.id, from, until: windowEnd, messages: written }, written > 0 ? 'digest queued' : 'digest empty: nothing posted');
+    }
   };
   let pending = 0;
   metrics.setOutboxDepthSource(() => pending);
@@ -168,8 +226,9 @@ async function startDeliverer(input: { env: Env; log: Logger; pool: PgPool; owne
     if (running || controller.signal.aborted) return; // one drain at a time in this process; claims keep processes apart
     running = (async () => {
       try {
+        await runDueDigests(Date.now());
         await readTargets();
-        const report = await drainOutbox({
+        const drained = await drainOutbox({
           outbox,
           claim,
           lookup: sinks.lookup,
@@ -185,7 +244,7 @@ async function startDeliverer(input: { env: Env; log: Logger; pool: PgPool; owne
           onSent: (row) => { if (row.kind === 'alert') metrics.alertsSent.inc(); },
           onError: (error) => { metrics.discordErrors.inc({ kind: errorKind(error) }); },
         }, controller.signal);
-        pending = report.pending;
+        pending = drained.pending;
       } catch (error) {
         log.error({ err: error instanceof Error ? error.message : String(error) }, 'outbox drain failed; trying again at the next tick');
       } finally {
@@ -231,7 +290,7 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
     if ((subscriptions.rows[0]?.n ?? 0) === 0) {
       log.warn({ database: location }, 'no subscription in this database: stories are stored, but no alert is queued. Copy your subscriptions in with `watchfloor migrate-store` (docs/self-hosting.md, "Moving an existing SQLite database")');
     }
-    if (duties.delivers) started.push(await startDeliverer({ env, log, pool, owner, location, role, metrics }));
+    if (duties.delivers) started.push(await startDeliverer({ env, paths, log, pool, owner, location, role, metrics }));
     if (duties.polls) started.push(await startPoller({ env, paths, log, pool, owner, location, role, metrics, onCycle: (at) => { lastCycleFinishedAt = at; } }));
     // The health check asks the server now and then; /readyz reads the last answer.
     let databaseOk = true;

@@ -89,6 +89,7 @@ afterEach(async () => {
 interface SeedSubscription {
   readonly mode: string;
   readonly schedule?: string;
+  readonly createdAt?: number;
   readonly target?: { readonly kind: 'channel'; readonly channelId: string; readonly guildId: string } | { readonly kind: 'webhook'; readonly url: string };
 }
 
@@ -103,7 +104,7 @@ async function setup(subscriptions: readonly SeedSubscription[], feedPaths: read
     await pool.query(`INSERT INTO subscriptions (target_kind, guild_id, channel_id, webhook_url, topics, mode, schedule, max_age_ms, created_at, created_by)
       VALUES ($1, $2, $3, $4, '["*"]', $5, $6, $7, $8, 'test')`,
     [t?.kind ?? 'console', t?.kind === 'channel' ? t.guildId : null, t?.kind === 'channel' ? t.channelId : null, t?.kind === 'webhook' ? t.url : null,
-      s.mode, s.schedule ?? null, 24 * 3_600_000, Date.now() - 3_600_000]);
+      s.mode, s.schedule ?? null, 24 * 3_600_000, s.createdAt ?? Date.now() - 3_600_000]);
   }
   await pool.end();
   const dir = tempDir();
@@ -140,7 +141,7 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
   }
 }
 
-async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+async function until_(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
@@ -160,9 +161,9 @@ describe('run --role poller on PostgreSQL', () => {
       VALUES ('added-1', '${feeds.url('/pg/added.xml')}', 'Added', 'en', 'outlet', 'member-1', 'guild-elsewhere', ${Date.now()})`);
     const pollers = [start('poller', env), start('poller', env)];
     const byPid = new Map(pollers.map((p) => [p.child.pid, p]));
-    await until(() => slowRequests > 0, 60_000);
+    await until_(() => slowRequests > 0, 60_000);
     let owner = '';
-    await until(async () => {
+    await until_(async () => {
       owner = (await query<{ lease_owner: string | null }>(url, "SELECT lease_owner FROM feed_state WHERE feed_id = 'slow'"))[0]?.lease_owner ?? '';
       return owner !== '';
     }, 10_000);
@@ -171,7 +172,7 @@ describe('run --role poller on PostgreSQL', () => {
     killed?.child.kill('SIGKILL');
     expect((await killed?.exited)?.signal).toBe('SIGKILL');
 
-    await until(async () => Number((await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM stories'))[0]?.n) >= STORIES + 2, 90_000);
+    await until_(async () => Number((await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM stories'))[0]?.n) >= STORIES + 2, 90_000);
     const survivor = pollers.find((p) => p !== killed);
     await survivor?.waitForLog((l) => l.msg === 'poll cycle finished', 30_000);
     const stories = await query<{ n: number; urls: number }>(url, 'SELECT count(*)::int AS n, count(DISTINCT url)::int AS urls FROM stories');
@@ -219,9 +220,9 @@ describe('run --role poller on PostgreSQL', () => {
     const byPid = new Map([...pollers, ...deliverers].map((c) => [c.child.pid, c]));
 
     // The poller fetching the slow feed holds its lease: kill it while the fetch is in flight.
-    await until(() => slowRequests > 0, 90_000);
+    await until_(() => slowRequests > 0, 90_000);
     let leaseOwner = '';
-    await until(async () => {
+    await until_(async () => {
       leaseOwner = (await query<{ lease_owner: string | null }>(url, "SELECT lease_owner FROM feed_state WHERE feed_id = 'slow'"))[0]?.lease_owner ?? '';
       return leaseOwner !== '';
     }, 10_000);
@@ -232,7 +233,7 @@ describe('run --role poller on PostgreSQL', () => {
     // The deliverer whose send hangs holds that row's claim: kill it mid-send.
     await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages`);
     let claimedBy = '';
-    await until(async () => {
+    await until_(async () => {
       claimedBy = (await query<{ claimed_by: string }>(url, "SELECT claimed_by FROM outbox WHERE status = 'pending' AND send_started_at IS NOT NULL AND claimed_by IS NOT NULL ORDER BY id LIMIT 1"))[0]?.claimed_by ?? '';
       return claimedBy !== '';
     }, 10_000);
@@ -260,6 +261,46 @@ describe('run --role poller on PostgreSQL', () => {
     // No process opened a gateway connection: deliverers post over REST.
     expect(fake.identifies).toHaveLength(0);
   }, 420_000);
+
+  it('GIVEN two deliverers and due digest subscriptions THEN each digest is composed once, lists the window\'s stories, and is posted once', async () => {
+    fake = await startFakeDiscordWithWebhook();
+    const digest = { mode: 'digest', schedule: '0 0 * * *', createdAt: Date.now() - 2 * 86_400_000 };
+    const { env, url } = await setup([
+      { ...digest, target: { kind: 'channel', channelId: DEFAULT_CHANNEL_ID, guildId: DEFAULT_GUILD_ID } },
+      { ...digest, target: { kind: 'webhook', url: TEST_WEBHOOK.url } },
+    ]);
+    // Two matched stories first seen an hour before the window's end (the last midnight, UTC).
+    const until = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const titles = ['Digest story 1: Ukraine repairs the power grid in Kharkiv after strikes', 'Digest story 2: Kyiv and Ankara open talks on a new grain corridor'];
+    for (const [i, title] of titles.entries()) {
+      const n = i + 1;
+      await query(url, `WITH s AS (INSERT INTO stories (id, feed_id, url, title, summary, published_at, first_seen_at, language)
+          VALUES ('digest-${n}', 'f0', 'https://ukr.example/digest/${n}', '${title}', 'Officials in Kyiv said so.', ${until - 3_600_000}, ${until - 3_600_000}, 'en')
+          RETURNING rowid),
+        src AS (INSERT INTO story_sources (story_rowid, feed_id, seen_at) SELECT rowid, 'f0', ${until - 3_600_000} FROM s)
+        INSERT INTO story_verdicts (story_rowid, topic, matched, score, keyword_score, reasons) SELECT rowid, 'ukraine', 1, 5, 5, '{"threshold":1,"reasons":[]}' FROM s`);
+    }
+    const all = { ...env, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, DELIVERY_TICK_MS: '1000' };
+    const deliverers = [start('deliverer', all), start('deliverer', all)];
+    const webhookChannel = TEST_WEBHOOK.channelId;
+    const discord = fake;
+    await until_(() => discord.messagesIn(DEFAULT_CHANNEL_ID).length >= 1 && discord.messagesIn(webhookChannel).length >= 1, 60_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${deliverers.map((d) => d.output().stderr).join('\n')}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // a few more ticks of both: nothing more may come
+    for (const channel of [DEFAULT_CHANNEL_ID, webhookChannel]) {
+      const messages = discord.messagesIn(channel);
+      expect(messages, channel).toHaveLength(1);
+      const text = JSON.stringify(messages[0]?.body);
+      expect(text).toContain('Digest story 1');
+      expect(text).toContain('Digest story 2');
+    }
+    expect(await query<{ status: string; n: number }>(url, 'SELECT status, count(*)::int AS n FROM outbox GROUP BY status')).toEqual([{ status: 'sent', n: 2 }]);
+    const windows = await query<{ last: number }>(url, 'SELECT last_digest_at::float8 AS last FROM subscriptions ORDER BY id');
+    expect(windows.map((w) => w.last)).toEqual([until, until]);
+    const queued = deliverers.flatMap((d) => d.output().stderr.split('\n').filter((line) => line.includes('"digest queued"')));
+    expect(queued).toHaveLength(2);
+  }, 120_000);
 
   it('GIVEN an event subscription in the database WHEN a poller starts THEN it exits 2 naming the subscription and the fix', async () => {
     const { env } = await setup([{ mode: 'instant' }, { mode: 'event' }]);
