@@ -18,9 +18,9 @@
  * Type checking is `npm run typecheck`; tests run the sources through tsx.
  */
 import { chmodSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { validatorFingerprint } from '../src/config/rules-cache.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -59,6 +59,21 @@ export const ENTRY_POINTS: readonly string[] = ['src/app/cli.ts', 'src/app/analy
  */
 const REQUIRE_SHIM = "import { createRequire as __watchfloorCreateRequire } from 'node:module';\nconst require = __watchfloorCreateRequire(import.meta.url);";
 
+/**
+ * zod's error messages in ~40 languages are half of the zod code in the bundle (~300 KB, read
+ * and parsed by every command). Watchfloor never selects a locale (`z.locales`, `z.config`);
+ * English, the default, is imported by zod's schemas directly, so `z.locales` keeps only `en`.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${sep}node_modules${sep}zod${sep}`) ? { path: join(dirname(args.importer), '..', 'locales', 'index.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({ contents: "export { default as en } from './en.js';", resolveDir: dirname(args.path), loader: 'js' }));
+  },
+};
+
 /** Bundles the CLI into `<outdir>/app/` (emptied first); returns esbuild's record of inputs and outputs. */
 export async function buildCli(options: { readonly outdir: string }): Promise<Metafile> {
   rmSync(options.outdir, { recursive: true, force: true });
@@ -75,6 +90,7 @@ export async function buildCli(options: { readonly outdir: string }): Promise<Me
     format: 'esm',
     target: 'node20',
     external: [...EXTERNAL],
+    plugins: [zodEnglishOnly],
     banner: { js: REQUIRE_SHIM },
     // A bundle has no separate module files for the rules cache to fingerprint: give it the
     // fingerprint of the sources it was built from (src/config/rules-cache.ts).
