@@ -14,7 +14,7 @@ import { normaliseItems } from '../../src/core/story.js';
 import type { FeedConfig } from '../../src/core/types.js';
 import { parseFeed } from '../../src/feeds/parse.js';
 import { runCli } from '../helpers/cli.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { routeThreeKyivStories, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { HEAVY_PACKAGES, moduleProbe, modulesIn, packageOf } from '../helpers/module-probe.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -40,14 +40,7 @@ beforeAll(async () => {
   cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   for (const dir of ['node_modules', 'rules', 'examples']) symlinkSync(join(ROOT, dir), join(pkg, dir));
   feeds = await startFeedServer();
-  const items = [0, 1, 2].map((n) =>
-    `<item><title>Kyiv story ${n}: Ukraine reports shelling near Kharkiv, ${n} hurt</title><link>https://ukr.example/b/${n}</link>` +
-    `<guid>b-${n}</guid><pubDate>${new Date(Date.now() - n * 60_000).toUTCString()}</pubDate>` +
-    `<description>Ukrainian officials in Kyiv said Russian forces shelled the region overnight (report ${n}).</description></item>`).join('');
-  feeds.route('/b.xml', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/rss+xml' });
-    res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Kyiv</title><link>https://ukr.example/</link><description>d</description>${items}</channel></rss>`);
-  });
+  routeThreeKyivStories(feeds, '/b.xml', 'b');
 }, 60_000);
 afterAll(async () => {
   await feeds.close();

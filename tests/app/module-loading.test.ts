@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { FAKE_TOKEN, startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { routeThreeKyivStories, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { HEAVY_PACKAGES, moduleProbe, packagesIn } from '../helpers/module-probe.js';
 import { newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -33,14 +33,7 @@ let fake: FakeDiscord;
 beforeAll(async () => {
   feeds = await startFeedServer();
   fake = await startFakeDiscordWithWebhook();
-  const items = [0, 1, 2].map((n) =>
-    `<item><title>Kyiv story ${n}: Ukraine reports shelling near Kharkiv, ${n} hurt</title><link>https://ukr.example/ml/${n}</link>` +
-    `<guid>ml-${n}</guid><pubDate>${new Date(Date.now() - n * 60_000).toUTCString()}</pubDate>` +
-    `<description>Ukrainian officials in Kyiv said Russian forces shelled the region overnight (report ${n}).</description></item>`).join('');
-  feeds.route('/ml.xml', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/rss+xml' });
-    res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Kyiv</title><link>https://ukr.example/</link><description>d</description>${items}</channel></rss>`);
-  });
+  routeThreeKyivStories(feeds, '/ml.xml', 'ml');
 });
 afterAll(async () => {
   await fake.close();
