@@ -1,7 +1,8 @@
 # Watchfloor container image: `docker compose up -d` (see docker-compose.yml and docs/self-hosting.md).
 #
 # Two stages: `build` has the compiler toolchain better-sqlite3 needs and the dev dependencies
-# (TypeScript); `runtime` gets only the compiled app and production node_modules.
+# (TypeScript, esbuild); `runtime` gets only the built app (a few bundled files, ADR 15) and the
+# production node_modules (native addons and the packages loaded on first use stay files).
 # Design notes: docs/self-hosting.md and the Docker image decision record in docs/adr/.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -30,7 +31,8 @@ RUN --mount=type=cache,target=/root/.npm \
  && npm rebuild better-sqlite3 \
  && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
 
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.ts ./scripts/build.ts
 COPY src ./src
 # Then drop the dev dependencies and better-sqlite3's build leftovers (SQLite's C source, object
 # files, the static library: ~25 MB); only the compiled addon is loaded at run time.

@@ -114,7 +114,7 @@ sectionMain(async (options) => {
       { step: 'restart (database and model on disk)', figure: describe(again), status: 'info' },
       { step: 'first start (empty database, model trained)', figure: describe(first), status: 'info' },
     ];
-    if (buildMs !== null) rows.push({ step: 'build before measuring', figure: `dist/ was stale: tsc took ${fmt(buildMs / 1000, 1)} s (not part of the figures above)`, status: 'info' });
+    if (buildMs !== null) rows.push({ step: 'build before measuring', figure: `dist/ was stale: the build took ${fmt(buildMs / 1000, 1)} s (not part of the figures above)`, status: 'info' });
     return { section: 'Cold start', rows, data: { feeds: COLD_START_FEEDS, restart: again, firstStart: first, buildMs } };
   } finally {
     await server.stop();

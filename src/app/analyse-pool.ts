@@ -26,6 +26,7 @@ import type { RuleSet } from '../core/classify/rules.js';
 import type { FetchFailure } from '../feeds/types.js';
 import type { Analyse, AnalysedDocument, DocumentInput } from './analyse.js';
 import type { AnalyseWorkerData } from './analyse-worker.js';
+import { letYoungGenerationGrow } from './young-generation.js';
 
 /**
  * piscina, loaded when the first thread starts (CommonJS, so synchronously): a cycle too small
@@ -117,6 +118,9 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
   const counts = { inWorker: 0, inMainThread: 0 };
   const inMainThread: Analyse = (input) => {
     counts.inMainThread++;
+    // Enough documents for a thread (or, without threads, as many): a cycle whose garbage needs
+    // the young generation V8 would give it (src/app/young-generation.ts).
+    if (counts.inMainThread === DOCUMENTS_BEFORE_THREAD) letYoungGenerationGrow();
     return options.fallback(input);
   };
   const stats = () => ({ ...counts });

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { keepYoungGenerationSmall } from './young-generation.js';
 
 /**
  * V8 settings of every Watchfloor process, chosen by measurement (ADR 15). Imported first by the
@@ -21,8 +22,11 @@ import { setFlagsFromString } from 'node:v8';
  * spread. Unlike the heap sizes, this flag is read at every collection, so it can be set here;
  * it applies to the parser threads too (flags are per process).
  *
+ * The young generation does not grow during the start (`src/app/young-generation.ts`).
+ *
  * Heap sizes (`--max-semi-space-size`, `--max-old-space-size`) cannot be changed once the process
  * runs; see ADR 15 for what was measured and where they would have to be set.
  */
 setFlagsFromString('--liftoff-only');
 setFlagsFromString('--heap-growing-percent=20');
+keepYoungGenerationSmall();

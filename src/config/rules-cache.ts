@@ -33,11 +33,18 @@ function topicFiles(dir: string): TopicFile[] | null {
 }
 
 /**
- * The source of the modules whose code decides what a rules file means (the validator and the
- * rule types with their defaults), as built (`.js`) or run from source (`.ts`): a new version of
- * either misses the cache.
+ * Defined by the bundler (scripts/build.ts) as {@link validatorFingerprint} of the sources it
+ * bundled: a bundle has no separate module files to read.
  */
-function validatorFingerprint(): string {
+declare const WATCHFLOOR_VALIDATOR_FINGERPRINT: string | undefined;
+
+/**
+ * The source of the modules whose code decides what a rules file means (the validator and the
+ * rule types with their defaults), as compiled (`.js`) or run from source (`.ts`), or as given
+ * to a bundle when it was built: a new version of either misses the cache.
+ */
+export function validatorFingerprint(): string {
+  if (typeof WATCHFLOOR_VALIDATOR_FINGERPRINT === 'string') return WATCHFLOOR_VALIDATOR_FINGERPRINT;
   const hash = createHash('sha256');
   for (const base of ['./rules', '../core/classify/rules', '../core/classify/matcher']) {
     for (const ext of ['.js', '.ts']) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyser, type Analyse } from '../../src/app/analyse.js';
 import { createAnalysePool, DOCUMENTS_BEFORE_THREAD, type AnalysePool } from '../../src/app/analyse-pool.js';
+import { keepYoungGenerationSmall, youngGenerationGrows } from '../../src/app/young-generation.js';
 import { loadClassifier, type Classifier } from '../../src/app/classifier.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { normaliseItems } from '../../src/core/story.js';
@@ -178,6 +179,17 @@ describe('analyse pool (worker threads)', () => {
     expect('ok' in result).toBe(false);
     expect(none.stats()).toEqual({ inWorker: 0, inMainThread: 1 });
     expect(none.threads).toBe(0);
+    await none.close();
+  });
+
+  it('GIVEN a start that keeps the young generation small WHEN the pool has read as many documents as start a thread THEN V8 may grow it again, not before', async () => {
+    keepYoungGenerationSmall();
+    const none = createAnalysePool({ threads: 0, rules: classifier.rules, model: classifier.model, fallback: inThread, log: silentLogger() });
+    const text = readFileSync(join(FIXTURES, 'atom-full.atom'), 'utf8');
+    for (let i = 1; i < DOCUMENTS_BEFORE_THREAD; i++) await none.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+    expect(youngGenerationGrows()).toBe(false); // a short cycle: the start's setting holds
+    await none.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+    expect(youngGenerationGrows()).toBe(true);
     await none.close();
   });
 });

@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { FAKE_TOKEN, startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { routeThreeKyivStories, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { HEAVY_PACKAGES, moduleProbe, packagesIn } from '../helpers/module-probe.js';
 import { newSubscription } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -14,37 +14,6 @@ import { useTempDir } from '../helpers/temp-dir.js';
  * process with a probe preloaded that lists every module it loaded.
  */
 const tempDir = useTempDir();
-/**
- * Preloaded into the CLI child (NODE_OPTIONS=--import=<file>): appends to the file named by
- * WATCHFLOOR_MODULE_PROBE every module the process loads. ES modules are seen by a resolve hook
- * (it runs in the loader thread and writes there); CommonJS modules (discord.js, natural,
- * rss-parser, pino-pretty, prom-client…) by the require cache at exit.
- */
-const PROBE_SOURCE = `
-import { appendFileSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
-const out = process.env.WATCHFLOOR_MODULE_PROBE;
-if (out) {
-  const hooks = [
-    "import { appendFileSync } from 'node:fs';",
-    "import { EOL } from 'node:os';",
-    'let out;',
-    'export function initialize(data) { out = data.out; }',
-    'export async function resolve(specifier, context, next) {',
-    '  const result = await next(specifier, context);',
-    '  appendFileSync(out, result.url + EOL);',
-    '  return result;',
-    '}',
-  ].join('\\n');
-  register('data:text/javascript,' + encodeURIComponent(hooks), { data: { out } });
-  const require = createRequire(import.meta.url);
-  process.on('exit', () => {
-    appendFileSync(out, Object.keys(require.cache).join('\\n') + '\\n');
-  });
-}
-`;
-/** Packages too heavy to load where they are not needed. */
-const HEAVY = ['discord.js', '@discordjs/rest', 'natural', 'rss-parser', 'pino-pretty', 'prom-client', 'zod', 'yaml', 'better-sqlite3', 'undici', 'piscina'];
 
 /** The npm packages (by name) the CLI loaded for these arguments, and its result. */
 async function packagesLoaded(args: readonly string[], env: Record<string, string> = {}): Promise<{ packages: Set<string>; code: number | null; stderr: string }> {
@@ -55,21 +24,7 @@ async function packagesLoaded(args: readonly string[], env: Record<string, strin
 
 /** A fresh probe: the file it writes to and the environment that preloads it. */
 function probe(): { out: string; probeEnv: Record<string, string> } {
-  const dir = tempDir();
-  const out = join(dir, 'modules.txt');
-  const file = join(dir, 'module-probe.mjs');
-  writeFileSync(out, '');
-  writeFileSync(file, PROBE_SOURCE);
-  return { out, probeEnv: { NODE_OPTIONS: `--import=${pathToFileURL(file).href}`, WATCHFLOOR_MODULE_PROBE: out } };
-}
-
-function packagesIn(out: string): Set<string> {
-  const packages = new Set<string>();
-  for (const line of readFileSync(out, 'utf8').split('\n')) {
-    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line)?.[1];
-    if (name !== undefined) packages.add(name);
-  }
-  return packages;
+  return moduleProbe(tempDir());
 }
 
 let feeds: FeedServer;
@@ -78,14 +33,7 @@ let fake: FakeDiscord;
 beforeAll(async () => {
   feeds = await startFeedServer();
   fake = await startFakeDiscordWithWebhook();
-  const items = [0, 1, 2].map((n) =>
-    `<item><title>Kyiv story ${n}: Ukraine reports shelling near Kharkiv, ${n} hurt</title><link>https://ukr.example/ml/${n}</link>` +
-    `<guid>ml-${n}</guid><pubDate>${new Date(Date.now() - n * 60_000).toUTCString()}</pubDate>` +
-    `<description>Ukrainian officials in Kyiv said Russian forces shelled the region overnight (report ${n}).</description></item>`).join('');
-  feeds.route('/ml.xml', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/rss+xml' });
-    res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Kyiv</title><link>https://ukr.example/</link><description>d</description>${items}</channel></rss>`);
-  });
+  routeThreeKyivStories(feeds, '/ml.xml', 'ml');
 });
 afterAll(async () => {
   await fake.close();
@@ -110,7 +58,7 @@ describe('modules loaded by a command', () => {
     const { packages, code } = await packagesLoaded(['--help']);
     expect(code).toBe(0);
     expect(packages.has('commander')).toBe(true); // the probe sees packages at all
-    expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);
+    expect(HEAVY_PACKAGES.filter((name) => packages.has(name))).toEqual([]);
   });
 
   it('GIVEN no bot token (console only) WHEN once polls THEN discord.js, @discordjs/rest and pino-pretty are never loaded', async () => {

@@ -17,11 +17,15 @@ export interface CliResult {
 export function runCli(
   args: readonly string[],
   env: Record<string, string> = {},
-  /** `uid`: run as that user (its group too), e.g. to test permissions when the tests run as root. */
-  options: { cwd?: string; timeoutMs?: number; uid?: number } = {},
+  /**
+   * `uid`: run as that user (its group too), e.g. to test permissions when the tests run as root.
+   * `builtCli`: run this built CLI (a `dist/app/cli.js`) on bare Node instead of the source.
+   */
+  options: { cwd?: string; timeoutMs?: number; uid?: number; builtCli?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/app/cli.ts'), ...args], {
+    const entry = options.builtCli === undefined ? ['--import', TSX, join(ROOT, 'src/app/cli.ts')] : [options.builtCli];
+    const child = spawn(process.execPath, [...entry, ...args], {
       cwd: options.cwd ?? ROOT,
       // A clean environment: nothing from the developer's shell (tokens!) leaks into a test.
       env: { PATH: process.env.PATH ?? '', HOME: options.uid === undefined ? (process.env.HOME ?? '') : '/tmp', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...env },

@@ -169,3 +169,18 @@ export async function startFeedServer(): Promise<FeedServer> {
     },
   };
 }
+
+/**
+ * Serves at `path` an RSS feed of three fresh on-topic (Ukraine) stories, published a minute
+ * apart, with guids `<prefix>-0..2`: what a one-feed `once` polls and alerts on.
+ */
+export function routeThreeKyivStories(server: FeedServer, path: string, prefix: string): void {
+  const items = [0, 1, 2].map((n) =>
+    `<item><title>Kyiv story ${n}: Ukraine reports shelling near Kharkiv, ${n} hurt</title><link>https://ukr.example/${prefix}/${n}</link>` +
+    `<guid>${prefix}-${n}</guid><pubDate>${new Date(Date.now() - n * 60_000).toUTCString()}</pubDate>` +
+    `<description>Ukrainian officials in Kyiv said Russian forces shelled the region overnight (report ${n}).</description></item>`).join('');
+  server.route(path, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Kyiv</title><link>https://ukr.example/</link><description>d</description>${items}</channel></rss>`);
+  });
+}

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadFeeds } from '../../config/feeds.js';
@@ -13,8 +13,16 @@ import { createRuntime } from '../runtime.js';
 import { renderReport } from './once.js';
 import { say } from '../output.js';
 
-/** The installed package's root (this file is src/app/commands/ or dist/app/commands/). */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/**
+ * The installed package's root: the nearest folder above this module with a package.json (this
+ * code is in src/app/commands/ from source, in a chunk in dist/app/ when built).
+ */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const PACKAGE_ROOT = packageRoot();
 
 /**
  * `watchfloor demo`: the whole pipeline on the bundled example feeds, served from a loopback
