@@ -24,7 +24,14 @@ import type { Token } from './text.js';
  *   even where "South Korean" is only the firm's label, unless the story places it abroad
  *   (a plant in Texas, a recall in the US, an executive tried in New York);
  * - person abroad: a person only labelled "South Korean" who is tried or sentenced abroad is not
- *   South Korea news.
+ *   South Korea news;
+ * - trade: shipments from the country ("Korean ramen exports", "exports from Ukraine", "North
+ *   Korea's trade with China") are its economy, even where "South Korean" only labels the goods;
+ *   shipments to it ("beef exports to South Korea") are not;
+ * - war supply: weapons, shells or soldiers sent to Russia ("Iran ships missiles to Russia",
+ *   "firms supplying Russia's army") are the war itself, even when the war is not named;
+ * - war target: Russian missiles or drones striking a power grid, substations or power plants are
+ *   the war's strikes on Ukraine's energy.
  *
  * Each feature is a named rule with its own reason (`context: <name>`), so `explain` and the
  * alerts show it. A feature either lifts a topic's keyword score to CONTEXT_LIFT over the
@@ -49,6 +56,9 @@ export const CONTEXT_FEATURES = Object.freeze({
   surname: 'surname: Kim beside a US president or a summit venue',
   company: 'home company: a Korean firm\'s labour, results or ruling at home',
   abroad: 'person abroad: a South Korean tried or sentenced abroad',
+  trade: 'trade: shipments from the country',
+  supply: 'war supply: arms or troops sent to Russia',
+  grid: 'war target: Russian strikes on the power grid',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -179,6 +189,147 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[])
     if (PERSON_NOUNS.has(next)) person = true;
   }
   return person;
+}
+
+// --- Trade ------------------------------------------------------------------------------------------
+/** What a country ships: the nouns that make the country named before them the origin. */
+const TRADE_NOUNS = set('exports export shipments imports');
+/** Goods words allowed between the country and the trade noun: "Korean ramen exports", "Ukraine's grain exports". */
+const TRADE_GAP = 3;
+/** The country as the origin after a trade noun: "exports from Ukraine", "shipments from Pyongyang". */
+const TRADE_FROM_WINDOW = 5;
+
+/** The role a token names as a country: "north korean" → north, "korean" / "south korea" → south, "ukrainian" → war. */
+function roleAt(t: readonly Token[], k: number): keyof typeof CONTEXT_ROLES | null {
+  const w = t[k]?.text ?? '';
+  if (w === 'ukraine' || w === 'ukrainian') return 'war';
+  if (w === 'pyongyang') return 'north';
+  if (w === 'korea' || w === 'korean') {
+    const before = t[k - 1]?.text ?? '';
+    return before === 'north' || before === 'n' ? 'north' : 'south';
+  }
+  return null;
+}
+
+/**
+ * Shipments from a topic's country: its name or adjective before a trade noun with at most a
+ * few goods words between ("Korean ramen exports", "North Korea's trade with China" counts the
+ * possessive form of "trade"), or a trade noun followed by "from" and the country. Returns the
+ * role and the words, or null. "Beef exports to South Korea" names the buyer, not the origin.
+ */
+export function tradeOrigin(fields: readonly FieldText[]): { role: keyof typeof CONTEXT_ROLES; matched: string; field: FieldText['field'] } | null {
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const role = roleAt(t, k);
+      if (!role) continue;
+      const before = t[k - 1]?.text ?? '';
+      if (before === 'to' || before === 'into' || (before === 'north' && t[k - 2]?.text === 'to')) continue;
+      const possessive = t[k + 1]?.text === 's';
+      // A noun ("Ukraine", "Korea") is the origin only as a possessive or right before the noun:
+      // "the invasion of Ukraine disrupted exports" names it as something else.
+      const adjective = t[k]?.text === 'korean' || t[k]?.text === 'ukrainian';
+      const reach = adjective || possessive ? k + 2 + TRADE_GAP : k + 2;
+      for (let j = k + 1; j < Math.min(t.length, reach); j++) {
+        if (clauseBreak(f, j - 1, j)) break;
+        const w = t[j]?.text ?? '';
+        if (TRADE_NOUNS.has(w) || (possessive && w === 'trade' && j === k + 2)) return { role, matched: f.text.slice(t[k]?.start ?? 0, t[j]?.end ?? 0), field: f.field };
+      }
+    }
+    for (let k = 0; k < t.length; k++) {
+      if (!TRADE_NOUNS.has(t[k]?.text ?? '')) continue;
+      for (let j = k + 1; j < Math.min(t.length, k + 1 + TRADE_FROM_WINDOW); j++) {
+        if (clauseBreak(f, j - 1, j)) break;
+        if (t[j]?.text !== 'from') continue;
+        const at = t[j + 1]?.text === 'south' || t[j + 1]?.text === 'north' ? j + 2 : j + 1;
+        const role = roleAt(t, at);
+        if (role) return { role, matched: f.text.slice(t[k]?.start ?? 0, t[at]?.end ?? 0), field: f.field };
+        break;
+      }
+    }
+  }
+  return null;
+}
+
+// --- War supply and war targets ----------------------------------------------------------------------
+/** What is sent for the war: arms and soldiers (folded words, singular and plural). */
+const MATERIEL = set(
+  'weapons weapon arms shells shell ammunition munitions missiles missile drones drone artillery rounds howitzers rockets troops soldiers mercenaries fighters components engines',
+);
+const SUPPLY_VERBS = set(
+  'sent send sends sending shipped ship ships shipping supplied supply supplies supplying delivered deliver delivers delivering provided provide provides providing transferred transfer transfers sold sell sells selling smuggled exported deployed deploys deploy arming arm arms',
+);
+/** What follows "to" / "for" when Russia is the receiver: "to Russia", "to the Russian army". */
+const RUSSIAN_RECEIVER = set('russia russian moscow kremlin');
+const SUPPLY_WINDOW = 8;
+
+/**
+ * Weapons or soldiers sent to Russia: in one sentence, materiel and a supply verb, with Russia as
+ * the receiver ("to Russia", "for the Russian army", "supplying Russia's war machine"). Returns
+ * the words from the verb or materiel to the receiver, or null. "Russia sells arms to India" has
+ * another receiver.
+ */
+export function warSupply(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const w = t[k]?.text ?? '';
+      if (!SUPPLY_VERBS.has(w) && !MATERIEL.has(w)) continue;
+      let verb = SUPPLY_VERBS.has(w);
+      let materiel = MATERIEL.has(w) && !(w === 'arms' && verb && RUSSIAN_RECEIVER.has(t[k + 1]?.text ?? ''));
+      for (let j = k + 1; j < Math.min(t.length, k + SUPPLY_WINDOW); j++) {
+        if (sentenceBreak(f, j - 1, j)) break;
+        const x = t[j]?.text ?? '';
+        if (SUPPLY_VERBS.has(x)) verb = true;
+        if (MATERIEL.has(x)) materiel = true;
+        if (!RUSSIAN_RECEIVER.has(x)) continue;
+        const prev = t[j - 1]?.text ?? '';
+        const via = prev === 'to' || prev === 'for' || (prev === 'the' && ['to', 'for'].includes(t[j - 2]?.text ?? ''));
+        // "supplying Russia('s army)" / "arming Moscow": the verb takes Russia as its object; what is
+        // supplied may be said elsewhere in the story ("drone parts").
+        const direct = SUPPLY_VERBS.has(prev) && prev !== 'arms';
+        if (verb && ((via && materiel) || (direct && hasMateriel(fields)))) {
+          return { matched: f.text.slice(t[k]?.start ?? 0, t[j]?.end ?? 0), field: f.field };
+        }
+      }
+    }
+  }
+  return null;
+}
+
+function hasMateriel(fields: readonly FieldText[]): boolean {
+  return fields.some((f) => f.tokens.some((t) => MATERIEL.has(t.text)));
+}
+
+const STRIKE_WORDS = set('strike strikes attack attacks attacked missiles missile drones drone shelling bombardment barrage');
+const GRID_WORDS = set('grid substations substation plants plant stations station infrastructure');
+const GRID_LEAD = set('power energy electricity thermal hydroelectric');
+
+/**
+ * Russian strikes on a power grid: Russia as the striker and an energy target ("power grid",
+ * "substations and power plants", "energy infrastructure") in the story. Stories that name
+ * Russia's own grid as the target ("Russian power plants") have no Russian striker word other
+ * than that adjective and do not count. Returns the target's words, or null.
+ */
+export function gridStrikes(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  let striker = false;
+  let strike = false;
+  let target: { matched: string; field: FieldText['field'] } | null = null;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const w = t[k]?.text ?? '';
+      if (OTHER_WARS.has(w)) return null;
+      const next = t[k + 1]?.text ?? '';
+      const nextNext = t[k + 2]?.text ?? '';
+      if (RUSSIA.has(w) && !(GRID_LEAD.has(next) || GRID_WORDS.has(next) || (next === 's' && (GRID_LEAD.has(nextNext) || GRID_WORDS.has(nextNext))))) striker = true;
+      if (STRIKE_WORDS.has(w)) strike = true;
+      if (target === null && GRID_WORDS.has(w) && (w === 'substations' || w === 'substation' || GRID_LEAD.has(t[k - 1]?.text ?? ''))) {
+        target = { matched: f.text.slice(t[w === 'substations' || w === 'substation' ? k : k - 1]?.start ?? 0, t[k]?.end ?? 0), field: f.field };
+      }
+    }
+  }
+  return striker && strike ? target : null;
 }
 
 /** The context features' verdict changes for one topic. */
@@ -363,10 +514,10 @@ const TRIGGERS = set('war invasion front frontline');
 
 /**
  * True when the war or surname features could apply to a story without any keyword hit: it
- * names the war or a "Kim". Stories with neither and no hit (most of a feed) skip the features.
+ * names the war, Russia or a "Kim". Stories with neither and no hit (most of a feed) skip the features.
  */
 export function hasContextTrigger(fields: readonly FieldText[]): boolean {
-  for (const f of fields) for (const t of f.tokens) if (TRIGGERS.has(t.text) || t.cased === 'Kim') return true;
+  for (const f of fields) for (const t of f.tokens) if (TRIGGERS.has(t.text) || RUSSIA.has(t.text) || t.cased === 'Kim') return true;
   return false;
 }
 
@@ -438,7 +589,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   const war = index(CONTEXT_ROLES.war);
   const warKw = keywords[war];
   const warAdj = adj[war];
-  if (war >= 0 && warKw && warAdj && warAdj.score < thresholdOf(war) && !warKw.excluded) {
+  if (war >= 0 && warKw && warAdj && warAdj.score < thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
     const ref = warReference(fields, warKw.kept.length > 0);
     if (ref) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }));
   }
@@ -464,6 +615,27 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const first = southKw.kept[0];
     southAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.abroad}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - southAdj.score) * 1000) / 1000 });
     southAdj.score = cap;
+  }
+
+  // 8. Trade: shipments from a topic's country.
+  const trade = tradeOrigin(fields);
+  if (trade) {
+    const i = index(CONTEXT_ROLES[trade.role]);
+    const a = adj[i];
+    const k = keywords[i];
+    if (i >= 0 && a && k && a.score < thresholdOf(i) && (k.kept.length > 0 || k.excluded)) {
+      lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.trade}`, matched: trade.matched, field: trade.field, weight }));
+    }
+  }
+
+  // 9. War supply and war targets: arms sent to Russia, Russian strikes on a power grid.
+  if (war >= 0 && warKw && warAdj && warAdj.score < thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
+    const supply = warSupply(fields);
+    if (supply) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.supply}`, matched: supply.matched, field: supply.field, weight }));
+    else {
+      const grid = gridStrikes(fields);
+      if (grid) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.grid}`, matched: grid.matched, field: grid.field, weight }));
+    }
   }
 
   return keywords.map((k, i) => {

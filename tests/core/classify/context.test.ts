@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, homeCompany, isRoundup, personAbroad, warReference } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, gridStrikes, homeCompany, isRoundup, personAbroad, tradeOrigin, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import type { TopicVerdict } from '../../../src/core/types.js';
@@ -212,5 +212,59 @@ describe('person abroad', () => {
     expect(verdict('South Korean executive jailed in Seoul over bribery', 'A court sentenced him to three years.', 'south-korea').matched).toBe(true);
     expect(verdict('South Korea jails executive in US-linked bribery case', 'A court sentenced him to three years.', 'south-korea').matched).toBe(true);
     expect(personAbroad([], fields('South Korean executive jailed in US'))).toBe(false);
+  });
+});
+
+describe('trade', () => {
+  it('GIVEN shipments from the country in a lone summary mention THEN the topic matches, with the reason', () => {
+    const v = verdict('Ramen sales abroad hit a record', 'Shipments rose 20% as South Korean ramen exports topped $1bn, customs data showed.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.trade)).toBe(true);
+  });
+
+  it('GIVEN the country as the buyer ("exports to South Korea") THEN it stays a passing mention', () => {
+    const v = verdict('Beef sales hit a record', 'Australian beef exports to South Korea rose 12%, the industry body said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(contextReason(v, CONTEXT_FEATURES.trade)).toBe(false);
+  });
+
+  it('GIVEN origins by adjective, possessive, noun and "from" THEN each names its role; a noun used otherwise does not', () => {
+    expect(tradeOrigin(fields('Ukrainian sunflower oil exports slump'))?.role).toBe('war');
+    expect(tradeOrigin(fields("North Korea's trade with China recovers"))?.role).toBe('north');
+    expect(tradeOrigin(fields('Grain exports from Ukraine rise'))?.role).toBe('war');
+    expect(tradeOrigin(fields('Korea exports rise for a tenth month'))?.role).toBe('south');
+    expect(tradeOrigin(fields('Prices fell after the invasion of Ukraine disrupted exports from Russia'))).toBeNull();
+    expect(tradeOrigin(fields('Japan\'s exports to China fall'))).toBeNull();
+  });
+});
+
+describe('war supply', () => {
+  it('GIVEN missiles shipped to Russia without the war named THEN ukraine matches, with the reason', () => {
+    const v = verdict('Tehran ships ballistic missiles to Russia, officials say', 'Hundreds of missiles crossed the Caspian Sea in recent weeks.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.supply)).toBe(true);
+  });
+
+  it('GIVEN firms "supplying Russia" with parts named elsewhere THEN it is war supply', () => {
+    expect(warSupply(fields("US sanctions firms supplying Russia's army", 'The firms shipped drone engines and chips.'))).not.toBeNull();
+  });
+
+  it('GIVEN another receiver, or workers rather than arms THEN no war supply', () => {
+    expect(warSupply(fields('Russia sells arms to India', 'Moscow shipped missiles to New Delhi.'))).toBeNull();
+    expect(warSupply(fields('Workers sent to Russia in breach of sanctions', 'Thousands work on building sites near Moscow.'))).toBeNull();
+    expect(verdict('Russia sells arms to India', 'Moscow shipped missiles to New Delhi.', 'ukraine').matched).toBe(false);
+  });
+});
+
+describe('war target', () => {
+  it('GIVEN Russian drones striking a power grid THEN ukraine matches, with the reason', () => {
+    const v = verdict("Drones fuel Russia's winter strikes on the power grid", 'Substations and power plants were hit in waves of attacks.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.grid)).toBe(true);
+  });
+
+  it("GIVEN Russia's own grid without a strike, or another war THEN no war target", () => {
+    expect(gridStrikes(fields("Heatwave strains Russia's power grid", 'Demand for electricity hit a record in Moscow.'))).toBeNull();
+    expect(gridStrikes(fields('Strikes on Gaza power plant', 'Israeli missiles hit the plant as Russia called for calm.'))).toBeNull();
   });
 });
