@@ -103,7 +103,9 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         const topicModel = topicModels[i] ?? null;
         let modelProbability: number | null = null;
         let score = keywordScore;
-        if (topicModel && kw && kw.hits > 0) {
+        if (topicModel && kw?.decided === true) {
+          reasons.push({ kind: 'note', text: 'model not consulted: a context feature decided the verdict' });
+        } else if (topicModel && kw && kw.hits > 0) {
           features ??= featuresOf(input.title, input.summary, hidden);
           const p = probability(logOdds(topicModel, features), MODEL_TEMPERATURE);
           const contribution = modelContribution(topic.model.weight, p);

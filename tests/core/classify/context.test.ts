@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
 import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, gridStrikes, homeCompany, isRoundup, personAbroad, tradeOrigin, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
+import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import type { TopicVerdict } from '../../../src/core/types.js';
 import { rulesFromYaml } from './helpers.js';
@@ -266,5 +267,50 @@ describe('war target', () => {
   it("GIVEN Russia's own grid without a strike, or another war THEN no war target", () => {
     expect(gridStrikes(fields("Heatwave strains Russia's power grid", 'Demand for electricity hit a record in Moscow.'))).toBeNull();
     expect(gridStrikes(fields('Strikes on Gaza power plant', 'Israeli missiles hit the plant as Russia called for calm.'))).toBeNull();
+  });
+});
+
+describe('decisive lifts and the model', () => {
+  // The same rules with the model on, and a model that says a confident no to every story.
+  const on = (id: string): string => head(id).replace('  enabled: false', '  enabled: true\n  weight: 2');
+  const withModel = rulesFromYaml({
+    'north-korea.yaml': `${on('north-korea')}patterns:\n  - weight: 3\n    terms: [North Korea, Pyongyang, North Korean]\n`,
+    'south-korea.yaml': `${on('south-korea')}patterns:\n  - weight: 3\n    terms: [South Korea, Seoul]\n  - weight: 1.5\n    terms: [the South]\n    requires: [North Korea]\n`,
+    'ukraine.yaml': `${on('ukraine')}patterns:\n  - weight: 3\n    terms: [Ukraine, Kyiv]\n`,
+  });
+  const naysayer: Model = { topics: new Map(withModel.topics.map((t) => [t.id, { prior: -30, weights: new Map(), positives: 1, negatives: 1 }])) };
+  const sceptical = createTopicClassifier(withModel, naysayer);
+  const judge = (title: string, summary: string, topic: string): TopicVerdict => {
+    const v = sceptical.classify({ title, summary }).verdicts.find((x) => x.topic === topic);
+    if (!v) throw new Error(`no verdict for ${topic}`);
+    return v;
+  };
+
+  it('GIVEN a roundup item lifted by its structure THEN the model is not consulted and the verdict stands, with a note', () => {
+    const v = judge('Your evening briefing', 'Stocks rose. A missile strike on Kyiv killed seven people. Paris prepares.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+    expect(v.modelProbability).toBeNull();
+    expect(v.reasons.some((r) => r.kind === 'note' && r.text.startsWith('model not consulted'))).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN the party feature lifts the South THEN the model is still consulted and its confident no overrules', () => {
+    const v = judge('North Korea fires shells near the sea border', "The South's marines fired back from the islands.", 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.party)).toBe(true);
+    expect(v.modelProbability).not.toBeNull();
+    expect(v.matched).toBe(false);
+  });
+});
+
+describe('roundup items', () => {
+  it('GIVEN the topic as the target of an item\'s event ("a strike on Kyiv") THEN the item counts', () => {
+    const v = verdict('Your evening briefing', 'Stocks rose on earnings. A missile strike on Kyiv killed seven people. Paris prepares.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+  });
+
+  it('GIVEN a Korean firm\'s item placed abroad THEN it does not count for the South', () => {
+    const v = verdict("The week's business news", 'Chip stocks rose; Samsung opened a plant in Texas; and inflation eased.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(false);
+    expect(v.matched).toBe(false);
   });
 });
