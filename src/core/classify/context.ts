@@ -91,7 +91,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished',
+  'fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached',
 );
 const ITEM_LEAD_WORDS = 3;
 /** Words before a hit that make it the target or scene of an item's event ("a strike on Kharkiv"). */
@@ -444,6 +444,25 @@ function roundupItems(summary: FieldText): [number, number][] {
   return items;
 }
 
+/**
+ * True when a hit inside a roundup item is a party of its event: followed by the event verb
+ * (its subject), or preceded, in the same clause, by the verb or a target preposition (its
+ * object or target), one name word allowed between ("met Volodymyr Zelensky").
+ */
+function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolean {
+  const t = summary.tokens;
+  const after = t[h.to]?.text ?? '';
+  if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && EVENT_VERBS.has(after)) return true;
+  for (let k = h.from - 1; k >= Math.max(from, h.from - 2); k--) {
+    if (clauseBreak(summary, k, k + 1)) return false;
+    const w = t[k]?.text ?? '';
+    if (ITEM_TARGET_BEFORE.has(w) || EVENT_VERBS.has(w)) return true;
+    const tok = t[k];
+    if (!tok || !isCapitalised(tok)) return false;
+  }
+  return false;
+}
+
 /** The hit that leads a roundup item reporting an event, if any: "Also: Pyongyang tested…". */
 function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbroad: boolean): Hit | null {
   const summary = fields.find((f) => f.field === 'summary');
@@ -454,12 +473,13 @@ function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbr
     const item = summary.tokens.slice(from, to);
     const hasEvent = item.some((t) => EVENT_VERBS.has(t.text));
     if (!hasEvent) continue;
-    // "Hyundai opened a plant in Georgia": a Korean firm's or person's story abroad (see homeCompany).
-    if (skipAbroad && item.some((t, k) => t.cased === 'US' || (PLACE_PREPS.has(t.text) && FOREIGN_PLACES.has(item[k + 1]?.text ?? '')))) continue;
+    // "Hyundai opened a plant in Georgia": a Korean firm's story abroad (see homeCompany).
+    if (skipAbroad && item.some((t) => KOREAN_FIRMS.has(t.text)) && item.some((t, k) => t.cased === 'US' || (PLACE_PREPS.has(t.text) && FOREIGN_PLACES.has(item[k + 1]?.text ?? '')))) continue;
     const hit = hits.find((h) => h.field === 'summary' && h.from >= lead && h.from < lead + ITEM_LEAD_WORDS && h.from < to && (h.from === lead || summary.tokens[h.to]?.text === 's' || summary.tokens[h.from - 1]?.text === 's'));
     if (hit) return hit;
-    // The event's target or place inside the item: "A Russian strike on Kharkiv killed seven".
-    const inside = hits.find((h) => h.field === 'summary' && h.from >= lead && h.to <= to && ITEM_TARGET_BEFORE.has(summary.tokens[h.from - 1]?.text ?? ''));
+    // The event's subject, object or target inside the item: "leaders of Japan and South Korea
+    // met", "the prime minister met Volodymyr Zelensky", "A Russian strike on Kharkiv killed seven".
+    const inside = hits.find((h) => h.field === 'summary' && h.from >= lead && h.to <= to && eventRole(summary, h, from, to));
     if (inside) return inside;
   }
   return null;
@@ -540,7 +560,8 @@ export function hasContextTrigger(fields: readonly FieldText[]): boolean {
  */
 function lift(adj: Adjustment, threshold: number, reason: (weight: number) => Reason, decisive = true): void {
   const target = threshold + CONTEXT_LIFT;
-  if (adj.score >= target) return;
+  // Already as high as a lift (keywords alone): the feature still decides, at no extra weight.
+  if (adj.score > target || (adj.score === target && (!decisive || adj.decided))) return;
   const weight = Math.round((target - adj.score) * 1000) / 1000;
   adj.score = target;
   adj.reasons.push(reason(weight));
@@ -596,7 +617,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   if (isRoundup(fields)) {
     keywords.forEach((k, i) => {
       const a = adj[i];
-      if (!a || a.score >= thresholdOf(i) || k.kept.length === 0) return;
+      if (!a || a.score > thresholdOf(i) + CONTEXT_LIFT || k.kept.length === 0) return;
       const lead = roundupLead(k.kept, fields, rules.topics[i]?.id === CONTEXT_ROLES.south);
       if (!lead) return;
       lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.roundup}`, matched: lead.matched, field: lead.field, weight }));
@@ -607,14 +628,14 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   const war = index(CONTEXT_ROLES.war);
   const warKw = keywords[war];
   const warAdj = adj[war];
-  if (war >= 0 && warKw && warAdj && warAdj.score < thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
+  if (war >= 0 && warKw && warAdj && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
     const ref = warReference(fields, warKw.kept.length > 0);
     if (ref) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }));
   }
 
   // 5. Surnames: "Kim" beside a US president or a summit venue.
   const northAdj = adj[north];
-  if (north >= 0 && northAdj && northAdj.score < thresholdOf(north)) {
+  if (north >= 0 && northAdj && northAdj.score <= thresholdOf(north) + CONTEXT_LIFT) {
     const kim = bareKimWithLeaders(fields);
     if (kim) lift(northAdj, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.surname}`, matched: kim.matched, field: kim.field, weight }));
   }
@@ -622,7 +643,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 6. Home company: a Korean firm's labour, results or ruling at home.
   const southKw = keywords[south];
   const southAdj = adj[south];
-  if (south >= 0 && southKw && southAdj && southAdj.score < thresholdOf(south) && !reached(north) && (southKw.kept.length > 0 || southKw.excluded)) {
+  if (south >= 0 && southKw && southAdj && southAdj.score <= thresholdOf(south) + CONTEXT_LIFT && !reached(north) && (southKw.kept.length > 0 || southKw.excluded)) {
     const firm = homeCompany(fields);
     if (firm) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.company}`, matched: firm.matched, field: firm.field, weight }));
   }
@@ -641,13 +662,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const i = index(CONTEXT_ROLES[trade.role]);
     const a = adj[i];
     const k = keywords[i];
-    if (i >= 0 && a && k && a.score < thresholdOf(i) && (k.kept.length > 0 || k.excluded)) {
+    if (i >= 0 && a && k && a.score <= thresholdOf(i) + CONTEXT_LIFT && (k.kept.length > 0 || k.excluded)) {
       lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.trade}`, matched: trade.matched, field: trade.field, weight }));
     }
   }
 
   // 9. War supply and war targets: arms sent to Russia, Russian strikes on a power grid.
-  if (war >= 0 && warKw && warAdj && warAdj.score < thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
+  if (war >= 0 && warKw && warAdj && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
     const supply = warSupply(fields);
     if (supply) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.supply}`, matched: supply.matched, field: supply.field, weight }));
     else {

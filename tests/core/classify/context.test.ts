@@ -314,3 +314,25 @@ describe('roundup items', () => {
     expect(v.matched).toBe(false);
   });
 });
+
+describe('roundup items: subject and object of the event', () => {
+  it('GIVEN the topic as the subject of an item ("leaders of Japan and South Korea met") THEN the item counts', () => {
+    const v = verdict('Morning Wire: tariffs and storms', 'Tariffs were announced on lumber; a hurricane threatens Florida; and leaders of Japan and South Korea met in Tokyo.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN the topic as the object of an item ("met Kyiv officials") THEN the item counts; a place in an item without an event does not', () => {
+    expect(contextReason(verdict('Politics live', 'MPs vote later. Earlier, the prime minister met Kyiv officials in London.', 'ukraine'), CONTEXT_FEATURES.roundup)).toBe(true);
+    expect(contextReason(verdict('Politics live', 'MPs vote later. Earlier, ministers discussed trade routes via Kyiv and Warsaw.', 'ukraine'), CONTEXT_FEATURES.roundup)).toBe(false);
+  });
+});
+
+describe('keyword scores at a lift', () => {
+  it('GIVEN a home-company story whose keywords alone reach the lift THEN the feature still decides it, at no extra weight', () => {
+    const v = verdict('Samsung strike hits chip output', 'Workers in Seoul walked out over pay, the union said.', 'south-korea');
+    const reason = v.reasons.find((r) => r.kind === 'pattern' && r.pattern === `context: ${CONTEXT_FEATURES.company}`);
+    expect(reason).toBeDefined();
+    expect(v.matched).toBe(true);
+  });
+});
