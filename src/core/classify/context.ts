@@ -64,7 +64,7 @@ export const CONTEXT_FEATURES = Object.freeze({
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
 
 // --- Attribution --------------------------------------------------------------------------------
-const SPEECH = set('said says say told tells reported reports claimed claims added estimated estimates assessed stated quoted believes');
+const SPEECH = set('said says say told tells reported reports claimed claims added estimated estimates assessed stated quoted believes cited attributed');
 /** Words between a source and its speech verb: "Seoul's military intelligence told lawmakers". */
 const SOURCE_NOUNS = set(
   's military army navy air force officials official government ministry defence defense foreign unification spy agency agencies intelligence service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior',
@@ -79,8 +79,12 @@ const ACCORDING = set('according citing cited quoted quoting');
 
 // --- Party structure -----------------------------------------------------------------------------
 const PARTY_CUES = set(
-  'warning shots fired firing returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison',
+  'warning shots fired firing returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison asylum defection',
 );
+/** Meeting cues: the South is a party when its leaders meet, not when others meet at its border. */
+const MEETING_CUES = set('summit met meet meets talks');
+/** Hits that name the border as a place ("Trump to meet Kim at the DMZ"). */
+const BORDER_PLACES = set('dmz panmunjom jsa demilitarized demilitarised truce');
 const PARTY_WINDOW_BEFORE = 5;
 const PARTY_WINDOW_AFTER = 8;
 
@@ -135,7 +139,7 @@ const KOREAN_FIRMS = set('samsung hyundai kia lg sk hynix lotte hanwha posco kak
 const FIRM_NOUNS = set('chipmaker chipmakers carmaker automaker steelmaker shipbuilder shipbuilders conglomerate conglomerates firm firms company companies group maker airline carrier giant tech');
 /** The firm's life at home: labour, results, rulings, scandals. */
 const HOME_CUES = set(
-  'strike strikes striking walkout walked union unions unionised wage wages profit profits loss losses earnings quarterly chairman heir heiress founder prosecutors prosecutor court raided raid arrested indicted acquitted convicted fined bribery inheritance succession scandal sit dock yard shipyard',
+  'strike strikes striking walkout walked union unions unionised labour labor wage wages profit profits loss losses earnings quarterly chairman heir heiress founder prosecutors prosecutor court raided raid arrested indicted acquitted convicted fined bribery inheritance succession scandal sit dock yard shipyard',
 );
 /** Places that put a firm's story abroad (after in/to/at/from), or words that do. */
 const FOREIGN_PLACES = set(
@@ -415,6 +419,7 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
     if (k >= hit.from && k < hit.to) continue;
     const w = t[k]?.text ?? '';
     if (!PARTY_CUES.has(w)) continue;
+    if (MEETING_CUES.has(w) && BORDER_PLACES.has(t[hit.from]?.text ?? '')) continue;
     if (k < hit.from ? sentenceBreak(field, k, hit.from) : sentenceBreak(field, hit.to - 1, k)) continue;
     return t[k]?.cased ?? w;
   }
@@ -582,10 +587,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   };
   const reached = (i: number): boolean => i >= 0 && (adj[i]?.score ?? 0) >= thresholdOf(i);
 
-  // 1. Attribution: a topic whose every hit is a source, while another topic is the subject.
+  // 1. Attribution: a topic whose every hit is a source, while another topic is named (the subject).
   keywords.forEach((k, i) => {
     if (k.kept.length === 0 || k.score <= thresholdOf(i) - 1 - modelWeightOf(i)) return;
-    const subject = keywords.some((o, j) => j !== i && o.score >= thresholdOf(j));
+    const subject = keywords.some((o, j) => j !== i && o.kept.length > 0);
     if (!subject) return;
     const others = keywords.flatMap((o, j) => (j === i ? [] : o.kept));
     if (!k.kept.every((h) => isAttribution(h, fields, others))) return;
@@ -604,6 +609,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const northHits = keywords[north]?.kept ?? [];
     const southHits = keywords[south]?.kept ?? [];
     for (const h of southHits) {
+      // "North Korean" read as an unqualified "Korean" is the North, not a party from the South.
+      if (fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'north') continue;
       if (isAttribution(h, fields, northHits)) continue;
       const cue = partyCue(h, fields);
       const a = adj[south];

@@ -336,3 +336,34 @@ describe('keyword scores at a lift', () => {
     expect(v.matched).toBe(true);
   });
 });
+
+describe('party and source, finer', () => {
+  const korea = rulesFromYaml({
+    'north-korea.yaml': `${head('north-korea')}patterns:\n  - weight: 3\n    terms: [North Korea, North Korean, Pyongyang]\n  - weight: 4\n    terms: [Kim Jong Un]\n`,
+    'south-korea.yaml': `${head('south-korea')}patterns:\n  - weight: 3\n    terms: [South Korea, Seoul]\n  - weight: 2\n    terms: [DMZ]\n  - weight: 1\n    terms: [Korean]\n  - weight: 1.5\n    terms: [the South]\n    requires: [North Korea, North Korean]\n`,
+  });
+  const k = createTopicClassifier(korea, null);
+  const south = (title: string, summary: string): TopicVerdict => {
+    const v = k.classify({ title, summary }).verdicts.find((x) => x.topic === 'south-korea');
+    if (!v) throw new Error('no verdict');
+    return v;
+  };
+
+  it('GIVEN others meeting at the DMZ THEN the meeting is no party cue for the South', () => {
+    expect(contextReason(south('Kim Jong Un to meet US envoy', 'Talks will be held at the DMZ next week.'), CONTEXT_FEATURES.party)).toBe(false);
+  });
+
+  it('GIVEN "North Korean" read as a bare "Korean" beside a party cue THEN the South is not lifted', () => {
+    expect(contextReason(south('Kim Jong Un travels to Beijing', 'The North Korean leader will meet Xi.'), CONTEXT_FEATURES.party)).toBe(false);
+  });
+
+  it('GIVEN defectors asking for asylum in the South THEN the South is a party', () => {
+    expect(contextReason(south('Three North Korean fishermen cross the sea border', 'They asked for asylum in the South after landing.'), CONTEXT_FEATURES.party)).toBe(true);
+  });
+
+  it('GIVEN Seoul only cited, beside a North Korea story below its threshold THEN the South is capped as a source', () => {
+    const v = south('Rice prices in the North soared, Seoul says', 'Pyongyang markets were short of grain.');
+    expect(contextReason(v, CONTEXT_FEATURES.attribution)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+});
