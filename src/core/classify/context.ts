@@ -104,7 +104,7 @@ const ITEM_TARGET_BEFORE = set('on in against over near');
 // --- War reference ----------------------------------------------------------------------------------
 /** Words that make "the war" a war other than Russia's in Ukraine. */
 const OTHER_WARS = set('gaza israel israeli hamas hezbollah lebanon sudan sudanese yemen houthi houthis syria syrian iraq afghanistan afghan ethiopia tigray myanmar');
-const RUSSIA = set('russia russian russians moscow kremlin putin');
+const RUSSIA = set('russia russian russians moscow kremlin putin wagner');
 /** Phrases that name the war without naming Ukraine (folded words). */
 const WAR_REFS: readonly (readonly string[])[] = [
   ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
@@ -122,7 +122,7 @@ const BACKDROP_BEFORE = set('over after since amid despite because due following
 const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
-  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed',
+  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts',
 );
 
 // --- Surnames ---------------------------------------------------------------------------------------
@@ -510,6 +510,8 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       if (WAR_SUBJECT.has(t.text)) subject = true;
     }
   }
+  // "sold satellite images to Wagner for the war": what is supplied for the war is its subject.
+  if (!subject) subject = fields.some((f) => f.tokens.some((t, k) => SUPPLY_VERBS.has(t.text) && f.tokens.slice(k + 1, k + SUPPLY_WINDOW).some((u, j) => u.text === 'for' && WAR_REFS_BY_FIRST.has(f.tokens[k + 2 + j]?.text ?? ''))));
   if (!russia || !subject) return null;
   let found: { matched: string; field: FieldText['field'] } | null = null;
   for (const f of fields) {

@@ -367,3 +367,14 @@ describe('party and source, finer', () => {
     expect(v.matched).toBe(false);
   });
 });
+
+describe('war reference, wider', () => {
+  it('GIVEN something sold to Wagner "for the war" THEN it is the war itself', () => {
+    expect(warReference(fields('Firms sold satellite images to Wagner for the war', 'The images helped plan attacks.'), false)).not.toBeNull();
+  });
+
+  it('GIVEN volunteers paid for the front THEN it is the war itself; oil money without a supply or soldiers is not', () => {
+    expect(warReference(fields('Kremlin pays record bonuses to volunteers for the front', ''), false)).not.toBeNull();
+    expect(warReference(fields('Russia earns more from oil than before the war', 'Revenue rose 20%.'), false)).toBeNull();
+  });
+});
