@@ -169,7 +169,7 @@ export function homeCompany(fields: readonly FieldText[]): { matched: string; fi
 
 // --- Person abroad ----------------------------------------------------------------------------------
 const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef');
-const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded guilty trial');
+const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded guilty trial arrested detained killed');
 
 /** True when every hit is a "South Korean" label of a person who is tried or sentenced in a foreign place. */
 export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[]): boolean {
@@ -183,6 +183,9 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[])
       if (!w) continue;
       if (TRIAL_CUES.has(w.text)) trial = true;
       if (w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) abroad = true;
+      // "in Bangkok", "in Singapore": a named place that is not one of the topic's own (a hit).
+      const next = t[k + 1];
+      if (w.text === 'in' && next && isCapitalised(next) && !hits.some((h) => h.field === f.field && h.from <= k + 1 && k + 1 < h.to)) abroad = true;
     }
   }
   if (!trial || !abroad) return false;

@@ -378,3 +378,17 @@ describe('war reference, wider', () => {
     expect(warReference(fields('Russia earns more from oil than before the war', 'Revenue rose 20%.'), false)).toBeNull();
   });
 });
+
+describe('person abroad, any named place', () => {
+  it('GIVEN a South Korean tourist arrested in a city no list names THEN it is not South Korea news', () => {
+    const v = verdict('South Korean tourist arrested in Chiang Mai', 'Police said the man carried drugs.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a South Korean man arrested "in Seoul" THEN the place is the topic\'s own and the story stays South Korea news', () => {
+    const v = verdict('South Korean man arrested in Seoul', 'Police said the man carried drugs.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(false);
+    expect(v.matched).toBe(true);
+  });
+});
