@@ -31,7 +31,9 @@ import type { Token } from './text.js';
  * - war supply: weapons, shells or soldiers sent to Russia ("Iran ships missiles to Russia",
  *   "firms supplying Russia's army") are the war itself, even when the war is not named;
  * - war target: Russian missiles or drones striking a power grid, substations or power plants are
- *   the war's strikes on Ukraine's energy.
+ *   the war's strikes on Ukraine's energy;
+ * - the North acts: in a story with a South Korean name, "the North" as the actor ("as North fires
+ *   artillery", "the North's drone incursion", "jamming from the North") is North Korea news.
  *
  * Each feature is a named rule with its own reason (`context: <name>`), so `explain` and the
  * alerts show it. A feature either lifts a topic's keyword score to CONTEXT_LIFT over the
@@ -59,6 +61,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   trade: 'trade: shipments from the country',
   supply: 'war supply: arms or troops sent to Russia',
   grid: 'war target: Russian strikes on the power grid',
+  north: 'the North acts: "the North" as the actor in a Korean story',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -341,6 +344,32 @@ export function gridStrikes(fields: readonly FieldText[]): { matched: string; fi
   return striker && strike ? target : null;
 }
 
+// --- The North acts -----------------------------------------------------------------------------------
+const FROM_NORTH = set('from by');
+
+/**
+ * "North" as the actor of a Korean story: capitalised, not the first word of another name
+ * ("North Gyeongsang", "North Carolina"), and either possessive ("the North's drones"), followed
+ * by an event verb or a party cue ("North fires", "the North warned"), or the source of an
+ * action ("jamming from the North"). The caller requires a South Korean name in the story.
+ */
+export function northActs(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      if (t[k]?.cased !== 'North') continue;
+      const next = t[k + 1];
+      if (next && next.text !== 's' && isCapitalised(next) && !clauseBreak(f, k, k + 1)) continue;
+      const prev = t[k - 1]?.text === 'the' ? t[k - 2]?.text ?? '' : t[k - 1]?.text ?? '';
+      const open = !next || clauseBreak(f, k, k + 1);
+      const following = open ? undefined : next;
+      const acts = following?.text === 's' || (following !== undefined && (EVENT_VERBS.has(following.text) || PARTY_CUES.has(following.text))) || FROM_NORTH.has(prev);
+      if (acts) return { matched: f.text.slice(t[k]?.start ?? 0, (following ?? t[k])?.end ?? 0), field: f.field };
+    }
+  }
+  return null;
+}
+
 /** The context features' verdict changes for one topic. */
 interface Adjustment {
   score: number;
@@ -610,6 +639,14 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 2. Party structure: the South in a North Korea story.
   const north = index(CONTEXT_ROLES.north);
   const south = index(CONTEXT_ROLES.south);
+  // 2a. The North acts: "the North" as the actor in a story with a South Korean name.
+  const southNamed = south >= 0 && (keywords[south]?.kept.length ?? 0) > 0;
+  const northActing = adj[north];
+  if (north >= 0 && northActing && southNamed && northActing.score <= thresholdOf(north) + CONTEXT_LIFT) {
+    const acts = northActs(fields);
+    if (acts) lift(northActing, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.north}`, matched: acts.matched, field: acts.field, weight }));
+  }
+
   if (north >= 0 && south >= 0 && reached(north)) {
     const northHits = keywords[north]?.kept ?? [];
     const southHits = keywords[south]?.kept ?? [];

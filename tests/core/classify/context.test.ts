@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, gridStrikes, homeCompany, isRoundup, personAbroad, tradeOrigin, warReference, warSupply } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, gridStrikes, homeCompany, isRoundup, northActs, personAbroad, tradeOrigin, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
@@ -390,5 +390,23 @@ describe('person abroad, any named place', () => {
     const v = verdict('South Korean man arrested in Seoul', 'Police said the man carried drugs.', 'south-korea');
     expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(false);
     expect(v.matched).toBe(true);
+  });
+});
+
+describe('the North acts', () => {
+  it('GIVEN "the North" firing in a story with a South Korean name THEN north-korea matches, with the reason', () => {
+    const v = verdict('Seoul orders evacuation of an island as North fires artillery', 'Residents went into shelters.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(true);
+  });
+
+  it('GIVEN "North" as the first word of another name, or no South Korean name THEN the North does not act', () => {
+    expect(northActs(fields('Wildfires in North Gyeongsang kill 27'))).toBeNull();
+    expect(northActs(fields('Storm heads to North Carolina'))).toBeNull();
+    expect(northActs(fields("The North's drones crossed the border"))).not.toBeNull();
+    expect(northActs(fields('Jamming from the North disrupts flights'))).not.toBeNull();
+    const v = verdict('As North fires back, the league title race tightens', 'The club scored twice.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(false);
+    expect(v.matched).toBe(false);
   });
 });
