@@ -370,6 +370,23 @@ export function northActs(fields: readonly FieldText[]): { matched: string; fiel
   return null;
 }
 
+/**
+ * A North Korea hit as the actor of its clause: followed by an event verb or a party cue, one
+ * word allowed between ("North Korean drones crossed", "Pyongyang fired").
+ */
+function northHitActs(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  for (const h of hits) {
+    const f = fieldOf(fields, h);
+    if (!f) continue;
+    for (let k = h.to; k < Math.min(f.tokens.length, h.to + 2); k++) {
+      if (clauseBreak(f, k - 1, k)) break;
+      const w = f.tokens[k]?.text ?? '';
+      if (EVENT_VERBS.has(w) || PARTY_CUES.has(w)) return { matched: f.text.slice(f.tokens[h.from]?.start ?? 0, f.tokens[k]?.end ?? 0), field: f.field };
+    }
+  }
+  return null;
+}
+
 /** The context features' verdict changes for one topic. */
 interface Adjustment {
   score: number;
@@ -643,7 +660,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   const southNamed = south >= 0 && (keywords[south]?.kept.length ?? 0) > 0;
   const northActing = adj[north];
   if (north >= 0 && northActing && southNamed && northActing.score <= thresholdOf(north) + CONTEXT_LIFT) {
-    const acts = northActs(fields);
+    const acts = northActs(fields) ?? northHitActs(keywords[north]?.kept ?? [], fields);
     if (acts) lift(northActing, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.north}`, matched: acts.matched, field: acts.field, weight }));
   }
 

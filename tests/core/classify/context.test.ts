@@ -410,3 +410,17 @@ describe('the North acts', () => {
     expect(v.matched).toBe(false);
   });
 });
+
+describe('the North acts, by name', () => {
+  it('GIVEN North Korean drones crossing in a South Korean story THEN north-korea is more than a passing mention', () => {
+    const v = verdict('South Korea to fly drones over the border, Seoul says', 'The president spoke after North Korean drones crossed into the South.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN North Korea named only as a place in a South Korean story THEN it stays a passing mention', () => {
+    const v = verdict('Seoul hosts food fair', 'Dishes from North Korean restaurants in China were on show.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+});
