@@ -313,9 +313,7 @@ describe('roundup items', () => {
     expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(false);
     expect(v.matched).toBe(false);
   });
-});
 
-describe('roundup items: subject and object of the event', () => {
   it('GIVEN the topic as the subject of an item ("leaders of Japan and South Korea met") THEN the item counts', () => {
     const v = verdict('Morning Wire: tariffs and storms', 'Tariffs were announced on lumber; a hurricane threatens Florida; and leaders of Japan and South Korea met in Tokyo.', 'south-korea');
     expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
@@ -409,9 +407,7 @@ describe('the North acts', () => {
     expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(false);
     expect(v.matched).toBe(false);
   });
-});
 
-describe('the North acts, by name', () => {
   it('GIVEN North Korean drones crossing in a South Korean story THEN north-korea is more than a passing mention', () => {
     const v = verdict('South Korea to fly drones over the border, Seoul says', 'The president spoke after North Korean drones crossed into the South.', 'north-korea');
     expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(true);
