@@ -33,7 +33,9 @@ import type { Token } from './text.js';
  * - war target: Russian missiles or drones striking a power grid, substations or power plants are
  *   the war's strikes on Ukraine's energy;
  * - the North acts: in a story with a South Korean name, "the North" as the actor ("as North fires
- *   artillery", "the North's drone incursion", "jamming from the North") is North Korea news.
+ *   artillery", "the North's drone incursion", "jamming from the North") is North Korea news;
+ * - venue: the South named only by the border (the DMZ, Panmunjom) where a US president meets
+ *   the North is the meeting's place, not a party.
  *
  * Each feature is a named rule with its own reason (`context: <name>`), so `explain` and the
  * alerts show it. A feature either lifts a topic's keyword score to CONTEXT_LIFT over the
@@ -62,6 +64,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   supply: 'war supply: arms or troops sent to Russia',
   grid: 'war target: Russian strikes on the power grid',
   north: 'the North acts: "the North" as the actor in a Korean story',
+  venue: 'venue: the border only as the place of a US-North Korea meeting',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -85,7 +88,9 @@ const PARTY_CUES = set(
   'warning shots fired firing returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison asylum defection',
 );
 /** Meeting cues: the South is a party when its leaders meet, not when others meet at its border. */
-const MEETING_CUES = set('summit met meet meets talks');
+const MEETING_CUES = set('summit met meet meets talks president');
+/** The other side of a US-North Korea meeting: the border is then its venue, not the South. */
+const US_SIDE = set('trump biden obama pompeo');
 /** Hits that name the border as a place ("Trump to meet Kim at the DMZ"). */
 const BORDER_PLACES = set('dmz panmunjom jsa demilitarized demilitarised truce');
 const PARTY_WINDOW_BEFORE = 5;
@@ -720,6 +725,18 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const first = southKw.kept[0];
     southAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.abroad}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - southAdj.score) * 1000) / 1000 });
     southAdj.score = cap;
+  }
+
+  // 7c. Venue: the South named only by the border where a US president meets the North.
+  if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && reached(north) && southAdj.score > thresholdOf(south) - 1 - modelWeightOf(south)) {
+    const onlyBorder = southKw.kept.every((h) => BORDER_PLACES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? ''));
+    const us = fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text)));
+    if (onlyBorder && us) {
+      const cap = thresholdOf(south) - 1 - modelWeightOf(south);
+      const first = southKw.kept[0];
+      southAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.venue}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - southAdj.score) * 1000) / 1000 });
+      southAdj.score = cap;
+    }
   }
 
   // 8. Trade: shipments from a topic's country.

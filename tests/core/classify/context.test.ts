@@ -420,3 +420,28 @@ describe('the North acts', () => {
     expect(v.matched).toBe(false);
   });
 });
+
+describe('venue', () => {
+  const korea = rulesFromYaml({
+    'north-korea.yaml': `${head('north-korea')}patterns:\n  - weight: 3\n    terms: [North Korea, Pyongyang]\n  - weight: 4\n    terms: [Kim Jong Un]\n`,
+    'south-korea.yaml': `${head('south-korea')}patterns:\n  - weight: 3\n    terms: [South Korea, Seoul, South Korean]\n  - weight: 2\n    terms: [DMZ, Panmunjom]\n`,
+  });
+  const k = createTopicClassifier(korea, null);
+  const south = (title: string, summary: string): TopicVerdict => {
+    const v = k.classify({ title, summary }).verdicts.find((x) => x.topic === 'south-korea');
+    if (!v) throw new Error('no verdict');
+    return v;
+  };
+
+  it('GIVEN a US president meeting Kim Jong Un at the DMZ THEN the border is the venue and the South is capped', () => {
+    const v = south('Trump to meet Kim Jong Un at the DMZ', 'The president offered to shake hands at the border.');
+    expect(contextReason(v, CONTEXT_FEATURES.venue)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it("GIVEN the South's president meeting the North at Panmunjom THEN the South is a party, not a venue", () => {
+    const v = south('South Korean president meets Kim Jong Un at Panmunjom', 'The leaders agreed to talks.');
+    expect(contextReason(v, CONTEXT_FEATURES.venue)).toBe(false);
+    expect(v.matched).toBe(true);
+  });
+});
