@@ -751,7 +751,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   }
 
   // 9. War supply and war targets: arms sent to Russia, Russian strikes on a power grid.
-  if (war >= 0 && warKw && warAdj && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
+  if (war >= 0 && warKw && warAdj && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded && fields.some((f) => f.tokens.some((t) => RUSSIA.has(t.text)))) {
     const supply = warSupply(fields);
     if (supply) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.supply}`, matched: supply.matched, field: supply.field, weight }));
     else {
