@@ -17,11 +17,11 @@ export type { ClassifyInput, TopicClassifier } from './topic-classifier.js';
 export const MODEL_TEMPERATURE = 3;
 
 /**
- * The model adds nothing while it is unsure: when |2p − 1| is at most this (p between 0.25 and
- * 0.75) its contribution is 0. Measured on holdouts 1–5 (issue 15): the decisions it changed
+ * The model adds nothing while it is unsure: when |2p − 1| is at most this (p between 0.35 and
+ * 0.65) its contribution is 0. Measured on holdouts 1–5 (issue 15): the decisions it changed
  * from inside that band were right about half the time; outside it, mostly right.
  */
-export const MODEL_DEAD_BAND = 0.5;
+export const MODEL_DEAD_BAND = 0.3;
 
 /** The model's contribution to a topic's score: `weight × (2p − 1)`, or 0 inside the dead band. */
 export function modelContribution(weight: number, p: number): number {

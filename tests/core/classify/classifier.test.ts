@@ -50,10 +50,10 @@ describe('createTopicClassifier', () => {
 
 describe('modelContribution', () => {
   it('GIVEN an unsure model (p inside the dead band) THEN it adds nothing; a confident one adds weight × (2p − 1)', () => {
-    const edge = (1 + MODEL_DEAD_BAND) / 2;
+    const inside = 0.5 + MODEL_DEAD_BAND / 4;
     expect(modelContribution(2, 0.5)).toBe(0);
-    expect(modelContribution(2, edge)).toBe(0);
-    expect(modelContribution(2, 1 - edge)).toBe(0);
+    expect(modelContribution(2, inside)).toBe(0);
+    expect(modelContribution(2, 1 - inside)).toBe(0);
     expect(modelContribution(2, 0.9)).toBeCloseTo(1.6, 10);
     expect(modelContribution(2, 0.1)).toBeCloseTo(-1.6, 10);
   });
