@@ -219,6 +219,24 @@ function spanOf(starts: readonly number[], a: number, b: number): [number, numbe
   return [from, to];
 }
 
+/**
+ * True when a sentence ends between the tokens [from, to) of a field: a `;`, or `.`, `!`, `?`
+ * followed by a space after a word longer than one letter ("U.S. officials" is one sentence).
+ * A regex rule reads words joined without punctuation, so without this "…by the South's navy;
+ * the group said…" would read as "the South's navy said".
+ */
+export function crossesSentence(field: FieldText, from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) {
+    const left = field.tokens[k - 1];
+    const right = field.tokens[k];
+    if (!left || !right) continue;
+    const gap = field.text.slice(left.end, right.start);
+    if (gap.includes(';')) return true;
+    if (/[.!?]\s/u.test(gap) && left.end - left.start > 1) return true;
+  }
+  return false;
+}
+
 function runRegexes(regexes: readonly CompiledRegex[], field: FieldText, out: Hit[]): void {
   if (regexes.length === 0 || field.tokens.length === 0) return;
   const joined = joinTokens(field.tokens);
@@ -230,6 +248,7 @@ function runRegexes(regexes: readonly CompiledRegex[], field: FieldText, out: Hi
         continue;
       }
       const [from, to] = spanOf(joined.starts, m.index, m.index + m[0].length);
+      if (crossesSentence(field, from, to)) continue;
       out.push({ kind: r.kind, topic: r.topic, rule: r.rule, term: r.source, field: field.field, from, to, matched: quote(field, from, to) });
     }
   }

@@ -15,6 +15,8 @@ export interface KeywordScore {
   readonly kept: readonly Hit[];
   /** True when an exclusion of the topic matched (masked a hit or cost points). */
   readonly excluded: boolean;
+  /** True when a decisive context feature set the verdict: the model is not consulted. */
+  readonly decided?: boolean;
 }
 
 /**

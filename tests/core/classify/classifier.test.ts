@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidatePriors, createTopicClassifier, hiddenWords } from '../../../src/core/classify/classifier.js';
+import { MODEL_DEAD_BAND, candidatePriors, createTopicClassifier, hiddenWords, modelContribution } from '../../../src/core/classify/classifier.js';
 import { rulesFromYaml } from './helpers.js';
 
 const rules = rulesFromYaml({
@@ -45,5 +45,16 @@ describe('createTopicClassifier', () => {
     expect(result.matched).toEqual(['ukraine']);
     expect(result.verdicts[0]).toMatchObject({ topic: 'ukraine', score: 6, keywordScore: 6, modelProbability: null, threshold: 4 });
     expect(classifier.topics).toEqual([{ id: 'ukraine', label: 'Ukraine', color: 0x0057b7 }]);
+  });
+});
+
+describe('modelContribution', () => {
+  it('GIVEN an unsure model (p inside the dead band) THEN it adds nothing; a confident one adds weight × (2p − 1)', () => {
+    const inside = 0.5 + MODEL_DEAD_BAND / 4;
+    expect(modelContribution(2, 0.5)).toBe(0);
+    expect(modelContribution(2, inside)).toBe(0);
+    expect(modelContribution(2, 1 - inside)).toBe(0);
+    expect(modelContribution(2, 0.9)).toBeCloseTo(1.6, 10);
+    expect(modelContribution(2, 0.1)).toBeCloseTo(-1.6, 10);
   });
 });

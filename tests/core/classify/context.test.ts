@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, homeCompany, isRoundup, personAbroad, warReference } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, gridStrikes, homeCompany, isRoundup, northActs, personAbroad, tradeOrigin, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
+import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import type { TopicVerdict } from '../../../src/core/types.js';
 import { rulesFromYaml } from './helpers.js';
@@ -212,5 +213,235 @@ describe('person abroad', () => {
     expect(verdict('South Korean executive jailed in Seoul over bribery', 'A court sentenced him to three years.', 'south-korea').matched).toBe(true);
     expect(verdict('South Korea jails executive in US-linked bribery case', 'A court sentenced him to three years.', 'south-korea').matched).toBe(true);
     expect(personAbroad([], fields('South Korean executive jailed in US'))).toBe(false);
+  });
+});
+
+describe('trade', () => {
+  it('GIVEN shipments from the country in a lone summary mention THEN the topic matches, with the reason', () => {
+    const v = verdict('Ramen sales abroad hit a record', 'Shipments rose 20% as South Korean ramen exports topped $1bn, customs data showed.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.trade)).toBe(true);
+  });
+
+  it('GIVEN the country as the buyer ("exports to South Korea") THEN it stays a passing mention', () => {
+    const v = verdict('Beef sales hit a record', 'Australian beef exports to South Korea rose 12%, the industry body said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(contextReason(v, CONTEXT_FEATURES.trade)).toBe(false);
+  });
+
+  it('GIVEN origins by adjective, possessive, noun and "from" THEN each names its role; a noun used otherwise does not', () => {
+    expect(tradeOrigin(fields('Ukrainian sunflower oil exports slump'))?.role).toBe('war');
+    expect(tradeOrigin(fields("North Korea's trade with China recovers"))?.role).toBe('north');
+    expect(tradeOrigin(fields('Grain exports from Ukraine rise'))?.role).toBe('war');
+    expect(tradeOrigin(fields('Korea exports rise for a tenth month'))?.role).toBe('south');
+    expect(tradeOrigin(fields('Prices fell after the invasion of Ukraine disrupted exports from Russia'))).toBeNull();
+    expect(tradeOrigin(fields('Japan\'s exports to China fall'))).toBeNull();
+  });
+});
+
+describe('war supply', () => {
+  it('GIVEN missiles shipped to Russia without the war named THEN ukraine matches, with the reason', () => {
+    const v = verdict('Tehran ships ballistic missiles to Russia, officials say', 'Hundreds of missiles crossed the Caspian Sea in recent weeks.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.supply)).toBe(true);
+  });
+
+  it('GIVEN firms "supplying Russia" with parts named elsewhere THEN it is war supply', () => {
+    expect(warSupply(fields("US sanctions firms supplying Russia's army", 'The firms shipped drone engines and chips.'))).not.toBeNull();
+  });
+
+  it('GIVEN another receiver, or workers rather than arms THEN no war supply', () => {
+    expect(warSupply(fields('Russia sells arms to India', 'Moscow shipped missiles to New Delhi.'))).toBeNull();
+    expect(warSupply(fields('Workers sent to Russia in breach of sanctions', 'Thousands work on building sites near Moscow.'))).toBeNull();
+    expect(verdict('Russia sells arms to India', 'Moscow shipped missiles to New Delhi.', 'ukraine').matched).toBe(false);
+  });
+});
+
+describe('war target', () => {
+  it('GIVEN Russian drones striking a power grid THEN ukraine matches, with the reason', () => {
+    const v = verdict("Drones fuel Russia's winter strikes on the power grid", 'Substations and power plants were hit in waves of attacks.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.grid)).toBe(true);
+  });
+
+  it("GIVEN Russia's own grid without a strike, or another war THEN no war target", () => {
+    expect(gridStrikes(fields("Heatwave strains Russia's power grid", 'Demand for electricity hit a record in Moscow.'))).toBeNull();
+    expect(gridStrikes(fields('Strikes on Gaza power plant', 'Israeli missiles hit the plant as Russia called for calm.'))).toBeNull();
+  });
+});
+
+describe('decisive lifts and the model', () => {
+  // The same rules with the model on, and a model that says a confident no to every story.
+  const on = (id: string): string => head(id).replace('  enabled: false', '  enabled: true\n  weight: 2');
+  const withModel = rulesFromYaml({
+    'north-korea.yaml': `${on('north-korea')}patterns:\n  - weight: 3\n    terms: [North Korea, Pyongyang, North Korean]\n`,
+    'south-korea.yaml': `${on('south-korea')}patterns:\n  - weight: 3\n    terms: [South Korea, Seoul]\n  - weight: 1.5\n    terms: [the South]\n    requires: [North Korea]\n`,
+    'ukraine.yaml': `${on('ukraine')}patterns:\n  - weight: 3\n    terms: [Ukraine, Kyiv]\n`,
+  });
+  const naysayer: Model = { topics: new Map(withModel.topics.map((t) => [t.id, { prior: -30, weights: new Map(), positives: 1, negatives: 1 }])) };
+  const sceptical = createTopicClassifier(withModel, naysayer);
+  const judge = (title: string, summary: string, topic: string): TopicVerdict => {
+    const v = sceptical.classify({ title, summary }).verdicts.find((x) => x.topic === topic);
+    if (!v) throw new Error(`no verdict for ${topic}`);
+    return v;
+  };
+
+  it('GIVEN a roundup item lifted by its structure THEN the model is not consulted and the verdict stands, with a note', () => {
+    const v = judge('Your evening briefing', 'Stocks rose. A missile strike on Kyiv killed seven people. Paris prepares.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+    expect(v.modelProbability).toBeNull();
+    expect(v.reasons.some((r) => r.kind === 'note' && r.text.startsWith('model not consulted'))).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN the party feature lifts the South THEN the model is still consulted and its confident no overrules', () => {
+    const v = judge('North Korea fires shells near the sea border', "The South's marines fired back from the islands.", 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.party)).toBe(true);
+    expect(v.modelProbability).not.toBeNull();
+    expect(v.matched).toBe(false);
+  });
+});
+
+describe('roundup items', () => {
+  it('GIVEN the topic as the target of an item\'s event ("a strike on Kyiv") THEN the item counts', () => {
+    const v = verdict('Your evening briefing', 'Stocks rose on earnings. A missile strike on Kyiv killed seven people. Paris prepares.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+  });
+
+  it('GIVEN a Korean firm\'s item placed abroad THEN it does not count for the South', () => {
+    const v = verdict("The week's business news", 'Chip stocks rose; Samsung opened a plant in Texas; and inflation eased.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN the topic as the subject of an item ("leaders of Japan and South Korea met") THEN the item counts', () => {
+    const v = verdict('Morning Wire: tariffs and storms', 'Tariffs were announced on lumber; a hurricane threatens Florida; and leaders of Japan and South Korea met in Tokyo.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN the topic as the object of an item ("met Kyiv officials") THEN the item counts; a place in an item without an event does not', () => {
+    expect(contextReason(verdict('Politics live', 'MPs vote later. Earlier, the prime minister met Kyiv officials in London.', 'ukraine'), CONTEXT_FEATURES.roundup)).toBe(true);
+    expect(contextReason(verdict('Politics live', 'MPs vote later. Earlier, ministers discussed trade routes via Kyiv and Warsaw.', 'ukraine'), CONTEXT_FEATURES.roundup)).toBe(false);
+  });
+});
+
+describe('keyword scores at a lift', () => {
+  it('GIVEN a home-company story whose keywords alone reach the lift THEN the feature still decides it, at no extra weight', () => {
+    const v = verdict('Samsung strike hits chip output', 'Workers in Seoul walked out over pay, the union said.', 'south-korea');
+    const reason = v.reasons.find((r) => r.kind === 'pattern' && r.pattern === `context: ${CONTEXT_FEATURES.company}`);
+    expect(reason).toBeDefined();
+    expect(v.matched).toBe(true);
+  });
+});
+
+describe('party and source, finer', () => {
+  const korea = rulesFromYaml({
+    'north-korea.yaml': `${head('north-korea')}patterns:\n  - weight: 3\n    terms: [North Korea, North Korean, Pyongyang]\n  - weight: 4\n    terms: [Kim Jong Un]\n`,
+    'south-korea.yaml': `${head('south-korea')}patterns:\n  - weight: 3\n    terms: [South Korea, Seoul]\n  - weight: 2\n    terms: [DMZ]\n  - weight: 1\n    terms: [Korean]\n  - weight: 1.5\n    terms: [the South]\n    requires: [North Korea, North Korean]\n`,
+  });
+  const k = createTopicClassifier(korea, null);
+  const south = (title: string, summary: string): TopicVerdict => {
+    const v = k.classify({ title, summary }).verdicts.find((x) => x.topic === 'south-korea');
+    if (!v) throw new Error('no verdict');
+    return v;
+  };
+
+  it('GIVEN others meeting at the DMZ THEN the meeting is no party cue for the South', () => {
+    expect(contextReason(south('Kim Jong Un to meet US envoy', 'Talks will be held at the DMZ next week.'), CONTEXT_FEATURES.party)).toBe(false);
+  });
+
+  it('GIVEN "North Korean" read as a bare "Korean" beside a party cue THEN the South is not lifted', () => {
+    expect(contextReason(south('Kim Jong Un travels to Beijing', 'The North Korean leader will meet Xi.'), CONTEXT_FEATURES.party)).toBe(false);
+  });
+
+  it('GIVEN defectors asking for asylum in the South THEN the South is a party', () => {
+    expect(contextReason(south('Three North Korean fishermen cross the sea border', 'They asked for asylum in the South after landing.'), CONTEXT_FEATURES.party)).toBe(true);
+  });
+
+  it('GIVEN Seoul only cited, beside a North Korea story below its threshold THEN the South is capped as a source', () => {
+    const v = south('Rice prices in the North soared, Seoul says', 'Pyongyang markets were short of grain.');
+    expect(contextReason(v, CONTEXT_FEATURES.attribution)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+});
+
+describe('war reference, wider', () => {
+  it('GIVEN something sold to Wagner "for the war" THEN it is the war itself', () => {
+    expect(warReference(fields('Firms sold satellite images to Wagner for the war', 'The images helped plan attacks.'), false)).not.toBeNull();
+  });
+
+  it('GIVEN volunteers paid for the front THEN it is the war itself; oil money without a supply or soldiers is not', () => {
+    expect(warReference(fields('Kremlin pays record bonuses to volunteers for the front', ''), false)).not.toBeNull();
+    expect(warReference(fields('Russia earns more from oil than before the war', 'Revenue rose 20%.'), false)).toBeNull();
+  });
+});
+
+describe('person abroad, any named place', () => {
+  it('GIVEN a South Korean tourist arrested in a city no list names THEN it is not South Korea news', () => {
+    const v = verdict('South Korean tourist arrested in Chiang Mai', 'Police said the man carried drugs.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a South Korean man arrested "in Seoul" THEN the place is the topic\'s own and the story stays South Korea news', () => {
+    const v = verdict('South Korean man arrested in Seoul', 'Police said the man carried drugs.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(false);
+    expect(v.matched).toBe(true);
+  });
+});
+
+describe('the North acts', () => {
+  it('GIVEN "the North" firing in a story with a South Korean name THEN north-korea matches, with the reason', () => {
+    const v = verdict('Seoul orders evacuation of an island as North fires artillery', 'Residents went into shelters.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(true);
+  });
+
+  it('GIVEN "North" as the first word of another name, or no South Korean name THEN the North does not act', () => {
+    expect(northActs(fields('Wildfires in North Gyeongsang kill 27'))).toBeNull();
+    expect(northActs(fields('Storm heads to North Carolina'))).toBeNull();
+    expect(northActs(fields("The North's drones crossed the border"))).not.toBeNull();
+    expect(northActs(fields('Jamming from the North disrupts flights'))).not.toBeNull();
+    const v = verdict('As North fires back, the league title race tightens', 'The club scored twice.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN North Korean drones crossing in a South Korean story THEN north-korea is more than a passing mention', () => {
+    const v = verdict('South Korea to fly drones over the border, Seoul says', 'The president spoke after North Korean drones crossed into the South.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN North Korea named only as a place in a South Korean story THEN it stays a passing mention', () => {
+    const v = verdict('Seoul hosts food fair', 'Dishes from North Korean restaurants in China were on show.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.north)).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+});
+
+describe('venue', () => {
+  const korea = rulesFromYaml({
+    'north-korea.yaml': `${head('north-korea')}patterns:\n  - weight: 3\n    terms: [North Korea, Pyongyang]\n  - weight: 4\n    terms: [Kim Jong Un]\n`,
+    'south-korea.yaml': `${head('south-korea')}patterns:\n  - weight: 3\n    terms: [South Korea, Seoul, South Korean]\n  - weight: 2\n    terms: [DMZ, Panmunjom]\n`,
+  });
+  const k = createTopicClassifier(korea, null);
+  const south = (title: string, summary: string): TopicVerdict => {
+    const v = k.classify({ title, summary }).verdicts.find((x) => x.topic === 'south-korea');
+    if (!v) throw new Error('no verdict');
+    return v;
+  };
+
+  it('GIVEN a US president meeting Kim Jong Un at the DMZ THEN the border is the venue and the South is capped', () => {
+    const v = south('Trump to meet Kim Jong Un at the DMZ', 'The president offered to shake hands at the border.');
+    expect(contextReason(v, CONTEXT_FEATURES.venue)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it("GIVEN the South's president meeting the North at Panmunjom THEN the South is a party, not a venue", () => {
+    const v = south('South Korean president meets Kim Jong Un at Panmunjom', 'The leaders agreed to talks.');
+    expect(contextReason(v, CONTEXT_FEATURES.venue)).toBe(false);
+    expect(v.matched).toBe(true);
   });
 });

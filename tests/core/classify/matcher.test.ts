@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileMatcher, type FieldText } from '../../../src/core/classify/matcher.js';
+import { compileMatcher, crossesSentence, type FieldText } from '../../../src/core/classify/matcher.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import { rulesFromYaml } from './helpers.js';
 
@@ -102,5 +102,22 @@ describe('compileMatcher', () => {
 
   it('GIVEN an operator regex THEN it runs over folded words and reports the original text', () => {
     expect(hits('Pyongyang sends TROOPS to Russia')).toContain('alpha:TROOPS to Russia');
+  });
+});
+
+describe('regex rules and sentences', () => {
+  it('GIVEN a regex whose words run across a sentence end THEN no hit; within one sentence, or across "U.S.", a hit', () => {
+    expect(hits('Moscow sends troops. To Russia they return')).not.toContain('alpha:troops. To Russia');
+    expect(hits('Moscow sends troops; to Russia they return').some((h) => h.startsWith('alpha:troops'))).toBe(false);
+    expect(hits('Pyongyang sends troops to Russia')).toContain('alpha:troops to Russia');
+  });
+
+  it('GIVEN punctuation between tokens THEN crossesSentence says whether a sentence ends there', () => {
+    const f = field('The South\'s navy; the group said. U.S. officials agreed');
+    const at = (word: string): number => f.tokens.findIndex((t) => t.text === word);
+    expect(crossesSentence(f, at('navy'), at('group') + 1)).toBe(true);
+    expect(crossesSentence(f, at('group'), at('said') + 1)).toBe(false);
+    expect(crossesSentence(f, at('u'), at('officials') + 1)).toBe(false);
+    expect(crossesSentence(f, at('said'), at('u') + 1)).toBe(true);
   });
 });

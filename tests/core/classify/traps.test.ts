@@ -433,3 +433,15 @@ describe('traps: the war named by its places', () => {
     expect(notes(texas).some((n) => n.startsWith('"drones" (the war (with Ukraine in the story)) ignored'))).toBe(true);
   });
 });
+
+describe('traps: the war as an adjective of Russia\'s economy', () => {
+  it('GIVEN "Russia\'s war economy" THEN the exclusion masks it and ukraine does not match', () => {
+    const v = verdict("Russia's war economy: factories run three shifts", 'Output of machine tools rose as orders from the state grew.', 'ukraine');
+    expect(exclusions(v).map((x) => x.pattern)).toContain("the war as an adjective of Russia's economy");
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN "Russia\'s war" with arms sent for it THEN ukraine still matches', () => {
+    expect(verdict("Tehran ships drones for Russia's war", 'Hundreds of drones crossed the Caspian Sea.', 'ukraine').matched).toBe(true);
+  });
+});
