@@ -244,3 +244,6 @@ function send(res: ServerResponse, status: number, contentType: string, raw: str
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
+
+/** Readiness fails when no poll cycle finished within this many schedule periods (plus a fetch timeout). */
+export const STALL_PERIODS = 3;

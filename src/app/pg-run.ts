@@ -23,14 +23,12 @@ import { createPgPollStore, type PgRouting } from '../store/pg/poll-store.js';
 import { loadClassifier } from './classifier.js';
 import type { Paths } from './context.js';
 import { createDeliverySinks, digestPayloads, dueDigestUntil, errorKind } from './delivery.js';
-import { startHttpServer, type HttpServer } from './http-server.js';
+import { STALL_PERIODS, startHttpServer, type HttpServer } from './http-server.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
 import { startHeartbeat } from './roles.js';
 import { createFeedPoller, createPollAnalysePool } from './runtime.js';
 import { listenForStop } from './shutdown.js';
 
-/** Readiness fails when no cycle finished within this many schedule periods (as on SQLite). */
-const STALL_PERIODS = 3;
 
 /** Connections per process: the poller stores up to this many feeds at once; the rest wait for one. */
 const POOL_SIZE = 8;
@@ -227,6 +225,11 @@ async function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool
     running = (async () => {
       try {
         await runDueDigests(Date.now());
+      } catch (error) {
+        // The messages already queued still go out below; the digests are tried at the next tick.
+        log.error({ err: error instanceof Error ? error.message : String(error) }, 'digests not composed; trying again at the next tick');
+      }
+      try {
         await readTargets();
         const drained = await drainOutbox({
           outbox,

@@ -125,8 +125,8 @@ async function setup(subscriptions: readonly SeedSubscription[], feedPaths: read
   };
 }
 
-function start(role: string, env: Record<string, string>): ReturnType<typeof startCli> {
-  const child = startCli(['run', '--no-http', '--role', role], env);
+function start(role: string, env: Record<string, string>, options: { http?: boolean } = {}): ReturnType<typeof startCli> {
+  const child = startCli(['run', ...(options.http ? [] : ['--no-http']), '--role', role], env);
   children.push(child);
   return child;
 }
@@ -262,7 +262,7 @@ describe('run --role poller on PostgreSQL', () => {
     expect(fake.identifies).toHaveLength(0);
   }, 420_000);
 
-  it('GIVEN two deliverers and due digest subscriptions THEN each digest is composed once, lists the window\'s stories, and is posted once', async () => {
+  it('GIVEN two deliverers and due digest subscriptions THEN each digest is composed once, lists the window\'s stories, and is posted once, and a deliverer reports healthy and ready', async () => {
     fake = await startFakeDiscordWithWebhook();
     const digest = { mode: 'digest', schedule: '0 0 * * *', createdAt: Date.now() - 2 * 86_400_000 };
     const { env, url } = await setup([
@@ -281,7 +281,12 @@ describe('run --role poller on PostgreSQL', () => {
         INSERT INTO story_verdicts (story_rowid, topic, matched, score, keyword_score, reasons) SELECT rowid, 'ukraine', 1, 5, 5, '{"threshold":1,"reasons":[]}' FROM s`);
     }
     const all = { ...env, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, DELIVERY_TICK_MS: '1000' };
-    const deliverers = [start('deliverer', all), start('deliverer', all)];
+    // One of them serves /healthz and /readyz: a deliverer on PostgreSQL is ready without poll cycles.
+    const deliverers = [start('deliverer', { ...all, HTTP_PORT: '0' }, { http: true }), start('deliverer', all)];
+    const listening = await deliverers[0]?.waitForLog((l) => l.msg === 'health and metrics server listening', 60_000);
+    const base = `http://127.0.0.1:${String(listening?.port)}`;
+    expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok', role: 'deliverer' });
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const webhookChannel = TEST_WEBHOOK.channelId;
     const discord = fake;
     await until_(() => discord.messagesIn(DEFAULT_CHANNEL_ID).length >= 1 && discord.messagesIn(webhookChannel).length >= 1, 60_000).catch((error: unknown) => {

@@ -4,7 +4,7 @@ import cron from 'node-cron';
 import { ConfigError } from '../../config/errors.js';
 import { assertDatabaseFileHealthy } from '../../store/db.js';
 import { commandContext } from '../context.js';
-import { startHttpServer, type HttpServer } from '../http-server.js';
+import { STALL_PERIODS, startHttpServer, type HttpServer } from '../http-server.js';
 import { createLogger, secretValuesOf } from '../logger.js';
 import { createMetrics, recordCycleMetrics } from '../metrics.js';
 import { listenForStop } from '../shutdown.js';
@@ -18,8 +18,6 @@ import { resolveRole, startHeartbeat } from '../roles.js';
 import { assertRoleRunsOn } from '../pg-roles.js';
 import { isPostgresUrl } from '../../store/target.js';
 
-/** Readiness fails when no cycle finished within this many schedule periods. */
-const STALL_PERIODS = 3;
 
 /** `watchfloor run`: the long-running service (what `npm start` runs). */
 export function register(program: Command): void {
