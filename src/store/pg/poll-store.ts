@@ -6,7 +6,7 @@ import type { Classification, Story } from '../../core/types.js';
 import { StorageFaultError } from '../faults.js';
 import { feedStateFromRow, type FeedState } from '../feed-state.js';
 import { nonceFor } from '../outbox.js';
-import { batchCounter, type PollStore, type StoredBatch } from '../poll-store.js';
+import { batchCounter, type NewStory, type PollStore, type StoredBatch } from '../poll-store.js';
 import { hasEvidence } from '../stories.js';
 import { subscriptionFromRow, type StoredSubscription } from '../subscriptions.js';
 import { DB_NOW_MS, type PgPool } from './db.js';
@@ -93,37 +93,60 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
     return r.rows[0] ? feedStateFromRow(r.rows[0]) : undefined;
   };
 
-  async function insertStory(client: pg.PoolClient, story: Story, classification: Classification): Promise<{ inserted: boolean; rowid: number; reason?: 'same-id' | 'same-url' }> {
-    const verdicts = classification.verdicts;
-    // One statement: the story and its first source, or nothing when its id or URL is stored.
-    const r = await client.query<{ rowid: number }>(`WITH s AS (
-        INSERT INTO stories
-          (id, feed_id, guid, url, title, summary, author, published_at, published_estimated, first_seen_at, language, categories, matched_topics, max_score)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING RETURNING rowid)
-      INSERT INTO story_sources (story_rowid, feed_id, seen_at) SELECT rowid, $2, $10 FROM s RETURNING story_rowid AS rowid`, [
-      story.id, story.feedId, story.guid, story.url, story.title, story.summary, story.author, story.publishedAt, story.publishedEstimated ? 1 : 0,
-      story.firstSeenAt, story.language, JSON.stringify(story.categories), JSON.stringify(classification.matched),
-      verdicts.reduce((max, v) => (v.matched ? Math.max(max, v.score) : max), 0),
+  type Outcome = { readonly inserted: true; readonly rowid: number } | { readonly inserted: false; readonly rowid: number; readonly reason: 'same-id' | 'same-url' };
+
+  /**
+   * Stores one feed's new stories in a few statements, whatever their number: every story at
+   * once (a story whose id or URL is stored already, or appears earlier in the batch, is left
+   * out), then the inserted stories' first sources and verdicts at once; a story left out is
+   * looked up and, when another feed stored its URL, recorded as one more source. The outcomes
+   * are those of inserting the stories one by one in order.
+   */
+  async function insertStories(client: pg.PoolClient, items: readonly NewStory[]): Promise<Outcome[]> {
+    const column = <T>(pick: (item: NewStory) => T): T[] => items.map(pick);
+    const r = await client.query<{ id: string; rowid: number }>(`INSERT INTO stories
+        (id, feed_id, guid, url, title, summary, author, published_at, published_estimated, first_seen_at, language, categories, matched_topics, max_score)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::bigint[],
+        $11::text[], $12::text[], $13::text[], $14::float8[])
+      ON CONFLICT DO NOTHING RETURNING id, rowid`, [
+      column((i) => i.story.id), column((i) => i.story.feedId), column((i) => i.story.guid), column((i) => i.story.url), column((i) => i.story.title),
+      column((i) => i.story.summary), column((i) => i.story.author), column((i) => i.story.publishedAt), column((i) => (i.story.publishedEstimated ? 1 : 0)),
+      column((i) => i.story.firstSeenAt), column((i) => i.story.language), column((i) => JSON.stringify(i.story.categories)),
+      column((i) => JSON.stringify(i.classification.matched)), column((i) => i.classification.verdicts.reduce((max, v) => (v.matched ? Math.max(max, v.score) : max), 0)),
     ]);
-    const rowid = r.rows[0]?.rowid;
-    if (rowid === undefined) {
+    const inserted = new Map(r.rows.map((row) => [row.id, row.rowid]));
+    const stored = items.filter((i) => inserted.has(i.story.id));
+    if (stored.length > 0) {
+      await client.query('INSERT INTO story_sources (story_rowid, feed_id, seen_at) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING',
+        [stored.map((i) => inserted.get(i.story.id)), stored.map((i) => i.story.feedId), stored.map((i) => i.story.firstSeenAt)]);
+      // As on SQLite: only verdicts with something to say are kept.
+      const verdicts = stored.flatMap((i) => i.classification.verdicts.filter(hasEvidence).map((v) => ({ rowid: inserted.get(i.story.id), v })));
+      if (verdicts.length > 0) {
+        await client.query(`INSERT INTO story_verdicts (story_rowid, topic, matched, score, keyword_score, model_probability, reasons)
+          SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::text[])`,
+        [verdicts.map((x) => x.rowid), verdicts.map((x) => x.v.topic), verdicts.map((x) => (x.v.matched ? 1 : 0)), verdicts.map((x) => x.v.score),
+          verdicts.map((x) => x.v.keywordScore), verdicts.map((x) => x.v.modelProbability), verdicts.map((x) => JSON.stringify({ threshold: x.v.threshold, reasons: x.v.reasons }))]);
+      }
+    }
+    const outcomes: Outcome[] = [];
+    for (const { story } of items) {
+      const rowid = inserted.get(story.id);
+      if (rowid !== undefined) {
+        outcomes.push({ inserted: true, rowid });
+        continue;
+      }
       const sameId = await client.query<{ rowid: number }>('SELECT rowid FROM stories WHERE id = $1', [story.id]);
-      if (sameId.rows[0]) return { inserted: false, rowid: sameId.rows[0].rowid, reason: 'same-id' };
+      if (sameId.rows[0]) {
+        outcomes.push({ inserted: false, rowid: sameId.rows[0].rowid, reason: 'same-id' });
+        continue;
+      }
       const sameUrl = await client.query<{ rowid: number }>('SELECT rowid FROM stories WHERE url = $1', [story.url]);
       const urlRow = sameUrl.rows[0];
       if (!urlRow) throw new Error(`story ${story.id} (${story.url ?? 'no URL'}) was neither stored nor found by id or URL`);
       await client.query('INSERT INTO story_sources (story_rowid, feed_id, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [urlRow.rowid, story.feedId, story.firstSeenAt]);
-      return { inserted: false, rowid: urlRow.rowid, reason: 'same-url' };
+      outcomes.push({ inserted: false, rowid: urlRow.rowid, reason: 'same-url' });
     }
-    // As on SQLite: only verdicts with something to say are kept; all of them in one statement.
-    const kept = verdicts.filter(hasEvidence);
-    if (kept.length > 0) {
-      await client.query(`INSERT INTO story_verdicts (story_rowid, topic, matched, score, keyword_score, model_probability, reasons)
-        SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::float8[], $7::text[])`,
-      [rowid, kept.map((v) => v.topic), kept.map((v) => (v.matched ? 1 : 0)), kept.map((v) => v.score), kept.map((v) => v.keywordScore),
-        kept.map((v) => v.modelProbability), kept.map((v) => JSON.stringify({ threshold: v.threshold, reasons: v.reasons }))]);
-    }
-    return { inserted: true, rowid };
+    return outcomes;
   }
 
   async function instantSubscriptions(client: pg.PoolClient): Promise<StoredSubscription[]> {
@@ -137,20 +160,23 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
     return out;
   }
 
-  /** Queues the routed alerts of one story; how many rows were written (one per subscription and story, ever). */
-  async function route(client: pg.PoolClient, subscriptions: readonly StoredSubscription[], rowid: number, story: Story, classification: Classification, now: number): Promise<{ written: number; why: NotAlertedReason | null }> {
-    if (!routing) return { written: 0, why: null };
-    const { alerts, why } = routing.route(subscriptions, rowid, story, classification, now);
-    let written = 0;
-    for (const alert of alerts) {
-      const r = await client.query<{ id: number; created_at: number }>(`INSERT INTO outbox (subscription_id, kind, story_rowid, payload, next_attempt_at, created_at)
-        VALUES ($1, 'alert', $2, $3, $4, $4) ON CONFLICT DO NOTHING RETURNING id, created_at`, [alert.subscriptionId, rowid, JSON.stringify(alert.payload), now]);
-      const row = r.rows[0];
-      if (!row) continue;
-      await client.query('UPDATE outbox SET nonce = $2 WHERE id = $1', [row.id, nonceFor(row.id, row.created_at)]);
-      written++;
-    }
-    return { written, why: written === 0 ? why : null };
+  /**
+   * Queues the alerts of a batch's routed stories in two statements (one alert per subscription
+   * and story, ever: a row already there is left alone); how many were written per story rowid.
+   */
+  async function queueAlerts(client: pg.PoolClient, alerts: readonly { readonly rowid: number; readonly subscriptionId: number; readonly payload: OutboundMessage }[], now: number): Promise<Map<number, number>> {
+    const written = new Map<number, number>();
+    if (alerts.length === 0) return written;
+    const r = await client.query<{ id: number; created_at: number; story_rowid: number }>(`INSERT INTO outbox (subscription_id, kind, story_rowid, payload, next_attempt_at, created_at)
+      SELECT s, 'alert', r, p, $4, $4 FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(s, r, p)
+      ON CONFLICT DO NOTHING RETURNING id, created_at, story_rowid`,
+    [alerts.map((a) => a.subscriptionId), alerts.map((a) => a.rowid), alerts.map((a) => JSON.stringify(a.payload)), now]);
+    if (r.rows.length === 0) return written;
+    // Readers derive the same nonce from id and created_at should this never run (see outbox.ts).
+    await client.query('UPDATE outbox SET nonce = t.n FROM unnest($1::bigint[], $2::text[]) AS t(i, n) WHERE outbox.id = t.i',
+      [r.rows.map((row) => row.id), r.rows.map((row) => nonceFor(row.id, row.created_at))]);
+    for (const row of r.rows) written.set(row.story_rowid, (written.get(row.story_rowid) ?? 0) + 1);
+    return written;
   }
 
   return {
@@ -225,16 +251,28 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
 
     storeStories: (items, now) => guarded(() => transaction(async (client): Promise<StoredBatch> => {
       const count = batchCounter();
-      const subscriptions = items.length > 0 && routing ? await instantSubscriptions(client) : [];
-      for (const { story, classification } of items) {
-        const outcome = await insertStory(client, story, classification);
-        if (!outcome.inserted) {
-          count.sameUrl(outcome.reason === 'same-url' ? (await route(client, subscriptions, outcome.rowid, story, classification, now)).written : 0);
-          continue;
-        }
-        const { written, why } = await route(client, subscriptions, outcome.rowid, story, classification, now);
-        count.inserted(classification, written, why);
-      }
+      if (items.length === 0) return count.result();
+      const outcomes = await insertStories(client, items);
+      const subscriptions = routing ? await instantSubscriptions(client) : [];
+      // Every story is routed (a story another feed stored under its URL too: this feed may
+      // reach subscriptions the first did not); then the alerts are queued at once.
+      const decisions = items.map(({ story, classification }, i) => {
+        const outcome = outcomes[i];
+        if (!outcome || !routing || (!outcome.inserted && outcome.reason !== 'same-url')) return { outcome, alerts: [], why: null };
+        const routed = routing.route(subscriptions, outcome.rowid, story, classification, now);
+        return { outcome, alerts: routed.alerts.map((a) => ({ ...a, rowid: outcome.rowid })), why: routed.why };
+      });
+      const written = await queueAlerts(client, decisions.flatMap((d) => d.alerts), now);
+      // A story routed twice in one batch (two of its links) counts its alerts once.
+      const counted = new Set<number>();
+      items.forEach(({ classification }, i) => {
+        const { outcome, why } = decisions[i] ?? { outcome: undefined, why: null };
+        if (!outcome) return;
+        const n = counted.has(outcome.rowid) ? 0 : (written.get(outcome.rowid) ?? 0);
+        counted.add(outcome.rowid);
+        if (outcome.inserted) count.inserted(classification, n, n === 0 ? why : null);
+        else count.sameUrl(n);
+      });
       return count.result();
     })),
 
