@@ -137,6 +137,24 @@ export function scheduleProblem(schedule: string, timezone: string): string | nu
 }
 
 /**
+ * The window a digest subscription is due to cover now (`force`: up to now, whatever its
+ * schedule), or null. It starts where the last one ended (the first: the subscription's maximum
+ * age back). A schedule that cannot be evaluated is logged with its fix and skipped.
+ */
+export function dueDigestWindow(subscription: StoredSubscription, now: number, log: Logger, force = false): { readonly from: number; readonly until: number } | null {
+  if (!subscription.schedule) return null;
+  let until: number | null;
+  try {
+    until = force ? now : dueDigestUntil(subscription.schedule, subscription.timezone, subscription.lastDigestAt ?? subscription.createdAt, now);
+  } catch (error) {
+    log.error({ subscription_id: subscription.id, schedule: subscription.schedule, err: error instanceof Error ? error.message : String(error) }, 'digest schedule cannot be evaluated; fix it with unsubscribe + subscribe');
+    return null;
+  }
+  if (until === null) return null;
+  return { from: subscription.lastDigestAt ?? until - subscription.maxAgeMs, until };
+}
+
+/**
  * The end of the latest digest window that is due: the most recent time the schedule fired at
  * or before `now`, if it fired after `since`; else null. Missed runs (downtime) collapse into
  * one digest covering the whole gap.
@@ -305,17 +323,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   function runDueDigests(now: number, runOptions: DigestRunOptions = {}): number {
     let queued = 0;
     for (const subscription of store.subscriptions.listByMode('digest')) {
-      if (!subscription.schedule) continue;
-      let until: number | null;
-      try {
-        until = runOptions.force ? now : dueDigestUntil(subscription.schedule, subscription.timezone, subscription.lastDigestAt ?? subscription.createdAt, now);
-      } catch (error) {
-        log.error({ subscription_id: subscription.id, schedule: subscription.schedule, err: error instanceof Error ? error.message : String(error) }, 'digest schedule cannot be evaluated; fix it with unsubscribe + subscribe');
-        continue;
-      }
-      if (until === null) continue;
-      const from = subscription.lastDigestAt ?? until - subscription.maxAgeMs;
-      const windowEnd = until;
+      const window = dueDigestWindow(subscription, now, log, runOptions.force === true);
+      if (!window) continue;
+      const { from, until: windowEnd } = window;
       // Drawn before the write lock is taken; attached to the first part below.
       const chart = env.DIGEST_CHART ? digestChartFor(subscription, now) : null;
       const written = store.transaction(() => {

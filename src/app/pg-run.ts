@@ -22,7 +22,7 @@ import { createPgHeartbeats } from '../store/pg/heartbeats.js';
 import { createPgPollStore, type PgRouting } from '../store/pg/poll-store.js';
 import { loadClassifier } from './classifier.js';
 import type { Paths } from './context.js';
-import { createDeliverySinks, digestPayloads, dueDigestUntil, errorKind } from './delivery.js';
+import { createDeliverySinks, digestPayloads, dueDigestWindow, errorKind } from './delivery.js';
 import { STALL_PERIODS, startHttpServer, type HttpServer } from './http-server.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
 import { startHeartbeat } from './roles.js';
@@ -183,17 +183,9 @@ async function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool
     if (subscriptions.length === 0) return;
     await directory.load();
     for (const subscription of subscriptions) {
-      if (!subscription.schedule) continue;
-      let until: number | null;
-      try {
-        until = dueDigestUntil(subscription.schedule, subscription.timezone, subscription.lastDigestAt ?? subscription.createdAt, now);
-      } catch (error) {
-        log.error({ subscription_id: subscription.id, schedule: subscription.schedule, err: error instanceof Error ? error.message : String(error) }, 'digest schedule cannot be evaluated; fix its schedule');
-        continue;
-      }
-      if (until === null) continue;
-      const from = subscription.lastDigestAt ?? until - subscription.maxAgeMs;
-      const windowEnd = until;
+      const window = dueDigestWindow(subscription, now, log);
+      if (!window) continue;
+      const { from, until: windowEnd } = window;
       const written = await digests.composeWindow({
         subscriptionId: subscription.id,
         lastDigestAt: subscription.lastDigestAt,
