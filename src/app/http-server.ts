@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { redactText } from '../core/redact.js';
+import { dutiesOf, type Role } from '../core/roles.js';
+import type { Env } from '../config/env.js';
 
 /**
  * What readiness looks at. Functions, not values, so each probe sees the present state; `now`
@@ -246,4 +248,36 @@ function send(res: ServerResponse, status: number, contentType: string, raw: str
 }
 
 /** Readiness fails when no poll cycle finished within this many schedule periods (plus a fetch timeout). */
-export const STALL_PERIODS = 3;
+const STALL_PERIODS = 3;
+
+/**
+ * The health and metrics server of a `run` process, on either engine: HTTP_HOST and HTTP_PORT,
+ * its role, and readiness judged by poll cycles only for a role that polls (a cycle may be late
+ * by STALL_PERIODS schedule periods and a fetch timeout).
+ */
+export function startRunHttpServer(options: {
+  readonly env: Pick<Env, 'HTTP_HOST' | 'HTTP_PORT' | 'FETCH_TIMEOUT_MS'>;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  readonly role: Role;
+  /** The gap between two poll cycles (POLL_SCHEDULE). */
+  readonly schedulePeriodMs: number;
+  readonly startedAt: number;
+  readonly health: Pick<HealthSources, 'databaseOk' | 'lastCycleFinishedAt' | 'discordConnected' | 'discordProblem'>;
+}): Promise<HttpServer> {
+  const { env, role } = options;
+  return startHttpServer({
+    host: env.HTTP_HOST,
+    port: env.HTTP_PORT,
+    metrics: options.metrics,
+    log: options.log,
+    health: {
+      ...options.health,
+      maxCycleAgeMs: STALL_PERIODS * options.schedulePeriodMs + env.FETCH_TIMEOUT_MS,
+      role,
+      polls: dutiesOf(role).polls,
+      now: Date.now,
+      startedAt: options.startedAt,
+    },
+  });
+}

@@ -23,7 +23,7 @@ import { createPgPollStore, type PgRouting } from '../store/pg/poll-store.js';
 import { loadClassifier } from './classifier.js';
 import type { Paths } from './context.js';
 import { createDeliverySinks, digestPayloads, dueDigestWindow, errorKind } from './delivery.js';
-import { STALL_PERIODS, startHttpServer, type HttpServer } from './http-server.js';
+import { startRunHttpServer, type HttpServer } from './http-server.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
 import { startHeartbeat } from './roles.js';
 import { createFeedPoller, createPollAnalysePool } from './runtime.js';
@@ -295,22 +295,15 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
     probe.unref();
     started.push({ stop: () => { clearInterval(probe); return Promise.resolve(); } });
     if (input.http) {
-      http = await startHttpServer({
-        host: env.HTTP_HOST,
-        port: env.HTTP_PORT,
+      http = await startRunHttpServer({
+        env,
         metrics,
         log,
-        health: {
-          databaseOk: () => databaseOk,
-          lastCycleFinishedAt: () => lastCycleFinishedAt,
-          maxCycleAgeMs: STALL_PERIODS * input.schedulePeriodMs + env.FETCH_TIMEOUT_MS,
-          role,
-          polls: duties.polls,
-          discordConnected: () => null,
-          discordProblem: () => null,
-          now: Date.now,
-          startedAt,
-        },
+        role,
+        schedulePeriodMs: input.schedulePeriodMs,
+        startedAt,
+        // No role here holds the gateway connection.
+        health: { databaseOk: () => databaseOk, lastCycleFinishedAt: () => lastCycleFinishedAt, discordConnected: () => null, discordProblem: () => null },
       });
     }
     const heartbeat = startHeartbeat({ store: createPgHeartbeats(pool, owner, () => open), role, log });

@@ -4,7 +4,7 @@ import cron from 'node-cron';
 import { ConfigError } from '../../config/errors.js';
 import { assertDatabaseFileHealthy } from '../../store/db.js';
 import { commandContext } from '../context.js';
-import { STALL_PERIODS, startHttpServer, type HttpServer } from '../http-server.js';
+import { startRunHttpServer, type HttpServer } from '../http-server.js';
 import { createLogger, secretValuesOf } from '../logger.js';
 import { createMetrics, recordCycleMetrics } from '../metrics.js';
 import { listenForStop } from '../shutdown.js';
@@ -94,22 +94,19 @@ export function register(program: Command): void {
       const period = schedulePeriodMs(env.POLL_SCHEDULE);
       let http: HttpServer | null = null;
       if (options.http) {
-        http = await startHttpServer({
-          host: env.HTTP_HOST,
-          port: env.HTTP_PORT,
+        http = await startRunHttpServer({
+          env,
           metrics,
           log,
+          role,
+          schedulePeriodMs: period,
+          startedAt,
           health: {
             databaseOk: () => runtime.store.db.open && runtime.store.db.prepare('SELECT 1').pluck().get() === 1,
             lastCycleFinishedAt: () => lastCycleFinishedAt,
-            maxCycleAgeMs: STALL_PERIODS * period + env.FETCH_TIMEOUT_MS,
-            role,
-            polls: duties.polls,
             // Only the gateway role connects; a deliverer posts over REST and a poller not at all.
             discordConnected: () => (duties.gateway ? runtime.delivery.connected() : null),
             discordProblem: () => runtime.delivery.discordProblem(),
-            now: Date.now,
-            startedAt,
           },
         }).catch(async (error: unknown) => {
           await runtime.close(); // e.g. the port is taken: exit 1 with the fix, the database closed
