@@ -56,12 +56,26 @@ async function assertSupportedSubscriptions(pool: PgPool, modes: readonly string
 }
 
 /**
+ * Logs an unreadable row once per process, with what cannot be read and the fix: the row is
+ * skipped (`consequence`), the rest goes on.
+ */
+function unreadableReporter(log: Logger, table: 'subscriptions' | 'added_feeds', location: string, consequence: string): (id: string | number, problem: string) => void {
+  const reported = new Set<string>();
+  const what = table === 'subscriptions' ? 'subscription' : 'added feed';
+  return (id, problem) => {
+    if (reported.has(String(id))) return;
+    reported.add(String(id));
+    log.error({ table, row_id: id, reason: problem }, `${what} ${String(id)} cannot be read (${problem}) ${consequence}; fix it or delete it in ${location}`);
+  };
+}
+
+/**
  * feeds.json and the feeds added from Discord (each reaches only its server), read from the
  * database by `load()`; `byId()` is the list of the last load.
  */
 function feedDirectory(pool: PgPool, feeds: readonly FeedConfig[], log: Logger, location: string): { load(): Promise<FeedConfig[]>; byId(): ReadonlyMap<string, FeedConfig> } {
   let byId = new Map(feeds.map((f) => [f.id, f]));
-  const reported = new Set<string>();
+  const report = unreadableReporter(log, 'added_feeds', location, 'and is not polled');
   return {
     async load() {
       const r = await pool.query<Record<string, unknown>>('SELECT * FROM added_feeds ORDER BY added_at, id');
@@ -69,10 +83,7 @@ function feedDirectory(pool: PgPool, feeds: readonly FeedConfig[], log: Logger, 
       for (const row of r.rows) {
         const read = addedFeedFromRow(row);
         if (typeof read !== 'string') added.push(read);
-        else if (!reported.has(String(row.id))) {
-          reported.add(String(row.id));
-          log.error({ table: 'added_feeds', row_id: row.id, reason: read }, `added feed ${String(row.id)} cannot be read (${read}) and is not polled; fix it or delete it in ${location}`);
-        }
+        else report(String(row.id), read);
       }
       const list = polledFeeds(feeds, added);
       byId = new Map(list.map((f) => [f.id, f]));
@@ -90,7 +101,7 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
   const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
   const topics = new Map(classifier.topics.map((t) => [t.id, t]));
   const directory = feedDirectory(pool, feeds, log, input.location);
-  const reported = new Set<number>();
+  const report = unreadableReporter(log, 'subscriptions', input.location, 'and is skipped');
   const routing: PgRouting = {
     route(subscriptions, _rowid, story, classification, now) {
       const feed = directory.byId().get(story.feedId);
@@ -99,11 +110,7 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
       const alerts = instantAlerts({ subscriptions, story, classification, now, feed, topics, source: feed, classificationFor: () => classification });
       return { alerts, why: alerts.length === 0 ? whyNotRouted(subscriptions, story, classification, now, feed) : null };
     },
-    onUnreadable(id, problem) {
-      if (reported.has(id)) return;
-      reported.add(id);
-      log.error({ table: 'subscriptions', row_id: id, reason: problem }, `subscription ${id} cannot be read (${problem}) and is skipped; fix it or delete it in ${input.location}`);
-    },
+    onUnreadable: report,
   };
   const pollStore = createPgPollStore(pool, { owner: input.owner, location: input.location, routing });
   const analysePool = createPollAnalysePool(env, classifier, log);
@@ -159,12 +166,7 @@ async function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool
   const claim = { owner: input.owner, leaseMs: OUTBOX_LEASE_MS };
   const controller = new AbortController();
   let targets = new Map<number, Target>();
-  const reported = new Set<number>();
-  const report = (id: number, problem: string): void => {
-    if (reported.has(id)) return;
-    reported.add(id);
-    log.error({ table: 'subscriptions', row_id: id, reason: problem }, `subscription ${id} cannot be read (${problem}); its messages wait until it is fixed or deleted in ${input.location}`);
-  };
+  const report = unreadableReporter(log, 'subscriptions', input.location, 'and its messages wait');
   const readTargets = async (): Promise<void> => {
     const r = await pool.query<Record<string, unknown>>('SELECT * FROM subscriptions ORDER BY id');
     const next = new Map<number, Target>();
@@ -176,7 +178,7 @@ async function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool
     }
     targets = next;
   };
-  const digests = createPgDigests(pool, { onUnreadable: (id, problem) => { report(id, problem); } });
+  const digests = createPgDigests(pool, { onUnreadable: report });
   /** Queues the digests whose schedule fired since their last window; each window once, whatever the number of deliverers. */
   const runDueDigests = async (now: number): Promise<void> => {
     const subscriptions = await digests.subscriptions();
