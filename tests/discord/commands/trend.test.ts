@@ -9,10 +9,23 @@ const HOUR_MS = 3_600_000;
 
 const h = useHarness();
 
+const DAY_MS = 24 * HOUR_MS;
+
 function seed(count: number, topic: string, hoursAgo: number): void {
+  seedAt(count, topic, Date.now() - hoursAgo * HOUR_MS);
+}
+
+/** Stories at noon (UTC) of the day `daysAgo` days before today, never in the future: the per-day chart counts whole UTC days, so a relative "N hours ago" would fall out of the window shortly after midnight. */
+function seedDay(count: number, topic: string, daysAgo: number): void {
+  const now = Date.now();
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  seedAt(count, topic, Math.min(now, today - daysAgo * DAY_MS + 12 * HOUR_MS));
+}
+
+function seedAt(count: number, topic: string, newest: number): void {
   for (let i = 0; i < count; i++) {
-    const at = Date.now() - hoursAgo * HOUR_MS - i * 60_000;
-    h.store.stories.insert(makeStory({ title: `${topic} story ${hoursAgo} ${i}`, publishedAt: at, firstSeenAt: at }), classified({ [topic]: 5 }));
+    const at = newest - i * 60_000;
+    h.store.stories.insert(makeStory({ title: `${topic} story ${newest} ${i}`, publishedAt: at, firstSeenAt: at }), classified({ [topic]: 5 }));
   }
 }
 
@@ -25,7 +38,7 @@ function attachmentOf(token: string) {
 
 describe('/news trend', () => {
   it('GIVEN stories over a week and a recorded surge WHEN /news trend THEN the answer carries one valid PNG within Discord\'s limits, with totals and the surge', async () => {
-    for (let d = 0; d < 7; d++) seed(3 + d, 'north-korea', d * 24 + 2);
+    for (let d = 0; d < 7; d++) seedDay(3 + d, 'north-korea', d);
     seed(4, 'ukraine', 5);
     const surgeHour = Math.floor((Date.now() - 2 * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS;
     h.store.trends.recordSurge({ topic: 'north-korea', hour: surgeHour, score: { count: 30, median: 3, mad: 1, z: 9, baselineDays: 14, surging: true }, storyRowids: [], now: Date.now() });
