@@ -1,7 +1,6 @@
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
-import { ConfigError } from '../config/errors.js';
 import { loadFeeds } from '../config/feeds.js';
 import { loadRules } from '../config/rules.js';
 import { redactText } from '../core/redact.js';
@@ -23,6 +22,7 @@ import { createPgPollStore, type PgRouting } from '../store/pg/poll-store.js';
 import { loadClassifier } from './classifier.js';
 import type { Paths } from './context.js';
 import { createDeliverySinks, digestPayloads, dueDigestWindow, errorKind } from './delivery.js';
+import { createPgEventRouter } from './pg-events.js';
 import { startRunHttpServer, type HttpServer } from './http-server.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
 import { startHeartbeat } from './roles.js';
@@ -36,23 +36,6 @@ const POOL_SIZE = 8;
 /** A started part of a role: stopped (its in-flight work finished) at shutdown. */
 interface Duty {
   stop(): Promise<void>;
-}
-
-/**
- * Subscriptions whose delivery needs what the PostgreSQL roles do not do yet (events are routed
- * by the SQLite poller only): refused at start-up with their ids and the fix, instead of a
- * service that silently never delivers them.
- */
-async function assertSupportedSubscriptions(pool: PgPool, modes: readonly string[], role: Role, location: string): Promise<void> {
-  const r = await pool.query<{ id: number; mode: string }>('SELECT id, mode FROM subscriptions WHERE mode = ANY($1::text[]) ORDER BY id', [modes]);
-  if (r.rows.length === 0) return;
-  const list = r.rows.map((row) => `${row.id} (${row.mode})`).join(', ');
-  throw new ConfigError(
-    'environment',
-    'WATCHFLOOR_DB',
-    `\`run --role ${role}\` on PostgreSQL delivers instant alerts and digests but no living alerts (event subscriptions) in this version, and ${location} holds subscriptions it would never deliver: ${list}. ` +
-      'Keep this database on SQLite until they are supported, or delete those subscriptions (DELETE FROM subscriptions WHERE id IN (…)); see docs/self-hosting.md ("Roles on PostgreSQL").',
-  );
 }
 
 /**
@@ -96,12 +79,12 @@ function feedDirectory(pool: PgPool, feeds: readonly FeedConfig[], log: Logger, 
 /** The poller on PostgreSQL: the same poll cycle as on SQLite, over the PostgreSQL poll store, routing instant alerts. */
 async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics; onCycle: (at: number) => void }): Promise<Duty> {
   const { env, paths, log, pool } = input;
-  await assertSupportedSubscriptions(pool, ['event'], input.role, input.location);
   const feeds = loadFeeds(paths.feeds);
   const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
   const topics = new Map(classifier.topics.map((t) => [t.id, t]));
   const directory = feedDirectory(pool, feeds, log, input.location);
   const report = unreadableReporter(log, 'subscriptions', input.location, 'and is skipped');
+  const eventRouter = createPgEventRouter({ topics, feeds: () => directory.byId() });
   const routing: PgRouting = {
     route(subscriptions, _rowid, story, classification, now) {
       const feed = directory.byId().get(story.feedId);
@@ -110,6 +93,7 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
       const alerts = instantAlerts({ subscriptions, story, classification, now, feed, topics, source: feed, classificationFor: () => classification });
       return { alerts, why: alerts.length === 0 ? whyNotRouted(subscriptions, story, classification, now, feed) : null };
     },
+    routeEvents: (events, rowid, story, classification, now) => eventRouter.route(events, rowid, story, classification, now),
     onUnreadable: report,
   };
   const pollStore = createPgPollStore(pool, { owner: input.owner, location: input.location, routing });
@@ -153,9 +137,8 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
  * PostgreSQL outbox, on DELIVERY_TICK_MS; bot messages over REST (no gateway connection), and
  * webhook and console messages as configured.
  */
-async function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics }): Promise<Duty> {
+function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics }): Duty {
   const { env, log, pool, metrics } = input;
-  await assertSupportedSubscriptions(pool, ['event'], input.role, input.location);
   const topics = new Map(loadRules(input.paths.rules).topics.map((t) => [t.id, { id: t.id, label: t.label, color: t.color }]));
   const directory = feedDirectory(pool, loadFeeds(input.paths.feeds), log, input.location);
   if (env.DIGEST_CHART) log.warn('DIGEST_CHART: digests are posted without their chart on PostgreSQL in this release (the hourly counts it draws live in SQLite)');
@@ -287,7 +270,7 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
     if ((subscriptions.rows[0]?.n ?? 0) === 0) {
       log.warn({ database: location }, 'no subscription in this database: stories are stored, but no alert is queued. Copy your subscriptions in with `watchfloor migrate-store` (docs/self-hosting.md, "Moving an existing SQLite database")');
     }
-    if (duties.delivers) started.push(await startDeliverer({ env, paths, log, pool, owner, location, role, metrics }));
+    if (duties.delivers) started.push(startDeliverer({ env, paths, log, pool, owner, location, role, metrics }));
     if (duties.polls) started.push(await startPoller({ env, paths, log, pool, owner, location, role, metrics, onCycle: (at) => { lastCycleFinishedAt = at; } }));
     // The health check asks the server now and then; /readyz reads the last answer.
     let databaseOk = true;

@@ -15,8 +15,8 @@ import { useTempDir } from '../helpers/temp-dir.js';
  * pollers over loopback feeds store every story once and queue every alert once per
  * subscription, also when one of them is killed while it holds a feed's lease; with two
  * deliverers over 500 feeds, every alert reaches the fake Discord exactly once, also when one
- * poller and one deliverer are killed mid-work; subscriptions the roles cannot deliver yet are
- * refused at start-up.
+ * poller and one deliverer are killed mid-work. Living alerts (event subscriptions) are tested
+ * in pg-events-run.test.ts.
  */
 const tempDir = useTempDir();
 const FEEDS = 20;
@@ -306,16 +306,4 @@ describe('run --role poller on PostgreSQL', () => {
     const queued = deliverers.flatMap((d) => d.output().stderr.split('\n').filter((line) => line.includes('"digest queued"')));
     expect(queued).toHaveLength(2);
   }, 120_000);
-
-  it('GIVEN an event subscription in the database WHEN a poller starts THEN it exits 2 naming the subscription and the fix', async () => {
-    const { env } = await setup([{ mode: 'instant' }, { mode: 'event' }]);
-    const poller = start('poller', env);
-    const result = await poller.exited;
-    expect(result.code).toBe(2);
-    const { stderr } = poller.output();
-    expect(stderr).toContain('2 (event)');
-    expect(stderr).toContain('docs/self-hosting.md');
-    expect(stderr).toContain('WATCHFLOOR_DB');
-    expect(slowRequests).toBe(0); // refused before any feed was fetched
-  }, 60_000);
 });

@@ -10,6 +10,7 @@ import { batchCounter, type NewStory, type PollStore, type StoredBatch } from '.
 import { hasEvidence } from '../stories.js';
 import { subscriptionFromRow, type StoredSubscription } from '../subscriptions.js';
 import { DB_NOW_MS, type PgPool } from './db.js';
+import { pgEventTx, type PgEventTx } from './events.js';
 
 /**
  * The PostgreSQL side of {@link PollStore} (ADR 16). Leases are ADR 11's, timed by the server's
@@ -27,6 +28,11 @@ export interface PgRouting {
     readonly alerts: readonly { readonly subscriptionId: number; readonly payload: OutboundMessage }[];
     readonly why: NotAlertedReason | null;
   };
+  /**
+   * Event subscriptions (living alerts): clusters a stored story into its event and queues what
+   * they need, inside the storing transaction (`events` is bound to it); rows written.
+   */
+  routeEvents?(events: PgEventTx, rowid: number, story: Story, classification: Classification, now: number): Promise<number>;
   /** A subscription row that cannot be read (reported once per cycle by the caller). */
   onUnreadable?(id: number, problem: string): void;
 }
@@ -263,6 +269,16 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
         return { outcome, alerts: routed.alerts.map((a) => ({ ...a, rowid: outcome.rowid })), why: routed.why };
       });
       const written = await queueAlerts(client, decisions.flatMap((d) => d.alerts), now);
+      if (routing?.routeEvents) {
+        // After the instant alerts: the event lock (taken by the first assignment) is held to the commit.
+        const events = pgEventTx(client, { onUnreadable: routing.onUnreadable?.bind(routing) });
+        for (const [i, { story, classification }] of items.entries()) {
+          const outcome = decisions[i]?.outcome;
+          if (!outcome || (!outcome.inserted && outcome.reason !== 'same-url')) continue;
+          const n = await routing.routeEvents(events, outcome.rowid, story, classification, now);
+          if (n > 0) written.set(outcome.rowid, (written.get(outcome.rowid) ?? 0) + n);
+        }
+      }
       // A story routed twice in one batch (two of its links) counts its alerts once.
       const counted = new Set<number>();
       items.forEach(({ classification }, i) => {

@@ -1,0 +1,183 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { killAll, startCli } from '../helpers/cli.js';
+import { messageBodyProblems } from '../helpers/discord-schemas.js';
+import { EVENT_OUTLETS, newsroomGuild } from '../helpers/event-outlets.js';
+import { DEFAULT_GUILD_ID, DEFAULT_ROLE_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
+import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+/**
+ * Living alerts with `run --role poller|deliverer` on a real PostgreSQL server (ADR 16): five
+ * outlets report one event one after another, polled by two pollers (either may store any
+ * report) and delivered by the real CLI over discord.js's REST client to the loopback fake
+ * Discord, with the deliverer killed between posting the alert and recording it.
+ */
+const tempDir = useTempDir();
+const EVENT_CHANNEL = '300000000000000021';
+const INSTANT_CHANNEL = '300000000000000022';
+
+let server: TestPostgres;
+let feeds: FeedServer;
+/** How many outlets serve their report; the others serve an empty feed. */
+let released = 0;
+const children: ReturnType<typeof startCli>[] = [];
+let fake: FakeDiscord | null = null;
+
+function rss(index: number, publishedAt: number): string {
+  const outlet = EVENT_OUTLETS[index];
+  if (!outlet) throw new Error(`no outlet ${index}`);
+  const item = index < released
+    ? `<item><title>${outlet.title}</title><link>https://${outlet.id}.example/news/launch</link><guid>${outlet.id}-launch</guid><pubDate>${new Date(publishedAt).toUTCString()}</pubDate><description>The military said the launch happened this morning.</description></item>`
+    : '';
+  return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${outlet.name}</title><link>https://${outlet.id}.example/</link><description>news</description>${item}</channel></rss>`;
+}
+
+beforeAll(async () => {
+  server = await startPostgres();
+  feeds = await startFeedServer();
+  const published = Date.now() - 10 * 60_000;
+  EVENT_OUTLETS.forEach((outlet, index) => {
+    feeds.route(`/outlet/${outlet.id}`, (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
+      res.end(rss(index, published));
+    });
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await feeds.close();
+  await server.stop();
+});
+
+afterEach(async () => {
+  await killAll(children);
+  await fake?.close();
+  fake = null;
+});
+
+function start(role: string, env: Record<string, string>): ReturnType<typeof startCli> {
+  const child = startCli(['run', '--no-http', '--role', role], env);
+  children.push(child);
+  return child;
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function until_(what: string, condition: () => Promise<boolean> | boolean, timeoutMs: number, logs: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${logs()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const pidOf = (owner: string): number => Number(owner.split(':').at(-2));
+const contentOf = (body: Record<string, unknown>): string => (typeof body.content === 'string' ? body.content : '');
+const alsoReported = (body: Record<string, unknown>) =>
+  (body.embeds as { fields?: { name: string; value: string }[] }[] | undefined)?.[0]?.fields?.find((f) => f.name.startsWith('Also reported by'));
+
+describe('living alerts on PostgreSQL', () => {
+  it('GIVEN 5 outlets reporting one event through two pollers and a deliverer killed between send and record THEN the event channel gets ONE alert edited 4 times, 4 thread reports and ONE 🚨 Developing notice', async () => {
+    const discord = await startFakeDiscord({ guilds: [newsroomGuild([{ id: EVENT_CHANNEL, name: 'events' }, { id: INSTANT_CHANNEL, name: 'instant' }])] });
+    fake = discord;
+    const url = await server.createDatabase(`wf_events_${process.pid}`);
+    const { openPgDatabase } = await import('../../src/store/pg/db.js');
+    const pool = await openPgDatabase(url, { max: 1 }); // migrates
+    for (const [mode, channel, role] of [['event', EVENT_CHANNEL, DEFAULT_ROLE_ID], ['instant', INSTANT_CHANNEL, null]] as const) {
+      await pool.query(`INSERT INTO subscriptions (target_kind, guild_id, channel_id, topics, mode, max_age_ms, mention_role_id, created_at, created_by)
+        VALUES ('channel', $1, $2, '["north-korea"]', $3, $4, $5, $6, 'test')`, [DEFAULT_GUILD_ID, channel, mode, 24 * 3_600_000, role, Date.now() - 3_600_000]);
+    }
+    await pool.end();
+    const dir = tempDir();
+    const feedsFile = join(dir, 'feeds.json');
+    writeFileSync(feedsFile, JSON.stringify({ feeds: EVENT_OUTLETS.map((o) => ({ id: o.id, name: o.name, url: feeds.url(`/outlet/${o.id}`), language: o.language, kind: 'outlet' })) }));
+    const env = {
+      WATCHFLOOR_FEEDS: feedsFile,
+      WATCHFLOOR_DB: url,
+      WATCHFLOOR_MODEL: join(dir, 'model.json'),
+      POLL_SCHEDULE: '*/1 * * * * *',
+      PARSE_THREADS: '0',
+      LOG_LEVEL: 'info',
+      DISCORD_TOKEN: FAKE_TOKEN,
+      DISCORD_API_BASE: discord.apiBase,
+      DELIVERY_TICK_MS: '1000',
+    };
+    const logs = (): string => children.map((c) => c.output().stderr.slice(-3000)).join('\n----\n');
+    // The alert is posted by Discord but never answered: its deliverer hangs in the send.
+    discord.inject({ method: 'POST', path: `/channels/${EVENT_CHANNEL}/messages`, status: 200, afterProcessing: true, hang: true });
+    start('poller', env);
+    start('poller', env);
+    const first = start('deliverer', env);
+    // Every outlet polled once (empty), so that a released one is re-polled on demand.
+    await until_('first poll of every outlet', async () => Number((await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM feed_state WHERE last_success_at IS NOT NULL AND lease_owner IS NULL'))[0]?.n) === EVENT_OUTLETS.length, 90_000, logs);
+    const release = async (index: number): Promise<void> => {
+      released = index + 1;
+      await query(url, 'UPDATE feed_state SET next_poll_at = 0 WHERE feed_id = $1', [EVENT_OUTLETS[index]?.id]);
+    };
+
+    await release(0);
+    await discord.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${EVENT_CHANNEL}/messages`);
+    let claimedBy = '';
+    await until_('the hung alert claimed mid-send', async () => {
+      claimedBy = (await query<{ claimed_by: string }>(url, "SELECT claimed_by FROM outbox WHERE kind = 'alert' AND event_id IS NOT NULL AND send_started_at IS NOT NULL AND claimed_by IS NOT NULL"))[0]?.claimed_by ?? '';
+      return claimedBy !== '';
+    }, 10_000, logs);
+    expect(pidOf(claimedBy)).toBe(first.child.pid);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    start('deliverer', env);
+    await until_('the alert recorded as sent', async () => (await query(url, "SELECT 1 FROM outbox WHERE kind = 'alert' AND event_id IS NOT NULL AND status = 'sent'")).length === 1, 90_000, logs);
+    const [alert] = discord.messagesIn(EVENT_CHANNEL);
+    if (!alert) throw new Error('no alert in the event channel');
+
+    // The later reports, one after another: each edits the alert once.
+    for (let index = 1; index < EVENT_OUTLETS.length; index++) {
+      await release(index);
+      await until_(`edit ${index} of the alert`, () => discord.edits.filter((e) => e.messageId === alert.id).length >= index, 60_000, logs);
+    }
+    await until_('the developing notice', () => discord.messagesIn(EVENT_CHANNEL).some((m) => contentOf(m.body).startsWith('🚨 **Developing**')), 30_000, logs);
+    await until_('every row settled', async () => (await query(url, "SELECT 1 FROM outbox WHERE status != 'sent'")).length === 0, 30_000, logs);
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // a few more cycles and ticks: nothing more may come
+
+    const inEvents = discord.messagesIn(EVENT_CHANNEL);
+    const developing = inEvents.filter((m) => contentOf(m.body).startsWith('🚨 **Developing**'));
+    expect(developing).toHaveLength(1);
+    expect(inEvents.filter((m) => !developing.includes(m)).map((m) => m.id)).toEqual([alert.id]);
+    // The resend after the kill carried the alert's nonce: Discord returned the first message.
+    const alertPosts = discord.messageRequests().filter((r) => r.method === 'POST' && r.path === `/channels/${EVENT_CHANNEL}/messages` && !contentOf(r.body as Record<string, unknown>).startsWith('🚨'));
+    expect(alertPosts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(alertPosts.map((r) => (r.body as { nonce?: string }).nonce)).size).toBe(1);
+    // Four PATCHes of the one alert; its final state lists the four other outlets.
+    expect(discord.requests.filter((r) => r.method === 'PATCH' && r.path === `/channels/${EVENT_CHANNEL}/messages/${alert.id}`)).toHaveLength(4);
+    expect(discord.edits.filter((e) => e.messageId === alert.id)).toHaveLength(4);
+    const edited = inEvents.find((m) => m.id === alert.id);
+    const field = alsoReported(edited?.body ?? {});
+    expect(field?.name).toBe('Also reported by 4 outlets');
+    expect(field?.value.split('\n')[0]).toContain('Times E');
+    expect(contentOf(developing[0]?.body ?? {})).toBe(`🚨 **Developing** <@&${DEFAULT_ROLE_ID}>`);
+    // The four later reports in one thread under the alert.
+    expect(discord.threads).toMatchObject([{ id: alert.id, parentId: EVENT_CHANNEL }]);
+    expect(discord.messagesIn(alert.id)).toHaveLength(4);
+    // The instant subscription beside it: one message per report.
+    expect(discord.messagesIn(INSTANT_CHANNEL)).toHaveLength(5);
+    for (const request of discord.messageRequests()) expect(messageBodyProblems(request), `${request.method} ${request.path}`).toEqual([]);
+
+    // One event with its five reports, whichever poller stored each.
+    expect(await query(url, 'SELECT count(*)::int AS n FROM events')).toEqual([{ n: 1 }]);
+    expect(await query(url, 'SELECT count(DISTINCT feed_id)::int AS n FROM event_reports')).toEqual([{ n: 5 }]);
+    const rows = await query<{ kind: string; n: number }>(url, "SELECT kind, count(*)::int AS n FROM outbox WHERE subscription_id = 1 AND kind IN ('alert', 'developing', 'event-report') GROUP BY kind ORDER BY kind");
+    expect(rows).toEqual([{ kind: 'alert', n: 1 }, { kind: 'developing', n: 1 }, { kind: 'event-report', n: 4 }]);
+  }, 300_000);
+});
