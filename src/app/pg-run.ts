@@ -19,10 +19,12 @@ import { subscriptionFromRow } from '../store/subscriptions.js';
 import { openPgDatabase, type PgPool } from '../store/pg/db.js';
 import { createPgHeartbeats } from '../store/pg/heartbeats.js';
 import { createPgPollStore, type PgRouting } from '../store/pg/poll-store.js';
+import { createPgSurges } from '../store/pg/surges.js';
 import { loadClassifier } from './classifier.js';
 import type { Paths } from './context.js';
 import { createDeliverySinks, digestPayloads, dueDigestWindow, errorKind } from './delivery.js';
 import { createPgEventRouter } from './pg-events.js';
+import { createPgSurgeCheck } from './pg-surges.js';
 import { startRunHttpServer, type HttpServer } from './http-server.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
 import { startHeartbeat } from './roles.js';
@@ -194,12 +196,21 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
       else log.info({ subscription_id: subscription.id, from, until: windowEnd, messages: written }, written > 0 ? 'digest queued' : 'digest empty: nothing posted');
     }
   };
+  const surges = createPgSurgeCheck({
+    surges: createPgSurges(pool, { onUnreadable: report }), env, topics: [...topics.values()], log,
+    feeds: async () => { await directory.load(); return directory.byId(); },
+  });
   let pending = 0;
   metrics.setOutboxDepthSource(() => pending);
   let running: Promise<void> | null = null;
   const tick = (): void => {
     if (running || controller.signal.aborted) return; // one drain at a time in this process; claims keep processes apart
     running = (async () => {
+      try {
+        await surges.check(Date.now());
+      } catch (error) {
+        log.error({ err: error instanceof Error ? error.message : String(error) }, 'surge check failed; the next tick checks again');
+      }
       try {
         await runDueDigests(Date.now());
       } catch (error) {

@@ -4,11 +4,13 @@ import { HOUR_MS, DAY_MS } from '../core/news.js';
 import { ALL_TOPICS, storyReaches } from '../core/route.js';
 import { wantsSurges } from '../core/trends/settings.js';
 import { composeSurgeNotice, type SurgeStory } from '../core/trends/notice.js';
-import { baselineFor, DEFAULT_SURGE_SETTINGS, hourStart, inCooldown, inQuietHours, scoreHour, type SurgeSettings } from '../core/trends/surge.js';
+import { baselineFor, DEFAULT_SURGE_SETTINGS, hourStart, inCooldown, inQuietHours, scoreHour, type SurgeScore, type SurgeSettings } from '../core/trends/surge.js';
+import type { OutboundMessage } from '../core/compose/message.js';
 import type { FeedConfig, TopicInfo } from '../core/types.js';
 import type { Store } from '../store/index.js';
 import type { StoredStory } from '../store/stories.js';
-import type { StoredSurge } from '../store/trends.js';
+import type { StoredSubscription } from '../store/subscriptions.js';
+import type { StoredSurge, TrendSettings } from '../store/trends.js';
 
 /** Stories listed in one surge notice at most (the embed's description holds about this many). */
 export const SURGE_NOTICE_STORIES = 15;
@@ -47,59 +49,98 @@ export function checkSurges(deps: SurgeCheckDeps, now: number): SurgeCheckReport
   const { store, settings } = deps;
   const dataSince = store.trends.dataSince();
   if (dataSince === null) return { surges: [], notices: 0 };
-  const current = hourStart(now);
-  const hours = [current - HOUR_MS, current];
   const topicIds = deps.topics.map((t) => t.id);
-  const counts = store.trends.hourlyCounts(topicIds, current - HOUR_MS - settings.baselineDays * DAY_MS, current + HOUR_MS);
+  const { from, until } = surgeCountWindow(now, settings);
+  const counts = store.trends.hourlyCounts(topicIds, from, until);
   const recorded: StoredSurge[] = [];
   let notices = 0;
-  for (const topic of topicIds) {
-    const perHour = counts.get(topic) ?? new Map<number, number>();
-    for (const hour of hours) {
-      const score = scoreHour(perHour.get(hour) ?? 0, baselineFor(hour, perHour, dataSince, settings), settings);
-      if (!score.surging) continue;
-      const outcome = store.transaction(() => {
-        const last = store.trends.lastSurge(topic);
-        if (last && (last.hourStart >= hour || inCooldown(hour, last.hourStart, deps.cooldownMs))) return null;
-        const rowids = store.trends.storiesIn(topic, hour, hour + HOUR_MS, SURGE_NOTICE_STORIES * 4);
-        const surge = store.trends.recordSurge({ topic, hour, score, storyRowids: rowids, now });
-        if (!surge) return null;
-        return { surge, notices: queueNotices(deps, surge, now) };
+  for (const { topic, hour, score } of surgingHours(counts, dataSince, topicIds, now, settings)) {
+    const outcome = store.transaction(() => {
+      if (!surgeDue(store.trends.lastSurge(topic), hour, deps.cooldownMs)) return null;
+      const rowids = store.trends.storiesIn(topic, hour, hour + HOUR_MS, SURGE_NOTICE_STORIES * 4);
+      const surge = store.trends.recordSurge({ topic, hour, score, storyRowids: rowids, now });
+      if (!surge) return null;
+      const notices = surgeNotices({
+        surge, now, log: deps.log, topics: deps.topics, feedsById: deps.feedsById,
+        stories: surge.storyRowids.map((rowid) => store.stories.get(rowid)).filter((s): s is StoredStory => s !== undefined),
+        subscriptions: store.subscriptions.list().map((subscription) => ({ subscription, setting: store.trends.settings(subscription.id) })),
       });
-      if (!outcome) continue;
-      recorded.push(outcome.surge);
-      notices += outcome.notices;
-      deps.log.info({ topic, hour: new Date(hour).toISOString(), count: score.count, median: score.median, z: Math.round(score.z * 10) / 10, notices: outcome.notices }, 'topic surge');
-    }
+      let queued = 0;
+      for (const { subscriptionId, payload } of notices) if (store.outbox.addSurge({ subscriptionId, surgeId: surge.id, payload, now })) queued++;
+      return { surge, notices: queued };
+    });
+    if (!outcome) continue;
+    recorded.push(outcome.surge);
+    notices += outcome.notices;
+    logSurge(deps.log, outcome.surge, score, outcome.notices);
   }
   return { surges: recorded, notices };
 }
 
-/** Queues the notice of one surge for every subscription that wants it; returns how many. Inside the surge's transaction. */
-function queueNotices(deps: SurgeCheckDeps, surge: StoredSurge, now: number): number {
-  const { store } = deps;
-  const topics = new Map(deps.topics.map((t) => [t.id, t]));
-  const stories = surge.storyRowids.map((rowid) => store.stories.get(rowid)).filter((s): s is StoredStory => s !== undefined);
-  const feedOf = (id: string) => deps.feedsById.get(id);
-  let queued = 0;
-  for (const subscription of store.subscriptions.list()) {
+/** The hours the counts are read for: the baseline days before the previous hour, to the end of the current one. */
+export function surgeCountWindow(now: number, settings: SurgeSettings): { from: number; until: number } {
+  const current = hourStart(now);
+  return { from: current - HOUR_MS - settings.baselineDays * DAY_MS, until: current + HOUR_MS };
+}
+
+/** The topics whose current UTC hour or the one before surges against the same hour of the previous days. Pure. */
+export function surgingHours(counts: ReadonlyMap<string, ReadonlyMap<number, number>>, dataSince: number, topicIds: readonly string[], now: number, settings: SurgeSettings): { topic: string; hour: number; score: SurgeScore }[] {
+  const current = hourStart(now);
+  const out: { topic: string; hour: number; score: SurgeScore }[] = [];
+  for (const topic of topicIds) {
+    const perHour = counts.get(topic) ?? new Map<number, number>();
+    for (const hour of [current - HOUR_MS, current]) {
+      const score = scoreHour(perHour.get(hour) ?? 0, baselineFor(hour, perHour, dataSince, settings), settings);
+      if (score.surging) out.push({ topic, hour, score });
+    }
+  }
+  return out;
+}
+
+/** Whether a surging hour is to be recorded after the topic's last surge: a later hour, out of its cooldown. */
+export function surgeDue(last: StoredSurge | null, hour: number, cooldownMs: number): boolean {
+  return !last || (last.hourStart < hour && !inCooldown(hour, last.hourStart, cooldownMs));
+}
+
+export function logSurge(log: Logger, surge: StoredSurge, score: SurgeScore, notices: number): void {
+  log.info({ topic: surge.topic, hour: new Date(surge.hourStart).toISOString(), count: score.count, median: score.median, z: Math.round(score.z * 10) / 10, notices }, 'topic surge');
+}
+
+/**
+ * The notice of one surge for every subscription that wants it (its topic, surges on, not in
+ * its quiet hours, and some of the surge's stories reach it). Reads nothing: the stories (with
+ * their sources), the subscriptions and their settings come from either engine.
+ */
+export function surgeNotices(input: {
+  readonly surge: StoredSurge;
+  readonly stories: readonly StoredStory[];
+  readonly subscriptions: readonly { readonly subscription: StoredSubscription; readonly setting: TrendSettings }[];
+  readonly topics: readonly TopicInfo[];
+  readonly feedsById: SurgeCheckDeps['feedsById'];
+  readonly now: number;
+  readonly log: Logger;
+}): { subscriptionId: number; payload: OutboundMessage }[] {
+  const { surge, stories, now } = input;
+  const topics = new Map(input.topics.map((t) => [t.id, t]));
+  const feedOf = (id: string) => input.feedsById.get(id);
+  const out: { subscriptionId: number; payload: OutboundMessage }[] = [];
+  for (const { subscription, setting } of input.subscriptions) {
     if (!subscription.topics.includes(surge.topic) && !subscription.topics.includes(ALL_TOPICS)) continue;
-    const setting = store.trends.settings(subscription.id);
     if (!wantsSurges(subscription, setting.surges)) continue;
     // Quiet hours drop the notice for this subscription: by the end of the window a surge is old
     // news, and the chart and digest still show it.
     if (setting.quietHours && inQuietHours(now, setting.quietHours, subscription.timezone)) {
-      deps.log.debug({ subscription_id: subscription.id, topic: surge.topic }, 'surge notice dropped: quiet hours');
+      input.log.debug({ subscription_id: subscription.id, topic: surge.topic }, 'surge notice dropped: quiet hours');
       continue;
     }
     // Stories only another server's feeds carried stay out; a surge none of whose stories reach it is not announced.
     const visible = stories.filter((s) => storyReaches(s.sources, feedOf, subscription)).slice(0, SURGE_NOTICE_STORIES);
     if (visible.length === 0) continue;
-    const listed: SurgeStory[] = visible.map((s) => ({ title: s.title, url: s.url, source: deps.feedsById.get(s.feedId)?.name ?? s.feedId, publishedAt: s.publishedAt }));
+    const listed: SurgeStory[] = visible.map((s) => ({ title: s.title, url: s.url, source: feedOf(s.feedId)?.name ?? s.feedId, publishedAt: s.publishedAt }));
     const payload = composeSurgeNotice({ topic: surge.topic, topics, hour: surge.hourStart, score: { count: surge.count, median: surge.median, mad: surge.mad, z: surge.z, baselineDays: surge.baselineDays, surging: true }, stories: listed });
-    if (store.outbox.addSurge({ subscriptionId: subscription.id, surgeId: surge.id, payload, now })) queued++;
+    out.push({ subscriptionId: subscription.id, payload });
   }
-  return queued;
+  return out;
 }
 
 /**

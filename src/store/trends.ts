@@ -55,6 +55,16 @@ export interface TrendSettings {
   readonly quietHours: QuietHours | null;
 }
 
+/** A surge row read by another engine (PostgreSQL: the same columns). */
+export function surgeFromRow(row: Readonly<Record<string, unknown>>): StoredSurge {
+  return toSurge(row as unknown as SurgeRow);
+}
+
+/** A subscription's surge settings from its `subscription_trends` columns (none: both default). */
+export function trendSettingsFrom(row: { surges: number | null; quiet_hours: string | null } | undefined): TrendSettings {
+  return { surges: row?.surges === null || row?.surges === undefined ? null : row.surges === 1, quietHours: row?.quiet_hours ? parseQuietHours(row.quiet_hours) : null };
+}
+
 const EVENT_TIME = 'min(s.published_at, s.first_seen_at)';
 
 export function createTrendStore(db: Db) {
@@ -125,8 +135,7 @@ export function createTrendStore(db: Db) {
 
     /** A subscription's surge settings (no row: both default). */
     settings(subscriptionId: number): TrendSettings {
-      const row = db.prepare<[number], { surges: number | null; quiet_hours: string | null }>('SELECT surges, quiet_hours FROM subscription_trends WHERE subscription_id = ?').get(subscriptionId);
-      return { surges: row?.surges === null || row?.surges === undefined ? null : row.surges === 1, quietHours: row?.quiet_hours ? parseQuietHours(row.quiet_hours) : null };
+      return trendSettingsFrom(db.prepare<[number], { surges: number | null; quiet_hours: string | null }>('SELECT surges, quiet_hours FROM subscription_trends WHERE subscription_id = ?').get(subscriptionId));
     },
 
     /** Sets what is given, keeps the rest. */

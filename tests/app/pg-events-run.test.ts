@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateTraffic } from '../../bench/traffic.js';
+import { DAY_MS, HOUR_MS } from '../../src/core/news.js';
 import { killAll, startCli } from '../helpers/cli.js';
 import { messageBodyProblems } from '../helpers/discord-schemas.js';
 import { EVENT_OUTLETS, newsroomGuild } from '../helpers/event-outlets.js';
@@ -14,7 +16,8 @@ import { useTempDir } from '../helpers/temp-dir.js';
  * Living alerts with `run --role poller|deliverer` on a real PostgreSQL server (ADR 16): five
  * outlets report one event one after another, polled by two pollers (either may store any
  * report) and delivered by the real CLI over discord.js's REST client to the loopback fake
- * Discord, with the deliverer killed between posting the alert and recording it.
+ * Discord, with the deliverer killed between posting the alert and recording it. Topic surges
+ * over two weeks of generated traffic with one injected surge, checked by two deliverers.
  */
 const tempDir = useTempDir();
 const EVENT_CHANNEL = '300000000000000021';
@@ -180,4 +183,52 @@ describe('living alerts on PostgreSQL', () => {
     const rows = await query<{ kind: string; n: number }>(url, "SELECT kind, count(*)::int AS n FROM outbox WHERE subscription_id = 1 AND kind IN ('alert', 'developing', 'event-report') GROUP BY kind ORDER BY kind");
     expect(rows).toEqual([{ kind: 'alert', n: 1 }, { kind: 'developing', n: 1 }, { kind: 'event-report', n: 4 }]);
   }, 300_000);
+
+  it('GIVEN two weeks of generated traffic with one injected surge in the current hour WHEN two deliverers check THEN exactly one surge is recorded and one surge notice posted', async () => {
+    const discord = await startFakeDiscord({ guilds: [newsroomGuild([{ id: EVENT_CHANNEL, name: 'events' }])] });
+    fake = discord;
+    const url = await server.createDatabase(`wf_surges_${process.pid}`);
+    const { openPgDatabase } = await import('../../src/store/pg/db.js');
+    const pool = await openPgDatabase(url, { max: 1 }); // migrates
+    const current = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    await pool.query(`INSERT INTO subscriptions (target_kind, guild_id, channel_id, topics, mode, max_age_ms, created_at, created_by)
+      VALUES ('channel', $1, $2, '["north-korea"]', 'instant', $3, $4, 'test')`, [DEFAULT_GUILD_ID, EVENT_CHANNEL, 24 * 3_600_000, current - 15 * DAY_MS]);
+    // Each hour's stories seen from 5 minutes past it (published 4 minutes before); the current
+    // hour's are already seen, with 20 more North Korea stories in it.
+    const stories: { topic: string; seen: number }[] = [];
+    for (const h of generateTraffic(current - 14 * DAY_MS, 14 * 24 + 1, 7)) {
+      for (let i = 0; i < h.count; i++) stories.push({ topic: h.topic, seen: h.hour + 5 * 60_000 + i * 1_000 });
+    }
+    for (let i = 0; i < 20; i++) stories.push({ topic: 'north-korea', seen: current + 5 * 60_000 + i * 1_000 });
+    const ids = stories.map((_, i) => `traffic-${i}`);
+    await pool.query(`WITH s AS (
+        INSERT INTO stories (id, feed_id, url, title, summary, published_at, first_seen_at, language)
+        SELECT id, 'wire', 'https://traffic.example/' || id, topic || ' report ' || id, 'Officials said so.', seen - 240000, seen, 'en'
+        FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(id, topic, seen)
+        RETURNING rowid, id, first_seen_at),
+      src AS (INSERT INTO story_sources (story_rowid, feed_id, seen_at) SELECT rowid, 'wire', first_seen_at FROM s)
+      INSERT INTO story_verdicts (story_rowid, topic, matched, score, keyword_score, reasons)
+      SELECT s.rowid, t.topic, 1, 5, 5, '{"threshold":3,"reasons":[]}' FROM s JOIN unnest($1::text[], $2::text[]) AS t(id, topic) ON t.id = s.id`,
+    [ids, stories.map((x) => x.topic), stories.map((x) => Math.min(x.seen, Date.now()))]);
+    await pool.end();
+    const dir = tempDir();
+    const feedsFile = join(dir, 'feeds.json');
+    writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'wire', name: 'Wire', url: feeds.url('/outlet/wire-a'), language: 'en', kind: 'wire' }] }));
+    const env = {
+      WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url, WATCHFLOOR_MODEL: join(dir, 'model.json'), LOG_LEVEL: 'info',
+      DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: discord.apiBase, DELIVERY_TICK_MS: '1000',
+    };
+    const deliverers = [start('deliverer', env), start('deliverer', env)];
+    const logs = (): string => deliverers.map((c) => c.output().stderr.slice(-3000)).join('\n----\n');
+    await until_('the surge notice', () => discord.messagesIn(EVENT_CHANNEL).length >= 1, 60_000, logs);
+    // A few more ticks of both deliverers: nothing more may come.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const messages = discord.messagesIn(EVENT_CHANNEL);
+    expect(messages).toHaveLength(1);
+    expect(JSON.stringify(messages[0]?.body)).toMatch(/surge/i);
+    expect(await query<{ topic: string; n: number }>(url, 'SELECT topic, count(*)::int AS n FROM surges GROUP BY topic')).toEqual([{ topic: 'north-korea', n: 1 }]);
+    expect(await query(url, "SELECT kind, status FROM outbox")).toEqual([{ kind: 'surge', status: 'sent' }]);
+    const announced = deliverers.flatMap((d) => d.output().stderr.split('\n').filter((line) => line.includes('"topic surge"')));
+    expect(announced).toHaveLength(1);
+  }, 120_000);
 });

@@ -1,0 +1,119 @@
+import type { OutboundMessage } from '../../core/compose/message.js';
+import type { SurgeScore } from '../../core/trends/surge.js';
+import { nonceFor } from '../outbox.js';
+import { storyFromRow, type StoredStory } from '../stories.js';
+import { subscriptionFromRow, type StoredSubscription } from '../subscriptions.js';
+import { surgeFromRow, trendSettingsFrom, type StoredSurge, type TrendSettings } from '../trends.js';
+import type { PgPool } from './db.js';
+
+/**
+ * Serialises recording surges between deliverers (a transaction-level advisory lock): the
+ * cooldown is read and the surge recorded with its notices by one process at a time, as under
+ * SQLite's write lock. ADR 16.
+ */
+export const SURGE_LOCK = 0x57460004;
+
+/** A story counts in the hour of min(published, first seen), as on SQLite (store/trends.ts). */
+const EVENT_TIME = 'least(s.published_at, s.first_seen_at)';
+
+/** What a surge's transaction gives the caller to decide and compose with. */
+export interface SurgeRecording {
+  /** Whether the surging hour is to be recorded after the topic's last surge (cooldown). */
+  readonly due: (last: StoredSurge | null) => boolean;
+  /** The notices to queue, from the surge's stories and every subscription with its settings. */
+  readonly compose: (input: {
+    readonly surge: StoredSurge;
+    readonly stories: readonly StoredStory[];
+    readonly subscriptions: readonly { readonly subscription: StoredSubscription; readonly setting: TrendSettings }[];
+  }) => readonly { readonly subscriptionId: number; readonly payload: OutboundMessage }[];
+}
+
+/** Topic trends on PostgreSQL: the hourly counts the surge check reads, and one surge recorded with its notices once. */
+export function createPgSurges(pool: PgPool, options: { onUnreadable?: ((id: number, problem: string) => void) | undefined } = {}) {
+  return {
+    /** The newest story's rowid (0 for none): counts change only when it does. */
+    async lastStory(): Promise<number> {
+      const r = await pool.query<{ rowid: number | null }>('SELECT max(rowid) AS rowid FROM stories');
+      return r.rows[0]?.rowid ?? 0;
+    },
+
+    /** When the first story was stored: days before it have no data (not zero stories). */
+    async dataSince(): Promise<number | null> {
+      const r = await pool.query<{ at: number | null }>('SELECT min(first_seen_at) AS at FROM stories');
+      return r.rows[0]?.at ?? null;
+    },
+
+    /** Matched stories per topic and UTC hour in [fromMs, toMs), as store/trends.ts counts them. */
+    async hourlyCounts(topics: readonly string[], fromMs: number, toMs: number): Promise<Map<string, Map<number, number>>> {
+      const out = new Map<string, Map<number, number>>(topics.map((t) => [t, new Map()]));
+      if (topics.length === 0) return out;
+      const r = await pool.query<{ topic: string; hour: number; n: number }>(`SELECT v.topic, (${EVENT_TIME} / 3600000) * 3600000 AS hour, count(*)::int AS n
+        FROM stories s JOIN story_verdicts v ON v.story_rowid = s.rowid AND v.matched = 1
+        WHERE s.first_seen_at >= $1 AND ${EVENT_TIME} >= $1 AND ${EVENT_TIME} < $2 AND v.topic = ANY($3::text[])
+        GROUP BY v.topic, hour`, [fromMs, toMs, topics]);
+      for (const row of r.rows) out.get(row.topic)?.set(row.hour, row.n);
+      return out;
+    },
+
+    /**
+     * Records a surging topic hour and queues its notices in one transaction under
+     * {@link SURGE_LOCK}: null when it is not due (cooldown, or recorded by another deliverer),
+     * else the surge and how many notices were queued (one per subscription, ever).
+     */
+    async record(input: { topic: string; hour: number; hourMs: number; score: SurgeScore; storyLimit: number; now: number }, recording: SurgeRecording): Promise<{ surge: StoredSurge; notices: number } | null> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [SURGE_LOCK]);
+        const last = await client.query<Record<string, unknown>>('SELECT * FROM surges WHERE topic = $1 ORDER BY hour_start DESC LIMIT 1', [input.topic]);
+        if (!recording.due(last.rows[0] ? surgeFromRow(last.rows[0]) : null)) {
+          await client.query('ROLLBACK');
+          return null;
+        }
+        const rowids = await client.query<{ rowid: number }>(`SELECT s.rowid FROM stories s JOIN story_verdicts v ON v.story_rowid = s.rowid AND v.matched = 1
+          WHERE s.first_seen_at >= $1 AND ${EVENT_TIME} >= $1 AND ${EVENT_TIME} < $2 AND v.topic = $3
+          ORDER BY ${EVENT_TIME} DESC, s.rowid DESC LIMIT $4`, [input.hour, input.hour + input.hourMs, input.topic, input.storyLimit]);
+        const { score } = input;
+        const inserted = await client.query<Record<string, unknown>>(`INSERT INTO surges (topic, hour_start, count, baseline_median, baseline_mad, z, baseline_days, story_rowids, detected_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING *`,
+        [input.topic, input.hour, score.count, score.median, score.mad, score.z, score.baselineDays, JSON.stringify(rowids.rows.map((r) => r.rowid)), input.now]);
+        const row = inserted.rows[0];
+        if (!row) {
+          await client.query('ROLLBACK');
+          return null;
+        }
+        const surge = surgeFromRow(row);
+        const stories = await client.query<Record<string, unknown>>(`SELECT s.*, (SELECT string_agg(feed_id, ' ' ORDER BY seen_at) FROM story_sources WHERE story_rowid = s.rowid) AS sources
+          FROM stories s WHERE s.rowid = ANY($1::bigint[])`, [surge.storyRowids]);
+        const byRowid = new Map(stories.rows.map((r) => { const story = storyFromRow(r); return [story.rowid, story]; }));
+        const subscriptions = await client.query<Record<string, unknown> & { t_surges: number | null; t_quiet_hours: string | null }>(`SELECT s.*, t.surges AS t_surges, t.quiet_hours AS t_quiet_hours
+          FROM subscriptions s LEFT JOIN subscription_trends t ON t.subscription_id = s.id ORDER BY s.id`);
+        const readable: { subscription: StoredSubscription; setting: TrendSettings }[] = [];
+        for (const r of subscriptions.rows) {
+          const read = subscriptionFromRow(r);
+          if ('problem' in read) options.onUnreadable?.(Number(r.id), read.problem);
+          else readable.push({ subscription: read, setting: trendSettingsFrom({ surges: r.t_surges, quiet_hours: r.t_quiet_hours }) });
+        }
+        const notices = recording.compose({ surge, stories: surge.storyRowids.map((id) => byRowid.get(id)).filter((s): s is StoredStory => s !== undefined), subscriptions: readable });
+        let queued = 0;
+        for (const { subscriptionId, payload } of notices) {
+          const r = await client.query<{ id: number; created_at: number }>(`INSERT INTO outbox (subscription_id, kind, surge_id, payload, next_attempt_at, created_at)
+            VALUES ($1, 'surge', $2, $3, $4, $4) ON CONFLICT DO NOTHING RETURNING id, created_at`, [subscriptionId, surge.id, JSON.stringify(payload), input.now]);
+          const queuedRow = r.rows[0];
+          if (!queuedRow) continue;
+          await client.query('UPDATE outbox SET nonce = $2 WHERE id = $1', [queuedRow.id, nonceFor(queuedRow.id, queuedRow.created_at)]);
+          queued++;
+        }
+        await client.query('COMMIT');
+        return { surge, notices: queued };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+export type PgSurges = ReturnType<typeof createPgSurges>;
