@@ -7,12 +7,14 @@
  */
 import type { Classification, FeedConfig, Story, TopicInfo } from '../core/types.js';
 import type { PgEventTx } from '../store/pg/events.js';
-import { createEventIndexCache, eventDecisions, eventWrites, type Assignment } from './events.js';
+import { createEventIndexCache, eventDecisions, eventWrites, type Assignment, type EventRouterOptions } from './events.js';
 
 export interface PgEventRouterOptions {
   readonly topics: ReadonlyMap<string, TopicInfo>;
   /** Source names and servers of the feeds (feeds.json and those added from Discord), as of the current cycle. */
   readonly feeds: () => ReadonlyMap<string, FeedConfig>;
+  /** How a server sees a story after its ratings; absent: every server sees the shared classification. */
+  readonly classificationFor?: EventRouterOptions['classificationFor'];
 }
 
 export function createPgEventRouter(options: PgEventRouterOptions) {
@@ -38,8 +40,7 @@ export function createPgEventRouter(options: PgEventRouterOptions) {
   async function route(tx: PgEventTx, rowid: number, story: Story, classification: Classification, now: number): Promise<number> {
     const subscriptions = await tx.eventSubscriptions();
     const feeds = options.feeds();
-    // Ratings are not applied on PostgreSQL in this version: every server sees the shared classification.
-    const decisions = eventDecisions(subscriptions, story, classification, now, feeds.get(story.feedId), undefined);
+    const decisions = eventDecisions(subscriptions, story, classification, now, feeds.get(story.feedId), options.classificationFor);
     if (classification.matched.length === 0 && decisions.length === 0) return 0;
     const assignment = await assign(tx, rowid, story, now);
     const { eventId } = assignment;

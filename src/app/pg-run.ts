@@ -5,8 +5,7 @@ import { loadFeeds } from '../config/feeds.js';
 import { loadRules } from '../config/rules.js';
 import { redactText } from '../core/redact.js';
 import { dutiesOf, type Role } from '../core/roles.js';
-import { ALL_TOPICS, whyNotRouted } from '../core/route.js';
-import { instantAlerts } from '../core/route-alerts.js';
+import { ALL_TOPICS, subscriptionGuild } from '../core/route.js';
 import { createDiscordClient } from '../discord/client.js';
 import { abortableSleep, drainOutbox } from '../discord/deliver.js';
 import type { FeedConfig, Target } from '../core/types.js';
@@ -18,12 +17,14 @@ import { createPgDigests } from '../store/pg/digests.js';
 import { subscriptionFromRow } from '../store/subscriptions.js';
 import { openPgDatabase, type PgPool } from '../store/pg/db.js';
 import { createPgHeartbeats } from '../store/pg/heartbeats.js';
-import { createPgPollStore, type PgRouting } from '../store/pg/poll-store.js';
+import { createPgPollStore } from '../store/pg/poll-store.js';
 import { createPgSurges } from '../store/pg/surges.js';
+import { createPgRatings } from '../store/pg/feedback.js';
+import { createFeedbackAdjuster } from '../core/feedback/adjuster.js';
 import { loadClassifier } from './classifier.js';
 import type { Paths } from './context.js';
 import { createDeliverySinks, digestPayloads, dueDigestWindow, errorKind } from './delivery.js';
-import { createPgEventRouter } from './pg-events.js';
+import { createPgRouting } from './pg-routing.js';
 import { createPgSurgeCheck } from './pg-surges.js';
 import { startRunHttpServer, type HttpServer } from './http-server.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
@@ -86,18 +87,8 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
   const topics = new Map(classifier.topics.map((t) => [t.id, t]));
   const directory = feedDirectory(pool, feeds, log, input.location);
   const report = unreadableReporter(log, 'subscriptions', input.location, 'and is skipped');
-  const eventRouter = createPgEventRouter({ topics, feeds: () => directory.byId() });
-  const routing: PgRouting = {
-    route(subscriptions, _rowid, story, classification, now) {
-      const feed = directory.byId().get(story.feedId);
-      // Ratings are collected by the gateway, which runs on SQLite only in this version: every
-      // server sees the classifier's own decision.
-      const alerts = instantAlerts({ subscriptions, story, classification, now, feed, topics, source: feed, classificationFor: () => classification });
-      return { alerts, why: alerts.length === 0 ? whyNotRouted(subscriptions, story, classification, now, feed) : null };
-    },
-    routeEvents: (events, rowid, story, classification, now) => eventRouter.route(events, rowid, story, classification, now),
-    onUnreadable: report,
-  };
+  const ratings = createPgRatings(pool);
+  const routing = createPgRouting({ topics, feeds: () => directory.byId(), ratings: ratings.source, onUnreadable: report });
   const pollStore = createPgPollStore(pool, { owner: input.owner, location: input.location, routing });
   const analysePool = createPollAnalysePool(env, classifier, log);
   const controller = new AbortController();
@@ -108,6 +99,8 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
     if (stopped || current) return;
     current = (async () => {
       try {
+        // Ratings taken since the last cycle apply from this one; without them the last snapshot does.
+        await ratings.refresh().catch((error: unknown) => { log.warn({ err: error instanceof Error ? error.message : String(error) }, 'ratings not read; routing with the last ones read'); });
         const report = await poller.runCycle(await directory.load());
         input.onCycle(report.finishedAt);
         recordCycleMetrics(input.metrics, report, (await pollStore.feedStates()).values());
@@ -164,11 +157,14 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
     targets = next;
   };
   const digests = createPgDigests(pool, { onUnreadable: report });
+  const ratings = createPgRatings(pool);
+  const adjuster = createFeedbackAdjuster(ratings.source);
   /** Queues the digests whose schedule fired since their last window; each window once, whatever the number of deliverers. */
   const runDueDigests = async (now: number): Promise<void> => {
     const subscriptions = await digests.subscriptions();
     if (subscriptions.length === 0) return;
     await directory.load();
+    await ratings.refresh();
     for (const subscription of subscriptions) {
       const window = dueDigestWindow(subscription, now, log);
       if (!window) continue;
@@ -186,8 +182,7 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
             subscription, from, until: windowEnd, topics, sources: directory.byId(),
             stories: stories.map((s) => s.story),
             feedOf: (id) => directory.byId().get(id),
-            // Ratings are not collected on PostgreSQL yet: every server sees the stored verdicts.
-            verdictsOf: (story) => verdicts.get(story.rowid) ?? [],
+            verdictsOf: (story) => adjuster.verdictsFor(subscriptionGuild(subscription), story, verdicts.get(story.rowid) ?? []),
             rated: env.FEEDBACK_CONTROLS && subscription.target.kind === 'channel' && sinks.botSink !== null,
           });
         },

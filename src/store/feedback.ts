@@ -89,6 +89,15 @@ function verdictOf(json: string | null): { reasons: Reason[]; threshold: number 
   }
 }
 
+type RatedRow = Row & { title: string; summary: string; url: string | null; reasons: string | null };
+
+const toRatedStory = (r: RatedRow): RatedStory => ({ ...toRating(r), title: r.title, summary: r.summary, url: r.url, ...verdictOf(r.reasons) });
+
+/** A rated story as the learner reads it, from a row of `feedback` with its story's title, summary, url and verdict's reasons (read by another engine). */
+export function ratedStoryFromRow(row: Readonly<Record<string, unknown>>): RatedStory {
+  return toRatedStory(row as unknown as RatedRow);
+}
+
 /**
  * Ratings per server. Every write runs in an IMMEDIATE transaction: the limits are checked and the
  * row written under the write lock, so two processes (`run` and `watchfloor feedback add`) can
@@ -168,7 +177,7 @@ export function createFeedbackStore(db: Db) {
            WHERE f.guild_id = ? ORDER BY f.id`,
         )
         .all(guildId);
-      return rows.map((r) => ({ ...toRating(r), title: r.title, summary: r.summary, url: r.url, ...verdictOf(r.reasons) }));
+      return rows.map(toRatedStory);
     },
 
     /** Every server's ratings with their stories' text (`watchfloor train --with-feedback`). */

@@ -1,18 +1,26 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadClassifier } from '../../src/app/classifier.js';
+import { silentLogger } from '../../src/app/logger.js';
 import { createPgEventRouter } from '../../src/app/pg-events.js';
+import { createPgRouting } from '../../src/app/pg-routing.js';
 import type { FeedConfig } from '../../src/core/types.js';
 import { openPgDatabase, type PgPool } from '../../src/store/pg/db.js';
+import { createPgRatings } from '../../src/store/pg/feedback.js';
 import { createPgPollStore } from '../../src/store/pg/poll-store.js';
 import { EVENT_OUTLETS } from '../helpers/event-outlets.js';
 import { DEFAULT_GUILD_ID } from '../helpers/fake-discord.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { FEEDBACK_NOW, GUILD_A, GUILD_B, MEMBERS, ROUNDUP_FIXTURE, type FixtureStory } from '../helpers/feedback-fixture.js';
 import { classified, makeStory, TEST_TOPICS } from '../helpers/stories.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 /**
  * Event assignment on PostgreSQL between pollers (ADR 16): each poller has its own index of
  * the window's events; the event lock makes the second see the first's event before it
  * decides, so reports stored at the same moment by several pollers land in one event.
  */
+const tempDir = useTempDir();
 let server: TestPostgres;
 let databases = 0;
 
@@ -101,4 +109,58 @@ describe('events on PostgreSQL with several pollers', () => {
       await pool.end();
     }
   }, 60_000);
+
+  it('GIVEN a server that rated briefing roundups down on PostgreSQL THEN its instant and event subscriptions leave out and let in the same stories, and the other server decides as the shared classification', async () => {
+    const url = await server.createDatabase(`wf_pg_ratings_${process.pid}`);
+    const pool = await openPgDatabase(url, { max: 4 });
+    try {
+      const classifier = await loadClassifier({ rulesDir: join(import.meta.dirname, '../../rules'), modelPath: join(tempDir(), 'model.json'), log: silentLogger() });
+      const NOW = FEEDBACK_NOW;
+      const subscription = async (mode: string, guild: string, channel: string): Promise<number> => {
+        const r = await pool.query<{ id: number }>(`INSERT INTO subscriptions (target_kind, guild_id, channel_id, topics, mode, max_age_ms, created_at, created_by)
+          VALUES ('channel', $1, $2, '["*"]', $3, $4, $5, 'test') RETURNING id`, [guild, channel, mode, 365 * 86_400_000, NOW - 86_400_000]);
+        return r.rows[0]?.id ?? 0;
+      };
+      const instantA = await subscription('instant', GUILD_A, '310000000000000001');
+      const eventA = await subscription('event', GUILD_A, '310000000000000002');
+      const eventB = await subscription('event', GUILD_B, '320000000000000002');
+      const ratings = createPgRatings(pool);
+      const store = createPgPollStore(pool, { owner: 'host:1:test', location: 'test', routing: createPgRouting({ topics: new Map(classifier.topics.map((t) => [t.id, t])), feeds: () => FEEDS, ratings: ratings.source }) });
+      const rowsOf = async (id: number): Promise<{ story_rowid: number | null }[]> => (await pool.query<{ story_rowid: number | null }>('SELECT story_rowid FROM outbox WHERE subscription_id = $1', [id])).rows;
+      const ingest = async (f: FixtureStory, i: number) => {
+        const story = makeStory({ title: f.title, summary: f.summary, publishedAt: NOW - 3_600_000 + i, firstSeenAt: NOW });
+        const classification = classifier.classify(story);
+        await store.storeStories([{ story, classification }], NOW);
+        const rowid = (await pool.query<{ rowid: number }>('SELECT rowid FROM stories WHERE id = $1', [story.id])).rows[0]?.rowid ?? 0;
+        return { rowid, shared: classification.matched.length > 0, verdict: classification.verdicts.find((v) => v.topic === f.topic) };
+      };
+      let i = 0;
+      for (const f of ROUNDUP_FIXTURE.filter((x) => x.set === 'rated')) {
+        const { rowid, verdict } = await ingest(f, i);
+        await pool.query(`INSERT INTO feedback (guild_id, member_id, story_rowid, topic, rating, matched_then, score_then, source, created_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, 'reaction', $8)`, [GUILD_A, MEMBERS[Math.floor(i / 3) % 3], rowid, f.topic, f.roundup ? -1 : 1, verdict?.matched ? 1 : 0, verdict?.score ?? 0, NOW]);
+        i++;
+      }
+      await ratings.refresh();
+      const took = async (id: number, rowid: number, before: number): Promise<boolean> => {
+        const rows = await rowsOf(id);
+        return rows.some((r) => r.story_rowid === rowid) || rows.length > before;
+      };
+      let changed = 0;
+      let j = 0;
+      for (const f of ROUNDUP_FIXTURE.filter((x) => x.set === 'held-out')) {
+        const before = { a: (await rowsOf(eventA)).length, b: (await rowsOf(eventB)).length, i: (await rowsOf(instantA)).length };
+        // Far apart in time: every story its own event, so "took it" is one new row.
+        const { rowid, shared } = await ingest(f, 1000 + j++ * 13 * 3_600_000);
+        const instant = await took(instantA, rowid, before.i);
+        expect(await took(eventA, rowid, before.a), `A's event subscription on "${f.title}"`).toBe(instant);
+        expect(await took(eventB, rowid, before.b), `B's event subscription on "${f.title}"`).toBe(shared);
+        if (instant !== shared) changed++;
+      }
+      // The ratings changed some of A's decisions (the test would pass vacuously otherwise).
+      expect(changed).toBeGreaterThan(0);
+    } finally {
+      await pool.end();
+    }
+  }, 120_000);
 });
