@@ -21,11 +21,13 @@ import { createPgPollStore } from '../store/pg/poll-store.js';
 import { createPgSurges } from '../store/pg/surges.js';
 import { createPgRatings } from '../store/pg/feedback.js';
 import { createFeedbackAdjuster } from '../core/feedback/adjuster.js';
+import { preloadChartLibraries } from '../charts/render.js';
 import { loadClassifier } from './classifier.js';
 import type { Paths } from './context.js';
 import { createDeliverySinks, digestPayloads, dueDigestWindow, errorKind } from './delivery.js';
 import { createPgRouting } from './pg-routing.js';
 import { createPgSurgeCheck } from './pg-surges.js';
+import { pgDigestChart } from './pg-digest-chart.js';
 import { startRunHttpServer, type HttpServer } from './http-server.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
 import { startHeartbeat } from './roles.js';
@@ -136,7 +138,6 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
   const { env, log, pool, metrics } = input;
   const topics = new Map(loadRules(input.paths.rules).topics.map((t) => [t.id, { id: t.id, label: t.label, color: t.color }]));
   const directory = feedDirectory(pool, loadFeeds(input.paths.feeds), log, input.location);
-  if (env.DIGEST_CHART) log.warn('DIGEST_CHART: digests are posted without their chart on PostgreSQL in this release (the hourly counts it draws live in SQLite)');
   const client = env.DISCORD_TOKEN ? createDiscordClient(env) : null;
   if (client && env.DISCORD_TOKEN) client.rest.setToken(env.DISCORD_TOKEN); // REST only: the gateway role connects
   const sinks = createDeliverySinks({ env, client });
@@ -157,6 +158,7 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
     targets = next;
   };
   const digests = createPgDigests(pool, { onUnreadable: report });
+  const trends = createPgSurges(pool, { onUnreadable: report });
   const ratings = createPgRatings(pool);
   const adjuster = createFeedbackAdjuster(ratings.source);
   /** Queues the digests whose schedule fired since their last window; each window once, whatever the number of deliverers. */
@@ -169,7 +171,10 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
       const window = dueDigestWindow(subscription, now, log);
       if (!window) continue;
       const { from, until: windowEnd } = window;
+      // Drawn before the digest's transaction; attached to its first part.
+      const chart = env.DIGEST_CHART ? await pgDigestChart({ trends, subscription, topics, feeds: directory.byId(), now, log }) : null;
       const written = await digests.composeWindow({
+        file: chart,
         subscriptionId: subscription.id,
         lastDigestAt: subscription.lastDigestAt,
         from,
@@ -192,7 +197,7 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
     }
   };
   const surges = createPgSurgeCheck({
-    surges: createPgSurges(pool, { onUnreadable: report }), env, topics: [...topics.values()], log,
+    surges: trends, env, topics: [...topics.values()], log,
     feeds: async () => { await directory.load(); return directory.byId(); },
   });
   let pending = 0;
@@ -272,6 +277,8 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
     const startedAt = Date.now();
     let lastCycleFinishedAt: number | null = null;
     const owner = newOwnerId();
+    // Digests draw their chart synchronously: load the chart libraries once, up front.
+    if (env.DIGEST_CHART && duties.delivers) await preloadChartLibraries();
     const subscriptions = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM subscriptions');
     if ((subscriptions.rows[0]?.n ?? 0) === 0) {
       log.warn({ database: location }, 'no subscription in this database: stories are stored, but no alert is queued. Copy your subscriptions in with `watchfloor migrate-store` (docs/self-hosting.md, "Moving an existing SQLite database")');

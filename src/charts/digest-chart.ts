@@ -4,10 +4,19 @@ import type { OutboundFile } from '../store/outbox.js';
 import type { TrendStore } from '../store/trends.js';
 import { MAX_ATTACHMENT_BYTES, renderTrendChartSync } from './render.js';
 
+/** What the chart reads of the trends: the store itself on SQLite, what was read for it on PostgreSQL. */
+export type ChartTrends = Pick<TrendStore, 'hourlyCounts' | 'surgesBetween'>;
+
 /** The file name of a digest's chart. */
 export const DIGEST_CHART_FILE = 'watchfloor-digest-trend.png';
 /** Days a digest's chart covers. */
 export const DIGEST_CHART_DAYS = 7;
+
+/** The time range a digest's chart reads (its week, in days of `timeZone`). */
+export function digestChartRange(now: number, timeZone = 'UTC'): { from: number; to: number } {
+  const { from, to } = trendBuckets(DIGEST_CHART_DAYS, now, timeZone);
+  return { from, to };
+}
 
 /**
  * The small chart a digest carries with DIGEST_CHART=on: matched stories per day of the
@@ -16,7 +25,7 @@ export const DIGEST_CHART_DAYS = 7;
  * chart libraries must be loaded first (`preloadChartLibraries`, done by `run` and `once`);
  * throws when they are not.
  */
-export function digestChart(input: { trends: TrendStore; topics: readonly TopicInfo[]; now: number; hiddenFeeds?: readonly string[]; timeZone?: string }): OutboundFile {
+export function digestChart(input: { trends: ChartTrends; topics: readonly TopicInfo[]; now: number; hiddenFeeds?: readonly string[]; timeZone?: string }): OutboundFile {
   const timeZone = input.timeZone ?? 'UTC';
   const buckets = trendBuckets(DIGEST_CHART_DAYS, input.now, timeZone);
   const ids = input.topics.map((t) => t.id);

@@ -262,7 +262,7 @@ describe('run --role poller on PostgreSQL', () => {
     expect(fake.identifies).toHaveLength(0);
   }, 420_000);
 
-  it('GIVEN two deliverers and due digest subscriptions THEN each digest is composed once, lists the window\'s stories, and is posted once, and a deliverer reports healthy and ready', async () => {
+  it('GIVEN two deliverers and due digest subscriptions with DIGEST_CHART=on THEN each digest is composed once, lists the window\'s stories, carries its chart, and is posted once, and a deliverer reports healthy and ready', async () => {
     fake = await startFakeDiscordWithWebhook();
     const digest = { mode: 'digest', schedule: '0 0 * * *', createdAt: Date.now() - 2 * 86_400_000 };
     const { env, url } = await setup([
@@ -280,7 +280,7 @@ describe('run --role poller on PostgreSQL', () => {
         src AS (INSERT INTO story_sources (story_rowid, feed_id, seen_at) SELECT rowid, 'f0', ${until - 3_600_000} FROM s)
         INSERT INTO story_verdicts (story_rowid, topic, matched, score, keyword_score, reasons) SELECT rowid, 'ukraine', 1, 5, 5, '{"threshold":1,"reasons":[]}' FROM s`);
     }
-    const all = { ...env, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, DELIVERY_TICK_MS: '1000' };
+    const all = { ...env, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, DELIVERY_TICK_MS: '1000', DIGEST_CHART: 'on' };
     // One of them serves /healthz and /readyz: a deliverer on PostgreSQL is ready without poll cycles.
     const deliverers = [start('deliverer', { ...all, HTTP_PORT: '0' }, { http: true }), start('deliverer', all)];
     const listening = await deliverers[0]?.waitForLog((l) => l.msg === 'health and metrics server listening', 60_000);
@@ -301,6 +301,11 @@ describe('run --role poller on PostgreSQL', () => {
       expect(text).toContain('Digest story 2');
     }
     expect(await query<{ status: string; n: number }>(url, 'SELECT status, count(*)::int AS n FROM outbox GROUP BY status')).toEqual([{ status: 'sent', n: 2 }]);
+    // The chart, drawn from PostgreSQL's counts, went out with each digest (bot and webhook), stored once beside each.
+    const posts = discord.requests.filter((r) => r.method === 'POST' && (r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages` || r.path.startsWith('/webhooks/')));
+    expect(posts.map((r) => r.files.map((f) => f.name))).toEqual([['watchfloor-digest-trend.png'], ['watchfloor-digest-trend.png']]);
+    for (const post of posts) expect(post.files[0]?.bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(await query(url, 'SELECT count(*)::int AS n FROM outbox_files')).toEqual([{ n: 2 }]);
     const windows = await query<{ last: number }>(url, 'SELECT last_digest_at::float8 AS last FROM subscriptions ORDER BY id');
     expect(windows.map((w) => w.last)).toEqual([until, until]);
     const queued = deliverers.flatMap((d) => d.output().stderr.split('\n').filter((line) => line.includes('"digest queued"')));

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { OutboundMessage } from '../../core/compose/message.js';
 import type { TopicVerdict } from '../../core/types.js';
-import { nonceFor } from '../outbox.js';
+import { nonceFor, type OutboundFile } from '../outbox.js';
 import { storyFromRow, verdictFromRow, type StoredStory } from '../stories.js';
 import { subscriptionFromRow, type StoredSubscription } from '../subscriptions.js';
 import type { PgPool } from './db.js';
@@ -67,6 +67,8 @@ export function createPgDigests(pool: PgPool, options: { onUnreadable?: (id: num
       readonly topics: readonly string[];
       readonly now: number;
       readonly compose: (stories: readonly WindowStory[]) => readonly OutboundMessage[];
+      /** A file (the chart) sent with the first part. */
+      readonly file?: OutboundFile | null;
     }): Promise<number | null> {
       const client = await pool.connect();
       try {
@@ -86,6 +88,9 @@ export function createPgDigests(pool: PgPool, options: { onUnreadable?: (id: num
           const inserted = r.rows[0];
           if (!inserted) continue;
           await client.query('UPDATE outbox SET nonce = $2 WHERE id = $1', [inserted.id, nonceFor(inserted.id, inserted.created_at)]);
+          if (index === 0 && input.file) {
+            await client.query('INSERT INTO outbox_files (outbox_id, name, png) VALUES ($1, $2, $3) ON CONFLICT (outbox_id) DO UPDATE SET name = excluded.name, png = excluded.png', [inserted.id, input.file.name, input.file.data]);
+          }
           written++;
         }
         await client.query('UPDATE subscriptions SET last_digest_at = $2 WHERE id = $1', [input.subscriptionId, input.until]);

@@ -43,16 +43,26 @@ export function createPgSurges(pool: PgPool, options: { onUnreadable?: ((id: num
       return r.rows[0]?.at ?? null;
     },
 
-    /** Matched stories per topic and UTC hour in [fromMs, toMs), as store/trends.ts counts them. */
-    async hourlyCounts(topics: readonly string[], fromMs: number, toMs: number): Promise<Map<string, Map<number, number>>> {
+    /**
+     * Matched stories per topic and UTC hour in [fromMs, toMs), as store/trends.ts counts them;
+     * stories only `hiddenFeeds` carried are left out.
+     */
+    async hourlyCounts(topics: readonly string[], fromMs: number, toMs: number, hiddenFeeds: readonly string[] = []): Promise<Map<string, Map<number, number>>> {
       const out = new Map<string, Map<number, number>>(topics.map((t) => [t, new Map()]));
       if (topics.length === 0) return out;
+      const visible = hiddenFeeds.length === 0 ? '' : 'AND (s.feed_id <> ALL($4::text[]) OR EXISTS (SELECT 1 FROM story_sources vs WHERE vs.story_rowid = s.rowid AND vs.feed_id <> ALL($4::text[])))';
       const r = await pool.query<{ topic: string; hour: number; n: number }>(`SELECT v.topic, (${EVENT_TIME} / 3600000) * 3600000 AS hour, count(*)::int AS n
         FROM stories s JOIN story_verdicts v ON v.story_rowid = s.rowid AND v.matched = 1
-        WHERE s.first_seen_at >= $1 AND ${EVENT_TIME} >= $1 AND ${EVENT_TIME} < $2 AND v.topic = ANY($3::text[])
-        GROUP BY v.topic, hour`, [fromMs, toMs, topics]);
+        WHERE s.first_seen_at >= $1 AND ${EVENT_TIME} >= $1 AND ${EVENT_TIME} < $2 AND v.topic = ANY($3::text[]) ${visible}
+        GROUP BY v.topic, hour`, hiddenFeeds.length === 0 ? [fromMs, toMs, topics] : [fromMs, toMs, topics, hiddenFeeds]);
       for (const row of r.rows) out.get(row.topic)?.set(row.hour, row.n);
       return out;
+    },
+
+    /** Surges of the given topics whose hour is in [fromMs, toMs), oldest first (charts). */
+    async surgesBetween(fromMs: number, toMs: number, topics: readonly string[]): Promise<StoredSurge[]> {
+      const r = await pool.query<Record<string, unknown>>('SELECT * FROM surges WHERE hour_start >= $1 AND hour_start < $2 AND topic = ANY($3::text[]) ORDER BY hour_start', [fromMs, toMs, topics]);
+      return r.rows.map(surgeFromRow);
     },
 
     /**
