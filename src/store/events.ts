@@ -26,6 +26,11 @@ interface EventRow {
 
 const toEvent = (row: EventRow): StoredEvent => ({ id: row.id, title: row.title, startedAt: row.started_at, lastReportAt: row.last_report_at });
 
+/** An event row read by another engine (PostgreSQL: the same columns). */
+export function eventFromRow(row: Readonly<Record<string, unknown>>): StoredEvent {
+  return toEvent(row as unknown as EventRow);
+}
+
 /**
  * Events (clusters of reports of one happening) and their reports. All SQL about them lives
  * here; the matching is the core's (src/core/events). Written inside the transaction that

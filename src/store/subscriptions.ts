@@ -108,6 +108,20 @@ export function subscriptionFromRow(row: Readonly<Record<string, unknown>>): Sto
   return problem === null ? toSubscription(typed) : { problem };
 }
 
+/**
+ * Subscription rows read by another engine: the readable ones, in order; each one that cannot
+ * be read is passed to `onUnreadable` with what is wrong in it (and skipped).
+ */
+export function subscriptionsFromRows(rows: readonly Readonly<Record<string, unknown>>[], onUnreadable?: (id: number, problem: string) => void): StoredSubscription[] {
+  const out: StoredSubscription[] = [];
+  for (const row of rows) {
+    const read = subscriptionFromRow(row);
+    if ('problem' in read) onUnreadable?.(Number(row.id), read.problem);
+    else out.push(read);
+  }
+  return out;
+}
+
 function unreadableSubscription(row: SubscriptionRow, reason: string): UnreadableRow {
   const guildId = typeof row.guild_id === 'string' ? row.guild_id : null;
   return {

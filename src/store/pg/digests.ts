@@ -3,7 +3,7 @@ import type { OutboundMessage } from '../../core/compose/message.js';
 import type { TopicVerdict } from '../../core/types.js';
 import { nonceFor, type OutboundFile } from '../outbox.js';
 import { storyFromRow, verdictFromRow, type StoredStory } from '../stories.js';
-import { subscriptionFromRow, type StoredSubscription } from '../subscriptions.js';
+import { subscriptionsFromRows, type StoredSubscription } from '../subscriptions.js';
 import type { PgPool } from './db.js';
 
 /** A story of a digest window with its stored verdicts. */
@@ -44,13 +44,7 @@ export function createPgDigests(pool: PgPool, options: { onUnreadable?: (id: num
   return {
     async subscriptions(): Promise<StoredSubscription[]> {
       const r = await pool.query<Record<string, unknown>>("SELECT * FROM subscriptions WHERE mode = 'digest' ORDER BY id");
-      const out: StoredSubscription[] = [];
-      for (const row of r.rows) {
-        const read = subscriptionFromRow(row);
-        if ('problem' in read) options.onUnreadable?.(Number(row.id), read.problem);
-        else out.push(read);
-      }
-      return out;
+      return subscriptionsFromRows(r.rows, options.onUnreadable);
     },
 
     /**

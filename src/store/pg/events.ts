@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { OutboundMessage } from '../../core/compose/message.js';
-import type { EventReportRow, StoredEvent } from '../events.js';
+import { eventFromRow, type EventReportRow, type StoredEvent } from '../events.js';
 import { nonceFor, outboxListingFrom, type OutboxListing } from '../outbox.js';
-import { subscriptionFromRow, type StoredSubscription } from '../subscriptions.js';
+import { subscriptionsFromRows, type StoredSubscription } from '../subscriptions.js';
 
 /**
  * Serialises event assignment between pollers (a transaction-level advisory lock, held until the
@@ -11,15 +11,6 @@ import { subscriptionFromRow, type StoredSubscription } from '../subscriptions.j
  * become visible in increasing order (the index's catch-up by id misses none). ADR 16.
  */
 export const EVENT_LOCK = 0x57460003;
-
-interface EventRow {
-  id: number;
-  title: string;
-  started_at: number;
-  last_report_at: number;
-}
-
-const toEvent = (row: EventRow): StoredEvent => ({ id: row.id, title: row.title, startedAt: row.started_at, lastReportAt: row.last_report_at });
 
 /**
  * Events, their reports and the outbox rows of living alerts on PostgreSQL, inside the
@@ -51,14 +42,8 @@ export function pgEventTx(client: pg.PoolClient, options: { onUnreadable?: ((id:
     async eventSubscriptions(): Promise<StoredSubscription[]> {
       if (subscriptions) return subscriptions;
       const r = await client.query<Record<string, unknown>>("SELECT * FROM subscriptions WHERE mode = 'event' ORDER BY id");
-      const read: StoredSubscription[] = [];
-      for (const row of r.rows) {
-        const s = subscriptionFromRow(row);
-        if ('problem' in s) options.onUnreadable?.(Number(row.id), s.problem);
-        else read.push(s);
-      }
-      subscriptions = read;
-      return read;
+      subscriptions = subscriptionsFromRows(r.rows, options.onUnreadable);
+      return subscriptions;
     },
 
     async create(input: { title: string; startedAt: number; storyRowid: number; feedId: string; at: number; now: number }): Promise<number> {
@@ -83,13 +68,13 @@ export function pgEventTx(client: pg.PoolClient, options: { onUnreadable?: ((id:
     },
 
     async get(id: number): Promise<StoredEvent | undefined> {
-      const r = await client.query<EventRow>('SELECT id, title, started_at, last_report_at FROM events WHERE id = $1', [id]);
-      return r.rows[0] ? toEvent(r.rows[0]) : undefined;
+      const r = await client.query<Record<string, unknown>>('SELECT id, title, started_at, last_report_at FROM events WHERE id = $1', [id]);
+      return r.rows[0] ? eventFromRow(r.rows[0]) : undefined;
     },
 
     async createdAfter(afterId: number, startedFrom: number): Promise<StoredEvent[]> {
-      const r = await client.query<EventRow>('SELECT id, title, started_at, last_report_at FROM events WHERE id > $1 AND started_at >= $2 ORDER BY id', [afterId, startedFrom]);
-      return r.rows.map(toEvent);
+      const r = await client.query<Record<string, unknown>>('SELECT id, title, started_at, last_report_at FROM events WHERE id > $1 AND started_at >= $2 ORDER BY id', [afterId, startedFrom]);
+      return r.rows.map(eventFromRow);
     },
 
     async reports(eventId: number): Promise<EventReportRow[]> {

@@ -8,7 +8,7 @@ import { feedStateFromRow, type FeedState } from '../feed-state.js';
 import { nonceFor } from '../outbox.js';
 import { batchCounter, type NewStory, type PollStore, type StoredBatch } from '../poll-store.js';
 import { hasEvidence } from '../stories.js';
-import { subscriptionFromRow, type StoredSubscription } from '../subscriptions.js';
+import { subscriptionsFromRows, type StoredSubscription } from '../subscriptions.js';
 import { DB_NOW_MS, type PgPool } from './db.js';
 import { pgEventTx, type PgEventTx } from './events.js';
 
@@ -157,13 +157,7 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
 
   async function instantSubscriptions(client: pg.PoolClient): Promise<StoredSubscription[]> {
     const r = await client.query<Record<string, unknown>>("SELECT * FROM subscriptions WHERE mode = 'instant' ORDER BY id");
-    const out: StoredSubscription[] = [];
-    for (const row of r.rows) {
-      const read = subscriptionFromRow(row);
-      if ('problem' in read) routing?.onUnreadable?.(Number(row.id), read.problem);
-      else out.push(read);
-    }
-    return out;
+    return subscriptionsFromRows(r.rows, routing?.onUnreadable?.bind(routing));
   }
 
   /**

@@ -2,7 +2,7 @@ import type { OutboundMessage } from '../../core/compose/message.js';
 import type { SurgeScore } from '../../core/trends/surge.js';
 import { nonceFor } from '../outbox.js';
 import { storyFromRow, type StoredStory } from '../stories.js';
-import { subscriptionFromRow, type StoredSubscription } from '../subscriptions.js';
+import { subscriptionsFromRows, type StoredSubscription } from '../subscriptions.js';
 import { surgeFromRow, trendSettingsFrom, type StoredSurge, type TrendSettings } from '../trends.js';
 import type { PgPool } from './db.js';
 
@@ -98,12 +98,8 @@ export function createPgSurges(pool: PgPool, options: { onUnreadable?: ((id: num
         const byRowid = new Map(stories.rows.map((r) => { const story = storyFromRow(r); return [story.rowid, story]; }));
         const subscriptions = await client.query<Record<string, unknown> & { t_surges: number | null; t_quiet_hours: string | null }>(`SELECT s.*, t.surges AS t_surges, t.quiet_hours AS t_quiet_hours
           FROM subscriptions s LEFT JOIN subscription_trends t ON t.subscription_id = s.id ORDER BY s.id`);
-        const readable: { subscription: StoredSubscription; setting: TrendSettings }[] = [];
-        for (const r of subscriptions.rows) {
-          const read = subscriptionFromRow(r);
-          if ('problem' in read) options.onUnreadable?.(Number(r.id), read.problem);
-          else readable.push({ subscription: read, setting: trendSettingsFrom({ surges: r.t_surges, quiet_hours: r.t_quiet_hours }) });
-        }
+        const settings = new Map(subscriptions.rows.map((r) => [Number(r.id), trendSettingsFrom({ surges: r.t_surges, quiet_hours: r.t_quiet_hours })]));
+        const readable = subscriptionsFromRows(subscriptions.rows, options.onUnreadable).map((subscription) => ({ subscription, setting: settings.get(subscription.id) ?? trendSettingsFrom(undefined) }));
         const notices = recording.compose({ surge, stories: surge.storyRowids.map((id) => byRowid.get(id)).filter((s): s is StoredStory => s !== undefined), subscriptions: readable });
         let queued = 0;
         for (const { subscriptionId, payload } of notices) {
