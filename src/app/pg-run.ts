@@ -81,7 +81,7 @@ function feedDirectory(pool: PgPool, feeds: readonly FeedConfig[], log: Logger, 
   };
 }
 
-/** The poller on PostgreSQL: the same poll cycle as on SQLite, over the PostgreSQL poll store, routing instant alerts. */
+/** The poller on PostgreSQL: the same poll cycle as on SQLite, over the PostgreSQL poll store, routing instant and living alerts. */
 async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics; onCycle: (at: number) => void }): Promise<Duty> {
   const { env, paths, log, pool } = input;
   const feeds = loadFeeds(paths.feeds);
@@ -166,10 +166,12 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
     const subscriptions = await digests.subscriptions();
     if (subscriptions.length === 0) return;
     await directory.load();
-    await ratings.refresh();
+    let ratingsRead = false;
     for (const subscription of subscriptions) {
       const window = dueDigestWindow(subscription, now, log);
       if (!window) continue;
+      if (!ratingsRead) await ratings.refresh(); // a server's ratings decide its digest's verdicts
+      ratingsRead = true;
       const { from, until: windowEnd } = window;
       // Drawn before the digest's transaction; attached to its first part.
       const chart = env.DIGEST_CHART ? await pgDigestChart({ trends, subscription, topics, feeds: directory.byId(), now, log }) : null;
