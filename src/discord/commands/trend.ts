@@ -22,7 +22,7 @@ export async function trend(invocation: Invocation, deps: CommandDeps): Promise<
   const timeZone = optionalString(invocation, 'timezone')?.trim() || 'UTC';
   if (!isTimeZone(timeZone)) throw new UserError(`\`timezone:${fitSafeText(timeZone, 60)}\` is not an IANA time zone name. Use one such as \`Asia/Seoul\`, \`Europe/Kyiv\` or \`UTC\`, then run \`/news trend\` again.`);
   const topics = topic ? all.filter((t) => t.id === topic) : all;
-  const hiddenFeeds = hiddenFeedsFor({ kind: 'server', guildId: invocation.guildId }, allFeeds(deps));
+  const hiddenFeeds = hiddenFeedsFor({ kind: 'server', guildId: invocation.guildId }, await allFeeds(deps));
   const chart = await buildTrendChart({ trends: deps.store.trends, topics, days, now: deps.clock(), hiddenFeeds, timeZone });
   if (chart.png.length > MAX_ATTACHMENT_BYTES) throw new Error(`trend chart of ${chart.png.length} bytes exceeds Discord's attachment limit`);
   const byTopic = topicMap(deps);
