@@ -1,9 +1,14 @@
+import type { DigestStory } from '../core/compose/digest.js';
+import type { DigestRequest } from '../core/news.js';
 import type { HeartbeatRow } from '../core/roles.js';
+import type { TopicInfo, TopicVerdict } from '../core/types.js';
 import type { AddedFeed } from './added-feeds.js';
 import type { FeedState } from './feed-state.js';
 import type { Store } from './index.js';
+import { createNewsReader } from './news-queries.js';
 import type { OutboxStatus } from './outbox.js';
 import type { NewSubscription, StoredSubscription } from './subscriptions.js';
+import type { SearchHit, StoredStory } from './stories.js';
 import type { StoredSurge, TrendSettings } from './trends.js';
 import type { UnreadableRow } from './unreadable-rows.js';
 
@@ -30,6 +35,21 @@ export interface StatusFigures {
   /** Events started since `eventsFrom`, with a living alert, flagged developing. */
   readonly events: { readonly inWindow: number; readonly living: number; readonly developing: number };
   readonly heartbeats: readonly HeartbeatRow[];
+}
+
+/**
+ * The reads behind `/news latest|search|digest` (see store/news-queries.ts), asynchronous:
+ * scoped once to the stories a server may read.
+ */
+export interface StoryReader {
+  latest(options: { readonly topic: string | undefined; readonly sinceMs: number; readonly limit: number }): Promise<StoredStory[]>;
+  /**
+   * One page of a full-text search; `match` is core/search-query.ts's expression. Bounded as in
+   * ADR 8 on both engines: counted up to SEARCH_COUNT_MAX, ranked up to RANK_CANDIDATES_MAX
+   * matches, newest first beyond (`ranked` false).
+   */
+  search(options: { readonly match: string; readonly topic: string | undefined; readonly sinceMs: number; readonly limit: number; readonly offset?: number }): Promise<{ hits: SearchHit[]; total: number; ranked: boolean }>;
+  digestStories(request: DigestRequest, topics: readonly TopicInfo[]): Promise<DigestStory[]>;
 }
 
 /**
@@ -70,6 +90,13 @@ export interface GatewayStore {
 
   /** Poll state of every known feed. */
   feedStates(): Promise<ReadonlyMap<string, FeedState>>;
+
+  /** Stories a server may read: all but those only `hiddenFeeds` carried. */
+  stories(hiddenFeeds: readonly string[]): StoryReader;
+  /** The story stored under this canonical URL. */
+  storyByUrl(url: string): Promise<StoredStory | undefined>;
+  /** A story's stored verdicts (topics without evidence have none). */
+  verdicts(rowid: number): Promise<TopicVerdict[]>;
   status(window: { readonly todayFrom: number; readonly eventsFrom: number }): Promise<StatusFigures>;
 }
 
@@ -120,6 +147,16 @@ export function createSqliteGatewayStore(store: Store): GatewayStore {
       }),
     removeFeed: (id) => settle(() => store.addedFeeds.remove(id)),
     feedStates: () => settle(() => new Map(store.feeds.all().map((s) => [s.feedId, s]))),
+    stories(hiddenFeeds) {
+      const reader = createNewsReader(store.stories, hiddenFeeds);
+      return {
+        latest: (options) => settle(() => reader.latest(options)),
+        search: (options) => settle(() => reader.search(options)),
+        digestStories: (request, topics) => settle(() => reader.digestStories(request, topics)),
+      };
+    },
+    storyByUrl: (url) => settle(() => store.stories.getByUrl(url)),
+    verdicts: (rowid) => settle(() => store.stories.verdicts(rowid)),
     status: ({ todayFrom, eventsFrom }) =>
       settle(() => ({
         lastCycle: store.cycles.last({ polledOnly: true }),

@@ -12,7 +12,7 @@ import { MAX_QUERY_CHARS, parseSearchText } from '../../core/search-query.js';
 import { canonicalUrl } from '../../core/story.js';
 import { TREND_DAYS } from '../../core/trends/series.js';
 import type { TopicVerdict } from '../../core/types.js';
-import { createNewsReader, type NewsReader } from '../../store/news-queries.js';
+import type { StoryReader } from '../../store/gateway-store.js';
 import { SEARCH_COUNT_MAX } from '../../store/stories.js';
 import { allFeeds, feedMap, topicMap } from './lookups.js';
 import { integerOption, optionalString, requiredString, topicChoices, topicOption } from './options.js';
@@ -39,8 +39,8 @@ async function hiddenFeeds(deps: CommandDeps, guildId: string | null): Promise<s
 }
 
 /** The stories this server may read. */
-async function readerFor(deps: CommandDeps, guildId: string | null): Promise<NewsReader> {
-  return createNewsReader(deps.store.stories, await hiddenFeeds(deps, guildId));
+async function readerFor(deps: CommandDeps, guildId: string | null): Promise<StoryReader> {
+  return deps.gateway.stories(await hiddenFeeds(deps, guildId));
 }
 
 const { latestCount, latestHours, searchDays, digestHours } = NEWS_LIMITS;
@@ -93,7 +93,7 @@ async function latest(invocation: Invocation, deps: CommandDeps): Promise<Reply>
   const topic = topicOption(invocation, topics);
   const count = integerOption(invocation, 'count', latestCount);
   const hours = integerOption(invocation, 'hours', latestHours);
-  const stories = (await readerFor(deps, invocation.guildId)).latest({ topic, sinceMs: deps.clock() - hours * HOUR_MS, limit: count });
+  const stories = await (await readerFor(deps, invocation.guildId)).latest({ topic, sinceMs: deps.clock() - hours * HOUR_MS, limit: count });
   const scope = topic ? topicLabel(topic, topicMap(deps)) : 'all topics';
   if (stories.length === 0) {
     return { ephemeral: true, content: `No matched stories for ${scope} published in the last ${hours} h. Try a longer \`hours\`${topic ? ' or no `topic`' : ''}.` };
@@ -120,13 +120,13 @@ async function renderSearchPage(session: SearchSession, key: string, requestedPa
   const reader = await readerFor(deps, session.guildId);
   const pageOf = (n: number) => reader.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: n * SEARCH_PAGE_SIZE });
   let page = Math.max(0, requestedPage);
-  let result = pageOf(page);
+  let result = await pageOf(page);
   if (result.total === 0) return null;
   const pages = Math.max(1, Math.ceil(result.total / SEARCH_PAGE_SIZE));
   if (page > pages - 1) {
     // Stories were deleted since the button was drawn: show the last page there is.
     page = pages - 1;
-    result = pageOf(page);
+    result = await pageOf(page);
   }
   const feeds = await feedMap(deps);
   const byTopic = topicMap(deps);
@@ -189,7 +189,7 @@ async function digest(invocation: Invocation, deps: CommandDeps): Promise<Reply>
   const topic = topicOption(invocation, topicInfos);
   const hours = integerOption(invocation, 'hours', digestHours);
   const request = digestRequest(topic ? [topic] : [], hours, deps.clock());
-  const stories = (await readerFor(deps, invocation.guildId)).digestStories(request, topicInfos);
+  const stories = await (await readerFor(deps, invocation.guildId)).digestStories(request, topicInfos);
   const messages = composeDigest(newsDigestInput(request, stories, topicInfos, await allFeeds(deps)));
   const parts = messages.slice(0, MAX_DIGEST_PARTS).map((m): Reply => ({ embeds: m.embeds }));
   if (messages.length > MAX_DIGEST_PARTS) {
@@ -220,14 +220,14 @@ async function explain(invocation: Invocation, deps: CommandDeps): Promise<Reply
   if (url !== undefined) {
     const canonical = canonicalUrl(url, null);
     if (!canonical) throw new UserError(`"${fitSafeText(url, 100)}" is not an http(s) link. Paste the story's full address, or use \`text\` to classify a headline.`);
-    const found = deps.store.stories.getByUrl(canonical);
+    const found = await deps.gateway.storyByUrl(canonical);
     // A story only another server's feeds carried is answered as unknown: nothing leaks.
     const hidden = new Set(await hiddenFeeds(deps, invocation.guildId));
     const story = found && found.sources.some((id) => !hidden.has(id)) ? found : undefined;
     if (!story) throw new UserError('No stored story has that link. Watchfloor only knows stories from its feeds (`/news search` finds them); use `text` to classify any headline.');
     title = story.title;
     link = story.url;
-    verdicts = deps.store.stories.verdicts(story.rowid);
+    verdicts = await deps.gateway.verdicts(story.rowid);
     summaryOf = story.summary;
     note = `Verdicts as stored when the story was first seen ${discordTime(story.firstSeenAt, 'R')}.`;
     // Topics without evidence have no stored verdict (see hasEvidence in the store).
