@@ -122,7 +122,7 @@ export function attachSlashCommands(client: Client, deps: CommandDeps): void {
   // The handler logs its own failures and never rejects.
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
   // 👍/👎 on alerts and the digests' rating menus (docs/feedback.md).
-  attachFeedback(client, { store: deps.store, log: deps.log, clock: deps.clock });
+  if (deps.store) attachFeedback(client, { store: deps.store, log: deps.log, clock: deps.clock });
 }
 
 /**

@@ -150,7 +150,12 @@ export type FeedProbe =
 
 /** Everything handlers use, injected by the composition root. */
 export interface CommandDeps {
-  readonly store: Store;
+  /**
+   * The SQLite store, for what runs on SQLite only in this version (ratings and `/watch tune`,
+   * trend charts); absent when the gateway runs on PostgreSQL, where those answer that they are
+   * not available (./engine.ts).
+   */
+  readonly store?: Store;
   /** Subscriptions, added feeds, feed health and status counts, on either engine (ADR 16). */
   readonly gateway: GatewayStore;
   readonly log: Logger;
