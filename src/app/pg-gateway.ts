@@ -1,7 +1,7 @@
 import { MessageFlags, type Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError, ConfigErrors } from '../config/errors.js';
 import { loadFeeds } from '../config/feeds.js';
 import { parseDigestRatingId } from '../core/feedback/digest.js';
 import { createDiscordClient } from '../discord/client.js';
@@ -24,6 +24,10 @@ const LOGIN_RETRY_MAX_MS = 5 * 60_000;
 export const RATINGS_NOT_ON_POSTGRES =
   'Ratings are not recorded on this Watchfloor yet: it keeps its data in PostgreSQL, where ratings are not supported in this version. ' +
   'Nothing was changed; alerts and digests follow the shared decisions. The operator can read more in docs/self-hosting.md ("Roles on PostgreSQL").';
+
+/** Why `/watch add mode:event` is refused on PostgreSQL (said as the `mode` option's problem). */
+export const EVENTS_NOT_ON_POSTGRES =
+  'living alerts (mode event) are not delivered from PostgreSQL in this version, and the poller and deliverer would refuse to start over such a subscription. Use `mode:instant` or `mode:digest`.';
 
 /** The gateway role, started: Discord's connection and the answers to commands. */
 export interface PgGateway {
@@ -68,7 +72,12 @@ export async function startPgGateway(input: { env: Env; paths: Paths; log: Logge
     topics: () => classifier.topics,
     classify: (text) => classifier.classify(text),
     configuredFeeds: () => feeds,
-    parseSubscription: (flags, now) => parseSubscribeFlags(flags, classifier.topics.map((t) => t.id), env, now),
+    parseSubscription(flags, now) {
+      const parsed = parseSubscribeFlags(flags, classifier.topics.map((t) => t.id), env, now);
+      // The PostgreSQL poller and deliverer refuse to start over event subscriptions: never save one.
+      if (parsed.mode === 'event') throw new ConfigErrors([new ConfigError('subscription', '--mode', EVENTS_NOT_ON_POSTGRES)]);
+      return parsed;
+    },
     probeFeed: createFeedProbe(env, clock),
     searches: createSearchSessions(),
   };

@@ -80,6 +80,14 @@ describe('run --role gateway on PostgreSQL', () => {
     expect(refused.ephemeral).toBe(true);
     expect(replyText(refused.message)).toContain('Manage Server');
 
+    // A subscription the PostgreSQL roles cannot deliver is never saved.
+    const event = await interact(fake, commandInteraction(HERE, 'watch', sub('add', { channel: { type: OPTION.channel, value: DEFAULT_CHANNEL_ID }, topics: 'all', mode: 'event' }), {
+      channels: { [DEFAULT_CHANNEL_ID]: resolvedChannel(DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID) },
+    }));
+    expect(event.ephemeral).toBe(true);
+    expect(replyText(event.message)).toContain('Nothing was saved');
+    expect(replyText(event.message)).toContain('living alerts (mode event) are not delivered from PostgreSQL');
+
     const added = await interact(fake, commandInteraction(HERE, 'watch', sub('add', { channel: { type: OPTION.channel, value: DEFAULT_CHANNEL_ID }, topics: 'all', mode: 'instant' }), {
       channels: { [DEFAULT_CHANNEL_ID]: resolvedChannel(DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID) },
     }));
