@@ -29,6 +29,8 @@ export interface StatusFigures {
   readonly lastCycle: CycleSummary | undefined;
   /** Stories first seen since `todayFrom`, and the matched ones per topic. */
   readonly today: { readonly stories: number; readonly perTopic: Readonly<Record<string, number>> };
+  /** Stories stored in all. */
+  readonly storiesTotal: number;
   readonly outbox: Readonly<Record<OutboxStatus, number>>;
   /** The latest surge per topic and how many each had. */
   readonly surges: readonly { readonly topic: string; readonly total: number; readonly latest: StoredSurge }[];
@@ -161,6 +163,7 @@ export function createSqliteGatewayStore(store: Store): GatewayStore {
       settle(() => ({
         lastCycle: store.cycles.last({ polledOnly: true }),
         today: store.stories.counts(todayFrom),
+        storiesTotal: store.stories.total(),
         outbox: store.outbox.counts(),
         surges: store.trends.summary(),
         events: store.events.counts(eventsFrom),

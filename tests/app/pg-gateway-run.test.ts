@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, startCli } from '../helpers/cli.js';
+import { killAll, runCli, startCli } from '../helpers/cli.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, type FakeDiscord } from '../helpers/fake-discord.js';
 import { commandInteraction, installInteractionRoutes, interact, OPTION, PERMISSIONS, replyText, resolvedChannel, sub } from '../helpers/fake-interactions.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
@@ -111,6 +111,14 @@ describe('run --role gateway on PostgreSQL', () => {
     expect(status).toMatch(/gateway 1 live/u);
     expect(status).toMatch(/poller 1 live/u);
     expect(status).toMatch(/deliverer 1 live/u);
+
+    // The operator's `status` reads the same database through the same port.
+    const cli = await runCli(['status', '--json'], { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url });
+    expect(cli.code, cli.stderr).toBe(0);
+    const report = JSON.parse(cli.stdout) as { stories: { total: number }; processes: { role: string; alive: boolean }[]; feeds: { id: string; storiesTotal: number }[] };
+    expect(report.stories.total).toBe(ITEMS);
+    expect(report.processes.filter((p) => p.alive).map((p) => p.role).sort()).toEqual(['deliverer', 'gateway', 'poller']);
+    expect(report.feeds.map((f) => [f.id, f.storiesTotal])).toEqual([['gw', ITEMS]]);
 
     // What needs the SQLite store answers one clear private message instead of failing.
     const trend = await interact(fake, commandInteraction(HERE, 'news', sub('trend')));

@@ -244,10 +244,11 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
     },
 
     async status({ todayFrom, eventsFrom }): Promise<StatusFigures> {
-      const [cycle, stories, perTopic, outbox, surges, events, heartbeats] = await Promise.all([
+      const [cycle, stories, total, perTopic, outbox, surges, events, heartbeats] = await Promise.all([
         pool.query<{ started_at: number; finished_at: number | null; feeds_polled: number; feeds_ok: number; feeds_not_modified: number; feeds_failed: number; new_stories: number }>(
           'SELECT * FROM poll_cycles WHERE finished_at IS NOT NULL AND feeds_polled > 0 ORDER BY id DESC LIMIT 1'),
         pool.query<{ n: number }>('SELECT count(*)::int AS n FROM stories WHERE first_seen_at >= $1', [todayFrom]),
+        pool.query<{ n: number }>('SELECT count(*)::int AS n FROM stories'),
         pool.query<{ topic: string; n: number }>(`SELECT v.topic, count(*)::int AS n FROM story_verdicts v JOIN stories s ON s.rowid = v.story_rowid
           WHERE v.matched = 1 AND s.first_seen_at >= $1 GROUP BY v.topic ORDER BY v.topic`, [todayFrom]),
         pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM outbox GROUP BY status'),
@@ -269,6 +270,7 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
       return {
         lastCycle: c ? { startedAt: c.started_at, finishedAt: c.finished_at, polled: c.feeds_polled, ok: c.feeds_ok, notModified: c.feeds_not_modified, failed: c.feeds_failed, newStories: c.new_stories } : undefined,
         today: { stories: stories.rows[0]?.n ?? 0, perTopic: Object.fromEntries(perTopic.rows.map((r) => [r.topic, r.n])) },
+        storiesTotal: total.rows[0]?.n ?? 0,
         outbox: counts,
         surges: surges.rows.map((r) => ({ topic: String(r.topic), total: r.total, latest: storedSurgeFromRow(r) })),
         events: { inWindow: e?.in_window ?? 0, living: e?.living ?? 0, developing: e?.developing ?? 0 },
