@@ -120,6 +120,15 @@ describe('run --role gateway on PostgreSQL', () => {
     expect(report.processes.filter((p) => p.alive).map((p) => p.role).sort()).toEqual(['deliverer', 'gateway', 'poller']);
     expect(report.feeds.map((f) => [f.id, f.storiesTotal])).toEqual([['gw', ITEMS]]);
 
+    const searched = await runCli(['search', 'kharkiv', '--json'], { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url });
+    expect(searched.code, searched.stderr).toBe(0);
+    const hits = JSON.parse(searched.stdout) as { total: number; ranked: boolean; hits: { title: string; titleSnippet: string }[] };
+    expect(hits.total).toBe(ITEMS);
+    expect(hits.hits[0]?.titleSnippet).toContain('**Kharkiv**');
+    const newest = await runCli(['latest', '--json'], { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url });
+    expect(newest.code, newest.stderr).toBe(0);
+    expect((JSON.parse(newest.stdout) as { count: number }).count).toBe(ITEMS);
+
     // What needs the SQLite store answers one clear private message instead of failing.
     const trend = await interact(fake, commandInteraction(HERE, 'news', sub('trend')));
     expect(trend.ephemeral).toBe(true);
