@@ -95,6 +95,19 @@ describe('run --role gateway on PostgreSQL', () => {
     const listed = await interact(fake, commandInteraction(HERE, 'watch', sub('list')));
     expect(replyText(listed.message)).toContain(`<#${DEFAULT_CHANNEL_ID}>`);
 
+    // The operator's subscription commands work on the same database.
+    const cliEnv = { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url };
+    const refusedEvent = await runCli(['subscribe', '--console', '--topics', 'all', '--mode', 'event'], cliEnv);
+    expect(refusedEvent.code).toBe(2);
+    expect(refusedEvent.stderr).toContain('--mode event');
+    const subscribed = await runCli(['subscribe', '--console', '--topics', 'ukraine', '--surges', 'off'], cliEnv);
+    expect(subscribed.code, subscribed.stderr).toBe(0);
+    const listedCli = JSON.parse((await runCli(['subscriptions', '--json'], cliEnv)).stdout) as { id: number; target: string; createdBy: string; surges: { enabled: boolean } }[];
+    expect(listedCli.map((s) => [s.createdBy, s.surges.enabled])).toEqual([['discord:700000000000000001', true], ['cli', false]]);
+    const removed = await runCli(['unsubscribe', String(listedCli[1]?.id)], cliEnv);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((JSON.parse((await runCli(['subscriptions', '--json'], cliEnv)).stdout) as unknown[]).length).toBe(1);
+
     const poller = start('poller', env);
     const deliverer = start('deliverer', env);
     await waitForPosts(fake, [DEFAULT_CHANNEL_ID], ITEMS, 90_000);
@@ -113,19 +126,19 @@ describe('run --role gateway on PostgreSQL', () => {
     expect(status).toMatch(/deliverer 1 live/u);
 
     // The operator's `status` reads the same database through the same port.
-    const cli = await runCli(['status', '--json'], { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url });
+    const cli = await runCli(['status', '--json'], cliEnv);
     expect(cli.code, cli.stderr).toBe(0);
     const report = JSON.parse(cli.stdout) as { stories: { total: number }; processes: { role: string; alive: boolean }[]; feeds: { id: string; storiesTotal: number }[] };
     expect(report.stories.total).toBe(ITEMS);
     expect(report.processes.filter((p) => p.alive).map((p) => p.role).sort()).toEqual(['deliverer', 'gateway', 'poller']);
     expect(report.feeds.map((f) => [f.id, f.storiesTotal])).toEqual([['gw', ITEMS]]);
 
-    const searched = await runCli(['search', 'kharkiv', '--json'], { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url });
+    const searched = await runCli(['search', 'kharkiv', '--json'], cliEnv);
     expect(searched.code, searched.stderr).toBe(0);
     const hits = JSON.parse(searched.stdout) as { total: number; ranked: boolean; hits: { title: string; titleSnippet: string }[] };
     expect(hits.total).toBe(ITEMS);
     expect(hits.hits[0]?.titleSnippet).toContain('**Kharkiv**');
-    const newest = await runCli(['latest', '--json'], { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url });
+    const newest = await runCli(['latest', '--json'], cliEnv);
     expect(newest.code, newest.stderr).toBe(0);
     expect((JSON.parse(newest.stdout) as { count: number }).count).toBe(ITEMS);
 
