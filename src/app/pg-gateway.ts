@@ -108,7 +108,12 @@ export async function startPgGateway(input: { env: Env; paths: Paths; log: Logge
       retry.unref();
     }
   };
-  await login(1);
+  try {
+    await login(1);
+  } catch (error) {
+    await client.destroy(); // nothing of the refused client may keep the process alive
+    throw error;
+  }
   void ready.then(() => {
     log.info({ guilds: client.guilds.cache.size }, 'discord gateway connected');
     void registerSlashCommandsOnStart(client, env, log);
