@@ -26,6 +26,7 @@ const SECTIONS = {
   peer: 'peer.ts',
   'store-contract': 'store-contract.ts',
   'pg-poll': 'pg-poll.ts',
+  'gateway-store': 'gateway-store.ts',
 } as const;
 type SectionName = keyof typeof SECTIONS;
 const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

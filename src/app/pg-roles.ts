@@ -4,10 +4,10 @@ import type { Role } from '../core/roles.js';
 import { isPostgresUrl } from '../store/target.js';
 
 /**
- * The roles of `run` that run on PostgreSQL in this version (src/app/pg-run.ts). The gateway
- * (slash commands) and `all` still need SQLite. Kept as a list so that wiring a role is one line here.
+ * The roles of `run` that run on PostgreSQL in this version (src/app/pg-run.ts). `all` still
+ * needs SQLite. Kept as a list so that wiring a role is one line here.
  */
-export const POSTGRES_ROLES: readonly Role[] = ['poller', 'deliverer'];
+export const POSTGRES_ROLES: readonly Role[] = ['poller', 'deliverer', 'gateway'];
 
 /**
  * Refuses, at start-up and before anything is opened, a `run` role that cannot run on the store

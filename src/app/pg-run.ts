@@ -286,6 +286,9 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
       log.warn({ database: location }, 'no subscription in this database: stories are stored, but no alert is queued. Copy your subscriptions in with `watchfloor migrate-store` (docs/self-hosting.md, "Moving an existing SQLite database")');
     }
     if (duties.delivers) started.push(startDeliverer({ env, paths, log, pool, owner, location, role, metrics }));
+    // The gateway (and discord.js with it) loads only for the role that answers commands.
+    const gateway = duties.gateway ? await (await import('./pg-gateway.js')).startPgGateway({ env, paths, log, pool, startedAt }) : null;
+    if (gateway) started.push(gateway);
     if (duties.polls) started.push(await startPoller({ env, paths, log, pool, owner, location, role, metrics, onCycle: (at) => { lastCycleFinishedAt = at; } }));
     // The health check asks the server now and then; /readyz reads the last answer.
     let databaseOk = true;
@@ -302,8 +305,7 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
         role,
         schedulePeriodMs: input.schedulePeriodMs,
         startedAt,
-        // No role here holds the gateway connection.
-        health: { databaseOk: () => databaseOk, lastCycleFinishedAt: () => lastCycleFinishedAt, discordConnected: () => null, discordProblem: () => null },
+        health: { databaseOk: () => databaseOk, lastCycleFinishedAt: () => lastCycleFinishedAt, discordConnected: () => gateway?.connected() ?? null, discordProblem: () => gateway?.problem() ?? null },
       });
     }
     const heartbeat = startHeartbeat({ store: createPgHeartbeats(pool, owner, () => open), role, log });

@@ -12,6 +12,7 @@ import { createInteractionHandler } from '../discord/interactions.js';
 import { registerCommands, type RegisterResult } from '../discord/register.js';
 import { checkPublicUrl, fetchFeed } from '../feeds/fetch.js';
 import { parseFeed } from '../feeds/parse.js';
+import { createSqliteGatewayStore } from '../store/gateway-store.js';
 import { parseSubscribeFlags } from './commands/subscriptions.js';
 import { baseUrlFor } from './analyse.js';
 import { USER_AGENT, type Runtime } from './runtime.js';
@@ -80,6 +81,7 @@ export function createCommandDeps(runtime: Runtime, options: { readonly startedA
   const { env, store, classifier, log } = runtime;
   return {
     store,
+    gateway: createSqliteGatewayStore(store),
     log: log.child({ component: 'slash-commands' }),
     clock,
     startedAt: options.startedAt,
@@ -120,7 +122,7 @@ export function attachSlashCommands(client: Client, deps: CommandDeps): void {
   // The handler logs its own failures and never rejects.
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
   // 👍/👎 on alerts and the digests' rating menus (docs/feedback.md).
-  attachFeedback(client, { store: deps.store, log: deps.log, clock: deps.clock });
+  if (deps.store) attachFeedback(client, { store: deps.store, log: deps.log, clock: deps.clock });
 }
 
 /**

@@ -132,11 +132,11 @@ export async function pressButton(commands: readonly CommandModule[], press: But
 }
 
 /** Autocomplete choices (at most 25); [] when the command has none or fails. */
-export function completeOption(commands: readonly CommandModule[], query: AutocompleteQuery, deps: CommandDeps): Choice[] {
+export async function completeOption(commands: readonly CommandModule[], query: AutocompleteQuery, deps: CommandDeps): Promise<Choice[]> {
   const command = commands.find((c) => c.data.name === query.command);
   if (!command?.autocomplete) return [];
   try {
-    return command.autocomplete(query, deps).slice(0, MAX_CHOICES).map((c) => ({ ...c, name: redactText(c.name).slice(0, MAX_CHOICE_CHARS) }));
+    return (await command.autocomplete(query, deps)).slice(0, MAX_CHOICES).map((c) => ({ ...c, name: redactText(c.name).slice(0, MAX_CHOICE_CHARS) }));
   } catch (error) {
     deps.log.error({ err: error, command: commandName(query), option: query.focused.name }, 'autocomplete failed');
     return [];
@@ -221,7 +221,7 @@ async function answerButton(interaction: ButtonInteraction, commands: readonly C
 async function answerAutocomplete(interaction: AutocompleteInteraction, commands: readonly CommandModule[], deps: CommandDeps): Promise<void> {
   const focused = interaction.options.getFocused(true);
   const { subcommand, options } = flattenOptions(interaction.options.data);
-  const choices = completeOption(commands, { ...caller(interaction), command: interaction.commandName, subcommand, options, focused: { name: focused.name, value: focused.value } }, deps);
+  const choices = await completeOption(commands, { ...caller(interaction), command: interaction.commandName, subcommand, options, focused: { name: focused.name, value: focused.value } }, deps);
   await interaction.respond(choices.map((c) => ({ name: c.name, value: c.value })));
 }
 

@@ -106,6 +106,13 @@ export function polledFeeds(configured: readonly FeedConfig[], added: readonly A
 }
 
 /** Feeds added from Discord. All SQL about them lives here. */
+/** An added-feed row read by another engine that cannot be read: what and the fix; null when it reads. */
+export function unreadableAddedFeedFromRow(row: Readonly<Record<string, unknown>>): UnreadableRow | null {
+  const typed = row as unknown as AddedFeedRow;
+  const feed = readAddedFeed(typed);
+  return typeof feed === 'string' ? unreadableFeed(typed, feed) : null;
+}
+
 export function createAddedFeedStore(db: Db) {
   const insert = db.prepare(`INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at)
     VALUES (@id, @url, @name, @language, @kind, @addedBy, @guildId, @addedAt)`);

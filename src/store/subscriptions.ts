@@ -133,6 +133,13 @@ function unreadableSubscription(row: SubscriptionRow, reason: string): Unreadabl
   };
 }
 
+/** A subscription row read by another engine that cannot be read: what and the fix; null when it reads. */
+export function unreadableSubscriptionFromRow(row: Readonly<Record<string, unknown>>): UnreadableRow | null {
+  const typed = row as unknown as SubscriptionRow;
+  const problem = rowProblem(typed);
+  return problem === null ? null : unreadableSubscription(typed, problem);
+}
+
 /** Subscriptions: which channel or webhook wants which topics, how. All SQL about them lives here. */
 export function createSubscriptionStore(db: Db) {
   const insert = db.prepare(`INSERT INTO subscriptions

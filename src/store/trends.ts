@@ -49,20 +49,25 @@ function toSurge(row: SurgeRow): StoredSurge {
   return { id: row.id, topic: row.topic, hourStart: row.hour_start, count: row.count, median: row.baseline_median, mad: row.baseline_mad, z: row.z, baselineDays: row.baseline_days, storyRowids: rowids, detectedAt: row.detected_at };
 }
 
+/** A surges row read by another engine (PostgreSQL has the same columns). */
+export function storedSurgeFromRow(row: Readonly<Record<string, unknown>>): StoredSurge {
+  return toSurge(row as unknown as SurgeRow);
+}
+
+/** A subscription_trends row (or none) as settings, on either engine. */
+export function trendSettingsFromRow(row: { readonly surges: number | null; readonly quiet_hours: string | null } | undefined): TrendSettings {
+  return { surges: row?.surges === null || row?.surges === undefined ? null : row.surges === 1, quietHours: row?.quiet_hours ? parseQuietHours(row.quiet_hours) : null };
+}
+
+/** The stored form of settings: `surges` as 1/0/null, quiet hours as text. */
+export function trendSettingsColumns(settings: TrendSettings): { surges: number | null; quietHours: string | null } {
+  return { surges: settings.surges === null ? null : settings.surges ? 1 : 0, quietHours: settings.quietHours ? formatQuietHours(settings.quietHours) : null };
+}
+
 /** A subscription's surge settings; `surges` null means the default of its mode. */
 export interface TrendSettings {
   readonly surges: boolean | null;
   readonly quietHours: QuietHours | null;
-}
-
-/** A surge row read by another engine (PostgreSQL: the same columns). */
-export function surgeFromRow(row: Readonly<Record<string, unknown>>): StoredSurge {
-  return toSurge(row as unknown as SurgeRow);
-}
-
-/** A subscription's surge settings from its `subscription_trends` columns (none: both default). */
-export function trendSettingsFrom(row: { surges: number | null; quiet_hours: string | null } | undefined): TrendSettings {
-  return { surges: row?.surges === null || row?.surges === undefined ? null : row.surges === 1, quietHours: row?.quiet_hours ? parseQuietHours(row.quiet_hours) : null };
 }
 
 const EVENT_TIME = 'min(s.published_at, s.first_seen_at)';
@@ -135,17 +140,17 @@ export function createTrendStore(db: Db) {
 
     /** A subscription's surge settings (no row: both default). */
     settings(subscriptionId: number): TrendSettings {
-      return trendSettingsFrom(db.prepare<[number], { surges: number | null; quiet_hours: string | null }>('SELECT surges, quiet_hours FROM subscription_trends WHERE subscription_id = ?').get(subscriptionId));
+      const row = db.prepare<[number], { surges: number | null; quiet_hours: string | null }>('SELECT surges, quiet_hours FROM subscription_trends WHERE subscription_id = ?').get(subscriptionId);
+      return trendSettingsFromRow(row);
     },
 
     /** Sets what is given, keeps the rest. */
     setSettings(subscriptionId: number, settings: Partial<TrendSettings>): void {
       const current = this.settings(subscriptionId);
-      const surges = settings.surges === undefined ? current.surges : settings.surges;
-      const quiet = settings.quietHours === undefined ? current.quietHours : settings.quietHours;
+      const stored = trendSettingsColumns({ surges: settings.surges === undefined ? current.surges : settings.surges, quietHours: settings.quietHours === undefined ? current.quietHours : settings.quietHours });
       db.prepare(`INSERT INTO subscription_trends (subscription_id, surges, quiet_hours) VALUES (?, ?, ?)
         ON CONFLICT (subscription_id) DO UPDATE SET surges = excluded.surges, quiet_hours = excluded.quiet_hours`)
-        .run(subscriptionId, surges === null ? null : surges ? 1 : 0, quiet ? formatQuietHours(quiet) : null);
+        .run(subscriptionId, stored.surges, stored.quietHours);
     },
   };
 }

@@ -39,11 +39,11 @@ describe('run roles on PostgreSQL', () => {
     }
   });
 
-  it('GIVEN WATCHFLOOR_DB=postgres://… WHEN run --role gateway starts THEN it exits 2 with that message and creates no file', async () => {
+  it('GIVEN WATCHFLOOR_DB=postgres://… WHEN run --role all starts THEN it exits 2 with that message and creates no file', async () => {
     const cwd = tempDir();
-    const result = await runCli(['run', '--no-http', '--role', 'gateway'], { WATCHFLOOR_DB: URL_WITH_PASSWORD, WATCHFLOOR_FEEDS: join(import.meta.dirname, '../../examples/feeds.json') }, { cwd });
+    const result = await runCli(['run', '--no-http', '--role', 'all'], { WATCHFLOOR_DB: URL_WITH_PASSWORD, WATCHFLOOR_FEEDS: join(import.meta.dirname, '../../examples/feeds.json') }, { cwd });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('run --role gateway');
+    expect(result.stderr).toContain('run --role all');
     expect(result.stderr).toContain('WATCHFLOOR_DB');
     expect(result.stderr).not.toContain('hunter2-secret');
     expect(readdirSync(cwd)).toEqual([]);

@@ -52,7 +52,7 @@ describe(FILE, () => {
     for (const role of roles) expect(ENV_SCHEMA.shape.WATCHFLOOR_ROLE.safeParse(role).success, role).toBe(true);
   });
 
-  it('GIVEN the gateway THEN it is left out of `up` (a profile) while its role needs SQLite, and the poller and deliverer are not', async () => {
+  it('GIVEN a role that needs SQLite THEN its service is left out of `up` (a profile); the roles that run on PostgreSQL are not', async () => {
     const { POSTGRES_ROLES } = await import('../../src/app/pg-roles.js');
     for (const [name, service] of watchfloor) {
       const role = roleOf(service) as (typeof POSTGRES_ROLES)[number];

@@ -10,10 +10,10 @@ import { ALL_TOPICS } from '../../core/route.js';
 import { parseSearchText } from '../../core/search-query.js';
 import type { FeedConfig, TopicInfo, TopicVerdict } from '../../core/types.js';
 import { polledFeeds } from '../../store/added-feeds.js';
-import { createStore, type Store } from '../../store/index.js';
-import { createNewsReader, type NewsReader } from '../../store/news-queries.js';
+import type { StoryReader } from '../../store/gateway-store.js';
 import { SEARCH_COUNT_MAX, type StoredStory } from '../../store/stories.js';
 import { commandContext } from '../context.js';
+import { openGatewayStore } from '../gateway-target.js';
 import { say } from '../output.js';
 
 /**
@@ -43,22 +43,27 @@ interface WindowFlags {
 interface NewsContext {
   readonly topics: readonly TopicInfo[];
   readonly feeds: ReadonlyMap<string, FeedConfig>;
-  readonly reader: NewsReader;
+  readonly reader: StoryReader;
+  /** The matched verdicts of a story, best first. */
+  matchedVerdicts(story: Pick<StoredStory, 'rowid'>): Promise<TopicVerdict[]>;
   readonly now: number;
 }
 
-function withNews<T>(command: Command, run: (context: NewsContext) => T): T {
+/** Runs a news command over the database WATCHFLOOR_DB names: a SQLite file or a PostgreSQL URL (ADR 16). */
+async function withNews(command: Command, run: (context: NewsContext) => Promise<void>): Promise<void> {
   const { paths } = commandContext(command);
   // Topics come from the rules alone: listing stored stories needs no model.
   const topics = loadRules(paths.rules).topics.map((t): TopicInfo => ({ id: t.id, label: t.label, color: t.color }));
   const configured = loadFeeds(paths.feeds);
-  const store: Store = createStore(paths.db);
+  const { gateway, close } = await openGatewayStore(paths.db);
   try {
-    const feeds = polledFeeds(configured, store.addedFeeds.list());
-    const reader = createNewsReader(store.stories, hiddenFeedsFor(OPERATOR, feeds));
-    return run({ topics, feeds: new Map(feeds.map((f) => [f.id, f])), reader, now: Date.now() });
+    const feeds = polledFeeds(configured, await gateway.addedFeeds());
+    const reader = gateway.stories(hiddenFeedsFor(OPERATOR, feeds));
+    const matchedVerdicts = async (story: Pick<StoredStory, 'rowid'>): Promise<TopicVerdict[]> =>
+      (await gateway.verdicts(story.rowid)).filter((v) => v.matched).sort((a, b) => b.score - a.score);
+    await run({ topics, feeds: new Map(feeds.map((f) => [f.id, f])), reader, matchedVerdicts, now: Date.now() });
   } finally {
-    store.close();
+    await close();
   }
 }
 
@@ -176,15 +181,15 @@ function print(text: string): void {
   say(`${text}\n`);
 }
 
-function latest(flags: WindowFlags & { hours?: string }, command: Command): void {
-  withNews(command, (context) => {
+function latest(flags: WindowFlags & { hours?: string }, command: Command): Promise<void> {
+  return withNews(command, async (context) => {
     const problems = new FlagProblems();
     const topic = parseTopic(problems, flags.topic, context.topics);
     const count = parseCount(problems, flags, NEWS_LIMITS.latestCount.fallback);
     const window = parseSince(problems, flags.since, { flag: '--hours', value: flags.hours, range: NEWS_LIMITS.latestHours, unitMs: HOUR_MS, unit: 'h' }, context.now);
     problems.throwIfAny();
-    const stories = context.reader.latest({ topic, sinceMs: window.sinceMs, limit: count });
-    const rows = stories.map((story) => ({ story, verdicts: context.reader.matchedVerdicts(story) }));
+    const stories = await context.reader.latest({ topic, sinceMs: window.sinceMs, limit: count });
+    const rows = await Promise.all(stories.map(async (story) => ({ story, verdicts: await context.matchedVerdicts(story) })));
     if (flags.json) {
       print(JSON.stringify({ topic: topic ?? null, since: iso(window.sinceMs), count: rows.length, stories: rows.map((r) => storyJson(r.story, r.verdicts, context)) }));
       return;
@@ -203,8 +208,8 @@ function latest(flags: WindowFlags & { hours?: string }, command: Command): void
   });
 }
 
-function search(words: readonly string[], flags: WindowFlags & { days?: string }, command: Command): void {
-  withNews(command, (context) => {
+function search(words: readonly string[], flags: WindowFlags & { days?: string }, command: Command): Promise<void> {
+  return withNews(command, async (context) => {
     const problems = new FlagProblems();
     const parsed = parseSearchText(words.join(' ').trim());
     if (!parsed.ok) problems.add('QUERY', parsed.problem);
@@ -214,8 +219,8 @@ function search(words: readonly string[], flags: WindowFlags & { days?: string }
     problems.throwIfAny();
     if (!parsed.ok) return;
     const { query } = parsed;
-    const result = context.reader.search({ match: query.match, topic, sinceMs: window.sinceMs, limit: count });
-    const hits = result.hits.map((hit) => ({ hit, verdicts: context.reader.matchedVerdicts(hit.story) }));
+    const result = await context.reader.search({ match: query.match, topic, sinceMs: window.sinceMs, limit: count });
+    const hits = await Promise.all(result.hits.map(async (hit) => ({ hit, verdicts: await context.matchedVerdicts(hit.story) })));
     const capped = result.total >= SEARCH_COUNT_MAX;
     if (flags.json) {
       print(JSON.stringify({
@@ -252,8 +257,8 @@ function search(words: readonly string[], flags: WindowFlags & { days?: string }
   });
 }
 
-function digest(flags: { topics?: string; hours?: string; json?: boolean }, command: Command): void {
-  withNews(command, (context) => {
+function digest(flags: { topics?: string; hours?: string; json?: boolean }, command: Command): Promise<void> {
+  return withNews(command, async (context) => {
     const problems = new FlagProblems();
     const named = (flags.topics ?? 'all').split(',').map((t) => t.trim()).filter((t) => t !== '');
     const all = named.length === 0 || named.includes('all') || named.includes(ALL_TOPICS);
@@ -266,7 +271,7 @@ function digest(flags: { topics?: string; hours?: string; json?: boolean }, comm
     const hours = parseInteger(problems, '--hours', flags.hours, NEWS_LIMITS.digestHours);
     problems.throwIfAny();
     const request = digestRequest(topics, hours, context.now);
-    const input = newsDigestInput(request, context.reader.digestStories(request, context.topics), context.topics, [...context.feeds.values()]);
+    const input = newsDigestInput(request, await context.reader.digestStories(request, context.topics), context.topics, [...context.feeds.values()]);
     if (flags.json) {
       const groups = planDigest(input).map((group) => ({
         topic: group.topic,
@@ -303,9 +308,7 @@ export function register(program: Command): void {
     .option('--hours <h>', `published within this many hours (${latestHours.min}–${latestHours.max}, default ${latestHours.fallback})`)
     .option('--since <when>', `published since a duration ago (30m, 6h, 2d) or an ISO date/time (UTC unless it says), at most ${latestHours.max} h back`)
     .option('--json', 'print one JSON object')
-    .action((flags: WindowFlags & { hours?: string }, command: Command) => {
-      latest(flags, command);
-    });
+    .action((flags: WindowFlags & { hours?: string }, command: Command) => latest(flags, command));
   program
     .command('search')
     .description('full-text search of stored stories (as /news search): words, "phrases", prefix*, AND, OR, NOT (or -word)')
@@ -316,16 +319,12 @@ export function register(program: Command): void {
     .option('--days <d>', `first seen within this many days (${searchDays.min}–${searchDays.max}, default ${searchDays.fallback})`)
     .option('--since <when>', `first seen since a duration ago (6h, 2d, 1w) or an ISO date/time, at most ${searchDays.max} days back`)
     .option('--json', 'print one JSON object (matches in snippets wrapped in **)')
-    .action((words: string[], flags: WindowFlags & { days?: string }, command: Command) => {
-      search(words, flags, command);
-    });
+    .action((words: string[], flags: WindowFlags & { days?: string }, command: Command) => search(words, flags, command));
   program
     .command('digest')
     .description('print the digest that would be composed now (as /news digest and scheduled digests): grouped by topic, near-duplicates merged')
     .option('--topics <ids>', 'topic ids separated by commas, or "all" (default)')
     .option('--hours <h>', `stories first seen within this many hours (${digestHours.min}–${digestHours.max}, default ${digestHours.fallback})`)
     .option('--json', 'print one JSON object with the groups and their entries')
-    .action((flags: { topics?: string; hours?: string; json?: boolean }, command: Command) => {
-      digest(flags, command);
-    });
+    .action((flags: { topics?: string; hours?: string; json?: boolean }, command: Command) => digest(flags, command));
 }

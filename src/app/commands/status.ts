@@ -4,8 +4,9 @@ import { describeEventCounts, EVENT_WINDOW_MS } from '../../core/events/match.js
 import { redactText, redactUrl } from '../../core/redact.js';
 import { describeRoles, livenessOf, STALE_INTERVALS } from '../../core/roles.js';
 import { polledFeeds } from '../../store/added-feeds.js';
-import { createStore, type Store } from '../../store/index.js';
+import type { StatusFigures } from '../../store/gateway-store.js';
 import { commandContext } from '../context.js';
+import { openGatewayStore } from '../gateway-target.js';
 import { relativeTime, table } from '../format.js';
 import { say } from '../output.js';
 
@@ -17,22 +18,20 @@ export function register(program: Command): void {
     .command('status')
     .description('show each feed (last success, failures, last error, next poll) and story counts')
     .option('--json', 'print one JSON object instead of tables')
-    .action((options: { json?: boolean }, command: Command) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
       const { paths } = commandContext(command);
       const configured = loadFeeds(paths.feeds);
-      const store = createStore(paths.db);
+      // A SQLite file or a PostgreSQL URL: the same reads through the gateway store (ADR 16).
+      const { gateway, close } = await openGatewayStore(paths.db);
+      const database = redactText(paths.db);
       try {
         const configuredIds = new Set(configured.map((f) => f.id));
-        const feeds = polledFeeds(configured, store.addedFeeds.list());
+        const feeds = polledFeeds(configured, await gateway.addedFeeds());
         const now = Date.now();
-        const states = new Map(store.feeds.all().map((s) => [s.feedId, s]));
-        const lastCycle = store.cycles.last({ polledOnly: true });
-        const counts = store.stories.counts(now - DAY_MS);
-        const total = store.stories.total();
-        const outbox = store.outbox.counts();
-        const surges = store.trends.summary();
-        const events = store.events.counts(now - EVENT_WINDOW_MS);
-        const processes = livenessOf(store.heartbeats.list(), now);
+        const states = await gateway.feedStates();
+        const figures = await gateway.status({ todayFrom: now - DAY_MS, eventsFrom: now - EVENT_WINDOW_MS });
+        const { lastCycle, today: counts, storiesTotal: total, outbox, surges, events } = figures;
+        const processes = livenessOf(figures.heartbeats, now);
         const rows = feeds.map((feed) => {
           const state = states.get(feed.id);
           const lastError = state?.lastError ?? null;
@@ -57,7 +56,7 @@ export function register(program: Command): void {
         const orphans = [...states.keys()].filter((id) => !feeds.some((f) => f.id === id));
         if (options.json) {
           // The whole output once more: nothing printed may carry a feed's secret.
-          say(`${JSON.stringify({ database: paths.db, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, events: { windowHours: EVENT_WINDOW_MS / 3_600_000, ...events }, processes: processes.map(processJson), feeds: rows, orphanFeeds: orphans, surges: surgesJson(surges) })}\n`);
+          say(`${JSON.stringify({ database, stories: { total, last24h: counts.stories, matchedLast24hPerTopic: counts.perTopic }, lastCycle: lastCycle ?? null, outbox, events: { windowHours: EVENT_WINDOW_MS / 3_600_000, ...events }, processes: processes.map(processJson), feeds: rows, orphanFeeds: orphans, surges: surgesJson(surges) })}\n`);
           return;
         }
         const header = ['FEED', 'FROM', 'STATE', 'LAST SUCCESS', 'FAILURES', 'NEXT POLL', 'STORIES', 'LAST ERROR'];
@@ -72,7 +71,7 @@ export function register(program: Command): void {
           r.lastError ? `${r.lastErrorKind ?? 'error'}: ${r.lastError}` : '',
         ]);
         const out: string[] = [];
-        out.push(`Database: ${paths.db}`);
+        out.push(`Database: ${database}`);
         out.push(`Stories: ${total} stored, ${counts.stories} in the last 24 h`);
         const perTopic = Object.entries(counts.perTopic).map(([t, n]) => `${t} ${n}`).join(', ');
         out.push(`Matched in the last 24 h: ${perTopic || 'none'}`);
@@ -93,12 +92,12 @@ export function register(program: Command): void {
         if (orphans.length > 0) out.push('', `In the database but no longer in ${paths.feeds}: ${orphans.join(', ')}`);
         say(`${out.join('\n')}\n`);
       } finally {
-        store.close();
+        await close();
       }
     });
 }
 
-type SurgeSummary = ReturnType<Store['trends']['summary']>;
+type SurgeSummary = StatusFigures['surges'];
 
 /** `status --json` → `processes[]`: each `run` process's role and heartbeat. */
 function processJson(p: ReturnType<typeof livenessOf>[number]): Record<string, unknown> {

@@ -8,9 +8,10 @@ import { formatQuietHours } from '../../core/trends/surge.js';
 import type { DeliveryMode, Target } from '../../core/types.js';
 import { describeTarget } from '../../discord/deliver.js';
 import { parseWebhookUrl } from '../../discord/sinks/webhook-url.js';
-import { createStore } from '../../store/index.js';
+import type { TrendSettings } from '../../store/trends.js';
 import type { NewSubscription, StoredSubscription } from '../../store/subscriptions.js';
 import { commandContext } from '../context.js';
+import { openGatewayStore } from '../gateway-target.js';
 import { scheduleProblem } from '../delivery.js';
 import { AUTOMATIC, DEFAULT_MAX_AGE_MS, defaultPlan, reconcileDefaults } from '../default-subscriptions.js';
 import { relativeTime, table } from '../format.js';
@@ -179,7 +180,7 @@ export function register(program: Command): void {
     .option('--quiet-hours <HH-HH>', 'no surge notices in this window of the --timezone, e.g. 22-07')
     .option('--developing-sources <k>', `event mode: flag an event 🚨 Developing when it gains this many distinct sources (default ${DEFAULT_DEVELOPING_SOURCES})`)
     .option('--developing-window <minutes>', `event mode: … within this many minutes (default ${DEFAULT_DEVELOPING_WINDOW_MINUTES})`)
-    .action((flags: SubscribeFlags, command: Command) => {
+    .action(async (flags: SubscribeFlags, command: Command) => {
       const { env, paths } = commandContext(command);
       const known = loadRules(paths.rules).topics.map((t) => t.id);
       const trend = parseTrendFlags(flags);
@@ -192,28 +193,29 @@ export function register(program: Command): void {
         throw new ConfigErrors([...error.errors, ...trend.problems.map((p) => new ConfigError(WHERE, p.flag, p.text))]);
       }
       if (trend.problems.length > 0) throw new ConfigErrors(trend.problems.map((p) => new ConfigError(WHERE, p.flag, p.text)));
-      const store = createStore(paths.db);
+      // A SQLite file or a PostgreSQL URL (ADR 16).
+      const { gateway, sqlite, close } = await openGatewayStore(paths.db);
       try {
-        const twins = overlapping(store.subscriptions.list(), input);
-        const created = store.transaction(() => {
-          const row = store.subscriptions.add(input);
-          if (trend.settings.surges !== undefined || trend.settings.quietHours !== undefined) store.trends.setSettings(row.id, trend.settings);
-          return row;
-        });
+        if (gateway.engine === 'postgres' && input.mode === 'event') {
+          throw new ConfigError(WHERE, '--mode', 'living alerts (--mode event) cannot be created on PostgreSQL in this version (the pollers and deliverers serve those copied in with `watchfloor migrate-store`); use --mode instant or --mode digest, or create it on SQLite before migrating (docs/self-hosting.md, "What runs on PostgreSQL")');
+        }
+        const twins = overlapping(await gateway.subscriptions(), input);
+        const created = await gateway.addSubscription(input, trend.settings);
         // The surge settings are named when they were given (the line stays as it was otherwise).
-        const surges = flags.surges !== undefined || flags.quietHours !== undefined ? ` · ${describeTrendSettings(created, store.trends.settings(created.id))}` : '';
+        const surges = flags.surges !== undefined || flags.quietHours !== undefined ? ` · ${describeTrendSettings(created, await gateway.trendSettings(created.id))}` : '';
         say(`Subscribed: ${describeSubscription(created)}${surges}\n`);
         for (const twin of twins) {
           warn(`Warning: ${describeSubscription(twin)} already sends some of these topics there: those stories will be posted twice. Remove one with \`watchfloor unsubscribe ${twin.id}\`.\n`);
         }
-        // The automatic subscriptions made before this one would post everything a second time.
-        const { removed } = reconcileDefaults(store, defaultPlan(env, { now: Date.now() }));
+        // The automatic subscriptions made before this one would post everything a second time
+        // (made on SQLite only: PostgreSQL has none).
+        const { removed } = sqlite ? reconcileDefaults(sqlite, defaultPlan(env, { now: Date.now() })) : { removed: [] };
         for (const r of removed) say(`Removed the automatic ${describeSubscription(r)}: you have your own subscriptions now.\n`);
         if (created.target.kind === 'channel' && env.DISCORD_TOKEN === undefined) {
           warn('Note: DISCORD_TOKEN is not set; the bot cannot post to a channel until it is (see README, "Delivering to Discord").\n');
         }
       } finally {
-        store.close();
+        await close();
       }
     });
 
@@ -221,22 +223,22 @@ export function register(program: Command): void {
     .command('unsubscribe')
     .description('remove a subscription (and its unsent messages)')
     .argument('<id>', 'subscription number, as listed by `watchfloor subscriptions`')
-    .action((id: string, _flags: unknown, command: Command) => {
+    .action(async (id: string, _flags: unknown, command: Command) => {
       const { paths } = commandContext(command);
       const n = Number(id.replace(/^#/, ''));
       if (!Number.isInteger(n) || n <= 0) throw new ConfigError(WHERE, 'id', `"${id}" is not a subscription number; \`watchfloor subscriptions\` lists them`);
-      const store = createStore(paths.db);
+      const { gateway, close } = await openGatewayStore(paths.db);
       try {
-        const existing = store.subscriptions.get(n);
-        const broken = existing ? undefined : store.subscriptions.unreadableRow(n);
-        if (broken && store.subscriptions.remove(n)) {
+        const existing = await gateway.subscription(n);
+        const broken = existing ? undefined : (await gateway.unreadableSubscriptions()).find((r) => r.id === String(n));
+        if (broken && (await gateway.removeSubscription(n))) {
           say(`Removed: #${n} (its row could not be read: ${broken.reason})\n`);
           return;
         }
-        if (!existing || !store.subscriptions.remove(n)) throw new ConfigError(WHERE, 'id', `there is no subscription #${n}; \`watchfloor subscriptions\` lists them`);
+        if (!existing || !(await gateway.removeSubscription(n))) throw new ConfigError(WHERE, 'id', `there is no subscription #${n}; \`watchfloor subscriptions\` lists them`);
         say(`Removed: ${describeSubscription(existing)}\n`);
       } finally {
-        store.close();
+        await close();
       }
     });
 
@@ -244,18 +246,19 @@ export function register(program: Command): void {
     .command('subscriptions')
     .description('list subscriptions with their delivery counts (webhooks by id only)')
     .option('--json', 'print JSON')
-    .action((flags: { json?: boolean }, command: Command) => {
+    .action(async (flags: { json?: boolean }, command: Command) => {
       const { paths } = commandContext(command);
-      const store = createStore(paths.db);
+      const { gateway, close } = await openGatewayStore(paths.db);
       try {
         const now = Date.now();
-        const counts = store.outbox.countsBySubscription();
-        const list = store.subscriptions.list();
+        const counts = await gateway.outboxCountsBySubscription();
+        const list = await gateway.subscriptions();
         // Rows that cannot be read are skipped by delivery (disabled): listed with why and the fix.
-        const broken = store.subscriptions.unreadableRows();
+        const broken = await gateway.unreadableSubscriptions();
         if (flags.json) {
+          const settings = new Map(await Promise.all(list.map(async (s) => [s.id, await gateway.trendSettings(s.id)] as const)));
           const shown = [
-            ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), automatic: rest.createdBy === AUTOMATIC, outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 }, surges: surgeSettingsJson(store, rest) })),
+            ...list.map(({ target, ...rest }) => ({ ...rest, target: describeTarget(target), automatic: rest.createdBy === AUTOMATIC, outbox: counts.get(rest.id) ?? { pending: 0, sent: 0, dead: 0 }, surges: surgeSettingsJson(rest, settings.get(rest.id)) })),
             ...broken.map((r) => ({ id: Number(r.id), broken: true, reason: r.reason, fix: r.fix, outbox: counts.get(Number(r.id)) ?? { pending: 0, sent: 0, dead: 0 } })),
           ].sort((a, b) => a.id - b.id);
           say(`${JSON.stringify(shown)}\n`);
@@ -289,14 +292,13 @@ export function register(program: Command): void {
         say(`${table([header, ...body])}\n`);
         for (const r of broken) say(`#${r.id} is broken and skipped: ${r.reason}. Fix: ${r.fix.replaceAll('`', '')}.\n`);
       } finally {
-        store.close();
+        await close();
       }
     });
 }
 
 /** `subscriptions --json` → `surges`: whether the subscription gets surge notices, and its quiet hours. */
-function surgeSettingsJson(store: ReturnType<typeof createStore>, subscription: Pick<StoredSubscription, 'id' | 'mode'>): { enabled: boolean; quietHours: string | null } {
-  const setting = store.trends.settings(subscription.id);
-  const quiet = setting.quietHours;
-  return { enabled: wantsSurges(subscription, setting.surges), quietHours: quiet ? formatQuietHours(quiet) : null };
+function surgeSettingsJson(subscription: Pick<StoredSubscription, 'id' | 'mode'>, setting: TrendSettings | undefined): { enabled: boolean; quietHours: string | null } {
+  const quiet = setting?.quietHours ?? null;
+  return { enabled: wantsSurges(subscription, setting?.surges ?? null), quietHours: quiet ? formatQuietHours(quiet) : null };
 }

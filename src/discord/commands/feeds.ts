@@ -4,6 +4,8 @@ import { MAX_EMBED_TITLE_CHARS } from '../../core/compose/limits.js';
 import { cleanInline, fitSafeText, maskedLink, safeHttpUrl } from '../../core/compose/text.js';
 import { FEED_KINDS, type FeedConfig, type FeedKind } from '../../core/types.js';
 import type { AddedFeed } from '../../store/added-feeds.js';
+import type { FeedState } from '../../store/feed-state.js';
+import type { UnreadableRow } from '../../store/unreadable-rows.js';
 import { allFeeds, feedsOf, topicMap } from './lookups.js';
 import { fitChoice, MAX_CHOICES, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
 import { inlineCode, packLines, topicColor, topicLabels } from './render.js';
@@ -43,8 +45,7 @@ export const data = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('url').setDescription('The RSS or Atom address (http or https)').setRequired(true).setMaxLength(2000)),
   );
 
-function health(feed: FeedConfig, deps: CommandDeps, now: number): string {
-  const state = deps.store.feeds.get(feed.id);
+function health(feed: FeedConfig, state: FeedState | undefined, now: number): string {
   if (!feed.enabled) return 'disabled';
   if (!state || state.lastAttemptAt === null) return 'new: first poll in the next cycle';
   const success = state.lastSuccessAt === null ? 'never succeeded' : `ok ${discordTime(state.lastSuccessAt, 'R')}`;
@@ -55,24 +56,25 @@ function health(feed: FeedConfig, deps: CommandDeps, now: number): string {
 }
 
 /** Feeds added from this server whose rows cannot be read (skipped, not polled). */
-function unreadableHere(deps: CommandDeps, guildId: string | null) {
-  return guildId === null ? [] : deps.store.addedFeeds.unreadable().filter((r) => r.guildId === guildId);
+async function unreadableHere(deps: CommandDeps, guildId: string | null): Promise<UnreadableRow[]> {
+  return guildId === null ? [] : (await deps.gateway.unreadableAddedFeeds()).filter((r) => r.guildId === guildId);
 }
 
-function list(invocation: Invocation, deps: CommandDeps): Reply {
+async function list(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const now = deps.clock();
   // This server's view: the operator's feeds and its own added ones. Another server's added
   // feeds reach only that server, so they are none of this one's business.
-  const feeds = feedsOf(deps, invocation.guildId);
-  const added = new Map(deps.store.addedFeeds.list().map((f) => [f.id, f]));
+  const feeds = await feedsOf(deps, invocation.guildId);
+  const added = new Map((await deps.gateway.addedFeeds()).map((f) => [f.id, f]));
+  const states = await deps.gateway.feedStates();
   const addedHere = feeds.filter((f) => f.guildId !== undefined).length;
-  const failing = feeds.filter((f) => (deps.store.feeds.get(f.id)?.consecutiveFailures ?? 0) > 0).length;
+  const failing = feeds.filter((f) => (states.get(f.id)?.consecutiveFailures ?? 0) > 0).length;
   const lines = feeds.map((feed) => {
     const who = feed.guildId !== undefined ? added.get(feed.id) : undefined;
     const origin = who ? `added by <@${who.addedBy}>` : 'feeds.json';
-    return `**${fitSafeText(feed.id, 64)}** ${fitSafeText(feed.name, 60)} · ${feed.kind} · ${origin}\n  ${health(feed, deps, now)}`;
+    return `**${fitSafeText(feed.id, 64)}** ${fitSafeText(feed.name, 60)} · ${feed.kind} · ${origin}\n  ${health(feed, states.get(feed.id), now)}`;
   });
-  for (const broken of unreadableHere(deps, invocation.guildId)) {
+  for (const broken of await unreadableHere(deps, invocation.guildId)) {
     lines.push(`**${fitSafeText(broken.id, 64)}** ⚠️ cannot be read (${fitSafeText(broken.reason, 120)}): not polled. Remove it with \`/feeds remove id:${fitSafeText(broken.id, 64)}\` and add it again.`);
   }
   const title = `Feeds: ${feeds.length} (${feeds.length - addedHere} from feeds.json, ${addedHere} added here) · ${failing} failing`;
@@ -123,21 +125,14 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   if (givenName !== undefined && givenName.length > NAME_MAX_CHARS) throw new UserError(`\`name\` is ${givenName.length} characters; keep it under ${NAME_MAX_CHARS}.`);
 
   const probe = await probeOrExplain(url, deps);
-  const feeds = allFeeds(deps);
+  const feeds = await allFeeds(deps);
   const same = feeds.find((f) => f.url === probe.url || f.url === url);
   if (same) throw new UserError(`That feed is already polled as ${inlineCode(same.id, 64)} (${fitSafeText(same.name, 60)}). Nothing was saved.`);
   const id = feedIdFor(probe.url, new Set(feeds.map((f) => f.id)));
   const name = cleanInline(givenName ?? probe.title ?? '').slice(0, NAME_MAX_CHARS) || id;
   const feed: AddedFeed = { id, url: probe.url, name, language, kind, addedBy: invocation.userId, guildId, addedAt: deps.clock() };
-  try {
-    deps.store.addedFeeds.add(feed);
-  } catch (error) {
-    // Two people adding the same feed at once: the second insert hits the unique URL.
-    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('SQLITE_CONSTRAINT')) {
-      throw new UserError('That feed was added a moment ago by someone else. `/feeds list` shows it.');
-    }
-    throw error;
-  }
+  // Two people adding the same feed at once: the second insert hits the unique URL.
+  if ((await deps.gateway.addFeed(feed)) === 'taken') throw new UserError('That feed was added a moment ago by someone else. `/feeds list` shows it.');
   deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'feed added from Discord');
   const lines = sampleLines(probe, deps);
   return {
@@ -155,24 +150,24 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   };
 }
 
-function remove(invocation: Invocation, deps: CommandDeps): Reply {
+async function remove(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const guildId = requireGuild(invocation);
   requireManageServer(invocation, 'Removing a feed');
   const id = requiredString(invocation, 'id');
   if (deps.configuredFeeds().some((f) => f.id === id)) {
     throw new UserError(`${inlineCode(id, 64)} comes from feeds.json, the operator's file: only the operator can remove it there. \`/feeds remove\` removes feeds added from Discord.`);
   }
-  const feed = deps.store.addedFeeds.get(id);
+  const feed = await deps.gateway.addedFeed(id);
   // Another server's feed is answered exactly like a missing one: nothing about it leaks.
   if (!feed || feed.guildId !== guildId) {
-    const broken = unreadableHere(deps, guildId).find((r) => r.id === id);
-    if (broken && deps.store.addedFeeds.remove(id)) {
+    const broken = (await unreadableHere(deps, guildId)).find((r) => r.id === id);
+    if (broken && (await deps.gateway.removeFeed(id))) {
       deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'unreadable added feed removed from Discord');
       return { ephemeral: true, content: `Removed feed ${inlineCode(id, 64)}, whose saved entry could not be read. Add it again with \`/feeds add\`.` };
     }
     throw new UserError(`No feed added from this server has the id ${inlineCode(id, 64)}. \`/feeds list\` shows the ids.`);
   }
-  deps.store.addedFeeds.remove(id);
+  await deps.gateway.removeFeed(id);
   deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'feed removed from Discord');
   return { ephemeral: true, content: `Removed feed ${inlineCode(id, 64)} (${fitSafeText(feed.name, 60)}). It is no longer polled; stories already stored stay searchable.` };
 }
@@ -221,11 +216,10 @@ export const feeds: CommandModule = {
         throw new UserError(`Unknown subcommand \`${invocation.subcommand ?? ''}\` of /feeds; Discord may still show an old version of the command. Try again in a minute.`);
     }
   },
-  autocomplete(query, deps) {
+  async autocomplete(query, deps) {
     if (query.focused.name !== 'id' || query.guildId === null) return [];
     const typed = query.focused.value.trim().toLowerCase();
-    return deps.store.addedFeeds
-      .list()
+    return (await deps.gateway.addedFeeds())
       .filter((f) => f.guildId === query.guildId && (typed === '' || f.id.includes(typed) || f.name.toLowerCase().includes(typed)))
       .slice(0, MAX_CHOICES)
       .map((f) => ({ name: fitChoice(`${f.id} — ${f.name}`), value: f.id }));

@@ -4,20 +4,20 @@ import { polledFeeds } from '../../store/added-feeds.js';
 import type { CommandDeps, ServerLookups } from './types.js';
 
 /** Every feed that is polled: the operator's feeds.json, then those added from Discord. */
-export function allFeeds(deps: Pick<CommandDeps, 'configuredFeeds' | 'store'>): FeedConfig[] {
-  return polledFeeds(deps.configuredFeeds(), deps.store.addedFeeds.list());
+export async function allFeeds(deps: Pick<CommandDeps, 'configuredFeeds' | 'gateway'>): Promise<FeedConfig[]> {
+  return polledFeeds(deps.configuredFeeds(), await deps.gateway.addedFeeds());
 }
 
 /**
  * The feeds a server may see: feeds.json and its own added feeds. Another server's added feeds
  * are none of its business (their stories reach only that server's subscriptions).
  */
-export function feedsOf(deps: Pick<CommandDeps, 'configuredFeeds' | 'store'>, guildId: string | null): FeedConfig[] {
-  return allFeeds(deps).filter((f) => f.guildId === undefined || f.guildId === guildId);
+export async function feedsOf(deps: Pick<CommandDeps, 'configuredFeeds' | 'gateway'>, guildId: string | null): Promise<FeedConfig[]> {
+  return (await allFeeds(deps)).filter((f) => f.guildId === undefined || f.guildId === guildId);
 }
 
-export function feedMap(deps: Pick<CommandDeps, 'configuredFeeds' | 'store'>): Map<string, FeedConfig> {
-  return new Map(allFeeds(deps).map((f) => [f.id, f]));
+export async function feedMap(deps: Pick<CommandDeps, 'configuredFeeds' | 'gateway'>): Promise<Map<string, FeedConfig>> {
+  return new Map((await allFeeds(deps)).map((f) => [f.id, f]));
 }
 
 export function topicMap(deps: Pick<CommandDeps, 'topics'>): Map<string, TopicInfo> {

@@ -12,7 +12,7 @@ import { MAX_QUERY_CHARS, parseSearchText } from '../../core/search-query.js';
 import { canonicalUrl } from '../../core/story.js';
 import { TREND_DAYS } from '../../core/trends/series.js';
 import type { TopicVerdict } from '../../core/types.js';
-import { createNewsReader, type NewsReader } from '../../store/news-queries.js';
+import type { StoryReader } from '../../store/gateway-store.js';
 import { SEARCH_COUNT_MAX } from '../../store/stories.js';
 import { allFeeds, feedMap, topicMap } from './lookups.js';
 import { integerOption, optionalString, requiredString, topicChoices, topicOption } from './options.js';
@@ -34,13 +34,13 @@ const MAX_EXPLAIN_TEXT_CHARS = 1000;
  * reach only that server). A story also carried by a feeds.json feed or by this server's own
  * feed is shown.
  */
-function hiddenFeeds(deps: CommandDeps, guildId: string | null): string[] {
-  return hiddenFeedsFor({ kind: 'server', guildId }, allFeeds(deps));
+async function hiddenFeeds(deps: CommandDeps, guildId: string | null): Promise<string[]> {
+  return hiddenFeedsFor({ kind: 'server', guildId }, await allFeeds(deps));
 }
 
 /** The stories this server may read. */
-function readerFor(deps: CommandDeps, guildId: string | null): NewsReader {
-  return createNewsReader(deps.store.stories, hiddenFeeds(deps, guildId));
+async function readerFor(deps: CommandDeps, guildId: string | null): Promise<StoryReader> {
+  return deps.gateway.stories(await hiddenFeeds(deps, guildId));
 }
 
 const { latestCount, latestHours, searchDays, digestHours } = NEWS_LIMITS;
@@ -88,17 +88,17 @@ export const data = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('text').setDescription('Any headline or text to classify').setMaxLength(MAX_EXPLAIN_TEXT_CHARS)),
   );
 
-function latest(invocation: Invocation, deps: CommandDeps): Reply {
+async function latest(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const topics = deps.topics();
   const topic = topicOption(invocation, topics);
   const count = integerOption(invocation, 'count', latestCount);
   const hours = integerOption(invocation, 'hours', latestHours);
-  const stories = readerFor(deps, invocation.guildId).latest({ topic, sinceMs: deps.clock() - hours * HOUR_MS, limit: count });
+  const stories = await (await readerFor(deps, invocation.guildId)).latest({ topic, sinceMs: deps.clock() - hours * HOUR_MS, limit: count });
   const scope = topic ? topicLabel(topic, topicMap(deps)) : 'all topics';
   if (stories.length === 0) {
     return { ephemeral: true, content: `No matched stories for ${scope} published in the last ${hours} h. Try a longer \`hours\`${topic ? ' or no `topic`' : ''}.` };
   }
-  const feeds = feedMap(deps);
+  const feeds = await feedMap(deps);
   const byTopic = topicMap(deps);
   const lines = stories.map((s) => `• ${storyLine(s, feeds)}\n  ${topicLabels(s.matchedTopics, byTopic)}`);
   const title = `Latest: ${scope} — ${stories.length} ${stories.length === 1 ? 'story' : 'stories'}, last ${hours} h`;
@@ -116,19 +116,19 @@ function searchButtons(key: string, page: number, pages: number): ActionRowJson 
 }
 
 /** One page of a search as a message; `null` when the search has no results at all. */
-function renderSearchPage(session: SearchSession, key: string, requestedPage: number, deps: CommandDeps): Reply | null {
-  const reader = readerFor(deps, session.guildId);
+async function renderSearchPage(session: SearchSession, key: string, requestedPage: number, deps: CommandDeps): Promise<Reply | null> {
+  const reader = await readerFor(deps, session.guildId);
   const pageOf = (n: number) => reader.search({ match: session.match, topic: session.topic, sinceMs: session.sinceMs, limit: SEARCH_PAGE_SIZE, offset: n * SEARCH_PAGE_SIZE });
   let page = Math.max(0, requestedPage);
-  let result = pageOf(page);
+  let result = await pageOf(page);
   if (result.total === 0) return null;
   const pages = Math.max(1, Math.ceil(result.total / SEARCH_PAGE_SIZE));
   if (page > pages - 1) {
     // Stories were deleted since the button was drawn: show the last page there is.
     page = pages - 1;
-    result = pageOf(page);
+    result = await pageOf(page);
   }
-  const feeds = feedMap(deps);
+  const feeds = await feedMap(deps);
   const byTopic = topicMap(deps);
   const lines = result.hits.map((hit, index) => {
     const n = page * SEARCH_PAGE_SIZE + index + 1;
@@ -153,7 +153,7 @@ function renderSearchPage(session: SearchSession, key: string, requestedPage: nu
   return { embeds: [withFooter, ...rest], components: pages > 1 ? [searchButtons(key, page, pages)] : [] };
 }
 
-function search(invocation: Invocation, deps: CommandDeps): Reply {
+async function search(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const parsed = parseSearchText(requiredString(invocation, 'query'));
   if (!parsed.ok) throw new UserError(parsed.problem);
   const { query } = parsed;
@@ -162,14 +162,14 @@ function search(invocation: Invocation, deps: CommandDeps): Reply {
   const now = deps.clock();
   const session: SearchSession = { userId: invocation.userId, guildId: invocation.guildId, match: query.match, terms: query.terms, ignored: query.ignored, topic, days, sinceMs: now - days * DAY_MS, createdAt: now };
   const key = deps.searches.save(session);
-  const page = renderSearchPage(session, key, 0, deps);
+  const page = await renderSearchPage(session, key, 0, deps);
   if (!page) {
     return { ephemeral: true, content: `No stored story matches ${fitSafeText(query.terms.join(' '), 200)} in the last ${days} days. Try fewer words, a prefix such as \`sanction*\`, more \`days\`${topic ? ' or no `topic`' : ''}.` };
   }
   return page;
 }
 
-function turnSearchPage(press: ButtonPress, deps: CommandDeps): Reply {
+async function turnSearchPage(press: ButtonPress, deps: CommandDeps): Promise<Reply> {
   const [, key = '', pageText = ''] = press.customId.split(':');
   const page = Number(pageText);
   const session = deps.searches.get(key, deps.clock());
@@ -179,18 +179,18 @@ function turnSearchPage(press: ButtonPress, deps: CommandDeps): Reply {
   if (session.userId !== press.userId) {
     return { ephemeral: true, content: 'Only the person who ran this search can turn its pages. Run `/news search` yourself to browse.' };
   }
-  const rendered = renderSearchPage(session, key, page, deps);
+  const rendered = await renderSearchPage(session, key, page, deps);
   if (!rendered) return { ephemeral: true, content: 'This search no longer has results. Run `/news search` again.' };
   return { ...rendered, update: true };
 }
 
-function digest(invocation: Invocation, deps: CommandDeps): Reply {
+async function digest(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const topicInfos = deps.topics();
   const topic = topicOption(invocation, topicInfos);
   const hours = integerOption(invocation, 'hours', digestHours);
   const request = digestRequest(topic ? [topic] : [], hours, deps.clock());
-  const stories = readerFor(deps, invocation.guildId).digestStories(request, topicInfos);
-  const messages = composeDigest(newsDigestInput(request, stories, topicInfos, allFeeds(deps)));
+  const stories = await (await readerFor(deps, invocation.guildId)).digestStories(request, topicInfos);
+  const messages = composeDigest(newsDigestInput(request, stories, topicInfos, await allFeeds(deps)));
   const parts = messages.slice(0, MAX_DIGEST_PARTS).map((m): Reply => ({ embeds: m.embeds }));
   if (messages.length > MAX_DIGEST_PARTS) {
     parts.push({ content: `${messages.length - MAX_DIGEST_PARTS} more part(s) not posted here. Narrow it with \`topic\` or fewer \`hours\`, or subscribe a channel with \`/watch add mode:digest\`.` });
@@ -206,7 +206,7 @@ function verdictField(v: TopicVerdict, deps: CommandDeps): { name: string; value
   return { name: truncateGraphemes(`${label} — ${v.matched ? 'matched' : 'not matched'}`, 256), value: truncateGraphemes(`${score}\n${reasons}`, MAX_FIELD_VALUE_CHARS) };
 }
 
-function explain(invocation: Invocation, deps: CommandDeps): Reply {
+async function explain(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const url = optionalString(invocation, 'url');
   const text = optionalString(invocation, 'text');
   if ((url === undefined) === (text === undefined)) {
@@ -220,14 +220,14 @@ function explain(invocation: Invocation, deps: CommandDeps): Reply {
   if (url !== undefined) {
     const canonical = canonicalUrl(url, null);
     if (!canonical) throw new UserError(`"${fitSafeText(url, 100)}" is not an http(s) link. Paste the story's full address, or use \`text\` to classify a headline.`);
-    const found = deps.store.stories.getByUrl(canonical);
+    const found = await deps.gateway.storyByUrl(canonical);
     // A story only another server's feeds carried is answered as unknown: nothing leaks.
-    const hidden = new Set(hiddenFeeds(deps, invocation.guildId));
+    const hidden = new Set(await hiddenFeeds(deps, invocation.guildId));
     const story = found && found.sources.some((id) => !hidden.has(id)) ? found : undefined;
     if (!story) throw new UserError('No stored story has that link. Watchfloor only knows stories from its feeds (`/news search` finds them); use `text` to classify any headline.');
     title = story.title;
     link = story.url;
-    verdicts = deps.store.stories.verdicts(story.rowid);
+    verdicts = await deps.gateway.verdicts(story.rowid);
     summaryOf = story.summary;
     note = `Verdicts as stored when the story was first seen ${discordTime(story.firstSeenAt, 'R')}.`;
     // Topics without evidence have no stored verdict (see hasEvidence in the store).
@@ -242,7 +242,7 @@ function explain(invocation: Invocation, deps: CommandDeps): Reply {
     note = 'Classified now with the current rules and model, as a title.';
   }
   // A server's own adjustment (docs/feedback.md) is its own line; the verdicts stay the shared ones.
-  const own = invocation.guildId === null ? null : serverAdjustmentLine(createFeedbackAdjuster(deps.store.feedback).adjustmentFor(invocation.guildId), { title, summary: summaryOf }, verdicts, (t) => topicLabels([t], topicMap(deps)));
+  const own = invocation.guildId === null || !deps.store ? null : serverAdjustmentLine(createFeedbackAdjuster(deps.store.feedback).adjustmentFor(invocation.guildId), { title, summary: summaryOf }, verdicts, (t) => topicLabels([t], topicMap(deps)));
   if (own !== null) note += `\n${own}`;
   const matched = verdicts.filter((v) => v.matched);
   const ordered = [...verdicts].sort((a, b) => Number(b.matched) - Number(a.matched) || b.score - a.score).slice(0, 25);

@@ -22,21 +22,19 @@ function startOfUtcDay(now: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 
-function status(deps: CommandDeps): Reply {
+async function status(deps: CommandDeps): Promise<Reply> {
   const now = deps.clock();
-  const cycle = deps.store.cycles.last({ polledOnly: true });
-  const today = deps.store.stories.counts(startOfUtcDay(now));
+  const figures = await deps.gateway.status({ todayFrom: startOfUtcDay(now), eventsFrom: now - EVENT_WINDOW_MS });
+  const { lastCycle: cycle, today, outbox, surges, events } = figures;
   const byTopic = topicMap(deps);
-  const feeds = allFeeds(deps);
+  const feeds = await allFeeds(deps);
+  const states = await deps.gateway.feedStates();
   const failing = feeds
     .filter((f) => f.enabled)
-    .map((f) => ({ feed: f, state: deps.store.feeds.get(f.id) }))
+    .map((f) => ({ feed: f, state: states.get(f.id) }))
     .filter((x) => (x.state?.consecutiveFailures ?? 0) > 0);
-  const outbox = deps.store.outbox.counts();
-  const surges = deps.store.trends.summary();
   const surgeText = surges.length === 0 ? 'none yet' : surges.map((x) => `${topicLabel(x.topic, byTopic)}: ${x.total}, latest ${discordTime(x.latest.hourStart, 'R')} (${x.latest.count} stories, usually ${x.latest.median})`).join('\n');
-  const events = deps.store.events.counts(now - EVENT_WINDOW_MS);
-  const processes = livenessOf(deps.store.heartbeats.list(), now);
+  const processes = livenessOf(figures.heartbeats, now);
 
   const perTopic = deps
     .topics()

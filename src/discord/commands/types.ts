@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Embed } from '../../core/compose/message.js';
 import type { Classification, FeedConfig, TopicInfo } from '../../core/types.js';
+import type { GatewayStore } from '../../store/gateway-store.js';
 import type { Store } from '../../store/index.js';
 import type { NewSubscription } from '../../store/subscriptions.js';
 import type { SearchSessions } from './search-sessions.js';
@@ -149,7 +150,14 @@ export type FeedProbe =
 
 /** Everything handlers use, injected by the composition root. */
 export interface CommandDeps {
-  readonly store: Store;
+  /**
+   * The SQLite store, for what runs on SQLite only in this version (ratings and `/watch tune`,
+   * trend charts); absent when the gateway runs on PostgreSQL, where those answer that they are
+   * not available (./engine.ts).
+   */
+  readonly store?: Store;
+  /** Subscriptions, added feeds, feed health and status counts, on either engine (ADR 16). */
+  readonly gateway: GatewayStore;
   readonly log: Logger;
   readonly clock: () => number;
   /** When the process started, for `/status`. */
@@ -196,7 +204,7 @@ export interface CommandModule {
   /** Commands that may take longer than Discord's 3 seconds say so, and how to acknowledge. */
   readonly defer?: (invocation: Invocation) => DeferMode;
   readonly execute: (invocation: Invocation, deps: CommandDeps) => Reply | Promise<Reply>;
-  readonly autocomplete?: (query: AutocompleteQuery, deps: CommandDeps) => readonly Choice[];
+  readonly autocomplete?: (query: AutocompleteQuery, deps: CommandDeps) => readonly Choice[] | Promise<readonly Choice[]>;
   /** custom_id prefix → handler for buttons this command posts. */
-  readonly buttons?: Readonly<Record<string, (press: ButtonPress, deps: CommandDeps) => Reply>>;
+  readonly buttons?: Readonly<Record<string, (press: ButtonPress, deps: CommandDeps) => Reply | Promise<Reply>>>;
 }

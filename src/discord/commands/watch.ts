@@ -3,6 +3,7 @@ import { ConfigErrors } from '../../config/errors.js';
 import { ALL_TOPICS } from '../../core/route.js';
 import { describeTrendSettings, parseTrendFlags } from '../../core/trends/settings.js';
 import type { StoredSubscription } from '../../store/subscriptions.js';
+import type { TrendSettings } from '../../store/trends.js';
 import { topicMap } from './lookups.js';
 import { canManageServer, fitChoice, integerOption, MAX_CHOICES, optionalNumber, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
 import { fitSafeText } from '../../core/compose/text.js';
@@ -72,15 +73,15 @@ export const data = new SlashCommandBuilder()
   );
 
 /** Subscriptions of one server only: the single place that decides what a server may see. */
-export function subscriptionsOf(deps: Pick<CommandDeps, 'store'>, guildId: string): StoredSubscription[] {
-  return deps.store.subscriptions.list().filter((s) => s.target.kind === 'channel' && s.target.guildId === guildId);
+export async function subscriptionsOf(deps: Pick<CommandDeps, 'gateway'>, guildId: string): Promise<StoredSubscription[]> {
+  return (await deps.gateway.subscriptions()).filter((s) => s.target.kind === 'channel' && s.target.guildId === guildId);
 }
 
-function describe(s: StoredSubscription, deps: CommandDeps): string {
+function describe(s: StoredSubscription, deps: CommandDeps, trend: TrendSettings): string {
   const where = s.target.kind === 'channel' ? `<#${s.target.channelId}>` : s.target.kind;
   const topics = s.topics.includes(ALL_TOPICS) ? 'all topics' : topicLabels(s.topics, topicMap(deps));
   const how = s.mode === 'digest' ? `digest ${inlineCode(s.schedule ?? '', 100)} ${inlineCode(s.timezone, 64)}` : describeMode(s);
-  const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions <@&${s.mentionRoleId}>` : '', describeTrendSettings(s, deps.store.trends.settings(s.id))].filter(Boolean);
+  const extras = [s.minScore > 0 ? `min score ${s.minScore}` : '', s.mentionRoleId ? `mentions <@&${s.mentionRoleId}>` : '', describeTrendSettings(s, trend)].filter(Boolean);
   return `**#${s.id}** ${where} ← ${topics} · ${how}${extras.length > 0 ? ` · ${extras.join(' · ')}` : ''}`;
 }
 
@@ -161,48 +162,46 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
       throw new UserError(`Nothing was saved: Watchfloor cannot post in ${forum ? 'the forum ' : ''}<#${channelId}> (missing ${missing.join(', ')}). Give its role those permissions in that channel, then run \`/watch add\` again.`);
     }
   }
-  const created = deps.store.transaction(() => {
-    const row = deps.store.subscriptions.add({ ...input, createdBy: `discord:${invocation.userId}` });
-    if (trend.settings.surges !== undefined || trend.settings.quietHours !== undefined) deps.store.trends.setSettings(row.id, trend.settings);
-    return row;
-  });
+  const created = await deps.gateway.addSubscription({ ...input, createdBy: `discord:${invocation.userId}` }, trend.settings);
   const next = created.mode === 'digest' ? 'The first digest covers stories since now.' : 'Alerts start with the next stories that match.';
-  return { ephemeral: true, content: `Subscribed: ${describe(created, deps)}\n${next} Remove it with \`/watch remove id:${created.id}\`.` };
+  return { ephemeral: true, content: `Subscribed: ${describe(created, deps, await deps.gateway.trendSettings(created.id))}\n${next} Remove it with \`/watch remove id:${created.id}\`.` };
 }
 
-function list(invocation: Invocation, deps: CommandDeps): Reply {
+async function list(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const guildId = requireGuild(invocation);
   requireManageServer(invocation, 'Listing subscriptions');
-  const mine = subscriptionsOf(deps, guildId);
+  const mine = await subscriptionsOf(deps, guildId);
   // Rows of this server that cannot be read are skipped by delivery; say so, with the fix.
-  const broken = deps.store.subscriptions.unreadableRows().filter((r) => r.guildId === guildId);
+  const broken = (await deps.gateway.unreadableSubscriptions()).filter((r) => r.guildId === guildId);
   const brokenLines = broken.map((r) => `**#${r.id}** ⚠️ cannot be read (${fitSafeText(r.reason, 120)}): nothing is sent for it. Remove it with \`/watch remove id:${r.id}\` and add it again.`);
   if (mine.length === 0 && broken.length === 0) {
     return { ephemeral: true, content: 'This server has no subscriptions yet. Add one with `/watch add channel:#news topics:all mode:instant`.' };
   }
-  const counts = deps.store.outbox.countsBySubscription();
-  const lines = mine.map((s) => {
+  const counts = await deps.gateway.outboxCountsBySubscription();
+  const trends = await Promise.all(mine.map((s) => deps.gateway.trendSettings(s.id)));
+  const lines = mine.map((s, i) => {
     const c = counts.get(s.id);
-    return `${describe(s, deps)}${c && (c.pending > 0 || c.dead > 0) ? ` · ${c.pending} waiting, ${c.dead} failed` : ''}`;
+    return `${describe(s, deps, trends[i] ?? { surges: null, quietHours: null })}${c && (c.pending > 0 || c.dead > 0) ? ` · ${c.pending} waiting, ${c.dead} failed` : ''}`;
   });
   return { ephemeral: true, embeds: packLines(`Subscriptions of this server (${mine.length})`, [...lines, ...brokenLines], topicColor(undefined, topicMap(deps)), '') };
 }
 
-function remove(invocation: Invocation, deps: CommandDeps): Reply {
+async function remove(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const guildId = requireGuild(invocation);
   requireManageServer(invocation, 'Removing a subscription');
   const id = integerOption(invocation, 'id', { min: 1, max: Number.MAX_SAFE_INTEGER, fallback: 0 });
-  const existing = deps.store.subscriptions.get(id);
-  const broken = existing ? undefined : deps.store.subscriptions.unreadableRow(id);
-  if (broken?.guildId === guildId && deps.store.subscriptions.remove(id)) {
+  const existing = await deps.gateway.subscription(id);
+  const broken = existing ? undefined : (await deps.gateway.unreadableSubscriptions()).find((r) => r.id === String(id));
+  if (broken?.guildId === guildId && (await deps.gateway.removeSubscription(id))) {
     return { ephemeral: true, content: `Removed subscription **#${id}**, whose saved entry could not be read. Add it again with \`/watch add\`.` };
   }
   // Another server's subscription is answered exactly like a missing one: nothing leaks.
   if (!existing || existing.target.kind !== 'channel' || existing.target.guildId !== guildId) {
     throw new UserError(`This server has no subscription #${id}. \`/watch list\` shows the ones it has.`);
   }
-  deps.store.subscriptions.remove(id);
-  return { ephemeral: true, content: `Removed: ${describe(existing, deps)}` };
+  const trend = await deps.gateway.trendSettings(id);
+  await deps.gateway.removeSubscription(id);
+  return { ephemeral: true, content: `Removed: ${describe(existing, deps, trend)}` };
 }
 
 /** Completes the last of comma-separated topics: "ukraine, no" → "ukraine, north-korea". */
@@ -220,11 +219,11 @@ function topicListChoices(typed: string, deps: CommandDeps): Choice[] {
     .slice(0, MAX_CHOICES);
 }
 
-function autocomplete(query: AutocompleteQuery, deps: CommandDeps): Choice[] {
+async function autocomplete(query: AutocompleteQuery, deps: CommandDeps): Promise<Choice[]> {
   if (query.focused.name === 'topics') return topicListChoices(query.focused.value, deps);
   if (query.focused.name === 'id' && query.guildId !== null) {
     const typed = query.focused.value.replace(/^#/u, '').trim();
-    return subscriptionsOf(deps, query.guildId)
+    return (await subscriptionsOf(deps, query.guildId))
       .filter((s) => typed === '' || String(s.id).startsWith(typed))
       .slice(0, MAX_CHOICES)
       .map((s) => ({ name: fitChoice(`#${s.id} ${s.target.kind === 'channel' ? `channel ${s.target.channelId}` : ''} ← ${s.topics.join(', ')} · ${s.mode}`), value: s.id }));
@@ -255,7 +254,7 @@ export const watch: CommandModule = {
   },
   autocomplete(query, deps) {
     // Subscription ids are only suggested to members who may manage them.
-    if (query.focused.name === 'id' && !canManageServer(query)) return [];
+    if (query.focused.name === 'id' && !canManageServer(query)) return Promise.resolve([]);
     return autocomplete(query, deps);
   },
 };

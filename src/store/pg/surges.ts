@@ -3,7 +3,7 @@ import type { SurgeScore } from '../../core/trends/surge.js';
 import { nonceFor } from '../outbox.js';
 import { storyFromRow, type StoredStory } from '../stories.js';
 import { subscriptionsFromRows, type StoredSubscription } from '../subscriptions.js';
-import { surgeFromRow, trendSettingsFrom, type StoredSurge, type TrendSettings } from '../trends.js';
+import { storedSurgeFromRow, trendSettingsFromRow, type StoredSurge, type TrendSettings } from '../trends.js';
 import type { PgPool } from './db.js';
 
 /**
@@ -62,7 +62,7 @@ export function createPgSurges(pool: PgPool, options: { onUnreadable?: ((id: num
     /** Surges of the given topics whose hour is in [fromMs, toMs), oldest first (charts). */
     async surgesBetween(fromMs: number, toMs: number, topics: readonly string[]): Promise<StoredSurge[]> {
       const r = await pool.query<Record<string, unknown>>('SELECT * FROM surges WHERE hour_start >= $1 AND hour_start < $2 AND topic = ANY($3::text[]) ORDER BY hour_start', [fromMs, toMs, topics]);
-      return r.rows.map(surgeFromRow);
+      return r.rows.map(storedSurgeFromRow);
     },
 
     /**
@@ -76,7 +76,7 @@ export function createPgSurges(pool: PgPool, options: { onUnreadable?: ((id: num
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1)', [SURGE_LOCK]);
         const last = await client.query<Record<string, unknown>>('SELECT * FROM surges WHERE topic = $1 ORDER BY hour_start DESC LIMIT 1', [input.topic]);
-        if (!recording.due(last.rows[0] ? surgeFromRow(last.rows[0]) : null)) {
+        if (!recording.due(last.rows[0] ? storedSurgeFromRow(last.rows[0]) : null)) {
           await client.query('ROLLBACK');
           return null;
         }
@@ -92,14 +92,14 @@ export function createPgSurges(pool: PgPool, options: { onUnreadable?: ((id: num
           await client.query('ROLLBACK');
           return null;
         }
-        const surge = surgeFromRow(row);
+        const surge = storedSurgeFromRow(row);
         const stories = await client.query<Record<string, unknown>>(`SELECT s.*, (SELECT string_agg(feed_id, ' ' ORDER BY seen_at) FROM story_sources WHERE story_rowid = s.rowid) AS sources
           FROM stories s WHERE s.rowid = ANY($1::bigint[])`, [surge.storyRowids]);
         const byRowid = new Map(stories.rows.map((r) => { const story = storyFromRow(r); return [story.rowid, story]; }));
         const subscriptions = await client.query<Record<string, unknown> & { t_surges: number | null; t_quiet_hours: string | null }>(`SELECT s.*, t.surges AS t_surges, t.quiet_hours AS t_quiet_hours
           FROM subscriptions s LEFT JOIN subscription_trends t ON t.subscription_id = s.id ORDER BY s.id`);
-        const settings = new Map(subscriptions.rows.map((r) => [Number(r.id), trendSettingsFrom({ surges: r.t_surges, quiet_hours: r.t_quiet_hours })]));
-        const readable = subscriptionsFromRows(subscriptions.rows, options.onUnreadable).map((subscription) => ({ subscription, setting: settings.get(subscription.id) ?? trendSettingsFrom(undefined) }));
+        const settings = new Map(subscriptions.rows.map((r) => [Number(r.id), trendSettingsFromRow({ surges: r.t_surges, quiet_hours: r.t_quiet_hours })]));
+        const readable = subscriptionsFromRows(subscriptions.rows, options.onUnreadable).map((subscription) => ({ subscription, setting: settings.get(subscription.id) ?? trendSettingsFromRow(undefined) }));
         const notices = recording.compose({ surge, stories: surge.storyRowids.map((id) => byRowid.get(id)).filter((s): s is StoredStory => s !== undefined), subscriptions: readable });
         let queued = 0;
         for (const { subscriptionId, payload } of notices) {

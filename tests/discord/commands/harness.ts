@@ -10,6 +10,7 @@ import type { FeedConfig } from '../../../src/core/types.js';
 import { createDiscordClient } from '../../../src/discord/client.js';
 import { createSearchSessions } from '../../../src/discord/commands/search-sessions.js';
 import type { CommandDeps } from '../../../src/discord/commands/types.js';
+import { createSqliteGatewayStore } from '../../../src/store/gateway-store.js';
 import { createStore, type Store } from '../../../src/store/index.js';
 import { FAKE_BOT_USER_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../helpers/fake-discord.js';
 import { afterAll, afterEach, beforeEach, expect } from 'vitest';
@@ -98,6 +99,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const clock = options.clock ?? Date.now;
   const deps: CommandDeps = {
     store,
+    gateway: createSqliteGatewayStore(store),
     log: logs.log,
     clock,
     startedAt: clock() - 90 * 60_000,

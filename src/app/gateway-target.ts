@@ -1,0 +1,35 @@
+import type { GatewayStore } from '../store/gateway-store.js';
+import { createSqliteGatewayStore } from '../store/gateway-store.js';
+import { createStore, type Store } from '../store/index.js';
+import { isPostgresUrl } from '../store/target.js';
+
+/** The gateway store of the database WATCHFLOOR_DB names, SQLite file or PostgreSQL URL, and how to close it. */
+export interface OpenGatewayStore {
+  readonly gateway: GatewayStore;
+  /** The synchronous store on SQLite, for what has no port yet (the automatic subscriptions); null on PostgreSQL. */
+  readonly sqlite: Store | null;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Opens the database `db` names for the commands that read through the gateway store (`status`):
+ * a SQLite file with the synchronous store, a PostgreSQL URL with a small pool (pg loaded only
+ * then).
+ */
+export async function openGatewayStore(db: string): Promise<OpenGatewayStore> {
+  if (isPostgresUrl(db)) {
+    const { openPgDatabase } = await import('../store/pg/db.js');
+    const { createPgGatewayStore } = await import('../store/pg/gateway-store.js');
+    const pool = await openPgDatabase(db, { max: 2 });
+    return { gateway: createPgGatewayStore(pool), sqlite: null, close: () => pool.end() };
+  }
+  const store = createStore(db);
+  return {
+    gateway: createSqliteGatewayStore(store),
+    sqlite: store,
+    close: () => {
+      store.close();
+      return Promise.resolve();
+    },
+  };
+}

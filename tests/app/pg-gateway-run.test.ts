@@ -1,0 +1,154 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { killAll, runCli, startCli } from '../helpers/cli.js';
+import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, type FakeDiscord } from '../helpers/fake-discord.js';
+import { commandInteraction, installInteractionRoutes, interact, OPTION, PERMISSIONS, replyText, resolvedChannel, sub } from '../helpers/fake-interactions.js';
+import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { postsPerStory, waitForPosts } from '../helpers/posts.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { item as storyItem, rss } from '../helpers/shelling-feed.js';
+import { useTempDir } from '../helpers/temp-dir.js';
+
+/**
+ * `run --role gateway` with WATCHFLOOR_DB naming a real PostgreSQL server (ADR 16), beside a
+ * poller and a deliverer, the real discord.js client against the loopback fake Discord: a
+ * subscription added with /watch add is served by the deliverer, /news search finds what the
+ * poller stored, /status shows the three roles alive, and what needs SQLite answers so.
+ */
+const tempDir = useTempDir();
+const ITEMS = 5;
+
+let server: TestPostgres;
+let feeds: FeedServer;
+let fake: FakeDiscord;
+const children: ReturnType<typeof startCli>[] = [];
+
+beforeAll(async () => {
+  server = await startPostgres();
+  feeds = await startFeedServer();
+  const body = rss('Feed', Array.from({ length: ITEMS }, (_, i) => storyItem(i, Date.now(), 'gw')).join(''));
+  feeds.route('/gw.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(body);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await feeds.close();
+  await server.stop();
+});
+
+afterEach(async () => {
+  await killAll(children);
+  await fake.close();
+});
+
+function start(role: string, env: Record<string, string>): ReturnType<typeof startCli> {
+  const child = startCli(['run', '--no-http', '--role', role], env);
+  children.push(child);
+  return child;
+}
+
+const HERE = { guildId: DEFAULT_GUILD_ID, channelId: DEFAULT_CHANNEL_ID };
+
+describe('run --role gateway on PostgreSQL', () => {
+  it('GIVEN a gateway, a poller and a deliverer on PostgreSQL THEN /watch add is served by the deliverer, /news search finds the stored stories, /status lists the roles, and each stops cleanly', async () => {
+    fake = await startFakeDiscordWithWebhook();
+    installInteractionRoutes(fake);
+    const url = await server.createDatabase(`wf_gateway_run_${process.pid}`);
+    const dir = tempDir();
+    const feedsFile = join(dir, 'feeds.json');
+    writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'gw', name: 'Gateway feed', url: feeds.url('/gw.xml'), language: 'en', kind: 'outlet' }] }));
+    const env = {
+      WATCHFLOOR_FEEDS: feedsFile,
+      WATCHFLOOR_DB: url,
+      WATCHFLOOR_MODEL: join(dir, 'model.json'),
+      DISCORD_TOKEN: FAKE_TOKEN,
+      DISCORD_API_BASE: fake.apiBase,
+      DISCORD_GUILD_ID: DEFAULT_GUILD_ID,
+      POLL_SCHEDULE: '*/2 * * * * *',
+      DELIVERY_TICK_MS: '1000',
+      PARSE_THREADS: '0',
+      LOG_LEVEL: 'info',
+    };
+    const gateway = start('gateway', env);
+    await gateway.waitForLog((l) => l.msg === 'slash commands registered in one server', 60_000);
+
+    // Admin commands keep needing Manage Server.
+    const refused = await interact(fake, commandInteraction({ ...HERE, permissions: PERMISSIONS.member }, 'watch', sub('list')));
+    expect(refused.ephemeral).toBe(true);
+    expect(replyText(refused.message)).toContain('Manage Server');
+
+    // A subscription the gateway cannot create on PostgreSQL yet is never saved.
+    const event = await interact(fake, commandInteraction(HERE, 'watch', sub('add', { channel: { type: OPTION.channel, value: DEFAULT_CHANNEL_ID }, topics: 'all', mode: 'event' }), {
+      channels: { [DEFAULT_CHANNEL_ID]: resolvedChannel(DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID) },
+    }));
+    expect(event.ephemeral).toBe(true);
+    expect(replyText(event.message)).toContain('Nothing was saved');
+    expect(replyText(event.message)).toContain('living alerts (mode event) cannot be created from Discord on PostgreSQL');
+
+    const added = await interact(fake, commandInteraction(HERE, 'watch', sub('add', { channel: { type: OPTION.channel, value: DEFAULT_CHANNEL_ID }, topics: 'all', mode: 'instant' }), {
+      channels: { [DEFAULT_CHANNEL_ID]: resolvedChannel(DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID) },
+    }));
+    expect(replyText(added.message)).toContain('Subscribed:');
+    const listed = await interact(fake, commandInteraction(HERE, 'watch', sub('list')));
+    expect(replyText(listed.message)).toContain(`<#${DEFAULT_CHANNEL_ID}>`);
+
+    // The operator's subscription commands work on the same database.
+    const cliEnv = { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url };
+    const refusedEvent = await runCli(['subscribe', '--console', '--topics', 'all', '--mode', 'event'], cliEnv);
+    expect(refusedEvent.code).toBe(2);
+    expect(refusedEvent.stderr).toContain('--mode event');
+    const subscribed = await runCli(['subscribe', '--console', '--topics', 'ukraine', '--surges', 'off'], cliEnv);
+    expect(subscribed.code, subscribed.stderr).toBe(0);
+    const listedCli = JSON.parse((await runCli(['subscriptions', '--json'], cliEnv)).stdout) as { id: number; target: string; createdBy: string; surges: { enabled: boolean } }[];
+    expect(listedCli.map((s) => [s.createdBy, s.surges.enabled])).toEqual([['discord:700000000000000001', true], ['cli', false]]);
+    const removed = await runCli(['unsubscribe', String(listedCli[1]?.id)], cliEnv);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((JSON.parse((await runCli(['subscriptions', '--json'], cliEnv)).stdout) as unknown[]).length).toBe(1);
+
+    const poller = start('poller', env);
+    const deliverer = start('deliverer', env);
+    await waitForPosts(fake, [DEFAULT_CHANNEL_ID], ITEMS, 90_000);
+    const posts = postsPerStory(fake, DEFAULT_CHANNEL_ID);
+    expect(posts.size).toBe(ITEMS);
+    expect([...posts.values()].every((n) => n === 1)).toBe(true);
+
+    const found = await interact(fake, commandInteraction(HERE, 'news', sub('search', { query: 'kharkiv' })));
+    const results = replyText(found.message);
+    expect(results).toContain('Kyiv story');
+    expect(results).toContain(`${ITEMS} results`);
+
+    const status = replyText((await interact(fake, commandInteraction(HERE, 'status'))).message);
+    expect(status).toMatch(/gateway 1 live/u);
+    expect(status).toMatch(/poller 1 live/u);
+    expect(status).toMatch(/deliverer 1 live/u);
+
+    // The operator's `status` reads the same database through the same port.
+    const cli = await runCli(['status', '--json'], cliEnv);
+    expect(cli.code, cli.stderr).toBe(0);
+    const report = JSON.parse(cli.stdout) as { stories: { total: number }; processes: { role: string; alive: boolean }[]; feeds: { id: string; storiesTotal: number }[] };
+    expect(report.stories.total).toBe(ITEMS);
+    expect(report.processes.filter((p) => p.alive).map((p) => p.role).sort()).toEqual(['deliverer', 'gateway', 'poller']);
+    expect(report.feeds.map((f) => [f.id, f.storiesTotal])).toEqual([['gw', ITEMS]]);
+
+    const searched = await runCli(['search', 'kharkiv', '--json'], cliEnv);
+    expect(searched.code, searched.stderr).toBe(0);
+    const hits = JSON.parse(searched.stdout) as { total: number; ranked: boolean; hits: { title: string; titleSnippet: string }[] };
+    expect(hits.total).toBe(ITEMS);
+    expect(hits.hits[0]?.titleSnippet).toContain('**Kharkiv**');
+    const newest = await runCli(['latest', '--json'], cliEnv);
+    expect(newest.code, newest.stderr).toBe(0);
+    expect((JSON.parse(newest.stdout) as { count: number }).count).toBe(ITEMS);
+
+    // What needs the SQLite store answers one clear private message instead of failing.
+    const trend = await interact(fake, commandInteraction(HERE, 'news', sub('trend')));
+    expect(trend.ephemeral).toBe(true);
+    expect(replyText(trend.message)).toContain('`/news trend` is not available on this Watchfloor yet');
+
+    for (const child of [gateway, poller, deliverer]) child.child.kill('SIGTERM');
+    for (const child of [gateway, poller, deliverer]) expect((await child.exited).code).toBe(0);
+    expect(gateway.output().stderr).toContain('stopped cleanly');
+  });
+});
