@@ -93,6 +93,10 @@ const MEETING_CUES = set('summit met meet meets talks president');
 const US_SIDE = set('trump biden obama pompeo');
 /** Hits that name the border as a place ("Trump to meet Kim at the DMZ"). */
 const BORDER_PLACES = set('dmz panmunjom jsa demilitarized demilitarised truce');
+/** Cues that make the South a party only weakly: joint drills are often the backdrop of a launch. */
+const WEAK_PARTY_CUES = set('drill drills exercise exercises');
+/** Words of a hit that name the border as a place (the DMZ, the JSA, "across the border"), not the South as an actor. */
+const BORDER_HIT_WORDS = set('dmz panmunjom jsa demilitarized demilitarised truce border security limit kaesong');
 const PARTY_WINDOW_BEFORE = 5;
 const PARTY_WINDOW_AFTER = 8;
 
@@ -480,6 +484,19 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
   return null;
 }
 
+/**
+ * Whether the party feature decides the South's verdict (the model is then not consulted). It
+ * does when the South itself acts or is hit ("the South fired warning shots", "Seoul suspended
+ * the pact"); it only lifts (the model may still overrule) when the cue is joint drills, often
+ * the backdrop of a launch, or the hit names the border as a place (a defector at the JSA).
+ */
+function partyDecides(hit: Hit, cue: string, fields: readonly FieldText[]): boolean {
+  if (WEAK_PARTY_CUES.has(cue.toLowerCase())) return false;
+  const t = fieldOf(fields, hit)?.tokens ?? [];
+  for (let k = hit.from; k < hit.to; k++) if (BORDER_HIT_WORDS.has(t[k]?.text ?? '')) return false;
+  return true;
+}
+
 /** True for a briefing, newsletter or roundup: its title says so, or its summary adds "Also:" items. */
 export function isRoundup(fields: readonly FieldText[]): boolean {
   const title = fields.find((f) => f.field === 'title');
@@ -679,7 +696,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       const cue = partyCue(h, fields);
       const a = adj[south];
       if (cue === null || !a) continue;
-      lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.party}`, matched: `${h.matched} … ${cue}`, field: h.field, weight }), false);
+      lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.party}`, matched: `${h.matched} … ${cue}`, field: h.field, weight }), partyDecides(h, cue, fields));
       break;
     }
   }
