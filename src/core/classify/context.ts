@@ -146,12 +146,12 @@ const AFTER_BARE_KIM = set(
 
 // --- Home company -----------------------------------------------------------------------------------
 /** Korea's conglomerates and large firms (folded first words). */
-const KOREAN_FIRMS = set('samsung hyundai kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion');
+const KOREAN_FIRMS = set('samsung hyundai kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion hybe ncsoft netmarble krafton emart hmm amorepacific nongshim shinhan korail ecopro musinsa kepco');
 /** What a firm is called after "South Korean" / "Korean": the label of a company. */
 const FIRM_NOUNS = set('chipmaker chipmakers carmaker automaker steelmaker shipbuilder shipbuilders conglomerate conglomerates firm firms company companies group maker airline carrier giant tech');
 /** The firm's life at home: labour, results, rulings, scandals. */
 const HOME_CUES = set(
-  'strike strikes striking walkout walked union unions unionised labour labor wage wages profit profits loss losses earnings quarterly chairman heir heiress founder prosecutors prosecutor court raided raid arrested indicted acquitted convicted fined bribery inheritance succession scandal sit dock yard shipyard',
+  'strike strikes striking walkout walked union unions unionised labour labor wage wages profit profits loss losses earnings quarterly chairman heir heiress founder prosecutors prosecutor court raided raid arrested indicted acquitted convicted fined bribery inheritance succession scandal sit dock yard shipyard shareholder shareholders tender buyback takeover subcontractor subcontractors workers layoffs',
 );
 /** Places that put a firm's story abroad (after in/to/at/from), or words that do. */
 const FOREIGN_PLACES = set(

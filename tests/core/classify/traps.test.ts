@@ -445,3 +445,27 @@ describe('traps: the war as an adjective of Russia\'s economy', () => {
     expect(verdict("Tehran ships drones for Russia's war", 'Hundreds of drones crossed the Caspian Sea.', 'ukraine').matched).toBe(true);
   });
 });
+
+describe('home names: Seoul\'s indexes and firms named without "Korea"', () => {
+  it('GIVEN the Kospi alone in a headline THEN south-korea matches on the index, no other Korean word needed', () => {
+    const v = verdict('Kospi closes at a record as chip shares rally', 'The benchmark gained 2.1% on foreign buying.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).some((p) => p.pattern === "Seoul's stock indexes" && p.field === 'title')).toBe(true);
+  });
+
+  it('GIVEN a shipyard\'s subcontractors in a labour dispute at home THEN south-korea matches on the home company feature', () => {
+    const v = verdict('Hanwha Ocean subcontractors stage sit-in over unpaid wages', 'Dozens of welders occupied a dock at the Geoje yard.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).some((p) => p.pattern.startsWith('context: home company'))).toBe(true);
+  });
+
+  it('GIVEN a takeover fight among shareholders at home THEN south-korea matches', () => {
+    const v = verdict('Krafton shareholders back takeover of rival studio', 'The vote clears the way for a tender offer next month.', 'south-korea');
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN the same firms abroad or only launching a product THEN south-korea stays unmatched', () => {
+    expect(verdict('Nexon opens a new studio in Los Angeles', 'The game maker will hire 200 workers in California.', 'south-korea').matched).toBe(false);
+    expect(verdict('Netmarble releases new mobile role-playing game', 'The title is available worldwide from Thursday.', 'south-korea').matched).toBe(false);
+  });
+});
