@@ -159,24 +159,51 @@ const FOREIGN_PLACES = set(
 );
 const PLACE_PREPS = set('in to at from');
 
-/** True when a Korean firm's life at home is the story: a firm named, a home cue, nothing placing it abroad. */
-export function homeCompany(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+/** "Korea Zinc", "Korea Electric Power": firms whose name starts with "Korea". */
+const KOREA_FIRM_SECOND = set('zinc electric gas aerospace shipbuilding');
+
+/** A firm, a home cue and nothing placing it abroad, within token ranges of the fields. */
+function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[]): { matched: string; field: FieldText['field'] } | null {
   let firm: { matched: string; field: FieldText['field'] } | null = null;
   let home = false;
-  for (const f of fields) {
+  for (const { field: f, from, to } of spans) {
     const t = f.tokens;
-    for (let k = 0; k < t.length; k++) {
+    for (let k = from; k < to; k++) {
       const w = t[k];
       if (!w) continue;
       if (w.cased === 'US' || w.text === 'abroad' || w.text === 'american') return null;
       if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return null;
       if (HOME_CUES.has(w.text)) home = true;
       if (firm) continue;
+      const next = t[k + 1];
       if (KOREAN_FIRMS.has(w.text)) firm = { matched: w.cased, field: f.field };
-      else if (w.text === 'korean' && FIRM_NOUNS.has(t[k + 1]?.text ?? '')) firm = { matched: f.text.slice(w.start, t[k + 1]?.end ?? w.end), field: f.field };
+      else if (w.text === 'korean' && FIRM_NOUNS.has(next?.text ?? '')) firm = { matched: f.text.slice(w.start, next?.end ?? w.end), field: f.field };
+      else if (w.cased === 'Korea' && next && KOREA_FIRM_SECOND.has(next.text) && next.cased !== next.text) firm = { matched: f.text.slice(w.start, next.end), field: f.field };
     }
   }
   return firm && home ? firm : null;
+}
+
+/**
+ * True when a Korean firm's life at home is the story: a firm named, a home cue, nothing placing
+ * it abroad. In a roundup each item of the summary is read on its own ("Storms in Texas; a strike
+ * at Samsung's chip plants": Texas places the storms, not the firm).
+ */
+export function homeCompany(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  const summary = fields.find((f) => f.field === 'summary');
+  if (summary && isRoundup(fields)) {
+    // The title goes with the summary's first item, which usually tells its story.
+    const title = fields.find((f) => f.field === 'title');
+    const items = roundupItems(summary);
+    for (const [n, [from, to]] of items.entries()) {
+      const spans = [{ field: summary, from, to }];
+      if (n === 0 && title) spans.unshift({ field: title, from: 0, to: title.tokens.length });
+      const found = homeCompanyIn(spans);
+      if (found) return found;
+    }
+    return null;
+  }
+  return homeCompanyIn(fields.map((f) => ({ field: f, from: 0, to: f.tokens.length })));
 }
 
 // --- Person abroad ----------------------------------------------------------------------------------

@@ -194,6 +194,16 @@ describe('home company', () => {
     expect(v.matched).toBe(true);
   });
 
+  it('GIVEN a roundup whose other item is abroad THEN the firm\'s own item still counts, and an item placing the firm abroad does not', () => {
+    expect(homeCompany(fields('The day in five stories', "Storms in Texas; a strike at Samsung's chip plants; and a Dutch election upset."))?.matched).toBe('Samsung');
+    expect(homeCompany(fields('The day in five stories', 'Storms in Kansas; Samsung workers strike at a plant in Texas; and a Dutch election upset.'))).toBeNull();
+  });
+
+  it('GIVEN a roundup titled with a firm named "Korea …" THEN the title is read with the first item', () => {
+    expect(homeCompany(fields('Midday update: Korea Zinc feud escalates', 'Shareholders face a court ruling on the tender offer; oil steady.'))?.matched).toBe('Korea Zinc');
+    expect(homeCompany(fields('Midday update: Korea Zinc feud escalates', 'Oil steady; shareholders of a Dutch brewer face a court ruling.'))).toBeNull();
+  });
+
   it('GIVEN the firm abroad (a plant in Texas, a recall in the US) or no home cue THEN nothing', () => {
     expect(homeCompany(fields('Samsung workers strike at plant in Texas', 'The union said pay was too low.'))).toBeNull();
     expect(homeCompany(fields('Samsung recalls washing machines in US over injury risk', 'Profit warnings followed.'))).toBeNull();
