@@ -121,7 +121,7 @@ const RUSSIA = set('russia russian russians moscow kremlin putin wagner');
 const WAR_REFS: readonly (readonly string[])[] = [
   ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
   ['full', 'scale', 'invasion'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
-  ['its', 'invasion'], ['war', 'effort'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
+  ['its', 'invasion'], ['war', 'effort'], ['battlefield'], ['russian', 'positions'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
 ];
 const WAR_REFS_BY_FIRST = new Map<string, (readonly string[])[]>();
 for (const ref of WAR_REFS) {

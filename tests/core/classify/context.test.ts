@@ -150,6 +150,12 @@ describe('war reference', () => {
     expect(warReference(fields('Russia\'s war effort strains budget', 'Spending on pensions was cut.'), false)).toBeNull();
   });
 
+  it('GIVEN weapons used on the battlefield or against Russian positions, with a Ukrainian source THEN it is the war itself', () => {
+    expect(warReference(fields('Long-range missiles arrive on the battlefield', 'They are being fired at depots, a Ukrainian colonel said.'), true)).not.toBeNull();
+    expect(warReference(fields('New howitzers pound Russian positions', 'Crews fired at night, a Ukrainian officer said.'), true)).not.toBeNull();
+    expect(warReference(fields('Battlefield medicine course opens in Ohio', 'Nurses train with tourniquets.'), false)).toBeNull();
+  });
+
   it('GIVEN the war as a backdrop ("over the invasion") THEN no war reference', () => {
     expect(warReference(fields('Football club quits Russian league over invasion', 'The team cited travel bans and fighting.'), false)).toBeNull();
     expect(verdict('Finland raises defence budget after Russia\'s invasion', 'Troops and artillery will be added.', 'ukraine').matched).toBe(false);
