@@ -31,6 +31,8 @@ export const EVENTS_NOT_ON_POSTGRES =
 
 /** The gateway role, started: Discord's connection and the answers to commands. */
 export interface PgGateway {
+  /** The logged-in client (the deliverer of `--role all` sends through it). */
+  readonly client: Client;
   /** Gateway connected (for `/readyz`). */
   connected(): boolean;
   /** Why it is not connected (the last login failure), or null. */
@@ -120,6 +122,7 @@ export async function startPgGateway(input: { env: Env; paths: Paths; log: Logge
   });
   log.info('answering slash commands from PostgreSQL');
   return {
+    client,
     connected: () => client.isReady(),
     problem: () => (client.isReady() ? null : problem),
     async stop() {

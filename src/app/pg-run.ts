@@ -1,3 +1,4 @@
+import type { Client } from 'discord.js';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
@@ -17,6 +18,8 @@ import { createPgDigests } from '../store/pg/digests.js';
 import { subscriptionFromRow } from '../store/subscriptions.js';
 import { openPgDatabase, type PgPool } from '../store/pg/db.js';
 import { createPgHeartbeats } from '../store/pg/heartbeats.js';
+import { pgSettingsProblem } from '../store/pg/probe.js';
+import { ConfigError } from '../config/errors.js';
 import { createPgPollStore } from '../store/pg/poll-store.js';
 import { createPgSurges } from '../store/pg/surges.js';
 import { createPgRatings } from '../store/pg/feedback.js';
@@ -131,15 +134,19 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
 
 /**
  * The deliverer on PostgreSQL: the same drain as on SQLite (src/discord/deliver.ts) over the
- * PostgreSQL outbox, on DELIVERY_TICK_MS; bot messages over REST (no gateway connection), and
- * webhook and console messages as configured.
+ * PostgreSQL outbox, on DELIVERY_TICK_MS; bot messages over REST (no gateway connection of its
+ * own), and webhook and console messages as configured. `client`: the gateway's client when both
+ * run in one process (`--role all`): one client per token, one REST rate-limit state; the
+ * gateway destroys it, after the deliverer's last send.
  */
-function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics }): Duty {
+function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics; client?: Client | null }): Duty {
   const { env, log, pool, metrics } = input;
   const topics = new Map(loadRules(input.paths.rules).topics.map((t) => [t.id, { id: t.id, label: t.label, color: t.color }]));
   const directory = feedDirectory(pool, loadFeeds(input.paths.feeds), log, input.location);
-  const client = env.DISCORD_TOKEN ? createDiscordClient(env) : null;
-  if (client && env.DISCORD_TOKEN) client.rest.setToken(env.DISCORD_TOKEN); // REST only: the gateway role connects
+  const shared = input.client ?? null;
+  const own = shared === null && env.DISCORD_TOKEN ? createDiscordClient(env) : null;
+  if (own && env.DISCORD_TOKEN) own.rest.setToken(env.DISCORD_TOKEN); // REST only: the gateway role connects
+  const client = shared ?? own;
   const sinks = createDeliverySinks({ env, client });
   const outbox = createPgDeliveryOutbox(pool);
   const claim = { owner: input.owner, leaseMs: OUTBOX_LEASE_MS };
@@ -255,22 +262,26 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
       controller.abort();
       await running; // the send in flight is recorded
       await sinks.close();
-      if (client) await client.destroy();
+      if (own) await own.destroy();
     },
   };
 }
 
 /**
- * `watchfloor run --role …` with WATCHFLOOR_DB naming a PostgreSQL server (ADR 16): the roles
- * listed in POSTGRES_ROLES, over the PostgreSQL stores, with the same health server, heartbeats
- * and clean shutdown as on SQLite.
+ * `watchfloor run --role …` with WATCHFLOOR_DB naming a PostgreSQL server (ADR 16): every role,
+ * `all` included, over the PostgreSQL stores, with the same health server, heartbeats and clean
+ * shutdown as on SQLite.
  */
 export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths; log: Logger; http: boolean; schedulePeriodMs: number }): Promise<void> {
   const { role, env, paths, log } = input;
   const location = redactText(paths.db);
   const duties = dutiesOf(role);
   const stop = listenForStop(log);
-  const pool = await openPgDatabase(paths.db, { max: POOL_SIZE });
+  const pool = await openPgDatabase(paths.db, { max: POOL_SIZE }).catch((error: unknown) => {
+    // A refused password, user or database name is configuration (exit 2), not an outage.
+    const settings = pgSettingsProblem(error);
+    throw settings ? new ConfigError('environment', 'WATCHFLOOR_DB', `${location}: ${settings}`) : error;
+  });
   let open = true;
   const started: Duty[] = [];
   let http: HttpServer | null = null;
@@ -285,10 +296,11 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
     if ((subscriptions.rows[0]?.n ?? 0) === 0) {
       log.warn({ database: location }, 'no subscription in this database: stories are stored, but no alert is queued. Copy your subscriptions in with `watchfloor migrate-store` (docs/self-hosting.md, "Moving an existing SQLite database")');
     }
-    if (duties.delivers) started.push(startDeliverer({ env, paths, log, pool, owner, location, role, metrics }));
-    // The gateway (and discord.js with it) loads only for the role that answers commands.
+    // The gateway (and discord.js with it) loads only for the roles that answer commands. Started
+    // first and stopped last: with `--role all` the deliverer sends through its client.
     const gateway = duties.gateway ? await (await import('./pg-gateway.js')).startPgGateway({ env, paths, log, pool, startedAt }) : null;
     if (gateway) started.push(gateway);
+    if (duties.delivers) started.push(startDeliverer({ env, paths, log, pool, owner, location, role, metrics, client: gateway?.client ?? null }));
     if (duties.polls) started.push(await startPoller({ env, paths, log, pool, owner, location, role, metrics, onCycle: (at) => { lastCycleFinishedAt = at; } }));
     // The health check asks the server now and then; /readyz reads the last answer.
     let databaseOk = true;
@@ -316,7 +328,7 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
     await heartbeat.stop();
     log.info('stopped cleanly');
   } catch (error) {
-    for (const duty of started) await duty.stop().catch(() => undefined);
+    for (const duty of started.reverse()) await duty.stop().catch(() => undefined);
     await http?.close();
     throw error;
   } finally {

@@ -52,14 +52,8 @@ describe(FILE, () => {
     for (const role of roles) expect(ENV_SCHEMA.shape.WATCHFLOOR_ROLE.safeParse(role).success, role).toBe(true);
   });
 
-  it('GIVEN a role that needs SQLite THEN its service is left out of `up` (a profile); the roles that run on PostgreSQL are not', async () => {
-    const { POSTGRES_ROLES } = await import('../../src/app/pg-roles.js');
-    for (const [name, service] of watchfloor) {
-      const role = roleOf(service) as (typeof POSTGRES_ROLES)[number];
-      const profiles = (service as { profiles?: readonly string[] }).profiles;
-      if (POSTGRES_ROLES.includes(role)) expect(profiles, name).toBeUndefined();
-      else expect(profiles, name).toEqual([role]);
-    }
+  it('GIVEN every role runs on PostgreSQL THEN no Watchfloor service is left out of `up` by a profile', () => {
+    for (const [name, service] of watchfloor) expect((service as { profiles?: readonly string[] }).profiles, name).toBeUndefined();
   });
 
   it('GIVEN the PostgreSQL service THEN it has a health check, a named volume and no published port', () => {

@@ -15,7 +15,6 @@ import { checkSurgesAfterCycle } from '../surges.js';
 import { registerSurgeMetrics } from '../trend-metrics.js';
 import { dutiesOf } from '../../core/roles.js';
 import { resolveRole, startHeartbeat } from '../roles.js';
-import { assertRoleRunsOn } from '../pg-roles.js';
 import { isPostgresUrl } from '../../store/target.js';
 
 
@@ -29,7 +28,6 @@ export function register(program: Command): void {
     .action(async (options: { http: boolean; role?: string }, command: Command) => {
       const { env, paths } = commandContext(command);
       const role = resolveRole(options.role, env.WATCHFLOOR_ROLE);
-      assertRoleRunsOn(role, paths.db); // a PostgreSQL URL: refuse the roles not wired to it, exit 2
       const duties = dutiesOf(role);
       if (!cron.validate(env.POLL_SCHEDULE)) {
         throw new ConfigError('environment', 'POLL_SCHEDULE', `"${env.POLL_SCHEDULE}" is not a valid cron expression. Use five fields, e.g. "*/5 * * * *" for every five minutes.`);

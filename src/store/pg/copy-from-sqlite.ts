@@ -165,13 +165,10 @@ function sourceTables(db: Database.Database, path: string): string[] {
 
 /** Connects and migrates the target to this build's schema; a bad URL or an unreachable server is one message naming it. */
 async function openTarget(url: string): Promise<PgPool> {
-  try {
-    return await openPgDatabase(url, { max: 1 });
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    if (/schema version/.test(message)) throw cause;
-    throw new StoreError(`${redactText(message)}. Check the URL given to --to (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE; the password may come from PGPASSWORD instead) and that the server is running and accepts connections from here.`, { cause });
-  }
+  return openPgDatabase(url, {
+    max: 1,
+    fix: 'Check the URL given to --to (postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE; the password may come from PGPASSWORD instead) and that the server is running and accepts connections from here.',
+  });
 }
 
 async function copyInTransaction(

@@ -32,12 +32,16 @@ export const PG_CONNECT_TIMEOUT_MS = 10_000;
 /** A connection pool to a Watchfloor PostgreSQL database. */
 export type PgPool = pg.Pool;
 
+/** What to check when the server cannot be reached, said after the driver's reason. */
+const OPEN_FIX = 'Check that the server is running and accepts connections from here, and the user, password and database name in WATCHFLOOR_DB (docs/self-hosting.md, "Roles on PostgreSQL").';
+
 /**
  * Connects to the PostgreSQL database at `url` and applies pending migrations (the same history
  * as SQLite's, see ./migrations.ts). The schema version is the number of rows of
- * `schema_migrations`. Errors name the server without its password.
+ * `schema_migrations`. Errors name the server without its password, and `fix`
+ * (what to check; by default the WATCHFLOOR_DB advice).
  */
-export async function openPgDatabase(url: string, options: { max?: number; migrations?: readonly Migration[] } = {}): Promise<PgPool> {
+export async function openPgDatabase(url: string, options: { max?: number; migrations?: readonly Migration[]; fix?: string } = {}): Promise<PgPool> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, types: TYPES, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
   // An idle client's error (the server restarted) must not crash the process: the next query reconnects.
   pool.on('error', () => undefined);
@@ -46,7 +50,7 @@ export async function openPgDatabase(url: string, options: { max?: number; migra
   } catch (cause) {
     await pool.end();
     if (cause instanceof StoreError) throw cause;
-    throw new StoreError(redactText(`cannot open PostgreSQL database ${url}: ${(cause as Error).message}`), { cause });
+    throw new StoreError(redactText(`cannot open PostgreSQL database ${url}: ${(cause as Error).message}. ${options.fix ?? OPEN_FIX}`), { cause });
   }
   return pool;
 }

@@ -17,6 +17,18 @@ const CONFIG_CODES: Record<string, string> = {
 };
 
 /**
+ * The fix when `error` (or its cause) says the settings in the URL are wrong (password, user,
+ * database name), else null: the server answered, so trying again will not help (exit 2).
+ */
+export function pgSettingsProblem(error: unknown): string | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code in CONFIG_CODES) return CONFIG_CODES[code] ?? null;
+  }
+  return null;
+}
+
+/**
  * Connects once to `url`, reads the schema version (without migrating: that is `run`'s job) and
  * closes. Never throws; every message names the server without its password and says the fix.
  */
