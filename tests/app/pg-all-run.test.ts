@@ -106,7 +106,7 @@ describe('run (role all) on PostgreSQL', () => {
   });
 
   it('GIVEN a server that answers but has no such database THEN `run` exits 2 (configuration) with the fix', async () => {
-    const missing = `${server.url.replace(/\/[^/?]+(\?|$)/u, '/wf_no_such_database$1')}`;
+    const missing = server.url.replace(/\/[^/?]+(\?|$)/u, '/wf_no_such_database$1');
     const result = await runCli(['run', '--no-http'], { WATCHFLOOR_DB: missing, WATCHFLOOR_FEEDS: join(import.meta.dirname, '../../examples/feeds.json') }, { cwd: tempDir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('wf_no_such_database');
