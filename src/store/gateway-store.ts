@@ -100,6 +100,11 @@ export interface GatewayStore {
   /** A story's stored verdicts (topics without evidence have none). */
   verdicts(rowid: number): Promise<TopicVerdict[]>;
   status(window: { readonly todayFrom: number; readonly eventsFrom: number }): Promise<StatusFigures>;
+  /** What `/news trend` draws: matched stories per topic and hour, and the surges recorded. */
+  readonly trends: {
+    hourlyCounts(topics: readonly string[], fromMs: number, toMs: number, hiddenFeeds?: readonly string[]): Promise<Map<string, Map<number, number>>>;
+    surgesBetween(fromMs: number, toMs: number, topics: readonly string[]): Promise<StoredSurge[]>;
+  };
 }
 
 /** Runs a synchronous call as a settled promise (a throw becomes its rejection). */
@@ -169,5 +174,9 @@ export function createSqliteGatewayStore(store: Store): GatewayStore {
         events: store.events.counts(eventsFrom),
         heartbeats: store.heartbeats.list(),
       })),
+    trends: {
+      hourlyCounts: (topics, fromMs, toMs, hiddenFeeds) => settle(() => store.trends.hourlyCounts(topics, fromMs, toMs, hiddenFeeds)),
+      surgesBetween: (fromMs, toMs, topics) => settle(() => store.trends.surgesBetween(fromMs, toMs, topics)),
+    },
   };
 }

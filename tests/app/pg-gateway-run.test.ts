@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, runCli, startCli } from '../helpers/cli.js';
@@ -6,6 +6,7 @@ import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithW
 import { commandInteraction, installInteractionRoutes, interact, OPTION, PERMISSIONS, replyText, resolvedChannel, sub } from '../helpers/fake-interactions.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { postsPerStory, waitForPosts } from '../helpers/posts.js';
+import { readPng } from '../helpers/png.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { item as storyItem, rss } from '../helpers/shelling-feed.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -142,10 +143,20 @@ describe('run --role gateway on PostgreSQL', () => {
     expect(newest.code, newest.stderr).toBe(0);
     expect((JSON.parse(newest.stdout) as { count: number }).count).toBe(ITEMS);
 
-    // What needs the SQLite store answers one clear private message instead of failing.
-    const trend = await interact(fake, commandInteraction(HERE, 'news', sub('trend')));
-    expect(trend.ephemeral).toBe(true);
-    expect(replyText(trend.message)).toContain('`/news trend` is not available on this Watchfloor yet');
+    // /news trend draws its chart from PostgreSQL's hourly counts: the poller's stories are there.
+    const trendCall = commandInteraction(HERE, 'news', sub('trend', { topic: 'ukraine', days: 2 }));
+    const trend = await interact(fake, trendCall);
+    expect(trend.ephemeral).toBe(false);
+    expect(replyText(trend.message)).toMatch(new RegExp(`Ukraine \\*\\*${ITEMS}\\*\\*`, 'u'));
+    const chart = fake.requests.find((r) => r.method === 'PATCH' && r.path.endsWith(`/${trendCall.token}/messages/@original`))?.files ?? [];
+    expect(chart.map((f) => f.name)).toEqual(['watchfloor-trend.png']);
+    expect(readPng(chart[0]?.bytes ?? Buffer.alloc(0))).toMatchObject({ width: 1000, height: 500 });
+    // …and so does the operator's `watchfloor trend`.
+    const png = join(dir, 'trend.png');
+    const drawn = await runCli(['trend', '--out', png, '--topic', 'ukraine', '--days', '2', '--json'], cliEnv);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect((JSON.parse(drawn.stdout) as { topics: { topic: string; stories: number }[] }).topics).toEqual([{ topic: 'ukraine', stories: ITEMS }]);
+    expect(readPng(readFileSync(png))).toMatchObject({ width: 1000, height: 500 });
 
     for (const child of [gateway, poller, deliverer]) child.child.kill('SIGTERM');
     for (const child of [gateway, poller, deliverer]) expect((await child.exited).code).toBe(0);

@@ -6,8 +6,8 @@ import { buildTrendChart } from '../../charts/trend.js';
 import { loadRules } from '../../config/rules.js';
 import { isTimeZone, TREND_DAYS } from '../../core/trends/series.js';
 import type { TopicInfo } from '../../core/types.js';
-import { createStore } from '../../store/index.js';
 import { commandContext } from '../context.js';
+import { openGatewayStore } from '../gateway-target.js';
 import { FlagProblems, parseInteger, parseTopic } from './news.js';
 import { say } from '../output.js';
 
@@ -57,10 +57,11 @@ async function trend(flags: TrendFlags, command: Command): Promise<void> {
   const timeZone = flags.tz?.trim() || 'UTC';
   if (!isTimeZone(timeZone)) problems.add('--tz', `"${timeZone}" is not an IANA time zone name; fix: e.g. --tz Asia/Seoul, --tz Europe/Kyiv or --tz UTC`);
   problems.throwIfAny();
-  const store = createStore(paths.db);
+  // A SQLite file or a PostgreSQL URL (ADR 16).
+  const { gateway, close } = await openGatewayStore(paths.db);
   try {
     // The operator sees every feed, including those servers added.
-    const chart = await buildTrendChart({ trends: store.trends, topics: topic ? topics.filter((t) => t.id === topic) : topics, days, now: Date.now(), timeZone });
+    const chart = await buildTrendChart({ trends: gateway.trends, topics: topic ? topics.filter((t) => t.id === topic) : topics, days, now: Date.now(), timeZone });
     try {
       writeFileSync(out, chart.png);
     } catch (error) {
@@ -84,7 +85,7 @@ async function trend(flags: TrendFlags, command: Command): Promise<void> {
       : `Wrote ${summary.out} (${summary.width}×${summary.height} PNG, ${summary.bytes} bytes): ${chart.spec.title}\n${summary.topics.map((t) => `${t.topic} ${t.stories}`).join(' · ')}; ${summary.surges.length} surge(s) marked`;
     say(`${text}\n`);
   } finally {
-    store.close();
+    await close();
   }
 }
 

@@ -4,7 +4,6 @@ import { hiddenFeedsFor } from '../../core/news.js';
 import { isTimeZone, TREND_DAYS } from '../../core/trends/series.js';
 import { buildTrendChart } from '../../charts/trend.js';
 import { MAX_ATTACHMENT_BYTES } from '../../charts/render.js';
-import { sqliteOnly } from './engine.js';
 import { allFeeds, topicMap } from './lookups.js';
 import { integerOption, optionalString, topicOption } from './options.js';
 import { UserError, type CommandDeps, type Invocation, type Reply } from './types.js';
@@ -24,7 +23,7 @@ export async function trend(invocation: Invocation, deps: CommandDeps): Promise<
   if (!isTimeZone(timeZone)) throw new UserError(`\`timezone:${fitSafeText(timeZone, 60)}\` is not an IANA time zone name. Use one such as \`Asia/Seoul\`, \`Europe/Kyiv\` or \`UTC\`, then run \`/news trend\` again.`);
   const topics = topic ? all.filter((t) => t.id === topic) : all;
   const hiddenFeeds = hiddenFeedsFor({ kind: 'server', guildId: invocation.guildId }, await allFeeds(deps));
-  const chart = await buildTrendChart({ trends: sqliteOnly(deps, '`/news trend`', 'Use `/news latest` or `/news search` to read the stories.').trends, topics, days, now: deps.clock(), hiddenFeeds, timeZone });
+  const chart = await buildTrendChart({ trends: deps.gateway.trends, topics, days, now: deps.clock(), hiddenFeeds, timeZone });
   if (chart.png.length > MAX_ATTACHMENT_BYTES) throw new Error(`trend chart of ${chart.png.length} bytes exceeds Discord's attachment limit`);
   const byTopic = topicMap(deps);
   const totals = chart.totals.map((t) => `${topicLabel(t.topic.id, byTopic)} **${t.stories}**`).join(' · ');

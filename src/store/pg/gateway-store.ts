@@ -12,6 +12,7 @@ import { subscriptionFromRow, unreadableSubscriptionFromRow, type StoredSubscrip
 import { storedSurgeFromRow, trendSettingsColumns, trendSettingsFromRow } from '../trends.js';
 import type { UnreadableRow } from '../unreadable-rows.js';
 import type { PgPool } from './db.js';
+import { createPgSurges } from './surges.js';
 
 /** A story's columns and its sources (feeds, space-separated, first first), as store/stories.ts reads them. */
 const STORY_COLUMNS = `s.*, (SELECT string_agg(feed_id, ' ' ORDER BY seen_at) FROM story_sources WHERE story_rowid = s.rowid) AS sources`;
@@ -162,8 +163,13 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
     const read = subscriptionFromRow(row);
     return 'problem' in read ? undefined : read;
   };
+  const surges = createPgSurges(pool);
   return {
     engine: 'postgres',
+    trends: {
+      hourlyCounts: (topics, fromMs, toMs, hiddenFeeds) => surges.hourlyCounts(topics, fromMs, toMs, hiddenFeeds),
+      surgesBetween: (fromMs, toMs, topics) => surges.surgesBetween(fromMs, toMs, topics),
+    },
     subscriptions: async () => (await subscriptionRows()).flatMap((row) => readable(row) ?? []),
     async subscription(id) {
       const r = await pool.query<Record<string, unknown>>('SELECT * FROM subscriptions WHERE id = $1', [id]);

@@ -211,6 +211,23 @@ describe.each(engines)('gateway store contract on %s', (engine, open) => {
     expect(result.hits.map((h) => h.story.title)).toEqual([`Common word story ${RANK_CANDIDATES_MAX}`, `Common word story ${RANK_CANDIDATES_MAX - 1}`, `Common word story ${RANK_CANDIDATES_MAX - 2}`]);
   });
 
+  it('counts matched stories per topic and hour for /news trend, leaving out what another server\'s feeds alone carried', async () => {
+    db = await open();
+    const hour = Math.floor(NOW / 3_600_000) * 3_600_000 - 2 * 3_600_000;
+    const at = (minutes: number) => ({ firstSeenAt: hour + minutes * 60_000, publishedAt: hour + minutes * 60_000 });
+    await store([
+      { story: makeStory(at(5)), classification: classified({ ukraine: 5 }) },
+      { story: makeStory(at(50)), classification: classified({ ukraine: 5, 'north-korea': 6 }) },
+      { story: makeStory({ ...at(70), feedId: 'theirs' }), classification: classified({ ukraine: 5 }) },
+    ]);
+    const all = await db.gateway.trends.hourlyCounts(['ukraine', 'north-korea'], hour - 3_600_000, NOW);
+    expect([...(all.get('ukraine') ?? [])]).toEqual([[hour, 2], [hour + 3_600_000, 1]]);
+    expect([...(all.get('north-korea') ?? [])]).toEqual([[hour, 1]]);
+    const visible = await db.gateway.trends.hourlyCounts(['ukraine'], hour - 3_600_000, NOW, ['theirs']);
+    expect([...(visible.get('ukraine') ?? [])]).toEqual([[hour, 2]]);
+    expect(await db.gateway.trends.surgesBetween(hour - 3_600_000, NOW, ['ukraine'])).toEqual([]);
+  });
+
   it('reads a story by URL with its verdicts, and the newest matched stories', async () => {
     db = await open();
     const story = makeStory({ title: 'Seoul summit', publishedAt: NOW - 1000 });
