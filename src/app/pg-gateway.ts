@@ -1,17 +1,16 @@
-import { MessageFlags, type Client } from 'discord.js';
+import type { Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
 import { ConfigError, ConfigErrors } from '../config/errors.js';
 import { loadFeeds } from '../config/feeds.js';
-import { parseDigestRatingId } from '../core/feedback/digest.js';
 import { createDiscordClient } from '../discord/client.js';
 import { createSearchSessions } from '../discord/commands/search-sessions.js';
 import type { CommandDeps } from '../discord/commands/types.js';
-import { NO_MENTIONS } from '../discord/interactions.js';
 import { discordJs } from '../discord/lazy.js';
 import { isTokenRejection } from '../discord/sinks/sink.js';
 import type { PgPool } from '../store/pg/db.js';
 import { createPgGatewayStore } from '../store/pg/gateway-store.js';
+import { createPgRatingsPort } from '../store/pg/ratings.js';
 import { loadClassifier } from './classifier.js';
 import { parseSubscribeFlags } from './commands/subscriptions.js';
 import type { Paths } from './context.js';
@@ -19,11 +18,6 @@ import { attachSlashCommands, createFeedProbe, registerSlashCommandsOnStart } fr
 
 const LOGIN_RETRY_BASE_MS = 5_000;
 const LOGIN_RETRY_MAX_MS = 5 * 60_000;
-
-/** What a press on a digest's rating menu is answered on PostgreSQL, where ratings are not recorded yet. */
-export const RATINGS_NOT_ON_POSTGRES =
-  'Ratings are not recorded on this Watchfloor yet: it keeps its data in PostgreSQL, where ratings are not supported in this version. ' +
-  'Nothing was changed; alerts and digests follow the shared decisions. The operator can read more in docs/self-hosting.md ("Roles on PostgreSQL").';
 
 /** Why `/watch add mode:event` is refused on PostgreSQL (said as the `mode` option's problem). */
 export const EVENTS_NOT_ON_POSTGRES =
@@ -38,16 +32,6 @@ export interface PgGateway {
   /** Why it is not connected (the last login failure), or null. */
   problem(): string | null;
   stop(): Promise<void>;
-}
-
-/** Answers the digests' rating menus with one clear ephemeral message instead of a failed interaction. */
-function answerRatingsUnavailable(client: Client, log: Logger): void {
-  client.on(discordJs().Events.InteractionCreate, (interaction) => {
-    if (!interaction.isStringSelectMenu() || parseDigestRatingId(interaction.customId) === null) return;
-    interaction.reply({ content: RATINGS_NOT_ON_POSTGRES, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS }).catch((error: unknown) => {
-      log.error({ err: error instanceof Error ? error.message : String(error), guild_id: interaction.guildId }, 'could not answer a digest rating');
-    });
-  });
 }
 
 /**
@@ -66,8 +50,11 @@ export async function startPgGateway(input: { env: Env; paths: Paths; log: Logge
   const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
   const client = createDiscordClient(env);
   const clock = Date.now;
+  const gateway = createPgGatewayStore(input.pool);
   const deps: CommandDeps = {
-    gateway: createPgGatewayStore(input.pool),
+    gateway,
+    // 👍/👎 and the digests' rating menus, recorded in PostgreSQL (the pollers and deliverers apply them).
+    ratings: createPgRatingsPort(input.pool, gateway),
     log: log.child({ component: 'slash-commands' }),
     clock,
     startedAt: input.startedAt,
@@ -84,7 +71,6 @@ export async function startPgGateway(input: { env: Env; paths: Paths; log: Logge
     searches: createSearchSessions(),
   };
   attachSlashCommands(client, deps);
-  answerRatingsUnavailable(client, log);
 
   let problem: string | null = null;
   let retry: NodeJS.Timeout | null = null;

@@ -13,6 +13,7 @@ import { registerCommands, type RegisterResult } from '../discord/register.js';
 import { checkPublicUrl, fetchFeed } from '../feeds/fetch.js';
 import { parseFeed } from '../feeds/parse.js';
 import { createSqliteGatewayStore } from '../store/gateway-store.js';
+import { createSqliteRatingsPort } from '../store/ratings-port.js';
 import { parseSubscribeFlags } from './commands/subscriptions.js';
 import { baseUrlFor } from './analyse.js';
 import { USER_AGENT, type Runtime } from './runtime.js';
@@ -82,6 +83,7 @@ export function createCommandDeps(runtime: Runtime, options: { readonly startedA
   return {
     store,
     gateway: createSqliteGatewayStore(store),
+    ratings: createSqliteRatingsPort(store),
     log: log.child({ component: 'slash-commands' }),
     clock,
     startedAt: options.startedAt,
@@ -122,7 +124,7 @@ export function attachSlashCommands(client: Client, deps: CommandDeps): void {
   // The handler logs its own failures and never rejects.
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
   // 👍/👎 on alerts and the digests' rating menus (docs/feedback.md).
-  if (deps.store) attachFeedback(client, { store: deps.store, log: deps.log, clock: deps.clock });
+  if (deps.ratings) attachFeedback(client, { ratings: deps.ratings, log: deps.log, clock: deps.clock });
 }
 
 /**

@@ -14,8 +14,8 @@ import { parseDigestRatingId, parseDigestRatingValue } from '../core/feedback/di
 import { ratedTopics, ratingOfEmoji } from '../core/feedback/topics.js';
 import { ALL_TOPICS } from '../core/route.js';
 import type { TopicVerdict } from '../core/types.js';
-import type { FeedbackSource, FeedbackStore, RatingLimits, RecordOutcome } from '../store/feedback.js';
-import type { StoryStore } from '../store/stories.js';
+import type { FeedbackSource, RatingLimits, RecordOutcome } from '../store/feedback.js';
+import type { RatingsPort } from '../store/ratings-port.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
 import { NO_MENTIONS } from './interactions.js';
 
@@ -30,11 +30,8 @@ export { RATING_EMOJIS } from '../core/feedback/topics.js';
 export const RATING_LIMITS: RatingLimits = Object.freeze({ maxPerMember: 200, maxPerWindow: 30, rateWindowMs: 60 * 60_000 });
 
 export interface FeedbackDeps {
-  readonly store: {
-    readonly feedback: FeedbackStore;
-    readonly stories: Pick<StoryStore, 'verdicts' | 'get'>;
-    readonly subscriptions: { get(id: number): StoredSubscription | undefined };
-  };
+  /** Where ratings are recorded and their messages, stories and subscriptions read: SQLite or PostgreSQL (ADR 16). */
+  readonly ratings: RatingsPort;
   readonly log: Logger;
   readonly clock: () => number;
   readonly limits?: RatingLimits;
@@ -49,14 +46,14 @@ export type RatingResult = { readonly outcome: RecordOutcome; readonly topics: r
 const RANK: Readonly<Record<RecordOutcome, number>> = { 'rate-limited': 0, 'over-cap': 1, unchanged: 2, replaced: 3, stored: 4 };
 
 /** Records one member's rating of one story for the given topics (CLI, reactions, menus). */
-export function rateStory(
-  deps: Pick<FeedbackDeps, 'store' | 'clock' | 'limits'>,
+export async function rateStory(
+  deps: Pick<FeedbackDeps, 'ratings' | 'clock' | 'limits'>,
   input: { guildId: string; memberId: string; storyRowid: number; verdicts: readonly TopicVerdict[]; rating: 1 | -1; source: FeedbackSource },
-): RatingResult {
+): Promise<RatingResult> {
   if (input.verdicts.length === 0) return { ignored: 'no-topic' };
   let worst: RecordOutcome = 'stored';
   for (const v of input.verdicts) {
-    const outcome = deps.store.feedback.record(
+    const outcome = await deps.ratings.record(
       { guildId: input.guildId, memberId: input.memberId, storyRowid: input.storyRowid, topic: v.topic, rating: input.rating, matchedThen: v.matched, scoreThen: v.score, source: input.source, now: deps.clock() },
       deps.limits ?? RATING_LIMITS,
     );
@@ -65,8 +62,8 @@ export function rateStory(
   return { outcome: worst, topics: input.verdicts.map((v) => v.topic) };
 }
 
-function channelSubscription(deps: FeedbackDeps, subscriptionId: number, guildId: string, channelId: string): StoredSubscription | null {
-  const subscription = deps.store.subscriptions.get(subscriptionId);
+async function channelSubscription(deps: FeedbackDeps, subscriptionId: number, guildId: string, channelId: string): Promise<StoredSubscription | null> {
+  const subscription = await deps.ratings.subscription(subscriptionId);
   if (subscription?.target.kind !== 'channel') return null;
   if (subscription.target.guildId !== guildId || subscription.target.channelId !== channelId) return null;
   return subscription;
@@ -84,22 +81,22 @@ function canView(client: Client, channelId: string, userId: string): boolean {
  * the channel; the bot's own reactions and any other emoji are ignored. Removing a reaction
  * removes that rating (and only that one: taking 👎 off does not undo a 👍 given since).
  */
-export function handleReaction(client: Client, deps: FeedbackDeps, reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser, change: 'add' | 'remove'): RatingResult {
+export async function handleReaction(client: Client, deps: FeedbackDeps, reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser, change: 'add' | 'remove'): Promise<RatingResult> {
   if (user.id === client.user?.id || user.bot) return { ignored: 'bot' };
   const rating = ratingOfEmoji(reaction.emoji.name);
   if (rating === null) return { ignored: 'not-a-rating' };
   const { guildId, channelId, id: messageId } = reaction.message;
   if (guildId === null) return { ignored: 'not-ours' };
-  const sent = deps.store.feedback.sentMessage(messageId);
+  const sent = await deps.ratings.sentMessage(messageId);
   if (sent?.kind !== 'alert' || sent.storyRowid === null) return { ignored: 'not-ours' };
-  const subscription = channelSubscription(deps, sent.subscriptionId, guildId, channelId);
+  const subscription = await channelSubscription(deps, sent.subscriptionId, guildId, channelId);
   if (!subscription) return { ignored: 'other-server' };
   if (change === 'remove') {
-    const removed = deps.store.feedback.remove({ guildId, memberId: user.id, storyRowid: sent.storyRowid, rating });
+    const removed = await deps.ratings.remove({ guildId, memberId: user.id, storyRowid: sent.storyRowid, rating });
     return { outcome: removed > 0 ? 'replaced' : 'unchanged', topics: [] };
   }
   if (!canView(client, channelId, user.id)) return { ignored: 'no-access' };
-  const verdicts = ratedTopics(subscription, deps.store.stories.verdicts(sent.storyRowid));
+  const verdicts = ratedTopics(subscription, await deps.ratings.verdicts(sent.storyRowid));
   return rateStory(deps, { guildId, memberId: user.id, storyRowid: sent.storyRowid, verdicts, rating, source: 'reaction' });
 }
 
@@ -133,19 +130,20 @@ export async function handleDigestMenu(deps: FeedbackDeps, interaction: StringSe
   let count = 0;
   const guildId = interaction.guildId;
   if (id && guildId !== null) {
-    const sent = deps.store.feedback.sentMessage(interaction.message.id);
-    const subscription = sent?.kind === 'digest' && sent.subscriptionId === id.subscriptionId ? channelSubscription(deps, id.subscriptionId, guildId, interaction.channelId) : null;
+    const sent = await deps.ratings.sentMessage(interaction.message.id);
+    const subscription = sent?.kind === 'digest' && sent.subscriptionId === id.subscriptionId ? await channelSubscription(deps, id.subscriptionId, guildId, interaction.channelId) : null;
     if (!subscription) result = { ignored: 'other-server' };
     else if (!(interaction.memberPermissions?.has(PermissionFlagsBits.ViewChannel) ?? false)) result = { ignored: 'no-access' };
     else {
       result = { ignored: 'no-topic' };
       for (const value of interaction.values) {
         const chosen = parseDigestRatingValue(value);
-        if (!chosen || !deps.store.stories.get(chosen.storyRowid)) continue;
+        if (!chosen) continue;
         if (!subscription.topics.includes(ALL_TOPICS) && !subscription.topics.includes(chosen.topic)) continue;
-        const verdict = deps.store.stories.verdicts(chosen.storyRowid).find((v) => v.topic === chosen.topic);
+        // A story that is gone has no verdicts.
+        const verdict = (await deps.ratings.verdicts(chosen.storyRowid)).find((v) => v.topic === chosen.topic);
         if (!verdict) continue;
-        const one = rateStory(deps, { guildId, memberId: interaction.user.id, storyRowid: chosen.storyRowid, verdicts: [verdict], rating: id.rating, source: 'digest' });
+        const one = await rateStory(deps, { guildId, memberId: interaction.user.id, storyRowid: chosen.storyRowid, verdicts: [verdict], rating: id.rating, source: 'digest' });
         if ('ignored' in one) continue;
         if (one.outcome !== 'rate-limited' && one.outcome !== 'over-cap') count++;
         if ('ignored' in result || RANK[one.outcome] < RANK[result.outcome]) result = one;
@@ -162,12 +160,10 @@ export async function handleDigestMenu(deps: FeedbackDeps, interaction: StringSe
  */
 export function attachFeedback(client: Client, deps: FeedbackDeps): void {
   const onReaction = (change: 'add' | 'remove') => (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser): void => {
-    try {
-      const result = handleReaction(client, deps, reaction, user, change);
-      deps.log.debug({ guild_id: reaction.message.guildId, message_id: reaction.message.id, user_id: user.id, change, ...result }, 'reaction rating');
-    } catch (error) {
-      deps.log.error({ err: error, message_id: reaction.message.id }, 'could not record a reaction rating');
-    }
+    handleReaction(client, deps, reaction, user, change).then(
+      (result) => { deps.log.debug({ guild_id: reaction.message.guildId, message_id: reaction.message.id, user_id: user.id, change, ...result }, 'reaction rating'); },
+      (error: unknown) => { deps.log.error({ err: error, message_id: reaction.message.id }, 'could not record a reaction rating'); },
+    );
   };
   client.on(Events.MessageReactionAdd, onReaction('add'));
   client.on(Events.MessageReactionRemove, onReaction('remove'));

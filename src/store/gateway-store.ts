@@ -108,7 +108,7 @@ export interface GatewayStore {
 }
 
 /** Runs a synchronous call as a settled promise (a throw becomes its rejection). */
-function settle<T>(read: () => T): Promise<T> {
+export function settle<T>(read: () => T): Promise<T> {
   try {
     return Promise.resolve(read());
   } catch (error) {

@@ -1,11 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { killAll, runCli, startCli } from '../helpers/cli.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, type FakeDiscord } from '../helpers/fake-discord.js';
 import { commandInteraction, installInteractionRoutes, interact, OPTION, PERMISSIONS, replyText, resolvedChannel, sub } from '../helpers/fake-interactions.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { postsPerStory, waitForPosts } from '../helpers/posts.js';
+import { dispatchReactionAdd, dispatchReactionRemove } from '../helpers/fake-reactions.js';
 import { readPng } from '../helpers/png.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { item as storyItem, rss } from '../helpers/shelling-feed.js';
@@ -52,6 +54,8 @@ function start(role: string, env: Record<string, string>): ReturnType<typeof sta
 }
 
 const HERE = { guildId: DEFAULT_GUILD_ID, channelId: DEFAULT_CHANNEL_ID };
+/** A member of the server who rates an alert. */
+const MEMBER = '710000000000000042';
 
 describe('run --role gateway on PostgreSQL', () => {
   it('GIVEN a gateway, a poller and a deliverer on PostgreSQL THEN /watch add is served by the deliverer, /news search finds the stored stories, /status lists the roles, and each stops cleanly', async () => {
@@ -115,6 +119,24 @@ describe('run --role gateway on PostgreSQL', () => {
     const posts = postsPerStory(fake, DEFAULT_CHANNEL_ID);
     expect(posts.size).toBe(ITEMS);
     expect([...posts.values()].every((n) => n === 1)).toBe(true);
+
+    // 👍 under an alert is recorded in PostgreSQL, once, and taking it back removes it.
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const alertRow = await db.query<{ message_id: string; story_rowid: string }>("SELECT message_id, story_rowid::text FROM outbox WHERE kind = 'alert' AND status = 'sent' ORDER BY id LIMIT 1");
+      const messageId = alertRow.rows[0]?.message_id ?? '';
+      expect(messageId).not.toBe('');
+      const ratings = async () => (await db.query<{ member_id: string; story_rowid: string; topic: string; rating: number; source: string }>('SELECT member_id, story_rowid::text, topic, rating::int, source FROM feedback ORDER BY id')).rows;
+      const reaction = { guildId: DEFAULT_GUILD_ID, channelId: DEFAULT_CHANNEL_ID, messageId, userId: MEMBER, emoji: '👍' };
+      dispatchReactionAdd(fake, reaction);
+      dispatchReactionAdd(fake, reaction); // the same reaction again changes nothing
+      await vi.waitFor(async () => { expect(await ratings()).toEqual([{ member_id: MEMBER, story_rowid: alertRow.rows[0]?.story_rowid, topic: 'ukraine', rating: 1, source: 'reaction' }]); }, { timeout: 15_000 });
+      dispatchReactionRemove(fake, reaction);
+      await vi.waitFor(async () => { expect(await ratings()).toEqual([]); }, { timeout: 15_000 });
+    } finally {
+      await db.end();
+    }
 
     const found = await interact(fake, commandInteraction(HERE, 'news', sub('search', { query: 'kharkiv' })));
     const results = replyText(found.message);

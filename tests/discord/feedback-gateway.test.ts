@@ -8,6 +8,7 @@ import type { Story } from '../../src/core/types.js';
 import { createDiscordClient } from '../../src/discord/client.js';
 import { attachFeedback } from '../../src/discord/feedback.js';
 import { createStore, type Store } from '../../src/store/index.js';
+import { createSqliteRatingsPort } from '../../src/store/ratings-port.js';
 import { messageBodyProblems } from '../helpers/discord-schemas.js';
 import { FAKE_BOT_USER_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type FakeGuild } from '../helpers/fake-discord.js';
 import { installInteractionRoutes, interact, interactionBodyProblems, PERMISSIONS } from '../helpers/fake-interactions.js';
@@ -66,7 +67,7 @@ async function start(): Promise<World> {
   const clock = { now: NOW };
   const client = createDiscordClient(env, { offset: 0, timeout: 2_000 });
   // Small limits, so that the test can reach them: 2 ratings per hour, 3 held at once.
-  attachFeedback(client, { store, log: logs.log, clock: () => clock.now, limits: { maxPerMember: 3, maxPerWindow: 2, rateWindowMs: HOUR } });
+  attachFeedback(client, { ratings: createSqliteRatingsPort(store), log: logs.log, clock: () => clock.now, limits: { maxPerMember: 3, maxPerWindow: 2, rateWindowMs: HOUR } });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => { resolve(); }));
   await client.login(FAKE_TOKEN);
   await ready;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { canonicalUrl } from '../../core/story.js';
 import { rateStory, RATING_LIMITS } from '../../discord/feedback.js';
+import { createSqliteRatingsPort } from '../../store/ratings-port.js';
 import { createStore, type Store } from '../../store/index.js';
 import { commandContext } from '../context.js';
 import { relativeTime, table } from '../format.js';
@@ -25,11 +26,17 @@ function serverOf(value: string | undefined): string {
 function withStore<T>(command: Command, run: (store: Store) => T): T {
   const { paths } = commandContext(command);
   const store = createStore(paths.db);
+  let result: T;
   try {
-    return run(store);
-  } finally {
+    result = run(store);
+  } catch (error) {
     store.close();
+    throw error;
   }
+  // An asynchronous run closes the store once it settled.
+  if (result instanceof Promise) return result.finally(() => { store.close(); }) as T;
+  store.close();
+  return result;
 }
 
 /**
@@ -53,7 +60,7 @@ export function register(program: Command): void {
       if (options.verdict !== 'up' && options.verdict !== 'down') throw bad('--verdict', `"${options.verdict}" is not a verdict; fix: --verdict up or --verdict down`);
       const member = options.member ?? CLI_MEMBER;
       if (!/^[\w.-]{1,64}$/u.test(member)) throw bad('--member', `"${member}" is not a usable name; fix: letters, digits, dots, dashes or underscores, at most 64`);
-      withStore(command, (store) => {
+      return withStore(command, async (store) => {
         const key = canonicalUrl(options.story, null) ?? options.story;
         const rowid = store.feedback.storyRowid(key);
         if (rowid === undefined) throw bad('--story', `no stored story has the link, id or number "${options.story}"; fix: find it with \`watchfloor search\` or \`watchfloor latest\``);
@@ -64,7 +71,7 @@ export function register(program: Command): void {
             ? 'the story matched no topic; fix: name the topic to rate with --topic'
             : `the story has no evidence for topic "${options.topic}" (none of its words appear), so a rating would teach nothing; fix: rate a topic it was judged on: ${verdicts.map((v) => v.topic).join(', ') || 'none'}`);
         }
-        const result = rateStory({ store, clock: Date.now, limits: RATING_LIMITS }, { guildId, memberId: `cli:${member}`, storyRowid: rowid, verdicts: chosen, rating: options.verdict === 'up' ? 1 : -1, source: 'cli' });
+        const result = await rateStory({ ratings: createSqliteRatingsPort(store), clock: Date.now, limits: RATING_LIMITS }, { guildId, memberId: `cli:${member}`, storyRowid: rowid, verdicts: chosen, rating: options.verdict === 'up' ? 1 : -1, source: 'cli' });
         if ('ignored' in result) throw bad('--story', 'the story cannot be rated');
         if (result.outcome === 'rate-limited' || result.outcome === 'over-cap') {
           warn(`Not saved: cli:${member} ${result.outcome === 'rate-limited' ? `made ${RATING_LIMITS.maxPerWindow} ratings in the last hour` : `holds ${RATING_LIMITS.maxPerMember} ratings in this server`}, the most one member may. Try later, or remove some with \`watchfloor feedback remove\`.\n`);

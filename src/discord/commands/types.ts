@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Embed } from '../../core/compose/message.js';
 import type { Classification, FeedConfig, TopicInfo } from '../../core/types.js';
 import type { GatewayStore } from '../../store/gateway-store.js';
+import type { RatingsPort } from '../../store/ratings-port.js';
 import type { Store } from '../../store/index.js';
 import type { NewSubscription } from '../../store/subscriptions.js';
 import type { SearchSessions } from './search-sessions.js';
@@ -158,6 +159,8 @@ export interface CommandDeps {
   readonly store?: Store;
   /** Subscriptions, added feeds, feed health and status counts, on either engine (ADR 16). */
   readonly gateway: GatewayStore;
+  /** Where 👍/👎 and the digests' rating menus are recorded, on either engine; absent: ratings are not listened for. */
+  readonly ratings?: RatingsPort;
   readonly log: Logger;
   readonly clock: () => number;
   /** When the process started, for `/status`. */

@@ -87,3 +87,24 @@ async function migratePg(pool: PgPool, migrations: readonly Migration[]): Promis
     client.release();
   }
 }
+
+/**
+ * Runs `work` in one transaction on one connection of the pool: BEGIN, then COMMIT, or ROLLBACK
+ * when `work` throws (the error is rethrown). A connection whose ROLLBACK fails is released as
+ * broken, so the pool does not hand out a connection left inside a transaction.
+ */
+export async function inPgTransaction<T>(pool: PgPool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollback: unknown) => { broken = rollback instanceof Error ? rollback : new Error(String(rollback)); });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { DigestStory } from '../../core/compose/digest.js';
 import { publishedInWindow, requestedTopicIds, toDigestStory } from '../../core/news.js';
 import { matchToTsquery } from '../../core/search-tsquery.js';
@@ -11,7 +10,7 @@ import { RANK_CANDIDATES_MAX, SEARCH_COUNT_MAX, storyFromRow, verdictFromRow } f
 import { subscriptionFromRow, unreadableSubscriptionFromRow, type StoredSubscription } from '../subscriptions.js';
 import { storedSurgeFromRow, trendSettingsColumns, trendSettingsFromRow } from '../trends.js';
 import type { UnreadableRow } from '../unreadable-rows.js';
-import type { PgPool } from './db.js';
+import { inPgTransaction, type PgPool } from './db.js';
 import { createPgSurges } from './surges.js';
 
 /** A story's columns and its sources (feeds, space-separated, first first), as store/stories.ts reads them. */
@@ -136,21 +135,6 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === '23505';
 }
 
-async function inTransaction<T>(pool: PgPool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 /**
  * The gateway's port on PostgreSQL (ADR 16): the same reads and writes as the SQLite side
  * (store/gateway-store.ts) in PostgreSQL's SQL; full-text search on the stories' tsvector column
@@ -177,7 +161,7 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
     },
     unreadableSubscriptions: async () => (await subscriptionRows()).flatMap((row): UnreadableRow[] => { const found = unreadableSubscriptionFromRow(row); return found ? [found] : []; }),
     addSubscription: (input, trend) =>
-      inTransaction(pool, async (client) => {
+      inPgTransaction(pool, async (client) => {
         const t = input.target;
         const r = await client.query<Record<string, unknown>>(`INSERT INTO subscriptions
           (guild_id, target_kind, channel_id, webhook_url, topics, mode, schedule, timezone, min_score, mention_role_id, max_age_ms, post_empty, created_at, created_by,
@@ -229,7 +213,7 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
       }
     },
     removeFeed: (id) =>
-      inTransaction(pool, async (client) => {
+      inPgTransaction(pool, async (client) => {
         const removed = ((await client.query('DELETE FROM added_feeds WHERE id = $1', [id])).rowCount ?? 0) > 0;
         if (removed) await client.query('DELETE FROM feed_state WHERE feed_id = $1', [id]);
         return removed;

@@ -11,6 +11,7 @@ import { createDiscordClient } from '../../../src/discord/client.js';
 import { createSearchSessions } from '../../../src/discord/commands/search-sessions.js';
 import type { CommandDeps } from '../../../src/discord/commands/types.js';
 import { createSqliteGatewayStore } from '../../../src/store/gateway-store.js';
+import { createSqliteRatingsPort } from '../../../src/store/ratings-port.js';
 import { createStore, type Store } from '../../../src/store/index.js';
 import { FAKE_BOT_USER_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord, type FakeGuild } from '../../helpers/fake-discord.js';
 import { afterAll, afterEach, beforeEach, expect } from 'vitest';
@@ -100,6 +101,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const deps: CommandDeps = {
     store,
     gateway: createSqliteGatewayStore(store),
+    ratings: createSqliteRatingsPort(store),
     log: logs.log,
     clock,
     startedAt: clock() - 90 * 60_000,
