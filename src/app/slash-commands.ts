@@ -81,7 +81,6 @@ export function createCommandDeps(runtime: Runtime, options: { readonly startedA
   const clock = options.clock ?? Date.now;
   const { env, store, classifier, log } = runtime;
   return {
-    store,
     gateway: createSqliteGatewayStore(store),
     ratings: createSqliteRatingsPort(store),
     log: log.child({ component: 'slash-commands' }),

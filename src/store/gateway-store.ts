@@ -99,6 +99,8 @@ export interface GatewayStore {
   storyByUrl(url: string): Promise<StoredStory | undefined>;
   /** A story's stored verdicts (topics without evidence have none). */
   verdicts(rowid: number): Promise<TopicVerdict[]>;
+  /** Stories first seen in [fromMs, toMs) that matched one of `topics`, newest first (`/watch tune`'s recent changes). */
+  matchedBetween(fromMs: number, toMs: number, topics: readonly string[]): Promise<StoredStory[]>;
   status(window: { readonly todayFrom: number; readonly eventsFrom: number }): Promise<StatusFigures>;
   /** What `/news trend` draws: matched stories per topic and hour, and the surges recorded. */
   readonly trends: {
@@ -164,6 +166,7 @@ export function createSqliteGatewayStore(store: Store): GatewayStore {
     },
     storyByUrl: (url) => settle(() => store.stories.getByUrl(url)),
     verdicts: (rowid) => settle(() => store.stories.verdicts(rowid)),
+    matchedBetween: (fromMs, toMs, topics) => settle(() => store.stories.matchedBetween(fromMs, toMs, topics)),
     status: ({ todayFrom, eventsFrom }) =>
       settle(() => ({
         lastCycle: store.cycles.last({ polledOnly: true }),

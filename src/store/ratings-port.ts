@@ -1,3 +1,4 @@
+import type { RatingSource } from '../core/feedback/adjuster.js';
 import type { TopicVerdict } from '../core/types.js';
 import type { NewRating, RatingLimits, RecordOutcome } from './feedback.js';
 import { settle } from './gateway-store.js';
@@ -26,6 +27,10 @@ export interface RatingsPort {
   /** A story's stored verdicts (none when the story is gone). */
   verdicts(storyRowid: number): Promise<TopicVerdict[]>;
   subscription(id: number): Promise<StoredSubscription | undefined>;
+  /** Forgets what a server taught, for one topic or all; how many ratings were removed. */
+  reset(guildId: string, topic?: string): Promise<number>;
+  /** The ratings as the feedback adjuster reads them, as of now (`/watch tune`). */
+  snapshot(): Promise<RatingSource>;
 }
 
 /** The SQLite side: the synchronous store's calls. */
@@ -36,5 +41,8 @@ export function createSqliteRatingsPort(store: Pick<Store, 'feedback' | 'stories
     sentMessage: (messageId) => settle(() => store.feedback.sentMessage(messageId)),
     verdicts: (storyRowid) => settle(() => store.stories.verdicts(storyRowid)),
     subscription: (id) => settle(() => store.subscriptions.get(id)),
+    reset: (guildId, topic) => settle(() => store.feedback.reset(guildId, topic)),
+    // SQLite reads are cheap and current: the store itself is the source.
+    snapshot: () => Promise.resolve(store.feedback),
   };
 }

@@ -132,6 +132,10 @@ describe('run --role gateway on PostgreSQL', () => {
       dispatchReactionAdd(fake, reaction);
       dispatchReactionAdd(fake, reaction); // the same reaction again changes nothing
       await vi.waitFor(async () => { expect(await ratings()).toEqual([{ member_id: MEMBER, story_rowid: alertRow.rows[0]?.story_rowid, topic: 'ukraine', rating: 1, source: 'reaction' }]); }, { timeout: 15_000 });
+      // /watch tune reads what the server taught from PostgreSQL.
+      const tuned = await interact(fake, commandInteraction(HERE, 'watch', sub('tune', { topic: 'ukraine' })));
+      expect(tuned.ephemeral).toBe(true);
+      expect(replyText(tuned.message)).toContain('1 👍 · 0 👎 · 1 member');
       dispatchReactionRemove(fake, reaction);
       await vi.waitFor(async () => { expect(await ratings()).toEqual([]); }, { timeout: 15_000 });
     } finally {

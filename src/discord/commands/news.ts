@@ -242,7 +242,7 @@ async function explain(invocation: Invocation, deps: CommandDeps): Promise<Reply
     note = 'Classified now with the current rules and model, as a title.';
   }
   // A server's own adjustment (docs/feedback.md) is its own line; the verdicts stay the shared ones.
-  const own = invocation.guildId === null || !deps.store ? null : serverAdjustmentLine(createFeedbackAdjuster(deps.store.feedback).adjustmentFor(invocation.guildId), { title, summary: summaryOf }, verdicts, (t) => topicLabels([t], topicMap(deps)));
+  const own = invocation.guildId === null || !deps.ratings ? null : serverAdjustmentLine(createFeedbackAdjuster(await deps.ratings.snapshot()).adjustmentFor(invocation.guildId), { title, summary: summaryOf }, verdicts, (t) => topicLabels([t], topicMap(deps)));
   if (own !== null) note += `\n${own}`;
   const matched = verdicts.filter((v) => v.matched);
   const ordered = [...verdicts].sort((a, b) => Number(b.matched) - Number(a.matched) || b.score - a.score).slice(0, 25);

@@ -2,7 +2,6 @@ import { createFeedbackAdjuster } from '../../core/feedback/adjuster.js';
 import { adjustVerdicts, describeFeature, strongestFeatures, type ServerAdjustment } from '../../core/feedback/learn.js';
 import { fitLines, fitSafeText } from '../../core/compose/text.js';
 import { DAY_MS } from '../../core/news.js';
-import { sqliteOnly } from './engine.js';
 import { topicMap } from './lookups.js';
 import { requiredString, requireGuild, requireManageServer } from './options.js';
 import { topicColor } from './render.js';
@@ -36,19 +35,20 @@ export function serverAdjustmentLine(server: ServerAdjustment | null, story: { r
  * counts, the features that moved most, recent stories now decided differently; `reset:true`
  * forgets it. Manage Server, like every /watch subcommand.
  */
-export function tune(invocation: Invocation, deps: CommandDeps): Reply {
+export async function tune(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const guildId = requireGuild(invocation);
   requireManageServer(invocation, 'Tuning what this server taught');
   const topicId = requiredString(invocation, 'topic').trim().toLowerCase();
   const topics = topicMap(deps);
   const topic = topics.get(topicId) ?? [...topics.values()].find((t) => t.label.toLowerCase() === topicId);
   if (!topic) throw new UserError(`There is no topic \`${fitSafeText(topicId, 60)}\`. Topics: ${[...topics.keys()].join(', ')}.`);
-  const store = sqliteOnly(deps, '`/watch tune`', 'Alerts and digests follow the shared decisions meanwhile.');
+  const ratings = deps.ratings;
+  if (!ratings) throw new UserError('Ratings are not collected by this Watchfloor (it runs without the bot\'s gateway connection), so there is nothing to tune. Alerts and digests follow the shared decisions.');
   if (invocation.options.get('reset') === true) {
-    const n = store.feedback.reset(guildId, topic.id);
+    const n = await ratings.reset(guildId, topic.id);
     return { ephemeral: true, content: `Forgot ${n} rating${n === 1 ? '' : 's'} of this server for ${topic.label}: its ${topic.label} decisions are the shared ones again.` };
   }
-  const server = createFeedbackAdjuster(store.feedback).adjustmentFor(guildId);
+  const server = createFeedbackAdjuster(await ratings.snapshot()).adjustmentFor(guildId);
   const adjustment = server?.topics.get(topic.id);
   if (!server || !adjustment) {
     return { ephemeral: true, content: `Nobody in this server has rated ${topic.label} stories yet. Members rate alerts with 👍/👎 and digests with the Relevant / Not relevant menus; once at least two members have rated enough, Watchfloor follows this server's taste.` };
@@ -63,8 +63,8 @@ export function tune(invocation: Invocation, deps: CommandDeps): Reply {
   if (adjustment.active) {
     const now = deps.clock();
     const changes: string[] = [];
-    for (const story of store.stories.matchedBetween(now - RECENT_DAYS * DAY_MS, now, [topic.id])) {
-      const shared = store.stories.verdicts(story.rowid).filter((v) => v.topic === topic.id);
+    for (const story of await deps.gateway.matchedBetween(now - RECENT_DAYS * DAY_MS, now, [topic.id])) {
+      const shared = (await deps.gateway.verdicts(story.rowid)).filter((v) => v.topic === topic.id);
       const mine = adjustVerdicts(server, story, shared);
       const before = shared[0];
       const after = mine[0];

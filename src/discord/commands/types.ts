@@ -3,7 +3,6 @@ import type { Embed } from '../../core/compose/message.js';
 import type { Classification, FeedConfig, TopicInfo } from '../../core/types.js';
 import type { GatewayStore } from '../../store/gateway-store.js';
 import type { RatingsPort } from '../../store/ratings-port.js';
-import type { Store } from '../../store/index.js';
 import type { NewSubscription } from '../../store/subscriptions.js';
 import type { SearchSessions } from './search-sessions.js';
 
@@ -151,12 +150,6 @@ export type FeedProbe =
 
 /** Everything handlers use, injected by the composition root. */
 export interface CommandDeps {
-  /**
-   * The SQLite store, for what runs on SQLite only in this version (ratings and `/watch tune`,
-   * trend charts); absent when the gateway runs on PostgreSQL, where those answer that they are
-   * not available (./engine.ts).
-   */
-  readonly store?: Store;
   /** Subscriptions, added feeds, feed health and status counts, on either engine (ADR 16). */
   readonly gateway: GatewayStore;
   /** Where 👍/👎 and the digests' rating menus are recorded, on either engine; absent: ratings are not listened for. */

@@ -232,6 +232,14 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
     async verdicts(rowid) {
       return (await verdictsOf(pool, [rowid])).get(rowid) ?? [];
     },
+    async matchedBetween(fromMs, toMs, topics) {
+      if (topics.length === 0) return [];
+      const r = await pool.query<Record<string, unknown>>(`SELECT ${STORY_COLUMNS} FROM stories s
+        WHERE s.first_seen_at >= $1 AND s.first_seen_at < $2
+          AND s.rowid IN (SELECT story_rowid FROM story_verdicts WHERE matched = 1 AND topic = ANY($3::text[]))
+        ORDER BY s.published_at DESC`, [fromMs, toMs, topics]);
+      return r.rows.map(storyFromRow);
+    },
 
     async status({ todayFrom, eventsFrom }): Promise<StatusFigures> {
       const [cycle, stories, total, perTopic, outbox, surges, events, heartbeats] = await Promise.all([

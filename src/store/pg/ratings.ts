@@ -2,6 +2,7 @@ import type { NewRating, RatingLimits, RecordOutcome } from '../feedback.js';
 import type { GatewayStore } from '../gateway-store.js';
 import type { RatingsPort } from '../ratings-port.js';
 import { inPgTransaction, type PgPool } from './db.js';
+import { createPgRatings } from './feedback.js';
 
 /** Advisory lock namespace of one member's ratings in one server (two-key form: this, then the member's hash). */
 const RATING_LOCK = 0x57460005;
@@ -64,5 +65,16 @@ export function createPgRatingsPort(pool: PgPool, gateway: Pick<GatewayStore, 'v
 
     verdicts: (storyRowid) => gateway.verdicts(storyRowid),
     subscription: (id) => gateway.subscription(id),
+    async reset(guildId, topic) {
+      const r = topic === undefined
+        ? await pool.query('DELETE FROM feedback WHERE guild_id = $1', [guildId])
+        : await pool.query('DELETE FROM feedback WHERE guild_id = $1 AND topic = $2', [guildId, topic]);
+      return r.rowCount ?? 0;
+    },
+    async snapshot() {
+      const ratings = createPgRatings(pool);
+      await ratings.refresh();
+      return ratings.source;
+    },
   };
 }

@@ -99,7 +99,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const logs = capturingLogger();
   const clock = options.clock ?? Date.now;
   const deps: CommandDeps = {
-    store,
     gateway: createSqliteGatewayStore(store),
     ratings: createSqliteRatingsPort(store),
     log: logs.log,

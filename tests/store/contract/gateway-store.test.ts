@@ -237,5 +237,7 @@ describe.each(engines)('gateway store contract on %s', (engine, open) => {
     expect(found?.sources).toEqual(['reuters']);
     expect((await db.gateway.verdicts(found?.rowid ?? 0)).map((v) => [v.topic, v.matched, v.score])).toEqual([['south-korea', true, 7]]);
     expect((await db.gateway.stories([]).latest({ topic: undefined, sinceMs: NOW - DAY_MS, limit: 10 })).map((s) => s.title)).toEqual(['Seoul summit']);
+    expect((await db.gateway.matchedBetween(NOW - DAY_MS, NOW + DAY_MS, ['south-korea'])).map((s) => s.title)).toEqual(['Seoul summit']);
+    expect(await db.gateway.matchedBetween(NOW - DAY_MS, NOW + DAY_MS, ['ukraine'])).toEqual([]);
   });
 });
