@@ -93,6 +93,11 @@ type RatedRow = Row & { title: string; summary: string; url: string | null; reas
 
 const toRatedStory = (r: RatedRow): RatedStory => ({ ...toRating(r), title: r.title, summary: r.summary, url: r.url, ...verdictOf(r.reasons) });
 
+/** A rating from a row of `feedback` (read by another engine). */
+export function ratingFromRow(row: Readonly<Record<string, unknown>>): Rating {
+  return toRating(row as unknown as Row);
+}
+
 /** A rated story as the learner reads it, from a row of `feedback` with its story's title, summary, url and verdict's reasons (read by another engine). */
 export function ratedStoryFromRow(row: Readonly<Record<string, unknown>>): RatedStory {
   return toRatedStory(row as unknown as RatedRow);

@@ -1,6 +1,6 @@
 import type { RatingSource } from '../core/feedback/adjuster.js';
 import type { TopicVerdict } from '../core/types.js';
-import type { NewRating, RatingLimits, RecordOutcome } from './feedback.js';
+import type { NewRating, Rating, RatingLimits, RecordOutcome } from './feedback.js';
 import { settle } from './gateway-store.js';
 import type { Store } from './index.js';
 import type { StoredSubscription } from './subscriptions.js';
@@ -31,6 +31,14 @@ export interface RatingsPort {
   reset(guildId: string, topic?: string): Promise<number>;
   /** The ratings as the feedback adjuster reads them, as of now (`/watch tune`). */
   snapshot(): Promise<RatingSource>;
+  /** A server's ratings, newest first (`watchfloor feedback list`). */
+  list(guildId: string, options: { topic?: string; limit: number }): Promise<Rating[]>;
+  /** Deletes one rating of a server by id; false when it has none. */
+  removeById(guildId: string, id: number): Promise<boolean>;
+  /** A stored story's rowid from its rowid, id or canonical URL. */
+  storyRowid(idOrUrl: string): Promise<number | undefined>;
+  /** A stored story's title. */
+  storyTitle(storyRowid: number): Promise<string | undefined>;
 }
 
 /** The SQLite side: the synchronous store's calls. */
@@ -44,5 +52,9 @@ export function createSqliteRatingsPort(store: Pick<Store, 'feedback' | 'stories
     reset: (guildId, topic) => settle(() => store.feedback.reset(guildId, topic)),
     // SQLite reads are cheap and current: the store itself is the source.
     snapshot: () => Promise.resolve(store.feedback),
+    list: (guildId, options) => settle(() => store.feedback.list(guildId, options)),
+    removeById: (guildId, id) => settle(() => store.feedback.removeById(guildId, id)),
+    storyRowid: (idOrUrl) => settle(() => store.feedback.storyRowid(idOrUrl)),
+    storyTitle: (storyRowid) => settle(() => store.stories.get(storyRowid)?.title),
   };
 }

@@ -138,6 +138,16 @@ describe('run --role gateway on PostgreSQL', () => {
       expect(replyText(tuned.message)).toContain('1 👍 · 0 👎 · 1 member');
       dispatchReactionRemove(fake, reaction);
       await vi.waitFor(async () => { expect(await ratings()).toEqual([]); }, { timeout: 15_000 });
+      // The operator's `watchfloor feedback` works on the same ratings.
+      const story = alertRow.rows[0]?.story_rowid ?? '';
+      const rated = await runCli(['feedback', 'add', '--server', DEFAULT_GUILD_ID, '--story', story, '--verdict', 'down'], cliEnv);
+      expect(rated.code, rated.stderr).toBe(0);
+      expect(rated.stdout).toContain(`Rated: story ${story} not relevant for ukraine`);
+      const listed = JSON.parse((await runCli(['feedback', 'list', '--server', DEFAULT_GUILD_ID, '--json'], cliEnv)).stdout) as { memberId: string; rating: number; source: string }[];
+      expect(listed.map((r) => [r.memberId, r.rating, r.source])).toEqual([['cli:operator', -1, 'cli']]);
+      const reset = await runCli(['feedback', 'reset', '--server', DEFAULT_GUILD_ID, '--all'], cliEnv);
+      expect(reset.stdout).toContain('Removed 1 rating(s)');
+      expect(await ratings()).toEqual([]);
     } finally {
       await db.end();
     }

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { canonicalUrl } from '../../core/story.js';
 import { rateStory, RATING_LIMITS } from '../../discord/feedback.js';
-import { createSqliteRatingsPort } from '../../store/ratings-port.js';
-import { createStore, type Store } from '../../store/index.js';
+import type { RatingsPort } from '../../store/ratings-port.js';
 import { commandContext } from '../context.js';
+import { openGatewayStore } from '../gateway-target.js';
 import { relativeTime, table } from '../format.js';
 import { say, warn } from '../output.js';
 
@@ -23,20 +23,15 @@ function serverOf(value: string | undefined): string {
   return value;
 }
 
-function withStore<T>(command: Command, run: (store: Store) => T): T {
+/** Runs `run` over the ratings of the database WATCHFLOOR_DB names (SQLite file or PostgreSQL URL), then closes it. */
+async function withRatings<T>(command: Command, run: (ratings: RatingsPort) => Promise<T>): Promise<T> {
   const { paths } = commandContext(command);
-  const store = createStore(paths.db);
-  let result: T;
+  const { ratings, close } = await openGatewayStore(paths.db);
   try {
-    result = run(store);
-  } catch (error) {
-    store.close();
-    throw error;
+    return await run(ratings);
+  } finally {
+    await close();
   }
-  // An asynchronous run closes the store once it settled.
-  if (result instanceof Promise) return result.finally(() => { store.close(); }) as T;
-  store.close();
-  return result;
 }
 
 /**
@@ -60,18 +55,18 @@ export function register(program: Command): void {
       if (options.verdict !== 'up' && options.verdict !== 'down') throw bad('--verdict', `"${options.verdict}" is not a verdict; fix: --verdict up or --verdict down`);
       const member = options.member ?? CLI_MEMBER;
       if (!/^[\w.-]{1,64}$/u.test(member)) throw bad('--member', `"${member}" is not a usable name; fix: letters, digits, dots, dashes or underscores, at most 64`);
-      return withStore(command, async (store) => {
+      return withRatings(command, async (ratings) => {
         const key = canonicalUrl(options.story, null) ?? options.story;
-        const rowid = store.feedback.storyRowid(key);
+        const rowid = await ratings.storyRowid(key);
         if (rowid === undefined) throw bad('--story', `no stored story has the link, id or number "${options.story}"; fix: find it with \`watchfloor search\` or \`watchfloor latest\``);
-        const verdicts = store.stories.verdicts(rowid);
+        const verdicts = await ratings.verdicts(rowid);
         const chosen = options.topic === undefined ? verdicts.filter((v) => v.matched) : verdicts.filter((v) => v.topic === options.topic);
         if (chosen.length === 0) {
           throw bad('--topic', options.topic === undefined
             ? 'the story matched no topic; fix: name the topic to rate with --topic'
             : `the story has no evidence for topic "${options.topic}" (none of its words appear), so a rating would teach nothing; fix: rate a topic it was judged on: ${verdicts.map((v) => v.topic).join(', ') || 'none'}`);
         }
-        const result = await rateStory({ ratings: createSqliteRatingsPort(store), clock: Date.now, limits: RATING_LIMITS }, { guildId, memberId: `cli:${member}`, storyRowid: rowid, verdicts: chosen, rating: options.verdict === 'up' ? 1 : -1, source: 'cli' });
+        const result = await rateStory({ ratings, clock: Date.now, limits: RATING_LIMITS }, { guildId, memberId: `cli:${member}`, storyRowid: rowid, verdicts: chosen, rating: options.verdict === 'up' ? 1 : -1, source: 'cli' });
         if ('ignored' in result) throw bad('--story', 'the story cannot be rated');
         if (result.outcome === 'rate-limited' || result.outcome === 'over-cap') {
           warn(`Not saved: cli:${member} ${result.outcome === 'rate-limited' ? `made ${RATING_LIMITS.maxPerWindow} ratings in the last hour` : `holds ${RATING_LIMITS.maxPerMember} ratings in this server`}, the most one member may. Try later, or remove some with \`watchfloor feedback remove\`.\n`);
@@ -90,8 +85,8 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action((options: { server: string; topic?: string; json?: boolean }, command: Command) => {
       const guildId = serverOf(options.server);
-      withStore(command, (store) => {
-        const rows = store.feedback.list(guildId, { ...(options.topic === undefined ? {} : { topic: options.topic }), limit: LIST_LIMIT });
+      return withRatings(command, async (ratings) => {
+        const rows = await ratings.list(guildId, { ...(options.topic === undefined ? {} : { topic: options.topic }), limit: LIST_LIMIT });
         if (options.json) {
           say(`${JSON.stringify(rows)}\n`);
           return;
@@ -101,8 +96,9 @@ export function register(program: Command): void {
           return;
         }
         const now = Date.now();
-        const title = (rowid: number): string => (store.stories.get(rowid)?.title ?? '').slice(0, 70);
-        const lines = rows.map((r) => [String(r.id), r.rating > 0 ? 'up' : 'down', r.topic, r.memberId, r.source, relativeTime(r.createdAt, now), `${r.storyRowid} ${title(r.storyRowid)}`]);
+        const titles = new Map<number, string>();
+        for (const r of rows) if (!titles.has(r.storyRowid)) titles.set(r.storyRowid, ((await ratings.storyTitle(r.storyRowid)) ?? '').slice(0, 70));
+        const lines = rows.map((r) => [String(r.id), r.rating > 0 ? 'up' : 'down', r.topic, r.memberId, r.source, relativeTime(r.createdAt, now), `${r.storyRowid} ${titles.get(r.storyRowid) ?? ''}`]);
         say(`${table([['ID', 'VERDICT', 'TOPIC', 'MEMBER', 'FROM', 'WHEN', 'STORY'], ...lines])}\n`);
       });
     });
@@ -118,8 +114,9 @@ export function register(program: Command): void {
         if (!/^\d{1,15}$/u.test(id)) throw bad('ids', `"${id}" is not a rating id; fix: use the numbers \`watchfloor feedback list --server ${guildId}\` shows`);
         return Number(id);
       });
-      withStore(command, (store) => {
-        const removed = numbers.filter((id) => store.feedback.removeById(guildId, id));
+      return withRatings(command, async (ratings) => {
+        const removed: number[] = [];
+        for (const id of numbers) if (await ratings.removeById(guildId, id)) removed.push(id);
         const missed = numbers.filter((id) => !removed.includes(id));
         say(`${removed.length} rating(s) removed${removed.length > 0 ? ` (${removed.join(', ')})` : ''}.\n`);
         if (missed.length > 0) {
@@ -138,8 +135,8 @@ export function register(program: Command): void {
     .action((options: { server: string; topic?: string; all?: boolean }, command: Command) => {
       const guildId = serverOf(options.server);
       if ((options.topic === undefined) === (options.all !== true)) throw bad('--topic', 'say what to forget; fix: --topic <topic> for one topic, or --all for every topic');
-      withStore(command, (store) => {
-        const n = store.feedback.reset(guildId, options.topic);
+      return withRatings(command, async (ratings) => {
+        const n = await ratings.reset(guildId, options.topic);
         say(`Removed ${n} rating(s) of server ${guildId}${options.topic === undefined ? '' : ` for ${options.topic}`}; its decisions are the shared ones again${options.topic === undefined ? '' : ' for that topic'}.\n`);
       });
     });

@@ -1,7 +1,7 @@
-import type { NewRating, RatingLimits, RecordOutcome } from '../feedback.js';
 import type { GatewayStore } from '../gateway-store.js';
 import type { RatingsPort } from '../ratings-port.js';
 import { inPgTransaction, type PgPool } from './db.js';
+import { ratingFromRow, type NewRating, type RatingLimits, type RecordOutcome } from '../feedback.js';
 import { createPgRatings } from './feedback.js';
 
 /** Advisory lock namespace of one member's ratings in one server (two-key form: this, then the member's hash). */
@@ -70,6 +70,23 @@ export function createPgRatingsPort(pool: PgPool, gateway: Pick<GatewayStore, 'v
         ? await pool.query('DELETE FROM feedback WHERE guild_id = $1', [guildId])
         : await pool.query('DELETE FROM feedback WHERE guild_id = $1 AND topic = $2', [guildId, topic]);
       return r.rowCount ?? 0;
+    },
+    async list(guildId, options) {
+      const r = options.topic === undefined
+        ? await pool.query<Record<string, unknown>>('SELECT * FROM feedback WHERE guild_id = $1 ORDER BY id DESC LIMIT $2', [guildId, options.limit])
+        : await pool.query<Record<string, unknown>>('SELECT * FROM feedback WHERE guild_id = $1 AND topic = $2 ORDER BY id DESC LIMIT $3', [guildId, options.topic, options.limit]);
+      return r.rows.map(ratingFromRow);
+    },
+    async removeById(guildId, id) {
+      return ((await pool.query('DELETE FROM feedback WHERE id = $1 AND guild_id = $2', [id, guildId])).rowCount ?? 0) > 0;
+    },
+    async storyRowid(idOrUrl) {
+      const asNumber = /^\d{1,15}$/u.test(idOrUrl) ? Number(idOrUrl) : -1;
+      const r = await pool.query<{ rowid: number }>('SELECT rowid FROM stories WHERE rowid = $1 OR id = $2 OR url = $2 LIMIT 1', [asNumber, idOrUrl]);
+      return r.rows[0]?.rowid;
+    },
+    async storyTitle(storyRowid) {
+      return (await pool.query<{ title: string }>('SELECT title FROM stories WHERE rowid = $1', [storyRowid])).rows[0]?.title;
     },
     async snapshot() {
       const ratings = createPgRatings(pool);

@@ -91,6 +91,16 @@ describe.each([['sqlite', sqliteEngine], ['postgres', postgresEngine]] as const)
     expect(await port.remove({ guildId: 'g1', memberId: 'm1', storyRowid: a ?? 0, rating: 1 })).toBe(0);
     expect(await port.remove({ guildId: 'g1', memberId: 'm1', storyRowid: a ?? 0, rating: -1 })).toBe(1);
     expect((await port.verdicts(a ?? 0)).map((v) => v.topic)).toEqual(['ukraine']);
+    expect(await port.record(rate(a ?? 0, 1, 'm2'), LIMITS)).toBe('stored');
+    const listed = await port.list('g1', { limit: 10 });
+    expect(listed.map((r) => [r.memberId, r.rating, r.topic])).toEqual([['m2', 1, 'ukraine']]);
+    expect(await port.list('g1', { topic: 'north-korea', limit: 10 })).toEqual([]);
+    expect(await port.storyRowid(String(a))).toBe(a);
+    expect(await port.storyTitle(a ?? 0)).toMatch(/^Russia strikes Kyiv power grid/u);
+    expect(await port.removeById('other-server', listed[0]?.id ?? 0)).toBe(false);
+    expect(await port.removeById('g1', listed[0]?.id ?? 0)).toBe(true);
+    expect(await port.record(rate(a ?? 0, 1, 'm3'), LIMITS)).toBe('stored');
+    expect(await port.reset('g1', 'ukraine')).toBe(1);
     expect(await port.sentMessage('no-such-message')).toBeUndefined();
     expect(await port.subscription(999)).toBeUndefined();
   });
