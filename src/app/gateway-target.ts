@@ -1,6 +1,7 @@
 import type { GatewayStore } from '../store/gateway-store.js';
 import { createSqliteGatewayStore } from '../store/gateway-store.js';
 import { createStore, type Store } from '../store/index.js';
+import { createSqliteOperatorOutbox, type OperatorOutbox } from '../store/operator-outbox.js';
 import { createSqliteRatingsPort, type RatingsPort } from '../store/ratings-port.js';
 import { isPostgresUrl } from '../store/target.js';
 
@@ -9,6 +10,8 @@ export interface OpenGatewayStore {
   readonly gateway: GatewayStore;
   /** Ratings (`watchfloor feedback`), on the same database. */
   readonly ratings: RatingsPort;
+  /** Dead and uncertain messages (`watchfloor outbox`), on the same database. */
+  readonly outbox: OperatorOutbox;
   /** The synchronous store on SQLite, for what has no port yet (the automatic subscriptions); null on PostgreSQL. */
   readonly sqlite: Store | null;
   readonly close: () => Promise<void>;
@@ -24,14 +27,16 @@ export async function openGatewayStore(db: string): Promise<OpenGatewayStore> {
     const { openPgDatabase } = await import('../store/pg/db.js');
     const { createPgGatewayStore } = await import('../store/pg/gateway-store.js');
     const { createPgRatingsPort } = await import('../store/pg/ratings.js');
+    const { createPgOperatorOutbox } = await import('../store/pg/operator-outbox.js');
     const pool = await openPgDatabase(db, { max: 2 });
     const gateway = createPgGatewayStore(pool);
-    return { gateway, ratings: createPgRatingsPort(pool, gateway), sqlite: null, close: () => pool.end() };
+    return { gateway, ratings: createPgRatingsPort(pool, gateway), outbox: createPgOperatorOutbox(pool), sqlite: null, close: () => pool.end() };
   }
   const store = createStore(db);
   return {
     gateway: createSqliteGatewayStore(store),
     ratings: createSqliteRatingsPort(store),
+    outbox: createSqliteOperatorOutbox(store),
     sqlite: store,
     close: () => {
       store.close();

@@ -148,6 +148,25 @@ describe('run --role gateway on PostgreSQL', () => {
       const reset = await runCli(['feedback', 'reset', '--server', DEFAULT_GUILD_ID, '--all'], cliEnv);
       expect(reset.stdout).toContain('Removed 1 rating(s)');
       expect(await ratings()).toEqual([]);
+
+      // `watchfloor outbox` lists and drops a dead letter on PostgreSQL; a sent message is neither requeued nor dropped.
+      const last = await db.query<{ id: number }>("SELECT id::int FROM outbox WHERE kind = 'alert' AND status = 'sent' ORDER BY id DESC LIMIT 2");
+      const [dead, sent] = last.rows.map((r) => r.id);
+      await db.query("UPDATE outbox SET status = 'dead', last_error = 'test: marked dead' WHERE id = $1", [dead]);
+      const deadList = JSON.parse((await runCli(['outbox', 'list', '--json'], cliEnv)).stdout) as { id: number; status: string; lastError: string }[];
+      expect(deadList.map((r) => [r.id, r.status, r.lastError])).toEqual([[dead, 'dead', 'test: marked dead']]);
+      const refused = await runCli(['outbox', 'retry', String(sent)], cliEnv);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`Not queued again: ${String(sent)}`);
+      const dropped = await runCli(['outbox', 'drop', '--dead'], cliEnv);
+      expect(dropped.code, dropped.stderr).toBe(0);
+      expect(dropped.stdout).toContain(`1 message(s) dropped (${String(dead)})`);
+      expect((await db.query('SELECT 1 FROM outbox WHERE id = $1', [dead])).rowCount).toBe(0);
+
+      // `watchfloor explain --server` reads the server's ratings from PostgreSQL (none left now).
+      const explained = await runCli(['explain', 'Kyiv reports shelling near Kharkiv', '--server', DEFAULT_GUILD_ID], { ...cliEnv, WATCHFLOOR_MODEL: env.WATCHFLOOR_MODEL });
+      expect(explained.code, explained.stderr).toBe(0);
+      expect(explained.stdout).toContain(`Server ${DEFAULT_GUILD_ID}: no ratings from this server.`);
     } finally {
       await db.end();
     }

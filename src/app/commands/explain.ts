@@ -3,9 +3,9 @@ import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import type { TopicVerdict } from '../../core/types.js';
 import { createFeedbackAdjuster } from '../../core/feedback/adjuster.js';
 import { serverAdjustmentLine } from '../../discord/commands/tune.js';
-import { createStore } from '../../store/index.js';
 import { loadClassifier } from '../classifier.js';
 import { commandContext } from '../context.js';
+import { openGatewayStore } from '../gateway-target.js';
 import { createLogger } from '../logger.js';
 import { describeReasons } from './eval.js';
 import { say } from '../output.js';
@@ -36,7 +36,7 @@ export function register(program: Command): void {
       const log = createLogger({ level: options.json ? 'warn' : env.LOG_LEVEL, format: env.LOG_FORMAT });
       const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
       const result = classifier.classify({ title, summary });
-      const server = options.server === undefined ? undefined : serverLine(paths.db, options.server, { title, summary }, result.verdicts);
+      const server = options.server === undefined ? undefined : await serverLine(paths.db, options.server, { title, summary }, result.verdicts);
       if (options.json) {
         say(`${JSON.stringify(server === undefined ? result : { ...result, server })}\n`);
         return;
@@ -47,13 +47,13 @@ export function register(program: Command): void {
     });
 }
 
-/** The server's adjustment line (see /news explain), read from the database; null without ratings. */
-function serverLine(db: string, guildId: string, story: { title: string; summary: string }, verdicts: readonly TopicVerdict[]): string | null {
+/** The server's adjustment line (see /news explain), read from the database (SQLite or PostgreSQL); null without ratings. */
+async function serverLine(db: string, guildId: string, story: { title: string; summary: string }, verdicts: readonly TopicVerdict[]): Promise<string | null> {
   if (!/^\d{17,20}$/u.test(guildId)) throw new ConfigErrors([new ConfigError('arguments', '--server', `"${guildId}" is not a Discord server id; fix: --server 123456789012345678`)]);
-  const store = createStore(db);
+  const { ratings, close } = await openGatewayStore(db);
   try {
-    return serverAdjustmentLine(createFeedbackAdjuster(store.feedback).adjustmentFor(guildId), story, verdicts, (t) => t);
+    return serverAdjustmentLine(createFeedbackAdjuster(await ratings.snapshot()).adjustmentFor(guildId), story, verdicts, (t) => t);
   } finally {
-    store.close();
+    await close();
   }
 }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/errors.js';
 import { describeTarget } from '../../discord/deliver.js';
-import { createStore, type Store } from '../../store/index.js';
+import type { OperatorOutbox } from '../../store/operator-outbox.js';
 import { OUTBOX_STATUSES, type OutboxListing, type OutboxStatus } from '../../store/outbox.js';
 import { commandContext } from '../context.js';
+import { openGatewayStore } from '../gateway-target.js';
 import { relativeTime, table } from '../format.js';
 import { say, warn } from '../output.js';
 
@@ -24,15 +25,18 @@ export function register(program: Command): void {
     .description('list outgoing messages of one status (default: dead and uncertain ones)')
     .option('--status <status>', `one of ${OUTBOX_STATUSES.join(', ')}`)
     .option('--json', 'print JSON')
-    .action((options: { status?: string; json?: boolean }, command: Command) => {
+    .action(async (options: { status?: string; json?: boolean }, command: Command) => {
       const statuses = options.status === undefined ? (['uncertain', 'dead'] as const) : [parseStatus(options.status)];
       const { paths } = commandContext(command);
-      const store = createStore(paths.db);
+      // A SQLite file or a PostgreSQL URL (ADR 16).
+      const db = await openGatewayStore(paths.db);
       try {
         const now = Date.now();
-        const rows = statuses.flatMap((status) => store.outbox.listByStatus(status, LIST_LIMIT));
+        const rows: OutboxListing[] = [];
+        for (const status of statuses) rows.push(...(await db.outbox.listByStatus(status, LIST_LIMIT)));
+        const targets = new Map((await db.gateway.subscriptions()).map((s) => [s.id, s.target]));
         const where = (row: OutboxListing): string => {
-          const target = store.subscriptions.get(row.subscriptionId)?.target;
+          const target = targets.get(row.subscriptionId);
           return target ? describeTarget(target) : `subscription ${row.subscriptionId} (removed)`;
         };
         if (options.json) {
@@ -48,7 +52,7 @@ export function register(program: Command): void {
         say(`${table([['ID', 'STATUS', 'KIND', 'TARGET', 'LAST TRY', 'REASON'], ...lines])}\n\n`);
         say('Send again with `watchfloor outbox retry ID…` (or --uncertain / --dead) once the cause is fixed; an uncertain message may already be in the channel: look first. `watchfloor outbox drop ID…` deletes them.\n');
       } finally {
-        store.close();
+        await db.close();
       }
     });
 
@@ -56,14 +60,14 @@ export function register(program: Command): void {
     name: 'retry',
     alias: 'requeue',
     description: 'send dead or uncertain messages again (an uncertain one may already be in its channel: check first)',
-    apply: (store, ids) => store.outbox.requeue(ids, Date.now()),
+    apply: (outbox, ids) => outbox.requeue(ids, Date.now()),
     done: (ids) => `${ids.length} message(s) queued again${ids.length > 0 ? ` (${ids.join(', ')})` : ''}; \`watchfloor run\` or \`watchfloor once\` sends them.`,
     missed: (ids) => `Not queued again: ${ids.join(', ')} — no such message, or it is pending or sent already (see \`watchfloor outbox list --status pending\`).`,
   });
   registerAction(outbox, {
     name: 'drop',
     description: 'delete dead or uncertain messages for good (they are never sent)',
-    apply: (store, ids) => store.outbox.drop(ids),
+    apply: (outbox, ids) => outbox.drop(ids),
     done: (ids) => `${ids.length} message(s) dropped${ids.length > 0 ? ` (${ids.join(', ')})` : ''}.`,
     missed: (ids) => `Not dropped: ${ids.join(', ')} — no such message, or it is pending or sent (only dead and uncertain messages can be dropped).`,
   });
@@ -76,7 +80,7 @@ function registerAction(
     name: string;
     alias?: string;
     description: string;
-    apply: (store: Store, ids: readonly number[]) => number[];
+    apply: (outbox: OperatorOutbox, ids: readonly number[]) => Promise<number[]>;
     done: (ids: readonly number[]) => string;
     missed: (ids: readonly number[]) => string;
   },
@@ -88,17 +92,17 @@ function registerAction(
     .argument('[ids...]', 'outbox message ids, as `outbox list` shows them')
     .option('--uncertain', 'every uncertain message')
     .option('--dead', 'every dead letter')
-    .action((ids: string[], options: { uncertain?: boolean; dead?: boolean }, self: Command) => {
+    .action(async (ids: string[], options: { uncertain?: boolean; dead?: boolean }, self: Command) => {
       const wanted = ids.map((id) => parseId(id, `outbox ${spec.name}`));
       if (wanted.length === 0 && !options.uncertain && !options.dead) {
         throw new ConfigError(WHERE, `outbox ${spec.name}`, 'name the messages: ids, --uncertain or --dead (see `watchfloor outbox list`)');
       }
       const { paths } = commandContext(self);
-      const store = createStore(paths.db);
+      const db = await openGatewayStore(paths.db);
       try {
-        const byStatus = (status: OutboxStatus) => store.outbox.listByStatus(status, Number.MAX_SAFE_INTEGER).map((r) => r.id);
-        const all = [...wanted, ...(options.uncertain ? byStatus('uncertain') : []), ...(options.dead ? byStatus('dead') : [])];
-        const done = spec.apply(store, [...new Set(all)]);
+        const byStatus = async (status: OutboxStatus) => (await db.outbox.listByStatus(status, Number.MAX_SAFE_INTEGER)).map((r) => r.id);
+        const all = [...wanted, ...(options.uncertain ? await byStatus('uncertain') : []), ...(options.dead ? await byStatus('dead') : [])];
+        const done = await spec.apply(db.outbox, [...new Set(all)]);
         const missed = wanted.filter((id) => !done.includes(id));
         say(`${spec.done(done)}\n`);
         if (missed.length > 0) {
@@ -106,7 +110,7 @@ function registerAction(
           process.exitCode = 1;
         }
       } finally {
-        store.close();
+        await db.close();
       }
     });
 }
