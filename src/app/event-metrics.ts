@@ -23,7 +23,7 @@ export interface EventMetrics {
  * flagged developing; read from the database at each scrape, so every process's events count)
  * and the counters of living-alert edits and developing notices delivered. Once per registry.
  */
-export function registerEventMetrics(registry: Registry, source: () => EventCounts): EventMetrics {
+export function registerEventMetrics(registry: Registry, source: () => EventCounts | Promise<EventCounts>): EventMetrics {
   const { Counter, Gauge } = promClient();
   const existing = registry.getSingleMetric(`${METRIC_PREFIX}event_edits_sent_total`);
   const developingExisting = registry.getSingleMetric(`${METRIC_PREFIX}developing_notices_sent_total`);
@@ -33,9 +33,10 @@ export function registerEventMetrics(registry: Registry, source: () => EventCoun
     help: 'Events (clusters of reports of one happening) that started within the event window, by state: "window" all of them, "living" with a living alert, "developing" flagged 🚨 Developing.',
     labelNames: ['state'] as const,
     registers: [registry],
-    collect() {
+    // A synchronous read on SQLite, a query on PostgreSQL (prom-client awaits an async collect).
+    async collect() {
       try {
-        const counts = source();
+        const counts = await source();
         this.set({ state: 'window' }, counts.inWindow);
         this.set({ state: 'living' }, counts.living);
         this.set({ state: 'developing' }, counts.developing);

@@ -32,6 +32,10 @@ import { createPgRouting } from './pg-routing.js';
 import { createPgSurgeCheck } from './pg-surges.js';
 import { pgDigestChart } from './pg-digest-chart.js';
 import { startRunHttpServer, type HttpServer } from './http-server.js';
+import { registerEventMetrics, type EventMetrics } from './event-metrics.js';
+import { registerSurgeMetrics } from './trend-metrics.js';
+import { EVENT_WINDOW_MS } from '../core/events/match.js';
+import { pgEventCounts, pgSurgeSummary } from '../store/pg/gateway-store.js';
 import { createMetrics, recordCycleMetrics, type Metrics } from './metrics.js';
 import { startHeartbeat } from './roles.js';
 import { createFeedPoller, createPollAnalysePool } from './runtime.js';
@@ -139,7 +143,7 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
  * run in one process (`--role all`): one client per token, one REST rate-limit state; the
  * gateway destroys it, after the deliverer's last send.
  */
-function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics; client?: Client | null }): Duty {
+function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics; eventMetrics: EventMetrics; client?: Client | null }): Duty {
   const { env, log, pool, metrics } = input;
   const topics = new Map(loadRules(input.paths.rules).topics.map((t) => [t.id, { id: t.id, label: t.label, color: t.color }]));
   const directory = feedDirectory(pool, loadFeeds(input.paths.feeds), log, input.location);
@@ -241,7 +245,11 @@ function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPo
           log,
           retry: { maxAttempts: env.DELIVERY_MAX_ATTEMPTS, baseDelayMs: env.DELIVERY_RETRY_BASE_MS, waitMs: 0 },
           sleep: abortableSleep,
-          onSent: (row) => { if (row.kind === 'alert') metrics.alertsSent.inc(); },
+          onSent: (row) => {
+            if (row.kind === 'alert') metrics.alertsSent.inc();
+            else if (row.kind === 'event-edit') input.eventMetrics.editsSent.inc();
+            else if (row.kind === 'developing') input.eventMetrics.developingSent.inc();
+          },
           onError: (error) => { metrics.discordErrors.inc({ kind: errorKind(error) }); },
         }, controller.signal);
         pending = drained.pending;
@@ -287,6 +295,9 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
   let http: HttpServer | null = null;
   try {
     const metrics = createMetrics();
+    // Read from PostgreSQL at each scrape, so every process's surges and events count (as on SQLite).
+    registerSurgeMetrics(metrics.registry, () => pgSurgeSummary(pool));
+    const eventMetrics = registerEventMetrics(metrics.registry, () => pgEventCounts(pool, Date.now() - EVENT_WINDOW_MS));
     const startedAt = Date.now();
     let lastCycleFinishedAt: number | null = null;
     const owner = newOwnerId();
@@ -300,7 +311,7 @@ export async function runOnPostgres(input: { role: Role; env: Env; paths: Paths;
     // first and stopped last: with `--role all` the deliverer sends through its client.
     const gateway = duties.gateway ? await (await import('./pg-gateway.js')).startPgGateway({ env, paths, log, pool, startedAt }) : null;
     if (gateway) started.push(gateway);
-    if (duties.delivers) started.push(startDeliverer({ env, paths, log, pool, owner, location, role, metrics, client: gateway?.client ?? null }));
+    if (duties.delivers) started.push(startDeliverer({ env, paths, log, pool, owner, location, role, metrics, eventMetrics, client: gateway?.client ?? null }));
     if (duties.polls) started.push(await startPoller({ env, paths, log, pool, owner, location, role, metrics, onCycle: (at) => { lastCycleFinishedAt = at; } }));
     // The health check asks the server now and then; /readyz reads the last answer.
     let databaseOk = true;

@@ -2,7 +2,8 @@ import { Gauge, type Registry } from 'prom-client';
 import { METRIC_PREFIX } from './metric-prefix.js';
 
 /** What the surge metrics read at each scrape: per topic, surges recorded and the latest one's hour. */
-export type SurgeSource = () => readonly { readonly topic: string; readonly total: number; readonly latest: { readonly hourStart: number } }[];
+export type SurgeSource = () => SurgeReading | Promise<SurgeReading>;
+type SurgeReading = readonly { readonly topic: string; readonly total: number; readonly latest: { readonly hourStart: number } }[];
 
 /**
  * `watchfloor_surges{topic}` (surges recorded, by any process) and
@@ -11,10 +12,11 @@ export type SurgeSource = () => readonly { readonly topic: string; readonly tota
  * values: a scrape must not fail because the database is busy.
  */
 export function registerSurgeMetrics(registry: Registry, source: SurgeSource): void {
-  let cached: ReturnType<SurgeSource> = [];
-  const read = (): ReturnType<SurgeSource> => {
+  let cached: SurgeReading = [];
+  /** On SQLite a synchronous read; on PostgreSQL a query (prom-client awaits an async collect). */
+  const read = async (): Promise<SurgeReading> => {
     try {
-      cached = source();
+      cached = await source();
     } catch {
       // Keep the last reading.
     }
@@ -25,8 +27,8 @@ export function registerSurgeMetrics(registry: Registry, source: SurgeSource): v
     help: 'Topic surges recorded, by topic.',
     labelNames: ['topic'] as const,
     registers: [registry],
-    collect() {
-      for (const s of read()) this.set({ topic: s.topic }, s.total);
+    async collect() {
+      for (const s of await read()) this.set({ topic: s.topic }, s.total);
     },
   });
   new Gauge({
@@ -34,8 +36,8 @@ export function registerSurgeMetrics(registry: Registry, source: SurgeSource): v
     help: 'Start (Unix time) of the hour of the latest surge, by topic.',
     labelNames: ['topic'] as const,
     registers: [registry],
-    collect() {
-      for (const s of read()) this.set({ topic: s.topic }, s.latest.hourStart / 1000);
+    async collect() {
+      for (const s of await read()) this.set({ topic: s.topic }, s.latest.hourStart / 1000);
     },
   });
 }

@@ -287,6 +287,11 @@ describe('run --role poller on PostgreSQL', () => {
     const base = `http://127.0.0.1:${String(listening?.port)}`;
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok', role: 'deliverer' });
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // /metrics reads the events and surges from PostgreSQL at each scrape (none in this test).
+    const scraped = await (await fetch(`${base}/metrics`)).text();
+    expect(scraped).toMatch(/^watchfloor_events\{state="window"\} 0$/mu);
+    expect(scraped).toMatch(/^watchfloor_events\{state="developing"\} 0$/mu);
+    expect(scraped).toContain('# TYPE watchfloor_surges gauge');
     const webhookChannel = TEST_WEBHOOK.channelId;
     const discord = fake;
     await until_(() => discord.messagesIn(DEFAULT_CHANNEL_ID).length >= 1 && discord.messagesIn(webhookChannel).length >= 1, 60_000).catch((error: unknown) => {

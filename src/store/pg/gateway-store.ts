@@ -135,6 +135,25 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === '23505';
 }
 
+/** Per topic, the surges recorded and the latest one (`/status`, `/metrics`). */
+export async function pgSurgeSummary(pool: PgPool): Promise<StatusFigures['surges']> {
+  const r = await pool.query<Record<string, unknown> & { total: number }>(`SELECT s.*, t.total::int AS total FROM surges s
+    JOIN (SELECT topic, max(hour_start) AS hour, count(*) AS total FROM surges GROUP BY topic) t ON t.topic = s.topic AND t.hour = s.hour_start
+    ORDER BY s.topic`);
+  return r.rows.map((row) => ({ topic: String(row.topic), total: row.total, latest: storedSurgeFromRow(row) }));
+}
+
+/** Events that started since `from`: all, with a living alert, flagged developing (`/status`, `/metrics`). */
+export async function pgEventCounts(pool: PgPool, from: number): Promise<StatusFigures['events']> {
+  const r = await pool.query<{ in_window: number; living: number; developing: number }>(`SELECT
+      count(*)::int AS in_window,
+      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.kind = 'alert'))::int AS living,
+      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.kind = 'developing'))::int AS developing
+    FROM events e WHERE e.started_at >= $1`, [from]);
+  const e = r.rows[0];
+  return { inWindow: e?.in_window ?? 0, living: e?.living ?? 0, developing: e?.developing ?? 0 };
+}
+
 /**
  * The gateway's port on PostgreSQL (ADR 16): the same reads and writes as the SQLite side
  * (store/gateway-store.ts) in PostgreSQL's SQL; full-text search on the stories' tsvector column
@@ -250,28 +269,21 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
         pool.query<{ topic: string; n: number }>(`SELECT v.topic, count(*)::int AS n FROM story_verdicts v JOIN stories s ON s.rowid = v.story_rowid
           WHERE v.matched = 1 AND s.first_seen_at >= $1 GROUP BY v.topic ORDER BY v.topic`, [todayFrom]),
         pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM outbox GROUP BY status'),
-        pool.query<Record<string, unknown> & { total: number }>(`SELECT s.*, t.total::int AS total FROM surges s
-          JOIN (SELECT topic, max(hour_start) AS hour, count(*) AS total FROM surges GROUP BY topic) t ON t.topic = s.topic AND t.hour = s.hour_start
-          ORDER BY s.topic`),
-        pool.query<{ in_window: number; living: number; developing: number }>(`SELECT
-            count(*)::int AS in_window,
-            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.kind = 'alert'))::int AS living,
-            count(*) FILTER (WHERE EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.id AND o.kind = 'developing'))::int AS developing
-          FROM events e WHERE e.started_at >= $1`, [eventsFrom]),
+        pgSurgeSummary(pool),
+        pgEventCounts(pool, eventsFrom),
         pool.query<{ owner: string; role: string; pid: number; host: string; started_at: number; last_seen_at: number; interval_ms: number }>(
           'SELECT owner, role, pid, host, started_at, last_seen_at, interval_ms FROM process_heartbeats ORDER BY started_at, owner'),
       ]);
       const c = cycle.rows[0];
       const counts = zeroCounts();
       for (const row of outbox.rows) counts[statusOf(row.status)] += row.n;
-      const e = events.rows[0];
       return {
         lastCycle: c ? { startedAt: c.started_at, finishedAt: c.finished_at, polled: c.feeds_polled, ok: c.feeds_ok, notModified: c.feeds_not_modified, failed: c.feeds_failed, newStories: c.new_stories } : undefined,
         today: { stories: stories.rows[0]?.n ?? 0, perTopic: Object.fromEntries(perTopic.rows.map((r) => [r.topic, r.n])) },
         storiesTotal: total.rows[0]?.n ?? 0,
         outbox: counts,
-        surges: surges.rows.map((r) => ({ topic: String(r.topic), total: r.total, latest: storedSurgeFromRow(r) })),
-        events: { inWindow: e?.in_window ?? 0, living: e?.living ?? 0, developing: e?.developing ?? 0 },
+        surges,
+        events,
         heartbeats: heartbeats.rows.map((r) => ({ owner: r.owner, role: r.role, pid: r.pid, host: r.host, startedAt: r.started_at, lastSeenAt: r.last_seen_at, intervalMs: r.interval_ms })),
       };
     },
