@@ -1,7 +1,7 @@
 import type { Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
-import { ConfigError, ConfigErrors } from '../config/errors.js';
+import { ConfigError } from '../config/errors.js';
 import { loadFeeds } from '../config/feeds.js';
 import { createDiscordClient } from '../discord/client.js';
 import { createSearchSessions } from '../discord/commands/search-sessions.js';
@@ -18,10 +18,6 @@ import { attachSlashCommands, createFeedProbe, registerSlashCommandsOnStart } fr
 
 const LOGIN_RETRY_BASE_MS = 5_000;
 const LOGIN_RETRY_MAX_MS = 5 * 60_000;
-
-/** Why `/watch add mode:event` is refused on PostgreSQL (said as the `mode` option's problem). */
-export const EVENTS_NOT_ON_POSTGRES =
-  'living alerts (mode event) cannot be created from Discord on PostgreSQL in this version (the pollers and deliverers serve those copied in with `watchfloor migrate-store`). Use `mode:instant` or `mode:digest`, or ask the operator.';
 
 /** The gateway role, started: Discord's connection and the answers to commands. */
 export interface PgGateway {
@@ -61,12 +57,7 @@ export async function startPgGateway(input: { env: Env; paths: Paths; log: Logge
     topics: () => classifier.topics,
     classify: (text) => classifier.classify(text),
     configuredFeeds: () => feeds,
-    parseSubscription(flags, now) {
-      const parsed = parseSubscribeFlags(flags, classifier.topics.map((t) => t.id), env, now);
-      // Creating event subscriptions on PostgreSQL is not wired yet (ADR 16): never save one from here.
-      if (parsed.mode === 'event') throw new ConfigErrors([new ConfigError('subscription', '--mode', EVENTS_NOT_ON_POSTGRES)]);
-      return parsed;
-    },
+    parseSubscription: (flags, now) => parseSubscribeFlags(flags, classifier.topics.map((t) => t.id), env, now),
     probeFeed: createFeedProbe(env, clock),
     searches: createSearchSessions(),
   };

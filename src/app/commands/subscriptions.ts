@@ -196,9 +196,6 @@ export function register(program: Command): void {
       // A SQLite file or a PostgreSQL URL (ADR 16).
       const { gateway, sqlite, close } = await openGatewayStore(paths.db);
       try {
-        if (gateway.engine === 'postgres' && input.mode === 'event') {
-          throw new ConfigError(WHERE, '--mode', 'living alerts (--mode event) cannot be created on PostgreSQL in this version (the pollers and deliverers serve those copied in with `watchfloor migrate-store`); use --mode instant or --mode digest, or create it on SQLite before migrating (docs/self-hosting.md, "What runs on PostgreSQL")');
-        }
         const twins = overlapping(await gateway.subscriptions(), input);
         const created = await gateway.addSubscription(input, trend.settings);
         // The surge settings are named when they were given (the line stays as it was otherwise).
