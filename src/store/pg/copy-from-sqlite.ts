@@ -5,7 +5,7 @@ import { ConfigError } from '../../config/errors.js';
 import { redactText } from '../../core/redact.js';
 import { StorageFaultError, StoreError } from '../faults.js';
 import { MIGRATIONS } from '../migrations.js';
-import { openPgDatabase, type PgPool } from './db.js';
+import { inPgTransaction, openPgDatabase, type PgPool } from './db.js';
 
 /**
  * `watchfloor migrate-store`: copies a SQLite database into PostgreSQL (docs/self-hosting.md,
@@ -87,23 +87,9 @@ export async function copySqliteToPostgres(source: string, targetUrl: string, op
     const tables = sourceTables(db, source);
     const pool = await openTarget(targetUrl);
     try {
-      const client = await pool.connect();
-      // A connection lost mid-copy rejects the pending query (reported from there); the client's
-      // error event must not also crash the process.
-      client.on('error', () => undefined);
-      try {
-        await client.query('BEGIN');
-        try {
-          const result = await copyInTransaction(db, client, tables, where, options);
-          await client.query('COMMIT');
-          return { ...result, seconds: (Date.now() - started) / 1000 };
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      } finally {
-        client.release();
-      }
+      // A connection lost mid-copy rejects the pending query (reported from there).
+      const result = await inPgTransaction(pool, (client) => copyInTransaction(db, client, tables, where, options));
+      return { ...result, seconds: (Date.now() - started) / 1000 };
     } finally {
       await pool.end();
     }

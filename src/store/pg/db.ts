@@ -55,6 +55,34 @@ export async function openPgDatabase(url: string, options: { max?: number; migra
   return pool;
 }
 
+/**
+ * Runs `work` in one transaction on a client of the pool, the one place that writes BEGIN and
+ * COMMIT: COMMIT when `work` returns, ROLLBACK when it (or the COMMIT) throws, the error
+ * rethrown; the client is released, as broken (closed, never reused) when the ROLLBACK itself
+ * fails. While checked out, an error event of the client (the connection lost) is absorbed: the
+ * pending query rejects and reports it.
+ */
+export async function inPgTransaction<T>(pool: PgPool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const absorb = (): void => undefined;
+  client.on('error', absorb);
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollback: unknown) => {
+      broken = rollback instanceof Error ? rollback : new Error(String(rollback));
+    });
+    throw error;
+  } finally {
+    client.off('error', absorb);
+    client.release(broken);
+  }
+}
+
 /** Current schema version of a PostgreSQL database (0 for an empty one), through a pool or one client. */
 export async function pgSchemaVersion(pool: PgPool | pg.Client): Promise<number> {
   const exists = await pool.query<{ t: string | null }>("SELECT to_regclass('schema_migrations')::text AS t");
@@ -64,9 +92,7 @@ export async function pgSchemaVersion(pool: PgPool | pg.Client): Promise<number>
 }
 
 async function migratePg(pool: PgPool, migrations: readonly Migration[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inPgTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
     const applied = await client.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
@@ -79,32 +105,5 @@ async function migratePg(pool: PgPool, migrations: readonly Migration[]): Promis
       await client.query(migration.sql);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [v + 1, migration.name]);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-/**
- * Runs `work` in one transaction on one connection of the pool: BEGIN, then COMMIT, or ROLLBACK
- * when `work` throws (the error is rethrown). A connection whose ROLLBACK fails is released as
- * broken, so the pool does not hand out a connection left inside a transaction.
- */
-export async function inPgTransaction<T>(pool: PgPool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollback: unknown) => { broken = rollback instanceof Error ? rollback : new Error(String(rollback)); });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import { CorruptOutboxRowError, outboxListingFrom, outboxRowFrom, OUTBOX_STATUSES, type DeliveryOutbox, type OutboxRow, type OutboxStatus } from '../outbox.js';
-import { DB_NOW_MS, type PgPool } from './db.js';
+import { DB_NOW_MS, inPgTransaction, type PgPool } from './db.js';
 
 /** The same advisory lock as the contract store's claims (./exactly-once.ts): one claim at a time per database. */
 const CLAIM_LOCK = 0x57460002;
@@ -24,10 +24,7 @@ export function createPgDeliveryOutbox(pool: PgPool): DeliveryOutbox {
     engine: 'postgres',
 
     async claimDue(now, limit, holder) {
-      const client = await pool.connect();
-      let claimed: Record<string, unknown>[];
-      try {
-        await client.query('BEGIN');
+      const claimed = await inPgTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
         const r = await client.query<Record<string, unknown>>(`WITH t AS (SELECT ${DB_NOW_MS} AS clock)
           UPDATE outbox SET claimed_by = $2, claim_expires_at = (SELECT clock FROM t) + $3
@@ -41,14 +38,8 @@ export function createPgDeliveryOutbox(pool: PgPool): DeliveryOutbox {
             ORDER BY o.id LIMIT $4
             FOR UPDATE OF o SKIP LOCKED)
           RETURNING *`, [now, holder.owner, holder.leaseMs, limit]);
-        await client.query('COMMIT');
-        claimed = r.rows;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+        return r.rows;
+      });
       const rows: OutboxRow[] = [];
       const corrupt: CorruptOutboxRowError[] = [];
       for (const row of claimed.sort((a, b) => Number(a.id) - Number(b.id))) {

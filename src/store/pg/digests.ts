@@ -4,7 +4,7 @@ import type { TopicVerdict } from '../../core/types.js';
 import { nonceFor, type OutboundFile } from '../outbox.js';
 import { storyFromRow, verdictFromRow, type StoredStory } from '../stories.js';
 import { subscriptionsFromRows, type StoredSubscription } from '../subscriptions.js';
-import type { PgPool } from './db.js';
+import { inPgTransaction, type PgPool } from './db.js';
 
 /** A story of a digest window with its stored verdicts. */
 export interface WindowStory {
@@ -64,15 +64,11 @@ export function createPgDigests(pool: PgPool, options: { onUnreadable?: (id: num
       /** A file (the chart) sent with the first part. */
       readonly file?: OutboundFile | null;
     }): Promise<number | null> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      // Nothing is written before the early return: committing it only releases the row lock.
+      return inPgTransaction(pool, async (client) => {
         const current = await client.query<{ last_digest_at: number | null }>('SELECT last_digest_at FROM subscriptions WHERE id = $1 FOR UPDATE', [input.subscriptionId]);
         const row = current.rows[0];
-        if (!row || row.last_digest_at !== input.lastDigestAt) {
-          await client.query('ROLLBACK');
-          return null;
-        }
+        if (!row || row.last_digest_at !== input.lastDigestAt) return null;
         const payloads = input.compose(await matchedBetween(client, input.from, input.until, input.topics));
         let written = 0;
         for (const [index, payload] of payloads.entries()) {
@@ -88,14 +84,8 @@ export function createPgDigests(pool: PgPool, options: { onUnreadable?: (id: num
           written++;
         }
         await client.query('UPDATE subscriptions SET last_digest_at = $2 WHERE id = $1', [input.subscriptionId, input.until]);
-        await client.query('COMMIT');
         return written;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }

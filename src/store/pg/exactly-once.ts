@@ -2,7 +2,7 @@ import { OUTBOUND_MESSAGE_SCHEMA, type OutboundMessage } from '../../core/compos
 import type { ClaimedMessage, ExactlyOnceStore, Holder, MessageState } from '../contract.js';
 import { nonceFor, OUTBOX_STATUSES, type OutboxStatus } from '../outbox.js';
 import type { InsertOutcome } from '../stories.js';
-import { DB_NOW_MS, openPgDatabase, type PgPool } from './db.js';
+import { DB_NOW_MS, inPgTransaction, openPgDatabase, type PgPool } from './db.js';
 
 /**
  * The PostgreSQL side of {@link ExactlyOnceStore} (ADR 16). The lease columns and the holder rule
@@ -99,10 +99,7 @@ export function createPgExactlyOnceStore(pool: PgPool, options: { close?: boolea
     },
 
     async claimMessages(holder, limit) {
-      const client = await pool.connect();
-      let rows: MessageRow[];
-      try {
-        await client.query('BEGIN');
+      const rows = await inPgTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [CLAIM_LOCK]);
         const r = await client.query<MessageRow>(`WITH t AS (SELECT ${DB_NOW_MS} AS now)
           UPDATE outbox SET claimed_by = $1, claim_expires_at = (SELECT now FROM t) + $2
@@ -116,14 +113,8 @@ export function createPgExactlyOnceStore(pool: PgPool, options: { close?: boolea
             ORDER BY o.id LIMIT $3
             FOR UPDATE OF o SKIP LOCKED)
           RETURNING id, subscription_id, payload, attempts, send_started_at`, [holder.owner, holder.leaseMs, limit]);
-        await client.query('COMMIT');
-        rows = r.rows;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+        return r.rows;
+      });
       const claimed: ClaimedMessage[] = [];
       for (const row of rows.sort((a, b) => a.id - b.id)) {
         const payload = parsePayload(row.payload);

@@ -9,7 +9,7 @@ import { nonceFor } from '../outbox.js';
 import { batchCounter, type NewStory, type PollStore, type StoredBatch } from '../poll-store.js';
 import { hasEvidence } from '../stories.js';
 import { subscriptionsFromRows, type StoredSubscription } from '../subscriptions.js';
-import { DB_NOW_MS, type PgPool } from './db.js';
+import { DB_NOW_MS, inPgTransaction, type PgPool } from './db.js';
 import { pgEventTx, type PgEventTx } from './events.js';
 
 /**
@@ -70,17 +70,10 @@ export function createPgPollStore(pool: PgPool, options: { owner: string; locati
   /** Runs `body` in one transaction on one connection; deadlocks and serialization failures are run again. */
   async function transaction<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        const result = await body(client);
-        await client.query('COMMIT');
-        return result;
+        return await inPgTransaction(pool, body);
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
         if (attempt >= TRIES || !RETRYABLE.has(pgCode(error) ?? '')) throw error;
-      } finally {
-        client.release();
       }
     }
   }

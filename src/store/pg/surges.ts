@@ -4,7 +4,7 @@ import { nonceFor } from '../outbox.js';
 import { storyFromRow, type StoredStory } from '../stories.js';
 import { subscriptionsFromRows, type StoredSubscription } from '../subscriptions.js';
 import { storedSurgeFromRow, trendSettingsFromRow, type StoredSurge, type TrendSettings } from '../trends.js';
-import type { PgPool } from './db.js';
+import { inPgTransaction, type PgPool } from './db.js';
 
 /**
  * Serialises recording surges between deliverers (a transaction-level advisory lock): the
@@ -71,15 +71,11 @@ export function createPgSurges(pool: PgPool, options: { onUnreadable?: ((id: num
      * else the surge and how many notices were queued (one per subscription, ever).
      */
     async record(input: { topic: string; hour: number; hourMs: number; score: SurgeScore; storyLimit: number; now: number }, recording: SurgeRecording): Promise<{ surge: StoredSurge; notices: number } | null> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      // Nothing is written before the early returns: committing them only releases the lock.
+      return inPgTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [SURGE_LOCK]);
         const last = await client.query<Record<string, unknown>>('SELECT * FROM surges WHERE topic = $1 ORDER BY hour_start DESC LIMIT 1', [input.topic]);
-        if (!recording.due(last.rows[0] ? storedSurgeFromRow(last.rows[0]) : null)) {
-          await client.query('ROLLBACK');
-          return null;
-        }
+        if (!recording.due(last.rows[0] ? storedSurgeFromRow(last.rows[0]) : null)) return null;
         const rowids = await client.query<{ rowid: number }>(`SELECT s.rowid FROM stories s JOIN story_verdicts v ON v.story_rowid = s.rowid AND v.matched = 1
           WHERE s.first_seen_at >= $1 AND ${EVENT_TIME} >= $1 AND ${EVENT_TIME} < $2 AND v.topic = $3
           ORDER BY ${EVENT_TIME} DESC, s.rowid DESC LIMIT $4`, [input.hour, input.hour + input.hourMs, input.topic, input.storyLimit]);
@@ -88,10 +84,7 @@ export function createPgSurges(pool: PgPool, options: { onUnreadable?: ((id: num
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING *`,
         [input.topic, input.hour, score.count, score.median, score.mad, score.z, score.baselineDays, JSON.stringify(rowids.rows.map((r) => r.rowid)), input.now]);
         const row = inserted.rows[0];
-        if (!row) {
-          await client.query('ROLLBACK');
-          return null;
-        }
+        if (!row) return null;
         const surge = storedSurgeFromRow(row);
         const stories = await client.query<Record<string, unknown>>(`SELECT s.*, (SELECT string_agg(feed_id, ' ' ORDER BY seen_at) FROM story_sources WHERE story_rowid = s.rowid) AS sources
           FROM stories s WHERE s.rowid = ANY($1::bigint[])`, [surge.storyRowids]);
@@ -110,14 +103,8 @@ export function createPgSurges(pool: PgPool, options: { onUnreadable?: ((id: num
           await client.query('UPDATE outbox SET nonce = $2 WHERE id = $1', [queuedRow.id, nonceFor(queuedRow.id, queuedRow.created_at)]);
           queued++;
         }
-        await client.query('COMMIT');
         return { surge, notices: queued };
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
     },
   };
 }
