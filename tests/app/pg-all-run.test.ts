@@ -2,10 +2,11 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, runCli, startCli } from '../helpers/cli.js';
-import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, type FakeDiscord } from '../helpers/fake-discord.js';
+import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, startFakeDiscordWithWebhook, type FakeDiscord } from '../helpers/fake-discord.js';
 import { commandInteraction, installInteractionRoutes, interact, OPTION, replyText, resolvedChannel, sub } from '../helpers/fake-interactions.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { postsPerStory, waitForPosts } from '../helpers/posts.js';
+import { discordRunEnv } from '../helpers/pg-run.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { item as storyItem, rss } from '../helpers/shelling-feed.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -55,18 +56,7 @@ describe('run (role all) on PostgreSQL', () => {
     const dir = tempDir();
     const feedsFile = join(dir, 'feeds.json');
     writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'all', name: 'All-in-one feed', url: feeds.url('/all.xml'), language: 'en', kind: 'outlet' }] }));
-    const env = {
-      WATCHFLOOR_FEEDS: feedsFile,
-      WATCHFLOOR_DB: url,
-      WATCHFLOOR_MODEL: join(dir, 'model.json'),
-      DISCORD_TOKEN: FAKE_TOKEN,
-      DISCORD_API_BASE: fake.apiBase,
-      DISCORD_GUILD_ID: DEFAULT_GUILD_ID,
-      POLL_SCHEDULE: '*/2 * * * * *',
-      DELIVERY_TICK_MS: '1000',
-      PARSE_THREADS: '0',
-      LOG_LEVEL: 'info',
-    };
+    const env = discordRunEnv({ feedsFile, db: url, dir, apiBase: fake.apiBase });
     const run = startCli(['run', '--no-http'], env);
     children.push(run);
     await run.waitForLog((l) => l.msg === 'slash commands registered in one server', 60_000);

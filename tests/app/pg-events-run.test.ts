@@ -1,15 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateTraffic } from '../../bench/traffic.js';
 import { DAY_MS, HOUR_MS } from '../../src/core/news.js';
-import { killAll, startCli } from '../helpers/cli.js';
 import { messageBodyProblems } from '../helpers/discord-schemas.js';
 import { EVENT_OUTLETS, newsroomGuild } from '../helpers/event-outlets.js';
 import { DEFAULT_GUILD_ID, DEFAULT_ROLE_ID, FAKE_TOKEN, startFakeDiscord, type FakeDiscord } from '../helpers/fake-discord.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { pgQuery, until, usePgRun } from '../helpers/pg-run.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 /**
@@ -23,11 +20,9 @@ const tempDir = useTempDir();
 const EVENT_CHANNEL = '300000000000000021';
 const INSTANT_CHANNEL = '300000000000000022';
 
-let server: TestPostgres;
-let feeds: FeedServer;
+const run = usePgRun();
 /** How many outlets serve their report; the others serve an empty feed. */
 let released = 0;
-const children: ReturnType<typeof startCli>[] = [];
 let fake: FakeDiscord | null = null;
 
 function rss(index: number, publishedAt: number): string {
@@ -39,52 +34,20 @@ function rss(index: number, publishedAt: number): string {
   return `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>${outlet.name}</title><link>https://${outlet.id}.example/</link><description>news</description>${item}</channel></rss>`;
 }
 
-beforeAll(async () => {
-  server = await startPostgres();
-  feeds = await startFeedServer();
+beforeAll(() => {
   const published = Date.now() - 10 * 60_000;
   EVENT_OUTLETS.forEach((outlet, index) => {
-    feeds.route(`/outlet/${outlet.id}`, (_req, res) => {
+    run.feeds().route(`/outlet/${outlet.id}`, (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8' });
       res.end(rss(index, published));
     });
   });
-}, 120_000);
-
-afterAll(async () => {
-  await feeds.close();
-  await server.stop();
 });
 
 afterEach(async () => {
-  await killAll(children);
   await fake?.close();
   fake = null;
 });
-
-function start(role: string, env: Record<string, string>): ReturnType<typeof startCli> {
-  const child = startCli(['run', '--no-http', '--role', role], env);
-  children.push(child);
-  return child;
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function until_(what: string, condition: () => Promise<boolean> | boolean, timeoutMs: number, logs: () => string = () => ''): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${logs()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const pidOf = (owner: string): number => Number(owner.split(':').at(-2));
 const contentOf = (body: Record<string, unknown>): string => (typeof body.content === 'string' ? body.content : '');
@@ -95,7 +58,7 @@ describe('living alerts on PostgreSQL', () => {
   it('GIVEN 5 outlets reporting one event through two pollers and a deliverer killed between send and record THEN the event channel gets ONE alert edited 4 times, 4 thread reports and ONE 🚨 Developing notice', async () => {
     const discord = await startFakeDiscord({ guilds: [newsroomGuild([{ id: EVENT_CHANNEL, name: 'events' }, { id: INSTANT_CHANNEL, name: 'instant' }])] });
     fake = discord;
-    const url = await server.createDatabase(`wf_events_${process.pid}`);
+    const url = await run.server().createDatabase(`wf_events_${process.pid}`);
     const { openPgDatabase } = await import('../../src/store/pg/db.js');
     const pool = await openPgDatabase(url, { max: 1 }); // migrates
     for (const [mode, channel, role] of [['event', EVENT_CHANNEL, DEFAULT_ROLE_ID], ['instant', INSTANT_CHANNEL, null]] as const) {
@@ -105,7 +68,7 @@ describe('living alerts on PostgreSQL', () => {
     await pool.end();
     const dir = tempDir();
     const feedsFile = join(dir, 'feeds.json');
-    writeFileSync(feedsFile, JSON.stringify({ feeds: EVENT_OUTLETS.map((o) => ({ id: o.id, name: o.name, url: feeds.url(`/outlet/${o.id}`), language: o.language, kind: 'outlet' })) }));
+    writeFileSync(feedsFile, JSON.stringify({ feeds: EVENT_OUTLETS.map((o) => ({ id: o.id, name: o.name, url: run.feeds().url(`/outlet/${o.id}`), language: o.language, kind: 'outlet' })) }));
     const env = {
       WATCHFLOOR_FEEDS: feedsFile,
       WATCHFLOOR_DB: url,
@@ -117,41 +80,41 @@ describe('living alerts on PostgreSQL', () => {
       DISCORD_API_BASE: discord.apiBase,
       DELIVERY_TICK_MS: '1000',
     };
-    const logs = (): string => children.map((c) => c.output().stderr.slice(-3000)).join('\n----\n');
+    const logs = run.logs;
     // The alert is posted by Discord but never answered: its deliverer hangs in the send.
     discord.inject({ method: 'POST', path: `/channels/${EVENT_CHANNEL}/messages`, status: 200, afterProcessing: true, hang: true });
-    start('poller', env);
-    start('poller', env);
-    const first = start('deliverer', env);
+    run.start('poller', env);
+    run.start('poller', env);
+    const first = run.start('deliverer', env);
     // Every outlet polled once (empty), so that a released one is re-polled on demand.
-    await until_('first poll of every outlet', async () => Number((await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM feed_state WHERE last_success_at IS NOT NULL AND lease_owner IS NULL'))[0]?.n) === EVENT_OUTLETS.length, 90_000, logs);
+    await until('first poll of every outlet', async () => Number((await pgQuery<{ n: number }>(url, 'SELECT count(*)::int AS n FROM feed_state WHERE last_success_at IS NOT NULL AND lease_owner IS NULL'))[0]?.n) === EVENT_OUTLETS.length, 90_000, logs);
     const release = async (index: number): Promise<void> => {
       released = index + 1;
-      await query(url, 'UPDATE feed_state SET next_poll_at = 0 WHERE feed_id = $1', [EVENT_OUTLETS[index]?.id]);
+      await pgQuery(url, 'UPDATE feed_state SET next_poll_at = 0 WHERE feed_id = $1', [EVENT_OUTLETS[index]?.id]);
     };
 
     await release(0);
     await discord.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${EVENT_CHANNEL}/messages`);
     let claimedBy = '';
-    await until_('the hung alert claimed mid-send', async () => {
-      claimedBy = (await query<{ claimed_by: string }>(url, "SELECT claimed_by FROM outbox WHERE kind = 'alert' AND event_id IS NOT NULL AND send_started_at IS NOT NULL AND claimed_by IS NOT NULL"))[0]?.claimed_by ?? '';
+    await until('the hung alert claimed mid-send', async () => {
+      claimedBy = (await pgQuery<{ claimed_by: string }>(url, "SELECT claimed_by FROM outbox WHERE kind = 'alert' AND event_id IS NOT NULL AND send_started_at IS NOT NULL AND claimed_by IS NOT NULL"))[0]?.claimed_by ?? '';
       return claimedBy !== '';
     }, 10_000, logs);
     expect(pidOf(claimedBy)).toBe(first.child.pid);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-    start('deliverer', env);
-    await until_('the alert recorded as sent', async () => (await query(url, "SELECT 1 FROM outbox WHERE kind = 'alert' AND event_id IS NOT NULL AND status = 'sent'")).length === 1, 90_000, logs);
+    run.start('deliverer', env);
+    await until('the alert recorded as sent', async () => (await pgQuery(url, "SELECT 1 FROM outbox WHERE kind = 'alert' AND event_id IS NOT NULL AND status = 'sent'")).length === 1, 90_000, logs);
     const [alert] = discord.messagesIn(EVENT_CHANNEL);
     if (!alert) throw new Error('no alert in the event channel');
 
     // The later reports, one after another: each edits the alert once.
     for (let index = 1; index < EVENT_OUTLETS.length; index++) {
       await release(index);
-      await until_(`edit ${index} of the alert`, () => discord.edits.filter((e) => e.messageId === alert.id).length >= index, 60_000, logs);
+      await until(`edit ${index} of the alert`, () => discord.edits.filter((e) => e.messageId === alert.id).length >= index, 60_000, logs);
     }
-    await until_('the developing notice', () => discord.messagesIn(EVENT_CHANNEL).some((m) => contentOf(m.body).startsWith('🚨 **Developing**')), 30_000, logs);
-    await until_('every row settled', async () => (await query(url, "SELECT 1 FROM outbox WHERE status != 'sent'")).length === 0, 30_000, logs);
+    await until('the developing notice', () => discord.messagesIn(EVENT_CHANNEL).some((m) => contentOf(m.body).startsWith('🚨 **Developing**')), 30_000, logs);
+    await until('every row settled', async () => (await pgQuery(url, "SELECT 1 FROM outbox WHERE status != 'sent'")).length === 0, 30_000, logs);
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // a few more cycles and ticks: nothing more may come
 
     const inEvents = discord.messagesIn(EVENT_CHANNEL);
@@ -178,16 +141,16 @@ describe('living alerts on PostgreSQL', () => {
     for (const request of discord.messageRequests()) expect(messageBodyProblems(request), `${request.method} ${request.path}`).toEqual([]);
 
     // One event with its five reports, whichever poller stored each.
-    expect(await query(url, 'SELECT count(*)::int AS n FROM events')).toEqual([{ n: 1 }]);
-    expect(await query(url, 'SELECT count(DISTINCT feed_id)::int AS n FROM event_reports')).toEqual([{ n: 5 }]);
-    const rows = await query<{ kind: string; n: number }>(url, "SELECT kind, count(*)::int AS n FROM outbox WHERE subscription_id = 1 AND kind IN ('alert', 'developing', 'event-report') GROUP BY kind ORDER BY kind");
+    expect(await pgQuery(url, 'SELECT count(*)::int AS n FROM events')).toEqual([{ n: 1 }]);
+    expect(await pgQuery(url, 'SELECT count(DISTINCT feed_id)::int AS n FROM event_reports')).toEqual([{ n: 5 }]);
+    const rows = await pgQuery<{ kind: string; n: number }>(url, "SELECT kind, count(*)::int AS n FROM outbox WHERE subscription_id = 1 AND kind IN ('alert', 'developing', 'event-report') GROUP BY kind ORDER BY kind");
     expect(rows).toEqual([{ kind: 'alert', n: 1 }, { kind: 'developing', n: 1 }, { kind: 'event-report', n: 4 }]);
   }, 300_000);
 
   it('GIVEN two weeks of generated traffic with one injected surge in the current hour WHEN two deliverers check THEN exactly one surge is recorded and one surge notice posted', async () => {
     const discord = await startFakeDiscord({ guilds: [newsroomGuild([{ id: EVENT_CHANNEL, name: 'events' }])] });
     fake = discord;
-    const url = await server.createDatabase(`wf_surges_${process.pid}`);
+    const url = await run.server().createDatabase(`wf_surges_${process.pid}`);
     const { openPgDatabase } = await import('../../src/store/pg/db.js');
     const pool = await openPgDatabase(url, { max: 1 }); // migrates
     const current = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
@@ -213,21 +176,21 @@ describe('living alerts on PostgreSQL', () => {
     await pool.end();
     const dir = tempDir();
     const feedsFile = join(dir, 'feeds.json');
-    writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'wire', name: 'Wire', url: feeds.url('/outlet/wire-a'), language: 'en', kind: 'wire' }] }));
+    writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'wire', name: 'Wire', url: run.feeds().url('/outlet/wire-a'), language: 'en', kind: 'wire' }] }));
     const env = {
       WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url, WATCHFLOOR_MODEL: join(dir, 'model.json'), LOG_LEVEL: 'info',
       DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: discord.apiBase, DELIVERY_TICK_MS: '1000',
     };
-    const deliverers = [start('deliverer', env), start('deliverer', env)];
+    const deliverers = [run.start('deliverer', env), run.start('deliverer', env)];
     const logs = (): string => deliverers.map((c) => c.output().stderr.slice(-3000)).join('\n----\n');
-    await until_('the surge notice', () => discord.messagesIn(EVENT_CHANNEL).length >= 1, 60_000, logs);
+    await until('the surge notice', () => discord.messagesIn(EVENT_CHANNEL).length >= 1, 60_000, logs);
     // A few more ticks of both deliverers: nothing more may come.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const messages = discord.messagesIn(EVENT_CHANNEL);
     expect(messages).toHaveLength(1);
     expect(JSON.stringify(messages[0]?.body)).toMatch(/surge/i);
-    expect(await query<{ topic: string; n: number }>(url, 'SELECT topic, count(*)::int AS n FROM surges GROUP BY topic')).toEqual([{ topic: 'north-korea', n: 1 }]);
-    expect(await query(url, "SELECT kind, status FROM outbox")).toEqual([{ kind: 'surge', status: 'sent' }]);
+    expect(await pgQuery<{ topic: string; n: number }>(url, 'SELECT topic, count(*)::int AS n FROM surges GROUP BY topic')).toEqual([{ topic: 'north-korea', n: 1 }]);
+    expect(await pgQuery(url, "SELECT kind, status FROM outbox")).toEqual([{ kind: 'surge', status: 'sent' }]);
     const announced = deliverers.flatMap((d) => d.output().stderr.split('\n').filter((line) => line.includes('"topic surge"')));
     expect(announced).toHaveLength(1);
   }, 120_000);

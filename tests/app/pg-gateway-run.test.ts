@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { killAll, runCli, startCli } from '../helpers/cli.js';
-import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, type FakeDiscord } from '../helpers/fake-discord.js';
+import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, startFakeDiscordWithWebhook, type FakeDiscord } from '../helpers/fake-discord.js';
 import { commandInteraction, installInteractionRoutes, interact, OPTION, PERMISSIONS, replyText, resolvedChannel, sub } from '../helpers/fake-interactions.js';
 import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { postsPerStory, waitForPosts } from '../helpers/posts.js';
 import { dispatchReactionAdd, dispatchReactionRemove } from '../helpers/fake-reactions.js';
 import { readPng } from '../helpers/png.js';
+import { discordRunEnv } from '../helpers/pg-run.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { item as storyItem, rss } from '../helpers/shelling-feed.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -65,18 +66,7 @@ describe('run --role gateway on PostgreSQL', () => {
     const dir = tempDir();
     const feedsFile = join(dir, 'feeds.json');
     writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'gw', name: 'Gateway feed', url: feeds.url('/gw.xml'), language: 'en', kind: 'outlet' }] }));
-    const env = {
-      WATCHFLOOR_FEEDS: feedsFile,
-      WATCHFLOOR_DB: url,
-      WATCHFLOOR_MODEL: join(dir, 'model.json'),
-      DISCORD_TOKEN: FAKE_TOKEN,
-      DISCORD_API_BASE: fake.apiBase,
-      DISCORD_GUILD_ID: DEFAULT_GUILD_ID,
-      POLL_SCHEDULE: '*/2 * * * * *',
-      DELIVERY_TICK_MS: '1000',
-      PARSE_THREADS: '0',
-      LOG_LEVEL: 'info',
-    };
+    const env = discordRunEnv({ feedsFile, db: url, dir, apiBase: fake.apiBase });
     const gateway = start('gateway', env);
     await gateway.waitForLog((l) => l.msg === 'slash commands registered in one server', 60_000);
 
@@ -169,7 +159,7 @@ describe('run --role gateway on PostgreSQL', () => {
       expect((await db.query('SELECT 1 FROM outbox WHERE id = $1', [dead])).rowCount).toBe(0);
 
       // `watchfloor explain --server` reads the server's ratings from PostgreSQL (none left now).
-      const explained = await runCli(['explain', 'Kyiv reports shelling near Kharkiv', '--server', DEFAULT_GUILD_ID], { ...cliEnv, WATCHFLOOR_MODEL: env.WATCHFLOOR_MODEL });
+      const explained = await runCli(['explain', 'Kyiv reports shelling near Kharkiv', '--server', DEFAULT_GUILD_ID], { ...cliEnv, WATCHFLOOR_MODEL: join(dir, 'model.json') });
       expect(explained.code, explained.stderr).toBe(0);
       expect(explained.stdout).toContain(`Server ${DEFAULT_GUILD_ID}: no ratings from this server.`);
     } finally {

@@ -1,12 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, startCli } from '../helpers/cli.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, FAKE_TOKEN, startFakeDiscordWithWebhook, TEST_WEBHOOK, type FakeDiscord } from '../helpers/fake-discord.js';
 import { postsPerStory, waitForPosts } from '../helpers/posts.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { pgQuery, until, usePgRun } from '../helpers/pg-run.js';
 import { item as storyItem, rss } from '../helpers/shelling-feed.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -27,17 +24,14 @@ const SLOW_FIRST_ANSWER_MS = 4_000;
 /** The done-when scale of issue 18: 500 feeds, one story each (plus the slow feed's). */
 const MANY_FEEDS = 500;
 
-let server: TestPostgres;
-let feeds: FeedServer;
+const run = usePgRun();
 let slowRequests = 0;
 let databases = 0;
-const children: ReturnType<typeof startCli>[] = [];
 
 const item = (n: number, now: number): string => storyItem(n, now, 'pg');
 
-beforeAll(async () => {
-  server = await startPostgres();
-  feeds = await startFeedServer();
+beforeAll(() => {
+  const feeds = run.feeds();
   const now = Date.now();
   for (let f = 0; f < FEEDS; f++) {
     const items = Array.from({ length: ITEMS }, (_, i) => item(f * ITEMS + i, now)).join('');
@@ -70,17 +64,11 @@ beforeAll(async () => {
     if (slowRequests++ === 0) setTimeout(answer, SLOW_FIRST_ANSWER_MS);
     else answer();
   });
-}, 120_000);
-
-afterAll(async () => {
-  await feeds.close();
-  await server.stop();
 });
 
 let fake: FakeDiscord | null = null;
 
 afterEach(async () => {
-  await killAll(children);
   await fake?.close();
   fake = null;
 });
@@ -96,7 +84,7 @@ interface SeedSubscription {
 async function setup(subscriptions: readonly SeedSubscription[], feedPaths: readonly string[] = Array.from({ length: FEEDS }, (_, f) => `/pg/${f}.xml`)): Promise<{ env: Record<string, string>; url: string }> {
   slowRequests = 0;
   databases++;
-  const url = await server.createDatabase(`wf_roles_${process.pid}_${databases}`);
+  const url = await run.server().createDatabase(`wf_roles_${process.pid}_${databases}`);
   const { openPgDatabase } = await import('../../src/store/pg/db.js');
   const pool = await openPgDatabase(url, { max: 1 }); // migrates
   for (const s of subscriptions) {
@@ -109,8 +97,8 @@ async function setup(subscriptions: readonly SeedSubscription[], feedPaths: read
   await pool.end();
   const dir = tempDir();
   const feedsFile = join(dir, 'feeds.json');
-  const list = feedPaths.map((path, f) => ({ id: `f${f}`, name: `Feed ${f}`, url: feeds.url(path), language: 'en', kind: 'outlet' }));
-  list.push({ id: 'slow', name: 'Slow', url: feeds.url('/pg/slow.xml'), language: 'en', kind: 'outlet' });
+  const list = feedPaths.map((path, f) => ({ id: `f${f}`, name: `Feed ${f}`, url: run.feeds().url(path), language: 'en', kind: 'outlet' }));
+  list.push({ id: 'slow', name: 'Slow', url: run.feeds().url('/pg/slow.xml'), language: 'en', kind: 'outlet' });
   writeFileSync(feedsFile, JSON.stringify({ feeds: list }));
   return {
     url,
@@ -125,30 +113,6 @@ async function setup(subscriptions: readonly SeedSubscription[], feedPaths: read
   };
 }
 
-function start(role: string, env: Record<string, string>, options: { http?: boolean } = {}): ReturnType<typeof startCli> {
-  const child = startCli(['run', ...(options.http ? [] : ['--no-http']), '--role', role], env);
-  children.push(child);
-  return child;
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function until_(condition: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const pidOf = (owner: string): number => Number(owner.split(':').at(-2));
 
 describe('run --role poller on PostgreSQL', () => {
@@ -157,14 +121,14 @@ describe('run --role poller on PostgreSQL', () => {
     const { url } = setUp;
     // Loopback feeds added from Discord are allowed here; in production they are refused.
     const env = { ...setUp.env, ALLOW_PRIVATE_FEEDS: 'true' };
-    await query(url, `INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at)
-      VALUES ('added-1', '${feeds.url('/pg/added.xml')}', 'Added', 'en', 'outlet', 'member-1', 'guild-elsewhere', ${Date.now()})`);
-    const pollers = [start('poller', env), start('poller', env)];
+    await pgQuery(url, `INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at)
+      VALUES ('added-1', '${run.feeds().url('/pg/added.xml')}', 'Added', 'en', 'outlet', 'member-1', 'guild-elsewhere', ${Date.now()})`);
+    const pollers = [run.start('poller', env), run.start('poller', env)];
     const byPid = new Map(pollers.map((p) => [p.child.pid, p]));
-    await until_(() => slowRequests > 0, 60_000);
+    await until('the slow feed requested', () => slowRequests > 0, 60_000);
     let owner = '';
-    await until_(async () => {
-      owner = (await query<{ lease_owner: string | null }>(url, "SELECT lease_owner FROM feed_state WHERE feed_id = 'slow'"))[0]?.lease_owner ?? '';
+    await until('the slow feed leased', async () => {
+      owner = (await pgQuery<{ lease_owner: string | null }>(url, "SELECT lease_owner FROM feed_state WHERE feed_id = 'slow'"))[0]?.lease_owner ?? '';
       return owner !== '';
     }, 10_000);
     const killed = byPid.get(pidOf(owner));
@@ -172,35 +136,35 @@ describe('run --role poller on PostgreSQL', () => {
     killed?.child.kill('SIGKILL');
     expect((await killed?.exited)?.signal).toBe('SIGKILL');
 
-    await until_(async () => Number((await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM stories'))[0]?.n) >= STORIES + 2, 90_000);
+    await until('every story stored', async () => Number((await pgQuery<{ n: number }>(url, 'SELECT count(*)::int AS n FROM stories'))[0]?.n) >= STORIES + 2, 90_000);
     const survivor = pollers.find((p) => p !== killed);
     await survivor?.waitForLog((l) => l.msg === 'poll cycle finished', 30_000);
-    const stories = await query<{ n: number; urls: number }>(url, 'SELECT count(*)::int AS n, count(DISTINCT url)::int AS urls FROM stories');
+    const stories = await pgQuery<{ n: number; urls: number }>(url, 'SELECT count(*)::int AS n, count(DISTINCT url)::int AS urls FROM stories');
     expect(stories[0]).toEqual({ n: STORIES + 2, urls: STORIES + 2 });
     // Each story keeps its verdicts with their reasons, as on SQLite (what `explain` and digests read).
-    const verdicts = await query<{ topic: string; matched: number; reasons: string }>(url,
+    const verdicts = await pgQuery<{ topic: string; matched: number; reasons: string }>(url,
       "SELECT v.topic, v.matched::int AS matched, v.reasons FROM story_verdicts v JOIN stories s ON s.rowid = v.story_rowid WHERE s.url = 'https://ukr.example/pg/1'");
     expect(verdicts.find((v) => v.topic === 'ukraine')?.matched).toBe(1);
     expect(JSON.parse(verdicts.find((v) => v.topic === 'ukraine')?.reasons ?? '{}')).toHaveProperty('reasons');
     // The shared link: one story, every feed that carried it as a source.
-    const sources = await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM story_sources s JOIN stories t ON t.rowid = s.story_rowid WHERE t.url = 'https://ukr.example/pg/0'");
+    const sources = await pgQuery<{ n: number }>(url, "SELECT count(*)::int AS n FROM story_sources s JOIN stories t ON t.rowid = s.story_rowid WHERE t.url = 'https://ukr.example/pg/0'");
     expect(sources[0]?.n).toBe(FEEDS);
     // One alert per story and subscription, never two.
-    const alerts = await query<{ subscription_id: number; n: number; stories: number }>(url,
+    const alerts = await pgQuery<{ subscription_id: number; n: number; stories: number }>(url,
       "SELECT subscription_id, count(*)::int AS n, count(DISTINCT story_rowid)::int AS stories FROM outbox WHERE kind = 'alert' GROUP BY subscription_id ORDER BY subscription_id");
     // The added feed's two stories are stored but reach no subscription of another server (nor the operator's console).
     expect(alerts.map((a) => [a.n, a.stories])).toEqual([[STORIES, STORIES], [STORIES, STORIES]]);
-    const addedAlerts = await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM outbox o JOIN stories s ON s.rowid = o.story_rowid WHERE s.feed_id = 'added-1'");
+    const addedAlerts = await pgQuery<{ n: number }>(url, "SELECT count(*)::int AS n FROM outbox o JOIN stories s ON s.rowid = o.story_rowid WHERE s.feed_id = 'added-1'");
     expect(addedAlerts[0]?.n).toBe(0);
     // The slow feed was fetched again by the survivor once the dead poller's lease was ended.
     expect(slowRequests).toBeGreaterThanOrEqual(2);
-    const slow = await query<{ last_status: number; lease_owner: string | null }>(url, "SELECT last_status::int AS last_status, lease_owner FROM feed_state WHERE feed_id = 'slow'");
+    const slow = await pgQuery<{ last_status: number; lease_owner: string | null }>(url, "SELECT last_status::int AS last_status, lease_owner FROM feed_state WHERE feed_id = 'slow'");
     expect(slow[0]?.last_status).toBe(200);
 
     survivor?.child.kill('SIGTERM');
     expect((await survivor?.exited)?.code).toBe(0);
     // A clean stop removes its heartbeat; the killed one's row stays until it is pruned.
-    const beats = await query<{ owner: string; role: string }>(url, 'SELECT owner, role FROM process_heartbeats');
+    const beats = await pgQuery<{ owner: string; role: string }>(url, 'SELECT owner, role FROM process_heartbeats');
     expect(beats.map((b) => pidOf(b.owner))).toEqual([killed?.child.pid]);
     expect(beats.map((b) => b.role)).toEqual(['poller']);
   }, 180_000);
@@ -215,15 +179,15 @@ describe('run --role poller on PostgreSQL', () => {
     const all = { ...env, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, DELIVERY_TICK_MS: '1000' };
     // The first bot message is posted by Discord but never answered: its deliverer hangs in the send.
     fake.inject({ method: 'POST', path: new RegExp(`^/channels/${DEFAULT_CHANNEL_ID}/messages$`), status: 200, afterProcessing: true, hang: true });
-    const pollers = [start('poller', all), start('poller', all)];
-    const deliverers = [start('deliverer', all), start('deliverer', all)];
+    const pollers = [run.start('poller', all), run.start('poller', all)];
+    const deliverers = [run.start('deliverer', all), run.start('deliverer', all)];
     const byPid = new Map([...pollers, ...deliverers].map((c) => [c.child.pid, c]));
 
     // The poller fetching the slow feed holds its lease: kill it while the fetch is in flight.
-    await until_(() => slowRequests > 0, 90_000);
+    await until('the slow feed requested', () => slowRequests > 0, 90_000);
     let leaseOwner = '';
-    await until_(async () => {
-      leaseOwner = (await query<{ lease_owner: string | null }>(url, "SELECT lease_owner FROM feed_state WHERE feed_id = 'slow'"))[0]?.lease_owner ?? '';
+    await until('the slow feed leased', async () => {
+      leaseOwner = (await pgQuery<{ lease_owner: string | null }>(url, "SELECT lease_owner FROM feed_state WHERE feed_id = 'slow'"))[0]?.lease_owner ?? '';
       return leaseOwner !== '';
     }, 10_000);
     const pollerKilled = byPid.get(pidOf(leaseOwner));
@@ -233,8 +197,8 @@ describe('run --role poller on PostgreSQL', () => {
     // The deliverer whose send hangs holds that row's claim: kill it mid-send.
     await fake.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages`);
     let claimedBy = '';
-    await until_(async () => {
-      claimedBy = (await query<{ claimed_by: string }>(url, "SELECT claimed_by FROM outbox WHERE status = 'pending' AND send_started_at IS NOT NULL AND claimed_by IS NOT NULL ORDER BY id LIMIT 1"))[0]?.claimed_by ?? '';
+    await until('an alert claimed mid-send', async () => {
+      claimedBy = (await pgQuery<{ claimed_by: string }>(url, "SELECT claimed_by FROM outbox WHERE status = 'pending' AND send_started_at IS NOT NULL AND claimed_by IS NOT NULL ORDER BY id LIMIT 1"))[0]?.claimed_by ?? '';
       return claimedBy !== '';
     }, 10_000);
     const delivererKilled = byPid.get(pidOf(claimedBy));
@@ -250,8 +214,8 @@ describe('run --role poller on PostgreSQL', () => {
       expect([...counts].filter(([, n]) => n > 1), `stories posted more than once in ${channel}`).toEqual([]);
       expect(counts.size, `stories posted in ${channel}`).toBe(stories);
     }
-    expect((await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM stories'))[0]?.n).toBe(stories);
-    const outbox = await query<{ status: string; n: number }>(url, 'SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status');
+    expect((await pgQuery<{ n: number }>(url, 'SELECT count(*)::int AS n FROM stories'))[0]?.n).toBe(stories);
+    const outbox = await pgQuery<{ status: string; n: number }>(url, 'SELECT status, count(*)::int AS n FROM outbox GROUP BY status ORDER BY status');
     expect(outbox).toEqual([{ status: 'sent', n: 2 * stories }]);
     // The survivor resent the hung message with its nonce; Discord kept one.
     const botPosts = fake.messageRequests().filter((r) => r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages`);
@@ -270,19 +234,19 @@ describe('run --role poller on PostgreSQL', () => {
       { ...digest, target: { kind: 'webhook', url: TEST_WEBHOOK.url } },
     ]);
     // Two matched stories first seen an hour before the window's end (the last midnight, UTC).
-    const until = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const dayStart = Math.floor(Date.now() / 86_400_000) * 86_400_000;
     const titles = ['Digest story 1: Ukraine repairs the power grid in Kharkiv after strikes', 'Digest story 2: Kyiv and Ankara open talks on a new grain corridor'];
     for (const [i, title] of titles.entries()) {
       const n = i + 1;
-      await query(url, `WITH s AS (INSERT INTO stories (id, feed_id, url, title, summary, published_at, first_seen_at, language)
-          VALUES ('digest-${n}', 'f0', 'https://ukr.example/digest/${n}', '${title}', 'Officials in Kyiv said so.', ${until - 3_600_000}, ${until - 3_600_000}, 'en')
+      await pgQuery(url, `WITH s AS (INSERT INTO stories (id, feed_id, url, title, summary, published_at, first_seen_at, language)
+          VALUES ('digest-${n}', 'f0', 'https://ukr.example/digest/${n}', '${title}', 'Officials in Kyiv said so.', ${dayStart - 3_600_000}, ${dayStart - 3_600_000}, 'en')
           RETURNING rowid),
-        src AS (INSERT INTO story_sources (story_rowid, feed_id, seen_at) SELECT rowid, 'f0', ${until - 3_600_000} FROM s)
+        src AS (INSERT INTO story_sources (story_rowid, feed_id, seen_at) SELECT rowid, 'f0', ${dayStart - 3_600_000} FROM s)
         INSERT INTO story_verdicts (story_rowid, topic, matched, score, keyword_score, reasons) SELECT rowid, 'ukraine', 1, 5, 5, '{"threshold":1,"reasons":[]}' FROM s`);
     }
     const all = { ...env, DISCORD_TOKEN: FAKE_TOKEN, DISCORD_API_BASE: fake.apiBase, DELIVERY_TICK_MS: '1000', DIGEST_CHART: 'on' };
     // One of them serves /healthz and /readyz: a deliverer on PostgreSQL is ready without poll cycles.
-    const deliverers = [start('deliverer', { ...all, HTTP_PORT: '0' }, { http: true }), start('deliverer', all)];
+    const deliverers = [run.start('deliverer', { ...all, HTTP_PORT: '0' }, []), run.start('deliverer', all)];
     const listening = await deliverers[0]?.waitForLog((l) => l.msg === 'health and metrics server listening', 60_000);
     const base = `http://127.0.0.1:${String(listening?.port)}`;
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok', role: 'deliverer' });
@@ -294,7 +258,7 @@ describe('run --role poller on PostgreSQL', () => {
     expect(scraped).toContain('# TYPE watchfloor_surges gauge');
     const webhookChannel = TEST_WEBHOOK.channelId;
     const discord = fake;
-    await until_(() => discord.messagesIn(DEFAULT_CHANNEL_ID).length >= 1 && discord.messagesIn(webhookChannel).length >= 1, 60_000).catch((error: unknown) => {
+    await until('both digests posted', () => discord.messagesIn(DEFAULT_CHANNEL_ID).length >= 1 && discord.messagesIn(webhookChannel).length >= 1, 60_000).catch((error: unknown) => {
       throw new Error(`${String(error)}\n${deliverers.map((d) => d.output().stderr).join('\n')}`);
     });
     await new Promise((resolve) => setTimeout(resolve, 3_000)); // a few more ticks of both: nothing more may come
@@ -305,14 +269,14 @@ describe('run --role poller on PostgreSQL', () => {
       expect(text).toContain('Digest story 1');
       expect(text).toContain('Digest story 2');
     }
-    expect(await query<{ status: string; n: number }>(url, 'SELECT status, count(*)::int AS n FROM outbox GROUP BY status')).toEqual([{ status: 'sent', n: 2 }]);
+    expect(await pgQuery<{ status: string; n: number }>(url, 'SELECT status, count(*)::int AS n FROM outbox GROUP BY status')).toEqual([{ status: 'sent', n: 2 }]);
     // The chart, drawn from PostgreSQL's counts, went out with each digest (bot and webhook), stored once beside each.
     const posts = discord.requests.filter((r) => r.method === 'POST' && (r.path === `/channels/${DEFAULT_CHANNEL_ID}/messages` || r.path.startsWith('/webhooks/')));
     expect(posts.map((r) => r.files.map((f) => f.name))).toEqual([['watchfloor-digest-trend.png'], ['watchfloor-digest-trend.png']]);
     for (const post of posts) expect(post.files[0]?.bytes.subarray(1, 4).toString()).toBe('PNG');
-    expect(await query(url, 'SELECT count(*)::int AS n FROM outbox_files')).toEqual([{ n: 2 }]);
-    const windows = await query<{ last: number }>(url, 'SELECT last_digest_at::float8 AS last FROM subscriptions ORDER BY id');
-    expect(windows.map((w) => w.last)).toEqual([until, until]);
+    expect(await pgQuery(url, 'SELECT count(*)::int AS n FROM outbox_files')).toEqual([{ n: 2 }]);
+    const windows = await pgQuery<{ last: number }>(url, 'SELECT last_digest_at::float8 AS last FROM subscriptions ORDER BY id');
+    expect(windows.map((w) => w.last)).toEqual([dayStart, dayStart]);
     const queued = deliverers.flatMap((d) => d.output().stderr.split('\n').filter((line) => line.includes('"digest queued"')));
     expect(queued).toHaveLength(2);
   }, 120_000);
