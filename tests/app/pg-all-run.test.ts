@@ -1,13 +1,11 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, runCli, startCli } from '../helpers/cli.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, startFakeDiscordWithWebhook, type FakeDiscord } from '../helpers/fake-discord.js';
 import { commandInteraction, installInteractionRoutes, interact, OPTION, replyText, resolvedChannel, sub } from '../helpers/fake-interactions.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { postsPerStory, waitForPosts } from '../helpers/posts.js';
-import { discordRunEnv } from '../helpers/pg-run.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { discordRunEnv, usePgRun } from '../helpers/pg-run.js';
 import { item as storyItem, rss } from '../helpers/shelling-feed.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -20,28 +18,18 @@ import { useTempDir } from '../helpers/temp-dir.js';
 const tempDir = useTempDir();
 const ITEMS = 4;
 
-let server: TestPostgres;
-let feeds: FeedServer;
+const setup = usePgRun();
 let fake: FakeDiscord | null = null;
-const children: ReturnType<typeof startCli>[] = [];
 
-beforeAll(async () => {
-  server = await startPostgres();
-  feeds = await startFeedServer();
+beforeAll(() => {
   const body = rss('Feed', Array.from({ length: ITEMS }, (_, i) => storyItem(i, Date.now(), 'all')).join(''));
-  feeds.route('/all.xml', (_req, res) => {
+  setup.feeds().route('/all.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
     res.end(body);
   });
-}, 120_000);
-
-afterAll(async () => {
-  await feeds.close();
-  await server.stop();
 });
 
 afterEach(async () => {
-  await killAll(children);
   await fake?.close();
   fake = null;
 });
@@ -52,13 +40,12 @@ describe('run (role all) on PostgreSQL', () => {
   it('GIVEN one `run` process on PostgreSQL THEN it logs in once, /watch add is served exactly once per story, /status shows the process, and SIGTERM stops it cleanly', async () => {
     fake = await startFakeDiscordWithWebhook();
     installInteractionRoutes(fake);
-    const url = await server.createDatabase(`wf_all_run_${process.pid}`);
+    const url = await setup.server().createDatabase(`wf_all_run_${process.pid}`);
     const dir = tempDir();
     const feedsFile = join(dir, 'feeds.json');
-    writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'all', name: 'All-in-one feed', url: feeds.url('/all.xml'), language: 'en', kind: 'outlet' }] }));
+    writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'all', name: 'All-in-one feed', url: setup.feeds().url('/all.xml'), language: 'en', kind: 'outlet' }] }));
     const env = discordRunEnv({ feedsFile, db: url, dir, apiBase: fake.apiBase });
-    const run = startCli(['run', '--no-http'], env);
-    children.push(run);
+    const run = setup.start('all', env);
     await run.waitForLog((l) => l.msg === 'slash commands registered in one server', 60_000);
 
     const added = await interact(fake, commandInteraction(HERE, 'watch', sub('add', { channel: { type: OPTION.channel, value: DEFAULT_CHANNEL_ID }, topics: 'all', mode: 'instant' }), {
@@ -96,7 +83,7 @@ describe('run (role all) on PostgreSQL', () => {
   });
 
   it('GIVEN a server that answers but has no such database THEN `run` exits 2 (configuration) with the fix', async () => {
-    const missing = server.url.replace(/\/[^/?]+(\?|$)/u, '/wf_no_such_database$1');
+    const missing = setup.server().url.replace(/\/[^/?]+(\?|$)/u, '/wf_no_such_database$1');
     const result = await runCli(['run', '--no-http'], { WATCHFLOOR_DB: missing, WATCHFLOOR_FEEDS: join(import.meta.dirname, '../../examples/feeds.json') }, { cwd: tempDir() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('wf_no_such_database');

@@ -1,16 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { killAll, runCli, startCli } from '../helpers/cli.js';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, startFakeDiscordWithWebhook, type FakeDiscord } from '../helpers/fake-discord.js';
 import { commandInteraction, installInteractionRoutes, interact, OPTION, PERMISSIONS, replyText, resolvedChannel, sub } from '../helpers/fake-interactions.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { postsPerStory, waitForPosts } from '../helpers/posts.js';
 import { dispatchReactionAdd, dispatchReactionRemove } from '../helpers/fake-reactions.js';
 import { readPng } from '../helpers/png.js';
-import { discordRunEnv } from '../helpers/pg-run.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { discordRunEnv, usePgRun } from '../helpers/pg-run.js';
 import { item as storyItem, rss } from '../helpers/shelling-feed.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -23,36 +21,20 @@ import { useTempDir } from '../helpers/temp-dir.js';
 const tempDir = useTempDir();
 const ITEMS = 5;
 
-let server: TestPostgres;
-let feeds: FeedServer;
+const setup = usePgRun();
 let fake: FakeDiscord;
-const children: ReturnType<typeof startCli>[] = [];
 
-beforeAll(async () => {
-  server = await startPostgres();
-  feeds = await startFeedServer();
+beforeAll(() => {
   const body = rss('Feed', Array.from({ length: ITEMS }, (_, i) => storyItem(i, Date.now(), 'gw')).join(''));
-  feeds.route('/gw.xml', (_req, res) => {
+  setup.feeds().route('/gw.xml', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
     res.end(body);
   });
-}, 120_000);
-
-afterAll(async () => {
-  await feeds.close();
-  await server.stop();
 });
 
 afterEach(async () => {
-  await killAll(children);
   await fake.close();
 });
-
-function start(role: string, env: Record<string, string>): ReturnType<typeof startCli> {
-  const child = startCli(['run', '--no-http', '--role', role], env);
-  children.push(child);
-  return child;
-}
 
 const HERE = { guildId: DEFAULT_GUILD_ID, channelId: DEFAULT_CHANNEL_ID };
 /** A member of the server who rates an alert. */
@@ -62,12 +44,12 @@ describe('run --role gateway on PostgreSQL', () => {
   it('GIVEN a gateway, a poller and a deliverer on PostgreSQL THEN /watch add is served by the deliverer, /news search finds the stored stories, /status lists the roles, and each stops cleanly', async () => {
     fake = await startFakeDiscordWithWebhook();
     installInteractionRoutes(fake);
-    const url = await server.createDatabase(`wf_gateway_run_${process.pid}`);
+    const url = await setup.server().createDatabase(`wf_gateway_run_${process.pid}`);
     const dir = tempDir();
     const feedsFile = join(dir, 'feeds.json');
-    writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'gw', name: 'Gateway feed', url: feeds.url('/gw.xml'), language: 'en', kind: 'outlet' }] }));
+    writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'gw', name: 'Gateway feed', url: setup.feeds().url('/gw.xml'), language: 'en', kind: 'outlet' }] }));
     const env = discordRunEnv({ feedsFile, db: url, dir, apiBase: fake.apiBase });
-    const gateway = start('gateway', env);
+    const gateway = setup.start('gateway', env);
     await gateway.waitForLog((l) => l.msg === 'slash commands registered in one server', 60_000);
 
     // Admin commands keep needing Manage Server.
@@ -108,8 +90,8 @@ describe('run --role gateway on PostgreSQL', () => {
     expect(removed.code, removed.stderr).toBe(0);
     expect((JSON.parse((await runCli(['subscriptions', '--json'], cliEnv)).stdout) as unknown[]).length).toBe(1);
 
-    const poller = start('poller', env);
-    const deliverer = start('deliverer', env);
+    const poller = setup.start('poller', env);
+    const deliverer = setup.start('deliverer', env);
     await waitForPosts(fake, [DEFAULT_CHANNEL_ID], ITEMS, 90_000);
     const posts = postsPerStory(fake, DEFAULT_CHANNEL_ID);
     expect(posts.size).toBe(ITEMS);
