@@ -2,9 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUserAgent, checkPublicUrl, closeFetchAgents, fetchFeed, parseRetryAfter, type FetchOptions } from '../../src/feeds/fetch.js';
+import { buildUserAgent, checkPublicUrl, closeFetchAgents, createFetchAgents, fetchFeed, parseRetryAfter, type FetchOptions } from '../../src/feeds/fetch.js';
 import { parseFeed } from '../../src/feeds/parse.js';
 import type { FetchResult, Validators } from '../../src/feeds/types.js';
 import { FIXTURE_DIR, readFixture, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
@@ -215,18 +214,19 @@ describe('private addresses', () => {
   it('GIVEN blocking and a redirect to a loopback literal THEN that hop is refused', async () => {
     const hop = server.url('/feeds/empty.xml');
     server.route('/to-loopback', (_req, res) => { res.writeHead(302, { location: hop }).end(); });
-    // The first hop is a host name; an injected plain dispatcher lets it through (no lookup
-    // hook), so only the per-hop literal check can stop the second hop.
-    const plain = new Agent();
+    // The first hop is a host name; injected plain agents let it through (no lookup hook), so
+    // only the per-hop literal check can stop the second hop.
+    const plain = createFetchAgents();
     try {
       const start = server.url('/to-loopback').replace('127.0.0.1', 'localhost');
-      const result = failure(await fetchFeed(start, NONE, { ...blocking, dispatcher: plain }));
+      const result = failure(await fetchFeed(start, NONE, { ...blocking, agents: plain }));
       expect(result).toMatchObject({ kind: 'invalid-url', message: expect.stringContaining(`${hop}: 127.0.0.1 is a loopback address`) });
       expect(lastRequest('/to-loopback').headers.host).toMatch(/^localhost:/);
       // Without blocking the same redirect is followed, so the refusal is the check's doing.
-      expect(fresh(await fetchFeed(start, NONE, { ...OPTIONS, dispatcher: plain })).finalUrl).toBe(hop);
+      expect(fresh(await fetchFeed(start, NONE, { ...OPTIONS, agents: plain })).finalUrl).toBe(hop);
     } finally {
-      await plain.close();
+      plain.http.destroy();
+      plain.https.destroy();
     }
   });
 

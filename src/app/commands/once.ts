@@ -83,7 +83,7 @@ export function renderReport(report: CycleReport, now: number): string {
     return 'No feed is due. Use --all to poll every enabled feed now, or see `watchfloor status` for the next poll times.';
   }
   const rows = [...report.results]
-    .sort((a, b) => a.feedId.localeCompare(b.feedId))
+    .sort((a, b) => (a.feedId < b.feedId ? -1 : a.feedId > b.feedId ? 1 : 0))
     .map((r) => [r.feedId, outcomeLabel(r), detail(r, now)]);
   const t = report.totals;
   const summary =

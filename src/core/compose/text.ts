@@ -12,7 +12,8 @@ const ZERO_WIDTH_SPACE = '\u200b';
 // eslint-disable-next-line no-control-regex
 const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Made on first use: most text never needs it, and making one reads ICU data (pages of node). */
+let segmenter: Intl.Segmenter | undefined;
 
 /** What we append when text was cut. */
 export const ELLIPSIS = '…';
@@ -180,6 +181,7 @@ export function graphemesUpTo(text: string, count: number): string[] {
   // too: a combining mark there would join the last one).
   if (SINGLE_UNIT_GRAPHEMES.test(text.slice(0, count + 1))) return text.slice(0, count).split('');
   const graphemes: string[] = [];
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of segmenter.segment(text)) {
     if (graphemes.length >= count) break;
     graphemes.push(segment);
