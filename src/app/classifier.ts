@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { loadRulesCached, readTrainingFiles, rulesCachePathFor } from '../config/rules-cache.js';
-import { createTopicClassifier, trainTopicModel, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
+import { createTopicClassifier, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
 import type { Model, TopicModel, TrainingExample } from '../core/classify/model.js';
 import type { RuleSet } from '../core/classify/rules.js';
 import type { Classification, TopicInfo } from '../core/types.js';
@@ -159,7 +159,9 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
     }
   }
 
-  const training = (await import('../config/rules.js')).loadTrainingExamples(rulesDir);
+  // Training loads natural's classifier: only here, never in a start that has a saved model.
+  const [{ loadTrainingExamples }, { trainTopicModel }] = await Promise.all([import('../config/rules.js'), import('../core/classify/train.js')]);
+  const training = loadTrainingExamples(rulesDir);
   const useStore = options.useStore ?? options.retrain === true;
   const stored = useStore && options.store ? createTrainingSource(options.store.db).recentStories(WEAK_LABEL_SAMPLE) : [];
   const started = now();

@@ -28,6 +28,7 @@ import type { OutboundFile, OutboxRow } from '../store/outbox.js';
 import type { StoredSubscription } from '../store/subscriptions.js';
 import { defaultPlan, reconcileDefaults } from './default-subscriptions.js';
 import { cronParser, nodeCronLibrary } from './cron-libraries.js';
+import type { NextFireMemo } from './schedule-memo.js';
 import { registerEventMetrics, type EventMetrics } from './event-metrics.js';
 import { createEventRouter } from './events.js';
 import { EVENT_WINDOW_MS } from '../core/events/match.js';
@@ -69,6 +70,8 @@ export interface DeliveryOptions {
   readonly random?: () => number;
   /** Each server's learned adjustment (ratings); by default read from the store. */
   readonly feedback?: FeedbackAdjuster;
+  /** When digest schedules next fire, remembered between processes (`schedule-memo.ts`). */
+  readonly schedules?: NextFireMemo;
 }
 
 export interface DigestRunOptions {
@@ -141,11 +144,11 @@ export function scheduleProblem(schedule: string, timezone: string): string | nu
  * schedule), or null. It starts where the last one ended (the first: the subscription's maximum
  * age back). A schedule that cannot be evaluated is logged with its fix and skipped.
  */
-export function dueDigestWindow(subscription: StoredSubscription, now: number, log: Logger, force = false): { readonly from: number; readonly until: number } | null {
+export function dueDigestWindow(subscription: StoredSubscription, now: number, log: Logger, force = false, memo?: NextFireMemo): { readonly from: number; readonly until: number } | null {
   if (!subscription.schedule) return null;
   let until: number | null;
   try {
-    until = force ? now : dueDigestUntil(subscription.schedule, subscription.timezone, subscription.lastDigestAt ?? subscription.createdAt, now);
+    until = force ? now : dueDigestUntil(subscription.schedule, subscription.timezone, subscription.lastDigestAt ?? subscription.createdAt, now, memo);
   } catch (error) {
     log.error({ subscription_id: subscription.id, schedule: subscription.schedule, err: error instanceof Error ? error.message : String(error) }, 'digest schedule cannot be evaluated; fix it with unsubscribe + subscribe');
     return null;
@@ -157,14 +160,15 @@ export function dueDigestWindow(subscription: StoredSubscription, now: number, l
 /**
  * The end of the latest digest window that is due: the most recent time the schedule fired at
  * or before `now`, if it fired after `since`; else null. Missed runs (downtime) collapse into
- * one digest covering the whole gap.
+ * one digest covering the whole gap. With a `memo`, the first fire after `since` may come from
+ * an earlier process, and "not due yet" is answered without loading cron-parser.
  */
-export function dueDigestUntil(schedule: string, timezone: string, since: number, now: number): number | null {
-  const { CronExpressionParser } = cronParser();
-  const next = CronExpressionParser.parse(schedule, { currentDate: new Date(since), tz: timezone }).next().getTime();
+export function dueDigestUntil(schedule: string, timezone: string, since: number, now: number, memo?: NextFireMemo): number | null {
+  const firstAfter = (): number => cronParser().CronExpressionParser.parse(schedule, { currentDate: new Date(since), tz: timezone }).next().getTime();
+  const next = memo ? memo.nextAfter(schedule, timezone, since, firstAfter) : firstAfter();
   if (next > now) return null;
   // prev() is strictly before currentDate; +1 ms lets a fire at exactly `now` count.
-  return CronExpressionParser.parse(schedule, { currentDate: new Date(now + 1), tz: timezone }).prev().getTime();
+  return cronParser().CronExpressionParser.parse(schedule, { currentDate: new Date(now + 1), tz: timezone }).prev().getTime();
 }
 
 /** The `kind` label of a Discord error in metrics. */
@@ -321,9 +325,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   }
 
   function runDueDigests(now: number, runOptions: DigestRunOptions = {}): number {
+    try {
+      return composeDueDigests(now, runOptions);
+    } finally {
+      options.schedules?.save();
+    }
+  }
+
+  function composeDueDigests(now: number, runOptions: DigestRunOptions): number {
     let queued = 0;
     for (const subscription of store.subscriptions.listByMode('digest')) {
-      const window = dueDigestWindow(subscription, now, log, runOptions.force === true);
+      const window = dueDigestWindow(subscription, now, log, runOptions.force === true, options.schedules);
       if (!window) continue;
       const { from, until: windowEnd } = window;
       // Drawn before the write lock is taken; attached to the first part below.

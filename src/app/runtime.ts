@@ -6,6 +6,7 @@ import { loadFeeds } from '../config/feeds.js';
 import { normaliseItems } from '../core/story.js';
 import type { FeedConfig } from '../core/types.js';
 import { closeFetchAgents, fetchFeed } from '../feeds/fetch.js';
+import { openNextFireMemo, scheduleMemoPathFor } from './schedule-memo.js';
 import { createHostLimiter } from '../feeds/limiter.js';
 import { parseFeed } from '../feeds/parse.js';
 import { polledFeeds } from '../store/added-feeds.js';
@@ -151,7 +152,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     store.subscriptions.unreadableRows();
     store.addedFeeds.unreadable();
     const analysePool = createPollAnalysePool(env, classifier, log);
-    const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false, routeOnly: options.routeOnly ?? false });
+    const schedules = openNextFireMemo(scheduleMemoPathFor(paths.model));
+    const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false, routeOnly: options.routeOnly ?? false, schedules });
     const poller = createFeedPoller({
       env,
       paths,

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -66,7 +66,26 @@ describe('modules loaded by a command', () => {
     expect(code, stderr).toBe(0);
     expect(packages.has('rss-parser')).toBe(true); // it did poll
     expect(packages.has('p-limit')).toBe(true); // ES modules are seen too (p-limit has no CommonJS build)
-    expect(['discord.js', '@discordjs/rest', 'pino-pretty', 'prom-client'].filter((name) => packages.has(name))).toEqual([]);
+    // undici too: feeds are fetched with node:http (ADR 15).
+    expect(['discord.js', '@discordjs/rest', 'pino-pretty', 'prom-client', 'undici'].filter((name) => packages.has(name))).toEqual([]);
+  });
+
+  it('GIVEN the automatic console digest WHEN a second once finds it not yet due THEN cron-parser and luxon are not loaded, and the first fire time came from the memo file', async () => {
+    const env = setup(false);
+    // The first once creates the console digest (08:00 UTC) and computes when it first fires.
+    const first = await packagesLoaded(['once', '--all'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.packages.has('cron-parser')).toBe(true);
+    const memoFile = join(dirname(env.WATCHFLOOR_DB ?? ''), 'schedule-cache.json');
+    const memo = JSON.parse(readFileSync(memoFile, 'utf8')) as { entries: Record<string, number> };
+    const [[key, next]] = Object.entries(memo.entries) as [[string, number]];
+    expect(key.split('\u0000').slice(0, 2)).toEqual(['0 8 * * *', 'UTC']);
+    expect(new Date(next).toISOString()).toMatch(/T08:00:00\.000Z$/);
+    expect(next).toBeGreaterThan(Date.now());
+    const second = await packagesLoaded(['once', '--all'], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.packages.has('rss-parser')).toBe(true); // it did poll
+    expect(['cron-parser', 'luxon'].filter((name) => second.packages.has(name))).toEqual([]);
   });
 
   it('GIVEN the default parser threads and UTF-8 feeds WHEN once polls one feed THEN piscina, node-cron and iconv-lite are never loaded', async () => {

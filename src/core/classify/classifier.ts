@@ -1,12 +1,11 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { applyContext, hasContextTrigger } from './context.js';
 import { compileMatcher, type FieldText } from './matcher.js';
-import { featuresOf, logOdds, probability, trainModel, type Model, type TrainingExample } from './model.js';
+import { featuresOf, logOdds, probability, type Model } from './model.js';
 import type { RuleSet } from './rules.js';
 import { scoreKeywords } from './score.js';
 import { tokenize } from './text.js';
 import type { TopicClassifier } from './topic-classifier.js';
-import { weakLabels } from './weak-labels.js';
 
 export type { ClassifyInput, TopicClassifier } from './topic-classifier.js';
 
@@ -47,26 +46,6 @@ export function hiddenWords(rules: RuleSet): ReadonlySet<string> {
     }
   }
   return out;
-}
-
-/**
- * Log-odds that a candidate story (one with a keyword hit for the topic) belongs to the topic,
- * counted on labelled examples with the keyword rules alone, with add-one smoothing: the prior
- * the model should start from, since it is consulted only for candidates.
- */
-export function candidatePriors(rules: RuleSet, examples: readonly { title: string; summary: string; labels: readonly string[] }[]): Map<string, number> {
-  const keywordsOnly = createTopicClassifier(rules, null);
-  const counts = new Map(rules.topics.map((t) => [t.id, { yes: 1, no: 1 }]));
-  for (const ex of examples) {
-    for (const v of keywordsOnly.classify(ex).verdicts) {
-      if (v.keywordScore <= 0) continue;
-      const c = counts.get(v.topic);
-      if (!c) continue;
-      if (ex.labels.includes(v.topic)) c.yes++;
-      else c.no++;
-    }
-  }
-  return new Map([...counts].map(([topic, c]) => [topic, Math.log(c.yes / c.no)]));
 }
 
 function round(n: number): number {
@@ -127,26 +106,4 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
       return { verdicts, matched: verdicts.filter((v) => v.matched).map((v) => v.topic) };
     },
   };
-}
-
-/**
- * Trains the topic model from labelled examples plus, optionally, weak labels from stored
- * stories (keyword-confident positives and zero-hit negatives). Pure and deterministic for
- * given inputs; with `createTopicClassifier(rules, model)` it builds a classifier with no file
- * I/O (benchmarks, tests).
- */
-export function trainTopicModel(
-  rules: RuleSet,
-  examples: readonly TrainingExample[],
-  stored: readonly { title: string; summary: string }[] = [],
-): { model: Model; weak: number } {
-  const weak = weakLabels(createTopicClassifier(rules, null), stored);
-  const all = [...examples, ...weak];
-  const model = trainModel(
-    rules.topics.map((t) => t.id),
-    all,
-    hiddenWords(rules),
-    candidatePriors(rules, all),
-  );
-  return { model, weak: weak.length };
 }

@@ -1,13 +1,13 @@
-import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { words as STOPWORDS } from 'natural/lib/natural/util/stopwords.js';
 import { tokenize } from './text.js';
 
 /**
- * The statistical half of the verdict: one naive Bayes model per topic. natural's BayesClassifier
- * does the training (document counts per class); the counts are then flattened into a plain
- * `Map<stem, log-ratio>` of a Bernoulli naive Bayes (see `flatten`). Scoring a story is a sum
- * over its distinct stems, without natural's dense vector over the whole vocabulary per call.
+ * The statistical half of the verdict: one naive Bayes model per topic, a plain
+ * `Map<stem, log-ratio>` of a Bernoulli naive Bayes. Scoring a story is a sum over its distinct
+ * stems, without natural's dense vector over the whole vocabulary per call. Training (natural's
+ * BayesClassifier) is in `train.ts`, loaded only when a model is trained: a start with a saved
+ * model never loads it.
  */
 
 /** A labelled example: the eval/training line format. */
@@ -66,96 +66,7 @@ export function featuresOf(title: string, summary: string, hidden: ReadonlySet<s
   return [...seen];
 }
 
-const NO_WORDS: ReadonlySet<string> = new Set();
-
-const YES = 'yes';
-const NO = 'no';
-
-/**
- * Trains one natural BayesClassifier for a topic (examples in the given order: training is
- * deterministic) and returns the natural classifier too, so tests can compare scores.
- */
-export function trainTopicBayes(
-  topic: string,
-  examples: readonly TrainingExample[],
-  hidden: ReadonlySet<string> = NO_WORDS,
-  classPrior?: number,
-): { model: TopicModel; natural: BayesClassifier } {
-  const bayes = new BayesClassifier();
-  let positives = 0;
-  let negatives = 0;
-  for (const ex of examples) {
-    const features = featuresOf(ex.title, ex.summary, hidden);
-    if (features.length === 0) continue;
-    const yes = ex.labels.includes(topic);
-    if (yes) positives++;
-    else negatives++;
-    bayes.addDocument(features, yes ? YES : NO);
-  }
-  if (positives === 0 || negatives === 0) {
-    return { model: { prior: positives > 0 ? 5 : -5, weights: new Map(), positives, negatives }, natural: bayes };
-  }
-  bayes.train();
-  return { model: flatten(bayes, positives, negatives, classPrior), natural: bayes };
-}
-
-/** Laplace smoothing of the per-class word rates. Chosen by 5-fold cross-validation on rules/training. */
-export const BERNOULLI_SMOOTHING = 0.5;
-/** Words seen in fewer training stories than this say nothing: one story is an anecdote, not evidence. */
-export const MIN_DOC_FREQ = 2;
-
-/**
- * Turns natural's per-class document counts into a Bernoulli naive Bayes: each vocabulary word
- * present or absent is evidence. natural's own `getClassifications` multiplies only the present
- * words and smooths unseen ones by class size, which makes every rare word look like evidence
- * for the smaller class (cross-validated on rules/training it scored below the always-no
- * baseline); the counts are the same, the arithmetic is not. The absent-word terms are summed
- * once into the prior, so scoring still only touches the story's own words.
- */
-function flatten(bayes: BayesClassifier, positives: number, negatives: number, classPrior: number | undefined): TopicModel {
-  const { classFeatures, smoothing } = bayes.classifier;
-  const yes = classFeatures[YES] ?? {};
-  const no = classFeatures[NO] ?? {};
-  // apparatus stores `1 + smoothing` for a word's first document, then adds one per document.
-  const count = (stored: number | undefined): number => (stored === undefined ? 0 : stored - smoothing);
-  const a = BERNOULLI_SMOOTHING;
-  let prior = classPrior ?? Math.log(positives / negatives);
-  const weights = new Map<string, number>();
-  Object.keys(bayes.features).forEach((stem, i) => {
-    const key = String(i);
-    const cy = count(yes[key]);
-    const cn = count(no[key]);
-    if (cy + cn < MIN_DOC_FREQ) return;
-    const py = (cy + a) / (positives + 2 * a);
-    const pn = (cn + a) / (negatives + 2 * a);
-    const absent = Math.log(1 - py) - Math.log(1 - pn);
-    prior += absent;
-    const w = Math.log(py) - Math.log(pn) - absent;
-    // Rounded so a model saved as JSON and loaded again scores exactly as the one trained.
-    if (w !== 0) weights.set(stem, round6(w));
-  });
-  return { prior: round6(prior), weights, positives, negatives };
-}
-
-function round6(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
-}
-
-/**
- * Trains a model for each topic from the same examples. `classPriors` (log-odds per topic)
- * replaces the share of positives in the examples: the model is asked only about stories with a
- * keyword hit, where a topic is far more likely than in the training files as a whole.
- */
-export function trainModel(
-  topics: readonly string[],
-  examples: readonly TrainingExample[],
-  hidden: ReadonlySet<string> = NO_WORDS,
-  classPriors: ReadonlyMap<string, number> = new Map(),
-): Model {
-  const out = new Map<string, TopicModel>();
-  for (const topic of topics) out.set(topic, trainTopicBayes(topic, examples, hidden, classPriors.get(topic)).model);
-  return { topics: out };
-}
+export const NO_WORDS: ReadonlySet<string> = new Set();
 
 /** Log-odds that a story (as features) belongs to the topic. */
 export function logOdds(model: TopicModel, features: readonly string[]): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_DEAD_BAND, candidatePriors, createTopicClassifier, hiddenWords, modelContribution } from '../../../src/core/classify/classifier.js';
+import { MODEL_DEAD_BAND, createTopicClassifier, hiddenWords, modelContribution } from '../../../src/core/classify/classifier.js';
+import { candidatePriors } from '../../../src/core/classify/train.js';
 import { rulesFromYaml } from './helpers.js';
 
 const rules = rulesFromYaml({

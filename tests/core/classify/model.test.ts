@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BERNOULLI_SMOOTHING, featuresOf, logOdds, trainModel, trainTopicBayes, type TrainingExample } from '../../../src/core/classify/model.js';
+import { featuresOf, logOdds, type TrainingExample } from '../../../src/core/classify/model.js';
+import { BERNOULLI_SMOOTHING, trainModel, trainTopicBayes } from '../../../src/core/classify/train.js';
 
 const EXAMPLES: TrainingExample[] = [
   { title: 'Missiles hit power plants overnight', summary: 'Engineers restored electricity after the drone attack.', labels: ['war'] },

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules, loadTrainingExamples } from '../../../src/config/rules.js';
 import { createTopicClassifier, hiddenWords } from '../../../src/core/classify/classifier.js';
-import { trainModel } from '../../../src/core/classify/model.js';
+import { trainModel } from '../../../src/core/classify/train.js';
 import type { Reason, TopicVerdict } from '../../../src/core/types.js';
 
 /**

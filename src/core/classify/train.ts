@@ -1,0 +1,143 @@
+import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
+import { createTopicClassifier, hiddenWords } from './classifier.js';
+import { featuresOf, NO_WORDS, type Model, type TopicModel, type TrainingExample } from './model.js';
+import type { RuleSet } from './rules.js';
+import { weakLabels } from './weak-labels.js';
+
+/**
+ * Training the topic model. natural's BayesClassifier does the counting (documents per class);
+ * the counts are then flattened into the Bernoulli naive Bayes that `model.ts` scores with (see
+ * `flatten`). Its own module, so that a start with a saved model never loads natural's
+ * classifier (and the parallel trainer it requires): the app imports it only to train.
+ */
+
+const YES = 'yes';
+const NO = 'no';
+
+/**
+ * Trains one natural BayesClassifier for a topic (examples in the given order: training is
+ * deterministic) and returns the natural classifier too, so tests can compare scores.
+ */
+export function trainTopicBayes(
+  topic: string,
+  examples: readonly TrainingExample[],
+  hidden: ReadonlySet<string> = NO_WORDS,
+  classPrior?: number,
+): { model: TopicModel; natural: BayesClassifier } {
+  const bayes = new BayesClassifier();
+  let positives = 0;
+  let negatives = 0;
+  for (const ex of examples) {
+    const features = featuresOf(ex.title, ex.summary, hidden);
+    if (features.length === 0) continue;
+    const yes = ex.labels.includes(topic);
+    if (yes) positives++;
+    else negatives++;
+    bayes.addDocument(features, yes ? YES : NO);
+  }
+  if (positives === 0 || negatives === 0) {
+    return { model: { prior: positives > 0 ? 5 : -5, weights: new Map(), positives, negatives }, natural: bayes };
+  }
+  bayes.train();
+  return { model: flatten(bayes, positives, negatives, classPrior), natural: bayes };
+}
+
+/** Laplace smoothing of the per-class word rates. Chosen by 5-fold cross-validation on rules/training. */
+export const BERNOULLI_SMOOTHING = 0.5;
+/** Words seen in fewer training stories than this say nothing: one story is an anecdote, not evidence. */
+export const MIN_DOC_FREQ = 2;
+
+/**
+ * Turns natural's per-class document counts into a Bernoulli naive Bayes: each vocabulary word
+ * present or absent is evidence. natural's own `getClassifications` multiplies only the present
+ * words and smooths unseen ones by class size, which makes every rare word look like evidence
+ * for the smaller class (cross-validated on rules/training it scored below the always-no
+ * baseline); the counts are the same, the arithmetic is not. The absent-word terms are summed
+ * once into the prior, so scoring still only touches the story's own words.
+ */
+function flatten(bayes: BayesClassifier, positives: number, negatives: number, classPrior: number | undefined): TopicModel {
+  const { classFeatures, smoothing } = bayes.classifier;
+  const yes = classFeatures[YES] ?? {};
+  const no = classFeatures[NO] ?? {};
+  // apparatus stores `1 + smoothing` for a word's first document, then adds one per document.
+  const count = (stored: number | undefined): number => (stored === undefined ? 0 : stored - smoothing);
+  const a = BERNOULLI_SMOOTHING;
+  let prior = classPrior ?? Math.log(positives / negatives);
+  const weights = new Map<string, number>();
+  Object.keys(bayes.features).forEach((stem, i) => {
+    const key = String(i);
+    const cy = count(yes[key]);
+    const cn = count(no[key]);
+    if (cy + cn < MIN_DOC_FREQ) return;
+    const py = (cy + a) / (positives + 2 * a);
+    const pn = (cn + a) / (negatives + 2 * a);
+    const absent = Math.log(1 - py) - Math.log(1 - pn);
+    prior += absent;
+    const w = Math.log(py) - Math.log(pn) - absent;
+    // Rounded so a model saved as JSON and loaded again scores exactly as the one trained.
+    if (w !== 0) weights.set(stem, round6(w));
+  });
+  return { prior: round6(prior), weights, positives, negatives };
+}
+
+function round6(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+/**
+ * Trains a model for each topic from the same examples. `classPriors` (log-odds per topic)
+ * replaces the share of positives in the examples: the model is asked only about stories with a
+ * keyword hit, where a topic is far more likely than in the training files as a whole.
+ */
+export function trainModel(
+  topics: readonly string[],
+  examples: readonly TrainingExample[],
+  hidden: ReadonlySet<string> = NO_WORDS,
+  classPriors: ReadonlyMap<string, number> = new Map(),
+): Model {
+  const out = new Map<string, TopicModel>();
+  for (const topic of topics) out.set(topic, trainTopicBayes(topic, examples, hidden, classPriors.get(topic)).model);
+  return { topics: out };
+}
+
+/**
+ * Log-odds that a candidate story (one with a keyword hit for the topic) belongs to the topic,
+ * counted on labelled examples with the keyword rules alone, with add-one smoothing: the prior
+ * the model should start from, since it is consulted only for candidates.
+ */
+export function candidatePriors(rules: RuleSet, examples: readonly { title: string; summary: string; labels: readonly string[] }[]): Map<string, number> {
+  const keywordsOnly = createTopicClassifier(rules, null);
+  const counts = new Map(rules.topics.map((t) => [t.id, { yes: 1, no: 1 }]));
+  for (const ex of examples) {
+    for (const v of keywordsOnly.classify(ex).verdicts) {
+      if (v.keywordScore <= 0) continue;
+      const c = counts.get(v.topic);
+      if (!c) continue;
+      if (ex.labels.includes(v.topic)) c.yes++;
+      else c.no++;
+    }
+  }
+  return new Map([...counts].map(([topic, c]) => [topic, Math.log(c.yes / c.no)]));
+}
+
+/**
+ * Trains the topic model from labelled examples plus, optionally, weak labels from stored
+ * stories (keyword-confident positives and zero-hit negatives). Pure and deterministic for
+ * given inputs; with `createTopicClassifier(rules, model)` it builds a classifier with no file
+ * I/O (benchmarks, tests).
+ */
+export function trainTopicModel(
+  rules: RuleSet,
+  examples: readonly TrainingExample[],
+  stored: readonly { title: string; summary: string }[] = [],
+): { model: Model; weak: number } {
+  const weak = weakLabels(createTopicClassifier(rules, null), stored);
+  const all = [...examples, ...weak];
+  const model = trainModel(
+    rules.topics.map((t) => t.id),
+    all,
+    hiddenWords(rules),
+    candidatePriors(rules, all),
+  );
+  return { model, weak: weak.length };
+}
