@@ -51,7 +51,7 @@ export const ENV_SCHEMA = z.object({
   FETCH_PER_HOST: positiveInt.max(16).default(2),
   /**
    * Worker threads that parse, normalise and classify fetched documents while the main thread
-   * fetches and writes. Unset: one per core but one (at least 1). 0: everything in the main thread.
+   * fetches and writes. Unset: one with three or more cores, none with one or two (`defaultAnalyseThreads`). 0: everything in the main thread.
    */
   PARSE_THREADS: z.coerce.number().int().min(0).max(64).optional(),
   /** Allow feed URLs (added from Discord) that resolve to private, loopback or link-local addresses. */

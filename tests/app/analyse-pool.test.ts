@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyser, type Analyse } from '../../src/app/analyse.js';
-import { createAnalysePool, DOCUMENTS_BEFORE_THREAD, type AnalysePool } from '../../src/app/analyse-pool.js';
+import { createAnalysePool, defaultAnalyseThreads, DOCUMENTS_BEFORE_THREAD, type AnalysePool } from '../../src/app/analyse-pool.js';
 import { keepYoungGenerationSmall, youngGenerationGrows } from '../../src/app/young-generation.js';
 import { loadClassifier, type Classifier } from '../../src/app/classifier.js';
 import { silentLogger } from '../../src/app/logger.js';
@@ -43,6 +43,12 @@ function documents(): { name: string; text: string }[] {
     .filter((name) => /\.(xml|atom|rdf|html)$/.test(name) && !name.startsWith('charset-'))
     .map((name) => ({ name, text: readFileSync(join(FIXTURES, name), 'utf8') }));
 }
+
+describe('default parser threads', () => {
+  it('GIVEN one or two cores THEN none (memory first); three or more THEN exactly one (the main thread is the bottleneck)', () => {
+    expect([1, 2, 3, 4, 16].map((cores) => defaultAnalyseThreads(cores))).toEqual([0, 0, 1, 1, 1]);
+  });
+});
 
 describe('analyse pool (worker threads)', () => {
   it('GIVEN every fixture feed WHEN analysed in worker threads THEN stories, skipped items and verdicts equal the main-thread analysis', async () => {
