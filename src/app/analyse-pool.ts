@@ -26,7 +26,7 @@ import type { RuleSet } from '../core/classify/rules.js';
 import type { FetchFailure } from '../feeds/types.js';
 import type { Analyse, AnalysedDocument, DocumentInput } from './analyse.js';
 import type { AnalyseWorkerData } from './analyse-worker.js';
-import { letYoungGenerationGrow } from './young-generation.js';
+import { letYoungGenerationGrow, noteBigCycle } from './young-generation.js';
 
 /**
  * piscina, loaded when the first thread starts (CommonJS, so synchronously): a cycle too small
@@ -129,9 +129,13 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
   const counts = { inWorker: 0, inMainThread: 0 };
   const inMainThread: Analyse = (input) => {
     counts.inMainThread++;
-    // Enough documents for a thread (or, without threads, as many): a cycle whose garbage needs
-    // the young generation V8 would give it (src/app/young-generation.ts).
-    if (counts.inMainThread === DOCUMENTS_BEFORE_THREAD) letYoungGenerationGrow();
+    // Enough documents for a thread (or, without threads, as many): a big cycle, whose heap is
+    // released when it ends. With threads, the young generation V8 would give it; without, the
+    // small one, memory first (src/app/young-generation.ts).
+    if (counts.inMainThread === DOCUMENTS_BEFORE_THREAD) {
+      if (options.threads > 0) letYoungGenerationGrow();
+      else noteBigCycle();
+    }
     return options.fallback(input);
   };
   const stats = () => ({ ...counts });

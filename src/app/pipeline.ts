@@ -11,6 +11,7 @@ import type { FeedState } from '../store/feed-state.js';
 import type { Store } from '../store/index.js';
 import { createSqlitePollStore, type PollStore, type StoredBatch } from '../store/poll-store.js';
 import type { Analyse } from './analyse.js';
+import { releaseHeapAfterBigCycle } from './young-generation.js';
 
 /** The poll interval of a feed that does not set its own. */
 export const DEFAULT_FEED_INTERVAL_MS = 10 * 60 * 1000;
@@ -335,8 +336,10 @@ export function createPoller(deps: PollerDeps) {
       if (cycleId !== null) {
         await guardStorage('record the cycle', () => db.finishCycle(cycleId, { at: finishedAt, polled: totals.polled, ok: totals.ok, notModified: totals.notModified, failed: totals.failed, newStories: totals.newStories }));
       }
-      // Idle until the next cycle: SQLite's page cache (up to 16 MB) need not stay resident.
+      // Idle until the next cycle: SQLite's page cache (up to 16 MB) need not stay resident, nor
+      // the heap a big cycle grew.
       db.releaseMemory();
+      void releaseHeapAfterBigCycle();
       deps.log.info({ duration_ms: finishedAt - startedAt, ...totals }, 'poll cycle finished');
       return { startedAt, finishedAt, results, totals };
     },

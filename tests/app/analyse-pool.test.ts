@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyser, type Analyse } from '../../src/app/analyse.js';
 import { createAnalysePool, defaultAnalyseThreads, DOCUMENTS_BEFORE_THREAD, type AnalysePool } from '../../src/app/analyse-pool.js';
-import { keepYoungGenerationSmall, youngGenerationGrows } from '../../src/app/young-generation.js';
+import { bigCyclePending, keepYoungGenerationSmall, releaseHeapAfterBigCycle, youngGenerationGrows } from '../../src/app/young-generation.js';
 import { loadClassifier, type Classifier } from '../../src/app/classifier.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { normaliseItems } from '../../src/core/story.js';
@@ -188,14 +188,28 @@ describe('analyse pool (worker threads)', () => {
     await none.close();
   });
 
-  it('GIVEN a start that keeps the young generation small WHEN the pool has read as many documents as start a thread THEN V8 may grow it again, not before', async () => {
+  it('GIVEN no parser thread WHEN the pool has read as many documents as start a thread THEN the cycle counts as big but the young generation stays small', async () => {
     keepYoungGenerationSmall();
+    await releaseHeapAfterBigCycle(); // nothing pending from an earlier test
     const none = createAnalysePool({ threads: 0, rules: classifier.rules, model: classifier.model, fallback: inThread, log: silentLogger() });
     const text = readFileSync(join(FIXTURES, 'atom-full.atom'), 'utf8');
     for (let i = 1; i < DOCUMENTS_BEFORE_THREAD; i++) await none.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
-    expect(youngGenerationGrows()).toBe(false); // a short cycle: the start's setting holds
+    expect(bigCyclePending()).toBe(false); // a short cycle
     await none.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
-    expect(youngGenerationGrows()).toBe(true);
+    expect(bigCyclePending()).toBe(true);
+    expect(youngGenerationGrows()).toBe(false); // memory first: no thread to spare
     await none.close();
+  });
+
+  it('GIVEN parser threads WHEN the main thread has read as many documents as start one THEN V8 may grow the young generation again, not before', async () => {
+    keepYoungGenerationSmall();
+    // A thread that cannot load: every document is read in the main thread, as while one loads.
+    const pool = createAnalysePool({ threads: 1, rules: classifier.rules, model: classifier.model, fallback: inThread, log: silentLogger(), entry: { filename: new URL('./no-such-worker.js', import.meta.url).href, execArgv: [] } });
+    const text = readFileSync(join(FIXTURES, 'atom-full.atom'), 'utf8');
+    for (let i = 1; i < DOCUMENTS_BEFORE_THREAD; i++) await pool.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+    expect(youngGenerationGrows()).toBe(false);
+    await pool.analyse({ text, finalUrl: FEED.url, feed: FEED, now: NOW });
+    expect(youngGenerationGrows()).toBe(true);
+    await pool.close();
   });
 });
