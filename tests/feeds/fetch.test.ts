@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUserAgent, checkPublicUrl, closeFetchAgents, createFetchAgents, fetchFeed, parseRetryAfter, type FetchOptions } from '../../src/feeds/fetch.js';
 import { parseFeed } from '../../src/feeds/parse.js';
@@ -76,6 +77,35 @@ describe('fetchFeed over HTTP', () => {
       expect(result.bytes).toBe(readFixture('rss2-full.xml').length);
     });
   }
+
+  it('GIVEN raw deflate (no zlib header, as some servers send "deflate") THEN it is decompressed too', async () => {
+    const body = readFixture('rss2-full.xml');
+    server.route('/raw-deflate.xml', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'deflate' }).end(deflateRawSync(body)); });
+    expect(fresh(await fetchFeed(server.url('/raw-deflate.xml'), NONE, OPTIONS)).text).toBe(body.toString('utf8'));
+  });
+
+  it('GIVEN stacked codings (gzip, then br) THEN they are undone in reverse order', async () => {
+    const body = readFixture('rss2-full.xml');
+    server.route('/stacked.xml', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip, br' }).end(brotliCompressSync(gzipSync(body))); });
+    expect(fresh(await fetchFeed(server.url('/stacked.xml'), NONE, OPTIONS)).text).toBe(body.toString('utf8'));
+  });
+
+  it('GIVEN a gzip body cut short THEN what arrived is kept (the parser salvages or reports it)', async () => {
+    const body = readFixture('rss2-full.xml');
+    const whole = gzipSync(body);
+    const cut = whole.subarray(0, Math.floor(whole.length * 0.6));
+    server.route('/cut.xml.gz', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' }).end(cut); });
+    const result = fresh(await fetchFeed(server.url('/cut.xml.gz'), NONE, OPTIONS));
+    expect(result.text.length).toBeGreaterThan(0);
+    expect(body.toString('utf8').startsWith(result.text)).toBe(true);
+    expect(result.text.length).toBeLessThan(body.length);
+  });
+
+  it('GIVEN a body that is not what its Content-Encoding says THEN one network failure that names the coding and the cause', async () => {
+    server.route('/not-gzip.xml', (_req, res) => { res.writeHead(200, { 'content-type': 'application/rss+xml', 'content-encoding': 'gzip' }).end('<rss>plain text, not gzip</rss>'); });
+    const result = failure(await fetchFeed(server.url('/not-gzip.xml'), NONE, OPTIONS));
+    expect(result).toMatchObject({ kind: 'network', status: 200, message: expect.stringMatching(/does not decode as its Content-Encoding says \(gzip: .+\); the server or a proxy/) });
+  });
 
   const charsets: [string, string | null, string][] = [
     ['charset-euc-kr.xml', 'text/xml; charset=EUC-KR', '남북 철도 연결 사업 재개 논의'],
