@@ -6,7 +6,6 @@ import { loadFeeds } from '../config/feeds.js';
 import { normaliseItems } from '../core/story.js';
 import type { FeedConfig } from '../core/types.js';
 import { closeFetchAgents, fetchFeed } from '../feeds/fetch.js';
-import { openNextFireMemo, scheduleMemoPathFor } from './schedule-memo.js';
 import { createHostLimiter } from '../feeds/limiter.js';
 import { parseFeed } from '../feeds/parse.js';
 import { polledFeeds } from '../store/added-feeds.js';
@@ -18,6 +17,7 @@ import { loadClassifier, type Classifier } from './classifier.js';
 import type { Paths } from './context.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { createPoller, type Poller, type PollerDeps } from './pipeline.js';
+import { openNextFireMemo, scheduleMemoPathFor } from './schedule-memo.js';
 
 /** What Watchfloor identifies itself as: honest, with a way to reach the operator's software. */
 export const USER_AGENT = 'Watchfloor/0.1 (self-hosted news monitor; +https://github.com/watchfloor/watchfloor)';

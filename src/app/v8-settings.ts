@@ -11,8 +11,8 @@ import { keepYoungGenerationSmall } from './young-generation.js';
  * through it. By default V8 compiles it twice, with its baseline compiler and then again, in
  * the background, with its optimising one; that second compilation is the largest transient
  * allocation of a run: measured with `/usr/bin/time`, a `once` over one feed peaked at
- * 130–138 MB with it and 102–109 MB without, and `once --all` over the benchmark's 1,000 feeds at 317 MB against 245 MB, with no more CPU
- * (39.6 s against 37.4 s, the machine loaded). The baseline code parses the few kilobytes of
+ * 130–138 MB with it and 102–109 MB without, and `once --all` over the benchmark's 1,000 feeds
+ * at 317 MB against 245 MB, with no more CPU (39.6 s against 37.4 s, the machine loaded). The baseline code parses the few kilobytes of
  * headers per response quickly enough; bodies pass through as slices.
  *
  * `--heap-growing-percent=20`: after each full collection V8 lets the old generation grow to
