@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { writeFileAtomically } from '../config/atomic-file.js';
 import { loadRulesCached, readTrainingFiles, rulesCachePathFor } from '../config/rules-cache.js';
 import { createTopicClassifier, type ClassifyInput, type TopicClassifier } from '../core/classify/classifier.js';
 import type { Model, TopicModel, TrainingExample } from '../core/classify/model.js';
@@ -107,13 +107,6 @@ export function parseModelFile(text: string, expected: { rulesHash: string; trai
   return { model: { topics }, file };
 }
 
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, 'utf8');
-  renameSync(tmp, path);
-}
-
 function readIfExists(path: string): string | null {
   try {
     return readFileSync(path, 'utf8');
@@ -168,7 +161,7 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
   const { model, weak } = trainTopicModel(rules, [...training.examples, ...(options.extraExamples ?? [])], stored);
   const trainedAt = new Date(now()).toISOString();
   const meta = { ...expected, trainedAt, examples: training.examples.length, weakExamples: weak };
-  writeAtomically(modelPath, serializeModel(model, meta));
+  writeFileAtomically(modelPath, serializeModel(model, meta));
   log.info({ model: modelPath, examples: meta.examples, weak_examples: weak, duration_ms: now() - started }, 'classifier model trained and saved');
   // Async for the callers' sake: loading may become I/O-bound (remote rules) without an API change.
   await Promise.resolve();

@@ -1,6 +1,7 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from '../config/atomic-file.js';
 
 /**
  * When each digest schedule next fires, remembered between processes (ADR 15, fixed cost).
@@ -82,10 +83,8 @@ export function openNextFireMemo(path: string | null): NextFireMemo {
       used = new Map();
       if (!write) return;
       const file: MemoFile = { format: FORMAT, tz: tzVersion(), entries: Object.fromEntries(known) };
-      const temporary = `${path}.${process.pid}.tmp`;
       try {
-        writeFileSync(temporary, `${JSON.stringify(file)}\n`);
-        renameSync(temporary, path);
+        writeFileAtomically(path, `${JSON.stringify(file)}\n`);
       } catch {
         // A read-only data folder costs the next start the computation, nothing else.
       }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { RuleSet, TopicRule } from '../core/classify/rules.js';
+import { writeFileAtomically } from './atomic-file.js';
 
 /**
  * The cheap way to start (ADR 15): reading `rules/*.yaml` with full validation costs ~0.5–0.8 s
@@ -106,10 +107,7 @@ function writeCache(path: string, key: string, rules: RuleSet, files: readonly T
   const topics = rules.topics.map(({ file, ...topic }) => ({ ...topic, fileName: names.get(topic.id) ?? file }));
   const cache: CacheFile = { format: 'watchfloor-rules-cache', key, hash: rules.hash, topics };
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(cache)}\n`, 'utf8');
-    renameSync(tmp, path);
+    writeFileAtomically(path, `${JSON.stringify(cache)}\n`);
   } catch {
     // A read-only directory only means the next start validates again.
   }
