@@ -1,5 +1,5 @@
 /**
- * Worker threads for the CPU-heavy half of the poll cycle. rss-parser, HTML-to-text and the
+ * Worker threads for the CPU-heavy half of the poll cycle. rss-parser, reading HTML and the
  * classifier take about as long per story as SQLite's insert with its full-text index; on one
  * thread they add up, on two they overlap. The main thread fetches and writes; the pool
  * parses, normalises and classifies. A thread starts only once a burst of documents shows there

@@ -185,8 +185,25 @@ function entryFits(entry: Entry, tokens: readonly Token[], from: number): boolea
   return entry.cased.every((w, i) => tokens[from + i]?.cased === w);
 }
 
-/** All (end, entries) reachable from `from`, deepest first. */
-function walk(root: TrieNode, tokens: readonly Token[], from: number): { end: number; entries: Entry[] }[] {
+/** Whether `word` leads anywhere from `node` ({@link step} without collecting). */
+function canStep(node: TrieNode, word: string): boolean {
+  if (node.next?.has(word)) return true;
+  const list = node.prefixes?.get(word.charAt(0));
+  if (!list) return false;
+  for (const p of list) {
+    if (word.startsWith(p.prefix) && (p.mode === 'any' || isParticleTail(word.slice(p.prefix.length)))) return true;
+  }
+  return false;
+}
+
+const NOTHING_FOUND: readonly { end: number; entries: Entry[] }[] = [];
+
+/**
+ * All (end, entries) reachable from `from`, deepest first. Most words start no term: they are
+ * answered without allocating (the walk runs at every word of every story).
+ */
+function walk(root: TrieNode, tokens: readonly Token[], from: number): readonly { end: number; entries: Entry[] }[] {
+  if (!canStep(root, tokens[from]?.text ?? '')) return NOTHING_FOUND;
   const found: { end: number; entries: Entry[] }[] = [];
   let frontier: TrieNode[] = [root];
   for (let i = from; i < tokens.length && frontier.length > 0; i++) {
