@@ -3,7 +3,8 @@
  * generated loopback feeds in the same run. Both run as child processes measured the same way
  * (`/usr/bin/time`: wall, user + system CPU, peak RSS of the whole process, threads included):
  *   - first cycle over every feed (Watchfloor `once --all --no-deliver` on an empty database with
- *     its model on disk; `newsboat -x reload` on an empty cache), then 10% of the feeds publish,
+ *     its model on disk; `newsboat -x reload` on an empty cache), Watchfloor's again with one
+ *     parser thread (the trade its two-core default makes), then 10% of the feeds publish,
  *   - steady cycle (the same commands again: conditional requests, unchanged bodies),
  *   - one feed, warm (the fixed cost of a start: `once` from cron against `newsboat -x reload`),
  *     beside `node -e 0` and `once` with no feed due (the start alone), to say where it goes.
@@ -87,7 +88,7 @@ sectionMain(async (options) => {
   const server = await spawnFeedServer(options.feeds, Date.now());
   try {
     /** A Watchfloor deployment (feeds.json, database, the model the run trained) and a newsboat home. */
-    const prepare = (name: string, urls: readonly string[]) => {
+    const prepare = (name: string, urls: readonly string[], parseThreads = process.env.PARSE_THREADS) => {
       const dir = join(options.workDir, 'peer', name);
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(join(dir, 'watchfloor'), { recursive: true });
@@ -101,7 +102,7 @@ sectionMain(async (options) => {
       const nbDir = join(dir, 'newsboat');
       // Clean environments: no token or .env of the caller's; the allocator setting of the image passes.
       const base = { PATH: process.env.PATH ?? '', ...(process.env.MALLOC_MMAP_THRESHOLD_ ? { MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ } : {}) };
-      const wfEnv = { ...base, HOME: wfDir, WATCHFLOOR_DOTENV: 'off', LOG_LEVEL: 'error', FETCH_CONCURRENCY: String(THREADS), ...(process.env.PARSE_THREADS ? { PARSE_THREADS: process.env.PARSE_THREADS } : {}) };
+      const wfEnv = { ...base, HOME: wfDir, WATCHFLOOR_DOTENV: 'off', LOG_LEVEL: 'error', FETCH_CONCURRENCY: String(THREADS), ...(parseThreads ? { PARSE_THREADS: parseThreads } : {}) };
       const nbEnv = { PATH: base.PATH, HOME: join(nbDir, 'home') };
       const nbFiles = { urls: join(nbDir, 'urls'), cache: join(nbDir, 'cache.db'), config: join(nbDir, 'config') };
       return {
@@ -126,6 +127,8 @@ sectionMain(async (options) => {
     const wf1 = await all.watchfloor(['--no-deliver', '--json']);
     const nb1 = await all.newsboat();
     const newsboatItems = all.newsboatItems();
+    // The default's trade, measured: the same first cycle with one parser thread (fresh database).
+    const threaded = process.env.PARSE_THREADS ? null : await prepare('threaded', server.urls, '1').watchfloor(['--no-deliver']);
     const changed = await server.advance(0.1, 7);
     const wf2 = await all.watchfloor(['--no-deliver', '--json']);
     const nb2 = await all.newsboat();
@@ -149,6 +152,7 @@ sectionMain(async (options) => {
     const figures = {
       feeds: options.feeds,
       first: { watchfloor: wf1.cost, newsboat: nb1 },
+      ...(threaded ? { firstThreaded: threaded.cost } : {}),
       steady: { watchfloor: wf2.cost, newsboat: nb2 },
       single: { watchfloor: medianCost(wfRuns), newsboat: medianCost(nbRuns), runs: SINGLE_RUNS },
       nodeAlone: medianCost(nodeRuns),

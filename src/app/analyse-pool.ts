@@ -102,11 +102,13 @@ export interface AnalysePool {
  * main thread, fetching and writing, stays the bottleneck with one (busy ~90% of a big cycle).
  *
  * Measured on 2 vCPUs, `once --all --no-deliver` over the benchmark's 1,000 feeds (`/usr/bin/time`,
- * alternated, three pairs): with one thread 22.5–24.7 s, 36.6–40.2 s of CPU, peak 191–192 MB;
- * without 23.3–24.9 s, 32.6–34.8 s of CPU, peak 151–152 MB. On two cores the thread bought no
- * time, cost ~12% more CPU (documents and results copied between threads, every story classified
- * where the main thread classifies only new ones) and ~40 MB (its own heap and its own copy of the
- * rules, the model and the parsers). `PARSE_THREADS` still sets it.
+ * alternated, two pairs), since feed HTML is read with htmlparser2's streaming parser: with one
+ * thread 14.2–14.5 s, 21.4–21.5 s of CPU, peak 196 MB; without 17.9–18.1 s, 20.2–20.6 s of CPU,
+ * peak 119–122 MB. The thread buys a fifth of the wall time for ~75 MB (its own heap, documents in
+ * flight, its own copy of the rules, the model and the parsers), so on two cores memory wins;
+ * `npm run bench` measures the same trade beside newsboat in each run. (Before, when reading HTML
+ * cost more in the main thread, the thread bought no time at all: 22.5–24.7 s against 23.3–24.9 s.)
+ * `PARSE_THREADS` still sets it.
  */
 export function defaultAnalyseThreads(cores: number = availableParallelism()): number {
   return cores >= 3 ? 1 : 0;
