@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { RuleSet, TopicRule } from '../core/classify/rules.js';
 import { writeFileAtomically } from './atomic-file.js';
@@ -133,25 +133,4 @@ export async function loadRulesCached(dir: string, cachePath: string): Promise<R
 /** Where the rules cache of a model file lives: beside it. */
 export function rulesCachePathFor(modelPath: string): string {
   return join(dirname(modelPath), 'rules-cache.json');
-}
-
-/**
- * `<rules>/training/*.jsonl` in name order, with the hash of names and content that a saved model
- * is checked against: read without parsing the examples (`loadTrainingExamples` parses them).
- */
-export function readTrainingFiles(rulesDir: string): { names: string[]; texts: string[]; hash: string } {
-  const dir = join(rulesDir, 'training');
-  let names: string[] = [];
-  try {
-    if (statSync(dir).isDirectory()) names = readdirSync(dir).filter((n) => n.endsWith('.jsonl')).sort();
-  } catch {
-    names = [];
-  }
-  const hash = createHash('sha256');
-  const texts = names.map((name) => {
-    const text = readFileSync(join(dir, name), 'utf8');
-    hash.update(name).update('\0').update(text);
-    return text;
-  });
-  return { names, texts, hash: hash.digest('hex').slice(0, 16) };
 }

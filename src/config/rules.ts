@@ -7,7 +7,7 @@ import { parseTerm } from '../core/classify/matcher.js';
 import type { ExclusionRule, PatternRule, RuleSet, TopicRule } from '../core/classify/rules.js';
 import type { TrainingExample } from '../core/classify/model.js';
 import { ConfigError, ConfigErrors } from './errors.js';
-import { readTrainingFiles } from './rules-cache.js';
+import { readTrainingFiles } from './training-files.js';
 
 /**
  * Loads `rules/*.yaml` (one topic per file) into a frozen RuleSet. Every problem is reported with

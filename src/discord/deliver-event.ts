@@ -2,7 +2,7 @@ import { nextPollAt } from '../core/backoff.js';
 import { threadNameOf } from '../core/compose/event.js';
 import type { Target } from '../core/types.js';
 import type { OutboxRow } from '../store/outbox.js';
-import { describeTarget, labelOf, recorded, UNAUTHORIZED_RETRY_MS, type PortDeps, type RowOutcome } from './deliver.js';
+import { describeTarget, labelOf, recorded, UNAUTHORIZED_RETRY_MS, type PortDeps, type RowOutcome } from './deliver-shared.js';
 import { classifySendError, SinkError, type Sink } from './sinks/sink.js';
 
 /** Discord's answers that mean "no thread here": missing access or permission, a channel type without threads. */

@@ -1,57 +1,12 @@
-import type { Logger } from 'pino';
 import { nextPollAt } from '../core/backoff.js';
 import type { Target } from '../core/types.js';
 import { isDeadLocalOwner } from '../store/claims.js';
-import { asyncOutbox, type Claim, type DeliveryOutbox, type OutboxRow, type OutboxStore } from '../store/outbox.js';
+import { asyncOutbox, type OutboxRow } from '../store/outbox.js';
 import { deliverOnAlert } from './deliver-event.js';
 import { forumOptionsFor } from './deliver-forum.js';
+import { describeTarget, labelOf, recorded, UNAUTHORIZED_RETRY_MS, type DrainDeps, type PortDeps, type RowOutcome } from './deliver-shared.js';
 import { classifySendError, SinkError, type Sink } from './sinks/sink.js';
-import type { WebhookLookup } from './sinks/webhook-lookup.js';
 import { describeWebhook } from './sinks/webhook-url.js';
-
-/**
- * What to do with a webhook message that may have been posted (a timeout or 5xx after the
- * request went out) and cannot be looked up in its channel: `hold` marks it `uncertain`, shown by
- * `status` and `/metrics` and resent only by `watchfloor outbox retry` (the default: no
- * duplicate ever); `resend` retries it like any failure (no message ever missing, at the risk of
- * one duplicate).
- */
-export type MaybeSentPolicy = 'hold' | 'resend';
-
-/** How the deliverer retries. */
-export interface RetryPolicy {
-  /** Tries per message before it becomes a dead letter. */
-  readonly maxAttempts: number;
-  /** First retry delay; doubles per failure (with jitter), capped by the backoff module. */
-  readonly baseDelayMs: number;
-  /** How long one drain keeps waiting for retries that come due (0: return at once). */
-  readonly waitMs: number;
-}
-
-export interface DrainDeps {
-  /** The SQLite outbox, or any engine's asynchronous port. */
-  readonly outbox: OutboxStore | DeliveryOutbox;
-  /** This process's claim on the rows it sends: only the holder sends a row and records its outcome. */
-  readonly claim: Claim;
-  /** Looks for a webhook message in its channel (needs a bot); absent without one. */
-  readonly lookup?: WebhookLookup | undefined;
-  readonly maybeSent?: MaybeSentPolicy | undefined;
-  /** The target of a subscription, or undefined when it was deleted meanwhile. */
-  readonly targetOf: (subscriptionId: number) => Target | undefined;
-  /** The sink for a target, or null when none is configured (e.g. a channel without a token). */
-  readonly sinkFor: (target: Target) => Sink | null;
-  readonly clock: () => number;
-  /** [0, 1) for backoff jitter. */
-  readonly random: () => number;
-  readonly log: Logger;
-  readonly retry: RetryPolicy;
-  /** Waits `ms` or until aborted (injected so tests need not sleep for real). */
-  readonly sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
-  /** Observers (metrics). */
-  readonly onSent?: (row: OutboxRow) => void;
-  readonly onError?: (error: SinkError) => void;
-  readonly onUncertain?: (row: OutboxRow) => void;
-}
 
 export interface DrainReport {
   readonly sent: number;
@@ -65,31 +20,10 @@ export interface DrainReport {
   readonly tokenRejected?: true;
 }
 
-/** How long messages of a sink whose token was refused wait before it is tried again. */
-export const UNAUTHORIZED_RETRY_MS = 10 * 60_000;
-
 /** Rows fetched per query; a drain loops until nothing is due. */
 const BATCH = 50;
 
-/** What logs may say about a target: never a webhook token. */
-export function describeTarget(target: Target): string {
-  switch (target.kind) {
-    case 'channel':
-      return `channel ${target.channelId}`;
-    case 'webhook':
-      return describeWebhook(target.url);
-    case 'console':
-      return 'console';
-  }
-}
-
-export function labelOf(row: OutboxRow): string {
-  if (row.kind === 'event-edit') return 'alert update';
-  if (row.kind === 'event-report') return 'report in thread';
-  if (row.kind === 'developing') return 'developing';
-  if (row.kind === 'surge') return 'surge';
-  return row.kind === 'alert' ? 'alert' : row.total > 1 ? `digest ${row.part}/${row.total}` : 'digest';
-}
+export { describeTarget, UNAUTHORIZED_RETRY_MS, type DrainDeps, type MaybeSentPolicy, type RetryPolicy } from './deliver-shared.js';
 
 /**
  * Sends what the outbox holds, oldest first: claims due rows for this process, marks each send
@@ -157,11 +91,6 @@ export async function drainOutbox(input: DrainDeps, signal?: AbortSignal): Promi
   if (sent + retried + dead + uncertain > 0) log.info({ sent, retried, dead, uncertain, pending }, 'outbox drained');
   return { sent, retried, dead, uncertain, pending, ...(unauthorized ? { tokenRejected: true } : {}) };
 }
-
-/** {@link DrainDeps} with the outbox as the asynchronous port, as the row handlers use it. */
-export type PortDeps = Omit<DrainDeps, 'outbox'> & { readonly outbox: DeliveryOutbox };
-
-export type RowOutcome = 'sent' | 'retry' | 'dead' | 'uncertain' | 'lost' | 'unauthorized' | 'superseded';
 
 /** One claimed row, to its subscription's target (undefined: the subscription is gone) through `sink`. */
 async function deliverRow(deps: PortDeps, row: OutboxRow, target: Target | undefined, sink: Sink | null): Promise<RowOutcome> {
@@ -253,11 +182,6 @@ async function settleMaybeSent(deps: PortDeps, row: OutboxRow, url: string, why:
   deps.onUncertain?.(row);
   log.warn({ ...context, reason }, 'message held as uncertain: not resent without a person');
   return 'uncertain';
-}
-
-/** An outcome that could not be recorded means the claim expired and another process took the row. */
-export function recorded(ok: boolean, deps: Pick<DrainDeps, 'log'>, context: Record<string, unknown>): void {
-  if (!ok) deps.log.warn(context, 'claim expired before the outcome was recorded: the process now holding this message decides (see ADR 11)');
 }
 
 /** A sleep that ends early when `signal` aborts. */
