@@ -17,12 +17,38 @@ export class ConfigError extends Error {
   }
 }
 
-/** Several problems found in one file, reported together so a user fixes them in one go. */
+/** Problems listed one per line before the rest are summarised ({@link summariseProblems}). */
+export const LISTED_PROBLEMS = 25;
+
+/**
+ * Several problems found in one file, reported together so a user fixes them in one go. The
+ * message lists the first {@link LISTED_PROBLEMS}; `errors` holds every one.
+ */
 export class ConfigErrors extends Error {
   override readonly name = 'ConfigErrors';
   constructor(readonly errors: readonly ConfigError[]) {
-    super(errors.map((e) => e.message).join('\n'));
+    super(summariseProblems(errors));
   }
+}
+
+/**
+ * One line per problem up to `listed`, then one line counting the rest by file and by what is
+ * wrong (most frequent first), so a feeds.json of 1,000 broken entries is a screenful, not 3,000
+ * lines, and still says what to fix everywhere.
+ */
+export function summariseProblems(errors: readonly ConfigError[], listed: number = LISTED_PROBLEMS): string {
+  const lines = errors.slice(0, listed).map((e) => e.message);
+  const rest = errors.slice(listed);
+  if (rest.length === 0) return lines.join('\n');
+  const byProblem = new Map<string, number>();
+  for (const e of rest) {
+    const key = `${e.file}: ${e.problem}`;
+    byProblem.set(key, (byProblem.get(key) ?? 0) + 1);
+  }
+  const kinds = [...byProblem].sort((a, b) => b[1] - a[1]);
+  const shown = kinds.slice(0, 3).map(([key, n]) => `  ${n.toLocaleString('en-US')} × ${key}`);
+  const more = kinds.length > 3 ? [`  and ${(kinds.length - 3).toLocaleString('en-US')} other kinds of problem`] : [];
+  return [...lines, `… and ${rest.length.toLocaleString('en-US')} more problems (${errors.length.toLocaleString('en-US')} in all; fix these and run again), most often:`, ...shown, ...more].join('\n');
 }
 
 /** Exit code for invalid configuration (feeds.json, rules/, environment). */

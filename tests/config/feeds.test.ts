@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ConfigErrors } from '../../src/config/errors.js';
+import { ConfigError, ConfigErrors, LISTED_PROBLEMS, summariseProblems } from '../../src/config/errors.js';
 import { loadFeeds, parseFeeds } from '../../src/config/feeds.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -49,6 +49,31 @@ describe('feeds.json', () => {
       expect.stringMatching(/^feeds\.json \(feeds\[2\] "b"\): unknown field\(s\) "intervall"; allowed: .*interval.* Check the spelling\.$/),
       expect.stringMatching(/^feeds\.json \(feeds\[3\] "c"\.name\): is required/),
     ]);
+  });
+
+  it('GIVEN 1,000 broken entries THEN every problem is kept, the message lists the first ones and counts the rest by kind', () => {
+    const feeds = Array.from({ length: 1000 }, (_, i) => ({ id: `f${i}`, url: `https://example.org/${i}.xml` }));
+    let caught: unknown;
+    try {
+      parseFeeds(JSON.stringify({ feeds }), '/srv/watch/feeds.json');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigErrors);
+    const error = caught as ConfigErrors;
+    expect(error.errors).toHaveLength(3000); // name, language and kind of each entry
+    const lines = error.message.split('\n');
+    expect(lines.length).toBeLessThan(40);
+    expect(lines[0]).toBe(error.errors[0]?.message);
+    expect(lines[LISTED_PROBLEMS]).toBe(`… and ${(3000 - LISTED_PROBLEMS).toLocaleString('en-US')} more problems (3,000 in all; fix these and run again), most often:`);
+    const kindLine = lines.slice(LISTED_PROBLEMS).find((line) => line.includes('must be one of wire, outlet'));
+    expect(kindLine).toMatch(/^ {2}99\d × \/srv\/watch\/feeds\.json: must be one of wire, outlet/);
+  });
+
+  it('GIVEN a few problems THEN the message is every one of them, one per line', () => {
+    const errors = [new ConfigError('a.json', 'x', 'one'), new ConfigError('a.json', '', 'two')];
+    expect(summariseProblems(errors)).toBe('a.json (x): one\na.json: two');
+    expect(summariseProblems(errors, 1)).toBe('a.json (x): one\n… and 1 more problems (2 in all; fix these and run again), most often:\n  1 × a.json: two');
   });
 
   it('GIVEN two feeds with the same id THEN the second is reported as a duplicate', () => {
