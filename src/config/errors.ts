@@ -26,8 +26,12 @@ export const LISTED_PROBLEMS = 25;
  */
 export class ConfigErrors extends Error {
   override readonly name = 'ConfigErrors';
-  constructor(readonly errors: readonly ConfigError[]) {
-    super(summariseProblems(errors));
+  /** `listed`: how many the message lists before summarising (`check` lists every one). */
+  constructor(
+    readonly errors: readonly ConfigError[],
+    listed: number = LISTED_PROBLEMS,
+  ) {
+    super(summariseProblems(errors, listed));
   }
 }
 
@@ -48,7 +52,7 @@ export function summariseProblems(errors: readonly ConfigError[], listed: number
   const kinds = [...byProblem].sort((a, b) => b[1] - a[1]);
   const shown = kinds.slice(0, 3).map(([key, n]) => `  ${n.toLocaleString('en-US')} × ${key}`);
   const more = kinds.length > 3 ? [`  and ${(kinds.length - 3).toLocaleString('en-US')} other kinds of problem`] : [];
-  return [...lines, `… and ${rest.length.toLocaleString('en-US')} more problems (${errors.length.toLocaleString('en-US')} in all; fix these and run again), most often:`, ...shown, ...more].join('\n');
+  return [...lines, `… and ${rest.length.toLocaleString('en-US')} more problems (${errors.length.toLocaleString('en-US')} in all; \`watchfloor check\` lists every one), most often:`, ...shown, ...more].join('\n');
 }
 
 /** Exit code for invalid configuration (feeds.json, rules/, environment). */

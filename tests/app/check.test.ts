@@ -104,6 +104,21 @@ describe('checkConfiguration', () => {
     expect(problems.some((p) => p.includes('ukraine.yaml') && p.includes('threshold'))).toBe(true);
   });
 
+  it('GIVEN more problems than other commands list WHEN checked THEN check lists every one of them', () => {
+    const feeds = Array.from({ length: 40 }, (_, i) => ({ id: `f${i}`, name: `F${i}`, url: `https://example.org/${i}.xml`, language: 'en' }));
+    const paths = writeConfig(tempDir(), { feeds });
+    let message = '';
+    try {
+      checkConfiguration(options(paths));
+    } catch (error) {
+      message = error instanceof Error ? error.message : '';
+    }
+    const lines = message.split('\n');
+    expect(lines).toHaveLength(40); // one missing kind per feed, none summarised
+    expect(lines[39]).toContain('feeds[39] "f39".kind');
+    expect(message).not.toContain('more problems');
+  });
+
   it('GIVEN a local feed file that does not exist WHEN checked THEN the feed and the resolved path are named', () => {
     const dir = tempDir();
     const paths = writeConfig(dir, { feeds: [{ id: 'gone', name: 'Gone', url: 'feeds/missing.xml', language: 'en', kind: 'wire' }] });

@@ -65,7 +65,7 @@ describe('feeds.json', () => {
     const lines = error.message.split('\n');
     expect(lines.length).toBeLessThan(40);
     expect(lines[0]).toBe(error.errors[0]?.message);
-    expect(lines[LISTED_PROBLEMS]).toBe(`… and ${(3000 - LISTED_PROBLEMS).toLocaleString('en-US')} more problems (3,000 in all; fix these and run again), most often:`);
+    expect(lines[LISTED_PROBLEMS]).toBe(`… and ${(3000 - LISTED_PROBLEMS).toLocaleString('en-US')} more problems (3,000 in all; \`watchfloor check\` lists every one), most often:`);
     const kindLine = lines.slice(LISTED_PROBLEMS).find((line) => line.includes('must be one of wire, outlet'));
     expect(kindLine).toMatch(/^ {2}99\d × \/srv\/watch\/feeds\.json: must be one of wire, outlet/);
   });
@@ -73,7 +73,7 @@ describe('feeds.json', () => {
   it('GIVEN a few problems THEN the message is every one of them, one per line', () => {
     const errors = [new ConfigError('a.json', 'x', 'one'), new ConfigError('a.json', '', 'two')];
     expect(summariseProblems(errors)).toBe('a.json (x): one\na.json: two');
-    expect(summariseProblems(errors, 1)).toBe('a.json (x): one\n… and 1 more problems (2 in all; fix these and run again), most often:\n  1 × a.json: two');
+    expect(summariseProblems(errors, 1)).toBe('a.json (x): one\n… and 1 more problems (2 in all; `watchfloor check` lists every one), most often:\n  1 × a.json: two');
   });
 
   it('GIVEN two feeds with the same id THEN the second is reported as a duplicate', () => {

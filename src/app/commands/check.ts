@@ -123,7 +123,8 @@ export function checkConfiguration(options: CheckOptions): CheckReport {
   for (const hint of unknownHints) warnings.push(`${paths.feeds}: topic hint "${hint}" matches no file in ${paths.rules}`);
 
   const database = inspectDatabase(paths.db, errors);
-  if (errors.length > 0) throw new ConfigErrors(errors);
+  // The command a user runs to fix a configuration lists every problem, however many.
+  if (errors.length > 0) throw new ConfigErrors(errors, Number.POSITIVE_INFINITY);
 
   const sinks: Sink[] = [];
   if (env.DISCORD_TOKEN !== undefined) sinks.push('bot');
