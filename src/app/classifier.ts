@@ -47,7 +47,7 @@ export interface LoadClassifierOptions {
 }
 
 /** Bumped whenever the saved shape or the feature extraction changes: older files are retrained. */
-export const MODEL_FORMAT_VERSION = 2;
+export const MODEL_FORMAT_VERSION = 3;
 /** Stored stories read for weak labels. */
 const WEAK_LABEL_SAMPLE = 5_000;
 
@@ -66,6 +66,8 @@ const modelFileSchema = z.object({
       positives: z.number().int().nonnegative(),
       negatives: z.number().int().nonnegative(),
       weights: z.array(z.tuple([z.string(), z.number()])),
+      /** Platt scaling of the log-odds (version 3 on); absent when too few examples to fit one. */
+      calibration: z.object({ slope: z.number(), intercept: z.number(), fittedOn: z.number().int().nonnegative() }).optional(),
     }),
   ),
 });
@@ -81,6 +83,7 @@ export function serializeModel(model: Model, meta: { rulesHash: string; training
       positives: m.positives,
       negatives: m.negatives,
       weights: [...m.weights.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      ...(m.calibration ? { calibration: { slope: m.calibration.slope, intercept: m.calibration.intercept, fittedOn: m.calibration.fittedOn } } : {}),
     };
   }
   const file: ModelFile = { format: 'watchfloor-model', version: MODEL_FORMAT_VERSION, ...meta, topics };
@@ -103,7 +106,7 @@ export function parseModelFile(text: string, expected: { rulesHash: string; trai
   if (file.trainingHash !== expected.trainingHash) return { problem: 'trained on different training data' };
   const topics = new Map<string, TopicModel>();
   for (const [id, t] of Object.entries(file.topics)) {
-    topics.set(id, { prior: t.prior, positives: t.positives, negatives: t.negatives, weights: new Map(t.weights) });
+    topics.set(id, { prior: t.prior, positives: t.positives, negatives: t.negatives, weights: new Map(t.weights), ...(t.calibration ? { calibration: t.calibration } : {}) });
   }
   return { model: { topics }, file };
 }

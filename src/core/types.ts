@@ -96,8 +96,14 @@ export type Reason =
     }
   | {
       readonly kind: 'model';
-      /** Probability the trained model gives this topic, 0..1. */
+      /** Probability the trained model gives this topic, 0..1 (calibrated where the model is: calibration.ts). */
       readonly probability: number;
+      /**
+       * The probability at which the model's weight changes sign: what it gives a candidate whose
+       * words tell it nothing. Above it the model adds, below it subtracts. Absent for verdicts of
+       * models without a calibration (then 0.5).
+       */
+      readonly baseline?: number;
       readonly weight: number;
     }
   | {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { loadClassifier } from '../../src/app/classifier.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { parseExamples } from '../../src/config/rules.js';
-import { evaluate } from '../../src/core/classify/evaluate.js';
+import { createTopicClassifier } from '../../src/core/classify/classifier.js';
+import { evaluate, modelCalibration } from '../../src/core/classify/evaluate.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir('watchfloor-holdout-');
@@ -38,5 +39,25 @@ describe('the shipped rules and model on the held-out set', () => {
 
     expect(result.micro.f1).toBeGreaterThanOrEqual(MIN_MICRO_F1);
     for (const t of topics) expect(result.topics[t]?.f1, t).toBeGreaterThanOrEqual(MIN_TOPIC_F1);
+  });
+
+  it('GIVEN the trained model WHEN its probabilities are calibrated THEN they match the holdout labels better than the tempered log-odds, and no decision changes', async () => {
+    const { examples } = parseExamples(HOLDOUT, readFileSync(HOLDOUT, 'utf8'));
+    const classifier = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(tempDir(), 'model.json'), log: silentLogger() });
+    const model = classifier.model;
+    if (!model) throw new Error('no model');
+    const topics = classifier.topics.map((t) => t.id);
+    for (const t of topics) expect(model.topics.get(t)?.calibration, t).toBeDefined();
+    const uncalibrated = createTopicClassifier(classifier.rules, { topics: new Map([...model.topics].map(([t, m]) => [t, { ...m, calibration: undefined }])) });
+    const calibrated = examples.map((ex) => ({ gold: ex.labels, result: classifier.classify(ex) }));
+    const tempered = examples.map((ex) => ({ gold: ex.labels, result: uncalibrated.classify(ex) }));
+    expect(calibrated.map((c) => c.result.matched)).toEqual(tempered.map((c) => c.result.matched));
+    const before = modelCalibration(topics, tempered.map((c) => ({ gold: c.gold, verdicts: c.result.verdicts })));
+    const after = modelCalibration(topics, calibrated.map((c) => ({ gold: c.gold, verdicts: c.result.verdicts })));
+    console.log(`holdout model probabilities over ${after.verdicts} verdicts: log loss ${before.logLoss} → ${after.logLoss}, Brier ${before.brier} → ${after.brier}`);
+    expect(after.verdicts).toBe(before.verdicts);
+    expect(after.verdicts).toBeGreaterThan(100);
+    expect(after.logLoss ?? Infinity).toBeLessThan(before.logLoss ?? 0);
+    expect(after.brier ?? Infinity).toBeLessThan(before.brier ?? 0);
   });
 });

@@ -38,6 +38,12 @@ describe('loadClassifier', () => {
     const second = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger() });
     expect(second.modelInfo.source).toBe('loaded');
     for (const probe of PROBES) expect(second.classify(probe)).toEqual(first.classify(probe));
+    // Each topic's calibration is saved with it and read back.
+    for (const topic of first.topics) {
+      const calibration = first.model?.topics.get(topic.id)?.calibration;
+      expect(calibration, topic.id).toMatchObject({ slope: expect.any(Number) as number, intercept: expect.any(Number) as number });
+      expect(second.model?.topics.get(topic.id)?.calibration).toEqual(calibration);
+    }
     expect(first.classify(PROBES[0]!).verdicts.find((v) => v.topic === 'ukraine')?.modelProbability).not.toBeNull();
   });
 

@@ -49,9 +49,13 @@ describe('watchfloor eval', () => {
     });
     // The original fields are the contract; `model` was added (the decisions the model changed).
     expect(Object.keys(out).sort()).toEqual(['items', 'micro', 'model', 'topics']);
-    const model = out.model as { consulted: number; changed: number; right: number; wrong: number };
+    const model = out.model as { consulted: number; changed: number; right: number; wrong: number; calibration: { verdicts: number; logLoss: number | null; brier: number | null; bins: { verdicts: number }[] } };
     expect(model.changed).toBe(model.right + model.wrong);
     expect(model.consulted).toBeGreaterThanOrEqual(model.changed);
+    // How well the model's probabilities match the labels, over the same verdicts.
+    expect(model.calibration.verdicts).toBe(model.consulted);
+    expect(model.calibration.bins.reduce((n, b) => n + b.verdicts, 0)).toBe(model.consulted);
+    if (model.consulted > 0) expect(model.calibration.brier).toBeGreaterThanOrEqual(0);
   });
 
   it('GIVEN --exclude-borderline THEN the JSON scores only the items not marked borderline', () => {
@@ -167,6 +171,6 @@ describe('watchfloor explain', () => {
     expect(stdout).toMatch(/^Matched: ukraine$/m);
     expect(stdout).toMatch(/MATCH {2}ukraine: score [\d.]+ \/ threshold 4/);
     expect(stdout).toMatch(/title:"Kharkiv"→Kharkiv \(\+6\)/);
-    expect(stdout).toMatch(/model p=/);
+    expect(stdout).toMatch(/model p=[\d.]+ baseline [\d.]+ \([+-][\d.]+\)/); // calibrated, with the point where it changes sign
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseExamples } from '../../config/rules.js';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
-import { evaluate, modelChanges, type Evaluation, type ModelChanges } from '../../core/classify/evaluate.js';
+import { evaluate, modelCalibration, modelChanges, type Evaluation, type ModelCalibration, type ModelChanges } from '../../core/classify/evaluate.js';
 import type { Classification, Reason } from '../../core/types.js';
 import { loadClassifier } from '../classifier.js';
 import { commandContext } from '../context.js';
@@ -21,7 +21,7 @@ export function describeReasons(reasons: readonly Reason[]): string {
           // The words were masked (they do not count for the topic), which is not the topic being excluded.
           return `${r.field}:"${r.matched}" masked by the exclusion "${r.pattern}"${r.weight !== 0 ? ` (${r.weight})` : ''}`;
         case 'model':
-          return `model p=${r.probability} (${r.weight >= 0 ? '+' : ''}${r.weight})`;
+          return `model p=${r.probability}${r.baseline !== undefined ? ` baseline ${r.baseline}` : ''} (${r.weight >= 0 ? '+' : ''}${r.weight})`;
         case 'note':
           return r.text;
       }
@@ -73,17 +73,19 @@ export function register(program: Command): void {
       const clear = borderline > 0 ? scored(clearResults) : all;
       const scope = exclude ? clearResults : results;
       const changes = modelChanges(topics, scope.map(({ ex, result }) => ({ gold: ex.labels, verdicts: result.verdicts })));
+      const calibration = modelCalibration(topics, scope.map(({ ex, result }) => ({ gold: ex.labels, verdicts: result.verdicts })));
 
       if (options.json) {
         // The documented shape (docs/rules.md): a ratio with an empty denominator is null.
         // `--exclude-borderline` scores the file without those items.
         const e = exclude ? clear : all;
-        // `model`: the decisions the model changed (added field; the others are the contract).
+        // `model`: the decisions the model changed and how well its probabilities match the labels
+        // (added fields; the others are the contract).
         const out = {
           items: e.items,
           topics: e.topics,
           micro: { precision: e.micro.precision, recall: e.micro.recall, f1: e.micro.f1 },
-          model: { consulted: changes.consulted, changed: changes.changed, right: changes.right, wrong: changes.wrong },
+          model: { consulted: changes.consulted, changed: changes.changed, right: changes.right, wrong: changes.wrong, calibration },
         };
         say(`${JSON.stringify(out)}\n`);
         return;
@@ -97,6 +99,7 @@ export function register(program: Command): void {
       }
       if (hasUndefined(exclude ? clear : all)) report += 'n/a: undefined (0/0): nothing predicted for the topic, or no item labelled with it.\n';
       report += renderModelChanges(changes, scope.map(({ ex }) => ex));
+      report += renderCalibration(calibration);
       const wrong = scope.filter(({ ex, result }) => topics.some((t) => ex.labels.includes(t) !== result.matched.includes(t)));
       report += `\nWrong items: ${wrong.length}\n`;
       for (const { ex, result } of wrong) report += renderWrong(ex, result, topics);
@@ -113,6 +116,16 @@ function renderModelChanges(c: ModelChanges, examples: readonly { id: string; ti
     out += `  ${change.right ? 'right' : 'WRONG'} ${change.matched ? 'matched' : 'dropped'} ${change.topic}: ${ex.id} ${ex.title.length > 90 ? `${ex.title.slice(0, 90)}…` : ex.title}\n`;
   }
   return out;
+}
+
+/** The model's stated probabilities against the share of its verdicts that were on topic. */
+function renderCalibration(c: ModelCalibration): string {
+  if (c.verdicts === 0) return '';
+  const bins = c.bins
+    .filter((b) => b.verdicts > 0)
+    .map((b) => `${b.from.toFixed(1)}–${b.to.toFixed(1)}: ${b.verdicts} said ${b.meanProbability?.toFixed(2) ?? 'n/a'}, ${b.observed?.toFixed(2) ?? 'n/a'} on topic`)
+    .join('; ');
+  return `Model probabilities (${c.verdicts} verdicts): log loss ${c.logLoss?.toFixed(3) ?? 'n/a'}, Brier ${c.brier?.toFixed(3) ?? 'n/a'}; ${bins}\n`;
 }
 
 function hasUndefined(e: Evaluation): boolean {

@@ -1,7 +1,7 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { applyContext, hasContextTrigger } from './context.js';
 import { compileMatcher, type FieldText } from './matcher.js';
-import { featuresOf, logOdds, probability, type Model } from './model.js';
+import { baselineProbability, featuresOf, logOdds, probability, shownProbability, type Model } from './model.js';
 import type { RuleSet } from './rules.js';
 import { scoreKeywords } from './score.js';
 import { tokenize } from './text.js';
@@ -86,11 +86,15 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
           reasons.push({ kind: 'note', text: 'model not consulted: a context feature decided the verdict' });
         } else if (topicModel && kw && kw.hits > 0) {
           features ??= featuresOf(input.title, input.summary, hidden);
-          const p = probability(logOdds(topicModel, features), MODEL_TEMPERATURE);
-          const contribution = modelContribution(topic.model.weight, p);
-          modelProbability = round(p);
+          // The contribution comes from the tempered log-odds; the probability shown is the
+          // calibrated one, with the point where the contribution changes sign.
+          const odds = logOdds(topicModel, features);
+          const contribution = modelContribution(topic.model.weight, probability(odds, MODEL_TEMPERATURE));
+          const shown = round(shownProbability(topicModel, odds, MODEL_TEMPERATURE));
+          const baseline = baselineProbability(topicModel);
+          modelProbability = shown;
           score += contribution;
-          reasons.push({ kind: 'model', probability: round(p), weight: round(contribution) });
+          reasons.push({ kind: 'model', probability: shown, ...(baseline !== null ? { baseline: round(baseline) } : {}), weight: round(contribution) });
         }
         score = round(score);
         return {

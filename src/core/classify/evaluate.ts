@@ -1,3 +1,4 @@
+import { brierScore, logLoss, reliability, type ReliabilityBin } from './calibration.js';
 /**
  * Precision / recall / F1 per topic and micro-averaged, from gold labels and predictions.
  * Pure arithmetic, shared by `watchfloor eval` and the tests.
@@ -116,4 +117,29 @@ export function modelChanges(
   });
   const right = changes.filter((c) => c.right).length;
   return { consulted, changed: changes.length, right, wrong: changes.length - right, changes };
+}
+
+/** How well the model's stated probabilities match what the labels say, over the verdicts it was asked about. */
+export interface ModelCalibration {
+  readonly verdicts: number;
+  /** Mean log loss of the shown probability; null without verdicts. */
+  readonly logLoss: number | null;
+  /** Mean squared error of the shown probability (Brier score); null without verdicts. */
+  readonly brier: number | null;
+  readonly bins: readonly ReliabilityBin[];
+}
+
+export function modelCalibration(
+  topics: readonly string[],
+  items: readonly { gold: readonly string[]; verdicts: readonly { topic: string; modelProbability: number | null }[] }[],
+): ModelCalibration {
+  const judged: { p: number; onTopic: boolean }[] = [];
+  for (const item of items) {
+    for (const v of item.verdicts) {
+      if (!topics.includes(v.topic) || v.modelProbability === null) continue;
+      judged.push({ p: v.modelProbability, onTopic: item.gold.includes(v.topic) });
+    }
+  }
+  const round = (n: number | null): number | null => (n === null ? null : Math.round(n * 1e4) / 1e4);
+  return { verdicts: judged.length, logLoss: round(logLoss(judged)), brier: round(brierScore(judged)), bins: reliability(judged) };
 }

@@ -1,5 +1,6 @@
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { words as STOPWORDS } from 'natural/lib/natural/util/stopwords.js';
+import { sigmoid, type Calibration } from './calibration.js';
 import { tokenize } from './text.js';
 
 /**
@@ -25,6 +26,8 @@ export interface TopicModel {
   readonly weights: ReadonlyMap<string, number>;
   readonly positives: number;
   readonly negatives: number;
+  /** Maps log-odds to a calibrated probability (calibration.ts); absent when too few examples to fit. */
+  readonly calibration?: Calibration | undefined;
 }
 
 export interface Model {
@@ -81,4 +84,21 @@ export function logOdds(model: TopicModel, features: readonly string[]): number 
  */
 export function probability(odds: number, temperature: number): number {
   return 1 / (1 + Math.exp(-odds / temperature));
+}
+
+/**
+ * The probability a user is shown: calibrated where the model has a calibration, else the
+ * tempered log-odds (what the verdict's contribution is computed from either way).
+ */
+export function shownProbability(model: TopicModel, odds: number, temperature: number): number {
+  const c = model.calibration;
+  return c ? sigmoid(c.slope * odds + c.intercept) : probability(odds, temperature);
+}
+
+/**
+ * The shown probability at which the model's contribution changes sign: what it says of a
+ * candidate whose words tell it nothing (log-odds 0). Null without a calibration (then 0.5).
+ */
+export function baselineProbability(model: TopicModel): number | null {
+  return model.calibration ? sigmoid(model.calibration.intercept) : null;
 }

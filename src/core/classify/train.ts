@@ -1,6 +1,7 @@
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
+import { fitPlatt, type Calibration, type CalibrationPoint } from './calibration.js';
 import { createTopicClassifier, hiddenWords } from './classifier.js';
-import { featuresOf, NO_WORDS, type Model, type TopicModel, type TrainingExample } from './model.js';
+import { featuresOf, logOdds, NO_WORDS, type Model, type TopicModel, type TrainingExample } from './model.js';
 import type { RuleSet } from './rules.js';
 import { weakLabels } from './weak-labels.js';
 
@@ -24,11 +25,21 @@ export function trainTopicBayes(
   hidden: ReadonlySet<string> = NO_WORDS,
   classPrior?: number,
 ): { model: TopicModel; natural: BayesClassifier } {
+  return trainFromFeatures(topic, examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels })), classPrior);
+}
+
+/** A training example as the model sees it: its features (featuresOf) and its labels. */
+interface FeatureDocument {
+  readonly features: readonly string[];
+  readonly labels: readonly string[];
+}
+
+function trainFromFeatures(topic: string, documents: readonly FeatureDocument[], classPrior: number | undefined): { model: TopicModel; natural: BayesClassifier } {
   const bayes = new BayesClassifier();
   let positives = 0;
   let negatives = 0;
-  for (const ex of examples) {
-    const features = featuresOf(ex.title, ex.summary, hidden);
+  for (const ex of documents) {
+    const features = [...ex.features];
     if (features.length === 0) continue;
     const yes = ex.labels.includes(topic);
     if (yes) positives++;
@@ -107,17 +118,58 @@ export function trainModel(
  */
 export function candidatePriors(rules: RuleSet, examples: readonly { title: string; summary: string; labels: readonly string[] }[]): Map<string, number> {
   const keywordsOnly = createTopicClassifier(rules, null);
+  return priorsOf(rules, examples.map((ex) => ({ labels: ex.labels, candidateFor: candidateTopics(keywordsOnly, ex) })));
+}
+
+/** The topics an example is a candidate for: a keyword hit, so the model would be asked. */
+function candidateTopics(keywordsOnly: ReturnType<typeof createTopicClassifier>, ex: { title: string; summary: string }): ReadonlySet<string> {
+  return new Set(keywordsOnly.classify(ex).verdicts.filter((v) => v.keywordScore > 0).map((v) => v.topic));
+}
+
+function priorsOf(rules: RuleSet, examples: readonly { labels: readonly string[]; candidateFor: ReadonlySet<string> }[]): Map<string, number> {
   const counts = new Map(rules.topics.map((t) => [t.id, { yes: 1, no: 1 }]));
   for (const ex of examples) {
-    for (const v of keywordsOnly.classify(ex).verdicts) {
-      if (v.keywordScore <= 0) continue;
-      const c = counts.get(v.topic);
+    for (const topic of ex.candidateFor) {
+      const c = counts.get(topic);
       if (!c) continue;
-      if (ex.labels.includes(v.topic)) c.yes++;
+      if (ex.labels.includes(topic)) c.yes++;
       else c.no++;
     }
   }
   return new Map([...counts].map(([topic, c]) => [topic, Math.log(c.yes / c.no)]));
+}
+
+/** Folds of the cross-validation that fits each topic's calibration. */
+export const CALIBRATION_FOLDS = 5;
+
+/**
+ * Each topic's calibration (calibration.ts), fitted on out-of-fold log-odds: the labelled
+ * examples are split into {@link CALIBRATION_FOLDS} folds by position; a model trained without a
+ * fold (same features, same candidate priors, counted on the rest) judges that fold's candidates.
+ * Only labelled examples count: weak labels are the rules' own opinion, not the truth.
+ */
+export function calibrations(rules: RuleSet, examples: readonly TrainingExample[], hidden: ReadonlySet<string>): Map<string, Calibration> {
+  const keywordsOnly = createTopicClassifier(rules, null);
+  const documents = examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels, candidateFor: candidateTopics(keywordsOnly, ex) }));
+  const points = new Map<string, CalibrationPoint[]>(rules.topics.map((t) => [t.id, []]));
+  for (let fold = 0; fold < CALIBRATION_FOLDS; fold++) {
+    const train = documents.filter((_, i) => i % CALIBRATION_FOLDS !== fold);
+    const test = documents.filter((_, i) => i % CALIBRATION_FOLDS === fold);
+    const priors = priorsOf(rules, train);
+    for (const topic of rules.topics) {
+      const model = trainFromFeatures(topic.id, train, priors.get(topic.id)).model;
+      const list = points.get(topic.id) ?? [];
+      for (const doc of test) {
+        if (doc.candidateFor.has(topic.id)) list.push({ logOdds: logOdds(model, doc.features), onTopic: doc.labels.includes(topic.id) });
+      }
+    }
+  }
+  const out = new Map<string, Calibration>();
+  for (const [topic, list] of points) {
+    const fitted = fitPlatt(list);
+    if (fitted) out.set(topic, fitted);
+  }
+  return out;
 }
 
 /**
@@ -133,11 +185,14 @@ export function trainTopicModel(
 ): { model: Model; weak: number } {
   const weak = weakLabels(createTopicClassifier(rules, null), stored);
   const all = [...examples, ...weak];
-  const model = trainModel(
+  const hidden = hiddenWords(rules);
+  const trained = trainModel(
     rules.topics.map((t) => t.id),
     all,
-    hiddenWords(rules),
+    hidden,
     candidatePriors(rules, all),
   );
+  const fitted = calibrations(rules, examples, hidden);
+  const model: Model = { topics: new Map([...trained.topics].map(([topic, m]) => [topic, { ...m, calibration: fitted.get(topic) }])) };
   return { model, weak: weak.length };
 }

@@ -19,7 +19,7 @@ export function describeReason(reason: Reason): string {
       // excluded; a penalty is shown only when there is one.
       return `“${fitSafeText(reason.matched, 60)}” masked by the exclusion “${fitSafeText(reason.pattern, 60)}”${reason.weight !== 0 ? ` (${formatWeight(-Math.abs(reason.weight))})` : ''}`;
     case 'model':
-      return `model p=${reason.probability.toFixed(2)} (${formatWeight(reason.weight)})`;
+      return `model p=${reason.probability.toFixed(2)}${reason.baseline !== undefined ? `, baseline ${reason.baseline.toFixed(2)}` : ''} (${formatWeight(reason.weight)})`;
     case 'note':
       return fitSafeText(reason.text, 120);
   }

@@ -20,3 +20,16 @@ describe('exclusion reasons', () => {
     expect(describeReasons([penalised])).toBe('summary:"Odessa TX" masked by the exclusion "Odessa, Texas" (-3)');
   });
 });
+
+describe('model reasons', () => {
+  it('GIVEN a calibrated model reason THEN alerts and explain show the probability, the baseline where the weight changes sign, and the weight', () => {
+    const calibrated: Reason = { kind: 'model', probability: 0.74, baseline: 0.8, weight: -0.6 };
+    expect(describeReason(calibrated)).toBe('model p=0.74, baseline 0.80 (-0.6)');
+    expect(describeReasons([calibrated])).toBe('model p=0.74 baseline 0.8 (-0.6)');
+  });
+
+  it('GIVEN a reason stored before calibration (no baseline) THEN it reads as before', () => {
+    const stored: Reason = { kind: 'model', probability: 0.91, weight: 1.5 };
+    expect(describeReason(stored)).toBe('model p=0.91 (+1.5)');
+  });
+});
