@@ -24,10 +24,13 @@ describe('trainTopicBayes', () => {
     expect(model.weights.get('drone')).toBeCloseTo(expected, 5);
   });
 
-  it('GIVEN a word seen in only one training story THEN it carries no weight', () => {
+  it('GIVEN a word seen in only one training story THEN natural is not given it and it carries no weight', () => {
     const { model, natural } = trainTopicBayes('war', EXAMPLES);
-    expect(Object.keys(natural.features)).toContain('refineri');
+    expect(Object.keys(natural.features)).not.toContain('refineri');
+    expect(Object.keys(natural.features)).toContain('drone');
     expect(model.weights.has('refineri')).toBe(false);
+    // The story is still counted: three war stories, three others.
+    expect([model.positives, model.negatives]).toEqual([3, 3]);
   });
 
   it('GIVEN the same examples in the same order THEN training is deterministic', () => {
