@@ -104,9 +104,10 @@ export interface AnalysePool {
  * Measured on 2 vCPUs, `once --all --no-deliver` over the benchmark's 1,000 feeds (`/usr/bin/time`,
  * alternated, two pairs), since feed HTML is read with htmlparser2's streaming parser: with one
  * thread 14.2–14.5 s, 21.4–21.5 s of CPU, peak 196 MB; without 17.9–18.1 s, 20.2–20.6 s of CPU,
- * peak 119–122 MB. The thread buys a fifth of the wall time for ~75 MB (its own heap, documents in
- * flight, its own copy of the rules, the model and the parsers), so on two cores memory wins;
- * `npm run bench` measures the same trade beside newsboat in each run. (Before, when reading HTML
+ * peak 119–122 MB; in a later bench run on a busier machine 22.6 s against 23.3 s, at 187 MB
+ * against 117 MB. At best the thread buys a fifth of the wall time, and it always costs ~70 MB (its
+ * own heap, documents in flight, its own copy of the rules, the model and the parsers), so on two
+ * cores memory wins; `npm run bench` measures the same trade beside newsboat in each run. (Before, when reading HTML
  * cost more in the main thread, the thread bought no time at all: 22.5–24.7 s against 23.3–24.9 s.)
  * `PARSE_THREADS` still sets it.
  */
