@@ -72,8 +72,9 @@ export function register(program: Command): void {
       const all = scored(results);
       const clear = borderline > 0 ? scored(clearResults) : all;
       const scope = exclude ? clearResults : results;
-      const changes = modelChanges(topics, scope.map(({ ex, result }) => ({ gold: ex.labels, verdicts: result.verdicts })));
-      const calibration = modelCalibration(topics, scope.map(({ ex, result }) => ({ gold: ex.labels, verdicts: result.verdicts })));
+      const verdicts = scope.map(({ ex, result }) => ({ gold: ex.labels, verdicts: result.verdicts }));
+      const changes = modelChanges(topics, verdicts);
+      const calibration = modelCalibration(topics, verdicts);
 
       if (options.json) {
         // The documented shape (docs/rules.md): a ratio with an empty denominator is null.

@@ -1,8 +1,8 @@
-import { brierScore, logLoss, reliability, type ReliabilityBin } from './calibration.js';
 /**
  * Precision / recall / F1 per topic and micro-averaged, from gold labels and predictions.
  * Pure arithmetic, shared by `watchfloor eval` and the tests.
  */
+import { brierScore, logLoss, reliability, type ReliabilityBin } from './calibration.js';
 
 export interface Counts {
   readonly tp: number;

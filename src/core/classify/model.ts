@@ -83,7 +83,7 @@ export function logOdds(model: TopicModel, features: readonly string[]): number 
  * evidence and is overconfident, so the log-odds are divided by `temperature` first.
  */
 export function probability(odds: number, temperature: number): number {
-  return 1 / (1 + Math.exp(-odds / temperature));
+  return sigmoid(odds / temperature);
 }
 
 /**
