@@ -65,6 +65,9 @@ export const CONTEXT_FEATURES = Object.freeze({
   grid: 'war target: Russian strikes on the power grid',
   north: 'the North acts: "the North" as the actor in a Korean story',
   venue: 'venue: the border only as the place of a US-North Korea meeting',
+  aid: 'war aid: arms or troops sent to Ukraine',
+  scene: 'scene: an event at a place in the country',
+  inspection: 'surname: Kim overseeing weapons, state-media style',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -80,12 +83,14 @@ const AFTER_SPEECH_CLOSE = set(
   'in on at late earlier citing calling adding without after as quoting today yesterday last this during monday tuesday wednesday thursday friday saturday sunday',
 );
 /** A speaker announcing its own action: "Seoul said it would resume broadcasts" is the South acting. */
+/** Source nouns that do not name a source by themselves ("Seoul's", "the", "South Korean"). */
+const SOURCE_FILLERS = set('s the a an its south korean korea seoul top senior national');
 const OWN_ACTION = set('it its they their we our seoul');
 const ACCORDING = set('according citing cited quoted quoting');
 
 // --- Party structure -----------------------------------------------------------------------------
 const PARTY_CUES = set(
-  'warning shots fired firing returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison asylum defection',
+  'warning shots fired firing returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked hacks hack hacking hackers jams jammed jamming targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison asylum defection',
 );
 /** Meeting cues: the South is a party when its leaders meet, not when others meet at its border. */
 const MEETING_CUES = set('summit met meet meets talks president');
@@ -144,6 +149,13 @@ const AFTER_BARE_KIM = set(
   'and to in at with says said meets met arrives arrived leaves left warns warned vows vowed calls called sends sent orders ordered visits visited hosts wants will would has had is was skips skipped signs signed tells told holds held urges urged s or for after as',
 );
 
+/** A state-media headline's verbs for the leader at a weapons site: "Kim oversees test of…". */
+const INSPECTION_VERBS = set('oversees oversaw overseeing inspects inspected inspecting guides guided guiding supervises supervised observes observed watches watched');
+/** What the leader inspects: weapons, tests and the factories that make them. */
+const INSPECTED = set(
+  'weapons weapon missile missiles rocket rockets launcher launchers artillery drone drones warship warships destroyer destroyers submarine submarines munitions tank tanks test tests launch firing drill drills nuclear factory factories shipyard',
+);
+
 // --- Home company -----------------------------------------------------------------------------------
 /** Korea's conglomerates and large firms (folded first words). */
 const KOREAN_FIRMS = set('samsung hyundai kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion hybe ncsoft netmarble krafton emart hmm amorepacific nongshim shinhan korail ecopro musinsa kepco');
@@ -151,7 +163,7 @@ const KOREAN_FIRMS = set('samsung hyundai kia lg sk hynix lotte hanwha posco kak
 const FIRM_NOUNS = set('chipmaker chipmakers carmaker automaker steelmaker shipbuilder shipbuilders conglomerate conglomerates firm firms company companies group maker airline carrier giant tech');
 /** The firm's life at home: labour, results, rulings, scandals. */
 const HOME_CUES = set(
-  'strike strikes striking walkout walked union unions unionised labour labor wage wages profit profits loss losses earnings quarterly chairman heir heiress founder prosecutors prosecutor court raided raid arrested indicted acquitted convicted fined bribery inheritance succession scandal sit dock yard shipyard shareholder shareholders tender buyback takeover subcontractor subcontractors workers layoffs',
+  'strike strikes striking walkout walked union unions unionised labour labor wage wages profit profits loss losses earnings quarterly chairman heir heiress founder prosecutors prosecutor court raided raid arrested indicted acquitted convicted fined bribery inheritance succession scandal sit dock yard shipyard shareholder shareholders tender buyback takeover subcontractor subcontractors workers layoffs recall recalls recalled jobs',
 );
 /** Places that put a firm's story abroad (after in/to/at/from), or words that do. */
 const FOREIGN_PLACES = set(
@@ -468,7 +480,10 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
     if (SPEECH.has(w) && k === hit.from - 1 && (hit.to >= t.length || clauseBreak(field, hit.to - 1, hit.to))) return true;
   }
   // Forward: X [source nouns] said …
+  let sourceNoun = false;
   for (let k = hit.to; k < Math.min(t.length, hit.to + 6); k++) {
+    // A headline's "Seoul's spy agency: Kim's daughter likely successor": the colon is the speech.
+    if (sourceNoun && field.field === 'title' && field.text.slice(t[k - 1]?.end ?? 0, t[k]?.start ?? 0).includes(':')) return true;
     if (clauseBreak(field, k - 1, k)) return false;
     const tok = t[k];
     if (!tok) return false;
@@ -484,6 +499,7 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
       return true;
     }
     if (!SOURCE_NOUNS.has(tok.text) && !isCapitalised(tok)) return false;
+    if (SOURCE_NOUNS.has(tok.text) && !SOURCE_FILLERS.has(tok.text)) sourceNoun = true;
   }
   return false;
 }
@@ -645,6 +661,106 @@ export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: str
   return null;
 }
 
+/**
+ * "Kim oversees test of new artillery rocket system": a bare "Kim" (no title before it: not
+ * "Minister Kim") as the subject of an inspection verb, with a weapon or a test in the story, is
+ * North Korea's leader as state media reports him. Returns the words, or null.
+ */
+export function kimInspects(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (!fields.some((f) => f.tokens.some((t) => INSPECTED.has(t.text)))) return null;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      if (t[k]?.cased !== 'Kim') continue;
+      const before = t[k - 1];
+      if (before && !clauseBreak(f, k - 1, k) && isCapitalised(before)) continue;
+      const verb = t[k + 1];
+      if (!verb || clauseBreak(f, k, k + 1) || !INSPECTION_VERBS.has(verb.text)) continue;
+      return { matched: f.text.slice(t[k]?.start ?? 0, verb.end), field: f.field };
+    }
+  }
+  return null;
+}
+
+// --- War aid ------------------------------------------------------------------------------------------
+/** Words before the supply that deny it: "promising to stop sending weapons to Kyiv". */
+const DENIED_BEFORE = set('stop stops stopped stopping halt halts halted halting end ending ended cut cutting oppose opposes opposed opposing against block blocks blocked blocking refuse refuses refused refusing not no never without');
+/** Ukraine as the receiver after "to" / "for": "shells for Ukraine's army", "jets to Kyiv". */
+const UKRAINE_RECEIVER = set('ukraine ukrainian ukrainians kyiv kiev');
+
+/**
+ * Arms or soldiers sent to Ukraine: in one sentence, materiel followed by "to" or "for" and
+ * Ukraine ("buys artillery rounds outside Europe for Ukraine's army", "Patriot missiles to
+ * Kyiv"), or a supply verb with Ukraine as its object ("arming Ukraine"). The war is then the
+ * story's subject (the rubric's "weapons or soldiers sent for it"). Returns the words, or null.
+ */
+export function warAid(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const w = t[k]?.text ?? '';
+      const materiel = MATERIEL.has(w) && w !== 'arms';
+      if (!materiel && !SUPPLY_VERBS.has(w)) continue;
+      if (t.slice(Math.max(0, k - 3), k).some((u) => DENIED_BEFORE.has(u.text))) continue;
+      for (let j = k + 1; j < Math.min(t.length, k + SUPPLY_WINDOW); j++) {
+        if (sentenceBreak(f, j - 1, j)) break;
+        const x = t[j]?.text ?? '';
+        if (!UKRAINE_RECEIVER.has(x)) continue;
+        const prev = t[j - 1]?.text ?? '';
+        const via = prev === 'to' || prev === 'for';
+        const direct = j === k + 1 && SUPPLY_VERBS.has(w) && w !== 'arms' && hasMateriel(fields);
+        if ((via && (materiel || t.slice(k + 1, j).some((u) => MATERIEL.has(u.text)))) || direct) {
+          return { matched: f.text.slice(t[k]?.start ?? 0, t[j]?.end ?? 0), field: f.field };
+        }
+      }
+    }
+  }
+  return null;
+}
+
+// --- Scene ------------------------------------------------------------------------------------------
+/** What happens at a place: courts, police, protests, strikes, disasters, elections. */
+const SCENE_CUES = set(
+  'court courts police prosecutors rally rallied rallies protest protests protested protesters strike striking strikers walkout blast explosion exploded fire blaze wildfire flood floods flooding landslide collapse collapsed crash crashed killed injured injuring dead died stabbed stabbing murder election elections voters polls lawsuit lawsuits sentenced verdict arrested raided evacuated',
+);
+/** The topics the scene feature reads: the three roles. */
+const SCENE_ROLES: ReadonlySet<string> = new Set(Object.values(CONTEXT_ROLES));
+/** The words before a place that make it the scene: "a court in Seongnam", "rallied at Yeouido". */
+const SCENE_PREPS = set('in at');
+
+/** How far from the place its event's cue may stand, in words, within one clause. */
+const SCENE_WINDOW = 8;
+
+/**
+ * An event at a place of the topic: a place hit right after "in" / "at" (a hit of weight 2 or
+ * more: a city, a district, the country) and, a few words before it in the same clause, a cue of
+ * something happening there with no other place between ("Couriers rallied in Yeouido", "A court
+ * in Seongnam gave him…", "The blast at the plant in Donghae"; not "protests in Paris, a
+ * festival in Seoul"). The rubric counts events on a country's territory as its news. Returns
+ * the place hit, or null.
+ */
+export function sceneAt(hits: readonly Hit[], fields: readonly FieldText[], weightOf: (h: Hit) => number): Hit | null {
+  for (const h of hits) {
+    if (weightOf(h) < 2) continue;
+    const f = fieldOf(fields, h);
+    if (!f) continue;
+    const t = f.tokens;
+    const before = t[h.from - 1]?.text ?? '';
+    if (!SCENE_PREPS.has(before) || clauseBreak(f, h.from - 1, h.from)) continue;
+    // The cue comes first and the place is the nearest one after it, in one clause: "rallied in
+    // Yeouido", "a court in Seongnam", "the blast at the plant in Donghae"; in "a protest in Paris
+    // to a festival in Seoul" and "trained in Seoul before the fire at a restaurant in Lyon" the
+    // event is another place's.
+    for (let k = h.from - 2; k >= Math.max(0, h.from - 1 - SCENE_WINDOW); k--) {
+      if (clauseBreak(f, k, k + 1)) break;
+      const tok = t[k + 1];
+      if (tok && SCENE_PREPS.has(t[k]?.text ?? '') && isCapitalised(tok)) break;
+      if (SCENE_CUES.has(t[k]?.text ?? '')) return h;
+    }
+  }
+  return null;
+}
+
 const TRIGGERS = set('war invasion front frontline');
 
 /**
@@ -753,6 +869,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   if (north >= 0 && northAdj && northAdj.score <= thresholdOf(north) + CONTEXT_LIFT) {
     const kim = bareKimWithLeaders(fields);
     if (kim) lift(northAdj, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.surname}`, matched: kim.matched, field: kim.field, weight }));
+    else {
+      const inspects = kimInspects(fields);
+      if (inspects) lift(northAdj, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.inspection}`, matched: inspects.matched, field: inspects.field, weight }));
+    }
   }
 
   // 6. Home company: a Korean firm's labour, results or ruling at home.
@@ -803,6 +923,27 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       if (grid) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.grid}`, matched: grid.matched, field: grid.field, weight }));
     }
   }
+
+  // 10. War aid: arms or troops sent to Ukraine, with Ukraine named.
+  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && !warKw.excluded && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT) {
+    const aid = warAid(fields);
+    if (aid) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.aid}`, matched: aid.matched, field: aid.field, weight }));
+  }
+
+  // 11. Scene: an event at a place of the topic ("a court in Seongnam", "rallied in Yeouido").
+  keywords.forEach((k, i) => {
+    const a = adj[i];
+    const topic = rules.topics[i];
+    if (!a || !topic || k.kept.length === 0 || k.excluded || a.score > thresholdOf(i) + CONTEXT_LIFT) return;
+    if (!SCENE_ROLES.has(topic.id)) return;
+    // The South's places in a North Korea story are the party feature's to judge.
+    if (topic.id === CONTEXT_ROLES.south && reached(north)) return;
+    // Already capped as a source, a person tried abroad or a venue: a scene does not undo that.
+    if (a.score < k.score) return;
+    const others = keywords.flatMap((o, j) => (j === i ? [] : o.kept));
+    const place = sceneAt(k.kept.filter((h) => !isAttribution(h, fields, others)), fields, (h) => topic.patterns[h.rule]?.weight ?? 0);
+    if (place) lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.scene}`, matched: place.matched, field: place.field, weight }));
+  });
 
   return keywords.map((k, i) => {
     const a = adj[i];

@@ -134,6 +134,9 @@ function sumHits(topic: TopicRule, hits: readonly Hit[], fields: readonly FieldT
   return { score, reasons };
 }
 
+/** The weight a pattern needs to anchor, or be anchored by, another of its topic's names. */
+export const ANCHOR_WEIGHT = 2;
+
 /**
  * Keyword scores for every topic. Order of work: longest-match pattern hits; mask hits inside
  * exclusions; drop hits whose `requires`/`unless` context says otherwise; sum with title weight
@@ -161,12 +164,20 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
     const own = patternHits.filter((h) => h.topic === t);
     // Exclusions first, so "Kim Kardashian" is reported as the exclusion it is.
     const unconditional = applyExclusions(topic, t, own, exclusionHits, (rule) => rule.onlyWith === undefined);
+    // Another of the topic's names (weight 2 or more, another pattern) is context enough for a
+    // name that needs one: "Supreme Court" and "Yoon", each ambiguous alone, anchor each other.
+    const anchoredBy = (h: Hit): Hit | undefined =>
+      unconditional.kept.find((o) => o.rule !== h.rule && (topic.patterns[o.rule]?.weight ?? 0) >= ANCHOR_WEIGHT && o.matched.toLowerCase() !== h.matched.toLowerCase());
     const hits = unconditional.kept.filter((h) => {
       const rule = topic.patterns[h.rule];
       if (!rule) return false;
       if (rule.requires.length > 0 && !rule.requires.some(present)) {
-        notes.push({ kind: 'note', text: `"${h.matched}" (${rule.name}) ignored: none of ${rule.requires.join(', ')} in the story` });
-        return false;
+        const anchor = rule.weight >= ANCHOR_WEIGHT ? anchoredBy(h) : undefined;
+        if (!anchor) {
+          notes.push({ kind: 'note', text: `"${h.matched}" (${rule.name}) ignored: none of ${rule.requires.join(', ')} in the story` });
+          return false;
+        }
+        notes.push({ kind: 'note', text: `"${h.matched}" (${rule.name}) counted: "${anchor.matched}" (${topic.patterns[anchor.rule]?.name ?? 'another name'}) is its context` });
       }
       const blocker = rule.unless.find(present);
       if (blocker !== undefined) {

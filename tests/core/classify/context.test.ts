@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, gridStrikes, homeCompany, isRoundup, northActs, personAbroad, tradeOrigin, warReference, warSupply } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, northActs, personAbroad, sceneAt, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
@@ -466,5 +466,97 @@ describe('venue', () => {
     const v = south('South Korean president meets Kim Jong Un at Panmunjom', 'The leaders agreed to talks.');
     expect(contextReason(v, CONTEXT_FEATURES.venue)).toBe(false);
     expect(v.matched).toBe(true);
+  });
+});
+
+describe('war aid', () => {
+  it('GIVEN shells bought for Ukraine\'s army, Ukraine named once in the summary THEN ukraine matches, decided by the feature', () => {
+    const v = verdict('Ammunition drive passes its target a month early', 'The coalition buys artillery rounds from suppliers in Asia for Ukraine\'s army.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.aid)).toBe(true);
+  });
+
+  it('GIVEN a supply verb with Ukraine as its object and arms in the story THEN war aid', () => {
+    expect(warAid(fields('Norway keeps arming Ukraine', 'The new package includes air defence missiles.'))).not.toBeNull();
+  });
+
+  it('GIVEN the supply denied, another receiver or no materiel THEN no war aid', () => {
+    expect(warAid(fields('Party wins vote after promising to stop sending weapons to Kyiv'))).toBeNull();
+    expect(warAid(fields('Seoul to send shells to Poland', 'Ukraine was not among the buyers.'))).toBeNull();
+    expect(warAid(fields('Chefs travel to Kyiv for food festival'))).toBeNull();
+    const v = verdict('Party wins vote in Bratislava', 'Its leader promised to stop sending weapons to Kyiv.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.aid)).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+});
+
+describe('scene', () => {
+  const place = (title: string, summary: string, topic: string): boolean => contextReason(verdict(title, summary, topic), CONTEXT_FEATURES.scene);
+
+  it('GIVEN an event at a place of the country, named once in the summary THEN the topic matches, with the reason', () => {
+    const v = verdict('Delivery riders strike over fees', 'Couriers rallied in Seoul on Sunday, demanding a minimum fee per order.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.scene)).toBe(true);
+    expect(place('Actor convicted of assault', 'A court in Seoul gave him a suspended sentence.', 'south-korea')).toBe(true);
+  });
+
+  it('GIVEN the event at another place, a place without an event, or a place that is only named THEN no scene', () => {
+    // The event is Paris's; Seoul is the next item of the list.
+    expect(place('The week in pictures', 'From a protest in Paris to a lantern festival in Seoul, our picks.', 'south-korea')).toBe(false);
+    expect(place('The week in pictures', 'Protesters in Nairobi, a fashion show in Seoul.', 'south-korea')).toBe(false);
+    expect(place('Pop star opens a shop', 'The singer opened a store in Seoul on Friday.', 'south-korea')).toBe(false);
+    expect(place('Chef wins award', 'She trained in Seoul before the fire at her first restaurant in Lyon.', 'south-korea')).toBe(false);
+  });
+
+  it('GIVEN a place hit masked by an exclusion elsewhere in the story THEN the scene does not undo it', () => {
+    expect(place('Chicken Kyiv night at the diner', 'A fire broke out in Kyiv Street near the diner, police said.', 'ukraine')).toBe(false);
+  });
+
+  it('GIVEN sceneAt directly THEN it returns the place hit, and ignores weak hits', () => {
+    const f = fields('Blast at cement plant injures seven', 'The blast at the plant in Seoul is under investigation.');
+    const summary = f[1];
+    if (!summary) throw new Error('no summary');
+    const at = summary.tokens.findIndex((t) => t.text === 'seoul');
+    const hit = { topic: 0, rule: 0, field: 'summary' as const, from: at, to: at + 1, matched: 'Seoul', term: 'seoul', kind: 'pattern' as const };
+    expect(sceneAt([hit], f, () => 3)?.matched).toBe('Seoul');
+    expect(sceneAt([hit], f, () => 1)).toBeNull();
+  });
+});
+
+describe('surname: Kim overseeing weapons', () => {
+  it('GIVEN "Kim oversees test of …" with no other North Korea word THEN north-korea matches, with the reason', () => {
+    const v = verdict('Kim oversees test of new rocket launchers', 'The launchers will be deployed to front-line units next year, state media said.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.inspection)).toBe(true);
+  });
+
+  it('GIVEN a title before Kim, another verb, or nothing to inspect THEN no lift', () => {
+    expect(kimInspects(fields('Defence Minister Kim inspects missile units'))).toBeNull();
+    expect(kimInspects(fields('Kim oversees wedding of the year', 'The couple met at university.'))).toBeNull();
+    expect(kimInspects(fields('Kim Kardashian watches missile documentary'))).toBeNull();
+  });
+});
+
+describe('party: hacking and jamming', () => {
+  it('GIVEN North Korea hacking the South\'s network THEN the South is a party', () => {
+    const v = verdict('North Korea hacks the South\'s court network', 'Hackers linked to Pyongyang stole data over two years, police said.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(contextReason(v, CONTEXT_FEATURES.party)).toBe(true);
+  });
+});
+
+describe('attribution: a headline\'s colon', () => {
+  it('GIVEN "Seoul\'s spy agency: …" in a North Korea story THEN the South is only the source', () => {
+    const v = verdict('Seoul\'s spy agency: Kim Jong Un\'s sister gains power', 'The agency told lawmakers she now runs the propaganda department.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(contextReason(v, CONTEXT_FEATURES.attribution)).toBe(true);
+  });
+
+  it('GIVEN the country itself before a colon (a topic label, not a source) THEN not an attribution', () => {
+    const f = fields('Seoul: parliament votes to lift martial law');
+    const title = f[0];
+    if (!title) throw new Error('no title');
+    const hit = { topic: 0, rule: 0, field: 'title' as const, from: 0, to: 1, matched: 'Seoul', term: 'seoul', kind: 'pattern' as const };
+    expect(isAttribution(hit, f, [])).toBe(false);
   });
 });
