@@ -15,6 +15,8 @@ declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
     /** Vocabulary in insertion order; a feature's index is its position here. */
     features: Record<string, number>;
     addDocument(text: string | string[], classification: string): void;
+    /** The 0/1 vector of a document over `features`, in their order (what train() counts). */
+    textToFeatures(observation: string | string[]): number[];
     train(): void;
     getClassifications(observation: string | string[]): { label: string; value: number }[];
   }

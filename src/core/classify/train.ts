@@ -34,6 +34,29 @@ interface FeatureDocument {
   readonly labels: readonly string[];
 }
 
+/**
+ * Makes natural's BayesClassifier vectorise a document in one pass over the document. natural's
+ * own `textToFeatures` enumerates the vocabulary and looks each word up in the document with
+ * `indexOf` (vocabulary × document length per document, ~5 s of a training on 1,334 examples).
+ * Called once the vocabulary is complete (after the last addDocument), this builds the same 0/1
+ * vector, in the same order, from an index of the vocabulary; training counts exactly what it
+ * counted before, so the model is the same. Text (a string) still goes through natural's own.
+ */
+function vectoriseFast(bayes: BayesClassifier): void {
+  const original = bayes.textToFeatures.bind(bayes);
+  const index = new Map<string, number>();
+  for (const feature of Object.keys(bayes.features)) index.set(feature, index.size);
+  bayes.textToFeatures = (observation: string | string[]): number[] => {
+    if (typeof observation === 'string') return original(observation);
+    const vector = new Array<number>(index.size).fill(0);
+    for (const word of observation) {
+      const i = index.get(word);
+      if (i !== undefined) vector[i] = 1;
+    }
+    return vector;
+  };
+}
+
 function trainFromFeatures(topic: string, documents: readonly FeatureDocument[], classPrior: number | undefined): { model: TopicModel; natural: BayesClassifier } {
   const bayes = new BayesClassifier();
   // natural's training compares every document with its whole vocabulary (a 0/1 vector per
@@ -55,6 +78,7 @@ function trainFromFeatures(topic: string, documents: readonly FeatureDocument[],
   if (positives === 0 || negatives === 0) {
     return { model: { prior: positives > 0 ? 5 : -5, weights: new Map(), positives, negatives }, natural: bayes };
   }
+  vectoriseFast(bayes);
   bayes.train();
   return { model: flatten(bayes, positives, negatives, classPrior), natural: bayes };
 }

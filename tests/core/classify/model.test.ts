@@ -1,3 +1,4 @@
+import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import { describe, expect, it } from 'vitest';
 import { featuresOf, logOdds, type TrainingExample } from '../../../src/core/classify/model.js';
 import { BERNOULLI_SMOOTHING, trainModel, trainTopicBayes } from '../../../src/core/classify/train.js';
@@ -22,6 +23,22 @@ describe('trainTopicBayes', () => {
     const pn = (0 + a) / (3 + 2 * a);
     const expected = Math.log(py / pn) - Math.log((1 - py) / (1 - pn));
     expect(model.weights.get('drone')).toBeCloseTo(expected, 5);
+  });
+
+  it("GIVEN the trained classifier THEN its fast vectoriser gives natural's own 0/1 vector for every document, and natural's counts", () => {
+    const { natural } = trainTopicBayes('war', EXAMPLES);
+    const documents = [...EXAMPLES.map((ex) => featuresOf(ex.title, ex.summary)), ['drone', 'unknown', 'drone'], []];
+    for (const doc of documents) {
+      expect(natural.textToFeatures(doc)).toEqual(BayesClassifier.prototype.textToFeatures.call(natural, doc));
+    }
+    // A classifier trained with natural's own vectoriser counts the same.
+    const plain = new BayesClassifier();
+    for (const ex of EXAMPLES) {
+      const features = featuresOf(ex.title, ex.summary).filter((f) => Object.keys(natural.features).includes(f));
+      if (features.length > 0) plain.addDocument(features, ex.labels.includes('war') ? 'yes' : 'no');
+    }
+    plain.train();
+    expect(plain.classifier.classFeatures).toEqual(natural.classifier.classFeatures);
   });
 
   it('GIVEN a word seen in only one training story THEN natural is not given it and it carries no weight', () => {
