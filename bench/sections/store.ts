@@ -142,7 +142,7 @@ sectionMain((options) => {
     if (size > filled) {
       const bulkStarted = performance.now();
       const trigger = store.db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'stories_ai'").get();
-      if (!trigger) throw new Error('schema has no stories_ai trigger: update the bulk fill in bench/sections/store.ts');
+      if (!trigger) throw new Error('schema has no stories_ai trigger (it queues stories for the full-text index): update the bulk fill in bench/sections/store.ts');
       store.db.exec('DROP TRIGGER stories_ai');
       const insertStory = store.db.prepare(`INSERT INTO stories (id, feed_id, guid, url, title, summary, author, published_at, first_seen_at, language, categories, matched_topics, max_score)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'en', ?, ?, ?)`);
@@ -160,11 +160,13 @@ sectionMain((options) => {
         });
       }
       const rowsMs = performance.now() - bulkStarted;
-      store.db.exec("INSERT INTO stories_fts(stories_fts) VALUES ('rebuild')");
+      // The rebuild indexes every story, so nothing stays queued for the index (a queued story
+      // indexed again would be in it twice).
+      store.db.exec("INSERT INTO stories_fts(stories_fts) VALUES ('rebuild'); DELETE FROM stories_fts_pending;");
       store.db.exec(trigger.sql);
       store.db.pragma('wal_checkpoint(TRUNCATE)');
       const bulkMs = performance.now() - bulkStarted;
-      rows.push({ step: `bulk fill to ${fmt(size)} stories`, figure: `${fmt(bulkMs / 1000, 1)} s (${fmt(rowsMs / 1000, 1)} s rows in ${fmt(BULK_BATCH)}-row transactions without the FTS trigger, then one FTS rebuild)`, status: 'info' });
+      rows.push({ step: `bulk fill to ${fmt(size)} stories`, figure: `${fmt(bulkMs / 1000, 1)} s (${fmt(rowsMs / 1000, 1)} s rows in ${fmt(BULK_BATCH)}-row transactions without the full-text queue, then one FTS rebuild)`, status: 'info' });
       data[`bulk${size}`] = { ms: bulkMs, rowsMs };
       filled = size;
     }

@@ -435,4 +435,35 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The full-text index is written in batches, not one story at a time (ADR 8, "Deferred
+    // indexing"). An insert only queues its rowid; stories.indexPending() indexes the queue in one
+    // statement, before every search and after a batch or a cycle. FTS5 writes a segment per
+    // transaction and merges them as they pile up, so a story indexed in a transaction of its own
+    // feed cost ~5x what it costs in a batch. A queued story that is deleted or edited before it
+    // is indexed leaves the queue (deleted) or is indexed as it is then (edited). The queue is a
+    // table: a process stopped mid-cycle leaves it to the next one, and any process indexes it.
+    name: '012-deferred-full-text-index',
+    sql: `
+      CREATE TABLE stories_fts_pending (story_rowid INTEGER PRIMARY KEY);
+      DROP TRIGGER stories_ai;
+      DROP TRIGGER stories_ad;
+      DROP TRIGGER stories_au;
+      CREATE TRIGGER stories_ai AFTER INSERT ON stories BEGIN
+        INSERT INTO stories_fts_pending (story_rowid) VALUES (new.rowid);
+      END;
+      CREATE TRIGGER stories_ad AFTER DELETE ON stories BEGIN
+        INSERT INTO stories_fts(stories_fts, rowid, title, summary)
+          SELECT 'delete', old.rowid, old.title, old.summary
+          WHERE NOT EXISTS (SELECT 1 FROM stories_fts_pending WHERE story_rowid = old.rowid);
+        DELETE FROM stories_fts_pending WHERE story_rowid = old.rowid;
+      END;
+      CREATE TRIGGER stories_au AFTER UPDATE OF title, summary ON stories
+        WHEN NOT EXISTS (SELECT 1 FROM stories_fts_pending WHERE story_rowid = new.rowid)
+      BEGIN
+        INSERT INTO stories_fts(stories_fts, rowid, title, summary) VALUES ('delete', old.rowid, old.title, old.summary);
+        INSERT INTO stories_fts(rowid, title, summary) VALUES (new.rowid, new.title, new.summary);
+      END;
+    `,
+  },
 ];

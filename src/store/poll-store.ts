@@ -104,6 +104,15 @@ function settled(write: () => void): Promise<void> {
   }
 }
 
+/** Runs a synchronous write, its value or its error. */
+function settledValue<T>(write: () => T): { ok: true; value: T } | { ok: false; error: Error } {
+  try {
+    return { ok: true, value: write() };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+  }
+}
+
 /**
  * The SQLite port: the synchronous store's calls as they were. `route` runs inside the insert
  * transaction; `whyNotAlerted` explains a matched story routed nowhere.
@@ -131,7 +140,7 @@ export function createSqlitePollStore(
     recordFailure: (feedId, p) => settled(() => { store.feeds.recordFailure(feedId, p); }),
     existingIds: (ids) => Promise.resolve(store.stories.existingIds(ids)),
     storeStories(items, now) {
-      return Promise.resolve(
+      const stored = settledValue(() =>
         store.transaction(() => {
           const count = batchCounter();
           for (const { story, classification } of items) {
@@ -147,9 +156,21 @@ export function createSqlitePollStore(
           return count.result();
         }),
       );
+      if (!stored.ok) return Promise.reject(stored.error);
+      // Committed: the full-text index catches up once enough stories wait. A failure here is
+      // not the store's: the stories are kept and stay queued for the cycle's end (which reports it).
+      settledValue(() => store.stories.indexIfDue());
+      return Promise.resolve(stored.value);
     },
     startCycle: (at) => Promise.resolve(store.cycles.start(at)),
-    finishCycle: (id, p) => settled(() => { store.cycles.finish(id, p); }),
+    finishCycle: (id, p) => settled(() => {
+      store.cycles.finish(id, p);
+      // The cycle's last stories: indexed now, not at the next search.
+      const indexed = settledValue(() => store.stories.indexPending());
+      if (!indexed.ok) {
+        throw new Error(`the full-text index could not take the cycle's new stories (${indexed.error.message}); they are stored and stay queued, and are indexed at the next search or cycle`);
+      }
+    }),
     releaseMemory: () => { store.releaseMemory(); },
   };
 }

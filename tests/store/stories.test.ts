@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Classification, Story } from '../../src/core/types.js';
 import { openDatabase, schemaVersion, StoreError, WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/db.js';
 import { createStore } from '../../src/store/index.js';
+import { createSqlitePollStore } from '../../src/store/poll-store.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
-import { RANK_CANDIDATES_MAX } from '../../src/store/stories.js';
+import { FTS_BATCH, RANK_CANDIDATES_MAX } from '../../src/store/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -189,6 +190,143 @@ describe('story store', () => {
     store.stories.insert(story({ id: 'mid', url: 'https://news.example/mid', title: 'Kharkiv metro', firstSeenAt: 3_000 }), null);
     expect(store.stories.search({ match: 'kharkiv', sinceMs: 2_000, limit: 10 }).hits.map((h) => h.story.id).sort()).toEqual(['mid', 'new']);
     expect(store.stories.search({ match: 'kharkiv', sinceMs: 6_000, limit: 10 }).total).toBe(0);
+    store.close();
+  });
+});
+
+describe('the full-text index, written in batches', () => {
+  const ftsRows = (store: ReturnType<typeof createStore>): number => store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_docsize').get()?.n ?? -1;
+  const queued = (store: ReturnType<typeof createStore>): number => store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n ?? -1;
+  // FTS5's own check that the index matches the stories it indexes: throws when it does not.
+  const checkIndex = (store: ReturnType<typeof createStore>): void => {
+    store.db.exec("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)");
+  };
+  const match = (store: ReturnType<typeof createStore>, word: string): string[] =>
+    store.stories.search({ match: word, limit: 10 }).hits.map((h) => h.story.id);
+
+  it('GIVEN stories just stored THEN they wait in the queue, and a search indexes them first and finds them', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    store.transaction(() => {
+      store.stories.insert(story({ id: 'a', url: 'https://news.example/a', title: 'Destroyer launched at Nampo' }), northKorea);
+      store.stories.insert(story({ id: 'b', url: 'https://news.example/b', title: 'Drone strike on Kharkiv' }), null);
+    });
+    expect(queued(store)).toBe(2);
+    expect(ftsRows(store)).toBe(0);
+    expect(match(store, 'kharkiv')).toEqual(['b']);
+    expect(queued(store)).toBe(0);
+    expect(ftsRows(store)).toBe(2);
+    checkIndex(store);
+    store.close();
+  });
+
+  it('GIVEN a queued story deleted, or edited, before it is indexed THEN the index holds exactly what the stories say', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const rows = store.transaction(() => [
+      store.stories.insert(story({ id: 'a', url: 'https://news.example/a', title: 'Ferry sinks off Mokpo' }), null),
+      store.stories.insert(story({ id: 'b', url: 'https://news.example/b', title: 'Old headline' }), null),
+    ]);
+    store.db.prepare('DELETE FROM stories WHERE rowid = ?').run(rows[0]?.rowid);
+    store.db.prepare("UPDATE stories SET title = 'Corrected headline' WHERE rowid = ?").run(rows[1]?.rowid);
+    expect(queued(store)).toBe(1);
+    expect(store.stories.indexPending()).toBe(1);
+    checkIndex(store);
+    expect(match(store, 'mokpo')).toEqual([]);
+    expect(match(store, 'old')).toEqual([]);
+    expect(match(store, 'corrected')).toEqual(['b']);
+    store.close();
+  });
+
+  it('GIVEN an indexed story deleted or edited THEN the index follows at once', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const rows = store.transaction(() => [
+      store.stories.insert(story({ id: 'a', url: 'https://news.example/a', title: 'Ferry sinks off Mokpo' }), null),
+      store.stories.insert(story({ id: 'b', url: 'https://news.example/b', title: 'Old headline' }), null),
+    ]);
+    store.stories.indexPending();
+    store.db.prepare('DELETE FROM stories WHERE rowid = ?').run(rows[0]?.rowid);
+    store.db.prepare("UPDATE stories SET title = 'Corrected headline' WHERE rowid = ?").run(rows[1]?.rowid);
+    expect(queued(store)).toBe(0);
+    checkIndex(store);
+    expect(match(store, 'mokpo')).toEqual([]);
+    expect(match(store, 'old')).toEqual([]);
+    expect(match(store, 'corrected')).toEqual(['b']);
+    store.close();
+  });
+
+  it('GIVEN stories stored by one process THEN a second process searching the same file finds them', () => {
+    const path = join(tempDir(), 'w.db');
+    const poller = createStore(path);
+    const cli = createStore(path);
+    poller.transaction(() => poller.stories.insert(story({ id: 'a', title: 'Shells land near Yeonpyeong' }), null));
+    expect(match(cli, 'yeonpyeong')).toEqual(['a']);
+    expect(queued(poller)).toBe(0);
+    checkIndex(poller);
+    cli.close();
+    poller.close();
+  });
+
+  it('GIVEN FTS_BATCH stories stored by this process THEN indexIfDue indexes them, and not before', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const insert = (from: number, count: number): void => {
+      store.transaction(() => {
+        for (let i = from; i < from + count; i++) store.stories.insert(story({ id: `s${i}`, url: `https://news.example/${i}` }), null);
+      });
+    };
+    insert(0, FTS_BATCH - 1);
+    expect(store.stories.indexIfDue()).toBe(0);
+    expect(queued(store)).toBe(FTS_BATCH - 1);
+    insert(FTS_BATCH - 1, 1);
+    expect(store.stories.indexIfDue()).toBe(FTS_BATCH);
+    expect(queued(store)).toBe(0);
+    checkIndex(store);
+    store.close();
+  });
+
+  it('GIVEN a database whose stories were indexed by the old triggers WHEN migrated THEN search still finds them and new ones are queued', () => {
+    const path = join(tempDir(), 'w.db');
+    const before = MIGRATIONS.findIndex((m) => m.name === '012-deferred-full-text-index');
+    expect(before).toBeGreaterThan(0);
+    const old = openDatabase(path, MIGRATIONS.slice(0, before));
+    old.exec(`INSERT INTO stories (rowid, id, feed_id, title, summary, published_at, first_seen_at, language) VALUES (1, 'old', 'f', 'Summit in Hanoi', 'S', 0, 0, 'en')`);
+    old.close();
+    const store = createStore(path);
+    expect(queued(store)).toBe(0);
+    store.transaction(() => store.stories.insert(story({ id: 'new', title: 'Summit in Singapore' }), null));
+    expect(queued(store)).toBe(1);
+    expect(match(store, 'summit').sort()).toEqual(['new', 'old']);
+    checkIndex(store);
+    store.close();
+  });
+});
+
+describe('the poll cycle and the full-text queue', () => {
+  it('GIVEN stories stored through the poll store THEN the end of the cycle indexes them, with nothing left queued', async () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const poll = createSqlitePollStore(store);
+    const cycle = await poll.startCycle(Date.now());
+    await poll.storeStories([{ story: story({ id: 'a', title: 'Shelling near Kupiansk' }), classification: northKorea }], Date.now());
+    expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n).toBe(1);
+    await poll.finishCycle(cycle, { at: Date.now(), polled: 1, ok: 1, notModified: 0, failed: 0, newStories: 1 });
+    expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n).toBe(0);
+    expect(store.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM stories_fts WHERE stories_fts MATCH 'kupiansk'").get()?.n).toBe(1);
+    store.close();
+  });
+
+  it('GIVEN the index cannot be written at the end of a cycle THEN the cycle says why, and the stories stay stored and queued', async () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const poll = createSqlitePollStore(store);
+    const cycle = await poll.startCycle(Date.now());
+    await poll.storeStories([{ story: story({ id: 'a', title: 'Shelling near Kupiansk' }), classification: northKorea }], Date.now());
+    // The batch fails half-way (as on a full disk): emptying the queue is refused, so the
+    // transaction that also wrote the index is rolled back.
+    store.db.exec("CREATE TEMP TRIGGER refuse BEFORE DELETE ON stories_fts_pending BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    await expect(poll.finishCycle(cycle, { at: Date.now(), polled: 1, ok: 1, notModified: 0, failed: 0, newStories: 1 })).rejects.toThrow(/full-text index could not take the cycle's new stories .*stay queued/);
+    expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories').get()?.n).toBe(1);
+    expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n).toBe(1);
+    // Once writes work again, the next search indexes the story exactly once.
+    store.db.exec('DROP TRIGGER temp.refuse');
+    expect(store.stories.search({ match: 'kupiansk', limit: 10 }).hits.map((h) => h.story.id)).toEqual(['a']);
+    store.db.exec("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)");
     store.close();
   });
 });
