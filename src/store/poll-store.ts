@@ -162,7 +162,10 @@ export function createSqlitePollStore(
       settledValue(() => store.stories.indexIfDue());
       return Promise.resolve(stored.value);
     },
-    startCycle: (at) => Promise.resolve(store.cycles.start(at)),
+    startCycle: (at) => {
+      store.limitCacheForCycle();
+      return Promise.resolve(store.cycles.start(at));
+    },
     finishCycle: (id, p) => settled(() => {
       store.cycles.finish(id, p);
       // The cycle's last stories: indexed now, not at the next search.

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Classification, Story } from '../../src/core/types.js';
 import { openDatabase, schemaVersion, StoreError, WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/db.js';
-import { createStore } from '../../src/store/index.js';
+import { createStore, CYCLE_PAGE_CACHE_KIB } from '../../src/store/index.js';
 import { createSqlitePollStore } from '../../src/store/poll-store.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { FTS_BATCH, RANK_CANDIDATES_MAX } from '../../src/store/stories.js';
@@ -327,6 +327,21 @@ describe('the poll cycle and the full-text queue', () => {
     store.db.exec('DROP TRIGGER temp.refuse');
     expect(store.stories.search({ match: 'kupiansk', limit: 10 }).hits.map((h) => h.story.id)).toEqual(['a']);
     store.db.exec("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)");
+    store.close();
+  });
+});
+
+describe('the page cache during a poll cycle', () => {
+  it('GIVEN a cycle starts THEN the page cache is limited, and the end of the cycle gives the default back', async () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    const cacheSize = (): number => store.db.pragma('cache_size', { simple: true }) as number;
+    const opened = cacheSize();
+    expect(opened).not.toBe(-CYCLE_PAGE_CACHE_KIB);
+    const poll = createSqlitePollStore(store);
+    await poll.startCycle(Date.now());
+    expect(cacheSize()).toBe(-CYCLE_PAGE_CACHE_KIB);
+    poll.releaseMemory();
+    expect(cacheSize()).toBe(opened);
     store.close();
   });
 });
