@@ -301,8 +301,15 @@ export function createStoryStore(db: Db) {
      */
     search(options: SearchOptions): { hits: SearchHit[]; total: number; ranked: boolean } {
       // Stories still queued for the index (this or another process stored them since it last
-      // indexed) are indexed first: a search never misses a stored story.
-      indexPending();
+      // indexed) are indexed first: a search never misses a stored story. If that cannot be
+      // done now (another process held the write lock past the busy timeout), the search still
+      // answers from the index as it is; the queue waits for the next search or cycle's end,
+      // which reports a lasting failure.
+      try {
+        indexPending();
+      } catch {
+        // answered from the index as it is
+      }
       // The count reads the full-text index alone (a join per match would cost ~5 µs each); the
       // hits are filtered exactly on the joined story.
       const countWhere: string[] = ['stories_fts MATCH ?'];

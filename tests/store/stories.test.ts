@@ -345,3 +345,22 @@ describe('the page cache during a poll cycle', () => {
     store.close();
   });
 });
+
+describe('search while another process holds the write lock', () => {
+  it('GIVEN the queue cannot be indexed now THEN the search still answers from the index as it is, and catches up later', () => {
+    const path = join(tempDir(), 'w.db');
+    const reader = createStore(path);
+    const writer = createStore(path);
+    reader.db.pragma('busy_timeout = 50');
+    writer.transaction(() => writer.stories.insert(story({ id: 'old', url: 'https://news.example/old', title: 'Summit in Hanoi' }), null));
+    writer.stories.indexPending();
+    writer.transaction(() => writer.stories.insert(story({ id: 'new', url: 'https://news.example/new', title: 'Summit in Singapore' }), null));
+    // The other process is in the middle of a write transaction.
+    writer.db.exec('BEGIN IMMEDIATE');
+    expect(reader.stories.search({ match: 'summit', limit: 10 }).hits.map((h) => h.story.id)).toEqual(['old']);
+    writer.db.exec('COMMIT');
+    expect(reader.stories.search({ match: 'summit', limit: 10 }).hits.map((h) => h.story.id).sort()).toEqual(['new', 'old']);
+    writer.close();
+    reader.close();
+  });
+});
