@@ -336,6 +336,9 @@ export function createPoller(deps: PollerDeps) {
       if (cycleId !== null) {
         await guardStorage('record the cycle', () => db.finishCycle(cycleId, { at: finishedAt, polled: totals.polled, ok: totals.ok, notModified: totals.notModified, failed: totals.failed, newStories: totals.newStories }));
       }
+      // The cycle's last stories go into the search index now, not at the next search. Should
+      // that fail, they are stored and stay queued for the next search or cycle.
+      await guardStorage("index the cycle's new stories for search (they are stored, and stay queued for the next search or cycle)", () => db.indexForSearch());
       // Idle until the next cycle: SQLite's page cache (up to 16 MB) need not stay resident, nor
       // the heap a big cycle grew.
       db.releaseMemory();

@@ -42,6 +42,12 @@ export interface PollStore {
 
   startCycle(at: number): Promise<number>;
   finishCycle(id: number, p: { at: number; polled: number; ok: number; notModified: number; failed: number; newStories: number }): Promise<void>;
+  /**
+   * Brings the search index up to date with the stories stored so far; how many it indexed.
+   * SQLite indexes the stories it queued (ADR 8, "Deferred indexing"); PostgreSQL indexes each
+   * story as it is stored, so it has nothing to do.
+   */
+  indexForSearch(): Promise<number>;
   /** Between cycles: hand back what the engine caches in this process. */
   releaseMemory(): void;
 }
@@ -166,14 +172,11 @@ export function createSqlitePollStore(
       store.limitCacheForCycle();
       return Promise.resolve(store.cycles.start(at));
     },
-    finishCycle: (id, p) => settled(() => {
-      store.cycles.finish(id, p);
-      // The cycle's last stories: indexed now, not at the next search.
+    finishCycle: (id, p) => settled(() => { store.cycles.finish(id, p); }),
+    indexForSearch: () => {
       const indexed = settledValue(() => store.stories.indexPending());
-      if (!indexed.ok) {
-        throw new Error(`the full-text index could not take the cycle's new stories (${indexed.error.message}); they are stored and stay queued, and are indexed at the next search or cycle`);
-      }
-    }),
+      return indexed.ok ? Promise.resolve(indexed.value) : Promise.reject(indexed.error);
+    },
     releaseMemory: () => { store.releaseMemory(); },
   };
 }

@@ -62,6 +62,9 @@ describe('poll cycle', () => {
 
     const first = await p.runCycle(feeds);
     expect(first.totals).toMatchObject({ polled: 2, ok: 2, failed: 0 });
+    // The cycle's end put its stories in the search index: nothing is left queued for it.
+    expect(store.db.prepare('SELECT count(*) AS n FROM stories_fts_pending').get()).toEqual({ n: 0 });
+    expect(store.db.prepare('SELECT count(*) AS n FROM stories_fts_docsize').get()).toEqual({ n: store.stories.total() });
     const stored = store.stories.total();
     expect(stored).toBeGreaterThan(3);
     expect(first.totals.newStories).toBe(stored);

@@ -300,27 +300,25 @@ describe('the full-text index, written in batches', () => {
 });
 
 describe('the poll cycle and the full-text queue', () => {
-  it('GIVEN stories stored through the poll store THEN the end of the cycle indexes them, with nothing left queued', async () => {
+  it('GIVEN stories stored through the poll store THEN indexForSearch indexes them, with nothing left queued', async () => {
     const store = createStore(join(tempDir(), 'w.db'));
     const poll = createSqlitePollStore(store);
-    const cycle = await poll.startCycle(Date.now());
     await poll.storeStories([{ story: story({ id: 'a', title: 'Shelling near Kupiansk' }), classification: northKorea }], Date.now());
     expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n).toBe(1);
-    await poll.finishCycle(cycle, { at: Date.now(), polled: 1, ok: 1, notModified: 0, failed: 0, newStories: 1 });
+    expect(await poll.indexForSearch()).toBe(1);
     expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n).toBe(0);
     expect(store.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM stories_fts WHERE stories_fts MATCH 'kupiansk'").get()?.n).toBe(1);
     store.close();
   });
 
-  it('GIVEN the index cannot be written at the end of a cycle THEN the cycle says why, and the stories stay stored and queued', async () => {
+  it('GIVEN the index cannot be written THEN indexForSearch fails with SQLite\'s own error, and the stories stay stored and queued', async () => {
     const store = createStore(join(tempDir(), 'w.db'));
     const poll = createSqlitePollStore(store);
-    const cycle = await poll.startCycle(Date.now());
     await poll.storeStories([{ story: story({ id: 'a', title: 'Shelling near Kupiansk' }), classification: northKorea }], Date.now());
     // The batch fails half-way (as on a full disk): emptying the queue is refused, so the
     // transaction that also wrote the index is rolled back.
     store.db.exec("CREATE TEMP TRIGGER refuse BEFORE DELETE ON stories_fts_pending BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
-    await expect(poll.finishCycle(cycle, { at: Date.now(), polled: 1, ok: 1, notModified: 0, failed: 0, newStories: 1 })).rejects.toThrow(/full-text index could not take the cycle's new stories .*stay queued/);
+    await expect(poll.indexForSearch()).rejects.toMatchObject({ message: 'database or disk is full', code: expect.stringMatching(/^SQLITE_/) as unknown });
     expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories').get()?.n).toBe(1);
     expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n).toBe(1);
     // Once writes work again, the next search indexes the story exactly once.
