@@ -10,6 +10,7 @@
  */
 
 import type { chardet as Chardet } from 'jschardet';
+import { isUtf8 } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { TextDecoder } from 'node:util';
 import { ebcdicDeclaredLabel, legacyDecoderFor, looksLikeEbcdicXml } from './legacy-charsets.js';
@@ -170,6 +171,10 @@ function utf8SequenceAt(bytes: Uint8Array, i: number): number {
  * legacy charset: a legacy document's high bytes form a valid sequence only by accident.
  */
 export function utf8Verdict(bytes: Uint8Array): Utf8Verdict {
+  // Nearly every feed is valid UTF-8: Node's native check (simdutf) says so ~50x faster than the
+  // loop below, which a first poll cycle over 1,000 feeds spent ~0.5 s in. The loop counts only
+  // for the rest.
+  if (isUtf8(bytes)) return 'valid';
   let valid = 0;
   let invalid = 0;
   for (let i = 0; i < bytes.byteLength; ) {

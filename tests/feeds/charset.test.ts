@@ -164,6 +164,31 @@ describe('utf8Verdict', () => {
     // Overlong forms and surrogates are not UTF-8.
     expect(utf8Verdict(Uint8Array.from([0xc0, 0xaf, 0xed, 0xa0, 0x80]))).toBe('invalid');
   });
+
+  it('GIVEN many byte strings near UTF-8 THEN "valid" exactly when a strict UTF-8 decoder accepts them', () => {
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    const accepts = (bytes: Uint8Array): boolean => {
+      try {
+        strict.decode(bytes);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const text = Buffer.from(`Seoul 서울 Київ ${KOREAN}`);
+    let invalidSeen = 0;
+    for (let n = 0; n < 2000; n++) {
+      // Real text with one to three bytes replaced by anything: boundaries, overlongs, surrogates.
+      const bytes = Uint8Array.from(text);
+      for (let k = 0; k < 1 + Math.floor(next() * 3); k++) bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
+      const valid = accepts(bytes);
+      if (!valid) invalidSeen++;
+      expect(utf8Verdict(bytes) === 'valid').toBe(valid);
+    }
+    expect(invalidSeen).toBeGreaterThan(500);
+  });
 });
 
 describe('detectCharset and the language hint', () => {
