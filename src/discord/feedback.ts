@@ -155,12 +155,34 @@ export async function handleDigestMenu(deps: FeedbackDeps, interaction: StringSe
 }
 
 /**
+ * Runs tasks with the same key one after another, in the order given (tasks with other keys run
+ * alongside). A task's failure does not stop the next. Keys are forgotten once idle.
+ */
+export function keyedSerial(): <T>(key: string, task: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(task);
+    const tail = run.then(() => undefined, () => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+}
+
+/**
  * Listens for ratings on `client`: reactions on alerts, choices in digest menus. Every outcome is
  * logged at debug level (who, which message, why ignored); failures to answer are logged as errors.
  */
 export function attachFeedback(client: Client, deps: FeedbackDeps): void {
+  // One member's reactions on one message are applied in the order Discord sent them: an add
+  // reads more than a remove before it writes, so a quick 👍-then-take-back handled side by side
+  // could write the add last and keep a rating the member had removed.
+  const inOrder = keyedSerial();
   const onReaction = (change: 'add' | 'remove') => (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser): void => {
-    handleReaction(client, deps, reaction, user, change).then(
+    inOrder(`${reaction.message.id}:${user.id}`, () => handleReaction(client, deps, reaction, user, change)).then(
       (result) => { deps.log.debug({ guild_id: reaction.message.guildId, message_id: reaction.message.id, user_id: user.id, change, ...result }, 'reaction rating'); },
       (error: unknown) => { deps.log.error({ err: error, message_id: reaction.message.id }, 'could not record a reaction rating'); },
     );

@@ -44,6 +44,7 @@ const tempDir = useTempDir();
 afterAll(() => { disposeClassifier(); });
 
 interface World {
+  logs: ReturnType<typeof capturingLogger>;
   fake: FakeDiscord;
   client: Client;
   store: Store;
@@ -57,7 +58,8 @@ afterEach(async () => {
   for (const w of worlds.splice(0)) await w.close();
 });
 
-async function start(): Promise<World> {
+/** `slowReads`: the reads only an added rating makes wait this long (as a database across a network may). */
+async function start(slowReads = 0): Promise<World> {
   const fake = await startFakeDiscord({ guilds: GUILDS });
   installInteractionRoutes(fake);
   const store = createStore(join(tempDir(), 'w.db'));
@@ -67,12 +69,15 @@ async function start(): Promise<World> {
   const clock = { now: NOW };
   const client = createDiscordClient(env, { offset: 0, timeout: 2_000 });
   // Small limits, so that the test can reach them: 2 ratings per hour, 3 held at once.
-  attachFeedback(client, { ratings: createSqliteRatingsPort(store), log: logs.log, clock: () => clock.now, limits: { maxPerMember: 3, maxPerWindow: 2, rateWindowMs: HOUR } });
+  const sqlite = createSqliteRatingsPort(store);
+  const ratings = slowReads === 0 ? sqlite : { ...sqlite, verdicts: async (rowid: number) => { await new Promise((resolve) => setTimeout(resolve, slowReads)); return sqlite.verdicts(rowid); } };
+  attachFeedback(client, { ratings, log: logs.log, clock: () => clock.now, limits: { maxPerMember: 3, maxPerWindow: 2, rateWindowMs: HOUR } });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => { resolve(); }));
   await client.login(FAKE_TOKEN);
   await ready;
   const delivery = createDelivery({ store, env, log: logs.log, topics: classifier.topics, feedsById: TEST_FEEDS, client, clock: () => clock.now, retry: { waitMs: 0 } });
   const world: World = {
+    logs,
     fake,
     client,
     store,
@@ -175,6 +180,21 @@ describe('GIVEN alerts the bot posted in a server channel', () => {
     react(M2, a4, '👎');
     await vi.waitFor(() => { expect(ratingsOf(w.store).filter((r) => r.member === M2)).toHaveLength(3); });
     expect(ratingsOf(w.store).filter((r) => r.member === M3).map((r) => r.story)).toEqual([a1.rowid, a2.rowid, a3.rowid]);
+  });
+
+  it('THEN a 👍 taken back at once is gone, even when the add is slower to write than the removal', async () => {
+    const w = await start(150);
+    w.store.subscriptions.add(newSubscription({ target: { kind: 'channel', channelId: CHANNEL, guildId: GUILD }, topics: ['*'], createdAt: NOW - HOUR }));
+    const [a1] = await alert(w, TITLES);
+    if (!a1) throw new Error('an alert expected');
+    const reaction = { guildId: GUILD, channelId: CHANNEL, messageId: a1.messageId, userId: M1, emoji: '👍' };
+    dispatchReactionAdd(w.fake, reaction);
+    dispatchReactionAdd(w.fake, reaction);
+    dispatchReactionRemove(w.fake, reaction);
+    // All three handled: the debug log has a line for each.
+    await vi.waitFor(() => { expect(w.logs.lines().filter((l) => l.msg === 'reaction rating')).toHaveLength(3); }, { timeout: 5_000 });
+    expect(ratingsOf(w.store)).toEqual([]);
+    expect(w.logs.lines().filter((l) => l.msg === 'reaction rating').map((l) => l.change)).toEqual(['add', 'add', 'remove']);
   });
 
   it('THEN a reaction on a message of another server’s channel, or on a message that is not an alert, is not a rating', async () => {
