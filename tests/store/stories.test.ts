@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Classification, Story } from '../../src/core/types.js';
 import { openDatabase, schemaVersion, StoreError, WAL_AUTOCHECKPOINT_PAGES } from '../../src/store/db.js';
-import { createStore, CYCLE_PAGE_CACHE_KIB } from '../../src/store/index.js';
+import { createStore, CYCLE_PAGE_CACHE_KIB, type Store } from '../../src/store/index.js';
 import { createSqlitePollStore } from '../../src/store/poll-store.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { FTS_BATCH, RANK_CANDIDATES_MAX } from '../../src/store/stories.js';
@@ -194,15 +194,16 @@ describe('story store', () => {
   });
 });
 
+const ftsRows = (store: Store): number => store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_docsize').get()?.n ?? -1;
+/** Stories waiting in the full-text index's queue. */
+const queued = (store: Store): number => store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n ?? -1;
+/** FTS5's own check that the index matches the stories it indexes: throws when it does not. */
+const checkIndex = (store: Store): void => {
+  store.db.exec("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)");
+};
+const match = (store: Store, word: string): string[] => store.stories.search({ match: word, limit: 10 }).hits.map((h) => h.story.id);
+
 describe('the full-text index, written in batches', () => {
-  const ftsRows = (store: ReturnType<typeof createStore>): number => store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_docsize').get()?.n ?? -1;
-  const queued = (store: ReturnType<typeof createStore>): number => store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n ?? -1;
-  // FTS5's own check that the index matches the stories it indexes: throws when it does not.
-  const checkIndex = (store: ReturnType<typeof createStore>): void => {
-    store.db.exec("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)");
-  };
-  const match = (store: ReturnType<typeof createStore>, word: string): string[] =>
-    store.stories.search({ match: word, limit: 10 }).hits.map((h) => h.story.id);
 
   it('GIVEN stories just stored THEN they wait in the queue, and a search indexes them first and finds them', () => {
     const store = createStore(join(tempDir(), 'w.db'));
@@ -219,33 +220,20 @@ describe('the full-text index, written in batches', () => {
     store.close();
   });
 
-  it('GIVEN a queued story deleted, or edited, before it is indexed THEN the index holds exactly what the stories say', () => {
+  it.each([
+    { when: 'still queued (edited before it is indexed)', indexedFirst: false, queuedAfter: 1 },
+    { when: 'already indexed (the index follows at once)', indexedFirst: true, queuedAfter: 0 },
+  ])('GIVEN a story deleted and another edited while $when THEN the index holds exactly what the stories say', ({ indexedFirst, queuedAfter }) => {
     const store = createStore(join(tempDir(), 'w.db'));
     const rows = store.transaction(() => [
       store.stories.insert(story({ id: 'a', url: 'https://news.example/a', title: 'Ferry sinks off Mokpo' }), null),
       store.stories.insert(story({ id: 'b', url: 'https://news.example/b', title: 'Old headline' }), null),
     ]);
+    if (indexedFirst) store.stories.indexPending();
     store.db.prepare('DELETE FROM stories WHERE rowid = ?').run(rows[0]?.rowid);
     store.db.prepare("UPDATE stories SET title = 'Corrected headline' WHERE rowid = ?").run(rows[1]?.rowid);
-    expect(queued(store)).toBe(1);
-    expect(store.stories.indexPending()).toBe(1);
-    checkIndex(store);
-    expect(match(store, 'mokpo')).toEqual([]);
-    expect(match(store, 'old')).toEqual([]);
-    expect(match(store, 'corrected')).toEqual(['b']);
-    store.close();
-  });
-
-  it('GIVEN an indexed story deleted or edited THEN the index follows at once', () => {
-    const store = createStore(join(tempDir(), 'w.db'));
-    const rows = store.transaction(() => [
-      store.stories.insert(story({ id: 'a', url: 'https://news.example/a', title: 'Ferry sinks off Mokpo' }), null),
-      store.stories.insert(story({ id: 'b', url: 'https://news.example/b', title: 'Old headline' }), null),
-    ]);
-    store.stories.indexPending();
-    store.db.prepare('DELETE FROM stories WHERE rowid = ?').run(rows[0]?.rowid);
-    store.db.prepare("UPDATE stories SET title = 'Corrected headline' WHERE rowid = ?").run(rows[1]?.rowid);
-    expect(queued(store)).toBe(0);
+    expect(queued(store)).toBe(queuedAfter);
+    expect(store.stories.indexPending()).toBe(queuedAfter);
     checkIndex(store);
     expect(match(store, 'mokpo')).toEqual([]);
     expect(match(store, 'old')).toEqual([]);
@@ -304,9 +292,9 @@ describe('the poll cycle and the full-text queue', () => {
     const store = createStore(join(tempDir(), 'w.db'));
     const poll = createSqlitePollStore(store);
     await poll.storeStories([{ story: story({ id: 'a', title: 'Shelling near Kupiansk' }), classification: northKorea }], Date.now());
-    expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n).toBe(1);
+    expect(queued(store)).toBe(1);
     expect(await poll.indexForSearch()).toBe(1);
-    expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n).toBe(0);
+    expect(queued(store)).toBe(0);
     expect(store.db.prepare<[], { n: number }>("SELECT count(*) AS n FROM stories_fts WHERE stories_fts MATCH 'kupiansk'").get()?.n).toBe(1);
     store.close();
   });
@@ -320,11 +308,11 @@ describe('the poll cycle and the full-text queue', () => {
     store.db.exec("CREATE TEMP TRIGGER refuse BEFORE DELETE ON stories_fts_pending BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
     await expect(poll.indexForSearch()).rejects.toMatchObject({ message: 'database or disk is full', code: expect.stringMatching(/^SQLITE_/) as unknown });
     expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories').get()?.n).toBe(1);
-    expect(store.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM stories_fts_pending').get()?.n).toBe(1);
+    expect(queued(store)).toBe(1);
     // Once writes work again, the next search indexes the story exactly once.
     store.db.exec('DROP TRIGGER temp.refuse');
-    expect(store.stories.search({ match: 'kupiansk', limit: 10 }).hits.map((h) => h.story.id)).toEqual(['a']);
-    store.db.exec("INSERT INTO stories_fts(stories_fts, rank) VALUES ('integrity-check', 1)");
+    expect(match(store, 'kupiansk')).toEqual(['a']);
+    checkIndex(store);
     store.close();
   });
 });
