@@ -26,7 +26,7 @@ import type { RuleSet } from '../core/classify/rules.js';
 import type { FetchFailure } from '../feeds/types.js';
 import type { Analyse, AnalysedDocument, DocumentInput } from './analyse.js';
 import type { AnalyseWorkerData } from './analyse-worker.js';
-import { letYoungGenerationGrow, noteBigCycle } from './young-generation.js';
+import { keepYoungGenerationSmall, noteBigCycle } from './young-generation.js';
 
 /**
  * piscina, loaded when the first thread starts (CommonJS, so synchronously): a cycle too small
@@ -40,7 +40,9 @@ const loadPiscina = (): typeof Piscina => (createRequire(import.meta.url)('pisci
  * and small, so a small nursery holds them as well. `once --all` over the benchmark's 1,000
  * feeds (`/usr/bin/time`, load 10–12): peak RSS 203–208 MB with 6–12 MB against 230 MB
  * without a limit, CPU within the run-to-run spread (ADR 15). The main thread's young
- * generation cannot be set from inside the process.
+ * generation cannot be set from inside the process. Since the growth factor is kept at 1 beside a
+ * thread as well (src/app/young-generation.ts), the thread's young generation keeps its starting
+ * size and this is only a bound.
  */
 export const PARSER_YOUNG_GENERATION_MB = 12;
 
@@ -102,14 +104,15 @@ export interface AnalysePool {
  * main thread, fetching and writing, stays the bottleneck with one (busy ~90% of a big cycle).
  *
  * Measured on 2 vCPUs, `once --all --no-deliver` over the benchmark's 1,000 feeds (`/usr/bin/time`,
- * alternated, two pairs), since feed HTML is read with htmlparser2's streaming parser: with one
- * thread 14.2–14.5 s, 21.4–21.5 s of CPU, peak 196 MB; without 17.9–18.1 s, 20.2–20.6 s of CPU,
- * peak 119–122 MB; in a later bench run on a busier machine 22.6 s against 23.3 s, at 187 MB
- * against 117 MB. At best the thread buys a fifth of the wall time, and it always costs ~70 MB (its
- * own heap, documents in flight, its own copy of the rules, the model and the parsers), so on two
- * cores memory wins; `npm run bench` measures the same trade beside newsboat in each run. (Before, when reading HTML
- * cost more in the main thread, the thread bought no time at all: 22.5–24.7 s against 23.3–24.9 s.)
- * `PARSE_THREADS` still sets it.
+ * alternated), since the main thread's young generation stays small beside a thread
+ * (src/app/young-generation.ts): with one thread 13.6–18.6 s at 136–139 MB, without 16.7–24.7 s at
+ * 103–108 MB, the thread faster in six of seven pairs; `run` rests at ~92 MB either way (the
+ * thread exits when idle). The thread buys up to a fifth of the first cycle for ~32 MB, and in
+ * the benchmark's own process (which holds ~24 MB more before the cycle) it took the poll
+ * section's peak to 161 MB, past the 150 MB target, against 130 MB without. So two cores keep
+ * memory first; `PARSE_THREADS=1` takes the trade, and `npm run bench` measures it beside
+ * newsboat in each run. (Before the young generation was kept small beside a thread, it cost
+ * ~70 MB: 175–196 MB at the peak.)
  */
 export function defaultAnalyseThreads(cores: number = availableParallelism()): number {
   return cores >= 3 ? 1 : 0;
@@ -133,12 +136,8 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
   const inMainThread: Analyse = (input) => {
     counts.inMainThread++;
     // Enough documents for a thread (or, without threads, as many): a big cycle, whose heap is
-    // released when it ends. With threads, the young generation V8 would give it; without, the
-    // small one, memory first (src/app/young-generation.ts).
-    if (counts.inMainThread === DOCUMENTS_BEFORE_THREAD) {
-      if (options.threads > 0) letYoungGenerationGrow();
-      else noteBigCycle();
-    }
+    // released when it ends.
+    if (counts.inMainThread === DOCUMENTS_BEFORE_THREAD) noteBigCycle();
     return options.fallback(input);
   };
   const stats = () => ({ ...counts });
@@ -165,6 +164,9 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
       resourceLimits: { maxYoungGenerationSizeMb: PARSER_YOUNG_GENERATION_MB },
     });
     made.on('workerCreate', (worker: { readonly id: number }) => {
+      // The thread has put the young generation's growth factor back already, once its modules
+      // loaded; this covers a thread that could not (src/app/young-generation.ts).
+      keepYoungGenerationSmall();
       loaded.add(worker.id);
       onLoaded.get(worker.id)?.();
     });
@@ -240,6 +242,7 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     if (state.retired) return Promise.resolve(false);
     if (isReady()) return Promise.resolve(true);
     // A failure here retires the pool through its 'error' event, which says what happened.
+    if (warming === null) holdYoungGenerationWhileLoading();
     warming ??= pool().run(null, { name: 'warm', signal: retire.signal }).then(
       () => {
         warming = null;
@@ -251,6 +254,17 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
       },
     );
     return warming;
+  };
+  // V8 raises the young generation's growth factor when it sets up a new thread's heap, at a
+  // moment the main thread cannot see; the thread lowers it first thing, but the main thread,
+  // reading documents meanwhile, can grow its young generation in between. So it lowers it
+  // again at every turn of its event loop until the thread has loaded (src/app/young-generation.ts).
+  const holdYoungGenerationWhileLoading = (): void => {
+    const hold = setInterval(() => {
+      keepYoungGenerationSmall();
+      if (isReady() || state.retired || warming === null) clearInterval(hold);
+    }, 1);
+    hold.unref();
   };
   // Documents in the current burst: a thread starts only when enough arrive close together.
   const burst = { documents: 0, lastAt: Number.NEGATIVE_INFINITY };

@@ -11,6 +11,13 @@ import { normaliseItems } from '../core/story.js';
 import { parseFeed } from '../feeds/parse.js';
 import { createAnalyser, type AnalysedDocument, type DocumentInput } from './analyse.js';
 import type { FetchFailure } from '../feeds/types.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
+
+// V8 raised the process-wide growth factor of the young generation back to its default when it
+// set up this thread's heap; until it is put back, the main thread's young generation can grow to
+// 2 × 16 MB (src/app/young-generation.ts). The pool lowers it too, from the main thread, until
+// this thread has loaded.
+keepYoungGenerationSmall();
 
 /** What the pool hands each thread at start. */
 export interface AnalyseWorkerData {
