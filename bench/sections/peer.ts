@@ -16,6 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
+import { defaultAnalyseThreads } from '../../src/app/analyse-pool.js';
 import { builtCli } from '../built-cli.js';
 import { sectionMain } from '../child.js';
 import { installPlan, medianCost, newsboatArgs, newsboatConfig, newsboatUrls, parseTimeOutput, peerRows, TIME_FORMAT, type ProcessCost } from '../peer.js';
@@ -127,8 +128,9 @@ sectionMain(async (options) => {
     const wf1 = await all.watchfloor(['--no-deliver', '--json']);
     const nb1 = await all.newsboat();
     const newsboatItems = all.newsboatItems();
-    // The default's trade, measured: the same first cycle with one parser thread (fresh database).
-    const threaded = process.env.PARSE_THREADS ? null : await prepare('threaded', server.urls, '1').watchfloor(['--no-deliver']);
+    // The default's trade, measured: the same first cycle with the other thread setting (fresh database).
+    const alternativeThreads = defaultAnalyseThreads() > 0 ? 0 : 1;
+    const alternative = process.env.PARSE_THREADS ? null : await prepare('alternative', server.urls, String(alternativeThreads)).watchfloor(['--no-deliver']);
     const changed = await server.advance(0.1, 7);
     const wf2 = await all.watchfloor(['--no-deliver', '--json']);
     const nb2 = await all.newsboat();
@@ -152,7 +154,7 @@ sectionMain(async (options) => {
     const figures = {
       feeds: options.feeds,
       first: { watchfloor: wf1.cost, newsboat: nb1 },
-      ...(threaded ? { firstThreaded: threaded.cost } : {}),
+      ...(alternative ? { firstAlternative: { threads: alternativeThreads, cost: alternative.cost } } : {}),
       steady: { watchfloor: wf2.cost, newsboat: nb2 },
       single: { watchfloor: medianCost(wfRuns), newsboat: medianCost(nbRuns), runs: SINGLE_RUNS },
       nodeAlone: medianCost(nodeRuns),
