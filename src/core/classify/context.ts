@@ -23,8 +23,12 @@ import type { Token } from './text.js';
  * - home company: a Korean conglomerate's strike, results, ruling or scandal is South Korea news
  *   even where "South Korean" is only the firm's label, unless the story places it abroad
  *   (a plant in Texas, a recall in the US, an executive tried in New York);
- * - person abroad: a person only labelled "South Korean" who is tried or sentenced abroad is not
- *   South Korea news;
+ * - person abroad: a person only labelled "South Korean" (or "Ukrainian") who is tried, sentenced
+ *   or killed abroad is not news of the country;
+ * - culture or sport abroad: a tour, contest or match abroad where the country is only the
+ *   performers' or the team's name ("Grand Kyiv Ballet begins North American tour", "North Korea
+ *   win the Under-17 World Cup in the Dominican Republic") is not news of the country, unless the
+ *   story also speaks of arms, war or the state;
  * - trade: shipments from the country ("Korean ramen exports", "exports from Ukraine", "North
  *   Korea's trade with China") are its economy, even where "South Korean" only labels the goods;
  *   shipments to it ("beef exports to South Korea") are not;
@@ -60,6 +64,8 @@ export const CONTEXT_FEATURES = Object.freeze({
   surname: 'surname: Kim beside a US president or a summit venue',
   company: 'home company: a Korean firm\'s labour, results or ruling at home',
   abroad: 'person abroad: a South Korean tried or sentenced abroad',
+  abroadUkrainian: 'person abroad: a Ukrainian tried, arrested or killed abroad',
+  culture: 'culture or sport abroad: a tour, contest or match abroad',
   trade: 'trade: shipments from the country',
   supply: 'war supply: arms or troops sent to Russia',
   grid: 'war target: Russian strikes on the power grid',
@@ -219,12 +225,25 @@ export function homeCompany(fields: readonly FieldText[]): { matched: string; fi
 }
 
 // --- Person abroad ----------------------------------------------------------------------------------
-const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef');
+const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef refugee refugees diver suspect suspects');
 const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded guilty trial arrested detained killed');
 
-/** True when every hit is a "South Korean" label of a person who is tried or sentenced in a foreign place. */
-export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[]): boolean {
+/**
+ * True when every hit is a "South Korean" label (or, with `label` 'ukrainian', a "Ukrainian" one)
+ * of a person who is tried, sentenced, arrested or killed in a foreign place.
+ */
+export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[], label: 'korean' | 'ukrainian' = 'korean'): boolean {
   if (hits.length === 0) return false;
+  // Every hit is the adjective "(South) Korean" before a noun; at least one labels a person. Read
+  // first: it is cheap, and most stories stop here.
+  let person = false;
+  for (const h of hits) {
+    const field = fieldOf(fields, h);
+    const next = field?.tokens[h.to]?.text ?? '';
+    if (field?.tokens[h.to - 1]?.text !== label || next === '' || clauseBreak(field, h.to - 1, h.to)) return false;
+    if (PERSON_NOUNS.has(next)) person = true;
+  }
+  if (!person) return false;
   let trial = false;
   let abroad = false;
   for (const f of fields) {
@@ -239,16 +258,62 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[])
       if (w.text === 'in' && next && isCapitalised(next) && !hits.some((h) => h.field === f.field && h.from <= k + 1 && k + 1 < h.to)) abroad = true;
     }
   }
-  if (!trial || !abroad) return false;
-  // Every hit is the adjective "(South) Korean" before a noun; at least one labels a person.
-  let person = false;
+  return trial && abroad;
+}
+
+// --- Culture or sport abroad ------------------------------------------------------------------------
+/** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
+const CULTURE_CUES = set('tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad');
+/** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
+const STATE_CUES = set(
+  'missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader kim zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
+);
+/** Words that put an event abroad by themselves. */
+const ABROAD_WORDS = set('abroad overseas american european');
+/** Capitalised words after "in" that are times, not places. */
+const TIME_NAMES = set('january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday');
+/** The first words of hits that only name the country: its name, its capital, its adjective. */
+const COUNTRY_NAMES = set('ukraine ukrainian ukrainians kyiv kiev north south korea korean koreans seoul pyongyang');
+
+/**
+ * True when the story is a tour, contest or match abroad and every hit only names the country
+ * (the performers' or the team's name, their nationality), with nothing of arms, war or the state.
+ * The rubric: a concert tour or an athlete abroad is not news of the country.
+ */
+export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (hits.length === 0) return null;
   for (const h of hits) {
-    const field = fieldOf(fields, h);
-    const next = field?.tokens[h.to]?.text ?? '';
-    if (field?.tokens[h.to - 1]?.text !== 'korean' || next === '' || clauseBreak(field, h.to - 1, h.to)) return false;
-    if (PERSON_NOUNS.has(next)) person = true;
+    const first = fieldOf(fields, h)?.tokens[h.from]?.text ?? '';
+    if (!COUNTRY_NAMES.has(first)) return null;
   }
-  return person;
+  // A tour, a contest or a match first: most stories have none, and stop after one look per word.
+  let cue: { matched: string; field: FieldText['field'] } | null = null;
+  for (const f of fields) {
+    const found = f.tokens.find((w) => CULTURE_CUES.has(w.text));
+    if (found) {
+      cue = { matched: found.cased, field: f.field };
+      break;
+    }
+  }
+  if (!cue) return null;
+  let abroad = false;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const w = t[k];
+      if (!w) continue;
+      if (STATE_CUES.has(w.text)) return null;
+      // "Runners from abroad" come to the country: the event is at home.
+      if ((ABROAD_WORDS.has(w.text) && t[k - 1]?.text !== 'from') || w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) abroad = true;
+      // "in Basel", "in the Dominican Republic": a named place that is not one of the topic's own.
+      if (w.text === 'in') {
+        const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
+        const next = t[at];
+        if (next && isCapitalised(next) && !TIME_NAMES.has(next.text) && !hits.some((h) => h.field === f.field && h.from <= at && at < h.to)) abroad = true;
+      }
+    }
+  }
+  return abroad ? cue : null;
 }
 
 // --- Trade ------------------------------------------------------------------------------------------
@@ -890,6 +955,27 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     southAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.abroad}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - southAdj.score) * 1000) / 1000 });
     southAdj.score = cap;
   }
+
+  // 7a. Person abroad: a Ukrainian tried, arrested or killed abroad.
+  if (war >= 0 && warKw && warAdj && warAdj.score > thresholdOf(war) - 1 - modelWeightOf(war) && personAbroad(warKw.kept, fields, 'ukrainian')) {
+    const cap = thresholdOf(war) - 1 - modelWeightOf(war);
+    const first = warKw.kept[0];
+    warAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.abroadUkrainian}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - warAdj.score) * 1000) / 1000 });
+    warAdj.score = cap;
+  }
+
+  // 7b. Culture or sport abroad: a tour, contest or match abroad under the country's name.
+  keywords.forEach((k, i) => {
+    const a = adj[i];
+    const cap = thresholdOf(i) - 1 - modelWeightOf(i);
+    if (!a || k.kept.length === 0 || a.score <= cap || a.decided) return;
+    // Two topics named (the two Koreas' joint team): more than one country's sport.
+    if (keywords.some((o, j) => j !== i && o.kept.length > 0)) return;
+    const event = cultureAbroad(k.kept, fields);
+    if (!event) return;
+    a.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.culture}`, matched: event.matched, field: event.field, weight: Math.round((cap - a.score) * 1000) / 1000 });
+    a.score = cap;
+  });
 
   // 7c. Venue: the South named only by the border where a US president meets the North.
   if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && reached(north) && southAdj.score > thresholdOf(south) - 1 - modelWeightOf(south)) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, northActs, personAbroad, sceneAt, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, cultureAbroad, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, northActs, personAbroad, sceneAt, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
@@ -39,7 +39,7 @@ exclusions:
 `,
   'ukraine.yaml': `${head('ukraine')}patterns:
   - weight: 3
-    terms: [Ukraine, Kyiv]
+    terms: [Ukraine, Kyiv, Ukrainian]
 exclusions:
   - name: chicken Kiev
     terms: [chicken Kyiv]
@@ -558,5 +558,49 @@ describe('attribution: a headline\'s colon', () => {
     if (!title) throw new Error('no title');
     const hit = { topic: 0, rule: 0, field: 'title' as const, from: 0, to: 1, matched: 'Seoul', term: 'seoul', kind: 'pattern' as const };
     expect(isAttribution(hit, f, [])).toBe(false);
+  });
+});
+
+describe('culture or sport abroad', () => {
+  it('GIVEN a tour or a match abroad under the country\'s name THEN the topic is capped, with the reason', () => {
+    const tour = verdict('Ukrainian folk choir opens tour of Canada in Toronto', 'The choir will give thirty concerts across Canada this autumn.', 'ukraine');
+    expect(tour.matched).toBe(false);
+    expect(contextReason(tour, CONTEXT_FEATURES.culture)).toBe(true);
+    const match = verdict('South Korea beat Mexico in World Cup opener in Auckland', 'A late header settled the group match on Saturday.', 'south-korea');
+    expect(match.matched).toBe(false);
+    expect(contextReason(match, CONTEXT_FEATURES.culture)).toBe(true);
+  });
+
+  it('GIVEN the same with arms, war or the state in the story THEN the feature stays out', () => {
+    const v = verdict('Ukrainian folk choir opens tour of Canada in Toronto', 'The concerts raise money for soldiers at the front.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.culture)).toBe(false);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN an event at home, visitors "from abroad", a month after "in", or two countries\' joint team THEN not abroad', () => {
+    expect(cultureAbroad([], fields('Seoul film festival opens'))).toBeNull();
+    const home = verdict('Seoul film festival draws visitors from abroad', 'The festival opens in October with 200 films.', 'south-korea');
+    expect(contextReason(home, CONTEXT_FEATURES.culture)).toBe(false);
+    expect(home.matched).toBe(true);
+    const joint = verdict('North and South Korean athletes march together at Asian Games in Hangzhou', 'The joint team walked under one flag.', 'north-korea');
+    expect(contextReason(joint, CONTEXT_FEATURES.culture)).toBe(false);
+  });
+
+  it('GIVEN a hit that is more than the country\'s name (its leader) THEN the feature stays out', () => {
+    const v = verdict('Kim Jong Un watches football final in Pyongyang', 'State media said the leader praised the players.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.culture)).toBe(false);
+  });
+});
+
+describe('person abroad: a Ukrainian', () => {
+  it('GIVEN a Ukrainian man charged in Germany THEN ukraine is capped, with the reason', () => {
+    const v = verdict('Ukrainian man charged in Germany over warehouse arson', 'Prosecutors in Munich said the suspect set fire to a depot in March.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(contextReason(v, CONTEXT_FEATURES.abroadUkrainian)).toBe(true);
+  });
+
+  it('GIVEN a trial at home, or Ukraine named as a country THEN the feature does nothing', () => {
+    expect(verdict('Ukrainian man charged in Kyiv over warehouse arson', 'Prosecutors said the suspect set fire to a depot.', 'ukraine').matched).toBe(true);
+    expect(verdict('Ukraine asks Germany to extradite man charged over arson', 'Prosecutors said the suspect set fire to a depot.', 'ukraine').matched).toBe(true);
   });
 });
