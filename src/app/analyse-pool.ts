@@ -256,8 +256,8 @@ export function createAnalysePool(options: AnalysePoolOptions): AnalysePool {
     return warming;
   };
   // V8 raises the young generation's growth factor when it sets up a new thread's heap, at a
-  // moment the main thread cannot see; the thread lowers it first thing, but the main thread,
-  // reading documents meanwhile, can grow its young generation in between. So it lowers it
+  // moment the main thread cannot see; the thread lowers it once its modules have loaded, but the
+  // main thread, reading documents meanwhile, can grow its young generation in between. So it lowers it
   // again at every turn of its event loop until the thread has loaded (src/app/young-generation.ts).
   const holdYoungGenerationWhileLoading = (): void => {
     const hold = setInterval(() => {

@@ -33,7 +33,8 @@ let bigCycle = false;
 
 /**
  * No growth of the young generation: called by the CLI before anything else is loaded, by each
- * parser thread first thing, and by the pool once a thread has loaded (see above).
+ * parser thread once its modules have loaded, and by the pool while a thread loads and once it
+ * has (see above).
  */
 export function keepYoungGenerationSmall(): void {
   setFlagsFromString(`--semi-space-growth-factor=${NO_GROWTH_FACTOR}`);
@@ -75,8 +76,8 @@ function fullCollection(): (() => void) | null {
 /**
  * After a big cycle (see {@link noteBigCycle}), {@link RELEASE_DELAY_MS} later, one full
  * collection runs. V8 gives the heap a cycle grew back only through its memory reducer, and the
- * reducer starts only after a full collection; a cycle's garbage is collected by scavenges, so without one the heap stayed
- * at its size for as long as nothing else ran one. Measured with `run` over the benchmark's
+ * reducer starts only after a full collection; a cycle's garbage is collected by scavenges, so
+ * without one the heap stayed at its size for as long as nothing else ran one. Measured with `run` over the benchmark's
  * 1,000 feeds on 2 vCPUs: RSS 154–157 MB for the 50 s sampled after the cycle without it
  * (once 155 MB for 35–45 s, then 106 MB); with it 153 MB at 5 s, 114 MB at 15 s, 106 MB at
  * 50 s. The collection costs a few tens of milliseconds once per big cycle. The timer does not

@@ -26,9 +26,9 @@ import type { Token } from './text.js';
  * - person abroad: a person only labelled "South Korean" (or "Ukrainian") who is tried, sentenced
  *   or killed abroad is not news of the country;
  * - culture or sport abroad: a tour, contest or match abroad where the country is only the
- *   performers' or the team's name ("Grand Kyiv Ballet begins North American tour", "North Korea
- *   win the Under-17 World Cup in the Dominican Republic") is not news of the country, unless the
- *   story also speaks of arms, war or the state;
+ *   performers' or the team's name ("Ukrainian folk choir opens tour of Canada", "South Korea beat
+ *   Mexico in World Cup opener in Auckland") is not news of the country, unless the story also
+ *   speaks of arms, war or the state;
  * - trade: shipments from the country ("Korean ramen exports", "exports from Ukraine", "North
  *   Korea's trade with China") are its economy, even where "South Korean" only labels the goods;
  *   shipments to it ("beef exports to South Korea") are not;
