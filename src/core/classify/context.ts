@@ -224,6 +224,26 @@ export function homeCompany(fields: readonly FieldText[]): { matched: string; fi
   return homeCompanyIn(fields.map((f) => ({ field: f, from: 0, to: f.tokens.length })));
 }
 
+// --- Places abroad ----------------------------------------------------------------------------------
+/** Capitalised words after "in" that are times, not places. */
+const TIME_NAMES = set('january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday');
+
+/**
+ * Whether the word at `k` puts the story abroad: "US", a listed foreign place after in/to/at/from,
+ * or any named place after "in" ("in Bangkok", "in the Dominican Republic") that is neither one of
+ * the topic's own places (a hit) nor a month or a weekday.
+ */
+function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
+  const t = f.tokens;
+  const w = t[k];
+  if (!w) return false;
+  if (w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) return true;
+  if (w.text !== 'in') return false;
+  const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
+  const next = t[at];
+  return next !== undefined && isCapitalised(next) && !TIME_NAMES.has(next.text) && !hits.some((h) => h.field === f.field && h.from <= at && at < h.to);
+}
+
 // --- Person abroad ----------------------------------------------------------------------------------
 const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef refugee refugees diver suspect suspects');
 const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded guilty trial arrested detained killed');
@@ -252,10 +272,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
       const w = t[k];
       if (!w) continue;
       if (TRIAL_CUES.has(w.text)) trial = true;
-      if (w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) abroad = true;
-      // "in Bangkok", "in Singapore": a named place that is not one of the topic's own (a hit).
-      const next = t[k + 1];
-      if (w.text === 'in' && next && isCapitalised(next) && !hits.some((h) => h.field === f.field && h.from <= k + 1 && k + 1 < h.to)) abroad = true;
+      if (placeAbroadAt(f, k, hits)) abroad = true;
     }
   }
   return trial && abroad;
@@ -270,8 +287,6 @@ const STATE_CUES = set(
 );
 /** Words that put an event abroad by themselves. */
 const ABROAD_WORDS = set('abroad overseas american european');
-/** Capitalised words after "in" that are times, not places. */
-const TIME_NAMES = set('january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday');
 /** The first words of hits that only name the country: its name, its capital, its adjective. */
 const COUNTRY_NAMES = set('ukraine ukrainian ukrainians kyiv kiev north south korea korean koreans seoul pyongyang');
 
@@ -304,13 +319,7 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
       if (!w) continue;
       if (STATE_CUES.has(w.text)) return null;
       // "Runners from abroad" come to the country: the event is at home.
-      if ((ABROAD_WORDS.has(w.text) && t[k - 1]?.text !== 'from') || w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) abroad = true;
-      // "in Basel", "in the Dominican Republic": a named place that is not one of the topic's own.
-      if (w.text === 'in') {
-        const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
-        const next = t[at];
-        if (next && isCapitalised(next) && !TIME_NAMES.has(next.text) && !hits.some((h) => h.field === f.field && h.from <= at && at < h.to)) abroad = true;
-      }
+      if ((ABROAD_WORDS.has(w.text) && t[k - 1]?.text !== 'from') || placeAbroadAt(f, k, hits)) abroad = true;
     }
   }
   return abroad ? cue : null;

@@ -407,6 +407,12 @@ describe('person abroad, any named place', () => {
     expect(v.matched).toBe(false);
   });
 
+  it('GIVEN a South Korean arrested "in March" THEN a month is not a place abroad', () => {
+    const v = verdict('South Korean executive arrested in March over bribery', 'Prosecutors said he paid officials for permits.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(false);
+    expect(v.matched).toBe(true);
+  });
+
   it('GIVEN a South Korean man arrested "in Seoul" THEN the place is the topic\'s own and the story stays South Korea news', () => {
     const v = verdict('South Korean man arrested in Seoul', 'Police said the man carried drugs.', 'south-korea');
     expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(false);
