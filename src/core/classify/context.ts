@@ -876,20 +876,25 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     return t?.model.enabled ? t.model.weight : 0;
   };
   const reached = (i: number): boolean => i >= 0 && (adj[i]?.score ?? 0) >= thresholdOf(i);
+  // Below the model's reach: what a capping feature sets the keyword score to.
+  const capOf = (i: number): number => thresholdOf(i) - 1 - modelWeightOf(i);
+  // Caps topic `i` with the feature's reason, whose weight is what the cap took off.
+  const capWith = (a: Adjustment, i: number, feature: string, at: { readonly matched: string; readonly field: FieldText['field'] } | undefined): void => {
+    const cap = capOf(i);
+    a.reasons.push({ kind: 'pattern', pattern: `context: ${feature}`, matched: at?.matched ?? '', field: at?.field ?? 'summary', weight: Math.round((cap - a.score) * 1000) / 1000 });
+    a.score = cap;
+  };
 
   // 1. Attribution: a topic whose every hit is a source, while another topic is named (the subject).
   keywords.forEach((k, i) => {
-    if (k.kept.length === 0 || k.score <= thresholdOf(i) - 1 - modelWeightOf(i)) return;
+    if (k.kept.length === 0 || k.score <= capOf(i)) return;
     const subject = keywords.some((o, j) => j !== i && o.kept.length > 0);
     if (!subject) return;
     const others = keywords.flatMap((o, j) => (j === i ? [] : o.kept));
     if (!k.kept.every((h) => isAttribution(h, fields, others))) return;
-    const cap = thresholdOf(i) - 1 - modelWeightOf(i);
     const a = adj[i];
-    if (!a || a.score <= cap) return;
-    const first = k.kept[0];
-    a.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.attribution}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - a.score) * 1000) / 1000 });
-    a.score = cap;
+    if (!a || a.score <= capOf(i)) return;
+    capWith(a, i, CONTEXT_FEATURES.attribution, k.kept[0]);
   });
 
   // 2. Party structure: the South in a North Korea story.
@@ -958,44 +963,30 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   }
 
   // 7. Person abroad: a South Korean tried or sentenced abroad.
-  if (south >= 0 && southKw && southAdj && southAdj.score > thresholdOf(south) - 1 - modelWeightOf(south) && !reached(north) && personAbroad(southKw.kept, fields)) {
-    const cap = thresholdOf(south) - 1 - modelWeightOf(south);
-    const first = southKw.kept[0];
-    southAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.abroad}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - southAdj.score) * 1000) / 1000 });
-    southAdj.score = cap;
+  if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !reached(north) && personAbroad(southKw.kept, fields)) {
+    capWith(southAdj, south, CONTEXT_FEATURES.abroad, southKw.kept[0]);
   }
 
   // 7a. Person abroad: a Ukrainian tried, arrested or killed abroad.
-  if (war >= 0 && warKw && warAdj && warAdj.score > thresholdOf(war) - 1 - modelWeightOf(war) && personAbroad(warKw.kept, fields, 'ukrainian')) {
-    const cap = thresholdOf(war) - 1 - modelWeightOf(war);
-    const first = warKw.kept[0];
-    warAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.abroadUkrainian}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - warAdj.score) * 1000) / 1000 });
-    warAdj.score = cap;
+  if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && personAbroad(warKw.kept, fields, 'ukrainian')) {
+    capWith(warAdj, war, CONTEXT_FEATURES.abroadUkrainian, warKw.kept[0]);
   }
 
   // 7b. Culture or sport abroad: a tour, contest or match abroad under the country's name.
   keywords.forEach((k, i) => {
     const a = adj[i];
-    const cap = thresholdOf(i) - 1 - modelWeightOf(i);
-    if (!a || k.kept.length === 0 || a.score <= cap || a.decided) return;
+    if (!a || k.kept.length === 0 || a.score <= capOf(i) || a.decided) return;
     // Two topics named (the two Koreas' joint team): more than one country's sport.
     if (keywords.some((o, j) => j !== i && o.kept.length > 0)) return;
     const event = cultureAbroad(k.kept, fields);
-    if (!event) return;
-    a.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.culture}`, matched: event.matched, field: event.field, weight: Math.round((cap - a.score) * 1000) / 1000 });
-    a.score = cap;
+    if (event) capWith(a, i, CONTEXT_FEATURES.culture, event);
   });
 
   // 7c. Venue: the South named only by the border where a US president meets the North.
-  if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && reached(north) && southAdj.score > thresholdOf(south) - 1 - modelWeightOf(south)) {
+  if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && reached(north) && southAdj.score > capOf(south)) {
     const onlyBorder = southKw.kept.every((h) => BORDER_PLACES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? ''));
     const us = fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text)));
-    if (onlyBorder && us) {
-      const cap = thresholdOf(south) - 1 - modelWeightOf(south);
-      const first = southKw.kept[0];
-      southAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.venue}`, matched: first?.matched ?? '', field: first?.field ?? 'summary', weight: Math.round((cap - southAdj.score) * 1000) / 1000 });
-      southAdj.score = cap;
-    }
+    if (onlyBorder && us) capWith(southAdj, south, CONTEXT_FEATURES.venue, southKw.kept[0]);
   }
 
   // 8. Trade: shipments from a topic's country.
