@@ -13,6 +13,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
@@ -155,6 +156,7 @@ sectionMain(async (options) => {
       feeds: options.feeds,
       first: { watchfloor: wf1.cost, newsboat: nb1 },
       ...(alternative ? { firstAlternative: { threads: alternativeThreads, cost: alternative.cost } } : {}),
+      machine: { cores: availableParallelism(), defaultThreads: process.env.PARSE_THREADS ? Number(process.env.PARSE_THREADS) || 0 : defaultAnalyseThreads() },
       steady: { watchfloor: wf2.cost, newsboat: nb2 },
       single: { watchfloor: medianCost(wfRuns), newsboat: medianCost(nbRuns), runs: SINGLE_RUNS },
       nodeAlone: medianCost(nodeRuns),

@@ -106,6 +106,18 @@ describe('rows', () => {
     expect(rows[3]?.figure).toMatch(/Node alone \(`node -e 0`\) is 38 MB and `once` with no feed due peaks at 110 MB/);
   });
 
+  it('GIVEN the first cycle missed on a known machine THEN the row says how many cores the CPU it used would need within the target', () => {
+    const first = { watchfloor: cost(20_000, 24_000, 120), newsboat: cost(30_000, 31_000, 84) };
+    const rows = peerRows(figures({ first, machine: { cores: 2, defaultThreads: 0 }, stored: { watchfloor: 40_000, newsboat: 31_000 } }));
+    expect(rows[0]?.status).toBe('missed');
+    // 2.5× newsboat's 30 s is 12 s; 24 s of CPU in 12 s is two cores busy throughout.
+    expect(rows[0]?.figure).toMatch(/2\.5× means ≤ 12\.00 s, and the cycle used 24\.00 s of CPU \(600 µs per stored story; newsboat 1,000 µs per item\): 2\.0 cores busy for the whole cycle, where the default keeps at most 1 busy \(no parser thread on 2 cores, shared with the feed server\)/);
+    const threaded = peerRows(figures({ first, machine: { cores: 4, defaultThreads: 1 } }));
+    expect(threaded[0]?.figure).toMatch(/at most 2 busy \(one parser thread on 4 cores/);
+    const met = peerRows(figures({ machine: { cores: 2, defaultThreads: 0 } }));
+    expect(met[0]?.figure).not.toContain('cores busy');
+  });
+
   it('GIVEN the first cycle missed and measured again with the other thread setting THEN the row says what the default buys and costs', () => {
     const first = { watchfloor: cost(20_000, 22_000, 120), newsboat: cost(30_000, 31_000, 84) };
     const without = peerRows(figures({ first }));
