@@ -148,8 +148,10 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
   for (const f of fields) patternHits.push(...matcher.matchPatterns(f));
   if (patternHits.length === 0) return rules.topics.map(() => EMPTY);
 
+  const topicsHit = new Set<number>();
+  for (const h of patternHits) topicsHit.add(h.topic);
   const aux: Hit[] = [];
-  for (const f of fields) aux.push(...matcher.matchAux(f));
+  for (const f of fields) aux.push(...matcher.matchAux(f, topicsHit));
   const contexts = new Set<number>();
   for (const h of aux) if (h.kind === 'context') contexts.add(h.rule);
   const exclusionHits = aux.filter((h) => h.kind === 'exclusion');

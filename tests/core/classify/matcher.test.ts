@@ -121,3 +121,42 @@ describe('regex rules and sentences', () => {
     expect(crossesSentence(f, at('said'), at('u') + 1)).toBe(true);
   });
 });
+
+describe('exclusion regexes of topics without hits', () => {
+  const withExclusions = rulesFromYaml({
+    'alpha.yaml': `id: alpha
+label: Alpha
+color: "#000001"
+threshold: 4
+patterns:
+  - name: city
+    weight: 3
+    terms: [Busan]
+`,
+    'beta.yaml': `id: beta
+label: Beta
+color: "#000002"
+threshold: 4
+patterns:
+  - name: country
+    weight: 3
+    terms: [Ukraine]
+exclusions:
+  - name: label only
+    regex: "ukraine born\\\\b"
+  - name: with a penalty
+    regex: "busan film festival"
+    penalty: 2
+`,
+  });
+  const m = compileMatcher(withExclusions);
+  const aux = (text: string, topics?: ReadonlySet<number>): string[] => m.matchAux(field(text), topics).map((h) => `${withExclusions.topics[h.topic]?.id}:${h.matched}`);
+  const text = 'Ukraine born director wins Busan film festival prize';
+
+  it('GIVEN the topics with pattern hits THEN only their regexes run, and every regex with a penalty', () => {
+    expect(aux(text)).toEqual(['beta:Ukraine born', 'beta:Busan film festival']);
+    // Only alpha has a hit: beta's regex without a penalty cannot mask anything, so it is not run.
+    expect(aux(text, new Set([0]))).toEqual(['beta:Busan film festival']);
+    expect(aux(text, new Set([0, 1]))).toEqual(['beta:Ukraine born', 'beta:Busan film festival']);
+  });
+});
