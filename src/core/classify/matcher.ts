@@ -123,6 +123,8 @@ export interface Matcher {
   readonly matchAux: (field: FieldText, topics?: ReadonlySet<number>) => Hit[];
   /** Context id of a term list (`requires`/`unless`), as assigned at compile time. */
   readonly contextIds: ReadonlyMap<string, number>;
+  /** The same ids by each `requires`/`unless` term as written: no folding per story. */
+  readonly contextIdsByTerm: ReadonlyMap<string, number>;
   readonly hasPatternRegex: boolean;
 }
 
@@ -299,6 +301,7 @@ export function compileMatcher(rules: RuleSet): Matcher {
   const patternRegexes: CompiledRegex[] = [];
   const auxRegexes: CompiledRegex[] = [];
   const contextIds = new Map<string, number>();
+  const contextIdsByTerm = new Map<string, number>();
 
   const contextId = (term: string): number => {
     const key = contextKey(term);
@@ -308,6 +311,7 @@ export function compileMatcher(rules: RuleSet): Matcher {
       contextIds.set(key, id);
       insert(auxRoot, term, { kind: 'context', topic: -1, rule: id }, false);
     }
+    contextIdsByTerm.set(term, id);
     return id;
   };
 
@@ -330,6 +334,7 @@ export function compileMatcher(rules: RuleSet): Matcher {
 
   return {
     contextIds,
+    contextIdsByTerm,
     hasPatternRegex: patternRegexes.length > 0,
     matchPatterns(field) {
       const out: Hit[] = [];

@@ -156,8 +156,7 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
   for (const h of aux) if (h.kind === 'context') contexts.add(h.rule);
   const exclusionHits = aux.filter((h) => h.kind === 'exclusion');
   const present = (term: string): boolean => {
-    const key = contextKey(term);
-    const id = matcher.contextIds.get(key);
+    const id = matcher.contextIdsByTerm.get(term) ?? matcher.contextIds.get(contextKey(term));
     return id !== undefined && contexts.has(id);
   };
 
