@@ -318,8 +318,9 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
       const w = t[k];
       if (!w) continue;
       if (STATE_CUES.has(w.text)) return null;
-      // "Runners from abroad" come to the country: the event is at home.
-      if ((ABROAD_WORDS.has(w.text) && t[k - 1]?.text !== 'from') || placeAbroadAt(f, k, hits)) abroad = true;
+      // "Runners from abroad" and "tour groups from China" come to the country: the event is at
+      // home. A place after "from" is where the visitors come from.
+      if ((ABROAD_WORDS.has(w.text) && t[k - 1]?.text !== 'from') || (w.text !== 'from' && placeAbroadAt(f, k, hits))) abroad = true;
     }
   }
   return abroad ? cue : null;

@@ -205,6 +205,22 @@ function canStep(node: TrieNode, word: string): boolean {
 
 const NOTHING_FOUND: readonly { end: number; entries: Entry[] }[] = [];
 
+/** Words that open a term ("the North") without being part of the name that may follow. */
+const ARTICLES: ReadonlySet<string> = new Set(['the', 'a', 'an']);
+
+/**
+ * Whether a match starting inside [from, end) reaches past `end`: then the match at `from`, which
+ * opens with an article, yields to it. "the South Korean government" is "South Korean", not
+ * "the South" (a term that needs North Korea in the story) followed by a lone "Korean"; "the
+ * North Korean soldiers" keeps "North Korean soldiers" (the war) and "North Korean".
+ */
+function overtaken(root: TrieNode, tokens: readonly Token[], from: number, end: number): boolean {
+  for (let j = from + 1; j < end; j++) {
+    if ((walk(root, tokens, j)[0]?.end ?? j) > end) return true;
+  }
+  return false;
+}
+
 /**
  * All (end, entries) reachable from `from`, deepest first. Most words start no term: they are
  * answered without allocating (the walk runs at every word of every story).
@@ -348,8 +364,10 @@ export function compileMatcher(rules: RuleSet): Matcher {
         const word = tokens[i]?.text ?? '';
         // Fast path: most words start nothing.
         if (patternRoot.next?.has(word) !== true && patternRoot.prefixes?.has(word.charAt(0)) !== true) continue;
+        const matches = walk(patternRoot, tokens, i);
+        if (ARTICLES.has(word) && overtaken(patternRoot, tokens, i, matches[0]?.end ?? i)) continue;
         const done = new Set<number>();
-        for (const found of walk(patternRoot, tokens, i)) {
+        for (const found of matches) {
           for (const e of found.entries) {
             if (done.has(e.topic)) continue;
             // One hit per topic per span, even when an exact word and a prefix both fit.

@@ -592,6 +592,12 @@ describe('culture or sport abroad', () => {
     expect(contextReason(joint, CONTEXT_FEATURES.culture)).toBe(false);
   });
 
+  it('GIVEN a tour whose visitors come "from" a foreign place to the country THEN not abroad: the tour is at home', () => {
+    const v = verdict('Tour groups from Japan return to Seoul', 'Travel agencies resumed trips to the South Korean capital this month.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.culture)).toBe(false);
+    expect(v.matched).toBe(true);
+  });
+
   it('GIVEN a hit that is more than the country\'s name (its leader) THEN the feature stays out', () => {
     const v = verdict('Kim Jong Un watches football final in Pyongyang', 'State media said the leader praised the players.', 'north-korea');
     expect(contextReason(v, CONTEXT_FEATURES.culture)).toBe(false);

@@ -100,6 +100,39 @@ describe('compileMatcher', () => {
     expect(hits('Nissan')).toEqual([]);
   });
 
+  it('GIVEN a term that opens with an article and a longer name starting inside it THEN the name wins', () => {
+    const articles = rulesFromYaml({
+      'north.yaml': `id: north
+label: North
+color: "#000001"
+threshold: 4
+patterns:
+  - name: the North
+    weight: 1.5
+    terms: [the North]
+  - name: North Korean
+    weight: 3
+    terms: [North Korean]
+`,
+      'war.yaml': `id: war
+label: War
+color: "#000002"
+threshold: 4
+patterns:
+  - name: troops
+    weight: 3
+    terms: [North Korean soldiers]
+`,
+    });
+    const m = compileMatcher(articles);
+    const found = (text: string): string[] => m.matchPatterns(field(text)).map((h) => `${articles.topics[h.topic]?.id}:${h.matched}`);
+    // "the North" would take "North" from both names.
+    expect(found('Putin praises the North Korean soldiers')).toEqual(['war:North Korean soldiers', 'north:North Korean']);
+    expect(found('Seoul talks to the North about the border')).toEqual(['north:the North']);
+    // Only an article yields: a name that reaches past another one still wins from the left.
+    expect(found('North Korean soldiers')).toEqual(['war:North Korean soldiers', 'north:North Korean']);
+  });
+
   it('GIVEN an operator regex THEN it runs over folded words and reports the original text', () => {
     expect(hits('Pyongyang sends TROOPS to Russia')).toContain('alpha:TROOPS to Russia');
   });
