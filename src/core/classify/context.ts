@@ -145,7 +145,7 @@ const BACKDROP_BEFORE = set('over after since amid despite because due following
 const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
-  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts',
+  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
 );
 
 // --- Surnames ---------------------------------------------------------------------------------------
@@ -169,13 +169,19 @@ const KOREAN_FIRMS = set('samsung hyundai kia lg sk hynix lotte hanwha posco kak
 const FIRM_NOUNS = set('chipmaker chipmakers carmaker automaker steelmaker shipbuilder shipbuilders conglomerate conglomerates firm firms company companies group maker airline carrier giant tech');
 /** The firm's life at home: labour, results, rulings, scandals. */
 const HOME_CUES = set(
-  'strike strikes striking walkout walked union unions unionised labour labor wage wages profit profits loss losses earnings quarterly chairman heir heiress founder prosecutors prosecutor court raided raid arrested indicted acquitted convicted fined bribery inheritance succession scandal sit dock yard shipyard shareholder shareholders tender buyback takeover subcontractor subcontractors workers layoffs recall recalls recalled jobs',
+  'strike strikes striking walkout walked union unions unionised labour labor wage wages profit profits loss losses earnings quarterly chairman heir heiress founder prosecutors prosecutor court raided raid arrested indicted acquitted convicted fined bribery inheritance succession scandal sit dock yard shipyard shareholder shareholders tender buyback takeover subcontractor subcontractors workers layoffs recall recalls recalled jobs hack hacked hacking breach leak leaked',
 );
 /** Places that put a firm's story abroad (after in/to/at/from), or words that do. */
 const FOREIGN_PLACES = set(
   'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington',
 );
 const PLACE_PREPS = set('in to at from');
+
+/** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
+const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
+/** A foreign authority: "an Indian tax authority", "a Chinese court". */
+const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish');
+const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police');
 
 /** "Korea Zinc", "Korea Electric Power": firms whose name starts with "Korea". */
 const KOREA_FIRM_SECOND = set('zinc electric gas aerospace shipbuilding');
@@ -191,6 +197,8 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
       if (!w) continue;
       if (w.cased === 'US' || w.text === 'abroad' || w.text === 'american') return null;
       if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return null;
+      if (FOREIGN_PLACES.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
+      if (FOREIGN_DEMONYMS.has(w.text) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || AUTHORITY_NOUNS.has(t[k + 2]?.text ?? ''))) return null;
       if (HOME_CUES.has(w.text)) home = true;
       if (firm) continue;
       const next = t[k + 1];
@@ -246,7 +254,7 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
 
 // --- Person abroad ----------------------------------------------------------------------------------
 const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef refugee refugees diver suspect suspects');
-const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded guilty trial arrested detained killed');
+const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded guilty trial arrested detained killed killing stabbing stabbed murder murdered');
 
 /**
  * True when every hit is a "South Korean" label (or, with `label` 'ukrainian', a "Ukrainian" one)
@@ -280,11 +288,20 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad');
+const CULTURE_CUES = set('tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
   'missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader kim zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
 );
+/** Words before a hit that make the country the venue: "in Seoul", "through the North Korean capital". */
+const VENUE_PREPS = set('in at through across around');
+/** Whether a hit names the place of the story's event: right after "in", "through"… ("the" allowed between). */
+function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
+  const t = fieldOf(fields, h)?.tokens;
+  if (!t) return false;
+  const before = t[h.from - 1]?.text === 'the' ? h.from - 2 : h.from - 1;
+  return VENUE_PREPS.has(t[before]?.text ?? '');
+}
 /** Words that put an event abroad by themselves. */
 const ABROAD_WORDS = set('abroad overseas american european');
 /** The first words of hits that only name the country: its name, its capital, its adjective. */
@@ -311,6 +328,9 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
     }
   }
   if (!cue) return null;
+  // The country as the venue ("a race through the North Korean capital", "a concert in Seoul"):
+  // the event is at home, whoever comes to it.
+  if (hits.some((h) => isVenue(h, fields))) return null;
   let abroad = false;
   for (const f of fields) {
     const t = f.tokens;
@@ -645,6 +665,8 @@ function roundupItems(summary: FieldText): [number, number][] {
  */
 function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolean {
   const t = summary.tokens;
+  // "filmed everywhere from Bhutan to North Korea": the end of a range of places, not a party.
+  if (t[h.from - 1]?.text === 'to' && t.slice(Math.max(from, h.from - 4), h.from - 1).some((u) => u.text === 'from')) return false;
   const after = t[h.to]?.text ?? '';
   if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && EVENT_VERBS.has(after)) return true;
   for (let k = h.from - 1; k >= Math.max(from, h.from - 2); k--) {

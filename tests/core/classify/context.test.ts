@@ -616,3 +616,45 @@ describe('person abroad: a Ukrainian', () => {
     expect(verdict('Ukraine asks Germany to extradite man charged over arson', 'Prosecutors said the suspect set fire to a depot.', 'ukraine').matched).toBe(true);
   });
 });
+
+describe('the tenth round: the rubric\'s cases read more widely', () => {
+  it('GIVEN the war\'s diplomacy with Russia as a party ("a plan to end the war") THEN a war reference', () => {
+    expect(warReference(fields('US envoys meet Putin in Moscow on peace plan', 'They spent hours at the Kremlin discussing a framework to end the war.'), false)?.matched).toBe('the war');
+    // Without Russia in the story it is some other war.
+    expect(warReference(fields('Envoys discuss peace plan', 'They discussed a framework to end the war.'), false)).toBeNull();
+  });
+
+  it('GIVEN a race or a match with the country as its venue THEN not culture abroad; a match abroad still is', () => {
+    const home = verdict('Pyongyang half marathon welcomes overseas amateurs', 'Foreign runners raced through the North Korean capital on Sunday.', 'north-korea');
+    expect(contextReason(home, CONTEXT_FEATURES.culture)).toBe(false);
+    expect(home.matched).toBe(true);
+    const away = verdict('South Korea beat Japan in friendly match in Osaka', 'A late goal settled the game.', 'south-korea');
+    expect(contextReason(away, CONTEXT_FEATURES.culture)).toBe(true);
+    expect(away.matched).toBe(false);
+  });
+
+  it('GIVEN the killing of a person labelled "Ukrainian" abroad THEN person abroad', () => {
+    const v = verdict('Killing of Ukrainian student in Ohio sparks outrage', 'Hundreds attended a vigil in Columbus.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.abroadUkrainian)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a briefing item naming the country as the end of a range of places THEN not an event of it', () => {
+    const v = verdict('Evening briefing: oil, rates and a long ride', 'Oil slipped; the Fed held rates; and a cyclist who rode everywhere from Portugal to North Korea finished his journey.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a Korean firm\'s unit abroad or a foreign authority THEN not its life at home; a breach at home is', () => {
+    expect(homeCompany(fields('Samsung\'s Brazil unit fights tax demand', 'The company challenged a court order on import duties.'))).toBeNull();
+    expect(homeCompany(fields('Samsung challenges tax order', 'An Indian tax authority ordered the company to pay back taxes, court filings show.'))).toBeNull();
+    expect(homeCompany(fields('LG Uplus to replace routers after hack', 'The carrier said malware exposed customer data.'))?.matched).toBe('LG');
+  });
+
+  it('GIVEN a summary led by "The South Korean president" THEN the lead, not a passing mention; "The South Korean captain" is a label', () => {
+    const state = verdict('Leaders pledge closer ties at Tokyo summit', 'The South Korean president agreed with Japan\'s prime minister to expand cooperation.', 'south-korea');
+    expect(state.matched).toBe(true);
+    const person = verdict('Tottenham beat Villa', 'The South Korean captain scored twice.', 'south-korea');
+    expect(person.matched).toBe(false);
+  });
+});
