@@ -288,20 +288,43 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals');
+const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
-  'missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader kim zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
+  'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader kim zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
 );
 /** Words before a hit that make the country the venue: "in Seoul", "through the North Korean capital". */
 const VENUE_PREPS = set('in at through across around');
-/** Whether a hit names the place of the story's event: right after "in", "through"… ("the" allowed between). */
+/** The country's cities among its names: "Pyongyang marathon" is held there. */
+const CITY_NAMES = set('seoul pyongyang kyiv kiev');
+/** Events named after the city that holds them ("Pyongyang marathon"); not performers ("Kyiv Ballet"). */
+const HELD_EVENTS = set('marathon festival concert concerts race championship championships tournament exhibition');
+/** How far before a place its event's cue may stand: "a concert next month in Seoul". */
+const VENUE_WINDOW = 8;
+
+/**
+ * Whether a hit names the place of the event: a city named in the event's name ("Pyongyang
+ * marathon", "Seoul concert"; not a company named after it, "Kyiv Ballet"), or a place after "in", "through"… ("the" allowed between) with the
+ * event's cue a few words before it in the same clause ("the race through the North Korean
+ * capital"). An adjective after "in" is a language ("singing in Ukrainian"), not a place.
+ */
 function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
-  const t = fieldOf(fields, h)?.tokens;
-  if (!t) return false;
+  const f = fieldOf(fields, h);
+  if (!f) return false;
+  const t = f.tokens;
+  const first = t[h.from]?.text ?? '';
+  if (CITY_NAMES.has(first) && h.to === h.from + 1 && HELD_EVENTS.has(t[h.to]?.text ?? '')) return true;
   const before = t[h.from - 1]?.text === 'the' ? h.from - 2 : h.from - 1;
-  return VENUE_PREPS.has(t[before]?.text ?? '');
+  if (!VENUE_PREPS.has(t[before]?.text ?? '') || LANGUAGES.has(t[h.to - 1]?.text ?? '')) return false;
+  for (let k = before - 1; k >= Math.max(0, before - VENUE_WINDOW); k--) {
+    if (clauseBreak(f, k, k + 1)) return false;
+    if (CULTURE_CUES.has(t[k]?.text ?? '')) return true;
+  }
+  return false;
 }
+/** The country's adjectives, which after "in" name a language. */
+const LANGUAGES = set('ukrainian korean');
+
 /** Words that put an event abroad by themselves. */
 const ABROAD_WORDS = set('abroad overseas american european');
 /** The first words of hits that only name the country: its name, its capital, its adjective. */

@@ -625,7 +625,16 @@ describe('the tenth round: the rubric\'s cases read more widely', () => {
   });
 
   it('GIVEN a race or a match with the country as its venue THEN not culture abroad; a match abroad still is', () => {
-    const home = verdict('Pyongyang half marathon welcomes overseas amateurs', 'Foreign runners raced through the North Korean capital on Sunday.', 'north-korea');
+    const home = verdict('Pyongyang marathon welcomes overseas amateurs', 'Foreign runners joined the race through the North Korean capital on Sunday.', 'north-korea');
+    expect(contextReason(home, CONTEXT_FEATURES.culture)).toBe(false);
+    const route = verdict('Marathon welcomes overseas amateurs', 'Foreign runners joined the race through the North Korean capital on Sunday.', 'north-korea');
+    expect(contextReason(route, CONTEXT_FEATURES.culture)).toBe(false);
+    // A company named after its city tours abroad: "Kyiv Ballet" is not where the tour is.
+    const company = verdict('Kyiv Ballet begins tour of Canada', 'The company opened in Toronto on Friday.', 'ukraine');
+    expect(contextReason(company, CONTEXT_FEATURES.culture)).toBe(true);
+    // "in Ukrainian" is the language of the songs, not the venue.
+    const language = verdict('Ukraine reach Eurovision final in Basel', 'The Kyiv trio, singing in Ukrainian, qualified on Tuesday.', 'ukraine');
+    expect(contextReason(language, CONTEXT_FEATURES.culture)).toBe(true);
     expect(contextReason(home, CONTEXT_FEATURES.culture)).toBe(false);
     expect(home.matched).toBe(true);
     const away = verdict('South Korea beat Japan in friendly match in Osaka', 'A late goal settled the game.', 'south-korea');
