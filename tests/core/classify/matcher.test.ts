@@ -3,6 +3,13 @@ import { compileMatcher, crossesSentence, type FieldText } from '../../../src/co
 import { tokenize } from '../../../src/core/classify/text.js';
 import { rulesFromYaml } from './helpers.js';
 
+/** The first lines of a small topic file: its id, label, colour and threshold. */
+const header = (id: string, n: number): string => `id: ${id}
+label: ${id}
+color: "#00000${n}"
+threshold: 4
+`;
+
 const rules = rulesFromYaml({
   'alpha.yaml': `id: alpha
 label: Alpha
@@ -102,11 +109,7 @@ describe('compileMatcher', () => {
 
   it('GIVEN a term that opens with an article and a longer name starting inside it THEN the name wins', () => {
     const articles = rulesFromYaml({
-      'north.yaml': `id: north
-label: North
-color: "#000001"
-threshold: 4
-patterns:
+      'north.yaml': `${header('north', 1)}patterns:
   - name: the North
     weight: 1.5
     terms: [the North]
@@ -114,11 +117,7 @@ patterns:
     weight: 3
     terms: [North Korean]
 `,
-      'war.yaml': `id: war
-label: War
-color: "#000002"
-threshold: 4
-patterns:
+      'war.yaml': `${header('war', 2)}patterns:
   - name: troops
     weight: 3
     terms: [North Korean soldiers]
@@ -157,20 +156,12 @@ describe('regex rules and sentences', () => {
 
 describe('exclusion regexes of topics without hits', () => {
   const withExclusions = rulesFromYaml({
-    'alpha.yaml': `id: alpha
-label: Alpha
-color: "#000001"
-threshold: 4
-patterns:
+    'alpha.yaml': `${header('alpha', 1)}patterns:
   - name: city
     weight: 3
     terms: [Busan]
 `,
-    'beta.yaml': `id: beta
-label: Beta
-color: "#000002"
-threshold: 4
-patterns:
+    'beta.yaml': `${header('beta', 2)}patterns:
   - name: country
     weight: 3
     terms: [Ukraine]
