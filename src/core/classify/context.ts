@@ -302,11 +302,15 @@ const HELD_EVENTS = set('marathon festival concert concerts race championship ch
 /** How far before a place its event's cue may stand: "a concert next month in Seoul". */
 const VENUE_WINDOW = 8;
 
+/** The country's adjectives, which after "in" name a language. */
+const LANGUAGES = set('ukrainian korean');
+
 /**
  * Whether a hit names the place of the event: a city named in the event's name ("Pyongyang
- * marathon", "Seoul concert"; not a company named after it, "Kyiv Ballet"), or a place after "in", "through"… ("the" allowed between) with the
- * event's cue a few words before it in the same clause ("the race through the North Korean
- * capital"). An adjective after "in" is a language ("singing in Ukrainian"), not a place.
+ * marathon", "Seoul concert"; not a company named after it, "Kyiv Ballet"), or a place after
+ * "in", "through"… ("the" allowed between) with the event's cue a few words before it in the
+ * same clause ("the race through the North Korean capital"). An adjective after "in" is a
+ * language ("singing in Ukrainian"), not a place.
  */
 function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
   const f = fieldOf(fields, h);
@@ -322,8 +326,6 @@ function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
   }
   return false;
 }
-/** The country's adjectives, which after "in" name a language. */
-const LANGUAGES = set('ukrainian korean');
 
 /** Words that put an event abroad by themselves. */
 const ABROAD_WORDS = set('abroad overseas american european');
