@@ -39,6 +39,7 @@ const exclusionSchema = z
     regex: z.string().min(1).optional(),
     penalty: z.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100).default(0),
     only_with: z.string().regex(TOPIC_ID, 'must be a topic id').optional(),
+    one_clause: z.boolean({ error: 'must be true or false' }).default(false),
     note: z.string().optional(),
   })
   .refine((x) => x.terms.length > 0 || x.regex !== undefined, { message: 'needs `terms` (a list of words) or a `regex`' });
@@ -192,6 +193,7 @@ export function parseTopicFile(file: string, text: string): { topic: TopicRule |
       regex: x.regex,
       penalty: x.penalty,
       onlyWith: x.only_with,
+      oneClause: x.one_clause,
     });
   });
   // The same term twice in one topic would count one word twice.

@@ -103,6 +103,12 @@ describe('loadRules', () => {
     expect(() => loadRules(dir)).toThrow(/exclusions\[1\]\.only_with\): refers to unknown topic "china"; fix: use one of taiwan/);
   });
 
+  it('GIVEN one_clause on an exclusion THEN it is read (false by default); a value that is not true or false is an error naming it', () => {
+    const { topic } = parseTopicFile('rules/taiwan.yaml', `${GOOD}  - regex: "taipei said"\n    one_clause: true\n`);
+    expect(topic?.exclusions.map((x) => x.oneClause)).toEqual([false, true]);
+    expect(problems('rules/taiwan.yaml', `${GOOD}  - regex: "taipei said"\n    one_clause: yes please\n`).join('\n')).toMatch(/exclusions\[1\]\.one_clause.*must be true or false/);
+  });
+
   it('GIVEN an empty directory THEN the error says to add a topic file', () => {
     expect(() => loadRules(tempDir())).toThrow(/no topic files/);
   });

@@ -111,6 +111,8 @@ export interface CompiledRegex {
   readonly re: RegExp;
   /** Needed even for a story without hits of its topic: an exclusion with a penalty. */
   readonly always: boolean;
+  /** Its matches must lie within one clause (an exclusion's `one_clause`). */
+  readonly oneClause: boolean;
 }
 
 export interface Matcher {
@@ -288,6 +290,16 @@ export function crossesSentence(field: FieldText, from: number, to: number): boo
   return false;
 }
 
+/** True when a comma, or anything {@link crossesSentence} sees, stands between the tokens [from, to). */
+export function crossesClause(field: FieldText, from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) {
+    const left = field.tokens[k - 1];
+    const right = field.tokens[k];
+    if (left && right && field.text.slice(left.end, right.start).includes(',')) return true;
+  }
+  return crossesSentence(field, from, to);
+}
+
 function runRegexes(regexes: readonly CompiledRegex[], field: FieldText, out: Hit[], topics?: ReadonlySet<number>): void {
   const needed = (r: CompiledRegex): boolean => topics === undefined || r.always || topics.has(r.topic);
   if (field.tokens.length === 0 || !regexes.some(needed)) return;
@@ -301,7 +313,7 @@ function runRegexes(regexes: readonly CompiledRegex[], field: FieldText, out: Hi
         continue;
       }
       const [from, to] = spanOf(joined.starts, m.index, m.index + m[0].length);
-      if (crossesSentence(field, from, to)) continue;
+      if (r.oneClause ? crossesClause(field, from, to) : crossesSentence(field, from, to)) continue;
       out.push({ kind: r.kind, topic: r.topic, rule: r.rule, term: r.source, field: field.field, from, to, matched: quote(field, from, to) });
     }
   }
@@ -334,12 +346,12 @@ export function compileMatcher(rules: RuleSet): Matcher {
   rules.topics.forEach((topic, t) => {
     topic.patterns.forEach((p, r) => {
       for (const term of p.terms) insert(patternRoot, term, { kind: 'pattern', topic: t, rule: r }, p.caseSensitive);
-      if (p.regex !== undefined) patternRegexes.push({ kind: 'pattern', topic: t, rule: r, source: p.regex, re: new RegExp(p.regex, 'gu'), always: true });
+      if (p.regex !== undefined) patternRegexes.push({ kind: 'pattern', topic: t, rule: r, source: p.regex, re: new RegExp(p.regex, 'gu'), always: true, oneClause: false });
       for (const term of [...p.requires, ...p.unless]) contextId(term);
     });
     topic.exclusions.forEach((x, r) => {
       for (const term of x.terms) insert(auxRoot, term, { kind: 'exclusion', topic: t, rule: r }, false);
-      if (x.regex !== undefined) auxRegexes.push({ kind: 'exclusion', topic: t, rule: r, source: x.regex, re: new RegExp(x.regex, 'gu'), always: x.penalty > 0 });
+      if (x.regex !== undefined) auxRegexes.push({ kind: 'exclusion', topic: t, rule: r, source: x.regex, re: new RegExp(x.regex, 'gu'), always: x.penalty > 0, oneClause: x.oneClause });
     });
   });
 
@@ -347,6 +359,10 @@ export function compileMatcher(rules: RuleSet): Matcher {
     const matched = quote(field, from, end);
     for (const e of entries) out.push({ kind: e.kind, topic: e.topic, rule: e.rule, term: e.term, field: field.field, from, to: end, matched });
   };
+
+  // Exclusion terms whose match must lie within one clause (`one_clause`).
+  const oneClause = (e: Entry): boolean => e.kind === 'exclusion' && rules.topics[e.topic]?.exclusions[e.rule]?.oneClause === true;
+  const hasOneClauseTerms = rules.topics.some((t) => t.exclusions.some((x) => x.oneClause && x.terms.length > 0));
 
   return {
     contextIds,
@@ -384,7 +400,10 @@ export function compileMatcher(rules: RuleSet): Matcher {
       const out: Hit[] = [];
       const { tokens } = field;
       for (let i = 0; i < tokens.length; i++) {
-        for (const found of walk(auxRoot, tokens, i)) toHits(field, i, found.end, found.entries, out);
+        for (const found of walk(auxRoot, tokens, i)) {
+          const entries = hasOneClauseTerms && crossesClause(field, i, found.end) ? found.entries.filter((e) => !oneClause(e)) : found.entries;
+          toHits(field, i, found.end, entries, out);
+        }
       }
       // A topic's exclusions only mask its own hits, so a topic without hits needs none of its
       // regexes, unless one carries a penalty. They were a fifth of the cost of classifying a

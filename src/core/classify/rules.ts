@@ -38,6 +38,11 @@ export interface ExclusionRule {
    * attribution only inside a North Korea story.
    */
   readonly onlyWith: string | undefined;
+  /**
+   * A match must lie within one clause: no comma, semicolon or sentence end inside it. "South
+   * Korean troops, the Joint Chiefs of Staff said" is not the South's agency speaking.
+   */
+  readonly oneClause: boolean;
 }
 
 /** One topic, one YAML file. */

@@ -184,3 +184,32 @@ exclusions:
     expect(aux(text, new Set([0, 1]))).toEqual(['beta:Ukraine born', 'beta:Busan film festival']);
   });
 });
+
+describe('exclusions within one clause', () => {
+  const clauseRules = rulesFromYaml({
+    'alpha.yaml': `${header('alpha', 1)}patterns:
+  - name: country
+    weight: 3
+    terms: [Southland]
+exclusions:
+  - name: agency said
+    regex: 'southland(?: [\\p{L}]+){0,3}? (?:military|officials) said'
+    one_clause: true
+  - name: a place, anywhere
+    terms: [Southland Texas]
+  - name: a place, one clause
+    terms: [Southland Ohio]
+    one_clause: true
+`,
+  });
+  const m = compileMatcher(clauseRules);
+  const masks = (text: string): string[] => m.matchAux(field(text)).filter((h) => h.kind === 'exclusion').map((h) => h.matched);
+
+  it('GIVEN a one_clause exclusion THEN a match across a comma is dropped; within one clause it masks', () => {
+    expect(masks('Southland military officials said the drones fell')).toEqual(['Southland military officials said']);
+    expect(masks('Held by Southland troops, the military said')).toEqual([]);
+    // Without one_clause a term still matches across a comma, as before ("Odessa, Texas").
+    expect(masks('Southland, Texas and Southland, Ohio')).toEqual(['Southland, Texas']);
+    expect(masks('Southland Ohio')).toEqual(['Southland Ohio']);
+  });
+});

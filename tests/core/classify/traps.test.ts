@@ -469,3 +469,14 @@ describe('home names: Seoul\'s indexes and firms named without "Korea"', () => {
     expect(verdict('Netmarble releases new mobile role-playing game', 'The title is available worldwide from Thursday.', 'south-korea').matched).toBe(false);
   });
 });
+
+describe('the South as a party before a comma, its agency as the source after it', () => {
+  it('GIVEN "South Korean troops, the military said" in a North Korea story THEN the troops are a party, not the South speaking', () => {
+    const v = verdict('North Korean soldier walks across the border to defect', 'The soldier crossed the demarcation line in the east and was escorted by South Korean troops, the military said.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).not.toContain('South Korean agency said');
+    expect(v.matched).toBe(true);
+    // In one clause it is still the source: "South Korea's military said" only reports.
+    const source = verdict('North Korea fires two ballistic missiles into the sea', 'South Korea\'s military said the missiles flew about 300 km.', 'south-korea');
+    expect(source.matched).toBe(false);
+  });
+});
