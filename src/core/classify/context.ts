@@ -126,13 +126,16 @@ const ITEM_TARGET_BEFORE = set('on in against over near');
 
 // --- War reference ----------------------------------------------------------------------------------
 /** Words that make "the war" a war other than Russia's in Ukraine. */
-const OTHER_WARS = set('gaza israel israeli hamas hezbollah lebanon sudan sudanese yemen houthi houthis syria syrian iraq afghanistan afghan ethiopia tigray myanmar');
+const OTHER_WARS = set('gaza israel israeli hamas hezbollah lebanon sudan sudanese yemen houthi houthis syria syrian iraq afghanistan afghan ethiopia tigray myanmar armenia armenian azerbaijan azerbaijani karabakh libya libyan mali');
 const RUSSIA = set('russia russian russians moscow kremlin putin wagner');
 /** Phrases that name the war without naming Ukraine (folded words). */
 const WAR_REFS: readonly (readonly string[])[] = [
   ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
   ['full', 'scale', 'invasion'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
   ['its', 'invasion'], ['war', 'effort'], ['battlefield'], ['russian', 'positions'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
+  // Its diplomacy, with Russia a party and no other war named: "Kremlin says peace talks must
+  // address root causes", "Trump envoy meets Putin on ceasefire proposal".
+  ['peace', 'talks'], ['peace', 'plan'], ['peace', 'deal'], ['peace', 'negotiations'], ['ceasefire'], ['truce'],
 ];
 const WAR_REFS_BY_FIRST = new Map<string, (readonly string[])[]>();
 for (const ref of WAR_REFS) {
