@@ -1,6 +1,6 @@
 import type { MatchField } from '../types.js';
 import type { RuleSet } from './rules.js';
-import { contextKey, isHangul, tokenize, type Token } from './text.js';
+import { ARTICLES, contextKey, isHangul, tokenize, type Token } from './text.js';
 
 /**
  * One compiled matcher for every topic: all rule terms go into a single word trie, built once.
@@ -207,9 +207,6 @@ function canStep(node: TrieNode, word: string): boolean {
 
 const NOTHING_FOUND: readonly { end: number; entries: Entry[] }[] = [];
 
-/** Words that open a term ("the North") without being part of the name that may follow. */
-const ARTICLES: ReadonlySet<string> = new Set(['the', 'a', 'an']);
-
 /**
  * Whether a match starting inside [from, end) reaches past `end`: then the match at `from`, which
  * opens with an article, yields to it. "the South Korean government" is "South Korean", not
@@ -279,33 +276,33 @@ function spanOf(starts: readonly number[], a: number, b: number): [number, numbe
  * the group said…" would read as "the South's navy said".
  */
 export function crossesSentence(field: FieldText, from: number, to: number): boolean {
+  return crossesBreak(field, from, to, false);
+}
+
+/** True when a comma, or anything {@link crossesSentence} sees, stands between the tokens [from, to). */
+export function crossesClause(field: FieldText, from: number, to: number): boolean {
+  return crossesBreak(field, from, to, true);
+}
+
+function crossesBreak(field: FieldText, from: number, to: number, commas: boolean): boolean {
   for (let k = from + 1; k < to; k++) {
     const left = field.tokens[k - 1];
     const right = field.tokens[k];
     if (!left || !right) continue;
     const gap = field.text.slice(left.end, right.start);
-    if (gap.includes(';')) return true;
+    if (gap.includes(';') || (commas && gap.includes(','))) return true;
     if (/[.!?]\s/u.test(gap) && left.end - left.start > 1) return true;
   }
   return false;
 }
 
-/** True when a comma, or anything {@link crossesSentence} sees, stands between the tokens [from, to). */
-export function crossesClause(field: FieldText, from: number, to: number): boolean {
-  for (let k = from + 1; k < to; k++) {
-    const left = field.tokens[k - 1];
-    const right = field.tokens[k];
-    if (left && right && field.text.slice(left.end, right.start).includes(',')) return true;
-  }
-  return crossesSentence(field, from, to);
-}
-
 function runRegexes(regexes: readonly CompiledRegex[], field: FieldText, out: Hit[], topics?: ReadonlySet<number>): void {
-  const needed = (r: CompiledRegex): boolean => topics === undefined || r.always || topics.has(r.topic);
-  if (field.tokens.length === 0 || !regexes.some(needed)) return;
-  const joined = joinTokens(field.tokens);
+  if (field.tokens.length === 0) return;
+  // Joined once, and only when a regex is to run.
+  let joined: { text: string; starts: number[] } | null = null;
   for (const r of regexes) {
-    if (!needed(r)) continue;
+    if (topics !== undefined && !r.always && !topics.has(r.topic)) continue;
+    joined ??= joinTokens(field.tokens);
     r.re.lastIndex = 0;
     for (let m = r.re.exec(joined.text); m !== null; m = r.re.exec(joined.text)) {
       if (m[0].length === 0) {

@@ -1,7 +1,7 @@
 import type { MatchField, Reason } from '../types.js';
 import type { FieldText, Hit, Matcher } from './matcher.js';
 import type { ExclusionRule, RuleSet, TopicRule } from './rules.js';
-import { contextKey } from './text.js';
+import { ARTICLES, contextKey } from './text.js';
 
 /** The keyword side of a verdict for one topic. */
 export interface KeywordScore {
@@ -96,8 +96,6 @@ function isSceneLead(hit: Hit, summary: FieldText): boolean {
   return text.slice(last.end, tailEnd).includes(',');
 }
 
-/** Articles that may open a summary's lead before its subject ("The South Korean president"). */
-const LEAD_ARTICLES: ReadonlySet<string> = new Set(['the', 'a', 'an']);
 /** The state after the country's adjective: what makes "The South Korean …" the country itself. */
 const LEAD_STATE_NOUNS: ReadonlySet<string> = new Set(
   'president government military army navy parliament economy currency capital leader leadership presidency ministry minister cabinet authorities central'.split(' '),
@@ -112,7 +110,7 @@ function isLead(hit: Hit, fields: readonly FieldText[]): boolean {
   const tokens = summary.tokens;
   // "The South Korean president, on his first trip abroad, …": the article opens the subject, when
   // that is the state; "The South Korean captain scored twice" only labels a person.
-  if (hit.from === 1 && LEAD_ARTICLES.has(tokens[0]?.text ?? '') && LEAD_STATE_NOUNS.has(tokens[hit.to]?.text ?? '')) return true;
+  if (hit.from === 1 && ARTICLES.has(tokens[0]?.text ?? '') && LEAD_STATE_NOUNS.has(tokens[hit.to]?.text ?? '')) return true;
   // "Ukraine's …", including terms that contain the possessive ("Ukraine's capital").
   if (tokens[hit.to]?.text === 's' || tokens[hit.from + 1]?.text === 's') return true;
   return isSceneLead(hit, summary);

@@ -111,6 +111,12 @@ function asciiLetterClass(text: string, from: number, to: number): number {
   return 0;
 }
 
+/**
+ * Articles: they open a term ("the North") or a summary's lead ("The South Korean president")
+ * without being part of the name after them.
+ */
+export const ARTICLES: ReadonlySet<string> = new Set(['the', 'a', 'an']);
+
 /** The folded words of a text, for rule terms and context lists. */
 export function foldWords(text: string): string[] {
   return tokenize(text).map((t) => t.text);
