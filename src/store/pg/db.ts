@@ -8,14 +8,11 @@ import { PG_MIGRATIONS } from './migrations.js';
  * BIGINT (int8, OID 20) read as a number: every BIGINT here is a time in ms since the epoch, a
  * count or an id, all far below 2^53. node-postgres reads it as a string by default.
  */
-const INT8_OID = 20;
 const parseInt8 = (value: string): number => Number(value);
-const TYPES: pg.CustomTypesConfig = {
-  // pg types the OID as its TypeId enum and the parsers' results as any; the cast is the boundary.
-  getTypeParser: ((oid: number, format?: string) =>
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-enum-assignment
-    oid === INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid)) as pg.CustomTypesConfig['getTypeParser'],
-};
+// node-postgres's own typed override table: the text parser of int8, the driver's defaults for
+// every other type (and for binary results).
+const TYPES = new pg.TypeOverrides();
+TYPES.setTypeParser(pg.types.builtins.INT8, 'text', parseInt8);
 
 /** The database's own clock in ms since the epoch: every lease on PostgreSQL is timed by it, never by a process's clock. */
 export const DB_NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
