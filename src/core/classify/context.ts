@@ -74,6 +74,8 @@ export const CONTEXT_FEATURES = Object.freeze({
   aid: 'war aid: arms or troops sent to Ukraine',
   scene: 'scene: an event at a place in the country',
   inspection: 'surname: Kim overseeing weapons, state-media style',
+  spillover: 'spillover: the war\'s drones or debris over a neighbour, Ukraine only the target',
+  market: 'market wrap: the Kospi as one line of a regional market report',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -236,12 +238,15 @@ export function homeCompany(fields: readonly FieldText[]): { matched: string; fi
 }
 
 // --- Places abroad ----------------------------------------------------------------------------------
+/** Prepositions before a named place: "in Bangkok", "at Changi Airport" ("into" also sends a team into the World Cup). */
+const NAMED_PLACE_PREPS = set('in at');
 /** Capitalised words after "in" that are times, not places. */
 const TIME_NAMES = set('january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday');
 
 /**
  * Whether the word at `k` puts the story abroad: "US", a listed foreign place after in/to/at/from,
- * or any named place after "in" ("in Bangkok", "in the Dominican Republic") that is neither one of
+ * or any named place after "in" or "at" ("in Bangkok", "at Changi Airport",
+ * "in the Dominican Republic") that is neither one of
  * the topic's own places (a hit) nor a month or a weekday.
  */
 function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
@@ -249,7 +254,7 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   const w = t[k];
   if (!w) return false;
   if (w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) return true;
-  if (w.text !== 'in') return false;
+  if (!NAMED_PLACE_PREPS.has(w.text)) return false;
   const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
   const next = t[at];
   return next !== undefined && isCapitalised(next) && !TIME_NAMES.has(next.text) && !hits.some((h) => h.field === f.field && h.from <= at && at < h.to);
@@ -291,7 +296,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals');
+const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
   'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader kim zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
@@ -331,7 +336,8 @@ function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
 }
 
 /** Words that put an event abroad by themselves. */
-const ABROAD_WORDS = set('abroad overseas american european');
+/** Words that put an event abroad by themselves, the tennis majors held abroad among them. */
+const ABROAD_WORDS = set('abroad overseas american european wimbledon');
 /** The first words of hits that only name the country: its name, its capital, its adjective. */
 const COUNTRY_NAMES = set('ukraine ukrainian ukrainians kyiv kiev north south korea korean koreans seoul pyongyang');
 
@@ -373,6 +379,67 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
   }
   return abroad ? cue : null;
 }
+
+// --- Spillover and market wraps ---------------------------------------------------------------------
+/** Ukraine's neighbours in NATO and Moldova: where the war's drones and debris come down. */
+const NEIGHBOURS = set('poland polish romania romanian moldova moldovan estonia estonian latvia latvian lithuania lithuanian warsaw bucharest chisinau');
+/** A neighbour's airspace crossed, debris found, jets scrambled, drones shot down. */
+const SPILLOVER_CUES = set('airspace debris fragments fragment crossed violated violate violates violating scrambled scrambles scramble downed shoots shot');
+/** Attack nouns whose target Ukraine is in a spillover story: "during an attack on western Ukraine". */
+const ATTACK_NOUNS = set('attack attacks strike strikes raid raids barrage assault');
+
+/**
+ * True when the war spills over a neighbour and Ukraine is named only as the target of the attack
+ * whose drones or debris came down there: "Romania scrambles jets after drone debris falls near a
+ * Danube village | … after Russian attacks on Ukrainian ports". The neighbour's defence is the
+ * subject; the rubric counts the war as its backdrop. Every name of Ukraine must stand in the
+ * summary, within three words after an attack noun and "on".
+ */
+export function spillover(names: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  const title = fields.find((f) => f.field === 'title');
+  const neighbour = title?.tokens.find((w) => NEIGHBOURS.has(w.text));
+  if (!title || !neighbour || names.length === 0) return null;
+  if (!fields.some((f) => f.tokens.some((w) => SPILLOVER_CUES.has(w.text)))) return null;
+  for (const h of names) {
+    const field = fieldOf(fields, h);
+    if (!field || field.field !== 'summary') return null;
+    const t = field.tokens;
+    let target = false;
+    for (let k = h.from - 1; k >= Math.max(0, h.from - 4) && !target; k--) {
+      if (t[k]?.text === 'on' && ATTACK_NOUNS.has(t[k - 1]?.text ?? '')) target = true;
+      if (clauseBreak(field, k, h.from)) break;
+    }
+    if (!target) return null;
+  }
+  return { matched: neighbour.cased, field: 'title' };
+}
+
+/** Stock indexes of other markets: "Nikkei", "Hang Seng", "Topix", "Sensex". */
+const OTHER_INDEXES = set('nikkei topix hang seng taiex sensex nifty asx dow nasdaq ftse dax cac stoxx');
+
+/**
+ * True when the South is named only by its stock index (or "Seoul" as its market) beside another
+ * market's index: a regional market wrap, where the Kospi is one line of a story about Asia's
+ * shares. A story whose subject is the Kospi names no other index, or names Seoul's own causes.
+ */
+export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  const isIndex = (h: Hit): boolean => SEOUL_INDEXES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? '');
+  if (hits.length === 0 || !hits.some(isIndex)) return null;
+  for (const h of hits) {
+    if (isIndex(h)) continue;
+    const t = fieldOf(fields, h)?.tokens ?? [];
+    // "Seoul's Kospi", "Seoul stocks": the city as the market.
+    const next = t[h.to]?.text === 's' ? t[h.to + 1] : t[h.to];
+    if (h.to - h.from !== 1 || t[h.from]?.text !== 'seoul' || !next || !MARKET_WORDS.has(next.text)) return null;
+  }
+  for (const f of fields) {
+    const other = f.tokens.find((w) => OTHER_INDEXES.has(w.text));
+    if (other) return { matched: other.cased, field: f.field };
+  }
+  return null;
+}
+const SEOUL_INDEXES = set('kospi kosdaq');
+const MARKET_WORDS = set('kospi kosdaq stocks shares benchmark market markets bourse index');
 
 // --- Trade ------------------------------------------------------------------------------------------
 /** What a country ships: the nouns that make the country named before them the origin. */
@@ -602,6 +669,11 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
     if (ACCORDING.has(w)) return true;
     if (SPEECH.has(w) && k === hit.from - 1 && (hit.to >= t.length || clauseBreak(field, hit.to - 1, hit.to))) return true;
   }
+  // A headline that closes on its source after a colon or a dash: "N. Korea fires missiles: JCS",
+  // "… - Yonhap", "…: S. Korean military". Only source words may follow the hit.
+  if (field.field === 'title' && hit.from > 0 && /:|\s[-\u2013\u2014]\s/u.test(field.text.slice(t[hit.from - 1]?.end ?? 0, t[hit.from]?.start ?? 0))) {
+    if (t.slice(hit.to).every((u) => SOURCE_NOUNS.has(u.text) || SPEECH.has(u.text))) return true;
+  }
   // Forward: X [source nouns] said …
   let sourceNoun = false;
   for (let k = hit.to; k < Math.min(t.length, hit.to + 6); k++) {
@@ -707,6 +779,35 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
   return false;
 }
 
+/** Nouns of an event, for the entries of a briefing's list: "North Korea's latest missile launch". */
+const EVENT_NOUNS = set(
+  'launch launches test tests strike strikes attack attacks outbreak election elections vote call calls talks summit protest protests crash fire fires flood floods earthquake shooting offensive ceasefire truce deal visit arrest trial verdict ruling impeachment resignation crisis scandal sanctions drills',
+);
+
+/**
+ * A briefing that lists its stories after "covering" ("We're covering the whistle-blower
+ * complaint about President Trump's call with Ukraine's leader, North Korea's latest missile launch
+ * and an outbreak of swine fever near Seoul"): each entry between commas and "and" is an item, and
+ * one with an event noun reports an event of every topic named in it.
+ */
+function coveredEntry(summary: FieldText, hits: readonly Hit[], from: number, to: number): Hit | null {
+  const t = summary.tokens;
+  let k = from;
+  while (k < to && t[k]?.text !== 'covering') k++;
+  if (k >= to) return null;
+  let start = k + 1;
+  for (let end = start + 1; end <= to; end++) {
+    if (end < to && t[end]?.text !== 'and' && !clauseBreak(summary, end - 1, end)) continue;
+    const entry = t.slice(start, end);
+    if (entry.some((w) => EVENT_NOUNS.has(w.text))) {
+      const hit = hits.find((h) => h.field === 'summary' && h.from >= start && h.to <= end);
+      if (hit) return hit;
+    }
+    start = t[end]?.text === 'and' ? end + 1 : end;
+  }
+  return null;
+}
+
 /** The hit that leads a roundup item reporting an event, if any: "Also: Pyongyang tested…". */
 function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbroad: boolean): Hit | null {
   const summary = fields.find((f) => f.field === 'summary');
@@ -714,6 +815,8 @@ function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbr
   for (const [from, to] of roundupItems(summary)) {
     let lead = from;
     while (lead < to && ITEM_FILLERS.has(summary.tokens[lead]?.text ?? '')) lead++;
+    const listed = coveredEntry(summary, hits, from, to);
+    if (listed) return listed;
     const item = summary.tokens.slice(from, to);
     const hasEvent = item.some((t) => EVENT_VERBS.has(t.text));
     if (!hasEvent) continue;
@@ -927,6 +1030,9 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     return t?.model.enabled ? t.model.weight : 0;
   };
   const reached = (i: number): boolean => i >= 0 && (adj[i]?.score ?? 0) >= thresholdOf(i);
+  // A penalising exclusion matched (a K-drama, an impersonator): the story is a look-alike of the
+  // topic, and no context feature lifts that topic past it.
+  const penalised = (i: number): boolean => keywords[i]?.reasons.some((r) => r.kind === 'exclusion' && r.weight < 0) === true;
   // Below the model's reach: what a capping feature sets the keyword score to.
   const capOf = (i: number): number => thresholdOf(i) - 1 - modelWeightOf(i);
   // Caps topic `i` with the feature's reason, whose weight is what the cap took off.
@@ -954,12 +1060,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 2a. The North acts: "the North" as the actor in a story with a South Korean name.
   const southNamed = south >= 0 && (keywords[south]?.kept.length ?? 0) > 0;
   const northActing = adj[north];
-  if (north >= 0 && northActing && southNamed && northActing.score <= thresholdOf(north) + CONTEXT_LIFT) {
+  if (north >= 0 && northActing && southNamed && !penalised(north) && !penalised(south) && northActing.score <= thresholdOf(north) + CONTEXT_LIFT) {
     const acts = northActs(fields) ?? northHitActs(keywords[north]?.kept ?? [], fields);
     if (acts) lift(northActing, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.north}`, matched: acts.matched, field: acts.field, weight }));
   }
 
-  if (north >= 0 && south >= 0 && reached(north)) {
+  if (north >= 0 && south >= 0 && reached(north) && !penalised(south)) {
     const northHits = keywords[north]?.kept ?? [];
     const southHits = keywords[south]?.kept ?? [];
     for (const h of southHits) {
@@ -996,7 +1102,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
 
   // 5. Surnames: "Kim" beside a US president or a summit venue.
   const northAdj = adj[north];
-  if (north >= 0 && northAdj && northAdj.score <= thresholdOf(north) + CONTEXT_LIFT) {
+  if (north >= 0 && northAdj && !penalised(north) && northAdj.score <= thresholdOf(north) + CONTEXT_LIFT) {
     const kim = bareKimWithLeaders(fields);
     if (kim) lift(northAdj, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.surname}`, matched: kim.matched, field: kim.field, weight }));
     else {
@@ -1038,6 +1144,20 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const onlyBorder = southKw.kept.every((h) => BORDER_PLACES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? ''));
     const us = fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text)));
     if (onlyBorder && us) capWith(southAdj, south, CONTEXT_FEATURES.venue, southKw.kept[0]);
+  }
+
+  // 7d. Spillover: drones or debris over a neighbour, Ukraine only the attack's target.
+  if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {
+    const patterns = rules.topics[war]?.patterns ?? [];
+    const names = warKw.kept.filter((h) => (patterns[h.rule]?.requires.length ?? 0) === 0);
+    const over = spillover(names, fields);
+    if (over) capWith(warAdj, war, CONTEXT_FEATURES.spillover, over);
+  }
+
+  // 7e. Market wrap: the Kospi as one index among others.
+  if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided) {
+    const wrap = marketWrap(southKw.kept, fields);
+    if (wrap) capWith(southAdj, south, CONTEXT_FEATURES.market, wrap);
   }
 
   // 8. Trade: shipments from a topic's country.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, cultureAbroad, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, northActs, personAbroad, sceneAt, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, cultureAbroad, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, marketWrap, northActs, personAbroad, sceneAt, spillover, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
@@ -24,10 +24,16 @@ const rules = rulesFromYaml({
     terms: [North Korea, Pyongyang, North Korean]
   - weight: 4
     terms: [Kim Jong Un]
+  - weight: 1.5
+    terms: [Kim]
+exclusions:
+  - name: impersonators
+    terms: [impersonator]
+    penalty: 8
 `,
   'south-korea.yaml': `${head('south-korea')}patterns:
   - weight: 3
-    terms: [South Korea, Seoul, South Korean, Yeonpyeong]
+    terms: [South Korea, Seoul, South Korean, Yeonpyeong, JCS, Kospi]
   - weight: 1.5
     terms: [the South]
     requires: [North Korea, Pyongyang, North Korean]
@@ -36,6 +42,9 @@ const rules = rulesFromYaml({
 exclusions:
   - name: South Korean as a firm's label
     terms: [South Korean chipmaker]
+  - name: K-drama
+    terms: [K drama]
+    penalty: 1
 `,
   'ukraine.yaml': `${head('ukraine')}patterns:
   - weight: 3
@@ -668,5 +677,70 @@ describe('the tenth round: the rubric\'s cases read more widely', () => {
     expect(state.matched).toBe(true);
     const person = verdict('Tottenham beat Villa', 'The South Korean captain scored twice.', 'south-korea');
     expect(person.matched).toBe(false);
+  });
+});
+
+describe('the eleventh round: sources, look-alikes and lists', () => {
+  it('GIVEN a headline that closes on its source after a colon or a dash ("…: JCS") THEN the source is attribution', () => {
+    const v = verdict('North Korea fires short-range missiles: JCS', 'The launches came days after joint drills ended.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.attribution)).toBe(true);
+    expect(v.matched).toBe(false);
+    const dash = verdict('North Korea fires cruise missiles - South Korean military', '', 'south-korea');
+    expect(dash.matched).toBe(false);
+    // More than source words after the colon: the South is in the headline's own clause.
+    const party = verdict('North Korea fires artillery: South Korea returns fire near Yeonpyeong', '', 'south-korea');
+    expect(contextReason(party, CONTEXT_FEATURES.attribution)).toBe(false);
+    expect(party.matched).toBe(true);
+  });
+
+  it('GIVEN the war\'s drones over a neighbour and Ukraine only the attack\'s target THEN spillover caps ukraine', () => {
+    const v = verdict('Romania scrambles jets after drone debris falls near village', 'Fragments were found on the Danube bank after Russian attacks on Ukrainian ports, the third night of strikes on Ukraine.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.spillover)).toBe(true);
+    expect(v.matched).toBe(false);
+    // Ukraine named as more than the target, or in the headline: the war itself is told.
+    const told = fields('Poland scrambles jets as Russia pounds Ukraine', 'Drones crossed into Polish airspace during an attack on western Ukraine.');
+    expect(spillover([{ kind: 'pattern', topic: 2, rule: 0, term: 'Ukraine', field: 'title', from: 6, to: 7, matched: 'Ukraine' }], told)).toBeNull();
+    const aid = verdict('Poland sends more jets to the east', 'Warsaw also pledged air defence for Ukraine after drones crossed its airspace.', 'ukraine');
+    expect(contextReason(aid, CONTEXT_FEATURES.spillover)).toBe(false);
+  });
+
+  it('GIVEN the Kospi beside another market\'s index THEN a market wrap; the Kospi as the story is not', () => {
+    const wrap = verdict('Asian markets: Nikkei hits record; Kospi little changed', "Japan's Nikkei rose on chip stocks while Seoul's Kospi ended flat.", 'south-korea');
+    expect(contextReason(wrap, CONTEXT_FEATURES.market)).toBe(true);
+    expect(wrap.matched).toBe(false);
+    const own = verdict('Kospi tops 3,000 for the first time in three years', "Seoul's benchmark was led by chip stocks.", 'south-korea');
+    expect(contextReason(own, CONTEXT_FEATURES.market)).toBe(false);
+    expect(own.matched).toBe(true);
+    // A name of the South other than its market keeps the story the South's.
+    expect(marketWrap([], fields('Nikkei and Kospi fall', ''))).toBeNull();
+  });
+
+  it('GIVEN a penalising exclusion (an impersonator, a K-drama) THEN no context feature lifts the look-alike', () => {
+    const v = verdict('Kim Jong Un impersonator deported ahead of summit', 'The impersonator had planned to greet Trump and Kim in Hanoi.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.surname)).toBe(false);
+    expect(v.matched).toBe(false);
+    const drama = verdict('K-drama: a South Korean heiress lands in North Korea', 'Soldiers find her after she paraglides across the border.', 'south-korea');
+    expect(contextReason(drama, CONTEXT_FEATURES.party)).toBe(false);
+  });
+
+  it('GIVEN a briefing that lists its stories after "covering" THEN each entry with an event is an item of its topic', () => {
+    const v = classifier.classify({ title: 'Your Thursday Briefing', summary: "Good morning. We're covering a phone call with Ukraine's leader, North Korea's latest missile launch and an outbreak of swine fever near Seoul." });
+    expect(v.matched).toEqual(['north-korea', 'south-korea', 'ukraine']);
+    // An entry without an event names a place, not an item of the topic.
+    const place = verdict('Your Thursday Briefing', "Good morning. We're covering the Fed's decision, a new phone and the weather from Paris to Seoul.", 'south-korea');
+    expect(place.matched).toBe(false);
+  });
+
+  it('GIVEN a person labelled "South Korean" jailed at a named place abroad ("at Sydney Airport") THEN person abroad', () => {
+    expect(personAbroad([], fields(''))).toBe(false);
+    const v = verdict('South Korean man jailed for smuggling', 'A South Korean national was sentenced after officers found drugs in his luggage at Sydney Airport.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a player of the country at Wimbledon THEN sport abroad', () => {
+    const v = verdict('Ukraine\'s top seed reaches Wimbledon semi-final', 'She beat the defending champion in straight sets.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.culture)).toBe(true);
+    expect(v.matched).toBe(false);
   });
 });

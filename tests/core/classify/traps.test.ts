@@ -73,13 +73,13 @@ describe('traps: look-alike places', () => {
   it('GIVEN Odessa with West Texas context but no exclusion phrase THEN the Odesa pattern is ignored by its `unless` list', () => {
     const v = verdict('Odessa oil workers walk out', 'Drillers across the Permian Basin joined the strike.', 'ukraine');
     expect(v.matched).toBe(false);
-    expect(notes(v).some((n) => n.includes('"Odessa" (Odesa) ignored') && n.includes('Permian'))).toBe(true);
+    expect(notes(v).some((n) => n.includes('"Odessa" (Odesa (as Odessa') && n.includes('Permian'))).toBe(true);
   });
 
   it('GIVEN Odessa the Ukrainian port THEN Ukraine matches on the title with the Odesa pattern', () => {
     const v = verdict('Drones hit grain silos in Odessa', 'The port was struck overnight, the regional governor said.', 'ukraine');
     expect(v.matched).toBe(true);
-    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'Odesa', field: 'title', matched: 'Odessa' }));
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'Odesa (as Odessa, with Ukraine, Russia or the sea in the story)', field: 'title', matched: 'Odessa' }));
   });
 
   it('GIVEN chicken Kiev in a food story THEN the Kiev match is masked by the dish exclusion', () => {
@@ -478,5 +478,45 @@ describe('the South as a party before a comma, its agency as the source after it
     // In one clause it is still the source: "South Korea's military said" only reports.
     const source = verdict('North Korea fires two ballistic missiles into the sea', 'South Korea\'s military said the missiles flew about 300 km.', 'south-korea');
     expect(source.matched).toBe(false);
+  });
+});
+
+describe('the eleventh round: look-alikes in the shipped rules', () => {
+  it('GIVEN "Odessa" with nothing of Ukraine, Russia or the sea THEN the Texas city; with the war it is the port', () => {
+    expect(verdict('Odessa City Council votes to fire city manager', 'The council voted 4-3 after four hours of public comment.', 'ukraine').matched).toBe(false);
+    const port = verdict('Russian drones strike Odessa port overnight', 'Grain silos were damaged, the regional governor said.', 'ukraine');
+    expect(port.matched).toBe(true);
+    expect(patterns(port).some((p) => p.pattern.startsWith('Odesa (as Odessa'))).toBe(true);
+  });
+
+  it('GIVEN "pre-war levels" or "since before Russia\'s invasion of Ukraine" in a market story THEN a point in time, not the war', () => {
+    const v = verdict('European gas prices fall to pre-war levels as storage fills', "Futures dropped below 30 euros for the first time since before Russia's invasion of Ukraine.", 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('pre-war as a time reference');
+  });
+
+  it('GIVEN a club leaving a Russian league over the war THEN the war is its backdrop', () => {
+    const v = verdict("Finnish hockey club withdraws from KHL over Russia's war", 'The Helsinki club said it would not play in the playoffs.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a club leaving a Russian league');
+  });
+
+  it('GIVEN "the Korean carmaker" as a firm\'s label, or its plant in Georgia THEN not the country', () => {
+    const award = verdict('Kia EV9 named World Car of the Year', "Kia's electric SUV won at the New York auto show, the second win for the Korean carmaker.", 'south-korea');
+    expect(award.matched).toBe(false);
+    expect(exclusions(award).map((x) => x.pattern)).toContain('South Korean as a label for a company, artist or athlete');
+    const plant = verdict('Kia to add 1,000 jobs at West Point plant', 'Kia Motors will build a new SUV at its West Point, Georgia, factory.', 'south-korea');
+    expect(plant.matched).toBe(false);
+  });
+
+  it('GIVEN a province by its short name ("Gyeongbuk") THEN south-korea matches on it', () => {
+    const v = verdict('Wildfires in Gyeongbuk kill 28', 'Officials said a seventh-century temple burned down.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).some((p) => p.pattern === 'provinces' && p.matched === 'Gyeongbuk')).toBe(true);
+  });
+
+  it('GIVEN a Kim Jong Un impersonator named twice THEN the exclusion outweighs the leader\'s name in the headline', () => {
+    const v = verdict('Kim Jong Un impersonator detained at Singapore airport', 'The man, who impersonates the North Korean leader, was questioned before a show.', 'north-korea');
+    expect(v.matched).toBe(false);
   });
 });
