@@ -74,6 +74,9 @@ export const CONTEXT_FEATURES = Object.freeze({
   aid: 'war aid: arms or troops sent to Ukraine',
   scene: 'scene: an event at a place in the country',
   inspection: 'surname: Kim overseeing weapons, state-media style',
+  yardstick: 'yardstick: the one mention measures or lists another country\'s story',
+  refugees: 'refugees abroad: Ukrainians\' life in a host country',
+  firmOnly: 'firm only: a Korean firm named, nothing of its life at home',
   spillover: 'spillover: the war\'s drones or debris over a neighbour, Ukraine only the target',
   market: 'market wrap: the Kospi as one line of a regional market report',
 });
@@ -120,9 +123,12 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached',
+  'fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed',
 );
 const ITEM_LEAD_WORDS = 3;
+/** A speaker reporting its own event in a roundup item: "Pyongyang says it has launched…". */
+const OWN_REPORT = set('says said claims claimed announced announces');
+const HAS = set('has had have');
 /** Words before a hit that make it the target or scene of an item's event ("a strike on Kharkiv"). */
 const ITEM_TARGET_BEFORE = set('on in against over near');
 
@@ -178,12 +184,14 @@ const HOME_CUES = set(
 );
 /** Places that put a firm's story abroad (after in/to/at/from), or words that do. */
 const FOREIGN_PLACES = set(
-  'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington',
+  'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington chennai noida sriperumbudur hanoi slovakia turkey russia',
 );
 const PLACE_PREPS = set('in to at from');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
 const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
+/** Words before a firm named only as a yardstick or one of a list: "lead over", "ahead of", "rivals such as". */
+const COMPARED = set('over than behind ahead rival rivals versus vs such including');
 /** A foreign authority: "an Indian tax authority", "a Chinese court". */
 const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish');
 const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police');
@@ -193,8 +201,8 @@ const KOREA_FIRM_SECOND = set('zinc electric gas aerospace shipbuilding');
 
 /** A firm, a home cue and nothing placing it abroad, within token ranges of the fields. */
 function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[]): { matched: string; field: FieldText['field'] } | null {
-  let firm: { matched: string; field: FieldText['field'] } | null = null;
-  let home = false;
+  let firm: { matched: string; field: FieldText['field']; text: FieldText; at: number } | null = null;
+  const cues: { text: FieldText; at: number }[] = [];
   for (const { field: f, from, to } of spans) {
     const t = f.tokens;
     for (let k = from; k < to; k++) {
@@ -204,15 +212,23 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
       if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return null;
       if (FOREIGN_PLACES.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
       if (FOREIGN_DEMONYMS.has(w.text) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || AUTHORITY_NOUNS.has(t[k + 2]?.text ?? ''))) return null;
-      if (HOME_CUES.has(w.text)) home = true;
+      if (HOME_CUES.has(w.text)) cues.push({ text: f, at: k });
       if (firm) continue;
+      // "its lead over Samsung", "rivals such as LG": a firm named as a yardstick is not the subject.
+      if (COMPARED.has(t[k - 1]?.text ?? '') || COMPARED.has(t[k - 2]?.text ?? '')) continue;
       const next = t[k + 1];
-      if (KOREAN_FIRMS.has(w.text)) firm = { matched: w.cased, field: f.field };
-      else if (w.text === 'korean' && FIRM_NOUNS.has(next?.text ?? '')) firm = { matched: f.text.slice(w.start, next?.end ?? w.end), field: f.field };
-      else if (w.cased === 'Korea' && next && KOREA_FIRM_SECOND.has(next.text) && next.cased !== next.text) firm = { matched: f.text.slice(w.start, next.end), field: f.field };
+      if (KOREAN_FIRMS.has(w.text)) firm = { matched: w.cased, field: f.field, text: f, at: k };
+      else if (w.text === 'korean' && FIRM_NOUNS.has(next?.text ?? '')) firm = { matched: f.text.slice(w.start, next?.end ?? w.end), field: f.field, text: f, at: k };
+      else if (w.cased === 'Korea' && next && KOREA_FIRM_SECOND.has(next.text) && next.cased !== next.text) firm = { matched: f.text.slice(w.start, next.end), field: f.field, text: f, at: k };
     }
   }
-  return firm && home ? firm : null;
+  if (!firm) return null;
+  const { text, at } = firm;
+  // The firm in the headline is the story's subject, whatever sentence the cue stands in; a firm
+  // named later needs the cue in its own sentence ("TSMC's profit jumps | … its lead over Samsung"
+  // is TSMC's profit).
+  const home = cues.some((c) => firm.field === 'title' || (c.text === text && !sentenceBreak(text, Math.min(c.at, at), Math.max(c.at, at))));
+  return home ? { matched: firm.matched, field: firm.field } : null;
 }
 
 /**
@@ -293,6 +309,50 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
   }
   return trial && abroad;
 }
+
+// --- Refugees abroad ---------------------------------------------------------------------------------
+/** People the war displaced, as the story's "Ukrainians" abroad: refugees, families, children… */
+const DISPLACED = set('refugee refugees family families children child pupils students women mothers choir community people newcomers arrivals');
+/** Where they live abroad: a host's housing, benefits and schools. */
+const HOST_CUES = set('accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter');
+/** What makes it the war's or the state's story after all. */
+const WAR_CUES = set('missile missiles drone drones shelling front frontline troops soldiers arms weapons occupied occupation zelensky zelenskyy strike strikes attack attacks killed offensive');
+
+/**
+ * True when every name of Ukraine labels displaced people ("Ukrainian refugees", "Ukrainians
+ * arriving in Ireland") whose life in a host country is the story (housing, benefits, schools, a
+ * foreign place), with nothing of the war itself but its having made them leave. The rubric's
+ * diaspora abroad: the host country's policy, not Ukraine.
+ */
+export function refugeesAbroad(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (hits.length === 0) return null;
+  let displaced = false;
+  for (const h of hits) {
+    const t = fieldOf(fields, h)?.tokens ?? [];
+    const first = t[h.from]?.text ?? '';
+    // "children who fled the war": the war as what made them leave.
+    if ((first === 'war' || first === 'invasion') && (FLED.has(t[h.from - 2]?.text ?? '') || FLED.has(t[h.from - 1]?.text ?? ''))) continue;
+    if (h.to - h.from !== 1 || (first !== 'ukrainian' && first !== 'ukrainians')) return null;
+    if (first === 'ukrainians' || DISPLACED.has(t[h.to]?.text ?? '') || DISPLACED.has(t[h.to + 1]?.text ?? '')) displaced = true;
+  }
+  if (!displaced) return null;
+  let host: { matched: string; field: FieldText['field'] } | null = null;
+  let abroad = false;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const w = t[k];
+      if (!w) continue;
+      if (WAR_CUES.has(w.text)) return null;
+      if (!host && HOST_CUES.has(w.text)) host = { matched: w.cased, field: f.field };
+      if (FOREIGN_PLACES.has(w.text) || HOST_COUNTRIES.has(w.text) || placeAbroadAt(f, k, hits)) abroad = true;
+    }
+  }
+  return host && abroad ? host : null;
+}
+const FLED = set('fled fleeing escaped escaping');
+/** Countries hosting most of the war's refugees, and their adjectives. */
+const HOST_COUNTRIES = set('poland polish ireland irish germany german czech czechia britain british uk austria austrian vienna dublin warsaw berlin prague moldova romania slovakia hungary netherlands dutch canada canadian');
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
@@ -378,6 +438,50 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
     }
   }
   return abroad ? cue : null;
+}
+
+// --- Yardsticks -------------------------------------------------------------------------------------
+/** Words that make the name after them a measure for another country: "well above South Korea's 0.72". */
+const YARDSTICK_BEFORE = set('than above below behind ahead unlike like over beyond');
+/**
+ * True when the story's one mention of a topic is a yardstick or the head of a ranking: "a
+ * fertility rate still well above South Korea's 0.72", "South Koreans the largest group, followed
+ * by Chinese and Taiwanese travellers". The passing mention is then not the model's to lift: the
+ * subject is the country it is compared with.
+ */
+export function yardstick(hit: Hit, fields: readonly FieldText[]): boolean {
+  const field = fieldOf(fields, hit);
+  if (!field || field.field !== 'summary') return false;
+  const t = field.tokens;
+  for (let k = hit.from - 1; k >= Math.max(0, hit.from - 3); k--) {
+    if (YARDSTICK_BEFORE.has(t[k]?.text ?? '')) return true;
+    if (clauseBreak(field, k, k + 1)) break;
+  }
+  // The first of a ranking: "South Koreans the largest group at 8.8 million, followed by Chinese…".
+  for (let k = hit.to; k < Math.min(t.length, hit.to + 10); k++) {
+    if (sentenceBreak(field, hit.to - 1, k)) break;
+    if (t[k]?.text === 'followed' && t[k + 1]?.text === 'by') return true;
+  }
+  return false;
+}
+
+/** People quoted for their view, whose workplace a city only locates: "an analyst at Meritz Securities in Seoul". */
+const COMMENTATORS = set('analyst analysts economist economists strategist strategists professor researcher researchers expert experts fellow');
+
+/**
+ * True when the story's one mention of a topic places a quoted commentator ("…, said Kim
+ * Sun-woo, a semiconductor analyst at Meritz Securities in Seoul"): the city is where the
+ * source works, and the story is the one he comments on.
+ */
+export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolean {
+  const field = fieldOf(fields, hit);
+  if (!field || field.field !== 'summary' || field.tokens[hit.from - 1]?.text !== 'in') return false;
+  const t = field.tokens;
+  for (let k = hit.from - 2; k >= Math.max(0, hit.from - 8); k--) {
+    if (sentenceBreak(field, k, hit.from)) return false;
+    if (COMMENTATORS.has(t[k]?.text ?? '')) return true;
+  }
+  return false;
 }
 
 // --- Spillover and market wraps ---------------------------------------------------------------------
@@ -645,7 +749,16 @@ function sentenceBreak(field: FieldText, a: number, b: number): boolean {
   const left = field.tokens[a];
   const right = field.tokens[b];
   if (!left || !right) return true;
-  return /[.;!?]/u.test(field.text.slice(left.end, right.start));
+  for (let k = a; k < b; k++) {
+    const l = field.tokens[k];
+    const r = field.tokens[k + 1];
+    if (!l || !r) return true;
+    const gap = field.text.slice(l.end, r.start);
+    // "8.8 million", "$2.6bn": a decimal point, not a full stop.
+    if (gap === '.' && /\d$/u.test(l.text) && /^\d/u.test(r.text)) continue;
+    if (/[.;!?]/u.test(gap)) return true;
+  }
+  return false;
 }
 
 function fieldOf(fields: readonly FieldText[], hit: Hit): FieldText | undefined {
@@ -769,6 +882,11 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
   if (t[h.from - 1]?.text === 'to' && t.slice(Math.max(from, h.from - 4), h.from - 1).some((u) => u.text === 'from')) return false;
   const after = t[h.to]?.text ?? '';
   if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && EVENT_VERBS.has(after)) return true;
+  // "Pyongyang says it has placed a spy satellite into orbit": the subject reports its own event.
+  if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && OWN_REPORT.has(after) && t[h.to + 1]?.text === 'it') {
+    const verb = HAS.has(t[h.to + 2]?.text ?? '') ? t[h.to + 3] : t[h.to + 2];
+    if (verb && EVENT_VERBS.has(verb.text)) return true;
+  }
   for (let k = h.from - 1; k >= Math.max(from, h.from - 2); k--) {
     if (clauseBreak(summary, k, k + 1)) return false;
     const w = t[k]?.text ?? '';
@@ -1119,6 +1237,14 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (firm) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.company}`, matched: firm.matched, field: firm.field, weight }));
   }
 
+  // 6a. Firm only: a story whose only South Korea words are its firms' names, with no sign of their
+  // life at home, is the firm's (a phone launch, a rival named in passing): below the model's reach.
+  if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
+    if (southKw.kept.every((h) => KOREAN_FIRMS.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? '')) && !homeCompany(fields)) {
+      capWith(southAdj, south, CONTEXT_FEATURES.firmOnly, southKw.kept[0]);
+    }
+  }
+
   // 7. Person abroad: a South Korean tried or sentenced abroad.
   if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !reached(north) && personAbroad(southKw.kept, fields)) {
     capWith(southAdj, south, CONTEXT_FEATURES.abroad, southKw.kept[0]);
@@ -1127,6 +1253,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 7a. Person abroad: a Ukrainian tried, arrested or killed abroad.
   if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && personAbroad(warKw.kept, fields, 'ukrainian')) {
     capWith(warAdj, war, CONTEXT_FEATURES.abroadUkrainian, warKw.kept[0]);
+  }
+
+  // 7a'. Refugees abroad: Ukrainians' life in a host country.
+  if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {
+    const hosted = refugeesAbroad(warKw.kept, fields);
+    if (hosted) capWith(warAdj, war, CONTEXT_FEATURES.refugees, hosted);
   }
 
   // 7b. Culture or sport abroad: a tour, contest or match abroad under the country's name.
@@ -1145,6 +1277,15 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const us = fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text)));
     if (onlyBorder && us) capWith(southAdj, south, CONTEXT_FEATURES.venue, southKw.kept[0]);
   }
+
+  // 7c'. Yardstick: the one passing mention is a measure or a list entry; the model may not lift it.
+  keywords.forEach((k, i) => {
+    const a = adj[i];
+    const only = k.kept[0];
+    if (!a || !k.passing || k.kept.length !== 1 || !only || a.score <= capOf(i) || a.decided) return;
+    if (yardstick(only, fields)) capWith(a, i, CONTEXT_FEATURES.yardstick, only);
+    else if (commentatorPlace(only, fields)) capWith(a, i, CONTEXT_FEATURES.attribution, only);
+  });
 
   // 7d. Spillover: drones or debris over a neighbour, Ukraine only the attack's target.
   if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, cultureAbroad, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, marketWrap, northActs, personAbroad, sceneAt, spillover, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, cultureAbroad, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, commentatorPlace, marketWrap, northActs, personAbroad, refugeesAbroad, sceneAt, spillover, yardstick, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
@@ -742,5 +742,61 @@ describe('the eleventh round: sources, look-alikes and lists', () => {
     const v = verdict('Ukraine\'s top seed reaches Wimbledon semi-final', 'She beat the defending champion in straight sets.', 'ukraine');
     expect(contextReason(v, CONTEXT_FEATURES.culture)).toBe(true);
     expect(v.matched).toBe(false);
+  });
+});
+
+describe('the eleventh round, second part: firms, refugees, yardsticks', () => {
+  it('GIVEN a story whose only South Korea words are a firm\'s name, with nothing of its life at home THEN firm only caps it', () => {
+    const launch = verdict('Samsung unveils new phones', 'Samsung\'s new flagship offers live translation.', 'south-korea');
+    expect(contextReason(launch, CONTEXT_FEATURES.firmOnly)).toBe(true);
+    expect(launch.matched).toBe(false);
+    // With a sign of its life at home the home company feature decides instead.
+    const strike = verdict('Samsung workers strike over pay', 'The union said thousands walked out at the chip plants.', 'south-korea');
+    expect(contextReason(strike, CONTEXT_FEATURES.firmOnly)).toBe(false);
+    expect(strike.matched).toBe(true);
+  });
+
+  it('GIVEN a firm named as a yardstick, or a cue in another sentence THEN not its life at home', () => {
+    expect(homeCompany(fields('TSMC profit jumps 54%', 'The chipmaker extended its lead over Samsung Electronics.'))).toBeNull();
+    expect(homeCompany(fields('Chip demand soars', 'Samsung Electronics launched a new memory chip. Profit at rivals rose.'))).toBeNull();
+    expect(homeCompany(fields('Samsung posts record profit', 'Chip demand lifted results.'))?.matched).toBe('Samsung');
+    expect(homeCompany(fields('Strike spreads', 'Workers at Samsung walked out over wages.'))?.matched).toBe('Samsung');
+  });
+
+  it('GIVEN Ukrainians\' life in a host country (housing, benefits) THEN refugees abroad; with the war itself it is not', () => {
+    const v = verdict('Ukrainians in state accommodation told to move', 'Ukrainian families in Dublin hotels who fled the war must leave within weeks.', 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.refugees)).toBe(true);
+    expect(v.matched).toBe(false);
+    expect(refugeesAbroad([], fields('Ukrainian refugees'))).toBeNull();
+    const war = verdict('Ukrainian refugees in Poland fear return as missiles hit Kyiv', 'Families in Warsaw housing watched the strikes.', 'ukraine');
+    expect(contextReason(war, CONTEXT_FEATURES.refugees)).toBe(false);
+    expect(war.matched).toBe(true);
+  });
+
+  it('GIVEN the one mention as a yardstick, the head of a ranking, or a commentator\'s city THEN the model may not lift it', () => {
+    const measure = fields('Japan births fall to a record low', 'The fertility rate dropped to 1.20, still well above South Korea\'s 0.72.');
+    const hitAt = (f: FieldText[], word: string): Parameters<typeof yardstick>[0] => {
+      const s = f[1];
+      const k = s?.tokens.findIndex((t) => t.text === word) ?? -1;
+      return { kind: 'pattern', topic: 1, rule: 0, term: word, field: 'summary', from: k, to: k + 2, matched: word };
+    };
+    expect(yardstick(hitAt(measure, 'south'), measure)).toBe(true);
+    // "8.8 million" holds a decimal point, not a full stop: the ranking goes on after it.
+    const ranking = fields('Visitors to Japan hit a record', 'South Koreans were the largest group at 8.8 million, followed by Chinese travellers.');
+    expect(yardstick({ ...hitAt(ranking, 'south'), to: 2 }, ranking)).toBe(true);
+    const own = fields('Births fall again', 'South Korea\'s fertility rate fell to 0.72.');
+    expect(yardstick(hitAt(own, 'south'), own)).toBe(false);
+    const source = fields('TSMC raises outlook', "'It is a one-horse race,' said Kim Sun-woo, an analyst at Meritz Securities in Seoul.");
+    const seoul = source[1]?.tokens.findIndex((t) => t.text === 'seoul') ?? -1;
+    expect(commentatorPlace({ kind: 'pattern', topic: 1, rule: 0, term: 'Seoul', field: 'summary', from: seoul, to: seoul + 1, matched: 'Seoul' }, source)).toBe(true);
+    const event = fields('Protest grows', 'Thousands of doctors rallied in Seoul.');
+    const s2 = event[1]?.tokens.findIndex((t) => t.text === 'seoul') ?? -1;
+    expect(commentatorPlace({ kind: 'pattern', topic: 1, rule: 0, term: 'Seoul', field: 'summary', from: s2, to: s2 + 1, matched: 'Seoul' }, event)).toBe(false);
+  });
+
+  it('GIVEN a briefing item "Pyongyang says it has placed a satellite…" THEN the subject reporting its own event leads the item', () => {
+    const v = verdict('Morning Call: rates decision day', 'Good morning. The central bank is expected to cut rates again, and Pyongyang says it has placed a spy satellite into orbit.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+    expect(v.matched).toBe(true);
   });
 });

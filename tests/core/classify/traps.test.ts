@@ -520,3 +520,21 @@ describe('the eleventh round: look-alikes in the shipped rules', () => {
     expect(v.matched).toBe(false);
   });
 });
+
+describe('the eleventh round, second part: backdrops in the shipped rules', () => {
+  it('GIVEN the war as the cause or the lesson of another country\'s story THEN its backdrop', () => {
+    expect(verdict('Finland joins NATO', "The accession, prompted by Russia's invasion of Ukraine, ends decades of non-alignment.", 'ukraine').matched).toBe(false);
+    expect(verdict('China stages war games around Taiwan', "Analysts say Chinese planners have studied Russia's war in Ukraine closely.", 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN Ukraine aid beside disaster aid in a US spending fight THEN one item of an agenda', () => {
+    const v = verdict('House passes stopgap, punting Ukraine and disaster aid fights to December', 'The bill keeps the government open through December 20.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Ukraine as one item of a US political agenda');
+  });
+
+  it('GIVEN the North as one threat cited for Japan\'s defence budget THEN its backdrop; a launch still counts', () => {
+    expect(verdict("Japan approves record defense budget amid threats from China, N Korea", 'The cabinet approved 8.7 trillion yen in spending.', 'north-korea').matched).toBe(false);
+    expect(verdict('North Korea fires missile over Japan', 'Tokyo approved a record budget amid threats from Pyongyang.', 'north-korea').matched).toBe(true);
+  });
+});
