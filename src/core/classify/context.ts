@@ -212,6 +212,10 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
       if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return null;
       if (FOREIGN_PLACES.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
       if (FOREIGN_DEMONYMS.has(w.text) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || AUTHORITY_NOUNS.has(t[k + 2]?.text ?? ''))) return null;
+      // "a shareholder in the Japanese chipmaker": the deal is a foreign firm's.
+      if (FOREIGN_DEMONYMS.has(w.text) && FIRM_NOUNS.has(t[k + 1]?.text ?? '')) return null;
+      // A listed foreign place one word further: "in West Michigan", "in southern India".
+      if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 2]?.text ?? '') && isCapitalised(t[k + 2] ?? w)) return null;
       if (HOME_CUES.has(w.text)) cues.push({ text: f, at: k });
       if (firm) continue;
       // "its lead over Samsung", "rivals such as LG": a firm named as a yardstick is not the subject.
@@ -290,6 +294,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
   // first: it is cheap, and most stories stop here.
   let person = false;
   for (const h of hits) {
+    if (fledWar(h, fields)) continue;
     const field = fieldOf(fields, h);
     const next = field?.tokens[h.to]?.text ?? '';
     if (field?.tokens[h.to - 1]?.text !== label || next === '' || clauseBreak(field, h.to - 1, h.to)) return false;
@@ -314,7 +319,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
 /** People the war displaced, as the story's "Ukrainians" abroad: refugees, families, children… */
 const DISPLACED = set('refugee refugees family families children child pupils students women mothers choir community people newcomers arrivals');
 /** Where they live abroad: a host's housing, benefits and schools. */
-const HOST_CUES = set('accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter');
+const HOST_CUES = set('accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter bakery cafe restaurant shop business opened opens');
 /** What makes it the war's or the state's story after all. */
 const WAR_CUES = set('missile missiles drone drones shelling front frontline troops soldiers arms weapons occupied occupation zelensky zelenskyy strike strikes attack attacks killed offensive');
 
@@ -327,15 +332,18 @@ const WAR_CUES = set('missile missiles drone drones shelling front frontline tro
 export function refugeesAbroad(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   if (hits.length === 0) return null;
   let displaced = false;
+  let plural = false;
   for (const h of hits) {
     const t = fieldOf(fields, h)?.tokens ?? [];
     const first = t[h.from]?.text ?? '';
-    // "children who fled the war": the war as what made them leave.
-    if ((first === 'war' || first === 'invasion') && (FLED.has(t[h.from - 2]?.text ?? '') || FLED.has(t[h.from - 1]?.text ?? ''))) continue;
+    if (fledWar(h, fields)) continue;
     if (h.to - h.from !== 1 || (first !== 'ukrainian' && first !== 'ukrainians')) return null;
+    if (first === 'ukrainians') plural = true;
     if (first === 'ukrainians' || DISPLACED.has(t[h.to]?.text ?? '') || DISPLACED.has(t[h.to + 1]?.text ?? '')) displaced = true;
   }
-  if (!displaced) return null;
+  // Displaced, not touring: a word says so, or the people are "Ukrainians" living in the host
+  // country (a folk choir on tour is culture abroad).
+  if (!displaced || !(plural || fields.some((f) => f.tokens.some((w) => DISPLACEMENT.has(w.text))))) return null;
   let host: { matched: string; field: FieldText['field'] } | null = null;
   let abroad = false;
   for (const f of fields) {
@@ -351,12 +359,25 @@ export function refugeesAbroad(hits: readonly Hit[], fields: readonly FieldText[
   return host && abroad ? host : null;
 }
 const FLED = set('fled fleeing escaped escaping');
+
+/** A hit as what made a person leave: "children who fled the war", "who fled the war in Ukraine". */
+function fledWar(h: Hit, fields: readonly FieldText[]): boolean {
+  const field = fieldOf(fields, h);
+  if (!field) return false;
+  for (let k = h.from - 1; k >= Math.max(0, h.from - 4); k--) {
+    if (clauseBreak(field, k, k + 1)) return false;
+    if (FLED.has(field.tokens[k]?.text ?? '')) return true;
+  }
+  return false;
+}
+/** Words that say the people were displaced, not touring or living abroad by choice. */
+const DISPLACEMENT = set('refugee refugees fled fleeing displaced evacuees asylum resettled arrived arriving');
 /** Countries hosting most of the war's refugees, and their adjectives. */
 const HOST_COUNTRIES = set('poland polish ireland irish germany german czech czechia britain british uk austria austrian vienna dublin warsaw berlin prague moldova romania slovakia hungary netherlands dutch canada canadian');
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon');
+const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
   'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader kim zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
@@ -522,7 +543,7 @@ export function spillover(names: readonly Hit[], fields: readonly FieldText[]): 
 const OTHER_INDEXES = set('nikkei topix hang seng taiex sensex nifty asx dow nasdaq ftse dax cac stoxx');
 
 /**
- * True when the South is named only by its stock index (or "Seoul" as its market) beside another
+ * True when the South is named only by its stock index (or "Seoul" or "South Korea" as its market) beside another
  * market's index: a regional market wrap, where the Kospi is one line of a story about Asia's
  * shares. A story whose subject is the Kospi names no other index, or names Seoul's own causes.
  */
@@ -532,9 +553,10 @@ export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): 
   for (const h of hits) {
     if (isIndex(h)) continue;
     const t = fieldOf(fields, h)?.tokens ?? [];
-    // "Seoul's Kospi", "Seoul stocks": the city as the market.
+    // "Seoul's Kospi", "South Korea's Kospi", "Seoul stocks": the place as the market's.
     const next = t[h.to]?.text === 's' ? t[h.to + 1] : t[h.to];
-    if (h.to - h.from !== 1 || t[h.from]?.text !== 'seoul' || !next || !MARKET_WORDS.has(next.text)) return null;
+    const place = t[h.to - 1]?.text === 's' ? t[h.to - 2]?.text : t[h.to - 1]?.text;
+    if (!next || !MARKET_WORDS.has(next.text) || !['seoul', 'korea', 'korean'].includes(place ?? '')) return null;
   }
   for (const f of fields) {
     const other = f.tokens.find((w) => OTHER_INDEXES.has(w.text));

@@ -800,3 +800,32 @@ describe('the eleventh round, second part: firms, refugees, yardsticks', () => {
     expect(v.matched).toBe(true);
   });
 });
+
+describe('the eleventh round, third part: athletes, the displaced, firms and markets', () => {
+  it('GIVEN a boxer of the country winning abroad THEN sport abroad', () => {
+    const v = verdict('Usyk beats Fury to become undisputed heavyweight champion', "Ukraine's Oleksandr Usyk won a split decision in Riyadh on Saturday.", 'ukraine');
+    expect(contextReason(v, CONTEXT_FEATURES.culture)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a refugee who "fled the war in Ukraine" killed abroad, or opening a bakery abroad THEN not Ukraine\'s story', () => {
+    const killed = verdict('Ukrainian refugee fatally stabbed on Charlotte light rail', 'A woman who fled the war in Ukraine and settled in Charlotte was stabbed to death.', 'ukraine');
+    expect(contextReason(killed, CONTEXT_FEATURES.abroadUkrainian)).toBe(true);
+    expect(killed.matched).toBe(false);
+    const bakery = verdict('Ukrainian family who fled war open bakery', 'A Ukrainian family who arrived in Cornwall two years ago have opened a bakery.', 'ukraine');
+    expect(contextReason(bakery, CONTEXT_FEATURES.refugees)).toBe(true);
+  });
+
+  it('GIVEN a Korean firm in a foreign firm\'s deal, or its plant "in West Michigan" THEN not its life at home', () => {
+    expect(homeCompany(fields('Merger talks end', 'SK Hynix, a shareholder in the Japanese chipmaker, refused consent.'))).toBeNull();
+    expect(homeCompany(fields('LG Energy Solution to expand battery plant, adding 1,200 jobs', 'The plant in West Michigan will supply carmakers.'))).toBeNull();
+    // At home, a yard named after its town is not a foreign place.
+    expect(homeCompany(fields('Posco steelworkers end strike at Gwangyang', 'The union accepted a raise.'))?.matched).toBe('Posco');
+  });
+
+  it('GIVEN "South Korea\'s Kospi" beside the Nikkei THEN a market wrap', () => {
+    const v = verdict('Asian shares slip as Fed caution weighs', "Japan's Nikkei fell 0.8%. South Korea's Kospi fell 0.6% and Taiwan's benchmark lost 0.4%.", 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.market)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+});

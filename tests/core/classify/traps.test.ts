@@ -538,3 +538,26 @@ describe('the eleventh round, second part: backdrops in the shipped rules', () =
     expect(verdict('North Korea fires missile over Japan', 'Tokyo approved a record budget amid threats from Pyongyang.', 'north-korea').matched).toBe(true);
   });
 });
+
+describe('the eleventh round, third part: yardsticks, ranges and lessons in the shipped rules', () => {
+  it('GIVEN the North as a yardstick or a design\'s origin THEN not the subject', () => {
+    expect(verdict("'We cannot allow Iran to become another North Korea,' warns Netanyahu", 'He urged Western leaders to act before Tehran crosses the nuclear threshold.', 'north-korea').matched).toBe(false);
+    expect(verdict('Iran unveils new ballistic missile', 'Analysts say the missile is based on a North Korean design.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN a country as the end of a range of places THEN not the subject', () => {
+    expect(verdict('Bill Richardson, who freed captives from North Korea to Sudan, dies at 75', 'The former governor died at his home in Massachusetts.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN another country learning from Ukraine\'s war THEN the learner\'s story; a US-Russia prisoner swap is not the war\'s', () => {
+    expect(verdict("Taiwan must learn from Ukraine's drone war, minister says", "He said the use of drones on Ukraine's battlefields showed how a smaller force could deter a larger one.", 'ukraine').matched).toBe(false);
+    expect(verdict('Journalist freed in biggest US-Russia prisoner swap since Cold War', 'The multinational prisoner exchange in Ankara freed 24 people.', 'ukraine').matched).toBe(false);
+    expect(verdict('Russia and Ukraine swap hundreds of POWs', 'Kyiv said 200 soldiers came home in the prisoner exchange.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN the war as what depleted, overshadowed or distracted another story THEN its backdrop', () => {
+    expect(verdict('Lockheed raises outlook as missile demand stays hot', 'Governments are rebuilding stockpiles depleted by the war in Ukraine.', 'ukraine').matched).toBe(false);
+    expect(verdict('Orban claims landslide win', 'The campaign was overshadowed by the war in neighbouring Ukraine.', 'ukraine').matched).toBe(false);
+    expect(verdict("'Chernobyl' creator to adapt The Last of Us", 'The writer will team up with the game\'s creator on the HBO series.', 'ukraine').matched).toBe(false);
+  });
+});
