@@ -74,6 +74,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   aid: 'war aid: arms or troops sent to Ukraine',
   scene: 'scene: an event at a place in the country',
   inspection: 'surname: Kim overseeing weapons, state-media style',
+  host: 'host city: the South only as the venue of a foreign gathering',
   yardstick: 'yardstick: the one mention measures or lists another country\'s story',
   refugees: 'refugees abroad: Ukrainians\' life in a host country',
   firmOnly: 'firm only: a Korean firm named, nothing of its life at home',
@@ -151,7 +152,9 @@ for (const ref of WAR_REFS) {
   WAR_REFS_BY_FIRST.set(first, [...(WAR_REFS_BY_FIRST.get(first) ?? []), ref]);
 }
 /** The war as the cause or setting of something else: "over the invasion", "since the war". */
-const BACKDROP_BEFORE = set('over after since amid despite because due following before as');
+const BACKDROP_BEFORE = set('over after amid despite because due following as');
+/** Words that make a war reference a point in time: "since the invasion", "before the war". */
+const TIME_BEFORE = set('since before');
 /** "the war economy", "war chest": not the war itself. */
 const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
@@ -319,7 +322,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
 /** People the war displaced, as the story's "Ukrainians" abroad: refugees, families, children… */
 const DISPLACED = set('refugee refugees family families children child pupils students women mothers choir community people newcomers arrivals');
 /** Where they live abroad: a host's housing, benefits and schools. */
-const HOST_CUES = set('accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter bakery cafe restaurant shop business opened opens');
+const HOST_CUES = set('accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter bakery cafe restaurant shop business opened opens hires hired employment employed');
 /** What makes it the war's or the state's story after all. */
 const WAR_CUES = set('missile missiles drone drones shelling front frontline troops soldiers arms weapons occupied occupation zelensky zelenskyy strike strikes attack attacks killed offensive');
 
@@ -364,7 +367,7 @@ const FLED = set('fled fleeing escaped escaping');
 function fledWar(h: Hit, fields: readonly FieldText[]): boolean {
   const field = fieldOf(fields, h);
   if (!field) return false;
-  for (let k = h.from - 1; k >= Math.max(0, h.from - 4); k--) {
+  for (let k = h.from - 1; k >= Math.max(0, h.from - 6); k--) {
     if (clauseBreak(field, k, k + 1)) return false;
     if (FLED.has(field.tokens[k]?.text ?? '')) return true;
   }
@@ -377,7 +380,7 @@ const HOST_COUNTRIES = set('poland polish ireland irish germany german czech cze
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout');
+const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
   'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader kim zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
@@ -503,6 +506,47 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
     if (COMMENTATORS.has(t[k]?.text ?? '')) return true;
   }
   return false;
+}
+
+// --- Host city ---------------------------------------------------------------------------------------
+/** An international gathering: what a host city is the place of. */
+const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop');
+/** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi". */
+const FOREIGN_PARTIES = set('countries nations delegates delegations negotiators regulators executives trump xi biden obama putin');
+/** The South's cities that host international gatherings. */
+const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo');
+
+/**
+ * True when the South is named only as the host city of an international gathering whose
+ * parties are foreign ("Plastics treaty talks in Busan end without agreement | negotiators from
+ * more than 170 countries…", "Trump, Xi agree to trade truce at Busan summit"): the rubric's
+ * venue, not its subject. "South Korea" right after the city ("in Busan, South Korea") only
+ * places it.
+ */
+export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (hits.length === 0) return null;
+  let city: Hit | null = null;
+  for (const h of hits) {
+    const t = fieldOf(fields, h)?.tokens ?? [];
+    const first = t[h.from]?.text ?? '';
+    if (HOST_CITIES.has(first) && h.to - h.from === 1) {
+      city ??= h;
+      continue;
+    }
+    // "Busan, South Korea": the country after its city.
+    if (first === 'south' && HOST_CITIES.has(t[h.from - 1]?.text ?? '')) continue;
+    return null;
+  }
+  if (!city) return null;
+  let gathering = false;
+  let foreign = false;
+  for (const f of fields) {
+    for (const w of f.tokens) {
+      if (GATHERINGS.has(w.text)) gathering = true;
+      if (FOREIGN_PARTIES.has(w.text)) foreign = true;
+    }
+  }
+  return gathering && foreign ? { matched: city.matched, field: city.field } : null;
 }
 
 // --- Spillover and market wraps ---------------------------------------------------------------------
@@ -1006,6 +1050,9 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       const before = t[k - 1]?.text ?? '';
       const after = t[k + ref.length]?.text ?? '';
       if (NOT_THE_WAR_AFTER.has(after)) continue;
+      // "the biggest package since the invasion": a point in time, not the story's reason; another
+      // reference may still name the war as its subject ("to help repel Russia's invasion").
+      if (TIME_BEFORE.has(before)) continue;
       if (BACKDROP_BEFORE.has(before) || (before === 'of' && t[k - 2]?.text === 'because') || (before === 'to' && t[k - 2]?.text === 'due')) return null;
       found ??= { matched: f.text.slice(t[k]?.start ?? 0, t[k + ref.length - 1]?.end ?? 0), field: f.field };
     }
@@ -1315,6 +1362,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const names = warKw.kept.filter((h) => (patterns[h.rule]?.requires.length ?? 0) === 0);
     const over = spillover(names, fields);
     if (over) capWith(warAdj, war, CONTEXT_FEATURES.spillover, over);
+  }
+
+  // 7f. Host city: the South only as the venue of a foreign gathering.
+  if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
+    const host = hostCity(southKw.kept, fields);
+    if (host) capWith(southAdj, south, CONTEXT_FEATURES.host, host);
   }
 
   // 7e. Market wrap: the Kospi as one index among others.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, cultureAbroad, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, commentatorPlace, marketWrap, northActs, personAbroad, refugeesAbroad, sceneAt, spillover, yardstick, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, cultureAbroad, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, commentatorPlace, hostCity, marketWrap, northActs, personAbroad, refugeesAbroad, sceneAt, spillover, yardstick, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
@@ -33,7 +33,7 @@ exclusions:
 `,
   'south-korea.yaml': `${head('south-korea')}patterns:
   - weight: 3
-    terms: [South Korea, Seoul, South Korean, Yeonpyeong, JCS, Kospi]
+    terms: [South Korea, Seoul, South Korean, Yeonpyeong, JCS, Kospi, Busan]
   - weight: 1.5
     terms: [the South]
     requires: [North Korea, Pyongyang, North Korean]
@@ -826,6 +826,33 @@ describe('the eleventh round, third part: athletes, the displaced, firms and mar
   it('GIVEN "South Korea\'s Kospi" beside the Nikkei THEN a market wrap', () => {
     const v = verdict('Asian shares slip as Fed caution weighs', "Japan's Nikkei fell 0.8%. South Korea's Kospi fell 0.6% and Taiwan's benchmark lost 0.4%.", 'south-korea');
     expect(contextReason(v, CONTEXT_FEATURES.market)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+});
+
+describe('the eleventh round, fourth part: host cities and the war in time', () => {
+  it('GIVEN the South only as the host city of a foreign gathering THEN host city caps it', () => {
+    const v = verdict('Plastics treaty talks in Busan end without agreement', 'Negotiators from more than 170 countries failed to agree at talks in Busan, South Korea.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.host)).toBe(true);
+    expect(v.matched).toBe(false);
+    // The South's own president at the summit is a party, not a venue.
+    const own = fields('Leaders meet at Busan summit', 'South Korean President Lee welcomed Trump and Xi.');
+    expect(hostCity([{ kind: 'pattern', topic: 1, rule: 0, term: 'South Korean', field: 'summary', from: 0, to: 2, matched: 'South Korean' }], own)).toBeNull();
+    // A gathering of the South's own people: no foreign party.
+    const home = verdict('Doctors gather in Seoul for a forum on the walkout', 'Thousands of trainee doctors attended the forum.', 'south-korea');
+    expect(contextReason(home, CONTEXT_FEATURES.host)).toBe(false);
+    expect(home.matched).toBe(true);
+  });
+
+  it('GIVEN "since the invasion" as a point in time THEN another reference may still name the war as the subject', () => {
+    expect(warReference(fields('Sweden sends its biggest package since the invasion', "It will donate artillery and anti-tank weapons to help repel Russia's invasion."), false)?.matched).toBe("Russia's invasion");
+    // A motive is still a backdrop.
+    expect(warReference(fields('Rouble slides amid the war', 'Russia sent more troops.'), false)).toBeNull();
+  });
+
+  it('GIVEN a pianist of the country winning a competition abroad THEN culture abroad', () => {
+    const v = verdict('South Korean teen wins piano competition gold', 'The pianist became the youngest gold medalist at the contest in Fort Worth on Saturday.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.culture)).toBe(true);
     expect(v.matched).toBe(false);
   });
 });

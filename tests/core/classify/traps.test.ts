@@ -561,3 +561,22 @@ describe('the eleventh round, third part: yardsticks, ranges and lessons in the 
     expect(verdict("'Chernobyl' creator to adapt The Last of Us", 'The writer will team up with the game\'s creator on the HBO series.', 'ukraine').matched).toBe(false);
   });
 });
+
+describe('the eleventh round, fourth part: Russia\'s own news and names of sources', () => {
+  it('GIVEN a Russian border region in Russia\'s own news THEN not the war; with the incursion it is', () => {
+    expect(verdict('Former Kursk governor arrested in embezzlement probe', 'Investigators detained the ex-governor of the Kursk region over funds for border fortifications.', 'ukraine').matched).toBe(false);
+    expect(verdict('Ukrainian troops push deeper into Kursk region', 'The incursion entered its second week.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN Ukraine only as where suspects fled and Kyiv only denying it THEN not Ukraine\'s story', () => {
+    expect(verdict('Islamic State claims Moscow concert hall attack', 'The Kremlin suggested the attackers had tried to flee toward Ukraine, which Kyiv denied.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN a Kyiv think tank quoted on Russia\'s revenues THEN a source, not the subject', () => {
+    expect(verdict("Russia's oil revenues down 20%, Kyiv School of Economics estimates", 'Discounts on Urals widened, according to the Kyiv School of Economics.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN a Kim impersonator named with the leader in headline and summary THEN not North Korea', () => {
+    expect(verdict('Kim Jong Un impersonator deported from Hanoi ahead of Trump summit', 'The impersonator of Kim Jong Un posed for photos days before the North Korean leader arrived.', 'north-korea').matched).toBe(false);
+  });
+});
