@@ -152,7 +152,8 @@ for (const ref of WAR_REFS) {
   WAR_REFS_BY_FIRST.set(first, [...(WAR_REFS_BY_FIRST.get(first) ?? []), ref]);
 }
 /** The war as the cause or setting of something else: "over the invasion", "since the war". */
-const BACKDROP_BEFORE = set('over after amid despite because due following as');
+/** Words before a war reference that make it a backdrop: a motive, a cause, a dissenter's charge ("jailed for denouncing the war"). */
+const BACKDROP_BEFORE = set('over after amid despite because due following as denouncing denounced criticising criticizing criticised criticized opposing opposed condemning condemned protesting');
 /** Words that make a war reference a point in time: "since the invasion", "before the war". */
 const TIME_BEFORE = set('since before');
 /** "the war economy", "war chest": not the war itself. */
@@ -510,11 +511,13 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
 
 // --- Host city ---------------------------------------------------------------------------------------
 /** An international gathering: what a host city is the place of. */
-const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop');
-/** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi". */
-const FOREIGN_PARTIES = set('countries nations delegates delegations negotiators regulators executives trump xi biden obama putin');
-/** The South's cities that host international gatherings. */
-const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo');
+const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop championships championship games olympics olympic tournament competition');
+/** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi", "China's women", "Norway". */
+const FOREIGN_PARTIES = set(
+  'countries nations delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french',
+);
+/** The South's cities that host international gatherings and games. */
+const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo pyeongchang gwangju daegu');
 
 /**
  * True when the South is named only as the host city of an international gathering whose

@@ -33,7 +33,7 @@ exclusions:
 `,
   'south-korea.yaml': `${head('south-korea')}patterns:
   - weight: 3
-    terms: [South Korea, Seoul, South Korean, Yeonpyeong, JCS, Kospi, Busan]
+    terms: [South Korea, Seoul, South Korean, Yeonpyeong, JCS, Kospi, Busan, Gwangju]
   - weight: 1.5
     terms: [the South]
     requires: [North Korea, Pyongyang, North Korean]
@@ -854,5 +854,20 @@ describe('the eleventh round, fourth part: host cities and the war in time', () 
     const v = verdict('South Korean teen wins piano competition gold', 'The pianist became the youngest gold medalist at the contest in Fort Worth on Saturday.', 'south-korea');
     expect(contextReason(v, CONTEXT_FEATURES.culture)).toBe(true);
     expect(v.matched).toBe(false);
+  });
+});
+
+describe('the eleventh round, fifth part: games in a host city, dissent against the war', () => {
+  it('GIVEN a championship in a Korean city between foreign teams THEN host city caps it', () => {
+    const v = verdict('China retain world team table tennis title in Busan', "China's women edged Japan 3-2 in the final of the world team championships.", 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.host)).toBe(true);
+    expect(v.matched).toBe(false);
+    // The South's own team in the final is not a venue: "South Korean" is more than the city.
+    const own = verdict('South Korean women win team title in Busan', "They beat Japan's team 3-2 in the championship final.", 'south-korea');
+    expect(contextReason(own, CONTEXT_FEATURES.host)).toBe(false);
+  });
+
+  it('GIVEN a dissenter jailed for denouncing the war THEN the war is the backdrop of a Russian story', () => {
+    expect(warReference(fields('Kremlin critic freed in prisoner swap', 'He was serving 25 years for denouncing the war; Russia freed 16 prisoners held for their views.'), false)).toBeNull();
   });
 });

@@ -580,3 +580,23 @@ describe('the eleventh round, fourth part: Russia\'s own news and names of sourc
     expect(verdict('Kim Jong Un impersonator deported from Hanoi ahead of Trump summit', 'The impersonator of Kim Jong Un posed for photos days before the North Korean leader arrived.', 'north-korea').matched).toBe(false);
   });
 });
+
+describe('the eleventh round, fifth part: a walkout without a country, diasporas and transit deals', () => {
+  it('GIVEN the trainee doctors\' walkout over the medical school quota, no country named THEN south-korea', () => {
+    const v = verdict("Doctors' walkout enters sixth month as emergency rooms scale back", "Hospitals cut night shifts as trainee doctors protest the government's medical school quota increase.", 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).some((p) => p.pattern === "the trainee doctors' walkout")).toBe(true);
+  });
+
+  it('GIVEN ethnic Koreans of Central Asia marking their deportation THEN a diaspora, not the South', () => {
+    expect(verdict('Koryo-saram mark 85 years since deportation of Koreans', 'Ethnic Koreans in Kazakhstan gathered in Almaty to remember the 1937 removal.', 'south-korea').matched).toBe(false);
+  });
+
+  it('GIVEN Moldova\'s breakaway region losing gas when the transit deal through Ukraine ended THEN not Ukraine\'s story', () => {
+    expect(verdict('Transnistria runs out of gas after Russian supplies halted', 'Homes were left without heating after Ukraine let a transit deal with Gazprom expire.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN Japan\'s defence budget citing China and North Korea THEN the North is its backdrop', () => {
+    expect(verdict('Japan approves record defence budget, citing China and North Korea', 'The cabinet approved 8.7 trillion yen for next year.', 'north-korea').matched).toBe(false);
+  });
+});
