@@ -74,6 +74,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   aid: 'war aid: arms or troops sent to Ukraine',
   scene: 'scene: an event at a place in the country',
   inspection: 'surname: Kim overseeing weapons, state-media style',
+  otherCountry: 'another country\'s story: its people going to the South, or a ranking',
   host: 'host city: the South only as the venue of a foreign gathering',
   yardstick: 'yardstick: the one mention measures or lists another country\'s story',
   refugees: 'refugees abroad: Ukrainians\' life in a host country',
@@ -194,6 +195,22 @@ const PLACE_PREPS = set('in to at from');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
 const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
+/**
+ * True when a hit names a Korean firm, or is the country's name labelling one ("South Korea's
+ * Hanwha", "South Korean firm Hanwha").
+ */
+function firmName(h: Hit, fields: readonly FieldText[]): boolean {
+  const t = fieldOf(fields, h)?.tokens ?? [];
+  if (KOREAN_FIRMS.has(t[h.from]?.text ?? '')) return true;
+  // Only the country's name labels a firm; a city before a firm's name is a team ("Busan Lotte Giants").
+  const last = t[h.to - 1]?.text === 's' ? t[h.to - 2]?.text : t[h.to - 1]?.text;
+  if (last !== 'korea' && last !== 'korean') return false;
+  let k = h.to;
+  if (t[k]?.text === 's') k++;
+  if (FIRM_NOUNS.has(t[k]?.text ?? '')) k++;
+  return KOREAN_FIRMS.has(t[k]?.text ?? '');
+}
+
 /** Words before a firm named only as a yardstick or one of a list: "lead over", "ahead of", "rivals such as". */
 const COMPARED = set('over than behind ahead rival rivals versus vs such including');
 /** A foreign authority: "an Indian tax authority", "a Chinese court". */
@@ -204,7 +221,18 @@ const AUTHORITY_NOUNS = set('authority authorities court courts regulator regula
 const KOREA_FIRM_SECOND = set('zinc electric gas aerospace shipbuilding');
 
 /** A firm, a home cue and nothing placing it abroad, within token ranges of the fields. */
+/** A firm's results: told in its headline, they are news of the firm at home wherever it sells. */
+const RESULTS = set('profit profits loss losses earnings revenue revenues');
+
 function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[]): { matched: string; field: FieldText['field'] } | null {
+  // "Samsung Electronics' Q2 operating profit plunges": the results lead; foreign markets named
+  // later ("US curbs on chip sales to China") are where it sells, not where the story is.
+  const title = spans.find((sp) => sp.field.field === 'title' && sp.from === 0);
+  if (title) {
+    const t = title.field.tokens;
+    const at = t.findIndex((w) => KOREAN_FIRMS.has(w.text) && !COMPARED.has(t[t.indexOf(w) - 1]?.text ?? ''));
+    if (at >= 0 && at <= 1 && t.some((w) => RESULTS.has(w.text))) return { matched: t[at]?.cased ?? '', field: 'title' };
+  }
   let firm: { matched: string; field: FieldText['field']; text: FieldText; at: number } | null = null;
   const cues: { text: FieldText; at: number }[] = [];
   for (const { field: f, from, to } of spans) {
@@ -381,10 +409,10 @@ const HOST_COUNTRIES = set('poland polish ireland irish germany german czech cze
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist');
+const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
-  'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader kim zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
+  'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
 );
 /** Words before a hit that make the country the venue: "in Seoul", "through the North Korean capital". */
 const VENUE_PREPS = set('in at through across around');
@@ -550,6 +578,58 @@ export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { 
     }
   }
   return gathering && foreign ? { matched: city.matched, field: city.field } : null;
+}
+
+// --- Another country's story ------------------------------------------------------------------------
+/** Other countries and their peoples, as the subject of a headline or a list's other entries. */
+const OTHER_COUNTRIES = set(
+  'nepal nepali nepalese india indian indians philippines filipino filipinos vietnam vietnamese thailand thai indonesia indonesian bangladesh bangladeshi sri lankan cambodia cambodian uzbekistan uzbek mongolia mongolian myanmar pakistan pakistani china chinese japan japanese taiwan taiwanese singapore singaporean malaysia malaysian australia australian us american germany german france french britain british uk canada canadian mexico brazil italy spain netherlands',
+);
+/** People moving to a country: the subject of a migration, study or travel story. */
+const MOVERS = set('workers worker students student tourists tourist holidaymakers visitors travellers travelers migrants arrivals trainees nurses caregivers');
+/** Words of a ranking or a list of countries. */
+const RANKING = set('index ranking rankings ranked rank tops top largest biggest second third fourth place sources source investor investors destinations');
+/** The state acting: such a story is the South's whoever else it names. */
+const SOUTH_STATE = set('government ministry minister president police prosecutors court');
+/** The first words of hits that only name the South: the country, its people's adjective, a city. */
+const SOUTH_NAMES = set('south korea korean koreans seoul incheon busan jeju');
+
+/**
+ * True when every South Korea hit only names the country, in another country's story: its
+ * workers, students or tourists going there ("Nepali farm workers leave for South Korea", "More
+ * Indian students choose South Korea"), or a ranking where it is one entry beside other
+ * countries ("Japan and South Korea tie for second", "with South Korea, Singapore and Japan the
+ * largest sources"). The subject is the other country.
+ */
+export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (hits.length === 0) return null;
+  for (const h of hits) {
+    if (!SOUTH_NAMES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? '')) return null;
+    // The South leading the headline is its subject ("Seoul dispatches task force…", "Jeju tourism slumps…").
+    if (h.field === 'title' && h.from <= 1) return null;
+  }
+  // The South's state acting: a government, a minister, a task force.
+  if (fields.some((f) => f.tokens.some((w) => SOUTH_STATE.has(w.text)))) return null;
+  const title = fields.find((f) => f.field === 'title');
+  const t = title?.tokens ?? [];
+  // Movers of another country in the headline: "Nepali farm workers…", "Indian students…".
+  for (let k = 0; k < t.length; k++) {
+    const w = t[k];
+    if (!w || !OTHER_COUNTRIES.has(w.text)) continue;
+    if (t.slice(k + 1, k + 4).some((u) => MOVERS.has(u.text)) || t.slice(Math.max(0, k - 3), k).some((u) => MOVERS.has(u.text))) return { matched: w.cased, field: 'title' };
+  }
+  // A ranking: the South coordinated with another country.
+  if (!fields.some((f) => f.tokens.some((w) => RANKING.has(w.text)))) return null;
+  for (const h of hits) {
+    const field = fieldOf(fields, h);
+    if (!field) continue;
+    const u = field.tokens;
+    const near = [u[h.from - 1], u[h.from - 2], u[h.to], u[h.to + 1]];
+    const joined = near.some((x) => x?.text === 'and') || (h.from > 0 && /,/u.test(field.text.slice(u[h.from - 1]?.end ?? 0, u[h.from]?.start ?? 0))) || /^,/u.test(field.text.slice(u[h.to - 1]?.end ?? 0));
+    const other = near.find((x) => x !== undefined && OTHER_COUNTRIES.has(x.text));
+    if (joined && other) return { matched: other.cased, field: field.field };
+  }
+  return null;
 }
 
 // --- Spillover and market wraps ---------------------------------------------------------------------
@@ -1312,7 +1392,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 6a. Firm only: a story whose only South Korea words are its firms' names, with no sign of their
   // life at home, is the firm's (a phone launch, a rival named in passing): below the model's reach.
   if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
-    if (southKw.kept.every((h) => KOREAN_FIRMS.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? '')) && !homeCompany(fields)) {
+    if (southKw.kept.every((h) => firmName(h, fields)) && !homeCompany(fields)) {
       capWith(southAdj, south, CONTEXT_FEATURES.firmOnly, southKw.kept[0]);
     }
   }
@@ -1371,6 +1451,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
     const host = hostCity(southKw.kept, fields);
     if (host) capWith(southAdj, south, CONTEXT_FEATURES.host, host);
+  }
+
+  // 7g. Another country's story: its people going to the South, or a ranking with the South in it.
+  if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
+    const other = otherCountryStory(southKw.kept, fields);
+    if (other) capWith(southAdj, south, CONTEXT_FEATURES.otherCountry, other);
   }
 
   // 7e. Market wrap: the Kospi as one index among others.

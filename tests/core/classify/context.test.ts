@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, cultureAbroad, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, commentatorPlace, hostCity, marketWrap, northActs, personAbroad, refugeesAbroad, sceneAt, spillover, yardstick, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, bareKimWithLeaders, cultureAbroad, gridStrikes, homeCompany, isAttribution, isRoundup, kimInspects, commentatorPlace, hostCity, marketWrap, otherCountryStory, northActs, personAbroad, refugeesAbroad, sceneAt, spillover, yardstick, tradeOrigin, warAid, warReference, warSupply } from '../../../src/core/classify/context.js';
 import type { FieldText } from '../../../src/core/classify/matcher.js';
 import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
@@ -869,5 +869,36 @@ describe('the eleventh round, fifth part: games in a host city, dissent against 
 
   it('GIVEN a dissenter jailed for denouncing the war THEN the war is the backdrop of a Russian story', () => {
     expect(warReference(fields('Kremlin critic freed in prisoner swap', 'He was serving 25 years for denouncing the war; Russia freed 16 prisoners held for their views.'), false)).toBeNull();
+  });
+});
+
+describe('the eleventh round, sixth part: another country\'s story, firms by their label, results at home', () => {
+  it('GIVEN another country\'s workers or students going to the South THEN the other country\'s story', () => {
+    const v = verdict('Nepali farm workers leave for South Korea under seasonal scheme', 'About 120 workers flew to Seoul on Sunday, the labour department said.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.otherCountry)).toBe(true);
+    expect(v.matched).toBe(false);
+    // The South leading the headline, or its state acting, keeps the story the South's.
+    expect(otherCountryStory([{ kind: 'pattern', topic: 1, rule: 0, term: 'Seoul', field: 'title', from: 0, to: 1, matched: 'Seoul' }], fields('Seoul welcomes Nepali workers', ''))).toBeNull();
+    const state = verdict('Indian students flock to South Korea', 'The South Korean government doubled its scholarships.', 'south-korea');
+    expect(contextReason(state, CONTEXT_FEATURES.otherCountry)).toBe(false);
+  });
+
+  it('GIVEN a ranking with the South beside other countries THEN the other country\'s story', () => {
+    const v = verdict('Singapore passport tops index again; Japan and South Korea tie for second', 'Singapore grants visa-free access to 195 destinations.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.otherCountry)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN "South Korea\'s Hanwha" and nothing of its life at home THEN firm only; a firm\'s results in its headline are home news', () => {
+    const v = verdict('Australia signs deal for Redback vehicles', "The vehicles come from South Korea's Samsung unit and will be built in Geelong.", 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.firmOnly)).toBe(true);
+    expect(homeCompany(fields("Samsung Electronics' Q2 operating profit plunges 56%", 'US curbs on chip sales to China weighed on its memory business.'))?.matched).toBe('Samsung');
+  });
+
+  it('GIVEN a golfer of the country winning in Las Vegas THEN sport abroad, whatever his name', () => {
+    // "Kim" is no sign of the state: the golfer is not the North's leader.
+    const f = fields("South Korea's Tom Kim defends his title", 'He shot a final-round 66 in Las Vegas for his third PGA Tour win.');
+    const hit = { kind: 'pattern' as const, topic: 1, rule: 0, term: 'South Korea', field: 'title' as const, from: 0, to: 2, matched: 'South Korea' };
+    expect(cultureAbroad([hit], f)?.matched).toBe('PGA');
   });
 });

@@ -600,3 +600,24 @@ describe('the eleventh round, fifth part: a walkout without a country, diasporas
     expect(verdict('Japan approves record defence budget, citing China and North Korea', 'The cabinet approved 8.7 trillion yen for next year.', 'north-korea').matched).toBe(false);
   });
 });
+
+describe('the eleventh round, sixth part: money, the central bank, Itaewon as a warning', () => {
+  it('GIVEN a sum in won and a president named once THEN south-korea', () => {
+    const v = verdict('Minimum wage for 2020 set at 8,590 won, smallest rise in a decade', "The commission's decision scraps President Moon Jae-in's pledge of 10,000 won.", 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).some((p) => p.pattern === 'sums in won')).toBe(true);
+  });
+
+  it('GIVEN the National Bank of Ukraine by its initials THEN ukraine; without the country it is not', () => {
+    expect(verdict('NBU trims key rate to 13% as inflation cools', 'The National Bank of Ukraine cited slowing inflation.', 'ukraine').matched).toBe(true);
+    expect(verdict('NBU raises deposit rates', 'The Tashkent lender said savers would earn more.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN another city citing the Itaewon crush THEN a yardstick, not the South', () => {
+    expect(verdict('Tokyo\'s Shibuya bans Halloween street drinking, citing Itaewon', "The mayor cited the risk of a crush like the one in Seoul's Itaewon district.", 'south-korea').matched).toBe(false);
+  });
+
+  it('GIVEN a Ukrainian diner in New York THEN a diaspora eatery, not Ukraine', () => {
+    expect(verdict("Veselka, the East Village's Ukrainian diner, turns 70", 'The 24-hour Ukrainian diner on Second Avenue celebrates with pierogi at 1954 prices.', 'ukraine').matched).toBe(false);
+  });
+});
