@@ -125,7 +125,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed',
+  'fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put',
 );
 const ITEM_LEAD_WORDS = 3;
 /** A speaker reporting its own event in a roundup item: "Pyongyang says it has launched…". */
@@ -155,6 +155,8 @@ for (const ref of WAR_REFS) {
 /** The war as the cause or setting of something else: "over the invasion", "since the war". */
 /** Words before a war reference that make it a backdrop: a motive, a cause, a dissenter's charge ("jailed for denouncing the war"). */
 const BACKDROP_BEFORE = set('over after amid despite because due following as denouncing denounced criticising criticizing criticised criticized opposing opposed condemning condemned protesting');
+/** The war's owner between a word and the reference: "since Russia's full-scale invasion". */
+const OWNER_WORDS = set('russia s moscow the its putin russian');
 /** Words that make a war reference a point in time: "since the invasion", "before the war". */
 const TIME_BEFORE = set('since before');
 /** "the war economy", "war chest": not the war itself. */
@@ -214,7 +216,7 @@ function firmName(h: Hit, fields: readonly FieldText[]): boolean {
 /** Words before a firm named only as a yardstick or one of a list: "lead over", "ahead of", "rivals such as". */
 const COMPARED = set('over than behind ahead rival rivals versus vs such including');
 /** A foreign authority: "an Indian tax authority", "a Chinese court". */
-const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish');
+const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian');
 const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police');
 
 /** "Korea Zinc", "Korea Electric Power": firms whose name starts with "Korea". */
@@ -240,7 +242,11 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
     for (let k = from; k < to; k++) {
       const w = t[k];
       if (!w) continue;
-      if (w.cased === 'US' || w.text === 'abroad' || w.text === 'american') return null;
+      if (w.cased === 'US' || (w.cased === 'U' && t[k + 1]?.cased === 'S') || w.text === 'abroad' || w.text === 'american') return null;
+      // "Kia America", "Hyundai Motor America": the firm's unit abroad.
+      if (KOREAN_FIRMS.has(w.text) && (FOREIGN_PLACES.has(t[k + 1]?.text ?? '') || (t[k + 1]?.text === 'motor' && FOREIGN_PLACES.has(t[k + 2]?.text ?? '')))) return null;
+      // "its Russian plant": a demonym before a unit.
+      if (FOREIGN_DEMONYMS.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
       if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return null;
       if (FOREIGN_PLACES.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
       if (FOREIGN_DEMONYMS.has(w.text) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || AUTHORITY_NOUNS.has(t[k + 2]?.text ?? ''))) return null;
@@ -539,10 +545,10 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
 
 // --- Host city ---------------------------------------------------------------------------------------
 /** An international gathering: what a host city is the place of. */
-const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop championships championship games olympics olympic tournament competition');
+const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition');
 /** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi", "China's women", "Norway". */
 const FOREIGN_PARTIES = set(
-  'countries nations delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french',
+  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french',
 );
 /** The South's cities that host international gatherings and games. */
 const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo pyeongchang gwangju daegu');
@@ -583,10 +589,14 @@ export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { 
 // --- Another country's story ------------------------------------------------------------------------
 /** Other countries and their peoples, as the subject of a headline or a list's other entries. */
 const OTHER_COUNTRIES = set(
-  'nepal nepali nepalese india indian indians philippines filipino filipinos vietnam vietnamese thailand thai indonesia indonesian bangladesh bangladeshi sri lankan cambodia cambodian uzbekistan uzbek mongolia mongolian myanmar pakistan pakistani china chinese japan japanese taiwan taiwanese singapore singaporean malaysia malaysian australia australian us american germany german france french britain british uk canada canadian mexico brazil italy spain netherlands',
+  'nepal nepali nepalis nepalese india indian indians philippines filipino filipinos vietnam vietnamese thailand thai indonesia indonesian bangladesh bangladeshi sri lankan cambodia cambodian uzbekistan uzbek mongolia mongolian myanmar pakistan pakistani china chinese japan japanese taiwan taiwanese singapore singaporean malaysia malaysian australia australian us american germany german france french britain british uk canada canadian mexico brazil italy spain netherlands',
 );
 /** People moving to a country: the subject of a migration, study or travel story. */
 const MOVERS = set('workers worker students student tourists tourist holidaymakers visitors travellers travelers migrants arrivals trainees nurses caregivers');
+/** Workers and students (not tourists: the South's tourism is its own economy). */
+const LABOUR_MOVERS = set('workers worker students student trainees nurses caregivers migrants');
+/** Words before the South as a destination: "to South Korea", "in South Korea", "for Seoul". */
+const DESTINATION = set('to in for into');
 /** Words of a ranking or a list of countries. */
 const RANKING = set('index ranking rankings ranked rank tops top largest biggest second third fourth place sources source investor investors destinations');
 /** The state acting: such a story is the South's whoever else it names. */
@@ -617,6 +627,11 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
     const w = t[k];
     if (!w || !OTHER_COUNTRIES.has(w.text)) continue;
     if (t.slice(k + 1, k + 4).some((u) => MOVERS.has(u.text)) || t.slice(Math.max(0, k - 3), k).some((u) => MOVERS.has(u.text))) return { matched: w.cased, field: 'title' };
+    // "Record 20,000 Nepalis set to work in South Korea | … send workers to South Korea": the
+    // country in the headline, its workers or students in the story, the South their destination.
+    const labour = fields.some((f) => f.tokens.some((u) => LABOUR_MOVERS.has(u.text)));
+    const destination = hits.some((h) => DESTINATION.has(fieldOf(fields, h)?.tokens[h.from - 1]?.text ?? ''));
+    if (labour && destination) return { matched: w.cased, field: 'title' };
   }
   // A ranking: the South coordinated with another country.
   if (!fields.some((f) => f.tokens.some((w) => RANKING.has(w.text)))) return null;
@@ -1130,8 +1145,12 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       if (!refs) continue;
       const ref = refs.find((words) => matchesAt(t, k, words));
       if (!ref) continue;
+      // "since Russia's full-scale invasion": look past the war's owner to the word before it.
+      let b = k - 1;
+      while (b >= 0 && b >= k - 3 && OWNER_WORDS.has(t[b]?.text ?? '')) b--;
       const before = t[k - 1]?.text ?? '';
       const after = t[k + ref.length]?.text ?? '';
+      if (TIME_BEFORE.has(t[b]?.text ?? '')) continue;
       if (NOT_THE_WAR_AFTER.has(after)) continue;
       // "the biggest package since the invasion": a point in time, not the story's reason; another
       // reference may still name the war as its subject ("to help repel Russia's invasion").
@@ -1143,6 +1162,8 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
   return found;
 }
 
+/** Words that may stand before the leader's "Kim" in a headline: "Trump, Kim", "leader Kim", "Mr Kim". */
+const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with meets met');
 /** A bare "Kim" (not "Kim Clijsters") in a story with a US president, Putin, Xi or a summit venue. */
 export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const cue = fields.some((f) => f.tokens.some((t) => KIM_CUES.has(t.text)));
@@ -1151,6 +1172,9 @@ export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: str
     const t = f.tokens;
     for (let k = 0; k < t.length; k++) {
       if (t[k]?.cased !== 'Kim') continue;
+      // "veteran diplomat Sung Kim": a given name before "Kim" makes it someone else's surname.
+      const prev = t[k - 1];
+      if (prev && k > 0 && !clauseBreak(f, k - 1, k) && isCapitalised(prev) && !KIM_TITLES.has(prev.text)) continue;
       const next = t[k + 1];
       const bare = !next || clauseBreak(f, k, k + 1) || !isCapitalised(next) || AFTER_BARE_KIM.has(next.text);
       if (bare) return { matched: t[k]?.cased ?? 'Kim', field: f.field };

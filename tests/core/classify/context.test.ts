@@ -902,3 +902,30 @@ describe('the eleventh round, sixth part: another country\'s story, firms by the
     expect(cultureAbroad([hit], f)?.matched).toBe('PGA');
   });
 });
+
+describe('the eleventh round, seventh part: units abroad, other Kims, time words before the war\'s owner', () => {
+  it('GIVEN a firm\'s American or Russian unit, or a U.S. deal THEN not its life at home', () => {
+    expect(homeCompany(fields('Kia America recalls SUVs after union complaint', 'The workers said the fix was late.'))).toBeNull();
+    expect(homeCompany(fields('Hyundai sells its Russian plant, workers laid off', 'The carmaker keeps a buyback option.'))).toBeNull();
+    expect(homeCompany(fields('Hanwha completes purchase of a shipyard', 'It plans to bid for U.S. Navy maintenance work.'))).toBeNull();
+  });
+
+  it('GIVEN "Sung Kim" beside a US president THEN a diplomat, not the North\'s leader; "Trump, Kim" still is', () => {
+    expect(bareKimWithLeaders(fields('Obama names Sung Kim envoy to Manila', 'The veteran diplomat was ambassador to Seoul.'))).toBeNull();
+    expect(bareKimWithLeaders(fields('Trump, Kim to meet in Hanoi', ''))?.matched).toBe('Kim');
+  });
+
+  it('GIVEN "since Russia\'s full-scale invasion" THEN a point in time, not the subject', () => {
+    expect(warReference(fields('Arms maker profit jumps', "Governments rebuild stockpiles of shells run down since Russia's full-scale invasion."), false)).toBeNull();
+  });
+
+  it('GIVEN another country\'s people set to work in the South THEN the other country\'s story', () => {
+    const v = verdict('Record 20,000 Nepalis set to work in South Korea this year', 'Nepal expects to send a record number of workers to South Korea.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.otherCountry)).toBe(true);
+  });
+
+  it('GIVEN a briefing item "North Korea claims it put a satellite into orbit" THEN an event of its topic', () => {
+    const v = verdict('Thursday briefing: waiting lists', 'Good morning. Waiting lists dominate questions. Plus: North Korea claims it put a spy satellite into orbit, and the best books.', 'north-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+  });
+});

@@ -621,3 +621,19 @@ describe('the eleventh round, sixth part: money, the central bank, Itaewon as a 
     expect(verdict("Veselka, the East Village's Ukrainian diner, turns 70", 'The 24-hour Ukrainian diner on Second Avenue celebrates with pierogi at 1954 prices.', 'ukraine').matched).toBe(false);
   });
 });
+
+describe('the eleventh round, seventh part: births at home, the South\'s ruling party, lessons and likenesses', () => {
+  it('GIVEN babies born in South Korea THEN births at home, not a place of birth abroad', () => {
+    const v = verdict('Number of newborns rises for 9th straight month', 'The number of babies born in South Korea rose 7.9 percent in March, Statistics Korea said.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).not.toContain('place of origin of a firm or person abroad');
+  });
+
+  it('GIVEN the South\'s ruling party electing a Kim THEN not the North\'s party', () => {
+    expect(verdict("Seoul's ruling party elects leader", 'The People Power Party elected Kim Gi-hyeon as its leader.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN Japan\'s white paper drawing a lesson from the war, or a missile resembling a North Korean design THEN not their subject', () => {
+    expect(verdict("Japan's defence white paper calls China 'greatest strategic challenge'", "It said Russia's war in Ukraine showed the risks of unilateral changes to the status quo.", 'ukraine').matched).toBe(false);
+    expect(verdict('Iran unveils new ballistic missile said to resemble North Korean design', "Analysts noted its similarity to North Korea's Musudan.", 'north-korea').matched).toBe(false);
+  });
+});
