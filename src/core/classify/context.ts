@@ -232,7 +232,7 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
   const title = spans.find((sp) => sp.field.field === 'title' && sp.from === 0);
   if (title) {
     const t = title.field.tokens;
-    const at = t.findIndex((w) => KOREAN_FIRMS.has(w.text) && !COMPARED.has(t[t.indexOf(w) - 1]?.text ?? ''));
+    const at = t.findIndex((w, k) => KOREAN_FIRMS.has(w.text) && !COMPARED.has(t[k - 1]?.text ?? ''));
     if (at >= 0 && at <= 1 && t.some((w) => RESULTS.has(w.text))) return { matched: t[at]?.cased ?? '', field: 'title' };
   }
   let firm: { matched: string; field: FieldText['field']; text: FieldText; at: number } | null = null;
@@ -618,10 +618,13 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
     // The South leading the headline is its subject ("Seoul dispatches task force…", "Jeju tourism slumps…").
     if (h.field === 'title' && h.from <= 1) return null;
   }
-  // The South's state acting: a government, a minister, a task force.
-  if (fields.some((f) => f.tokens.some((w) => SOUTH_STATE.has(w.text)))) return null;
   const title = fields.find((f) => f.field === 'title');
   const t = title?.tokens ?? [];
+  // Most stories name no other country in the headline and no ranking: stop before the scans.
+  const ranking = fields.some((f) => f.tokens.some((w) => RANKING.has(w.text)));
+  if (!ranking && !t.some((w) => OTHER_COUNTRIES.has(w.text))) return null;
+  // The South's state acting: a government, a minister, a task force.
+  if (fields.some((f) => f.tokens.some((w) => SOUTH_STATE.has(w.text)))) return null;
   // Movers of another country in the headline: "Nepali farm workers…", "Indian students…".
   for (let k = 0; k < t.length; k++) {
     const w = t[k];
@@ -634,7 +637,7 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
     if (labour && destination) return { matched: w.cased, field: 'title' };
   }
   // A ranking: the South coordinated with another country.
-  if (!fields.some((f) => f.tokens.some((w) => RANKING.has(w.text)))) return null;
+  if (!ranking) return null;
   for (const h of hits) {
     const field = fieldOf(fields, h);
     if (!field) continue;
