@@ -74,7 +74,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   aid: 'war aid: arms or troops sent to Ukraine',
   scene: 'scene: an event at a place in the country',
   inspection: 'surname: Kim overseeing weapons, state-media style',
-  otherCountry: 'another country\'s story: its people going to the South, or a ranking',
+  otherCountry: 'another country\'s story: its people, its data or a ranking with the country in it',
   host: 'host city: the South only as the venue of a foreign gathering',
   yardstick: 'yardstick: the one mention measures or lists another country\'s story',
   refugees: 'refugees abroad: Ukrainians\' life in a host country',
@@ -545,10 +545,10 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
 
 // --- Host city ---------------------------------------------------------------------------------------
 /** An international gathering: what a host city is the place of. */
-const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition');
+const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition marathon festival');
 /** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi", "China's women", "Norway". */
 const FOREIGN_PARTIES = set(
-  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french',
+  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian',
 );
 /** The South's cities that host international gatherings and games. */
 const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo pyeongchang gwangju daegu');
@@ -589,7 +589,7 @@ export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { 
 // --- Another country's story ------------------------------------------------------------------------
 /** Other countries and their peoples, as the subject of a headline or a list's other entries. */
 const OTHER_COUNTRIES = set(
-  'nepal nepali nepalis nepalese india indian indians philippines filipino filipinos vietnam vietnamese thailand thai indonesia indonesian bangladesh bangladeshi sri lankan cambodia cambodian uzbekistan uzbek mongolia mongolian myanmar pakistan pakistani china chinese japan japanese taiwan taiwanese singapore singaporean malaysia malaysian australia australian us american germany german france french britain british uk canada canadian mexico brazil italy spain netherlands',
+  'switzerland swiss sweden swedish denmark danish finland finnish iceland russia russian ireland irish nepal nepali nepalis nepalese india indian indians philippines filipino filipinos vietnam vietnamese thailand thai indonesia indonesian bangladesh bangladeshi sri lankan cambodia cambodian uzbekistan uzbek mongolia mongolian myanmar pakistan pakistani china chinese japan japanese taiwan taiwanese singapore singaporean malaysia malaysian australia australian us american germany german france french britain british uk canada canadian mexico brazil italy spain netherlands',
 );
 /** People moving to a country: the subject of a migration, study or travel story. */
 const MOVERS = set('workers worker students student tourists tourist holidaymakers visitors travellers travelers migrants arrivals trainees nurses caregivers');
@@ -597,6 +597,16 @@ const MOVERS = set('workers worker students student tourists tourist holidaymake
 const LABOUR_MOVERS = set('workers worker students student trainees nurses caregivers migrants');
 /** Words before the South as a destination: "to South Korea", "in South Korea", "for Seoul". */
 const DESTINATION = set('to in for into');
+/** Words before Ukraine as where another country's students or workers were: "fled Ukraine", "studies in Ukraine". */
+const ORIGIN = set('fled from in left leaving');
+/** The first words of hits that only name Ukraine. */
+const WAR_NAMES = set('ukraine ukrainian ukrainians kyiv');
+/** Only the words of an index or a ranking: Ukraine stands in many lists of countries at war. */
+const STRONG_RANKING = set('index ranking rankings ranked ranks');
+/** Data of a country that another may be one entry of: trade, births, an index. */
+const COUNTRY_DATA = set('exports imports shipments trade index ranking ranks ranked births fertility investment fdi arrivals visitors');
+/** A dispute with the South makes it a party, not an entry. */
+const DISPUTE = set('curbs curb restrictions restriction ban bans dispute retaliation retaliatory tariff tariffs sanctions protest protests row');
 /** Words of a ranking or a list of countries. */
 const RANKING = set('index ranking rankings ranked rank tops top largest biggest second third fourth place sources source investor investors destinations');
 /** The state acting: such a story is the South's whoever else it names. */
@@ -611,20 +621,31 @@ const SOUTH_NAMES = set('south korea korean koreans seoul incheon busan jeju');
  * countries ("Japan and South Korea tie for second", "with South Korea, Singapore and Japan the
  * largest sources"). The subject is the other country.
  */
-export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldText[], role: 'south' | 'war' = 'south'): { matched: string; field: FieldText['field'] } | null {
   if (hits.length === 0) return null;
+  const names = role === 'south' ? SOUTH_NAMES : WAR_NAMES;
   for (const h of hits) {
-    if (!SOUTH_NAMES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? '')) return null;
-    // The South leading the headline is its subject ("Seoul dispatches task force…", "Jeju tourism slumps…").
+    const first = fieldOf(fields, h)?.tokens[h.from]?.text ?? '';
+    // "studies interrupted by the war": the war as what moved them, for Ukraine.
+    if (role === 'war' && (first === 'war' || first === 'invasion')) continue;
+    if (!names.has(first)) return null;
+    // The country leading the headline is its subject ("Seoul dispatches task force…", "Jeju tourism slumps…").
     if (h.field === 'title' && h.from <= 1) return null;
   }
   const title = fields.find((f) => f.field === 'title');
   const t = title?.tokens ?? [];
   // Most stories name no other country in the headline and no ranking: stop before the scans.
-  const ranking = fields.some((f) => f.tokens.some((w) => RANKING.has(w.text)));
+  const ranking = fields.some((f) => f.tokens.some((w) => (role === 'south' ? RANKING : STRONG_RANKING).has(w.text)));
   if (!ranking && !t.some((w) => OTHER_COUNTRIES.has(w.text))) return null;
-  // The South's state acting: a government, a minister, a task force.
-  if (fields.some((f) => f.tokens.some((w) => SOUTH_STATE.has(w.text)))) return null;
+  // The country's state acting: "South Korea's government", "the Korean finance ministry" (another
+  // country's ministry is that country's source).
+  if (fields.some((f) => f.tokens.some((w, k) => SOUTH_STATE.has(w.text) && f.tokens.slice(Math.max(0, k - 3), k).some((u) => names.has(u.text))))) return null;
+  // Another country's data leading the headline, the South one entry in it: "Vietnam's exports to
+  // South Korea jump 12%", "Taiwan's births hit record low, trailing only South Korea",
+  // "Switzerland tops innovation index; Korea climbs". Not a dispute between the two.
+  if (role === 'south' && OTHER_COUNTRIES.has(t[0]?.text ?? '') && fields.some((f) => f.tokens.some((w) => COUNTRY_DATA.has(w.text))) && !fields.some((f) => f.tokens.some((w) => DISPUTE.has(w.text)))) {
+    return { matched: t[0]?.cased ?? '', field: 'title' };
+  }
   // Movers of another country in the headline: "Nepali farm workers…", "Indian students…".
   for (let k = 0; k < t.length; k++) {
     const w = t[k];
@@ -633,7 +654,9 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
     // "Record 20,000 Nepalis set to work in South Korea | … send workers to South Korea": the
     // country in the headline, its workers or students in the story, the South their destination.
     const labour = fields.some((f) => f.tokens.some((u) => LABOUR_MOVERS.has(u.text)));
-    const destination = hits.some((h) => DESTINATION.has(fieldOf(fields, h)?.tokens[h.from - 1]?.text ?? ''));
+    // The South as where they go; Ukraine as where they studied and fled from ("Indian medical
+    // students who fled Ukraine").
+    const destination = hits.some((h) => (role === 'south' ? DESTINATION : ORIGIN).has(fieldOf(fields, h)?.tokens[h.from - 1]?.text ?? ''));
     if (labour && destination) return { matched: w.cased, field: 'title' };
   }
   // A ranking: the South coordinated with another country.
@@ -1484,6 +1507,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
     const other = otherCountryStory(southKw.kept, fields);
     if (other) capWith(southAdj, south, CONTEXT_FEATURES.otherCountry, other);
+  }
+
+  // 7g'. Another country's story for Ukraine: its students who fled, or an index with Ukraine in it.
+  if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {
+    const other = otherCountryStory(warKw.kept, fields, 'war');
+    if (other) capWith(warAdj, war, CONTEXT_FEATURES.otherCountry, other);
   }
 
   // 7e. Market wrap: the Kospi as one index among others.

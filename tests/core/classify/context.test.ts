@@ -49,6 +49,8 @@ exclusions:
   'ukraine.yaml': `${head('ukraine')}patterns:
   - weight: 3
     terms: [Ukraine, Kyiv, Ukrainian]
+  - weight: 1
+    terms: [war]
 exclusions:
   - name: chicken Kiev
     terms: [chicken Kyiv]
@@ -927,5 +929,25 @@ describe('the eleventh round, seventh part: units abroad, other Kims, time words
   it('GIVEN a briefing item "North Korea claims it put a satellite into orbit" THEN an event of its topic', () => {
     const v = verdict('Thursday briefing: waiting lists', 'Good morning. Waiting lists dominate questions. Plus: North Korea claims it put a spy satellite into orbit, and the best books.', 'north-korea');
     expect(contextReason(v, CONTEXT_FEATURES.roundup)).toBe(true);
+  });
+});
+
+describe('the eleventh round, eighth part: another country\'s data, students who fled, indexes', () => {
+  it('GIVEN another country\'s data leading the headline with the South one entry THEN its story; a dispute is not', () => {
+    const trade = verdict("Vietnam's exports to South Korea jump 12% in first half", 'Phones and textiles led the gains, the statistics office said.', 'south-korea');
+    expect(contextReason(trade, CONTEXT_FEATURES.otherCountry)).toBe(true);
+    expect(trade.matched).toBe(false);
+    const births = verdict("Taiwan's births hit record low, trailing only South Korea", "Its fertility rate is now the lowest after South Korea's, the interior ministry said.", 'south-korea');
+    expect(contextReason(births, CONTEXT_FEATURES.otherCountry)).toBe(true);
+    const dispute = verdict("Japan's export curbs on South Korea take effect", 'Seoul called the tariffs retaliation.', 'south-korea');
+    expect(contextReason(dispute, CONTEXT_FEATURES.otherCountry)).toBe(false);
+  });
+
+  it('GIVEN another country\'s students who fled Ukraine, or an index with Ukraine in its list THEN not Ukraine\'s story', () => {
+    const students = verdict('Indian medical students who fled Ukraine allowed to finish degrees at home', 'Students whose studies in Ukraine were interrupted by the war may sit exams in India.', 'ukraine');
+    expect(contextReason(students, CONTEXT_FEATURES.otherCountry)).toBe(true);
+    expect(students.matched).toBe(false);
+    const index = verdict('Global Peace Index: Iceland tops, Russia and Ukraine near bottom', 'Russia, Ukraine, Sudan and Yemen rank among the least peaceful.', 'ukraine');
+    expect(contextReason(index, CONTEXT_FEATURES.otherCountry)).toBe(true);
   });
 });

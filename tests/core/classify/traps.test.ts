@@ -637,3 +637,19 @@ describe('the eleventh round, seventh part: births at home, the South\'s ruling 
     expect(verdict('Iran unveils new ballistic missile said to resemble North Korean design', "Analysts noted its similarity to North Korea's Musudan.", 'north-korea').matched).toBe(false);
   });
 });
+
+describe('the eleventh round, eighth part: lenders, commentators, dramas and venues in the shipped rules', () => {
+  it('GIVEN the state export lender lending abroad, or a strategist labelled by Seoul THEN not the South', () => {
+    expect(verdict('Korea Eximbank lends $300m to Tanzania for railway', 'The Export-Import Bank of Korea signed a concessional loan, the Tanzanian finance ministry said.', 'south-korea').matched).toBe(false);
+    expect(verdict("Yen slides past 160; 'BOJ is boxed in,' says Seoul strategist", 'The currency hit a 38-year low on Wednesday.', 'south-korea').matched).toBe(false);
+  });
+
+  it('GIVEN South Korean dramas as what a man was executed for, by a ministry\'s report THEN the North\'s story only', () => {
+    const v = verdict('North Korea executed man for sharing South Korean dramas, report says', "He was shot for distributing South Korean films, according to a report by South Korea's unification ministry.", 'south-korea');
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a hotel remembered as a summit\'s venue THEN its sale is not the North\'s story', () => {
+    expect(verdict("Sentosa's Capella, where Trump met Kim, changes hands", 'The resort, venue of the 2018 summit between Donald Trump and Kim Jong Un, was sold.', 'north-korea').matched).toBe(false);
+  });
+});
