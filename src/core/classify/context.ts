@@ -154,11 +154,15 @@ for (const ref of WAR_REFS) {
 }
 /** The war as the cause or setting of something else: "over the invasion", "since the war". */
 /** Words before a war reference that make it a backdrop: a motive, a cause, a dissenter's charge ("jailed for denouncing the war"). */
-const BACKDROP_BEFORE = set('over after amid despite because due following as denouncing denounced criticising criticizing criticised criticized opposing opposed condemning condemned protesting');
+const BACKDROP_BEFORE = set('over after amid despite because due following denouncing denounced criticising criticizing criticised criticized opposing opposed condemning condemned protesting');
 /** The war's owner between a word and the reference: "since Russia's full-scale invasion". */
 const OWNER_WORDS = set('russia s moscow the its putin russian');
-/** Words that make a war reference a point in time: "since the invasion", "before the war". */
-const TIME_BEFORE = set('since before');
+/**
+ * Words after which a war reference is passed over for another: a point in time ("since the
+ * invasion", "before the war") or "as", a conjunction as often as a backdrop ("as ceasefire push
+ * stalls").
+ */
+const TIME_BEFORE = set('since before as');
 /** "the war economy", "war chest": not the war itself. */
 const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */

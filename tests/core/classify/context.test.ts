@@ -951,3 +951,9 @@ describe('the eleventh round, eighth part: another country\'s data, students who
     expect(contextReason(index, CONTEXT_FEATURES.otherCountry)).toBe(true);
   });
 });
+
+describe('the eleventh round, ninth part: "as" before a war reference', () => {
+  it('GIVEN "as ceasefire push stalls" with the war\'s diplomacy in Moscow THEN the other reference still names the war', () => {
+    expect(warReference(fields('Envoy heads to Moscow as ceasefire push stalls', 'He will meet Putin to press for a ceasefire, as efforts to end the war falter.'), true)?.matched).toBe('ceasefire');
+  });
+});

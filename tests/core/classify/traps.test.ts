@@ -653,3 +653,15 @@ describe('the eleventh round, eighth part: lenders, commentators, dramas and ven
     expect(verdict("Sentosa's Capella, where Trump met Kim, changes hands", 'The resort, venue of the 2018 summit between Donald Trump and Kim Jong Un, was sold.', 'north-korea').matched).toBe(false);
   });
 });
+
+describe('the eleventh round, ninth part: Chernobyl in science, flags and national-team roles', () => {
+  it('GIVEN the Chernobyl zone in a science story THEN not Ukraine; with the war it is', () => {
+    expect(verdict('Chernobyl fungus grown on ISS blocks some cosmic radiation', 'A fungus first found in the ruins of the Chernobyl reactor reduced radiation by 2%.', 'ukraine').matched).toBe(false);
+    expect(verdict('Russian troops leave Chernobyl plant', 'Ukraine said the soldiers had dug trenches in the exclusion zone.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN Ukrainian flags waved in Tbilisi, or "Ukraine international" joining a club abroad THEN labels, not Ukraine', () => {
+    expect(verdict('Tbilisi protesters wave EU and Ukrainian flags as ruling party claims win', 'Thousands rallied outside Georgia\'s parliament, many waving Ukrainian flags.', 'ukraine').matched).toBe(false);
+    expect(verdict('Zinchenko completes loan move to Ajax', 'Ukraine international Oleksandr Zinchenko joined on a season-long loan.', 'ukraine').matched).toBe(false);
+  });
+});
