@@ -595,9 +595,7 @@ export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { 
 const OTHER_COUNTRIES = set(
   'switzerland swiss sweden swedish denmark danish finland finnish iceland russia russian ireland irish nepal nepali nepalis nepalese india indian indians philippines filipino filipinos vietnam vietnamese thailand thai indonesia indonesian bangladesh bangladeshi sri lankan cambodia cambodian uzbekistan uzbek mongolia mongolian myanmar pakistan pakistani china chinese japan japanese taiwan taiwanese singapore singaporean malaysia malaysian australia australian us american germany german france french britain british uk canada canadian mexico brazil italy spain netherlands',
 );
-/** People moving to a country: the subject of a migration, study or travel story. */
-const MOVERS = set('workers worker students student tourists tourist holidaymakers visitors travellers travelers migrants arrivals trainees nurses caregivers');
-/** Workers and students (not tourists: the South's tourism is its own economy). */
+/** Another country's workers and students going to the South (not its tourists: the South's tourism is its own economy). */
 const LABOUR_MOVERS = set('workers worker students student trainees nurses caregivers migrants');
 /** Words before the South as a destination: "to South Korea", "in South Korea", "for Seoul". */
 const DESTINATION = set('to in for into');
@@ -620,7 +618,7 @@ const SOUTH_NAMES = set('south korea korean koreans seoul incheon busan jeju');
 
 /**
  * True when every South Korea hit only names the country, in another country's story: its
- * workers, students or tourists going there ("Nepali farm workers leave for South Korea", "More
+ * workers or students going there ("Nepali farm workers leave for South Korea", "More
  * Indian students choose South Korea"), or a ranking where it is one entry beside other
  * countries ("Japan and South Korea tie for second", "with South Korea, Singapore and Japan the
  * largest sources"). The subject is the other country.
@@ -654,7 +652,7 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
   for (let k = 0; k < t.length; k++) {
     const w = t[k];
     if (!w || !OTHER_COUNTRIES.has(w.text)) continue;
-    if (t.slice(k + 1, k + 4).some((u) => MOVERS.has(u.text)) || t.slice(Math.max(0, k - 3), k).some((u) => MOVERS.has(u.text))) return { matched: w.cased, field: 'title' };
+    if (t.slice(k + 1, k + 4).some((u) => LABOUR_MOVERS.has(u.text)) || t.slice(Math.max(0, k - 3), k).some((u) => LABOUR_MOVERS.has(u.text))) return { matched: w.cased, field: 'title' };
     // "Record 20,000 Nepalis set to work in South Korea | … send workers to South Korea": the
     // country in the headline, its workers or students in the story, the South their destination.
     const labour = fields.some((f) => f.tokens.some((u) => LABOUR_MOVERS.has(u.text)));
