@@ -186,7 +186,7 @@ const INSPECTED = set(
 
 // --- Home company -----------------------------------------------------------------------------------
 /** Korea's conglomerates and large firms (folded first words). */
-const KOREAN_FIRMS = set('samsung hyundai kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion hybe ncsoft netmarble krafton emart hmm amorepacific nongshim shinhan korail ecopro musinsa kepco');
+const KOREAN_FIRMS = set('samsung hyundai hd kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion hybe ncsoft netmarble krafton emart hmm amorepacific nongshim shinhan korail ecopro musinsa kepco');
 /** What a firm is called after "South Korean" / "Korean": the label of a company. */
 const FIRM_NOUNS = set('chipmaker chipmakers carmaker automaker steelmaker shipbuilder shipbuilders conglomerate conglomerates firm firms company companies group maker airline carrier giant tech');
 /** The firm's life at home: labour, results, rulings, scandals. */
@@ -220,7 +220,7 @@ function firmName(h: Hit, fields: readonly FieldText[]): boolean {
 /** Words before a firm named only as a yardstick or one of a list: "lead over", "ahead of", "rivals such as". */
 const COMPARED = set('over than behind ahead rival rivals versus vs such including');
 /** A foreign authority: "an Indian tax authority", "a Chinese court". */
-const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian');
+const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian thai');
 const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police');
 
 /** "Korea Zinc", "Korea Electric Power": firms whose name starts with "Korea". */
@@ -316,6 +316,8 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   const w = t[k];
   if (!w) return false;
   if (w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) return true;
+  // "A Thai court sentenced…": a foreign authority is a place abroad.
+  if (FOREIGN_DEMONYMS.has(w.text) && AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '')) return true;
   if (!NAMED_PLACE_PREPS.has(w.text)) return false;
   const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
   const next = t[at];
@@ -1196,13 +1198,19 @@ const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and wi
 export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const cue = fields.some((f) => f.tokens.some((t) => KIM_CUES.has(t.text)));
   if (!cue) return null;
+  // Anyone named "<Given name> Kim" in the story ("veteran diplomat Sung Kim", "Rep. Andy Kim") is
+  // who a bare "Kim" means: someone else's surname, not the North's leader.
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 1; k < t.length; k++) {
+      const prev = t[k - 1];
+      if (t[k]?.cased === 'Kim' && prev && !clauseBreak(f, k - 1, k) && isCapitalised(prev) && !KIM_TITLES.has(prev.text)) return null;
+    }
+  }
   for (const f of fields) {
     const t = f.tokens;
     for (let k = 0; k < t.length; k++) {
       if (t[k]?.cased !== 'Kim') continue;
-      // "veteran diplomat Sung Kim": a given name before "Kim" makes it someone else's surname.
-      const prev = t[k - 1];
-      if (prev && k > 0 && !clauseBreak(f, k - 1, k) && isCapitalised(prev) && !KIM_TITLES.has(prev.text)) continue;
       const next = t[k + 1];
       const bare = !next || clauseBreak(f, k, k + 1) || !isCapitalised(next) || AFTER_BARE_KIM.has(next.text);
       if (bare) return { matched: t[k]?.cased ?? 'Kim', field: f.field };

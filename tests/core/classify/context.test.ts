@@ -957,3 +957,15 @@ describe('the eleventh round, ninth part: "as" before a war reference', () => {
     expect(warReference(fields('Envoy heads to Moscow as ceasefire push stalls', 'He will meet Putin to press for a ceasefire, as efforts to end the war falter.'), true)?.matched).toBe('ceasefire');
   });
 });
+
+describe('the eleventh round, tenth part: other Kims in the story, a foreign court', () => {
+  it('GIVEN "Rep. Andy Kim" in the story THEN a bare "Kim" beside a US president is him', () => {
+    expect(bareKimWithLeaders(fields("Biden hails Kim's 'historic' Senate win", 'President Joe Biden congratulated Rep. Andy Kim on his victory.'))).toBeNull();
+  });
+
+  it('GIVEN a South Korean sentenced by a Thai court THEN a person abroad', () => {
+    const v = verdict('South Korean tourist gets 8 years for smuggling drugs', 'A Thai court sentenced a 34-year-old South Korean man on Wednesday.', 'south-korea');
+    expect(contextReason(v, CONTEXT_FEATURES.abroad)).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+});

@@ -665,3 +665,24 @@ describe('the eleventh round, ninth part: Chernobyl in science, flags and nation
     expect(verdict('Zinchenko completes loan move to Ajax', 'Ukraine international Oleksandr Zinchenko joined on a season-long loan.', 'ukraine').matched).toBe(false);
   });
 });
+
+describe('the eleventh round, tenth part: names and backdrops in the shipped rules', () => {
+  it('GIVEN Japan\'s Liberal Democratic Party, or an LA park named after Seoul THEN not the South', () => {
+    const v = verdict('Ishiba wins Liberal Democratic Party race', 'The former defence minister will become prime minister.', 'south-korea');
+    expect(patterns(v).some((p) => p.matched === 'Democratic Party')).toBe(false);
+    expect(verdict('Koreatown festival draws crowds to Seoul International Park', 'The Los Angeles Korean Festival opened with food stalls.', 'south-korea').matched).toBe(false);
+  });
+
+  it('GIVEN a Baltic defence budget "as Russia\'s war drags on" THEN the war is its backdrop', () => {
+    expect(verdict("Lithuania to lift defence spending to 3% of GDP as Russia's war drags on", 'The government approved plans to fund a German brigade.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN the South\'s game rating board THEN a state body, not a game maker\'s label', () => {
+    const v = verdict("Gamers' petition forces audit of Korea's game rating board", 'The Board of Audit and Inspection will audit the committee.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).not.toContain('South Korean as a label for a company, artist or athlete');
+  });
+
+  it('GIVEN a game by a Kyiv-founded developer THEN a label, not Ukraine', () => {
+    expect(verdict('S.T.A.L.K.E.R. 2 sells 1 million copies in two days', 'The shooter passed a million sales, the Kyiv-founded developer said.', 'ukraine').matched).toBe(false);
+  });
+});
