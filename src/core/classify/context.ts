@@ -613,8 +613,8 @@ const COUNTRY_DATA = set('exports imports shipments trade index ranking ranks ra
 const DISPUTE = set('curbs curb restrictions restriction ban bans dispute retaliation retaliatory tariff tariffs sanctions protest protests row');
 /** Words of a ranking or a list of countries. */
 const RANKING = set('index ranking rankings ranked rank tops top largest biggest second third fourth place sources source investor investors destinations');
-/** The state acting, next to the country's name ("South Korea's government"): the story is the country's whoever else it names. */
-const STATE_WORDS = set('government ministry minister president police prosecutors court');
+/** The state acting: such a story is the South's whoever else it names. */
+const SOUTH_STATE = set('government ministry minister president police prosecutors court');
 /** The first words of hits that only name the South: the country, its people's adjective, a city. */
 const SOUTH_NAMES = set('south korea korean koreans seoul incheon busan jeju');
 
@@ -643,7 +643,7 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
   if (!ranking && !t.some((w) => OTHER_COUNTRIES.has(w.text))) return null;
   // The country's state acting: "South Korea's government", "the Korean finance ministry" (another
   // country's ministry is that country's source).
-  if (fields.some((f) => f.tokens.some((w, k) => STATE_WORDS.has(w.text) && f.tokens.slice(Math.max(0, k - 3), k).some((u) => names.has(u.text))))) return null;
+  if (fields.some((f) => f.tokens.some((w, k) => SOUTH_STATE.has(w.text) && f.tokens.slice(Math.max(0, k - 3), k).some((u) => names.has(u.text))))) return null;
   // Another country's data leading the headline, the South one entry in it: "Vietnam's exports to
   // South Korea jump 12%", "Taiwan's births hit record low, trailing only South Korea",
   // "Switzerland tops innovation index; Korea climbs". Not a dispute between the two.
@@ -1449,19 +1449,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (firm) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.company}`, matched: firm.matched, field: firm.field, weight }));
   }
 
-  // The capping features below look only at a topic with hits, over the cap and not decided by a
-  // lift; `find` says what the story is about instead, or null.
-  const capIf = (i: number, feature: string, find: (kept: readonly Hit[]) => { readonly matched: string; readonly field: FieldText['field'] } | null | undefined): void => {
-    const a = adj[i];
-    const k = keywords[i];
-    if (i < 0 || !a || !k || k.kept.length === 0 || a.score <= capOf(i) || a.decided) return;
-    const at = find(k.kept);
-    if (at) capWith(a, i, feature, at);
-  };
-
   // 6a. Firm only: a story whose only South Korea words are its firms' names, with no sign of their
   // life at home, is the firm's (a phone launch, a rival named in passing): below the model's reach.
-  if (!reached(north)) capIf(south, CONTEXT_FEATURES.firmOnly, (kept) => (kept.every((h) => firmName(h, fields)) && !homeCompany(fields) ? kept[0] : null));
+  if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
+    if (southKw.kept.every((h) => firmName(h, fields)) && !homeCompany(fields)) {
+      capWith(southAdj, south, CONTEXT_FEATURES.firmOnly, southKw.kept[0]);
+    }
+  }
 
   // 7. Person abroad: a South Korean tried or sentenced abroad.
   if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !reached(north) && personAbroad(southKw.kept, fields)) {
@@ -1474,7 +1468,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   }
 
   // 7a'. Refugees abroad: Ukrainians' life in a host country.
-  capIf(war, CONTEXT_FEATURES.refugees, (kept) => refugeesAbroad(kept, fields));
+  if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {
+    const hosted = refugeesAbroad(warKw.kept, fields);
+    if (hosted) capWith(warAdj, war, CONTEXT_FEATURES.refugees, hosted);
+  }
 
   // 7b. Culture or sport abroad: a tour, contest or match abroad under the country's name.
   keywords.forEach((k, i) => {
@@ -1502,22 +1499,37 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     else if (commentatorPlace(only, fields)) capWith(a, i, CONTEXT_FEATURES.attribution, only);
   });
 
-  // 7d. Spillover: drones or debris over a neighbour, Ukraine only the attack's target. Only the
-  // names of Ukraine count (not the war's words, which need a name to count at all).
-  const warPatterns = rules.topics[war]?.patterns ?? [];
-  capIf(war, CONTEXT_FEATURES.spillover, (kept) => spillover(kept.filter((h) => (warPatterns[h.rule]?.requires.length ?? 0) === 0), fields));
+  // 7d. Spillover: drones or debris over a neighbour, Ukraine only the attack's target.
+  if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {
+    const patterns = rules.topics[war]?.patterns ?? [];
+    const names = warKw.kept.filter((h) => (patterns[h.rule]?.requires.length ?? 0) === 0);
+    const over = spillover(names, fields);
+    if (over) capWith(warAdj, war, CONTEXT_FEATURES.spillover, over);
+  }
 
   // 7f. Host city: the South only as the venue of a foreign gathering.
-  if (!reached(north)) capIf(south, CONTEXT_FEATURES.host, (kept) => hostCity(kept, fields));
+  if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
+    const host = hostCity(southKw.kept, fields);
+    if (host) capWith(southAdj, south, CONTEXT_FEATURES.host, host);
+  }
 
-  // 7g. Another country's story: its people, its data or a ranking, with the South one entry.
-  if (!reached(north)) capIf(south, CONTEXT_FEATURES.otherCountry, (kept) => otherCountryStory(kept, fields));
+  // 7g. Another country's story: its people going to the South, or a ranking with the South in it.
+  if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
+    const other = otherCountryStory(southKw.kept, fields);
+    if (other) capWith(southAdj, south, CONTEXT_FEATURES.otherCountry, other);
+  }
 
   // 7g'. Another country's story for Ukraine: its students who fled, or an index with Ukraine in it.
-  capIf(war, CONTEXT_FEATURES.otherCountry, (kept) => otherCountryStory(kept, fields, 'war'));
+  if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {
+    const other = otherCountryStory(warKw.kept, fields, 'war');
+    if (other) capWith(warAdj, war, CONTEXT_FEATURES.otherCountry, other);
+  }
 
   // 7e. Market wrap: the Kospi as one index among others.
-  capIf(south, CONTEXT_FEATURES.market, (kept) => marketWrap(kept, fields));
+  if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided) {
+    const wrap = marketWrap(southKw.kept, fields);
+    if (wrap) capWith(southAdj, south, CONTEXT_FEATURES.market, wrap);
+  }
 
   // 8. Trade: shipments from a topic's country.
   const trade = tradeOrigin(fields);
