@@ -201,6 +201,16 @@ const PLACE_PREPS = set('in to at from');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
 const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
+/** The last word of a hit, past a possessive "s": "korea" for "South Korea's". */
+function ownerWord(t: readonly Token[], h: Hit): string {
+  return (t[h.to - 1]?.text === 's' ? t[h.to - 2]?.text : t[h.to - 1]?.text) ?? '';
+}
+
+/** The position of the first word after a hit, past a possessive "s": "Kospi" in "Seoul's Kospi". */
+function afterOwner(t: readonly Token[], h: Hit): number {
+  return t[h.to]?.text === 's' ? h.to + 1 : h.to;
+}
+
 /**
  * True when a hit names a Korean firm, or is the country's name labelling one ("South Korea's
  * Hanwha", "South Korean firm Hanwha").
@@ -209,13 +219,13 @@ function firmName(h: Hit, fields: readonly FieldText[]): boolean {
   const t = fieldOf(fields, h)?.tokens ?? [];
   if (KOREAN_FIRMS.has(t[h.from]?.text ?? '')) return true;
   // Only the country's name labels a firm; a city before a firm's name is a team ("Busan Lotte Giants").
-  const last = t[h.to - 1]?.text === 's' ? t[h.to - 2]?.text : t[h.to - 1]?.text;
-  if (last !== 'korea' && last !== 'korean') return false;
-  let k = h.to;
-  if (t[k]?.text === 's') k++;
+  if (!COUNTRY_OWNERS.has(ownerWord(t, h))) return false;
+  let k = afterOwner(t, h);
   if (FIRM_NOUNS.has(t[k]?.text ?? '')) k++;
   return KOREAN_FIRMS.has(t[k]?.text ?? '');
 }
+/** The South's name as an owner: "South Korea's", "South Korean". */
+const COUNTRY_OWNERS = set('korea korean');
 
 /** Words before a firm named only as a yardstick or one of a list: "lead over", "ahead of", "rivals such as". */
 const COMPARED = set('over than behind ahead rival rivals versus vs such including');
@@ -651,17 +661,19 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
     return { matched: t[0]?.cased ?? '', field: 'title' };
   }
   // Movers of another country in the headline: "Nepali farm workers…", "Indian students…".
+  // "Record 20,000 Nepalis set to work in South Korea | … send workers to South Korea": the
+  // country in the headline, its workers or students in the story, the South their destination;
+  // Ukraine as where they studied and fled from ("Indian medical students who fled Ukraine").
+  // Read once, for whichever country the headline names.
+  let movedThere: boolean | undefined;
   for (let k = 0; k < t.length; k++) {
     const w = t[k];
     if (!w || !OTHER_COUNTRIES.has(w.text)) continue;
     if (t.slice(k + 1, k + 4).some((u) => LABOUR_MOVERS.has(u.text)) || t.slice(Math.max(0, k - 3), k).some((u) => LABOUR_MOVERS.has(u.text))) return { matched: w.cased, field: 'title' };
-    // "Record 20,000 Nepalis set to work in South Korea | … send workers to South Korea": the
-    // country in the headline, its workers or students in the story, the South their destination.
-    const labour = fields.some((f) => f.tokens.some((u) => LABOUR_MOVERS.has(u.text)));
-    // The South as where they go; Ukraine as where they studied and fled from ("Indian medical
-    // students who fled Ukraine").
-    const destination = hits.some((h) => (role === 'south' ? DESTINATION : ORIGIN).has(fieldOf(fields, h)?.tokens[h.from - 1]?.text ?? ''));
-    if (labour && destination) return { matched: w.cased, field: 'title' };
+    movedThere ??=
+      fields.some((f) => f.tokens.some((u) => LABOUR_MOVERS.has(u.text))) &&
+      hits.some((h) => (role === 'south' ? DESTINATION : ORIGIN).has(fieldOf(fields, h)?.tokens[h.from - 1]?.text ?? ''));
+    if (movedThere) return { matched: w.cased, field: 'title' };
   }
   // A ranking: the South coordinated with another country.
   if (!ranking) return null;
@@ -726,9 +738,7 @@ export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): 
     if (isIndex(h)) continue;
     const t = fieldOf(fields, h)?.tokens ?? [];
     // "Seoul's Kospi", "South Korea's Kospi", "Seoul stocks": the place as the market's.
-    const next = t[h.to]?.text === 's' ? t[h.to + 1] : t[h.to];
-    const place = t[h.to - 1]?.text === 's' ? t[h.to - 2]?.text : t[h.to - 1]?.text;
-    if (!next || !MARKET_WORDS.has(next.text) || !['seoul', 'korea', 'korean'].includes(place ?? '')) return null;
+    if (!MARKET_WORDS.has(t[afterOwner(t, h)]?.text ?? '') || !MARKET_OWNERS.has(ownerWord(t, h))) return null;
   }
   for (const f of fields) {
     const other = f.tokens.find((w) => OTHER_INDEXES.has(w.text));
@@ -738,6 +748,8 @@ export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): 
 }
 const SEOUL_INDEXES = set('kospi kosdaq');
 const MARKET_WORDS = set('kospi kosdaq stocks shares benchmark market markets bourse index');
+/** Names that own the South's market: "Seoul's Kospi", "South Korea's Kospi", "Korean stocks". */
+const MARKET_OWNERS = set('seoul korea korean');
 
 // --- Trade ------------------------------------------------------------------------------------------
 /** What a country ships: the nouns that make the country named before them the origin. */
