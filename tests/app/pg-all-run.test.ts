@@ -21,11 +21,23 @@ const ITEMS = 4;
 const setup = usePgRun();
 let fake: FakeDiscord | null = null;
 
+/**
+ * The feed answers only once the test has subscribed: the process polls at once on start (and
+ * then not again for the feed's interval), and a new subscription alerts only the stories that
+ * come after it ("Alerts start with the next stories that match"). Answering at once raced that
+ * first poll against /watch add; on a busy machine the poll won, the stories were stored with no
+ * subscriber, and no post ever came.
+ */
+let publish: () => void = () => undefined;
+const published = new Promise<void>((resolve) => { publish = resolve; });
+
 beforeAll(() => {
   const body = rss('Feed', Array.from({ length: ITEMS }, (_, i) => storyItem(i, Date.now(), 'all')).join(''));
   setup.feeds().route('/all.xml', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/rss+xml' });
-    res.end(body);
+    void published.then(() => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(body);
+    });
   });
 });
 
@@ -44,7 +56,8 @@ describe('run (role all) on PostgreSQL', () => {
     const dir = tempDir();
     const feedsFile = join(dir, 'feeds.json');
     writeFileSync(feedsFile, JSON.stringify({ feeds: [{ id: 'all', name: 'All-in-one feed', url: setup.feeds().url('/all.xml'), language: 'en', kind: 'outlet' }] }));
-    const env = discordRunEnv({ feedsFile, db: url, dir, apiBase: fake.apiBase });
+    // The first fetch waits for the subscription below: give it the test's whole time.
+    const env = { ...discordRunEnv({ feedsFile, db: url, dir, apiBase: fake.apiBase }), FETCH_TIMEOUT_MS: '170000', FETCH_IDLE_TIMEOUT_MS: '170000' };
     const run = setup.start('all', env);
     await run.waitForLog((l) => l.msg === 'slash commands registered in one server', 60_000);
 
@@ -52,10 +65,11 @@ describe('run (role all) on PostgreSQL', () => {
       channels: { [DEFAULT_CHANNEL_ID]: resolvedChannel(DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID) },
     }));
     expect(replyText(added.message)).toContain('Subscribed:');
+    publish();
 
     await waitForPosts(fake, [DEFAULT_CHANNEL_ID], ITEMS, 90_000);
     const posts = postsPerStory(fake, DEFAULT_CHANNEL_ID);
-    expect(posts.size).toBe(ITEMS);
+    expect(posts.size, setup.logs()).toBe(ITEMS);
     expect([...posts.values()].every((n) => n === 1)).toBe(true);
 
     const status = replyText((await interact(fake, commandInteraction(HERE, 'status'))).message);
@@ -68,7 +82,7 @@ describe('run (role all) on PostgreSQL', () => {
     expect((await run.exited).code).toBe(0);
     expect(run.output().stderr).toContain('stopped cleanly');
     expect(fake.identifies).toHaveLength(1);
-  });
+  }, 180_000); // a login, a poll and four posts: a net against hangs, not a measure
 
   it('GIVEN a PostgreSQL server that cannot be reached THEN `run` exits 1 with one message naming the server without its password and what to check, and creates no file', async () => {
     const cwd = tempDir();
