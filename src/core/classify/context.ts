@@ -1298,6 +1298,9 @@ const SCENE_ROLES: ReadonlySet<string> = new Set(Object.values(CONTEXT_ROLES));
 /** The words before a place that make it the scene: "a court in Seongnam", "rallied at Yeouido". */
 const SCENE_PREPS = set('in at');
 
+/** The words before a country that make all of it the scene: "across South Korea". */
+const NATIONWIDE = set('across throughout');
+
 /** How far from the place its event's cue may stand, in words, within one clause. */
 const SCENE_WINDOW = 8;
 
@@ -1316,6 +1319,9 @@ export function sceneAt(hits: readonly Hit[], fields: readonly FieldText[], weig
     if (!f) continue;
     const t = f.tokens;
     const before = t[h.from - 1]?.text ?? '';
+    // "Medical students across South Korea…", "blackouts throughout Ukraine": the whole country is
+    // the scene, whatever happens there.
+    if (NATIONWIDE.has(before) && weightOf(h) >= 3) return h;
     if (!SCENE_PREPS.has(before) || clauseBreak(f, h.from - 1, h.from)) continue;
     // The cue comes first and the place is the nearest one after it, in one clause: "rallied in
     // Yeouido", "a court in Seongnam", "the blast at the plant in Donghae"; in "a protest in Paris

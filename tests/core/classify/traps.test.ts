@@ -686,3 +686,30 @@ describe('the eleventh round, tenth part: names and backdrops in the shipped rul
     expect(verdict('S.T.A.L.K.E.R. 2 sells 1 million copies in two days', 'The shooter passed a million sales, the Kyiv-founded developer said.', 'ukraine').matched).toBe(false);
   });
 });
+
+describe('the twelfth round: insurance terms, loudspeakers, the South\'s daily life, the whole country as the scene', () => {
+  it('GIVEN war-risk premiums on another sea, measured against the Black Sea after the invasion THEN an insurance story, not Ukraine', () => {
+    const v = verdict('Gulf tanker attacks lift war-risk premiums to a two-year high', 'War-risk cover for ships calling at Gulf ports rose to 0.8% of hull value, brokers said, still under the Black Sea rates after Russia\'s invasion of Ukraine.', 'ukraine');
+    expect(patterns(v).some((p) => p.matched.toLowerCase() === 'war')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN the South switching off its border loudspeakers THEN a move towards the North too; loudspeakers at a stadium are nobody\'s', () => {
+    const v = verdict('Seoul silences border loudspeakers in gesture to the North', 'The military stopped the broadcasts on Thursday as the new government sought talks with Pyongyang.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).map((p) => p.pattern)).toContain('border loudspeakers');
+    expect(verdict('Stadium to replace its loudspeakers before the season', 'The club will spend $2m on a new sound system.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN the South\'s travel authorisation or its kimchi-making season named without the country THEN the South', () => {
+    expect(patterns(verdict('K-ETA waiver extended for visitors from 20 countries', 'Tourists will not need the permit until next year, the justice ministry said.', 'south-korea')).map((p) => p.pattern)).toContain('South Korean institutions of daily life');
+    expect(verdict('Cabbage prices soar ahead of kimjang season', 'Heat damaged crops in Gangwon\'s highlands, and the government will release reserves.', 'south-korea').matched).toBe(true);
+  });
+
+  it('GIVEN something happening "across" the country THEN the whole country is the scene; "across" another country is not', () => {
+    const v = verdict('Students return to lectures after long boycott', 'Medical students across South Korea went back to class on Monday, the education ministry said.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith('context: scene'))).toBe(true);
+    expect(verdict('Students return to lectures after long boycott', 'Medical students across Japan went back to class, unlike peers in South Korea.', 'south-korea').matched).toBe(false);
+  });
+});
