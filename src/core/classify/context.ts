@@ -473,8 +473,12 @@ function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
 /** Words that put an event abroad by themselves. */
 /** Words that put an event abroad by themselves, the tennis majors held abroad among them. */
 const ABROAD_WORDS = set('abroad overseas american european wimbledon');
-/** The first words of hits that only name the country: its name, its capital, its adjective. */
-const COUNTRY_NAMES = set('ukraine ukrainian ukrainians kyiv kiev north south korea korean koreans seoul pyongyang');
+/**
+ * The first words of hits that only name the country: its name, its capital, its adjective; and
+ * the cities whose football clubs carry their names abroad ("Ulsan HD knocked out of the Club
+ * World Cup").
+ */
+const COUNTRY_NAMES = set('ukraine ukrainian ukrainians kyiv kiev north south korea korean koreans seoul pyongyang ulsan jeonbuk pohang suwon');
 
 /**
  * True when the story is a tour, contest or match abroad and every hit only names the country

@@ -706,6 +706,13 @@ describe('the twelfth round: insurance terms, loudspeakers, the South\'s daily l
     expect(verdict('Cabbage prices soar ahead of kimjang season', 'Heat damaged crops in Gangwon\'s highlands, and the government will release reserves.', 'south-korea').matched).toBe(true);
   });
 
+  it('GIVEN a Korean club named by its city playing abroad THEN sport abroad; a strike in that city is the South\'s', () => {
+    const v = verdict('Ulsan HD out of the Club World Cup after loss to Fluminense', 'The South Korean champions lost 4-2 in New Jersey on Saturday.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith('context: culture or sport abroad'))).toBe(true);
+    expect(verdict('Ulsan shipyard strike enters second week', 'Workers at the Ulsan yard walked out over pay.', 'south-korea').matched).toBe(true);
+  });
+
   it('GIVEN something happening "across" the country THEN the whole country is the scene; "across" another country is not', () => {
     const v = verdict('Students return to lectures after long boycott', 'Medical students across South Korea went back to class on Monday, the education ministry said.', 'south-korea');
     expect(v.matched).toBe(true);
