@@ -186,7 +186,7 @@ const INSPECTED = set(
 
 // --- Home company -----------------------------------------------------------------------------------
 /** Korea's conglomerates and large firms (folded first words). */
-const KOREAN_FIRMS = set('samsung hyundai hd kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion hybe ncsoft netmarble krafton emart hmm amorepacific nongshim shinhan korail ecopro musinsa kepco');
+const KOREAN_FIRMS = set('samsung hyundai hd kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion hybe ncsoft netmarble krafton emart hmm amorepacific nongshim shinhan korail ecopro musinsa kepco kt');
 /** What a firm is called after "South Korean" / "Korean": the label of a company. */
 const FIRM_NOUNS = set('chipmaker chipmakers carmaker automaker steelmaker shipbuilder shipbuilders conglomerate conglomerates firm firms company companies group maker airline carrier giant tech');
 /** The firm's life at home: labour, results, rulings, scandals. */
@@ -195,7 +195,7 @@ const HOME_CUES = set(
 );
 /** Places that put a firm's story abroad (after in/to/at/from), or words that do. */
 const FOREIGN_PLACES = set(
-  'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington chennai noida sriperumbudur hanoi slovakia turkey russia',
+  'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington chennai noida sriperumbudur hanoi slovakia turkey russia australia sydney melbourne riyadh',
 );
 const PLACE_PREPS = set('in to at from');
 
@@ -230,7 +230,7 @@ const COUNTRY_OWNERS = set('korea korean');
 /** Words before a firm named only as a yardstick or one of a list: "lead over", "ahead of", "rivals such as". */
 const COMPARED = set('over than behind ahead rival rivals versus vs such including');
 /** A foreign authority: "an Indian tax authority", "a Chinese court". */
-const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian thai');
+const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian thai australian saudi');
 const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police');
 
 /** "Korea Zinc", "Korea Electric Power": firms whose name starts with "Korea". */
@@ -326,8 +326,8 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   const w = t[k];
   if (!w) return false;
   if (w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) return true;
-  // "A Thai court sentenced…": a foreign authority is a place abroad.
-  if (FOREIGN_DEMONYMS.has(w.text) && AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '')) return true;
+  // "A Thai court sentenced…", "Sydney court jails…": a foreign authority is a place abroad.
+  if ((FOREIGN_DEMONYMS.has(w.text) || FOREIGN_PLACES.has(w.text)) && AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '')) return true;
   if (!NAMED_PLACE_PREPS.has(w.text)) return false;
   const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
   const next = t[at];
@@ -373,7 +373,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
 /** People the war displaced, as the story's "Ukrainians" abroad: refugees, families, children… */
 const DISPLACED = set('refugee refugees family families children child pupils students women mothers choir community people newcomers arrivals');
 /** Where they live abroad: a host's housing, benefits and schools. */
-const HOST_CUES = set('accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter bakery cafe restaurant shop business opened opens hires hired employment employed');
+const HOST_CUES = set('accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter bakery cafe restaurant shop business opened opens hires hired employment employed concert concerts elected council');
 /** What makes it the war's or the state's story after all. */
 const WAR_CUES = set('missile missiles drone drones shelling front frontline troops soldiers arms weapons occupied occupation zelensky zelenskyy strike strikes attack attacks killed offensive');
 
@@ -510,7 +510,8 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
     for (let k = 0; k < t.length; k++) {
       const w = t[k];
       if (!w) continue;
-      if (STATE_CUES.has(w.text)) return null;
+      // "In front of a packed arena" is no front line.
+      if (STATE_CUES.has(w.text) && !(w.text === 'front' && t[k - 1]?.text === 'in' && t[k + 1]?.text === 'of')) return null;
       // "Runners from abroad" and "tour groups from China" come to the country: the event is at
       // home. A place after "from" is where the visitors come from.
       if ((ABROAD_WORDS.has(w.text) && t[k - 1]?.text !== 'from') || (w.text !== 'from' && placeAbroadAt(f, k, hits))) abroad = true;
@@ -540,6 +541,24 @@ export function yardstick(hit: Hit, fields: readonly FieldText[]): boolean {
   for (let k = hit.to; k < Math.min(t.length, hit.to + 10); k++) {
     if (sentenceBreak(field, hit.to - 1, k)) break;
     if (t[k]?.text === 'followed' && t[k + 1]?.text === 'by') return true;
+  }
+  return false;
+}
+
+/** Words that rank another country against the one named after them: "ranks below North Korea". */
+const RANKED_AGAINST = set('below behind than');
+
+/**
+ * True when a hit is what another country is ranked against, in any field: "Turkmenistan ranks
+ * below North Korea", "one spot behind North Korea", "freer than South Korea". When every hit of
+ * a topic is one, the story is the other country's ranking.
+ */
+export function rankedAgainst(hit: Hit, fields: readonly FieldText[]): boolean {
+  const field = fieldOf(fields, hit);
+  if (!field) return false;
+  for (let k = hit.from - 1; k >= Math.max(0, hit.from - 2); k--) {
+    if (clauseBreak(field, k, k + 1)) return false;
+    if (RANKED_AGAINST.has(field.tokens[k]?.text ?? '')) return true;
   }
   return false;
 }
@@ -1516,7 +1535,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   keywords.forEach((k, i) => {
     const a = adj[i];
     const only = k.kept[0];
-    if (!a || !k.passing || k.kept.length !== 1 || !only || a.score <= capOf(i) || a.decided) return;
+    if (!a || !only || a.score <= capOf(i) || a.decided) return;
+    // Every mention, the headline's too, is what another country is ranked against.
+    if (k.kept.every((h) => rankedAgainst(h, fields))) {
+      capWith(a, i, CONTEXT_FEATURES.yardstick, only);
+      return;
+    }
+    if (!k.passing || k.kept.length !== 1) return;
     if (yardstick(only, fields)) capWith(a, i, CONTEXT_FEATURES.yardstick, only);
     else if (commentatorPlace(only, fields)) capWith(a, i, CONTEXT_FEATURES.attribution, only);
   });

@@ -720,3 +720,56 @@ describe('the twelfth round: insurance terms, loudspeakers, the South\'s daily l
     expect(verdict('Students return to lectures after long boycott', 'Medical students across Japan went back to class, unlike peers in South Korea.', 'south-korea').matched).toBe(false);
   });
 });
+
+describe('the twelfth round, second part: other countries\' courts, sport and refugees abroad, rankings, fiction', () => {
+  it('GIVEN another country\'s Constitutional Court in a briefing that also has a North Korean launch THEN not the South', () => {
+    const v = verdict('Asia briefing: Thai court ruling, Pyongyang launch', 'Thailand\'s Constitutional Court suspended the prime minister. Also: North Korea fired two ballistic missiles.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('another country\'s court, parliament or party');
+  });
+
+  it('GIVEN a South Korean tried by a court named by a foreign city THEN a person abroad', () => {
+    expect(verdict('Melbourne court jails South Korean man over drug import', 'The South Korean national was sentenced to eight years on Friday.', 'south-korea').matched).toBe(false);
+  });
+
+  it('GIVEN fiction about a North Korean defector topping the charts, or the Pyongyang noodle dish THEN not the North', () => {
+    expect(verdict('Streaming thriller about a North Korean defector tops global chart', 'The series about a soldier who escapes has led the non-English list for two weeks.', 'north-korea').matched).toBe(false);
+    expect(patterns(verdict('Pyongyang cold noodles sell out in summer heat', 'Restaurants in Seoul report queues.', 'north-korea')).some((p) => p.matched === 'Pyongyang')).toBe(false);
+  });
+
+  it('GIVEN analysts who see a North Korean design in another country\'s missile THEN that country\'s story', () => {
+    expect(verdict('Iran parades new missile; experts see North Korean design', 'The missile was shown at a parade in Tehran on Saturday.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN a boxer defending titles abroad "in front of" a crowd THEN sport abroad, not a front line', () => {
+    const v = verdict('Usyk keeps heavyweight belts in Riyadh', 'Ukraine\'s champion won on points in front of a packed arena on Saturday.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith('context: culture or sport abroad'))).toBe(true);
+  });
+
+  it('GIVEN refugees\' concerts and council seats in the host country THEN refugees abroad', () => {
+    expect(verdict('Ukrainian refugee choir sings in Dublin for charity', 'Women who fled the war gave a Christmas concert at a cathedral.', 'ukraine').matched).toBe(false);
+    expect(verdict('Ukrainian refugee elected to Warsaw district council', 'A teacher who fled Kharkiv in 2022 won a seat in Poland\'s capital.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN a neighbour\'s campaign over being dragged into the war THEN its politics; NATO drawn into the war stays the war\'s', () => {
+    expect(verdict('Fico wins Slovak vote on peace pitch', 'He accused the opposition of wanting to drag Slovakia into the war in Ukraine.', 'ukraine').matched).toBe(false);
+    expect(verdict('Putin warns NATO against being drawn into the war in Ukraine', 'Sending troops would mean direct conflict, he said.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN a home firm\'s data breach at KT Corp THEN the South', () => {
+    expect(verdict('KT chief resigns over subscriber data leak', 'The head of KT Corp stepped down after a customer data breach, the ministry said.', 'south-korea').matched).toBe(true);
+  });
+
+  it('GIVEN a missile over Japan that Pyongyang launched, named once in the summary THEN the North', () => {
+    const v = verdict('Hokkaido residents told to shelter as missile overflies Japan', 'The government issued the alert after Pyongyang launched an intermediate-range missile.', 'north-korea');
+    expect(patterns(v).map((p) => p.matched)).toContain('intermediate-range missile');
+    expect(notes(v).some((n) => n.startsWith('passing mention'))).toBe(false);
+  });
+
+  it('GIVEN every mention of the North as what another country ranks below THEN that country\'s ranking', () => {
+    const v = verdict('Turkmenistan ranks below North Korea in press index', 'The watchdog put it last, one place behind North Korea.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith('context: yardstick'))).toBe(true);
+  });
+});
