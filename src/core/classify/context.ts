@@ -78,9 +78,11 @@ export const CONTEXT_FEATURES = Object.freeze({
   host: 'host city: the South only as the venue of a foreign gathering',
   yardstick: 'yardstick: the one mention measures or lists another country\'s story',
   refugees: 'refugees abroad: Ukrainians\' life in a host country',
+  defectors: 'defectors abroad: North Korean defectors\' life in a host country',
   firmOnly: 'firm only: a Korean firm named, nothing of its life at home',
   spillover: 'spillover: the war\'s drones or debris over a neighbour, Ukraine only the target',
   market: 'market wrap: the Kospi as one line of a regional market report',
+  marketMove: 'market report: a price move in the headline, the war only one of its causes',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -221,7 +223,11 @@ function firmName(h: Hit, fields: readonly FieldText[]): boolean {
   // Only the country's name labels a firm; a city before a firm's name is a team ("Busan Lotte Giants").
   if (!COUNTRY_OWNERS.has(ownerWord(t, h))) return false;
   let k = afterOwner(t, h);
-  if (FIRM_NOUNS.has(t[k]?.text ?? '')) k++;
+  if (FIRM_NOUNS.has(t[k]?.text ?? '')) {
+    // "the Korean group", "the South Korean carmaker": the firm named before, called by its label.
+    if (t[h.from - 1]?.text === 'the') return true;
+    k++;
+  }
   return KOREAN_FIRMS.has(t[k]?.text ?? '');
 }
 /** The South's name as an owner: "South Korea's", "South Korean". */
@@ -413,6 +419,38 @@ export function refugeesAbroad(hits: readonly Hit[], fields: readonly FieldText[
   return host && abroad ? host : null;
 }
 const FLED = set('fled fleeing escaped escaping');
+
+/** Defectors as a community abroad: "North Korean defectors", "the North Korean community". */
+const DEFECTOR_WORDS = set('defector defectors community refugees refugee');
+/** What makes a defector's story the North's after all. */
+const NORTH_STATE_CUES = set('missile missiles nuclear regime sanctions troops soldiers army military execution executed spy spies');
+
+/**
+ * True when every name of the North is a defector or the place a person fled ("a woman who
+ * escaped North Korea", "Europe's largest North Korean community") and the story is their life in
+ * a host country (a council seat, a restaurant in London), with nothing of the North's state. The
+ * rubric's diaspora abroad.
+ */
+export function defectorsAbroad(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (hits.length === 0) return null;
+  for (const h of hits) {
+    const t = fieldOf(fields, h)?.tokens ?? [];
+    const first = t[h.from]?.text ?? '';
+    if (first === 'defector' || first === 'defectors' || fledWar(h, fields)) continue;
+    if ((t[h.to - 1]?.text === 'korean' || t[h.to - 1]?.text === 'koreans') && DEFECTOR_WORDS.has(t[h.to]?.text ?? '')) continue;
+    return null;
+  }
+  let host: { matched: string; field: FieldText['field'] } | null = null;
+  let abroad = false;
+  for (const f of fields) {
+    for (const w of f.tokens) {
+      if (NORTH_STATE_CUES.has(w.text)) return null;
+      if (!host && HOST_CUES.has(w.text)) host = { matched: w.cased, field: f.field };
+      if (FOREIGN_PLACES.has(w.text) || HOST_COUNTRIES.has(w.text)) abroad = true;
+    }
+  }
+  return host && abroad ? host : null;
+}
 
 /** A hit as what made a person leave: "children who fled the war", "who fled the war in Ukraine". */
 function fledWar(h: Hit, fields: readonly FieldText[]): boolean {
@@ -761,7 +799,11 @@ export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): 
     if (isIndex(h)) continue;
     const t = fieldOf(fields, h)?.tokens ?? [];
     // "Seoul's Kospi", "South Korea's Kospi", "Seoul stocks": the place as the market's.
-    if (!MARKET_WORDS.has(t[afterOwner(t, h)]?.text ?? '') || !MARKET_OWNERS.has(ownerWord(t, h))) return null;
+    if (MARKET_WORDS.has(t[afterOwner(t, h)]?.text ?? '') && MARKET_OWNERS.has(ownerWord(t, h))) continue;
+    // "the Kospi in Seoul", and in a headline of cities "Tokyo gains, Seoul edges lower".
+    if (t[h.from - 1]?.text === 'in' && SEOUL_INDEXES.has(t[h.from - 2]?.text ?? '')) continue;
+    if (t[h.from]?.text === 'seoul' && h.to === h.from + 1 && MOVES.has(t[h.to]?.text ?? '')) continue;
+    return null;
   }
   for (const f of fields) {
     const other = f.tokens.find((w) => OTHER_INDEXES.has(w.text));
@@ -770,6 +812,35 @@ export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): 
   return null;
 }
 const SEOUL_INDEXES = set('kospi kosdaq');
+/** A market's move: "Seoul edges lower", "Oil rises". */
+const MOVES = set('gains gained gain rises rose rise falls fell fall edges edged slips slipped dips dipped climbs climbed drops dropped jumps jumped slides slid ends ended closes closed advances advanced retreats retreated extends extended steadies steady firms eases eased surges surged sinks sank tumbles tumbled rallies rallied higher lower flat');
+/** What a market report's headline is about: a commodity, an asset, prices. */
+const MARKET_SUBJECTS = set('oil brent crude wheat corn soybeans gas gold copper aluminium aluminum nickel stocks shares equities futures bonds yields dollar euro rouble ruble yen markets prices commodities');
+/** How far into a headline its market subject may stand: "European gas prices jump". */
+const MARKET_SUBJECT_AT = 4;
+
+/** The words that give a headline's price move its cause: "Oil rises as…", "Wheat falls after…". */
+const CAUSE_WORDS = set('as after on amid following');
+/** A cause that is the war's own event: "Oil jumps after drones hit Novorossiysk". */
+const WAR_EVENT_WORDS = set('war drone drones strike strikes attack attacks missile missiles invasion shelling bombing');
+
+/**
+ * A market report: a headline whose subject is a price move and whose stated cause is something
+ * other than the war ("Oil edges higher as OPEC+ holds output plan"), with no name of Ukraine in
+ * it. The war in its summary is then one of the market's causes, the rubric's wheat futures move.
+ * A move with no cause in its headline, or one caused by a strike ("Oil jumps after drones hit
+ * Novorossiysk"), is left to the rest of the story. `names`: the hits that name the country itself.
+ */
+export function marketMove(names: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  const title = fields.find((f) => f.field === 'title');
+  if (!title || names.some((h) => h.field === 'title')) return null;
+  const t = title.tokens;
+  const subject = t.slice(0, MARKET_SUBJECT_AT).find((w) => MARKET_SUBJECTS.has(w.text));
+  if (!subject || !t.some((w) => MOVES.has(w.text))) return null;
+  const cause = t.findIndex((w) => CAUSE_WORDS.has(w.text));
+  if (cause < 0 || t.slice(cause + 1).some((w) => WAR_EVENT_WORDS.has(w.text))) return null;
+  return { matched: subject.cased, field: 'title' };
+}
 const MARKET_WORDS = set('kospi kosdaq stocks shares benchmark market markets bourse index');
 /** Names that own the South's market: "Seoul's Kospi", "South Korea's Kospi", "Korean stocks". */
 const MARKET_OWNERS = set('seoul korea korean');
@@ -1462,11 +1533,14 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     });
   }
 
-  // 4. War reference: the war itself, without its name.
+  // 4. War reference: the war itself, without its name; not in a market report (4a, below).
   const war = index(CONTEXT_ROLES.war);
   const warKw = keywords[war];
   const warAdj = adj[war];
-  if (war >= 0 && warKw && warAdj && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
+  const warPatterns = rules.topics[war]?.patterns ?? [];
+  const warNames = warKw?.kept.filter((h) => (warPatterns[h.rule]?.requires.length ?? 0) === 0) ?? [];
+  const market = warKw && warKw.kept.length > 0 ? marketMove(warNames, fields) : null;
+  if (war >= 0 && warKw && warAdj && !market && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
     const ref = warReference(fields, warKw.kept.length > 0);
     if (ref) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }));
   }
@@ -1514,6 +1588,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (hosted) capWith(warAdj, war, CONTEXT_FEATURES.refugees, hosted);
   }
 
+  // 7a''. Defectors abroad: North Korean defectors' life in a host country.
+  const northKw = keywords[north];
+  if (north >= 0 && northKw && northAdj && northAdj.score > capOf(north) && !northAdj.decided) {
+    const hosted = defectorsAbroad(northKw.kept, fields);
+    if (hosted) capWith(northAdj, north, CONTEXT_FEATURES.defectors, hosted);
+  }
+
   // 7b. Culture or sport abroad: a tour, contest or match abroad under the country's name.
   keywords.forEach((k, i) => {
     const a = adj[i];
@@ -1548,11 +1629,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
 
   // 7d. Spillover: drones or debris over a neighbour, Ukraine only the attack's target.
   if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {
-    const patterns = rules.topics[war]?.patterns ?? [];
-    const names = warKw.kept.filter((h) => (patterns[h.rule]?.requires.length ?? 0) === 0);
-    const over = spillover(names, fields);
+    const over = spillover(warNames, fields);
     if (over) capWith(warAdj, war, CONTEXT_FEATURES.spillover, over);
   }
+
+  // 4a. Market report: a price move in the headline, the war one of its causes.
+  if (war >= 0 && warAdj && market && warAdj.score > capOf(war) && !warAdj.decided) capWith(warAdj, war, CONTEXT_FEATURES.marketMove, market);
 
   // 7f. Host city: the South only as the venue of a foreign gathering.
   if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {

@@ -773,3 +773,57 @@ describe('the twelfth round, second part: other countries\' courts, sport and re
     expect(v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith('context: yardstick'))).toBe(true);
   });
 });
+
+describe('the twelfth round, third part: markets, threats cited, defectors abroad, firms by their label', () => {
+  const feature = (v: TopicVerdict, name: string): boolean => v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith(`context: ${name}`));
+
+  it('GIVEN a regional market headline of cities, or "the Kospi in Seoul" beside the Nikkei THEN a market wrap', () => {
+    const v = verdict('Asian stocks mixed; Tokyo firms, Seoul edges lower', 'Japan\'s Nikkei added 0.3% while the Kospi in Seoul lost 0.4% and Hong Kong was flat.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'market wrap')).toBe(true);
+  });
+
+  it('GIVEN a price move whose headline gives another cause THEN the war in its summary is a cause of the market; a move caused by a strike is not capped', () => {
+    const capped = verdict('Brent steadies as OPEC+ keeps quotas', 'Crude rose 0.3%, with Ukrainian drone attacks on Russian ports adding to supply worries.', 'ukraine');
+    expect(capped.matched).toBe(false);
+    expect(feature(capped, 'market report')).toBe(true);
+    expect(feature(verdict('Oil jumps after drones hit Russian export terminal', 'Brent rose 3% after a Ukrainian drone attack shut a loading berth.', 'ukraine'), 'market report')).toBe(false);
+    expect(feature(verdict('Global markets: oil jumps', 'Brent rose 3% after a Ukrainian drone attack shut a loading berth.', 'ukraine'), 'market report')).toBe(false);
+  });
+
+  it('GIVEN another economy still hurt by the price shock "that followed" the invasion THEN a backdrop', () => {
+    expect(verdict('Austrian output shrinks for a second year', 'Factories still suffer from the energy shock that followed Russia\'s full-scale invasion of Ukraine.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN drills simulating a launch from the North, or defences against its missiles THEN another country\'s defence', () => {
+    expect(verdict('Pupils in Niigata practise taking cover', 'The drill simulated a ballistic missile launch from North Korea.', 'north-korea').matched).toBe(false);
+    expect(verdict('Interceptor test off Hawaii succeeds', 'The system is meant to protect the islands from North Korean missiles, the agency said.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN another country that may follow the North, or "the North Korea option" THEN a yardstick', () => {
+    expect(verdict('Iran weighs the North Korea option, envoys fear', 'Tehran could follow North Korea in leaving the treaty, diplomats said.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN the hotel that hosted the Trump-Kim summit changing hands THEN not the North', () => {
+    expect(verdict('Sentosa hotel that hosted Trump-Kim summit is sold', 'The resort where Donald Trump and Kim Jong Un met in 2018 went to a Hong Kong buyer.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN a musical about women who fled the North THEN fiction', () => {
+    const v = verdict('Off-Broadway musical follows women who fled North Korea', 'A musical about two women who fled North Korea through China opened in New York.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('fiction about the North');
+  });
+
+  it('GIVEN a Korean group\'s deal abroad, called "the Korean group" later THEN a firm named, not the South', () => {
+    const v = verdict('Hanwha closes $100 million Philly Shipyard deal', 'Hanwha Ocean completed the acquisition on Thursday, giving the Korean group its first shipbuilding foothold in the United States.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'firm only')).toBe(true);
+  });
+
+  it('GIVEN defectors\' life in a host country THEN defectors abroad; a defector\'s testimony about the regime stays the North\'s', () => {
+    const v = verdict('New Malden defector wins council seat', 'A woman who escaped North Korea in 2009 was elected in London, home to Europe\'s largest North Korean community.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'defectors abroad')).toBe(true);
+    expect(feature(verdict('Defector tells London audience of executions in the North', 'A woman who escaped North Korea in 2009 described public executions by the regime.', 'north-korea'), 'defectors abroad')).toBe(false);
+  });
+});
