@@ -418,7 +418,9 @@ export function refugeesAbroad(hits: readonly Hit[], fields: readonly FieldText[
   }
   return host && abroad ? host : null;
 }
-const FLED = set('fled fleeing escaped escaping');
+/** People named by where they fled: "a refugee from Kharkiv". */
+const DISPLACED_PERSON = set('refugee refugees evacuee evacuees');
+const FLED = set('fled fleeing escaped escaping escape');
 
 /** Defectors as a community abroad: "North Korean defectors", "the North Korean community". */
 const DEFECTOR_WORDS = set('defector defectors community refugees refugee');
@@ -452,10 +454,12 @@ export function defectorsAbroad(hits: readonly Hit[], fields: readonly FieldText
   return host && abroad ? host : null;
 }
 
-/** A hit as what made a person leave: "children who fled the war", "who fled the war in Ukraine". */
+/** A hit as what made a person leave: "children who fled the war", "who fled the war in Ukraine", "a refugee from Kharkiv". */
 function fledWar(h: Hit, fields: readonly FieldText[]): boolean {
   const field = fieldOf(fields, h);
   if (!field) return false;
+  const before = field.tokens[h.from - 1]?.text;
+  if (before === 'from' && DISPLACED_PERSON.has(field.tokens[h.from - 2]?.text ?? '')) return true;
   for (let k = h.from - 1; k >= Math.max(0, h.from - 6); k--) {
     if (clauseBreak(field, k, k + 1)) return false;
     if (FLED.has(field.tokens[k]?.text ?? '')) return true;
@@ -469,7 +473,7 @@ const HOST_COUNTRIES = set('poland polish ireland irish germany german czech cze
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf');
+const CULTURE_CUES = set('award awards race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
   'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
@@ -527,7 +531,9 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
   if (hits.length === 0) return null;
   for (const h of hits) {
     const first = fieldOf(fields, h)?.tokens[h.from]?.text ?? '';
-    if (!COUNTRY_NAMES.has(first)) return null;
+    // A person's origin labels them too: "a refugee from Kharkiv", "defector documentary"; the
+    // war as a date ("on tour when the invasion began") places nothing.
+    if (!COUNTRY_NAMES.has(first) && first !== 'defector' && first !== 'defectors' && !fledWar(h, fields) && !warAsDate(fieldOf(fields, h)?.tokens ?? [], h.from)) return null;
   }
   // A tour, a contest or a match first: most stories have none, and stop after one look per word.
   let cue: { matched: string; field: FieldText['field'] } | null = null;
@@ -548,14 +554,36 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
     for (let k = 0; k < t.length; k++) {
       const w = t[k];
       if (!w) continue;
-      // "In front of a packed arena" is no front line.
-      if (STATE_CUES.has(w.text) && !(w.text === 'front' && t[k - 1]?.text === 'in' && t[k + 1]?.text === 'of')) return null;
+      if (stateCueAt(f, k, hits)) return null;
       // "Runners from abroad" and "tour groups from China" come to the country: the event is at
       // home. A place after "from" is where the visitors come from.
       if ((ABROAD_WORDS.has(w.text) && t[k - 1]?.text !== 'from') || (w.text !== 'from' && placeAbroadAt(f, k, hits))) abroad = true;
     }
   }
   return abroad ? cue : null;
+}
+
+/**
+ * Whether the word at `k` makes a culture story more than culture: a state cue, but not "in front
+ * of a packed arena" (no front line), "when the invasion began" (a date), or a defector who is a
+ * hit labelling the film's subject ("Defector documentary wins award").
+ */
+function stateCueAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
+  const t = f.tokens;
+  const w = t[k]?.text ?? '';
+  if (!STATE_CUES.has(w)) return false;
+  if (w === 'front' && t[k - 1]?.text === 'in' && t[k + 1]?.text === 'of') return false;
+  if ((w === 'defector' || w === 'defectors') && hits.some((h) => h.field === f.field && h.from === k)) return false;
+  return !warAsDate(t, k);
+}
+
+/** Words before "the war" / "the invasion" that make it a date: "on tour when the invasion began". */
+const DATE_BEFORE = set('when since before after');
+
+/** The war or the invasion as a date: "when the invasion began", "since the war". */
+function warAsDate(t: readonly Token[], k: number): boolean {
+  const w = t[k]?.text;
+  return (w === 'war' || w === 'invasion') && t[k - 1]?.text === 'the' && DATE_BEFORE.has(t[k - 2]?.text ?? '');
 }
 
 // --- Yardsticks -------------------------------------------------------------------------------------

@@ -827,3 +827,47 @@ describe('the twelfth round, third part: markets, threats cited, defectors abroa
     expect(feature(verdict('Defector tells London audience of executions in the North', 'A woman who escaped North Korea in 2009 described public executions by the regime.', 'north-korea'), 'defectors abroad')).toBe(false);
   });
 });
+
+describe('the twelfth round, fourth part: culture abroad read wider, figures of speech, the sitcom, years before "won"', () => {
+  const feature = (v: TopicVerdict, name: string): boolean => v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith(`context: ${name}`));
+
+  it('GIVEN a Kyiv company on tour abroad "since the invasion began" THEN culture abroad; the war as a date places nothing', () => {
+    const v = verdict('Kyiv City Ballet opens a run at a Paris theatre', 'The company, on tour in France when the invasion began, dances Giselle from Thursday.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
+
+  it('GIVEN a refugee from a Ukrainian city winning a championship abroad THEN sport abroad', () => {
+    const v = verdict('Refugee from Kharkiv wins Irish chess championship', 'The 15-year-old, who arrived in Cork in 2022, won the title on tiebreaks in Dublin.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
+
+  it('GIVEN a defector documentary winning an award abroad THEN culture abroad', () => {
+    const v = verdict('Defector documentary wins festival audience award', 'The film follows a family\'s escape from North Korea and took the prize in Park City.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
+
+  it('GIVEN a year before the verb "won" THEN no sum in won; a sum still is one', () => {
+    expect(patterns(verdict('Chess prodigy takes the title', 'She arrived in 2022, won three rounds and drew two.', 'south-korea')).map((p) => p.pattern)).not.toContain('sums in won');
+    expect(patterns(verdict('Lunch prices climb', 'A bowl of noodles now costs 12,000 won on average.', 'south-korea')).map((p) => p.pattern)).toContain('sums in won');
+  });
+
+  it('GIVEN the North as a figure of speech, a comparison, or a missile\'s lineage THEN not the North', () => {
+    expect(verdict('Candidate likens rival\'s rally to \'something out of North Korea\'', 'The choreographed event looked like something out of North Korea, he said.', 'north-korea').matched).toBe(false);
+    expect(verdict('Turkmenistan tightens VPN ban, drawing comparisons with North Korea', 'Its internet is now among the most closed, behind only North Korea.', 'north-korea').matched).toBe(false);
+    expect(verdict('Iran shows off missile at parade', 'Analysts said its design traces back to the North Korean Nodong.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN the Servant of the People sitcom streaming abroad THEN culture; the party stays Ukraine\'s', () => {
+    expect(verdict('\'Servant of the People\' returns to Netflix in the US', 'The comedy series in which Zelenskyy played a teacher who becomes president streams from Friday.', 'ukraine').matched).toBe(false);
+    expect(verdict('Servant of the People loses its majority in the Rada', 'The president\'s party fell short after defections.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN a peace deal elsewhere while Moscow "is absorbed by its war in Ukraine" THEN a backdrop', () => {
+    const v = verdict('Armenia and Azerbaijan initial peace deal in Washington', 'Diplomats said the deal became possible as Moscow is absorbed by its war in Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.matched)).toContain('absorbed by its war in Ukraine');
+  });
+});
