@@ -127,7 +127,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put',
+  'sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put',
 );
 const ITEM_LEAD_WORDS = 3;
 /** A speaker reporting its own event in a roundup item: "Pyongyang says it has launched…". */
@@ -200,6 +200,8 @@ const FOREIGN_PLACES = set(
   'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington chennai noida sriperumbudur hanoi slovakia turkey russia australia sydney melbourne riyadh',
 );
 const PLACE_PREPS = set('in to at from');
+/** Listed foreign places that are countries (not a word of another name, as "new" or "united" are). */
+const FOREIGN_COUNTRIES = set('america germany hungary poland britain india vietnam indonesia mexico brazil china japan slovakia turkey australia');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
 const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
@@ -369,7 +371,8 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
       const w = t[k];
       if (!w) continue;
       if (TRIAL_CUES.has(w.text)) trial = true;
-      if (placeAbroadAt(f, k, hits)) abroad = true;
+      // "entered Australia on a tourist visa": a foreign country named anywhere puts the trial there.
+      if (placeAbroadAt(f, k, hits) || (FOREIGN_COUNTRIES.has(w.text) && isCapitalised(w))) abroad = true;
     }
   }
   return trial && abroad;
@@ -473,7 +476,7 @@ const HOST_COUNTRIES = set('poland polish ireland irish germany german czech cze
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('award awards race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf');
+const CULTURE_CUES = set('memoir bestseller award awards race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
   'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
@@ -1555,8 +1558,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     keywords.forEach((k, i) => {
       const a = adj[i];
       if (!a || a.score > thresholdOf(i) + CONTEXT_LIFT || k.kept.length === 0) return;
-      const lead = roundupLead(k.kept, fields, rules.topics[i]?.id === CONTEXT_ROLES.south);
-      if (!lead) return;
+      const isSouth = rules.topics[i]?.id === CONTEXT_ROLES.south;
+      const lead = roundupLead(k.kept, fields, isSouth);
+      // "Negotiators in Busan ended a week of talks": the item is a foreign gathering's.
+      if (!lead || (isSouth && hostCity(k.kept, fields))) return;
       lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.roundup}`, matched: lead.matched, field: lead.field, weight }));
     });
   }

@@ -871,3 +871,40 @@ describe('the twelfth round, fourth part: culture abroad read wider, figures of 
     expect(exclusions(v).map((x) => x.matched)).toContain('absorbed by its war in Ukraine');
   });
 });
+
+describe('the twelfth round, fifth part: briefings at a host city, trials abroad, memoirs, the North sending troops, comparisons', () => {
+  const feature = (v: TopicVerdict, name: string): boolean => v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith(`context: ${name}`));
+
+  it('GIVEN a briefing item about foreign negotiators meeting in Busan THEN not lifted as the South\'s event', () => {
+    const v = verdict('Evening briefing: rate cuts, a recall and plastics talks', 'Officials split over rates. A carmaker recalls 90,000 vehicles. And negotiators in Busan ended a week of talks without agreeing a global treaty.', 'south-korea');
+    expect(feature(v, 'roundup')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a South Korean sentenced in a story that names the foreign country anywhere THEN a person abroad', () => {
+    expect(verdict('South Korean woman jailed for 12 years over meth shipment', 'A judge sentenced the 41-year-old, who entered Australia on a tourist visa, for importing 150kg of the drug.', 'south-korea').matched).toBe(false);
+  });
+
+  it('GIVEN a defector\'s memoir on a bestseller list abroad THEN culture abroad', () => {
+    const v = verdict('North Korean defector\'s memoir debuts on bestseller list', 'The activist\'s book, about her life in Chicago since fleeing the North, entered the list at No. 4.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
+
+  it('GIVEN a headline where "North" sends troops, with the South\'s spy agency named THEN the North acts', () => {
+    const v = verdict('Spy agency says North sent 1,500 special forces to Russia', 'South Korea\'s National Intelligence Service said the troops were shipped to Vladivostok.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'the North acts')).toBe(true);
+  });
+
+  it('GIVEN "a North Korea in Europe" or a candidate inviting Zelensky comparisons THEN figures of speech', () => {
+    expect(verdict('Opposition warns Lukashenko is building \'a North Korea in Europe\'', 'The exiled leader told MEPs that arrests were cutting Belarusians off.', 'north-korea').matched).toBe(false);
+    expect(verdict('Comedian-candidate surges in polls, inviting Zelensky comparisons', 'The TV star rose to second place ahead of the April vote in Lima.', 'ukraine').matched).toBe(false);
+    expect(verdict('Zelensky meets Macron in Paris', 'The two leaders discussed air defence.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN the doctors\' walkout over expanding medical school admissions, with no country named THEN the walkout\'s own words count for the South', () => {
+    const v = verdict('Trainee doctors end walkout, return to hospitals', 'Residents who quit over the plan to expand medical school admissions will return in September, the ministry said.', 'south-korea');
+    expect(patterns(v).map((p) => p.pattern)).toContain('the trainee doctors\' walkout');
+  });
+});
