@@ -232,13 +232,49 @@ function firmName(h: Hit, fields: readonly FieldText[]): boolean {
   }
   return KOREAN_FIRMS.has(t[k]?.text ?? '');
 }
+/** The South's airlines: "Asiana", and the two-word "Korean Air", "Jeju Air", "Jin Air". */
+const AIRLINE_WORDS = set('asiana');
+const AIR_FIRST = set('korean jeju jin');
+/** Words around a city that make it a flight's end: "from Seoul", "to Incheon", "Seoul-bound". */
+const ROUTE_BEFORE = set('from to');
+
+/**
+ * True when a South Korean airline's flight is the story and it happens abroad: every hit is the
+ * airline or an end of its route ("the A330 from Seoul skidded off the runway in Cebu", "a Korean
+ * Air flight from Incheon diverted to Anchorage"), a foreign place is named, and nothing of the
+ * airline's life at home (a strike, its results). The rubric: a firm's incident abroad.
+ */
+export function flightAbroad(hits: readonly Hit[], fields: readonly FieldText[]): boolean {
+  let airline = false;
+  for (const h of hits) {
+    const t = fieldOf(fields, h)?.tokens ?? [];
+    const first = t[h.from]?.text ?? '';
+    if (AIRLINE_WORDS.has(first) || (AIR_FIRST.has(first) && t[h.from + 1]?.text === 'air')) {
+      airline = true;
+      continue;
+    }
+    if (h.to - h.from === 1 && (ROUTE_BEFORE.has(t[h.from - 1]?.text ?? '') || t[h.to]?.text === 'bound')) continue;
+    return false;
+  }
+  if (!airline) return false;
+  let abroad = false;
+  for (const f of fields) {
+    for (let k = 0; k < f.tokens.length; k++) {
+      const w = f.tokens[k]?.text ?? '';
+      if (HOME_CUES.has(w)) return false;
+      if (placeAbroadAt(f, k, hits) || FOREIGN_COUNTRIES.has(w) || FOREIGN_DEMONYMS.has(w)) abroad = true;
+    }
+  }
+  return abroad;
+}
+
 /** The South's name as an owner: "South Korea's", "South Korean". */
 const COUNTRY_OWNERS = set('korea korean');
 
 /** Words before a firm named only as a yardstick or one of a list: "lead over", "ahead of", "rivals such as". */
 const COMPARED = set('over than behind ahead rival rivals versus vs such including');
 /** A foreign authority: "an Indian tax authority", "a Chinese court". */
-const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian thai australian saudi');
+const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian thai australian saudi philippine');
 const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police');
 
 /** "Korea Zinc", "Korea Electric Power": firms whose name starts with "Korea". */
@@ -625,12 +661,17 @@ const RANKED_AGAINST = set('below behind than');
 export function rankedAgainst(hit: Hit, fields: readonly FieldText[]): boolean {
   const field = fieldOf(fields, hit);
   if (!field) return false;
+  const t = field.tokens;
+  // The head of a ranking: "Foreign visitors to Japan hit record, led by South Koreans".
+  if (t[hit.from - 1]?.text === 'by' && t[hit.from - 2]?.text === 'led' && t.some((w) => RANKING_WORDS.has(w.text))) return true;
   for (let k = hit.from - 1; k >= Math.max(0, hit.from - 2); k--) {
     if (clauseBreak(field, k, k + 1)) return false;
-    if (RANKED_AGAINST.has(field.tokens[k]?.text ?? '')) return true;
+    if (RANKED_AGAINST.has(t[k]?.text ?? '')) return true;
   }
   return false;
 }
+/** Words that make "led by" the head of a ranking, not of a delegation. */
+const RANKING_WORDS = set('record largest biggest most top highest');
 
 /** People quoted for their view, whose workplace a city only locates: "an analyst at Meritz Securities in Seoul". */
 const COMMENTATORS = set('analyst analysts economist economists strategist strategists professor researcher researchers expert experts fellow');
@@ -668,6 +709,9 @@ const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo pyeongchang gw
  * venue, not its subject. "South Korea" right after the city ("in Busan, South Korea") only
  * places it.
  */
+/** What kind of city a host city is called: "the South Korean port city". */
+const CITY_KINDS = set('port coastal southern southeastern capital resort host industrial');
+
 export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   if (hits.length === 0) return null;
   let city: Hit | null = null;
@@ -678,8 +722,9 @@ export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { 
       city ??= h;
       continue;
     }
-    // "Busan, South Korea": the country after its city.
+    // "Busan, South Korea": the country after its city; "the South Korean port city": its label.
     if (first === 'south' && HOST_CITIES.has(t[h.from - 1]?.text ?? '')) continue;
+    if (t[h.from - 1]?.text === 'the' && (t[h.to]?.text === 'city' || (CITY_KINDS.has(t[h.to]?.text ?? '') && t[h.to + 1]?.text === 'city'))) continue;
     return null;
   }
   if (!city) return null;
@@ -989,6 +1034,10 @@ function hasMateriel(fields: readonly FieldText[]): boolean {
 const STRIKE_WORDS = set('strike strikes attack attacks attacked missiles missile drones drone shelling bombardment barrage');
 const GRID_WORDS = set('grid substations substation plants plant stations station infrastructure');
 const GRID_LEAD = set('power energy electricity thermal hydroelectric');
+/** A grid's loss named by itself. */
+const BLACKOUTS = set('blackout blackouts outages');
+/** Words before "power" that make it lost: "knocked out power", "without power". */
+const POWER_LOSS_BEFORE = set('out cut without');
 
 /**
  * Russian strikes on a power grid: Russia as the striker and an energy target ("power grid",
@@ -1011,6 +1060,10 @@ export function gridStrikes(fields: readonly FieldText[]): { matched: string; fi
       if (STRIKE_WORDS.has(w)) strike = true;
       if (target === null && GRID_WORDS.has(w) && (w === 'substations' || w === 'substation' || GRID_LEAD.has(t[k - 1]?.text ?? ''))) {
         target = { matched: f.text.slice(t[w === 'substations' || w === 'substation' ? k : k - 1]?.start ?? 0, t[k]?.end ?? 0), field: f.field };
+      }
+      // The grid by its loss: "knocked out power across Kyiv", "left millions without power", "blackouts".
+      if (target === null && (BLACKOUTS.has(w) || (w === 'power' && POWER_LOSS_BEFORE.has(t[k - 1]?.text ?? '')))) {
+        target = { matched: t[k]?.cased ?? w, field: f.field };
       }
     }
   }
@@ -1600,7 +1653,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 6a. Firm only: a story whose only South Korea words are its firms' names, with no sign of their
   // life at home, is the firm's (a phone launch, a rival named in passing): below the model's reach.
   if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
-    if (southKw.kept.every((h) => firmName(h, fields)) && !homeCompany(fields)) {
+    if ((southKw.kept.every((h) => firmName(h, fields)) && !homeCompany(fields)) || flightAbroad(southKw.kept, fields)) {
       capWith(southAdj, south, CONTEXT_FEATURES.firmOnly, southKw.kept[0]);
     }
   }
@@ -1650,8 +1703,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const a = adj[i];
     const only = k.kept[0];
     if (!a || !only || a.score <= capOf(i) || a.decided) return;
-    // Every mention, the headline's too, is what another country is ranked against.
-    if (k.kept.every((h) => rankedAgainst(h, fields))) {
+    // Every mention, the headline's too, is what another country is ranked against or a ranking's head.
+    if (k.kept.every((h) => rankedAgainst(h, fields) || yardstick(h, fields))) {
       capWith(a, i, CONTEXT_FEATURES.yardstick, only);
       return;
     }

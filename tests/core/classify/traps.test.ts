@@ -908,3 +908,49 @@ describe('the twelfth round, fifth part: briefings at a host city, trials abroad
     expect(patterns(v).map((p) => p.pattern)).toContain('the trainee doctors\' walkout');
   });
 });
+
+describe('the twelfth round, sixth part: host cities by their label, power knocked out, rankings\' heads, flights abroad, history on screen', () => {
+  const feature = (v: TopicVerdict, name: string): boolean => v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith(`context: ${name}`));
+
+  it('GIVEN foreign negotiators in "the South Korean port city" THEN the host city', () => {
+    const v = verdict('Plastics treaty talks end without deal in Busan', 'Negotiators from 170 countries failed to agree after a week of talks in the South Korean port city.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'host city')).toBe(true);
+  });
+
+  it('GIVEN Russian missiles knocking out power in Kyiv, in a markets briefing THEN the war\'s target', () => {
+    const v = verdict('Morning Bid: Dollar steadies, oil edges up', 'A look at the day ahead. Overnight, Russian missiles knocked out power across much of Kyiv.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war target')).toBe(true);
+  });
+
+  it('GIVEN another country\'s record "led by South Koreans", or a war\'s toll measured against Ukraine\'s THEN yardsticks', () => {
+    expect(verdict('Foreign visitors to Japan hit record, led by South Koreans', 'Travellers from South Korea were the largest group, followed by China and Taiwan.', 'south-korea').matched).toBe(false);
+    expect(verdict('UN naval task force led by South Korea seizes pirate skiff', 'The ships boarded the vessel off Somalia.', 'south-korea').matched).toBe(true);
+    expect(verdict('More children killed in Gaza than in two years of Ukraine war, UN says', 'The agency said the toll exceeded that recorded in the war in Ukraine.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN tactics likened to those used by North Korea, or "Central Asia\'s North Korea" THEN comparisons', () => {
+    expect(verdict('US sanctions refineries over Iranian oil', 'Officials likened the transfers to tactics used by North Korea.', 'north-korea').matched).toBe(false);
+    expect(verdict('Turkmenistan, \'Central Asia\'s North Korea\', holds predictable vote', 'Voters elected a parliament with no real choice.', 'north-korea').matched).toBe(false);
+  });
+
+  it('GIVEN a K-drama set partly in the North, a film about the Korean War, or the Inchon landing on screen THEN not the Koreas\' news', () => {
+    expect(verdict('K-drama stars welcome second child', 'The couple met filming the hit K-drama about a South Korean heiress who crash-lands in North Korea.', 'north-korea').matched).toBe(false);
+    const epic = verdict('Hollywood war epic recreates the Inchon landing', 'A new film about the 1950 assault that turned the Korean War opened in cinemas.', 'south-korea');
+    expect(epic.matched).toBe(false);
+    expect(exclusions(epic).map((x) => x.pattern)).toContain('the Inchon landing (1950)');
+  });
+
+  it('GIVEN the occupied nuclear plant losing power, the city named only in the plant\'s name THEN Ukraine', () => {
+    const v = verdict('Europe\'s largest nuclear plant loses outside power again, IAEA says', 'The Russian-occupied Zaporizhzhia nuclear power plant is relying on diesel generators.', 'ukraine');
+    expect(patterns(v).find((p) => p.pattern === 'the Zaporizhzhia nuclear plant')?.weight).toBe(4);
+  });
+
+  it('GIVEN a Korean airline\'s incident abroad, named by the airline and its route THEN the firm\'s; a strike at the airline stays the South\'s', () => {
+    const v = verdict('Korean Air jet overshoots runway in Cebu, all on board safe', 'The Airbus A330 from Seoul skidded off the runway in heavy rain, Philippine officials said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'firm only')).toBe(true);
+    expect(feature(verdict('Asiana pilots strike over pay', 'Flights from Seoul to Tokyo were cancelled as the union walked out.', 'south-korea'), 'firm only')).toBe(false);
+  });
+});
