@@ -33,6 +33,11 @@ function exclusions(v: TopicVerdict): Extract<Reason, { kind: 'exclusion' }>[] {
   return v.reasons.filter((r): r is Extract<Reason, { kind: 'exclusion' }> => r.kind === 'exclusion');
 }
 
+/** Whether a context feature (by the start of its name) is among a verdict's reasons. */
+function feature(v: TopicVerdict, name: string): boolean {
+  return v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith(`context: ${name}`));
+}
+
 function notes(v: TopicVerdict): string[] {
   return v.reasons.flatMap((r) => (r.kind === 'note' ? [r.text] : []));
 }
@@ -709,14 +714,14 @@ describe('the twelfth round: insurance terms, loudspeakers, the South\'s daily l
   it('GIVEN a Korean club named by its city playing abroad THEN sport abroad; a strike in that city is the South\'s', () => {
     const v = verdict('Ulsan HD out of the Club World Cup after loss to Fluminense', 'The South Korean champions lost 4-2 in New Jersey on Saturday.', 'south-korea');
     expect(v.matched).toBe(false);
-    expect(v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith('context: culture or sport abroad'))).toBe(true);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
     expect(verdict('Ulsan shipyard strike enters second week', 'Workers at the Ulsan yard walked out over pay.', 'south-korea').matched).toBe(true);
   });
 
   it('GIVEN something happening "across" the country THEN the whole country is the scene; "across" another country is not', () => {
     const v = verdict('Students return to lectures after long boycott', 'Medical students across South Korea went back to class on Monday, the education ministry said.', 'south-korea');
     expect(v.matched).toBe(true);
-    expect(v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith('context: scene'))).toBe(true);
+    expect(feature(v, 'scene')).toBe(true);
     expect(verdict('Students return to lectures after long boycott', 'Medical students across Japan went back to class, unlike peers in South Korea.', 'south-korea').matched).toBe(false);
   });
 });
@@ -744,7 +749,7 @@ describe('the twelfth round, second part: other countries\' courts, sport and re
   it('GIVEN a boxer defending titles abroad "in front of" a crowd THEN sport abroad, not a front line', () => {
     const v = verdict('Usyk keeps heavyweight belts in Riyadh', 'Ukraine\'s champion won on points in front of a packed arena on Saturday.', 'ukraine');
     expect(v.matched).toBe(false);
-    expect(v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith('context: culture or sport abroad'))).toBe(true);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
   });
 
   it('GIVEN refugees\' concerts and council seats in the host country THEN refugees abroad', () => {
@@ -770,13 +775,11 @@ describe('the twelfth round, second part: other countries\' courts, sport and re
   it('GIVEN every mention of the North as what another country ranks below THEN that country\'s ranking', () => {
     const v = verdict('Turkmenistan ranks below North Korea in press index', 'The watchdog put it last, one place behind North Korea.', 'north-korea');
     expect(v.matched).toBe(false);
-    expect(v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith('context: yardstick'))).toBe(true);
+    expect(feature(v, 'yardstick')).toBe(true);
   });
 });
 
 describe('the twelfth round, third part: markets, threats cited, defectors abroad, firms by their label', () => {
-  const feature = (v: TopicVerdict, name: string): boolean => v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith(`context: ${name}`));
-
   it('GIVEN a regional market headline of cities, or "the Kospi in Seoul" beside the Nikkei THEN a market wrap', () => {
     const v = verdict('Asian stocks mixed; Tokyo firms, Seoul edges lower', 'Japan\'s Nikkei added 0.3% while the Kospi in Seoul lost 0.4% and Hong Kong was flat.', 'south-korea');
     expect(v.matched).toBe(false);
@@ -829,8 +832,6 @@ describe('the twelfth round, third part: markets, threats cited, defectors abroa
 });
 
 describe('the twelfth round, fourth part: culture abroad read wider, figures of speech, the sitcom, years before "won"', () => {
-  const feature = (v: TopicVerdict, name: string): boolean => v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith(`context: ${name}`));
-
   it('GIVEN a Kyiv company on tour abroad "since the invasion began" THEN culture abroad; the war as a date places nothing', () => {
     const v = verdict('Kyiv City Ballet opens a run at a Paris theatre', 'The company, on tour in France when the invasion began, dances Giselle from Thursday.', 'ukraine');
     expect(v.matched).toBe(false);
@@ -873,8 +874,6 @@ describe('the twelfth round, fourth part: culture abroad read wider, figures of 
 });
 
 describe('the twelfth round, fifth part: briefings at a host city, trials abroad, memoirs, the North sending troops, comparisons', () => {
-  const feature = (v: TopicVerdict, name: string): boolean => v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith(`context: ${name}`));
-
   it('GIVEN a briefing item about foreign negotiators meeting in Busan THEN not lifted as the South\'s event', () => {
     const v = verdict('Evening briefing: rate cuts, a recall and plastics talks', 'Officials split over rates. A carmaker recalls 90,000 vehicles. And negotiators in Busan ended a week of talks without agreeing a global treaty.', 'south-korea');
     expect(feature(v, 'roundup')).toBe(false);
@@ -910,8 +909,6 @@ describe('the twelfth round, fifth part: briefings at a host city, trials abroad
 });
 
 describe('the twelfth round, sixth part: host cities by their label, power knocked out, rankings\' heads, flights abroad, history on screen', () => {
-  const feature = (v: TopicVerdict, name: string): boolean => v.reasons.some((r) => r.kind === 'pattern' && r.pattern.startsWith(`context: ${name}`));
-
   it('GIVEN foreign negotiators in "the South Korean port city" THEN the host city', () => {
     const v = verdict('Plastics treaty talks end without deal in Busan', 'Negotiators from 170 countries failed to agree after a week of talks in the South Korean port city.', 'south-korea');
     expect(v.matched).toBe(false);
