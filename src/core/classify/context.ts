@@ -112,7 +112,7 @@ const MEETING_CUES = set('summit met meet meets talks president');
 /** The other side of a US-North Korea meeting: the border is then its venue, not the South. */
 const US_SIDE = set('trump biden obama pompeo');
 /** Hits that name the border as a place ("Trump to meet Kim at the DMZ"). */
-const BORDER_PLACES = set('dmz panmunjom jsa demilitarized demilitarised truce');
+const BORDER_PLACES = set('dmz panmunjom jsa joint demilitarized demilitarised truce across');
 /** Cues that make the South a party only weakly: joint drills are often the backdrop of a launch. */
 const WEAK_PARTY_CUES = set('drill drills exercise exercises');
 /** Words of a hit that name the border as a place (the DMZ, the JSA, "across the border"), not the South as an actor. */
@@ -560,6 +560,8 @@ const ABROAD_WORDS = set('abroad overseas american european wimbledon');
  * World Cup").
  */
 const COUNTRY_NAMES = set('ukraine ukrainian ukrainians kyiv kiev north south korea korean koreans seoul pyongyang ulsan jeonbuk pohang suwon');
+/** Hits that name a people's culture or a person's label, not the state: a festival, a defector. */
+const CULTURE_NAMES = set('chuseok seollal defector defectors');
 
 /**
  * True when the story is a tour, contest or match abroad and every hit only names the country
@@ -572,7 +574,7 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
     const first = fieldOf(fields, h)?.tokens[h.from]?.text ?? '';
     // A person's origin labels them too: "a refugee from Kharkiv", "defector documentary"; the
     // war as a date ("on tour when the invasion began") places nothing.
-    if (!COUNTRY_NAMES.has(first) && first !== 'defector' && first !== 'defectors' && !fledWar(h, fields) && !warAsDate(fieldOf(fields, h)?.tokens ?? [], h.from)) return null;
+    if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !warAsDate(fieldOf(fields, h)?.tokens ?? [], h.from)) return null;
   }
   // A tour, a contest or a match first: most stories have none, and stop after one look per word.
   let cue: { matched: string; field: FieldText['field'] } | null = null;
@@ -1691,10 +1693,11 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (event) capWith(a, i, CONTEXT_FEATURES.culture, event);
   });
 
-  // 7c. Venue: the South named only by the border where a US president meets the North.
+  // 7c. Venue: the South named only by the border where a US president meets the North, or an
+  // American crosses it ("a US Army private ran across the border into North Korea").
   if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && reached(north) && southAdj.score > capOf(south)) {
     const onlyBorder = southKw.kept.every((h) => BORDER_PLACES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? ''));
-    const us = fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text)));
+    const us = fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text) || t.cased === 'US' || t.text === 'american'));
     if (onlyBorder && us) capWith(southAdj, south, CONTEXT_FEATURES.venue, southKw.kept[0]);
   }
 

@@ -951,3 +951,31 @@ describe('the twelfth round, sixth part: host cities by their label, power knock
     expect(feature(verdict('Asiana pilots strike over pay', 'Flights from Seoul to Tokyo were cancelled as the union walked out.', 'south-korea'), 'firm only')).toBe(false);
   });
 });
+
+describe('the twelfth round, seventh part: festivals and parades abroad, a US soldier at the border, warning shots, more comparisons', () => {
+  it('GIVEN a Chuseok festival in a London suburb THEN culture abroad', () => {
+    const v = verdict('Thousands flock to New Malden for Chuseok festival', 'Stalls lined the high street as Europe\'s largest Korean community celebrated with drumming and dance.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
+
+  it('GIVEN the Ukrainian community of a Canadian city marking Independence Day THEN the diaspora abroad', () => {
+    expect(verdict('Ukrainian community in Winnipeg marks Independence Day', 'Hundreds marched downtown, home to one of the largest Ukrainian diasporas outside Europe.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN a US soldier crossing at the Joint Security Area THEN the border is the venue, not the South', () => {
+    const v = verdict('US soldier dashes into North Korea during border tour', 'A US Army private on a tour of the Joint Security Area ran across the border into North Korea, officials said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'venue')).toBe(true);
+  });
+
+  it('GIVEN the South\'s military firing warning shots after the North blew up roads THEN the South is a party', () => {
+    const v = verdict('North Korea blows up roads linking it to the South', 'North Korean troops detonated two cross-border roads, South Korea\'s military said, adding that it fired warning shots in response.', 'south-korea');
+    expect(patterns(v).map((p) => p.matched)).toContain('warning shots');
+  });
+
+  it('GIVEN a blackout "approaching the cut-off imposed in North Korea", or Stalin\'s Yalta pledges THEN comparisons and history', () => {
+    expect(verdict('Iran internet shutdown deepens for fourth day', 'Monitors called it a shutdown approaching the total cut-off imposed in North Korea.', 'north-korea').matched).toBe(false);
+    expect(verdict('Archive shows Churchill\'s doubts over Stalin\'s Yalta pledges', 'Papers reveal his misgivings about promises made at the 1945 conference.', 'ukraine').matched).toBe(false);
+  });
+});
