@@ -1524,9 +1524,11 @@ const TRIGGERS = set('war invasion front frontline');
  * names the war, Russia or a "Kim". Stories with neither and no hit (most of a feed) skip the features.
  */
 export function hasContextTrigger(fields: readonly FieldText[]): boolean {
-  for (const f of fields) for (const t of f.tokens) if (TRIGGERS.has(t.text) || RUSSIA.has(t.text) || t.cased === 'Kim') return true;
+  for (const f of fields) for (const t of f.tokens) if (TRIGGER_WORDS.has(t.text) || t.cased === 'Kim') return true;
   return false;
 }
+/** The trigger words and Russia's names in one set: one look-up per word of every story without a hit. */
+const TRIGGER_WORDS: ReadonlySet<string> = new Set([...TRIGGERS, ...RUSSIA]);
 
 /**
  * Lifts a score to CONTEXT_LIFT over the threshold. A decisive lift also keeps the model out of
