@@ -8,12 +8,14 @@ import { loadClassifier } from '../../src/app/classifier.js';
 import { createLogger } from '../../src/app/logger.js';
 import { fmt, sectionMain, type Row } from '../child.js';
 import { generateTexts } from '../generate.js';
-import { measure } from '../raw.js';
+import { measure, type Timing } from '../raw.js';
 
 /** Stories classified per measurement (the generator's topic share applies). */
 const STREAM_STORIES = 20_000;
 /** The full verdict must be at least this fast (4× rss-parser's ~4,700 items/s). */
 export const CLASSIFY_TARGET_PER_S = 20_000;
+/** Passes over the stream; the median one is reported. */
+const CLASSIFY_PASSES = 3;
 /** Keywords in the one-RegExp baseline (the reference: ~300,000 items/s with 200). */
 const REGEX_KEYWORDS = 200;
 
@@ -34,13 +36,24 @@ sectionMain(async (options) => {
 
   let matched = 0;
   let modelConsulted = 0;
-  const full = await measure(() => {
-    for (const t of texts) {
-      const c = classifier.classify(t);
-      if (c.matched.length > 0) matched++;
-      if (c.verdicts.some((v) => v.modelProbability !== null)) modelConsulted++;
-    }
-  });
+  // Three passes over the stream, the median reported: one pass on this shared 2-core machine
+  // ranged from 15,000 to 27,000 stories/s for the same build (JIT and GC threads count in the
+  // process's CPU time). The counts are the first pass's.
+  const passes: Timing[] = [];
+  for (let pass = 0; pass < CLASSIFY_PASSES; pass++) {
+    passes.push(
+      await measure(() => {
+        for (const t of texts) {
+          const c = classifier.classify(t);
+          if (pass > 0) continue;
+          if (c.matched.length > 0) matched++;
+          if (c.verdicts.some((v) => v.modelProbability !== null)) modelConsulted++;
+        }
+      }),
+    );
+  }
+  const full = [...passes].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(CLASSIFY_PASSES / 2)] ?? passes[0];
+  if (!full) throw new Error('no classification pass was measured');
   const perSecond = STREAM_STORIES / (full.cpuMs / 1000);
 
   // The baseline: one alternation over 200 keywords, taken from the rules (each
