@@ -541,7 +541,14 @@ function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
   if (!f) return false;
   const t = f.tokens;
   const first = t[h.from]?.text ?? '';
-  if (CITY_NAMES.has(first) && h.to === h.from + 1 && HELD_EVENTS.has(t[h.to]?.text ?? '')) return true;
+  // "Pyongyang marathon", and past a possessive and the event's own name: "Kyiv's Book Arsenal festival".
+  if (CITY_NAMES.has(first) && h.to === h.from + 1) {
+    for (let k = afterOwner(t, h); k < Math.min(t.length, h.to + 4); k++) {
+      const w = t[k];
+      if (!w || HELD_EVENTS.has(w.text)) return w !== undefined;
+      if (!isCapitalised(w)) break;
+    }
+  }
   const before = t[h.from - 1]?.text === 'the' ? h.from - 2 : h.from - 1;
   if (!VENUE_PREPS.has(t[before]?.text ?? '') || LANGUAGES.has(t[h.to - 1]?.text ?? '')) return false;
   for (let k = before - 1; k >= Math.max(0, before - VENUE_WINDOW); k--) {
@@ -629,7 +636,7 @@ function warAsDate(t: readonly Token[], k: number): boolean {
 
 // --- Yardsticks -------------------------------------------------------------------------------------
 /** Words that make the name after them a measure for another country: "well above South Korea's 0.72". */
-const YARDSTICK_BEFORE = set('than above below behind ahead unlike like over beyond');
+const YARDSTICK_BEFORE = set('than above below behind ahead unlike like over beyond neighbours neighbors joins');
 /**
  * True when the story's one mention of a topic is a yardstick or the head of a ranking: "a
  * fertility rate still well above South Korea's 0.72", "South Koreans the largest group, followed
@@ -664,8 +671,10 @@ export function rankedAgainst(hit: Hit, fields: readonly FieldText[]): boolean {
   const field = fieldOf(fields, hit);
   if (!field) return false;
   const t = field.tokens;
-  // The head of a ranking: "Foreign visitors to Japan hit record, led by South Koreans".
-  if (t[hit.from - 1]?.text === 'by' && t[hit.from - 2]?.text === 'led' && t.some((w) => RANKING_WORDS.has(w.text))) return true;
+  // The head of a ranking, or a peer in it: "Foreign visitors to Japan hit record, led by South
+  // Koreans", "Turkmenistan joins North Korea at bottom of internet rankings".
+  const before = t[hit.from - 1]?.text;
+  if (((before === 'by' && t[hit.from - 2]?.text === 'led') || before === 'joins') && t.some((w) => RANKING_WORDS.has(w.text))) return true;
   for (let k = hit.from - 1; k >= Math.max(0, hit.from - 2); k--) {
     if (clauseBreak(field, k, k + 1)) return false;
     if (RANKED_AGAINST.has(t[k]?.text ?? '')) return true;
@@ -673,7 +682,7 @@ export function rankedAgainst(hit: Hit, fields: readonly FieldText[]): boolean {
   return false;
 }
 /** Words that make "led by" the head of a ranking, not of a delegation. */
-const RANKING_WORDS = set('record largest biggest most top highest');
+const RANKING_WORDS = set('record largest biggest most top highest bottom rankings ranking index');
 
 /** People quoted for their view, whose workplace a city only locates: "an analyst at Meritz Securities in Seoul". */
 const COMMENTATORS = set('analyst analysts economist economists strategist strategists professor researcher researchers expert experts fellow');
@@ -863,7 +872,7 @@ export function spillover(names: readonly Hit[], fields: readonly FieldText[]): 
 }
 
 /** Stock indexes of other markets: "Nikkei", "Hang Seng", "Topix", "Sensex". */
-const OTHER_INDEXES = set('nikkei topix hang seng taiex sensex nifty asx dow nasdaq ftse dax cac stoxx');
+const OTHER_INDEXES = set('nikkei topix hang seng taiex sensex nifty asx dow nasdaq ftse dax cac stoxx msci');
 
 /**
  * True when the South is named only by its stock index (or "Seoul" or "South Korea" as its market) beside another

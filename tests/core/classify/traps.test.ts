@@ -979,3 +979,45 @@ describe('the twelfth round, seventh part: festivals and parades abroad, a US so
     expect(verdict('Archive shows Churchill\'s doubts over Stalin\'s Yalta pledges', 'Papers reveal his misgivings about promises made at the 1945 conference.', 'ukraine').matched).toBe(false);
   });
 });
+
+describe('the twelfth round, eighth part: obituaries, history\'s map, owned chains, rankings\' peers, festivals at home', () => {
+  it('GIVEN a foreign diplomat\'s obituary whose career touched the North THEN the person\'s story', () => {
+    const v = verdict('Veteran envoy who bargained with Pyongyang dies at 81', 'The former congressman, who made repeated trips to North Korea to win the release of detained Americans, died at his home in Maine.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a foreigner\'s obituary');
+  });
+
+  it('GIVEN a 1950 battle "in what is now North Korea" THEN history\'s place, not the North', () => {
+    const v = verdict('Veteran of 1950 battle in what is now North Korea dies aged 96', 'He survived the freezing battle at the Chosin Reservoir, his family said.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a place of history named by today\'s map');
+  });
+
+  it('GIVEN a South Korean-owned bakery chain opening abroad THEN a label, not the South', () => {
+    const v = verdict('Korean bakery chain opens first store in Madrid', 'The South Korean-owned chain, with 4,000 outlets worldwide, opened near the Prado.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).filter((x) => x.pattern === 'place of birth or head office as a label')).toHaveLength(2);
+  });
+
+  it('GIVEN the Kospi beside "MSCI\'s index" and Hong Kong, or the South as Japan\'s neighbour in ageing THEN a market wrap and a yardstick', () => {
+    expect(verdict('Asian shares mixed as investors await Fed', 'MSCI\'s broadest index of Asia-Pacific shares was flat, with gains in Seoul\'s Kospi offset by losses in Hong Kong.', 'south-korea').matched).toBe(false);
+    const v = verdict('Japan\'s population falls for 15th straight year', 'The number of nationals fell by 900,000, as Japan joins neighbours South Korea and China in grappling with ageing.', 'south-korea');
+    expect(feature(v, 'yardstick')).toBe(true);
+  });
+
+  it('GIVEN a country that joins the North at the bottom of a ranking THEN that country\'s story', () => {
+    const v = verdict('Turkmenistan joins North Korea at bottom of internet freedom rankings', 'The watchdog said the country had tightened its VPN ban.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'yardstick')).toBe(true);
+  });
+
+  it('GIVEN a Baltic budget because the invasion "had shown" the flank must be ready THEN a lesson elsewhere', () => {
+    expect(verdict('Latvia to spend 5% of GDP on defence', 'Parliament said Russia\'s full-scale invasion of Ukraine had shown that the eastern flank must be ready.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN Kyiv\'s own book festival, named with the city before its name THEN an event at home, not culture abroad nor diaspora life', () => {
+    const v = verdict('Kyiv\'s Book Arsenal festival returns with readings in bomb shelters', 'Visitors came to the literary festival at the Mystetskyi Arsenal, moving underground when sirens sounded.', 'ukraine');
+    expect(feature(v, 'culture or sport abroad')).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).not.toContain('community life abroad');
+  });
+});
