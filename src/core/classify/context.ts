@@ -127,7 +127,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put',
+  'oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put',
 );
 const ITEM_LEAD_WORDS = 3;
 /** A speaker reporting its own event in a roundup item: "Pyongyang says it has launched…". */
@@ -579,9 +579,10 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
   if (hits.length === 0) return null;
   for (const h of hits) {
     const first = fieldOf(fields, h)?.tokens[h.from]?.text ?? '';
-    // A person's origin labels them too: "a refugee from Kharkiv", "defector documentary"; the
-    // war as a date ("on tour when the invasion began") places nothing.
-    if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !warAsDate(fieldOf(fields, h)?.tokens ?? [], h.from)) return null;
+    // A person's origin labels them too: "a refugee from Kharkiv", "defector documentary", "a
+    // 15-year-old from Lviv", "Lviv teenager"; the war as a date ("on tour when the invasion
+    // began") places nothing.
+    if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !hometown(h, fields) && !warAsDate(fieldOf(fields, h)?.tokens ?? [], h.from)) return null;
   }
   // A tour, a contest or a match first: most stories have none, and stop after one look per word.
   let cue: { matched: string; field: FieldText['field'] } | null = null;
@@ -623,6 +624,16 @@ function stateCueAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   if (w === 'front' && t[k - 1]?.text === 'in' && t[k + 1]?.text === 'of') return false;
   if ((w === 'defector' || w === 'defectors') && hits.some((h) => h.field === f.field && h.from === k)) return false;
   return !warAsDate(t, k);
+}
+
+/** People a city labels as their hometown: "Lviv teenager". */
+const HOMETOWN_PEOPLE = set('teenager teen boy girl man woman student native pianist violinist dancer player prodigy');
+
+/** A one-word city hit as a person's hometown: "a 15-year-old from Lviv", "Lviv teenager". */
+function hometown(h: Hit, fields: readonly FieldText[]): boolean {
+  const t = fieldOf(fields, h)?.tokens ?? [];
+  if (h.to - h.from !== 1) return false;
+  return t[h.from - 1]?.text === 'from' || HOMETOWN_PEOPLE.has(t[h.to]?.text ?? '');
 }
 
 /** Words before "the war" / "the invasion" that make it a date: "on tour when the invasion began". */

@@ -1021,3 +1021,32 @@ describe('the twelfth round, eighth part: obituaries, history\'s map, owned chai
     expect(exclusions(v).map((x) => x.pattern)).not.toContain('community life abroad');
   });
 });
+
+describe('the twelfth round, ninth part: long-range weapons into Russia, hometowns, firms\' labels, emigrants\' obituaries', () => {
+  it('GIVEN Western long-range missiles allowed to strike deeper into Russia, Ukraine unnamed THEN the war', () => {
+    const v = verdict('Washington allows long-range US missiles to be fired deeper into Russia', 'Officials said the policy shift covers ATACMS strikes on military sites.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).map((p) => p.pattern)).toContain('Western long-range weapons fired into Russia');
+  });
+
+  it('GIVEN a firm\'s recovery "in the wake of the invasion" THEN a backdrop', () => {
+    expect(verdict('Gas importer returns to profit two years after rescue', 'Berlin bailed it out when deliveries stopped in the wake of the invasion of Ukraine.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN a teenager from a Ukrainian city winning a title abroad THEN sport abroad', () => {
+    const v = verdict('Lviv teenager takes European under-16 chess crown in Malaga', 'A 15-year-old from Lviv won the championship in Spain on Sunday.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
+
+  it('GIVEN a briefing item where the North\'s leader oversaw a test THEN the roundup counts it', () => {
+    const v = verdict('Your evening briefing: storms and a chip rally', 'Floods killed four in Houston; chip shares hit a record. Elsewhere, North Korea\'s leader oversaw a test of a new rocket launcher.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+  });
+
+  it('GIVEN a Ukrainian games developer opening a studio abroad, or an emigrant ballerina\'s obituary THEN not Ukraine', () => {
+    expect(verdict('Ukrainian games developer to open 200-job studio in Prague', 'The studio said it would expand its European operations.', 'ukraine').matched).toBe(false);
+    expect(verdict('Ballerina who fled Kharkiv as a child dies at 91', 'She became a principal dancer in New York and died at her home in Manhattan.', 'ukraine').matched).toBe(false);
+  });
+});
