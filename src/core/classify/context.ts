@@ -91,7 +91,7 @@ const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).
 const SPEECH = set('said says say told tells reported reports claimed claims added estimated estimates assessed stated quoted believes cited attributed');
 /** Words between a source and its speech verb: "Seoul's military intelligence told lawmakers". */
 const SOURCE_NOUNS = set(
-  's military army navy air force officials official government ministry defence defense foreign unification spy agency agencies intelligence service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior',
+  's military army navy air force officials official government ministry defence defense foreign unification spy agency agencies intelligence service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
 );
 /** What follows a speech verb when it closes an attribution: "…, officials said on Monday". */
 const AFTER_SPEECH_CLOSE = set(
@@ -143,7 +143,7 @@ const RUSSIA = set('russia russian russians moscow kremlin putin wagner');
 /** Phrases that name the war without naming Ukraine (folded words). */
 const WAR_REFS: readonly (readonly string[])[] = [
   ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
-  ['full', 'scale', 'invasion'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
+  ['full', 'scale', 'invasion'], ['occupied', 'territories'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
   ['its', 'invasion'], ['war', 'effort'], ['battlefield'], ['russian', 'positions'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
   // Its diplomacy, with Russia a party and no other war named: "Kremlin says peace talks must
   // address root causes", "Trump envoy meets Putin on ceasefire proposal".
@@ -168,12 +168,14 @@ const TIME_BEFORE = set('since before as');
 /** "the war economy", "war chest": not the war itself. */
 const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
+/** What is sent "to the front" when the front is the war's: "shells to the front". */
+const MUNITIONS = set('shells ammunition munitions rounds weapons');
 const WAR_SUBJECT = set(
-  'weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
+  'forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
 );
 
 // --- Surnames ---------------------------------------------------------------------------------------
-const KIM_CUES = set('trump biden obama putin xi pompeo lavrov summit singapore hanoi panmunjom dmz vladivostok sentosa');
+const KIM_CUES = set('trump biden obama putin xi pompeo lavrov peskov kremlin summit singapore hanoi panmunjom dmz vladivostok sentosa');
 /** Words that may follow a bare "Kim" (a verb or a connector), as opposed to a given name ("Kim Clijsters"). */
 const AFTER_BARE_KIM = set(
   'and to in at with says said meets met arrives arrived leaves left warns warned vows vowed calls called sends sent orders ordered visits visited hosts wants will would has had is was skips skipped signs signed tells told holds held urges urged s or for after as',
@@ -225,11 +227,10 @@ function firmName(h: Hit, fields: readonly FieldText[]): boolean {
   // Only the country's name labels a firm; a city before a firm's name is a team ("Busan Lotte Giants").
   if (!COUNTRY_OWNERS.has(ownerWord(t, h))) return false;
   let k = afterOwner(t, h);
-  if (FIRM_NOUNS.has(t[k]?.text ?? '')) {
-    // "the Korean group", "the South Korean carmaker": the firm named before, called by its label.
-    if (t[h.from - 1]?.text === 'the') return true;
-    k++;
-  }
+  // "the Korean group", "the South Korean carmaker", "the South Korean solar maker": the firm
+  // named before, called by its label (one word of its trade allowed before it).
+  if (t[h.from - 1]?.text === 'the' && (FIRM_NOUNS.has(t[k]?.text ?? '') || FIRM_NOUNS.has(t[k + 1]?.text ?? ''))) return true;
+  if (FIRM_NOUNS.has(t[k]?.text ?? '')) k++;
   return KOREAN_FIRMS.has(t[k]?.text ?? '');
 }
 /** The South's airlines: "Asiana", and the two-word "Korean Air", "Jeju Air", "Jin Air". */
@@ -275,7 +276,7 @@ const COUNTRY_OWNERS = set('korea korean');
 const COMPARED = set('over than behind ahead rival rivals versus vs such including');
 /** A foreign authority: "an Indian tax authority", "a Chinese court". */
 const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian thai australian saudi philippine');
-const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police');
+const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police army military');
 
 /** "Korea Zinc", "Korea Electric Power": firms whose name starts with "Korea". */
 const KOREA_FIRM_SECOND = set('zinc electric gas aerospace shipbuilding');
@@ -560,7 +561,7 @@ function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
 
 /** Words that put an event abroad by themselves. */
 /** Words that put an event abroad by themselves, the tennis majors held abroad among them. */
-const ABROAD_WORDS = set('abroad overseas american european wimbledon');
+const ABROAD_WORDS = set('abroad overseas american european wimbledon australian');
 /**
  * The first words of hits that only name the country: its name, its capital, its adjective; and
  * the cities whose football clubs carry their names abroad ("Ulsan HD knocked out of the Club
@@ -627,7 +628,7 @@ function stateCueAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
 }
 
 /** People a city labels as their hometown: "Lviv teenager". */
-const HOMETOWN_PEOPLE = set('teenager teen boy girl man woman student native pianist violinist dancer player prodigy');
+const HOMETOWN_PEOPLE = set('teenager teen boy girl man woman student native pianist violinist dancer player prodigy refugee');
 
 /** A one-word city hit as a person's hometown: "a 15-year-old from Lviv", "Lviv teenager". */
 function hometown(h: Hit, fields: readonly FieldText[]): boolean {
@@ -719,7 +720,7 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
 const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition marathon festival');
 /** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi", "China's women", "Norway". */
 const FOREIGN_PARTIES = set(
-  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian',
+  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian',
 );
 /** The South's cities that host international gatherings and games. */
 const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo pyeongchang gwangju daegu');
@@ -1378,6 +1379,8 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
   }
   // "sold satellite images to Wagner for the war": what is supplied for the war is its subject.
   if (!subject) subject = fields.some((f) => f.tokens.some((t, k) => SUPPLY_VERBS.has(t.text) && f.tokens.slice(k + 1, k + SUPPLY_WINDOW).some((u, j) => u.text === 'for' && WAR_REFS_BY_FIRST.has(f.tokens[k + 2 + j]?.text ?? ''))));
+  // "delivered 1.5 million shells to the front": munitions sent to "the front" need no Russia named.
+  if (!russia) russia = fields.some((f) => f.tokens.some((t, k) => t.text === 'front' && f.tokens[k - 1]?.text === 'the' && f.tokens[k - 2]?.text === 'to' && f.tokens.slice(Math.max(0, k - 8), k).some((u) => MUNITIONS.has(u.text))));
   if (!russia || !subject) return null;
   let found: { matched: string; field: FieldText['field'] } | null = null;
   for (const f of fields) {
@@ -1657,7 +1660,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
 
   // 5. Surnames: "Kim" beside a US president or a summit venue.
   const northAdj = adj[north];
-  if (north >= 0 && northAdj && !penalised(north) && northAdj.score <= thresholdOf(north) + CONTEXT_LIFT) {
+  if (north >= 0 && northAdj && !penalised(north) && !keywords[north]?.excluded && northAdj.score <= thresholdOf(north) + CONTEXT_LIFT) {
     const kim = bareKimWithLeaders(fields);
     if (kim) lift(northAdj, thresholdOf(north), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.surname}`, matched: kim.matched, field: kim.field, weight }));
     else {

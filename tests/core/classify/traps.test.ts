@@ -1050,3 +1050,47 @@ describe('the twelfth round, ninth part: long-range weapons into Russia, hometow
     expect(verdict('Ballerina who fled Kharkiv as a child dies at 91', 'She became a principal dancer in New York and died at her home in Manhattan.', 'ukraine').matched).toBe(false);
   });
 });
+
+describe('the twelfth round, tenth part: the war unnamed, look-alike Kims, routes and maps', () => {
+  it('GIVEN the invasion and the front with Russian forces, occupied territories in talks with Moscow, or shells sent to the front THEN the war', () => {
+    expect(verdict('Analysis: the invasion enters another winter, and the front has barely moved', 'Russian forces have paid for every village with heavy casualties.', 'ukraine').matched).toBe(true);
+    expect(verdict('Vatican envoy presses Moscow on deported children', 'The envoy met Russia\'s commissioner to reunite children taken from occupied territories with their families.', 'ukraine').matched).toBe(true);
+    expect(verdict('Ammunition initiative delivers a million shells to the front', 'The initiative delivered 1.1 million large-calibre shells to the front this year, Prague said.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN "Kim" at the White House who is Kim Kardashian THEN not the North\'s leader; Kim at the Kremlin\'s parade is', () => {
+    expect(verdict('Kim back at White House to press Trump on clemency', 'Kim Kardashian returned to the Oval Office to lobby for non-violent offenders.', 'north-korea').matched).toBe(false);
+    expect(verdict('Kremlin says Kim to attend Victory Day parade', 'Peskov said Kim would be among the foreign leaders on Red Square.', 'north-korea').matched).toBe(true);
+  });
+
+  it('GIVEN a foreign airline\'s Seoul route, or a country wedged between Romania and Ukraine THEN destinations and maps', () => {
+    expect(verdict('Finnair to drop Seoul route as airspace ban lengthens flights', 'The airline will suspend its Helsinki-Seoul route from March.', 'south-korea').matched).toBe(false);
+    expect(verdict('Moldova\'s ruling party keeps majority', 'The vote was closely watched in the small country wedged between Romania and war-torn Ukraine.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN displacement surpassing the wars in Syria and Ukraine, or Belarus as the staging ground for the 2022 invasion THEN yardstick and backdrop', () => {
+    const sudan = verdict('Sudan\'s displacement crisis now world\'s largest, UN says', 'More than 12 million have fled, surpassing displacement caused by the conflicts in Syria and Ukraine.', 'ukraine');
+    expect(sudan.matched).toBe(false);
+    expect(exclusions(sudan).map((x) => x.pattern)).toContain('the war\'s toll as a yardstick');
+    const belarus = verdict('Lukashenka pardons 30 political prisoners', 'He allowed Russian troops to use Belarus as a staging ground for the 2022 invasion of Ukraine.', 'ukraine');
+    expect(belarus.matched).toBe(false);
+    expect(exclusions(belarus).map((x) => x.pattern)).toContain('the war in Ukraine as a motive or backdrop');
+  });
+
+  it('GIVEN the South\'s president proposing to restore the military hotline THEN a move towards the North too', () => {
+    expect(patterns(verdict('South Korean president proposes restoring military hotline', 'He urged North Korea to restore communication lines cut in 2023.', 'north-korea')).map((p) => p.pattern)).toContain('inter-Korean hotlines');
+  });
+
+  it('GIVEN a Korean firm named as "the South Korean solar maker" in a US plant\'s job cuts, or a Korean crime thriller topping a chart THEN labels', () => {
+    const solar = verdict('Hanwha Qcells to cut 300 jobs at Georgia solar plant', 'The company will lay off workers at its factory in Dalton, Georgia, the South Korean solar maker said.', 'south-korea');
+    expect(solar.matched).toBe(false);
+    expect(feature(solar, 'firm only')).toBe(true);
+    const thriller = verdict('Thriller tops Netflix\'s global non-English chart', 'A South Korean crime thriller led the chart for a third week.', 'south-korea');
+    expect(exclusions(thriller).map((x) => x.pattern)).toContain('South Korean as a label for a company, artist or athlete');
+  });
+
+  it('GIVEN a Ukrainian qualifier winning at the Australian Open, or a Kharkiv refugee\'s stall winning awards in London THEN abroad', () => {
+    expect(verdict('Qualifier stuns fifth seed at Australian Open', 'Ukraine\'s Yelyzaveta Koval won 6-4 7-6 to reach the last 16.', 'ukraine').matched).toBe(false);
+    expect(verdict('Kharkiv refugee\'s borscht stall wins London street food awards', 'A woman who fled Kharkiv has been named trader of the year at a market in London.', 'ukraine').matched).toBe(false);
+  });
+});
