@@ -105,7 +105,7 @@ const ACCORDING = set('according citing cited quoted quoting');
 
 // --- Party structure -----------------------------------------------------------------------------
 const PARTY_CUES = set(
-  'warning shots fired firing returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked hacks hack hacking hackers jams jammed jamming targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison asylum defection',
+  'returns repatriated repatriates warning shots fired firing returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked hacks hack hacking hackers jams jammed jamming targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison asylum defection',
 );
 /** Meeting cues: the South is a party when its leaders meet, not when others meet at its border. */
 const MEETING_CUES = set('summit met meet meets talks president');
@@ -199,11 +199,11 @@ const HOME_CUES = set(
 );
 /** Places that put a firm's story abroad (after in/to/at/from), or words that do. */
 const FOREIGN_PLACES = set(
-  'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington chennai noida sriperumbudur hanoi slovakia turkey russia australia sydney melbourne riyadh',
+  'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington chennai noida sriperumbudur hanoi slovakia turkey russia australia sydney melbourne riyadh singapore',
 );
 const PLACE_PREPS = set('in to at from');
 /** Listed foreign places that are countries (not a word of another name, as "new" or "united" are). */
-const FOREIGN_COUNTRIES = set('america germany hungary poland britain india vietnam indonesia mexico brazil china japan slovakia turkey australia');
+const FOREIGN_COUNTRIES = set('america germany hungary poland britain india vietnam indonesia mexico brazil china japan slovakia turkey australia singapore');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
 const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
@@ -237,7 +237,7 @@ function firmName(h: Hit, fields: readonly FieldText[]): boolean {
 const AIRLINE_WORDS = set('asiana');
 const AIR_FIRST = set('korean jeju jin');
 /** Words around a city that make it a flight's end: "from Seoul", "to Incheon", "Seoul-bound". */
-const ROUTE_BEFORE = set('from to');
+const ROUTE_BEFORE = set('from to for');
 
 /**
  * True when a South Korean airline's flight is the story and it happens abroad: every hit is the
@@ -254,7 +254,8 @@ export function flightAbroad(hits: readonly Hit[], fields: readonly FieldText[])
       airline = true;
       continue;
     }
-    if (h.to - h.from === 1 && (ROUTE_BEFORE.has(t[h.from - 1]?.text ?? '') || t[h.to]?.text === 'bound')) continue;
+    // "from Seoul", "Seoul-bound", "bound for Seoul's Gimpo airport".
+    if (t.slice(Math.max(0, h.from - 3), h.from).some((w) => ROUTE_BEFORE.has(w.text)) || t[h.to]?.text === 'bound') continue;
     return false;
   }
   if (!airline) return false;
@@ -460,7 +461,7 @@ export function refugeesAbroad(hits: readonly Hit[], fields: readonly FieldText[
 }
 /** People named by where they fled: "a refugee from Kharkiv". */
 const DISPLACED_PERSON = set('refugee refugees evacuee evacuees');
-const FLED = set('fled fleeing escaped escaping escape');
+const FLED = set('fled fleeing escaped escaping escape left');
 
 /** Defectors as a community abroad: "North Korean defectors", "the North Korean community". */
 const DEFECTOR_WORDS = set('defector defectors community refugees refugee');
@@ -513,7 +514,7 @@ const HOST_COUNTRIES = set('poland polish ireland irish germany german czech cze
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('memoir bestseller award awards race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf');
+const CULTURE_CUES = set('gold michelin memoir bestseller award awards race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
   'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
@@ -720,7 +721,7 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
 const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition marathon festival');
 /** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi", "China's women", "Norway". */
 const FOREIGN_PARTIES = set(
-  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian',
+  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian sydney',
 );
 /** The South's cities that host international gatherings and games. */
 const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo pyeongchang gwangju daegu');

@@ -1094,3 +1094,49 @@ describe('the twelfth round, tenth part: the war unnamed, look-alike Kims, route
     expect(verdict('Kharkiv refugee\'s borscht stall wins London street food awards', 'A woman who fled Kharkiv has been named trader of the year at a market in London.', 'ukraine').matched).toBe(false);
   });
 });
+
+describe('the twelfth round, eleventh part: courts, medals and stars abroad, repatriations, routes, levels before the invasion', () => {
+  it('GIVEN a Singapore court jailing a South Korean THEN a person abroad', () => {
+    const v = verdict('Singapore court jails South Korean man over crypto fraud', 'The 38-year-old South Korean national was sentenced to nine years, prosecutors said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a South Korean skater\'s gold in Milan, or a Michelin star for a chef who left Kharkiv THEN abroad', () => {
+    expect(verdict('Short track: South Korea\'s Kim wins 1,500m gold', 'She held off two Canadians on the final lap in Milan on Saturday.', 'south-korea').matched).toBe(false);
+    expect(verdict('Copenhagen restaurant of chef who left Kharkiv wins Michelin star', 'The 16-seat restaurant in Copenhagen was opened by a chef who left Kharkiv in 2022.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN the South returning North Korean fishermen THEN the South acts as a party', () => {
+    const v = verdict('South returns six North Korean fishermen found adrift', 'The men, whose boat drifted across the maritime border, were handed back at sea.', 'south-korea');
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a Korean Air jet at a Japanese airport bound for Seoul\'s Gimpo airport THEN the airline\'s incident abroad', () => {
+    const v = verdict('Korean Air jet clips parked plane while taxiing at Haneda', 'The Boeing 737 bound for Seoul\'s Gimpo airport touched the tail of a Japan Airlines aircraft.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'firm only')).toBe(true);
+  });
+
+  it('GIVEN gas prices under the levels seen before the invasion, or mercenaries who are veterans of the fighting in Ukraine THEN backdrops', () => {
+    const gas = verdict('European gas prices fall to lowest level since 2021', 'Dutch futures dropped below the levels seen before Russia\'s full-scale invasion of Ukraine.', 'ukraine');
+    expect(gas.matched).toBe(false);
+    expect(exclusions(gas).map((x) => x.pattern)).toContain('the war in Ukraine as a motive or backdrop');
+    const mali = verdict('Russian mercenaries in Mali accused of executing villagers', 'Rights groups say the fighters, many of them veterans of the fighting in Ukraine, killed 20 civilians.', 'ukraine');
+    expect(exclusions(mali).map((x) => x.pattern)).toContain('veterans of the war, fighting elsewhere');
+  });
+
+  it('GIVEN a missile defence meant to protect an island from missiles launched by the North THEN another country\'s defence', () => {
+    const v = verdict('Guam missile defence intercepts target in first test', 'The system is designed to protect the island from missiles launched by China or North Korea.', 'north-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the North as a threat cited for another country\'s defence');
+  });
+
+  it('GIVEN a Kyiv match halted by an air-raid alert, or the occupied plant called a "station" THEN the war at home', () => {
+    expect(patterns(verdict('Dynamo Kyiv match halted by air-raid alert', 'Players were sent to shelters during the league game.', 'ukraine')).map((p) => p.pattern)).toContain('air-raid alerts');
+    expect(patterns(verdict('Europe\'s largest nuclear plant loses outside power', 'The Russian-occupied Zaporizhzhia station switched to diesel generators after shelling.', 'ukraine')).map((p) => p.pattern)).toContain('the Zaporizhzhia nuclear plant');
+  });
+
+  it('GIVEN a Ukrainian courier opening branches abroad THEN a label', () => {
+    expect(exclusions(verdict('Ukrainian courier to open 60 branches in Germany', 'The expansion will serve migrant communities.', 'ukraine')).map((x) => x.pattern)).toContain('Ukrainian as a label for a company');
+  });
+});
