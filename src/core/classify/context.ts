@@ -167,9 +167,9 @@ const OWNER_WORDS = set('russia s moscow the its putin russian');
 const TIME_BEFORE = set('since before as');
 /** "the war economy", "war chest": not the war itself. */
 const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
-/** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 /** What is sent "to the front" when the front is the war's: "shells to the front". */
 const MUNITIONS = set('shells ammunition munitions rounds weapons');
+/** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
   'forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
 );
@@ -445,6 +445,15 @@ export function refugeesAbroad(hits: readonly Hit[], fields: readonly FieldText[
   // Displaced, not touring: a word says so, or the people are "Ukrainians" living in the host
   // country (a folk choir on tour is culture abroad).
   if (!displaced || !(plural || fields.some((f) => f.tokens.some((w) => DISPLACEMENT.has(w.text))))) return null;
+  return lifeInHostCountry(fields, WAR_CUES, hits);
+}
+
+/**
+ * The sign of a life in a host country (housing, a shop, a council seat) in a story that names a
+ * foreign place, or null; null as soon as a word of `stateCues` makes it the state's or the war's
+ * story. With `hits`, any named place "in X" that is not a hit counts as foreign too.
+ */
+function lifeInHostCountry(fields: readonly FieldText[], stateCues: ReadonlySet<string>, hits: readonly Hit[] | null): { matched: string; field: FieldText['field'] } | null {
   let host: { matched: string; field: FieldText['field'] } | null = null;
   let abroad = false;
   for (const f of fields) {
@@ -452,9 +461,9 @@ export function refugeesAbroad(hits: readonly Hit[], fields: readonly FieldText[
     for (let k = 0; k < t.length; k++) {
       const w = t[k];
       if (!w) continue;
-      if (WAR_CUES.has(w.text)) return null;
+      if (stateCues.has(w.text)) return null;
       if (!host && HOST_CUES.has(w.text)) host = { matched: w.cased, field: f.field };
-      if (FOREIGN_PLACES.has(w.text) || HOST_COUNTRIES.has(w.text) || placeAbroadAt(f, k, hits)) abroad = true;
+      if (FOREIGN_PLACES.has(w.text) || HOST_COUNTRIES.has(w.text) || (hits !== null && placeAbroadAt(f, k, hits))) abroad = true;
     }
   }
   return host && abroad ? host : null;
@@ -483,16 +492,7 @@ export function defectorsAbroad(hits: readonly Hit[], fields: readonly FieldText
     if ((t[h.to - 1]?.text === 'korean' || t[h.to - 1]?.text === 'koreans') && DEFECTOR_WORDS.has(t[h.to]?.text ?? '')) continue;
     return null;
   }
-  let host: { matched: string; field: FieldText['field'] } | null = null;
-  let abroad = false;
-  for (const f of fields) {
-    for (const w of f.tokens) {
-      if (NORTH_STATE_CUES.has(w.text)) return null;
-      if (!host && HOST_CUES.has(w.text)) host = { matched: w.cased, field: f.field };
-      if (FOREIGN_PLACES.has(w.text) || HOST_COUNTRIES.has(w.text)) abroad = true;
-    }
-  }
-  return host && abroad ? host : null;
+  return lifeInHostCountry(fields, NORTH_STATE_CUES, null);
 }
 
 /** A hit as what made a person leave: "children who fled the war", "who fled the war in Ukraine", "a refugee from Kharkiv". */
@@ -560,7 +560,6 @@ function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
   return false;
 }
 
-/** Words that put an event abroad by themselves. */
 /** Words that put an event abroad by themselves, the tennis majors held abroad among them. */
 const ABROAD_WORDS = set('abroad overseas american european wimbledon australian');
 /**
@@ -726,16 +725,16 @@ const FOREIGN_PARTIES = set(
 /** The South's cities that host international gatherings and games. */
 const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo pyeongchang gwangju daegu');
 
+/** What kind of city a host city is called: "the South Korean port city". */
+const CITY_KINDS = set('port coastal southern southeastern capital resort host industrial');
+
 /**
  * True when the South is named only as the host city of an international gathering whose
  * parties are foreign ("Plastics treaty talks in Busan end without agreement | negotiators from
  * more than 170 countries…", "Trump, Xi agree to trade truce at Busan summit"): the rubric's
- * venue, not its subject. "South Korea" right after the city ("in Busan, South Korea") only
- * places it.
+ * venue, not its subject. "South Korea" right after the city ("in Busan, South Korea") or as
+ * its label ("the South Korean port city") only places it.
  */
-/** What kind of city a host city is called: "the South Korean port city". */
-const CITY_KINDS = set('port coastal southern southeastern capital resort host industrial');
-
 export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   if (hits.length === 0) return null;
   let city: Hit | null = null;
