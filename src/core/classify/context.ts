@@ -143,7 +143,7 @@ const RUSSIA = set('russia russian russians moscow kremlin putin wagner');
 /** Phrases that name the war without naming Ukraine (folded words). */
 const WAR_REFS: readonly (readonly string[])[] = [
   ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
-  ['full', 'scale', 'invasion'], ['occupied', 'territories'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
+  ['full', 'scale', 'invasion'], ['year', 'war'], ['occupied', 'territories'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
   ['its', 'invasion'], ['war', 'effort'], ['battlefield'], ['russian', 'positions'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
   // Its diplomacy, with Russia a party and no other war named: "Kremlin says peace talks must
   // address root causes", "Trump envoy meets Putin on ceasefire proposal".
@@ -175,7 +175,7 @@ const WAR_SUBJECT = set(
 );
 
 // --- Surnames ---------------------------------------------------------------------------------------
-const KIM_CUES = set('trump biden obama putin xi pompeo lavrov peskov kremlin summit singapore hanoi panmunjom dmz vladivostok sentosa');
+const KIM_CUES = set('trump biden obama putin xi pompeo lavrov peskov kremlin beijing summit singapore hanoi panmunjom dmz vladivostok sentosa');
 /** Words that may follow a bare "Kim" (a verb or a connector), as opposed to a given name ("Kim Clijsters"). */
 const AFTER_BARE_KIM = set(
   'and to in at with says said meets met arrives arrived leaves left warns warned vows vowed calls called sends sent orders ordered visits visited hosts wants will would has had is was skips skipped signs signed tells told holds held urges urged s or for after as',
@@ -473,7 +473,7 @@ const DISPLACED_PERSON = set('refugee refugees evacuee evacuees');
 const FLED = set('fled fleeing escaped escaping escape left');
 
 /** Defectors as a community abroad: "North Korean defectors", "the North Korean community". */
-const DEFECTOR_WORDS = set('defector defectors community refugees refugee');
+const DEFECTOR_WORDS = set('defector defectors community refugees refugee escapees');
 /** What makes a defector's story the North's after all. */
 const NORTH_STATE_CUES = set('missile missiles nuclear regime sanctions troops soldiers army military execution executed spy spies');
 
@@ -686,7 +686,7 @@ export function rankedAgainst(hit: Hit, fields: readonly FieldText[]): boolean {
   // The head of a ranking, or a peer in it: "Foreign visitors to Japan hit record, led by South
   // Koreans", "Turkmenistan joins North Korea at bottom of internet rankings".
   const before = t[hit.from - 1]?.text;
-  if (((before === 'by' && t[hit.from - 2]?.text === 'led') || before === 'joins') && t.some((w) => RANKING_WORDS.has(w.text))) return true;
+  if (((before === 'by' && t[hit.from - 2]?.text === 'led') || before === 'joins' || before === 'after') && t.some((w) => RANKING_WORDS.has(w.text))) return true;
   for (let k = hit.from - 1; k >= Math.max(0, hit.from - 2); k--) {
     if (clauseBreak(field, k, k + 1)) return false;
     if (RANKED_AGAINST.has(t[k]?.text ?? '')) return true;

@@ -224,6 +224,15 @@ function overtaken(root: TrieNode, tokens: readonly Token[], from: number, end: 
  * All (end, entries) reachable from `from`, deepest first. Most words start no term: they are
  * answered without allocating (the walk runs at every word of every story).
  */
+/** True when token `i` is the "s" of a possessive: an apostrophe right before it, joined to the word before. */
+function isPossessive(field: FieldText, i: number): boolean {
+  const token = field.tokens[i];
+  const before = field.tokens[i - 1];
+  if (!token || !before || token.start - before.end !== 1) return false;
+  const mark = field.text.charAt(token.start - 1);
+  return mark === "'" || mark === '\u2019';
+}
+
 function walk(root: TrieNode, tokens: readonly Token[], from: number): readonly { end: number; entries: Entry[] }[] {
   if (!canStep(root, tokens[from]?.text ?? '')) return NOTHING_FOUND;
   const found: { end: number; entries: Entry[] }[] = [];
@@ -377,6 +386,9 @@ export function compileMatcher(rules: RuleSet): Matcher {
         const word = tokens[i]?.text ?? '';
         // Fast path: most words start nothing.
         if (patternRoot.next?.has(word) !== true && patternRoot.prefixes?.has(word.charAt(0)) !== true) continue;
+        // A possessive's "s" ("Strathfield's Korean traders") starts no term: "S Korean" is the
+        // abbreviation only when the "s" stands alone.
+        if (word === 's' && isPossessive(field, i)) continue;
         const matches = walk(patternRoot, tokens, i);
         if (ARTICLES.has(word) && overtaken(patternRoot, tokens, i, matches[0]?.end ?? i)) continue;
         const done = new Set<number>();

@@ -1140,3 +1140,35 @@ describe('the twelfth round, eleventh part: courts, medals and stars abroad, rep
     expect(exclusions(verdict('Ukrainian courier to open 60 branches in Germany', 'The expansion will serve migrant communities.', 'ukraine')).map((x) => x.pattern)).toContain('Ukrainian as a label for a company');
   });
 });
+
+describe('the twelfth round, twelfth part: possessives, threats cited, four-year wars, libraries, settings and tourists', () => {
+  it('GIVEN a possessive before "Korean" ("Strathfield\'s Korean traders") THEN no "S Korean" abbreviation; "S Korean" alone still is one', () => {
+    const v = verdict('Strathfield\'s Korean traders fear rent rises', 'Shop owners in the Sydney suburb say leases jumped 40%.', 'south-korea');
+    expect(patterns(v).some((p) => p.matched.toLowerCase() === 's korean')).toBe(false);
+    expect(patterns(verdict('S Korean exports jump 12% in March', 'Chip shipments led the rise.', 'south-korea')).some((p) => p.matched === 'S Korean')).toBe(true);
+  });
+
+  it('GIVEN a budget as Tokyo cites growing threats from China and North Korea THEN another country\'s defence', () => {
+    const v = verdict('Japan approves record defence budget amid China, North Korea concerns', 'The cabinet approved funds for long-range missiles, as Tokyo cites growing threats from China and North Korea.', 'north-korea');
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN envoys on a plan to end "the nearly four-year war" with the Kremlin\'s envoy THEN the war', () => {
+    expect(verdict('Witkoff meets Russian envoy as peace plan talks resume', 'He held talks with the Kremlin envoy on a revised plan to end the nearly four-year war.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN a defector-run library for North Korean escapees in London THEN defectors abroad', () => {
+    expect(feature(verdict('New Malden\'s North Korean community opens defector-run library', 'The London suburb, home to several hundred North Korean escapees, now has 3,000 books.', 'north-korea'), 'defectors abroad')).toBe(true);
+  });
+
+  it('GIVEN a novel about a Seoul laundromat, a Busan-set thriller, or Korean visitors to Kyushu THEN settings and another country\'s tourism', () => {
+    expect(exclusions(verdict('Korean novel about a Seoul laundromat longlisted for prize', 'The book is one of 13 titles.', 'south-korea')).map((x) => x.pattern)).toContain('a South Korean city as fiction\'s setting');
+    expect(exclusions(verdict('Busan-set thriller tops streaming chart in UK', 'The eight-part drama was watched for 14m hours.', 'south-korea')).map((x) => x.pattern)).toContain('a South Korean city as fiction\'s setting');
+    expect(exclusions(verdict('Korean visitors to Kyushu hit record', 'Arrivals from South Korea rose 28%.', 'south-korea')).map((x) => x.pattern)).toContain('Koreans travelling as another country\'s tourism');
+  });
+
+  it('GIVEN "North Korea levels" of shutdown, or a city "across from North Korea" THEN comparisons and maps', () => {
+    expect(verdict('Myanmar internet shutdowns now approaching North Korea levels', 'The junta cut mobile data in 80 townships.', 'north-korea').matched).toBe(false);
+    expect(verdict('Property slump deepens in Dandong', 'Prices in the city just across the river from North Korea fell for 40 months.', 'north-korea').matched).toBe(false);
+  });
+});
