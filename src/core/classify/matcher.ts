@@ -109,8 +109,6 @@ export interface CompiledRegex {
   readonly rule: number;
   readonly source: string;
   readonly re: RegExp;
-  /** Needed even for a story without hits of its topic: an exclusion with a penalty. */
-  readonly always: boolean;
   /** Its matches must lie within one clause (an exclusion's `one_clause`). */
   readonly oneClause: boolean;
 }
@@ -220,10 +218,6 @@ function overtaken(root: TrieNode, tokens: readonly Token[], from: number, end: 
   return false;
 }
 
-/**
- * All (end, entries) reachable from `from`, deepest first. Most words start no term: they are
- * answered without allocating (the walk runs at every word of every story).
- */
 /** True when token `i` is the "s" of a possessive: an apostrophe right before it, joined to the word before. */
 function isPossessive(field: FieldText, i: number): boolean {
   const token = field.tokens[i];
@@ -233,6 +227,10 @@ function isPossessive(field: FieldText, i: number): boolean {
   return mark === "'" || mark === '\u2019';
 }
 
+/**
+ * All (end, entries) reachable from `from`, deepest first. Most words start no term: they are
+ * answered without allocating (the walk runs at every word of every story).
+ */
 function walk(root: TrieNode, tokens: readonly Token[], from: number): readonly { end: number; entries: Entry[] }[] {
   if (!canStep(root, tokens[from]?.text ?? '')) return NOTHING_FOUND;
   const found: { end: number; entries: Entry[] }[] = [];
@@ -310,7 +308,7 @@ function runRegexes(regexes: readonly CompiledRegex[], field: FieldText, out: Hi
   // Joined once, and only when a regex is to run.
   let joined: { text: string; starts: number[] } | null = null;
   for (const r of regexes) {
-    if (topics !== undefined && !r.always && !topics.has(r.topic)) continue;
+    if (topics !== undefined && !topics.has(r.topic)) continue;
     joined ??= joinTokens(field.tokens);
     r.re.lastIndex = 0;
     for (let m = r.re.exec(joined.text); m !== null; m = r.re.exec(joined.text)) {
@@ -352,12 +350,12 @@ export function compileMatcher(rules: RuleSet): Matcher {
   rules.topics.forEach((topic, t) => {
     topic.patterns.forEach((p, r) => {
       for (const term of p.terms) insert(patternRoot, term, { kind: 'pattern', topic: t, rule: r }, p.caseSensitive);
-      if (p.regex !== undefined) patternRegexes.push({ kind: 'pattern', topic: t, rule: r, source: p.regex, re: new RegExp(p.regex, 'gu'), always: true, oneClause: false });
+      if (p.regex !== undefined) patternRegexes.push({ kind: 'pattern', topic: t, rule: r, source: p.regex, re: new RegExp(p.regex, 'gu'), oneClause: false });
       for (const term of [...p.requires, ...p.unless]) contextId(term);
     });
     topic.exclusions.forEach((x, r) => {
       for (const term of x.terms) insert(auxRoot, term, { kind: 'exclusion', topic: t, rule: r }, false);
-      if (x.regex !== undefined) auxRegexes.push({ kind: 'exclusion', topic: t, rule: r, source: x.regex, re: new RegExp(x.regex, 'gu'), always: false, oneClause: x.oneClause });
+      if (x.regex !== undefined) auxRegexes.push({ kind: 'exclusion', topic: t, rule: r, source: x.regex, re: new RegExp(x.regex, 'gu'), oneClause: x.oneClause });
     });
   });
 
