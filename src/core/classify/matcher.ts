@@ -1,4 +1,5 @@
 import type { MatchField } from '../types.js';
+import { requiredStrings } from './regex-gate.js';
 import type { RuleSet } from './rules.js';
 import { ARTICLES, contextKey, isHangul, tokenize, type Token } from './text.js';
 
@@ -111,6 +112,8 @@ export interface CompiledRegex {
   readonly re: RegExp;
   /** Its matches must lie within one clause (an exclusion's `one_clause`). */
   readonly oneClause: boolean;
+  /** Strings of which every match needs one (see regex-gate.ts); null: always run. */
+  readonly gate: readonly string[] | null;
 }
 
 export interface Matcher {
@@ -303,6 +306,11 @@ function crossesBreak(field: FieldText, from: number, to: number, commas: boolea
   return false;
 }
 
+function passesGate(gate: readonly string[], text: string): boolean {
+  for (const s of gate) if (text.includes(s)) return true;
+  return false;
+}
+
 function runRegexes(regexes: readonly CompiledRegex[], field: FieldText, out: Hit[], topics?: ReadonlySet<number>): void {
   if (field.tokens.length === 0) return;
   // Joined once, and only when a regex is to run.
@@ -310,6 +318,7 @@ function runRegexes(regexes: readonly CompiledRegex[], field: FieldText, out: Hi
   for (const r of regexes) {
     if (topics !== undefined && !topics.has(r.topic)) continue;
     joined ??= joinTokens(field.tokens);
+    if (r.gate !== null && !passesGate(r.gate, joined.text)) continue;
     r.re.lastIndex = 0;
     for (let m = r.re.exec(joined.text); m !== null; m = r.re.exec(joined.text)) {
       if (m[0].length === 0) {
@@ -350,12 +359,12 @@ export function compileMatcher(rules: RuleSet): Matcher {
   rules.topics.forEach((topic, t) => {
     topic.patterns.forEach((p, r) => {
       for (const term of p.terms) insert(patternRoot, term, { kind: 'pattern', topic: t, rule: r }, p.caseSensitive);
-      if (p.regex !== undefined) patternRegexes.push({ kind: 'pattern', topic: t, rule: r, source: p.regex, re: new RegExp(p.regex, 'gu'), oneClause: false });
+      if (p.regex !== undefined) patternRegexes.push({ kind: 'pattern', topic: t, rule: r, source: p.regex, re: new RegExp(p.regex, 'gu'), oneClause: false, gate: requiredStrings(p.regex) });
       for (const term of [...p.requires, ...p.unless]) contextId(term);
     });
     topic.exclusions.forEach((x, r) => {
       for (const term of x.terms) insert(auxRoot, term, { kind: 'exclusion', topic: t, rule: r }, false);
-      if (x.regex !== undefined) auxRegexes.push({ kind: 'exclusion', topic: t, rule: r, source: x.regex, re: new RegExp(x.regex, 'gu'), oneClause: x.oneClause });
+      if (x.regex !== undefined) auxRegexes.push({ kind: 'exclusion', topic: t, rule: r, source: x.regex, re: new RegExp(x.regex, 'gu'), oneClause: x.oneClause, gate: requiredStrings(x.regex) });
     });
   });
 

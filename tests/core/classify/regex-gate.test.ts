@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadRules } from '../../../src/config/rules.js';
+import { joinTokens } from '../../../src/core/classify/matcher.js';
+import { requiredStrings } from '../../../src/core/classify/regex-gate.js';
+import { tokenize } from '../../../src/core/classify/text.js';
+
+const shipped = loadRules(join(import.meta.dirname, '../../../rules'));
+const shippedRegexes = shipped.topics.flatMap((t) => [...t.patterns, ...t.exclusions].flatMap((r) => (r.regex === undefined ? [] : [{ name: `${t.id}: ${r.name}`, source: r.regex }])));
+
+/** What the matcher runs a regex over: a field's folded words joined by single spaces. */
+const joined = (text: string): string => joinTokens(tokenize(text)).text;
+
+/** True when the gate lets `text` through (no gate: always). */
+const passes = (gate: readonly string[] | null, text: string): boolean => gate === null || gate.some((g) => text.includes(g));
+
+describe('requiredStrings: what every match of a regex needs', () => {
+  it('takes literal text in a row, its optional letters spelled out, preferring few long strings', () => {
+    expect(requiredStrings('troops? (?:to|in) russia')).toEqual(['troop ', 'troops ']);
+    expect(requiredStrings('(?<!not )fair trade')).toEqual(['fair trade']);
+  });
+
+  it('unites the requirements of alternatives, and drops a string that contains another', () => {
+    expect(requiredStrings('(?:the )?ukraine war|war in (?:the )?ukraine')).toEqual(['war in ', 'ukraine war']);
+    expect(requiredStrings('seoul s|seoul|the seoul')).toEqual(['seoul']);
+  });
+
+  it("uses a positive lookbehind's text, which must stand in the field", () => {
+    expect(requiredStrings('court\\b(?<=thai court)')).toEqual(['thai court']);
+  });
+
+  it('has no gate when one alternative needs no literal, or only a short one', () => {
+    expect(requiredStrings('\\d+ won|[\\p{L}]+ed')).toBeNull();
+    expect(requiredStrings('\\bs [\\p{L}]+')).toBeNull();
+    expect(requiredStrings('(?:north )?k')).toBeNull();
+  });
+
+  it('skips what it cannot spell: sets, ranges and repeats', () => {
+    expect(requiredStrings('[a-z]+ korea')).toEqual([' korea']);
+    expect(requiredStrings('(?:ab)+ korea|korea n')).toEqual([' korea', 'korea n']);
+    expect(requiredStrings('(?:[\\p{L}]+ ){0,3}?seoul')).toEqual(['seoul']);
+  });
+});
+
+describe('requiredStrings is sound: a text without the gate never matches', () => {
+  // Regexes and texts built from the same few words, so that matches are frequent.
+  const words = ['kor', 'ea', 'seoul', 'war', 'ukraine', 's', 'in', 'no', 'sz'];
+  const leaf = fc.oneof(
+    fc.constantFrom(...words.map((w) => `${w} `), ...words),
+    fc.constantFrom('[sz]', '[\\p{L}]+', '\\d', '\\b', ' ', '(?<=war )', '(?<!no )', '(?=s)', '(?!in)'),
+  );
+  const regexArb = fc.letrec<{ node: string }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      leaf,
+      fc.tuple(tie('node'), tie('node')).map(([a, b]) => a + b),
+      fc.tuple(tie('node'), tie('node'), tie('node')).map(([a, b, c]) => a + b + c),
+      fc.tuple(tie('node'), tie('node')).map(([a, b]) => `(?:${a}|${b})`),
+      tie('node').map((a) => `(?:${a})?`),
+      tie('node').map((a) => `(?:${a}){1,2}`),
+      tie('node').map((a) => `(?:${a}){0,3}?`),
+      tie('node').map((a) => `(?<=${a})`),
+      tie('node').map((a) => `(?=${a})`),
+    ),
+  })).node;
+  const textArb = fc.array(fc.constantFrom(...words, '1'), { minLength: 1, maxLength: 12 }).map((ws) => ws.join(' '));
+
+  it('on generated regexes and texts of the same words', () => {
+    let matched = 0;
+    fc.assert(
+      fc.property(regexArb, fc.array(textArb, { minLength: 30, maxLength: 30 }), (source, texts) => {
+        const re = new RegExp(source, 'u');
+        const gate = requiredStrings(source);
+        for (const text of texts) {
+          if (!re.test(text)) continue;
+          matched++;
+          if (!passes(gate, text)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
+    // The check bites: many texts matched their regex.
+    expect(matched).toBeGreaterThan(5000);
+  });
+
+  it('on every story of the eval fixtures, for every shipped rule regex', () => {
+    const dir = join(import.meta.dirname, '../../fixtures/eval');
+    const texts = readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+      .filter((line) => line.trim().startsWith('{'))
+      .flatMap((line) => {
+        const item = JSON.parse(line) as { title: string; summary?: string };
+        return [joined(item.title), joined(item.summary ?? '')];
+      });
+    let matched = 0;
+    for (const { source } of shippedRegexes) {
+      const re = new RegExp(source, 'u');
+      const gate = requiredStrings(source);
+      for (const text of texts) {
+        if (!re.test(text)) continue;
+        matched++;
+        expect(passes(gate, text), `${source} matched ${text}`).toBe(true);
+      }
+    }
+    // The fixtures are made to trip these rules: hundreds of matches, so the check above bites.
+    expect(matched).toBeGreaterThan(300);
+  });
+});
