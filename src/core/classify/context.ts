@@ -81,6 +81,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   defectors: 'defectors abroad: North Korean defectors\' life in a host country',
   firmOnly: 'firm only: a Korean firm named, nothing of its life at home',
   spillover: 'spillover: the war\'s drones or debris over a neighbour, Ukraine only the target',
+  foreignHeadline: 'another country\'s headline: its politics or budget, the war only in the summary',
   market: 'market wrap: the Kospi as one line of a regional market report',
   marketMove: 'market report: a price move in the headline, the war only one of its causes',
 });
@@ -102,6 +103,7 @@ const AFTER_SPEECH_CLOSE = set(
 const SOURCE_FILLERS = set('s the a an its south korean korea seoul top senior national');
 const OWN_ACTION = set('it its they their we our seoul');
 const ACCORDING = set('according citing cited quoted quoting');
+const PENINSULA = new Set(['korean peninsula', 'korean peninsula s', 'the korean peninsula']);
 
 // --- Party structure -----------------------------------------------------------------------------
 const PARTY_CUES = set(
@@ -147,7 +149,7 @@ const WAR_REFS: readonly (readonly string[])[] = [
   ['its', 'invasion'], ['war', 'effort'], ['battlefield'], ['russian', 'positions'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
   // Its diplomacy, with Russia a party and no other war named: "Kremlin says peace talks must
   // address root causes", "Trump envoy meets Putin on ceasefire proposal".
-  ['peace', 'talks'], ['peace', 'plan'], ['peace', 'deal'], ['peace', 'negotiations'], ['ceasefire'], ['truce'],
+  ['peace', 'talks'], ['peace', 'plan'], ['peace', 'deal'], ['peace', 'negotiations'], ['ceasefire'], ['cease', 'fire'], ['truce'],
 ];
 const WAR_REFS_BY_FIRST = new Map<string, (readonly string[])[]>();
 for (const ref of WAR_REFS) {
@@ -514,7 +516,7 @@ const HOST_COUNTRIES = set('poland polish ireland irish germany german czech cze
 
 // --- Culture or sport abroad ------------------------------------------------------------------------
 /** A performance, a contest or a match: what a tour, a festival or a championship is made of. */
-const CULTURE_CUES = set('gold michelin memoir bestseller award awards race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf');
+const CULTURE_CUES = set('gold michelin memoir bestseller award awards race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf golfer stroke strokes birdie birdies bogey bogeys atp wta');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
   'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
@@ -725,6 +727,16 @@ const FOREIGN_PARTIES = set(
 /** The South's cities that host international gatherings and games. */
 const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo pyeongchang gwangju daegu');
 
+/** Words of a gathering named right before its place: "Meeting in South Korea". */
+const GATHERING_BEFORE_PLACE = new Set([...GATHERINGS, 'meeting', 'meetings']);
+
+/** True when the words before `k` make it a gathering's place: "<gathering> in", "<gathering> hosted by". */
+function gatheringPlace(t: readonly Token[], k: number): boolean {
+  const before = t[k - 1]?.text;
+  if (before === 'in') return GATHERING_BEFORE_PLACE.has(t[k - 2]?.text ?? '');
+  return before === 'by' && t[k - 2]?.text === 'hosted' && GATHERING_BEFORE_PLACE.has(t[k - 3]?.text ?? '');
+}
+
 /** What kind of city a host city is called: "the South Korean port city". */
 const CITY_KINDS = set('port coastal southern southeastern capital resort host industrial');
 
@@ -748,6 +760,8 @@ export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { 
     // "Busan, South Korea": the country after its city; "the South Korean port city": its label.
     if (first === 'south' && HOST_CITIES.has(t[h.from - 1]?.text ?? '')) continue;
     if (t[h.from - 1]?.text === 'the' && (t[h.to]?.text === 'city' || (CITY_KINDS.has(t[h.to]?.text ?? '') && t[h.to + 1]?.text === 'city'))) continue;
+    // "a summit hosted by South Korea", "Meeting in South Korea": the country as the gathering's place.
+    if (first === 'south' && gatheringPlace(t, h.from)) continue;
     return null;
   }
   if (!city) return null;
@@ -1189,6 +1203,14 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
     if (ACCORDING.has(w)) return true;
     if (SPEECH.has(w) && k === hit.from - 1 && (hit.to >= t.length || clauseBreak(field, hit.to - 1, hit.to))) return true;
   }
+  // The second of two sources, or a source's own unit named after it: "according to Japan's
+  // defence ministry and South Korea's Joint Chiefs of Staff". Back over source words to "according".
+  for (let k = hit.from - 1; k >= Math.max(0, hit.from - 10); k--) {
+    const w = t[k];
+    if (!w || clauseBreak(field, k, k + 1)) break;
+    if (ACCORDING.has(w.text)) return true;
+    if (w.text !== 'to' && w.text !== 'and' && !SOURCE_NOUNS.has(w.text) && !isCapitalised(w)) break;
+  }
   // A headline that closes on its source after a colon or a dash: "N. Korea fires missiles: JCS",
   // "… - Yonhap", "…: S. Korean military". Only source words may follow the hit.
   if (field.field === 'title' && hit.from > 0 && /:|\s[-\u2013\u2014]\s/u.test(field.text.slice(t[hit.from - 1]?.end ?? 0, t[hit.from]?.start ?? 0))) {
@@ -1213,7 +1235,8 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
       // judged by the story's other hits.
       return true;
     }
-    if (!SOURCE_NOUNS.has(tok.text) && !isCapitalised(tok)) return false;
+    // A name's hyphenated second half is part of it: "Defence Minister Shin Won-sik said".
+    if (!SOURCE_NOUNS.has(tok.text) && !isCapitalised(tok) && !continuesName(field, k)) return false;
     if (SOURCE_NOUNS.has(tok.text) && !SOURCE_FILLERS.has(tok.text)) sourceNoun = true;
   }
   return false;
@@ -1222,6 +1245,13 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
 function isCapitalised(tok: Token): boolean {
   const c = tok.cased.charAt(0);
   return c !== '' && c !== c.toLowerCase();
+}
+
+/** True when token `k` is joined by a hyphen to a capitalised word: the "sik" of "Won-sik". */
+function continuesName(field: FieldText, k: number): boolean {
+  const before = field.tokens[k - 1];
+  const tok = field.tokens[k];
+  return before !== undefined && tok !== undefined && isCapitalised(before) && field.text.slice(before.end, tok.start) === '-';
 }
 
 /** A party cue near the hit, in the same sentence: "the South's marines fired back". */
@@ -1534,10 +1564,58 @@ export function sceneAt(hits: readonly Hit[], fields: readonly FieldText[], weig
       if (clauseBreak(f, k, k + 1)) break;
       const tok = t[k + 1];
       if (tok && SCENE_PREPS.has(t[k]?.text ?? '') && isCapitalised(tok)) break;
-      if (SCENE_CUES.has(t[k]?.text ?? '')) return h;
+      if (SCENE_CUES.has(t[k]?.text ?? '')) {
+        // "…will start despite opposition from China and protests in South Korea": the event is
+        // the backdrop of another country's story.
+        if (backdropBefore(f, k)) break;
+        return h;
+      }
     }
   }
   return null;
+}
+
+/** Words that make what follows them in the clause a backdrop: "despite protests in Seoul". */
+const SCENE_BACKDROP = set('despite amid');
+
+/** True when a backdrop word stands in the clause before token `k`, within SCENE_WINDOW words. */
+function backdropBefore(f: FieldText, k: number): boolean {
+  for (let j = k - 1; j >= Math.max(0, k - SCENE_WINDOW); j--) {
+    if (clauseBreak(f, j, j + 1)) return false;
+    if (SCENE_BACKDROP.has(f.tokens[j]?.text ?? '')) return true;
+  }
+  return false;
+}
+
+// --- Another country's headline -----------------------------------------------------------------
+/** Other countries and their adjectives as a headline's subject. Not Russia: its stories are often the war's. */
+const HEADLINE_STATES = set(
+  'estonia estonian latvia latvian lithuania lithuanian poland polish slovakia slovak hungary hungarian czech romania romanian moldova moldovan bulgaria bulgarian finland finnish sweden swedish norway norwegian denmark danish germany german france french italy italian spain spanish britain british uk netherlands dutch austria austrian belgium belgian georgia georgian armenia armenian azerbaijan serbia serbian turkey turkish japan japanese china chinese india indian israel israeli iran iranian',
+);
+/** A headline word of the war or of help for it: any one keeps the story the war's ("Denmark to pay for shell factory"). */
+const HEADLINE_WAR_WORDS: ReadonlySet<string> = new Set([
+  ...WAR_SUBJECT,
+  ...'war invasion front frontline aid pledge pledges pledged package reconstruction recovery military refugee refugees sanctions grain border crossings'.split(' '),
+]);
+
+/**
+ * The headline of another country's story (its leader shot, its coalition's fall, its election,
+ * its defence budget) naming nothing of the war, with every Ukraine hit in the summary
+ * ("Estonia to raise defence spending to 5% of GDP | … among Kyiv's most vocal backers since the
+ * full-scale invasion"). The rubric's "Baltic defence budget": the war is the backdrop. A
+ * briefing's headline lists other stories and is left to the roundup feature. Returns the
+ * state's word in the headline, or null.
+ */
+export function foreignHeadline(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (hits.some((h) => h.field === 'title')) return null;
+  const title = fields.find((f) => f.field === 'title');
+  if (!title || isRoundup(fields)) return null;
+  let state: Token | undefined;
+  for (const t of title.tokens) {
+    if (HEADLINE_WAR_WORDS.has(t.text)) return null;
+    state ??= HEADLINE_STATES.has(t.text) ? t : undefined;
+  }
+  return state ? { matched: state.cased, field: 'title' } : null;
 }
 
 const TRIGGERS = set('war invasion front frontline');
@@ -1624,6 +1702,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     for (const h of southHits) {
       // "North Korean" read as an unqualified "Korean" is the North, not a party from the South.
       if (fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'north') continue;
+      // The peninsula is both Koreas: "waters between the Korean Peninsula and Japan" are not the South's.
+      if (PENINSULA.has(h.matched.toLowerCase())) continue;
       if (isAttribution(h, fields, northHits)) continue;
       const cue = partyCue(h, fields);
       const a = adj[south];
@@ -1747,6 +1827,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (over) capWith(warAdj, war, CONTEXT_FEATURES.spillover, over);
   }
 
+  // 7e. Another country's headline (an election, a budget, a coalition's fall) that names nothing of
+  // the war, with Ukraine only in the summary: the war is that story's backdrop.
+  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && warAdj.score > capOf(war) && !warAdj.decided) {
+    const other = foreignHeadline(warKw.kept, fields);
+    if (other) capWith(warAdj, war, CONTEXT_FEATURES.foreignHeadline, other);
+  }
+
   // 4a. Market report: a price move in the headline, the war one of its causes.
   if (war >= 0 && warAdj && market && warAdj.score > capOf(war) && !warAdj.decided) capWith(warAdj, war, CONTEXT_FEATURES.marketMove, market);
 
@@ -1805,7 +1892,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   keywords.forEach((k, i) => {
     const a = adj[i];
     const topic = rules.topics[i];
-    if (!a || !topic || k.kept.length === 0 || k.excluded || a.score > thresholdOf(i) + CONTEXT_LIFT) return;
+    if (!a || !topic || k.kept.length === 0 || penalised(i) || a.score > thresholdOf(i) + CONTEXT_LIFT) return;
     if (!SCENE_ROLES.has(topic.id)) return;
     // The South's places in a North Korea story are the party feature's to judge.
     if (topic.id === CONTEXT_ROLES.south && reached(north)) return;

@@ -1172,3 +1172,75 @@ describe('the twelfth round, twelfth part: possessives, threats cited, four-year
     expect(verdict('Property slump deepens in Dandong', 'Prices in the city just across the river from North Korea fell for 40 months.', 'north-korea').matched).toBe(false);
   });
 });
+
+describe('the thirteenth round: second sources, hyphenated names, the peninsula\'s waters, foreign headlines, summits hosted, backdrops', () => {
+  it('GIVEN the South\'s JCS as the second source after "according to" THEN only the source', () => {
+    const v = verdict('North Korea fires missile toward east sea, Tokyo says', 'Pyongyang launched a short-range missile on Friday, according to the Japanese coast guard and South Korea\'s Joint Chiefs of Staff.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+  });
+
+  it('GIVEN a South Korean minister with a hyphenated given name who "said" THEN only the source', () => {
+    const v = verdict('North Korea shipped 9,000 containers of munitions to Russia, Seoul says', 'The shipments held millions of shells for the war in Ukraine, South Korean Defence Minister Kim Yong-hyun said on Monday.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+  });
+
+  it('GIVEN a missile landing "in waters between the Korean Peninsula and Japan" THEN the peninsula is not the South as a party', () => {
+    const v = verdict('North Korea launches long-range missile', 'The missile flew for 70 minutes before falling into waters between the Korean Peninsula and Japan.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'party')).toBe(false);
+  });
+
+  it('GIVEN another country\'s headline (a budget, a coalition, an election) with Ukraine only in the summary THEN a backdrop; arms in the headline keep it the war\'s', () => {
+    const budget = verdict('Latvia to lift defence budget to 4% of GDP', 'Riga, one of Kyiv\'s staunchest allies since the full-scale invasion, said the rise would pay for air defence.', 'ukraine');
+    expect(budget.matched).toBe(false);
+    expect(feature(budget, 'another country\'s headline')).toBe(true);
+    const coalition = verdict('Dutch coalition collapses over asylum row', 'Prime Minister Dick Schoof\'s cabinet fell after the far-right party quit; the government had pledged €3.5bn in military aid to Ukraine this year.', 'ukraine');
+    expect(coalition.matched).toBe(false);
+    expect(verdict('Finland to send artillery shells for the front', 'Helsinki\'s 28th package for Ukraine includes 155mm rounds.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN a cease-fire the talks did not reach, Ukraine named once in the summary THEN the war\'s diplomacy', () => {
+    const v = verdict('Trump and Putin end talks in Helsinki without a cease-fire deal', 'The two leaders met for four hours but did not agree to halt the fighting in Ukraine.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war reference')).toBe(true);
+  });
+
+  it('GIVEN Zelensky as another leader\'s self-image ("casts himself as", "comparing … to Volodymyr Zelensky") THEN a comparison', () => {
+    const v = verdict('Georgian opposition leader casts himself as his country\'s Zelensky', 'He said he would stay in Tbilisi, comparing his refusal to leave to Volodymyr Zelensky\'s stand in 2022.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Zelensky as a comparison');
+  });
+
+  it('GIVEN peacekeepers "distracted" or with attention "divided by the war in Ukraine" THEN a backdrop', () => {
+    const v = verdict('Clashes flare in Abkhazia as locals storm parliament', 'Russian troops stationed there, their attention divided by the war in Ukraine, stayed in their barracks during the offensive on the building.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the war in Ukraine as a motive or backdrop');
+  });
+
+  it('GIVEN "amid fears of Russian aggression" in a Baltic procurement story, no Ukraine named THEN not the war; with Ukraine named it counts', () => {
+    expect(verdict('Estonia buys HIMARS launchers from US', 'The Baltic state is spending more amid fears of Russian aggression.', 'ukraine').matched).toBe(false);
+    expect(patterns(verdict('Ukraine marks 1,000 days of Russian aggression', 'Ceremonies were held in Kyiv.', 'ukraine')).map((p) => p.pattern)).toContain('Russian aggression');
+  });
+
+  it('GIVEN two foreign leaders meeting "at a summit hosted by South Korea" in Gyeongju THEN a host city; the South\'s own president there is its news', () => {
+    const v = verdict('Xi and Takaichi meet on sidelines of Gyeongju gathering', 'China\'s Xi Jinping and Japan\'s prime minister held 30 minutes of talks in Gyeongju at the Apec summit hosted by South Korea.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'host city')).toBe(true);
+    expect(verdict('Lee and Xi hold summit in Gyeongju', 'South Korean President Lee Jae-myung and China\'s Xi Jinping held talks at the Apec summit hosted by South Korea.', 'south-korea').matched).toBe(true);
+  });
+
+  it('GIVEN "protests in South Korea" only as a backdrop after "despite" THEN no scene; a death in Seoul police investigate is one', () => {
+    expect(verdict('Japan approves sea release of Fukushima water', 'Tokyo will begin the discharge next month despite objections from China and protests in South Korea.', 'south-korea').matched).toBe(false);
+    const v = verdict('Film star found dead amid drug inquiry', 'The 51-year-old South Korean actor was found dead in a parked car in Seoul on Sunday, police said.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'scene')).toBe(true);
+  });
+
+  it('GIVEN a Korean golfer winning abroad by one stroke THEN sport abroad', () => {
+    const v = verdict('Kim Joo-hyung wins in Las Vegas', 'South Korea\'s Kim Joo-hyung carded a closing 65 to win by one stroke on Sunday.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
+});
