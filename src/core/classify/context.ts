@@ -1596,11 +1596,14 @@ const HEADLINE_STATES = set(
 const HEADLINE_WAR_WORDS: ReadonlySet<string> = new Set([
   ...WAR_SUBJECT,
   ...'war invasion front frontline aid pledge pledges pledged package reconstruction recovery military refugee refugees sanctions grain border crossings'.split(' '),
+  ...'shell missile drone tank weapon soldier troop jet howitzer'.split(' '),
+  // Russia in the headline ("Germany halts Nord Stream 2 after Russia recognises breakaway regions"): its moves may be the war's.
+  ...RUSSIA,
 ]);
 
 /**
  * The headline of another country's story (its leader shot, its coalition's fall, its election,
- * its defence budget) naming nothing of the war, with every Ukraine hit in the summary
+ * its defence budget) naming nothing of the war or Russia, with every Ukraine hit in the summary
  * ("Estonia to raise defence spending to 5% of GDP | … among Kyiv's most vocal backers since the
  * full-scale invasion"). The rubric's "Baltic defence budget": the war is the backdrop. A
  * briefing's headline lists other stories and is left to the roundup feature. Returns the
@@ -1612,7 +1615,8 @@ export function foreignHeadline(hits: readonly Hit[], fields: readonly FieldText
   if (!title || isRoundup(fields)) return null;
   let state: Token | undefined;
   for (const t of title.tokens) {
-    if (HEADLINE_WAR_WORDS.has(t.text)) return null;
+    // A briefing's headline ("Europe briefing: Poland, Hungary and farmers") names its other stories.
+    if (HEADLINE_WAR_WORDS.has(t.text) || ROUNDUP_TITLE.has(t.text)) return null;
     state ??= HEADLINE_STATES.has(t.text) ? t : undefined;
   }
   return state ? { matched: state.cased, field: 'title' } : null;
@@ -1827,13 +1831,6 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (over) capWith(warAdj, war, CONTEXT_FEATURES.spillover, over);
   }
 
-  // 7e. Another country's headline (an election, a budget, a coalition's fall) that names nothing of
-  // the war, with Ukraine only in the summary: the war is that story's backdrop.
-  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && warAdj.score > capOf(war) && !warAdj.decided) {
-    const other = foreignHeadline(warKw.kept, fields);
-    if (other) capWith(warAdj, war, CONTEXT_FEATURES.foreignHeadline, other);
-  }
-
   // 4a. Market report: a price move in the headline, the war one of its causes.
   if (war >= 0 && warAdj && market && warAdj.score > capOf(war) && !warAdj.decided) capWith(warAdj, war, CONTEXT_FEATURES.marketMove, market);
 
@@ -1882,8 +1879,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     }
   }
 
-  // 10. War aid: arms or troops sent to Ukraine, with Ukraine named.
-  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && !warKw.excluded && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT) {
+  // 10. War aid: arms or troops sent to Ukraine, with Ukraine named; not under another country's
+  // headline (12): "… pledged to review a Czech-led initiative buying artillery shells for Ukraine"
+  // under "Populist billionaire wins Czech election".
+  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && !warKw.excluded && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && foreignHeadline(warKw.kept, fields) === null) {
     const aid = warAid(fields);
     if (aid) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.aid}`, matched: aid.matched, field: aid.field, weight }));
   }
@@ -1902,6 +1901,14 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const place = sceneAt(k.kept.filter((h) => !isAttribution(h, fields, others)), fields, (h) => topic.patterns[h.rule]?.weight ?? 0);
     if (place) lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.scene}`, matched: place.matched, field: place.field, weight }));
   });
+
+  // 12. Another country's headline (an election, a budget, a coalition's fall) that names nothing of
+  // the war, with Ukraine only in the summary: the war is that story's backdrop. A briefing's item
+  // or the country's trade lifted by a feature above stands.
+  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && warAdj.score > capOf(war) && !warAdj.decided) {
+    const other = foreignHeadline(warKw.kept, fields);
+    if (other) capWith(warAdj, war, CONTEXT_FEATURES.foreignHeadline, other);
+  }
 
   return keywords.map((k, i) => {
     const a = adj[i];

@@ -1201,6 +1201,18 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     expect(verdict('Finland to send artillery shells for the front', 'Helsinki\'s 28th package for Ukraine includes 155mm rounds.', 'ukraine').matched).toBe(true);
   });
 
+  it('GIVEN another country\'s election whose winner pledged to review shells for Ukraine THEN still a backdrop; Russia acting in the headline or a briefing keeps the war', () => {
+    const election = verdict('Populist wins Slovak election', 'His party took 23% of the vote, after he pledged to stop sending artillery shells to Ukraine.', 'ukraine');
+    expect(election.matched).toBe(false);
+    expect(feature(election, 'another country\'s headline')).toBe(true);
+    const russia = verdict('Germany freezes pipeline after Russia recognises breakaway regions', 'Berlin acted after Vladimir Putin ordered troops into eastern Ukraine and recognised Donetsk and Luhansk.', 'ukraine');
+    expect(feature(russia, 'another country\'s headline')).toBe(false);
+    expect(russia.matched).toBe(true);
+    const briefing = verdict('Europe briefing: Dutch coalition talks, French budget', 'Dutch coalition talks stalled. Also: Kyiv said Russia launched 500 drones overnight, most aimed at the city of Rivne.', 'ukraine');
+    expect(feature(briefing, 'another country\'s headline')).toBe(false);
+    expect(briefing.matched).toBe(true);
+  });
+
   it('GIVEN a cease-fire the talks did not reach, Ukraine named once in the summary THEN the war\'s diplomacy', () => {
     const v = verdict('Trump and Putin end talks in Helsinki without a cease-fire deal', 'The two leaders met for four hours but did not agree to halt the fighting in Ukraine.', 'ukraine');
     expect(v.matched).toBe(true);
