@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../../src/config/rules.js';
-import { joinTokens } from '../../../src/core/classify/matcher.js';
+import { joinTokens, passesGateInTokens } from '../../../src/core/classify/matcher.js';
 import { requiredStrings } from '../../../src/core/classify/regex-gate.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 
@@ -110,3 +110,26 @@ describe('requiredStrings is sound: a text without the gate never matches', () =
     expect(matched).toBeGreaterThan(300);
   });
 });
+
+describe('a gate read on the words is the gate read on the words joined', () => {
+  it('GIVEN random words and gate strings of those words, split at any point THEN passesGateInTokens agrees with includes on the joined text', () => {
+    const word = fc.constantFrom('the', 'war', 'in', 'ukraine', 'won', 'korea', 's', 'seoul', '1', 'north');
+    const textArb = fc.array(word, { minLength: 0, maxLength: 10 }).map((ws) => ws.join(' '));
+    // Gate strings: a slice of a random joined text, so they often occur, and often cut words.
+    const gateArb = fc.tuple(textArb, fc.nat(), fc.nat()).map(([t, a, b]) => t.slice(Math.min(a, b) % (t.length + 1), Math.max(a, b) % (t.length + 1) + 1)).filter((g) => g.length > 0);
+    let found = 0;
+    fc.assert(
+      fc.property(textArb, fc.array(gateArb, { minLength: 1, maxLength: 3 }), (text, gate) => {
+        const tokens = tokenize(text);
+        const expected = gate.some((g) => joinTokens(tokens).text.includes(g));
+        if (expected) found++;
+        return passesGateInTokens(gate.map((g) => g.split(' ')), tokens) === expected;
+      }),
+      { numRuns: 5000, seed: 5 },
+    );
+    // Both answers are exercised.
+    expect(found).toBeGreaterThan(500);
+    expect(found).toBeLessThan(4500);
+  });
+});
+
