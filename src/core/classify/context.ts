@@ -103,7 +103,6 @@ const AFTER_SPEECH_CLOSE = set(
 const SOURCE_FILLERS = set('s the a an its south korean korea seoul top senior national');
 const OWN_ACTION = set('it its they their we our seoul');
 const ACCORDING = set('according citing cited quoted quoting');
-const PENINSULA = new Set(['korean peninsula', 'korean peninsula s', 'the korean peninsula']);
 
 // --- Party structure -----------------------------------------------------------------------------
 const PARTY_CUES = set(
@@ -1707,7 +1706,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       // "North Korean" read as an unqualified "Korean" is the North, not a party from the South.
       if (fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'north') continue;
       // The peninsula is both Koreas: "waters between the Korean Peninsula and Japan" are not the South's.
-      if (PENINSULA.has(h.matched.toLowerCase())) continue;
+      if (fieldOf(fields, h)?.tokens.slice(h.from, h.to).some((t) => t.text === 'peninsula') === true) continue;
       if (isAttribution(h, fields, northHits)) continue;
       const cue = partyCue(h, fields);
       const a = adj[south];

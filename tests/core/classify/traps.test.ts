@@ -1190,6 +1190,7 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     const v = verdict('North Korea launches long-range missile', 'The missile flew for 70 minutes before falling into waters between the Korean Peninsula and Japan.', 'south-korea');
     expect(v.matched).toBe(false);
     expect(feature(v, 'party')).toBe(false);
+    expect(feature(verdict('North Korea fires two missiles', 'They fell in the Korean Peninsula\'s eastern waters after a 400km flight.', 'south-korea'), 'party')).toBe(false);
   });
 
   it('GIVEN another country\'s headline (a budget, a coalition, an election) with Ukraine only in the summary THEN a backdrop; arms in the headline keep it the war\'s', () => {
