@@ -797,7 +797,7 @@ const DISPUTE = set('curbs curb restrictions restriction ban bans dispute retali
 /** Words of a ranking or a list of countries. */
 const RANKING = set('index ranking rankings ranked rank tops top largest biggest second third fourth place sources source investor investors destinations');
 /** The state acting: such a story is the South's whoever else it names. */
-const SOUTH_STATE = set('government ministry minister president police prosecutors court');
+const SOUTH_STATE = set('government ministry minister president police prosecutors court bill law legislation lawmakers parliament regulators regulator regulate regulation');
 /** The first words of hits that only name the South: the country, its people's adjective, a city. */
 const SOUTH_NAMES = set('south korea korean koreans seoul incheon busan jeju');
 

@@ -1256,4 +1256,28 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     expect(v.matched).toBe(false);
     expect(feature(v, 'culture or sport abroad')).toBe(true);
   });
+
+  it('GIVEN a "Ukrainian keeper" at a foreign club THEN a label for an athlete', () => {
+    const v = verdict('Ukrainian keeper\'s saves send Valencia into cup final', 'The Spanish side beat Sevilla on penalties on Thursday.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Ukrainian as a label for an athlete, performer, artist or eatery');
+  });
+
+  it('GIVEN the Sino-Korean Friendship Bridge into the North THEN not the South as a party', () => {
+    const v = verdict('Trucks cross into North Korea as border trade resumes', 'Lorries carrying flour crossed the Sino-Korean Friendship Bridge from Dandong into Sinuiju on Tuesday.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Sino-Korean');
+  });
+
+  it('GIVEN a "Seoul-trained" chef abroad THEN a label', () => {
+    const v = verdict('A Seoul-trained baker brings milk bread to Melbourne', 'Her shop in Fitzroy sells out by 10am.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('place of birth or head office as a label');
+  });
+
+  it('GIVEN US officials objecting to "Seoul\'s platform bill" THEN the South\'s legislation is its news, not another country\'s story', () => {
+    const v = verdict('US trade envoy criticises Seoul\'s online platform bill', 'South Korea\'s draft law would bind app stores to new rules, and American firms say it singles them out.', 'south-korea');
+    expect(feature(v, 'another country\'s story')).toBe(false);
+    expect(v.matched).toBe(true);
+  });
 });
