@@ -1705,8 +1705,9 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     for (const h of southHits) {
       // "North Korean" read as an unqualified "Korean" is the North, not a party from the South.
       if (fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'north') continue;
-      // The peninsula is both Koreas: "waters between the Korean Peninsula and Japan" are not the South's.
-      if (fieldOf(fields, h)?.tokens.slice(h.from, h.to).some((t) => t.text === 'peninsula') === true) continue;
+      // The peninsula and the Korean War are both Koreas': "waters between the Korean Peninsula and
+      // Japan", "remains of US troops killed in the Korean War" are not the South's.
+      if (fieldOf(fields, h)?.tokens.slice(h.from, h.to).some((t) => t.text === 'peninsula' || t.text === 'war') === true) continue;
       if (isAttribution(h, fields, northHits)) continue;
       const cue = partyCue(h, fields);
       const a = adj[south];

@@ -1280,4 +1280,23 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     expect(feature(v, 'another country\'s story')).toBe(false);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN another country\'s budget "as China, North Korea threats grow", citing "… and North Korea\'s missile programme" THEN a threat cited', () => {
+    const v = verdict('Australia lifts defence spending as China, North Korea threats grow', 'Canberra requested A$60bn, citing Beijing\'s naval build-up in the Pacific and North Korea\'s missile programme.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the North as a threat cited for another country\'s defence');
+  });
+
+  it('GIVEN a foreign official\'s obituary whose summary recalls a visit to Pyongyang THEN not North Korea', () => {
+    const v = verdict('Bill Richardson, former US energy secretary and envoy, dies at 75', 'The former New Mexico governor negotiated the release of Americans held abroad, and travelled to Pyongyang several times to meet Kim Jong Il\'s officials.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('another country\'s official\'s obituary');
+  });
+
+  it('GIVEN the remains of US troops killed in the Korean War, returned by the North THEN the Korean War is not the South as a party', () => {
+    const v = verdict('North Korea hands over remains of Korean War troops', 'A US Air Force plane carried 40 boxes of remains from Wonsan after a pledge Kim Jong Un made to Washington.', 'south-korea');
+    expect(feature(v, 'party')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
 });
+
