@@ -638,6 +638,18 @@ function hometown(h: Hit, fields: readonly FieldText[]): boolean {
   return t[h.from - 1]?.text === 'from' || HOMETOWN_PEOPLE.has(t[h.to]?.text ?? '');
 }
 
+/** Words of a supply foreseen or feared, not done: "warnings that Pyongyang could supply…". */
+const SPECULATIVE = set('could may might would warn warns warned warning warnings fear fears feared fearing potential possible possibly');
+
+/** True when a speculative word stands before token `k` in its sentence. */
+function speculativeBefore(f: FieldText, k: number): boolean {
+  for (let j = k - 1; j >= 0; j--) {
+    if (sentenceBreak(f, j, j + 1)) return false;
+    if (SPECULATIVE.has(f.tokens[j]?.text ?? '')) return true;
+  }
+  return false;
+}
+
 /** Words before "the war" / "the invasion" that make it a date: "on tour when the invasion began". */
 const DATE_BEFORE = set('when since before after');
 
@@ -1055,6 +1067,9 @@ export function warSupply(fields: readonly FieldText[]): { matched: string; fiel
         // supplied may be said elsewhere in the story ("drone parts").
         const direct = SUPPLY_VERBS.has(prev) && prev !== 'arms';
         if (verb && ((via && materiel) || (direct && hasMateriel(fields)))) {
+          // "Washington warned that Pyongyang could supply ammunition for Moscow's war": foreseen,
+          // not sent; the story is the summit's.
+          if (speculativeBefore(f, k)) break;
           return { matched: f.text.slice(t[k]?.start ?? 0, t[j]?.end ?? 0), field: f.field };
         }
       }
@@ -1430,6 +1445,9 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       // reference may still name the war as its subject ("to help repel Russia's invasion").
       if (TIME_BEFORE.has(before)) continue;
       if (BACKDROP_BEFORE.has(before) || (before === 'of' && t[k - 2]?.text === 'because') || (before === 'to' && t[k - 2]?.text === 'due')) return null;
+      // "… amid warnings that Pyongyang could supply ammunition for Moscow's war": a supply feared
+      // or foreseen, not the war's own news (the story is the summit's).
+      if (before === 'for' && speculativeBefore(f, k)) continue;
       found ??= { matched: f.text.slice(t[k]?.start ?? 0, t[k + ref.length - 1]?.end ?? 0), field: f.field };
     }
   }

@@ -1298,5 +1298,13 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     expect(feature(v, 'party')).toBe(false);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a Kim-Putin summit amid warnings that the North "could supply" shells for the war THEN a summit, not the war; shells shipped are the war\'s', () => {
+    const v = verdict('Kim and Putin hold talks in Vladivostok', 'The two leaders met for four hours on Tuesday, as Washington warned that Pyongyang could supply artillery rounds for Moscow\'s war.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'war supply')).toBe(false);
+    expect(feature(v, 'war reference')).toBe(false);
+    expect(verdict('North Korea shipped 2 million shells to Russia, Seoul says', 'The rounds were sent for Moscow\'s war, officials said.', 'ukraine').matched).toBe(true);
+  });
 });
 
