@@ -205,6 +205,8 @@ const FOREIGN_PLACES = set(
 const PLACE_PREPS = set('in to at from');
 /** Listed foreign places that are countries (not a word of another name, as "new" or "united" are). */
 const FOREIGN_COUNTRIES = set('america germany hungary poland britain india vietnam indonesia mexico brazil china japan slovakia turkey australia singapore');
+/** Big American cities, named anywhere like a country ("a Ukrainian refugee on Charlotte light rail"). */
+const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia atlanta boston seattle denver miami dallas detroit');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
 const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
@@ -411,7 +413,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
       if (!w) continue;
       if (TRIAL_CUES.has(w.text)) trial = true;
       // "entered Australia on a tourist visa": a foreign country named anywhere puts the trial there.
-      if (placeAbroadAt(f, k, hits) || (FOREIGN_COUNTRIES.has(w.text) && isCapitalised(w))) abroad = true;
+      if (placeAbroadAt(f, k, hits) || ((FOREIGN_COUNTRIES.has(w.text) || FOREIGN_CITIES.has(w.text)) && isCapitalised(w))) abroad = true;
     }
   }
   return trial && abroad;
@@ -1614,13 +1616,13 @@ const HEADLINE_WAR_WORDS: ReadonlySet<string> = new Set([
   ...WAR_SUBJECT,
   ...'war invasion front frontline aid pledge pledges pledged package reconstruction recovery military refugee refugees sanctions grain border crossings'.split(' '),
   ...'shell missile drone tank weapon soldier troop jet howitzer'.split(' '),
-  // Russia in the headline ("Germany halts Nord Stream 2 after Russia recognises breakaway regions"): its moves may be the war's.
-  ...RUSSIA,
+  // "Germany halts Nord Stream 2 after Russia recognises breakaway regions": the war's prelude.
+  ...'breakaway separatist separatists'.split(' '),
 ]);
 
 /**
  * The headline of another country's story (its leader shot, its coalition's fall, its election,
- * its defence budget) naming nothing of the war or Russia, with every Ukraine hit in the summary
+ * its defence budget) naming nothing of the war, with every Ukraine hit in the summary
  * ("Estonia to raise defence spending to 5% of GDP | … among Kyiv's most vocal backers since the
  * full-scale invasion"). The rubric's "Baltic defence budget": the war is the backdrop. A
  * briefing's headline lists other stories and is left to the roundup feature. Returns the

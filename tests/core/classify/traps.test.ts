@@ -1202,7 +1202,7 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     expect(verdict('Finland to send artillery shells for the front', 'Helsinki\'s 28th package for Ukraine includes 155mm rounds.', 'ukraine').matched).toBe(true);
   });
 
-  it('GIVEN another country\'s election whose winner pledged to review shells for Ukraine THEN still a backdrop; Russia acting in the headline or a briefing keeps the war', () => {
+  it('GIVEN another country\'s election whose winner pledged to review shells for Ukraine THEN still a backdrop; breakaway regions in the headline or a briefing keep the war', () => {
     const election = verdict('Populist wins Slovak election', 'His party took 23% of the vote, after he pledged to stop sending artillery shells to Ukraine.', 'ukraine');
     expect(election.matched).toBe(false);
     expect(feature(election, 'another country\'s headline')).toBe(true);
@@ -1305,6 +1305,44 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     expect(feature(v, 'war supply')).toBe(false);
     expect(feature(v, 'war reference')).toBe(false);
     expect(verdict('North Korea shipped 2 million shells to Russia, Seoul says', 'The rounds were sent for Moscow\'s war, officials said.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN candidates who "clashed over abortion, spending on Ukraine and taxes" THEN one issue of a debate', () => {
+    const v = verdict('Five takeaways from the Democratic debate', 'Nine candidates clashed over healthcare, spending on Ukraine and gun laws in Atlanta on Thursday.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Ukraine as one issue in a debate over several');
+  });
+
+  it('GIVEN an Israel aid bill "splitting it from Ukraine funding" THEN Ukraine aid left out', () => {
+    const v = verdict('Senate Republicans float Israel-only package, splitting it from Ukraine funding', 'The $17bn measure would be paid for with cuts elsewhere.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Ukraine aid left out of a spending bill');
+  });
+
+  it('GIVEN a US candidate attacking a rival for praising "Putin, Kim and Xi" THEN a list of autocrats', () => {
+    const v = verdict('DeSantis slams rival for flattering Putin, Kim and Xi', 'He cited praise for Russia\'s Vladimir Putin, North Korea\'s Kim Jong Un and China\'s Xi Jinping at a rally in Iowa.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Kim as one of a list of autocrats');
+  });
+
+  it('GIVEN tariffs "jolting carmakers from Detroit to Seoul" THEN the end of a range; "from Seoul to Busan" is not one', () => {
+    const v = verdict('Steel tariffs rattle automakers from Stuttgart to Seoul', 'Levies of 25% took effect on Thursday for Toyota, BMW and other foreign brands.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a South Korean city as the end of a range of places');
+    expect(exclusions(verdict('High-speed rail from Seoul to Busan cut to two hours', 'The new line opens in 2027.', 'south-korea')).map((x) => x.pattern)).not.toContain('a South Korean city as the end of a range of places');
+  });
+
+  it('GIVEN a Ukrainian refugee killed in a US city named only by the city THEN a person abroad', () => {
+    const v = verdict('Man charged in killing of Ukrainian refugee on Houston bus', 'The 24-year-old, who fled the war in Ukraine in 2022, was stabbed on a Houston city bus last week.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a neighbour fortifying its border "with Russia" under its own headline THEN still another country\'s headline; "breakaway regions" is the war\'s prelude', () => {
+    const v = verdict('Finland to fortify its frontier with Russia', 'The 200km barrier is meant to stop migrants being pushed across, as Helsinki warns Moscow\'s war in Ukraine could spill over.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'another country\'s headline')).toBe(true);
+    expect(feature(verdict('France freezes gas deal after Moscow recognises breakaway regions', 'Paris acted after Vladimir Putin ordered troops into eastern Ukraine.', 'ukraine'), 'another country\'s headline')).toBe(false);
   });
 });
 
