@@ -148,7 +148,7 @@ const WAR_REFS: readonly (readonly string[])[] = [
   ['its', 'invasion'], ['war', 'effort'], ['battlefield'], ['russian', 'positions'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
   // Its diplomacy, with Russia a party and no other war named: "Kremlin says peace talks must
   // address root causes", "Trump envoy meets Putin on ceasefire proposal".
-  ['peace', 'talks'], ['peace', 'plan'], ['peace', 'deal'], ['peace', 'negotiations'], ['ceasefire'], ['cease', 'fire'], ['truce'],
+  ['peace', 'talks'], ['peace', 'plan'], ['peace', 'deal'], ['peace', 'negotiations'], ['ceasefire'], ['cease', 'fire'], ['truce'], ['peace', 'mission'],
 ];
 const WAR_REFS_BY_FIRST = new Map<string, (readonly string[])[]>();
 for (const ref of WAR_REFS) {
@@ -735,7 +735,8 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
 const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition marathon festival');
 /** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi", "China's women", "Norway". */
 const FOREIGN_PARTIES = set(
-  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian sydney',
+  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian sydney ' +
+    'google openai microsoft amazon meta anthropic apple nvidia',
 );
 /** The South's cities that host international gatherings and games. */
 const HOST_CITIES = set('seoul busan gyeongju incheon jeju songdo pyeongchang gwangju daegu');
@@ -1251,7 +1252,9 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
       // judged by the story's other hits.
       return true;
     }
-    // A name's hyphenated second half is part of it: "Defence Minister Shin Won-sik said".
+    // A name's hyphenated second half is part of it: "Defence Minister Shin Won-sik said"; so is
+    // its seat: "The Joint Chiefs of Staff in Seoul said".
+    if (tok.text === 'in' && t[k + 1] !== undefined && isCapitalised(t[k + 1] as Token)) continue;
     if (!SOURCE_NOUNS.has(tok.text) && !isCapitalised(tok) && !continuesName(field, k)) return false;
     if (SOURCE_NOUNS.has(tok.text) && !SOURCE_FILLERS.has(tok.text)) sourceNoun = true;
   }
@@ -1594,12 +1597,15 @@ export function sceneAt(hits: readonly Hit[], fields: readonly FieldText[], weig
   return null;
 }
 
-/** Words that make what follows them in the clause a backdrop: "despite protests in Seoul". */
-const SCENE_BACKDROP = set('despite amid');
+/** Words that make what follows them in the clause a backdrop or a reaction: "despite protests in Seoul", "prompting protests in Seoul". */
+const SCENE_BACKDROP = set('despite amid prompting sparking triggering');
 
-/** True when a backdrop word stands in the clause before token `k`, within SCENE_WINDOW words. */
+/** How far back in its clause a backdrop word is looked for ("prompting China to suspend all seafood imports from Japan and protests in Seoul"). */
+const BACKDROP_WINDOW = 16;
+
+/** True when a backdrop word stands in the clause before token `k`, within BACKDROP_WINDOW words. */
 function backdropBefore(f: FieldText, k: number): boolean {
-  for (let j = k - 1; j >= Math.max(0, k - SCENE_WINDOW); j--) {
+  for (let j = k - 1; j >= Math.max(0, k - BACKDROP_WINDOW); j--) {
     if (clauseBreak(f, j, j + 1)) return false;
     if (SCENE_BACKDROP.has(f.tokens[j]?.text ?? '')) return true;
   }

@@ -1344,5 +1344,37 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     expect(feature(v, 'another country\'s headline')).toBe(true);
     expect(feature(verdict('France freezes gas deal after Moscow recognises breakaway regions', 'Paris acted after Vladimir Putin ordered troops into eastern Ukraine.', 'ukraine'), 'another country\'s headline')).toBe(false);
   });
+
+  it('GIVEN another country\'s act "prompting … protests in Seoul" THEN a reaction, not a scene', () => {
+    const v = verdict('Japan resumes whaling in open seas', 'The first hunt in 30 years began on Monday, prompting Australia to lodge a formal complaint and activists to rally outside the Japanese embassy in Seoul.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'scene')).toBe(false);
+  });
+
+  it('GIVEN "The Joint Chiefs of Staff in Seoul said" after the South named as the source THEN only the source', () => {
+    const v = verdict('North Korea fires cruise missiles off west coast, South Korea says', 'The North fired several cruise missiles over the Yellow Sea on Sunday, the Joint Chiefs of Staff in Seoul said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+  });
+
+  it('GIVEN a leader\'s "peace mission" to Moscow, Ukraine named once in the summary THEN the war\'s diplomacy', () => {
+    const v = verdict('Slovakia\'s Fico meets Putin in Moscow on \'peace mission\'', 'The visit drew criticism from EU leaders who said he had no mandate to speak for Ukraine.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war reference')).toBe(true);
+  });
+
+  it('GIVEN "in the face of Russia\'s aggression against Ukraine", "two years into his war against Ukraine", a speech that "barely touched on" the war THEN backdrops', () => {
+    expect(verdict('Dutch minister proposes return of conscription', 'The Netherlands wants an army ready for war in the face of Russia\'s aggression against Ukraine, he said.', 'ukraine').matched).toBe(false);
+    expect(verdict('Lukashenko sworn in for seventh term', 'The ceremony in Minsk came more than three years into Russia\'s war against Ukraine, which Belarus has backed.', 'ukraine').matched).toBe(false);
+    const speech = verdict('Rubio lectures allies on migration in Munich address', 'His speech at the security conference barely touched on Russia\'s war in Ukraine, delegates said.', 'ukraine');
+    expect(speech.matched).toBe(false);
+    expect(exclusions(speech).map((x) => x.pattern)).toContain('the war as what went unmentioned');
+  });
+
+  it('GIVEN AI companies (Google, OpenAI) signing pledges at a Seoul summit THEN a host city', () => {
+    const v = verdict('Tech giants sign AI safety pledges at Seoul summit', 'Twenty companies including Google, Anthropic and OpenAI agreed at the meeting in Seoul to publish safety frameworks.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'host city')).toBe(true);
+  });
 });
 
