@@ -652,6 +652,15 @@ function speculativeBefore(f: FieldText, k: number): boolean {
   return false;
 }
 
+/** True when the war reference at `k` stands in a "whose …" clause: a person's past, not the story. */
+function relativeClauseBefore(f: FieldText, k: number): boolean {
+  for (let j = k - 1; j >= Math.max(0, k - 8); j--) {
+    if (clauseBreak(f, j, j + 1)) return false;
+    if (f.tokens[j]?.text === 'whose') return true;
+  }
+  return false;
+}
+
 /** Words before "the war" / "the invasion" that make it a date: "on tour when the invasion began". */
 const DATE_BEFORE = set('when since before after');
 
@@ -1453,6 +1462,8 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       // "… amid warnings that Pyongyang could supply ammunition for Moscow's war": a supply feared
       // or foreseen, not the war's own news (the story is the summit's).
       if (before === 'for' && speculativeBefore(f, k)) continue;
+      // "Prigozhin, whose mercenaries fought in the war in Ukraine, …": a biography's clause.
+      if (relativeClauseBefore(f, k)) continue;
       found ??= { matched: f.text.slice(t[k]?.start ?? 0, t[k + ref.length - 1]?.end ?? 0), field: f.field };
     }
   }

@@ -1376,5 +1376,16 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     expect(v.matched).toBe(false);
     expect(feature(v, 'host city')).toBe(true);
   });
+
+  it('GIVEN the war in a "whose …" clause of a person\'s past THEN no war reference', () => {
+    const v = verdict('Mercenary commander found dead in Moscow flat', 'Police said Dmitry Orlov, whose mercenaries fought in the war in Ukraine, was found on Sunday; no cause was given.', 'ukraine');
+    expect(feature(v, 'war reference')).toBe(false);
+  });
+
+  it('GIVEN a budget announced "days after Russia launched its full-scale invasion of Ukraine" THEN the invasion as a date', () => {
+    const v = verdict('Danish parliament approves defence fund', 'The 20 billion kroner fund was agreed weeks after Russia launched its full-scale invasion of Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the invasion as a date');
+  });
 });
 
