@@ -104,7 +104,7 @@ function sequence(alternative: AST.Alternative): Info {
     if (done !== null) needs.push(done);
   };
   for (const element of alternative.elements) {
-    const info = element_(element);
+    const info = elementInfo(element);
     needs.push(...info.needs);
     // Every prefix of a run is needed too ("veterans of " before the run fans out).
     close();
@@ -130,7 +130,7 @@ function characterClass(node: AST.CharacterClass): Info {
   return chars.length > 0 && chars.length <= 10 ? { exact: chars, needs: [] } : UNKNOWN;
 }
 
-function element_(node: AST.Element): Info {
+function elementInfo(node: AST.Element): Info {
   switch (node.type) {
     case 'Character':
       return { exact: [String.fromCodePoint(node.value)], needs: [] };
@@ -147,7 +147,7 @@ function element_(node: AST.Element): Info {
       }
       return EMPTY;
     case 'Quantifier': {
-      const inner = element_(node.element);
+      const inner = elementInfo(node.element);
       const optional = node.min === 0;
       const exact = node.max === 1 && inner.exact !== null ? (optional ? [...inner.exact, ''] : inner.exact) : null;
       return { exact, needs: optional ? [] : requirements(inner) };
