@@ -1628,7 +1628,7 @@ function backdropBefore(f: FieldText, k: number): boolean {
 const HEADLINE_STATES = set(
   'estonia estonian latvia latvian lithuania lithuanian poland polish slovakia slovak hungary hungarian czech romania romanian moldova moldovan bulgaria bulgarian finland finnish sweden swedish norway norwegian denmark danish germany german france french italy italian spain spanish britain british uk netherlands dutch austria austrian belgium belgian georgia georgian armenia armenian azerbaijan serbia serbian turkey turkish japan japanese china chinese india indian israel israeli iran iranian',
 );
-/** A headline word of the war or of help for it: any one keeps the story the war's ("Denmark to pay for shell factory"). */
+/** A headline word of the war or of help for it, each of which keeps the story the war's ("Denmark to pay for shell factory"). */
 const HEADLINE_WAR_WORDS: ReadonlySet<string> = new Set([
   ...WAR_SUBJECT,
   ...'war invasion front frontline aid pledge pledges pledged package reconstruction recovery military refugee refugees sanctions grain border crossings'.split(' '),
