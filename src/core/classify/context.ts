@@ -586,7 +586,7 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
     // A person's origin labels them too: "a refugee from Kharkiv", "defector documentary", "a
     // 15-year-old from Lviv", "Lviv teenager"; the war as a date ("on tour when the invasion
     // began") places nothing.
-    if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !hometown(h, fields) && !warAsDate(fieldOf(fields, h)?.tokens ?? [], h.from)) return null;
+    if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !hometown(h, fields) && !warAsDate(fieldOf(fields, h)?.tokens ?? [], h.to - 1)) return null;
   }
   // A tour, a contest or a match first: most stories have none, and stop after one look per word.
   let cue: { matched: string; field: FieldText['field'] } | null = null;
@@ -667,8 +667,16 @@ const DATE_BEFORE = set('when since before after');
 /** The war or the invasion as a date: "when the invasion began", "since the war". */
 function warAsDate(t: readonly Token[], k: number): boolean {
   const w = t[k]?.text;
-  return (w === 'war' || w === 'invasion') && t[k - 1]?.text === 'the' && DATE_BEFORE.has(t[k - 2]?.text ?? '');
+  if (w !== 'war' && w !== 'invasion') return false;
+  if (t[k - 1]?.text === 'the' && DATE_BEFORE.has(t[k - 2]?.text ?? '')) return true;
+  // "killed since Russia's full-scale invasion": the war's owner and scale between.
+  let b = k - 1;
+  while (b >= 0 && b >= k - 5 && DATE_OWNER_WORDS.has(t[b]?.text ?? '')) b--;
+  return b < k - 1 && (t[b]?.text === 'since' || t[b]?.text === 'before');
 }
+
+/** Words between a date's "since" and the war: "since Russia's full-scale invasion". */
+const DATE_OWNER_WORDS = set('russia s russian moscow full scale the its');
 
 // --- Yardsticks -------------------------------------------------------------------------------------
 /** Words that make the name after them a measure for another country: "well above South Korea's 0.72". */

@@ -1387,5 +1387,11 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
     expect(v.matched).toBe(false);
     expect(exclusions(v).map((x) => x.pattern)).toContain('the invasion as a date');
   });
+
+  it('GIVEN an athlete\'s gold abroad dedicated to those "killed since Russia\'s full-scale invasion" THEN the invasion is a date and the story sport abroad', () => {
+    const v = verdict('Ukraine\'s Oleksandr Usyk retains heavyweight title in Riyadh', 'He dedicated the win to the Ukrainian boxers killed since Russia\'s full-scale invasion.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
 });
 
