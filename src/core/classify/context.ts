@@ -643,22 +643,29 @@ function hometown(h: Hit, fields: readonly FieldText[]): boolean {
 /** Words of a supply foreseen or feared, not done: "warnings that Pyongyang could supply…". */
 const SPECULATIVE = set('could may might would warn warns warned warning warnings fear fears feared fearing potential possible possibly');
 
-/** True when a speculative word stands before token `k` in its sentence. */
-function speculativeBefore(f: FieldText, k: number): boolean {
-  for (let j = k - 1; j >= 0; j--) {
-    if (sentenceBreak(f, j, j + 1)) return false;
-    if (SPECULATIVE.has(f.tokens[j]?.text ?? '')) return true;
+/**
+ * True when one of `words` stands before token `k` within `window` words, in the same sentence
+ * (`within` 'sentence') or clause ('clause').
+ */
+function wordBefore(f: FieldText, k: number, words: ReadonlySet<string>, window: number, within: 'sentence' | 'clause'): boolean {
+  const broken = within === 'sentence' ? sentenceBreak : clauseBreak;
+  for (let j = k - 1; j >= Math.max(0, k - window); j--) {
+    if (broken(f, j, j + 1)) return false;
+    if (words.has(f.tokens[j]?.text ?? '')) return true;
   }
   return false;
 }
 
+/** True when a speculative word stands before token `k` in its sentence. */
+function speculativeBefore(f: FieldText, k: number): boolean {
+  return wordBefore(f, k, SPECULATIVE, k, 'sentence');
+}
+
+const RELATIVE = set('whose');
+
 /** True when the war reference at `k` stands in a "whose …" clause: a person's past, not the story. */
 function relativeClauseBefore(f: FieldText, k: number): boolean {
-  for (let j = k - 1; j >= Math.max(0, k - 8); j--) {
-    if (clauseBreak(f, j, j + 1)) return false;
-    if (f.tokens[j]?.text === 'whose') return true;
-  }
-  return false;
+  return wordBefore(f, k, RELATIVE, 8, 'clause');
 }
 
 /** Words before "the war" / "the invasion" that make it a date: "on tour when the invasion began". */
@@ -1624,11 +1631,7 @@ const BACKDROP_WINDOW = 16;
 
 /** True when a backdrop word stands in the clause before token `k`, within BACKDROP_WINDOW words. */
 function backdropBefore(f: FieldText, k: number): boolean {
-  for (let j = k - 1; j >= Math.max(0, k - BACKDROP_WINDOW); j--) {
-    if (clauseBreak(f, j, j + 1)) return false;
-    if (SCENE_BACKDROP.has(f.tokens[j]?.text ?? '')) return true;
-  }
-  return false;
+  return wordBefore(f, k, SCENE_BACKDROP, BACKDROP_WINDOW, 'clause');
 }
 
 // --- Another country's headline -----------------------------------------------------------------
@@ -1924,10 +1927,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     }
   }
 
+  // Another country's headline (12, below), read once: it also keeps war aid from lifting.
+  const foreign = war >= 0 && warKw && warKw.kept.length > 0 ? foreignHeadline(warKw.kept, fields) : null;
+
   // 10. War aid: arms or troops sent to Ukraine, with Ukraine named; not under another country's
   // headline (12): "… pledged to review a Czech-led initiative buying artillery shells for Ukraine"
   // under "Populist billionaire wins Czech election".
-  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && !warKw.excluded && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && foreignHeadline(warKw.kept, fields) === null) {
+  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && !warKw.excluded && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && foreign === null) {
     const aid = warAid(fields);
     if (aid) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.aid}`, matched: aid.matched, field: aid.field, weight }));
   }
@@ -1950,10 +1956,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 12. Another country's headline (an election, a budget, a coalition's fall) that names nothing of
   // the war, with Ukraine only in the summary: the war is that story's backdrop. A briefing's item
   // or the country's trade lifted by a feature above stands.
-  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && warAdj.score > capOf(war) && !warAdj.decided) {
-    const other = foreignHeadline(warKw.kept, fields);
-    if (other) capWith(warAdj, war, CONTEXT_FEATURES.foreignHeadline, other);
-  }
+  if (foreign && warAdj && warAdj.score > capOf(war) && !warAdj.decided) capWith(warAdj, war, CONTEXT_FEATURES.foreignHeadline, foreign);
 
   return keywords.map((k, i) => {
     const a = adj[i];
