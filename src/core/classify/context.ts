@@ -77,6 +77,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   otherCountry: 'another country\'s story: its people, its data or a ranking with the country in it',
   host: 'host city: the South only as the venue of a foreign gathering',
   yardstick: 'yardstick: the one mention measures or lists another country\'s story',
+  biography: 'biography: the one mention is a person\'s past in a "whose" clause',
   refugees: 'refugees abroad: Ukrainians\' life in a host country',
   defectors: 'defectors abroad: North Korean defectors\' life in a host country',
   firmOnly: 'firm only: a Korean firm named, nothing of its life at home',
@@ -558,10 +559,13 @@ function isVenue(h: Hit, fields: readonly FieldText[]): boolean {
   if (!VENUE_PREPS.has(t[before]?.text ?? '') || LANGUAGES.has(t[h.to - 1]?.text ?? '')) return false;
   for (let k = before - 1; k >= Math.max(0, before - VENUE_WINDOW); k--) {
     if (clauseBreak(f, k, k + 1)) return false;
+    // "they could not be staged in Ukraine": a venue ruled out is where the event is not.
+    if (NEGATIONS.has(t[k]?.text ?? '')) return false;
     if (CULTURE_CUES.has(t[k]?.text ?? '')) return true;
   }
   return false;
 }
+const NEGATIONS = set('not cannot unable never no');
 
 /** Words that put an event abroad by themselves, the tennis majors held abroad among them. */
 const ABROAD_WORDS = set('abroad overseas american european wimbledon australian');
@@ -585,8 +589,9 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
     const first = fieldOf(fields, h)?.tokens[h.from]?.text ?? '';
     // A person's origin labels them too: "a refugee from Kharkiv", "defector documentary", "a
     // 15-year-old from Lviv", "Lviv teenager"; the war as a date ("on tour when the invasion
-    // began") places nothing.
-    if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !hometown(h, fields) && !warAsDate(fieldOf(fields, h)?.tokens ?? [], h.to - 1)) return null;
+    // began") or as the reason the event moved ("because of the war") places nothing.
+    const t = fieldOf(fields, h)?.tokens ?? [];
+    if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !hometown(h, fields) && !warAsDate(t, h.to - 1) && !warAsBackdrop(t, h.to - 1)) return null;
   }
   // A tour, a contest or a match first: most stories have none, and stop after one look per word.
   let cue: { matched: string; field: FieldText['field'] } | null = null;
@@ -627,6 +632,8 @@ function stateCueAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   if (!STATE_CUES.has(w)) return false;
   if (w === 'front' && t[k - 1]?.text === 'in' && t[k + 1]?.text === 'of') return false;
   if ((w === 'defector' || w === 'defectors') && hits.some((h) => h.field === f.field && h.from === k)) return false;
+  // "cannot stage it because of the war", "despite the war": the war as the event's backdrop.
+  if (warAsBackdrop(t, k)) return false;
   return !warAsDate(t, k);
 }
 
@@ -682,6 +689,16 @@ function warAsDate(t: readonly Token[], k: number): boolean {
   return b < k - 1 && (t[b]?.text === 'since' || t[b]?.text === 'before');
 }
 
+/** The war or the invasion as a backdrop: "because of the war", "due to Russia's invasion", "despite the war". */
+function warAsBackdrop(t: readonly Token[], k: number): boolean {
+  const w = t[k]?.text;
+  if (w !== 'war' && w !== 'invasion') return false;
+  let b = k - 1;
+  while (b >= 0 && b >= k - 5 && DATE_OWNER_WORDS.has(t[b]?.text ?? '')) b--;
+  const before = t[b]?.text ?? '';
+  return (before === 'of' && t[b - 1]?.text === 'because') || (before === 'to' && t[b - 1]?.text === 'due') || before === 'despite' || before === 'amid';
+}
+
 /** Words between a date's "since" and the war: "since Russia's full-scale invasion". */
 const DATE_OWNER_WORDS = set('russia s russian moscow full scale the its');
 
@@ -708,6 +725,16 @@ export function yardstick(hit: Hit, fields: readonly FieldText[]): boolean {
     if (t[k]?.text === 'followed' && t[k + 1]?.text === 'by') return true;
   }
   return false;
+}
+
+/**
+ * True when the story's one mention of a topic stands in the summary's "whose …" clause: a
+ * person's past told to introduce them ("Prigozhin, whose mercenaries captured Bakhmut before
+ * staging a mutiny, was on board a jet that crashed"), not the story's news.
+ */
+export function biographyClause(hit: Hit, fields: readonly FieldText[]): boolean {
+  const field = fieldOf(fields, hit);
+  return field?.field === 'summary' && relativeClauseBefore(field, hit.from);
 }
 
 /** Words that rank another country against the one named after them: "ranks below North Korea". */
@@ -1870,6 +1897,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     }
     if (!k.passing || k.kept.length !== 1) return;
     if (yardstick(only, fields)) capWith(a, i, CONTEXT_FEATURES.yardstick, only);
+    else if (biographyClause(only, fields)) capWith(a, i, CONTEXT_FEATURES.biography, only);
     else if (commentatorPlace(only, fields)) capWith(a, i, CONTEXT_FEATURES.attribution, only);
   });
 

@@ -1395,3 +1395,23 @@ describe('the thirteenth round: second sources, hyphenated names, the peninsula\
   });
 });
 
+
+describe('the fourteenth round: a person\'s past, a venue ruled out, the war as the reason an event moved', () => {
+  it('GIVEN a Russian story whose one Ukraine mention is a person\'s past in a "whose" clause THEN biography, and the model may not lift it', () => {
+    const v = verdict('Mercenary boss listed among passengers of jet that crashed near Tver', 'Dmitry Orlov, whose fighters took Avdiivka before turning on the generals, was aboard the private jet, Russia\'s aviation agency said.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'biography')).toBe(true);
+    // The same place as the story's news is not a biography.
+    const news = verdict('Mercenary boss says his fighters hold the town', 'Dmitry Orlov said his fighters had taken Avdiivka after a months-long battle.', 'ukraine');
+    expect(feature(news, 'biography')).toBe(false);
+  });
+
+  it('GIVEN a club\'s home games moved abroad "because of the war" THEN sport abroad; a venue ruled out is not a venue', () => {
+    const v = verdict('Ukrainian champions to play European home games in Krakow', 'The club will stage its Conference League matches in Krakow after Uefa ruled they could not be played in Ukraine because of the war.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+    // A match that is played in the country is a venue at home.
+    const home = verdict('Ukrainian champions to play European home games in Kyiv', 'The club will stage its Conference League matches in Kyiv after Uefa ruled they could be played in Ukraine despite the war.', 'ukraine');
+    expect(feature(home, 'culture or sport abroad')).toBe(false);
+  });
+});
