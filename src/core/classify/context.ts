@@ -207,7 +207,7 @@ const PLACE_PREPS = set('in to at from');
 /** Listed foreign places that are countries (not a word of another name, as "new" or "united" are). */
 const FOREIGN_COUNTRIES = set('america germany hungary poland britain india vietnam indonesia mexico brazil china japan slovakia turkey australia singapore');
 /** Big American cities, named anywhere like a country ("a Ukrainian refugee on Charlotte light rail"). */
-const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia atlanta boston seattle denver miami dallas detroit');
+const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia atlanta boston seattle denver miami dallas detroit manhattan brooklyn');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
 const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
@@ -375,7 +375,7 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   const t = f.tokens;
   const w = t[k];
   if (!w) return false;
-  if (w.cased === 'US' || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) return true;
+  if (w.cased === 'US' || (w.cased === 'U' && t[k + 1]?.cased === 'S') || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) return true;
   // "A Thai court sentenced…", "Sydney court jails…": a foreign authority is a place abroad.
   if ((FOREIGN_DEMONYMS.has(w.text) || FOREIGN_PLACES.has(w.text)) && AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '')) return true;
   if (!NAMED_PLACE_PREPS.has(w.text)) return false;
@@ -385,8 +385,8 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
 }
 
 // --- Person abroad ----------------------------------------------------------------------------------
-const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef refugee refugees diver suspect suspects');
-const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded guilty trial arrested detained killed killing stabbing stabbed murder murdered');
+const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef refugee refugees diver suspect suspects founder entrepreneur tycoon');
+const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded pleads guilty trial arrested detained killed killing stabbing stabbed murder murdered');
 
 /**
  * True when every hit is a "South Korean" label (or, with `label` 'ukrainian', a "Ukrainian" one)
@@ -402,7 +402,9 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
     const field = fieldOf(fields, h);
     const next = field?.tokens[h.to]?.text ?? '';
     if (field?.tokens[h.to - 1]?.text !== label || next === '' || clauseBreak(field, h.to - 1, h.to)) return false;
-    if (PERSON_NOUNS.has(next)) person = true;
+    // "a South Korean crypto founder": one word of trade between the label and the person.
+    const second = field.tokens[h.to + 1]?.text ?? '';
+    if (PERSON_NOUNS.has(next) || (PERSON_NOUNS.has(second) && !clauseBreak(field, h.to, h.to + 1))) person = true;
   }
   if (!person) return false;
   let trial = false;
@@ -648,7 +650,7 @@ function hometown(h: Hit, fields: readonly FieldText[]): boolean {
 }
 
 /** Words of a supply foreseen or feared, not done: "warnings that Pyongyang could supply…". */
-const SPECULATIVE = set('could may might would warn warns warned warning warnings fear fears feared fearing potential possible possibly');
+const SPECULATIVE = set('could may might would warn warns warned warning warnings fear fears feared fearing concern concerns concerned potential possible possibly');
 
 /**
  * True when one of `words` stands before token `k` within `window` words, in the same sentence
@@ -1337,9 +1339,20 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
     if (!PARTY_CUES.has(w)) continue;
     if (MEETING_CUES.has(w) && BORDER_PLACES.has(t[hit.from]?.text ?? '')) continue;
     if (k < hit.from ? sentenceBreak(field, k, hit.from) : sentenceBreak(field, hit.to - 1, k)) continue;
+    if (k > hit.to && speechGoesOn(field, hit.to, k)) continue;
     return t[k]?.cased ?? w;
   }
   return null;
+}
+
+/**
+ * True when the cue at `k` only carries on the source's speech: "…, South Korea's defence minister
+ * said on Wednesday, warning the supplies were fuelling the war". The warning is what was said.
+ */
+function speechGoesOn(field: FieldText, after: number, k: number): boolean {
+  if (field.tokens[k]?.text !== 'warning' || !clauseBreak(field, k - 1, k)) return false;
+  for (let j = after; j < k; j++) if (SPEECH.has(field.tokens[j]?.text ?? '')) return true;
+  return false;
 }
 
 /**
@@ -1961,7 +1974,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 10. War aid: arms or troops sent to Ukraine, with Ukraine named; not under another country's
   // headline (12): "… pledged to review a Czech-led initiative buying artillery shells for Ukraine"
   // under "Populist billionaire wins Czech election".
-  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && !warKw.excluded && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && foreign === null) {
+  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && !penalised(war) && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && foreign === null) {
     const aid = warAid(fields);
     if (aid) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.aid}`, matched: aid.matched, field: aid.field, weight }));
   }

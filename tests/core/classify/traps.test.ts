@@ -1414,4 +1414,38 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     const home = verdict('Ukrainian champions to play European home games in Kyiv', 'The club will stage its Conference League matches in Kyiv after Uefa ruled they could be played in Ukraine despite the war.', 'ukraine');
     expect(feature(home, 'culture or sport abroad')).toBe(false);
   });
+
+  it('GIVEN an aid bill for Ukraine among other recipients, signed with weapons shipments to follow THEN war aid lifts it; a bill that omits Ukraine aid stays out', () => {
+    const v = verdict('President signs $95 billion aid package for Ukraine, Israel and Taiwan', 'He signed the bill on Wednesday and said the first weapons shipments to Ukraine would begin within days.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war aid')).toBe(true);
+    expect(verdict('Congress averts shutdown with stopgap that omits Ukraine aid', 'The measure keeps the government open until March.', 'ukraine').matched).toBe(false);
+  });
+
+  it('GIVEN "the Ukrainian spelling" in a story about a word THEN a language\'s name, not the country', () => {
+    const v = verdict('Grocer renames its chicken kiev to reflect Ukrainian spelling', 'The chain will print \'chicken kyiv\' on its packs, adopting the Ukrainian transliteration of the capital.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Ukrainian as the name of a spelling');
+  });
+
+  it('GIVEN a "South Korean crypto founder" pleading guilty in a U.S. court THEN a person abroad, a word of trade between label and person', () => {
+    const v = verdict('South Korean crypto founder pleads guilty to U.S. fraud charges', 'The entrepreneur behind a collapsed token pleaded guilty in a Manhattan federal court on Tuesday.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN the South\'s minister "said on Wednesday, warning …" in a North Korea story THEN the warning is the source\'s speech, not the South as a party', () => {
+    const v = verdict('North Korea has shipped Russia millions of shells, Seoul says', 'North Korea has sent thousands of containers of munitions to Russia, South Korea\'s defence minister said on Wednesday, warning the supplies prolonged the fighting.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'party')).toBe(false);
+    // The South's own warning as its act still makes it a party.
+    const party = verdict('North Korea fires shells near border island', 'South Korea\'s military fired warning shots after North Korean shells landed near Yeonpyeong.', 'south-korea');
+    expect(party.matched).toBe(true);
+  });
+
+  it('GIVEN a Kim–Putin pact "amid concern that Pyongyang is supplying shells for Moscow\'s war" THEN the supply is the summit\'s backdrop; shells shipped are the war', () => {
+    const v = verdict('Putin and Kim sign defence pact in Pyongyang', 'The two leaders signed a pact pledging mutual help, amid Western concern that Pyongyang is supplying artillery shells for Moscow\'s war in Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(verdict('North Korea ships shells to Russia', 'Pyongyang has sent artillery shells for Moscow\'s war in Ukraine, officials said.', 'ukraine'), 'war')).toBe(true);
+  });
 });
