@@ -93,7 +93,7 @@ const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).
 const SPEECH = set('said says say told tells reported reports claimed claims added estimated estimates assessed stated quoted believes cited attributed');
 /** Words between a source and its speech verb: "Seoul's military intelligence told lawmakers". */
 const SOURCE_NOUNS = set(
-  's military army navy air force officials official government ministry defence defense foreign unification spy agency agencies intelligence service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
+  's military army navy air force officials official government ministry minister spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
 );
 /** What follows a speech verb when it closes an attribution: "…, officials said on Monday". */
 const AFTER_SPEECH_CLOSE = set(
@@ -398,7 +398,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
   // first: it is cheap, and most stories stop here.
   let person = false;
   for (const h of hits) {
-    if (fledWar(h, fields)) continue;
+    if (fledWar(h, fields) || consularCare(h, fields)) continue;
     const field = fieldOf(fields, h);
     const next = field?.tokens[h.to]?.text ?? '';
     if (field?.tokens[h.to - 1]?.text !== label || next === '' || clauseBreak(field, h.to - 1, h.to)) return false;
@@ -420,6 +420,20 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
     }
   }
   return trial && abroad;
+}
+
+/** The home government's care for a citizen abroad: "Seoul's foreign ministry", "the South Korean embassy". */
+const CONSULAR = set('embassy consulate consular');
+
+/**
+ * True when a hit names the government that looks after the person abroad: "Seoul's foreign
+ * ministry said it was providing consular support". That is what any state does for a citizen
+ * held abroad; the story stays the person's.
+ */
+function consularCare(h: Hit, fields: readonly FieldText[]): boolean {
+  const t = fieldOf(fields, h)?.tokens ?? [];
+  const k = t[h.to]?.text === 's' ? h.to + 1 : h.to;
+  return (t[k]?.text === 'foreign' && t[k + 1]?.text === 'ministry') || CONSULAR.has(t[k]?.text ?? '');
 }
 
 // --- Refugees abroad ---------------------------------------------------------------------------------
@@ -993,7 +1007,7 @@ export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): 
 }
 const SEOUL_INDEXES = set('kospi kosdaq');
 /** A market's move: "Seoul edges lower", "Oil rises". */
-const MOVES = set('gains gained gain rises rose rise falls fell fall edges edged slips slipped dips dipped climbs climbed drops dropped jumps jumped slides slid ends ended closes closed advances advanced retreats retreated extends extended steadies steady firms eases eased surges surged sinks sank tumbles tumbled rallies rallied higher lower flat');
+const MOVES = set('gains gained gain rises rose rise falls fell fall hit hits low lows high highs edges edged slips slipped dips dipped climbs climbed drops dropped jumps jumped slides slid ends ended closes closed advances advanced retreats retreated extends extended steadies steady firms eases eased surges surged sinks sank tumbles tumbled rallies rallied higher lower flat');
 /** What a market report's headline is about: a commodity, an asset, prices. */
 const MARKET_SUBJECTS = set('oil brent crude wheat corn soybeans gas gold copper aluminium aluminum nickel stocks shares equities futures bonds yields dollar euro rouble ruble yen markets prices commodities');
 /** How far into a headline its market subject may stand: "European gas prices jump". */
@@ -1373,7 +1387,11 @@ export function isRoundup(fields: readonly FieldText[]): boolean {
   const title = fields.find((f) => f.field === 'title');
   const summary = fields.find((f) => f.field === 'summary');
   if (!summary || summary.tokens.length === 0) return false;
-  const cue = title?.tokens.some((t) => ROUNDUP_TITLE.has(t.text)) === true || summary.tokens.some((t, i) => ROUNDUP_MARKERS.has(t.text) && (i === 0 || clauseBreak(summary, i - 1, i)));
+  const titled = title?.tokens.some((t) => ROUNDUP_TITLE.has(t.text)) === true;
+  // "Your Tuesday Briefing: A Blackout in Spain | Plus, North Korea confirms it sent troops…": a
+  // briefing's title leads with one story, and its summary's "Plus" lists the rest.
+  if (titled && ROUNDUP_MARKERS.has(summary.tokens[0]?.text ?? '')) return true;
+  const cue = titled || summary.tokens.some((t, i) => ROUNDUP_MARKERS.has(t.text) && (i === 0 || clauseBreak(summary, i - 1, i)));
   return cue && roundupItems(summary).length >= 2;
 }
 
@@ -1948,8 +1966,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   }
 
   // 8. Trade: shipments from a topic's country.
+  // Not for Ukraine under a market report (4a): "Wheat futures hit three-year low as bumper Russian
+  // crop weighs | … steady shipments from Ukraine's Black Sea ports" is the market's story.
   const trade = tradeOrigin(fields);
-  if (trade) {
+  if (trade && !(trade.role === 'war' && market)) {
     const i = index(CONTEXT_ROLES[trade.role]);
     const a = adj[i];
     const k = keywords[i];

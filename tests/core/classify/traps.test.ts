@@ -1448,4 +1448,54 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     expect(v.matched).toBe(false);
     expect(feature(verdict('North Korea ships shells to Russia', 'Pyongyang has sent artillery shells for Moscow\'s war in Ukraine, officials said.', 'ukraine'), 'war')).toBe(true);
   });
+
+  it('GIVEN "…, South Korea says" and "South Korea\'s defense minister said" in a North Korea story THEN both are sources, the minister too', () => {
+    const v = verdict('North Korea has shipped artillery shells to Russia, South Korea says', 'The North has sent thousands of containers of munitions, South Korea\'s defense minister said, in exchange for food.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+  });
+
+  it('GIVEN a "South Korean rapper" whose video breaks a YouTube record THEN a performer\'s label, not the country', () => {
+    const v = verdict('Dance video becomes first to pass 2 billion views', 'South Korean rapper Jay Min\'s clip has become the most viewed video on the platform, the company said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('South Korean as a label for a company, artist or athlete');
+  });
+
+  it('GIVEN the Korean Series won at home THEN sport at home, South Korea news', () => {
+    const v = verdict('Doosan Bears win Korean Series for first time in a decade', 'The club beat its rival in Game 6 on Sunday, sparking celebrations across the city.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).map((p) => p.pattern)).toContain('South Korean leagues at home');
+  });
+
+  it('GIVEN a market report whose headline gives another cause and whose summary names shipments from Ukraine THEN no trade lift for Ukraine; shipments as the headline\'s subject still are trade', () => {
+    const v = verdict('Wheat futures hit two-year low as record Argentine crop weighs', 'Prices fell on Tuesday, pressured by a bumper harvest and steady shipments from Ukraine\'s Black Sea ports despite the war, traders said.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'market report')).toBe(true);
+    expect(feature(v, 'trade')).toBe(false);
+    expect(feature(verdict('Romanian port handles record grain volumes', 'Shipments from Ukraine through Constanta doubled in October, the port authority said.', 'ukraine'), 'trade')).toBe(true);
+  });
+
+  it('GIVEN a price "lowest since the build-up to Russia\'s invasion of Ukraine" THEN the invasion is a point in time', () => {
+    const v = verdict('Diesel prices fall to lowest level in three years', 'Pump prices dropped on Friday to the lowest since the build-up to Russia\'s invasion of Ukraine, as crude eased.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the war in Ukraine as a motive or backdrop');
+  });
+
+  it('GIVEN another country\'s defence budget that "eyes China, North Korea" or answers "threats from China and North Korea" THEN the North is a cited threat', () => {
+    const v = verdict('Australia approves record defence budget as it eyes China, North Korea', 'The cabinet approved the spending on Friday in response to threats from China and North Korea, the minister said.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the North as a threat cited for another country\'s defence');
+  });
+
+  it('GIVEN a South Korean detained abroad whose foreign ministry gives consular support THEN a person abroad; the ministry is the care any state gives', () => {
+    const v = verdict('South Korean man detained in Belarus on spying charges', 'A South Korean national has been detained in Minsk, state media reported. Seoul\'s foreign ministry said it was providing consular support.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a briefing titled by one story whose summary opens "Plus," with a North Korean event THEN a roundup item of the North', () => {
+    const v = verdict('Your Monday Briefing: Floods in Valencia', 'Plus, North Korea says it launched a spy satellite, and a vote in Japan.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+  });
 });
