@@ -78,6 +78,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   host: 'host city: the South only as the venue of a foreign gathering',
   yardstick: 'yardstick: the one mention measures or lists another country\'s story',
   biography: 'biography: the one mention is a person\'s past in a "whose" clause',
+  bothKoreas: 'both Koreas: only the Korean War or the peninsula, shared history or geography',
   refugees: 'refugees abroad: Ukrainians\' life in a host country',
   defectors: 'defectors abroad: North Korean defectors\' life in a host country',
   firmOnly: 'firm only: a Korean firm named, nothing of its life at home',
@@ -606,8 +607,11 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
     // A person's origin labels them too: "a refugee from Kharkiv", "defector documentary", "a
     // 15-year-old from Lviv", "Lviv teenager"; the war as a date ("on tour when the invasion
     // began") or as the reason the event moved ("because of the war") places nothing.
-    const t = fieldOf(fields, h)?.tokens ?? [];
-    if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !hometown(h, fields) && !warAsDate(t, h.to - 1) && !warAsBackdrop(t, h.to - 1)) return null;
+    const f = fieldOf(fields, h);
+    const t = f?.tokens ?? [];
+    // So does a person's past in a "whose …" clause ("whose hometown of Odesa has been battered by
+    // Russian strikes").
+    if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !hometown(h, fields) && !warAsDate(t, h.to - 1) && !warAsBackdrop(t, h.to - 1) && !(f && relativeClauseBefore(f, h.from))) return null;
   }
   // A tour, a contest or a match first: most stories have none, and stop after one look per word.
   let cue: { matched: string; field: FieldText['field'] } | null = null;
@@ -648,8 +652,9 @@ function stateCueAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   if (!STATE_CUES.has(w)) return false;
   if (w === 'front' && t[k - 1]?.text === 'in' && t[k + 1]?.text === 'of') return false;
   if ((w === 'defector' || w === 'defectors') && hits.some((h) => h.field === f.field && h.from === k)) return false;
-  // "cannot stage it because of the war", "despite the war": the war as the event's backdrop.
-  if (warAsBackdrop(t, k)) return false;
+  // "cannot stage it because of the war", "despite the war": the war as the event's backdrop; "whose
+  // hometown of Odesa has been battered by Russian strikes": a person's past.
+  if (warAsBackdrop(t, k) || relativeClauseBefore(f, k)) return false;
   return !warAsDate(t, k);
 }
 
@@ -688,7 +693,7 @@ const RELATIVE = set('whose');
 
 /** True when the war reference at `k` stands in a "whose …" clause: a person's past, not the story. */
 function relativeClauseBefore(f: FieldText, k: number): boolean {
-  return wordBefore(f, k, RELATIVE, 8, 'clause');
+  return wordBefore(f, k, RELATIVE, 12, 'clause');
 }
 
 /** Words before "the war" / "the invasion" that make it a date: "on tour when the invasion began". */
@@ -1354,10 +1359,21 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
     if (MEETING_CUES.has(w) && BORDER_PLACES.has(t[hit.from]?.text ?? '')) continue;
     if (k < hit.from ? sentenceBreak(field, k, hit.from) : sentenceBreak(field, hit.to - 1, k)) continue;
     if (k > hit.to && speechGoesOn(field, hit.to, k)) continue;
+    // "in response to US-South Korean military drills": the North's reply names the South's drills
+    // as its cause; the South neither answers nor is hit.
+    if (k < hit.from && RESPONSE_WORDS.has(w) && (t[k + 1]?.text === 'to' || t[k + 1]?.text === 'for')) continue;
     return t[k]?.cased ?? w;
   }
   return null;
 }
+
+/** True when a South Korea hit names what both Koreas share: the Korean War, the peninsula. */
+function bothKoreas(h: Hit, fields: readonly FieldText[]): boolean {
+  return fieldOf(fields, h)?.tokens.slice(h.from, h.to).some((t) => t.text === 'peninsula' || t.text === 'war' || t.text === 'armistice') === true;
+}
+
+/** Party cues that, before "to" or "for", name what the North answers: "in response to …". */
+const RESPONSE_WORDS = set('response respond responds responded retaliation retaliate retaliated retaliatory');
 
 /**
  * True when the cue at `k` only carries on the source's speech: "…, South Korea's defence minister
@@ -1813,7 +1829,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       if (fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'north') continue;
       // The peninsula and the Korean War are both Koreas': "waters between the Korean Peninsula and
       // Japan", "remains of US troops killed in the Korean War" are not the South's.
-      if (fieldOf(fields, h)?.tokens.slice(h.from, h.to).some((t) => t.text === 'peninsula' || t.text === 'war') === true) continue;
+      if (bothKoreas(h, fields)) continue;
       if (isAttribution(h, fields, northHits)) continue;
       const cue = partyCue(h, fields);
       const a = adj[south];
@@ -1931,6 +1947,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     else if (biographyClause(only, fields)) capWith(a, i, CONTEXT_FEATURES.biography, only);
     else if (commentatorPlace(only, fields)) capWith(a, i, CONTEXT_FEATURES.attribution, only);
   });
+
+  // 7c''. Both Koreas: the South named only by the Korean War or the peninsula, history or geography
+  // shared by both ("British veterans mark 70 years since end of Korean War").
+  if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && southAdj.score > capOf(south) && !southAdj.decided && southKw.kept.every((h) => bothKoreas(h, fields))) {
+    capWith(southAdj, south, CONTEXT_FEATURES.bothKoreas, southKw.kept[0]);
+  }
 
   // 7d. Spillover: drones or debris over a neighbour, Ukraine only the attack's target.
   if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {

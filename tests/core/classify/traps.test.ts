@@ -1498,4 +1498,25 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     expect(v.matched).toBe(true);
     expect(feature(v, 'roundup')).toBe(true);
   });
+
+  it('GIVEN an athlete abroad "whose hometown … has been battered by Russian strikes" THEN sport abroad; the war in a person\'s past is no state cue', () => {
+    const v = verdict('Kostyuk, playing for Ukraine, reaches Wimbledon quarter-finals', 'Marta Kostyuk, whose home city of Kyiv has been battered by Russian strikes, beat the second seed in three sets.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
+
+  it('GIVEN a North Korean test "in response to US-South Korean military drills" THEN the drills are the cause, not the South as a party; the South\'s own reply still is', () => {
+    const v = verdict('North Korea says it tested new underwater drone', 'The North said on Friday it had tested a new weapon in response to US-South Korean naval manoeuvres.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'party')).toBe(false);
+    const reply = verdict('North Korea fires artillery near the border', 'North Korea fired dozens of shells near the border, and South Korea responded with its own live-fire drills.', 'south-korea');
+    expect(reply.matched).toBe(true);
+    expect(feature(reply, 'party')).toBe(true);
+  });
+
+  it('GIVEN veterans abroad marking the Korean War\'s end THEN both Koreas\' history, not the South', () => {
+    const v = verdict('Dutch veterans mark 70 years since end of Korean War', 'Some of the last surviving Korean War veterans gathered in Roosendaal to mark the armistice that halted fighting on the Korean peninsula.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'both Koreas')).toBe(true);
+  });
 });
