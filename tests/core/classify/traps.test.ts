@@ -1519,4 +1519,17 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     expect(v.matched).toBe(false);
     expect(feature(v, 'both Koreas')).toBe(true);
   });
+
+  it('GIVEN a contest another country stages "on behalf of Ukraine" THEN the host city\'s event; arguing a case on Ukraine\'s behalf is still Ukraine', () => {
+    const v = verdict('Glasgow to host song contest on behalf of Ukraine', 'The city will stage next year\'s final for this year\'s winner, Ukraine, which cannot host it because of the war.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('an event hosted elsewhere on Ukraine\'s behalf');
+    expect(verdict('Lawyers argue on behalf of Ukraine at the world court', 'Kyiv\'s team told judges Russia had broken the genocide convention.', 'ukraine').matched).toBe(true);
+  });
+
+  it('GIVEN a warrant abroad for a "Ukrainian diver" THEN a person abroad, as a trial or an arrest is', () => {
+    const v = verdict('Germany issues arrest warrant for Ukrainian diver over pipeline blasts', 'Federal prosecutors want the man, who they say helped plant the explosives in 2022, German media report.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
 });
