@@ -669,7 +669,7 @@ function hometown(h: Hit, fields: readonly FieldText[]): boolean {
 }
 
 /** Words of a supply foreseen or feared, not done: "warnings that Pyongyang could supply…". */
-const SPECULATIVE = set('could may might would warn warns warned warning warnings fear fears feared fearing concern concerns concerned potential possible possibly');
+const SPECULATIVE = set('could may might would warn warns warned warning warnings fear fears feared fearing concern concerns concerned accuse accuses accused accusing potential possible possibly');
 
 /**
  * True when one of `words` stands before token `k` within `window` words, in the same sentence
@@ -710,15 +710,21 @@ function warAsDate(t: readonly Token[], k: number): boolean {
   return b < k - 1 && (t[b]?.text === 'since' || t[b]?.text === 'before');
 }
 
-/** The war or the invasion as a backdrop: "because of the war", "due to Russia's invasion", "despite the war". */
+/**
+ * The war or the invasion as a backdrop: "because of the war", "due to Russia's invasion", "despite
+ * the war", "athletes killed in the war".
+ */
 function warAsBackdrop(t: readonly Token[], k: number): boolean {
   const w = t[k]?.text;
   if (w !== 'war' && w !== 'invasion') return false;
   let b = k - 1;
   while (b >= 0 && b >= k - 5 && DATE_OWNER_WORDS.has(t[b]?.text ?? '')) b--;
   const before = t[b]?.text ?? '';
+  // "dedicated her victory to athletes killed in the war": the dead the winner remembers.
+  if (before === 'in' && KILLED.has(t[b - 1]?.text ?? '')) return true;
   return (before === 'of' && t[b - 1]?.text === 'because') || (before === 'to' && t[b - 1]?.text === 'due') || before === 'despite' || before === 'amid';
 }
+const KILLED = set('killed died fallen');
 
 /** Words between a date's "since" and the war: "since Russia's full-scale invasion". */
 const DATE_OWNER_WORDS = set('russia s russian moscow full scale the its');

@@ -1532,4 +1532,22 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     expect(v.matched).toBe(false);
     expect(feature(v, 'person abroad')).toBe(true);
   });
+
+  it('GIVEN a Kim–Putin pact signed "as Washington accuses Pyongyang of supplying … for the war in Ukraine" THEN an accusation is the summit\'s backdrop', () => {
+    const v = verdict('Putin and Kim sign defence pact in Pyongyang', 'The Russian leader made his first visit in 24 years, as Washington and its allies accuse Pyongyang of supplying Moscow with shells for the war in Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(v.matched).toBe(verdict('Putin and Kim sign defence pact in Pyongyang', 'The Russian leader made his first visit in 24 years, amid Western concern that Pyongyang is supplying Moscow with shells for the war in Ukraine.', 'ukraine').matched);
+  });
+
+  it('GIVEN a club sale whose proceeds are pledged to "victims of the war in Ukraine" THEN the pledge names the war, the story is the sale', () => {
+    const v = verdict('Oligarch confirms he is selling his football club', 'The billionaire said net proceeds would go to a foundation for all victims of the war in Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a sale\'s proceeds pledged to the war\'s victims');
+  });
+
+  it('GIVEN an athlete\'s gold abroad dedicated to "athletes killed in the war" THEN sport abroad; the dead she remembers are no state cue', () => {
+    const v = verdict('High jumper wins gold for Ukraine in Rome', 'She won Ukraine\'s first gold of the championships and said she had been thinking of athletes killed in the war.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
 });
