@@ -1550,4 +1550,17 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     expect(v.matched).toBe(false);
     expect(feature(v, 'culture or sport abroad')).toBe(true);
   });
+
+  it('GIVEN a US club signing a "South Korean infielder" THEN a player\'s label, not the country', () => {
+    const v = verdict('Mariners sign South Korean infielder to three-year deal', 'Seattle agreed a $21 million contract with the shortstop, who starred for his club at home.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('South Korean as a label for a company, artist or athlete');
+  });
+
+  it('GIVEN Korean visitors topping another country\'s arrivals, with routes from Seoul and Busan THEN that country\'s tourism', () => {
+    const v = verdict('Korean visitors top Phu Quoc arrivals as new flights launch', 'South Korea remained the largest source of foreign tourists to the island this year, as budget carriers add routes from Seoul and Busan.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Koreans travelling as another country\'s tourism');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a route to a South Korean city');
+  });
 });
