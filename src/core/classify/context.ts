@@ -606,11 +606,10 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
     const first = fieldOf(fields, h)?.tokens[h.from]?.text ?? '';
     // A person's origin labels them too: "a refugee from Kharkiv", "defector documentary", "a
     // 15-year-old from Lviv", "Lviv teenager"; the war as a date ("on tour when the invasion
-    // began") or as the reason the event moved ("because of the war") places nothing.
+    // began"), as the reason the event moved ("because of the war") or in a person's past ("whose
+    // hometown of Odesa has been battered by Russian strikes") places nothing.
     const f = fieldOf(fields, h);
     const t = f?.tokens ?? [];
-    // So does a person's past in a "whose …" clause ("whose hometown of Odesa has been battered by
-    // Russian strikes").
     if (!COUNTRY_NAMES.has(first) && !CULTURE_NAMES.has(first) && !fledWar(h, fields) && !hometown(h, fields) && !warAsDate(t, h.to - 1) && !warAsBackdrop(t, h.to - 1) && !(f && relativeClauseBefore(f, h.from))) return null;
   }
   // A tour, a contest or a match first: most stories have none, and stop after one look per word.
@@ -705,9 +704,15 @@ function warAsDate(t: readonly Token[], k: number): boolean {
   if (w !== 'war' && w !== 'invasion') return false;
   if (t[k - 1]?.text === 'the' && DATE_BEFORE.has(t[k - 2]?.text ?? '')) return true;
   // "killed since Russia's full-scale invasion": the war's owner and scale between.
+  const b = beforeOwner(t, k);
+  return b < k - 1 && (t[b]?.text === 'since' || t[b]?.text === 'before');
+}
+
+/** The index of the word before the war's owner and scale: of "since" in "since Russia's full-scale invasion". */
+function beforeOwner(t: readonly Token[], k: number): number {
   let b = k - 1;
   while (b >= 0 && b >= k - 5 && DATE_OWNER_WORDS.has(t[b]?.text ?? '')) b--;
-  return b < k - 1 && (t[b]?.text === 'since' || t[b]?.text === 'before');
+  return b;
 }
 
 /**
@@ -717,8 +722,7 @@ function warAsDate(t: readonly Token[], k: number): boolean {
 function warAsBackdrop(t: readonly Token[], k: number): boolean {
   const w = t[k]?.text;
   if (w !== 'war' && w !== 'invasion') return false;
-  let b = k - 1;
-  while (b >= 0 && b >= k - 5 && DATE_OWNER_WORDS.has(t[b]?.text ?? '')) b--;
+  const b = beforeOwner(t, k);
   const before = t[b]?.text ?? '';
   // "dedicated her victory to athletes killed in the war": the dead the winner remembers.
   if (before === 'in' && KILLED.has(t[b - 1]?.text ?? '')) return true;
@@ -759,7 +763,7 @@ export function yardstick(hit: Hit, fields: readonly FieldText[]): boolean {
  * person's past told to introduce them ("Prigozhin, whose mercenaries captured Bakhmut before
  * staging a mutiny, was on board a jet that crashed"), not the story's news.
  */
-export function biographyClause(hit: Hit, fields: readonly FieldText[]): boolean {
+function biographyClause(hit: Hit, fields: readonly FieldText[]): boolean {
   const field = fieldOf(fields, hit);
   return field?.field === 'summary' && relativeClauseBefore(field, hit.from);
 }
