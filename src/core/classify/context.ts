@@ -399,7 +399,8 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
   // first: it is cheap, and most stories stop here.
   let person = false;
   for (const h of hits) {
-    if (fledWar(h, fields) || consularCare(h, fields)) continue;
+    // "a former student from South Korea": where the person comes from, as the label says.
+    if (fledWar(h, fields) || consularCare(h, fields) || fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'from') continue;
     const field = fieldOf(fields, h);
     const next = field?.tokens[h.to]?.text ?? '';
     if (field?.tokens[h.to - 1]?.text !== label || next === '' || clauseBreak(field, h.to - 1, h.to)) return false;

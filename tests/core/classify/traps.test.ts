@@ -1563,4 +1563,23 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     expect(exclusions(v).map((x) => x.pattern)).toContain('Koreans travelling as another country\'s tourism');
     expect(exclusions(v).map((x) => x.pattern)).toContain('a route to a South Korean city');
   });
+
+  it('GIVEN a K-pop star completing military service "as the band plans a reunion" THEN the South\'s conscription at home; a reunion world tour is entertainment', () => {
+    const v = verdict('K-pop star completes military service as band plans reunion', 'The singer of BTS was discharged after 18 months of mandatory military service in South Korea.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).map((p) => p.pattern)).toContain('K-pop stars and South Korea\'s conscription');
+    expect(verdict('BTS to reunite for world tour after military service', 'The band will play stadiums in North America and Europe next year.', 'south-korea').matched).toBe(false);
+  });
+
+  it('GIVEN a "South Korean man" jailed abroad who is "a former student from South Korea" THEN a person abroad; where he comes from is his label too', () => {
+    const v = verdict('South Korean man jailed for 30 years in Perth for drugging women', 'A former student from South Korea was sentenced in Perth for drugging women he lured with fake job offers.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN North Korean shells "fuelling Russia\'s war in Ukraine" THEN the war\'s supply; oil money fuelling it stays a backdrop', () => {
+    expect(verdict('North Korean shells fuelling Russia\'s war in Ukraine, investigators say', 'Researchers found artillery made in North Korea among battlefield debris.', 'ukraine').matched).toBe(true);
+    const oil = verdict('EU targets tanker fleet it says is fuelling Russia\'s war in Ukraine', 'The bloc added 40 vessels to its sanctions list on Friday.', 'ukraine');
+    expect(exclusions(oil).map((x) => x.pattern)).toContain('the war in Ukraine as a motive or backdrop');
+  });
 });
