@@ -115,7 +115,7 @@ const MEETING_CUES = set('summit met meet meets talks president');
 /** The other side of a US-North Korea meeting: the border is then its venue, not the South. */
 const US_SIDE = set('trump biden obama pompeo');
 /** Hits that name the border as a place ("Trump to meet Kim at the DMZ"). */
-const BORDER_PLACES = set('dmz panmunjom jsa joint demilitarized demilitarised truce across');
+const BORDER_PLACES = set('dmz panmunjom jsa joint demilitarized demilitarised truce across border');
 /** Cues that make the South a party only weakly: joint drills are often the backdrop of a launch. */
 const WEAK_PARTY_CUES = set('drill drills exercise exercises');
 /** Words of a hit that name the border as a place (the DMZ, the JSA, "across the border"), not the South as an actor. */
@@ -208,7 +208,7 @@ const PLACE_PREPS = set('in to at from');
 /** Listed foreign places that are countries (not a word of another name, as "new" or "united" are). */
 const FOREIGN_COUNTRIES = set('america germany hungary poland britain india vietnam indonesia mexico brazil china japan slovakia turkey australia singapore');
 /** Big American cities, named anywhere like a country ("a Ukrainian refugee on Charlotte light rail"). */
-const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia atlanta boston seattle denver miami dallas detroit manhattan brooklyn');
+const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia atlanta boston seattle denver miami dallas detroit manhattan brooklyn frankfurt munich berlin hamburg madrid barcelona rome milan amsterdam vienna zurich brussels dubai manila bangkok');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
 const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
@@ -539,7 +539,7 @@ const HOST_COUNTRIES = set('poland polish ireland irish germany german czech cze
 const CULTURE_CUES = set('gold michelin memoir bestseller award awards race tour touring concert concerts ballet orchestra opera eurovision festival premiere exhibition cup championship championships tournament olympics olympic paralympics medal medals fifa uefa marathon league squad match euro qualifier qualifiers knockout semifinal semifinals quarterfinal quarterfinals wimbledon heavyweight boxing bout competition medalist pga lpga golf golfer stroke strokes birdie birdies bogey bogeys atp wta');
 /** What makes it more than culture or sport: arms, war, the state. Any of these and the feature stays out. */
 const STATE_CUES = set(
-  'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint',
+  'arms presidential election elections missile missiles war invasion troops soldiers soldier military army sanctions sanction nuclear regime defector defectors front frontline shelling drone drones attack attacks propaganda boycott boycotts banned ban spy spies espionage president minister government ministry leader zelensky zelenskyy occupied occupation refugees agree agreed agreement talks summit unified joint sacks sacked sacking',
 );
 /** Words before a hit that make the country the venue: "in Seoul", "through the North Korean capital". */
 const VENUE_PREPS = set('in at through across around');
@@ -1558,7 +1558,8 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       // "the biggest package since the invasion": a point in time, not the story's reason; another
       // reference may still name the war as its subject ("to help repel Russia's invasion").
       if (TIME_BEFORE.has(before)) continue;
-      if (BACKDROP_BEFORE.has(before) || (before === 'of' && t[k - 2]?.text === 'because') || (before === 'to' && t[k - 2]?.text === 'due')) return null;
+      // "ramp up defence spending in response to Russia's war": the war as another story's cause.
+      if (BACKDROP_BEFORE.has(before) || (before === 'of' && t[k - 2]?.text === 'because') || (before === 'to' && (t[k - 2]?.text === 'due' || t[k - 2]?.text === 'response'))) return null;
       // "… amid warnings that Pyongyang could supply ammunition for Moscow's war": a supply feared
       // or foreseen, not the war's own news (the story is the summit's).
       if (before === 'for' && speculativeBefore(f, k)) continue;

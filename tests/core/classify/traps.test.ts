@@ -1582,4 +1582,34 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     const oil = verdict('EU targets tanker fleet it says is fuelling Russia\'s war in Ukraine', 'The bloc added 40 vessels to its sanctions list on Friday.', 'ukraine');
     expect(exclusions(oil).map((x) => x.pattern)).toContain('the war in Ukraine as a motive or backdrop');
   });
+
+  it('GIVEN a South Korean jailed over a haul through Munich airport THEN a person abroad; a big European city places it abroad', () => {
+    const v = verdict('Court sentences South Korean man over Munich airport cocaine haul', 'A 34-year-old South Korean national has been jailed for five years for smuggling cocaine through Munich Airport.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN an American who crosses into the North on a tour of a "border village" THEN the border is the venue, not the South', () => {
+    const v = verdict('US soldier crosses into North Korea during tour of border village', 'A US Army private on a civilian tour of the Joint Security Area ran across the border into North Korea, US officials said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'venue')).toBe(true);
+  });
+
+  it('GIVEN a neighbour\'s step taken "after Moscow launched its full-scale invasion of Ukraine" THEN the invasion as a date or cause', () => {
+    const v = verdict('Sweden becomes NATO\'s 32nd member', 'Stockholm abandoned two centuries of neutrality after Moscow launched its full-scale invasion of Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the invasion as a date');
+  });
+
+  it('GIVEN defence spending ramped up "in response to Russia\'s war" THEN the war is another story\'s cause, no war reference', () => {
+    const v = verdict('Arms maker\'s profits soar as European armies restock', 'The company raised its outlook as governments ramp up defence spending in response to Russia\'s war.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'war reference')).toBe(false);
+  });
+
+  it('GIVEN the South\'s football association sacking its coach after a cup abroad THEN a sacking at home is more than sport abroad', () => {
+    const v = verdict('South Korea sacks football coach after Asian Cup exit', 'The Korea Football Association fired its head coach after a semi-final defeat at the Asian Cup in Qatar.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'culture or sport abroad')).toBe(false);
+  });
 });
