@@ -207,7 +207,7 @@ const FOREIGN_PLACES = set(
 const PLACE_PREPS = set('in to at from');
 /** Listed foreign places that are countries (not a word of another name, as "new" or "united" are). */
 const FOREIGN_COUNTRIES = set('america germany hungary poland britain india vietnam indonesia mexico brazil china japan slovakia turkey australia singapore');
-/** Big American cities, named anywhere like a country ("a Ukrainian refugee on Charlotte light rail"). */
+/** Big American, European and Asian cities, named anywhere like a country ("a Ukrainian refugee on Charlotte light rail", "through Frankfurt Airport"). */
 const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia atlanta boston seattle denver miami dallas detroit manhattan brooklyn frankfurt munich berlin hamburg madrid barcelona rome milan amsterdam vienna zurich brussels dubai manila bangkok');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
