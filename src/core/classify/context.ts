@@ -691,7 +691,7 @@ function speculativeBefore(f: FieldText, k: number): boolean {
 
 const RELATIVE = set('whose');
 
-/** True when the war reference at `k` stands in a "whose …" clause: a person's past, not the story. */
+/** True when token `k` stands in a "whose …" clause: a person's past, not the story (a war reference, a hit, a state cue). */
 function relativeClauseBefore(f: FieldText, k: number): boolean {
   return wordBefore(f, k, RELATIVE, 12, 'clause');
 }
