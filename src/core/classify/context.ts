@@ -157,8 +157,11 @@ for (const ref of WAR_REFS) {
   const first = ref[0] ?? '';
   WAR_REFS_BY_FIRST.set(first, [...(WAR_REFS_BY_FIRST.get(first) ?? []), ref]);
 }
-/** The war as the cause or setting of something else: "over the invasion", "since the war". */
-/** Words before a war reference that make it a backdrop: a motive, a cause, a dissenter's charge ("jailed for denouncing the war"). */
+/**
+ * Words before a war reference that make it a backdrop, the cause or setting of something else: a
+ * motive, a cause, a dissenter's charge ("over the invasion", "jailed for denouncing the war").
+ * Both the war reference and culture abroad's `warAsBackdrop` read them.
+ */
 const BACKDROP_BEFORE = set('over after amid despite because due following denouncing denounced criticising criticizing criticised criticized opposing opposed condemning condemned protesting');
 /** The war's owner between a word and the reference: "since Russia's full-scale invasion". */
 const OWNER_WORDS = set('russia s moscow the its putin russian');
@@ -718,7 +721,9 @@ function beforeOwner(t: readonly Token[], k: number): number {
 
 /**
  * The war or the invasion as a backdrop: "because of the war", "due to Russia's invasion", "despite
- * the war", "athletes killed in the war".
+ * the war", "athletes killed in the war". The same words as the war reference's backdrop
+ * (BACKDROP_BEFORE, "due to", "in response to"), read past the war's owner, and the dead an
+ * athlete remembers.
  */
 function warAsBackdrop(t: readonly Token[], k: number): boolean {
   const w = t[k]?.text;
@@ -727,7 +732,7 @@ function warAsBackdrop(t: readonly Token[], k: number): boolean {
   const before = t[b]?.text ?? '';
   // "dedicated her victory to athletes killed in the war": the dead the winner remembers.
   if (before === 'in' && KILLED.has(t[b - 1]?.text ?? '')) return true;
-  return (before === 'of' && t[b - 1]?.text === 'because') || (before === 'to' && t[b - 1]?.text === 'due') || before === 'despite' || before === 'amid';
+  return BACKDROP_BEFORE.has(before) || (before === 'of' && t[b - 1]?.text === 'because') || (before === 'to' && (t[b - 1]?.text === 'due' || t[b - 1]?.text === 'response'));
 }
 const KILLED = set('killed died fallen');
 

@@ -1415,6 +1415,12 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     expect(feature(home, 'culture or sport abroad')).toBe(false);
   });
 
+  it('GIVEN a tour abroad by a choir that cancelled its season at home "over the war" THEN culture abroad; the war reference\'s backdrop words are culture\'s too', () => {
+    const v = verdict('Ukrainian choir begins UK tour', 'The choir, which cancelled its season at home over the war, begins a ten-city concert tour in London on Friday.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+  });
+
   it('GIVEN an aid bill for Ukraine among other recipients, signed with weapons shipments to follow THEN war aid lifts it; a bill that omits Ukraine aid stays out', () => {
     const v = verdict('President signs $95 billion aid package for Ukraine, Israel and Taiwan', 'He signed the bill on Wednesday and said the first weapons shipments to Ukraine would begin within days.', 'ukraine');
     expect(v.matched).toBe(true);
