@@ -163,8 +163,8 @@ for (const ref of WAR_REFS) {
  * Both the war reference and culture abroad's `warAsBackdrop` read them.
  */
 const BACKDROP_BEFORE = set('over after amid despite because due following denouncing denounced criticising criticizing criticised criticized opposing opposed condemning condemned protesting');
-/** The war's owner between a word and the reference: "since Russia's full-scale invasion". */
-const OWNER_WORDS = set('russia s moscow the its putin russian');
+/** The war's owner and scale between a word and the reference: "since Russia's full-scale invasion". */
+const OWNER_WORDS = set('russia s russian moscow putin full scale the its');
 /**
  * Words after which a war reference is passed over for another: a point in time ("since the
  * invasion", "before the war") or "as", a conjunction as often as a backdrop ("as ceasefire push
@@ -715,7 +715,7 @@ function warAsDate(t: readonly Token[], k: number): boolean {
 /** The index of the word before the war's owner and scale: of "since" in "since Russia's full-scale invasion". */
 function beforeOwner(t: readonly Token[], k: number): number {
   let b = k - 1;
-  while (b >= 0 && b >= k - 5 && DATE_OWNER_WORDS.has(t[b]?.text ?? '')) b--;
+  while (b >= 0 && b >= k - 5 && OWNER_WORDS.has(t[b]?.text ?? '')) b--;
   return b;
 }
 
@@ -735,9 +735,6 @@ function warAsBackdrop(t: readonly Token[], k: number): boolean {
   return BACKDROP_BEFORE.has(before) || (before === 'of' && t[b - 1]?.text === 'because') || (before === 'to' && (t[b - 1]?.text === 'due' || t[b - 1]?.text === 'response'));
 }
 const KILLED = set('killed died fallen');
-
-/** Words between a date's "since" and the war: "since Russia's full-scale invasion". */
-const DATE_OWNER_WORDS = set('russia s russian moscow full scale the its');
 
 // --- Yardsticks -------------------------------------------------------------------------------------
 /** Words that make the name after them a measure for another country: "well above South Korea's 0.72". */
@@ -1554,8 +1551,7 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       const ref = refs.find((words) => matchesAt(t, k, words));
       if (!ref) continue;
       // "since Russia's full-scale invasion": look past the war's owner to the word before it.
-      let b = k - 1;
-      while (b >= 0 && b >= k - 3 && OWNER_WORDS.has(t[b]?.text ?? '')) b--;
+      const b = beforeOwner(t, k);
       const before = t[k - 1]?.text ?? '';
       const after = t[k + ref.length]?.text ?? '';
       if (TIME_BEFORE.has(t[b]?.text ?? '')) continue;
