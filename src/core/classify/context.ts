@@ -364,8 +364,8 @@ export function homeCompany(fields: readonly FieldText[]): { matched: string; fi
 }
 
 // --- Places abroad ----------------------------------------------------------------------------------
-/** Prepositions before a named place: "in Bangkok", "at Changi Airport" ("into" also sends a team into the World Cup). */
-const NAMED_PLACE_PREPS = set('in at');
+/** Prepositions before a named place: "in Bangkok", "at Changi Airport", "smuggling gold through Hong Kong airport" ("into" also sends a team into the World Cup). */
+const NAMED_PLACE_PREPS = set('in at through');
 /** Capitalised words after "in" that are times, not places. */
 const TIME_NAMES = set('january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday');
 
@@ -1265,7 +1265,7 @@ function clauseBreak(field: FieldText, a: number, b: number): boolean {
   const left = field.tokens[a];
   const right = field.tokens[b];
   if (!left || !right) return true;
-  return /[,.;:!?()\u2013\u2014]|\s-\s/u.test(field.text.slice(left.end, right.start));
+  return /[,.;:!?()\u2013\u2014]|\s--?\s/u.test(field.text.slice(left.end, right.start));
 }
 
 function sentenceBreak(field: FieldText, a: number, b: number): boolean {
@@ -1729,7 +1729,7 @@ const HEADLINE_STATES = set(
 /** A headline word of the war or of help for it, each of which keeps the story the war's ("Denmark to pay for shell factory"). */
 const HEADLINE_WAR_WORDS: ReadonlySet<string> = new Set([
   ...WAR_SUBJECT,
-  ...'war invasion front frontline aid pledge pledges pledged package reconstruction recovery military refugee refugees sanctions grain border crossings'.split(' '),
+  ...'war invasion front frontline aid pledge pledges pledged package reconstruction recovery military army refugee refugees sanctions grain border crossings'.split(' '),
   ...'shell missile drone tank weapon soldier troop jet howitzer'.split(' '),
   // "Germany halts Nord Stream 2 after Russia recognises breakaway regions": the war's prelude.
   ...'breakaway separatist separatists'.split(' '),
@@ -1874,7 +1874,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   const market = warKw && warKw.kept.length > 0 ? marketMove(warNames, fields) : null;
   if (war >= 0 && warKw && warAdj && !market && warAdj.score <= thresholdOf(war) + CONTEXT_LIFT && !warKw.excluded) {
     const ref = warReference(fields, warKw.kept.length > 0);
-    if (ref) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }));
+    // "Poland to spend nearly 5% of GDP on defence | … in response to the threat from Russia and
+    // the war across its eastern border": another country's headline with the war only in the
+    // summary is that country's story, as it is with Ukraine named (foreign headline, below).
+    if (ref && !(ref.field === 'summary' && foreignHeadline(warKw.kept, fields))) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }));
   }
 
   // 5. Surnames: "Kim" beside a US president or a summit venue.

@@ -155,11 +155,12 @@ describe('traps: people and communities', () => {
 });
 
 describe('traps: Brooklyn diaspora', () => {
-  it('GIVEN a Kiev-named shop in Brighton Beach THEN the community-life exclusion takes points off and Ukraine does not match', () => {
+  it('GIVEN a Kiev-named shop in Brighton Beach THEN the community-life exclusion takes points off, the shop\'s name is masked, and Ukraine does not match', () => {
     const v = verdict('Kiev Deli in Brooklyn marks 25 years', 'Customers in Brighton Beach lined up for smoked fish and a birthday cake.', 'ukraine');
     expect(v.matched).toBe(false);
     expect(exclusions(v)).toEqual([
       expect.objectContaining({ pattern: 'community life abroad', field: 'title', matched: 'Brooklyn', weight: -3 }),
+      expect.objectContaining({ pattern: 'a restaurant named Kiev', field: 'title', matched: 'Kiev Deli' }),
       expect.objectContaining({ pattern: 'community life abroad', field: 'summary', matched: 'Brighton Beach', weight: -3 }),
     ]);
   });
@@ -1617,5 +1618,58 @@ describe('the fourteenth round: a person\'s past, a venue ruled out, the war as 
     const v = verdict('South Korea sacks football coach after Asian Cup exit', 'The Korea Football Association fired its head coach after a semi-final defeat at the Asian Cup in Qatar.', 'south-korea');
     expect(v.matched).toBe(true);
     expect(feature(v, 'culture or sport abroad')).toBe(false);
+  });
+});
+
+describe('the fifteenth round: wire datelines, allied analysts, other states\' ministries, restaurants, transit airports, a city\'s diaspora', () => {
+  it('GIVEN a bare "Kim" after a wire dateline with a double hyphen ("VLADIVOSTOK -- Kim\'s train") THEN the surname is the North\'s leader, not a given name', () => {
+    const v = verdict('Kim reaches Russian port for talks with Putin', 'KHABAROVSK -- Kim\'s armoured train arrived in the city on Tuesday before talks on sanctions and trade.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'surname')).toBe(true);
+    // A capitalised given name before "Kim" in the same clause still makes it someone else's.
+    const other = verdict('Envoy arrives for talks with Putin', 'Veteran diplomat Sung Kim arrived in the city on Tuesday before talks on sanctions and trade.', 'north-korea');
+    expect(other.matched).toBe(false);
+  });
+
+  it('GIVEN a launch where "US and South Korean intelligence were analysing" it THEN the allies\' analysts are a source, not the South as a party', () => {
+    const v = verdict('North Korea fires ballistic missile into the sea, South\'s military says', 'The launch was detected shortly after dawn, the Joint Chiefs of Staff said, adding that South Korean and US intelligence were closely analysing the flight data.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('South Korean intelligence analysing a launch');
+  });
+
+  it('GIVEN China\'s Ministry of State Security behind a hacking campaign THEN not the North\'s ministry; the North\'s own still counts', () => {
+    const v = verdict('Hackers tied to Beijing breached Taiwanese chipmakers, report says', 'The group is linked to China\'s Ministry of State Security, a cybersecurity company said on Monday.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('another country\'s Ministry of State Security');
+    const own = verdict('Pyongyang names new head of Ministry of State Security', 'North Korea replaced the head of its secret police, state media said.', 'north-korea');
+    expect(own.matched).toBe(true);
+  });
+
+  it('GIVEN a review of a restaurant named "Kiev Palace" THEN the business\'s name, not the city', () => {
+    const v = verdict('Kiev Palace review: borscht worth crossing town for', 'The family-run dining room on the high street serves dumplings, cabbage rolls and a generous chicken Kiev.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a restaurant named Kiev');
+  });
+
+  it('GIVEN a "South Korean man" jailed for smuggling "through" a foreign airport THEN person abroad', () => {
+    const v = verdict('South Korean man jailed for smuggling watches through Changi Airport', 'A judge sentenced the 38-year-old after customs officers found 40 luxury watches in his luggage.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a foreign city\'s Ukrainian community at a festival THEN the diaspora abroad; the capital\'s own is not', () => {
+    const v = verdict('Osaka\'s Ukrainian community holds embroidered-shirt day', 'About 200 people in traditional shirts gathered in a park on Sunday.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a city\'s Ukrainian community');
+    const home = verdict('Kyiv\'s Ukrainian community holds embroidered-shirt day', 'About 200 people in traditional shirts gathered in the capital on Sunday.', 'ukraine');
+    expect(exclusions(home).map((x) => x.pattern)).not.toContain('a city\'s Ukrainian community');
+  });
+
+  it('GIVEN another country\'s defence budget whose summary names "the war" without Ukraine THEN no war reference; a headline of arms keeps it', () => {
+    const v = verdict('Lithuania to spend 6% of GDP on defence from next year', 'The government approved a budget that buys more howitzers and air defence systems in response to the threat from Russia and the war beyond its eastern border.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'war reference')).toBe(false);
+    const arms = verdict('Lithuania to send more howitzers', 'The guns will be delivered for Russia\'s enemy to use in the war against Russian forces at the front, the defence minister said.', 'ukraine');
+    expect(feature(arms, 'war reference')).toBe(true);
   });
 });
