@@ -389,8 +389,8 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
 }
 
 // --- Person abroad ----------------------------------------------------------------------------------
-const PERSON_NOUNS = set('executive executives man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef refugee refugees diver suspect suspects founder entrepreneur tycoon');
-const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradited deported pleaded pleads guilty trial warrant wanted arrested detained killed killing stabbing stabbed murder murdered');
+const PERSON_NOUNS = set('executive executives boss man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef refugee refugees diver suspect suspects founder entrepreneur tycoon');
+const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradite extradition extradited deported pleaded pleads guilty trial warrant wanted arrested detained killed killing stabbing stabbed murder murdered');
 
 /**
  * True when every hit is a "South Korean" label (or, with `label` 'ukrainian', a "Ukrainian" one)

@@ -303,10 +303,12 @@ function crossesBreak(field: FieldText, from: number, to: number, commas: boolea
     if (!left || !right) continue;
     const gap = field.text.slice(left.end, right.start);
     if (gap.includes(';') || (commas && gap.includes(','))) return true;
-    if (/[.!?]\s/u.test(gap) && left.end - left.start > 1) return true;
+    // "Aug. 14", "Sept. 3": a month's abbreviation before its day is no sentence end.
+    if (/[.!?]\s/u.test(gap) && left.end - left.start > 1 && !(gap.startsWith('.') && MONTH_ABBREVIATIONS.has(left.text) && /^\d/u.test(right.text))) return true;
   }
   return false;
 }
+const MONTH_ABBREVIATIONS: ReadonlySet<string> = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
 
 function passesGate(gate: readonly string[], text: string): boolean {
   for (const s of gate) if (text.includes(s)) return true;

@@ -1672,4 +1672,19 @@ describe('the fifteenth round: wire datelines, allied analysts, other states\' m
     const arms = verdict('Lithuania to send more howitzers', 'The guns will be delivered for Russia\'s enemy to use in the war against Russian forces at the front, the defence minister said.', 'ukraine');
     expect(feature(arms, 'war reference')).toBe(true);
   });
+
+  it('GIVEN a Seoul wire dateline with its agency ("SEOUL, Sept. 3 (Yonhap) --") on another country\'s story THEN the place of filing is masked; a month\'s abbreviation ends no sentence', () => {
+    const v = verdict('Taiwan\'s president names new premier', 'SEOUL, Sept. 3 (Yonhap) -- Taiwan\'s president on Tuesday named a former finance minister as premier in a cabinet reshuffle.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a wire dateline with its agency');
+    // A headline that opens on Seoul is no dateline.
+    const own = verdict('Seoul to raise minimum wage by 2.5%', 'The government said the rise would take effect in January.', 'south-korea');
+    expect(own.matched).toBe(true);
+  });
+
+  it('GIVEN a "South Korean crypto boss" to be extradited from a foreign country THEN person abroad', () => {
+    const v = verdict('Serbia to extradite South Korean crypto boss to US', 'A Belgrade court approved the transfer of the token founder, who faces fraud charges in New York.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
 });
