@@ -732,9 +732,20 @@ function warAsBackdrop(t: readonly Token[], k: number): boolean {
   const before = t[b]?.text ?? '';
   // "dedicated her victory to athletes killed in the war": the dead the winner remembers.
   if (before === 'in' && KILLED.has(t[b - 1]?.text ?? '')) return true;
-  return BACKDROP_BEFORE.has(before) || (before === 'of' && t[b - 1]?.text === 'because') || (before === 'to' && (t[b - 1]?.text === 'due' || t[b - 1]?.text === 'response'));
+  return backdropWordAt(t, b);
 }
 const KILLED = set('killed died fallen');
+
+/**
+ * True when the word at `i` makes the war after it a backdrop: one of BACKDROP_BEFORE, or the
+ * "of" of "because of", the "to" of "due to" or "in response to". The war reference reads the
+ * word right before it, culture abroad the word before the war's owner.
+ */
+function backdropWordAt(t: readonly Token[], i: number): boolean {
+  const w = t[i]?.text ?? '';
+  const prev = t[i - 1]?.text;
+  return BACKDROP_BEFORE.has(w) || (w === 'of' && prev === 'because') || (w === 'to' && (prev === 'due' || prev === 'response'));
+}
 
 // --- Yardsticks -------------------------------------------------------------------------------------
 /** Words that make the name after them a measure for another country: "well above South Korea's 0.72". */
@@ -1560,7 +1571,7 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       // reference may still name the war as its subject ("to help repel Russia's invasion").
       if (TIME_BEFORE.has(before)) continue;
       // "ramp up defence spending in response to Russia's war": the war as another story's cause.
-      if (BACKDROP_BEFORE.has(before) || (before === 'of' && t[k - 2]?.text === 'because') || (before === 'to' && (t[k - 2]?.text === 'due' || t[k - 2]?.text === 'response'))) return null;
+      if (backdropWordAt(t, k - 1)) return null;
       // "… amid warnings that Pyongyang could supply ammunition for Moscow's war": a supply feared
       // or foreseen, not the war's own news (the story is the summit's).
       if (before === 'for' && speculativeBefore(f, k)) continue;
@@ -2026,7 +2037,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     }
   }
 
-  // Another country's headline (12, below), read once: it also keeps war aid from lifting.
+  // Another country's headline (12, below), read once for war aid (10) and its cap (12); the war
+  // reference (4) reads it on its own, only for a reference in the summary.
   const foreign = war >= 0 && warKw && warKw.kept.length > 0 ? foreignHeadline(warKw.kept, fields) : null;
 
   // 10. War aid: arms or troops sent to Ukraine, with Ukraine named; not under another country's
