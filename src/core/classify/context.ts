@@ -208,6 +208,8 @@ const FOREIGN_PLACES = set(
   'us america united texas georgia alabama michigan arizona tennessee ohio california indiana new los las europe germany hungary poland czech britain uk london paris india vietnam indonesia mexico brazil china japan tokyo virginia washington chennai noida sriperumbudur hanoi slovakia turkey russia australia sydney melbourne riyadh singapore',
 );
 const PLACE_PREPS = set('in to at from');
+/** The kind of a court named by its city: "Tokyo District Court", "Moscow City Court". */
+const COURT_KINDS = set('district city regional high supreme federal criminal');
 /** Listed foreign places that are countries (not a word of another name, as "new" or "united" are). */
 const FOREIGN_COUNTRIES = set('america germany hungary poland britain india vietnam indonesia mexico brazil china japan slovakia turkey australia singapore');
 /** Big American, European and Asian cities, named anywhere like a country ("a Ukrainian refugee on Charlotte light rail", "through Frankfurt Airport"). */
@@ -381,7 +383,8 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   if (!w) return false;
   if (w.cased === 'US' || (w.cased === 'U' && t[k + 1]?.cased === 'S') || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) return true;
   // "A Thai court sentenced…", "Sydney court jails…": a foreign authority is a place abroad.
-  if ((FOREIGN_DEMONYMS.has(w.text) || FOREIGN_PLACES.has(w.text)) && AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '')) return true;
+  // "Manila court convicts…", "The Tokyo District Court found…": one word may stand between.
+  if ((FOREIGN_DEMONYMS.has(w.text) || FOREIGN_PLACES.has(w.text) || FOREIGN_CITIES.has(w.text)) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || (COURT_KINDS.has(t[k + 1]?.text ?? '') && AUTHORITY_NOUNS.has(t[k + 2]?.text ?? '')))) return true;
   if (!NAMED_PLACE_PREPS.has(w.text)) return false;
   const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
   const next = t[at];
@@ -389,8 +392,13 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
 }
 
 // --- Person abroad ----------------------------------------------------------------------------------
-const PERSON_NOUNS = set('executive executives boss man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor doctor nurse chef refugee refugees diver suspect suspects founder entrepreneur tycoon');
-const TRIAL_CUES = set('jailed sentenced convicted tried charged indicted extradite extradition extradited deported pleaded pleads guilty trial warrant wanted arrested detained killed killing stabbing stabbed murder murdered');
+const PERSON_NOUNS = set(
+  'executive executives boss man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor missionary missionaries doctor nurse chef refugee refugees diver suspect suspects fugitive fugitives founder entrepreneur tycoon',
+);
+/** A trial, an arrest or a killing, by its verb or by who acts in it: "court jails", "prosecutors say", "faces death penalty". */
+const TRIAL_CUES = set(
+  'jailed jails sentenced sentences convicted convicts tried charged indicted prosecuted prosecutors court penalty extradite extradition extradited deported pleaded pleads guilty trial warrant wanted arrested detained killed killing stabbing stabbed murder murdered',
+);
 
 /**
  * True when every hit is a "South Korean" label (or, with `label` 'ukrainian', a "Ukrainian" one)

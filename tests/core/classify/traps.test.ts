@@ -1688,3 +1688,26 @@ describe('the fifteenth round: wire datelines, allied analysts, other states\' m
     expect(feature(v, 'person abroad')).toBe(true);
   });
 });
+
+describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks', () => {
+  it('GIVEN a city\'s court convicting a "South Korean fugitive" THEN person abroad; a fugitive is a person and "convicts" a trial', () => {
+    const v = verdict('Bangkok court convicts South Korean fugitive over phone scam ring', 'The 41-year-old was ordered deported after serving his term, immigration police said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a "South Korean missionary" before a foreign district court THEN person abroad; a court\'s kind may stand between its city and "court"', () => {
+    const v = verdict('South Korean missionary gets three years', 'The Hanoi District Court found him guilty of organising unlicensed worship in a rented flat.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a "South Korean tourist" whom foreign prosecutors want executed THEN person abroad; prosecutors make the trial', () => {
+    const v = verdict('South Korean tourist faces death penalty in Bali', 'Indonesian prosecutors say the man hid crystal meth in his shoes.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+    // At home, the same words are the South's own news.
+    const home = verdict('South Korean prosecutors seek death penalty for arsonist', 'The man set fire to a flat in Busan, killing two neighbours.', 'south-korea');
+    expect(home.matched).toBe(true);
+  });
+});
