@@ -182,9 +182,14 @@ const WAR_SUBJECT = set(
 
 // --- Surnames ---------------------------------------------------------------------------------------
 const KIM_CUES = set('trump biden obama putin xi pompeo lavrov peskov kremlin beijing summit singapore hanoi panmunjom dmz vladivostok sentosa');
-/** Words that may follow a bare "Kim" (a verb or a connector), as opposed to a given name ("Kim Clijsters"). */
+/**
+ * Words that may follow a bare "Kim" (a verb or a connector), as opposed to a given name ("Kim
+ * Clijsters"). A headline in title case capitalises them ("Trump and Kim Cut Hanoi Summit Short"),
+ * so the list, not the capital, tells a verb from a surname; it also holds the verbs a title-case
+ * headline puts before him ("Trump Says Kim Sent Him a Letter").
+ */
 const AFTER_BARE_KIM = set(
-  'and to in at with says said meets met arrives arrived leaves left warns warned vows vowed calls called sends sent orders ordered visits visited hosts wants will would has had is was skips skipped signs signed tells told holds held urges urged s or for after as',
+  'and to in at with says said meets met meet meeting arrives arrived leaves left warns warned vows vowed vow calls called sends sent orders ordered visits visited hosts wants will would could may might has had is was skips skipped signs signed sign tells told holds held urges urged agree agrees agreed pledge pledges pledged cut cuts walk walks walked step steps stepped praises praised mocks mocked invites invited threatens threatened hails hailed writes wrote during s or for after as',
 );
 
 /** A state-media headline's verbs for the leader at a weapons site: "Kim oversees test of…". */
@@ -1592,7 +1597,7 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
 }
 
 /** Words that may stand before the leader's "Kim" in a headline: "Trump, Kim", "leader Kim", "Mr Kim". */
-const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with meets met');
+const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with what why how about');
 /** A bare "Kim" (not "Kim Clijsters") in a story with a US president, Putin, Xi or a summit venue. */
 export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const cue = fields.some((f) => f.tokens.some((t) => KIM_CUES.has(t.text)));
@@ -1603,7 +1608,7 @@ export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: str
     const t = f.tokens;
     for (let k = 1; k < t.length; k++) {
       const prev = t[k - 1];
-      if (t[k]?.cased === 'Kim' && prev && !clauseBreak(f, k - 1, k) && isCapitalised(prev) && !KIM_TITLES.has(prev.text)) return null;
+      if (t[k]?.cased === 'Kim' && prev && !clauseBreak(f, k - 1, k) && isCapitalised(prev) && !KIM_TITLES.has(prev.text) && !AFTER_BARE_KIM.has(prev.text)) return null;
     }
   }
   for (const f of fields) {

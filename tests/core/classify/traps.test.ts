@@ -1710,4 +1710,16 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     const home = verdict('South Korean prosecutors seek death penalty for arsonist', 'The man set fire to a flat in Busan, killing two neighbours.', 'south-korea');
     expect(home.matched).toBe(true);
   });
+
+  it('GIVEN a title-case headline with a bare "Kim" beside a US president THEN the surname; its capitalised verbs are no given name or surname', () => {
+    const v = verdict('Biden and Kim Agree to Meet Again at the Border', 'The two leaders spoke by phone for an hour, the White House said.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'surname')).toBe(true);
+    const praise = verdict('Trump Praises Kim After Phone Call', 'The president said the talk had been warm and productive.', 'north-korea');
+    expect(feature(praise, 'surname')).toBe(true);
+    // A surname after "Kim" still makes her someone else.
+    const star = verdict('Trump Praises Kim Kardashian After Prison Reform Meeting', 'The reality star lobbied the president for a pardon.', 'north-korea');
+    expect(star.matched).toBe(false);
+    expect(feature(star, 'surname')).toBe(false);
+  });
 });
