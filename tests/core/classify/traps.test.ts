@@ -1722,4 +1722,12 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     expect(star.matched).toBe(false);
     expect(feature(star, 'surname')).toBe(false);
   });
+
+  it('GIVEN Crimea\'s annexation as a headline with no other word of Ukraine THEN Ukraine, by the annexation; as a sanction\'s date in a summary it stays passing', () => {
+    const v = verdict('Kremlin ceremony seals annexation of Crimea', 'The president signed the documents before both chambers of parliament, calling the peninsula historic Russian land.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v).map((p) => p.pattern)).toContain('the annexation of Crimea');
+    const dated = verdict('Canada extends sanctions on Russian banks for another year', 'The measures, first imposed after the annexation of Crimea in 2014, were widened on Monday to cover two lenders.', 'ukraine');
+    expect(dated.matched).toBe(false);
+  });
 });
