@@ -2,7 +2,7 @@ import type { Reason } from '../types.js';
 import type { FieldText, Hit } from './matcher.js';
 import type { RuleSet } from './rules.js';
 import type { KeywordScore } from './score.js';
-import type { Token } from './text.js';
+import { clauseEnd, sentenceEnd, type Token } from './text.js';
 
 /**
  * Context features: what decides whether a story is ABOUT a topic once its keywords are found.
@@ -218,10 +218,24 @@ const COURT_KINDS = set('district city regional high supreme federal criminal');
 /** Listed foreign places that are countries (not a word of another name, as "new" or "united" are). */
 const FOREIGN_COUNTRIES = set('america germany hungary poland britain india vietnam indonesia mexico brazil china japan slovakia turkey australia singapore');
 /** Big American, European and Asian cities, named anywhere like a country ("a Ukrainian refugee on Charlotte light rail", "through Frankfurt Airport"). */
-const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia atlanta boston seattle denver miami dallas detroit manhattan brooklyn frankfurt munich berlin hamburg madrid barcelona rome milan amsterdam vienna zurich brussels dubai manila bangkok');
+const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia philly atlanta boston seattle denver miami dallas detroit manhattan brooklyn frankfurt munich berlin hamburg madrid barcelona rome milan amsterdam vienna zurich brussels dubai manila bangkok');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
-const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations');
+const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations shipyard');
+
+/**
+ * True when the word at `k` names a firm's site abroad: a foreign place before a unit, one word of
+ * its trade allowed between ("its Texas plant", "Samsung's Texas chip plant", "Hyundai Opens
+ * Georgia EV Plant"; a capital is needed, not "new"), or "near" a foreign place ("its Metaplant
+ * near Savannah" reads as any named place).
+ */
+function siteAbroadAt(t: readonly Token[], k: number): boolean {
+  const w = t[k];
+  if (!w) return false;
+  if ((FOREIGN_PLACES.has(w.text) || FOREIGN_CITIES.has(w.text)) && isCapitalised(w) && (UNIT_NOUNS.has(t[k + 1]?.text ?? '') || UNIT_NOUNS.has(t[k + 2]?.text ?? ''))) return true;
+  const next = t[k + 1];
+  return w.text === 'near' && next !== undefined && isCapitalised(next);
+}
 /** The last word of a hit, past a possessive "s": "korea" for "South Korea's". */
 function ownerWord(t: readonly Token[], h: Hit): string {
   return (t[h.to - 1]?.text === 's' ? t[h.to - 2]?.text : t[h.to - 1]?.text) ?? '';
@@ -324,6 +338,7 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
       if (FOREIGN_DEMONYMS.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
       if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return null;
       if (FOREIGN_PLACES.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
+      if (siteAbroadAt(t, k)) return null;
       if (FOREIGN_DEMONYMS.has(w.text) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || AUTHORITY_NOUNS.has(t[k + 2]?.text ?? ''))) return null;
       // "a shareholder in the Japanese chipmaker": the deal is a foreign firm's.
       if (FOREIGN_DEMONYMS.has(w.text) && FIRM_NOUNS.has(t[k + 1]?.text ?? '')) return null;
@@ -844,7 +859,7 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
 const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition marathon festival');
 /** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi", "China's women", "Norway". */
 const FOREIGN_PARTIES = set(
-  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian sydney ' +
+  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin blinken pompeo rubio tillerson kerry china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian sydney ' +
     'google openai microsoft amazon meta anthropic apple nvidia',
 );
 /** The South's cities that host international gatherings and games. */
@@ -1289,7 +1304,7 @@ function clauseBreak(field: FieldText, a: number, b: number): boolean {
   const left = field.tokens[a];
   const right = field.tokens[b];
   if (!left || !right) return true;
-  return /[,.;:!?()\u2013\u2014]|\s--?\s/u.test(field.text.slice(left.end, right.start));
+  return clauseEnd(field.text, left, right);
 }
 
 function sentenceBreak(field: FieldText, a: number, b: number): boolean {
@@ -1300,10 +1315,7 @@ function sentenceBreak(field: FieldText, a: number, b: number): boolean {
     const l = field.tokens[k];
     const r = field.tokens[k + 1];
     if (!l || !r) return true;
-    const gap = field.text.slice(l.end, r.start);
-    // "8.8 million", "$2.6bn": a decimal point, not a full stop.
-    if (gap === '.' && /\d$/u.test(l.text) && /^\d/u.test(r.text)) continue;
-    if (/[.;!?]/u.test(gap)) return true;
+    if (sentenceEnd(field.text, l, r)) return true;
   }
   return false;
 }
@@ -1454,7 +1466,10 @@ function roundupItems(summary: FieldText): [number, number][] {
   let start = 0;
   const t = summary.tokens;
   for (let k = 1; k <= t.length; k++) {
-    if (k === t.length || /[.;:!?]/u.test(summary.text.slice(t[k - 1]?.end ?? 0, t[k]?.start ?? 0))) {
+    const left = t[k - 1];
+    const right = t[k];
+    // An item ends where a sentence does, or at a colon ("Also: …").
+    if (k === t.length || !left || !right || sentenceEnd(summary.text, left, right) || summary.text.slice(left.end, right.start).includes(':')) {
       items.push([start, k]);
       start = k;
     }
@@ -1530,7 +1545,9 @@ function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbr
     const hasEvent = item.some((t) => EVENT_VERBS.has(t.text));
     if (!hasEvent) continue;
     // "Hyundai opened a plant in Georgia": a Korean firm's story abroad (see homeCompany).
-    if (skipAbroad && item.some((t) => KOREAN_FIRMS.has(t.text)) && item.some((t, k) => t.cased === 'US' || (PLACE_PREPS.has(t.text) && FOREIGN_PLACES.has(item[k + 1]?.text ?? '')))) continue;
+    // "Hanwha Philly Shipyard wins a contract", "its Metaplant near Savannah": a big foreign city
+    // or a site abroad does too.
+    if (skipAbroad && item.some((t) => KOREAN_FIRMS.has(t.text)) && item.some((t, k) => t.cased === 'US' || (PLACE_PREPS.has(t.text) && FOREIGN_PLACES.has(item[k + 1]?.text ?? '')) || (FOREIGN_CITIES.has(t.text) && isCapitalised(t)) || siteAbroadAt(item, k))) continue;
     const hit = hits.find((h) => h.field === 'summary' && h.from >= lead && h.from < lead + ITEM_LEAD_WORDS && h.from < to && (h.from === lead || summary.tokens[h.to]?.text === 's' || summary.tokens[h.from - 1]?.text === 's'));
     if (hit) return hit;
     // The event's subject, object or target inside the item: "leaders of Japan and South Korea

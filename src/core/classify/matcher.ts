@@ -1,7 +1,7 @@
 import type { MatchField } from '../types.js';
 import { requiredStrings } from './regex-gate.js';
 import type { RuleSet } from './rules.js';
-import { ARTICLES, contextKey, isHangul, tokenize, type Token } from './text.js';
+import { ARTICLES, contextKey, isHangul, sentenceEnd, tokenize, type Token } from './text.js';
 
 /**
  * One compiled matcher for every topic: all rule terms go into a single word trie, built once.
@@ -282,8 +282,8 @@ function spanOf(starts: readonly number[], a: number, b: number): [number, numbe
 }
 
 /**
- * True when a sentence ends between the tokens [from, to) of a field: a `;`, or `.`, `!`, `?`
- * followed by a space after a word longer than one letter ("U.S. officials" is one sentence).
+ * True when a sentence ends between the tokens [from, to) of a field, as {@link sentenceEnd}
+ * reads it for the context features too ("U.S. officials" and "Aug. 14" are one sentence).
  * A regex rule reads words joined without punctuation, so without this "…by the South's navy;
  * the group said…" would read as "the South's navy said".
  */
@@ -291,7 +291,11 @@ export function crossesSentence(field: FieldText, from: number, to: number): boo
   return crossesBreak(field, from, to, false);
 }
 
-/** True when a comma, or anything {@link crossesSentence} sees, stands between the tokens [from, to). */
+/**
+ * True when a comma, or anything {@link crossesSentence} sees, stands between the tokens [from,
+ * to). Narrower than the context features' clause (`clauseEnd` in text.ts): a one-clause term reads
+ * across a colon and a dash, because a headline's colon tags its source ("…into East Sea: JCS").
+ */
 export function crossesClause(field: FieldText, from: number, to: number): boolean {
   return crossesBreak(field, from, to, true);
 }
@@ -301,14 +305,11 @@ function crossesBreak(field: FieldText, from: number, to: number, commas: boolea
     const left = field.tokens[k - 1];
     const right = field.tokens[k];
     if (!left || !right) continue;
-    const gap = field.text.slice(left.end, right.start);
-    if (gap.includes(';') || (commas && gap.includes(','))) return true;
-    // "Aug. 14", "Sept. 3": a month's abbreviation before its day is no sentence end.
-    if (/[.!?]\s/u.test(gap) && left.end - left.start > 1 && !(gap.startsWith('.') && MONTH_ABBREVIATIONS.has(left.text) && /^\d/u.test(right.text))) return true;
+    if (commas && field.text.slice(left.end, right.start).includes(',')) return true;
+    if (sentenceEnd(field.text, left, right)) return true;
   }
   return false;
 }
-const MONTH_ABBREVIATIONS: ReadonlySet<string> = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
 
 function passesGate(gate: readonly string[], text: string): boolean {
   for (const s of gate) if (text.includes(s)) return true;

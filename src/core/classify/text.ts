@@ -131,3 +131,41 @@ export function isHangul(word: string): boolean {
 export function contextKey(term: string): string {
   return foldWords(term).join(' ') + (term.trimEnd().endsWith('*') ? '*' : '');
 }
+
+/** Abbreviations whose full stop ends no sentence: a month before its day ("Aug. 14"). */
+const MONTH_ABBREVIATIONS: ReadonlySet<string> = new Set('jan feb mar apr jun jul aug sep sept oct nov dec'.split(' '));
+/** Titles before a name ("Mr. Kim", "Gen. Milley", "Rep. Andy Kim"): their full stop ends no sentence. */
+const TITLE_ABBREVIATIONS: ReadonlySet<string> = new Set('mr mrs ms dr gen lt col sgt capt maj adm rep sen gov prof st'.split(' '));
+/** A full stop, "!" or "?", any closing quotes or brackets, then a space: the end of a sentence. */
+const SENTENCE_END_RE = /[.!?]['"\u2019\u201d)\]]*\s/u;
+
+/**
+ * True when the text between two tokens of `text` ends a sentence: a semicolon, or a full stop,
+ * "!" or "?" followed by a space — but not the full stop of a one-letter abbreviation ("U.S.
+ * officials", "N. Korea"), of a month before its day ("Aug. 14") or of a title before a name
+ * ("Mr. Kim"), and never a point inside a word or a number ("$2.6bn", "U.S.-led", "Amazon.com").
+ * The one reading of a sentence's end for the rule matcher and the context features.
+ */
+export function sentenceEnd(text: string, left: Token, right: Token): boolean {
+  const gap = text.slice(left.end, right.start);
+  if (gap.includes(';')) return true;
+  if (!SENTENCE_END_RE.test(gap)) return false;
+  if (gap.startsWith('.')) {
+    if (left.end - left.start === 1) return false;
+    if (MONTH_ABBREVIATIONS.has(left.text) && /^\d/u.test(right.text)) return false;
+    if (TITLE_ABBREVIATIONS.has(left.text) && /^\p{Lu}/u.test(right.cased)) return false;
+  }
+  return true;
+}
+
+/** A comma, colon, bracket, en or em dash, or a spaced hyphen or double hyphen ("SEOUL --"). */
+const CLAUSE_END_RE = /[,;:()\u2013\u2014]|\s--?\s/u;
+
+/**
+ * True when the text between two tokens ends a clause: a sentence's end ({@link sentenceEnd}) or
+ * a comma, colon, bracket or dash. The one reading of a clause's end for the rule matcher and
+ * the context features.
+ */
+export function clauseEnd(text: string, left: Token, right: Token): boolean {
+  return CLAUSE_END_RE.test(text.slice(left.end, right.start)) || sentenceEnd(text, left, right);
+}

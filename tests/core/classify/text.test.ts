@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize } from '../../../src/core/classify/text.js';
+import { clauseEnd, sentenceEnd, tokenize } from '../../../src/core/classify/text.js';
 
 describe('tokenize', () => {
   it('GIVEN Latin text with diacritics and punctuation THEN tokens are folded and keep their offsets', () => {
@@ -33,5 +33,31 @@ describe('tokenize', () => {
     expect(tokens.slice(0, 5).map((t) => t.text)).toEqual(['seoul', 'dec', '3', 'reuters', 'kim']);
     expect(tokens[0]).toEqual({ text: 'seoul', cased: 'SEOUL', start: 0, end: 5 });
     expect(tokens.find((t) => t.cased === 'Odesa')?.text).toBe('odesa');
+  });
+});
+
+/** Where sentences (or clauses) end in `text`: the words after each end, as written. */
+function endsIn(text: string, end: (text: string, left: ReturnType<typeof tokenize>[number], right: ReturnType<typeof tokenize>[number]) => boolean): string[] {
+  const t = tokenize(text);
+  return t.slice(1).flatMap((right, k) => {
+    const left = t[k];
+    return left && end(text, left, right) ? [right.cased] : [];
+  });
+}
+
+describe('sentenceEnd and clauseEnd', () => {
+  it('GIVEN full stops, semicolons, "!" and "?" THEN each ends a sentence, closing quotes and brackets included', () => {
+    expect(endsIn('Kim left. Moon stayed; talks ended! Why? "It is over." Then silence (as planned.) Later', sentenceEnd)).toEqual(['Moon', 'talks', 'Why', 'It', 'Then', 'Later']);
+  });
+
+  it('GIVEN abbreviations, numbers and dotted words THEN no sentence ends inside them', () => {
+    // One-letter abbreviations, a month before its day, a title before a name, a decimal point, a domain.
+    expect(endsIn('U.S. officials met N. Korea on Aug. 14 with Mr. Kim over a $2.6bn deal from Amazon.com today.', sentenceEnd)).toEqual([]);
+    // A month's abbreviation before a word, or a title before a lower-case word, still ends one.
+    expect(endsIn('It happened in Jan. Then it was over. The talks were led by Gen. staff', sentenceEnd)).toEqual(['Then', 'The', 'staff']);
+  });
+
+  it('GIVEN commas, colons, brackets and dashes THEN each ends a clause, and every sentence end does too', () => {
+    expect(endsIn('SEOUL -- Kim, the leader: in Pyongyang (state media) \u2014 said. Later U.S. aid', clauseEnd)).toEqual(['Kim', 'the', 'in', 'state', 'said', 'Later']);
   });
 });

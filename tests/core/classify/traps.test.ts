@@ -1730,4 +1730,16 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     const dated = verdict('Canada extends sanctions on Russian banks for another year', 'The measures, first imposed after the annexation of Crimea in 2014, were widened on Monday to cover two lenders.', 'ukraine');
     expect(dated.matched).toBe(false);
   });
+
+  it('GIVEN a briefing item on a Korean firm\'s "$4.3 billion" plant "near" a US city THEN no roundup event; a decimal point ends no item', () => {
+    const v = verdict('Evening Briefing: Oil Slides, Kia Opens Georgia Battery Plant', 'Crude fell for a third day. Kia cut the ribbon on its $4.3 billion battery plant near Atlanta. And the Fed held rates.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'roundup')).toBe(false);
+  });
+
+  it('GIVEN a Korean firm\'s "Tennessee washer plant" beside another firm\'s profit THEN no home company; a word of trade may stand between the place and the plant', () => {
+    const v = verdict('Week in business: Airbus profit, LG\'s Tennessee washer plant', 'Airbus lifts its delivery target; LG Electronics expands its Tennessee washer plant with 300 jobs.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'home company')).toBe(false);
+  });
 });
