@@ -1742,4 +1742,11 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     expect(v.matched).toBe(false);
     expect(feature(v, 'home company')).toBe(false);
   });
+
+  it('GIVEN a North Korea headline closed by ", Seoul officials believe" THEN the South is a source; plural speech verbs ("claim", "believe") close an attribution too', () => {
+    const v = verdict('Kim Jong Un\'s sister now second in command, Seoul officials believe', 'Kim Yo Jong has signed more statements this year than any other official in Pyongyang.', 'south-korea');
+    expect(v.matched).toBe(false);
+    const claim = verdict('Kim Jong Un has lost 20kg, Seoul spy chiefs claim', 'The leader appeared noticeably slimmer at a party meeting in Pyongyang last week.', 'south-korea');
+    expect(claim.matched).toBe(false);
+  });
 });
