@@ -1820,7 +1820,14 @@ const TRIGGER_WORDS: ReadonlySet<string> = new Set([...TRIGGERS, ...RUSSIA]);
 function lift(adj: Adjustment, threshold: number, reason: (weight: number) => Reason, decisive = true): void {
   const target = threshold + CONTEXT_LIFT;
   // Already as high as a lift (keywords alone): the feature still decides, at no extra weight.
-  if (adj.score > target || (adj.score === target && (!decisive || adj.decided))) return;
+  if (adj.score > target) {
+    if (decisive && !adj.decided) {
+      adj.reasons.push(reason(0));
+      adj.decided = true;
+    }
+    return;
+  }
+  if (adj.score === target && (!decisive || adj.decided)) return;
   const weight = Math.round((target - adj.score) * 1000) / 1000;
   adj.score = target;
   adj.reasons.push(reason(weight));

@@ -1749,4 +1749,12 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     const claim = verdict('Kim Jong Un has lost 20kg, Seoul spy chiefs claim', 'The leader appeared noticeably slimmer at a party meeting in Pyongyang last week.', 'south-korea');
     expect(claim.matched).toBe(false);
   });
+
+  it('GIVEN the South as a party whose keywords already pass the lift THEN the party feature still decides, at no weight, and the model is not consulted', () => {
+    const v = verdict('North fires shells near Baengnyeong as residents head for shelters', 'North Korea fired dozens of rounds near the border island; the South returned fire.', 'south-korea');
+    expect(v.matched).toBe(true);
+    const party = patterns(v).find((p) => p.pattern.startsWith('context: party'));
+    expect(party?.weight).toBe(0);
+    expect(v.reasons.some((r) => r.kind === 'model')).toBe(false);
+  });
 });
