@@ -1757,4 +1757,12 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     expect(party?.weight).toBe(0);
     expect(v.reasons.some((r) => r.kind === 'model')).toBe(false);
   });
+
+  it('GIVEN another country\'s "Reform Party" THEN no Korean party; with a Korean context the South\'s Reform Party still counts', () => {
+    const v = verdict('Latvian premier quits after coalition row', 'The prime minister resigned on Thursday, leaving her Reform Party to name a successor.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([]);
+    const home = verdict('Reform Party leader quits after Seoul by-election rout', 'The party won no seat in the vote for the capital\'s mayor.', 'south-korea');
+    expect(patterns(home).map((p) => p.pattern)).toContain('National Assembly and courts (Korean context)');
+  });
 });
