@@ -2,7 +2,7 @@ import type { Reason } from '../types.js';
 import type { FieldText, Hit } from './matcher.js';
 import type { RuleSet } from './rules.js';
 import type { KeywordScore } from './score.js';
-import { clauseEnd, sentenceEnd, type Token } from './text.js';
+import { ARTICLES, clauseEnd, sentenceEnd, type Token } from './text.js';
 
 /**
  * Context features: what decides whether a story is ABOUT a topic once its keywords are found.
@@ -919,6 +919,11 @@ export function hostCity(hits: readonly Hit[], fields: readonly FieldText[]): { 
 const OTHER_COUNTRIES = set(
   'switzerland swiss sweden swedish denmark danish finland finnish iceland russia russian ireland irish nepal nepali nepalis nepalese india indian indians philippines filipino filipinos vietnam vietnamese thailand thai indonesia indonesian bangladesh bangladeshi sri lankan cambodia cambodian uzbekistan uzbek mongolia mongolian myanmar pakistan pakistani china chinese japan japanese taiwan taiwanese singapore singaporean malaysia malaysian australia australian us american germany german france french britain british uk canada canadian mexico brazil italy spain netherlands',
 );
+/** True when the headline opens on another country or its people: "Chinese, Russian warships…", "Japan's cabinet…". */
+function otherCountryLead(fields: readonly FieldText[]): boolean {
+  const t = fields.find((f) => f.field === 'title')?.tokens ?? [];
+  return OTHER_COUNTRIES.has(t[0]?.text ?? '') || (ARTICLES.has(t[0]?.text ?? '') && OTHER_COUNTRIES.has(t[1]?.text ?? ''));
+}
 /** Another country's workers and students going to the South (not its tourists: the South's tourism is its own economy). */
 const LABOUR_MOVERS = set('workers worker students student trainees nurses caregivers migrants');
 /** Words before the South as a destination: "to South Korea", "in South Korea", "for Seoul". */
@@ -1859,10 +1864,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     a.score = cap;
   };
 
-  // 1. Attribution: a topic whose every hit is a source, while another topic is named (the subject).
+  // 1. Attribution: a topic whose every hit is a source, while another topic is named (the
+  // subject), or the headline opens on another country ("Chinese, Russian warships hold drills
+  // in Sea of Japan, says Seoul").
+  const foreignSubject = otherCountryLead(fields);
   keywords.forEach((k, i) => {
     if (k.kept.length === 0 || k.score <= capOf(i)) return;
-    const subject = keywords.some((o, j) => j !== i && o.kept.length > 0);
+    const subject = foreignSubject || keywords.some((o, j) => j !== i && o.kept.length > 0);
     if (!subject) return;
     const others = keywords.flatMap((o, j) => (j === i ? [] : o.kept));
     if (!k.kept.every((h) => isAttribution(h, fields, others))) return;

@@ -1765,4 +1765,13 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     const home = verdict('Reform Party leader quits after Seoul by-election rout', 'The party won no seat in the vote for the capital\'s mayor.', 'south-korea');
     expect(patterns(home).map((p) => p.pattern)).toContain('National Assembly and courts (Korean context)');
   });
+
+  it('GIVEN another country\'s headline closed by "says Seoul" THEN the South is only the source, with no topic as the subject', () => {
+    const v = verdict('Japanese destroyers shadow Chinese carrier near Okinawa, says Seoul', 'The carrier group sailed through the Miyako Strait on Tuesday, South Korea\'s Joint Chiefs of Staff said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+    // The South as the headline's subject is not a source.
+    const own = verdict('Seoul says it will send destroyers to the Strait of Hormuz', 'The defence ministry said two ships would join an escort mission next month.', 'south-korea');
+    expect(own.matched).toBe(true);
+  });
 });
