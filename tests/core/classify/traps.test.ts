@@ -1782,4 +1782,12 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     const person = verdict('Rada wins the county baking prize', 'The retired teacher entered a plum cake for the fifth year running.', 'ukraine');
     expect(person.matched).toBe(false);
   });
+
+  it('GIVEN another country buying K9 howitzers THEN the buyer\'s story, the weapon weighs like a firm\'s product; the South\'s own army with them is the South\'s', () => {
+    const v = verdict('Norway picks K9 howitzers in $600m artillery deal', 'The defence ministry said the first guns would reach the army\'s northern brigade in 2027.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(patterns(v).map((p) => p.pattern)).toEqual(['South Korean weapons (exports)']);
+    const home = verdict('South Korean army fields upgraded K9 howitzers along the border', 'The first battalion received the new guns this week.', 'south-korea');
+    expect(home.matched).toBe(true);
+  });
 });
