@@ -105,6 +105,8 @@ const AFTER_SPEECH_CLOSE = set(
 const SOURCE_FILLERS = set('s the a an its south korean korea seoul top senior national');
 const OWN_ACTION = set('it its they their we our seoul');
 const ACCORDING = set('according citing cited quoted quoting');
+/** Words of a report between "according to" and its source: "according to reports carried by Seoul's Yonhap". */
+const REPORTS_BY = set('reports report reporting carried published by');
 
 // --- Party structure -----------------------------------------------------------------------------
 const PARTY_CUES = set(
@@ -138,6 +140,8 @@ const OWN_REPORT = set('says said claims claimed announced announces');
 const HAS = set('has had have');
 /** Words before a hit that make it the target or scene of an item's event ("a strike on Kharkiv"). */
 const ITEM_TARGET_BEFORE = set('on in against over near');
+/** Words before "in <place>" that tell a person's past, not an event's place: "born in", "grew up in". */
+const BIOGRAPHY_BEFORE_IN = set('born raised up grown lived educated trained studied');
 
 // --- War reference ----------------------------------------------------------------------------------
 /** Words that make "the war" a war other than Russia's in Ukraine. */
@@ -856,7 +860,7 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
 
 // --- Host city ---------------------------------------------------------------------------------------
 /** An international gathering: what a host city is the place of. */
-const GATHERINGS = set('summit talks forum conference expo fair negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition marathon festival');
+const GATHERINGS = set('summit talks forum conference expo fair show airshow negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition marathon festival');
 /** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi", "China's women", "Norway". */
 const FOREIGN_PARTIES = set(
   'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin blinken pompeo rubio tillerson kerry china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian sydney ' +
@@ -1352,7 +1356,7 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
     const w = t[k];
     if (!w || clauseBreak(field, k, k + 1)) break;
     if (ACCORDING.has(w.text)) return true;
-    if (w.text !== 'to' && w.text !== 'and' && !SOURCE_NOUNS.has(w.text) && !isCapitalised(w)) break;
+    if (w.text !== 'to' && w.text !== 'and' && !SOURCE_NOUNS.has(w.text) && !REPORTS_BY.has(w.text) && !isCapitalised(w)) break;
   }
   // A headline that closes on its source after a colon or a dash: "N. Korea fires missiles: JCS",
   // "… - Yonhap", "…: S. Korean military". Only source words may follow the hit.
@@ -1491,6 +1495,9 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
   const t = summary.tokens;
   // "filmed everywhere from Bhutan to North Korea": the end of a range of places, not a party.
   if (t[h.from - 1]?.text === 'to' && t.slice(Math.max(from, h.from - 4), h.from - 1).some((u) => u.text === 'from')) return false;
+  // "A chef who grew up in Kyiv opens…", "a 17-year-old born in Kyiv won…": where a person
+  // comes from, not where the event is; "a new radar at the ADEX show in Seoul": a gathering's place.
+  if (t[h.from - 1]?.text === 'in' && (BIOGRAPHY_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || gatheringPlace(t, h.from))) return false;
   const after = t[h.to]?.text ?? '';
   if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && EVENT_VERBS.has(after)) return true;
   // "Pyongyang says it has placed a spy satellite into orbit": the subject reports its own event.

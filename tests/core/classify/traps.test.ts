@@ -1790,4 +1790,19 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     const home = verdict('South Korean army fields upgraded K9 howitzers along the border', 'The first battalion received the new guns this week.', 'south-korea');
     expect(home.matched).toBe(true);
   });
+
+  it('GIVEN a briefing item whose topic city is where a person grew up, or a trade show\'s place THEN no roundup event', () => {
+    const grew = verdict('Evening roundup: rates, rain and a violin prize', 'The central bank held rates. Storms hit the coast. And a violinist who grew up in Odesa won the Paganini competition in Genoa.', 'ukraine');
+    expect(grew.matched).toBe(false);
+    expect(feature(grew, 'roundup')).toBe(false);
+    const show = verdict('Defence week: Saab wins radar order, Airbus tanker drone at ADEX', 'This week\'s round-up: Saab won a radar order from Sweden, Airbus displayed a tanker drone at the ADEX show in Seoul, and Leonardo named a new chief.', 'south-korea');
+    expect(show.matched).toBe(false);
+    expect(feature(show, 'roundup')).toBe(false);
+  });
+
+  it('GIVEN "according to reports carried by Seoul\'s Yonhap news agency" in another country\'s story THEN the South is only the source', () => {
+    const v = verdict('Japan\'s new frigate completes sea trials, Yonhap reports', 'The ship returned to Nagasaki after a week of tests, according to reports carried by Seoul\'s Yonhap news agency.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+  });
 });
