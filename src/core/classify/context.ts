@@ -179,6 +179,8 @@ const TIME_BEFORE = set('since before as');
 const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
 /** What is sent "to the front" when the front is the war's: "shells to the front". */
 const MUNITIONS = set('shells ammunition munitions rounds weapons');
+/** The word before "the front" when munitions are sent there: "to the front", "for the front". */
+const TO_THE_FRONT = set('to for');
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
   'forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
@@ -1592,8 +1594,9 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
   }
   // "sold satellite images to Wagner for the war": what is supplied for the war is its subject.
   if (!subject) subject = fields.some((f) => f.tokens.some((t, k) => SUPPLY_VERBS.has(t.text) && f.tokens.slice(k + 1, k + SUPPLY_WINDOW).some((u, j) => u.text === 'for' && WAR_REFS_BY_FIRST.has(f.tokens[k + 2 + j]?.text ?? ''))));
-  // "delivered 1.5 million shells to the front": munitions sent to "the front" need no Russia named.
-  if (!russia) russia = fields.some((f) => f.tokens.some((t, k) => t.text === 'front' && f.tokens[k - 1]?.text === 'the' && f.tokens[k - 2]?.text === 'to' && f.tokens.slice(Math.max(0, k - 8), k).some((u) => MUNITIONS.has(u.text))));
+  // "delivered 1.5 million shells to the front", "1.5 million shells for the front": munitions
+  // sent to "the front" need no Russia named.
+  if (!russia) russia = fields.some((f) => f.tokens.some((t, k) => t.text === 'front' && f.tokens[k - 1]?.text === 'the' && TO_THE_FRONT.has(f.tokens[k - 2]?.text ?? '') && f.tokens.slice(Math.max(0, k - 8), k).some((u) => MUNITIONS.has(u.text))));
   if (!russia || !subject) return null;
   let found: { matched: string; field: FieldText['field'] } | null = null;
   for (const f of fields) {

@@ -1805,4 +1805,10 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     expect(v.matched).toBe(false);
     expect(feature(v, 'attribution')).toBe(true);
   });
+
+  it('GIVEN shells bought "for the front" with no country named THEN the war reference; munitions for the front are the war\'s', () => {
+    const v = verdict('Dutch-funded scheme buys 300,000 shells for the front', 'The rounds, bought from suppliers in Asia and Africa, will arrive by spring, officials in The Hague said.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war reference')).toBe(true);
+  });
 });
