@@ -110,7 +110,7 @@ const REPORTS_BY = set('reports report reporting carried published by');
 
 // --- Party structure -----------------------------------------------------------------------------
 const PARTY_CUES = set(
-  'returns repatriated repatriates warning shots fired firing returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked hacks hack hacking hackers jams jammed jamming targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison asylum defection',
+  'returns repatriated repatriates warning shots fired firing disrupts disrupted disrupting disruption returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked hacks hack hacking hackers jams jammed jamming targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison asylum defection',
 );
 /** Meeting cues: the South is a party when its leaders meet, not when others meet at its border. */
 const MEETING_CUES = set('summit met meet meets talks president');
@@ -1454,6 +1454,8 @@ function speechGoesOn(field: FieldText, after: number, k: number): boolean {
 function partyDecides(hit: Hit, cue: string, fields: readonly FieldText[]): boolean {
   if (WEAK_PARTY_CUES.has(cue.toLowerCase())) return false;
   const t = fieldOf(fields, hit)?.tokens ?? [];
+  // "border islands" are the South's own islands, not the border as a place.
+  if (t[hit.to - 1]?.text === 'islands' || t[hit.to - 1]?.text === 'island') return true;
   for (let k = hit.from; k < hit.to; k++) if (BORDER_HIT_WORDS.has(t[k]?.text ?? '')) return false;
   return true;
 }

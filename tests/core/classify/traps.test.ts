@@ -1811,4 +1811,15 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     expect(v.matched).toBe(true);
     expect(feature(v, 'war reference')).toBe(true);
   });
+
+  it('GIVEN the North\'s jamming that disrupts ferries "near border islands" THEN the South\'s islands are hit: a party; the islands are no border place', () => {
+    const v = verdict('North Korean jamming disrupts ferries near border islands', 'Signals were scrambled for three days, the South\'s coast guard said.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'party')).toBe(true);
+    expect(v.reasons.some((r) => r.kind === 'model')).toBe(false);
+    // Another country's border islands, with no North Korea in the story, are not the South's.
+    const greek = verdict('Migrant boats reach Greek border islands', 'Coast guards on Lesbos and Samos rescued 300 people.', 'south-korea');
+    expect(greek.matched).toBe(false);
+    expect(patterns(greek)).toEqual([]);
+  });
 });
