@@ -1831,8 +1831,10 @@ const TRIGGER_WORDS: ReadonlySet<string> = new Set([...TRIGGERS, ...RUSSIA]);
  * Lifts a score to CONTEXT_LIFT over the threshold. A decisive lift also keeps the model out of
  * the verdict: the feature read the story's structure, and a bag of words trained on a few hundred
  * examples has not earned a veto over it (on holdouts 1-6 the model overruled these lifts wrongly
- * more often than rightly). The party feature is not decisive: its cues are broad, and there the
- * model's confident no was right more often than not.
+ * more often than rightly). The party feature is not decisive where its cue is weak (joint
+ * drills) or its hit names the border as a place (see `partyDecides`): there the model's confident
+ * no was right more often than not. A decisive feature decides also when the keywords alone are
+ * past the lift, listed at no weight.
  */
 function lift(adj: Adjustment, threshold: number, reason: (weight: number) => Reason, decisive = true): void {
   const target = threshold + CONTEXT_LIFT;
