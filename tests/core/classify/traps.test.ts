@@ -344,7 +344,7 @@ describe('traps: scene-setting ledes, names inside names, labels and gated insti
 
   it('GIVEN the Rada in a story about the Moscow-tied church THEN the Rada counts at title weight, and a person named Rada elsewhere is ignored', () => {
     const church = verdict('Rada moves to curb Moscow-linked parishes', 'Lawmakers backed a bill giving the church a deadline to sever its ties to Moscow.', 'ukraine');
-    expect(patterns(church)).toContainEqual(expect.objectContaining({ pattern: 'Rada (the parliament)', field: 'title', weight: 6 }));
+    expect(patterns(church)).toContainEqual(expect.objectContaining({ pattern: 'Rada and Maidan', field: 'title', weight: 4 }));
     expect(notes(church).join(' ')).not.toMatch(/ignored/);
     const person = verdict('Rada wins the regional spelling bee', 'The ten-year-old from Ohio spelled her final word correctly.', 'ukraine');
     expect(person.matched).toBe(false);
@@ -1778,7 +1778,7 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
   it('GIVEN "Rada" with lawmakers and a wartime law, naming no city THEN the parliament; a given name with a bill of another kind stays ignored', () => {
     const v = verdict('Rada extends conscription for reservists', 'Lawmakers approved the measure on Tuesday after commanders asked for more troops.', 'ukraine');
     expect(v.matched).toBe(true);
-    expect(patterns(v).map((p) => p.pattern)).toContain('Rada (the parliament)');
+    expect(patterns(v).map((p) => p.pattern)).toContain('Rada and Maidan');
     const person = verdict('Rada wins the county baking prize', 'The retired teacher entered a plum cake for the fifth year running.', 'ukraine');
     expect(person.matched).toBe(false);
   });
