@@ -2,7 +2,7 @@ import type { Reason } from '../types.js';
 import type { FieldText, Hit } from './matcher.js';
 import type { RuleSet } from './rules.js';
 import type { KeywordScore } from './score.js';
-import { ARTICLES, clauseEnd, sentenceEnd, type Token } from './text.js';
+import { ARTICLES, clauseEnd, gapEndsSentence, sentenceEnd, type Token } from './text.js';
 
 /**
  * Context features: what decides whether a story is ABOUT a topic once its keywords are found.
@@ -232,8 +232,8 @@ const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plan
 /**
  * True when the word at `k` names a firm's site abroad: a foreign place before a unit, one word of
  * its trade allowed between ("its Texas plant", "Samsung's Texas chip plant", "Hyundai Opens
- * Georgia EV Plant"; a capital is needed, not "new"), or "near" a foreign place ("its Metaplant
- * near Savannah" reads as any named place).
+ * Georgia EV Plant"; a capital is needed, not "new"), or "near" a named place ("its Metaplant
+ * near Savannah", a city of no list).
  */
 function siteAbroadAt(t: readonly Token[], k: number): boolean {
   const w = t[k];
@@ -1482,7 +1482,8 @@ function roundupItems(summary: FieldText): [number, number][] {
     const left = t[k - 1];
     const right = t[k];
     // An item ends where a sentence does, or at a colon ("Also: …").
-    if (k === t.length || !left || !right || sentenceEnd(summary.text, left, right) || summary.text.slice(left.end, right.start).includes(':')) {
+    const gap = left && right ? summary.text.slice(left.end, right.start) : '';
+    if (k === t.length || !left || !right || gap.includes(':') || gapEndsSentence(gap, left, right)) {
       items.push([start, k]);
       start = k;
     }

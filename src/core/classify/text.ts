@@ -147,7 +147,11 @@ const SENTENCE_END_RE = /[.!?]['"\u2019\u201d)\]]*\s/u;
  * The one reading of a sentence's end for the rule matcher and the context features.
  */
 export function sentenceEnd(text: string, left: Token, right: Token): boolean {
-  const gap = text.slice(left.end, right.start);
+  return gapEndsSentence(text.slice(left.end, right.start), left, right);
+}
+
+/** {@link sentenceEnd} for the text between the two tokens, already sliced. */
+export function gapEndsSentence(gap: string, left: Token, right: Token): boolean {
   if (gap.includes(';')) return true;
   if (!SENTENCE_END_RE.test(gap)) return false;
   if (gap.startsWith('.')) {
@@ -167,5 +171,6 @@ const CLAUSE_END_RE = /[,;:()\u2013\u2014]|\s--?\s/u;
  * the context features.
  */
 export function clauseEnd(text: string, left: Token, right: Token): boolean {
-  return CLAUSE_END_RE.test(text.slice(left.end, right.start)) || sentenceEnd(text, left, right);
+  const gap = text.slice(left.end, right.start);
+  return CLAUSE_END_RE.test(gap) || gapEndsSentence(gap, left, right);
 }

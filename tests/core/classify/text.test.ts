@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clauseEnd, sentenceEnd, tokenize } from '../../../src/core/classify/text.js';
+import { clauseEnd, sentenceEnd, tokenize, type Token } from '../../../src/core/classify/text.js';
 
 describe('tokenize', () => {
   it('GIVEN Latin text with diacritics and punctuation THEN tokens are folded and keep their offsets', () => {
@@ -37,7 +37,7 @@ describe('tokenize', () => {
 });
 
 /** Where sentences (or clauses) end in `text`: the words after each end, as written. */
-function endsIn(text: string, end: (text: string, left: ReturnType<typeof tokenize>[number], right: ReturnType<typeof tokenize>[number]) => boolean): string[] {
+function endsIn(text: string, end: (text: string, left: Token, right: Token) => boolean): string[] {
   const t = tokenize(text);
   return t.slice(1).flatMap((right, k) => {
     const left = t[k];
