@@ -132,9 +132,11 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put',
+  'oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
 );
 const ITEM_LEAD_WORDS = 3;
+/** "… is in Washington": being somewhere named, in a briefing's item, is a visit. */
+const VISIT_VERBS = set('is was arrives arrived');
 /** A speaker reporting its own event in a roundup item: "Pyongyang says it has launched…". */
 const OWN_REPORT = set('says said claims claimed announced announces');
 const HAS = set('has had have');
@@ -227,7 +229,7 @@ const FOREIGN_COUNTRIES = set('america germany hungary poland britain india viet
 const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia philly atlanta boston seattle denver miami dallas detroit manhattan brooklyn frankfurt munich berlin hamburg madrid barcelona rome milan amsterdam vienna zurich brussels dubai manila bangkok');
 
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
-const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations shipyard');
+const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations shipyard complex facility fab');
 
 /**
  * True when the word at `k` names a firm's site abroad: a foreign place before a unit, one word of
@@ -310,6 +312,8 @@ const COUNTRY_OWNERS = set('korea korean');
 
 /** Words before a firm named only as a yardstick or one of a list: "lead over", "ahead of", "rivals such as". */
 const COMPARED = set('over than behind ahead rival rivals versus vs such including');
+/** "compete with Samsung": a rival named as a yardstick. */
+const COMPETE = set('compete competes competing competed');
 /** A foreign authority: "an Indian tax authority", "a Chinese court". */
 const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian thai australian saudi philippine');
 const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police army military');
@@ -320,6 +324,19 @@ const KOREA_FIRM_SECOND = set('zinc electric gas aerospace shipbuilding');
 /** A firm, a home cue and nothing placing it abroad, within token ranges of the fields. */
 /** A firm's results: told in its headline, they are news of the firm at home wherever it sells. */
 const RESULTS = set('profit profits loss losses earnings revenue revenues');
+
+/**
+ * True when the firm at `k` is named as a yardstick or a rival ("its lead over Samsung", "rivals
+ * such as LG", "compete with Samsung and SK Hynix"), the list's later firms too.
+ */
+function comparedFirm(t: readonly Token[], k: number): boolean {
+  if (COMPARED.has(t[k - 1]?.text ?? '') || COMPARED.has(t[k - 2]?.text ?? '') || (t[k - 1]?.text === 'with' && COMPETE.has(t[k - 2]?.text ?? ''))) return true;
+  // "SK Hynix": the second word of a firm's name is compared as its first is.
+  if (KOREAN_FIRMS.has(t[k - 1]?.text ?? '')) return comparedFirm(t, k - 1);
+  if (t[k - 1]?.text !== 'and' && t[k - 1]?.text !== 'or') return false;
+  for (const j of [k - 2, k - 3]) if (KOREAN_FIRMS.has(t[j]?.text ?? '') && comparedFirm(t, j)) return true;
+  return false;
+}
 
 function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[]): { matched: string; field: FieldText['field'] } | null {
   // "Samsung Electronics' Q2 operating profit plunges": the results lead; foreign markets named
@@ -353,7 +370,7 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
       if (HOME_CUES.has(w.text)) cues.push({ text: f, at: k });
       if (firm) continue;
       // "its lead over Samsung", "rivals such as LG": a firm named as a yardstick is not the subject.
-      if (COMPARED.has(t[k - 1]?.text ?? '') || COMPARED.has(t[k - 2]?.text ?? '')) continue;
+      if (comparedFirm(t, k)) continue;
       const next = t[k + 1];
       if (KOREAN_FIRMS.has(w.text)) firm = { matched: w.cased, field: f.field, text: f, at: k };
       else if (w.text === 'korean' && FIRM_NOUNS.has(next?.text ?? '')) firm = { matched: f.text.slice(w.start, next?.end ?? w.end), field: f.field, text: f, at: k };
@@ -394,6 +411,10 @@ export function homeCompany(fields: readonly FieldText[]): { matched: string; fi
 // --- Places abroad ----------------------------------------------------------------------------------
 /** Prepositions before a named place: "in Bangkok", "at Changi Airport", "smuggling gold through Hong Kong airport" ("into" also sends a team into the World Cup). */
 const NAMED_PLACE_PREPS = set('in at through');
+/** A place's own authorities: "Honolulu prosecutors", "Sydney police". */
+const LOCAL_AUTHORITIES = set('prosecutors prosecutor police court');
+/** Capitalised words before a court or the police that are not places. */
+const NOT_PLACES = set('supreme high district central constitutional appeals appellate military national metropolitan federal state city regional criminal family juvenile the a an its their his her');
 /** Capitalised words after "in" that are times, not places. */
 const TIME_NAMES = set('january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday');
 
@@ -411,6 +432,9 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   // "A Thai court sentenced…", "Sydney court jails…": a foreign authority is a place abroad.
   // "Manila court convicts…", "The Tokyo District Court found…": one word may stand between.
   if ((FOREIGN_DEMONYMS.has(w.text) || FOREIGN_PLACES.has(w.text) || FOREIGN_CITIES.has(w.text)) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || (COURT_KINDS.has(t[k + 1]?.text ?? '') && AUTHORITY_NOUNS.has(t[k + 2]?.text ?? '')))) return true;
+  // "Honolulu prosecutors charged…": a named place's court, prosecutors or police, the place no
+  // name of the topic (those are hits) and no kind of court ("Supreme Court", "National Police").
+  if (isCapitalised(w) && LOCAL_AUTHORITIES.has(t[k + 1]?.text ?? '') && !NOT_PLACES.has(w.text) && !hits.some((h) => h.field === f.field && h.from <= k && k < h.to)) return true;
   if (!NAMED_PLACE_PREPS.has(w.text)) return false;
   const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
   const next = t[at];
@@ -419,7 +443,7 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
 
 // --- Person abroad ----------------------------------------------------------------------------------
 const PERSON_NOUNS = set(
-  'executive executives boss man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor missionary missionaries doctor nurse chef refugee refugees diver suspect suspects fugitive fugitives founder entrepreneur tycoon',
+  'executive executives boss man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor missionary missionaries doctor nurse chef refugee refugees diver suspect suspects fugitive fugitives founder entrepreneur tycoon visitor visitors',
 );
 /** A trial, an arrest or a killing, by its verb or by who acts in it: "court jails", "prosecutors say", "faces death penalty". */
 const TRIAL_CUES = set(
@@ -943,7 +967,7 @@ const STRONG_RANKING = set('index ranking rankings ranked ranks');
 /** Data of a country that another may be one entry of: trade, births, an index. */
 const COUNTRY_DATA = set('exports imports shipments trade index ranking ranks ranked births fertility investment fdi arrivals visitors');
 /** A dispute with the South makes it a party, not an entry. */
-const DISPUTE = set('curbs curb restrictions restriction ban bans dispute retaliation retaliatory tariff tariffs sanctions protest protests row');
+const DISPUTE = set('curbs curb restrictions restriction ban bans dispute retaliation retaliatory tariff tariffs sanctions protest protests row feud feuds spat standoff countermeasure countermeasures');
 /** Words of a ranking or a list of countries. */
 const RANKING = set('index ranking rankings ranked rank tops top largest biggest second third fourth place sources source investor investors destinations');
 /** The state acting: such a story is the South's whoever else it names. */
@@ -1405,10 +1429,20 @@ function continuesName(field: FieldText, k: number): boolean {
   return before !== undefined && tok !== undefined && isCapitalised(before) && field.text.slice(before.end, tok.start) === '-';
 }
 
+/**
+ * True when a hit is a dateline's credit, "SINGAPORE, June 12 (Yonhap) --": the agency that
+ * filed the story, in brackets, never a party of it.
+ */
+function datelineCredit(field: FieldText, hit: Hit): boolean {
+  const first = field.tokens[hit.from];
+  const last = field.tokens[hit.to - 1];
+  return first !== undefined && last !== undefined && field.text.slice(0, first.start).trimEnd().endsWith('(') && field.text.slice(last.end).trimStart().startsWith(')');
+}
+
 /** A party cue near the hit, in the same sentence: "the South's marines fired back". */
 function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
   const field = fieldOf(fields, hit);
-  if (!field) return null;
+  if (!field || datelineCredit(field, hit)) return null;
   const t = field.tokens;
   const from = Math.max(0, hit.from - PARTY_WINDOW_BEFORE);
   const to = Math.min(t.length, hit.to + PARTY_WINDOW_AFTER);
@@ -1559,7 +1593,8 @@ function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbr
     const listed = coveredEntry(summary, hits, from, to);
     if (listed) return listed;
     const item = summary.tokens.slice(from, to);
-    const hasEvent = item.some((t) => EVENT_VERBS.has(t.text));
+    // "Zelenskyy is in Washington to press senators for aid": a visit is an event too.
+    const hasEvent = item.some((t, k) => EVENT_VERBS.has(t.text) || (VISIT_VERBS.has(t.text) && item[k + 1]?.text === 'in' && isCapitalised(item[k + 2] ?? t)));
     if (!hasEvent) continue;
     // "Hyundai opened a plant in Georgia": a Korean firm's story abroad (see homeCompany).
     // "Hanwha Philly Shipyard wins a contract", "its Metaplant near Savannah": a big foreign city

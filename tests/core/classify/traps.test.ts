@@ -1823,3 +1823,70 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     expect(patterns(greek)).toEqual([]);
   });
 });
+
+describe('the seventeenth round: wire, national, non-Western and local desks', () => {
+  it('GIVEN a briefing item where the president "is in" a named capital to seek aid THEN a roundup event: a visit is an event; a briefing naming him only as a place\'s guest stays passing', () => {
+    const v = verdict('Your Thursday briefing', 'Markets wait for the jobs report. Zelensky is in Ottawa to ask lawmakers for more air defence. And a heatwave grips Spain.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+    const pleads = verdict('Morning briefing: rates, rain and shells', 'Rates held steady. Kyiv pleads with allies for more shells. Rain returns on Friday.', 'ukraine');
+    expect(feature(pleads, 'roundup')).toBe(true);
+    const mention = verdict('Your Thursday briefing', 'Markets wait for the jobs report. A cookbook from Kyiv is in the shops this week. And a heatwave grips Spain.', 'ukraine');
+    expect(feature(mention, 'roundup')).toBe(false);
+  });
+
+  it('GIVEN a "South Korean visitor" charged by a named city\'s prosecutors THEN person abroad; the city need be on no list, a kind of court is no place', () => {
+    const v = verdict('South Korean visitor charged over fatal scooter crash', 'Tacoma prosecutors said the 31-year-old ran a red light before hitting a cyclist.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+    const home = verdict('South Korean man charged over fatal scooter crash', 'Supreme Court judges will hear the appeal of the 31-year-old next month.', 'south-korea');
+    expect(feature(home, 'person abroad')).toBe(false);
+  });
+
+  it('GIVEN another firm\'s plant that will "compete with Samsung and SK Hynix" THEN no home company: every firm of a rivals\' list is a yardstick', () => {
+    const v = verdict('Kioxia to build $9 billion memory plant in Kitakami', 'The chipmaker says the fab will help it compete with Samsung and SK Hynix and add 1,500 jobs.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'home company')).toBe(false);
+    // The firm as the subject, with the same cue, is the firm's life at home.
+    const home = verdict('SK Hynix to cut 1,500 jobs at Icheon fab', 'The chipmaker will close an older line, its union said.', 'south-korea');
+    expect(home.matched).toBe(true);
+  });
+
+  it('GIVEN a Korean firm\'s "Arizona complex" or "Texas facility" THEN a site abroad, like a plant: no home company', () => {
+    const v = verdict('Samsung SDI to hire 2,000 for battery complex', 'The South Korean battery maker said its Arizona complex would open in 2027 with 2,000 jobs.', 'south-korea');
+    expect(feature(v, 'home company')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a Yonhap dateline "(Yonhap) --" on a US-North Korea summit THEN the agency is no party of the South; the summit stays the North\'s', () => {
+    const title = 'Trump and Kim meet in Hanoi for second summit';
+    const summary = 'HANOI, Feb. 27 (Yonhap) -- U.S. President Donald Trump and North Korean leader Kim Jong Un met for dinner on Wednesday at the start of their second summit.';
+    const v = verdict(title, summary, 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'party')).toBe(false);
+    expect(verdict(title, summary, 'north-korea').matched).toBe(true);
+  });
+
+  it('GIVEN another country striking the South off a trade list in a feud THEN a dispute: the South is a party, not one entry of another country\'s data', () => {
+    const v = verdict('China drops South Korea from trade preference list as feud deepens', 'Beijing removed Seoul from its list of favoured trading partners, and Seoul vowed countermeasures.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'another country')).toBe(false);
+    const data = verdict('Vietnam\'s exports to South Korea rise 12%', 'Shipments of garments and phones led the gain, the statistics office said.', 'south-korea');
+    expect(data.matched).toBe(false);
+  });
+
+  it('GIVEN a restaurant called Kiev owned by a city abroad ("Perth\'s \'Kiev\' restaurant", "the Kiev, a family-run café") THEN its name, not the city; a restaurant in Kiev is still the city', () => {
+    const v = verdict('Perth\'s \'Kiev\' restaurant closes after 38 years', 'Regulars lined up for a last plate of varenyky on Sunday.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a restaurant named Kiev');
+    const appositive = verdict('Leeds café serves its last borscht', 'The Kiev, a family-run Ukrainian café in Leeds, served its final borscht on Saturday.', 'ukraine');
+    expect(appositive.matched).toBe(false);
+    const city = verdict('Blast hits restaurant in Kiev, killing two', 'Police said a gas canister exploded in the kitchen of a restaurant in central Kiev.', 'ukraine');
+    expect(city.matched).toBe(true);
+  });
+
+  it('GIVEN a "South Korean reality show" topping a streaming chart THEN the show\'s label, not the country', () => {
+    const v = verdict('\'Iron Chef Seoul\' tops streaming chart', 'South Korean reality show \'Iron Chef Seoul\' became the most-watched non-English series on the platform this week.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('South Korean as a label for a company, artist or athlete');
+  });
+});
