@@ -63,6 +63,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   war: 'war reference: the war itself is the subject',
   surname: 'surname: Kim beside a US president or a summit venue',
   company: 'home company: a Korean firm\'s labour, results or ruling at home',
+  homeWire: 'home wire: the South\'s own agency reporting from home, nothing abroad named',
   abroad: 'person abroad: a South Korean tried or sentenced abroad',
   abroadUkrainian: 'person abroad: a Ukrainian tried, arrested or killed abroad',
   culture: 'culture or sport abroad: a tour, contest or match abroad',
@@ -157,6 +158,8 @@ const WAR_REFS: readonly (readonly string[])[] = [
   // Its diplomacy, with Russia a party and no other war named: "Kremlin says peace talks must
   // address root causes", "Trump envoy meets Putin on ceasefire proposal".
   ['peace', 'talks'], ['peace', 'plan'], ['peace', 'deal'], ['peace', 'negotiations'], ['ceasefire'], ['cease', 'fire'], ['truce'], ['peace', 'mission'],
+  // "Trump and Putin to meet on ending the fighting": the war's fighting, with Russia a party.
+  ['end', 'the', 'fighting'], ['ending', 'the', 'fighting'], ['ends', 'the', 'fighting'], ['stop', 'the', 'fighting'], ['stopping', 'the', 'fighting'],
 ];
 const WAR_REFS_BY_FIRST = new Map<string, (readonly string[])[]>();
 for (const ref of WAR_REFS) {
@@ -244,6 +247,24 @@ function siteAbroadAt(t: readonly Token[], k: number): boolean {
   const next = t[k + 1];
   return w.text === 'near' && next !== undefined && isCapitalised(next);
 }
+/**
+ * True when the word at `k` opens a named site of no place of the South: "at its Montgomery
+ * plant", "at Montgomery assembly plant". The South's own sites are its places, which the rules
+ * know (hits: "its Ulsan plant"); any other name before a plant is a place abroad. The unit is in
+ * lower case, so a title-case headline's words ("At Its Main Plant") are no names.
+ */
+function namedSiteAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
+  const t = f.tokens;
+  if (!SITE_OPENERS.has(t[k]?.text ?? '')) return false;
+  const at = t[k + 1]?.text === 'its' ? k + 2 : k + 1;
+  const name = t[at];
+  if (!name || !isCapitalised(name) || hits.some((h) => h.field === f.field && h.from <= at && at < h.to)) return false;
+  const unit = UNIT_NOUNS.has(t[at + 1]?.text ?? '') ? t[at + 1] : UNIT_NOUNS.has(t[at + 2]?.text ?? '') && !isCapitalised(t[at + 1] ?? name) ? t[at + 2] : undefined;
+  return unit !== undefined && !isCapitalised(unit);
+}
+/** Words before a named site: "at its Montgomery plant", "its Georgia plant". */
+const SITE_OPENERS = set('its at');
+
 /** The last word of a hit, past a possessive "s": "korea" for "South Korea's". */
 function ownerWord(t: readonly Token[], h: Hit): string {
   return (t[h.to - 1]?.text === 's' ? t[h.to - 2]?.text : t[h.to - 1]?.text) ?? '';
@@ -338,7 +359,7 @@ function comparedFirm(t: readonly Token[], k: number): boolean {
   return false;
 }
 
-function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[]): { matched: string; field: FieldText['field'] } | null {
+function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[], hits: readonly Hit[]): { matched: string; field: FieldText['field'] } | null {
   // "Samsung Electronics' Q2 operating profit plunges": the results lead; foreign markets named
   // later ("US curbs on chip sales to China") are where it sells, not where the story is.
   const title = spans.find((sp) => sp.field.field === 'title' && sp.from === 0);
@@ -361,7 +382,7 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
       if (FOREIGN_DEMONYMS.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
       if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return null;
       if (FOREIGN_PLACES.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
-      if (siteAbroadAt(t, k)) return null;
+      if (siteAbroadAt(t, k) || namedSiteAt(f, k, hits)) return null;
       if (FOREIGN_DEMONYMS.has(w.text) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || AUTHORITY_NOUNS.has(t[k + 2]?.text ?? ''))) return null;
       // "a shareholder in the Japanese chipmaker": the deal is a foreign firm's.
       if (FOREIGN_DEMONYMS.has(w.text) && FIRM_NOUNS.has(t[k + 1]?.text ?? '')) return null;
@@ -391,7 +412,7 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
  * it abroad. In a roundup each item of the summary is read on its own ("Storms in Texas; a strike
  * at Samsung's chip plants": Texas places the storms, not the firm).
  */
-export function homeCompany(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+export function homeCompany(fields: readonly FieldText[], hits: readonly Hit[] = []): { matched: string; field: FieldText['field'] } | null {
   const summary = fields.find((f) => f.field === 'summary');
   if (summary && isRoundup(fields)) {
     // The title goes with the summary's first item, which usually tells its story.
@@ -400,12 +421,12 @@ export function homeCompany(fields: readonly FieldText[]): { matched: string; fi
     for (const [n, [from, to]] of items.entries()) {
       const spans = [{ field: summary, from, to }];
       if (n === 0 && title) spans.unshift({ field: title, from: 0, to: title.tokens.length });
-      const found = homeCompanyIn(spans);
+      const found = homeCompanyIn(spans, hits);
       if (found) return found;
     }
     return null;
   }
-  return homeCompanyIn(fields.map((f) => ({ field: f, from: 0, to: f.tokens.length })));
+  return homeCompanyIn(fields.map((f) => ({ field: f, from: 0, to: f.tokens.length })), hits);
 }
 
 // --- Places abroad ----------------------------------------------------------------------------------
@@ -1850,6 +1871,30 @@ export function foreignHeadline(hits: readonly Hit[], fields: readonly FieldText
   return state ? { matched: state.cased, field: 'title' } : null;
 }
 
+// --- Home wire -----------------------------------------------------------------------------------
+/**
+ * A Yonhap dateline from a South Korean city: "SEOUL, July 15 (Yonhap) --", after a tag such as
+ * "(LEAD)". The agency writes for readers at home: "the country", "the government", "central
+ * regions" are the South's, and its reports name the country no further.
+ */
+const HOME_WIRE_DATELINE = /^\s*(?:\([^)]{1,20}\)\s*)?(SEOUL|BUSAN|INCHEON|DAEGU|DAEJEON|GWANGJU|ULSAN|SEJONG|SUWON|CHANGWON|JEJU|PYEONGCHANG|GANGNEUNG)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\(Yonhap\)/u;
+/** Words that put a story abroad or on the North: another country or its people. */
+const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FOREIGN_DEMONYMS, ...HEADLINE_STATES, 'north', 'pyongyang', 'abroad', 'overseas', 'foreign', 'international', 'world', 'global']);
+
+/**
+ * True when the South's own news agency filed the story at home (a Yonhap dateline from a South
+ * Korean city, which the rules mask as a place of filing) and it names no other country, no
+ * people of one and nothing abroad: "(LEAD) Torrential rain kills 7 in central regions | SEOUL,
+ * July 15 (Yonhap) -- … the government said". The rubric's events on its territory.
+ */
+export function homeWire(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  const summary = fields.find((f) => f.field === 'summary');
+  const m = summary ? HOME_WIRE_DATELINE.exec(summary.text) : null;
+  if (!summary || !m) return null;
+  for (const f of fields) for (const t of f.tokens) if (HOME_WIRE_ABROAD.has(t.text)) return null;
+  return { matched: m[0].trim(), field: 'summary' };
+}
+
 const TRIGGERS = set('war invasion front frontline');
 
 /**
@@ -2001,14 +2046,20 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   const southKw = keywords[south];
   const southAdj = adj[south];
   if (south >= 0 && southKw && southAdj && southAdj.score <= thresholdOf(south) + CONTEXT_LIFT && !reached(north) && (southKw.kept.length > 0 || southKw.excluded)) {
-    const firm = homeCompany(fields);
+    const firm = homeCompany(fields, southKw.kept);
     if (firm) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.company}`, matched: firm.matched, field: firm.field, weight }));
+  }
+
+  // 6b. Home wire: the South's own agency reporting from home about nothing abroad.
+  if (south >= 0 && southKw && southAdj && (southKw.excluded || southKw.kept.length > 0) && southAdj.score <= thresholdOf(south) + CONTEXT_LIFT && keywords.every((k, j) => j === south || k.hits === 0)) {
+    const wire = homeWire(fields);
+    if (wire) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.homeWire}`, matched: wire.matched, field: wire.field, weight }));
   }
 
   // 6a. Firm only: a story whose only South Korea words are its firms' names, with no sign of their
   // life at home, is the firm's (a phone launch, a rival named in passing): below the model's reach.
   if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
-    if ((southKw.kept.every((h) => firmName(h, fields)) && !homeCompany(fields)) || flightAbroad(southKw.kept, fields)) {
+    if ((southKw.kept.every((h) => firmName(h, fields)) && !homeCompany(fields, southKw.kept)) || flightAbroad(southKw.kept, fields)) {
       capWith(southAdj, south, CONTEXT_FEATURES.firmOnly, southKw.kept[0]);
     }
   }

@@ -1889,4 +1889,36 @@ describe('the seventeenth round: wire, national, non-Western and local desks', (
     const v = verdict('\'Iron Chef Seoul\' tops streaming chart', 'South Korean reality show \'Iron Chef Seoul\' became the most-watched non-English series on the platform this week.', 'south-korea');
     expect(exclusions(v).map((x) => x.pattern)).toContain('South Korean as a label for a company, artist or athlete');
   });
+
+  it('GIVEN a Yonhap report filed at home that names no country THEN home wire: the South; with another country or the North named it is not', () => {
+    const v = verdict('(LEAD) Heavy snow cuts power to 12,000 homes in eastern regions', 'SEOUL, Feb. 3 (Yonhap) -- Up to 60 centimetres of snow fell overnight, cutting power to some 12,000 households, the interior ministry said.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'home wire')).toBe(true);
+    const japan = verdict('Japanese PM to dissolve lower house next week', 'SEOUL, Oct. 2 (Yonhap) -- The Japanese prime minister plans to call a snap election, Kyodo reported.', 'south-korea');
+    expect(japan.matched).toBe(false);
+    expect(feature(japan, 'home wire')).toBe(false);
+    // Another agency's dateline is left to the rest of the story.
+    const ap = verdict('Heavy snow cuts power to 12,000 homes', 'SEOUL (AP) — Up to 60 centimetres of snow fell overnight, officials said.', 'south-korea');
+    expect(feature(ap, 'home wire')).toBe(false);
+  });
+
+  it('GIVEN Russia\'s leader meeting on "ending the fighting", Kyiv named once THEN the war reference: the war\'s diplomacy', () => {
+    const v = verdict('Trump and Putin to talk by phone on ending the fighting', 'The White House said the call would cover prisoner exchanges, as Kyiv urged allies not to trade away its land.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war reference')).toBe(true);
+  });
+
+  it('GIVEN a Korean firm\'s jobs "at its Smyrna plant", a place on no list THEN a site abroad: no home company; "its Ulsan plant" stays at home', () => {
+    const v = verdict('Kia to add 800 jobs at Smyrna assembly plant', 'The carmaker will build hybrids at its Smyrna plant from next year, the state governor said.', 'south-korea');
+    expect(feature(v, 'home company')).toBe(false);
+    expect(v.matched).toBe(false);
+    const home = verdict('Kia union strikes at its Ulsan plant', 'Workers walked out over wages, the union said.', 'south-korea');
+    expect(home.matched).toBe(true);
+  });
+
+  it('GIVEN "Kiev Corner Deli" THEN a shop\'s name, one word allowed before the kind of shop', () => {
+    const v = verdict('Kiev Corner Deli closes after 30 years', 'The owners said rising rents had made the shop unviable.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a restaurant named Kiev');
+  });
 });
