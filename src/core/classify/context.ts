@@ -77,6 +77,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   inspection: 'surname: Kim overseeing weapons, state-media style',
   otherCountry: 'another country\'s story: its people, its data or a ranking with the country in it',
   host: 'host city: the South only as the venue of a foreign gathering',
+  briefingVenue: 'briefing venue: the South only as where another story\'s contest or show took place',
   yardstick: 'yardstick: the one mention measures or lists another country\'s story',
   biography: 'biography: the one mention is a person\'s past in a "whose" clause',
   bothKoreas: 'both Koreas: only the Korean War or the peninsula, shared history or geography',
@@ -431,7 +432,7 @@ export function homeCompany(fields: readonly FieldText[], hits: readonly Hit[] =
 
 // --- Places abroad ----------------------------------------------------------------------------------
 /** Prepositions before a named place: "in Bangkok", "at Changi Airport", "smuggling gold through Hong Kong airport" ("into" also sends a team into the World Cup). */
-const NAMED_PLACE_PREPS = set('in at through');
+const NAMED_PLACE_PREPS = set('in at through near');
 /** A place's own authorities: "Honolulu prosecutors", "Sydney police". */
 const LOCAL_AUTHORITIES = set('prosecutors prosecutor police court');
 /** Capitalised words before a court or the police that are not places. */
@@ -849,6 +850,32 @@ export function yardstick(hit: Hit, fields: readonly FieldText[]): boolean {
     if (t[k]?.text === 'followed' && t[k + 1]?.text === 'by') return true;
   }
   return false;
+}
+
+/**
+ * True when a hit is one entry of a list of places, between other named places: "heavy losses
+ * also in Taipei, Seoul and Sydney". A city among others is where something also happened.
+ */
+function placeListEntry(hit: Hit, fields: readonly FieldText[]): boolean {
+  const field = fieldOf(fields, hit);
+  if (!field || field.field !== 'summary') return false;
+  const t = field.tokens;
+  const joined = (a: number, b: number): boolean => {
+    const left = t[a];
+    const right = t[b];
+    if (!left || !right) return false;
+    const gap = field.text.slice(left.end, right.start);
+    return /^,\s*$/u.test(gap) || (gap.trim() === '' && (left.text === 'and' || right.text === 'and'));
+  };
+  const place = (k: number): boolean => {
+    const w = t[k];
+    return w !== undefined && isCapitalised(w) && !TIME_NAMES.has(w.text);
+  };
+  // "Taipei, Seoul": a named place before, joined by a comma.
+  const before = place(hit.from - 1) && joined(hit.from - 1, hit.from);
+  // "Seoul and Sydney", "Seoul, Sydney": one after, by "and" or a comma.
+  const after = (t[hit.to]?.text === 'and' && place(hit.to + 1)) || (place(hit.to) && joined(hit.to - 1, hit.to));
+  return before && after;
 }
 
 /**
@@ -1334,6 +1361,9 @@ export function northActs(fields: readonly FieldText[]): { matched: string; fiel
  * A North Korea hit as the actor of its clause: followed by an event verb or a party cue, one
  * word allowed between ("North Korean drones crossed", "Pyongyang fired").
  */
+/** Those who left the North: after its name they are not the North acting. */
+const LEFT_THE_NORTH = set('defector defectors refugee refugees escapee escapees');
+
 function northHitActs(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   for (const h of hits) {
     const f = fieldOf(fields, h);
@@ -1341,6 +1371,8 @@ function northHitActs(hits: readonly Hit[], fields: readonly FieldText[]): { mat
     for (let k = h.to; k < Math.min(f.tokens.length, h.to + 2); k++) {
       if (clauseBreak(f, k - 1, k)) break;
       const w = f.tokens[k]?.text ?? '';
+      // "North Korean defectors have turned a town into…": people who left the North, not the North.
+      if (LEFT_THE_NORTH.has(w)) break;
       if (EVENT_VERBS.has(w) || PARTY_CUES.has(w)) return { matched: f.text.slice(f.tokens[h.from]?.start ?? 0, f.tokens[k]?.end ?? 0), field: f.field };
     }
   }
@@ -1895,6 +1927,59 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
   return { matched: m[0].trim(), field: 'summary' };
 }
 
+// --- Briefing venue --------------------------------------------------------------------------------
+/** Words before a place that make it an event's venue or a team's destination: "wins in Seoul", "leaves for Seoul". */
+const VENUE_BEFORE = set('in at for');
+/** A contest's, a title's or a show's words: what happens at a venue. */
+const VENUE_EVENTS = set('wins won win winning beat beats beaten title titles gold silver medal medals final finals quarters quarterfinal quarterfinals semifinal semifinals championship championships tournament open match rink squad team concert concerts pop exhibition show');
+/** The event's name after the country: "the Korea Open", "Seoul Open". */
+const EVENT_NAMES_AFTER = set('open masters');
+
+/**
+ * True when a South Korea hit is only where something happens: after "in", "at" or "for" ("wins
+ * in Seoul", "leaves for Seoul", "in the Korean capital"), the country after its city ("in
+ * Gwangju, South Korea"), or the name of a contest held there ("the Korea Open").
+ */
+function venueHit(h: Hit, fields: readonly FieldText[], hits: readonly Hit[]): boolean {
+  const t = fieldOf(fields, h)?.tokens ?? [];
+  const before = t[h.from - 1]?.text ?? '';
+  if (VENUE_BEFORE.has(before)) return true;
+  if (before === 'the' && VENUE_BEFORE.has(t[h.from - 2]?.text ?? '') && t[h.to]?.text === 'capital') return true;
+  if (EVENT_NAMES_AFTER.has(t[h.to]?.text ?? '')) return true;
+  // "in Gwangju, South Korea": the country after a venue city.
+  return hits.some((o) => o !== h && o.field === h.field && o.to === h.from && venueHit(o, fields, []));
+}
+
+/** How far from a venue its contest's word may stand, in its sentence: "won the Four Continents title at the rink in Seoul". */
+const VENUE_EVENT_WINDOW = 10;
+
+/** True when a contest's, a title's or a show's word stands near the venue, in its sentence. */
+function venueEventNear(h: Hit, fields: readonly FieldText[]): boolean {
+  const f = fieldOf(fields, h);
+  if (!f) return false;
+  for (let k = Math.max(0, h.from - VENUE_EVENT_WINDOW); k < Math.min(f.tokens.length, h.to + VENUE_EVENT_WINDOW); k++) {
+    if (k >= h.from && k < h.to) continue;
+    if (!VENUE_EVENTS.has(f.tokens[k]?.text ?? '')) continue;
+    if (k < h.from ? !sentenceBreak(f, k, h.from) : !sentenceBreak(f, h.to - 1, k)) return true;
+  }
+  return false;
+}
+
+/**
+ * A briefing or digest (see isRoundup) whose every South Korea word is the venue of another
+ * story's contest, title or show: "Evening roundup: …, Uno wins in Seoul", "Loh Kean Yew into
+ * Korea Open quarters", "an Irish chef's pop-up in Seoul". The country is the place, not the
+ * subject: the rubric's "names the country only as a place in another story". Not when the
+ * South's state acts in it. Returns the first venue, or null.
+ */
+export function briefingVenue(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (hits.length === 0 || !isRoundup(fields)) return null;
+  if (!hits.every((h) => venueHit(h, fields, hits) && venueEventNear(h, fields))) return null;
+  if (fields.some((f) => f.tokens.some((w) => SOUTH_STATE.has(w.text)))) return null;
+  const first = hits[0];
+  return first ? { matched: first.matched, field: first.field } : null;
+}
+
 const TRIGGERS = set('war invasion front frontline');
 
 /**
@@ -2087,6 +2172,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (hosted) capWith(northAdj, north, CONTEXT_FEATURES.defectors, hosted);
   }
 
+  // 7a'''. Briefing venue: a briefing whose every South Korea word is where someone else's
+  // contest, title or show took place.
+  if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {
+    const venue = briefingVenue(southKw.kept, fields);
+    if (venue) capWith(southAdj, south, CONTEXT_FEATURES.briefingVenue, venue);
+  }
+
   // 7b. Culture or sport abroad: a tour, contest or match abroad under the country's name.
   keywords.forEach((k, i) => {
     const a = adj[i];
@@ -2116,7 +2208,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       return;
     }
     if (!k.passing || k.kept.length !== 1) return;
-    if (yardstick(only, fields)) capWith(a, i, CONTEXT_FEATURES.yardstick, only);
+    if (yardstick(only, fields) || placeListEntry(only, fields)) capWith(a, i, CONTEXT_FEATURES.yardstick, only);
     else if (biographyClause(only, fields)) capWith(a, i, CONTEXT_FEATURES.biography, only);
     else if (commentatorPlace(only, fields)) capWith(a, i, CONTEXT_FEATURES.attribution, only);
   });

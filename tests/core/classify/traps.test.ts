@@ -1921,4 +1921,49 @@ describe('the seventeenth round: wire, national, non-Western and local desks', (
     expect(v.matched).toBe(false);
     expect(exclusions(v).map((x) => x.pattern)).toContain('a restaurant named Kiev');
   });
+
+  it('GIVEN a digest whose only South Korea words are where a foreign athlete or chef won or opened THEN briefing venue; a disaster in Seoul in a briefing stays the South\'s', () => {
+    const v = verdict('Evening digest: rates hold, Mbappe scores twice, Kerber wins in Seoul', 'The central bank held rates. Elsewhere, Angelique Kerber won the title at the tournament in Seoul.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'briefing venue')).toBe(true);
+    const open = verdict('Daily digest: fuel prices, a new stadium, Sinner into Korea Open semifinal', 'Fuel prices rose again. Jannik Sinner beat a French opponent in straight sets.', 'south-korea');
+    expect(feature(open, 'briefing venue')).toBe(true);
+    const fire = verdict('Your Monday briefing: A fire in Seoul', 'A fire in a Seoul market killed five. Also: a team of scientists won a prize in Oslo.', 'south-korea');
+    expect(feature(fire, 'briefing venue')).toBe(false);
+  });
+
+  it('GIVEN the one summary mention of Seoul between other cities of a list THEN a list entry: the model may not lift it', () => {
+    const v = verdict('Asian markets: Nikkei slides 4% on chip sell-off', 'Tokyo led the losses, with shares also lower in Taipei, Seoul and Sydney as chipmakers fell.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'yardstick')).toBe(true);
+  });
+
+  it('GIVEN another country\'s own spy satellite or missile test in its headline THEN the launch is its owner\'s, not the North\'s; Tokyo reporting the North\'s launch still counts', () => {
+    const v = verdict('India\'s Agni rocket puts spy satellite into orbit', 'The launch from Sriharikota went as planned, the space agency said.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('another country\'s own launch');
+    const reported = verdict('Japan\'s defence ministry said the ballistic missile fell outside its waters', 'Pyongyang fired the missile from near its capital, Tokyo said.', 'north-korea');
+    expect(reported.matched).toBe(true);
+  });
+
+  it('GIVEN a "South Korean national" jailed for a crime "near" a named station abroad THEN person abroad: a named place after "near" is abroad', () => {
+    const v = verdict('South Korean national jailed for theft on commuter train', 'The 40-year-old was sentenced to six weeks in jail for stealing a phone on a train near Dhoby Ghaut station.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a soldier "home from South Korea" THEN a homecoming: where he served is left behind', () => {
+    const v = verdict('Marine home from South Korea surprises son at football game', 'Cpl. Dana Ruiz had been stationed overseas for 11 months.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('home from a posting in the South');
+  });
+
+  it('GIVEN "the south-west" in a story naming North Korean defectors abroad THEN a compass point, not the South; defectors are not the North acting', () => {
+    const title = 'Inside the south-west town known as Little Korea';
+    const summary = 'Bakeries, a church and a large community of North Korean defectors have made the market town a diaspora hub.';
+    const south = verdict(title, summary, 'south-korea');
+    expect(exclusions(south).map((x) => x.pattern)).toContain('a compass point');
+    expect(south.matched).toBe(false);
+    expect(feature(verdict(title, summary, 'north-korea'), 'the North acts')).toBe(false);
+  });
 });
