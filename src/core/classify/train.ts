@@ -35,26 +35,46 @@ interface FeatureDocument {
 }
 
 /**
- * Makes natural's BayesClassifier vectorise a document in one pass over the document. natural's
- * own `textToFeatures` enumerates the vocabulary and looks each word up in the document with
- * `indexOf` (vocabulary × document length per document, ~5 s of a training on 1,334 examples).
- * Called once the vocabulary is complete (after the last addDocument), this builds the same 0/1
- * vector, in the same order, from an index of the vocabulary; training counts exactly what it
- * counted before, so the model is the same. Text (a string) still goes through natural's own.
+ * Makes natural's BayesClassifier count a document by its own words only. natural's
+ * `textToFeatures` enumerates the vocabulary and looks each word up in the document (vocabulary ×
+ * document length per document), and a dense 0/1 vector makes apparatus (the counting below
+ * natural) walk the whole vocabulary again. Called once the vocabulary is complete (after the last
+ * addDocument), this hands apparatus its sparse form instead: the vocabulary positions of the
+ * document's words, which it counts exactly as it counts a dense vector's ones (same positions,
+ * same smoothing), so the model is the same, in time that grows with the words, not with
+ * vocabulary × documents. Text (a string) still goes through natural's own.
  */
-function vectoriseFast(bayes: BayesClassifier): void {
+function vectoriseSparse(bayes: BayesClassifier): void {
   const original = bayes.textToFeatures.bind(bayes);
   const index = new Map<string, number>();
   for (const feature of Object.keys(bayes.features)) index.set(feature, index.size);
   bayes.textToFeatures = (observation: string | string[]): number[] => {
     if (typeof observation === 'string') return original(observation);
-    const vector = new Array<number>(index.size).fill(0);
-    for (const word of observation) {
+    const positions: Record<number, number> = {};
+    let n = 0;
+    for (const word of new Set(observation)) {
       const i = index.get(word);
-      if (i !== undefined) vector[i] = 1;
+      if (i !== undefined) positions[n++] = i;
     }
-    return vector;
+    // apparatus takes anything that is not an Array as sparse: { k: position }.
+    return positions as unknown as number[];
   };
+}
+
+/**
+ * Runs natural's training. apparatus's sparse counting assigns an undeclared `value` (a global in
+ * its sloppy-mode module): whatever the global held before is put back, so training leaves no trace.
+ */
+function trainWithoutLeak(bayes: BayesClassifier): void {
+  const scope = globalThis as Record<string, unknown>;
+  const had = Object.prototype.hasOwnProperty.call(scope, 'value');
+  const before = scope.value;
+  try {
+    bayes.train();
+  } finally {
+    if (had) scope.value = before;
+    else delete scope.value;
+  }
 }
 
 function trainFromFeatures(topic: string, documents: readonly FeatureDocument[], classPrior: number | undefined): { model: TopicModel; natural: BayesClassifier } {
@@ -78,8 +98,8 @@ function trainFromFeatures(topic: string, documents: readonly FeatureDocument[],
   if (positives === 0 || negatives === 0) {
     return { model: { prior: positives > 0 ? 5 : -5, weights: new Map(), positives, negatives }, natural: bayes };
   }
-  vectoriseFast(bayes);
-  bayes.train();
+  vectoriseSparse(bayes);
+  trainWithoutLeak(bayes);
   return { model: flatten(bayes, positives, negatives, classPrior), natural: bayes };
 }
 
