@@ -156,8 +156,13 @@ export function trainModel(
   hidden: ReadonlySet<string> = NO_WORDS,
   classPriors: ReadonlyMap<string, number> = new Map(),
 ): Model {
+  // Each story's features are read once for all topics.
+  return trainModelFrom(topics, examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels })), classPriors);
+}
+
+function trainModelFrom(topics: readonly string[], documents: readonly FeatureDocument[], classPriors: ReadonlyMap<string, number>): Model {
   const out = new Map<string, TopicModel>();
-  for (const topic of topics) out.set(topic, trainTopicBayes(topic, examples, hidden, classPriors.get(topic)).model);
+  for (const topic of topics) out.set(topic, trainFromFeatures(topic, documents, classPriors.get(topic)).model);
   return { topics: out };
 }
 
@@ -199,8 +204,21 @@ export const CALIBRATION_FOLDS = 5;
  * Only labelled examples count: weak labels are the rules' own opinion, not the truth.
  */
 export function calibrations(rules: RuleSet, examples: readonly TrainingExample[], hidden: ReadonlySet<string>): Map<string, Calibration> {
+  return calibrationsOf(rules, candidateDocuments(rules, examples, hidden));
+}
+
+/** A training story as features, labels and the topics it is a candidate for (a keyword hit). */
+interface CandidateDocument extends FeatureDocument {
+  readonly candidateFor: ReadonlySet<string>;
+}
+
+/** Each example read once: its features and, by the keyword rules alone, the topics it is a candidate for. */
+function candidateDocuments(rules: RuleSet, examples: readonly TrainingExample[], hidden: ReadonlySet<string>): CandidateDocument[] {
   const keywordsOnly = createTopicClassifier(rules, null);
-  const documents = examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels, candidateFor: candidateTopics(keywordsOnly, ex) }));
+  return examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels, candidateFor: candidateTopics(keywordsOnly, ex) }));
+}
+
+function calibrationsOf(rules: RuleSet, documents: readonly CandidateDocument[]): Map<string, Calibration> {
   const points = new Map<string, CalibrationPoint[]>(rules.topics.map((t) => [t.id, []]));
   for (let fold = 0; fold < CALIBRATION_FOLDS; fold++) {
     const train = documents.filter((_, i) => i % CALIBRATION_FOLDS !== fold);
@@ -234,15 +252,17 @@ export function trainTopicModel(
   stored: readonly { title: string; summary: string }[] = [],
 ): { model: Model; weak: number } {
   const weak = weakLabels(createTopicClassifier(rules, null), stored);
-  const all = [...examples, ...weak];
   const hidden = hiddenWords(rules);
-  const trained = trainModel(
+  // Every story is classified by the keyword rules and read for features once: the priors, the
+  // model and the calibration all use the same documents.
+  const labelled = candidateDocuments(rules, examples, hidden);
+  const all = [...labelled, ...candidateDocuments(rules, weak, hidden)];
+  const trained = trainModelFrom(
     rules.topics.map((t) => t.id),
     all,
-    hidden,
-    candidatePriors(rules, all),
+    priorsOf(rules, all),
   );
-  const fitted = calibrations(rules, examples, hidden);
+  const fitted = calibrationsOf(rules, labelled);
   const model: Model = { topics: new Map([...trained.topics].map(([topic, m]) => [topic, { ...m, calibration: fitted.get(topic) }])) };
   return { model, weak: weak.length };
 }
