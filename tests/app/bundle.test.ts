@@ -152,6 +152,8 @@ describe('the built CLI (bundle)', () => {
     const dependencies = dependenciesOf(externals);
     expect([...first.loaded.fromNodeModules].filter((name) => !isExternal(name) && !dependencies.has(name))).toEqual([]);
     expect(first.loaded.fromNodeModules.has('better-sqlite3')).toBe(true);
+    // No saved model: the bundle trained one with natural, whose counting runs as strict code here.
+    expect(existsSync(join(dirname(env.WATCHFLOOR_DB ?? ''), 'model.json'))).toBe(true);
 
     const second = await runBuilt(['once'], env);
     expect(second.code, second.stderr).toBe(0);

@@ -62,13 +62,16 @@ function vectoriseSparse(bayes: BayesClassifier): void {
 }
 
 /**
- * Runs natural's training. apparatus's sparse counting assigns an undeclared `value` (a global in
- * its sloppy-mode module): whatever the global held before is put back, so training leaves no trace.
+ * Runs natural's training. apparatus's sparse counting assigns an undeclared `value`: a new global
+ * where its module runs in sloppy mode, a ReferenceError where it is bundled into strict code (the
+ * built app). So the global is declared for the training and whatever it held before is put back:
+ * training works in both and leaves no trace.
  */
 function trainWithoutLeak(bayes: BayesClassifier): void {
   const scope = globalThis as Record<string, unknown>;
   const had = Object.prototype.hasOwnProperty.call(scope, 'value');
   const before = scope.value;
+  scope.value = undefined;
   try {
     bayes.train();
   } finally {
