@@ -1966,4 +1966,19 @@ describe('the seventeenth round: wire, national, non-Western and local desks', (
     expect(south.matched).toBe(false);
     expect(feature(verdict(title, summary, 'north-korea'), 'the North acts')).toBe(false);
   });
+
+  it('GIVEN another country\'s army "ready for war" THEN readiness for any war, not the war in Ukraine', () => {
+    const v = verdict('Danish minister proposes longer conscription', 'Denmark wants an army ready for war within five years, its defence chief said, citing Russia.', 'ukraine');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('readiness for war in general');
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN the war in Ukraine as a backdrop in Russian or Korean ("несмотря на расходы на войну на Украине", "우크라이나 전쟁 장기화에 따른") THEN masked as in English', () => {
+    const ru = verdict('Минфин сократил расходы на дороги', 'Бюджет урезан на фоне войны на Украине, сообщило ведомство.', 'ukraine');
+    expect(exclusions(ru).map((x) => x.pattern)).toContain('the war in Ukraine as a backdrop (Russian and Korean)');
+    expect(ru.matched).toBe(false);
+    const ko = verdict('밀가루 가격 상승', '우크라이나 전쟁 여파로 수입 밀 가격이 올랐다.', 'ukraine');
+    expect(exclusions(ko).map((x) => x.pattern)).toContain('the war in Ukraine as a backdrop (Russian and Korean)');
+    expect(ko.matched).toBe(false);
+  });
 });
