@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // One model cache for the run: the classifier trains once, not in every file (model-cache-setup.ts).
+    globalSetup: ['tests/helpers/model-cache-setup.ts'],
     // Each test file starts its own loopback servers and SQLite files; files run in
     // parallel processes, tests inside a file run in order.
     pool: 'forks',

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { writeFileAtomically } from '../config/atomic-file.js';
@@ -44,6 +45,18 @@ export interface LoadClassifierOptions {
   readonly extraExamples?: readonly TrainingExample[];
   /** Clock for `trainedAt` (epoch ms). */
   readonly now?: () => number;
+  /**
+   * A directory of trained models shared by every deployment and command with the same rules and
+   * training files: with no usable saved model, a cached one (checked like a saved one) is taken
+   * instead of training, and a training from the files alone leaves a copy there. Default:
+   * `WATCHFLOOR_MODEL_CACHE`; null: none.
+   */
+  readonly modelCache?: string | null;
+}
+
+/** The cached model for these rules and training files, in the cache directory. */
+function cachedModelPath(dir: string, expected: { rulesHash: string; trainingHash: string }): string {
+  return join(dir, `model-v${MODEL_FORMAT_VERSION}-${expected.rulesHash}-${expected.trainingHash}.json`);
 }
 
 /** Bumped whenever the saved shape or the feature extraction changes: older files are retrained. */
@@ -156,6 +169,24 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
     }
   }
 
+  const cacheDir = options.modelCache === undefined ? process.env.WATCHFLOOR_MODEL_CACHE || null : options.modelCache;
+  if (options.retrain !== true && cacheDir !== null) {
+    const cachedPath = cachedModelPath(cacheDir, expected);
+    const text = readIfExists(cachedPath);
+    const loaded = text === null ? null : parseModelFile(text, expected);
+    if (text !== null && loaded !== null && 'model' in loaded) {
+      writeFileAtomically(modelPath, text);
+      log.info({ model: modelPath, cache: cachedPath }, 'classifier model taken from the model cache');
+      return wrap(createTopicClassifier(rules, loaded.model), {
+        path: modelPath,
+        source: 'loaded',
+        trainedAt: loaded.file.trainedAt,
+        examples: loaded.file.examples,
+        weakExamples: loaded.file.weakExamples,
+      });
+    }
+  }
+
   // Training loads natural's classifier: only here, never in a start that has a saved model.
   const [{ loadTrainingExamples }, { trainTopicModel }] = await Promise.all([import('../config/rules.js'), import('../core/classify/train.js')]);
   const training = loadTrainingExamples(rulesDir);
@@ -165,8 +196,17 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
   const { model, weak } = trainTopicModel(rules, [...training.examples, ...(options.extraExamples ?? [])], stored);
   const trainedAt = new Date(now()).toISOString();
   const meta = { ...expected, trainedAt, examples: training.examples.length, weakExamples: weak };
-  writeFileAtomically(modelPath, serializeModel(model, meta));
+  const serialized = serializeModel(model, meta);
+  writeFileAtomically(modelPath, serialized);
   log.info({ model: modelPath, examples: meta.examples, weak_examples: weak, duration_ms: now() - started }, 'classifier model trained and saved');
+  // Only a model of the files alone is shared: weak labels and ratings are this deployment's own.
+  if (cacheDir !== null && weak === 0 && (options.extraExamples ?? []).length === 0) {
+    try {
+      writeFileAtomically(cachedModelPath(cacheDir, expected), serialized);
+    } catch (error) {
+      log.warn({ cache: cacheDir, err: error }, 'could not keep the trained model in the model cache (WATCHFLOOR_MODEL_CACHE); fix: make the directory writable, or unset it');
+    }
+  }
   // Async for the callers' sake: loading may become I/O-bound (remote rules) without an API change.
   await Promise.resolve();
   return wrap(createTopicClassifier(rules, model), { path: modelPath, source: 'trained', trainedAt, examples: meta.examples, weakExamples: weak });

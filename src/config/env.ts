@@ -35,6 +35,11 @@ export const ENV_SCHEMA = z.object({
   WATCHFLOOR_RULES: z.string().min(1).default('./rules'),
   /** Trained model file; default: next to the database. */
   WATCHFLOOR_MODEL: z.string().min(1).optional(),
+  /**
+   * A directory of trained models shared by every deployment and command with the same rules and
+   * training files (src/app/classifier.ts): a first start takes one from there instead of training.
+   */
+  WATCHFLOOR_MODEL_CACHE: z.string().min(1).optional(),
   /** What `watchfloor run` does in this process (`run --role` wins): all, poller, deliverer or gateway. */
   WATCHFLOOR_ROLE: z.string().refine((v) => roleProblem(v) === null, { message: `must be one of ${ROLES.join(', ')} (docs/self-hosting.md, "Roles")` }).optional(),
   /**

@@ -1,10 +1,11 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadClassifier, MODEL_FORMAT_VERSION } from '../../src/app/classifier.js';
 import { silentLogger } from '../../src/app/logger.js';
 import type { Story } from '../../src/core/types.js';
 import { createStore } from '../../src/store/index.js';
+import { capturingLogger } from '../helpers/stories.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir('watchfloor-classifier-');
@@ -30,7 +31,7 @@ describe('loadClassifier', () => {
   it('GIVEN no saved model THEN it trains, saves a versioned file, and a second load reads it back with the same verdicts', async () => {
     const dir = tempDir();
     const modelPath = join(dir, 'data', 'model.json');
-    const first = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger(), now: () => Date.UTC(2026, 0, 2) });
+    const first = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger(), now: () => Date.UTC(2026, 0, 2), modelCache: null });
     expect(first.modelInfo.source).toBe('trained');
     const saved: unknown = JSON.parse(readFileSync(modelPath, 'utf8'));
     expect(saved).toMatchObject({ format: 'watchfloor-model', version: MODEL_FORMAT_VERSION, rulesHash: first.rules.hash, trainedAt: '2026-01-02T00:00:00.000Z' });
@@ -51,8 +52,8 @@ describe('loadClassifier', () => {
     const dir = tempDir();
     const a = join(dir, 'a.json');
     const b = join(dir, 'b.json');
-    await loadClassifier({ rulesDir: RULES_DIR, modelPath: a, log: silentLogger(), now: () => 1 });
-    await loadClassifier({ rulesDir: RULES_DIR, modelPath: b, log: silentLogger(), now: () => 1 });
+    await loadClassifier({ rulesDir: RULES_DIR, modelPath: a, log: silentLogger(), now: () => 1, modelCache: null });
+    await loadClassifier({ rulesDir: RULES_DIR, modelPath: b, log: silentLogger(), now: () => 1, modelCache: null });
     expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
   });
 
@@ -63,7 +64,7 @@ describe('loadClassifier', () => {
     const before = await loadClassifier({ rulesDir, modelPath, log: silentLogger() });
     const file = join(rulesDir, 'ukraine.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('threshold: 4', 'threshold: 5'));
-    const after = await loadClassifier({ rulesDir, modelPath, log: silentLogger() });
+    const after = await loadClassifier({ rulesDir, modelPath, log: silentLogger(), modelCache: null });
     expect(after.modelInfo.source).toBe('trained');
     const saved = JSON.parse(readFileSync(modelPath, 'utf8')) as { rulesHash: string };
     expect(saved.rulesHash).toBe(after.rules.hash);
@@ -76,10 +77,31 @@ describe('loadClassifier', () => {
     await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger() });
     const saved = JSON.parse(readFileSync(modelPath, 'utf8')) as Record<string, unknown>;
     writeFileSync(modelPath, JSON.stringify({ ...saved, version: MODEL_FORMAT_VERSION + 1 }));
-    expect((await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger() })).modelInfo.source).toBe('trained');
+    expect((await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger(), modelCache: null })).modelInfo.source).toBe('trained');
     writeFileSync(modelPath, '{ not json');
-    expect((await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger() })).modelInfo.source).toBe('trained');
+    expect((await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger(), modelCache: null })).modelInfo.source).toBe('trained');
     expect(JSON.parse(readFileSync(modelPath, 'utf8'))).toMatchObject({ format: 'watchfloor-model', version: MODEL_FORMAT_VERSION });
+  });
+
+  it('GIVEN a model cache WHEN a second deployment of the same rules starts THEN it takes the cached model instead of training, with the same verdicts; other rules miss it', async () => {
+    const dir = tempDir();
+    const cache = join(dir, 'cache');
+    const first = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(dir, 'a', 'model.json'), log: silentLogger(), modelCache: cache, retrain: true });
+    expect(first.modelInfo.source).toBe('trained');
+    expect(readdirSync(cache)).toHaveLength(1);
+    const { log, lines } = capturingLogger();
+    const second = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(dir, 'b', 'model.json'), log, modelCache: cache });
+    expect(second.modelInfo.source).toBe('loaded');
+    expect(lines().some((l) => l.msg === 'classifier model taken from the model cache')).toBe(true);
+    expect(readFileSync(join(dir, 'b', 'model.json'), 'utf8')).toBe(readFileSync(join(dir, 'a', 'model.json'), 'utf8'));
+    for (const probe of PROBES) expect(second.classify(probe)).toEqual(first.classify(probe));
+    // Changed rules have another hash: the cache has nothing for them, and they train.
+    const rulesDir = copyRules(dir);
+    const file = join(rulesDir, 'ukraine.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('threshold: 4', 'threshold: 5'));
+    const changed = await loadClassifier({ rulesDir, modelPath: join(dir, 'c', 'model.json'), log: silentLogger(), modelCache: cache });
+    expect(changed.modelInfo.source).toBe('trained');
+    expect(readdirSync(cache)).toHaveLength(2);
   });
 
   it('GIVEN stored stories and an explicit retrain THEN weak labels are added from keyword-confident and zero-hit stories', async () => {

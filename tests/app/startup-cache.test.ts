@@ -90,7 +90,7 @@ describe('cheap start of the classifier', () => {
   it('GIVEN a model trained now WHEN a later start reads rules from the cache and the model from its weights THEN every training and eval story gets the same verdict', async () => {
     const dir = tempDir();
     const modelPath = join(dir, 'model.json');
-    const trained = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger() });
+    const trained = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger(), modelCache: null });
     const loaded = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger() });
     expect(trained.modelInfo.source).toBe('trained');
     expect(loaded.modelInfo.source).toBe('loaded');
