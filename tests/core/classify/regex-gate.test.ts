@@ -86,11 +86,11 @@ describe('requiredStrings is sound: a text without the gate never matches', () =
     expect(matched).toBeGreaterThan(5000);
   });
 
-  it('on every story of the eval fixtures, for every shipped rule regex', () => {
-    const dir = join(import.meta.dirname, '../../fixtures/eval');
-    const texts = readdirSync(dir)
-      .filter((f) => f.endsWith('.jsonl'))
-      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
+  it('on every story of the eval fixtures and the shipped training text, for every shipped rule regex', () => {
+    const dirs = [join(import.meta.dirname, '../../fixtures/eval'), join(import.meta.dirname, '../../../rules/training')];
+    const texts = dirs
+      .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.jsonl')).map((f) => join(dir, f)))
+      .flatMap((f) => readFileSync(f, 'utf8').split('\n'))
       .filter((line) => line.trim().startsWith('{'))
       .flatMap((line) => {
         const item = JSON.parse(line) as { title: string; summary?: string };
