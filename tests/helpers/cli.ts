@@ -7,6 +7,12 @@ const ROOT = join(import.meta.dirname, '../..');
 /** tsx's loader by absolute URL, so the CLI can run from any working directory. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
+/** The test run's model cache (tests/helpers/model-cache-setup.ts), for a child's clean environment. */
+function modelCache(): Record<string, string> {
+  const dir = process.env.WATCHFLOOR_MODEL_CACHE;
+  return dir === undefined ? {} : { WATCHFLOOR_MODEL_CACHE: dir };
+}
+
 export interface CliResult {
   readonly code: number | null;
   readonly stdout: string;
@@ -28,7 +34,9 @@ export function runCli(
     const child = spawn(process.execPath, [...entry, ...args], {
       cwd: options.cwd ?? ROOT,
       // A clean environment: nothing from the developer's shell (tokens!) leaks into a test.
-      env: { PATH: process.env.PATH ?? '', HOME: options.uid === undefined ? (process.env.HOME ?? '') : '/tmp', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...env },
+      // The run's shared model cache (model-cache-setup.ts) is passed on, so a child trains only
+      // when no other test has trained the same rules yet.
+      env: { PATH: process.env.PATH ?? '', HOME: options.uid === undefined ? (process.env.HOME ?? '') : '/tmp', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...modelCache(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     });
@@ -57,7 +65,7 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
 } {
   const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/app/cli.ts'), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_FORMAT: 'json', WATCHFLOOR_DOTENV: 'off', ...modelCache(), ...env },
   });
   let stdout = '';
   let stderr = '';
