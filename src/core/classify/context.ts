@@ -1357,13 +1357,13 @@ export function northActs(fields: readonly FieldText[]): { matched: string; fiel
   return null;
 }
 
+/** Those who left the North: after its name they are not the North acting. */
+const LEFT_THE_NORTH = set('defector defectors refugee refugees escapee escapees');
+
 /**
  * A North Korea hit as the actor of its clause: followed by an event verb or a party cue, one
  * word allowed between ("North Korean drones crossed", "Pyongyang fired").
  */
-/** Those who left the North: after its name they are not the North acting. */
-const LEFT_THE_NORTH = set('defector defectors refugee refugees escapee escapees');
-
 function northHitActs(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   for (const h of hits) {
     const f = fieldOf(fields, h);

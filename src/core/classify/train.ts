@@ -82,11 +82,10 @@ function trainWithoutLeak(bayes: BayesClassifier): void {
 
 function trainFromFeatures(topic: string, documents: readonly FeatureDocument[], classPrior: number | undefined): { model: TopicModel; natural: BayesClassifier } {
   const bayes = new BayesClassifier();
-  // natural's training compares every document with its whole vocabulary (a 0/1 vector per
-  // document), so its cost grows with the vocabulary. Words in fewer than MIN_DOC_FREQ documents
-  // get no weight anyway (flatten), so natural is not given them: the same model, trained on
-  // about half the vocabulary in about half the time. A document is counted by its features
-  // before that filter (natural skips one left empty; the counts here do not).
+  // Words in fewer than MIN_DOC_FREQ documents get no weight anyway (flatten), so natural is not
+  // given them: the same model from about half the vocabulary (natural's own per-document work,
+  // its `addDocument`, grows with it). A document is counted by its features before that filter
+  // (natural skips one left empty; the counts here do not).
   const frequency = new Map<string, number>();
   for (const ex of documents) for (const f of ex.features) frequency.set(f, (frequency.get(f) ?? 0) + 1);
   let positives = 0;
@@ -207,7 +206,7 @@ export const CALIBRATION_FOLDS = 5;
  * Only labelled examples count: weak labels are the rules' own opinion, not the truth.
  */
 export function calibrations(rules: RuleSet, examples: readonly TrainingExample[], hidden: ReadonlySet<string>): Map<string, Calibration> {
-  return calibrationsOf(rules, candidateDocuments(rules, examples, hidden));
+  return calibrationsOf(rules, candidateDocuments(createTopicClassifier(rules, null), examples, hidden));
 }
 
 /** A training story as features, labels and the topics it is a candidate for (a keyword hit). */
@@ -216,8 +215,7 @@ interface CandidateDocument extends FeatureDocument {
 }
 
 /** Each example read once: its features and, by the keyword rules alone, the topics it is a candidate for. */
-function candidateDocuments(rules: RuleSet, examples: readonly TrainingExample[], hidden: ReadonlySet<string>): CandidateDocument[] {
-  const keywordsOnly = createTopicClassifier(rules, null);
+function candidateDocuments(keywordsOnly: ReturnType<typeof createTopicClassifier>, examples: readonly TrainingExample[], hidden: ReadonlySet<string>): CandidateDocument[] {
   return examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels, candidateFor: candidateTopics(keywordsOnly, ex) }));
 }
 
@@ -254,12 +252,14 @@ export function trainTopicModel(
   examples: readonly TrainingExample[],
   stored: readonly { title: string; summary: string }[] = [],
 ): { model: Model; weak: number } {
-  const weak = weakLabels(createTopicClassifier(rules, null), stored);
+  // One keyword-only classifier (one compiled matcher) for the weak labels and the candidates.
+  const keywordsOnly = createTopicClassifier(rules, null);
+  const weak = weakLabels(keywordsOnly, stored);
   const hidden = hiddenWords(rules);
   // Every story is classified by the keyword rules and read for features once: the priors, the
   // model and the calibration all use the same documents.
-  const labelled = candidateDocuments(rules, examples, hidden);
-  const all = [...labelled, ...candidateDocuments(rules, weak, hidden)];
+  const labelled = candidateDocuments(keywordsOnly, examples, hidden);
+  const all = [...labelled, ...candidateDocuments(keywordsOnly, weak, hidden)];
   const trained = trainModelFrom(
     rules.topics.map((t) => t.id),
     all,
