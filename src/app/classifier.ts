@@ -54,6 +54,17 @@ export interface LoadClassifierOptions {
   readonly modelCache?: string | null;
 }
 
+/** A classifier from a model file read back (saved or cached), kept at `path`. */
+function loadedClassifier(rules: RuleSet, loaded: { model: Model; file: ModelFile }, path: string): Classifier {
+  return wrap(createTopicClassifier(rules, loaded.model), {
+    path,
+    source: 'loaded',
+    trainedAt: loaded.file.trainedAt,
+    examples: loaded.file.examples,
+    weakExamples: loaded.file.weakExamples,
+  });
+}
+
 /** The cached model for these rules and training files, in the cache directory. */
 function cachedModelPath(dir: string, expected: { rulesHash: string; trainingHash: string }): string {
   return join(dir, `model-v${MODEL_FORMAT_VERSION}-${expected.rulesHash}-${expected.trainingHash}.json`);
@@ -157,13 +168,7 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
       const loaded = parseModelFile(text, expected);
       if ('model' in loaded) {
         log.debug({ model: modelPath }, 'classifier model loaded');
-        return wrap(createTopicClassifier(rules, loaded.model), {
-          path: modelPath,
-          source: 'loaded',
-          trainedAt: loaded.file.trainedAt,
-          examples: loaded.file.examples,
-          weakExamples: loaded.file.weakExamples,
-        });
+        return loadedClassifier(rules, loaded, modelPath);
       }
       log.warn({ model: modelPath, problem: loaded.problem }, 'saved classifier model is unusable; retraining');
     }
@@ -177,13 +182,7 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
     if (text !== null && loaded !== null && 'model' in loaded) {
       writeFileAtomically(modelPath, text);
       log.info({ model: modelPath, cache: cachedPath }, 'classifier model taken from the model cache');
-      return wrap(createTopicClassifier(rules, loaded.model), {
-        path: modelPath,
-        source: 'loaded',
-        trainedAt: loaded.file.trainedAt,
-        examples: loaded.file.examples,
-        weakExamples: loaded.file.weakExamples,
-      });
+      return loadedClassifier(rules, loaded, modelPath);
     }
   }
 
