@@ -203,7 +203,8 @@ export async function loadClassifier(options: LoadClassifierOptions): Promise<Cl
     try {
       writeFileAtomically(cachedModelPath(cacheDir, expected), serialized);
     } catch (error) {
-      log.warn({ cache: cacheDir, err: error }, 'could not keep the trained model in the model cache (WATCHFLOOR_MODEL_CACHE); fix: make the directory writable, or unset it');
+      // The image's cache is read-only by design: edited rules train once and keep their model here.
+      log.warn({ cache: cacheDir, model: modelPath, err: error }, `the trained model is kept at ${modelPath} but not in the model cache (WATCHFLOOR_MODEL_CACHE); other deployments of these rules will train again. Fix: make the directory writable to share it, or ignore this`);
     }
   }
   // Async for the callers' sake: loading may become I/O-bound (remote rules) without an API change.

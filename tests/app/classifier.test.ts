@@ -104,6 +104,21 @@ describe('loadClassifier', () => {
     expect(readdirSync(cache)).toHaveLength(2);
   });
 
+  it('GIVEN a model cache that cannot be written THEN the trained model is still saved and used, with one warning naming both places', async () => {
+    const dir = tempDir();
+    const cache = join(dir, 'not-a-directory');
+    writeFileSync(cache, 'a file where the cache directory should be');
+    const { log, lines } = capturingLogger();
+    const modelPath = join(dir, 'model.json');
+    const classifier = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log, modelCache: cache, retrain: true });
+    expect(classifier.modelInfo.source).toBe('trained');
+    expect(JSON.parse(readFileSync(modelPath, 'utf8'))).toMatchObject({ format: 'watchfloor-model' });
+    const warnings = lines().filter((l) => l.level === 40);
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.msg)).toContain(`kept at ${modelPath} but not in the model cache`);
+    expect(warnings[0]?.cache).toBe(cache);
+  });
+
   it('GIVEN stored stories and an explicit retrain THEN weak labels are added from keyword-confident and zero-hit stories', async () => {
     const dir = tempDir();
     const store = createStore(join(dir, 'db.sqlite'));
