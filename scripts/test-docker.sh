@@ -250,6 +250,7 @@ start_container "$C1" -e "DISCORD_WEBHOOK_URL=$FAKE_WEBHOOK" || abort "container
 URL1=$(host_url "$C1")
 check "a poll cycle completes and /readyz answers 200 ($URL1)" wait_for_cycle "$C1" "$URL1"
 check "the log shows a completed poll cycle" log_has "$C1" "poll cycle finished"
+check "the first start took the image's model from its cache, not training it" log_has "$C1" "classifier model taken from the model cache"
 check "the process runs as a non-root user" test "$(podman exec "$C1" id -u)" != 0
 check "PID 1 is the init process (tini), so SIGTERM reaches Node" test "$(podman exec "$C1" cat /proc/1/comm)" = tini
 check "the app cannot write its own code" app_code_is_read_only "$C1"
