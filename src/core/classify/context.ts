@@ -436,7 +436,7 @@ const NAMED_PLACE_PREPS = set('in at through near');
 /** A place's own authorities: "Honolulu prosecutors", "Sydney police". */
 const LOCAL_AUTHORITIES = set('prosecutors prosecutor police court');
 /** Capitalised words before a court or the police that are not places. */
-const NOT_PLACES = set('supreme high district central constitutional appeals appellate military national metropolitan federal state city regional criminal family juvenile the a an its their his her');
+const NOT_PLACES: ReadonlySet<string> = new Set([...COURT_KINDS, ...'central constitutional appeals appellate military national metropolitan state family juvenile the a an its their his her'.split(' ')]);
 /** Capitalised words after "in" that are times, not places. */
 const TIME_NAMES = set('january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday');
 

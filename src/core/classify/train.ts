@@ -199,16 +199,6 @@ function priorsOf(rules: RuleSet, examples: readonly { labels: readonly string[]
 /** Folds of the cross-validation that fits each topic's calibration. */
 export const CALIBRATION_FOLDS = 5;
 
-/**
- * Each topic's calibration (calibration.ts), fitted on out-of-fold log-odds: the labelled
- * examples are split into {@link CALIBRATION_FOLDS} folds by position; a model trained without a
- * fold (same features, same candidate priors, counted on the rest) judges that fold's candidates.
- * Only labelled examples count: weak labels are the rules' own opinion, not the truth.
- */
-export function calibrations(rules: RuleSet, examples: readonly TrainingExample[], hidden: ReadonlySet<string>): Map<string, Calibration> {
-  return calibrationsOf(rules, candidateDocuments(createTopicClassifier(rules, null), examples, hidden));
-}
-
 /** A training story as features, labels and the topics it is a candidate for (a keyword hit). */
 interface CandidateDocument extends FeatureDocument {
   readonly candidateFor: ReadonlySet<string>;
@@ -219,6 +209,12 @@ function candidateDocuments(keywordsOnly: ReturnType<typeof createTopicClassifie
   return examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels, candidateFor: candidateTopics(keywordsOnly, ex) }));
 }
 
+/**
+ * Each topic's calibration (calibration.ts), fitted on out-of-fold log-odds: the labelled
+ * documents are split into {@link CALIBRATION_FOLDS} folds by position; a model trained without a
+ * fold (same features, same candidate priors, counted on the rest) judges that fold's candidates.
+ * Only labelled examples count: weak labels are the rules' own opinion, not the truth.
+ */
 function calibrationsOf(rules: RuleSet, documents: readonly CandidateDocument[]): Map<string, Calibration> {
   const points = new Map<string, CalibrationPoint[]>(rules.topics.map((t) => [t.id, []]));
   for (let fold = 0; fold < CALIBRATION_FOLDS; fold++) {
