@@ -69,6 +69,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   culture: 'culture or sport abroad: a tour, contest or match abroad',
   trade: 'trade: shipments from the country',
   supply: 'war supply: arms or troops sent to Russia',
+  alleged: 'alleged supply: arms for the war only feared or alleged, the backdrop of another story',
   grid: 'war target: Russian strikes on the power grid',
   north: 'the North acts: "the North" as the actor in a Korean story',
   venue: 'venue: the border only as the place of a US-North Korea meeting',
@@ -1258,6 +1259,21 @@ const SUPPLY_WINDOW = 8;
  * another receiver.
  */
 export function warSupply(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  for (const c of supplyClauses(fields)) if (!c.speculative) return { matched: c.matched, field: c.field };
+  return null;
+}
+
+/** A supply clause of warSupply's kind; `speculative` when it is only feared, warned of or alleged. */
+interface SupplyClause {
+  readonly matched: string;
+  readonly field: FieldText['field'];
+  /** The token where the clause starts (its verb or materiel). */
+  readonly from: number;
+  readonly speculative: boolean;
+}
+
+/** Every supply clause of the story, in order: at most one per starting word. */
+function* supplyClauses(fields: readonly FieldText[]): Generator<SupplyClause> {
   for (const f of fields) {
     const t = f.tokens;
     for (let k = 0; k < t.length; k++) {
@@ -1279,13 +1295,34 @@ export function warSupply(fields: readonly FieldText[]): { matched: string; fiel
         if (verb && ((via && materiel) || (direct && hasMateriel(fields)))) {
           // "Washington warned that Pyongyang could supply ammunition for Moscow's war": foreseen,
           // not sent; the story is the summit's.
-          if (speculativeBefore(f, k)) break;
-          return { matched: f.text.slice(t[k]?.start ?? 0, t[j]?.end ?? 0), field: f.field };
+          yield { matched: f.text.slice(t[k]?.start ?? 0, t[j]?.end ?? 0), field: f.field, from: k, speculative: speculativeBefore(f, k) };
+          break;
         }
       }
     }
   }
-  return null;
+}
+
+/**
+ * The war's one mention inside a supply that is only feared, warned of or alleged, in the summary
+ * of another story: "The two leaders signed a pact …, amid Western concern that Pyongyang is
+ * supplying artillery shells for Moscow's war in Ukraine". The supply is the summit's backdrop
+ * (the rubric's "the war without its name": the war is the backdrop of another story). Null when
+ * any supply clause of the story is stated as a fact, the hit stands outside the clause's
+ * sentence, or the headline names arms or their supply (then the supply is the story).
+ */
+function allegedSupply(hit: Hit, fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  const field = fieldOf(fields, hit);
+  if (!field || field.field !== 'summary') return null;
+  // "Why North Korea's shells matter so much to Russia": the supply is the headline's story.
+  const title = fields.find((f) => f.field === 'title');
+  if (title?.tokens.some((t) => MATERIEL.has(t.text) || SUPPLY_VERBS.has(t.text))) return null;
+  let found: SupplyClause | null = null;
+  for (const c of supplyClauses(fields)) {
+    if (!c.speculative) return null;
+    if (found === null && c.field === 'summary' && c.from < hit.from && !sentenceBreak(field, c.from, hit.from)) found = c;
+  }
+  return found ? { matched: found.matched, field: found.field } : null;
 }
 
 function hasMateriel(fields: readonly FieldText[]): boolean {
@@ -2273,6 +2310,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       const grid = gridStrikes(fields);
       if (grid) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.grid}`, matched: grid.matched, field: grid.field, weight }));
     }
+  }
+
+  // 9b. Alleged supply: the war's one mention inside a supply only feared or alleged.
+  if (war >= 0 && warKw && warAdj && warKw.passing && warKw.kept.length === 1 && !warAdj.decided && warAdj.score > capOf(war)) {
+    const only = warKw.kept[0];
+    const alleged = only ? allegedSupply(only, fields) : null;
+    if (alleged) capWith(warAdj, war, CONTEXT_FEATURES.alleged, alleged);
   }
 
   // Another country's headline (12, below), read once for war aid (10) and its cap (12); the war

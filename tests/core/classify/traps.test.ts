@@ -1,22 +1,19 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRules, loadTrainingExamples } from '../../../src/config/rules.js';
-import { createTopicClassifier, hiddenWords } from '../../../src/core/classify/classifier.js';
-import { trainModel } from '../../../src/core/classify/train.js';
+import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
+import { trainTopicModel } from '../../../src/core/classify/train.js';
 import type { Reason, TopicVerdict } from '../../../src/core/types.js';
 
 /**
- * The classic traps, against the shipped rules/ and the model trained from rules/training.
+ * The classic traps, against the shipped rules/ and the model the app trains from rules/training
+ * (trainTopicModel: candidate priors and calibration, as a start without a saved model builds it).
  * Each test asserts the reasons (which pattern, which field, which exclusion), not only the label.
  * All texts are written for these tests.
  */
 const RULES_DIR = join(import.meta.dirname, '../../../rules');
 const rules = loadRules(RULES_DIR);
-const model = trainModel(
-  rules.topics.map((t) => t.id),
-  loadTrainingExamples(RULES_DIR).examples,
-  hiddenWords(rules),
-);
+const { model } = trainTopicModel(rules, loadTrainingExamples(RULES_DIR).examples);
 const classifier = createTopicClassifier(rules, model);
 
 function verdict(title: string, summary: string, topic: string): TopicVerdict {
@@ -1981,4 +1978,20 @@ describe('the seventeenth round: wire, national, non-Western and local desks', (
     expect(exclusions(ko).map((x) => x.pattern)).toContain('the war in Ukraine as a backdrop (Russian and Korean)');
     expect(ko.matched).toBe(false);
   });
+});
+
+describe('the eighteenth round: supplies only alleged', () => {
+  it('GIVEN a summit whose summary names the war only inside a feared or alleged supply THEN alleged supply caps Ukraine below the model\'s reach', () => {
+    const v = verdict('Kim and Putin hold talks at Far East cosmodrome', 'The leaders toured the launch site, amid Western fears that Pyongyang could be shipping artillery rounds to Moscow for its war in Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'alleged supply')).toBe(true);
+  });
+
+  it('GIVEN the supply stated as a fact, or arms in the headline THEN no alleged supply: the supply is the story', () => {
+    const sent = verdict('Kim and Putin hold talks at Far East cosmodrome', 'Pyongyang has shipped millions of artillery rounds to Russia for its war in Ukraine, Seoul says.', 'ukraine');
+    expect(feature(sent, 'alleged supply')).toBe(false);
+    const headline = verdict('What Russia gets from North Korean artillery shells', 'Pyongyang may have sent Russia millions of rounds, perhaps a third of what its gunners fire at Ukrainian lines.', 'ukraine');
+    expect(feature(headline, 'alleged supply')).toBe(false);
+  });
+
 });
