@@ -1,32 +1,20 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { applyContext, hasContextTrigger } from './context.js';
 import { compileMatcher, type FieldText } from './matcher.js';
-import { baselineProbability, featuresOf, logOdds, probability, shownProbability, type Model } from './model.js';
+import { baselineProbability, featuresOf, logOdds, modelContribution, probability, shownProbability, type Model } from './model.js';
 import type { RuleSet } from './rules.js';
 import { scoreKeywords } from './score.js';
 import { tokenize } from './text.js';
 import type { TopicClassifier } from './topic-classifier.js';
 
 export type { ClassifyInput, TopicClassifier } from './topic-classifier.js';
+export { MODEL_CONFIDENT_FACTOR, MODEL_CONFIDENT_LEAN, MODEL_DEAD_BAND, modelContribution } from './model.js';
 
 /**
  * Naive Bayes treats correlated words as independent evidence and is overconfident; its
  * log-odds are divided by this before they become a probability.
  */
 export const MODEL_TEMPERATURE = 3;
-
-/**
- * The model adds nothing while it is unsure: when |2p − 1| is at most this (p between 0.35 and
- * 0.65) its contribution is 0. Measured on holdouts 1–5 (issue 15): the decisions it changed
- * from inside that band were right about half the time; outside it, mostly right.
- */
-export const MODEL_DEAD_BAND = 0.3;
-
-/** The model's contribution to a topic's score: `weight × (2p − 1)`, or 0 inside the dead band. */
-export function modelContribution(weight: number, p: number): number {
-  const lean = 2 * p - 1;
-  return Math.abs(lean) <= MODEL_DEAD_BAND ? 0 : weight * lean;
-}
 
 /**
  * Words the model does not see (see featuresOf): every word of a one-word term, and the

@@ -2072,13 +2072,16 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // A penalising exclusion matched (a K-drama, an impersonator): the story is a look-alike of the
   // topic, and no context feature lifts that topic past it.
   const penalised = (i: number): boolean => keywords[i]?.reasons.some((r) => r.kind === 'exclusion' && r.weight < 0) === true;
-  // Below the model's reach: what a capping feature sets the keyword score to.
+  // What a capping feature sets the keyword score to: below the threshold by more than the model's
+  // usual weight (the score the candidate priors of training see).
   const capOf = (i: number): number => thresholdOf(i) - 1 - modelWeightOf(i);
-  // Caps topic `i` with the feature's reason, whose weight is what the cap took off.
+  // Caps topic `i` with the feature's reason, whose weight is what the cap took off. A cap decides:
+  // the model is not consulted, so not even a confident one (MODEL_CONFIDENT_FACTOR) lifts it back.
   const capWith = (a: Adjustment, i: number, feature: string, at: { readonly matched: string; readonly field: FieldText['field'] } | undefined): void => {
     const cap = capOf(i);
     a.reasons.push({ kind: 'pattern', pattern: `context: ${feature}`, matched: at?.matched ?? '', field: at?.field ?? 'summary', weight: Math.round((cap - a.score) * 1000) / 1000 });
     a.score = cap;
+    a.decided = true;
   };
 
   // 1. Attribution: a topic whose every hit is a source, while another topic is named (the

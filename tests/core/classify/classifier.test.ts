@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_DEAD_BAND, createTopicClassifier, hiddenWords, modelContribution } from '../../../src/core/classify/classifier.js';
+import { MODEL_CONFIDENT_FACTOR, MODEL_CONFIDENT_LEAN, MODEL_DEAD_BAND, createTopicClassifier, hiddenWords, modelContribution } from '../../../src/core/classify/classifier.js';
 import { candidatePriors } from '../../../src/core/classify/train.js';
 import { rulesFromYaml } from './helpers.js';
 
@@ -50,12 +50,24 @@ describe('createTopicClassifier', () => {
 });
 
 describe('modelContribution', () => {
-  it('GIVEN an unsure model (p inside the dead band) THEN it adds nothing; a confident one adds weight × (2p − 1)', () => {
+  it('GIVEN an unsure model (p inside the dead band) THEN it adds nothing; a sure one adds weight × (2p − 1)', () => {
     const inside = 0.5 + MODEL_DEAD_BAND / 4;
     expect(modelContribution(2, 0.5)).toBe(0);
     expect(modelContribution(2, inside)).toBe(0);
     expect(modelContribution(2, 1 - inside)).toBe(0);
-    expect(modelContribution(2, 0.9)).toBeCloseTo(1.6, 10);
-    expect(modelContribution(2, 0.1)).toBeCloseTo(-1.6, 10);
+    expect(modelContribution(2, 0.8)).toBeCloseTo(1.2, 10);
+    expect(modelContribution(2, 0.2)).toBeCloseTo(-1.2, 10);
+  });
+
+  it('GIVEN a confident model (|2p − 1| at least MODEL_CONFIDENT_LEAN) THEN it weighs MODEL_CONFIDENT_FACTOR times the weight, both ways', () => {
+    const edge = (1 + MODEL_CONFIDENT_LEAN) / 2;
+    expect(modelContribution(2, 0.9)).toBeCloseTo(2 * MODEL_CONFIDENT_FACTOR * 0.8, 10);
+    expect(modelContribution(2, 0.1)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * 0.8, 10);
+    expect(modelContribution(2, edge)).toBeCloseTo(2 * MODEL_CONFIDENT_FACTOR * MODEL_CONFIDENT_LEAN, 10);
+    // Just short of confident: the plain weight.
+    expect(modelContribution(2, edge - 0.01)).toBeCloseTo(2 * (2 * (edge - 0.01) - 1), 10);
+    // A keyword score of 6 (one name in the headline) is overruled only by a confident no.
+    expect(6 + modelContribution(2, 0.05)).toBeLessThan(4);
+    expect(6 + modelContribution(2, 0.15)).toBeGreaterThanOrEqual(4);
   });
 });

@@ -1980,11 +1980,13 @@ describe('the seventeenth round: wire, national, non-Western and local desks', (
   });
 });
 
-describe('the eighteenth round: supplies only alleged', () => {
-  it('GIVEN a summit whose summary names the war only inside a feared or alleged supply THEN alleged supply caps Ukraine below the model\'s reach', () => {
+describe('the eighteenth round: supplies only alleged, caps that decide', () => {
+  it('GIVEN a summit whose summary names the war only inside a feared or alleged supply THEN alleged supply caps Ukraine and the model is not asked', () => {
     const v = verdict('Kim and Putin hold talks at Far East cosmodrome', 'The leaders toured the launch site, amid Western fears that Pyongyang could be shipping artillery rounds to Moscow for its war in Ukraine.', 'ukraine');
     expect(v.matched).toBe(false);
     expect(feature(v, 'alleged supply')).toBe(true);
+    expect(v.modelProbability).toBeNull();
+    expect(notes(v)).toContain('model not consulted: a context feature decided the verdict');
   });
 
   it('GIVEN the supply stated as a fact, or arms in the headline THEN no alleged supply: the supply is the story', () => {
@@ -1994,4 +1996,11 @@ describe('the eighteenth round: supplies only alleged', () => {
     expect(feature(headline, 'alleged supply')).toBe(false);
   });
 
+  it('GIVEN a capped passing mention (a yardstick) THEN the cap decides: the model is not consulted', () => {
+    const v = verdict('Inbound tourism to Japan hits record, led by South Koreans', 'Visitors from South Korea made up the largest group, followed by Chinese and Taiwanese travellers.', 'south-korea');
+    expect(feature(v, 'yardstick')).toBe(true);
+    expect(v.matched).toBe(false);
+    expect(v.modelProbability).toBeNull();
+    expect(notes(v)).toContain('model not consulted: a context feature decided the verdict');
+  });
 });
