@@ -80,6 +80,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   host: 'host city: the South only as the venue of a foreign gathering',
   briefingVenue: 'briefing venue: the South only as where another story\'s contest or show took place',
   yardstick: 'yardstick: the one mention measures or lists another country\'s story',
+  reaction: 'reaction: the one mention is how others took another country\'s act',
   biography: 'biography: the one mention is a person\'s past in a "whose" clause',
   bothKoreas: 'both Koreas: only the Korean War or the peninsula, shared history or geography',
   refugees: 'refugees abroad: Ukrainians\' life in a host country',
@@ -1897,6 +1898,23 @@ export function sceneAt(hits: readonly Hit[], fields: readonly FieldText[], weig
 /** Words that make what follows them in the clause a backdrop or a reaction: "despite protests in Seoul", "prompting protests in Seoul". */
 const SCENE_BACKDROP = set('despite amid prompting sparking triggering');
 
+/** Words that make what follows them in the clause a reaction to the story's act: "prompting protests in Seoul". */
+const REACTION_BEFORE = set('prompting sparking triggering');
+
+/**
+ * True when the story's one mention of a topic is a reaction to another country's act, under a
+ * headline that names that country: "Japan resumes whaling in open seas | … prompting Australia
+ * to lodge a complaint and activists to rally outside the Japanese embassy in Seoul". The act is
+ * the story; the protest in Seoul is how others took it.
+ */
+function reactionAbroad(hit: Hit, fields: readonly FieldText[]): boolean {
+  const field = fieldOf(fields, hit);
+  if (!field || field.field !== 'summary') return false;
+  const title = fields.find((f) => f.field === 'title');
+  if (!title?.tokens.some((t) => HEADLINE_STATES.has(t.text))) return false;
+  return wordBefore(field, hit.from, REACTION_BEFORE, BACKDROP_WINDOW, 'clause');
+}
+
 /** How far back in its clause a backdrop word is looked for ("prompting China to suspend all seafood imports from Japan and protests in Seoul"). */
 const BACKDROP_WINDOW = 16;
 
@@ -2251,6 +2269,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (yardstick(only, fields) || placeListEntry(only, fields)) capWith(a, i, CONTEXT_FEATURES.yardstick, only);
     else if (biographyClause(only, fields)) capWith(a, i, CONTEXT_FEATURES.biography, only);
     else if (commentatorPlace(only, fields)) capWith(a, i, CONTEXT_FEATURES.attribution, only);
+    else if (reactionAbroad(only, fields)) capWith(a, i, CONTEXT_FEATURES.reaction, only);
   });
 
   // 7c''. Both Koreas: the South named only by the Korean War or the peninsula, history or geography

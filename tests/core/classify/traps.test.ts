@@ -1980,7 +1980,7 @@ describe('the seventeenth round: wire, national, non-Western and local desks', (
   });
 });
 
-describe('the eighteenth round: supplies only alleged, caps that decide', () => {
+describe('the eighteenth round: supplies only alleged, reactions, caps that decide', () => {
   it('GIVEN a summit whose summary names the war only inside a feared or alleged supply THEN alleged supply caps Ukraine and the model is not asked', () => {
     const v = verdict('Kim and Putin hold talks at Far East cosmodrome', 'The leaders toured the launch site, amid Western fears that Pyongyang could be shipping artillery rounds to Moscow for its war in Ukraine.', 'ukraine');
     expect(v.matched).toBe(false);
@@ -1994,6 +1994,15 @@ describe('the eighteenth round: supplies only alleged, caps that decide', () => 
     expect(feature(sent, 'alleged supply')).toBe(false);
     const headline = verdict('What Russia gets from North Korean artillery shells', 'Pyongyang may have sent Russia millions of rounds, perhaps a third of what its gunners fire at Ukrainian lines.', 'ukraine');
     expect(feature(headline, 'alleged supply')).toBe(false);
+  });
+
+  it('GIVEN another country\'s act in the headline "prompting" a protest in Seoul THEN reaction caps the South; without that country in the headline no reaction', () => {
+    const v = verdict('Japan begins releasing treated water from Fukushima plant', 'The discharge began on Thursday, sparking anger among fishermen and a rally by students near the Japanese embassy in Seoul.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'reaction')).toBe(true);
+    expect(v.modelProbability).toBeNull();
+    const home = verdict('Fishermen stage rally over water release', 'The discharge began on Thursday, sparking anger among fishermen and a rally by students near the Japanese embassy in Seoul.', 'south-korea');
+    expect(feature(home, 'reaction')).toBe(false);
   });
 
   it('GIVEN a capped passing mention (a yardstick) THEN the cap decides: the model is not consulted', () => {
