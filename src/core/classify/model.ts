@@ -1,7 +1,7 @@
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
 import { words as STOPWORDS } from 'natural/lib/natural/util/stopwords.js';
 import { sigmoid, type Calibration } from './calibration.js';
-import { tokenize } from './text.js';
+import { tokenize, type Token } from './text.js';
 
 /**
  * The statistical half of the verdict: one naive Bayes model per topic, a plain
@@ -52,21 +52,51 @@ function stemOf(word: string): string {
 
 /**
  * The model's features of a story: distinct stems of title and summary, stop words, numbers and
- * the `hidden` words left out. The classifier hides the rules' own names (countries, cities,
- * people): the keyword score already counts them, and a model that sees them only learns to
- * repeat the keywords. Without them it judges the context, which is what tells a story about
- * Ukraine from a Russia story that names Ukraine once.
+ * the `hidden` words left out, plus the words right beside a hidden name (see nameContext). The
+ * classifier hides the rules' own names (countries, cities, people): the keyword score already
+ * counts them, and a model that sees them only learns to repeat the keywords. Without them it
+ * judges the context, which is what tells a story about Ukraine from a Russia story that names
+ * Ukraine once.
  */
 export function featuresOf(title: string, summary: string, hidden: ReadonlySet<string> = NO_WORDS): string[] {
   const seen = new Set<string>();
-  for (const text of [title, summary]) {
-    for (const t of tokenize(text)) {
+  for (const [field, text] of [title, summary].entries()) {
+    const tokens = tokenize(text);
+    for (const t of tokens) {
       const w = t.text;
       if (w.length < 2 || STOP.has(w) || hidden.has(w) || /^\d+$/.test(w)) continue;
       seen.add(stemOf(w));
     }
+    if (hidden.size > 0) nameContext(tokens, hidden, field === 0 ? 'title' : 'summary', seen);
   }
   return [...seen];
+}
+
+/** What a hidden name becomes in a name-context feature. */
+const NAME = 'X';
+
+/**
+ * The words beside a hidden name, as word pairs with the name replaced by X (a name of any topic;
+ * a name of several words, "South Korea", is one X): "in_X", "X_s", "by_X", "X_said", and in
+ * the headline "t:X_to". They carry what a bag of words loses, where a name stands and what it
+ * does: a scene ("in Seoul"), a possessive subject ("Ukraine's"), a source ("Seoul said"), a
+ * label ("South Korean-born"). Stop words count here (they are most of that context); numbers
+ * are 0. Prefixed `N:` so that no stem can be mistaken for one. Measured in issue 15's
+ * eighteenth round (ADR 3): with them the model could bear a larger weight.
+ */
+function nameContext(tokens: readonly Token[], hidden: ReadonlySet<string>, field: 'title' | 'summary', out: Set<string>): void {
+  const words: string[] = [];
+  for (const t of tokens) {
+    const w = hidden.has(t.text) ? NAME : /^\d+$/.test(t.text) ? '0' : t.text;
+    if (w === NAME && words[words.length - 1] === NAME) continue;
+    words.push(w);
+  }
+  const prefix = field === 'title' ? 'N:t:' : 'N:';
+  for (let k = 0; k + 1 < words.length; k++) {
+    const a = words[k] ?? '';
+    const b = words[k + 1] ?? '';
+    if (a === NAME || b === NAME) out.add(`${prefix}${a}_${b}`);
+  }
 }
 
 export const NO_WORDS: ReadonlySet<string> = new Set();
@@ -112,20 +142,20 @@ export const MODEL_DEAD_BAND = 0.3;
 
 /**
  * A confident model (|2p − 1| at least this: p at most 0.1 or at least 0.9) weighs
- * {@link MODEL_CONFIDENT_FACTOR} times its topic's `model.weight`. Trained on 22,600 examples, the
- * model at that confidence was right against a keyword score of 6–10 (two names, or one in the
- * title with another hint) far more often than not, and at weight 2 it could never overrule such
- * a score (6 − 2 stays at the threshold). Measured in the eighteenth round of issue 15: the
- * never-read sets' errors went 64 → 57 (nine sets), 39 → 33 (holdouts 104–107) and 35 → 30
- * (holdouts 108–111, written this round), dev unchanged. A factor of 2 or a confidence of 0.9
- * scored about the same; a continuous ramp instead of the step lost a dev item.
+ * {@link MODEL_CONFIDENT_FACTOR} times its topic's `model.weight`. Trained on 22,600 examples and
+ * reading the words beside the names (featuresOf), the model at that confidence was right against
+ * a keyword score of 6–10 (one name in the headline, or two names) far more often than not, and at
+ * weight 2 it could never overrule such a score (6 − 2 stays at the threshold). Measured in the
+ * eighteenth round of issue 15 (ADR 3): on the never-read sets the errors went 138 → 112 with
+ * the name-context pairs, dev 4 → 3, the first holdout 12 → 10. A factor of 2.5 scored about the
+ * same; 3 lost dev items; a continuous ramp instead of the step lost a dev item.
  */
 export const MODEL_CONFIDENT_LEAN = 0.8;
-export const MODEL_CONFIDENT_FACTOR = 1.5;
+export const MODEL_CONFIDENT_FACTOR = 2;
 
 /**
  * The model's contribution to a topic's score: `weight × (2p − 1)`, 0 inside the dead band, and
- * `1.5 × weight × (2p − 1)` when the model is confident (see MODEL_CONFIDENT_LEAN).
+ * `MODEL_CONFIDENT_FACTOR × weight × (2p − 1)` when the model is confident (MODEL_CONFIDENT_LEAN).
  */
 export function modelContribution(weight: number, p: number): number {
   const lean = 2 * p - 1;

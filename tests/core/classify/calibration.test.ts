@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brierScore, fitPlatt, logLoss, MIN_CALIBRATION_POINTS, reliability, sigmoid, type CalibrationPoint } from '../../../src/core/classify/calibration.js';
-import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
+import { createTopicClassifier, MODEL_TEMPERATURE } from '../../../src/core/classify/classifier.js';
 import { modelCalibration } from '../../../src/core/classify/evaluate.js';
 import type { Model } from '../../../src/core/classify/model.js';
 import { rulesFromYaml } from './helpers.js';
@@ -86,7 +86,7 @@ describe('the classifier with a calibrated model', () => {
     expect(b.matched).toBe(a.matched);
     expect(b.score).toBe(a.score);
     const modelReasonOf = (v: typeof a) => v.reasons.find((r) => r.kind === 'model');
-    expect(modelReasonOf(a)).toMatchObject({ probability: Math.round(sigmoid(3 / 3) * 1000) / 1000 });
+    expect(modelReasonOf(a)).toMatchObject({ probability: Math.round(sigmoid(3 / MODEL_TEMPERATURE) * 1000) / 1000 });
     expect(modelReasonOf(a)).not.toHaveProperty('baseline');
     expect(modelReasonOf(b)).toMatchObject({ probability: Math.round(sigmoid(0.25 * 3 + 1.5) * 1000) / 1000, baseline: Math.round(sigmoid(1.5) * 1000) / 1000 });
     expect(b.modelProbability).toBe(modelReasonOf(b)?.kind === 'model' ? (modelReasonOf(b) as { probability: number }).probability : null);

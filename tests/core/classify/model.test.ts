@@ -64,8 +64,17 @@ describe('trainTopicBayes', () => {
   });
 
   it('GIVEN hidden words THEN they are not features, so the model judges the context around them', () => {
-    expect(featuresOf('Kyiv hit by drones', '', new Set(['kyiv']))).toEqual(['hit', 'drone']);
+    expect(featuresOf('Kyiv hit by drones', '', new Set(['kyiv'])).filter((f) => !f.startsWith('N:'))).toEqual(['hit', 'drone']);
     expect(featuresOf('Kyiv hit by drones', '')).toContain('kyiv');
+  });
+
+  it('GIVEN hidden words THEN the words right beside them are name-context pairs, the name as X (one X for a name of several words; t: in the headline)', () => {
+    const hidden = new Set(['south', 'korea', 'seoul']);
+    const features = featuresOf('South Korea to cut tariffs', 'Officials in Seoul said on 3 May that the cut would help.', hidden);
+    expect(features.filter((f) => f.startsWith('N:')).sort()).toEqual(['N:X_said', 'N:in_X', 'N:t:X_to']);
+    expect(features).not.toContain('N:t:X_X');
+    // Without hidden words there is no name, so no pair: the features are the stems alone.
+    expect(featuresOf('South Korea to cut tariffs', 'Officials in Seoul said.').some((f) => f.startsWith('N:'))).toBe(false);
   });
 
   it('GIVEN a war-like and a finance story THEN the war one gets the higher log-odds', () => {
