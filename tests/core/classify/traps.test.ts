@@ -1,20 +1,24 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { loadRules, loadTrainingExamples } from '../../../src/config/rules.js';
-import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
-import { trainTopicModel } from '../../../src/core/classify/train.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadClassifier } from '../../../src/app/classifier.js';
+import { silentLogger } from '../../../src/app/logger.js';
 import type { Reason, TopicVerdict } from '../../../src/core/types.js';
 
 /**
- * The classic traps, against the shipped rules/ and the model the app trains from rules/training
- * (trainTopicModel: candidate priors and calibration, as a start without a saved model builds it).
+ * The classic traps, against the shipped rules/ and the model the app builds from rules/training
+ * (loadClassifier, as `run` does: candidate priors and calibration, taken from the test run's
+ * model cache when another test file trained it first).
  * Each test asserts the reasons (which pattern, which field, which exclusion), not only the label.
  * All texts are written for these tests.
  */
 const RULES_DIR = join(import.meta.dirname, '../../../rules');
-const rules = loadRules(RULES_DIR);
-const { model } = trainTopicModel(rules, loadTrainingExamples(RULES_DIR).examples);
-const classifier = createTopicClassifier(rules, model);
+const dir = mkdtempSync(join(tmpdir(), 'watchfloor-traps-'));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+const classifier = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(dir, 'model.json'), log: silentLogger() });
 
 function verdict(title: string, summary: string, topic: string): TopicVerdict {
   const v = classifier.classify({ title, summary }).verdicts.find((x) => x.topic === topic);
