@@ -2335,7 +2335,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   }
 
   // 9b. Alleged supply: the war's one mention inside a supply only feared or alleged.
-  if (war >= 0 && warKw && warAdj && warKw.passing && warKw.kept.length === 1 && !warAdj.decided && warAdj.score > capOf(war)) {
+  if (war >= 0 && warKw && warAdj && warKw.passing && !warAdj.decided && warAdj.score > capOf(war)) {
     const only = warKw.kept[0];
     const alleged = only ? allegedSupply(only, fields) : null;
     if (alleged) capWith(warAdj, war, CONTEXT_FEATURES.alleged, alleged);
