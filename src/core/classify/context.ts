@@ -2095,11 +2095,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   const capOf = (i: number): number => thresholdOf(i) - 1 - modelWeightOf(i);
   // Caps topic `i` with the feature's reason, whose weight is what the cap took off. A cap decides:
   // the model is not consulted, so not even a confident one (MODEL_CONFIDENT_FACTOR) lifts it back.
-  const capWith = (a: Adjustment, i: number, feature: string, at: { readonly matched: string; readonly field: FieldText['field'] } | undefined): void => {
-    const cap = capOf(i);
+  // A soft cap (`decides` false) sets the passing-mention score instead (threshold − 1) and leaves
+  // the verdict to the model: only one that agrees strongly lifts it back.
+  const capWith = (a: Adjustment, i: number, feature: string, at: { readonly matched: string; readonly field: FieldText['field'] } | undefined, decides = true): void => {
+    const cap = decides ? capOf(i) : thresholdOf(i) - 1;
     a.reasons.push({ kind: 'pattern', pattern: `context: ${feature}`, matched: at?.matched ?? '', field: at?.field ?? 'summary', weight: Math.round((cap - a.score) * 1000) / 1000 });
     a.score = cap;
-    a.decided = true;
+    if (decides) a.decided = true;
   };
 
   // 1. Attribution: a topic whose every hit is a source, while another topic is named (the
@@ -2217,10 +2219,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     capWith(warAdj, war, CONTEXT_FEATURES.abroadUkrainian, warKw.kept[0]);
   }
 
-  // 7a'. Refugees abroad: Ukrainians' life in a host country.
-  if (war >= 0 && warKw && warAdj && warAdj.score > capOf(war) && !warAdj.decided) {
+  // 7a'. Refugees abroad: Ukrainians' life in a host country. A soft cap: writers and sets split
+  // on these (most are borderline), and the model, which has read them all, judged them better
+  // than a fixed verdict on the sets nobody had read (issue 15, eighteenth round).
+  if (war >= 0 && warKw && warAdj && warAdj.score > thresholdOf(war) - 1 && !warAdj.decided) {
     const hosted = refugeesAbroad(warKw.kept, fields);
-    if (hosted) capWith(warAdj, war, CONTEXT_FEATURES.refugees, hosted);
+    if (hosted) capWith(warAdj, war, CONTEXT_FEATURES.refugees, hosted, false);
   }
 
   // 7a''. Defectors abroad: North Korean defectors' life in a host country.

@@ -1984,7 +1984,7 @@ describe('the seventeenth round: wire, national, non-Western and local desks', (
   });
 });
 
-describe('the eighteenth round: supplies only alleged, reactions, caps that decide', () => {
+describe('the eighteenth round: supplies only alleged, reactions, caps that decide, refugees left to the model', () => {
   it('GIVEN a summit whose summary names the war only inside a feared or alleged supply THEN alleged supply caps Ukraine and the model is not asked', () => {
     const v = verdict('Kim and Putin hold talks at Far East cosmodrome', 'The leaders toured the launch site, amid Western fears that Pyongyang could be shipping artillery rounds to Moscow for its war in Ukraine.', 'ukraine');
     expect(v.matched).toBe(false);
@@ -2007,6 +2007,14 @@ describe('the eighteenth round: supplies only alleged, reactions, caps that deci
     expect(v.modelProbability).toBeNull();
     const home = verdict('Fishermen stage rally over water release', 'The discharge began on Thursday, sparking anger among fishermen and a rally by students near the Japanese embassy in Seoul.', 'south-korea');
     expect(feature(home, 'reaction')).toBe(false);
+  });
+
+  it('GIVEN Ukrainian refugees\' life in a host country THEN refugees abroad is a soft cap: the passing-mention score, and the model judges', () => {
+    const v = verdict('Ukrainian refugees in Czech towns struggle to find flats as aid ends', 'Thousands of Ukrainians who fled to Czechia are living in hostels, charities say, as housing allowances run out.', 'ukraine');
+    expect(feature(v, 'refugees abroad')).toBe(true);
+    expect(v.keywordScore).toBe(v.threshold - 1);
+    expect(v.modelProbability).not.toBeNull();
+    expect(notes(v)).not.toContain('model not consulted: a context feature decided the verdict');
   });
 
   it('GIVEN a capped passing mention (a yardstick) THEN the cap decides: the model is not consulted', () => {
