@@ -2017,6 +2017,14 @@ describe('the eighteenth round: supplies only alleged, reactions, caps that deci
     expect(notes(v)).not.toContain('model not consulted: a context feature decided the verdict');
   });
 
+  it('GIVEN a Soviet camera model named Kiev THEN the camera exclusion masks the city; the city with a number after it still counts', () => {
+    const v = verdict('Collectors still chase the Kiev 60, a Soviet medium-format workhorse', 'The camera, built in a factory in the Ukrainian capital, sells for a few hundred dollars.', 'ukraine');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a camera named Kiev');
+    expect(v.matched).toBe(false);
+    const city = verdict('Kiev 2 years on: a city learns to live with air raids', 'Residents of the Ukrainian capital queue at shelters as sirens sound again.', 'ukraine');
+    expect(exclusions(city).map((x) => x.pattern)).not.toContain('a camera named Kiev');
+  });
+
   it('GIVEN a capped passing mention (a yardstick) THEN the cap decides: the model is not consulted', () => {
     const v = verdict('Inbound tourism to Japan hits record, led by South Koreans', 'Visitors from South Korea made up the largest group, followed by Chinese and Taiwanese travellers.', 'south-korea');
     expect(feature(v, 'yardstick')).toBe(true);
