@@ -1895,11 +1895,11 @@ export function sceneAt(hits: readonly Hit[], fields: readonly FieldText[], weig
   return null;
 }
 
-/** Words that make what follows them in the clause a backdrop or a reaction: "despite protests in Seoul", "prompting protests in Seoul". */
-const SCENE_BACKDROP = set('despite amid prompting sparking triggering');
-
 /** Words that make what follows them in the clause a reaction to the story's act: "prompting protests in Seoul". */
 const REACTION_BEFORE = set('prompting sparking triggering');
+
+/** Words that make what follows them in the clause a backdrop or a reaction: "despite protests in Seoul", "prompting protests in Seoul". */
+const SCENE_BACKDROP: ReadonlySet<string> = new Set([...REACTION_BEFORE, 'despite', 'amid']);
 
 /**
  * True when the story's one mention of a topic is a reaction to another country's act, under a
@@ -2092,13 +2092,15 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   const penalised = (i: number): boolean => keywords[i]?.reasons.some((r) => r.kind === 'exclusion' && r.weight < 0) === true;
   // What a capping feature sets the keyword score to: below the threshold by more than the model's
   // usual weight (the score the candidate priors of training see).
-  const capOf = (i: number): number => thresholdOf(i) - 1 - modelWeightOf(i);
+  // The passing-mention score: below the threshold by one, where only a model that agrees lifts it.
+  const passingOf = (i: number): number => thresholdOf(i) - 1;
+  const capOf = (i: number): number => passingOf(i) - modelWeightOf(i);
   // Caps topic `i` with the feature's reason, whose weight is what the cap took off. A cap decides:
   // the model is not consulted, so not even a confident one (MODEL_CONFIDENT_FACTOR) lifts it back.
   // A soft cap (`decides` false) sets the passing-mention score instead (threshold − 1) and leaves
   // the verdict to the model: only one that agrees strongly lifts it back.
   const capWith = (a: Adjustment, i: number, feature: string, at: { readonly matched: string; readonly field: FieldText['field'] } | undefined, decides = true): void => {
-    const cap = decides ? capOf(i) : thresholdOf(i) - 1;
+    const cap = decides ? capOf(i) : passingOf(i);
     a.reasons.push({ kind: 'pattern', pattern: `context: ${feature}`, matched: at?.matched ?? '', field: at?.field ?? 'summary', weight: Math.round((cap - a.score) * 1000) / 1000 });
     a.score = cap;
     if (decides) a.decided = true;
@@ -2222,7 +2224,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 7a'. Refugees abroad: Ukrainians' life in a host country. A soft cap: writers and sets split
   // on these (most are borderline), and the model, which has read them all, judged them better
   // than a fixed verdict on the sets nobody had read (issue 15, eighteenth round).
-  if (war >= 0 && warKw && warAdj && warAdj.score > thresholdOf(war) - 1 && !warAdj.decided) {
+  if (war >= 0 && warKw && warAdj && warAdj.score > passingOf(war) && !warAdj.decided) {
     const hosted = refugeesAbroad(warKw.kept, fields);
     if (hosted) capWith(warAdj, war, CONTEXT_FEATURES.refugees, hosted, false);
   }
