@@ -59,6 +59,7 @@ export const CONTEXT_LIFT = 1;
 export const CONTEXT_FEATURES = Object.freeze({
   attribution: 'attribution: only the source of the report',
   party: 'party: the South hit, threatened or responding in a North Korea story',
+  crossing: 'crossing: a defector crosses the border into the South',
   roundup: 'roundup: an item of a briefing reports an event',
   war: 'war reference: the war itself is the subject',
   surname: 'surname: Kim beside a US president or a summit venue',
@@ -100,6 +101,8 @@ const SPEECH = set('said says say told tells reported reports claimed claims cla
 const SOURCE_NOUNS = set(
   's military army navy air force officials official government ministry minister spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
 );
+/** A meeting after which a source spoke: the source is a party of it ("said after talks with …"). */
+const SPEAKER_MET = set('talks summit meeting meetings met meets');
 /** What follows a speech verb when it closes an attribution: "…, officials said on Monday". */
 const AFTER_SPEECH_CLOSE = set(
   'in on at late earlier citing calling adding without after as quoting today yesterday last this during monday tuesday wednesday thursday friday saturday sunday',
@@ -126,17 +129,22 @@ const BORDER_PLACES = set('dmz panmunjom jsa joint demilitarized demilitarised t
 const WEAK_PARTY_CUES = set('drill drills exercise exercises');
 /** Words of a hit that name the border as a place (the DMZ, the JSA, "across the border"), not the South as an actor. */
 const BORDER_HIT_WORDS = set('dmz panmunjom jsa demilitarized demilitarised truce border security limit kaesong');
+/** A defection, or a person walking or swimming across (not "shells crossed the sea border"). */
+const CROSSING_WORDS = set('defect defects defected defecting defector defectors defection walked swam fled flees');
+/** The border a defector crosses: "the DMZ", "the Military Demarcation Line", "the sea border". */
+const CROSSED_BORDER = set('dmz demarcation mdl jsa panmunjom border frontier nll limit');
+const CROSSING_WINDOW = 6;
 const PARTY_WINDOW_BEFORE = 5;
 const PARTY_WINDOW_AFTER = 8;
 
 // --- Roundups ---------------------------------------------------------------------------------------
 const ROUNDUP_TITLE = set(
-  'briefing briefings brief digest roundup round wrap newsletter headlines catch overnight watching update updates download wire today day week evening morning breakfast live things stories',
+  'briefing briefings brief digest roundup round wrap newsletter headlines catch overnight watching update updates download wire today day week evening morning breakfast live things stories episode',
 );
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
+  'lowers lowered sworn inaugurated oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
 );
 const ITEM_LEAD_WORDS = 3;
 /** "… is in Washington": being somewhere named, in a briefing's item, is a visit. */
@@ -483,6 +491,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
   // Every hit is the adjective "(South) Korean" before a noun; at least one labels a person. Read
   // first: it is cheap, and most stories stop here.
   let person = false;
+  let foreignLabel = false;
   for (const h of hits) {
     // "a former student from South Korea": where the person comes from, as the label says.
     if (fledWar(h, fields) || consularCare(h, fields) || fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'from') continue;
@@ -492,10 +501,12 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
     // "a South Korean crypto founder": one word of trade between the label and the person.
     const second = field.tokens[h.to + 1]?.text ?? '';
     if (PERSON_NOUNS.has(next) || (PERSON_NOUNS.has(second) && !clauseBreak(field, h.to, h.to + 1))) person = true;
+    // "a 34-year-old South Korean national was sentenced": the label a foreign court or police gives.
+    if (next === 'national' || next === 'nationals') foreignLabel = true;
   }
   if (!person) return false;
   let trial = false;
-  let abroad = false;
+  let abroad = foreignLabel;
   for (const f of fields) {
     const t = f.tokens;
     for (let k = 0; k < t.length; k++) {
@@ -1492,6 +1503,8 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
       const next = t[k + 1];
       if (!next || clauseBreak(field, k, k + 1)) return true;
       if (OWN_ACTION.has(next.text)) return false;
+      // "…, President Moon Jae-in said after talks with Kim Jong-un": the speaker met the other party.
+      if ((next.text === 'after' || next.text === 'following') && t.slice(k + 2, k + 5).some((u) => SPEAKER_MET.has(u.text))) return false;
       if (AFTER_SPEECH_CLOSE.has(next.text)) return true;
       // "Seoul said North Korea fired": the report is about another topic.
       if (otherHits.some((h) => h.field === hit.field && h.from > k && h.from <= k + 4)) return true;
@@ -1548,6 +1561,36 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
     // as its cause; the South neither answers nor is hit.
     if (k < hit.from && RESPONSE_WORDS.has(w) && (t[k + 1]?.text === 'to' || t[k + 1]?.text === 'for')) continue;
     return t[k]?.cased ?? w;
+  }
+  return null;
+}
+
+/** True when a hit is only the shared border as a place: "the DMZ", "the Military Demarcation Line". */
+function borderPlace(h: Hit, fields: readonly FieldText[]): boolean {
+  const t = fieldOf(fields, h)?.tokens.slice(h.from, h.to) ?? [];
+  return t.some((u) => BORDER_HIT_WORDS.has(u.text)) && !t.some((u) => u.text === 'island' || u.text === 'islands');
+}
+
+/**
+ * A defection across the inter-Korean border ("North Korean soldier defects across the DMZ, South
+ * says", "crossed the Military Demarcation Line and was taken into custody"): the South is where
+ * the defector arrives, a party even when it is named only as the source. Not a crossing into
+ * the North ("a US soldier crossed into North Korea").
+ */
+function crossingIntoSouth(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      if (!CROSSING_WORDS.has(t[k]?.text ?? '')) continue;
+      const near = t.slice(k + 1, k + 1 + CROSSING_WINDOW);
+      const border = near.findIndex((u) => CROSSED_BORDER.has(u.text));
+      if (border < 0 || sentenceBreak(f, k, k + 1 + border)) continue;
+      const rest = t.slice(k + 1, k + 3 + CROSSING_WINDOW);
+      if (rest.some((u, j) => (u.text === 'into' || u.text === 'to') && (rest[j + 1]?.text === 'north' || (rest[j + 1]?.text === 'the' && rest[j + 2]?.text === 'north')))) continue;
+      const end = t[k + 1 + border];
+      const start = t[k];
+      if (start && end) return { matched: f.text.slice(start.start, end.end), field: f.field };
+    }
   }
   return null;
 }
@@ -1630,6 +1673,9 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
   if (t[h.from - 1]?.text === 'in' && (BIOGRAPHY_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || gatheringPlace(t, h.from))) return false;
   const after = t[h.to]?.text ?? '';
   if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && EVENT_VERBS.has(after)) return true;
+  // "the conflict in eastern Ukraine has killed nearly 10,000": the place of the war that is the
+  // item's subject.
+  if (warSubjectAt(t, h, to) && !clauseBreak(summary, h.to - 1, h.to)) return true;
   // "Pyongyang says it has placed a spy satellite into orbit": the subject reports its own event.
   if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && OWN_REPORT.has(after) && t[h.to + 1]?.text === 'it') {
     const verb = HAS.has(t[h.to + 2]?.text ?? '') ? t[h.to + 3] : t[h.to + 2];
@@ -1643,6 +1689,22 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
     if (!tok || !isCapitalised(tok)) return false;
   }
   return false;
+}
+
+/** A war named by its place: "the conflict in eastern Ukraine". */
+const WAR_NOUNS = set('war conflict fighting');
+const REGION_WORDS = set('eastern western southern northern central');
+
+/**
+ * True when the hit is the place of a war that is the item's subject: "the conflict in (eastern)
+ * X" followed by its verb, "has killed", "killed".
+ */
+function warSubjectAt(t: readonly Token[], h: Hit, to: number): boolean {
+  let k = h.from - 1;
+  if (REGION_WORDS.has(t[k]?.text ?? '')) k--;
+  if (t[k]?.text !== 'in' || !WAR_NOUNS.has(t[k - 1]?.text ?? '')) return false;
+  const verb = HAS.has(t[h.to]?.text ?? '') ? h.to + 1 : h.to;
+  return verb < to && EVENT_VERBS.has(t[verb]?.text ?? '');
 }
 
 /** Nouns of an event, for the entries of a briefing's list: "North Korea's latest missile launch". */
@@ -1665,10 +1727,9 @@ function coveredEntry(summary: FieldText, hits: readonly Hit[], from: number, to
   for (let end = start + 1; end <= to; end++) {
     if (end < to && t[end]?.text !== 'and' && !clauseBreak(summary, end - 1, end)) continue;
     const entry = t.slice(start, end);
-    if (entry.some((w) => EVENT_NOUNS.has(w.text))) {
-      const hit = hits.find((h) => h.field === 'summary' && h.from >= start && h.to <= end);
-      if (hit) return hit;
-    }
+    const named = hits.find((h) => h.field === 'summary' && h.from >= start && h.to <= end);
+    // "conflicting reports about Kim Jong-un's health": the entry's story is the named one's own.
+    if (named && (entry.some((w) => EVENT_NOUNS.has(w.text)) || t[named.to]?.text === 's')) return named;
     start = t[end]?.text === 'and' ? end + 1 : end;
   }
   return null;
@@ -1912,8 +1973,13 @@ function reactionAbroad(hit: Hit, fields: readonly FieldText[]): boolean {
   if (!field || field.field !== 'summary') return false;
   const title = fields.find((f) => f.field === 'title');
   if (!title?.tokens.some((t) => HEADLINE_STATES.has(t.text))) return false;
-  return wordBefore(field, hit.from, REACTION_BEFORE, BACKDROP_WINDOW, 'clause');
+  // "…, and protesters rallied in Seoul": a protest at the place is the reaction itself.
+  return wordBefore(field, hit.from, REACTION_BEFORE, BACKDROP_WINDOW, 'clause') || wordBefore(field, hit.from, PROTEST_WORDS, PROTEST_WINDOW, 'clause');
 }
+
+/** A protest right before the place it is held: "protesters rallied in Seoul", "protests in Kyiv". */
+const PROTEST_WORDS = set('protest protests protested protesters protestors rally rallies rallied demonstrators demonstrated');
+const PROTEST_WINDOW = 3;
 
 /** How far back in its clause a backdrop word is looked for ("prompting China to suspend all seafood imports from Japan and protests in Seoul"). */
 const BACKDROP_WINDOW = 16;
@@ -1935,6 +2001,8 @@ const HEADLINE_WAR_WORDS: ReadonlySet<string> = new Set([
   ...'shell missile drone tank weapon soldier troop jet howitzer'.split(' '),
   // "Germany halts Nord Stream 2 after Russia recognises breakaway regions": the war's prelude.
   ...'breakaway separatist separatists'.split(' '),
+  // "India abstains again as UNGA demands Russian withdrawal": the war's own diplomacy.
+  ...'withdrawal withdraw annexation occupation'.split(' '),
 ]);
 
 /**
@@ -2115,7 +2183,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const subject = foreignSubject || keywords.some((o, j) => j !== i && o.kept.length > 0);
     if (!subject) return;
     const others = keywords.flatMap((o, j) => (j === i ? [] : o.kept));
-    if (!k.kept.every((h) => isAttribution(h, fields, others))) return;
+    // The border both Koreas share, named as a place ("since Trump and Kim met at the DMZ"), is
+    // neither's party: a source with it is still only a source. A party cue beside it is step 2's.
+    const sources = k.kept.filter((h) => !(borderPlace(h, fields) && partyCue(h, fields) === null));
+    if (sources.length === 0 || !sources.every((h) => isAttribution(h, fields, others))) return;
     const a = adj[i];
     if (!a || a.score <= capOf(i)) return;
     capWith(a, i, CONTEXT_FEATURES.attribution, k.kept[0]);
@@ -2148,6 +2219,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.party}`, matched: `${h.matched} … ${cue}`, field: h.field, weight }), partyDecides(h, cue, fields));
       break;
     }
+  }
+
+  // 2b. A defection across the border: the South is where the defector arrives.
+  if (north >= 0 && south >= 0 && southNamed && reached(north) && !penalised(south)) {
+    const crossing = crossingIntoSouth(fields);
+    const a = adj[south];
+    if (crossing && a) lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.crossing}`, matched: crossing.matched, field: crossing.field, weight }));
   }
 
   // 3. Roundups: an item of a briefing that reports an event of the topic.

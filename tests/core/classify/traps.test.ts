@@ -2033,3 +2033,69 @@ describe('the eighteenth round: supplies only alleged, reactions, caps that deci
     expect(notes(v)).toContain('model not consulted: a context feature decided the verdict');
   });
 });
+
+describe('the nineteenth round: crossings, sources at the border, speakers who met, covered entries, foreign labels', () => {
+  it('GIVEN a North Korean defecting across the border with the South only as the source THEN crossing makes the South a party; shells crossing do not', () => {
+    const v = verdict('North Korean fisherman defects across sea border, South says', 'The man swam across the Northern Limit Line before dawn and asked for asylum, the navy said.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'crossing')).toBe(true);
+    const shells = verdict('North fires shells near sea border, South says', 'No shells crossed the Northern Limit Line, the navy said.', 'south-korea');
+    expect(feature(shells, 'crossing')).toBe(false);
+    const north = verdict('US private walked across the border into North Korea, Seoul says', 'The soldier walked across the border into the North during a tour of the truce village.', 'south-korea');
+    expect(feature(north, 'crossing')).toBe(false);
+  });
+
+  it('GIVEN the South only as the source and the DMZ only as the place of an earlier meeting THEN attribution still caps the South', () => {
+    const v = verdict('North Korea test-fires two short-range missiles, South Korea says', 'The missiles flew about 400 km before splashing into the sea, Seoul said, the first launch since Trump and Kim met at the DMZ last month.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+  });
+
+  it('GIVEN a president who "said after talks with" the North\'s leader THEN not only a source: the South is a party', () => {
+    const v = verdict('Evening digest', 'Good evening. 1. North Korea will close its nuclear test site, President Moon Jae-in said after talks with Kim Jong Un at the truce village. 2. Oil prices rose.', 'south-korea');
+    expect(feature(v, 'attribution')).toBe(false);
+    const said = verdict('Evening digest', 'Good evening. 1. North Korea will close its nuclear test site, President Moon Jae-in said on Friday. 2. Oil prices rose.', 'south-korea');
+    expect(feature(said, 'attribution')).toBe(true);
+  });
+
+  it('GIVEN a briefing "covering" a topic\'s own news ("Kim Jong Un\'s health") THEN roundup lifts it; named only as a place it does not', () => {
+    const v = verdict('Your Monday Briefing', 'Good morning. We’re covering doubts about Kim Jong Un’s health after a missed parade, a heat wave in Spain and a court ruling in Brazil.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+    const place = verdict('Your Monday Briefing', 'Good morning. We’re covering a heat wave in Spain, a chess prodigy from North Korea and a court ruling in Brazil.', 'north-korea');
+    expect(feature(place, 'roundup')).toBe(false);
+  });
+
+  it('GIVEN a briefing item "the conflict in eastern Ukraine has killed …" THEN roundup: the war is the item\'s subject', () => {
+    const v = verdict('Morning briefing: budget day, a grim count, a royal tour', 'The chancellor unveils the budget. The UN says the conflict in eastern Ukraine has killed more than 13,000 people. And the king begins a tour of Kenya.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+  });
+
+  it('GIVEN "a South Korean national" sentenced, no country named THEN person abroad: the label is the foreign court\'s', () => {
+    const v = verdict('South Korean man jailed for cheating casino', 'A 41-year-old South Korean national was sentenced to 14 months in jail on Monday for using a hidden camera at a baccarat table.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+    const home = verdict('South Korean man jailed for cheating casino', 'A 41-year-old South Korean man was sentenced to 14 months in jail on Monday for using a hidden camera at a baccarat table.', 'south-korea');
+    expect(feature(home, 'person abroad')).toBe(false);
+  });
+
+  it('GIVEN another country\'s headline over a vote demanding Russia\'s withdrawal from Ukraine THEN the war\'s diplomacy: no foreign-headline cap', () => {
+    const v = verdict('Brazil abstains as UN assembly demands Russian withdrawal', 'Brazil abstained on a resolution calling on Russia to pull its troops out of Ukraine, saying talks were the only way forward.', 'ukraine');
+    expect(feature(v, "another country's headline")).toBe(false);
+    const budget = verdict('Brazil raises fuel taxes to close budget gap', 'The move follows a spike in diesel prices that economists trace partly to the war in Ukraine.', 'ukraine');
+    expect(budget.matched).toBe(false);
+  });
+
+  it('GIVEN a protest held in Seoul under another country\'s headline THEN reaction caps the South', () => {
+    const v = verdict('Japan\'s prime minister sends offering to Yasukuni shrine', 'Beijing lodged a complaint, and protesters rallied in Seoul, while Tokyo said the offering was a private matter.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'reaction')).toBe(true);
+  });
+
+  it('GIVEN an episode rundown whose item reports the war ("Ukraine lowers its draft age") THEN roundup lifts Ukraine', () => {
+    const v = verdict('May 2, 2024 NewsHour full episode', 'Thursday on the NewsHour, floods hit southern Brazil. Ukraine lowers its conscription age as it struggles to hold the front. Plus, students protest on campuses.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+  });
+});
