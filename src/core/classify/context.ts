@@ -166,6 +166,8 @@ const WAR_REFS: readonly (readonly string[])[] = [
   ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
   ['full', 'scale', 'invasion'], ['year', 'war'], ['occupied', 'territories'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
   ['its', 'invasion'], ['war', 'effort'], ['battlefield'], ['russian', 'positions'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
+  // "ten foreigners captured while fighting for Ukraine": volunteers on the other side.
+  ['fight', 'for', 'ukraine'], ['fighting', 'for', 'ukraine'], ['fought', 'for', 'ukraine'],
   // Its diplomacy, with Russia a party and no other war named: "Kremlin says peace talks must
   // address root causes", "Trump envoy meets Putin on ceasefire proposal".
   ['peace', 'talks'], ['peace', 'plan'], ['peace', 'deal'], ['peace', 'negotiations'], ['ceasefire'], ['cease', 'fire'], ['truce'], ['peace', 'mission'],
@@ -538,7 +540,7 @@ function consularCare(h: Hit, fields: readonly FieldText[]): boolean {
 /** People the war displaced, as the story's "Ukrainians" abroad: refugees, families, children… */
 const DISPLACED = set('refugee refugees family families children child pupils students women mothers choir community people newcomers arrivals');
 /** Where they live abroad: a host's housing, benefits and schools. */
-const HOST_CUES = set('accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter bakery cafe restaurant shop business opened opens hires hired employment employed concert concerts elected council');
+const HOST_CUES = set('workers labour labor accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter bakery cafe restaurant shop business opened opens hires hired employment employed concert concerts elected council');
 /** What makes it the war's or the state's story after all. */
 const WAR_CUES = set('missile missiles drone drones shelling front frontline troops soldiers arms weapons occupied occupation zelensky zelenskyy strike strikes attack attacks killed offensive');
 

@@ -2081,9 +2081,9 @@ describe('the nineteenth round: crossings, sources at the border, speakers who m
   });
 
   it('GIVEN another country\'s headline over a vote demanding Russia\'s withdrawal from Ukraine THEN the war\'s diplomacy: no foreign-headline cap', () => {
-    const v = verdict('Brazil abstains as UN assembly demands Russian withdrawal', 'Brazil abstained on a resolution calling on Russia to pull its troops out of Ukraine, saying talks were the only way forward.', 'ukraine');
+    const v = verdict('Turkey abstains as UN assembly demands Russian withdrawal', 'Ankara abstained on a resolution calling on Russia to pull its troops out of Ukraine, saying talks were the only way forward.', 'ukraine');
     expect(feature(v, "another country's headline")).toBe(false);
-    const budget = verdict('Brazil raises fuel taxes to close budget gap', 'The move follows a spike in diesel prices that economists trace partly to the war in Ukraine.', 'ukraine');
+    const budget = verdict('Turkey raises fuel taxes to close budget gap', 'The move follows a spike in diesel prices that economists trace partly to the war in Ukraine.', 'ukraine');
     expect(budget.matched).toBe(false);
   });
 
@@ -2091,6 +2091,18 @@ describe('the nineteenth round: crossings, sources at the border, speakers who m
     const v = verdict('Japan\'s prime minister sends offering to Yasukuni shrine', 'Beijing lodged a complaint, and protesters rallied in Seoul, while Tokyo said the offering was a private matter.', 'south-korea');
     expect(v.matched).toBe(false);
     expect(feature(v, 'reaction')).toBe(true);
+  });
+
+  it('GIVEN Ukrainians counted among a host country\'s foreign workers THEN refugees abroad: the host\'s labour market, a soft cap', () => {
+    const v = verdict('Ukrainians are the biggest group of foreign workers in Czechia', 'Nearly 200,000 Ukrainians were registered with the social insurance office at the end of June, ahead of Slovaks and Vietnamese.', 'ukraine');
+    expect(feature(v, 'refugees abroad')).toBe(true);
+    expect(v.keywordScore).toBe(v.threshold - 1);
+  });
+
+  it('GIVEN foreign volunteers captured "while fighting for Ukraine" THEN war reference: the war is the subject', () => {
+    const v = verdict('Gulf mediation frees eight foreign volunteers held by Russia', 'The men, including three Britons and a Dane captured while fighting for Ukraine, were flown to Abu Dhabi, the emirate said.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war reference')).toBe(true);
   });
 
   it('GIVEN an episode rundown whose item reports the war ("Ukraine lowers its draft age") THEN roundup lifts Ukraine', () => {
