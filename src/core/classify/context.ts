@@ -213,7 +213,7 @@ const KIM_CUES = set('trump biden obama putin xi pompeo lavrov peskov kremlin be
  * headline puts before him ("Trump Says Kim Sent Him a Letter").
  */
 const AFTER_BARE_KIM = set(
-  'and to in at with says said meets met meet meeting arrives arrived leaves left warns warned vows vowed vow calls called sends sent orders ordered visits visited hosts wants will would could may might has had is was skips skipped signs signed sign tells told holds held urges urged agree agrees agreed pledge pledges pledged cut cuts walk walks walked step steps stepped praises praised mocks mocked invites invited threatens threatened hails hailed writes wrote during s or for after as',
+  'and to in at with says said meets met meet meeting arrives arrived leaves left warns warned vows vowed vow calls called sends sent orders ordered visits visited hosts wants will would could may might has had is was skips skipped signs signed sign tells told holds held urges urged agree agrees agreed pledge pledges pledged cut cuts walk walks walked step steps stepped praises praised mocks mocked invites invited threatens threatened hails hailed writes wrote during s or for after as summit summits talks meeting meetings letter letters deal',
 );
 
 /** A state-media headline's verbs for the leader at a weapons site: "Kim oversees test of…". */
@@ -499,6 +499,11 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
     if (fledWar(h, fields) || consularCare(h, fields) || fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'from') continue;
     const field = fieldOf(fields, h);
     const next = field?.tokens[h.to]?.text ?? '';
+    // "one of three South Koreans accused of…": the people's name is a person by itself.
+    if (field?.tokens[h.to - 1]?.text === `${label}s`) {
+      person = true;
+      continue;
+    }
     if (field?.tokens[h.to - 1]?.text !== label || next === '' || clauseBreak(field, h.to - 1, h.to)) return false;
     // "a South Korean crypto founder": one word of trade between the label and the person.
     const second = field.tokens[h.to + 1]?.text ?? '';
@@ -1789,6 +1794,10 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
   // "delivered 1.5 million shells to the front", "1.5 million shells for the front": munitions
   // sent to "the front" need no Russia named.
   if (!russia) russia = fields.some((f) => f.tokens.some((t, k) => t.text === 'front' && f.tokens[k - 1]?.text === 'the' && TO_THE_FRONT.has(f.tokens[k - 2]?.text ?? '') && f.tokens.slice(Math.max(0, k - 8), k).some((u) => MUNITIONS.has(u.text))));
+  // "sent 2 million artillery rounds to help repel the invasion", "Bradleys to help push back
+  // Russian forces": arms sent to drive the invader back are the war's, Russia named or not.
+  const repel = repelWithArms(fields);
+  if (repel) return repel;
   if (!russia || !subject) return null;
   let found: { matched: string; field: FieldText['field'] } | null = null;
   for (const f of fields) {
@@ -1820,8 +1829,41 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
   return found;
 }
 
+/** Driving an invader back: "repel", "push back", "fend off". */
+const REPEL = set('repel repelling repelled push pushing fend fending drive driving');
+const PARTICLES = set('back off out');
+/** Arms sent for it: munitions, vehicles, air defence. */
+const ARMS_SENT = set('shells ammunition munitions rounds weapons arms tanks vehicles howitzers missiles artillery bradleys strykers abrams leopards himars patriot');
+
+/**
+ * Arms sent "to help repel the invasion" or "to help push back Russian forces", in one sentence
+ * with the arms: the war is the subject though neither Ukraine nor Russia need be named. Not
+ * when another war is named.
+ */
+function repelWithArms(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (fields.some((f) => f.tokens.some((t) => OTHER_WARS.has(t.text)))) return null;
+  const armed = fields.some((f) => f.tokens.some((t) => ARMS_SENT.has(t.text)));
+  if (!armed) return null;
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 1; k < t.length; k++) {
+      const verb = t[k]?.text ?? '';
+      if (!REPEL.has(verb) || (t[k - 1]?.text !== 'help' && t[k - 1]?.text !== 'to')) continue;
+      const rest = t.slice(k + 1, k + 5);
+      // "push back", "fend off", "drive out": the verbs that need their particle.
+      if (!verb.startsWith('repel') && !PARTICLES.has(rest[0]?.text ?? '')) continue;
+      const j = rest.findIndex((u) => u.text === 'invasion' || ((u.text === 'forces' || u.text === 'troops') && rest.some((v) => v.text === 'russian' || v.text === 'russia')));
+      if (j < 0 || sentenceBreak(f, k, k + 1 + j)) continue;
+      const end = t[k + 1 + j];
+      const start = t[k];
+      if (start && end) return { matched: f.text.slice(start.start, end.end), field: f.field };
+    }
+  }
+  return null;
+}
+
 /** Words that may stand before the leader's "Kim" in a headline: "Trump, Kim", "leader Kim", "Mr Kim". */
-const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with what why how about');
+const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with what why how about from by to for');
 /** A bare "Kim" (not "Kim Clijsters") in a story with a US president, Putin, Xi or a summit venue. */
 export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const cue = fields.some((f) => f.tokens.some((t) => KIM_CUES.has(t.text)));
@@ -1975,6 +2017,8 @@ function reactionAbroad(hit: Hit, fields: readonly FieldText[]): boolean {
   if (!field || field.field !== 'summary') return false;
   const title = fields.find((f) => f.field === 'title');
   if (!title?.tokens.some((t) => HEADLINE_STATES.has(t.text))) return false;
+  // "prompting Pyongyang to warn of 'fatal consequences'": the country itself answers, its own act.
+  if (REACTION_BEFORE.has(field.tokens[hit.from - 1]?.text ?? '')) return false;
   // "…, and protesters rallied in Seoul": a protest at the place is the reaction itself.
   return wordBefore(field, hit.from, REACTION_BEFORE, BACKDROP_WINDOW, 'clause') || wordBefore(field, hit.from, PROTEST_WORDS, PROTEST_WINDOW, 'clause');
 }
@@ -2056,7 +2100,7 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
 /** Words before a place that make it an event's venue or a team's destination: "wins in Seoul", "leaves for Seoul". */
 const VENUE_BEFORE = set('in at for');
 /** A contest's, a title's or a show's words: what happens at a venue. */
-const VENUE_EVENTS = set('wins won win winning beat beats beaten title titles gold silver medal medals final finals quarters quarterfinal quarterfinals semifinal semifinals championship championships tournament open match rink squad team concert concerts pop exhibition show');
+const VENUE_EVENTS = set('wins won win winning beat beats beaten title titles gold silver bronze medal medals final finals quarters quarterfinal quarterfinals semifinal semifinals championship championships tournament open match rink squad team concert concerts pop exhibition show');
 /** The event's name after the country: "the Korea Open", "Seoul Open". */
 const EVENT_NAMES_AFTER = set('open masters');
 
@@ -2420,11 +2464,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     }
   }
 
-  // 9b. Alleged supply: the war's one mention inside a supply only feared or alleged.
-  if (war >= 0 && warKw && warAdj && warKw.passing && !warAdj.decided && warAdj.score > capOf(war)) {
-    const only = warKw.kept[0];
-    const alleged = only ? allegedSupply(only, fields) : null;
-    if (alleged) capWith(warAdj, war, CONTEXT_FEATURES.alleged, alleged);
+  // 9b. Alleged supply: the war named only inside a supply feared or alleged ("… amid Western
+  // concern that the North is supplying shells for Russia's war in Ukraine": two hits, one clause).
+  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && !warAdj.decided && warAdj.score > capOf(war)) {
+    const alleged = warKw.kept.map((h) => allegedSupply(h, fields));
+    const first = alleged[0];
+    if (first && alleged.every((a) => a !== null)) capWith(warAdj, war, CONTEXT_FEATURES.alleged, first);
   }
 
   // Another country's headline (12, below), read once for war aid (10) and its cap (12); the war

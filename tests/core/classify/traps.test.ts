@@ -2110,4 +2110,56 @@ describe('the nineteenth round: crossings, sources at the border, speakers who m
     expect(v.matched).toBe(true);
     expect(feature(v, 'roundup')).toBe(true);
   });
+
+  it('GIVEN a title-case headline with "From Kim" or a "Trump-Kim Summit" THEN surname: the capitalised function word is no given name', () => {
+    const from = verdict('Trump Says He Got Another Warm Letter From Kim', 'The president told reporters the note was personal and hinted at more talks.', 'north-korea');
+    expect(from.matched).toBe(true);
+    expect(feature(from, 'surname')).toBe(true);
+    const summit = verdict('Hanoi Shuts Streets Ahead of Trump-Kim Summit', 'Vietnam declared the area around the Metropole hotel a security zone for the two-day meeting.', 'north-korea');
+    expect(feature(summit, 'surname')).toBe(true);
+    const tennis = verdict('Hanoi Open: Top Seed Falls to Kim Sun-hee', 'The South Korean qualifier won in three sets in the Vietnamese capital.', 'north-korea');
+    expect(tennis.matched).toBe(false);
+    expect(feature(tennis, 'surname')).toBe(false);
+  });
+
+  it('GIVEN "prompting Pyongyang to warn" under another country\'s headline THEN no reaction cap: the country answers itself', () => {
+    const v = verdict('US, South Korea and Japan open three-way naval drills', 'The allies began exercises with a carrier and destroyers, prompting Pyongyang to warn of a resolute response.', 'north-korea');
+    expect(feature(v, 'reaction')).toBe(false);
+  });
+
+  it('GIVEN "South Koreans" accused abroad, the plural beside the labelled man THEN person abroad', () => {
+    const v = verdict('Philippine court convicts South Korean man over Angeles City kidnapping', 'He was one of four South Koreans charged with abducting a compatriot in 2019.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a restaurant named Kiev abroad or the carrier "Kiev" THEN the exclusions mask the city', () => {
+    const rest = verdict('Kiev Restaurant in Toronto closes after 30 years', 'The Kiev Restaurant served cabbage rolls to three generations of regulars.', 'ukraine');
+    expect(exclusions(rest).map((x) => x.pattern)).toContain('a restaurant named Kiev');
+    expect(rest.matched).toBe(false);
+    const ship = verdict('Former Soviet aircraft carrier Kiev draws tourists in Tianjin', 'The decommissioned ship is now a hotel with 148 cabins.', 'ukraine');
+    expect(exclusions(ship).map((x) => x.pattern)).toContain('a ship named Kiev');
+    const city = verdict('Kiev restaurant owners count losses after shelling', 'Cafes in the Ukrainian capital reopened on Monday.', 'ukraine');
+    expect(exclusions(city).map((x) => x.pattern)).not.toContain('a restaurant named Kiev');
+  });
+
+  it('GIVEN arms sent "to help repel the invasion", neither Ukraine nor Russia named THEN war reference lifts Ukraine', () => {
+    const v = verdict('Allies have delivered 400 tanks to help repel the invasion, NATO says', 'The alliance said more armoured vehicles would follow before the spring.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war reference')).toBe(true);
+    const gaza = verdict('Tanks sent to help repel the invasion of Gaza border towns', 'Israel said reinforcements were moving south.', 'ukraine');
+    expect(gaza.matched).toBe(false);
+  });
+
+  it('GIVEN a briefing whose South Korea word is where a team won bronze THEN briefing venue caps the South', () => {
+    const v = verdict('Sport in brief: rowers take bronze at Chungju regatta', 'The Irish pair won bronze in Seoul on Sunday; elsewhere, Leinster named their side for the final.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'briefing venue')).toBe(true);
+  });
+
+  it('GIVEN two war hits both inside a feared supply clause of a summit story THEN alleged supply caps Ukraine', () => {
+    const v = verdict('Putin and Kim agree to deepen military ties at Vladivostok summit', 'The two pledged closer cooperation, amid Western fears that Pyongyang is supplying shells for Russia\'s war in Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'alleged supply')).toBe(true);
+  });
 });
