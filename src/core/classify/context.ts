@@ -101,6 +101,10 @@ const SPEECH = set('said says say told tells reported reports claimed claims cla
 const SOURCE_NOUNS = set(
   's military army navy air force officials official government ministry minister spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
 );
+/** How many words after a source its speech verb may stand: "Seoul's defence ministry spokesman said". */
+const SOURCE_REACH = 6;
+/** "what Seoul called …", "what Seoul described as …": a source naming what it saw. */
+const WHAT_CALLED = set('called calls described describes termed terms dubbed said says believed believes');
 /** A meeting after which a source spoke: the source is a party of it ("said after talks with …"). */
 const SPEAKER_MET = set('talks summit meeting meetings met meets');
 /** What follows a speech verb when it closes an attribution: "…, officials said on Monday". */
@@ -134,6 +138,8 @@ const CROSSING_WORDS = set('defect defects defected defecting defector defectors
 /** The border a defector crosses: "the DMZ", "the Military Demarcation Line", "the sea border". */
 const CROSSED_BORDER = set('dmz demarcation mdl jsa panmunjom border frontier nll limit');
 const CROSSING_WINDOW = 6;
+/** How far "president" may stand from the South's name to be its president: "Seoul's new president". */
+const PRESIDENT_REACH = 3;
 const PARTY_WINDOW_BEFORE = 5;
 const PARTY_WINDOW_AFTER = 8;
 
@@ -144,7 +150,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'lowers lowered sworn inaugurated oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
+  'lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
 );
 const ITEM_LEAD_WORDS = 3;
 /** "… is in Washington": being somewhere named, in a briefing's item, is a visit. */
@@ -350,7 +356,7 @@ const COMPARED = set('over than behind ahead rival rivals versus vs such includi
 const COMPETE = set('compete competes competing competed');
 /** A foreign authority: "an Indian tax authority", "a Chinese court". */
 const FOREIGN_DEMONYMS = set('indian chinese japanese vietnamese european german british mexican brazilian indonesian polish czech hungarian turkish russian thai australian saudi philippine');
-const AUTHORITY_NOUNS = set('authority authorities court courts regulator regulators government tax officials prosecutors police army military');
+const AUTHORITY_NOUNS = set('authority authorities court courts judge judges jury regulator regulators government tax officials prosecutors police army military');
 
 /** "Korea Zinc", "Korea Electric Power": firms whose name starts with "Korea". */
 const KOREA_FIRM_SECOND = set('zinc electric gas aerospace shipbuilding');
@@ -446,7 +452,7 @@ export function homeCompany(fields: readonly FieldText[], hits: readonly Hit[] =
 /** Prepositions before a named place: "in Bangkok", "at Changi Airport", "smuggling gold through Hong Kong airport" ("into" also sends a team into the World Cup). */
 const NAMED_PLACE_PREPS = set('in at through near');
 /** A place's own authorities: "Honolulu prosecutors", "Sydney police". */
-const LOCAL_AUTHORITIES = set('prosecutors prosecutor police court');
+const LOCAL_AUTHORITIES = set('prosecutors prosecutor police court judge');
 /** Capitalised words before a court or the police that are not places. */
 const NOT_PLACES: ReadonlySet<string> = new Set([...COURT_KINDS, ...'central constitutional appeals appellate military national metropolitan state family juvenile the a an its their his her'.split(' ')]);
 /** Capitalised words after "in" that are times, not places. */
@@ -543,7 +549,7 @@ function consularCare(h: Hit, fields: readonly FieldText[]): boolean {
 
 // --- Refugees abroad ---------------------------------------------------------------------------------
 /** People the war displaced, as the story's "Ukrainians" abroad: refugees, families, children… */
-const DISPLACED = set('refugee refugees family families children child pupils students women mothers choir community people newcomers arrivals');
+const DISPLACED = set('refugee refugees evacuee evacuees family families children child pupils students women mothers choir community people newcomers arrivals');
 /** Where they live abroad: a host's housing, benefits and schools. */
 const HOST_CUES = set('workers labour labor accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter bakery cafe restaurant shop business opened opens hires hired employment employed concert concerts elected council');
 /** What makes it the war's or the state's story after all. */
@@ -1478,6 +1484,8 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
   const field = fieldOf(fields, hit);
   if (!field) return false;
   const t = field.tokens;
+  // "Pyongyang fired what Seoul called two short-range ballistic missiles": the naming is a source's.
+  if (t[hit.from - 1]?.text === 'what' && WHAT_CALLED.has(t[hit.to]?.text ?? '')) return true;
   // Backward: "according to X", "citing X", "says X" at the end of a clause.
   for (let k = Math.max(0, hit.from - 3); k < hit.from; k++) {
     const w = t[k]?.text ?? '';
@@ -1500,7 +1508,10 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
   }
   // Forward: X [source nouns] said …
   let sourceNoun = false;
-  for (let k = hit.to; k < Math.min(t.length, hit.to + 6); k++) {
+  // "South Korea's Joint Chiefs of Staff and Japan's government said": a second source after "and"
+  // lengthens the reach by its own words.
+  let reach = hit.to + SOURCE_REACH;
+  for (let k = hit.to; k < Math.min(t.length, reach); k++) {
     // A headline's "Seoul's spy agency: Kim's daughter likely successor": the colon is the speech.
     if (sourceNoun && field.field === 'title' && field.text.slice(t[k - 1]?.end ?? 0, t[k]?.start ?? 0).includes(':')) return true;
     if (clauseBreak(field, k - 1, k)) return false;
@@ -1522,6 +1533,10 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
     // A name's hyphenated second half is part of it: "Defence Minister Shin Won-sik said"; so is
     // its seat: "The Joint Chiefs of Staff in Seoul said".
     if (tok.text === 'in' && t[k + 1] !== undefined && isCapitalised(t[k + 1] as Token)) continue;
+    if (tok.text === 'and' && t[k + 1] !== undefined && isCapitalised(t[k + 1] as Token) && reach === hit.to + SOURCE_REACH) {
+      reach = k + SOURCE_REACH;
+      continue;
+    }
     if (!SOURCE_NOUNS.has(tok.text) && !isCapitalised(tok) && !continuesName(field, k)) return false;
     if (SOURCE_NOUNS.has(tok.text) && !SOURCE_FILLERS.has(tok.text)) sourceNoun = true;
   }
@@ -1562,6 +1577,9 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
     const w = t[k]?.text ?? '';
     if (!PARTY_CUES.has(w)) continue;
     if (MEETING_CUES.has(w) && BORDER_PLACES.has(t[hit.from]?.text ?? '')) continue;
+    // "The president told reporters in Seoul": a president is the South's only beside its name
+    // ("Seoul's president", "South Korean President Moon").
+    if (w === 'president' && (k < hit.from ? hit.from - k : k - hit.to + 1) > PRESIDENT_REACH) continue;
     if (k < hit.from ? sentenceBreak(field, k, hit.from) : sentenceBreak(field, hit.to - 1, k)) continue;
     if (k > hit.to && speechGoesOn(field, hit.to, k)) continue;
     // "in response to US-South Korean military drills": the North's reply names the South's drills
@@ -1797,8 +1815,7 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
   // "sent 2 million artillery rounds to help repel the invasion", "Bradleys to help push back
   // Russian forces": arms sent to drive the invader back are the war's, Russia named or not.
   const repel = repelWithArms(fields);
-  if (repel) return repel;
-  if (!russia || !subject) return null;
+  if (!russia || !subject) return repel;
   let found: { matched: string; field: FieldText['field'] } | null = null;
   for (const f of fields) {
     const t = f.tokens;
@@ -1826,7 +1843,7 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       found ??= { matched: f.text.slice(t[k]?.start ?? 0, t[k + ref.length - 1]?.end ?? 0), field: f.field };
     }
   }
-  return found;
+  return found ?? repel;
 }
 
 /** Driving an invader back: "repel", "push back", "fend off". */

@@ -2162,4 +2162,55 @@ describe('the nineteenth round: crossings, sources at the border, speakers who m
     expect(v.matched).toBe(false);
     expect(feature(v, 'alleged supply')).toBe(true);
   });
+
+  it('GIVEN "a Sydney judge" sentencing a South Korean man THEN person abroad: a judge is a foreign authority', () => {
+    const v = verdict('South Korean man jailed over cocaine in surfboards', 'A Sydney judge said the 38-year-old had organised the shipment, hidden in boards flown in from Busan.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN "what Seoul called" missiles THEN attribution: the naming is the source\'s, not a party', () => {
+    const v = verdict('Morning digest', 'Markets fell in Europe. Also: Pyongyang fired what Seoul called a ballistic missile into the sea.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'party')).toBe(false);
+  });
+
+  it('GIVEN a US president who "told reporters in Seoul" THEN no party: the president is not the South\'s', () => {
+    const v = verdict('Biden says talks with Kim depend on denuclearisation', 'The president told reporters in Seoul that any meeting would depend on Pyongyang, a day after it fired missiles.', 'south-korea');
+    expect(feature(v, 'party')).toBe(false);
+    const own = verdict('North Korea fires missile as summit nears', 'Seoul\'s president convened his security council after the launch, officials said.', 'south-korea');
+    expect(own.matched).toBe(true);
+  });
+
+  it('GIVEN the North Korean hacker Park Jin Hyok THEN the exclusion masks the South\'s former minister\'s name', () => {
+    const v = verdict('US adds North Korean programmer to most-wanted list', 'Park Jin Hyok is accused of working for a North Korean hacking unit behind bank heists.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the North Korean hacker Park Jin Hyok');
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN two sources joined by "and" ("South Korea\'s Joint Chiefs of Staff and Japan\'s government said") THEN attribution caps the South', () => {
+    const v = verdict('North Korea fires rocket carrying satellite', 'Pyongyang launched the rocket late on Tuesday, South Korea\'s Joint Chiefs of Staff and Japan\'s defence ministry said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+  });
+
+  it('GIVEN "the date and venue of the meeting" of an upcoming summit THEN no summit-venue exclusion; the venue of "the 2018 summit" is one', () => {
+    const now = verdict('Trump says summit with Kim is back on', 'The president announced the date and venue of the meeting after Pyongyang freed three Americans.', 'north-korea');
+    expect(exclusions(now).map((x) => x.pattern)).not.toContain("a summit venue's later story");
+    expect(now.matched).toBe(true);
+    const later = verdict('Sentosa hotel changes hands', 'The Capella, the venue of the 2018 summit between Trump and Kim, was sold for S$800m.', 'north-korea');
+    expect(exclusions(later).map((x) => x.pattern)).toContain("a summit venue's later story");
+  });
+
+  it('GIVEN a Ukrainian evacuee\'s new business in a host country THEN refugees abroad (a soft cap)', () => {
+    const v = verdict('Ukrainian evacuee opens bakery in Sendai', 'A woman who fled Kherson sells poppy-seed rolls from a shop in Sendai, three years after arriving.', 'ukraine');
+    expect(feature(v, 'refugees abroad')).toBe(true);
+    expect(v.keywordScore).toBe(v.threshold - 1);
+  });
+
+  it('GIVEN a harvest festival in a "Little Korea" abroad THEN the diaspora exclusion applies', () => {
+    const v = verdict('Chuseok fair draws crowds to Sydney\'s Little Korea', 'Food stalls and drummers filled the streets of Strathfield on Saturday.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Korean diaspora and culture abroad');
+    expect(v.matched).toBe(false);
+  });
 });
