@@ -2316,7 +2316,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     // "Poland to spend nearly 5% of GDP on defence | … in response to the threat from Russia and
     // the war across its eastern border": another country's headline with the war only in the
     // summary is that country's story, as it is with Ukraine named (foreign headline, below).
-    if (ref && !(ref.field === 'summary' && foreignHeadline(warKw.kept, fields))) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }));
+    if (ref && !(ref.field === 'summary' && foreignHeadline(warKw.kept, fields))) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }), false);
   }
 
   // 5. Surnames: "Kim" beside a US president or a summit venue.

@@ -2213,4 +2213,12 @@ describe('the nineteenth round: crossings, sources at the border, speakers who m
     expect(exclusions(v).map((x) => x.pattern)).toContain('Korean diaspora and culture abroad');
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN the war named without Ukraine THEN war reference lifts but leaves the model its say: a confident no may still overrule it', () => {
+    const v = verdict('Norway sends its biggest package since the invasion', 'It will donate artillery and anti-tank weapons to help repel Russia\'s invasion.', 'ukraine');
+    expect(feature(v, 'war reference')).toBe(true);
+    expect(v.modelProbability).not.toBeNull();
+    expect(notes(v)).not.toContain('model not consulted: a context feature decided the verdict');
+    expect(v.matched).toBe(true);
+  });
 });
