@@ -162,6 +162,8 @@ const HAS = set('has had have');
 const ITEM_TARGET_BEFORE = set('on in against over near');
 /** Words before "in <place>" that tell a person's past, not an event's place: "born in", "grew up in". */
 const BIOGRAPHY_BEFORE_IN = set('born raised up grown lived educated trained studied');
+/** A firm's site before "in <place>": "a startup with an engineering office in Lviv raised…" is the firm's event. */
+const SITE_BEFORE_IN = set('office offices headquarters hq branch branches plant plants factory factories campus lab labs studio subsidiary');
 
 // --- War reference ----------------------------------------------------------------------------------
 /** Words that make "the war" a war other than Russia's in Ukraine. */
@@ -170,7 +172,7 @@ const RUSSIA = set('russia russian russians moscow kremlin putin wagner');
 /** Phrases that name the war without naming Ukraine (folded words). */
 const WAR_REFS: readonly (readonly string[])[] = [
   ['the', 'war'], ['its', 'war'], ['russia', 's', 'war'], ['moscow', 's', 'war'], ['the', 'invasion'], ['russia', 's', 'invasion'], ['russian', 'invasion'],
-  ['full', 'scale', 'invasion'], ['year', 'war'], ['occupied', 'territories'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
+  ['full', 'scale', 'invasion'], ['year', 'war'], ['occupied', 'territories'], ['occupied', 'areas'], ['occupied', 'regions'], ['the', 'front'], ['front', 'line'], ['front', 'lines'], ['frontline'], ['the', 'warring', 'sides'], ['war', 'against', 'russia'],
   ['its', 'invasion'], ['war', 'effort'], ['battlefield'], ['russian', 'positions'], ['fight', 'for', 'russia'], ['fighting', 'for', 'russia'], ['fought', 'for', 'russia'], ['fight', 'for', 'moscow'],
   // "ten foreigners captured while fighting for Ukraine": volunteers on the other side.
   ['fight', 'for', 'ukraine'], ['fighting', 'for', 'ukraine'], ['fought', 'for', 'ukraine'],
@@ -207,7 +209,7 @@ const MUNITIONS = set('shells ammunition munitions rounds weapons');
 const TO_THE_FRONT = set('to for');
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
-  'forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
+  'deportation deportations forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
 );
 
 // --- Surnames ---------------------------------------------------------------------------------------
@@ -725,7 +727,8 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
   // A tour, a contest or a match first: most stories have none, and stop after one look per word.
   let cue: { matched: string; field: FieldText['field'] } | null = null;
   for (const f of fields) {
-    const found = f.tokens.find((w) => CULTURE_CUES.has(w.text));
+    // "executed by firing squad": no team.
+    const found = f.tokens.find((w, k) => CULTURE_CUES.has(w.text) && !(w.text === 'squad' && f.tokens[k - 1]?.text === 'firing'));
     if (found) {
       cue = { matched: found.cased, field: f.field };
       break;
@@ -1695,7 +1698,7 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
   if (t[h.from - 1]?.text === 'to' && t.slice(Math.max(from, h.from - 4), h.from - 1).some((u) => u.text === 'from')) return false;
   // "A chef who grew up in Kyiv opens…", "a 17-year-old born in Kyiv won…": where a person
   // comes from, not where the event is; "a new radar at the ADEX show in Seoul": a gathering's place.
-  if (t[h.from - 1]?.text === 'in' && (BIOGRAPHY_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || gatheringPlace(t, h.from))) return false;
+  if (t[h.from - 1]?.text === 'in' && (BIOGRAPHY_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || SITE_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || gatheringPlace(t, h.from))) return false;
   const after = t[h.to]?.text ?? '';
   if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && EVENT_VERBS.has(after)) return true;
   // "the conflict in eastern Ukraine has killed nearly 10,000": the place of the war that is the
@@ -1844,6 +1847,19 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
     }
   }
   return found ?? repel;
+}
+
+/** A headline's words of sanctions. */
+const SANCTIONS = set('sanction sanctions sanctioned sanctioning');
+
+/**
+ * A sanctions headline with no war hit in it ("U.S. sanctions Rosneft, Lukoil in bid to pressure
+ * Kremlin | … not committed to a peace process to end the war in Ukraine"): the rubric's Russia
+ * sanctions story that names the war once, the war its reason, not its subject.
+ */
+function sanctionsHeadline(hits: readonly Hit[], fields: readonly FieldText[]): boolean {
+  if (hits.some((h) => h.field === 'title')) return false;
+  return fields.some((f) => f.field === 'title' && f.tokens.some((t) => SANCTIONS.has(t.text)));
 }
 
 /** Driving an invader back: "repel", "push back", "fend off". */
@@ -2316,7 +2332,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     // "Poland to spend nearly 5% of GDP on defence | … in response to the threat from Russia and
     // the war across its eastern border": another country's headline with the war only in the
     // summary is that country's story, as it is with Ukraine named (foreign headline, below).
-    if (ref && !(ref.field === 'summary' && foreignHeadline(warKw.kept, fields))) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }), false);
+    if (ref && !(ref.field === 'summary' && (foreignHeadline(warKw.kept, fields) || sanctionsHeadline(warKw.kept, fields)))) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }), false);
   }
 
   // 5. Surnames: "Kim" beside a US president or a summit venue.

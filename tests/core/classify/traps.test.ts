@@ -2221,4 +2221,40 @@ describe('the nineteenth round: crossings, sources at the border, speakers who m
     expect(notes(v)).not.toContain('model not consulted: a context feature decided the verdict');
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN an execution "by firing squad" in a culture briefing THEN no culture cap: a firing squad is no team', () => {
+    const v = verdict("Culture briefing: a Vegas residency; North Korea 'executes drama smuggler'", 'Today: a singer confirms her shows. Also: a man in North Korea was executed by firing squad for smuggling dramas, citing sources in the North.', 'north-korea');
+    expect(feature(v, 'culture or sport abroad')).toBe(false);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a briefing item on a firm "with an engineering office in Lviv" THEN no roundup lift: the office is the firm\'s site', () => {
+    const v = verdict('Startup roundup: a chip deal, a fintech licence and a dev-tools raise', 'Nvidia bought an Israeli chip designer; a fintech won a UK licence; and a Berlin startup with a research office in Lviv raised $25 million.', 'ukraine');
+    expect(feature(v, 'roundup')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN deportations of children "from occupied areas" with Putin named THEN war reference, Ukraine unnamed', () => {
+    const v = verdict('Court issues warrant for Russian children\'s commissioner', 'Judges said she oversaw the deportation of children from occupied areas, a practice the Kremlin calls evacuation.', 'ukraine');
+    expect(feature(v, 'war reference')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a sanctions headline whose summary names the war once THEN no war-reference lift: the war is its reason', () => {
+    const v = verdict('EU sanctions two Russian shipping firms in new package', 'Brussels said Moscow had shown no interest in a ceasefire to end the war in Ukraine.', 'ukraine');
+    expect(feature(v, 'war reference')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a Korean street festival in a city\'s Korean community abroad THEN the diaspora exclusion applies', () => {
+    const v = verdict('Chuseok brings Korean street festival to Auckland', 'The city\'s Korean community closed Queen Street for food stalls and drumming on Saturday.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Korean diaspora and culture abroad');
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a soldier "home early from a year-long posting in South Korea" THEN the homecoming exclusion masks it', () => {
+    const v = verdict('Airman surprises mother at her retirement party', 'Sgt. Ana Ruiz, home early from a nine-month deployment to South Korea, walked in with flowers.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('home from a posting in the South');
+    expect(v.matched).toBe(false);
+  });
 });
