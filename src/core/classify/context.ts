@@ -1477,6 +1477,11 @@ function fieldOf(fields: readonly FieldText[], hit: Hit): FieldText | undefined 
   return fields.find((f) => f.field === hit.field);
 }
 
+/** The words of `f` from token `from` to token `last` (inclusive), as a feature's evidence. */
+function wordsAt(f: FieldText, from: number, last: number): { matched: string; field: FieldText['field'] } {
+  return { matched: f.text.slice(f.tokens[from]?.start ?? 0, f.tokens[last]?.end ?? 0), field: f.field };
+}
+
 /**
  * True when the hit is only the source of the report: the subject of a speech verb that closes
  * the clause or reports another party ("…, Seoul's military said", "Seoul says North fired"),
@@ -1615,9 +1620,7 @@ function crossingIntoSouth(fields: readonly FieldText[]): { matched: string; fie
       if (border < 0 || sentenceBreak(f, k, k + 1 + border)) continue;
       const rest = t.slice(k + 1, k + 3 + CROSSING_WINDOW);
       if (rest.some((u, j) => (u.text === 'into' || u.text === 'to') && (rest[j + 1]?.text === 'north' || (rest[j + 1]?.text === 'the' && rest[j + 2]?.text === 'north')))) continue;
-      const end = t[k + 1 + border];
-      const start = t[k];
-      if (start && end) return { matched: f.text.slice(start.start, end.end), field: f.field };
+      return wordsAt(f, k, k + 1 + border);
     }
   }
   return null;
@@ -1843,7 +1846,7 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
       if (before === 'for' && speculativeBefore(f, k)) continue;
       // "Prigozhin, whose mercenaries fought in the war in Ukraine, …": a biography's clause.
       if (relativeClauseBefore(f, k)) continue;
-      found ??= { matched: f.text.slice(t[k]?.start ?? 0, t[k + ref.length - 1]?.end ?? 0), field: f.field };
+      found ??= wordsAt(f, k, k + ref.length - 1);
     }
   }
   return found ?? repel;
@@ -1887,9 +1890,7 @@ function repelWithArms(fields: readonly FieldText[]): { matched: string; field: 
       if (!verb.startsWith('repel') && !PARTICLES.has(rest[0]?.text ?? '')) continue;
       const j = rest.findIndex((u) => u.text === 'invasion' || ((u.text === 'forces' || u.text === 'troops') && rest.some((v) => v.text === 'russian' || v.text === 'russia')));
       if (j < 0 || sentenceBreak(f, k, k + 1 + j)) continue;
-      const end = t[k + 1 + j];
-      const start = t[k];
-      if (start && end) return { matched: f.text.slice(start.start, end.end), field: f.field };
+      return wordsAt(f, k, k + 1 + j);
     }
   }
   return null;
@@ -1937,7 +1938,7 @@ export function kimInspects(fields: readonly FieldText[]): { matched: string; fi
       if (before && !clauseBreak(f, k - 1, k) && isCapitalised(before)) continue;
       const verb = t[k + 1];
       if (!verb || clauseBreak(f, k, k + 1) || !INSPECTION_VERBS.has(verb.text)) continue;
-      return { matched: f.text.slice(t[k]?.start ?? 0, verb.end), field: f.field };
+      return wordsAt(f, k, k + 1);
     }
   }
   return null;
@@ -1971,7 +1972,7 @@ export function warAid(fields: readonly FieldText[]): { matched: string; field: 
         const via = prev === 'to' || prev === 'for';
         const direct = j === k + 1 && SUPPLY_VERBS.has(w) && w !== 'arms' && hasMateriel(fields);
         if ((via && (materiel || t.slice(k + 1, j).some((u) => MATERIEL.has(u.text)))) || direct) {
-          return { matched: f.text.slice(t[k]?.start ?? 0, t[j]?.end ?? 0), field: f.field };
+          return wordsAt(f, k, j);
         }
       }
     }
