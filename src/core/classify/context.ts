@@ -476,7 +476,9 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   if ((FOREIGN_DEMONYMS.has(w.text) || FOREIGN_PLACES.has(w.text) || FOREIGN_CITIES.has(w.text)) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || (COURT_KINDS.has(t[k + 1]?.text ?? '') && AUTHORITY_NOUNS.has(t[k + 2]?.text ?? '')))) return true;
   // "Honolulu prosecutors charged…": a named place's court, prosecutors or police, the place no
   // name of the topic (those are hits) and no kind of court ("Supreme Court", "National Police").
-  if (isCapitalised(w) && LOCAL_AUTHORITIES.has(t[k + 1]?.text ?? '') && !NOT_PLACES.has(w.text) && !hits.some((h) => h.field === f.field && h.from <= k && k < h.to)) return true;
+  // "the NSW District Court heard": a court's kind may stand between.
+  const authority = LOCAL_AUTHORITIES.has(t[k + 1]?.text ?? '') || (COURT_KINDS.has(t[k + 1]?.text ?? '') && t[k + 2]?.text === 'court');
+  if (isCapitalised(w) && authority && !NOT_PLACES.has(w.text) && !hits.some((h) => h.field === f.field && h.from <= k && k < h.to)) return true;
   if (!NAMED_PLACE_PREPS.has(w.text)) return false;
   const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
   const next = t[at];
@@ -966,7 +968,7 @@ export function commentatorPlace(hit: Hit, fields: readonly FieldText[]): boolea
 const GATHERINGS = set('summit talks forum conference expo fair show airshow negotiations gathering congress convention symposium apec g20 cop ipcc panel championships championship games olympics olympic tournament competition marathon festival');
 /** Signs that the gathering's parties are foreign: "negotiators from 170 countries", "Trump and Xi", "China's women", "Norway". */
 const FOREIGN_PARTIES = set(
-  'countries nations governments delegates delegations negotiators regulators executives trump xi biden obama putin blinken pompeo rubio tillerson kerry china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian sydney ' +
+  'countries nations governments delegates delegations negotiators regulators executives russia russian russians ioc trump xi biden obama putin blinken pompeo rubio tillerson kerry china chinese japan japanese norway norwegian germany german canada canadian australia australian american vietnamese britain british france french kenya kenyan ethiopia ethiopian iran iranian indonesia indonesian malaysia malaysian philippines thailand thai india indian sydney ' +
     'google openai microsoft amazon meta anthropic apple nvidia',
 );
 /** The South's cities that host international gatherings and games. */
@@ -1702,6 +1704,8 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
   // "A chef who grew up in Kyiv opens…", "a 17-year-old born in Kyiv won…": where a person
   // comes from, not where the event is; "a new radar at the ADEX show in Seoul": a gathering's place.
   if (t[h.from - 1]?.text === 'in' && (BIOGRAPHY_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || SITE_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || gatheringPlace(t, h.from))) return false;
+  // "Swiss watch exports to Hong Kong and South Korea fell": a market the goods go to, not the subject.
+  if (tradeDestination(t, h.from, from)) return false;
   const after = t[h.to]?.text ?? '';
   if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && EVENT_VERBS.has(after)) return true;
   // "the conflict in eastern Ukraine has killed nearly 10,000": the place of the war that is the
@@ -1718,6 +1722,18 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
     if (ITEM_TARGET_BEFORE.has(w) || EVENT_VERBS.has(w)) return true;
     const tok = t[k];
     if (!tok || !isCapitalised(tok)) return false;
+  }
+  return false;
+}
+
+/** Goods or routes that go somewhere: "exports to", "flights from". */
+const FLOWS = set('exports imports shipments sales flights routes');
+
+/** True when "<flow> to|from" stands within four words before `k` (a list of places between). */
+function tradeDestination(t: readonly Token[], k: number, from: number): boolean {
+  for (let j = k - 1; j >= Math.max(from + 1, k - 5); j--) {
+    const w = t[j]?.text ?? '';
+    if ((w === 'to' || w === 'from') && FLOWS.has(t[j - 1]?.text ?? '')) return true;
   }
   return false;
 }
@@ -2316,7 +2332,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       const isSouth = rules.topics[i]?.id === CONTEXT_ROLES.south;
       const lead = roundupLead(k.kept, fields, isSouth);
       // "Negotiators in Busan ended a week of talks": the item is a foreign gathering's.
-      if (!lead || (isSouth && hostCity(k.kept, fields))) return;
+      // "South Korea's Kim Hyo-joo won the Ford Championship": an athlete's win abroad (culture abroad).
+      if (!lead || (isSouth && hostCity(k.kept, fields)) || cultureAbroad(k.kept, fields)) return;
       lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.roundup}`, matched: lead.matched, field: lead.field, weight }));
     });
   }

@@ -2257,4 +2257,28 @@ describe('the nineteenth round: crossings, sources at the border, speakers who m
     expect(exclusions(v).map((x) => x.pattern)).toContain('home from a posting in the South');
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN Russia barred from the Games in a Korean host city THEN host city: Russia is a foreign party of the gathering', () => {
+    const v = verdict('IOC suspends Russia from Pyeongchang Games', 'The International Olympic Committee suspended Russia\'s committee over doping, but said clean Russian athletes could compete as neutrals.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'host city')).toBe(true);
+  });
+
+  it('GIVEN "the NSW District Court" sentencing a South Korean student THEN person abroad: a court\'s kind may stand between place and court', () => {
+    const v = verdict('South Korean student jailed over Parramatta assault', 'A 23-year-old South Korean student was sentenced to four years on Monday, the NSW District Court heard.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a briefing item on "watch exports to Hong Kong and South Korea" THEN no roundup lift: a market the goods go to', () => {
+    const v = verdict('Morning Briefing Europe: all eyes on inflation', 'Bond yields rose ahead of the data. Elsewhere, Italian wine exports to Japan and South Korea fell for a second month.', 'south-korea');
+    expect(feature(v, 'roundup')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a sport briefing whose item is a South Korean golfer\'s win abroad THEN no roundup lift: culture or sport abroad caps it', () => {
+    const v = verdict('Sport briefing: Ko wins in Arizona; Verstappen takes Suzuka', 'South Korea\'s Ko Jin-young won the Founders Cup by three shots. Max Verstappen won the Japanese Grand Prix. And Ireland clinched the Six Nations title.', 'south-korea');
+    expect(feature(v, 'roundup')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
 });
