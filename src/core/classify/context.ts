@@ -1727,7 +1727,7 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
 }
 
 /** Goods or routes that go somewhere: "exports to", "flights from". */
-const FLOWS = set('exports imports shipments sales flights routes');
+const FLOWS: ReadonlySet<string> = new Set([...TRADE_NOUNS, 'sales', 'flights', 'routes']);
 
 /** True when "<flow> to|from" stands within four words before `k` (a list of places between). */
 function tradeDestination(t: readonly Token[], k: number, from: number): boolean {
