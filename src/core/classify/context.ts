@@ -466,6 +466,16 @@ const TIME_NAMES = set('january february march april may june july august septem
  * "in the Dominican Republic") that is neither one of
  * the topic's own places (a hit) nor a month or a weekday.
  */
+const COURT = set('court');
+
+/**
+ * True when token `j` is one of `nouns`, or a court's kind ("District", "High") followed by one
+ * of `afterKind`: the authority after a place's name.
+ */
+function authorityAt(t: readonly Token[], j: number, nouns: ReadonlySet<string>, afterKind: ReadonlySet<string>): boolean {
+  return nouns.has(t[j]?.text ?? '') || (COURT_KINDS.has(t[j]?.text ?? '') && afterKind.has(t[j + 1]?.text ?? ''));
+}
+
 function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   const t = f.tokens;
   const w = t[k];
@@ -473,12 +483,11 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
   if (w.cased === 'US' || (w.cased === 'U' && t[k + 1]?.cased === 'S') || (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? ''))) return true;
   // "A Thai court sentenced…", "Sydney court jails…": a foreign authority is a place abroad.
   // "Manila court convicts…", "The Tokyo District Court found…": one word may stand between.
-  if ((FOREIGN_DEMONYMS.has(w.text) || FOREIGN_PLACES.has(w.text) || FOREIGN_CITIES.has(w.text)) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || (COURT_KINDS.has(t[k + 1]?.text ?? '') && AUTHORITY_NOUNS.has(t[k + 2]?.text ?? '')))) return true;
+  if ((FOREIGN_DEMONYMS.has(w.text) || FOREIGN_PLACES.has(w.text) || FOREIGN_CITIES.has(w.text)) && authorityAt(t, k + 1, AUTHORITY_NOUNS, AUTHORITY_NOUNS)) return true;
   // "Honolulu prosecutors charged…": a named place's court, prosecutors or police, the place no
   // name of the topic (those are hits) and no kind of court ("Supreme Court", "National Police").
   // "the NSW District Court heard": a court's kind may stand between.
-  const authority = LOCAL_AUTHORITIES.has(t[k + 1]?.text ?? '') || (COURT_KINDS.has(t[k + 1]?.text ?? '') && t[k + 2]?.text === 'court');
-  if (isCapitalised(w) && authority && !NOT_PLACES.has(w.text) && !hits.some((h) => h.field === f.field && h.from <= k && k < h.to)) return true;
+  if (isCapitalised(w) && authorityAt(t, k + 1, LOCAL_AUTHORITIES, COURT) && !NOT_PLACES.has(w.text) && !hits.some((h) => h.field === f.field && h.from <= k && k < h.to)) return true;
   if (!NAMED_PLACE_PREPS.has(w.text)) return false;
   const at = t[k + 1]?.text === 'the' ? k + 2 : k + 1;
   const next = t[at];
