@@ -221,7 +221,7 @@ const KIM_CUES = set('trump biden obama putin xi pompeo lavrov peskov kremlin be
  * headline puts before him ("Trump Says Kim Sent Him a Letter").
  */
 const AFTER_BARE_KIM = set(
-  'and to in at with says said meets met meet meeting arrives arrived leaves left warns warned vows vowed vow calls called sends sent orders ordered visits visited hosts wants will would could may might has had is was skips skipped signs signed sign tells told holds held urges urged agree agrees agreed pledge pledges pledged cut cuts walk walks walked step steps stepped praises praised mocks mocked invites invited threatens threatened hails hailed writes wrote during s or for after as summit summits talks meeting meetings letter letters deal',
+  'and to in at with says said meets met meet meeting arrives arrived leaves left warns warned vows vowed vow calls called sends sent orders ordered visits visited hosts wants will would could may might has had is was skips skipped signs signed sign tells told holds held urges urged agree agrees agreed pledge pledges pledged cut cuts walk walks walked step steps stepped praises praised mocks mocked invites invited threatens threatened hails hailed writes wrote during s or for after as summit summits talks meeting meetings letter letters deal again',
 );
 
 /** A state-media headline's verbs for the leader at a weapons site: "Kim oversees test of…". */
@@ -1791,6 +1791,24 @@ function coveredEntry(summary: FieldText, hits: readonly Hit[], from: number, to
   return null;
 }
 
+/** Words that may not stand in a subject's noun phrase: a clause or a relative opens there. */
+const NOT_SUBJECT_NOUNS = set('and or but who which that whose where when as to of for with');
+
+/**
+ * True when the hit names the kind of the item's subject, its noun and the event verb after it:
+ * "Russian and Ukrainian delegations met in Istanbul", "North Korean troops crossed…".
+ */
+function modifiesSubject(summary: FieldText, h: Hit, to: number): boolean {
+  const t = summary.tokens;
+  if (clauseBreak(summary, h.to - 1, h.to)) return false;
+  for (let k = h.to + 1; k <= h.to + 2 && k < to; k++) {
+    const noun = t[k - 1];
+    if (!noun || isCapitalised(noun) || NOT_SUBJECT_NOUNS.has(noun.text) || !/^[a-z]+$/.test(noun.text) || clauseBreak(summary, k - 1, k)) return false;
+    if (EVENT_VERBS.has(t[k]?.text ?? '')) return true;
+  }
+  return false;
+}
+
 /** The hit that leads a roundup item reporting an event, if any: "Also: Pyongyang tested…". */
 function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbroad: boolean): Hit | null {
   const summary = fields.find((f) => f.field === 'summary');
@@ -1808,7 +1826,7 @@ function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbr
     // "Hanwha Philly Shipyard wins a contract", "its Metaplant near Savannah": a big foreign city
     // or a site abroad does too.
     if (skipAbroad && item.some((t) => KOREAN_FIRMS.has(t.text)) && item.some((t, k) => t.cased === 'US' || (PLACE_PREPS.has(t.text) && FOREIGN_PLACES.has(item[k + 1]?.text ?? '')) || (FOREIGN_CITIES.has(t.text) && isCapitalised(t)) || siteAbroadAt(item, k))) continue;
-    const hit = hits.find((h) => h.field === 'summary' && h.from >= lead && h.from < lead + ITEM_LEAD_WORDS && h.from < to && (h.from === lead || summary.tokens[h.to]?.text === 's' || summary.tokens[h.from - 1]?.text === 's'));
+    const hit = hits.find((h) => h.field === 'summary' && h.from >= lead && h.from < lead + ITEM_LEAD_WORDS && h.from < to && (h.from === lead || summary.tokens[h.to]?.text === 's' || summary.tokens[h.from - 1]?.text === 's' || modifiesSubject(summary, h, to)));
     if (hit) return hit;
     // The event's subject, object or target inside the item: "leaders of Japan and South Korea
     // met", "the prime minister met Volodymyr Zelensky", "A Russian strike on Kharkiv killed seven".
@@ -1921,8 +1939,8 @@ function repelWithArms(fields: readonly FieldText[]): { matched: string; field: 
   return null;
 }
 
-/** Words that may stand before the leader's "Kim" in a headline: "Trump, Kim", "leader Kim", "Mr Kim". */
-const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with what why how about from by to for');
+/** Words that may stand before the leader's "Kim" in a headline: "Trump, Kim", "leader Kim", "Mr Kim", "to See Kim Again". */
+const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with what why how about from by to for see sees saw seeing');
 /** A bare "Kim" (not "Kim Clijsters") in a story with a US president, Putin, Xi or a summit venue. */
 export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const cue = fields.some((f) => f.tokens.some((t) => KIM_CUES.has(t.text)));

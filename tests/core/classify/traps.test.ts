@@ -2282,3 +2282,17 @@ describe('the nineteenth round: crossings, sources at the border, speakers who m
     expect(v.matched).toBe(false);
   });
 });
+
+describe('the twentieth round: title-case verbs around Kim, a briefing item\'s subject named by its adjective', () => {
+  it('GIVEN a title-case headline "… to See Kim Again" beside the US president THEN surname: the capitals are no given name', () => {
+    const v = verdict('Trump Says He Hopes to See Kim Again This Year', 'The president said he had a very good relationship with Kim and expected another meeting.', 'north-korea');
+    expect(feature(v, 'surname')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a briefing item "Russian and Ukrainian negotiators met…" THEN roundup: the adjective names the subject of the event', () => {
+    const v = verdict('Evening briefing: what you need to know', 'Russian and Ukrainian negotiators met in Geneva for a second round of talks; Germany\'s inflation eased to 2.1%; Apple unveiled a new phone.', 'ukraine');
+    expect(feature(v, 'roundup')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+});
