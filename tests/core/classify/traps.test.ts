@@ -2295,4 +2295,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'roundup')).toBe(true);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN a Japanese court on a pro-Pyongyang Korean school in Osaka THEN Japan\'s Korean residents are not the South', () => {
+    const v = verdict('Osaka court backs halt of subsidies to pro-Pyongyang Korean school', 'The district court said the city was right to stop funding the school, run by an association of ethnic Korean residents close to the North.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Korean schools and residents in Japan');
+    expect(v.matched).toBe(false);
+  });
 });
