@@ -792,7 +792,7 @@ function hometown(h: Hit, fields: readonly FieldText[]): boolean {
 }
 
 /** Words of a supply foreseen or feared, not done: "warnings that Pyongyang could supply…". */
-const SPECULATIVE = set('could may might would warn warns warned warning warnings fear fears feared fearing concern concerns concerned accuse accuses accused accusing potential possible possibly');
+const SPECULATIVE = set('could may might would warn warns warned warning warnings fear fears feared fearing concern concerns concerned accuse accuses accused accusing accusation accusations allegation allegations alleged allegedly potential possible possibly');
 
 /**
  * True when one of `words` stands before token `k` within `window` words, in the same sentence

@@ -2301,4 +2301,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(exclusions(v).map((x) => x.pattern)).toContain('Korean schools and residents in Japan');
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a visit "amid allegations that Pyongyang is shipping shells for Russia\'s war" THEN alleged supply: an allegation is the backdrop', () => {
+    const v = verdict('Kim hosts Russian defence minister at military parade', 'Sergei Shoigu stood beside Kim Jong Un at the parade, amid allegations that Pyongyang is shipping artillery shells for Russia\'s war.', 'ukraine');
+    expect(feature(v, 'alleged supply')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
