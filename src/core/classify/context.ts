@@ -1176,7 +1176,7 @@ export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): 
     if (MARKET_WORDS.has(t[afterOwner(t, h)]?.text ?? '') && MARKET_OWNERS.has(ownerWord(t, h))) continue;
     // "the Kospi in Seoul", and in a headline of cities "Tokyo gains, Seoul edges lower".
     if (t[h.from - 1]?.text === 'in' && SEOUL_INDEXES.has(t[h.from - 2]?.text ?? '')) continue;
-    if (t[h.from]?.text === 'seoul' && h.to === h.from + 1 && MOVES.has(t[h.to]?.text ?? '')) continue;
+    if (t[h.from]?.text === 'seoul' && h.to === h.from + 1 && (MOVES.has(t[h.to]?.text ?? '') || listedMarket(t, h))) continue;
     return null;
   }
   for (const f of fields) {
@@ -1186,6 +1186,14 @@ export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): 
   return null;
 }
 const SEOUL_INDEXES = set('kospi kosdaq');
+/** Other markets by their cities, as a regional wrap lists them: "Tokyo gains, Seoul and Hong Kong slip". */
+const MARKET_CITIES = set('tokyo hong shanghai shenzhen sydney taipei singapore mumbai jakarta wellington');
+
+/** True when "Seoul" is one of a list of markets: another market's city or index beside it, joined by "and" or a comma. */
+function listedMarket(t: readonly Token[], h: Hit): boolean {
+  const other = (k: number): boolean => MARKET_CITIES.has(t[k]?.text ?? '') || OTHER_INDEXES.has(t[k]?.text ?? '');
+  return (t[h.to]?.text === 'and' && other(h.to + 1)) || (t[h.from - 1]?.text === 'and' && other(h.from - 2));
+}
 /** A market's move: "Seoul edges lower", "Oil rises". */
 const MOVES = set('gains gained gain rises rose rise falls fell fall hit hits low lows high highs edges edged slips slipped dips dipped climbs climbed drops dropped jumps jumped slides slid ends ended closes closed advances advanced retreats retreated extends extended steadies steady firms eases eased surges surged sinks sank tumbles tumbled rallies rallied higher lower flat');
 /** What a market report's headline is about: a commodity, an asset, prices. */

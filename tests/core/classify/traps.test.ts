@@ -2307,4 +2307,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'alleged supply')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a regional wrap "Sydney and Seoul slip" with the Kospi one line of it THEN market wrap: Seoul is one of a list of markets', () => {
+    const v = verdict('Asian markets: Sydney and Seoul slip as oil climbs', 'The Kospi fell 0.5% and Australia\'s ASX 200 lost 0.3% as crude rose for a third day.', 'south-korea');
+    expect(feature(v, 'market wrap')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
