@@ -89,6 +89,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   firmOnly: 'firm only: a Korean firm named, nothing of its life at home',
   spillover: 'spillover: the war\'s drones or debris over a neighbour, Ukraine only the target',
   foreignHeadline: 'another country\'s headline: its politics or budget, the war only in the summary',
+  sanctions: 'sanctions headline: sanctions in the headline, the war only their reason in the summary',
   market: 'market wrap: the Kospi as one line of a regional market report',
   marketMove: 'market report: a price move in the headline, the war only one of its causes',
 });
@@ -2589,6 +2590,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // the war, with Ukraine only in the summary: the war is that story's backdrop. A briefing's item
   // or the country's trade lifted by a feature above stands.
   if (foreign && warAdj && warAdj.score > capOf(war) && !warAdj.decided) capWith(warAdj, war, CONTEXT_FEATURES.foreignHeadline, foreign);
+
+  // 12b. A sanctions headline with the war only in its summary: the rubric's Russia sanctions
+  // story that names the war once, the war its reason.
+  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && warAdj.score > capOf(war) && !warAdj.decided && sanctionsHeadline(warKw.kept, fields)) {
+    capWith(warAdj, war, CONTEXT_FEATURES.sanctions, warKw.kept[0], false);
+  }
 
   return keywords.map((k, i) => {
     const a = adj[i];

@@ -2313,4 +2313,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'market wrap')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a sanctions headline whose summary names the war as their aim THEN sanctions headline: the war is their reason', () => {
+    const v = verdict('UK sanctions Russian metals traders', 'The Foreign Office said the measures would raise pressure on the Kremlin to agree a ceasefire in its war in Ukraine.', 'ukraine');
+    expect(feature(v, 'sanctions headline')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
