@@ -2319,4 +2319,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'sanctions headline')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN the North\'s currency sliding at its own markets THEN not the South\'s won', () => {
+    const v = verdict("North Korea's won plunges as state cracks down on dollars", 'Traders said a dollar fetched 18,000 won at markets in Sinuiju last week, double the rate in spring.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain("the North's won");
+    expect(v.matched).toBe(false);
+  });
 });
