@@ -2325,4 +2325,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(exclusions(v).map((x) => x.pattern)).toContain("the North's won");
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN another country\'s news "…, Seoul\'s intelligence chief says" THEN attribution: a chief is a source noun', () => {
+    const v = verdict("Russia moving troops to Finnish border, Seoul's intelligence chief says", "South Korea's spy chief told lawmakers the buildup had doubled since spring.", 'south-korea');
+    expect(feature(v, 'attribution')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
