@@ -437,18 +437,42 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
 export function homeCompany(fields: readonly FieldText[], hits: readonly Hit[] = []): { matched: string; field: FieldText['field'] } | null {
   const summary = fields.find((f) => f.field === 'summary');
   if (summary && isRoundup(fields)) {
-    // The title goes with the summary's first item, which usually tells its story.
+    // The title's first story goes with the summary's first item, which usually tells it; a
+    // title that lists stories ("Nvidia revenue soars 78%; Hyundai Steel plans Louisiana mill")
+    // is read story by story.
     const title = fields.find((f) => f.field === 'title');
+    const stories = title ? titleStories(title) : [];
     const items = roundupItems(summary);
     for (const [n, [from, to]] of items.entries()) {
       const spans = [{ field: summary, from, to }];
-      if (n === 0 && title) spans.unshift({ field: title, from: 0, to: title.tokens.length });
+      const lead = stories[0];
+      if (n === 0 && title && lead) spans.unshift({ field: title, from: lead[0], to: lead[1] });
       const found = homeCompanyIn(spans, hits);
+      if (found) return found;
+    }
+    for (const [from, to] of stories.slice(1)) {
+      const found = title ? homeCompanyIn([{ field: title, from, to }], hits) : null;
       if (found) return found;
     }
     return null;
   }
   return homeCompanyIn(fields.map((f) => ({ field: f, from: 0, to: f.tokens.length })), hits);
+}
+
+/** Token ranges [from, to) of a headline's stories, split at semicolons and vertical bars. */
+function titleStories(title: FieldText): [number, number][] {
+  const t = title.tokens;
+  const stories: [number, number][] = [];
+  let start = 0;
+  for (let k = 1; k <= t.length; k++) {
+    const left = t[k - 1];
+    const right = t[k];
+    if (k === t.length || !left || !right || /[;|]/u.test(title.text.slice(left.end, right.start))) {
+      stories.push([start, k]);
+      start = k;
+    }
+  }
+  return stories;
 }
 
 // --- Places abroad ----------------------------------------------------------------------------------

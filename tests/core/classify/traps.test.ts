@@ -2331,4 +2331,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'attribution')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a briefing headline listing stories, one a Korean firm\'s plant abroad THEN no home company: another story\'s profit is not the firm\'s', () => {
+    const v = verdict('Markets briefing: Tesla profit slides; Samsung plans new chip plant', "Tesla's quarterly profit fell 40 percent. Oil steadied. And Samsung plans a $17 billion chip plant in Texas.", 'south-korea');
+    expect(feature(v, 'home company')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
 });
