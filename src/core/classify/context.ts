@@ -1073,6 +1073,8 @@ const LABOUR_MOVERS = set('workers worker students student trainees nurses careg
 const DESTINATION = set('to in for into');
 /** Words before Ukraine as where another country's students or workers were: "fled Ukraine", "studies in Ukraine". */
 const ORIGIN = set('fled from in left leaving');
+/** An evacuation or a rescue from the war: its event, not the movers' story. */
+const EVACUATION = set('evacuated evacuation evacuations evacuate evacuates evacuating evacuees stranded rescued rescue');
 /** The first words of hits that only name Ukraine. */
 const WAR_NAMES = set('ukraine ukrainian ukrainians kyiv');
 /** Only the words of an index or a ranking: Ukraine stands in many lists of countries at war. */
@@ -1125,6 +1127,9 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
   // country in the headline, its workers or students in the story, the South their destination;
   // Ukraine as where they studied and fled from ("Indian medical students who fled Ukraine").
   // Read once, for whichever country the headline names.
+  // "Flight with 249 Indians evacuated from Ukraine lands in Delhi": an evacuation from the war
+  // is the war's event, whoever is carried out.
+  if (role === 'war' && fields.some((f) => f.tokens.some((w) => EVACUATION.has(w.text)))) return null;
   let movedThere: boolean | undefined;
   for (let k = 0; k < t.length; k++) {
     const w = t[k];

@@ -2337,4 +2337,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'home company')).toBe(false);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a flight of Indian students evacuated from Ukraine landing at home THEN the evacuation is the war\'s event, not another country\'s story', () => {
+    const v = verdict('Third flight with 210 Indians evacuated from Ukraine lands in Mumbai', 'The chartered jet left Budapest with medical students who had studied in Ukraine\'s north-east.', 'ukraine');
+    expect(feature(v, 'another country')).toBe(false);
+    expect(v.matched).toBe(true);
+  });
 });
