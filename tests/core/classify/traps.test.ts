@@ -2343,4 +2343,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'another country')).toBe(false);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN a streaming guide\'s "Busan-set crime drama" THEN the city only labels where a film is set', () => {
+    const v = verdict('What to watch this weekend, from a Busan-set crime drama to a Swedish procedural', 'Our critics pick four new series and a documentary about chess.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('place of birth or head office as a label');
+    expect(v.matched).toBe(false);
+  });
 });
