@@ -2349,4 +2349,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(exclusions(v).map((x) => x.pattern)).toContain('place of birth or head office as a label');
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a sport digest with a foreign player into the "Korea Open" final THEN the tournament\'s name is no South Korea news', () => {
+    const v = verdict('Sport digest: Swiatek into Korea Open final; Leclerc on pole in Monaco', 'Iga Swiatek beat Barbora Krejcikova in straight sets in Seoul, and Charles Leclerc took pole at home.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('tournaments named after Korea');
+    expect(v.matched).toBe(false);
+  });
 });
