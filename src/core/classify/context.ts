@@ -68,6 +68,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   abroad: 'person abroad: a South Korean tried or sentenced abroad',
   abroadUkrainian: 'person abroad: a Ukrainian tried, arrested or killed abroad',
   culture: 'culture or sport abroad: a tour, contest or match abroad',
+  team: 'national team: the country\'s name only as a team in a match',
   trade: 'trade: shipments from the country',
   supply: 'war supply: arms or troops sent to Russia',
   alleged: 'alleged supply: arms for the war only feared or alleged, the backdrop of another story',
@@ -740,6 +741,35 @@ const ABROAD_WORDS = set('abroad overseas american european wimbledon australian
  * World Cup").
  */
 const COUNTRY_NAMES = set('ukraine ukrainian ukrainians kyiv kiev north south korea korean koreans seoul pyongyang ulsan jeonbuk pohang suwon');
+/** A match's verbs between two teams: "South Korea stun Portugal", "Japan beat South Korea". */
+const MATCH_VERBS = set(
+  'beat beats stun stuns stunned rout routs routed thrash thrashes thrashed edge edges edged down downs downed crush crushes crushed defeat defeats defeated draw draws drew hold holds overcome overcomes upset upsets eliminate eliminates eliminated knock knocks knocked oust ousts ousted',
+);
+/** A match's score: "13-4", "2-0". */
+const SCORE = /\b\d{1,2}\s?[-\u2013]\s?\d{1,2}\b/u;
+
+/**
+ * The headline's team of the country in a match: every hit is the country's name, one of them in
+ * the headline right before or after a match's verb, with a sport's word or a score in the story
+ * and nothing of the state. Returns the headline's hit, or null.
+ */
+export function nationalTeam(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  const title = fields.find((f) => f.field === 'title');
+  if (!title) return null;
+  const t = title.tokens;
+  let team: Hit | undefined;
+  for (const h of hits) {
+    const f = fieldOf(fields, h);
+    if (!COUNTRY_NAMES.has(f?.tokens[h.from]?.text ?? '')) return null;
+    if (h.field === 'title' && (MATCH_VERBS.has(t[h.to]?.text ?? '') || MATCH_VERBS.has(t[h.from - 1]?.text ?? ''))) team ??= h;
+  }
+  // "… beat China in World Cup qualifier in Seoul": a match at home is the South's own.
+  if (!team || hits.some((h) => isVenue(h, fields))) return null;
+  const sport = fields.some((f) => SCORE.test(f.text) || f.tokens.some((w) => CULTURE_CUES.has(w.text)));
+  if (!sport || fields.some((f) => f.tokens.some((_, k) => stateCueAt(f, k, hits)))) return null;
+  return { matched: team.matched, field: 'title' };
+}
+
 /** Hits that name a people's culture or a person's label, not the state: a festival, a defector. */
 const CULTURE_NAMES = set('chuseok seollal defector defectors');
 
@@ -2491,6 +2521,17 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (keywords.some((o, j) => j !== i && o.kept.length > 0)) return;
     const event = cultureAbroad(k.kept, fields);
     if (event) capWith(a, i, CONTEXT_FEATURES.culture, event);
+  });
+
+  // 7b'. National team: the country's name only as a team in a match ("South Korea stun Portugal
+  // to reach World Cup last 16"). A soft cap: the model judges where the match was and what
+  // followed at home.
+  keywords.forEach((k, i) => {
+    const a = adj[i];
+    if (!a || k.kept.length === 0 || a.score <= passingOf(i) || a.decided) return;
+    if (keywords.some((o, j) => j !== i && o.kept.length > 0)) return;
+    const team = nationalTeam(k.kept, fields);
+    if (team) capWith(a, i, CONTEXT_FEATURES.team, team, false);
   });
 
   // 7c. Venue: the South named only by the border where a US president meets the North, or an

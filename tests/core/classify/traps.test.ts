@@ -2355,4 +2355,15 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(exclusions(v).map((x) => x.pattern)).toContain('tournaments named after Korea');
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN "South Korea stun Spain" at a World Cup abroad THEN national team: the model judges, and says no', () => {
+    const v = verdict('South Korea stun Spain to top World Cup group', 'A late header from Cho Gue-sung gave the Taeguk Warriors a 1-0 win and a place in the last 16.', 'south-korea');
+    expect(feature(v, 'national team')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN "South Korea beat Japan" in a qualifier in Seoul THEN no national-team cap: a match at home', () => {
+    const v = verdict('South Korea beat Japan 2-0 in World Cup qualifier in Seoul', 'Son Heung-min scored twice before a sell-out crowd at the Seoul World Cup Stadium.', 'south-korea');
+    expect(feature(v, 'national team')).toBe(false);
+  });
 });
