@@ -1652,6 +1652,11 @@ function datelineCredit(field: FieldText, hit: Hit): boolean {
   return first !== undefined && last !== undefined && field.text.slice(0, first.start).trimEnd().endsWith('(') && field.text.slice(last.end).trimStart().startsWith(')');
 }
 
+/** Cues that are words when the North's press makes them: "Rodong Sinmun attacked…". */
+const VERBAL_ATTACK = set('attacked attack attacks threatened threatens');
+/** The North's press, as the subject of an attack in words. */
+const STATE_PRESS = set('sinmun kcna media newspaper newspapers editorial commentary commentaries mouthpiece');
+
 /** A party cue near the hit, in the same sentence: "the South's marines fired back". */
 function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
   const field = fieldOf(fields, hit);
@@ -1672,6 +1677,8 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
     // "in response to US-South Korean military drills": the North's reply names the South's drills
     // as its cause; the South neither answers nor is hit.
     if (k < hit.from && RESPONSE_WORDS.has(w) && (t[k + 1]?.text === 'to' || t[k + 1]?.text === 'for')) continue;
+    // "Rodong Sinmun attacked the US-Japan-ROK drills": a newspaper's attack is in words.
+    if (VERBAL_ATTACK.has(w) && STATE_PRESS.has(t[k - 1]?.text ?? '')) continue;
     return t[k]?.cased ?? w;
   }
   return null;

@@ -2366,4 +2366,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     const v = verdict('South Korea beat Japan 2-0 in World Cup qualifier in Seoul', 'Son Heung-min scored twice before a sell-out crowd at the Seoul World Cup Stadium.', 'south-korea');
     expect(feature(v, 'national team')).toBe(false);
   });
+
+  it('GIVEN the North\'s newspaper that "attacked" the South\'s drills THEN "attacked" is no party cue: an attack in words', () => {
+    const v = verdict('Pyongyang weekly: Kim visits tank plant, party sets plenum date', 'Kim Jong Un toured a tank factory in Sinpo; the party called a plenary meeting for June; and Rodong Sinmun attacked the joint US-ROK drills.', 'south-korea');
+    expect(patterns(v).filter((r) => r.pattern.startsWith('context: party')).map((r) => r.matched).join(' ')).not.toContain('attacked');
+    expect(v.matched).toBe(false);
+  });
 });
