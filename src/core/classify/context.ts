@@ -2670,7 +2670,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
 
   // 12b. A sanctions headline with the war only in its summary: the rubric's Russia sanctions
   // story that names the war once, the war its reason.
-  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && warAdj.score > capOf(war) && !warAdj.decided && sanctionsHeadline(warKw.kept, fields)) {
+  if (war >= 0 && warKw && warAdj && warKw.kept.length > 0 && warAdj.score > passingOf(war) && !warAdj.decided && sanctionsHeadline(warKw.kept, fields)) {
     capWith(warAdj, war, CONTEXT_FEATURES.sanctions, warKw.kept[0], false);
   }
 
