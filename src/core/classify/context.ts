@@ -1717,6 +1717,16 @@ function bothKoreas(h: Hit, fields: readonly FieldText[]): boolean {
   return fieldOf(fields, h)?.tokens.slice(h.from, h.to).some((t) => t.text === 'peninsula' || t.text === 'war' || t.text === 'armistice') === true;
 }
 
+/** The South's diplomats abroad: "South Korea's ambassador", "the South Korean consulate". */
+const ENVOYS = set('ambassador ambassadors consul consuls consulate embassy envoy');
+
+/** True when a South Korea hit labels its envoy ("South Korea's ambassador", "South Korean Consul General"). */
+function envoyAbroad(h: Hit, fields: readonly FieldText[]): boolean {
+  const t = fieldOf(fields, h)?.tokens ?? [];
+  const at = afterOwner(t, h);
+  return ENVOYS.has(t[at]?.text ?? '') || (t[at]?.text === 'deputy' && ENVOYS.has(t[at + 1]?.text ?? ''));
+}
+
 /** Party cues that, before "to" or "for", name what the North answers: "in response to …". */
 const RESPONSE_WORDS = set('response respond responds responded retaliation retaliate retaliated retaliatory');
 
@@ -2568,7 +2578,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
 
   // 7c''. Both Koreas: the South named only by the Korean War or the peninsula, history or geography
   // shared by both ("British veterans mark 70 years since end of Korean War").
-  if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && southAdj.score > capOf(south) && !southAdj.decided && southKw.kept.every((h) => bothKoreas(h, fields))) {
+  // The South's envoy abroad honouring the war's veterans stays the host's ceremony.
+  if (south >= 0 && southKw && southAdj && southKw.kept.some((h) => bothKoreas(h, fields)) && southAdj.score > capOf(south) && !southAdj.decided && southKw.kept.every((h) => bothKoreas(h, fields) || envoyAbroad(h, fields))) {
     capWith(southAdj, south, CONTEXT_FEATURES.bothKoreas, southKw.kept[0]);
   }
 

@@ -2374,4 +2374,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(patterns(v).filter((r) => r.pattern.startsWith('context: party')).map((r) => r.matched).join(' ')).not.toContain('attacked');
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN the South\'s ambassador honouring Korean War veterans abroad THEN both Koreas: the envoy does not make the host\'s ceremony the South\'s', () => {
+    const v = verdict('Five Korean War veterans honoured in Halifax', "South Korea's ambassador presented peace medals to the Nova Scotia veterans at a ceremony on Saturday.", 'south-korea');
+    expect(feature(v, 'both Koreas')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
