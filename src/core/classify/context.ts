@@ -101,7 +101,7 @@ const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).
 const SPEECH = set('said says say told tells reported reports claimed claims claim added estimated estimates estimate assessed assess stated quoted believes believe cited attributed');
 /** Words between a source and its speech verb: "Seoul's military intelligence told lawmakers". */
 const SOURCE_NOUNS = set(
-  's military army navy air force officials official government ministry minister spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence chief director service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
+  's military army navy air force officials official government ministry minister spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence security chief director adviser advisor advisers advisors service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
 );
 /** How many words after a source its speech verb may stand: "Seoul's defence ministry spokesman said". */
 const SOURCE_REACH = 6;

@@ -2380,4 +2380,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'both Koreas')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a North Korea story closing on "Seoul\'s security adviser says" THEN attribution: an adviser is a source', () => {
+    const v = verdict("North Korea ready for seventh nuclear test, Seoul's security adviser says", "South Korea's national security adviser told reporters the tunnels at Punggye-ri had been restored.", 'south-korea');
+    expect(feature(v, 'attribution')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
