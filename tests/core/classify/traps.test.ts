@@ -2386,4 +2386,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'attribution')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a briefing item "Russian forces would halt hostilities in Ukraine" THEN roundup: a halt is an event', () => {
+    const v = verdict('Sunday Briefing: a Christmas pause, a Brexit vote and a new pope', 'The Kremlin said Russian forces would halt hostilities in Ukraine for 36 hours over Orthodox Christmas; MPs voted on a Brexit bill; and cardinals chose a new pope.', 'ukraine');
+    expect(feature(v, 'roundup')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
 });
