@@ -163,7 +163,7 @@ const HAS = set('has had have');
 /** Words before a hit that make it the target or scene of an item's event ("a strike on Kharkiv"). */
 const ITEM_TARGET_BEFORE = set('on in against over near');
 /** Words before "in <place>" that tell a person's past, not an event's place: "born in", "grew up in". */
-const BIOGRAPHY_BEFORE_IN = set('born raised up grown lived educated trained studied');
+const BIOGRAPHY_BEFORE_IN = set('born raised up grown lived educated trained studied cooking working teaching');
 /** A firm's site before "in <place>": "a startup with an engineering office in Lviv raised…" is the firm's event. */
 const SITE_BEFORE_IN = set('office offices headquarters hq branch branches plant plants factory factories campus lab labs studio subsidiary');
 

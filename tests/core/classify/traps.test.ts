@@ -2392,4 +2392,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'roundup')).toBe(true);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN a city briefing\'s item on a baker "back from two years working in Seoul" THEN no roundup lift: a person\'s past', () => {
+    const v = verdict('Morning briefing: a bridge closure, a new mayor and a bakery', 'The Elm Street bridge shuts for repairs. Plus, a baker back from two years working in Seoul opens a shop on Main Street.', 'south-korea');
+    expect(feature(v, 'roundup')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
 });
