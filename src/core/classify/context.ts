@@ -1760,12 +1760,22 @@ export function isRoundup(fields: readonly FieldText[]): boolean {
   const title = fields.find((f) => f.field === 'title');
   const summary = fields.find((f) => f.field === 'summary');
   if (!summary || summary.tokens.length === 0) return false;
-  const titled = title?.tokens.some((t) => ROUNDUP_TITLE.has(t.text)) === true;
+  const titled = title !== undefined && (title.tokens.some((t) => ROUNDUP_TITLE.has(t.text)) || listTitle(title));
   // "Your Tuesday Briefing: A Blackout in Spain | Plus, North Korea confirms it sent troops…": a
   // briefing's title leads with one story, and its summary's "Plus" lists the rest.
   if (titled && ROUNDUP_MARKERS.has(summary.tokens[0]?.text ?? '')) return true;
   const cue = titled || summary.tokens.some((t, i) => ROUNDUP_MARKERS.has(t.text) && (i === 0 || clauseBreak(summary, i - 1, i)));
   return cue && roundupItems(summary).length >= 2;
+}
+
+/**
+ * True when a headline names a newsletter and lists its stories after a colon, three or more
+ * between commas or semicolons: "Europe Express: ECB cuts, Dutch coalition wobbles, Riyadh talks".
+ */
+function listTitle(title: FieldText): boolean {
+  const colon = title.text.indexOf(':');
+  if (colon < 0) return false;
+  return (title.text.slice(colon + 1).match(/[,;]/gu)?.length ?? 0) >= 2;
 }
 
 /** Token ranges [from, to) of the items of a roundup summary: split at `.`, `;` and `:`. */

@@ -2398,4 +2398,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'roundup')).toBe(false);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a newsletter headline listing its stories after a colon THEN a briefing: its Ukraine item is an event', () => {
+    const v = verdict('Berlin Bulletin: Bund yields rise, Scholz reshuffles, Antalya talks', "Bond yields rose; the chancellor replaced two ministers; and Ukraine's foreign minister met his Russian counterpart in Antalya.", 'ukraine');
+    expect(feature(v, 'roundup')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
 });
