@@ -2291,6 +2291,22 @@ function venueHit(h: Hit, fields: readonly FieldText[], hits: readonly Hit[]): b
   return hits.some((o) => o !== h && o.field === h.field && o.to === h.from && venueHit(o, fields, []));
 }
 
+/** True when a word of the state (SOUTH_STATE) stands in the hit's sentence. */
+function stateNear(h: Hit, fields: readonly FieldText[]): boolean {
+  const f = fieldOf(fields, h);
+  if (!f) return false;
+  return f.tokens.some((w, k) => SOUTH_STATE.has(w.text) && (k < h.from ? !sentenceBreak(f, k, h.from) : !sentenceBreak(f, h.to - 1, k)));
+}
+
+/** A flight turned aside: "diverted to Incheon", "forces diversion to Seoul". */
+const DIVERTED = set('diverted diversion divert diverts diverting');
+
+/** True when the hit is where another story's flight was diverted: the place of a stop, not the subject. */
+function diversionTo(h: Hit, fields: readonly FieldText[]): boolean {
+  const t = fieldOf(fields, h)?.tokens ?? [];
+  return t[h.from - 1]?.text === 'to' && DIVERTED.has(t[h.from - 2]?.text ?? '');
+}
+
 /** How far from a venue its contest's word may stand, in its sentence: "won the Four Continents title at the rink in Seoul". */
 const VENUE_EVENT_WINDOW = 10;
 
@@ -2315,8 +2331,10 @@ function venueEventNear(h: Hit, fields: readonly FieldText[]): boolean {
  */
 export function briefingVenue(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   if (hits.length === 0 || !isRoundup(fields)) return null;
-  if (!hits.every((h) => venueHit(h, fields, hits) && venueEventNear(h, fields))) return null;
-  if (fields.some((f) => f.tokens.some((w) => SOUTH_STATE.has(w.text)))) return null;
+  if (!hits.every((h) => (venueHit(h, fields, hits) && venueEventNear(h, fields)) || diversionTo(h, fields))) return null;
+  // The South's state acting: a state word in a hit's own sentence ("Milei names his economy
+  // minister" is another item's).
+  if (hits.some((h) => stateNear(h, fields))) return null;
   const first = hits[0];
   return first ? { matched: first.matched, field: first.field } : null;
 }

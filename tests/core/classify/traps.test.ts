@@ -2404,4 +2404,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'roundup')).toBe(true);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN a briefing item on a flight "diverted to Busan", another item\'s minister beside it THEN briefing venue: the place of a stop', () => {
+    const v = verdict('Evening Brief: flight diverted to Busan, Tokyo reshuffle, gold record', "A Delta flight to Manila diverted to Busan after a passenger fell ill; Japan's prime minister named a new finance minister; gold hit a record.", 'south-korea');
+    expect(feature(v, 'briefing venue')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
