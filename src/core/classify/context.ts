@@ -391,6 +391,8 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
     const at = t.findIndex((w, k) => KOREAN_FIRMS.has(w.text) && !COMPARED.has(t[k - 1]?.text ?? ''));
     if (at >= 0 && at <= 1 && t.some((w) => RESULTS.has(w.text))) return { matched: t[at]?.cased ?? '', field: 'title' };
   }
+  // "DETROIT (AP) — The automakers are recalling…": a wire filed from a city abroad.
+  if (spans.some((sp) => sp.field.field === 'summary' && sp.from === 0 && foreignDateline(sp.field.text))) return null;
   let firm: { matched: string; field: FieldText['field']; text: FieldText; at: number } | null = null;
   const cues: { text: FieldText; at: number }[] = [];
   for (const { field: f, from, to } of spans) {
@@ -428,6 +430,17 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
   // is TSMC's profit).
   const home = cues.some((c) => firm.field === 'title' || (c.text === text && !sentenceBreak(text, Math.min(c.at, at), Math.max(c.at, at))));
   return home ? { matched: firm.matched, field: firm.field } : null;
+}
+
+/** A wire dateline: a city in capitals, an optional place after a comma, the agency in brackets. */
+const WIRE_DATELINE = /^\s*([A-Z][A-Z.' -]{2,30}?)(?:,\s*[^()]{1,30}?)?\s*\((?:AP|Reuters|AFP|Bloomberg|Kyodo|UPI|dpa)\)/u;
+/** The South's cities as a dateline writes them. */
+const HOME_DATELINE_CITIES = set('seoul busan incheon daegu daejeon gwangju ulsan sejong suwon changwon jeju pyeongchang gangneung pohang');
+
+/** True when the text opens on a wire dateline from a city that is none of the South's: "DETROIT (AP) —". */
+function foreignDateline(text: string): boolean {
+  const m = WIRE_DATELINE.exec(text);
+  return m !== null && !HOME_DATELINE_CITIES.has((m[1] ?? '').trim().toLowerCase());
 }
 
 /**

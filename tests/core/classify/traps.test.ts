@@ -2410,4 +2410,11 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'briefing venue')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a Korean carmaker\'s recall filed "DETROIT (AP) —" THEN no home company: a wire from a city abroad; "SEOUL, South Korea (AP)" stays at home', () => {
+    const v = verdict('Kia tells owners of 150,000 cars to park outside over fire risk', 'DETROIT (AP) — The automaker said a fuel pump fault could start fires and that workers at dealers would fix it for free.', 'south-korea');
+    expect(feature(v, 'home company')).toBe(false);
+    const home = verdict('Kia workers strike over pay for first time in a decade', 'SEOUL, South Korea (AP) — Thousands of workers walked out at plants near the capital on Wednesday.', 'south-korea');
+    expect(home.matched).toBe(true);
+  });
 });
