@@ -2417,4 +2417,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     const home = verdict('Kia workers strike over pay for first time in a decade', 'SEOUL, South Korea (AP) — Thousands of workers walked out at plants near the capital on Wednesday.', 'south-korea');
     expect(home.matched).toBe(true);
   });
+
+  it('GIVEN the North jailing teenagers for "South Korean slang" THEN the South only labels the speech', () => {
+    const v = verdict('North Korea jails teenagers for using South Korean slang', 'State media warned that "puppet" speech was corrupting youth in Pyongyang.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('South Korean as a label for a company, artist or athlete');
+    expect(v.matched).toBe(false);
+  });
 });
