@@ -2423,4 +2423,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(exclusions(v).map((x) => x.pattern)).toContain('South Korean as a label for a company, artist or athlete');
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a Korean paper\'s evening briefing item "Yoon issues an order to striking doctors" THEN roundup: issuing is an event', () => {
+    const v = verdict('Korea Herald Evening Briefing - March 4', 'Tonight: Yoon issues back-to-work order to striking trainee doctors; Tokyo shares hit a record; Apple cancels its car project.', 'south-korea');
+    expect(feature(v, 'roundup')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
 });
