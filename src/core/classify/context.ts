@@ -539,7 +539,7 @@ const PERSON_NOUNS = set(
 );
 /** A trial, an arrest or a killing, by its verb or by who acts in it: "court jails", "prosecutors say", "faces death penalty". */
 const TRIAL_CUES = set(
-  'jailed jails sentenced sentences convicted convicts tried charged indicted prosecuted prosecutors court penalty extradite extradition extradited deported pleaded pleads guilty trial warrant wanted arrested detained killed killing stabbing stabbed murder murdered',
+  'held jailed jails sentenced sentences convicted convicts tried charged indicted prosecuted prosecutors court penalty extradite extradition extradited deported pleaded pleads guilty trial warrant wanted arrested detained killed killing stabbing stabbed murder murdered',
 );
 
 /**

@@ -2429,4 +2429,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'roundup')).toBe(true);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN a Ukrainian man "held" with drugs at a foreign airport THEN person abroad: being held is an arrest', () => {
+    const v = verdict('Ukrainian man held with 3kg of methamphetamine at Bangkok airport', 'Customs officers said the 34-year-old had flown in from Dubai with the drug sewn into his luggage.', 'ukraine');
+    expect(feature(v, 'person abroad')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
