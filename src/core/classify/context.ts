@@ -119,7 +119,7 @@ const SOURCE_FILLERS = set('s the a an its south korean korea seoul top senior n
 const OWN_ACTION = set('it its they their we our seoul');
 const ACCORDING = set('according citing cited quoted quoting');
 /** Words of a report between "according to" and its source: "according to reports carried by Seoul's Yonhap". */
-const REPORTS_BY = set('reports report reporting carried published by');
+const REPORTS_BY = set('reports report reporting carried published by estimates estimate figures data from');
 
 // --- Party structure -----------------------------------------------------------------------------
 const PARTY_CUES = set(

@@ -2435,4 +2435,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'person abroad')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN the North\'s trade "according to estimates from South Korea\'s central bank" THEN attribution: the estimates\' source', () => {
+    const v = verdict("North Korea's trade with China rebounds, BOK estimates", "North Korea's exports rose 40% last year, according to estimates from South Korea's central bank.", 'south-korea');
+    expect(feature(v, 'attribution')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
