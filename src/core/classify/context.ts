@@ -1677,6 +1677,8 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
   const t = field.tokens;
   const from = Math.max(0, hit.from - PARTY_WINDOW_BEFORE);
   const to = Math.min(t.length, hit.to + PARTY_WINDOW_AFTER);
+  // The hit stands in the drills the North answers: a drill word between "in response to" and it.
+  const answered = t.slice(from, hit.from).some((u, j) => WEAK_PARTY_CUES.has(u.text) && answeredBefore(field, from + j));
   for (let k = from; k < to; k++) {
     if (k >= hit.from && k < hit.to) continue;
     const w = t[k]?.text ?? '';
@@ -1690,6 +1692,9 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
     // "in response to US-South Korean military drills": the North's reply names the South's drills
     // as its cause; the South neither answers nor is hit.
     if (k < hit.from && RESPONSE_WORDS.has(w) && (t[k + 1]?.text === 'to' || t[k + 1]?.text === 'for')) continue;
+    // "in response to what Pyongyang called provocative drills by US and South Korean forces":
+    // the drills the North answers, named after the response, and the forces that hold them.
+    if (answered && (WEAK_PARTY_CUES.has(w) || k > hit.from)) continue;
     // "Rodong Sinmun attacked the US-Japan-ROK drills": a newspaper's attack is in words.
     if (VERBAL_ATTACK.has(w) && STATE_PRESS.has(t[k - 1]?.text ?? '')) continue;
     return t[k]?.cased ?? w;
@@ -1738,6 +1743,19 @@ function envoyAbroad(h: Hit, fields: readonly FieldText[]): boolean {
   const t = fieldOf(fields, h)?.tokens ?? [];
   const at = afterOwner(t, h);
   return ENVOYS.has(t[at]?.text ?? '') || (t[at]?.text === 'deputy' && ENVOYS.has(t[at + 1]?.text ?? ''));
+}
+
+/** How far before the South's drills "in response to" may stand: "in response to what Pyongyang called provocative drills". */
+const ANSWERED_WINDOW = 6;
+
+/** True when "in response to" (or "retaliation for") stands shortly before token `k`, in its sentence. */
+function answeredBefore(field: FieldText, k: number): boolean {
+  const t = field.tokens;
+  for (let j = k - 1; j >= Math.max(0, k - ANSWERED_WINDOW); j--) {
+    if (sentenceBreak(field, j, k)) return false;
+    if (RESPONSE_WORDS.has(t[j]?.text ?? '') && (t[j + 1]?.text === 'to' || t[j + 1]?.text === 'for')) return true;
+  }
+  return false;
 }
 
 /** Party cues that, before "to" or "for", name what the North answers: "in response to …". */

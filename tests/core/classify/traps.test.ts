@@ -2441,4 +2441,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'attribution')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a launch "in response to what Pyongyang called hostile drills by US and South Korean forces" THEN no party: the drills the North answers', () => {
+    const v = verdict('Kim oversees test of new multiple rocket launcher', 'North Korea\'s leader watched the firing, state media said, in response to what Pyongyang called hostile drills by US and South Korean troops.', 'south-korea');
+    expect(feature(v, 'party')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
 });
