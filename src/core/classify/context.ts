@@ -1128,6 +1128,10 @@ const COUNTRY_DATA = set('exports imports shipments trade index ranking ranks ra
 const DISPUTE = set('curbs curb restrictions restriction ban bans dispute retaliation retaliatory tariff tariffs sanctions protest protests row feud feuds spat standoff countermeasure countermeasures');
 /** Words of a ranking or a list of countries. */
 const RANKING = set('index ranking rankings ranked rank tops top largest biggest second third fourth place sources source investor investors destinations');
+/** True for the idiom "in a row" ("for the eighth year in a row"): no feud. */
+function inARow(t: readonly Token[], k: number): boolean {
+  return t[k]?.text === 'row' && t[k - 1]?.text === 'a' && t[k - 2]?.text === 'in';
+}
 /** The state acting: such a story is the South's whoever else it names. */
 const SOUTH_STATE = set('government ministry minister president police prosecutors court bill law legislation lawmakers parliament regulators regulator regulate regulation');
 /** The first words of hits that only name the South: the country, its people's adjective, a city. */
@@ -1162,7 +1166,7 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
   // Another country's data leading the headline, the South one entry in it: "Vietnam's exports to
   // South Korea jump 12%", "Taiwan's births hit record low, trailing only South Korea",
   // "Switzerland tops innovation index; Korea climbs". Not a dispute between the two.
-  if (role === 'south' && OTHER_COUNTRIES.has(t[0]?.text ?? '') && fields.some((f) => f.tokens.some((w) => COUNTRY_DATA.has(w.text))) && !fields.some((f) => f.tokens.some((w) => DISPUTE.has(w.text)))) {
+  if (role === 'south' && OTHER_COUNTRIES.has(t[0]?.text ?? '') && fields.some((f) => f.tokens.some((w) => COUNTRY_DATA.has(w.text))) && !fields.some((f) => f.tokens.some((w, k) => DISPUTE.has(w.text) && !inARow(f.tokens, k)))) {
     return { matched: t[0]?.cased ?? '', field: 'title' };
   }
   // Movers of another country in the headline: "Nepali farm workers…", "Indian students…".

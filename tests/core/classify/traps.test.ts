@@ -2447,4 +2447,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'party')).toBe(false);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN "Vietnam\'s exports to South Korea fall for a third month in a row" THEN another country\'s story: "in a row" is no feud', () => {
+    const v = verdict("Vietnam's exports to South Korea fall for third month in a row", 'Shipments of phones and textiles dropped 6% in May, the customs office said.', 'south-korea');
+    expect(feature(v, 'another country')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
