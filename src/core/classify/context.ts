@@ -209,6 +209,8 @@ const NOT_THE_WAR_AFTER = set('economy economies chest footing time crimes');
 const MUNITIONS = set('shells ammunition munitions rounds weapons');
 /** The word before "the front" when munitions are sent there: "to the front", "for the front". */
 const TO_THE_FRONT = set('to for');
+/** Arms sent "to the front", singular or plural: "its 500,000th artillery round to the front", "Leopard tanks for the front". */
+const FRONT_MATERIEL: ReadonlySet<string> = new Set([...MUNITIONS, ...'shell round artillery tank tanks howitzer howitzers drones missiles'.split(' ')]);
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
   'deportation deportations forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
@@ -1990,7 +1992,7 @@ export function warReference(fields: readonly FieldText[], hasUkraineHit: boolea
   if (!subject) subject = fields.some((f) => f.tokens.some((t, k) => SUPPLY_VERBS.has(t.text) && f.tokens.slice(k + 1, k + SUPPLY_WINDOW).some((u, j) => u.text === 'for' && WAR_REFS_BY_FIRST.has(f.tokens[k + 2 + j]?.text ?? ''))));
   // "delivered 1.5 million shells to the front", "1.5 million shells for the front": munitions
   // sent to "the front" need no Russia named.
-  if (!russia) russia = fields.some((f) => f.tokens.some((t, k) => t.text === 'front' && f.tokens[k - 1]?.text === 'the' && TO_THE_FRONT.has(f.tokens[k - 2]?.text ?? '') && f.tokens.slice(Math.max(0, k - 8), k).some((u) => MUNITIONS.has(u.text))));
+  if (!russia) russia = fields.some((f) => f.tokens.some((t, k) => t.text === 'front' && f.tokens[k - 1]?.text === 'the' && TO_THE_FRONT.has(f.tokens[k - 2]?.text ?? '') && f.tokens.slice(Math.max(0, k - 8), k).some((u) => FRONT_MATERIEL.has(u.text))));
   // "sent 2 million artillery rounds to help repel the invasion", "Bradleys to help push back
   // Russian forces": arms sent to drive the invader back are the war's, Russia named or not.
   const repel = repelWithArms(fields);

@@ -2453,4 +2453,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'another country')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN tanks or a single artillery round sent "to the front" THEN the war reference: arms for the front need no name of the war', () => {
+    const v = verdict('Spain to send 10 more Leopard tanks for the front', 'Madrid will ship the refurbished tanks by spring, its defence ministry said.', 'ukraine');
+    expect(feature(v, 'war reference')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
 });
