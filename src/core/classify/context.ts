@@ -1847,6 +1847,9 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
   if (t[h.from - 1]?.text === 'in' && (BIOGRAPHY_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || SITE_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || gatheringPlace(t, h.from))) return false;
   // "Swiss watch exports to Hong Kong and South Korea fell": a market the goods go to, not the subject.
   if (tradeDestination(t, h.from, from)) return false;
+  // "a designer who fled Kyiv opens Paris Fashion Week", "a nurse who once taught English in
+  // Seoul wins": a "who" clause tells the person's past.
+  if (whoClauseBefore(summary, h.from, from)) return false;
   const after = t[h.to]?.text ?? '';
   if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && EVENT_VERBS.has(after)) return true;
   // "the conflict in eastern Ukraine has killed nearly 10,000": the place of the war that is the
@@ -1865,6 +1868,26 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
     if (!tok || !isCapitalised(tok)) return false;
   }
   return false;
+}
+
+/** How far before a hit a "who" may open the clause it stands in: "who once taught English in Seoul". */
+const WHO_REACH = 5;
+
+/** True when "who" opens, within WHO_REACH words before `k` and in its clause, the clause of token `k`. */
+function whoClauseBefore(f: FieldText, k: number, from: number): boolean {
+  for (let j = k - 1; j >= Math.max(from, k - WHO_REACH); j--) {
+    if (clauseBreak(f, j, j + 1)) return false;
+    // One person's past ("a designer who fled Kyiv"), not a people's ("children who fled Ukraine").
+    if (f.tokens[j]?.text === 'who') return !manyPeople(f.tokens[j - 1]);
+  }
+  return false;
+}
+
+/** A plural of people before "who": "children", "refugees" (not a place: "a nurse from Leeds who…"). */
+function manyPeople(tok: Token | undefined): boolean {
+  const w = tok?.text ?? '';
+  if (!tok || isCapitalised(tok)) return false;
+  return w === 'children' || w === 'people' || w === 'men' || w === 'women' || (w.endsWith('s') && !w.endsWith('ss'));
 }
 
 /** Goods or routes that go somewhere: "exports to", "flights from". */

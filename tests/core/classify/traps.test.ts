@@ -2459,4 +2459,11 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'war reference')).toBe(true);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN a briefing item on "a violinist who fled Kharkiv" winning abroad THEN no roundup lift: one person\'s past; "children who fled Ukraine" still counts', () => {
+    const v = verdict('Evening roundup: rail strike, Fed minutes, Vienna prize', 'Train drivers walk out on Friday; Fed minutes show caution; and a violinist who fled Kharkiv wins the Vienna competition.', 'ukraine');
+    expect(feature(v, 'roundup')).toBe(false);
+    const many = verdict('Your Monday Briefing: a summit in Rome', 'Also, the Pope met children who fled Ukraine, and Sudan agreed to a truce.', 'ukraine');
+    expect(feature(many, 'roundup')).toBe(true);
+  });
 });
