@@ -2094,12 +2094,16 @@ function repelWithArms(fields: readonly FieldText[]): { matched: string; field: 
   return null;
 }
 
+/** Surnames of other famous Kims, named apart from "Kim": "Kardashian West lobbies…". */
+const OTHER_KIMS = set('kardashian clijsters cattrall');
 /** Words that may stand before the leader's "Kim" in a headline: "Trump, Kim", "leader Kim", "Mr Kim", "to See Kim Again". */
 const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with what why how about from by to for see sees saw seeing');
 /** A bare "Kim" (not "Kim Clijsters") in a story with a US president, Putin, Xi or a summit venue. */
 export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const cue = fields.some((f) => f.tokens.some((t) => KIM_CUES.has(t.text)));
   if (!cue) return null;
+  // "Kim meets Trump: Kardashian West lobbies for pardon": the other Kim named by her surname.
+  if (fields.some((f) => f.tokens.some((t) => OTHER_KIMS.has(t.text)))) return null;
   // Anyone named "<Given name> Kim" in the story ("veteran diplomat Sung Kim", "Rep. Andy Kim") is
   // who a bare "Kim" means: someone else's surname, not the North's leader.
   for (const f of fields) {

@@ -2466,4 +2466,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     const many = verdict('Your Monday Briefing: a summit in Rome', 'Also, the Pope met children who fled Ukraine, and Sudan agreed to a truce.', 'ukraine');
     expect(feature(many, 'roundup')).toBe(true);
   });
+
+  it('GIVEN "Kim" beside Trump with "Kardashian" named apart THEN no surname: the other Kim', () => {
+    const v = verdict('Kim and Trump talk prison reform: Kardashian returns to White House', 'The reality star met the president to push for the release of more non-violent offenders.', 'north-korea');
+    expect(feature(v, 'surname')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
 });
