@@ -2118,7 +2118,9 @@ export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: str
     for (let k = 0; k < t.length; k++) {
       if (t[k]?.cased !== 'Kim') continue;
       const next = t[k + 1];
-      const bare = !next || clauseBreak(f, k, k + 1) || !isCapitalised(next) || AFTER_BARE_KIM.has(next.text);
+      // "Trump Says He and Kim 'Fell in Love'": a quotation opens after him, no given name.
+      const quoted = next !== undefined && /['"\u2018\u201c]/u.test(f.text.slice(t[k]?.end ?? 0, next.start));
+      const bare = !next || clauseBreak(f, k, k + 1) || quoted || !isCapitalised(next) || AFTER_BARE_KIM.has(next.text);
       if (bare) return { matched: t[k]?.cased ?? 'Kim', field: f.field };
     }
   }

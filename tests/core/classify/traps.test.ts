@@ -2472,4 +2472,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'surname')).toBe(false);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a title-case headline "Trump Calls Kim \'Very Talented\'" THEN surname: a quotation after him is no given name', () => {
+    const v = verdict("Trump Calls Kim 'Very Talented' as Talks Stall", 'The president told a rally that the reclusive leader had written him another letter.', 'north-korea');
+    expect(feature(v, 'surname')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
 });
