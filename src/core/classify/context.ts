@@ -828,11 +828,26 @@ export function cultureAbroad(hits: readonly Hit[], fields: readonly FieldText[]
       if (stateCueAt(f, k, hits)) return null;
       // "Runners from abroad" and "tour groups from China" come to the country: the event is at
       // home. A place after "from" is where the visitors come from.
-      if ((ABROAD_WORDS.has(w.text) && t[k - 1]?.text !== 'from') || (w.text !== 'from' && placeAbroadAt(f, k, hits))) abroad = true;
+      if ((ABROAD_WORDS.has(w.text) && t[k - 1]?.text !== 'from') || (w.text !== 'from' && placeAbroadAt(f, k, hits)) || tourAbroadAt(f, k)) abroad = true;
     }
   }
   return abroad ? cue : null;
 }
+
+/** A tour's words: "Japan tour", "a tour of Japan". */
+const TOUR_WORDS = set('tour tours touring');
+
+/** True when token `k` is another country named as a tour's: "begins Japan tour", "a nationwide tour of Japan". */
+function tourAbroadAt(f: FieldText, k: number): boolean {
+  const t = f.tokens;
+  const w = t[k]?.text ?? '';
+  if (!OTHER_COUNTRIES.has(w) && !FOREIGN_PLACES.has(w)) return false;
+  // Not "from China, tour operators said": one phrase, and the tour a show's, not a trade's.
+  if (TOUR_WORDS.has(t[k + 1]?.text ?? '') && !clauseBreak(f, k, k + 1) && !TOUR_TRADE.has(t[k + 2]?.text ?? '')) return true;
+  return t[k - 1]?.text === 'of' && TOUR_WORDS.has(t[k - 2]?.text ?? '');
+}
+/** Words after "tour" that make it the travel trade: "tour operators", "tour groups". */
+const TOUR_TRADE = set('operator operators group groups guide guides company companies agency agencies');
 
 /**
  * Whether the word at `k` makes a culture story more than culture: a state cue, but not "in front

@@ -2478,4 +2478,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'surname')).toBe(true);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN the Kyiv City Ballet beginning "a tour of Canada" THEN culture or sport abroad: a tour of another country is abroad', () => {
+    const v = verdict('Kyiv City Ballet opens Canada tour', "The company's dancers began a six-week tour of Canada with 'Giselle' on Thursday.", 'ukraine');
+    expect(feature(v, 'culture or sport abroad')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
