@@ -2484,4 +2484,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'culture or sport abroad')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN "the Moon government" in a headline with Moon Jae-in named THEN South Korea: a government named by its president', () => {
+    const v = verdict('Moon government spied on civic groups, panel finds', 'An inquiry said intelligence officers under Moon Jae-in kept files on 40 activist groups.', 'south-korea');
+    expect(patterns(v).some((r) => r.matched === 'Moon government')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
 });
