@@ -477,18 +477,23 @@ export function homeCompany(fields: readonly FieldText[], hits: readonly Hit[] =
 
 /** Token ranges [from, to) of a headline's stories, split at semicolons and vertical bars. */
 function titleStories(title: FieldText): [number, number][] {
-  const t = title.tokens;
-  const stories: [number, number][] = [];
+  return spansOf(title, (gap) => /[;|]/u.test(gap));
+}
+
+/** Token ranges [from, to) of a field, split where the text between two words ends a span. */
+function spansOf(f: FieldText, ends: (gap: string, left: Token, right: Token) => boolean): [number, number][] {
+  const t = f.tokens;
+  const spans: [number, number][] = [];
   let start = 0;
   for (let k = 1; k <= t.length; k++) {
     const left = t[k - 1];
     const right = t[k];
-    if (k === t.length || !left || !right || /[;|]/u.test(title.text.slice(left.end, right.start))) {
-      stories.push([start, k]);
+    if (k === t.length || !left || !right || ends(f.text.slice(left.end, right.start), left, right)) {
+      spans.push([start, k]);
       start = k;
     }
   }
-  return stories;
+  return spans;
 }
 
 // --- Places abroad ----------------------------------------------------------------------------------
@@ -1586,6 +1591,11 @@ function sentenceBreak(field: FieldText, a: number, b: number): boolean {
   return false;
 }
 
+/** True when token `k`, outside the hit, stands in the hit's sentence. */
+function sameSentence(f: FieldText, h: Hit, k: number): boolean {
+  return k < h.from ? !sentenceBreak(f, k, h.from) : !sentenceBreak(f, h.to - 1, k);
+}
+
 function fieldOf(fields: readonly FieldText[], hit: Hit): FieldText | undefined {
   return fields.find((f) => f.field === hit.field);
 }
@@ -1708,11 +1718,11 @@ function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
     // "The president told reporters in Seoul": a president is the South's only beside its name
     // ("Seoul's president", "South Korean President Moon").
     if (w === 'president' && (k < hit.from ? hit.from - k : k - hit.to + 1) > PRESIDENT_REACH) continue;
-    if (k < hit.from ? sentenceBreak(field, k, hit.from) : sentenceBreak(field, hit.to - 1, k)) continue;
+    if (!sameSentence(field, hit, k)) continue;
     if (k > hit.to && speechGoesOn(field, hit.to, k)) continue;
     // "in response to US-South Korean military drills": the North's reply names the South's drills
     // as its cause; the South neither answers nor is hit.
-    if (k < hit.from && RESPONSE_WORDS.has(w) && (t[k + 1]?.text === 'to' || t[k + 1]?.text === 'for')) continue;
+    if (k < hit.from && responseAt(t, k)) continue;
     // "in response to what Pyongyang called provocative drills by US and South Korean forces":
     // the drills the North answers, named after the response, and the forces that hold them.
     if (answered && (WEAK_PARTY_CUES.has(w) || k > hit.from)) continue;
@@ -1774,13 +1784,18 @@ function answeredBefore(field: FieldText, k: number): boolean {
   const t = field.tokens;
   for (let j = k - 1; j >= Math.max(0, k - ANSWERED_WINDOW); j--) {
     if (sentenceBreak(field, j, k)) return false;
-    if (RESPONSE_WORDS.has(t[j]?.text ?? '') && (t[j + 1]?.text === 'to' || t[j + 1]?.text === 'for')) return true;
+    if (responseAt(t, j)) return true;
   }
   return false;
 }
 
 /** Party cues that, before "to" or "for", name what the North answers: "in response to …". */
 const RESPONSE_WORDS = set('response respond responds responded retaliation retaliate retaliated retaliatory');
+
+/** True when token `k` opens what the North answers: "response to", "retaliation for". */
+function responseAt(t: readonly Token[], k: number): boolean {
+  return RESPONSE_WORDS.has(t[k]?.text ?? '') && (t[k + 1]?.text === 'to' || t[k + 1]?.text === 'for');
+}
 
 /**
  * True when the cue at `k` only carries on the source's speech: "…, South Korea's defence minister
@@ -1832,20 +1847,8 @@ function listTitle(title: FieldText): boolean {
 
 /** Token ranges [from, to) of the items of a roundup summary: split at `.`, `;` and `:`. */
 function roundupItems(summary: FieldText): [number, number][] {
-  const items: [number, number][] = [];
-  let start = 0;
-  const t = summary.tokens;
-  for (let k = 1; k <= t.length; k++) {
-    const left = t[k - 1];
-    const right = t[k];
-    // An item ends where a sentence does, or at a colon ("Also: …").
-    const gap = left && right ? summary.text.slice(left.end, right.start) : '';
-    if (k === t.length || !left || !right || gap.includes(':') || gapEndsSentence(gap, left, right)) {
-      items.push([start, k]);
-      start = k;
-    }
-  }
-  return items;
+  // An item ends where a sentence does, or at a colon ("Also: …").
+  return spansOf(summary, (gap, left, right) => gap.includes(':') || gapEndsSentence(gap, left, right));
 }
 
 /**
@@ -2329,9 +2332,13 @@ export function foreignHeadline(hits: readonly Hit[], fields: readonly FieldText
 /**
  * A Yonhap dateline from a South Korean city: "SEOUL, July 15 (Yonhap) --", after a tag such as
  * "(LEAD)". The agency writes for readers at home: "the country", "the government", "central
- * regions" are the South's, and its reports name the country no further.
+ * regions" are the South's, and its reports name the country no further. The cities are the
+ * South's dateline cities (HOME_DATELINE_CITIES), as other wires' datelines are read too.
  */
-const HOME_WIRE_DATELINE = /^\s*(?:\([^)]{1,20}\)\s*)?(SEOUL|BUSAN|INCHEON|DAEGU|DAEJEON|GWANGJU|ULSAN|SEJONG|SUWON|CHANGWON|JEJU|PYEONGCHANG|GANGNEUNG)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*\(Yonhap\)/u;
+const HOME_WIRE_DATELINE = new RegExp(
+  `^\\s*(?:\\([^)]{1,20}\\)\\s*)?(${[...HOME_DATELINE_CITIES].map((c) => c.toUpperCase()).join('|')})(?:,\\s*[A-Z][a-z]{2,8}\\.?\\s+\\d{1,2})?\\s*\\(Yonhap\\)`,
+  'u',
+);
 /** Words that put a story abroad or on the North: another country or its people. */
 const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FOREIGN_DEMONYMS, ...HEADLINE_STATES, 'north', 'pyongyang', 'abroad', 'overseas', 'foreign', 'international', 'world', 'global']);
 
@@ -2376,7 +2383,7 @@ function venueHit(h: Hit, fields: readonly FieldText[], hits: readonly Hit[]): b
 function stateNear(h: Hit, fields: readonly FieldText[]): boolean {
   const f = fieldOf(fields, h);
   if (!f) return false;
-  return f.tokens.some((w, k) => SOUTH_STATE.has(w.text) && (k < h.from ? !sentenceBreak(f, k, h.from) : !sentenceBreak(f, h.to - 1, k)));
+  return f.tokens.some((w, k) => SOUTH_STATE.has(w.text) && sameSentence(f, h, k));
 }
 
 /** A flight turned aside: "diverted to Incheon", "forces diversion to Seoul". */
@@ -2398,7 +2405,7 @@ function venueEventNear(h: Hit, fields: readonly FieldText[]): boolean {
   for (let k = Math.max(0, h.from - VENUE_EVENT_WINDOW); k < Math.min(f.tokens.length, h.to + VENUE_EVENT_WINDOW); k++) {
     if (k >= h.from && k < h.to) continue;
     if (!VENUE_EVENTS.has(f.tokens[k]?.text ?? '')) continue;
-    if (k < h.from ? !sentenceBreak(f, k, h.from) : !sentenceBreak(f, h.to - 1, k)) return true;
+    if (sameSentence(f, h, k)) return true;
   }
   return false;
 }
