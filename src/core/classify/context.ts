@@ -2545,8 +2545,9 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     }
   }
 
-  // 2b. A defection across the border: the South is where the defector arrives.
-  if (north >= 0 && south >= 0 && southNamed && reached(north) && !penalised(south)) {
+  // 2b. A defection across the border: the South is where the defector arrives, named even when
+  // only as the source an exclusion masked ("…, South Korea's Joint Chiefs of Staff said").
+  if (north >= 0 && south >= 0 && (southNamed || keywords[south]?.excluded === true) && reached(north) && !penalised(south)) {
     const crossing = crossingIntoSouth(fields);
     const a = adj[south];
     if (crossing && a) lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.crossing}`, matched: crossing.matched, field: crossing.field, weight }));

@@ -2490,4 +2490,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(patterns(v).some((r) => r.matched === 'Moon government')).toBe(true);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN a defector who crossed the border, the South named only in its masked source phrase THEN crossing: the South is where he arrives', () => {
+    const v = verdict('North Korean soldier defects at dawn', "He walked over the Military Demarcation Line in the eastern sector and was taken into custody, South Korea's Joint Chiefs of Staff said.", 'south-korea');
+    expect(feature(v, 'crossing')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
 });
