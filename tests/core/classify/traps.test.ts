@@ -2496,4 +2496,10 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(feature(v, 'crossing')).toBe(true);
     expect(v.matched).toBe(true);
   });
+
+  it('GIVEN "the Kiev, the Leeds diner famed for its dumplings" THEN a restaurant named Kiev', () => {
+    const v = verdict('Fire closes the Kiev, the Leeds diner famed for its dumplings', 'Firefighters said the blaze started in the kitchen overnight; no one was hurt.', 'ukraine');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a restaurant named Kiev');
+    expect(v.matched).toBe(false);
+  });
 });
