@@ -393,8 +393,6 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
     const at = t.findIndex((w, k) => KOREAN_FIRMS.has(w.text) && !COMPARED.has(t[k - 1]?.text ?? ''));
     if (at >= 0 && at <= 1 && t.some((w) => RESULTS.has(w.text))) return { matched: t[at]?.cased ?? '', field: 'title' };
   }
-  // "DETROIT (AP) — The automakers are recalling…": a wire filed from a city abroad.
-  if (spans.some((sp) => sp.field.field === 'summary' && sp.from === 0 && foreignDateline(sp.field.text))) return null;
   let firm: { matched: string; field: FieldText['field']; text: FieldText; at: number } | null = null;
   const cues: { text: FieldText; at: number }[] = [];
   for (const { field: f, from, to } of spans) {
@@ -426,6 +424,8 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
     }
   }
   if (!firm) return null;
+  // "DETROIT (AP) — The automakers are recalling…": a wire filed from a city abroad.
+  if (spans.some((sp) => sp.field.field === 'summary' && sp.from === 0 && foreignDateline(sp.field.text))) return null;
   const { text, at } = firm;
   // The firm in the headline is the story's subject, whatever sentence the cue stands in; a firm
   // named later needs the cue in its own sentence ("TSMC's profit jumps | … its lead over Samsung"
@@ -2648,23 +2648,20 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   }
 
   // 7b. Culture or sport abroad: a tour, contest or match abroad under the country's name.
+  // 7b'. Otherwise a national team: the country's name only as a team in a match ("South Korea
+  // stun Portugal to reach World Cup last 16"). A soft cap: the model judges where the match was
+  // and what followed at home.
   keywords.forEach((k, i) => {
     const a = adj[i];
     if (!a || k.kept.length === 0 || a.score <= capOf(i) || a.decided) return;
     // Two topics named (the two Koreas' joint team): more than one country's sport.
     if (keywords.some((o, j) => j !== i && o.kept.length > 0)) return;
     const event = cultureAbroad(k.kept, fields);
-    if (event) capWith(a, i, CONTEXT_FEATURES.culture, event);
-  });
-
-  // 7b'. National team: the country's name only as a team in a match ("South Korea stun Portugal
-  // to reach World Cup last 16"). A soft cap: the model judges where the match was and what
-  // followed at home.
-  keywords.forEach((k, i) => {
-    const a = adj[i];
-    if (!a || k.kept.length === 0 || a.score <= passingOf(i) || a.decided) return;
-    if (keywords.some((o, j) => j !== i && o.kept.length > 0)) return;
-    const team = nationalTeam(k.kept, fields);
+    if (event) {
+      capWith(a, i, CONTEXT_FEATURES.culture, event);
+      return;
+    }
+    const team = a.score > passingOf(i) ? nationalTeam(k.kept, fields) : null;
     if (team) capWith(a, i, CONTEXT_FEATURES.team, team, false);
   });
 
