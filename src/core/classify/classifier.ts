@@ -74,7 +74,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         let score = keywordScore;
         if (topicModel && kw?.decided === true) {
           reasons.push({ kind: 'note', text: 'model not consulted: a context feature decided the verdict' });
-        } else if (topicModel && kw && kw.hits > 0) {
+        } else if (topicModel && kw && (kw.hits > 0 || kw.candidate === true)) {
           features ??= featuresOf(input.title, input.summary, hidden);
           // The contribution comes from the tempered log-odds; the probability shown is the
           // calibrated one, with the point where the contribution changes sign.

@@ -93,9 +93,15 @@ export const CONTEXT_FEATURES = Object.freeze({
   sanctions: 'sanctions headline: sanctions in the headline, the war only their reason in the summary',
   market: 'market wrap: the Kospi as one line of a regional market report',
   marketMove: 'market report: a price move in the headline, the war only one of its causes',
+  unnamedWar: 'unnamed war: the war, the invasion or the front, with no name of any topic; the model judges',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
+
+/** True for the reason of the unnamed war's cue (step 13 of applyContext): a candidate without a keyword hit. */
+export function isUnnamedWarCue(reason: Reason): boolean {
+  return reason.kind === 'pattern' && reason.pattern === `context: ${CONTEXT_FEATURES.unnamedWar}`;
+}
 
 // --- Attribution --------------------------------------------------------------------------------
 const SPEECH = set('said says say told tells reported reports claimed claims claim added estimated estimates estimate assessed assess stated quoted believes believe cited attributed');
@@ -1568,6 +1574,8 @@ interface Adjustment {
   reasons: Reason[];
   /** Set by a decisive lift: the model is not consulted for the verdict (KeywordScore.decided). */
   decided: boolean;
+  /** Set by a cue without a keyword hit: the model is consulted all the same (KeywordScore.candidate). */
+  candidate?: boolean;
 }
 
 /** True when punctuation that ends a clause stands between two token positions of a field. */
@@ -2430,6 +2438,19 @@ export function briefingVenue(hits: readonly Hit[], fields: readonly FieldText[]
 const TRIGGERS = set('war invasion front frontline');
 
 /**
+ * The first of the war's own words (TRIGGERS) in the headline, else in the summary, when no other
+ * war is named: the cue of the unnamed war (step 13 of applyContext).
+ */
+function unnamedWar(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  if (fields.some((f) => f.tokens.some((t) => OTHER_WARS.has(t.text)))) return null;
+  for (const f of fields) {
+    const k = f.tokens.findIndex((t) => TRIGGERS.has(t.text));
+    if (k >= 0) return wordsAt(f, k, k);
+  }
+  return null;
+}
+
+/**
  * True when the war or surname features could apply to a story without any keyword hit: it
  * names the war, Russia or a "Kim". Stories with neither and no hit (most of a feed) skip the features.
  */
@@ -2799,10 +2820,26 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     capWith(warAdj, war, CONTEXT_FEATURES.sanctions, warKw.kept[0], false);
   }
 
+  // 13. The unnamed war: no name of any topic, nothing lifted, but the war's own words ("Outgunned
+  // on the front, soldiers ration shells as US aid stalls", "Türkiye closes straits to warships as
+  // invasion intensifies"). The cue weighs as one summary mention and the model is consulted: only
+  // a confident one (MODEL_CONFIDENT_FACTOR) reaches the threshold. Most such stories are the
+  // war's backdrop (a club quitting a Russian league "over the invasion"), and the model reads them
+  // as such.
+  if (war >= 0 && warKw && warAdj && warKw.hits === 0 && !warKw.excluded && warAdj.score === 0 && keywords.every((k) => k.kept.length === 0 && !k.excluded)) {
+    const cue = unnamedWar(fields);
+    if (cue) {
+      const weight = rules.topics[war]?.summaryWeight ?? 1;
+      warAdj.reasons.push({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.unnamedWar}`, matched: cue.matched, field: cue.field, weight });
+      warAdj.score = weight;
+      warAdj.candidate = true;
+    }
+  }
+
   return keywords.map((k, i) => {
     const a = adj[i];
     if (!a || a.reasons.length === 0) return k;
     const score = Math.round(a.score * 1000) / 1000;
-    return { ...k, score, passing: k.passing && score < thresholdOf(i), reasons: [...a.reasons, ...k.reasons], ...(a.decided ? { decided: true } : {}) };
+    return { ...k, score, passing: k.passing && score < thresholdOf(i), reasons: [...a.reasons, ...k.reasons], ...(a.decided ? { decided: true } : {}), ...(a.candidate === true ? { candidate: true } : {}) };
   });
 }

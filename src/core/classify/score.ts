@@ -17,6 +17,8 @@ export interface KeywordScore {
   readonly excluded: boolean;
   /** True when a decisive context feature set the verdict: the model is not consulted. */
   readonly decided?: boolean;
+  /** True when a context cue made the topic a candidate without a keyword hit: the model is consulted. */
+  readonly candidate?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import { fitPlatt, type Calibration, type CalibrationPoint } from './calibration.js';
 import { createTopicClassifier, hiddenWords } from './classifier.js';
+import { isUnnamedWarCue } from './context.js';
 import { featuresOf, logOdds, NO_WORDS, type Model, type TopicModel, type TrainingExample } from './model.js';
 import type { RuleSet } from './rules.js';
 import { weakLabels } from './weak-labels.js';
@@ -178,9 +179,13 @@ export function candidatePriors(rules: RuleSet, examples: readonly { title: stri
   return priorsOf(rules, examples.map((ex) => ({ labels: ex.labels, candidateFor: candidateTopics(keywordsOnly, ex) })));
 }
 
-/** The topics an example is a candidate for: a keyword hit, so the model would be asked. */
+/**
+ * The topics an example is a candidate for: a keyword hit, so the model would be asked. The
+ * unnamed war's cue (no hit at all) is not counted: the priors and the calibration stay those of
+ * the stories with a hit, the population the model weighs against keyword scores.
+ */
 function candidateTopics(keywordsOnly: ReturnType<typeof createTopicClassifier>, ex: { title: string; summary: string }): ReadonlySet<string> {
-  return new Set(keywordsOnly.classify(ex).verdicts.filter((v) => v.keywordScore > 0).map((v) => v.topic));
+  return new Set(keywordsOnly.classify(ex).verdicts.filter((v) => v.keywordScore > 0 && !v.reasons.some(isUnnamedWarCue)).map((v) => v.topic));
 }
 
 function priorsOf(rules: RuleSet, examples: readonly { labels: readonly string[]; candidateFor: ReadonlySet<string> }[]): Map<string, number> {

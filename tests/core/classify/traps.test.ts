@@ -2503,3 +2503,30 @@ describe('the twentieth round: title-case verbs around Kim, a briefing item\'s s
     expect(v.matched).toBe(false);
   });
 });
+
+describe('the twenty-first round: the unnamed war, judged by the model', () => {
+  it('GIVEN gunners rationing shells "on the front" and no name of any topic THEN unnamed war: the model is consulted and, confident, lifts it', () => {
+    const v = verdict('Soldiers on the front ration artillery shells as aid stalls in Washington', 'Gunners along the front line say they fire a fraction of the rounds they did last summer.', 'ukraine');
+    expect(feature(v, 'unnamed war')).toBe(true);
+    expect(v.modelProbability).not.toBeNull();
+    expect(v.keywordScore).toBe(1);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a Grand Prix dropped "over the invasion" THEN unnamed war asks the model, which reads a backdrop', () => {
+    const v = verdict('Formula One drops Sochi race over the invasion', 'The sport said it was impossible to hold the Grand Prix in the current circumstances.', 'ukraine');
+    expect(feature(v, 'unnamed war')).toBe(true);
+    expect(v.modelProbability).not.toBeNull();
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN "the front" with another war named, or with a Korean name THEN no unnamed war: the model is not asked', () => {
+    const gaza = verdict('Reservists return to the front as Gaza talks stall', 'Israeli troops were sent back north on Sunday, the army said.', 'ukraine');
+    expect(feature(gaza, 'unnamed war')).toBe(false);
+    expect(gaza.modelProbability).toBeNull();
+    const korea = verdict('Soldier defects across the central front', "A North Korean private walked across the line before dawn, the South's military said.", 'ukraine');
+    expect(feature(korea, 'unnamed war')).toBe(false);
+    expect(korea.modelProbability).toBeNull();
+    expect(korea.matched).toBe(false);
+  });
+});
