@@ -2601,6 +2601,9 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     // the war across its eastern border": another country's headline with the war only in the
     // summary is that country's story, as it is with Ukraine named (foreign headline, below).
     if (ref && !(ref.field === 'summary' && (foreignHeadline(warKw.kept, fields) || sanctionsHeadline(warKw.kept, fields)))) lift(warAdj, thresholdOf(war), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.war}`, matched: ref.matched, field: ref.field, weight }), false);
+    // Without a Ukraine hit the model would not be asked: it is, so the lift stays non-decisive
+    // ("Kremlin budget … as it funds the war": a confident no holds).
+    if (ref && warKw.hits === 0 && warAdj.score > 0) warAdj.candidate = true;
   }
 
   // 5. Surnames: "Kim" beside a US president or a summit venue.

@@ -2520,6 +2520,13 @@ describe('the twenty-first round: the unnamed war, judged by the model', () => {
     expect(v.matched).toBe(false);
   });
 
+  it('GIVEN a Kremlin budget that "funds the war", Ukraine not named THEN the war reference lifts and the model, consulted as with a Ukraine hit, says no', () => {
+    const v = verdict('Kremlin budget puts military spending at record 7% of GDP', 'Moscow will raise defence outlays to 15 trillion rubles next year as it funds the war and builds more missiles, draft documents show.', 'ukraine');
+    expect(feature(v, 'war reference')).toBe(true);
+    expect(v.modelProbability).not.toBeNull();
+    expect(v.matched).toBe(false);
+  });
+
   it('GIVEN "the front" with another war named, or with a Korean name THEN no unnamed war: the model is not asked', () => {
     const gaza = verdict('Reservists return to the front as Gaza talks stall', 'Israeli troops were sent back north on Sunday, the army said.', 'ukraine');
     expect(feature(gaza, 'unnamed war')).toBe(false);
