@@ -2,7 +2,7 @@ import type { Reason } from '../types.js';
 import type { FieldText, Hit } from './matcher.js';
 import type { RuleSet } from './rules.js';
 import type { KeywordScore } from './score.js';
-import { ARTICLES, clauseEnd, gapEndsSentence, sentenceEnd, type Token } from './text.js';
+import { ARTICLES, bareDateline, clauseEnd, gapEndsSentence, sentenceEnd, type Token } from './text.js';
 
 /**
  * Context features: what decides whether a story is ABOUT a topic once its keywords are found.
@@ -107,7 +107,7 @@ export function isUnnamedWarCue(reason: Reason): boolean {
 const SPEECH = set('said says say told tells reported reports claimed claims claim added estimated estimates estimate assessed assess stated quoted believes believe cited attributed');
 /** Words between a source and its speech verb: "Seoul's military intelligence told lawmakers". */
 const SOURCE_NOUNS = set(
-  's military army navy air force officials official government ministry minister spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence security chief director adviser advisor advisers advisors service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
+  's military army navy air force officials official government ministry minister broadcaster newspaper report lawmaker spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence security chief director adviser advisor advisers advisors service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
 );
 /** How many words after a source its speech verb may stand: "Seoul's defence ministry spokesman said". */
 const SOURCE_REACH = 6;
@@ -158,7 +158,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
+  'traded exchanged swapped halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
 );
 const ITEM_LEAD_WORDS = 3;
 /** "… is in Washington": being somewhere named, in a briefing's item, is a visit. */
@@ -169,7 +169,7 @@ const HAS = set('has had have');
 /** Words before a hit that make it the target or scene of an item's event ("a strike on Kharkiv"). */
 const ITEM_TARGET_BEFORE = set('on in against over near');
 /** Words before "in <place>" that tell a person's past, not an event's place: "born in", "grew up in". */
-const BIOGRAPHY_BEFORE_IN = set('born raised up grown lived educated trained studied cooking working teaching');
+const BIOGRAPHY_BEFORE_IN = set('born founded raised up grown lived educated trained studied cooking working teaching');
 /** A firm's site before "in <place>": "a startup with an engineering office in Lviv raised…" is the firm's event. */
 const SITE_BEFORE_IN = set('office offices headquarters hq branch branches plant plants factory factories campus lab labs studio subsidiary');
 
@@ -406,7 +406,7 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
     for (let k = from; k < to; k++) {
       const w = t[k];
       if (!w) continue;
-      if (w.cased === 'US' || (w.cased === 'U' && t[k + 1]?.cased === 'S') || w.text === 'abroad' || w.text === 'american') return null;
+      if (w.cased === 'US' || (w.cased === 'U' && t[k + 1]?.cased === 'S') || w.text === 'abroad' || w.text === 'american' || w.cased === 'America') return null;
       // "Kia America", "Hyundai Motor America": the firm's unit abroad.
       if (KOREAN_FIRMS.has(w.text) && (FOREIGN_PLACES.has(t[k + 1]?.text ?? '') || (t[k + 1]?.text === 'motor' && FOREIGN_PLACES.has(t[k + 2]?.text ?? '')))) return null;
       // "its Russian plant": a demonym before a unit.
@@ -1712,7 +1712,7 @@ const STATE_PRESS = set('sinmun kcna media newspaper newspapers editorial commen
 /** A party cue near the hit, in the same sentence: "the South's marines fired back". */
 function partyCue(hit: Hit, fields: readonly FieldText[]): string | null {
   const field = fieldOf(fields, hit);
-  if (!field || datelineCredit(field, hit)) return null;
+  if (!field || datelineCredit(field, hit) || (field.field === 'summary' && bareDateline(field.text, field.tokens, hit.from, hit.to))) return null;
   const t = field.tokens;
   const from = Math.max(0, hit.from - PARTY_WINDOW_BEFORE);
   const to = Math.min(t.length, hit.to + PARTY_WINDOW_AFTER);
@@ -1830,6 +1830,9 @@ function partyDecides(hit: Hit, cue: string, fields: readonly FieldText[]): bool
   return true;
 }
 
+/** How far into a briefing's summary "covering" opens its list: "We're covering …", "Today we are covering …". */
+const COVERING_REACH = 5;
+
 /** True for a briefing, newsletter or roundup: its title says so, or its summary adds "Also:" items. */
 export function isRoundup(fields: readonly FieldText[]): boolean {
   const title = fields.find((f) => f.field === 'title');
@@ -1839,6 +1842,9 @@ export function isRoundup(fields: readonly FieldText[]): boolean {
   // "Your Tuesday Briefing: A Blackout in Spain | Plus, North Korea confirms it sent troops…": a
   // briefing's title leads with one story, and its summary's "Plus" lists the rest.
   if (titled && ROUNDUP_MARKERS.has(summary.tokens[0]?.text ?? '')) return true;
+  // "Your Friday Briefing | We're covering market turmoil … and a court ruling that removed South
+  // Korea's president": one sentence that lists the briefing's stories.
+  if (titled && summary.tokens.slice(0, COVERING_REACH).some((t) => t.text === 'covering')) return true;
   const cue = titled || summary.tokens.some((t, i) => ROUNDUP_MARKERS.has(t.text) && (i === 0 || clauseBreak(summary, i - 1, i)));
   return cue && roundupItems(summary).length >= 2;
 }

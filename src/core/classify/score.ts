@@ -1,7 +1,7 @@
 import type { MatchField, Reason } from '../types.js';
 import type { FieldText, Hit, Matcher } from './matcher.js';
 import type { ExclusionRule, RuleSet, TopicRule } from './rules.js';
-import { ARTICLES, contextKey } from './text.js';
+import { ARTICLES, bareDateline, contextKey } from './text.js';
 
 /** The keyword side of a verdict for one topic. */
 export interface KeywordScore {
@@ -106,9 +106,10 @@ const LEAD_STATE_NOUNS: ReadonlySet<string> = new Set(
 /** True for a summary hit that is the summary's grammatical lead (see LEAD_WORDS). */
 function isLead(hit: Hit, fields: readonly FieldText[]): boolean {
   if (hit.field !== 'summary' || hit.from >= LEAD_WORDS) return false;
-  if (hit.from === 0) return true;
   const summary = fields.find((f) => f.field === 'summary');
   if (!summary) return false;
+  // "SEOUL — About 100 North Korean soldiers…": a dateline is where the story was filed.
+  if (hit.from === 0) return !bareDateline(summary.text, summary.tokens, hit.from, hit.to);
   const tokens = summary.tokens;
   // "The South Korean president, on his first trip abroad, …": the article opens the subject, when
   // that is the state; "The South Korean captain scored twice" only labels a person.

@@ -174,3 +174,16 @@ export function clauseEnd(text: string, left: Token, right: Token): boolean {
   const gap = text.slice(left.end, right.start);
   return CLAUSE_END_RE.test(gap) || gapEndsSentence(gap, left, right);
 }
+
+/**
+ * True when tokens [from, to) are a bare dateline opening the text, in capitals before a dash or
+ * a comma: "SEOUL — About 100 North Korean soldiers…", "TOKYO, Oct 3 -". Where the story was
+ * filed, neither its subject nor a party of it.
+ */
+export function bareDateline(text: string, tokens: readonly Token[], from: number, to: number): boolean {
+  const first = tokens[from];
+  const last = tokens[to - 1];
+  if (from !== 0 || !first || !last) return false;
+  const words = text.slice(first.start, last.end);
+  return words === words.toUpperCase() && words !== words.toLowerCase() && /^\s*[—–,-]/u.test(text.slice(last.end));
+}

@@ -2537,3 +2537,55 @@ describe('the twenty-first round: the unnamed war, judged by the model', () => {
     expect(korea.matched).toBe(false);
   });
 });
+
+describe('the twenty-first round: datelines, a briefing in one sentence, firms and travellers abroad', () => {
+  it('GIVEN a Korean firm\'s plant named "Metaplant America" THEN no home company: the firm\'s unit abroad', () => {
+    const v = verdict('Hyundai opens $5 billion battery plant outside Savannah', "Hyundai Motor Group began production at its Metaplant America in Bryan County, Georgia, the biggest investment in the state's history, promising 8,000 jobs.", 'south-korea');
+    expect(feature(v, 'home company')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN "…, Seoul broadcaster reports" in a North Korea story THEN attribution: a broadcaster is a source', () => {
+    const v = verdict('North Korea purged 20 officials over flood deaths, Seoul broadcaster reports', 'Pyongyang removed provincial officials after the summer floods, a South Korean broadcaster reported, citing an unnamed source.', 'south-korea');
+    expect(feature(v, 'attribution')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a summary opening on the dateline "SEOUL —" THEN neither a lead mention nor a party: where the story was filed', () => {
+    const v = verdict("North Korean troops lose hundreds in Kursk, Seoul says", "SEOUL — About 200 North Korean soldiers have been killed fighting Ukrainian forces in Russia's Kursk region, a lawmaker in Seoul said on Wednesday, citing the spy agency.", 'south-korea');
+    expect(feature(v, 'party')).toBe(false);
+    expect(patterns(v).find((r) => r.matched === 'SEOUL')?.weight).toBe(3);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a briefing whose one sentence lists its stories after "We\'re covering" THEN roundup: each entry is an item', () => {
+    const v = verdict('Your Monday Briefing: Trade War Fears', "We're covering a slide in Asian markets after new US tariffs and a court ruling that removed South Korea's president from office.", 'south-korea');
+    expect(feature(v, 'roundup')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a briefing item "Russia and Ukraine traded accusations…" THEN roundup: trading accusations is an event', () => {
+    const v = verdict('Your Wednesday Briefing: A Storm in Texas', 'Floods killed 20 people near Houston. Also, Russia and Ukraine traded accusations of breaking a ceasefire along the front.', 'ukraine');
+    expect(feature(v, 'roundup')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a firm "founded in Kyiv" in a tech briefing THEN no roundup lift: where the firm began, not the event', () => {
+    const v = verdict('Tech briefing: Canva buys a design start-up, Intel cuts jobs', 'Canva agreed to buy MacPaw, founded in Kyiv in 2008; Intel said it would cut 5,000 jobs; and Apple delayed a product.', 'ukraine');
+    expect(feature(v, 'roundup')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN "South Korean tourists flock back" to a resort abroad THEN Koreans travelling as another country\'s tourism', () => {
+    const v = verdict("Cebu's beach bars boom as South Korean tourists flock back", 'Resort owners say bookings have doubled since flights resumed.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain("Koreans travelling as another country's tourism");
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN "a Jeju Air flight from Seoul diverted to Nagoya" in a digest THEN a route to a South Korean city: one flight is a route too', () => {
+    const v = verdict('Evening digest: rail strike, heatwave, diverted flight', 'Train drivers walk out in Osaka; temperatures hit 39C in Gifu; and a Jeju Air flight from Seoul diverted to Nagoya after a bird strike.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a route to a South Korean city');
+    expect(v.matched).toBe(false);
+  });
+});
+
