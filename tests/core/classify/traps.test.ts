@@ -2582,6 +2582,15 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(v.matched).toBe(false);
   });
 
+  it('GIVEN "Perth-Seoul flights" THEN a route to a South Korean city, the other city before it; a Jeju Air flight that crashes at home stays the South\'s', () => {
+    const v = verdict('Qantas to launch Perth-Seoul flights next year', 'The airline will fly three times a week from March, it said.', 'south-korea');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a route to a South Korean city');
+    expect(v.matched).toBe(false);
+    const crash = verdict('Jeju Air flight crashes at Muan airport, killing 179', "The Boeing 737 skidded off the runway and hit a wall, South Korea's transport ministry said.", 'south-korea');
+    expect(exclusions(crash).map((x) => x.pattern)).not.toContain('a route to a South Korean city');
+    expect(crash.matched).toBe(true);
+  });
+
   it('GIVEN "a Jeju Air flight from Seoul diverted to Nagoya" in a digest THEN a route to a South Korean city: one flight is a route too', () => {
     const v = verdict('Evening digest: rail strike, heatwave, diverted flight', 'Train drivers walk out in Osaka; temperatures hit 39C in Gifu; and a Jeju Air flight from Seoul diverted to Nagoya after a bird strike.', 'south-korea');
     expect(exclusions(v).map((x) => x.pattern)).toContain('a route to a South Korean city');
