@@ -567,7 +567,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
   let foreignLabel = false;
   for (const h of hits) {
     // "a former student from South Korea": where the person comes from, as the label says.
-    if (fledWar(h, fields) || consularCare(h, fields) || fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'from') continue;
+    if (fledWar(h, fields) || consularCare(h, fields) || viewClause(h, fields) || fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'from') continue;
     const field = fieldOf(fields, h);
     const next = field?.tokens[h.to]?.text ?? '';
     // "one of three South Koreans accused of…": the people's name is a person by itself.
@@ -610,6 +610,26 @@ function consularCare(h: Hit, fields: readonly FieldText[]): boolean {
   const t = fieldOf(fields, h)?.tokens ?? [];
   const k = t[h.to]?.text === 's' ? h.to + 1 : h.to;
   return (t[k]?.text === 'foreign' && t[k + 1]?.text === 'ministry') || CONSULAR.has(t[k]?.text ?? '');
+}
+
+/** Verbs of a view held: "which Seoul and Beijing see as a symbol of…". */
+const VIEW_VERBS = set('see sees saw consider considers considered regard regards regarded view views viewed');
+
+/**
+ * True when the hit holds a view in a "which" clause: "the war shrine, which Seoul and Beijing
+ * see as a symbol of Japan's militarist past". How others see the place, not a party of the story.
+ */
+function viewClause(h: Hit, fields: readonly FieldText[]): boolean {
+  const f = fieldOf(fields, h);
+  if (!f) return false;
+  const t = f.tokens;
+  const which = t.slice(Math.max(0, h.from - 3), h.from).findIndex((u) => u.text === 'which' || u.text === 'that');
+  if (which < 0) return false;
+  for (let k = h.to; k < Math.min(t.length, h.to + 4); k++) {
+    if (clauseBreak(f, k - 1, k)) return false;
+    if (VIEW_VERBS.has(t[k]?.text ?? '')) return true;
+  }
+  return false;
 }
 
 // --- Refugees abroad ---------------------------------------------------------------------------------

@@ -2596,5 +2596,10 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(exclusions(v).map((x) => x.pattern)).toContain('a route to a South Korean city');
     expect(v.matched).toBe(false);
   });
-});
 
+  it('GIVEN a South Korean jailed in Tokyo, Seoul named only in "which Seoul and Beijing view as…" THEN person abroad: a view held is no party', () => {
+    const v = verdict('Tokyo court jails South Korean man for arson at Yasukuni gate', "The 41-year-old was sentenced to three years for setting fire to the shrine's gate, which Seoul and Beijing view as a symbol of Japan's wartime past.", 'south-korea');
+    expect(feature(v, 'person abroad')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+});
