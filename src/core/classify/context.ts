@@ -2032,7 +2032,7 @@ function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbr
     // "Hyundai opened a plant in Georgia": a Korean firm's story abroad (see homeCompany).
     // "Hanwha Philly Shipyard wins a contract", "its Metaplant near Savannah": a big foreign city
     // or a site abroad does too.
-    if (skipAbroad && item.some((t) => KOREAN_FIRMS.has(t.text)) && item.some((t, k) => t.cased === 'US' || (PLACE_PREPS.has(t.text) && FOREIGN_PLACES.has(item[k + 1]?.text ?? '')) || (FOREIGN_CITIES.has(t.text) && isCapitalised(t)) || siteAbroadAt(item, k))) continue;
+    if (skipAbroad && item.some((t) => KOREAN_FIRMS.has(t.text)) && item.some((t, k) => t.cased === 'US' || (PLACE_PREPS.has(t.text) && FOREIGN_PLACES.has(item[k + 1]?.text ?? '')) || (FOREIGN_CITIES.has(t.text) && isCapitalised(t)) || (FOREIGN_DEMONYMS.has(t.text) && UNIT_NOUNS.has(item[k + 1]?.text ?? '')) || siteAbroadAt(item, k))) continue;
     const hit = hits.find((h) => h.field === 'summary' && h.from >= lead && h.from < lead + ITEM_LEAD_WORDS && h.from < to && (h.from === lead || summary.tokens[h.to]?.text === 's' || summary.tokens[h.from - 1]?.text === 's' || modifiesSubject(summary, h, to)));
     if (hit) return hit;
     // The event's subject, object or target inside the item: "leaders of Japan and South Korea

@@ -2602,4 +2602,10 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(feature(v, 'person abroad')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a briefing item on "LG Electronics\' Indian unit" listing in Mumbai THEN no roundup lift: a demonym before a unit places the firm abroad', () => {
+    const v = verdict('Evening Briefing: Apple tops $4 trillion', "Apple's market value closed above $4 trillion for the first time. Elsewhere, LG Electronics' Indian unit priced what could be the year's biggest listing in Mumbai, and oil fell.", 'south-korea');
+    expect(feature(v, 'roundup')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
 });
