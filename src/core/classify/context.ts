@@ -1835,21 +1835,6 @@ function speechGoesOn(field: FieldText, after: number, k: number): boolean {
   return false;
 }
 
-/**
- * Whether the party feature decides the South's verdict (the model is then not consulted). It
- * does when the South itself acts or is hit ("the South fired warning shots", "Seoul suspended
- * the pact"); it only lifts (the model may still overrule) when the cue is joint drills, often
- * the backdrop of a launch, or the hit names the border as a place (a defector at the JSA).
- */
-function partyDecides(hit: Hit, cue: string, fields: readonly FieldText[]): boolean {
-  if (WEAK_PARTY_CUES.has(cue.toLowerCase())) return false;
-  const t = fieldOf(fields, hit)?.tokens ?? [];
-  // "border islands" are the South's own islands, not the border as a place.
-  if (t[hit.to - 1]?.text === 'islands' || t[hit.to - 1]?.text === 'island') return true;
-  for (let k = hit.from; k < hit.to; k++) if (BORDER_HIT_WORDS.has(t[k]?.text ?? '')) return false;
-  return true;
-}
-
 /** How far into a briefing's summary "covering" opens its list: "We're covering …", "Today we are covering …". */
 const COVERING_REACH = 5;
 
@@ -2491,10 +2476,10 @@ const TRIGGER_WORDS: ReadonlySet<string> = new Set([...TRIGGERS, ...RUSSIA]);
  * Lifts a score to CONTEXT_LIFT over the threshold. A decisive lift also keeps the model out of
  * the verdict: the feature read the story's structure, and a bag of words trained on a few hundred
  * examples has not earned a veto over it (on holdouts 1-6 the model overruled these lifts wrongly
- * more often than rightly). The party feature is not decisive where its cue is weak (joint
- * drills) or its hit names the border as a place (see `partyDecides`): there the model's confident
- * no was right more often than not. A decisive feature decides also when the keywords alone are
- * past the lift, listed at no weight.
+ * more often than rightly). The party feature and the war reference do not decide: with 22,600
+ * training examples the model's confident no after them was right more often than not (issue 15,
+ * nineteenth and twenty-first rounds). A decisive feature decides also when the keywords alone
+ * are past the lift, listed at no weight; a non-deciding one is then not listed.
  */
 function lift(adj: Adjustment, threshold: number, reason: (weight: number) => Reason, decisive = true): void {
   const target = threshold + CONTEXT_LIFT;
@@ -2587,7 +2572,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       const cue = partyCue(h, fields);
       const a = adj[south];
       if (cue === null || !a) continue;
-      lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.party}`, matched: `${h.matched} … ${cue}`, field: h.field, weight }), partyDecides(h, cue, fields));
+      lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.party}`, matched: `${h.matched} … ${cue}`, field: h.field, weight }), false);
       break;
     }
   }

@@ -321,11 +321,11 @@ describe('decisive lifts and the model', () => {
     expect(v.matched).toBe(true);
   });
 
-  it('GIVEN the South itself acting in a North Korea story THEN the party feature decides and the model is not consulted', () => {
+  it('GIVEN the South itself acting in a North Korea story THEN the party feature lifts without deciding: the model is consulted and a confident no overrules', () => {
     const v = judge('North Korea fires shells near the sea border', "The South's marines fired back from the islands.", 'south-korea');
     expect(contextReason(v, CONTEXT_FEATURES.party)).toBe(true);
-    expect(v.modelProbability).toBeNull();
-    expect(v.matched).toBe(true);
+    expect(v.modelProbability).not.toBeNull();
+    expect(v.matched).toBe(false);
   });
 
   it('GIVEN only joint drills as the party cue THEN the party feature lifts, the model is still consulted and its confident no overrules', () => {

@@ -1751,12 +1751,12 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     expect(claim.matched).toBe(false);
   });
 
-  it('GIVEN the South as a party whose keywords already pass the lift THEN the party feature still decides, at no weight, and the model is not consulted', () => {
+  it('GIVEN the South as a party whose keywords already pass the lift THEN the keywords carry the verdict and the model, consulted (the party lift never decides), agrees', () => {
     const v = verdict('North fires shells near Baengnyeong as residents head for shelters', 'North Korea fired dozens of rounds near the border island; the South returned fire.', 'south-korea');
     expect(v.matched).toBe(true);
-    const party = patterns(v).find((p) => p.pattern.startsWith('context: party'));
-    expect(party?.weight).toBe(0);
-    expect(v.reasons.some((r) => r.kind === 'model')).toBe(false);
+    expect(feature(v, 'party')).toBe(false);
+    const model = v.reasons.find((r) => r.kind === 'model');
+    expect(model?.kind === 'model' && model.weight > 0).toBe(true);
   });
 
   it('GIVEN another country\'s "Reform Party" THEN no Korean party; with a Korean context the South\'s Reform Party still counts', () => {
@@ -1813,11 +1813,10 @@ describe('the sixteenth round: tabloid, aggregator, defence-press and wire desks
     expect(feature(v, 'war reference')).toBe(true);
   });
 
-  it('GIVEN the North\'s jamming that disrupts ferries "near border islands" THEN the South\'s islands are hit: a party; the islands are no border place', () => {
+  it('GIVEN the North\'s jamming that disrupts ferries "near border islands" THEN the South\'s islands are hit: the South\'s story too', () => {
     const v = verdict('North Korean jamming disrupts ferries near border islands', 'Signals were scrambled for three days, the South\'s coast guard said.', 'south-korea');
     expect(v.matched).toBe(true);
-    expect(feature(v, 'party')).toBe(true);
-    expect(v.reasons.some((r) => r.kind === 'model')).toBe(false);
+    expect(patterns(v).map((p) => p.pattern)).toContain("the South's border islands (with North Korea in the story)");
     // Another country's border islands, with no North Korea in the story, are not the South's.
     const greek = verdict('Migrant boats reach Greek border islands', 'Coast guards on Lesbos and Samos rescued 300 people.', 'south-korea');
     expect(greek.matched).toBe(false);
