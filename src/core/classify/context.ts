@@ -107,7 +107,7 @@ export function isUnnamedWarCue(reason: Reason): boolean {
 const SPEECH = set('said says say told tells reported reports claimed claims claim added estimated estimates estimate assessed assess stated quoted believes believe cited attributed');
 /** Words between a source and its speech verb: "Seoul's military intelligence told lawmakers". */
 const SOURCE_NOUNS = set(
-  's military army navy air force officials official government ministry minister broadcaster newspaper report lawmaker spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence security chief director adviser advisor advisers advisors service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
+  's military army navy air force officials official government ministry minister broadcaster newspaper report lawmaker also spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence security chief director adviser advisor advisers advisors service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
 );
 /** How many words after a source its speech verb may stand: "Seoul's defence ministry spokesman said". */
 const SOURCE_REACH = 6;
@@ -158,7 +158,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'traded exchanged swapped halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
+  'accuse accuses accused traded exchanged swapped halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
 );
 const ITEM_LEAD_WORDS = 3;
 /** "… is in Washington": being somewhere named, in a briefing's item, is a visit. */
@@ -1645,12 +1645,15 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
   const t = field.tokens;
   // "Pyongyang fired what Seoul called two short-range ballistic missiles": the naming is a source's.
   if (t[hit.from - 1]?.text === 'what' && WHAT_CALLED.has(t[hit.to]?.text ?? '')) return true;
-  // Backward: "according to X", "citing X", "says X" at the end of a clause.
+  // Backward: "according to X", "citing X", "says X" at the end of a clause, source words
+  // allowed after it ("…, says Seoul spy agency").
+  let end = hit.to;
+  while (end < t.length && SOURCE_NOUNS.has(t[end]?.text ?? '') && !clauseBreak(field, end - 1, end)) end++;
   for (let k = Math.max(0, hit.from - 3); k < hit.from; k++) {
     const w = t[k]?.text ?? '';
     if (clauseBreak(field, k, hit.from) && k !== hit.from - 1) continue;
     if (ACCORDING.has(w)) return true;
-    if (SPEECH.has(w) && k === hit.from - 1 && (hit.to >= t.length || clauseBreak(field, hit.to - 1, hit.to))) return true;
+    if (SPEECH.has(w) && k === hit.from - 1 && (end >= t.length || clauseBreak(field, end - 1, end))) return true;
   }
   // The second of two sources, or a source's own unit named after it: "according to Japan's
   // defence ministry and South Korea's Joint Chiefs of Staff". Back over source words to "according".
@@ -2237,6 +2240,9 @@ const NATIONWIDE = set('across throughout');
 /** How far from the place its event's cue may stand, in words, within one clause. */
 const SCENE_WINDOW = 8;
 
+/** Words that make the place's event the cause of the clause's: "collapsed following the conflict in Ukraine". */
+const CAUSE_BEFORE = set('following');
+
 /**
  * An event at a place of the topic: a place hit right after "in" / "at" (a hit of weight 2 or
  * more: a city, a district, the country) and, a few words before it in the same clause, a cue of
@@ -2264,6 +2270,8 @@ export function sceneAt(hits: readonly Hit[], fields: readonly FieldText[], weig
       if (clauseBreak(f, k, k + 1)) break;
       const tok = t[k + 1];
       if (tok && SCENE_PREPS.has(t[k]?.text ?? '') && isCapitalised(tok)) break;
+      // "gas exports collapsed following the conflict in Ukraine": the place's event is the cause.
+      if (CAUSE_BEFORE.has(t[k]?.text ?? '')) break;
       if (SCENE_CUES.has(t[k]?.text ?? '')) {
         // "…will start despite opposition from China and protests in South Korea": the event is
         // the backdrop of another country's story.

@@ -2607,4 +2607,28 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(feature(v, 'roundup')).toBe(false);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a newsletter item "Kyiv and Moscow accuse each other of breaking a ceasefire" THEN roundup: accusing is an event', () => {
+    const v = verdict('Evening newsletter: Rates, a broken truce and Wimbledon', 'Markets slip after the Fed holds; Kyiv and Moscow accuse each other of breaking a holiday ceasefire within hours; and Wimbledon begins.', 'ukraine');
+    expect(feature(v, 'roundup')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN "South Korea\'s military also reported the flights" of another country\'s bombers THEN attribution: "also" between a source and its verb', () => {
+    const v = verdict('Chinese and Russian bombers fly joint patrol near Japan', "Japan scrambled jets as the bombers crossed the Sea of Japan, Tokyo said. South Korea's military also reported the flights.", 'south-korea');
+    expect(feature(v, 'attribution')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a headline closing on "…, says Seoul spy agency" THEN attribution: source words after "says Seoul"', () => {
+    const v = verdict('Chinese hackers breached ministries in Laos and Cambodia, says Seoul spy agency', "The group used phishing emails posing as diplomatic notes, South Korea's National Intelligence Service said in a report.", 'south-korea');
+    expect(feature(v, 'attribution')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN sales that "collapsed following the conflict in Ukraine" THEN no scene: the place\'s event is the cause of another', () => {
+    const v = verdict('Rosneft profit halves as Europe sales dry up', "MOSCOW (Reuters) - Rosneft's net income fell by half in 2023 after its sales to Europe collapsed following the conflict in Ukraine.", 'ukraine');
+    expect(feature(v, 'scene')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
 });
