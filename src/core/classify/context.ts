@@ -219,7 +219,7 @@ const TO_THE_FRONT = set('to for');
 const FRONT_MATERIEL: ReadonlySet<string> = new Set([...MUNITIONS, ...'shell round artillery tank tanks howitzer howitzers drones missiles'.split(' ')]);
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
-  'deportation deportations forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
+  'annexing annexes annex deportation deportations forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
 );
 
 // --- Surnames ---------------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ const KIM_CUES = set('trump biden obama putin xi pompeo lavrov peskov kremlin be
  * headline puts before him ("Trump Says Kim Sent Him a Letter").
  */
 const AFTER_BARE_KIM = set(
-  'and to in at with says said meets met meet meeting arrives arrived leaves left warns warned vows vowed vow calls called sends sent orders ordered visits visited hosts wants will would could may might has had is was skips skipped signs signed sign tells told holds held urges urged agree agrees agreed pledge pledges pledged cut cuts walk walks walked step steps stepped praises praised mocks mocked invites invited threatens threatened hails hailed writes wrote during s or for after as summit summits talks meeting meetings letter letters deal again',
+  'and to in at with says said meets met meet meeting arrives arrived leaves left warns warned vows vowed vow calls called sends sent orders ordered visits visited hosts wants will would could may might has had have is was are were skips skipped signs signed sign tells told holds held urges urged agree agrees agreed pledge pledges pledged cut cuts walk walks walked step steps stepped praises praised mocks mocked invites invited threatens threatened hails hailed writes wrote during s or for after as summit summits talks meeting meetings letter letters deal again',
 );
 
 /** A state-media headline's verbs for the leader at a weapons site: "Kim oversees test of…". */
@@ -1911,7 +1911,7 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
 }
 
 /** How far before a hit a "who" may open the clause it stands in: "who once taught English in Seoul". */
-const WHO_REACH = 5;
+const WHO_REACH = 6;
 
 /** True when "who" opens, within WHO_REACH words before `k` and in its clause, the clause of token `k`. */
 function whoClauseBefore(f: FieldText, k: number, from: number): boolean {
@@ -2549,7 +2549,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const others = keywords.flatMap((o, j) => (j === i ? [] : o.kept));
     // The border both Koreas share, named as a place ("since Trump and Kim met at the DMZ"), is
     // neither's party: a source with it is still only a source. A party cue beside it is step 2's.
-    const sources = k.kept.filter((h) => !(borderPlace(h, fields) && partyCue(h, fields) === null));
+    // So is the peninsula both Koreas share ("waters between Japan and the Korean peninsula").
+    const sources = k.kept.filter((h) => !(borderPlace(h, fields) && partyCue(h, fields) === null) && !bothKoreas(h, fields));
     if (sources.length === 0 || !sources.every((h) => isAttribution(h, fields, others))) return;
     const a = adj[i];
     if (!a || a.score <= capOf(i)) return;

@@ -2631,4 +2631,34 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(feature(v, 'scene')).toBe(false);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a new shelter slid over Chernobyl\'s reactor THEN Ukraine: the plant\'s own arch is context enough for Chernobyl', () => {
+    const v = verdict("Engineers slide new shelter over Chernobyl's ruined reactor", 'The 36,000-tonne steel arch now covers the No. 4 unit, three decades after the disaster.', 'ukraine');
+    expect(patterns(v).map((p) => p.pattern)).toContain('Chernobyl');
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a brief "Putin signs treaties annexing four partly occupied regions" THEN the war reference: annexing is the war\'s subject', () => {
+    const v = verdict('News in brief', "Putin signs treaties annexing four partly occupied regions; Italy's new cabinet is sworn in; a storm floods Miami.", 'ukraine');
+    expect(feature(v, 'war reference')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a briefing item on "a girl who first learned to play in Odesa" THEN no roundup lift: a who clause six words back is still her past', () => {
+    const v = verdict('Morning briefing: Rail strike, heatwave and a violin prodigy', 'Walkouts begin across England today. Also: a girl who first learned to play in Odesa before her family moved to Leeds has won a major violin prize.', 'ukraine');
+    expect(feature(v, 'roundup')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN "He and Kim Have \'Real Rapport\'" in title case THEN surname: "Have" after him is no given name', () => {
+    const v = verdict("Trump Says He and Kim Have 'Real Rapport' Before Hanoi Summit", 'The president told reporters the second meeting in Vietnam could bring a deal on nuclear weapons.', 'north-korea');
+    expect(feature(v, 'surname')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN another country\'s bombers over "waters between Japan and the Korean peninsula, Seoul\'s Joint Chiefs of Staff said" THEN attribution: the shared peninsula is no subject', () => {
+    const v = verdict('Chinese and Russian warplanes fly joint patrol near Japan', "The bombers flew for hours over waters between Japan and the Korean peninsula, Seoul's Joint Chiefs of Staff said.", 'south-korea');
+    expect(feature(v, 'attribution')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
