@@ -137,7 +137,7 @@ const MEETING_CUES = set('summit met meet meets talks president');
 const US_SIDE = set('trump biden obama pompeo');
 /** Hits that name the border as a place ("Trump to meet Kim at the DMZ"). */
 const BORDER_PLACES = set('dmz panmunjom jsa joint demilitarized demilitarised truce across border');
-/** Cues that make the South a party only weakly: joint drills are often the backdrop of a launch. */
+/** Drill words: drills the North answers ("in response to US-South Korean drills") are no party cue. */
 const WEAK_PARTY_CUES = set('drill drills exercise exercises');
 /** Words of a hit that name the border as a place (the DMZ, the JSA, "across the border"), not the South as an actor. */
 const BORDER_HIT_WORDS = set('dmz panmunjom jsa demilitarized demilitarised truce border security limit kaesong');
@@ -623,8 +623,7 @@ function viewClause(h: Hit, fields: readonly FieldText[]): boolean {
   const f = fieldOf(fields, h);
   if (!f) return false;
   const t = f.tokens;
-  const which = t.slice(Math.max(0, h.from - 3), h.from).findIndex((u) => u.text === 'which' || u.text === 'that');
-  if (which < 0) return false;
+  if (!t.slice(Math.max(0, h.from - 3), h.from).some((u) => u.text === 'which' || u.text === 'that')) return false;
   for (let k = h.to; k < Math.min(t.length, h.to + 4); k++) {
     if (clauseBreak(f, k - 1, k)) return false;
     if (VIEW_VERBS.has(t[k]?.text ?? '')) return true;
@@ -2847,8 +2846,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // on the front, soldiers ration shells as US aid stalls", "Türkiye closes straits to warships as
   // invasion intensifies"). The cue weighs as one summary mention and the model is consulted: only
   // a confident one (MODEL_CONFIDENT_FACTOR) reaches the threshold. Most such stories are the
-  // war's backdrop (a club quitting a Russian league "over the invasion"), and the model reads them
-  // as such.
+  // war's backdrop (a Grand Prix dropped "over the invasion", gas prices "lowest since the
+  // invasion"), and the model reads them as such.
   if (war >= 0 && warKw && warAdj && warKw.hits === 0 && !warKw.excluded && warAdj.score === 0 && keywords.every((k) => k.kept.length === 0 && !k.excluded)) {
     const cue = unnamedWar(fields);
     if (cue) {
