@@ -2746,8 +2746,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     if (over) capWith(warAdj, war, CONTEXT_FEATURES.spillover, over);
   }
 
-  // 4a. Market report: a price move in the headline, the war one of its causes.
-  if (war >= 0 && warAdj && market && warAdj.score > capOf(war) && !warAdj.decided) capWith(warAdj, war, CONTEXT_FEATURES.marketMove, market);
+  // 4a. Market report: a price move in the headline, the war one of its causes. A soft cap: the
+  // model judges whether the war is the move's one cause ("Sunflower oil prices hit records as
+  // Black Sea ports stay shut | … as Russia's war keeps the ports of Odesa and Mykolaiv blockaded").
+  if (war >= 0 && warAdj && market && warAdj.score > passingOf(war) && !warAdj.decided) capWith(warAdj, war, CONTEXT_FEATURES.marketMove, market, false);
 
   // 7f. Host city: the South only as the venue of a foreign gathering.
   if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {

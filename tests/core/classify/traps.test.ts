@@ -2661,4 +2661,13 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(feature(v, 'attribution')).toBe(true);
     expect(v.matched).toBe(false);
   });
+
+  it('GIVEN a price move whose one cause is the war\'s blockade of Odesa THEN market report is a soft cap: the model, consulted, lifts it; a wheat dip on rain stays capped', () => {
+    const v = verdict('Sunflower oil hits record price as blockade keeps Black Sea ports shut', "Russia's war keeps Odesa and Mykolaiv blockaded, stranding half the world's sunflower oil exports in silos, traders said.", 'ukraine');
+    expect(feature(v, 'market report')).toBe(true);
+    expect(v.modelProbability).not.toBeNull();
+    expect(v.matched).toBe(true);
+    const dip = verdict('Wheat futures dip as rain aids US crop', 'Chicago wheat fell 2% as rain in Kansas improved harvest prospects and traders looked past the war in Ukraine.', 'ukraine');
+    expect(dip.matched).toBe(false);
+  });
 });
