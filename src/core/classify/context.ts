@@ -176,6 +176,11 @@ const SITE_BEFORE_IN = set('office offices headquarters hq branch branches plant
 // --- War reference ----------------------------------------------------------------------------------
 /** Words that make "the war" a war other than Russia's in Ukraine. */
 const OTHER_WARS = set('gaza israel israeli hamas hezbollah lebanon sudan sudanese yemen houthi houthis syria syrian iraq afghanistan afghan ethiopia tigray myanmar armenia armenian azerbaijan azerbaijani karabakh libya libyan mali');
+
+/** True when the story names another war (Gaza, Sudan, Karabakh…) anywhere. */
+function otherWarNamed(fields: readonly FieldText[]): boolean {
+  return fields.some((f) => f.tokens.some((t) => OTHER_WARS.has(t.text)));
+}
 const RUSSIA = set('russia russian russians moscow kremlin putin wagner');
 /** Phrases that name the war without naming Ukraine (folded words). */
 const WAR_REFS: readonly (readonly string[])[] = [
@@ -1632,6 +1637,14 @@ function wordsAt(f: FieldText, from: number, last: number): { matched: string; f
   return { matched: f.text.slice(f.tokens[from]?.start ?? 0, f.tokens[last]?.end ?? 0), field: f.field };
 }
 
+/** True when only source words ("spy agency") stand from token `k` to the end of its clause. */
+function sourceClosesClause(field: FieldText, k: number): boolean {
+  const t = field.tokens;
+  let end = k;
+  while (end < t.length && SOURCE_NOUNS.has(t[end]?.text ?? '') && !clauseBreak(field, end - 1, end)) end++;
+  return end >= t.length || clauseBreak(field, end - 1, end);
+}
+
 /**
  * True when the hit is only the source of the report: the subject of a speech verb that closes
  * the clause or reports another party ("…, Seoul's military said", "Seoul says North fired"),
@@ -1646,13 +1659,11 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
   if (t[hit.from - 1]?.text === 'what' && WHAT_CALLED.has(t[hit.to]?.text ?? '')) return true;
   // Backward: "according to X", "citing X", "says X" at the end of a clause, source words
   // allowed after it ("…, says Seoul spy agency").
-  let end = hit.to;
-  while (end < t.length && SOURCE_NOUNS.has(t[end]?.text ?? '') && !clauseBreak(field, end - 1, end)) end++;
   for (let k = Math.max(0, hit.from - 3); k < hit.from; k++) {
     const w = t[k]?.text ?? '';
     if (clauseBreak(field, k, hit.from) && k !== hit.from - 1) continue;
     if (ACCORDING.has(w)) return true;
-    if (SPEECH.has(w) && k === hit.from - 1 && (end >= t.length || clauseBreak(field, end - 1, end))) return true;
+    if (SPEECH.has(w) && k === hit.from - 1 && sourceClosesClause(field, hit.to)) return true;
   }
   // The second of two sources, or a source's own unit named after it: "according to Japan's
   // defence ministry and South Korea's Joint Chiefs of Staff". Back over source words to "according".
@@ -2114,7 +2125,7 @@ const ARMS_SENT = set('shells ammunition munitions rounds weapons arms tanks veh
  * when another war is named.
  */
 function repelWithArms(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
-  if (fields.some((f) => f.tokens.some((t) => OTHER_WARS.has(t.text)))) return null;
+  if (otherWarNamed(fields)) return null;
   const armed = fields.some((f) => f.tokens.some((t) => ARMS_SENT.has(t.text)));
   if (!armed) return null;
   for (const f of fields) {
@@ -2460,7 +2471,7 @@ const TRIGGERS = set('war invasion front frontline');
  * war is named: the cue of the unnamed war (step 13 of applyContext).
  */
 function unnamedWar(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
-  if (fields.some((f) => f.tokens.some((t) => OTHER_WARS.has(t.text)))) return null;
+  if (otherWarNamed(fields)) return null;
   for (const f of fields) {
     const k = f.tokens.findIndex((t) => TRIGGERS.has(t.text));
     if (k >= 0) return wordsAt(f, k, k);
@@ -2850,7 +2861,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // a confident one (MODEL_CONFIDENT_FACTOR) reaches the threshold. Most such stories are the
   // war's backdrop (a Grand Prix dropped "over the invasion", gas prices "lowest since the
   // invasion"), and the model reads them as such.
-  if (war >= 0 && warKw && warAdj && warKw.hits === 0 && !warKw.excluded && warAdj.score === 0 && keywords.every((k) => k.kept.length === 0 && !k.excluded)) {
+  if (war >= 0 && warAdj && warAdj.score === 0 && keywords.every((k) => k.kept.length === 0 && !k.excluded)) {
     const cue = unnamedWar(fields);
     if (cue) {
       const weight = rules.topics[war]?.summaryWeight ?? 1;
