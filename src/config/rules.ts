@@ -5,7 +5,7 @@ import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document, type N
 import { z } from 'zod';
 import { parseTerm } from '../core/classify/matcher.js';
 import type { ExclusionRule, PatternRule, RuleSet, TopicRule } from '../core/classify/rules.js';
-import type { TrainingExample } from '../core/classify/model.js';
+import { MODEL_CONFIDENT_FACTOR, type TrainingExample } from '../core/classify/model.js';
 import { ConfigError, ConfigErrors } from './errors.js';
 import { readTrainingFiles } from './training-files.js';
 
@@ -62,8 +62,9 @@ const topicSchema = z.strictObject({
     .strictObject({
       enabled: z.boolean({ error: 'must be true or false' }).default(true),
       weight: z.number({ error: 'must be a number' }).min(0).max(100).default(2),
+      certain_no_factor: z.number({ error: 'must be a number' }).min(MODEL_CONFIDENT_FACTOR, `must be at least ${MODEL_CONFIDENT_FACTOR} (a confident no's factor)`).max(10).default(MODEL_CONFIDENT_FACTOR),
     })
-    .default({ enabled: true, weight: 2 }),
+    .default({ enabled: true, weight: 2, certain_no_factor: MODEL_CONFIDENT_FACTOR }),
   patterns: z.array(patternSchema, { error: 'is required: a list of weighted patterns' }).min(1, 'needs at least one pattern'),
   exclusions: z.array(exclusionSchema).default([]),
 });
@@ -222,7 +223,7 @@ export function parseTopicFile(file: string, text: string): { topic: TopicRule |
       summaryWeight: input.summary_weight,
       repeatDecay: input.repeat_decay,
       passingMentionCap: input.passing_mention_cap,
-      model: Object.freeze({ enabled: input.model.enabled, weight: input.model.weight }),
+      model: Object.freeze({ enabled: input.model.enabled, weight: input.model.weight, certainNoFactor: input.model.certain_no_factor }),
       patterns: Object.freeze(patterns),
       exclusions: Object.freeze(exclusions),
       file,

@@ -109,6 +109,15 @@ describe('loadRules', () => {
     expect(problems('rules/taiwan.yaml', `${GOOD}  - regex: "taipei said"\n    one_clause: yes please\n`).join('\n')).toMatch(/exclusions\[1\]\.one_clause.*must be true or false/);
   });
 
+  it('GIVEN model.certain_no_factor THEN it is read (2, a confident no\'s factor, by default); one below 2 is an error naming it and the fix', () => {
+    expect(parseTopicFile('rules/taiwan.yaml', GOOD).topic?.model.certainNoFactor).toBe(2);
+    const withFactor = GOOD.replace('threshold: 4\n', 'threshold: 4\nmodel:\n  weight: 2\n  certain_no_factor: 3\n');
+    expect(parseTopicFile('rules/taiwan.yaml', withFactor).topic?.model).toEqual({ enabled: true, weight: 2, certainNoFactor: 3 });
+    expect(problems('rules/taiwan.yaml', withFactor.replace('certain_no_factor: 3', 'certain_no_factor: 1'))).toEqual([
+      expect.stringMatching(/^rules\/taiwan\.yaml \(line 7, model\.certain_no_factor\): must be at least 2 \(a confident no's factor\)/),
+    ]);
+  });
+
   it('GIVEN an empty directory THEN the error says to add a topic file', () => {
     expect(() => loadRules(tempDir())).toThrow(/no topic files/);
   });

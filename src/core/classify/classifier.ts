@@ -8,7 +8,7 @@ import { tokenize } from './text.js';
 import type { TopicClassifier } from './topic-classifier.js';
 
 export type { ClassifyInput, TopicClassifier } from './topic-classifier.js';
-export { MODEL_CONFIDENT_FACTOR, MODEL_CONFIDENT_LEAN, MODEL_DEAD_BAND, modelContribution } from './model.js';
+export { MODEL_CERTAIN_LEAN, MODEL_CONFIDENT_FACTOR, MODEL_CONFIDENT_LEAN, MODEL_DEAD_BAND, modelContribution } from './model.js';
 
 /**
  * Naive Bayes treats correlated words as independent evidence and is overconfident; its
@@ -79,7 +79,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
           // The contribution comes from the tempered log-odds; the probability shown is the
           // calibrated one, with the point where the contribution changes sign.
           const odds = logOdds(topicModel, features);
-          const contribution = modelContribution(topic.model.weight, probability(odds, MODEL_TEMPERATURE));
+          const contribution = modelContribution(topic.model.weight, probability(odds, MODEL_TEMPERATURE), topic.model.certainNoFactor);
           const shown = round(shownProbability(topicModel, odds, MODEL_TEMPERATURE));
           const baseline = baselineProbability(topicModel);
           modelProbability = shown;

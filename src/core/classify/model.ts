@@ -154,12 +154,27 @@ export const MODEL_CONFIDENT_LEAN = 0.8;
 export const MODEL_CONFIDENT_FACTOR = 2;
 
 /**
- * The model's contribution to a topic's score: `weight × (2p − 1)`, 0 inside the dead band, and
- * `MODEL_CONFIDENT_FACTOR × weight × (2p − 1)` when the model is confident (MODEL_CONFIDENT_LEAN).
+ * A nearly certain no (2p − 1 at most −this: p at most 0.0125) weighs the topic's
+ * `model.certain_no_factor` times its `model.weight` instead of {@link MODEL_CONFIDENT_FACTOR}
+ * times. Only a no, and only where a topic's rules ask for it: the Korea topics set 3, so such a
+ * no overrules a name in the headline and one in the summary (9 − 2 × 3 × 0.975 < 4), the Korean
+ * chef's pop-up in a Cork newsletter, the Seoul barbecue chain's first UK restaurant. Measured in
+ * the twenty-second round of issue 15 (ADR 3): over every evaluation and training story it fixed
+ * 28 verdicts (12 in sets nobody had read) and broke 4 (1), dev and the guard unchanged. For
+ * Ukraine the same step fixed as many read verdicts as it broke, so Ukraine keeps 2; from p at
+ * most 0.025 it cost a dev item.
  */
-export function modelContribution(weight: number, p: number): number {
+export const MODEL_CERTAIN_LEAN = 0.975;
+
+/**
+ * The model's contribution to a topic's score: `weight × (2p − 1)`, 0 inside the dead band,
+ * `MODEL_CONFIDENT_FACTOR × weight × (2p − 1)` when the model is confident (MODEL_CONFIDENT_LEAN),
+ * and `certainNoFactor × weight × (2p − 1)` for a nearly certain no (MODEL_CERTAIN_LEAN).
+ */
+export function modelContribution(weight: number, p: number, certainNoFactor = MODEL_CONFIDENT_FACTOR): number {
   const lean = 2 * p - 1;
   const size = Math.abs(lean);
   if (size <= MODEL_DEAD_BAND) return 0;
+  if (lean <= -MODEL_CERTAIN_LEAN) return Math.max(certainNoFactor, MODEL_CONFIDENT_FACTOR) * weight * lean;
   return (size >= MODEL_CONFIDENT_LEAN ? MODEL_CONFIDENT_FACTOR * weight : weight) * lean;
 }

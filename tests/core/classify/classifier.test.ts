@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODEL_CONFIDENT_FACTOR, MODEL_CONFIDENT_LEAN, MODEL_DEAD_BAND, createTopicClassifier, hiddenWords, modelContribution } from '../../../src/core/classify/classifier.js';
+import { MODEL_CERTAIN_LEAN, MODEL_CONFIDENT_FACTOR, MODEL_CONFIDENT_LEAN, MODEL_DEAD_BAND, createTopicClassifier, hiddenWords, modelContribution } from '../../../src/core/classify/classifier.js';
 import { candidatePriors } from '../../../src/core/classify/train.js';
 import { rulesFromYaml } from './helpers.js';
 
@@ -69,5 +69,20 @@ describe('modelContribution', () => {
     // A keyword score of 6 (one name in the headline) is overruled only by a confident no.
     expect(6 + modelContribution(2, 0.05)).toBeLessThan(4);
     expect(6 + modelContribution(2, 0.15)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('GIVEN a nearly certain no (2p − 1 at most −MODEL_CERTAIN_LEAN) THEN it weighs the topic\'s certain-no factor; a yes, or a no short of it, does not', () => {
+    const edge = (1 - MODEL_CERTAIN_LEAN) / 2;
+    expect(modelContribution(2, edge, 3)).toBeCloseTo(-2 * 3 * MODEL_CERTAIN_LEAN, 10);
+    expect(modelContribution(2, 0.001, 3)).toBeCloseTo(-2 * 3 * 0.998, 10);
+    // Without a factor (or one below the confident factor) a certain no is a confident no.
+    expect(modelContribution(2, 0.001)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * 0.998, 10);
+    expect(modelContribution(2, 0.001, 1)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * 0.998, 10);
+    // Just short of certain, and a certain yes: the confident factor.
+    expect(modelContribution(2, edge + 0.005, 3)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * (1 - 2 * (edge + 0.005)), 10);
+    expect(modelContribution(2, 1 - edge, 3)).toBeCloseTo(2 * MODEL_CONFIDENT_FACTOR * MODEL_CERTAIN_LEAN, 10);
+    // A name in the headline and one in the summary (9) is overruled only by a certain no at 3.
+    expect(9 + modelContribution(2, 0.005, 3)).toBeLessThan(4);
+    expect(9 + modelContribution(2, 0.005)).toBeGreaterThanOrEqual(4);
   });
 });

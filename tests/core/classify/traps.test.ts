@@ -2662,6 +2662,15 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(v.matched).toBe(false);
   });
 
+  it('GIVEN a weekend viewing guide that names Seoul twice, and a model nearly certain it is no South Korea story THEN the certain no (3 × weight) overrules both names', () => {
+    const v = verdict('Seoul noir and a baking final: what to watch this weekend', "Our picks include a Netflix thriller set among Seoul's loan sharks and the last episode of a cosy baking contest.", 'south-korea');
+    expect(v.keywordScore).toBe(9);
+    expect(v.modelProbability).toBeLessThan(0.1);
+    const model = v.reasons.find((r) => r.kind === 'model');
+    expect(model?.kind === 'model' ? model.weight : 0).toBeLessThan(-5);
+    expect(v.matched).toBe(false);
+  });
+
   it('GIVEN a price move whose one cause is the war\'s blockade of Odesa THEN market report is a soft cap: the model, consulted, lifts it; a wheat dip on rain stays capped', () => {
     const v = verdict('Sunflower oil hits record price as blockade keeps Black Sea ports shut', "Russia's war keeps Odesa and Mykolaiv blockaded, stranding half the world's sunflower oil exports in silos, traders said.", 'ukraine');
     expect(feature(v, 'market report')).toBe(true);
