@@ -224,7 +224,7 @@ const TO_THE_FRONT = set('to for');
 const FRONT_MATERIEL: ReadonlySet<string> = new Set([...MUNITIONS, ...'shell round artillery tank tanks howitzer howitzers drones missiles'.split(' ')]);
 /** The war itself as the subject: arms, soldiers, battles and diplomacy. */
 const WAR_SUBJECT = set(
-  'annexing annexes annex deportation deportations forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
+  'annexing annexes annex fend fends fending fended repel repels repelling repelled deportation deportations forces casualties stalemate weapons arms shells ammunition munitions missiles rounds drones artillery howitzers tanks jets troops soldiers mercenaries recruits fighters brigades offensive counteroffensive assault assaults battle battles fighting advance advanced captured capture retreat minefields shelling ceasefire prisoner prisoners swap negotiations mediated lethal recruited recruits recruiting deployed volunteers fight mobilisation mobilization conscripts peace envoy envoys truce annexed annexation',
 );
 
 // --- Surnames ---------------------------------------------------------------------------------------
@@ -392,7 +392,9 @@ function comparedFirm(t: readonly Token[], k: number): boolean {
   if (KOREAN_FIRMS.has(t[k - 1]?.text ?? '')) return comparedFirm(t, k - 1);
   if (t[k - 1]?.text !== 'and' && t[k - 1]?.text !== 'or') return false;
   for (const j of [k - 2, k - 3]) if (KOREAN_FIRMS.has(t[j]?.text ?? '') && comparedFirm(t, j)) return true;
-  return false;
+  // "ahead of Volkswagen and Hyundai-Kia", "rivals Apple and Samsung": the second of two firms
+  // named after the yardstick word.
+  return COMPARED.has(t[k - 3]?.text ?? '') || (t[k - 3]?.text === 'of' && COMPARED.has(t[k - 4]?.text ?? ''));
 }
 
 function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[], hits: readonly Hit[]): { matched: string; field: FieldText['field'] } | null {

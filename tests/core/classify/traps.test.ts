@@ -2671,6 +2671,18 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(v.matched).toBe(false);
   });
 
+  it('GIVEN an aid deal for "the country fending off Russia\'s invasion" THEN the war reference: fending off the invasion is the war\'s subject', () => {
+    const v = verdict('EU seals 50 billion euro lifeline after months of wrangling', "The money will keep schools and hospitals running in the country fending off Russia's invasion, EU leaders said.", 'ukraine');
+    expect(feature(v, 'war reference')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a Japanese carmaker\'s sales "ahead of Volkswagen and Hyundai-Kia" THEN no home company: the second firm after the yardstick word is compared too', () => {
+    const v = verdict('Toyota remains top-selling carmaker for fifth year', 'TOKYO — Toyota sold 10.8 million vehicles worldwide last year, keeping it ahead of Volkswagen and Hyundai-Kia despite a scandal that halted some domestic production.', 'south-korea');
+    expect(feature(v, 'home company')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
   it('GIVEN a price move whose one cause is the war\'s blockade of Odesa THEN market report is a soft cap: the model, consulted, lifts it; a wheat dip on rain stays capped', () => {
     const v = verdict('Sunflower oil hits record price as blockade keeps Black Sea ports shut', "Russia's war keeps Odesa and Mykolaiv blockaded, stranding half the world's sunflower oil exports in silos, traders said.", 'ukraine');
     expect(feature(v, 'market report')).toBe(true);
