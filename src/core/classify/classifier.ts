@@ -1,7 +1,7 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { applyContext, hasContextTrigger } from './context.js';
 import { compileMatcher, type FieldText } from './matcher.js';
-import { baselineProbability, featuresOf, logOdds, modelContribution, probability, shownProbability, type Model } from './model.js';
+import { baselineProbability, featuresOf, isCertainNo, logOdds, MODEL_CONFIDENT_FACTOR, modelContribution, probability, shownProbability, type Model, type TopicModel } from './model.js';
 import type { RuleSet } from './rules.js';
 import { scoreKeywords } from './score.js';
 import { tokenize } from './text.js';
@@ -38,6 +38,11 @@ export function hiddenWords(rules: RuleSet): ReadonlySet<string> {
   return out;
 }
 
+/** Whether a topic hears a nearly certain no past a lift that decided: it weighs one above a confident no, and the lift reached the threshold. */
+function hearsCertainNo(topic: RuleSet['topics'][number], keywordScore: number): boolean {
+  return (topic.model.certainNoFactor ?? MODEL_CONFIDENT_FACTOR) > MODEL_CONFIDENT_FACTOR && keywordScore >= topic.threshold;
+}
+
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
@@ -72,19 +77,33 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         const topicModel = topicModels[i] ?? null;
         let modelProbability: number | null = null;
         let score = keywordScore;
-        if (topicModel && kw?.decided === true) {
-          reasons.push({ kind: 'note', text: 'model not consulted: a context feature decided the verdict' });
-        } else if (topicModel && kw && (kw.hits > 0 || kw.candidate === true)) {
+        // The model's say, from the tempered log-odds; the probability shown is the calibrated
+        // one, with the point where the contribution changes sign.
+        const consult = (m: TopicModel): { p: number; shown: number; contribution: number; reason: Reason } => {
           features ??= featuresOf(input.title, input.summary, hidden);
-          // The contribution comes from the tempered log-odds; the probability shown is the
-          // calibrated one, with the point where the contribution changes sign.
-          const odds = logOdds(topicModel, features);
-          const contribution = modelContribution(topic.model.weight, probability(odds, MODEL_TEMPERATURE), topic.model.certainNoFactor);
-          const shown = round(shownProbability(topicModel, odds, MODEL_TEMPERATURE));
-          const baseline = baselineProbability(topicModel);
-          modelProbability = shown;
-          score += contribution;
-          reasons.push({ kind: 'model', probability: shown, ...(baseline !== null ? { baseline: round(baseline) } : {}), weight: round(contribution) });
+          const odds = logOdds(m, features);
+          const p = probability(odds, MODEL_TEMPERATURE);
+          const contribution = modelContribution(topic.model.weight, p, topic.model.certainNoFactor);
+          const shown = round(shownProbability(m, odds, MODEL_TEMPERATURE));
+          const baseline = baselineProbability(m);
+          return { p, shown, contribution, reason: { kind: 'model', probability: shown, ...(baseline !== null ? { baseline: round(baseline) } : {}), weight: round(contribution) } };
+        };
+        if (topicModel && kw?.decided === true) {
+          // A lift that decides stands against any model but a nearly certain no, in a topic that
+          // weighs such a no above a confident one (certain_no_factor).
+          const said = hearsCertainNo(topic, keywordScore) ? consult(topicModel) : null;
+          if (said && isCertainNo(said.p)) {
+            modelProbability = said.shown;
+            score += said.contribution;
+            reasons.push({ kind: 'note', text: 'a context feature lifted the verdict, but the model is nearly certain it is no' }, said.reason);
+          } else {
+            reasons.push({ kind: 'note', text: 'model not consulted: a context feature decided the verdict' });
+          }
+        } else if (topicModel && kw && (kw.hits > 0 || kw.candidate === true)) {
+          const said = consult(topicModel);
+          modelProbability = said.shown;
+          score += said.contribution;
+          reasons.push(said.reason);
         }
         score = round(score);
         return {

@@ -166,6 +166,11 @@ export const MODEL_CONFIDENT_FACTOR = 2;
  */
 export const MODEL_CERTAIN_LEAN = 0.975;
 
+/** Whether a (tempered) probability is a nearly certain no: 2p − 1 at most −MODEL_CERTAIN_LEAN. */
+export function isCertainNo(p: number): boolean {
+  return 2 * p - 1 <= -MODEL_CERTAIN_LEAN;
+}
+
 /**
  * The model's contribution to a topic's score: `weight × (2p − 1)`, 0 inside the dead band,
  * `MODEL_CONFIDENT_FACTOR × weight × (2p − 1)` when the model is confident (MODEL_CONFIDENT_LEAN),
@@ -175,6 +180,6 @@ export function modelContribution(weight: number, p: number, certainNoFactor = M
   const lean = 2 * p - 1;
   const size = Math.abs(lean);
   if (size <= MODEL_DEAD_BAND) return 0;
-  if (lean <= -MODEL_CERTAIN_LEAN) return Math.max(certainNoFactor, MODEL_CONFIDENT_FACTOR) * weight * lean;
+  if (isCertainNo(p)) return Math.max(certainNoFactor, MODEL_CONFIDENT_FACTOR) * weight * lean;
   return (size >= MODEL_CONFIDENT_LEAN ? MODEL_CONFIDENT_FACTOR * weight : weight) * lean;
 }

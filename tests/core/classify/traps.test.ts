@@ -2671,6 +2671,23 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(v.matched).toBe(false);
   });
 
+  it('GIVEN a briefing item on Samsung\'s foldables launch at the Louvre THEN the roundup lifts South Korea, but a model nearly certain it is no is heard past the lift', () => {
+    const v = verdict('Morning briefing: Fed holds, Seine floods, Samsung shows foldables', 'Your briefing: the Federal Reserve keeps rates on hold; the Seine bursts its banks in Paris; and Samsung unveils its latest folding phones at a glitzy launch at the Louvre.', 'south-korea');
+    expect(feature(v, 'roundup')).toBe(true);
+    expect(v.keywordScore).toBeGreaterThanOrEqual(v.threshold);
+    expect(notes(v)).toContain('a context feature lifted the verdict, but the model is nearly certain it is no');
+    expect(v.modelProbability).toBeLessThan(0.1);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN Samsung\'s quarterly profit THEN home company decides: a model not nearly certain it is no is not heard past the lift', () => {
+    const v = verdict('Samsung Electronics quarterly profit jumps on chip demand', "The world's biggest memory chipmaker said operating profit rose 78% as prices for its high-bandwidth chips climbed.", 'south-korea');
+    expect(feature(v, 'home company')).toBe(true);
+    expect(notes(v)).toContain('model not consulted: a context feature decided the verdict');
+    expect(v.modelProbability).toBeNull();
+    expect(v.matched).toBe(true);
+  });
+
   it('GIVEN an aid deal for "the country fending off Russia\'s invasion" THEN the war reference: fending off the invasion is the war\'s subject', () => {
     const v = verdict('EU seals 50 billion euro lifeline after months of wrangling', "The money will keep schools and hospitals running in the country fending off Russia's invasion, EU leaders said.", 'ukraine');
     expect(feature(v, 'war reference')).toBe(true);
