@@ -397,6 +397,17 @@ function comparedFirm(t: readonly Token[], k: number): boolean {
   return COMPARED.has(t[k - 3]?.text ?? '') || (t[k - 3]?.text === 'of' && COMPARED.has(t[k - 4]?.text ?? ''));
 }
 
+/**
+ * A preposition of place before a listed foreign place ("in Georgia"), or one word further when
+ * that place is capitalised ("in West Michigan", "in southern India", "in Holland, Michigan").
+ */
+function placeAbroadAfter(t: readonly Token[], k: number): boolean {
+  if (!PLACE_PREPS.has(t[k]?.text ?? '')) return false;
+  if (FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return true;
+  const further = t[k + 2];
+  return further !== undefined && FOREIGN_PLACES.has(further.text) && isCapitalised(further);
+}
+
 function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[], hits: readonly Hit[]): { matched: string; field: FieldText['field'] } | null {
   // "Samsung Electronics' Q2 operating profit plunges": the results lead; foreign markets named
   // later ("US curbs on chip sales to China") are where it sells, not where the story is.
@@ -418,14 +429,12 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
       if (KOREAN_FIRMS.has(w.text) && (FOREIGN_PLACES.has(t[k + 1]?.text ?? '') || (t[k + 1]?.text === 'motor' && FOREIGN_PLACES.has(t[k + 2]?.text ?? '')))) return null;
       // "its Russian plant": a demonym before a unit.
       if (FOREIGN_DEMONYMS.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
-      if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 1]?.text ?? '')) return null;
+      if (placeAbroadAfter(t, k)) return null;
       if (FOREIGN_PLACES.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
       if (siteAbroadAt(t, k) || namedSiteAt(f, k, hits)) return null;
       if (FOREIGN_DEMONYMS.has(w.text) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || AUTHORITY_NOUNS.has(t[k + 2]?.text ?? ''))) return null;
       // "a shareholder in the Japanese chipmaker": the deal is a foreign firm's.
       if (FOREIGN_DEMONYMS.has(w.text) && FIRM_NOUNS.has(t[k + 1]?.text ?? '')) return null;
-      // A listed foreign place one word further: "in West Michigan", "in southern India".
-      if (PLACE_PREPS.has(w.text) && FOREIGN_PLACES.has(t[k + 2]?.text ?? '') && isCapitalised(t[k + 2] ?? w)) return null;
       if (HOME_CUES.has(w.text)) cues.push({ text: f, at: k });
       if (firm) continue;
       // "its lead over Samsung", "rivals such as LG": a firm named as a yardstick is not the subject.
@@ -2032,7 +2041,7 @@ function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbr
     // "Hyundai opened a plant in Georgia": a Korean firm's story abroad (see homeCompany).
     // "Hanwha Philly Shipyard wins a contract", "its Metaplant near Savannah": a big foreign city
     // or a site abroad does too.
-    if (skipAbroad && item.some((t) => KOREAN_FIRMS.has(t.text)) && item.some((t, k) => t.cased === 'US' || (PLACE_PREPS.has(t.text) && FOREIGN_PLACES.has(item[k + 1]?.text ?? '')) || (FOREIGN_CITIES.has(t.text) && isCapitalised(t)) || (FOREIGN_DEMONYMS.has(t.text) && UNIT_NOUNS.has(item[k + 1]?.text ?? '')) || siteAbroadAt(item, k))) continue;
+    if (skipAbroad && item.some((t) => KOREAN_FIRMS.has(t.text)) && item.some((t, k) => t.cased === 'US' || placeAbroadAfter(item, k) || (FOREIGN_CITIES.has(t.text) && isCapitalised(t)) || (FOREIGN_DEMONYMS.has(t.text) && UNIT_NOUNS.has(item[k + 1]?.text ?? '')) || siteAbroadAt(item, k))) continue;
     const hit = hits.find((h) => h.field === 'summary' && h.from >= lead && h.from < lead + ITEM_LEAD_WORDS && h.from < to && (h.from === lead || summary.tokens[h.to]?.text === 's' || summary.tokens[h.from - 1]?.text === 's' || modifiesSubject(summary, h, to)));
     if (hit) return hit;
     // The event's subject, object or target inside the item: "leaders of Japan and South Korea

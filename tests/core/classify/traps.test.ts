@@ -2688,6 +2688,18 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(v.matched).toBe(true);
   });
 
+  it('GIVEN a briefing item on a Korean firm\'s plant "in Kokomo, Indiana" THEN no roundup lift: a listed place one word after "in" puts the firm abroad', () => {
+    const v = verdict('Business Briefing: Rail strike ends, Airbus lifts targets', 'Rail workers voted to return to work. Airbus raised its delivery guidance. And Samsung SDI opened its battery plant in Kokomo, Indiana.', 'south-korea');
+    expect(feature(v, 'roundup')).toBe(false);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN "Restaurant review: The Kiev, Leeds" THEN the restaurant named Kiev: the review\'s subject is a grill, not the capital', () => {
+    const v = verdict('Restaurant review: The Kiev, Leeds', 'Borscht, pampushky and a lot of dill at a cheerful new grill on Call Lane.', 'ukraine');
+    expect(exclusions(v).map((x) => x.pattern)).toContain('a restaurant named Kiev');
+    expect(v.matched).toBe(false);
+  });
+
   it('GIVEN an aid deal for "the country fending off Russia\'s invasion" THEN the war reference: fending off the invasion is the war\'s subject', () => {
     const v = verdict('EU seals 50 billion euro lifeline after months of wrangling', "The money will keep schools and hospitals running in the country fending off Russia's invasion, EU leaders said.", 'ukraine');
     expect(feature(v, 'war reference')).toBe(true);
