@@ -1,6 +1,6 @@
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import { describe, expect, it } from 'vitest';
-import { featuresOf, logOdds, type TrainingExample } from '../../../src/core/classify/model.js';
+import { featuresOf, ledeOf, logOdds, MODEL_LEAD_CHARS, type TrainingExample } from '../../../src/core/classify/model.js';
 import { BERNOULLI_SMOOTHING, trainModel, trainTopicBayes } from '../../../src/core/classify/train.js';
 
 const EXAMPLES: TrainingExample[] = [
@@ -11,6 +11,22 @@ const EXAMPLES: TrainingExample[] = [
   { title: 'Football club wins league title', summary: 'Fans celebrated in the streets.', labels: [] },
   { title: 'Recipe for garlic butter chicken', summary: 'Chill the butter before rolling.', labels: [] },
 ];
+
+describe('ledeOf and the model\'s reading of a long summary', () => {
+  it('GIVEN a summary longer than MODEL_LEAD_CHARS THEN the model reads its lede only, cut before a word; a short one whole', () => {
+    const lede = 'Officials said the ministry would review the plan. '.repeat(6);
+    const long = `${lede}Zanzibar cloves fetched record prices at auction.`;
+    expect(long.length).toBeGreaterThan(MODEL_LEAD_CHARS);
+    const cut = ledeOf(long);
+    expect(cut.length).toBeLessThanOrEqual(MODEL_LEAD_CHARS);
+    expect(long.startsWith(cut)).toBe(true);
+    expect(long[cut.length]).toBe(' ');
+    expect(ledeOf('A short summary.')).toBe('A short summary.');
+    expect(featuresOf('Headline', long)).not.toContain('zanzibar');
+    expect(featuresOf('Headline', long)).toContain('ministri');
+    expect(featuresOf('Headline', 'Zanzibar cloves fetched record prices.')).toContain('zanzibar');
+  });
+});
 
 describe('trainTopicBayes', () => {
   it("GIVEN natural's document counts THEN a word's weight is the smoothed Bernoulli log-ratio, present minus absent", () => {

@@ -2688,6 +2688,17 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(v.matched).toBe(true);
   });
 
+  it('GIVEN a long feed description whose lede is a South Korean cabinet story and whose tail is other places\' news THEN the model reads the lede only, and the story matches', () => {
+    const summary =
+      'Officials in Seoul said the appointment was meant to steady the government before local elections in June, after weeks of protests over housing prices and a row with the opposition over the budget that left several ministries without confirmed heads for months. ' +
+      "NAIROBI — Kenya's parliament approved a new budget on Tuesday after weeks of protests over tax rises. LIMA — Peru's central bank held its benchmark rate, citing easing inflation and a stronger sol. " +
+      "OSLO — Norway's wealth fund reported record returns on technology shares, its chief executive said at a briefing in the capital.";
+    const v = verdict('South Korean president names new prime minister in cabinet reshuffle', summary, 'south-korea');
+    expect(v.keywordScore).toBe(9);
+    expect(v.modelProbability).toBeGreaterThan(0.1);
+    expect(v.matched).toBe(true);
+  });
+
   it('GIVEN a briefing item on a Korean firm\'s plant "in Kokomo, Indiana" THEN no roundup lift: a listed place one word after "in" puts the firm abroad', () => {
     const v = verdict('Business Briefing: Rail strike ends, Airbus lifts targets', 'Rail workers voted to return to work. Airbus raised its delivery guidance. And Samsung SDI opened its battery plant in Kokomo, Indiana.', 'south-korea');
     expect(feature(v, 'roundup')).toBe(false);
