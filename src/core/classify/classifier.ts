@@ -70,6 +70,18 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
       const raw = scoreKeywords(rules, matcher, fields);
       const keywords = raw.some((k) => k.hits > 0 || k.excluded) || hasContextTrigger(fields) ? applyContext(rules, fields, raw) : raw;
       let features: string[] | null = null;
+      // The model's say, from the tempered log-odds; the probability shown is the calibrated
+      // one, with the point where the contribution changes sign. The story's features are read
+      // once, for the first topic that asks.
+      const consult = (topic: RuleSet['topics'][number], m: TopicModel): { p: number; shown: number; contribution: number; reason: Reason } => {
+        features ??= featuresOf(input.title, input.summary, hidden);
+        const odds = logOdds(m, features);
+        const p = probability(odds, MODEL_TEMPERATURE);
+        const contribution = modelContribution(topic.model.weight, p, topic.model.certainNoFactor);
+        const shown = round(shownProbability(m, odds, MODEL_TEMPERATURE));
+        const baseline = baselineProbability(m);
+        return { p, shown, contribution, reason: { kind: 'model', probability: shown, ...(baseline !== null ? { baseline: round(baseline) } : {}), weight: round(contribution) } };
+      };
       const verdicts: TopicVerdict[] = rules.topics.map((topic, i) => {
         const kw = keywords[i];
         const keywordScore = kw?.score ?? 0;
@@ -77,21 +89,10 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         const topicModel = topicModels[i] ?? null;
         let modelProbability: number | null = null;
         let score = keywordScore;
-        // The model's say, from the tempered log-odds; the probability shown is the calibrated
-        // one, with the point where the contribution changes sign.
-        const consult = (m: TopicModel): { p: number; shown: number; contribution: number; reason: Reason } => {
-          features ??= featuresOf(input.title, input.summary, hidden);
-          const odds = logOdds(m, features);
-          const p = probability(odds, MODEL_TEMPERATURE);
-          const contribution = modelContribution(topic.model.weight, p, topic.model.certainNoFactor);
-          const shown = round(shownProbability(m, odds, MODEL_TEMPERATURE));
-          const baseline = baselineProbability(m);
-          return { p, shown, contribution, reason: { kind: 'model', probability: shown, ...(baseline !== null ? { baseline: round(baseline) } : {}), weight: round(contribution) } };
-        };
         if (topicModel && kw?.decided === true) {
           // A lift that decides stands against any model but a nearly certain no, in a topic that
           // weighs such a no above a confident one (certain_no_factor).
-          const said = hearsCertainNo(topic, keywordScore) ? consult(topicModel) : null;
+          const said = hearsCertainNo(topic, keywordScore) ? consult(topic, topicModel) : null;
           if (said && isCertainNo(said.p)) {
             modelProbability = said.shown;
             score += said.contribution;
@@ -100,7 +101,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
             reasons.push({ kind: 'note', text: 'model not consulted: a context feature decided the verdict' });
           }
         } else if (topicModel && kw && (kw.hits > 0 || kw.candidate === true)) {
-          const said = consult(topicModel);
+          const said = consult(topic, topicModel);
           modelProbability = said.shown;
           score += said.contribution;
           reasons.push(said.reason);

@@ -56,8 +56,8 @@ function stemOf(word: string): string {
  * the text, whatever the text says: a feed that carries 1,000 characters of an article (or a
  * digest of several stories) drove it to a certain no on stories whose headline and lede are
  * plainly on topic. The model is trained and calibrated on headlines with ledes (nine in ten
- * training summaries run 120–220 characters), and the lede is where a story says what it is about; the
- * keyword rules still read the whole summary. Measured in the twenty-second round of issue 15
+ * training summaries run 120–220 characters), and the lede is where a story says what it is
+ * about; the keyword rules still read the whole summary. Measured in the twenty-second round of issue 15
  * (ADR 3): no verdict of any evaluation or training story changed, and with three unrelated
  * summaries appended to each labelled story the on-topic ones kept went 3,375 → 3,820 (Ukraine),
  * 2,896 → 3,921 (North Korea) and 3,590 → 4,205 (South Korea) of 4,181, 4,050 and 4,402.
