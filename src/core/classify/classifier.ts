@@ -38,7 +38,7 @@ export function hiddenWords(rules: RuleSet): ReadonlySet<string> {
   return out;
 }
 
-/** Whether a topic hears a nearly certain no past a lift that decided: it weighs one above a confident no, and the lift reached the threshold. */
+/** Whether a topic hears the model's surest no past a lift that decided: it weighs one above a confident no, and the lift reached the threshold. */
 function hearsCertainNo(topic: RuleSet['topics'][number], keywordScore: number): boolean {
   return (topic.model.certainNoFactor ?? MODEL_CONFIDENT_FACTOR) > MODEL_CONFIDENT_FACTOR && keywordScore >= topic.threshold;
 }
@@ -90,13 +90,13 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         let modelProbability: number | null = null;
         let score = keywordScore;
         if (topicModel && kw?.decided === true) {
-          // A lift that decides stands against any model but a nearly certain no, in a topic that
+          // A lift that decides stands against any model but its surest no, in a topic that
           // weighs such a no above a confident one (certain_no_factor).
           const said = hearsCertainNo(topic, keywordScore) ? consult(topic, topicModel) : null;
           if (said && isCertainNo(said.p)) {
             modelProbability = said.shown;
             score += said.contribution;
-            reasons.push({ kind: 'note', text: 'a context feature lifted the verdict, but the model is nearly certain it is no' }, said.reason);
+            reasons.push({ kind: 'note', text: "a context feature lifted the verdict, but the model's surest no overrules it" }, said.reason);
           } else {
             reasons.push({ kind: 'note', text: 'model not consulted: a context feature decided the verdict' });
           }

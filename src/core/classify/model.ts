@@ -175,7 +175,7 @@ export const MODEL_CONFIDENT_LEAN = 0.8;
 export const MODEL_CONFIDENT_FACTOR = 2;
 
 /**
- * A nearly certain no (2p − 1 at most −this: p at most 0.0125) weighs the topic's
+ * The model's surest no (2p − 1 at most −this: p at most 0.0125) weighs the topic's
  * `model.certain_no_factor` times its `model.weight` instead of {@link MODEL_CONFIDENT_FACTOR}
  * times. Only a no, and only where a topic's rules ask for it: the Korea topics set 3, so such a
  * no overrules a name in the headline and one in the summary (9 − 2 × 3 × 0.975 < 4), the Korean
@@ -187,7 +187,7 @@ export const MODEL_CONFIDENT_FACTOR = 2;
  */
 export const MODEL_CERTAIN_LEAN = 0.975;
 
-/** Whether a (tempered) probability is a nearly certain no: 2p − 1 at most −MODEL_CERTAIN_LEAN. */
+/** Whether a (tempered) probability is the model's surest no: 2p − 1 at most −MODEL_CERTAIN_LEAN. */
 export function isCertainNo(p: number): boolean {
   return 2 * p - 1 <= -MODEL_CERTAIN_LEAN;
 }
@@ -195,7 +195,7 @@ export function isCertainNo(p: number): boolean {
 /**
  * The model's contribution to a topic's score: `weight × (2p − 1)`, 0 inside the dead band,
  * `MODEL_CONFIDENT_FACTOR × weight × (2p − 1)` when the model is confident (MODEL_CONFIDENT_LEAN),
- * and `certainNoFactor × weight × (2p − 1)` for a nearly certain no (MODEL_CERTAIN_LEAN).
+ * and `certainNoFactor × weight × (2p − 1)` for the surest no (MODEL_CERTAIN_LEAN).
  */
 export function modelContribution(weight: number, p: number, certainNoFactor = MODEL_CONFIDENT_FACTOR): number {
   const lean = 2 * p - 1;

@@ -68,7 +68,7 @@ export interface TopicRule {
     readonly enabled: boolean;
     /** The model adds `weight × (2p − 1)` to the keyword score of candidate stories. */
     readonly weight: number;
-    /** A nearly certain no weighs this times `weight` (MODEL_CERTAIN_LEAN); absent: MODEL_CONFIDENT_FACTOR. */
+    /** The model's surest no weighs this times `weight` (MODEL_CERTAIN_LEAN); absent: MODEL_CONFIDENT_FACTOR. */
     readonly certainNoFactor?: number;
   };
   readonly patterns: readonly PatternRule[];

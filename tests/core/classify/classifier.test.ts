@@ -71,7 +71,7 @@ describe('modelContribution', () => {
     expect(6 + modelContribution(2, 0.15)).toBeGreaterThanOrEqual(4);
   });
 
-  it('GIVEN a nearly certain no (2p − 1 at most −MODEL_CERTAIN_LEAN) THEN it weighs the topic\'s certain-no factor; a yes, or a no short of it, does not', () => {
+  it('GIVEN the surest no (2p − 1 at most −MODEL_CERTAIN_LEAN) THEN it weighs the topic\'s certain-no factor; a yes, or a no short of it, does not', () => {
     const edge = (1 - MODEL_CERTAIN_LEAN) / 2;
     expect(modelContribution(2, edge, 3)).toBeCloseTo(-2 * 3 * MODEL_CERTAIN_LEAN, 10);
     expect(modelContribution(2, 0.001, 3)).toBeCloseTo(-2 * 3 * 0.998, 10);

@@ -2662,7 +2662,7 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(v.matched).toBe(false);
   });
 
-  it('GIVEN a weekend viewing guide that names Seoul twice, and a model nearly certain it is no South Korea story THEN the certain no (3 × weight) overrules both names', () => {
+  it('GIVEN a weekend viewing guide that names Seoul twice, and the model\'s surest no THEN that no (3 × weight) overrules both names', () => {
     const v = verdict('Seoul noir and a baking final: what to watch this weekend', "Our picks include a Netflix thriller set among Seoul's loan sharks and the last episode of a cosy baking contest.", 'south-korea');
     expect(v.keywordScore).toBe(9);
     expect(v.modelProbability).toBeLessThan(0.1);
@@ -2671,16 +2671,16 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(v.matched).toBe(false);
   });
 
-  it('GIVEN a briefing item on Samsung\'s foldables launch at the Louvre THEN the roundup lifts South Korea, but a model nearly certain it is no is heard past the lift', () => {
+  it('GIVEN a briefing item on Samsung\'s foldables launch at the Louvre THEN the roundup lifts South Korea, but the model\'s surest no is heard past the lift', () => {
     const v = verdict('Morning briefing: Fed holds, Seine floods, Samsung shows foldables', 'Your briefing: the Federal Reserve keeps rates on hold; the Seine bursts its banks in Paris; and Samsung unveils its latest folding phones at a glitzy launch at the Louvre.', 'south-korea');
     expect(feature(v, 'roundup')).toBe(true);
     expect(v.keywordScore).toBeGreaterThanOrEqual(v.threshold);
-    expect(notes(v)).toContain('a context feature lifted the verdict, but the model is nearly certain it is no');
+    expect(notes(v)).toContain("a context feature lifted the verdict, but the model's surest no overrules it");
     expect(v.modelProbability).toBeLessThan(0.1);
     expect(v.matched).toBe(false);
   });
 
-  it('GIVEN Samsung\'s quarterly profit THEN home company decides: a model not nearly certain it is no is not heard past the lift', () => {
+  it('GIVEN Samsung\'s quarterly profit THEN home company decides: a model short of its surest no is not heard past the lift', () => {
     const v = verdict('Samsung Electronics quarterly profit jumps on chip demand', "The world's biggest memory chipmaker said operating profit rose 78% as prices for its high-bandwidth chips climbed.", 'south-korea');
     expect(feature(v, 'home company')).toBe(true);
     expect(notes(v)).toContain('model not consulted: a context feature decided the verdict');
