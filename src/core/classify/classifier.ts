@@ -1,7 +1,7 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { applyContext, hasContextTrigger } from './context.js';
 import { compileMatcher, type FieldText } from './matcher.js';
-import { baselineProbability, featuresOf, isCertainNo, logOdds, MODEL_CONFIDENT_FACTOR, modelContribution, probability, shownProbability, type Model, type TopicModel } from './model.js';
+import { baselineProbability, certainNoFactorOf, featuresOf, isCertainNo, logOdds, MODEL_CONFIDENT_FACTOR, modelContribution, probability, shownProbability, type Model, type TopicModel } from './model.js';
 import type { RuleSet } from './rules.js';
 import { scoreKeywords } from './score.js';
 import { tokenize } from './text.js';
@@ -40,7 +40,7 @@ export function hiddenWords(rules: RuleSet): ReadonlySet<string> {
 
 /** Whether a topic hears the model's surest no past a lift that decided: it weighs one above a confident no, and the lift reached the threshold. */
 function hearsCertainNo(topic: RuleSet['topics'][number], keywordScore: number): boolean {
-  return (topic.model.certainNoFactor ?? MODEL_CONFIDENT_FACTOR) > MODEL_CONFIDENT_FACTOR && keywordScore >= topic.threshold;
+  return certainNoFactorOf(topic.model) > MODEL_CONFIDENT_FACTOR && keywordScore >= topic.threshold;
 }
 
 function round(n: number): number {
@@ -77,7 +77,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         features ??= featuresOf(input.title, input.summary, hidden);
         const odds = logOdds(m, features);
         const p = probability(odds, MODEL_TEMPERATURE);
-        const contribution = modelContribution(topic.model.weight, p, topic.model.certainNoFactor);
+        const contribution = modelContribution(topic.model.weight, p, certainNoFactorOf(topic.model));
         const shown = round(shownProbability(m, odds, MODEL_TEMPERATURE));
         const baseline = baselineProbability(m);
         return { p, shown, contribution, reason: { kind: 'model', probability: shown, ...(baseline !== null ? { baseline: round(baseline) } : {}), weight: round(contribution) } };
@@ -97,6 +97,9 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
             modelProbability = said.shown;
             score += said.contribution;
             reasons.push({ kind: 'note', text: "a context feature lifted the verdict, but the model's surest no overrules it" }, said.reason);
+          } else if (said) {
+            // Asked, but only for its surest no, and it was not that sure: its say is not taken.
+            reasons.push({ kind: 'note', text: 'model heard only for its surest no, which it did not give: a context feature decided the verdict' });
           } else {
             reasons.push({ kind: 'note', text: 'model not consulted: a context feature decided the verdict' });
           }

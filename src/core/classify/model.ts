@@ -193,14 +193,24 @@ export function isCertainNo(p: number): boolean {
 }
 
 /**
+ * The factor a topic's surest no weighs: its `model.certain_no_factor`, never below a confident
+ * no's (the rule loader already refuses less; a rule set built in code may leave it out). The one
+ * place that reads it.
+ */
+export function certainNoFactorOf(model: { readonly certainNoFactor?: number }): number {
+  return Math.max(model.certainNoFactor ?? MODEL_CONFIDENT_FACTOR, MODEL_CONFIDENT_FACTOR);
+}
+
+/**
  * The model's contribution to a topic's score: `weight × (2p − 1)`, 0 inside the dead band,
  * `MODEL_CONFIDENT_FACTOR × weight × (2p − 1)` when the model is confident (MODEL_CONFIDENT_LEAN),
- * and `certainNoFactor × weight × (2p − 1)` for the surest no (MODEL_CERTAIN_LEAN).
+ * and `certainNoFactor × weight × (2p − 1)` for the surest no (MODEL_CERTAIN_LEAN), the factor
+ * as {@link certainNoFactorOf} reads it.
  */
 export function modelContribution(weight: number, p: number, certainNoFactor = MODEL_CONFIDENT_FACTOR): number {
   const lean = 2 * p - 1;
   const size = Math.abs(lean);
   if (size <= MODEL_DEAD_BAND) return 0;
-  if (isCertainNo(p)) return Math.max(certainNoFactor, MODEL_CONFIDENT_FACTOR) * weight * lean;
+  if (isCertainNo(p)) return certainNoFactorOf({ certainNoFactor }) * weight * lean;
   return (size >= MODEL_CONFIDENT_LEAN ? MODEL_CONFIDENT_FACTOR * weight : weight) * lean;
 }

@@ -2683,7 +2683,8 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
   it('GIVEN Samsung\'s quarterly profit THEN home company decides: a model short of its surest no is not heard past the lift', () => {
     const v = verdict('Samsung Electronics quarterly profit jumps on chip demand', "The world's biggest memory chipmaker said operating profit rose 78% as prices for its high-bandwidth chips climbed.", 'south-korea');
     expect(feature(v, 'home company')).toBe(true);
-    expect(notes(v)).toContain('model not consulted: a context feature decided the verdict');
+    expect(notes(v)).toContain('model heard only for its surest no, which it did not give: a context feature decided the verdict');
+    expect(notes(v)).not.toContain('model not consulted: a context feature decided the verdict');
     expect(v.modelProbability).toBeNull();
     expect(v.matched).toBe(true);
   });
