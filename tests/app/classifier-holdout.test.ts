@@ -60,4 +60,19 @@ describe('the shipped rules and model on the held-out set', () => {
     expect(after.logLoss ?? Infinity).toBeLessThan(before.logLoss ?? 0);
     expect(after.brier ?? Infinity).toBeLessThan(before.brier ?? 0);
   });
+
+  it('GIVEN every holdout headline with an aggregator\'s outlet credit appended ("- The Kyiv Independent", "| NK News", "— The Korea Herald") THEN no verdict changes: the outlet is not the story', async () => {
+    const { examples } = parseExamples(HOLDOUT, readFileSync(HOLDOUT, 'utf8'));
+    const classifier = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(tempDir(), 'model.json'), log: silentLogger() });
+    const changed: string[] = [];
+    for (const ex of examples) {
+      const plain = classifier.classify(ex).matched.join('+');
+      for (const credit of [' - The Kyiv Independent', ' | NK News', ' — The Korea Herald', ' - 연합뉴스']) {
+        const credited = classifier.classify({ title: ex.title + credit, summary: ex.summary }).matched.join('+');
+        if (credited !== plain) changed.push(`${ex.id}${credit}: ${plain || '-'} -> ${credited || '-'}`);
+      }
+    }
+    expect(examples.length).toBeGreaterThanOrEqual(300);
+    expect(changed).toEqual([]);
+  });
 });

@@ -1,9 +1,10 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { applyContext, hasContextTrigger } from './context.js';
-import { compileMatcher, type FieldText } from './matcher.js';
+import { splitCredit } from './credit.js';
+import { compileMatcher, type FieldText, type Matcher } from './matcher.js';
 import { baselineProbability, certainNoFactorOf, featuresOf, isCertainNo, logOdds, MODEL_CONFIDENT_FACTOR, modelContribution, probability, shownProbability, type Model, type TopicModel } from './model.js';
 import type { RuleSet } from './rules.js';
-import { scoreKeywords } from './score.js';
+import { scoreKeywords, type KeywordScore } from './score.js';
 import { tokenize } from './text.js';
 import type { TopicClassifier } from './topic-classifier.js';
 
@@ -48,6 +49,18 @@ function round(n: number): number {
 }
 
 /**
+ * An outlet's credit at the headline's end ("… - The Kyiv Independent") is read apart from the
+ * story (credit.ts) and is no evidence: the story is judged by its own words, as it would be
+ * from the outlet's own feed. A topic the credit names gets a note saying it was set aside.
+ */
+function withCredit(matcher: Matcher, outlet: string, keywords: readonly KeywordScore[]): readonly KeywordScore[] {
+  const named = new Set(matcher.matchPatterns({ field: 'title', text: outlet, tokens: tokenize(outlet) }).map((h) => h.topic));
+  if (named.size === 0) return keywords;
+  const note: Reason = { kind: 'note', text: `the headline's credit "${outlet}" names the outlet, not the story: not read` };
+  return keywords.map((k, i) => (named.has(i) ? { ...k, reasons: [...k.reasons, note] } : k));
+}
+
+/**
  * Builds the classifier from rules and an optional trained model, without any file I/O (the
  * shell in src/app/classifier.ts does the loading). The model is consulted only for candidate
  * stories (at least one keyword hit for the topic): most of a feed never reaches it.
@@ -63,18 +76,22 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
     rules,
     model,
     classify(input) {
+      const credit = splitCredit(input.title, input.summary);
+      const title = credit?.title ?? input.title;
+      const summary = credit?.summary ?? input.summary;
       const fields: FieldText[] = [
-        { field: 'title', text: input.title, tokens: tokenize(input.title) },
-        { field: 'summary', text: input.summary, tokens: tokenize(input.summary) },
+        { field: 'title', text: title, tokens: tokenize(title) },
+        { field: 'summary', text: summary, tokens: tokenize(summary) },
       ];
       const raw = scoreKeywords(rules, matcher, fields);
-      const keywords = raw.some((k) => k.hits > 0 || k.excluded) || hasContextTrigger(fields) ? applyContext(rules, fields, raw) : raw;
+      const read = raw.some((k) => k.hits > 0 || k.excluded) || hasContextTrigger(fields) ? applyContext(rules, fields, raw) : raw;
+      const keywords = credit ? withCredit(matcher, credit.outlet, read) : read;
       let features: string[] | null = null;
       // The model's say, from the tempered log-odds; the probability shown is the calibrated
       // one, with the point where the contribution changes sign. The story's features are read
       // once, for the first topic that asks.
       const consult = (topic: RuleSet['topics'][number], m: TopicModel): { p: number; shown: number; contribution: number; reason: Reason } => {
-        features ??= featuresOf(input.title, input.summary, hidden);
+        features ??= featuresOf(title, summary, hidden);
         const odds = logOdds(m, features);
         const p = probability(odds, MODEL_TEMPERATURE);
         const contribution = modelContribution(topic.model.weight, p, certainNoFactorOf(topic.model));

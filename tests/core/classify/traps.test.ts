@@ -2733,3 +2733,34 @@ describe('the twenty-first round: datelines, a briefing in one sentence, firms a
     expect(dip.matched).toBe(false);
   });
 });
+
+describe('the twenty-third round: an aggregator\'s outlet credit is not the story', () => {
+  it('GIVEN a Fed story credited "- Kyiv Post" THEN no Ukraine: the outlet is set aside, with a note, and the model is not asked', () => {
+    const v = verdict('Fed holds rates steady as inflation cools - Kyiv Post', '', 'ukraine');
+    expect(patterns(v)).toEqual([]);
+    expect(notes(v)).toContain('the headline\'s credit "Kyiv Post" names the outlet, not the story: not read');
+    expect(v.modelProbability).toBeNull();
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN Google News\'s shape (the credit in the headline, the headline and outlet as the description) THEN neither copy of "Korea JoongAng Daily" counts', () => {
+    const v = verdict('Oil prices climb on Middle East supply fears - Korea JoongAng Daily', 'Oil prices climb on Middle East supply fears\u00a0\u00a0Korea JoongAng Daily', 'south-korea');
+    expect(patterns(v)).toEqual([]);
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN a strike on Kharkiv credited "- The Kyiv Independent" THEN Ukraine on the story\'s own words', () => {
+    const v = verdict('Russian missiles hit Kharkiv apartment block, killing six - The Kyiv Independent', '', 'ukraine');
+    expect(patterns(v).map((p) => p.matched)).toContain('Kharkiv');
+    expect(patterns(v).map((p) => p.matched)).not.toContain('Kyiv Independent');
+    expect(notes(v)).toContain('the headline\'s credit "The Kyiv Independent" names the outlet, not the story: not read');
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a missile launch credited "| NK News" THEN North Korea on the story\'s words, not on "NK News"', () => {
+    const v = verdict('North Korea fires two short-range ballistic missiles | NK News', '', 'north-korea');
+    expect(patterns(v).map((p) => p.matched)).toContain('North Korea');
+    expect(patterns(v).map((p) => p.matched)).not.toContain('NK News');
+    expect(v.matched).toBe(true);
+  });
+});
