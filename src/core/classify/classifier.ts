@@ -1,6 +1,6 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { applyContext, hasContextTrigger } from './context.js';
-import { splitCredit } from './credit.js';
+import { splitCredit } from '../outlet-credit.js';
 import { compileMatcher, type FieldText, type Matcher } from './matcher.js';
 import { baselineProbability, certainNoFactorOf, featuresOf, isCertainNo, logOdds, MODEL_CONFIDENT_FACTOR, modelContribution, probability, shownProbability, type Model, type TopicModel } from './model.js';
 import type { RuleSet } from './rules.js';
@@ -50,7 +50,7 @@ function round(n: number): number {
 
 /**
  * An outlet's credit at the headline's end ("… - The Kyiv Independent") is read apart from the
- * story (credit.ts) and is no evidence: the story is judged by its own words, as it would be
+ * story (outlet-credit.ts) and is no evidence: the story is judged by its own words, as it would be
  * from the outlet's own feed. A topic the credit names gets a note saying it was set aside.
  */
 function withCredit(matcher: Matcher, outlet: string, keywords: readonly KeywordScore[]): readonly KeywordScore[] {

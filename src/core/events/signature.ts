@@ -6,6 +6,7 @@
  * content words. Pure: no I/O.
  */
 import { normaliseTitle, shinglesOfNormalised } from '../compose/cluster.js';
+import { splitCredit } from '../outlet-credit.js';
 
 const LATIN = /\p{Script=Latin}/u;
 const HANGUL = /\p{Script=Hangul}/u;
@@ -148,8 +149,12 @@ function capitalisedNames(title: string): string[] {
   return out;
 }
 
-/** The signature of a headline; the same input always gives the same signature. */
-export function signatureOf(title: string): Signature {
+/**
+ * The signature of a headline; the same input always gives the same signature. An aggregator's
+ * outlet credit ("… - The Kyiv Independent") is left out: it names who wrote the story.
+ */
+export function signatureOf(headline: string): Signature {
+  const title = splitCredit(headline, '')?.title ?? headline;
   const normalised = normaliseTitle(title);
   const words = normalised.split(' ').filter((w) => w.length > 0);
   const keys = new Set<string>();

@@ -21,6 +21,15 @@ describe('near-duplicate clustering', () => {
     expect(jaccard(shingles('북한, 동해상으로 탄도미사일 발사'), shingles('북한 동해상 탄도미사일 발사…합참'))).toBeGreaterThanOrEqual(0.5);
   });
 
+  it('GIVEN one story from an aggregator under two outlets\' credits THEN one cluster; two stories under one outlet\'s credit stay apart', () => {
+    const clusters = clusterStories([
+      item('gn1', 'Zelensky meets Macron - Reuters', 6),
+      item('gn2', 'Zelensky meets Macron - Korea JoongAng Daily', 5),
+      item('gn3', 'Russian drones hit Odesa port overnight - The Kyiv Independent', 5),
+    ]);
+    expect(clusters.map((c) => [c.representative.key, ...c.others.map((o) => o.key)])).toEqual([['gn1', 'gn2'], ['gn3']]);
+  });
+
   it('GIVEN unrelated stories THEN nothing is merged', () => {
     const clusters = clusterStories([
       item('a', 'South Korea parliament passes budget'),

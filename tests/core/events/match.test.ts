@@ -7,6 +7,11 @@ const HOUR = 3_600_000;
 const same = (a: string, b: string) => sameEvent(signatureOf(a), signatureOf(b));
 
 describe('one event across outlets, wording and languages', () => {
+  it('GIVEN an aggregator\'s outlet credit ("- Kyiv Post") THEN the signature leaves it out: it names who wrote the story', () => {
+    expect(signatureOf('Parliament passes new tax law after long debate - Kyiv Post')).toEqual(signatureOf('Parliament passes new tax law after long debate'));
+    expect([...signatureOf('Parliament passes new tax law after long debate - Kyiv Post').keys]).not.toContain('e:kyiv');
+  });
+
   it.each([
     ['North Korea fires ballistic missile into East Sea, Seoul says', 'North Korea launches ballistic missile toward East Sea: JCS'],
     ['Russia strikes Kyiv power grid overnight', 'Russian missiles hit Kyiv energy infrastructure overnight, blackouts reported'],

@@ -3,9 +3,9 @@
  * headline with the outlet that published it: "Zelensky meets Trump in Rome - The Kyiv
  * Independent", "Fed holds rates steady - Korea JoongAng Daily", and Google News repeats it at
  * the end of the description. The credit says who wrote the story, not what it is about, yet it
- * names a topic: read as text, "Kyiv Independent" in a headline matched Ukraine on its own. The
- * classifier reads the story without it (docs/rules.md, "Outlet credits"); the credit makes the
- * topics it names candidates, which the model judges from the story's own words.
+ * may name a topic: read as text, "Kyiv Independent" in a headline matched Ukraine on its own.
+ * The classifier reads the story without it (docs/rules.md, "Scoring"), and a developing story's
+ * signature leaves it out, so two stories by one outlet do not share keys for that alone.
  *
  * Pure: strings in, strings out.
  */

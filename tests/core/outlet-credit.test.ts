@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeOutlet, splitCredit } from '../../../src/core/classify/credit.js';
+import { looksLikeOutlet, splitCredit } from '../../src/core/outlet-credit.js';
 
 describe('outlet credits at a headline\'s end (aggregators: Google News, Yahoo, MSN)', () => {
   it('GIVEN "… - Outlet", "… | Outlet" or "… — Outlet" THEN the outlet is split from the story', () => {
