@@ -2764,3 +2764,17 @@ describe('the twenty-third round: an aggregator\'s outlet credit is not the stor
     expect(v.matched).toBe(true);
   });
 });
+
+describe('the twenty-third round: read holdouts 220-223', () => {
+  it('GIVEN an Independence Day march in Toronto THEN community life abroad: Canada\'s diaspora cities, as Winnipeg\'s', () => {
+    const march = verdict('Thousands rally in Toronto for Ukrainian Independence Day', 'Organisers said the march down University Avenue was the biggest Ukrainian gathering in the city in a decade.', 'ukraine');
+    expect(exclusions(march).map((x) => x.matched)).toContain('Toronto');
+    expect(march.matched).toBe(false);
+  });
+
+  it('GIVEN Canada\'s government as "Ottawa" sending drones THEN still Ukraine: Ottawa is not a diaspora city here', () => {
+    const v = verdict('Ottawa to send 800 drones to Kyiv', 'Canada will ship SkyRanger drones to Ukrainian forces within weeks, the defence minister said.', 'ukraine');
+    expect(exclusions(v)).toEqual([]);
+    expect(v.matched).toBe(true);
+  });
+});
