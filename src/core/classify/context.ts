@@ -2407,8 +2407,8 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
 // --- Briefing venue --------------------------------------------------------------------------------
 /** Words before a place that make it an event's venue or a team's destination: "wins in Seoul", "leaves for Seoul". */
 const VENUE_BEFORE = set('in at for');
-/** A contest's, a title's or a show's words: what happens at a venue. */
-const VENUE_EVENTS = set('wins won win winning beat beats beaten title titles gold silver bronze medal medals final finals quarters quarterfinal quarterfinals semifinal semifinals championship championships tournament open match rink squad team concert concerts pop exhibition show');
+/** A contest's, a title's, a show's or a festival's prize words: what happens at a venue. */
+const VENUE_EVENTS = set('wins won win winning beat beats beaten title titles gold silver bronze medal medals final finals quarters quarterfinal quarterfinals semifinal semifinals championship championships tournament open match rink squad team concert concerts pop exhibition show award awards prize prizes festival');
 /** The event's name after the country: "the Korea Open", "Seoul Open". */
 const EVENT_NAMES_AFTER = set('open masters');
 

@@ -2777,4 +2777,9 @@ describe('the twenty-third round: read holdouts 220-223', () => {
     expect(exclusions(v)).toEqual([]);
     expect(v.matched).toBe(true);
   });
+  it('GIVEN a briefing item on a foreign film winning a festival prize in Busan THEN briefing venue: the South is only where another story\'s prize was given', () => {
+    const v = verdict('Evening briefing: Paris transit strike, Chilean vote, Polish film wins in Busan', 'Metro lines in Paris shut for a second day; Chileans vote on a new constitution; and in Busan a Polish drama about two sisters took the festival\'s top award.', 'south-korea');
+    expect(feature(v, 'briefing venue')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
 });
