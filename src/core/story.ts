@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { parseFeedDate } from './dates.js';
 import { htmlText } from './html-text.js';
+import { withoutFooter } from './summary-footer.js';
 import type { FeedConfig, RawItem, Story } from './types.js';
 
 /** Summaries longer than this are cut on a word (or grapheme) boundary. */
@@ -169,7 +170,9 @@ export function normaliseItemDetailed(raw: RawItem, feed: FeedConfig, feedUrl: s
   // says it is not one (isPermaLink="false").
   const guidUrl = raw.guidIsPermaLink === false ? null : canonicalUrl(cleanGuid(raw.guid), feedUrl);
   const url = canonicalUrl(raw.link, feedUrl) ?? (raw.link === undefined || raw.link.trim() === '' ? guidUrl : null);
-  const summary = truncateText(htmlToPlainText(raw.summary ?? raw.content), SUMMARY_MAX_CHARS);
+  const text = htmlToPlainText(raw.summary ?? raw.content);
+  // A publishing platform's footer ("The post … appeared first on …") is not the story.
+  const summary = truncateText(withoutFooter(text), SUMMARY_MAX_CHARS);
   let title = truncateText(htmlToPlainText(raw.title), TITLE_MAX_CHARS);
   if (title === '' && url === null) {
     return { ok: false, reason: 'no-title-or-link', message: `item ${guid === null ? '' : `"${guid.slice(0, 80)}" `}of feed ${feed.id} has neither a title nor an http(s) link; skipped` };
@@ -179,7 +182,9 @@ export function normaliseItemDetailed(raw: RawItem, feed: FeedConfig, feedUrl: s
   const author = truncateText(htmlToPlainText(raw.author), AUTHOR_MAX_CHARS);
   const categories = [...new Set(raw.categories.map((c) => truncateText(htmlToPlainText(c), CATEGORY_MAX_CHARS)).filter((c) => c !== ''))].slice(0, CATEGORIES_MAX);
   const story: Story = {
-    id: storyId({ feedId: feed.id, guid, url, title, summary }),
+    // An item with neither guid nor link is known by its text, as it was before footers were
+    // removed: a stored story keeps its id.
+    id: storyId({ feedId: feed.id, guid, url, title, summary: guid === null && url === null ? truncateText(text, SUMMARY_MAX_CHARS) : summary }),
     feedId: feed.id,
     guid,
     url,

@@ -1,0 +1,53 @@
+/**
+ * Boilerplate that publishing software appends to every entry's description: WordPress's SEO
+ * plugin ends each one with "The post <headline> appeared first on <site>." by default, and
+ * themes and platforms add "Continue reading …" or "Read more »". It is not the story, and it
+ * hurts twice: the headline repeated in the summary counts its names again, and the site's name
+ * ("Kyiv Post", "Korea Pro") reads as a topic. Measured in the twenty-third round of issue 15:
+ * that footer appended to every evaluation story turned 1,208 of 31,920 into Ukraine false
+ * positives for "Kyiv Post", and 162 into false positives of some topic even for "Reuters".
+ *
+ * Pure: text in, text out. Only a footer at the very end is removed.
+ */
+
+/**
+ * The SEO plugin's default footer in the languages it ships (English, German, French, Spanish,
+ * Russian), anchored at the end. Sites may reword it; those stay.
+ */
+const POST_FOOTERS: readonly { readonly middle: string; readonly re: RegExp }[] = [
+  footer('The post ', ' appeared first on '),
+  footer('Der Beitrag ', ' erschien zuerst auf '),
+  footer("L['’]article ", ' est apparu en premier sur '),
+  footer('La entrada ', ' se publicó primero en '),
+  footer('Сообщение ', ' появились сначала на '),
+];
+
+/** "<opening> headline <middle> site." at the end; the headline holds no second opening, so the last footer is the one taken. */
+function footer(opening: string, middle: string): { readonly middle: string; readonly re: RegExp } {
+  return { middle, re: new RegExp(`\\s*${opening}(?:(?!${opening}).){1,600}?${middle}.{1,200}?\\.?\\s*$`, 'su') };
+}
+
+/**
+ * "Continue reading", "Read more", "Keep reading" closing the text, with an arrow or the
+ * headline after it ("Continue reading on Medium »", "Continue reading "Title" →"). Capitalised,
+ * after the end of a sentence or an ellipsis, so a sentence's own "read more" stays.
+ */
+const READ_MORE_WORDS = ['Continue reading', 'Read more', 'Read More', 'Keep reading'];
+const READ_MORE = /(?<=[.!?…"”’)\]]|^)\s*(?:\[(?:…|\.\.\.)\]\s*)?(?:Continue reading|Read more|Read More|Keep reading)\b(?:[^.!?]{0,250})$/u;
+
+/** The summary without a publishing platform's footer; the text as it was when it has none. */
+export function withoutFooter(summary: string): string {
+  let text = summary;
+  // A plain substring test first: most summaries have no footer, and a regex scan costs more.
+  for (const { middle, re } of POST_FOOTERS) {
+    if (!text.includes(middle)) continue;
+    const m = re.exec(text);
+    if (m) {
+      text = text.slice(0, m.index);
+      break;
+    }
+  }
+  const more = READ_MORE_WORDS.some((w) => text.includes(w)) ? READ_MORE.exec(text) : null;
+  if (more) text = text.slice(0, more.index);
+  return text === summary ? summary : text.trimEnd();
+}
