@@ -187,3 +187,51 @@ export function bareDateline(text: string, tokens: readonly Token[], from: numbe
   const words = text.slice(first.start, last.end);
   return words === words.toUpperCase() && words !== words.toLowerCase() && /^\s*[—–,-]/u.test(text.slice(last.end));
 }
+
+/** Acronyms a shouted headline keeps in capitals (and two-letter ones but SHOUTED_SHORT_WORDS): the rules' case-sensitive `ROK` and `NK`, and words whose capitals the context features read. */
+const SHOUTED_ACRONYMS: ReadonlySet<string> = new Set(
+  'ROK DPRK USA ICBM ICBMS SLBM IRBM NATO KCNA JCS IAEA APEC ASEAN IMF WHO UAE BBC CNN AFP TASS NBU SBU GUR FSB CIA FBI NIS KOSPI THAAD HIMARS ATACMS OPEC OSCE GDP DMZ JSA NLL UNSC WFP EU27'.split(' '),
+);
+/** Two-letter words that are words, not acronyms (NK, US, UN, SK, LG stay). */
+const SHOUTED_SHORT_WORDS: ReadonlySet<string> = new Set('HE TO OF IN ON AT BY UP AS IS IT NO SO OR AN BE DO GO ME MY WE IF'.split(' '));
+/** A field written in capitals: at least this many words of letters, and no lower-case letter. */
+const SHOUTED_MIN_WORDS = 3;
+
+/**
+ * A field written wholly in capitals ("TRUMP SAYS HE RECEIVED A 'BEAUTIFUL LETTER' FROM KIM", as
+ * some wires and alert feeds write headlines) in title case, its acronyms kept: the context
+ * features read capitals as names ("Kim" after "Trump", "Kim Clijsters"), and a shouted headline
+ * makes every word one. The same length, so offsets hold. Any other text is returned as it is.
+ */
+export function unshout(text: string): string {
+  if (/\p{Ll}/u.test(text)) return text;
+  const words = text.match(/\p{Lu}[\p{Lu}\p{M}'’]*/gu);
+  if (!words || words.length < SHOUTED_MIN_WORDS) return text;
+  return text.replace(/(\p{Lu})([\p{Lu}\p{M}'’]+)/gu, (word: string, first: string, rest: string) => {
+    if ((word.length <= 2 && !SHOUTED_SHORT_WORDS.has(word)) || SHOUTED_ACRONYMS.has(word)) return word;
+    const lower = rest.toLowerCase();
+    return lower.length === rest.length ? first + lower : word;
+  });
+}
+
+/** At least this many words in a headline that a summary repeats before it counts as an echo. */
+const ECHO_MIN_WORDS = 3;
+
+/**
+ * The summary without a repeat of the headline at its start: feeds whose description opens with
+ * the headline (or is only the headline, as Google News's is once the outlet's credit is set
+ * aside). Read twice, the headline's names would count twice, as if the story named the topic
+ * again. Words are compared folded (case, marks and punctuation aside); the summary is returned
+ * as it is unless it opens with every word of the headline.
+ */
+export function withoutHeadlineEcho(title: string, summary: string, titleTokens: readonly Token[] = tokenize(title)): string {
+  const t = titleTokens;
+  if (t.length < ECHO_MIN_WORDS || summary.length < title.length * 0.8) return summary;
+  // Cheap test first: the first letters agree.
+  const a = /[\p{L}\p{N}]/u.exec(summary)?.[0]?.toLowerCase();
+  if (a === undefined || a !== t[0]?.text[0]) return summary;
+  const s = tokenize(summary);
+  if (s.length < t.length || !t.every((tok, k) => s[k]?.text === tok.text)) return summary;
+  const end = s[t.length - 1]?.end ?? 0;
+  return summary.slice(end).replace(/^[\s\p{P}\p{S}]+/u, '');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clauseEnd, sentenceEnd, tokenize, type Token } from '../../../src/core/classify/text.js';
+import { clauseEnd, sentenceEnd, tokenize, unshout, withoutHeadlineEcho, type Token } from '../../../src/core/classify/text.js';
 
 describe('tokenize', () => {
   it('GIVEN Latin text with diacritics and punctuation THEN tokens are folded and keep their offsets', () => {
@@ -59,5 +59,31 @@ describe('sentenceEnd and clauseEnd', () => {
 
   it('GIVEN commas, colons, brackets and dashes THEN each ends a clause, and every sentence end does too', () => {
     expect(endsIn('SEOUL -- Kim, the leader: in Pyongyang (state media) \u2014 said. Later U.S. aid', clauseEnd)).toEqual(['Kim', 'the', 'in', 'state', 'said', 'Later']);
+  });
+});
+
+describe('a shouted headline', () => {
+  it('GIVEN a field in capitals THEN title case, the acronyms and two-letter abbreviations kept, at the same length', () => {
+    const shouted = "TRUMP SAYS HE WILL MEET KIM AT THE DMZ, NK AND ROK OFFICIALS SAY";
+    expect(unshout(shouted)).toBe("Trump Says He Will Meet Kim At The DMZ, NK And ROK Officials Say");
+    expect(unshout(shouted)).toHaveLength(shouted.length);
+    expect(unshout('КИЇВ ПІД ОБСТРІЛОМ ВНОЧІ')).toBe('Київ Під Обстрілом Вночі');
+  });
+
+  it('GIVEN any lower-case letter, a short field or text without case THEN it is returned as it is', () => {
+    for (const text of ['Trump says he will meet Kim', 'NATO SUMMIT', '북한 미사일 발사 - 연합뉴스', 'BREAKING: Kim meets Putin']) expect(unshout(text)).toBe(text);
+  });
+});
+
+describe('a summary that repeats the headline', () => {
+  it('GIVEN a summary that opens with the headline (or is only the headline) THEN the repeat is dropped', () => {
+    expect(withoutHeadlineEcho('Paper lanterns light up Seoul', 'Paper lanterns light up Seoul. Thousands walked along the stream.')).toBe('Thousands walked along the stream.');
+    expect(withoutHeadlineEcho('Paper lanterns light up Seoul', 'paper lanterns light up SEOUL')).toBe('');
+    expect(withoutHeadlineEcho("Kim's sister warns Seoul", 'Kim’s sister warns Seoul — the statement came hours after the drills.')).toBe('the statement came hours after the drills.');
+  });
+
+  it('GIVEN a summary that only begins like the headline, or a headline of two words THEN nothing changes', () => {
+    expect(withoutHeadlineEcho('Paper lanterns light up Seoul', 'Paper lanterns lit up the city on Friday.')).toBe('Paper lanterns lit up the city on Friday.');
+    expect(withoutHeadlineEcho('Seoul votes', 'Seoul votes today in a close race.')).toBe('Seoul votes today in a close race.');
   });
 });

@@ -2765,6 +2765,22 @@ describe('the twenty-third round: an aggregator\'s outlet credit is not the stor
   });
 });
 
+describe('the twenty-third round: feed shapes, a shouted headline and a summary that repeats the headline', () => {
+  it('GIVEN a headline in capitals THEN it is read in title case: "KIM" beside "TRUMP" and a summit city is the North\'s leader', () => {
+    const v = verdict('TRUMP SAYS HE WILL MEET KIM IN HANOI NEXT MONTH', '', 'north-korea');
+    expect(feature(v, 'surname')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a summary that is only the headline again THEN the headline\'s names count once: "Seoul" as a picture gallery\'s place stays short of the threshold', () => {
+    const title = "Paper lanterns light up Seoul in this week's pictures";
+    const echoed = verdict(title, title, 'south-korea');
+    const alone = verdict(title, '', 'south-korea');
+    expect(echoed.keywordScore).toBe(alone.keywordScore);
+    expect(echoed.matched).toBe(false);
+  });
+});
+
 describe('the twenty-third round: read holdouts 220-223', () => {
   it('GIVEN an Independence Day march in Toronto THEN community life abroad: Canada\'s diaspora cities, as Winnipeg\'s', () => {
     const march = verdict('Thousands rally in Toronto for Ukrainian Independence Day', 'Organisers said the march down University Avenue was the biggest Ukrainian gathering in the city in a decade.', 'ukraine');
