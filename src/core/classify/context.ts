@@ -236,7 +236,7 @@ const KIM_CUES = set('trump biden obama putin xi pompeo lavrov peskov kremlin be
  * headline puts before him ("Trump Says Kim Sent Him a Letter").
  */
 const AFTER_BARE_KIM = set(
-  'and to in at with says said meets met meet meeting arrives arrived leaves left warns warned vows vowed vow calls called sends sent orders ordered visits visited hosts wants will would could may might has had have is was are were skips skipped signs signed sign tells told holds held urges urged agree agrees agreed pledge pledges pledged cut cuts walk walks walked step steps stepped praises praised mocks mocked invites invited threatens threatened hails hailed writes wrote during s or for after as summit summits talks meeting meetings letter letters deal again',
+  'and to in at with says said meets met meet meeting arrives arrived leaves left warns warned vows vowed vow calls called sends sent orders ordered visits visited hosts wants will would could may might has had have is was are were skips skipped signs signed sign tells told holds held urges urged agree agrees agreed pledge pledges pledged cut cuts walk walks walked step steps stepped praises praised mocks mocked invites invited threatens threatened hails hailed writes wrote during s or for after as summit summits talks meeting meetings letter letters deal again shake shakes shook fail fails failed without lands landed land arrive',
 );
 
 /** A state-media headline's verbs for the leader at a weapons site: "Kim oversees test of…". */
@@ -2157,8 +2157,8 @@ function repelWithArms(fields: readonly FieldText[]): { matched: string; field: 
 
 /** Surnames of other famous Kims, named apart from "Kim": "Kardashian West lobbies…". */
 const OTHER_KIMS = set('kardashian clijsters cattrall');
-/** Words that may stand before the leader's "Kim" in a headline: "Trump, Kim", "leader Kim", "Mr Kim", "to See Kim Again". */
-const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with what why how about from by to for see sees saw seeing');
+/** Words that may stand before the leader's "Kim" in a headline: "Trump, Kim", "leader Kim", "Mr Kim", "to See Kim Again", "Second Kim Summit". */
+const KIM_TITLES = set('mr leader chairman trump putin xi moon yoon biden and with what why how about from by to for see sees saw seeing first second third next another new latest');
 /** A bare "Kim" (not "Kim Clijsters") in a story with a US president, Putin, Xi or a summit venue. */
 export function bareKimWithLeaders(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const cue = fields.some((f) => f.tokens.some((t) => KIM_CUES.has(t.text)));

@@ -2772,6 +2772,14 @@ describe('the twenty-third round: feed shapes, a shouted headline and a summary 
     expect(v.matched).toBe(true);
   });
 
+  it('GIVEN title-case headlines ("Second Kim Summit", "Kim Without a Deal") THEN "Kim" is still bare: an ordinal before him and a common word after him are no given names', () => {
+    for (const title of ['Trump Announces Second Kim Summit for Vietnam', 'Trump Meets Kim Without a Deal in Sight']) {
+      const v = verdict(title, '', 'north-korea');
+      expect(feature(v, 'surname'), title).toBe(true);
+      expect(v.matched, title).toBe(true);
+    }
+  });
+
   it('GIVEN a summary that is only the headline again THEN the headline\'s names count once: "Seoul" as a picture gallery\'s place stays short of the threshold', () => {
     const title = "Paper lanterns light up Seoul in this week's pictures";
     const echoed = verdict(title, title, 'south-korea');
