@@ -2806,4 +2806,11 @@ describe('the twenty-third round: read holdouts 220-223', () => {
     expect(feature(v, 'briefing venue')).toBe(true);
     expect(v.matched).toBe(false);
   });
+  it('GIVEN the "coalition of the willing" planning a ceasefire force, Ukraine unnamed THEN Ukraine; Blair\'s 2003 coalition in Iraq THEN not', () => {
+    const v = verdict('Coalition of the willing meets in London on peacekeeping plan', 'Defence chiefs from 30 countries discussed how troops could police any truce once the fighting stops.', 'ukraine');
+    expect(patterns(v).map((p) => p.pattern)).toContain('coalition of the willing');
+    expect(v.matched).toBe(true);
+    const iraq = verdict('Blair defends 2003 coalition of the willing in inquiry evidence', 'The former prime minister said the decision to join the US in Iraq was right.', 'ukraine');
+    expect(iraq.matched).toBe(false);
+  });
 });
