@@ -58,6 +58,31 @@ describe('watchfloor eval', () => {
     if (model.consulted > 0) expect(model.calibration.brier).toBeGreaterThanOrEqual(0);
   });
 
+  it('GIVEN --shapes THEN each item is also scored in every feed shape: the credits and the footer score as the story as written, the headline as summary as the headline alone; text and JSON alike', () => {
+    const dir = tempDir();
+    const file = join(dir, 'items.jsonl');
+    const items = [
+      ...ITEMS,
+      // Off topic as written; an outlet's credit or footer naming Kyiv must not change that.
+      { title: 'Central bank holds rates as inflation cools', summary: 'The bank kept its key rate at 4.5% and signalled cuts next year.', labels: [] },
+      { title: 'Port authority approves new container terminal', summary: 'The board voted 7-2 for the expansion.', labels: [] },
+    ];
+    writeFileSync(file, `${items.map((i) => JSON.stringify(i)).join('\n')}\n`);
+    const args = ['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file, '--shapes'];
+    const json = runCli([...args, '--json'], dir);
+    expect(json.status).toBe(0);
+    const out = JSON.parse(json.stdout) as { micro: { f1: number }; shapes: { name: string; topics: Record<string, { fp: number; fn: number }>; micro: { f1: number } }[] };
+    const byName = new Map(out.shapes.map((s) => [s.name, s]));
+    expect([...byName.keys()]).toEqual(['as-written', 'credit', 'credit-bar', 'google-news', 'footer', 'capitals', 'title-case', 'summary-is-headline', 'summary-opens-with-headline', 'headline-only']);
+    expect(byName.get('as-written')?.micro.f1).toBe(out.micro.f1);
+    for (const same of ['credit', 'credit-bar', 'footer', 'summary-opens-with-headline']) expect(byName.get(same)?.topics, same).toEqual(byName.get('as-written')?.topics);
+    expect(byName.get('summary-is-headline')?.topics).toEqual(byName.get('headline-only')?.topics);
+    const text = runCli(args, dir);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/Feed shapes \(--shapes: each of the 7 items/);
+    expect(text.stdout).toMatch(/^credit\s+\d+\/\d+/m);
+  });
+
   it('GIVEN --exclude-borderline THEN the JSON scores only the items not marked borderline', () => {
     const dir = tempDir();
     const file = join(dir, 'items.jsonl');

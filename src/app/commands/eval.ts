@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseExamples } from '../../config/rules.js';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { evaluate, modelCalibration, modelChanges, type Evaluation, type ModelCalibration, type ModelChanges } from '../../core/classify/evaluate.js';
+import { evaluateShapes, type ShapeEvaluation } from '../../core/classify/feed-shapes.js';
 import type { Classification, Reason } from '../../core/types.js';
 import { loadClassifier } from '../classifier.js';
 import { commandContext } from '../context.js';
@@ -41,6 +42,13 @@ function renderEvaluation(title: string, e: Evaluation): string {
   return `${title} (${e.items} items)\n${table(rows)}\n`;
 }
 
+/** `--shapes`: false positives / false negatives per topic and micro F1, one row per feed shape. */
+function renderShapes(shapes: readonly ShapeEvaluation[], topics: readonly string[], items: number): string {
+  const rows = [['SHAPE', ...topics.map((t) => `${t.toUpperCase()} FP/FN`), 'MICRO F1', 'WHAT']];
+  for (const s of shapes) rows.push([s.name, ...topics.map((t) => `${s.evaluation.topics[t]?.fp ?? 0}/${s.evaluation.topics[t]?.fn ?? 0}`), pct(s.evaluation.micro.f1), s.description]);
+  return `\nFeed shapes (--shapes: each of the ${items} items rewritten as a feed of that shape would carry it)\n${table(rows)}\n`;
+}
+
 /** `watchfloor eval FILE.jsonl`: precision, recall and F1 per topic on a labelled file. */
 export function register(program: Command): void {
   program
@@ -49,7 +57,8 @@ export function register(program: Command): void {
     .argument('<file>', 'labelled JSON Lines file')
     .option('--json', 'print exactly one JSON object on stdout')
     .option('--exclude-borderline', 'score only the items not marked "borderline": true (text and --json alike)')
-    .action(async (file: string, options: { json?: boolean; excludeBorderline?: boolean }, command: Command) => {
+    .option('--shapes', 'also score each item rewritten into the shapes feeds carry (an outlet credit, a platform footer, capitals, the headline repeated …)')
+    .action(async (file: string, options: { json?: boolean; excludeBorderline?: boolean; shapes?: boolean }, command: Command) => {
       const { env, paths } = commandContext(command);
       const log = createLogger({ level: options.json ? 'warn' : env.LOG_LEVEL, format: env.LOG_FORMAT });
       let text: string;
@@ -75,6 +84,7 @@ export function register(program: Command): void {
       const verdicts = scope.map(({ ex, result }) => ({ gold: ex.labels, verdicts: result.verdicts }));
       const changes = modelChanges(topics, verdicts);
       const calibration = modelCalibration(topics, verdicts);
+      const shapes = options.shapes === true ? evaluateShapes(topics, scope.map(({ ex }) => ex), (input) => classifier.classify(input).matched) : null;
 
       if (options.json) {
         // The documented shape (docs/rules.md): a ratio with an empty denominator is null.
@@ -87,6 +97,7 @@ export function register(program: Command): void {
           topics: e.topics,
           micro: { precision: e.micro.precision, recall: e.micro.recall, f1: e.micro.f1 },
           model: { consulted: changes.consulted, changed: changes.changed, right: changes.right, wrong: changes.wrong, calibration },
+          ...(shapes ? { shapes: shapes.map((x) => ({ name: x.name, description: x.description, topics: x.evaluation.topics, micro: { precision: x.evaluation.micro.precision, recall: x.evaluation.micro.recall, f1: x.evaluation.micro.f1 } })) } : {}),
         };
         say(`${JSON.stringify(out)}\n`);
         return;
@@ -101,6 +112,7 @@ export function register(program: Command): void {
       if (hasUndefined(exclude ? clear : all)) report += 'n/a: undefined (0/0): nothing predicted for the topic, or no item labelled with it.\n';
       report += renderModelChanges(changes, scope.map(({ ex }) => ex));
       report += renderCalibration(calibration);
+      if (shapes) report += renderShapes(shapes, topics, scope.length);
       const wrong = scope.filter(({ ex, result }) => topics.some((t) => ex.labels.includes(t) !== result.matched.includes(t)));
       report += `\nWrong items: ${wrong.length}\n`;
       for (const { ex, result } of wrong) report += renderWrong(ex, result, topics);
