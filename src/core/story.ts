@@ -14,7 +14,7 @@ export const SUMMARY_MAX_CHARS = 1000;
 /** Titles are short by nature; anything longer is a feed putting its body in the title. */
 export const TITLE_MAX_CHARS = 500;
 /** When an item has a link but no title, the title is made from the summary, this long. */
-const DERIVED_TITLE_MAX_CHARS = 120;
+export const DERIVED_TITLE_MAX_CHARS = 120;
 const AUTHOR_MAX_CHARS = 200;
 const GUID_MAX_CHARS = 2048;
 const CATEGORY_MAX_CHARS = 100;

@@ -73,7 +73,7 @@ describe('watchfloor eval', () => {
     expect(json.status).toBe(0);
     const out = JSON.parse(json.stdout) as { micro: { f1: number }; shapes: { name: string; topics: Record<string, { fp: number; fn: number }>; micro: { f1: number } }[] };
     const byName = new Map(out.shapes.map((s) => [s.name, s]));
-    expect([...byName.keys()]).toEqual(['as-written', 'credit', 'credit-bar', 'google-news', 'footer', 'capitals', 'title-case', 'summary-is-headline', 'summary-opens-with-headline', 'headline-only']);
+    expect([...byName.keys()]).toEqual(['as-written', 'credit', 'credit-bar', 'google-news', 'footer', 'capitals', 'title-case', 'summary-is-headline', 'summary-opens-with-headline', 'no-headline', 'headline-only']);
     expect(byName.get('as-written')?.micro.f1).toBe(out.micro.f1);
     for (const same of ['credit', 'credit-bar', 'footer', 'summary-opens-with-headline']) expect(byName.get(same)?.topics, same).toEqual(byName.get('as-written')?.topics);
     expect(byName.get('summary-is-headline')?.topics).toEqual(byName.get('headline-only')?.topics);

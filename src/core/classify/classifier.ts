@@ -5,7 +5,7 @@ import { compileMatcher, type FieldText, type Matcher } from './matcher.js';
 import { baselineProbability, certainNoFactorOf, featuresOf, isCertainNo, logOdds, MODEL_CONFIDENT_FACTOR, modelContribution, probability, shownProbability, type Model, type TopicModel } from './model.js';
 import type { RuleSet } from './rules.js';
 import { scoreKeywords, type KeywordScore } from './score.js';
-import { tokenize, unshout, withoutHeadlineEcho } from './text.js';
+import { isCutFromSummary, tokenize, unshout, withoutHeadlineEcho } from './text.js';
 import type { TopicClassifier } from './topic-classifier.js';
 
 export type { ClassifyInput, TopicClassifier } from './topic-classifier.js';
@@ -77,9 +77,10 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
     model,
     classify(input) {
       const credit = splitCredit(input.title, input.summary);
-      // The story as the classifier reads it: an outlet's credit set aside, a shouted headline in
-      // title case, and the summary without a repeat of the headline.
-      const title = unshout(credit?.title ?? input.title);
+      // The story as the classifier reads it: an outlet's credit set aside, a headline cut from the
+      // summary (a feed without titles) dropped, a shouted headline in title case, and the summary
+      // without a repeat of the headline.
+      const title = isCutFromSummary(input.title, input.summary) ? '' : unshout(credit?.title ?? input.title);
       const titleTokens = tokenize(title);
       const summary = withoutHeadlineEcho(title, unshout(credit?.summary ?? input.summary), titleTokens);
       const fields: FieldText[] = [

@@ -5,6 +5,7 @@
  * src/core/story.ts does), and scores it: a shape whose scores fall below the story as written
  * is text the classifier reads as evidence that is none (docs/rules.md, "Scoring"). Pure.
  */
+import { DERIVED_TITLE_MAX_CHARS, truncateText } from '../story.js';
 import { withoutFooter } from '../summary-footer.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import type { ClassifyInput } from './topic-classifier.js';
@@ -45,6 +46,11 @@ export const FEED_SHAPES: readonly FeedShape[] = [
   { name: 'title-case', description: 'the headline in title case', rewrite: (s) => ({ title: titleCase(s.title), summary: s.summary }) },
   { name: 'summary-is-headline', description: 'the headline as the summary', rewrite: (s) => ({ title: s.title, summary: s.title }) },
   { name: 'summary-opens-with-headline', description: 'the summary opens with the headline', rewrite: (s) => ({ title: s.title, summary: `${s.title}. ${s.summary}` }) },
+  {
+    name: 'no-headline',
+    description: 'a feed without titles: the headline cut from the summary, as normalisation makes it',
+    rewrite: (s) => ({ title: truncateText(s.summary, DERIVED_TITLE_MAX_CHARS), summary: s.summary }),
+  },
   { name: 'headline-only', description: 'no summary (for comparison)', rewrite: (s) => ({ title: s.title, summary: '' }) },
 ];
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clauseEnd, sentenceEnd, tokenize, unshout, withoutHeadlineEcho, type Token } from '../../../src/core/classify/text.js';
+import { clauseEnd, isCutFromSummary, sentenceEnd, tokenize, unshout, withoutHeadlineEcho, type Token } from '../../../src/core/classify/text.js';
+import { DERIVED_TITLE_MAX_CHARS, truncateText } from '../../../src/core/story.js';
 
 describe('tokenize', () => {
   it('GIVEN Latin text with diacritics and punctuation THEN tokens are folded and keep their offsets', () => {
@@ -87,3 +88,17 @@ describe('a summary that repeats the headline', () => {
     expect(withoutHeadlineEcho('Seoul votes', 'Seoul votes today in a close race.')).toBe('Seoul votes today in a close race.');
   });
 });
+
+describe('a headline cut from the summary', () => {
+  it('GIVEN the headline normalisation makes for an item without one THEN it is recognised as the summary\'s own opening', () => {
+    const summary = 'The Treasury said the firms helped Moscow buy machine tools and chips for weapons used against Ukraine, and froze their US assets on Tuesday.';
+    expect(isCutFromSummary(truncateText(summary, DERIVED_TITLE_MAX_CHARS), summary)).toBe(true);
+  });
+
+  it('GIVEN a real headline, one ending in "…" that the summary does not open with, or a short summary taken whole THEN not', () => {
+    expect(isCutFromSummary('Treasury sanctions firms over chips', 'The Treasury said the firms helped Moscow.')).toBe(false);
+    expect(isCutFromSummary('Kim warns Seoul…', 'North Korea\'s leader said on Monday that…')).toBe(false);
+    expect(isCutFromSummary('Markets rally', 'Markets rally')).toBe(false);
+  });
+});
+

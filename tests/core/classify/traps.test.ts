@@ -2780,6 +2780,15 @@ describe('the twenty-third round: feed shapes, a shouted headline and a summary 
     }
   });
 
+  it('GIVEN a feed without titles (the headline cut from the summary, as normalisation makes it) THEN the summary is read alone: a sanctions story\'s one "against Ukraine" is no headline\'s', () => {
+    const summary = 'The Treasury said the firms helped Moscow buy machine tools and chips for weapons used against Ukraine, and froze their US assets on Tuesday.';
+    const cut = `${summary.slice(0, summary.lastIndexOf(' ', 119))}…`;
+    expect(summary.startsWith(cut.slice(0, -1))).toBe(true);
+    const v = verdict(cut, summary, 'ukraine');
+    expect(patterns(v).every((p) => p.field === 'summary')).toBe(true);
+    expect(v.matched).toBe(false);
+  });
+
   it('GIVEN a summary that is only the headline again THEN the headline\'s names count once: "Seoul" as a picture gallery\'s place stays short of the threshold', () => {
     const title = "Paper lanterns light up Seoul in this week's pictures";
     const echoed = verdict(title, title, 'south-korea');
