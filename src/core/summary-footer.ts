@@ -34,7 +34,7 @@ function footer(opening: string, middle: string): { readonly middle: string; rea
  * after the end of a sentence or an ellipsis, so a sentence's own "read more" stays.
  */
 const READ_MORE_WORDS = ['Continue reading', 'Read more', 'Read More', 'Keep reading'];
-const READ_MORE = /(?<=[.!?…"”’)\]]|^)\s*(?:\[(?:…|\.\.\.)\]\s*)?(?:Continue reading|Read more|Read More|Keep reading)\b(?:[^.!?]{0,250})$/u;
+const READ_MORE = new RegExp(`(?<=[.!?…"”’)\\]]|^)\\s*(?:\\[(?:…|\\.\\.\\.)\\]\\s*)?(?:${READ_MORE_WORDS.join('|')})\\b(?:[^.!?]{0,250})$`, 'u');
 
 /** The summary without a publishing platform's footer; the text as it was when it has none. */
 export function withoutFooter(summary: string): string {
