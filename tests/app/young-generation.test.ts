@@ -57,12 +57,17 @@ describe('the young generation beside a parser thread', () => {
   const PROBE = fileURLToPath(new URL('../helpers/young-generation-probe.ts', import.meta.url));
   const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-  it('GIVEN a process that keeps it small WHEN a parser thread starts (V8 resets the growth factor for every new heap) THEN the main thread\'s young generation still does not grow', async () => {
+  it('GIVEN a process that keeps it small WHEN a parser thread starts (V8 resets the growth factor for every new heap) THEN the main thread\'s young generation does not grow to V8\'s size', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', TSX, PROBE], { timeout: 60_000 });
-    const probe = JSON.parse(stdout) as { readonly before: number; readonly after: number; readonly loaded: boolean };
+    const probe = JSON.parse(stdout) as { readonly before: number; readonly after: number; readonly grown: number; readonly loaded: boolean };
     expect(probe.loaded).toBe(true);
     expect(probe.before).toBeGreaterThan(0);
-    // Without the thread and the pool putting the factor back, 2 × 16 MB here.
-    expect(probe.after).toBe(probe.before);
+    // The control: with V8's factor the same churn grows it (to 2 × 16 MB), as it did beside a
+    // thread before the factor was put back.
+    expect(probe.grown).toBeGreaterThan(2 * probe.before);
+    // At most one doubling: a scavenge can fall between the thread's heap set-up and the main
+    // loop's next turn (about 1 start in 50 on a loaded machine; src/app/young-generation.ts).
+    expect(probe.after).toBeLessThanOrEqual(2 * probe.before);
+    expect(probe.after).toBeLessThan(probe.grown);
   });
 });

@@ -1,19 +1,25 @@
 /**
  * Run in a child process (`node --import tsx`): the main thread's young generation before a
  * parser thread starts and after, each time once the main thread has allocated objects that
- * survive a scavenge or two, as a poll cycle's do. Prints one JSON line: the new space's size
- * before and after, and whether the thread loaded. A process of its own: the growth factor is
- * one flag for the whole process, and vitest's own threads would move it.
+ * survive a scavenge or two, as a poll cycle's do. Then, as a control in the same process, the
+ * size V8 grows it to when the growth factor is left at V8's default over the same churn.
+ * Prints one JSON line: the new space's size before, after and in the control, and whether the
+ * thread loaded. A process of its own: the growth factor is one flag for the whole process, and
+ * vitest's own threads would move it.
+ *
+ * The factor is lowered before anything else is loaded, as the CLI does (src/cli/main.ts):
+ * the rest comes through dynamic imports, which a static import would evaluate first.
  */
 import { join } from 'node:path';
-import { getHeapSpaceStatistics } from 'node:v8';
-import { createAnalysePool } from '../../src/app/analyse-pool.js';
-import { silentLogger } from '../../src/app/logger.js';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { keepYoungGenerationSmall } from '../../src/app/young-generation.js';
-import { loadRules } from '../../src/config/rules.js';
-import type { AnalysedDocument } from '../../src/app/analyse.js';
 
 keepYoungGenerationSmall();
+
+const { createAnalysePool } = await import('../../src/app/analyse-pool.js');
+const { silentLogger } = await import('../../src/app/logger.js');
+const { loadRules } = await import('../../src/config/rules.js');
+type AnalysedDocument = import('../../src/app/analyse.js').AnalysedDocument;
 
 const newSpaceBytes = (): number => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? -1;
 
@@ -48,4 +54,9 @@ const loaded = await pool.warm();
 churn(2_000_000);
 const after = newSpaceBytes();
 await pool.close();
-process.stdout.write(`${JSON.stringify({ before, after, loaded })}\n`);
+// The control: V8's default factor, as a thread's start leaves it, over the same churn.
+setFlagsFromString('--semi-space-growth-factor=2');
+churn(2_000_000);
+churn(2_000_000);
+const grown = newSpaceBytes();
+process.stdout.write(`${JSON.stringify({ before, after, grown, loaded })}\n`);
