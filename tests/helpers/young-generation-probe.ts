@@ -7,7 +7,7 @@
  * thread loaded. A process of its own: the growth factor is one flag for the whole process, and
  * vitest's own threads would move it.
  *
- * The factor is lowered before anything else is loaded, as the CLI does (src/cli/main.ts):
+ * The factor is lowered before anything else is loaded, as the CLI does (src/app/v8-settings.ts):
  * the rest comes through dynamic imports, which a static import would evaluate first.
  */
 import { join } from 'node:path';
