@@ -34,13 +34,13 @@ const MEDIA_WORDS = new Set(
     'standard mirror chronicle bulletin wire bizwire ilbo sinmun shimbun economist economic business reporter dispatch examiner ' +
     'inquirer courier globe mail sentinel pro watch weekly newsweek politico reuters bloomberg yonhap unian hromadske suspilne ' +
     'hankyoreh arirang kbs mbc sbs jtbc ytn afp ap bbc cnn nbc cbs abc npr pbs dw cnbc euronews meduza tass interfax yahoo msn ' +
-    'rbc unn nv espreso glavcom liga'
+    'rbc unn nv espreso glavcom liga newsis desk pulse global exposé expose diplomat euromaidan militarnyi uriminzokkiri naenara voa rfe isw'
   ).split(' '),
 );
 /** A domain as a name: "NKNews.org", "Korea.net". */
 const DOMAIN = /\.(?:com|org|net|info|news|kr|ua|uk|jp|de|fr|eu|io|co)$/iu;
 /** Small words an outlet's name may hold in lower case: "Voice of America", "Radio Free Europe". */
-const CONNECTORS = new Set(['of', 'the', 'and', 'de', 'la', 'le', 'el', 'del', 'di', 'der', 'die', 'for', 'on', 'in', '&']);
+const CONNECTORS = new Set(['of', 'the', 'and', 'de', 'la', 'le', 'el', 'del', 'di', 'der', 'die', 'for', 'on', 'in', 'by', '&']);
 /** Media words in Korean, Ukrainian and Russian names: 연합뉴스, 조선일보, Українська правда, Укрінформ, РБК-Україна. */
 const MEDIA_STEMS = ['뉴스', '일보', '신문', '방송', '타임스', '헤럴드', '경제', '미디어', '통신', '투데이', '데일리', 'правд', 'новин', 'новост', 'інформ', 'информ', 'уніан', 'униан', 'суспільн', 'громадськ', 'тсн', 'рбк', 'радіо', 'радио', 'газет', 'тиждень', 'вісті', 'вести', 'известия', 'коммерсант', 'тасс', 'риа', 'кореспондент', 'канал', 'телеграф', 'дзеркало', 'главком', 'лига', 'цензор'];
 
@@ -65,7 +65,8 @@ export function looksLikeOutlet(segment: string): boolean {
     const last = words[words.length - 1] ?? '';
     if (DOMAIN.test(last)) return true;
     return words.some((w) => {
-      const bare = w.toLowerCase().replace(/[.'’]+$/u, '');
+      // "News1", "Newsis", "Korea.net's" read as their names.
+      const bare = w.toLowerCase().replace(/[.'’]+$/u, '').replace(/\d+$/u, '');
       return MEDIA_WORDS.has(bare) || bare.split(/[-/]/u).some((part) => MEDIA_WORDS.has(part)) || /(?:inform|news)$/u.test(bare);
     });
   }
@@ -81,6 +82,17 @@ export function looksLikeOutlet(segment: string): boolean {
  * Kyiv Independent", Google News's description).
  */
 export function splitCredit(title: string, summary: string): OutletCredit | null {
+  const first = splitOnce(title);
+  if (first === null) return null;
+  // An outlet whose own name carries a tagline: "… - Kyiv Independent - Ukraine News".
+  const story = splitOnce(first.story)?.story ?? first.story;
+  const outlet = title.slice(story.length).replace(/^\s*[-–—|]\s*/u, '').trim();
+  const whole = withoutTrailing(summary, outlet, story);
+  return { outlet, title: story, summary: whole === summary ? withoutTrailing(summary, first.outlet, story) : whole };
+}
+
+/** One trailing credit: the story before it and the outlet; null when the headline ends otherwise. */
+function splitOnce(title: string): { readonly story: string; readonly outlet: string } | null {
   // Cheap test first: most headlines have no spaced dash or bar at all.
   if (!/\s[-–—|]\s/u.test(title)) return null;
   const m = TRAILING_SEGMENT.exec(title);
@@ -88,7 +100,7 @@ export function splitCredit(title: string, summary: string): OutletCredit | null
   const outlet = m?.[2]?.trim();
   if (story === undefined || outlet === undefined || !looksLikeOutlet(outlet)) return null;
   if (story.split(/\s+/u).length < MIN_STORY_WORDS && story.length < MIN_STORY_CHARS) return null;
-  return { outlet, title: story, summary: withoutTrailing(summary, outlet, story) };
+  return { story, outlet };
 }
 
 /**

@@ -33,6 +33,24 @@ describe('outlet credits at a headline\'s end (aggregators: Google News, Yahoo, 
     expect(splitCredit('Envoy speaks out - Kyiv Post', 'The envoy said so in an interview with the Kyiv Post')?.summary).toBe('The envoy said so in an interview with the Kyiv Post');
   });
 
+  it('GIVEN an outlet whose name carries a tagline ("… - Kyiv Independent - Ukraine News") THEN both segments go, and the summary\'s repeat of either', () => {
+    expect(splitCredit('Fed holds rates steady as inflation cools - Kyiv Independent - Ukraine News', 'Fed holds rates steady as inflation cools Kyiv Independent - Ukraine News')).toEqual({
+      outlet: 'Kyiv Independent - Ukraine News',
+      title: 'Fed holds rates steady as inflation cools',
+      summary: 'Fed holds rates steady as inflation cools',
+    });
+    expect(splitCredit('Fed holds rates steady as inflation cools - Kyiv Independent - Ukraine News', 'The Fed kept its rate | Ukraine News')?.summary).toBe('The Fed kept its rate');
+    // A headline's own dash before the credit stays: "Seoul - Pyongyang" is no outlet.
+    expect(splitCredit('Apple and Samsung settle - patent fight ends - The Korea Herald', '')?.title).toBe('Apple and Samsung settle - patent fight ends');
+  });
+
+  it('GIVEN outlets named for the topics they cover, without a media word of the first list THEN they are credits too', () => {
+    for (const name of ['Korea Tech Desk', 'Korea Exposé', 'News1 Korea', 'Newsis Korea', 'Pulse by Maeil Business News Korea', 'Euromaidan', 'KED Global', 'Militarnyi', 'The Diplomat', 'VOA', 'RFE/RL']) {
+      expect(splitCredit(`Fed holds rates steady as inflation cools - ${name}`, '')?.outlet, name).toBe(name);
+    }
+    expect(looksLikeOutlet('by the sea')).toBe(false);
+  });
+
   it('GIVEN segments THEN an outlet is a short capitalised name with a media word, a known name or a domain', () => {
     for (const yes of ['BBC', 'The Kyiv Independent', 'Voice of America', 'Daily NK', 'Korea JoongAng Daily', 'KCNA Watch', 'Korea Pro', 'Euronews', 'RBC-Ukraine', 'NKNews.org']) expect(looksLikeOutlet(yes), yes).toBe(true);
     for (const no of ['live updates', 'Day 1,000', 'Japan summit', 'what we know', 'Kyiv', 'The Front Line of a War That Has No End In Sight', 'Analysis: the news']) expect(looksLikeOutlet(no), no).toBe(false);
