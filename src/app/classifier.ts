@@ -71,7 +71,7 @@ function cachedModelPath(dir: string, expected: { rulesHash: string; trainingHas
 }
 
 /** Bumped whenever the saved shape or the feature extraction changes: older files are retrained. */
-export const MODEL_FORMAT_VERSION = 5;
+export const MODEL_FORMAT_VERSION = 6;
 /** Stored stories read for weak labels. */
 const WEAK_LABEL_SAMPLE = 5_000;
 

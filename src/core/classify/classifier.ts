@@ -1,11 +1,11 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { applyContext, hasContextTrigger } from './context.js';
-import { splitCredit } from '../outlet-credit.js';
 import { compileMatcher, type FieldText, type Matcher } from './matcher.js';
 import { baselineProbability, certainNoFactorOf, featuresOf, isCertainNo, logOdds, MODEL_CONFIDENT_FACTOR, modelContribution, probability, shownProbability, type Model, type TopicModel } from './model.js';
 import type { RuleSet } from './rules.js';
 import { scoreKeywords, type KeywordScore } from './score.js';
-import { isCutFromSummary, tokenize, unshout, withoutHeadlineEcho } from './text.js';
+import { readStory } from './read-story.js';
+import { tokenize } from './text.js';
 import type { TopicClassifier } from './topic-classifier.js';
 
 export type { ClassifyInput, TopicClassifier } from './topic-classifier.js';
@@ -76,13 +76,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
     rules,
     model,
     classify(input) {
-      const credit = splitCredit(input.title, input.summary);
-      // The story as the classifier reads it: an outlet's credit set aside, a headline cut from the
-      // summary (a feed without titles) dropped, a shouted headline in title case, and the summary
-      // without a repeat of the headline.
-      const title = isCutFromSummary(input.title, input.summary) ? '' : unshout(credit?.title ?? input.title);
-      const titleTokens = tokenize(title);
-      const summary = withoutHeadlineEcho(title, unshout(credit?.summary ?? input.summary), titleTokens);
+      const { title, titleTokens, summary, credit } = readStory(input);
       const fields: FieldText[] = [
         { field: 'title', text: title, tokens: titleTokens },
         { field: 'summary', text: summary, tokens: tokenize(summary) },

@@ -4,6 +4,7 @@ import { createTopicClassifier, hiddenWords } from './classifier.js';
 import { isUnnamedWarCue } from './context.js';
 import { featuresOf, logOdds, NO_WORDS, type Model, type TopicModel, type TrainingExample } from './model.js';
 import type { RuleSet } from './rules.js';
+import { readStory } from './read-story.js';
 import { weakLabels } from './weak-labels.js';
 
 /**
@@ -211,7 +212,11 @@ interface CandidateDocument extends FeatureDocument {
 
 /** Each example read once: its features and, by the keyword rules alone, the topics it is a candidate for. */
 function candidateDocuments(keywordsOnly: ReturnType<typeof createTopicClassifier>, examples: readonly TrainingExample[], hidden: ReadonlySet<string>): CandidateDocument[] {
-  return examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels, candidateFor: candidateTopics(keywordsOnly, ex) }));
+  return examples.map((ex) => {
+    // Features of the story as the classifier reads it, so training and classifying agree.
+    const read = readStory(ex);
+    return { features: featuresOf(read.title, read.summary, hidden), labels: ex.labels, candidateFor: candidateTopics(keywordsOnly, ex) };
+  });
 }
 
 /**

@@ -1,0 +1,26 @@
+import { splitCredit, type OutletCredit } from '../outlet-credit.js';
+import { isCutFromSummary, tokenize, unshout, withoutHeadlineEcho, type Token } from './text.js';
+
+/** A story as the classifier reads it (docs/rules.md, "Scoring"). */
+export interface ReadStory {
+  readonly title: string;
+  readonly titleTokens: readonly Token[];
+  readonly summary: string;
+  /** The outlet's credit set aside from the headline, if it had one. */
+  readonly credit: OutletCredit | null;
+}
+
+/**
+ * The story as the classifier reads it: an outlet's credit set aside (outlet-credit.ts), a
+ * headline cut from the summary (a feed without titles) dropped, a shouted headline in title
+ * case, and the summary without a repeat of the headline. The classifier scores this, and the
+ * model is trained on the same reading of its documents, so what it learns from a stored story
+ * credited "… - The Kyiv Independent" is what it is later asked about: the story without the credit.
+ */
+export function readStory(input: { readonly title: string; readonly summary: string }): ReadStory {
+  const credit = splitCredit(input.title, input.summary);
+  const title = isCutFromSummary(input.title, input.summary) ? '' : unshout(credit?.title ?? input.title);
+  const titleTokens = tokenize(title);
+  const summary = withoutHeadlineEcho(title, unshout(credit?.summary ?? input.summary), titleTokens);
+  return { title, titleTokens, summary, credit };
+}
