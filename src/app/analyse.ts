@@ -6,6 +6,7 @@
 import type { NormalisedBatch } from '../core/story.js';
 import type { Classification, FeedConfig, RawItem } from '../core/types.js';
 import type { FetchFailure } from '../feeds/types.js';
+import type { ClassifyInput } from '../core/classify/topic-classifier.js';
 
 /** One fetched, decoded document and the feed it came from. */
 export interface DocumentInput {
@@ -37,7 +38,7 @@ export interface AnalyserParts {
   /** Normalises all items of one document (drops items with neither title nor link, and repeated ids). */
   readonly normalise: (raws: readonly RawItem[], feed: FeedConfig, baseUrl: string, now: number) => NormalisedBatch;
   /** When given, every story is classified here; else the poll cycle classifies the new ones. */
-  readonly classify?: ((input: { readonly title: string; readonly summary: string }) => Classification) | undefined;
+  readonly classify?: ((input: ClassifyInput) => Classification) | undefined;
 }
 
 /** The analysis in the calling thread, from its parts. */
@@ -49,7 +50,7 @@ export function createAnalyser(parts: AnalyserParts): Analyse {
     const repaired = parsed.repairs === undefined ? {} : { repairs: parsed.repairs };
     const classify = parts.classify;
     if (!classify) return { batch, ...repaired };
-    return { batch, ...repaired, classifications: batch.stories.map((story) => classify({ title: story.title, summary: story.summary })) };
+    return { batch, ...repaired, classifications: batch.stories.map((story) => classify({ title: story.title, summary: story.summary, outlet: story.outlet })) };
   };
 }
 

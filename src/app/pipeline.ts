@@ -4,6 +4,7 @@ import { nextPollAt } from '../core/backoff.js';
 import { redactText, redactUrl } from '../core/redact.js';
 import type { NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story } from '../core/types.js';
+import type { ClassifyInput } from '../core/classify/topic-classifier.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '../feeds/types.js';
 import { FEED_LEASE_MS, isDeadLocalOwner } from '../store/claims.js';
 import { storageFault } from '../store/faults.js';
@@ -77,7 +78,7 @@ export interface PollerDeps {
   /** Parse and normalise a fetched document (in a worker thread, it also classifies every story). */
   readonly analyse: Analyse;
   /** Classifies the new stories the analyser left unclassified. */
-  readonly classify: (input: { readonly title: string; readonly summary: string }) => Classification;
+  readonly classify: (input: ClassifyInput) => Classification;
   /** Why a matched story that routing alerted nowhere was not alerted (counted in the report). */
   readonly whyNotAlerted?: ((story: Story, classification: Classification, now: number) => NotAlertedReason | null) | undefined;
   /** Writes outbox rows for a newly stored story; runs inside the insert transaction (SQLite `store` only). */
@@ -246,7 +247,7 @@ export function createPoller(deps: PollerDeps) {
     const classified: { story: Story; classification: Classification }[] = [];
     stories.forEach((story, i) => {
       if (known.has(story.id)) return;
-      const classification = classifications?.[i] ?? deps.classify({ title: story.title, summary: story.summary });
+      const classification = classifications?.[i] ?? deps.classify({ title: story.title, summary: story.summary, outlet: story.outlet });
       classified.push({ story, classification });
     });
 

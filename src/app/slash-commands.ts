@@ -71,7 +71,7 @@ export function createFeedProbe(env: Pick<Env, 'ALLOW_PRIVATE_FEEDS' | 'FETCH_TI
       finalUrl: fetched.finalUrl,
       format: doc.format,
       title: doc.title,
-      items: batch.stories.map((s) => ({ title: s.title, url: s.url, summary: s.summary })),
+      items: batch.stories.map((s) => ({ title: s.title, url: s.url, summary: s.summary, ...(s.outlet === undefined ? {} : { outlet: s.outlet }) })),
     };
   };
 }

@@ -91,6 +91,22 @@ export function splitCredit(title: string, summary: string): OutletCredit | null
   return { outlet, title: story, summary: whole === summary ? withoutTrailing(summary, first.outlet, story) : whole };
 }
 
+/**
+ * The credit of an outlet the feed names (RSS `<source>`, Google News): when the headline ends
+ * with it after a spaced dash or bar, exactly that is split, whatever its words. null when the
+ * headline does not end with it.
+ */
+export function splitNamedCredit(title: string, summary: string, outlet: string): OutletCredit | null {
+  const name = outlet.trim();
+  const end = title.trimEnd();
+  if (name === '' || end.length <= name.length || end.slice(-name.length).toLowerCase() !== name.toLowerCase()) return null;
+  const separator = /\s[-–—|]\s*$/u.exec(end.slice(0, -name.length));
+  if (separator === null) return null;
+  const story = end.slice(0, end.length - name.length - separator[0].length).trimEnd();
+  if (story === '') return null;
+  return { outlet: end.slice(-name.length), title: story, summary: withoutTrailing(summary, name, story) };
+}
+
 /** One trailing credit: the story before it and the outlet; null when the headline ends otherwise. */
 function splitOnce(title: string): { readonly story: string; readonly outlet: string } | null {
   // Cheap test first: most headlines have no spaced dash or bar at all.

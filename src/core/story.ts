@@ -196,8 +196,15 @@ export function normaliseItemDetailed(raw: RawItem, feed: FeedConfig, feedUrl: s
     firstSeenAt: now,
     language: feed.language,
     categories,
+    ...outletOf(raw),
   };
   return { ok: true, story };
+}
+
+/** The aggregator's `<source>` as plain text, for the classifier (Story.outlet). */
+function outletOf(raw: RawItem): { outlet?: string } {
+  const outlet = raw.source === undefined ? '' : htmlToPlainText(raw.source);
+  return outlet === '' ? {} : { outlet };
 }
 
 /**

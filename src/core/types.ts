@@ -50,6 +50,11 @@ export interface RawItem {
   readonly otherDates?: readonly string[];
   readonly author: string | undefined;
   readonly categories: readonly string[];
+  /**
+   * The outlet an aggregator names as the item's origin: RSS `<source>`'s text (Google News,
+   * Yahoo), Atom `<source>`'s title. Absent when the feed gives none.
+   */
+  readonly source?: string;
 }
 
 /** A normalised news item: plain text, canonical URL, stable id. */
@@ -70,6 +75,12 @@ export interface Story {
   readonly firstSeenAt: number;
   readonly language: string;
   readonly categories: readonly string[];
+  /**
+   * The outlet an aggregator credits at the headline's end ("… - 38 North"), from the feed's
+   * `<source>`: the classifier sets exactly that credit aside (src/core/outlet-credit.ts). Only
+   * while the story is read from its feed; not stored (verdicts are stored with the story).
+   */
+  readonly outlet?: string;
 }
 
 /** Where a keyword pattern matched. */

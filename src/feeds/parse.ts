@@ -23,7 +23,7 @@ type ItemField =
   'wfModified' | 'wfLinks' | 'wfCategories' | 'wfSubjects' | 'wfTitle' | 'wfSummary' |
   'mediaContent' | 'mediaThumbnail' | 'mediaDescription' | 'mediaTitle' | 'mediaGroup' |
   'wfBaseChain' | 'wfGuid' | 'wfId' | 'wfContent' | 'wfDcDescription' | 'wfItunesSummary' |
-  'wfXhtmlBody' | 'wfBody' | 'wfFullitem';
+  'wfXhtmlBody' | 'wfBody' | 'wfFullitem' | 'wfSource';
 type ItemShape = Readonly<Partial<Record<ItemField, unknown>>> & Readonly<Record<string, unknown>>;
 
 const FeedShape = z.looseObject({
@@ -128,6 +128,8 @@ function createParser(): Pick<Parser<Record<string, unknown>, Record<string, unk
         // Atom text constructs with their type attribute, which rss-parser drops.
         ['title', 'wfTitle', { keepArray: true }],
         ['summary', 'wfSummary', { keepArray: true }],
+        // The outlet an aggregator names (Google News, Yahoo): RSS text, Atom a feed's metadata.
+        ['source', 'wfSource'],
       ],
     },
   });
@@ -387,7 +389,18 @@ function toParsedItem(value: unknown, format: ParsedFeed['format'], finalUrl?: s
     author: authorName(nonEmpty(item.creator)?.trim() ?? nonEmpty(item.author)?.trim()),
     categories: categoriesOf(item),
     imageUrl: imageOf(item, base),
+    ...sourceOf(item, format),
   };
+}
+
+/** An outlet's name is short; a longer `<source>` is not one. */
+const MAX_SOURCE_CHARS = 100;
+
+/** The outlet an aggregator names: RSS `<source url>Name</source>`, Atom `<source><title>Name</title>…</source>`. */
+function sourceOf(item: ItemShape, format: ParsedFeed['format']): { source?: string } {
+  const value = format === 'atom' ? record(item.wfSource)?.title : item.wfSource;
+  const text = nonEmpty(Array.isArray(value) ? value[0] : value)?.replace(/\s+/gu, ' ').trim();
+  return text === undefined || text.length > MAX_SOURCE_CHARS ? {} : { source: text };
 }
 
 /** The first element's name, skipping the XML declaration, comments, processing instructions and DOCTYPE. */

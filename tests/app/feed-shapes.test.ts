@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createAnalyser } from '../../src/app/analyse.js';
 import { loadClassifier } from '../../src/app/classifier.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { normaliseItems } from '../../src/core/story.js';
-import type { FeedConfig, Story } from '../../src/core/types.js';
+import type { Classification, FeedConfig, Story, TopicVerdict } from '../../src/core/types.js';
 import { decodeBody } from '../../src/feeds/charset.js';
 import { parseFeed } from '../../src/feeds/parse.js';
 import { useTempDir } from '../helpers/temp-dir.js';
@@ -34,6 +35,26 @@ describe('feed shapes whose extra text is not the story', () => {
     expect(fed?.title).toBe('Fed holds rates steady as inflation cools - Kyiv Post');
     expect(classifier.classify({ title: fed?.title ?? '', summary: fed?.summary ?? '' }).matched).toEqual([]);
     expect(classifier.classify({ title: kharkiv?.title ?? '', summary: kharkiv?.summary ?? '' }).matched).toEqual(['ukraine']);
+  });
+
+  it('GIVEN a Google News item whose outlet has no media word in its name ("AmCham Korea") THEN its <source> names the credit exactly, as a cycle reads the document', async () => {
+    const classifier = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(tempDir(), 'model.json'), log: silentLogger() });
+    const analyse = createAnalyser({ parse: parseFeed, normalise: normaliseItems, classify: (input) => classifier.classify(input) });
+    const text = decodeBody(readFileSync(join(FIXTURES, 'google-news.xml')), null).text;
+    const analysed = await analyse({ text, finalUrl: 'https://shapes.example/google-news.xml', feed: FEED, now: NOW });
+    if ('ok' in analysed) throw new Error(analysed.message);
+    const amcham = analysed.batch.stories.findIndex((s) => s.title.endsWith('AmCham Korea'));
+    const story = analysed.batch.stories[amcham];
+    expect(story?.outlet).toBe('AmCham Korea');
+    const southKorea = (c: Classification | undefined): TopicVerdict | undefined => c?.verdicts.find((v) => v.topic === 'south-korea');
+    const read = southKorea(analysed.classifications?.[amcham]);
+    expect(analysed.classifications?.[amcham]?.matched).toEqual([]);
+    expect(read?.keywordScore).toBe(0);
+    expect(read?.reasons).toContainEqual({ kind: 'note', text: 'the headline\'s credit "AmCham Korea" names the outlet, not the story: not read' });
+    // Without <source>, the outlet's name counts as the story's own "Korea".
+    expect(southKorea(classifier.classify({ title: story?.title ?? '', summary: story?.summary ?? '' }))?.keywordScore).toBeGreaterThan(0);
+    // The stored title keeps the credit: it tells the reader who wrote the story.
+    expect(story?.title).toBe('Fed holds rates steady as inflation cools - AmCham Korea');
   });
 
   it('GIVEN a WordPress feed THEN its "The post … appeared first on Kyiv Post." footer and "Continue reading" leave the summary, and a story of the text is not matched by the footer', async () => {

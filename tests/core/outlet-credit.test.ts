@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeOutlet, splitCredit } from '../../src/core/outlet-credit.js';
+import { looksLikeOutlet, splitCredit, splitNamedCredit } from '../../src/core/outlet-credit.js';
 
 describe('outlet credits at a headline\'s end (aggregators: Google News, Yahoo, MSN)', () => {
   it('GIVEN "… - Outlet", "… | Outlet" or "… — Outlet" THEN the outlet is split from the story', () => {
@@ -49,6 +49,15 @@ describe('outlet credits at a headline\'s end (aggregators: Google News, Yahoo, 
       expect(splitCredit(`Fed holds rates steady as inflation cools - ${name}`, '')?.outlet, name).toBe(name);
     }
     expect(looksLikeOutlet('by the sea')).toBe(false);
+  });
+
+  it('GIVEN the outlet the feed names (<source>) THEN exactly its credit is split, whatever its words; a headline not ending with it is left to the reading above', () => {
+    expect(splitNamedCredit('Fed holds rates steady - 38 North', 'Fed holds rates steady\u00a0\u00a038 North', '38 North')).toEqual({ outlet: '38 North', title: 'Fed holds rates steady', summary: 'Fed holds rates steady' });
+    expect(splitNamedCredit('Fed holds rates steady | amcham korea ', '', 'AmCham Korea')?.title).toBe('Fed holds rates steady');
+    expect(splitNamedCredit('Fed holds rates steady', '', 'Reuters')).toBeNull();
+    // The name must follow a spaced dash or bar: a headline that ends in the same words is the story's.
+    expect(splitNamedCredit('Kim Jong Un praises 38 North', '', '38 North')).toBeNull();
+    expect(splitNamedCredit('38 North', '', '38 North')).toBeNull();
   });
 
   it('GIVEN segments THEN an outlet is a short capitalised name with a media word, a known name or a domain', () => {

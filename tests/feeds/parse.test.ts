@@ -101,6 +101,21 @@ describe('parseFeed: formats', () => {
     expect(feed.items[0]?.link).toBe('https://trade.example/story?id=7&lang=en');
   });
 
+  it('GIVEN an aggregator\'s <source> (RSS text with a url, Atom a feed\'s title) THEN the outlet is read as the item\'s source; an empty or over-long one is none', async () => {
+    const rss = expectFeed(await parseFeed(`<rss version="2.0"><channel><title>t</title>
+      <item><title>Fed holds rates - 38 North</title><link>https://a.example/1</link><source url="https://www.38north.org">  38
+        North </source></item>
+      <item><title>Two</title><link>https://a.example/2</link><source url="https://x.example"> </source></item>
+      <item><title>Three</title><link>https://a.example/3</link><source>${'A'.repeat(101)}</source></item>
+      </channel></rss>`, 'https://a.example/feed'));
+    expect(rss.items.map((i) => i.source)).toEqual(['38 North', undefined, undefined]);
+    const atom = expectFeed(await parseFeed(`<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:t</id>
+      <entry><title>Fed holds rates - Sino-NK</title><id>urn:1</id><link href="https://a.example/1"/>
+        <source><id>urn:sino</id><title>Sino-NK</title><updated>2025-03-10T00:00:00Z</updated></source></entry>
+      </feed>`, 'https://a.example/feed'));
+    expect(atom.items[0]?.source).toBe('Sino-NK');
+  });
+
   it('GIVEN an empty channel THEN a feed with no items, not a failure', async () => {
     const feed = expectFeed((await parseFixture('empty.xml')).result);
     expect(feed).toEqual({ format: 'rss', title: 'Quiet Desk', link: 'https://quiet.example/', items: [] });

@@ -11,6 +11,8 @@ import type { RuleSet } from './rules.js';
 export interface ClassifyInput {
   readonly title: string;
   readonly summary: string;
+  /** The outlet the feed names as the story's origin (RSS `<source>`), when it does: its credit is set aside exactly. */
+  readonly outlet?: string | undefined;
 }
 
 /** A ready classifier: rules compiled once, model flattened once. Pure and synchronous. */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Embed } from '../../core/compose/message.js';
 import type { Classification, FeedConfig, TopicInfo } from '../../core/types.js';
+import type { ClassifyInput } from '../../core/classify/topic-classifier.js';
 import type { GatewayStore } from '../../store/gateway-store.js';
 import type { RatingsPort } from '../../store/ratings-port.js';
 import type { NewSubscription } from '../../store/subscriptions.js';
@@ -144,7 +145,8 @@ export type FeedProbe =
       readonly finalUrl: string;
       readonly format: string;
       readonly title: string | undefined;
-      readonly items: readonly { readonly title: string; readonly url: string | null; readonly summary: string }[];
+      /** `outlet`: the aggregator's `<source>`, for the classifier (Story.outlet). */
+      readonly items: readonly { readonly title: string; readonly url: string | null; readonly summary: string; readonly outlet?: string }[];
     }
   | { readonly ok: false; readonly message: string };
 
@@ -159,7 +161,7 @@ export interface CommandDeps {
   /** When the process started, for `/status`. */
   readonly startedAt: number;
   readonly topics: () => readonly TopicInfo[];
-  readonly classify: (input: { readonly title: string; readonly summary: string }) => Classification;
+  readonly classify: (input: ClassifyInput) => Classification;
   /** The operator's feeds (feeds.json). */
   readonly configuredFeeds: () => readonly FeedConfig[];
   /**
