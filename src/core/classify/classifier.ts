@@ -92,7 +92,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         features ??= featuresOf(title, summary, hidden);
         const odds = logOdds(m, features);
         const p = probability(odds, MODEL_TEMPERATURE);
-        const contribution = modelContribution(topic.model.weight, p, certainNoFactorOf(topic.model));
+        const contribution = modelContribution(topic.model, p);
         const shown = round(shownProbability(m, odds, MODEL_TEMPERATURE));
         const baseline = baselineProbability(m);
         return { p, shown, contribution, reason: { kind: 'model', probability: shown, ...(baseline !== null ? { baseline: round(baseline) } : {}), weight: round(contribution) } };

@@ -205,12 +205,14 @@ export function certainNoFactorOf(model: { readonly certainNoFactor?: number }):
  * The model's contribution to a topic's score: `weight × (2p − 1)`, 0 inside the dead band,
  * `MODEL_CONFIDENT_FACTOR × weight × (2p − 1)` when the model is confident (MODEL_CONFIDENT_LEAN),
  * and `certainNoFactor × weight × (2p − 1)` for the surest no (MODEL_CERTAIN_LEAN), the factor
- * as {@link certainNoFactorOf} reads it.
+ * as {@link certainNoFactorOf} reads it. `settings` is the topic's `model:` block (weight, and
+ * certainNoFactor when the rule file sets one).
  */
-export function modelContribution(weight: number, p: number, certainNoFactor = MODEL_CONFIDENT_FACTOR): number {
+export function modelContribution(settings: { readonly weight: number; readonly certainNoFactor?: number }, p: number): number {
+  const { weight } = settings;
   const lean = 2 * p - 1;
   const size = Math.abs(lean);
   if (size <= MODEL_DEAD_BAND) return 0;
-  if (isCertainNo(p)) return certainNoFactorOf({ certainNoFactor }) * weight * lean;
+  if (isCertainNo(p)) return certainNoFactorOf(settings) * weight * lean;
   return (size >= MODEL_CONFIDENT_LEAN ? MODEL_CONFIDENT_FACTOR * weight : weight) * lean;
 }

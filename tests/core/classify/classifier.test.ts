@@ -52,37 +52,37 @@ describe('createTopicClassifier', () => {
 describe('modelContribution', () => {
   it('GIVEN an unsure model (p inside the dead band) THEN it adds nothing; a sure one adds weight × (2p − 1)', () => {
     const inside = 0.5 + MODEL_DEAD_BAND / 4;
-    expect(modelContribution(2, 0.5)).toBe(0);
-    expect(modelContribution(2, inside)).toBe(0);
-    expect(modelContribution(2, 1 - inside)).toBe(0);
-    expect(modelContribution(2, 0.8)).toBeCloseTo(1.2, 10);
-    expect(modelContribution(2, 0.2)).toBeCloseTo(-1.2, 10);
+    expect(modelContribution({ weight: 2 }, 0.5)).toBe(0);
+    expect(modelContribution({ weight: 2 }, inside)).toBe(0);
+    expect(modelContribution({ weight: 2 }, 1 - inside)).toBe(0);
+    expect(modelContribution({ weight: 2 }, 0.8)).toBeCloseTo(1.2, 10);
+    expect(modelContribution({ weight: 2 }, 0.2)).toBeCloseTo(-1.2, 10);
   });
 
   it('GIVEN a confident model (|2p − 1| at least MODEL_CONFIDENT_LEAN) THEN it weighs MODEL_CONFIDENT_FACTOR times the weight, both ways', () => {
     const edge = (1 + MODEL_CONFIDENT_LEAN) / 2;
-    expect(modelContribution(2, 0.9)).toBeCloseTo(2 * MODEL_CONFIDENT_FACTOR * 0.8, 10);
-    expect(modelContribution(2, 0.1)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * 0.8, 10);
-    expect(modelContribution(2, edge)).toBeCloseTo(2 * MODEL_CONFIDENT_FACTOR * MODEL_CONFIDENT_LEAN, 10);
+    expect(modelContribution({ weight: 2 }, 0.9)).toBeCloseTo(2 * MODEL_CONFIDENT_FACTOR * 0.8, 10);
+    expect(modelContribution({ weight: 2 }, 0.1)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * 0.8, 10);
+    expect(modelContribution({ weight: 2 }, edge)).toBeCloseTo(2 * MODEL_CONFIDENT_FACTOR * MODEL_CONFIDENT_LEAN, 10);
     // Just short of confident: the plain weight.
-    expect(modelContribution(2, edge - 0.01)).toBeCloseTo(2 * (2 * (edge - 0.01) - 1), 10);
+    expect(modelContribution({ weight: 2 }, edge - 0.01)).toBeCloseTo(2 * (2 * (edge - 0.01) - 1), 10);
     // A keyword score of 6 (one name in the headline) is overruled only by a confident no.
-    expect(6 + modelContribution(2, 0.05)).toBeLessThan(4);
-    expect(6 + modelContribution(2, 0.15)).toBeGreaterThanOrEqual(4);
+    expect(6 + modelContribution({ weight: 2 }, 0.05)).toBeLessThan(4);
+    expect(6 + modelContribution({ weight: 2 }, 0.15)).toBeGreaterThanOrEqual(4);
   });
 
   it('GIVEN the surest no (2p − 1 at most −MODEL_CERTAIN_LEAN) THEN it weighs the topic\'s certain-no factor; a yes, or a no short of it, does not', () => {
     const edge = (1 - MODEL_CERTAIN_LEAN) / 2;
-    expect(modelContribution(2, edge, 3)).toBeCloseTo(-2 * 3 * MODEL_CERTAIN_LEAN, 10);
-    expect(modelContribution(2, 0.001, 3)).toBeCloseTo(-2 * 3 * 0.998, 10);
+    expect(modelContribution({ weight: 2, certainNoFactor: 3 }, edge)).toBeCloseTo(-2 * 3 * MODEL_CERTAIN_LEAN, 10);
+    expect(modelContribution({ weight: 2, certainNoFactor: 3 }, 0.001)).toBeCloseTo(-2 * 3 * 0.998, 10);
     // Without a factor (or one below the confident factor) a certain no is a confident no.
-    expect(modelContribution(2, 0.001)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * 0.998, 10);
-    expect(modelContribution(2, 0.001, 1)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * 0.998, 10);
+    expect(modelContribution({ weight: 2 }, 0.001)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * 0.998, 10);
+    expect(modelContribution({ weight: 2, certainNoFactor: 1 }, 0.001)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * 0.998, 10);
     // Just short of certain, and a certain yes: the confident factor.
-    expect(modelContribution(2, edge + 0.005, 3)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * (1 - 2 * (edge + 0.005)), 10);
-    expect(modelContribution(2, 1 - edge, 3)).toBeCloseTo(2 * MODEL_CONFIDENT_FACTOR * MODEL_CERTAIN_LEAN, 10);
+    expect(modelContribution({ weight: 2, certainNoFactor: 3 }, edge + 0.005)).toBeCloseTo(-2 * MODEL_CONFIDENT_FACTOR * (1 - 2 * (edge + 0.005)), 10);
+    expect(modelContribution({ weight: 2, certainNoFactor: 3 }, 1 - edge)).toBeCloseTo(2 * MODEL_CONFIDENT_FACTOR * MODEL_CERTAIN_LEAN, 10);
     // A name in the headline and one in the summary (9) is overruled only by a certain no at 3.
-    expect(9 + modelContribution(2, 0.005, 3)).toBeLessThan(4);
-    expect(9 + modelContribution(2, 0.005)).toBeGreaterThanOrEqual(4);
+    expect(9 + modelContribution({ weight: 2, certainNoFactor: 3 }, 0.005)).toBeLessThan(4);
+    expect(9 + modelContribution({ weight: 2 }, 0.005)).toBeGreaterThanOrEqual(4);
   });
 });
