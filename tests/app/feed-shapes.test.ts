@@ -57,6 +57,16 @@ describe('feed shapes whose extra text is not the story', () => {
     expect(story?.title).toBe('Fed holds rates steady as inflation cools - AmCham Korea');
   });
 
+  it('GIVEN Google News descriptions (the headline and its outlet in grey; a top story\'s list of coverage) THEN the summary holds the headlines without outlets, and outlets named for a topic are no evidence', async () => {
+    const classifier = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(tempDir(), 'model.json'), log: silentLogger() });
+    const stories = await storiesOf('google-news.xml');
+    expect(stories[0]?.summary).toBe('Fed holds rates steady as inflation cools');
+    const oil = stories.find((s) => s.title.startsWith('Oil prices'));
+    expect(oil?.summary).toBe('Oil prices jump after OPEC+ output cut; OPEC+ surprises markets with deeper cuts; Oil surges as OPEC+ trims supply');
+    const verdicts = classifier.classify({ title: oil?.title ?? '', summary: oil?.summary ?? '', outlet: oil?.outlet }).verdicts;
+    expect(verdicts.filter((v) => v.keywordScore > 0 || v.matched)).toEqual([]);
+  });
+
   it('GIVEN a WordPress feed THEN its "The post … appeared first on Kyiv Post." footer and "Continue reading" leave the summary, and a story of the text is not matched by the footer', async () => {
     const classifier = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(tempDir(), 'model.json'), log: silentLogger() });
     const [terminal, ferries, postOffice] = await storiesOf('wordpress-footer.xml');
