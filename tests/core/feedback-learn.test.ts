@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustVerdict, FEEDBACK_LEARNING, learnServer, type FeedbackExample } from '../../src/core/feedback/learn.js';
+import { adjustVerdict, FEEDBACK_LEARNING, feedbackFeatures, learnServer, type FeedbackExample } from '../../src/core/feedback/learn.js';
 import type { TopicVerdict } from '../../src/core/types.js';
 
 /** Ratings of `n` stories: those with `word:brief` rated 👎, the others 👍. */
@@ -56,5 +56,11 @@ describe('GIVEN a server’s ratings', () => {
     const weight = learnServer('g', [...others, ...flood]).topics.get('ukraine')?.weights.get('word:brief') ?? 0;
     const uncapped = learnServer('g', [...others, ...flood.map((e, i) => ({ ...e, memberId: `m${i}` }))]).topics.get('ukraine')?.weights.get('word:brief') ?? 0;
     expect(weight).toBeLessThan(uncapped);
+  });
+
+  it('THEN a story\'s features are its words as the classifier reads them: an aggregator\'s outlet credit is not one of them', () => {
+    const features = feedbackFeatures('Russia shells Kharkiv overnight - Zorblax News', 'Russia shells Kharkiv overnight  Zorblax News', []);
+    expect(features).toContain('word:kharkiv');
+    expect(features.some((f) => f.includes('zorblax'))).toBe(false);
   });
 });

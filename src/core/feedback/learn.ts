@@ -1,4 +1,5 @@
 import { featuresOf } from '../classify/model.js';
+import { readStory } from '../classify/read-story.js';
 import type { Classification, Reason, TopicVerdict } from '../types.js';
 
 /**
@@ -28,9 +29,14 @@ export const FEEDBACK_LEARNING = Object.freeze({
   learningRate: 1,
 });
 
-/** Features of a story as the learner sees them: words (stems), the rules that fired, signals. */
+/**
+ * Features of a story as the learner sees them: words (stems) of the story as the classifier reads
+ * it (an aggregator's outlet credit set aside: it names who wrote the story, and every story of
+ * that outlet would share its words), the rules that fired, signals.
+ */
 export function feedbackFeatures(title: string, summary: string, reasons: readonly Reason[]): string[] {
-  const out = new Set<string>(featuresOf(title, summary).map((w) => `word:${w}`));
+  const read = readStory({ title, summary });
+  const out = new Set<string>(featuresOf(read.title, read.summary).map((w) => `word:${w}`));
   let titleHit = false;
   for (const r of reasons) {
     if (r.kind === 'pattern') {
