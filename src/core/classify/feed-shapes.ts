@@ -1,11 +1,12 @@
 /**
  * Feed shapes: the ways a feed may carry a story besides headline plus lede, the form of the
  * labelled sets. `watchfloor eval --shapes` rewrites every labelled story into each shape, hands
- * it to the classifier as the pipeline would (a platform's footer removed at normalisation, as
- * src/core/story.ts does), and scores it: a shape whose scores fall below the story as written
+ * it to the classifier as the pipeline would (a platform's footer removed and Google News's
+ * description read as its headlines at normalisation, as src/core/story.ts does), and scores it: a shape whose scores fall below the story as written
  * is text the classifier reads as evidence that is none (docs/rules.md, "Scoring"). Pure.
  */
-import { DERIVED_TITLE_MAX_CHARS, truncateText } from '../story.js';
+import { googleNewsHeadlines } from '../google-news.js';
+import { DERIVED_TITLE_MAX_CHARS, htmlToPlainText, truncateText } from '../story.js';
 import { withoutFooter } from '../summary-footer.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import type { ClassifyInput } from './topic-classifier.js';
@@ -28,14 +29,21 @@ function titleCase(text: string): string {
   );
 }
 
+/** A Google News description of one headline, as src/core/story.ts normalises it. */
+function googleNewsSummary(headline: string, outlet: string): string {
+  const markup = (text: string): string => text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;');
+  const html = `<a href="https://news.google.com/rss/articles/CBMi?oc=5" target="_blank">${markup(headline)}</a>&nbsp;&nbsp;<font color="#6f6f6f">${markup(outlet)}</font>`;
+  return (googleNewsHeadlines(html, htmlToPlainText) ?? []).join('; ');
+}
+
 export const FEED_SHAPES: readonly FeedShape[] = [
   { name: 'as-written', description: 'the story as labelled', rewrite: (s) => s },
   { name: 'credit', description: 'an aggregator\'s credit: "… - The Kyiv Independent"', rewrite: (s) => ({ title: `${s.title} - The Kyiv Independent`, summary: s.summary }) },
   { name: 'credit-bar', description: 'an aggregator\'s credit: "… | NK News"', rewrite: (s) => ({ title: `${s.title} | NK News`, summary: s.summary }) },
   {
     name: 'google-news',
-    description: 'Google News: "… - The Korea Herald", the headline and outlet as summary',
-    rewrite: (s) => ({ title: `${s.title} - The Korea Herald`, summary: `${s.title}\u00a0\u00a0The Korea Herald` }),
+    description: 'Google News: "… - The Korea Herald", and its description (the headline linked, the outlet in grey) as normalised',
+    rewrite: (s) => ({ title: `${s.title} - The Korea Herald`, summary: googleNewsSummary(s.title, 'The Korea Herald') }),
   },
   {
     name: 'footer',
