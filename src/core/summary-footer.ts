@@ -1,7 +1,8 @@
 /**
  * Boilerplate that publishing software appends to every entry's description: WordPress's SEO
  * plugin ends each one with "The post <headline> appeared first on <site>." by default, and
- * themes and platforms add "Continue reading …" or "Read more »". It is not the story, and it
+ * themes and platforms add "Continue reading …" or "Read more »", and Reddit "submitted by
+ * /u/name [link] [comments]". It is not the story, and it
  * hurts twice: the headline repeated in the summary counts its names again, and the site's name
  * ("Kyiv Post", "Korea Pro") reads as a topic. Measured in the twenty-third round of issue 15
  * with that footer appended to every story of holdouts up to 215 (29,040): Ukraine's false
@@ -36,6 +37,12 @@ function footer(opening: string, middle: string): { readonly middle: string; rea
 const READ_MORE_WORDS = ['Continue reading', 'Read more', 'Read More', 'Keep reading'];
 const READ_MORE = new RegExp(`(?<=[.!?…"”’)\\]]|^)\\s*(?:\\[(?:…|\\.\\.\\.)\\]\\s*)?(?:${READ_MORE_WORDS.join('|')})\\b(?:[^.!?]{0,250})$`, 'u');
 
+/**
+ * Reddit's line under every post: "submitted by /u/name [link] [comments]" (older feeds: "…
+ * /u/name to r/korea [link] [comments]"). A link post's whole summary; a text post's after it.
+ */
+const REDDIT_FOOTER = /\s*submitted by\s+\/?u\/[\w-]{1,40}(?:\s+to\s+\/?r\/\w{1,40})?\s*\[link\]\s*\[comments\]\s*$/u;
+
 /** The summary without a publishing platform's footer; the text as it was when it has none. */
 export function withoutFooter(summary: string): string {
   let text = summary;
@@ -48,6 +55,8 @@ export function withoutFooter(summary: string): string {
       break;
     }
   }
+  const reddit = text.includes('[comments]') ? REDDIT_FOOTER.exec(text) : null;
+  if (reddit) text = text.slice(0, reddit.index);
   const more = READ_MORE_WORDS.some((w) => text.includes(w)) ? READ_MORE.exec(text) : null;
   if (more) text = text.slice(0, more.index);
   return text === summary ? summary : text.trimEnd();

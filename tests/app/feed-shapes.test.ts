@@ -76,4 +76,11 @@ describe('feed shapes whose extra text is not the story', () => {
     expect(postOffice?.summary).toMatch(/^The post office, open since 1911, .* read more about its history in our archive\.$/);
     expect(classifier.classify({ title: terminal?.title ?? '', summary: terminal?.summary ?? '' }).matched).toEqual([]);
   });
+
+  it('GIVEN a Reddit feed THEN "submitted by /u/… [link] [comments]" leaves the summary: a link post has none, a text post keeps its text', async () => {
+    const [linkPost, textPost] = await storiesOf('reddit.atom');
+    expect(linkPost?.title).toBe('Ferry service to Jeju resumes after storm');
+    expect(linkPost?.summary).toBe('');
+    expect(textPost?.summary).toBe('Trains from Busan were held for two hours this morning. Does anyone know why?');
+  });
 });

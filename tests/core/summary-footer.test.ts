@@ -25,6 +25,14 @@ describe('publishing platforms\' footers leave the summary', () => {
     expect(withoutFooter('Nothing to remove here')).toBe('Nothing to remove here');
   });
 
+  it('GIVEN Reddit\'s line under a post THEN it goes: a link post has no summary left, a text post keeps its text', () => {
+    expect(withoutFooter('submitted by /u/seoul_watcher [link] [comments]')).toBe('');
+    expect(withoutFooter('Anyone know why the KTX was delayed today? submitted by /u/seoul_watcher [link] [comments]')).toBe('Anyone know why the KTX was delayed today?');
+    expect(withoutFooter('submitted by /u/kyiv-daily to r/ukraine [link] [comments]')).toBe('');
+    // Words of the post itself stay.
+    expect(withoutFooter('Read the [comments] below: I was submitted by my boss for an award.')).toBe('Read the [comments] below: I was submitted by my boss for an award.');
+  });
+
   it('GIVEN an item with neither guid nor link and a footer THEN its id is the one it had before footers were removed: a stored story is not posted again', () => {
     const feed: FeedConfig = { id: 'wp', url: 'https://wp.example/feed', name: 'WP', language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [] };
     const text = 'The board voted 7-2. The post Port approves terminal appeared first on Harbour Ledger.';
