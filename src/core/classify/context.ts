@@ -456,15 +456,48 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
   return home ? { matched: firm.matched, field: firm.field } : null;
 }
 
-/** A wire dateline: a city in capitals, an optional place after a comma, the agency in brackets. */
-const WIRE_DATELINE = /^\s*([A-Z][A-Z.' -]{2,30}?)(?:,\s*[^()]{1,30}?)?\s*\((?:AP|Reuters|AFP|Bloomberg|Kyodo|UPI|dpa)\)/u;
+// --- Wire datelines ----------------------------------------------------------------------------
+/**
+ * A wire dateline opening a text: an optional tag in brackets ("(LEAD)", Yonhap's), a city in
+ * capitals, an optional place or date after a comma, the agency in brackets: "DETROIT (AP) —",
+ * "(LEAD) SEOUL, July 15 (Yonhap) --". Read once here for the features that ask where a story
+ * was filed (a firm's story filed abroad, the South's own agency at home). A bare dateline
+ * without an agency ("SEOUL — …") is read token by token (`bareDateline` in text.ts).
+ */
+const WIRE_DATELINE = /^\s*(\([^)]{1,20}\)\s*)?([A-Z][A-Z.' -]{2,30}?)(?:,\s*([^()]{1,30}?))?\s*\((AP|Reuters|AFP|Bloomberg|Kyodo|UPI|dpa|Yonhap)\)/u;
 /** The South's cities as a dateline writes them. */
 const HOME_DATELINE_CITIES = set('seoul busan incheon daegu daejeon gwangju ulsan sejong suwon changwon jeju pyeongchang gangneung pohang');
+/** A date as Yonhap's dateline writes it after the city: "July 15", "Jan. 3". */
+const DATELINE_DATE = /^[A-Z][a-z]{2,8}\.?\s+\d{1,2}$/u;
+
+interface WireDateline {
+  /** The dateline as written, from the text's start to the agency's closing bracket. */
+  readonly text: string;
+  /** Whether a tag in brackets comes first. */
+  readonly tagged: boolean;
+  readonly city: string;
+  /** What follows the city's comma, when anything does: a place or a date. */
+  readonly place: string | null;
+  readonly agency: string;
+}
+
+function wireDateline(text: string): WireDateline | null {
+  const m = WIRE_DATELINE.exec(text);
+  if (m === null) return null;
+  return { text: m[0], tagged: m[1] !== undefined, city: m[2] ?? '', place: m[3] ?? null, agency: m[4] ?? '' };
+}
 
 /** True when the text opens on a wire dateline from a city that is none of the South's: "DETROIT (AP) —". */
 function foreignDateline(text: string): boolean {
-  const m = WIRE_DATELINE.exec(text);
-  return m !== null && !HOME_DATELINE_CITIES.has((m[1] ?? '').trim().toLowerCase());
+  const d = wireDateline(text);
+  return d !== null && !d.tagged && d.agency !== 'Yonhap' && !HOME_DATELINE_CITIES.has(d.city.trim().toLowerCase());
+}
+
+/** Yonhap's dateline from one of the South's cities, after an optional tag and with an optional date: "(LEAD) SEOUL, July 15 (Yonhap)". */
+function homeWireDateline(text: string): WireDateline | null {
+  const d = wireDateline(text);
+  const home = d !== null && d.agency === 'Yonhap' && HOME_DATELINE_CITIES.has(d.city.toLowerCase()) && (d.place === null || DATELINE_DATE.test(d.place));
+  return home ? d : null;
 }
 
 /**
@@ -2377,16 +2410,6 @@ export function foreignHeadline(hits: readonly Hit[], fields: readonly FieldText
 }
 
 // --- Home wire -----------------------------------------------------------------------------------
-/**
- * A Yonhap dateline from a South Korean city: "SEOUL, July 15 (Yonhap) --", after a tag such as
- * "(LEAD)". The agency writes for readers at home: "the country", "the government", "central
- * regions" are the South's, and its reports name the country no further. The cities are the
- * South's dateline cities (HOME_DATELINE_CITIES), as other wires' datelines are read too.
- */
-const HOME_WIRE_DATELINE = new RegExp(
-  `^\\s*(?:\\([^)]{1,20}\\)\\s*)?(${[...HOME_DATELINE_CITIES].map((c) => c.toUpperCase()).join('|')})(?:,\\s*[A-Z][a-z]{2,8}\\.?\\s+\\d{1,2})?\\s*\\(Yonhap\\)`,
-  'u',
-);
 /** Words that put a story abroad or on the North: another country or its people. */
 const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FOREIGN_DEMONYMS, ...HEADLINE_STATES, 'north', 'pyongyang', 'abroad', 'overseas', 'foreign', 'international', 'world', 'global']);
 
@@ -2394,14 +2417,16 @@ const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FO
  * True when the South's own news agency filed the story at home (a Yonhap dateline from a South
  * Korean city, which the rules mask as a place of filing) and it names no other country, no
  * people of one and nothing abroad: "(LEAD) Torrential rain kills 7 in central regions | SEOUL,
- * July 15 (Yonhap) -- … the government said". The rubric's events on its territory.
+ * July 15 (Yonhap) -- … the government said". The rubric's events on its territory. The agency
+ * writes for readers at home: "the country", "the government", "central regions" are the
+ * South's, and its reports name the country no further.
  */
 export function homeWire(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const summary = fields.find((f) => f.field === 'summary');
-  const m = summary ? HOME_WIRE_DATELINE.exec(summary.text) : null;
-  if (!summary || !m) return null;
+  const dateline = summary ? homeWireDateline(summary.text) : null;
+  if (!dateline) return null;
   for (const f of fields) for (const t of f.tokens) if (HOME_WIRE_ABROAD.has(t.text)) return null;
-  return { matched: m[0].trim(), field: 'summary' };
+  return { matched: dateline.text.trim(), field: 'summary' };
 }
 
 // --- Briefing venue --------------------------------------------------------------------------------
