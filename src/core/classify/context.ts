@@ -378,7 +378,6 @@ const AUTHORITY_NOUNS = set('authority authorities court courts judge judges jur
 /** "Korea Zinc", "Korea Electric Power": firms whose name starts with "Korea". */
 const KOREA_FIRM_SECOND = set('zinc electric gas aerospace shipbuilding');
 
-/** A firm, a home cue and nothing placing it abroad, within token ranges of the fields. */
 /** A firm's results: told in its headline, they are news of the firm at home wherever it sells. */
 const RESULTS = set('profit profits loss losses earnings revenue revenues');
 
@@ -408,6 +407,19 @@ function placeAbroadAfter(t: readonly Token[], k: number): boolean {
   return further !== undefined && FOREIGN_PLACES.has(further.text) && isCapitalised(further);
 }
 
+/**
+ * A roundup item about a Korean firm abroad: "Hyundai opened a plant in Georgia", "Hanwha Philly
+ * Shipyard wins a contract", "its Metaplant near Savannah" (a big foreign city or a site abroad).
+ * The item-sized reading of what {@link homeCompanyIn} rules out for a whole story.
+ */
+function firmAbroadItem(item: readonly Token[]): boolean {
+  return (
+    item.some((t) => KOREAN_FIRMS.has(t.text)) &&
+    item.some((t, k) => t.cased === 'US' || placeAbroadAfter(item, k) || (FOREIGN_CITIES.has(t.text) && isCapitalised(t)) || (FOREIGN_DEMONYMS.has(t.text) && UNIT_NOUNS.has(item[k + 1]?.text ?? '')) || siteAbroadAt(item, k))
+  );
+}
+
+/** A firm, a home cue and nothing placing it abroad, within token ranges of the fields. */
 function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[], hits: readonly Hit[]): { matched: string; field: FieldText['field'] } | null {
   // "Samsung Electronics' Q2 operating profit plunges": the results lead; foreign markets named
   // later ("US curbs on chip sales to China") are where it sells, not where the story is.
@@ -2071,10 +2083,7 @@ function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbr
     // "Zelenskyy is in Washington to press senators for aid": a visit is an event too.
     const hasEvent = item.some((t, k) => EVENT_VERBS.has(t.text) || (VISIT_VERBS.has(t.text) && item[k + 1]?.text === 'in' && isCapitalised(item[k + 2] ?? t)));
     if (!hasEvent) continue;
-    // "Hyundai opened a plant in Georgia": a Korean firm's story abroad (see homeCompany).
-    // "Hanwha Philly Shipyard wins a contract", "its Metaplant near Savannah": a big foreign city
-    // or a site abroad does too.
-    if (skipAbroad && item.some((t) => KOREAN_FIRMS.has(t.text)) && item.some((t, k) => t.cased === 'US' || placeAbroadAfter(item, k) || (FOREIGN_CITIES.has(t.text) && isCapitalised(t)) || (FOREIGN_DEMONYMS.has(t.text) && UNIT_NOUNS.has(item[k + 1]?.text ?? '')) || siteAbroadAt(item, k))) continue;
+    if (skipAbroad && firmAbroadItem(item)) continue;
     const hit = hits.find((h) => h.field === 'summary' && h.from >= lead && h.from < lead + ITEM_LEAD_WORDS && h.from < to && (h.from === lead || summary.tokens[h.to]?.text === 's' || summary.tokens[h.from - 1]?.text === 's' || modifiesSubject(summary, h, to)));
     if (hit) return hit;
     // The event's subject, object or target inside the item: "leaders of Japan and South Korea
