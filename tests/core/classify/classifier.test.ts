@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MODEL_CERTAIN_LEAN, MODEL_CONFIDENT_FACTOR, MODEL_CONFIDENT_LEAN, MODEL_DEAD_BAND, createTopicClassifier, hiddenWords, modelContribution } from '../../../src/core/classify/classifier.js';
 import { candidatePriors } from '../../../src/core/classify/train.js';
-import { rulesFromYaml } from './helpers.js';
+import { ukraineRules } from './helpers.js';
 
-const rules = rulesFromYaml({
-  'ukraine.yaml': `id: ukraine
-label: Ukraine
-color: "#0057b7"
-threshold: 4
-patterns:
-  - weight: 3
-    terms: [Ukraine, Kyiv, war in Ukraine, Києв*]
-  - weight: 1
-    terms: [front line]
-`,
-});
+const rules = ukraineRules();
 
 describe('hiddenWords', () => {
   it('GIVEN rule terms THEN one-word terms and capitalised names are hidden from the model, generic words are not', () => {

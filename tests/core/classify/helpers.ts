@@ -10,3 +10,19 @@ export function rulesFromYaml(files: Record<string, string>): RuleSet {
   });
   return buildRuleSet(topics);
 }
+
+/** A one-topic rule set (Ukraine: names weigh 3, "front line" 1, threshold 4) for tests of the classifier's mechanics. */
+export function ukraineRules(): RuleSet {
+  return rulesFromYaml({
+    'ukraine.yaml': `id: ukraine
+label: Ukraine
+color: "#0057b7"
+threshold: 4
+patterns:
+  - weight: 3
+    terms: [Ukraine, Kyiv, war in Ukraine, Києв*]
+  - weight: 1
+    terms: [front line]
+`,
+  });
+}

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readStory } from '../../../src/core/classify/read-story.js';
 import { trainTopicModel } from '../../../src/core/classify/train.js';
-import { rulesFromYaml } from './helpers.js';
+import { ukraineRules } from './helpers.js';
 
-const rules = rulesFromYaml({
-  'ukraine.yaml': `id: ukraine
-label: Ukraine
-color: "#0057b7"
-threshold: 4
-patterns:
-  - weight: 3
-    terms: [Ukraine, Kyiv, war in Ukraine]
-  - weight: 1
-    terms: [front line]
-`,
-});
+const rules = ukraineRules();
 
 const LABELLED = [
   { title: 'Russia strikes Kyiv power plants overnight', summary: 'Ukraine restored electricity after the drone attack.', labels: ['ukraine'] },
