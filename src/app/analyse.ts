@@ -50,7 +50,7 @@ export function createAnalyser(parts: AnalyserParts): Analyse {
     const repaired = parsed.repairs === undefined ? {} : { repairs: parsed.repairs };
     const classify = parts.classify;
     if (!classify) return { batch, ...repaired };
-    return { batch, ...repaired, classifications: batch.stories.map((story) => classify({ title: story.title, summary: story.summary, outlet: story.outlet })) };
+    return { batch, ...repaired, classifications: batch.stories.map((story) => classify(story)) };
   };
 }
 

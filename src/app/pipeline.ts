@@ -247,7 +247,7 @@ export function createPoller(deps: PollerDeps) {
     const classified: { story: Story; classification: Classification }[] = [];
     stories.forEach((story, i) => {
       if (known.has(story.id)) return;
-      const classification = classifications?.[i] ?? deps.classify({ title: story.title, summary: story.summary, outlet: story.outlet });
+      const classification = classifications?.[i] ?? deps.classify(story);
       classified.push({ story, classification });
     });
 

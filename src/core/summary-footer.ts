@@ -2,12 +2,11 @@
  * Boilerplate that publishing software appends to every entry's description: WordPress's SEO
  * plugin ends each one with "The post <headline> appeared first on <site>." by default, and
  * themes and platforms add "Continue reading …" or "Read more »", and Reddit "submitted by
- * /u/name [link] [comments]". It is not the story, and it
- * hurts twice: the headline repeated in the summary counts its names again, and the site's name
- * ("Kyiv Post", "Korea Pro") reads as a topic. Measured in the twenty-third round of issue 15
- * with that footer appended to every story of holdouts up to 215 (29,040): Ukraine's false
- * positives went from 226 to 1,190 for "Kyiv Post", and South Korea's from 208 to 298 even for
- * "Reuters" (docs/fetching.md).
+ * /u/name [link] [comments]". It is not the story, and it hurts twice: the headline repeated in
+ * the summary counts its names again, and the site's name ("Kyiv Post", "Korea Pro") reads as a
+ * topic. Measured in the twenty-third round of issue 15 with that footer appended to every story
+ * of holdouts up to 215 (29,040): Ukraine's false positives went from 226 to 1,190 for "Kyiv
+ * Post", and South Korea's from 208 to 298 even for "Reuters" (docs/fetching.md).
  *
  * Pure: text in, text out. Only a footer at the very end is removed.
  */

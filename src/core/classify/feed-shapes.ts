@@ -2,8 +2,9 @@
  * Feed shapes: the ways a feed may carry a story besides headline plus lede, the form of the
  * labelled sets. `watchfloor eval --shapes` rewrites every labelled story into each shape, hands
  * it to the classifier as the pipeline would (a platform's footer removed and Google News's
- * description read as its headlines at normalisation, as src/core/story.ts does), and scores it: a shape whose scores fall below the story as written
- * is text the classifier reads as evidence that is none (docs/rules.md, "Scoring"). Pure.
+ * description read as its headlines at normalisation, as src/core/story.ts does), and scores
+ * it: a shape whose scores fall below the story as written is text the classifier reads as
+ * evidence that is none (docs/rules.md, "Scoring"). Pure.
  */
 import { googleNewsHeadlines } from '../google-news.js';
 import { DERIVED_TITLE_MAX_CHARS, htmlToPlainText, truncateText } from '../story.js';

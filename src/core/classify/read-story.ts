@@ -13,11 +13,12 @@ export interface ReadStory {
 
 /**
  * The story as the classifier reads it: an outlet's credit set aside (outlet-credit.ts; the
- * outlet the feed names in `<source>` when it gives one), a
- * headline cut from the summary (a feed without titles) dropped, a shouted headline in title
- * case, and the summary without a repeat of the headline. The classifier scores this, and the
- * model is trained on the same reading of its documents, so what it learns from a stored story
- * credited "… - The Kyiv Independent" is what it is later asked about: the story without the credit.
+ * outlet the feed names in `<source>` when it gives one), a headline cut from the summary (a
+ * feed without titles) dropped, a shouted headline in title case, and the summary without a
+ * repeat of the headline. The classifier scores this; the model is trained on the same reading
+ * of its documents and the feedback learner reads it too, so what they learn from a stored
+ * story credited "… - The Kyiv Independent" is what they are later asked about: the story
+ * without the credit.
  */
 export function readStory(input: ClassifyInput): ReadStory {
   // The outlet the feed names, exactly, when the headline ends with it; else the credit as read.

@@ -100,7 +100,7 @@ function feedIdFor(url: string, taken: ReadonlySet<string>): string {
 function sampleLines(probe: Extract<FeedProbe, { ok: true }>, deps: CommandDeps): string[] {
   const byTopic = topicMap(deps);
   return probe.items.slice(0, SAMPLE_ITEMS).map((item) => {
-    const matched = deps.classify({ title: item.title, summary: item.summary, outlet: item.outlet }).matched;
+    const matched = deps.classify(item).matched;
     const title = maskedLink(fitSafeText(item.title || '(untitled)', 150), safeHttpUrl(item.url, 500));
     return `• ${title}\n  ${matched.length > 0 ? `would match ${topicLabels(matched, byTopic)}` : 'would match no topic'}`;
   });
@@ -176,7 +176,7 @@ async function test(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const url = requiredString(invocation, 'url');
   const probe = await probeOrExplain(url, deps);
   const lines = sampleLines(probe, deps);
-  const matching = probe.items.filter((item) => deps.classify({ title: item.title, summary: item.summary, outlet: item.outlet }).matched.length > 0).length;
+  const matching = probe.items.filter((item) => deps.classify(item).matched.length > 0).length;
   return {
     ephemeral: true,
     embeds: packLines(
