@@ -16,8 +16,8 @@ import { runInNewContext } from 'node:vm';
  * the thread is ready (src/app/analyse-pool.ts). Before this was known, a big cycle with a parser
  * thread ran with the main thread's young generation at 2 × 16 MB. One gap stays: a scavenge of
  * the main thread between the thread's heap set-up and the main loop's next turn grows it once
- * (doubles it). Measured over 60 thread starts with eight processes on 2 vCPUs: once (4 to 8 MB);
- * never on an idle machine. V8 shrinks it again when allocation slows.
+ * (doubles it). Measured over 74 thread starts with six to eight processes on 2 vCPUs: once (4 to
+ * 8 MB); never in 30 on an idle machine. V8 shrinks it again when allocation slows.
  *
  * Measured with `/usr/bin/time`, alternated: a one-feed `once` peaks at 81–82 MB against
  * 92–94 MB with the same CPU. A big cycle read in the main thread (`once --all --no-deliver`
