@@ -32,3 +32,18 @@ export function googleNewsHeadlines(html: string, toText: (markup: string) => st
   }
   return out.length === 0 ? null : out;
 }
+
+/** True when `headline` is the item's own: its title, or its title before an outlet's credit ("… - Reuters"). */
+function isOwnHeadline(headline: string, title: string): boolean {
+  return title === headline || (title.startsWith(headline) && /^\s+[-–—|]\s+\S/u.test(title.slice(headline.length)));
+}
+
+/**
+ * The summary of a Google News item: the other outlets' headlines its description lists, joined
+ * by "; ", without the item's own (the title already says it); '' for a search feed's item, whose
+ * description holds only its own. null when the description is not Google News's.
+ */
+export function googleNewsSummary(html: string, title: string, toText: (markup: string) => string): string | null {
+  const headlines = googleNewsHeadlines(html, toText);
+  return headlines === null ? null : headlines.filter((h) => !isOwnHeadline(h, title)).join('; ');
+}

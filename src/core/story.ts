@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { parseFeedDate } from './dates.js';
 import { htmlText } from './html-text.js';
-import { googleNewsHeadlines } from './google-news.js';
+import { googleNewsSummary } from './google-news.js';
 import { withoutFooter } from './summary-footer.js';
 import type { FeedConfig, RawItem, Story } from './types.js';
 
@@ -172,11 +172,12 @@ export function normaliseItemDetailed(raw: RawItem, feed: FeedConfig, feedUrl: s
   const guidUrl = raw.guidIsPermaLink === false ? null : canonicalUrl(cleanGuid(raw.guid), feedUrl);
   const url = canonicalUrl(raw.link, feedUrl) ?? (raw.link === undefined || raw.link.trim() === '' ? guidUrl : null);
   const text = htmlToPlainText(raw.summary ?? raw.content);
-  // A publishing platform's footer ("The post … appeared first on …") is not the story, and an
-  // aggregator's list of headlines and outlets is read as its headlines (src/core/google-news.ts).
-  const headlines = googleNewsHeadlines(raw.summary ?? raw.content ?? '', htmlToPlainText);
-  const summary = truncateText(headlines === null ? withoutFooter(text) : headlines.join('; '), SUMMARY_MAX_CHARS);
   let title = truncateText(htmlToPlainText(raw.title), TITLE_MAX_CHARS);
+  // A publishing platform's footer ("The post … appeared first on …") is not the story, and an
+  // aggregator's list of headlines and outlets is read as the other outlets' headlines
+  // (src/core/google-news.ts).
+  const aggregated = googleNewsSummary(raw.summary ?? raw.content ?? '', title, htmlToPlainText);
+  const summary = truncateText(aggregated ?? withoutFooter(text), SUMMARY_MAX_CHARS);
   if (title === '' && url === null) {
     return { ok: false, reason: 'no-title-or-link', message: `item ${guid === null ? '' : `"${guid.slice(0, 80)}" `}of feed ${feed.id} has neither a title nor an http(s) link; skipped` };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { googleNewsHeadlines } from '../../src/core/google-news.js';
+import { googleNewsHeadlines, googleNewsSummary } from '../../src/core/google-news.js';
 import { htmlToPlainText } from '../../src/core/story.js';
 
 const pair = (headline: string, outlet: string): string =>
@@ -21,5 +21,15 @@ describe('Google News descriptions', () => {
     expect(googleNewsHeadlines('<p>Seoul said on Monday <a href="https://x.example">the talks</a> would resume.</p>', htmlToPlainText)).toBeNull();
     expect(googleNewsHeadlines('<font color="#6f6f6f">Kyiv Post</font>', htmlToPlainText)).toBeNull();
     expect(googleNewsHeadlines('The colour #6f6f6f is grey.', htmlToPlainText)).toBeNull();
+  });
+
+  it('GIVEN an item\'s title THEN its summary is the other outlets\' headlines: its own, with or without the credit, is left out', () => {
+    const html = `<ol><li>${pair('Fed holds rates steady', 'Reuters')}</li><li>${pair('Fed keeps rates unchanged', 'The Korea Times')}</li></ol>`;
+    expect(googleNewsSummary(html, 'Fed holds rates steady - Reuters', htmlToPlainText)).toBe('Fed keeps rates unchanged');
+    expect(googleNewsSummary(html, 'Fed holds rates steady', htmlToPlainText)).toBe('Fed keeps rates unchanged');
+    expect(googleNewsSummary(pair('Fed holds rates steady', 'Kyiv Post'), 'Fed holds rates steady - Kyiv Post', htmlToPlainText)).toBe('');
+    // A headline that only begins like the title is another outlet's.
+    expect(googleNewsSummary(html, 'Fed holds rates steady as inflation cools', htmlToPlainText)).toBe('Fed holds rates steady; Fed keeps rates unchanged');
+    expect(googleNewsSummary('<p>Prose.</p>', 'Title', htmlToPlainText)).toBeNull();
   });
 });

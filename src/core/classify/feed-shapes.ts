@@ -6,7 +6,7 @@
  * it: a shape whose scores fall below the story as written is text the classifier reads as
  * evidence that is none (docs/rules.md, "Scoring"). Pure.
  */
-import { googleNewsHeadlines } from '../google-news.js';
+import { googleNewsSummary } from '../google-news.js';
 import { DERIVED_TITLE_MAX_CHARS, htmlToPlainText, truncateText } from '../story.js';
 import { withoutFooter } from '../summary-footer.js';
 import { evaluate, type Evaluation } from './evaluate.js';
@@ -30,11 +30,12 @@ function titleCase(text: string): string {
   );
 }
 
-/** A Google News description of one headline, as src/core/story.ts normalises it. */
-function googleNewsSummary(headline: string, outlet: string): string {
+/** A Google News item of one headline: its title with the outlet's credit, its description as src/core/story.ts normalises it. */
+function googleNewsItem(headline: string, outlet: string): ClassifyInput {
   const markup = (text: string): string => text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;');
   const html = `<a href="https://news.google.com/rss/articles/CBMi?oc=5" target="_blank">${markup(headline)}</a>&nbsp;&nbsp;<font color="#6f6f6f">${markup(outlet)}</font>`;
-  return (googleNewsHeadlines(html, htmlToPlainText) ?? []).join('; ');
+  const title = `${headline} - ${outlet}`;
+  return { title, summary: googleNewsSummary(html, title, htmlToPlainText) ?? '' };
 }
 
 export const FEED_SHAPES: readonly FeedShape[] = [
@@ -44,7 +45,7 @@ export const FEED_SHAPES: readonly FeedShape[] = [
   {
     name: 'google-news',
     description: 'Google News: "… - The Korea Herald", and its description (the headline linked, the outlet in grey) as normalised',
-    rewrite: (s) => ({ title: `${s.title} - The Korea Herald`, summary: googleNewsSummary(s.title, 'The Korea Herald') }),
+    rewrite: (s) => googleNewsItem(s.title, 'The Korea Herald'),
   },
   {
     name: 'footer',
