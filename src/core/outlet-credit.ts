@@ -91,6 +91,11 @@ export function splitCredit(title: string, summary: string): OutletCredit | null
   return { outlet, title: story, summary: whole === summary ? withoutTrailing(summary, first.outlet, story) : whole };
 }
 
+/** The headline without an outlet's credit at its end, as it was when it has none: the story's own words, for matching one story against another. */
+export function withoutCredit(title: string): string {
+  return splitCredit(title, '')?.title ?? title;
+}
+
 /**
  * The credit of an outlet the feed names (RSS `<source>`, Google News): when the headline ends
  * with it after a spaced dash or bar, exactly that is split, whatever its words. null when the

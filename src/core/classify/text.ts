@@ -219,8 +219,8 @@ const ECHO_MIN_WORDS = 3;
 
 /**
  * The summary without a repeat of the headline at its start: feeds whose description opens with
- * the headline (or is only the headline, as Google News's is once the outlet's credit is set
- * aside). Read twice, the headline's names would count twice, as if the story named the topic
+ * the headline, or is only the headline (an aggregator's "Headline  Outlet" once the outlet's
+ * credit is set aside; Google News's own is read at normalisation, src/core/google-news.ts). Read twice, the headline's names would count twice, as if the story named the topic
  * again. Words are compared folded (case, marks and punctuation aside); the summary is returned
  * as it is unless it opens with every word of the headline.
  */
@@ -246,4 +246,3 @@ export function withoutHeadlineEcho(title: string, summary: string, titleTokens:
 export function isCutFromSummary(title: string, summary: string): boolean {
   return title.endsWith('…') && title.length > 1 && summary.length >= title.length && summary.startsWith(title.slice(0, -1).trimEnd());
 }
-

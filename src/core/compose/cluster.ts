@@ -9,7 +9,7 @@
  * for nothing. Character shingles (rather than words) need no stemmer or word splitter, so
  * "Kyiv's"/"Kyiv", "strikes"/"strike" and Korean text without spaces still overlap.
  */
-import { splitCredit } from '../outlet-credit.js';
+import { withoutCredit } from '../outlet-credit.js';
 
 /** Shingle length in characters. */
 export const SHINGLE_CHARS = 3;
@@ -93,7 +93,7 @@ export function clusterStories<T extends ClusterInput>(items: readonly T[], thre
   const clusters: { representative: T; shingles: Set<string>; others: T[] }[] = [];
   for (const item of ordered) {
     // One story carried by an aggregator under two outlets' credits is still one story.
-    const own = shingles(splitCredit(item.title, '')?.title ?? item.title);
+    const own = shingles(withoutCredit(item.title));
     const home = clusters.find(
       (c) =>
         (item.url !== null && item.url === c.representative.url) ||

@@ -6,7 +6,7 @@
  * content words. Pure: no I/O.
  */
 import { normaliseTitle, shinglesOfNormalised } from '../compose/cluster.js';
-import { splitCredit } from '../outlet-credit.js';
+import { withoutCredit } from '../outlet-credit.js';
 
 const LATIN = /\p{Script=Latin}/u;
 const HANGUL = /\p{Script=Hangul}/u;
@@ -154,7 +154,7 @@ function capitalisedNames(title: string): string[] {
  * outlet credit ("… - The Kyiv Independent") is left out: it names who wrote the story.
  */
 export function signatureOf(headline: string): Signature {
-  const title = splitCredit(headline, '')?.title ?? headline;
+  const title = withoutCredit(headline);
   const normalised = normaliseTitle(title);
   const words = normalised.split(' ').filter((w) => w.length > 0);
   const keys = new Set<string>();
