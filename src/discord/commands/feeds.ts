@@ -97,10 +97,16 @@ function feedIdFor(url: string, taken: ReadonlySet<string>): string {
   throw new UserError('Too many feeds from this host already. Remove some with `/feeds remove` first.');
 }
 
-function sampleLines(probe: Extract<FeedProbe, { ok: true }>, deps: CommandDeps): string[] {
+/** The topics each item would match, in the probe's order: each item is classified once. */
+function matchesOf(items: Extract<FeedProbe, { ok: true }>['items'], deps: CommandDeps): (readonly string[])[] {
+  return items.map((item) => deps.classify(item).matched);
+}
+
+/** One line per sample item (the first few), from the verdicts `matchesOf` gave. */
+function sampleLines(probe: Extract<FeedProbe, { ok: true }>, matches: readonly (readonly string[])[], deps: CommandDeps): string[] {
   const byTopic = topicMap(deps);
-  return probe.items.slice(0, SAMPLE_ITEMS).map((item) => {
-    const matched = deps.classify(item).matched;
+  return probe.items.slice(0, SAMPLE_ITEMS).map((item, i) => {
+    const matched = matches[i] ?? [];
     const title = maskedLink(fitSafeText(item.title || '(untitled)', 150), safeHttpUrl(item.url, 500));
     return `• ${title}\n  ${matched.length > 0 ? `would match ${topicLabels(matched, byTopic)}` : 'would match no topic'}`;
   });
@@ -134,7 +140,7 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   // Two people adding the same feed at once: the second insert hits the unique URL.
   if ((await deps.gateway.addFeed(feed)) === 'taken') throw new UserError('That feed was added a moment ago by someone else. `/feeds list` shows it.');
   deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'feed added from Discord');
-  const lines = sampleLines(probe, deps);
+  const lines = sampleLines(probe, matchesOf(probe.items.slice(0, SAMPLE_ITEMS), deps), deps);
   return {
     ephemeral: true,
     embeds: packLines(
@@ -175,8 +181,9 @@ async function remove(invocation: Invocation, deps: CommandDeps): Promise<Reply>
 async function test(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const url = requiredString(invocation, 'url');
   const probe = await probeOrExplain(url, deps);
-  const lines = sampleLines(probe, deps);
-  const matching = probe.items.filter((item) => deps.classify(item).matched.length > 0).length;
+  const matches = matchesOf(probe.items, deps);
+  const lines = sampleLines(probe, matches, deps);
+  const matching = matches.filter((matched) => matched.length > 0).length;
   return {
     ephemeral: true,
     embeds: packLines(

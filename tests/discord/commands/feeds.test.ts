@@ -9,7 +9,7 @@ import {
 } from '../../helpers/fake-interactions.js';
 import { startFeedServer, type FeedServer } from '../../helpers/feed-server.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
-import { GUILD_A, disposeClassifier, expectValidTraffic, WHO_A, WHO_B, startHarness, type Harness } from './harness.js';
+import { GUILD_A, disposeClassifier, expectValidTraffic, realClassifier, WHO_A, WHO_B, startHarness, type Harness } from './harness.js';
 
 const tempDir = useTempDir();
 const A = WHO_A;
@@ -109,6 +109,24 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
     expect(text).toMatch(/rss, \d+ item\(s\), \d+ would match a topic now/u);
     expect(text).toContain('Nothing was saved');
     expect(h.store.addedFeeds.list()).toEqual([]);
+  });
+
+  it('GIVEN a feed WHEN /feeds test THEN each of its items is classified once, for the samples and the count alike', async () => {
+    const classifier = await realClassifier();
+    const seen: string[] = [];
+    await h.close();
+    h = await startHarness({
+      dir: tempDir(),
+      allowPrivateFeeds: true,
+      overrides: { classify: (input) => { seen.push(input.title); return classifier.classify(input); } },
+    });
+    const answer = await interact(h.fake, commandInteraction(A, 'feeds', sub('test', { url: feeds.url('/feeds/rss2-full.xml') })));
+    const text = replyText(answer.message);
+    const items = /(\d+) item\(s\), (\d+) would match/u.exec(text);
+    expect(items?.[1]).toBe('3');
+    expect(seen).toHaveLength(3);
+    expect(new Set(seen).size).toBe(3);
+    expect(text).toContain(seen[0]);
   });
 
   it('GIVEN feeds from feeds.json and from two servers WHEN removing THEN only this server\'s added feeds can go, and autocomplete offers only those', async () => {
