@@ -13,8 +13,13 @@ import { RegExpParser, type AST } from '@eslint-community/regexpp';
 
 /** At most this many strings in a finite set before it is given up (cross products grow fast). */
 const EXACT_LIMIT = 64;
-/** A gate of more strings than this costs more to check than it saves. */
-const GATE_MAX_STRINGS = 12;
+/** A gate of more strings than this costs more to check with `includes` than it saves. */
+export const GATE_MAX_STRINGS = 12;
+/**
+ * A gate read by a scanner (gate-scanner.ts), which finds every string of a list in one pass,
+ * may hold this many: there each string costs almost nothing.
+ */
+export const SCANNED_GATE_MAX_STRINGS = 64;
 /** A gate string shorter than this is in almost every text ("s", "in"): no gate. */
 const GATE_MIN_LENGTH = 3;
 
@@ -160,9 +165,10 @@ function elementInfo(node: AST.Element): Info {
 
 /**
  * Strings of which every match of `source` (run with the `u` flag) needs at least one, or null
- * when the regex has no useful requirement (then it always runs).
+ * when the regex has no useful requirement (then it always runs): none, one too short, or more
+ * than `maxStrings`.
  */
-export function requiredStrings(source: string): readonly string[] | null {
+export function requiredStrings(source: string, maxStrings = GATE_MAX_STRINGS): readonly string[] | null {
   let pattern: AST.Pattern;
   try {
     pattern = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(source, 0, source.length, { unicode: true });
@@ -170,6 +176,6 @@ export function requiredStrings(source: string): readonly string[] | null {
     return null;
   }
   const gate = best(requirements(alternation(pattern.alternatives)));
-  if (gate === null || gate.length > GATE_MAX_STRINGS || Math.min(...gate.map((s) => s.length)) < GATE_MIN_LENGTH) return null;
+  if (gate === null || gate.length > maxStrings || Math.min(...gate.map((s) => s.length)) < GATE_MIN_LENGTH) return null;
   return gate;
 }

@@ -186,6 +186,52 @@ exclusions:
   });
 });
 
+describe('regex gates read by one scan', () => {
+  // Twenty exclusion regexes with three gate strings each: past the point where the matcher
+  // reads all gates in one pass. One regex has no gate at all ("\d+ won"), one has a gate of
+  // twenty strings (too many for includes, not for the scan).
+  const cities = ['busan', 'seoul', 'incheon', 'daegu', 'gwangju', 'ulsan', 'suwon', 'jeju', 'daejeon', 'pohang'];
+  const regexes = [
+    ...cities.map((c) => `(?:${c}|${c}n|${c} city) festival`),
+    ...cities.map((c) => `festival in (?:${c}|${c} s old town|greater ${c})`),
+    '\\\\d+ won',
+    `(?:${[...cities, ...cities.map((c) => `${c} port`)].join('|')}) opera`,
+    // Its gate string "port opera" ends inside "ulsan port opera", another regex's: found only
+    // through the automaton's failure links.
+    'port opera',
+  ];
+  const many = rulesFromYaml({
+    'alpha.yaml': `${header('alpha', 1)}patterns:
+  - name: country
+    weight: 3
+    terms: [Korea]
+exclusions:
+${regexes.map((r, i) => `  - name: x${i}\n    regex: "${r}"`).join('\n')}
+`,
+  });
+  const m = compileMatcher(many);
+  const compiled = many.topics[0]?.exclusions.map((x) => new RegExp(x.regex ?? '', 'gu')) ?? [];
+
+  it('GIVEN texts that hold some gate strings, all, or none THEN the hits are those of every regex run ungated', () => {
+    const texts = [
+      'Korea: Busan festival and a festival in greater Daegu, 3000 won a ticket; Ulsan port opera',
+      'Korea: nothing of note today',
+      'Korea: Suwon city festival; festival in Jeju s old town',
+      'Korea: Pohang opera, 12 won',
+    ];
+    let found = 0;
+    for (const text of texts) {
+      const f = field(text);
+      const joined = f.tokens.map((t) => t.text).join(' ');
+      const expected = compiled.flatMap((re) => [...joined.matchAll(re)].map((x) => x[0]));
+      const got = m.matchAux(f, new Set([0])).filter((h) => h.kind === 'exclusion').map((h) => h.matched.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' '));
+      expect(got.sort(), text).toEqual(expected.sort());
+      found += got.length;
+    }
+    expect(found).toBeGreaterThanOrEqual(7);
+  });
+});
+
 describe('exclusions within one clause', () => {
   const clauseRules = rulesFromYaml({
     'alpha.yaml': `${header('alpha', 1)}patterns:
