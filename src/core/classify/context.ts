@@ -144,7 +144,7 @@ const BORDER_HIT_WORDS = set('dmz panmunjom jsa demilitarized demilitarised truc
 /** A defection, or a person walking or swimming across (not "shells crossed the sea border"). */
 const CROSSING_WORDS = set('defect defects defected defecting defector defectors defection walked swam fled flees');
 /** The border a defector crosses: "the DMZ", "the Military Demarcation Line", "the sea border". */
-const CROSSED_BORDER = set('dmz demarcation mdl jsa panmunjom border frontier nll limit');
+const CROSSED_BORDER = set('dmz demarcation mdl jsa panmunjom border frontier nll limit front frontline');
 const CROSSING_WINDOW = 6;
 /** How far "president" may stand from the South's name to be its president: "Seoul's new president". */
 const PRESIDENT_REACH = 3;
@@ -1354,6 +1354,7 @@ const OTHER_INDEXES = set('nikkei topix hang seng taiex sensex nifty asx dow nas
 export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const isIndex = (h: Hit): boolean => SEOUL_INDEXES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? '');
   if (hits.length === 0 || !hits.some(isIndex)) return null;
+  if (hits.some((h) => isIndex(h) && homeCause(h, fields))) return null;
   for (const h of hits) {
     if (isIndex(h)) continue;
     const t = fieldOf(fields, h)?.tokens ?? [];
@@ -1371,6 +1372,31 @@ export function marketWrap(hits: readonly Hit[], fields: readonly FieldText[]): 
   return null;
 }
 const SEOUL_INDEXES = set('kospi kosdaq');
+/** Seoul's own policy as a move's cause (after a CAUSE_WORDS word): its government, regulators, central bank or parliament. */
+const HOME_CAUSES = set('government regulators regulator bok parliament lawmakers assembly fsc');
+/** How far after the index its cause may stand, and how far after the cause word its maker. */
+const CAUSE_REACH = 8;
+const CAUSER_REACH = 3;
+
+/**
+ * True when the index's move has Seoul's own policy as its cause, in the index's sentence:
+ * "Seoul's Kospi jumped 2.8% after the government outlined plans to lift undervalued companies".
+ * The line is then South Korea's news, even inside a regional wrap.
+ */
+function homeCause(h: Hit, fields: readonly FieldText[]): boolean {
+  const f = fieldOf(fields, h);
+  if (!f) return false;
+  const t = f.tokens;
+  for (let k = h.to; k < Math.min(t.length, h.to + CAUSE_REACH); k++) {
+    if (sentenceBreak(f, k - 1, k) || clauseBreak(f, k - 1, k)) return false;
+    if (!CAUSE_WORDS.has(t[k]?.text ?? '')) continue;
+    for (let j = k + 1; j <= Math.min(t.length - 1, k + CAUSER_REACH); j++) {
+      if (clauseBreak(f, j - 1, j)) break;
+      if (HOME_CAUSES.has(t[j]?.text ?? '')) return true;
+    }
+  }
+  return false;
+}
 /** Other markets by their cities, as a regional wrap lists them: "Tokyo gains, Seoul and Hong Kong slip". */
 const MARKET_CITIES = set('tokyo hong shanghai shenzhen sydney taipei singapore mumbai jakarta wellington');
 
@@ -1491,8 +1517,32 @@ const SUPPLY_WINDOW = 8;
  * another receiver.
  */
 export function warSupply(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
-  for (const c of supplyClauses(fields)) if (!c.speculative) return { matched: c.matched, field: c.field };
+  const titled = titleNamesSupply(fields);
+  for (const c of supplyClauses(fields)) if (!c.speculative && (titled || !c.described)) return { matched: c.matched, field: c.field };
   return null;
+}
+
+/** True when the headline names arms or their supply: then a supply in the summary is its story. */
+function titleNamesSupply(fields: readonly FieldText[]): boolean {
+  const title = fields.find((f) => f.field === 'title');
+  return title?.tokens.some((t) => MATERIEL.has(t.text) || SUPPLY_VERBS.has(t.text)) === true;
+}
+
+/** Words that open a clause describing someone already named: "Kim, who has supplied shells …". */
+const DESCRIBING = set('who which');
+/** Words between the describing pronoun and the supply verb: "who has also reportedly sent". */
+const DESCRIBING_GAP = set('has have had also reportedly allegedly already');
+
+/**
+ * True when the supply at token `k` of the summary opens with "who" or "which" (a few auxiliary
+ * words between): it describes someone the story is about ("talks with Kim Jong Un, who has
+ * supplied artillery shells for Moscow's campaign"), the rubric's war as a backdrop.
+ */
+function describedSupply(f: FieldText, k: number): boolean {
+  if (f.field !== 'summary') return false;
+  let j = k - 1;
+  while (j >= 0 && DESCRIBING_GAP.has(f.tokens[j]?.text ?? '')) j--;
+  return j >= 0 && DESCRIBING.has(f.tokens[j]?.text ?? '') && !clauseBreak(f, j, k);
 }
 
 /** A supply clause of warSupply's kind; `speculative` when it is only feared, warned of or alleged. */
@@ -1502,6 +1552,8 @@ interface SupplyClause {
   /** The token where the clause starts (its verb or materiel). */
   readonly from: number;
   readonly speculative: boolean;
+  /** A "who …" clause of the summary that describes someone: see {@link describedSupply}. */
+  readonly described: boolean;
 }
 
 /** Every supply clause of the story, in order: at most one per starting word. */
@@ -1527,7 +1579,7 @@ function* supplyClauses(fields: readonly FieldText[]): Generator<SupplyClause> {
         if (verb && ((via && materiel) || (direct && hasMateriel(fields)))) {
           // "Washington warned that Pyongyang could supply ammunition for Moscow's war": foreseen,
           // not sent; the story is the summit's.
-          yield { matched: f.text.slice(t[k]?.start ?? 0, t[j]?.end ?? 0), field: f.field, from: k, speculative: speculativeBefore(f, k) };
+          yield { matched: f.text.slice(t[k]?.start ?? 0, t[j]?.end ?? 0), field: f.field, from: k, speculative: speculativeBefore(f, k), described: describedSupply(f, k) };
           break;
         }
       }
@@ -1547,8 +1599,7 @@ function allegedSupply(hit: Hit, fields: readonly FieldText[]): { matched: strin
   const field = fieldOf(fields, hit);
   if (!field || field.field !== 'summary') return null;
   // "Why North Korea's shells matter so much to Russia": the supply is the headline's story.
-  const title = fields.find((f) => f.field === 'title');
-  if (title?.tokens.some((t) => MATERIEL.has(t.text) || SUPPLY_VERBS.has(t.text))) return null;
+  if (titleNamesSupply(fields)) return null;
   let found: SupplyClause | null = null;
   for (const c of supplyClauses(fields)) {
     if (!c.speculative) return null;

@@ -59,7 +59,7 @@ function buildAutomaton(strings: readonly string[]): Automaton {
   }
 
   // The trie: goto by (state, class); state 0 is the root.
-  const goto: Map<number, number>[] = [new Map()];
+  const goto: Map<number, number>[] = [new Map<number, number>()];
   const ends: number[][] = [[]];
   strings.forEach((s, id) => {
     if (s.length === 0) return;
@@ -71,7 +71,7 @@ function buildAutomaton(strings: readonly string[]): Automaton {
       if (next === undefined) {
         next = goto.length;
         row.set(cls, next);
-        goto.push(new Map());
+        goto.push(new Map<number, number>());
         ends.push([]);
       }
       state = next;

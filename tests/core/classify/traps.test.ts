@@ -2823,3 +2823,40 @@ describe('the twenty-third round: read holdouts 220-223', () => {
     expect(iraq.matched).toBe(false);
   });
 });
+
+describe('the twenty-fifth round: read holdouts 236-239', () => {
+  it('GIVEN the date and venue of a coming summit THEN the summit\'s own news: no venue exclusion, and a bare "Kim" beside the president is the North\'s leader', () => {
+    const v = verdict('Trump to see Kim in Singapore next month', 'The White House gave the date and venue of the first summit on Saturday.', 'north-korea');
+    expect(exclusions(v)).toEqual([]);
+    expect(feature(v, 'surname')).toBe(true);
+    expect(v.matched).toBe(true);
+    // The venue remembered years later is still the venue's story.
+    const later = verdict('Hanoi hotel that hosted the Trump-Kim summit closes for renovation', 'The Metropole, site of the historic 2019 meeting, will shut for a year.', 'north-korea');
+    expect(exclusions(later).map((x) => x.pattern)).toContain("a summit venue's later story");
+    expect(later.matched).toBe(false);
+  });
+
+  it('GIVEN a soldier who defects across the front line, the South only the source THEN the South is where he arrives: crossing', () => {
+    const v = verdict('North Korean soldier defects across eastern front line', 'He walked across in heavy fog and was taken into custody, the JCS said.', 'south-korea');
+    expect(feature(v, 'crossing')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a visit whose summary describes the host as having sent shells to Moscow THEN the war is its backdrop, not war supply; with the shells in the headline it is the story', () => {
+    const visit = verdict('Putin arrives in Pyongyang for two-day state visit', 'The Russian leader was greeted by Kim Jong Un, who has sent millions of artillery shells to Moscow, at the airport before dawn.', 'ukraine');
+    expect(feature(visit, 'war supply')).toBe(false);
+    expect(visit.matched).toBe(false);
+    const shells = verdict('North Korean shells keep Russian guns firing', 'Kim Jong Un, who has sent millions of artillery shells to Moscow, is asking for technology in return.', 'ukraine');
+    expect(feature(shells, 'war supply')).toBe(true);
+    expect(shells.matched).toBe(true);
+  });
+
+  it("GIVEN a regional market wrap whose Kospi line has Seoul's own policy as its cause THEN no market-wrap cap; a Kospi line without one still is", () => {
+    const own = verdict('Asian shares mixed: Nikkei eases, Kospi rallies', "Seoul's Kospi climbed 2.1% after the government unveiled tax breaks for dividend payers, while Tokyo slipped.", 'south-korea');
+    expect(feature(own, 'market wrap')).toBe(false);
+    expect(own.matched).toBe(true);
+    const wrap = verdict('Asian shares mixed: Nikkei eases, Kospi rallies', "Seoul's Kospi climbed 2.1% on chip stocks, while Tokyo slipped.", 'south-korea');
+    expect(feature(wrap, 'market wrap')).toBe(true);
+    expect(wrap.matched).toBe(false);
+  });
+});
