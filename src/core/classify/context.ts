@@ -2224,8 +2224,8 @@ const PARTICLES = set('back off out');
 const ARMS_SENT = set('shells ammunition munitions rounds weapons arms tanks vehicles howitzers missiles artillery bradleys strykers abrams leopards himars patriot');
 
 /**
- * Arms sent "to help repel the invasion" or "to help push back Russian forces", in one sentence
- * with the arms: the war is the subject though neither Ukraine nor Russia need be named. Not
+ * Arms sent "to help repel the invasion" or "to help push back Russian forces" ("push Russian
+ * forces back"), in one sentence with the arms: the war is the subject though neither Ukraine nor Russia need be named. Not
  * when another war is named.
  */
 function repelWithArms(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
@@ -2238,11 +2238,13 @@ function repelWithArms(fields: readonly FieldText[]): { matched: string; field: 
       const verb = t[k]?.text ?? '';
       if (!REPEL.has(verb) || (t[k - 1]?.text !== 'help' && t[k - 1]?.text !== 'to')) continue;
       const rest = t.slice(k + 1, k + 5);
-      // "push back", "fend off", "drive out": the verbs that need their particle.
-      if (!verb.startsWith('repel') && !PARTICLES.has(rest[0]?.text ?? '')) continue;
       const j = rest.findIndex((u) => u.text === 'invasion' || ((u.text === 'forces' || u.text === 'troops') && rest.some((v) => v.text === 'russian' || v.text === 'russia')));
-      if (j < 0 || sentenceBreak(f, k, k + 1 + j)) continue;
-      return wordsAt(f, k, k + 1 + j);
+      // "push back", "fend off", "drive out": the verbs that need their particle, before the
+      // object or right after it ("push Russian forces back").
+      const particle = PARTICLES.has(rest[0]?.text ?? '') ? 0 : j >= 0 && PARTICLES.has(rest[j + 1]?.text ?? '') ? j + 1 : -1;
+      if (!verb.startsWith('repel') && particle < 0) continue;
+      if (j < 0 || sentenceBreak(f, k, k + 1 + Math.max(j, particle))) continue;
+      return wordsAt(f, k, k + 1 + Math.max(j, particle));
     }
   }
   return null;

@@ -2860,3 +2860,17 @@ describe('the twenty-fifth round: read holdouts 236-239', () => {
     expect(wrap.matched).toBe(false);
   });
 });
+
+describe('the twenty-fifth round: read holdouts 240-243', () => {
+  it('GIVEN grain trapped by a Black Sea blockade, Ukraine unnamed THEN Ukraine: the blockade is the war\'s, as the grain deal is', () => {
+    const v = verdict('Shipping firms count losses as Black Sea blockade enters fourth month', 'Dozens of bulk carriers loaded with wheat and maize remain stuck in port, insurers said.', 'ukraine');
+    expect(patterns(v).map((p) => p.pattern)).toContain('Snake Island and the Black Sea front');
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN armoured vehicles sent "to push Russian forces back", Ukraine unnamed THEN the war: the particle may follow the object', () => {
+    const v = verdict('Berlin approves new armour package with 40 more infantry fighting vehicles', 'The vehicles should help push Russian forces back before the autumn rains, ministry officials said.', 'ukraine');
+    expect(feature(v, 'war reference')).toBe(true);
+    expect(v.matched).toBe(true);
+  });
+});
