@@ -1,6 +1,6 @@
 import type { MatchField } from '../types.js';
 import { anyPresent, compileGateScanner, type GateScanner } from './gate-scanner.js';
-import { requiredStrings, SCANNED_GATE_MAX_STRINGS } from './regex-gate.js';
+import { GATE_MAX_STRINGS, requiredStrings, SCANNED_GATE_MAX_STRINGS } from './regex-gate.js';
 import type { RuleSet } from './rules.js';
 import { ARTICLES, contextKey, isHangul, sentenceEnd, tokenize, type Token } from './text.js';
 
@@ -132,8 +132,8 @@ interface RegexList {
 
 /**
  * From this many gate strings in a list on, one scanner pass beats a search per string: on the
- * bench's stories the scanner reads about 6–8 ns per character and `includes` about 0.5–1 per
- * character and string (the exclusion regexes hold 180 strings, the pattern regexes 2).
+ * bench's stories the scanner reads about 8–12 ns per character and `includes` about 0.5–1 per
+ * character and string (the shipped exclusion regexes hold 357 strings, the pattern regexes 2).
  */
 const SCANNER_MIN_STRINGS = 12;
 
@@ -365,12 +365,15 @@ export function passesGateInTokens(gate: readonly (readonly string[])[], tokens:
  * field is read once however many regexes and strings there are.
  */
 function regexList(regexes: readonly Omit<CompiledRegex, 'gate' | 'gatePieces' | 'gateIds'>[]): RegexList {
+  // Each regex is read once, for the wider gate; without a scanner its gate is that one if
+  // `includes` may read it (requiredStrings picks the same strings whatever the limit).
   const wide = regexes.map((r) => requiredStrings(r.source, SCANNED_GATE_MAX_STRINGS));
   const scanned = new Set(wide.flatMap((g) => g ?? [])).size >= SCANNER_MIN_STRINGS;
   const strings: string[] = [];
   const idOf = new Map<string, number>();
   const compiled = regexes.map((r, i): CompiledRegex => {
-    const gate = scanned ? (wide[i] ?? null) : requiredStrings(r.source);
+    const widest = wide[i] ?? null;
+    const gate = scanned || widest === null || widest.length <= GATE_MAX_STRINGS ? widest : null;
     const gateIds = (gate ?? []).map((g) => {
       let id = idOf.get(g);
       if (id === undefined) {
