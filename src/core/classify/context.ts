@@ -2225,8 +2225,8 @@ const ARMS_SENT = set('shells ammunition munitions rounds weapons arms tanks veh
 
 /**
  * Arms sent "to help repel the invasion" or "to help push back Russian forces" ("push Russian
- * forces back"), in one sentence with the arms: the war is the subject though neither Ukraine nor Russia need be named. Not
- * when another war is named.
+ * forces back"), in one sentence with the arms: the war is the subject though neither Ukraine
+ * nor Russia need be named. Not when another war is named.
  */
 function repelWithArms(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   if (otherWarNamed(fields)) return null;
