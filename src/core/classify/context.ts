@@ -94,6 +94,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   market: 'market wrap: the Kospi as one line of a regional market report',
   marketMove: 'market report: a price move in the headline, the war only one of its causes',
   unnamedWar: 'unnamed war: the war, the invasion or the front, with no name of any topic; the model judges',
+  drillsTiming: "drills as a date: the South only in \"ahead of\" the allies' drills, or the report's source",
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -1909,6 +1910,38 @@ function crossingIntoSouth(fields: readonly FieldText[]): { matched: string; fie
   return null;
 }
 
+/** Words that make the allies' drills a point in time: "ahead of", "days before", "prior to". */
+const DRILLS_TIMING = set('ahead before prior');
+const DRILLS_WORDS = set('drill drills exercise exercises games');
+/** How far before the hit its timing word, and after it the drills, may stand. */
+const DRILLS_TIMING_REACH = 6;
+const DRILLS_REACH = 7;
+
+/**
+ * True when a South Korea hit only dates another story by the allies' drills: "North Korea fires
+ * ballistic missile ahead of US-South Korea drills", "… days before the United States and South
+ * Korea were set to begin annual springtime drills". The drills are the North's act's timing, the
+ * South no party to it; the hit counts with the sources in the attribution step. Not the drills
+ * as the story ("US and South Korea begin largest drills in years") nor the North's response
+ * to them, which the party and response cues read.
+ */
+function drillsAsTiming(h: Hit, fields: readonly FieldText[]): boolean {
+  const f = fieldOf(fields, h);
+  if (!f) return false;
+  const t = f.tokens;
+  let timed = false;
+  for (let k = h.from - 1; k >= Math.max(0, h.from - DRILLS_TIMING_REACH) && !timed; k--) {
+    if (clauseBreak(f, k, k + 1)) break;
+    timed = DRILLS_TIMING.has(t[k]?.text ?? '');
+  }
+  if (!timed) return false;
+  for (let k = h.to; k < Math.min(t.length, h.to + DRILLS_REACH); k++) {
+    if (clauseBreak(f, k - 1, k)) return false;
+    if (DRILLS_WORDS.has(t[k]?.text ?? '')) return true;
+  }
+  return false;
+}
+
 /** True when a South Korea hit names what both Koreas share: the Korean War, the peninsula. */
 function bothKoreas(h: Hit, fields: readonly FieldText[]): boolean {
   return fieldOf(fields, h)?.tokens.slice(h.from, h.to).some((t) => t.text === 'peninsula' || t.text === 'war' || t.text === 'armistice') === true;
@@ -2668,6 +2701,16 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 2. Party structure: the South in a North Korea story.
   const north = index(CONTEXT_ROLES.north);
   const south = index(CONTEXT_ROLES.south);
+  // 1b. The allies' drills as a date: the South named only in "ahead of US-South Korea drills"
+  // and as the report's source, in a North Korea story.
+  const southTimed = adj[south];
+  const southKept = keywords[south]?.kept ?? [];
+  if (north >= 0 && southTimed && (keywords[north]?.kept.length ?? 0) > 0 && southTimed.score > capOf(south) && !southTimed.decided) {
+    const timing = southKept.filter((h) => drillsAsTiming(h, fields));
+    const first = timing[0];
+    const northHits = keywords[north]?.kept ?? [];
+    if (first && southKept.every((h) => timing.includes(h) || isAttribution(h, fields, northHits))) capWith(southTimed, south, CONTEXT_FEATURES.drillsTiming, first);
+  }
   // 2a. The North acts: "the North" as the actor in a story with a South Korean name.
   const southNamed = south >= 0 && (keywords[south]?.kept.length ?? 0) > 0;
   const northActing = adj[north];
@@ -2685,6 +2728,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       // The peninsula and the Korean War are both Koreas': "waters between the Korean Peninsula and
       // Japan", "remains of US troops killed in the Korean War" are not the South's.
       if (bothKoreas(h, fields)) continue;
+      // "fires missile into sea ahead of US-South Korea drills": the drills only date the act.
+      if (drillsAsTiming(h, fields)) continue;
       if (isAttribution(h, fields, northHits)) continue;
       const cue = partyCue(h, fields);
       const a = adj[south];

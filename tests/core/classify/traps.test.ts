@@ -2868,6 +2868,16 @@ describe('the twenty-fifth round: read holdouts 240-243', () => {
     expect(v.matched).toBe(true);
   });
 
+  it('GIVEN a launch dated "ahead of US-South Korea drills", the South otherwise only the source THEN drills as a date: North Korea only; the drills as the story stay the South\'s', () => {
+    const launch = verdict('North Korea test-fires cruise missiles into sea ahead of US-South Korea exercises', 'Several missiles were fired off the west coast early on Sunday, Seoul\'s Joint Chiefs of Staff said.', 'south-korea');
+    expect(feature(launch, 'drills as a date')).toBe(true);
+    expect(feature(launch, 'party')).toBe(false);
+    expect(launch.matched).toBe(false);
+    const drills = verdict('US and South Korea start ten days of joint exercises', 'Pyongyang called the drills a rehearsal for invasion and warned of countermeasures.', 'south-korea');
+    expect(feature(drills, 'drills as a date')).toBe(false);
+    expect(drills.matched).toBe(true);
+  });
+
   it('GIVEN armoured vehicles sent "to push Russian forces back", Ukraine unnamed THEN the war: the particle may follow the object', () => {
     const v = verdict('Berlin approves new armour package with 40 more infantry fighting vehicles', 'The vehicles should help push Russian forces back before the autumn rains, ministry officials said.', 'ukraine');
     expect(feature(v, 'war reference')).toBe(true);
