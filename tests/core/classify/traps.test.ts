@@ -2878,6 +2878,14 @@ describe('the twenty-fifth round: read holdouts 240-243', () => {
     expect(drills.matched).toBe(true);
   });
 
+  it("GIVEN Wagner's mutiny, its fighters' battles in Ukraine only their past THEN Russia's own story: not Ukraine; Ukraine's advance during the mutiny stays Ukraine's", () => {
+    const mutiny = verdict('Wagner mercenaries turn back from Moscow after Belarus deal', "Prigozhin's mutiny, the gravest challenge to Putin in decades, ended as suddenly as it began; his men had fought for months around Bakhmut.", 'ukraine');
+    expect(exclusions(mutiny).map((x) => x.pattern)).toContain("Wagner's mutiny, Russia's own story");
+    expect(mutiny.matched).toBe(false);
+    const advance = verdict('Ukrainian troops advance near Bakhmut as Wagner mutiny rocks Russia', "Kyiv's forces retook positions south of the city, Ukraine's deputy defence minister said on Sunday.", 'ukraine');
+    expect(advance.matched).toBe(true);
+  });
+
   it('GIVEN armoured vehicles sent "to push Russian forces back", Ukraine unnamed THEN the war: the particle may follow the object', () => {
     const v = verdict('Berlin approves new armour package with 40 more infantry fighting vehicles', 'The vehicles should help push Russian forces back before the autumn rains, ministry officials said.', 'ukraine');
     expect(feature(v, 'war reference')).toBe(true);
