@@ -984,6 +984,16 @@ function wordBefore(f: FieldText, k: number, words: ReadonlySet<string>, window:
   return false;
 }
 
+/** {@link wordBefore} looking ahead: one of `words` at token `k` or within `window` tokens after it, in its clause or sentence. */
+function wordAfter(f: FieldText, k: number, words: ReadonlySet<string>, window: number, within: 'sentence' | 'clause'): boolean {
+  const broken = within === 'sentence' ? sentenceBreak : clauseBreak;
+  for (let j = k; j < Math.min(f.tokens.length, k + window); j++) {
+    if (j > 0 && broken(f, j - 1, j)) return false;
+    if (words.has(f.tokens[j]?.text ?? '')) return true;
+  }
+  return false;
+}
+
 /** True when a speculative word stands before token `k` in its sentence. */
 function speculativeBefore(f: FieldText, k: number): boolean {
   return wordBefore(f, k, SPECULATIVE, k, 'sentence');
@@ -1927,19 +1937,7 @@ const DRILLS_REACH = 7;
  */
 function drillsAsTiming(h: Hit, fields: readonly FieldText[]): boolean {
   const f = fieldOf(fields, h);
-  if (!f) return false;
-  const t = f.tokens;
-  let timed = false;
-  for (let k = h.from - 1; k >= Math.max(0, h.from - DRILLS_TIMING_REACH) && !timed; k--) {
-    if (clauseBreak(f, k, k + 1)) break;
-    timed = DRILLS_TIMING.has(t[k]?.text ?? '');
-  }
-  if (!timed) return false;
-  for (let k = h.to; k < Math.min(t.length, h.to + DRILLS_REACH); k++) {
-    if (clauseBreak(f, k - 1, k)) return false;
-    if (DRILLS_WORDS.has(t[k]?.text ?? '')) return true;
-  }
-  return false;
+  return f !== undefined && wordBefore(f, h.from, DRILLS_TIMING, DRILLS_TIMING_REACH, 'clause') && wordAfter(f, h.to, DRILLS_WORDS, DRILLS_REACH, 'clause');
 }
 
 /** True when a South Korea hit names what both Koreas share: the Korean War, the peninsula. */
