@@ -1931,9 +1931,10 @@ const DRILLS_REACH = 7;
  * True when a South Korea hit only dates another story by the allies' drills: "North Korea fires
  * ballistic missile ahead of US-South Korea drills", "… days before the United States and South
  * Korea were set to begin annual springtime drills". The drills are the North's act's timing, the
- * South no party to it; the hit counts with the sources in the attribution step. Not the drills
- * as the story ("US and South Korea begin largest drills in years") nor the North's response
- * to them, which the party and response cues read.
+ * South no party to it: the party step passes the hit over, and step 1b (*drills as a date*)
+ * caps the South when its other hits are the report's source. Not the drills as the story ("US
+ * and South Korea begin largest drills in years") nor the North's response to them, which the
+ * party and response cues read.
  */
 function drillsAsTiming(h: Hit, fields: readonly FieldText[]): boolean {
   const f = fieldOf(fields, h);
