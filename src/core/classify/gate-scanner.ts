@@ -13,11 +13,9 @@
  */
 
 export interface GateScanner {
-  /** How many strings the scanner knows (ids are 0 … count - 1, in the order given). */
-  readonly count: number;
-  /** States of the automaton (its table holds states × character classes cells). */
+  /** States of the automaton, for measuring its size (docs/performance.md). */
   readonly states: number;
-  /** Flags by string id: 1 where `text.includes(strings[id])`. */
+  /** Flags by string id (the strings' indexes, in the order given): 1 where `text.includes(strings[id])`. */
   scan(text: string): Uint8Array;
   /**
    * {@link scan} of the words joined by single spaces, without joining them: exact when no word
@@ -191,7 +189,6 @@ export function compileGateScanner(strings: readonly string[]): GateScanner {
   };
 
   return {
-    count,
     states,
     scan(text) {
       const present = new Uint8Array(count);
