@@ -1,5 +1,6 @@
 import type { Reason, TopicInfo, TopicVerdict } from '../types.js';
 import { applyContext, hasContextTrigger } from './context.js';
+import { countryNamesFor, withHomeFeed, type CountryNames } from './home-feed.js';
 import { compileMatcher, type FieldText, type Matcher } from './matcher.js';
 import { baselineProbability, certainNoFactorOf, featuresOf, isCertainNo, logOdds, MODEL_CONFIDENT_FACTOR, modelContribution, probability, shownProbability, type Model, type TopicModel } from './model.js';
 import type { RuleSet } from './rules.js';
@@ -70,6 +71,9 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
   const topics: TopicInfo[] = rules.topics.map((t) => Object.freeze({ id: t.id, label: t.label, color: t.color }));
   const topicModels = rules.topics.map((t) => (t.model.enabled ? model?.topics.get(t.id) ?? null : null));
   const hidden = hiddenWords(rules);
+  // The countries' names, for stories of a home feed only: built on the first such story.
+  let countries: CountryNames | null = null;
+  const countryNames = (): CountryNames => (countries ??= countryNamesFor(matcher));
 
   return {
     topics,
@@ -83,7 +87,8 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
       ];
       const raw = scoreKeywords(rules, matcher, fields);
       const read = raw.some((k) => k.hits > 0 || k.excluded) || hasContextTrigger(fields) ? applyContext(rules, fields, raw) : raw;
-      const keywords = credit ? withCredit(matcher, credit.outlet, read) : read;
+      const credited = credit ? withCredit(matcher, credit.outlet, read) : read;
+      const keywords = input.home === undefined ? credited : withHomeFeed(rules, matcher, fields, credited, input.home, countryNames);
       let features: string[] | null = null;
       // The model's say, from the tempered log-odds; the probability shown is the calibrated
       // one, with the point where the contribution changes sign. The story's features are read

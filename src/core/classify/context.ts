@@ -95,6 +95,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   marketMove: 'market report: a price move in the headline, the war only one of its causes',
   unnamedWar: 'unnamed war: the war, the invasion or the front, with no name of any topic; the model judges',
   drillsTiming: "drills as a date: the South only in \"ahead of\" the allies' drills, or the report's source",
+  homeFeed: 'home feed: a feed of the country\'s home news, nothing else claims the story',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -2504,8 +2505,8 @@ export function foreignHeadline(hits: readonly Hit[], fields: readonly FieldText
 }
 
 // --- Home wire -----------------------------------------------------------------------------------
-/** Words that put a story abroad or on the North: another country or its people. */
-const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FOREIGN_DEMONYMS, ...HEADLINE_STATES, 'north', 'pyongyang', 'abroad', 'overseas', 'foreign', 'international', 'world', 'global']);
+/** Words that put a story abroad or on the North: another country or its people. The home feed (home-feed.ts) reads them too. */
+export const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FOREIGN_DEMONYMS, ...HEADLINE_STATES, 'north', 'pyongyang', 'abroad', 'overseas', 'foreign', 'international', 'world', 'global']);
 
 /**
  * True when the South's own news agency filed the story at home (a Yonhap dateline from a South

@@ -13,6 +13,12 @@ export interface ClassifyInput {
   readonly summary: string;
   /** The outlet the feed names as the story's origin (RSS `<source>`), when it does: its credit is set aside exactly. */
   readonly outlet?: string | undefined;
+  /**
+   * The story's feed, when feeds.json gives it a home topic (`"home": "south-korea"`): a feed of
+   * that country's home news, whose stories count for the topic when nothing else claims them
+   * (home-feed.ts).
+   */
+  readonly home?: { readonly topic: string; readonly feed: string } | undefined;
 }
 
 /** A ready classifier: rules compiled once, model flattened once. Pure and synchronous. */

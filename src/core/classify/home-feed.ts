@@ -1,0 +1,112 @@
+/**
+ * Home feeds (feeds.json `"home": "south-korea"`): a feed of one country's home news names the
+ * country no more than a newspaper names its own. "Trainee doctors walk out over medical school
+ * quota", "Typhoon makes landfall on southern coast", "Pension reform bill passes National
+ * Assembly" from a Korean outlet's national feed are South Korea's news (the rubric's events on
+ * its territory) without a word the rules know. A story from such a feed counts for the home topic
+ * when nothing else claims it:
+ *
+ * - no other topic has a keyword hit (a North Korea story in a Seoul paper is the North's);
+ * - the home topic has no penalising exclusion (a K-drama's ratings) and no context cap that
+ *   decided against it (a firm named, nothing of its life at home);
+ * - no other country, its people or "abroad" is named: the world's countries by their English
+ *   names (i18n-iso-countries) and the demonyms and states the context features know.
+ *
+ * The story is then lifted to CONTEXT_LIFT over the threshold, as the home wire (context.ts) lifts
+ * a Yonhap dateline's: the feed is the evidence, which the model cannot read, so the lift decides
+ * (only the model's surest no overrules it, in a topic that hears one). A story that names the
+ * topic already scores on its own words. Pure.
+ */
+import countryNames from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+import type { Reason } from '../types.js';
+import { CONTEXT_FEATURES, CONTEXT_LIFT, HOME_WIRE_ABROAD } from './context.js';
+import type { FieldText, Matcher } from './matcher.js';
+import type { RuleSet } from './rules.js';
+import type { KeywordScore } from './score.js';
+import { tokenize, type Token } from './text.js';
+
+/** The feed a story came from, when feeds.json gives it a home topic. */
+export interface HomeFeed {
+  readonly topic: string;
+  readonly feed: string;
+}
+
+/** Country names as token sequences, by their first word: matched in a field's tokens. */
+export type CountryNames = ReadonlyMap<string, readonly (readonly string[])[]>;
+
+/**
+ * The countries' English names (common and official forms, "USA", "Ivory Coast"), each as the
+ * folded words of its name, leaving out every name a topic's pattern matches ("South Korea",
+ * "Ukraine": a topic's own words are read by its rules) and inverted forms ("Korea, Republic of").
+ * A name of capitals only ("US", "UK", "UAE") is kept by its capitals: "us" is also a pronoun.
+ */
+export function countryNamesFor(matcher: Matcher): CountryNames {
+  const byFirst = new Map<string, string[][]>();
+  for (const entry of Object.values(countryNames.countries as Record<string, string | readonly string[]>)) {
+    for (const name of typeof entry === 'string' ? [entry] : entry) {
+      if (name.includes(',')) continue;
+      const tokens = tokenize(name);
+      if (tokens.length === 0 || matcher.matchPatterns({ field: 'title', text: name, tokens }).length > 0) continue;
+      const capitals = tokens.every((t) => t.cased === t.cased.toUpperCase());
+      const words = tokens.map((t) => (capitals ? t.cased : t.text));
+      const first = words[0] ?? '';
+      const list = byFirst.get(first) ?? [];
+      if (!list.some((w) => w.join(' ') === words.join(' '))) list.push(words);
+      byFirst.set(first, list);
+    }
+  }
+  return byFirst;
+}
+
+/** True when `words` stand at token `k` (folded, or as written for a name of capitals). */
+function standsAt(tokens: readonly Token[], k: number, words: readonly string[]): boolean {
+  return words.every((w, j) => {
+    const t = tokens[k + j];
+    return t !== undefined && (t.text === w || t.cased === w);
+  });
+}
+
+/** The first word that puts the story abroad: a country's name, a demonym, "abroad"; null when none. */
+export function abroadNamed(fields: readonly FieldText[], countries: CountryNames): string | null {
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 0; k < t.length; k++) {
+      const token = t[k];
+      if (!token) continue;
+      // "US" is the country; "us" is mostly the pronoun ("doctors told us").
+      if (HOME_WIRE_ABROAD.has(token.text) && (token.text !== 'us' || token.cased === 'US')) return token.cased;
+      // A country's name is one only when written as a name: "Turkey", not "turkey"; "US", not "us".
+      if (token.cased[0] === token.cased[0]?.toLowerCase()) continue;
+      for (const words of [...(countries.get(token.text) ?? []), ...(countries.get(token.cased) ?? [])]) {
+        if (standsAt(t, k, words)) return f.text.slice(token.start, t[k + words.length - 1]?.end ?? token.end);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The keyword scores with the home topic lifted when the story's feed is that topic's home and
+ * nothing else claims the story (see the module comment); the scores unchanged otherwise.
+ */
+export function withHomeFeed(rules: RuleSet, matcher: Matcher, fields: readonly FieldText[], keywords: readonly KeywordScore[], home: HomeFeed, countries: () => CountryNames): readonly KeywordScore[] {
+  const i = rules.topics.findIndex((t) => t.id === home.topic);
+  const topic = rules.topics[i];
+  const own = keywords[i];
+  if (!topic || !own || own.score >= topic.threshold || own.decided === true) return keywords;
+  if (keywords.some((k, j) => j !== i && k.hits > 0)) return keywords;
+  // A penalising exclusion of the topic (K-pop's comeback, a Korean plant in Georgia) marks a
+  // look-alike; the keyword scores run exclusions only for stories with a hit, so they are run here.
+  const only = new Set([i]);
+  const penalised = (x: { readonly kind: string; readonly topic: number; readonly rule: number }): boolean => x.kind === 'exclusion' && x.topic === i && (topic.exclusions[x.rule]?.penalty ?? 0) > 0;
+  if (own.reasons.some((r) => r.kind === 'exclusion' && r.weight < 0) || fields.some((f) => matcher.matchAux(f, only).some(penalised))) return keywords;
+  if (abroadNamed(fields, countries()) !== null) return keywords;
+  const title = fields.find((f) => f.field === 'title');
+  const target = topic.threshold + CONTEXT_LIFT;
+  const reasons: Reason[] = [
+    ...own.reasons,
+    { kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.homeFeed}`, matched: title?.text ?? '', field: 'title', weight: Math.round((target - own.score) * 1000) / 1000 },
+    { kind: 'note', text: `home feed "${home.feed}" (feeds.json): its stories are ${topic.label}'s unless another topic, country or "abroad" is named` },
+  ];
+  return keywords.map((k, j) => (j === i ? { ...k, score: target, reasons, decided: true } : k));
+}
