@@ -4,7 +4,7 @@
  * thread (see analyse-pool.ts); both run this same code, so they cannot drift apart.
  */
 import type { NormalisedBatch } from '../core/story.js';
-import type { Classification, FeedConfig, RawItem } from '../core/types.js';
+import type { Classification, FeedConfig, RawItem, Story } from '../core/types.js';
 import type { FetchFailure } from '../feeds/types.js';
 import type { ClassifyInput } from '../core/classify/topic-classifier.js';
 
@@ -50,8 +50,13 @@ export function createAnalyser(parts: AnalyserParts): Analyse {
     const repaired = parsed.repairs === undefined ? {} : { repairs: parsed.repairs };
     const classify = parts.classify;
     if (!classify) return { batch, ...repaired };
-    return { batch, ...repaired, classifications: batch.stories.map((story) => classify(story)) };
+    return { batch, ...repaired, classifications: batch.stories.map((story) => classify(classifyInputOf(story, feed))) };
   };
+}
+
+/** What the classifier reads of a story from `feed`: its text, and the feed's home topic when feeds.json gives one. */
+export function classifyInputOf(story: Story, feed: FeedConfig): ClassifyInput {
+  return feed.home === undefined ? story : { ...story, home: { topic: feed.home, feed: feed.id } };
 }
 
 /**

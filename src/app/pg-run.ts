@@ -2,7 +2,7 @@ import type { Client } from 'discord.js';
 import cron from 'node-cron';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
-import { loadFeeds } from '../config/feeds.js';
+import { assertFeedHomes, loadFeeds } from '../config/feeds.js';
 import { loadRules } from '../config/rules.js';
 import { redactText } from '../core/redact.js';
 import { dutiesOf, type Role } from '../core/roles.js';
@@ -93,6 +93,7 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
   const { env, paths, log, pool } = input;
   const feeds = loadFeeds(paths.feeds);
   const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
+  assertFeedHomes(feeds, classifier.topics.map((t) => t.id), paths.feeds);
   const topics = new Map(classifier.topics.map((t) => [t.id, t]));
   const directory = feedDirectory(pool, feeds, log, input.location);
   const report = unreadableReporter(log, 'subscriptions', input.location, 'and is skipped');

@@ -11,7 +11,7 @@ import { storageFault } from '../store/faults.js';
 import type { FeedState } from '../store/feed-state.js';
 import type { Store } from '../store/index.js';
 import { createSqlitePollStore, type PollStore, type StoredBatch } from '../store/poll-store.js';
-import type { Analyse } from './analyse.js';
+import { classifyInputOf, type Analyse } from './analyse.js';
 import { releaseHeapAfterBigCycle } from './young-generation.js';
 
 /** The poll interval of a feed that does not set its own. */
@@ -247,7 +247,7 @@ export function createPoller(deps: PollerDeps) {
     const classified: { story: Story; classification: Classification }[] = [];
     stories.forEach((story, i) => {
       if (known.has(story.id)) return;
-      const classification = classifications?.[i] ?? deps.classify(story);
+      const classification = classifications?.[i] ?? deps.classify(classifyInputOf(story, feed));
       classified.push({ story, classification });
     });
 

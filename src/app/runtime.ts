@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Env } from '../config/env.js';
-import { loadFeeds } from '../config/feeds.js';
+import { assertFeedHomes, loadFeeds } from '../config/feeds.js';
 import { normaliseItems } from '../core/story.js';
 import type { FeedConfig } from '../core/types.js';
 import { closeFetchAgents, fetchFeed } from '../feeds/fetch.js';
@@ -136,6 +136,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const store = createStore(paths.db);
   try {
     const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log, store });
+    assertFeedHomes(feeds, classifier.topics.map((t) => t.id), paths.feeds);
     const controller = new AbortController();
     const allFeeds = (): FeedConfig[] => polledFeeds(feeds, store.addedFeeds.list());
     // Source names for alerts, and the server of a feed added from Discord (its stories reach

@@ -25,6 +25,7 @@ const feedSchema = z.strictObject({
     .optional(),
   enabled: z.boolean({ error: 'must be true or false' }).optional(),
   topics: z.array(z.string().min(1)).optional(),
+  home: z.string().min(1, 'must be a topic id from rules/, e.g. "south-korea"').optional(),
   /** Free text for the operator; ignored by the bot. */
   note: z.string().optional(),
 });
@@ -109,10 +110,31 @@ export function parseFeeds(text: string, path: string, env: Readonly<Record<stri
       intervalMinutes: input.interval,
       enabled: input.enabled ?? true,
       topics: Object.freeze([...(input.topics ?? [])]),
+      ...(input.home === undefined ? {} : { home: input.home }),
     }));
   });
   if (errors.length > 0) throw new ConfigErrors(errors);
   return Object.freeze(feeds);
+}
+
+/**
+ * The feeds whose `home` names a topic the rules do not have, one error each (entry, field, the
+ * topics there are, the fix). feeds.json is read without the rules, so every command that has
+ * both (`check`, `run`, the poller on PostgreSQL) asks this before polling.
+ */
+export function feedHomeErrors(feeds: readonly FeedConfig[], topicIds: readonly string[], path: string): ConfigError[] {
+  const errors: ConfigError[] = [];
+  feeds.forEach((feed, index) => {
+    if (feed.home === undefined || topicIds.includes(feed.home)) return;
+    errors.push(new ConfigError(path, `feeds[${index}] "${feed.id}".home`, `"${feed.home}" is no topic of the rules (${topicIds.join(', ') || 'none'}). Use one of those ids, or remove "home".`));
+  });
+  return errors;
+}
+
+/** Throws every `feedHomeErrors` problem at once (exit 2), or returns. */
+export function assertFeedHomes(feeds: readonly FeedConfig[], topicIds: readonly string[], path: string): void {
+  const errors = feedHomeErrors(feeds, topicIds, path);
+  if (errors.length > 0) throw new ConfigErrors(errors);
 }
 
 /** `${NAME}`, or `$${NAME}` for a literal `${NAME}`; `${` followed by anything else is an error. */

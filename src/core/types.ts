@@ -22,6 +22,11 @@ export interface FeedConfig {
   /** Optional hint: topics this source mostly covers. */
   readonly topics: readonly string[];
   /**
+   * The topic whose home news this feed carries (feeds.json `"home"`): its stories count for that
+   * topic when no other topic, country or "abroad" is named (src/core/classify/home-feed.ts).
+   */
+  readonly home?: string | undefined;
+  /**
    * The Discord server that added this feed (`/feeds add`), or null when it was added outside a
    * server: its stories reach only subscriptions of that server (see core/route.ts
    * `feedReaches`). Absent for the operator's feeds.json feeds, which reach every subscription.

@@ -55,7 +55,7 @@ describe('checkConfiguration', () => {
   it('GIVEN a valid configuration and no secrets WHEN checked THEN it reports feeds, topics, console delivery and defaults', () => {
     const paths = writeConfig(tempDir());
     const report = checkConfiguration(options(paths));
-    expect(report.feeds).toEqual({ total: 3, enabled: 2, disabled: 1, localFiles: 1 });
+    expect(report.feeds).toEqual({ total: 3, enabled: 2, disabled: 1, localFiles: 1, home: {} });
     expect(report.topics.map((t) => t.id).sort()).toEqual(['north-korea', 'ukraine']);
     expect(report.sinks).toEqual(['console']);
     expect(report.schedule).toEqual({ expression: '*/5 * * * *', periodSeconds: 300 });
@@ -177,6 +177,21 @@ describe('checkConfiguration', () => {
     const dir = tempDir();
     const paths = writeConfig(dir, { feeds: [{ id: 'tw', name: 'TW', url: 'https://example.org', language: 'en', kind: 'wire', topics: ['taiwan'] }] });
     expect(checkConfiguration(options(paths)).warnings).toEqual([`${paths.feeds}: topic hint "taiwan" matches no file in ${paths.rules}`]);
+  });
+
+  it('GIVEN a home feed WHEN checked THEN the report names it and its topic; a home topic without a rules file is an error naming the feed, the topics there are and the fix', () => {
+    const dir = tempDir();
+    const paths = writeConfig(dir, { feeds: [
+      { id: 'kyiv', name: 'Kyiv', url: 'https://example.org/kyiv', language: 'en', kind: 'outlet', home: 'ukraine' },
+      { id: 'plain', name: 'Plain', url: 'https://example.org/plain', language: 'en', kind: 'outlet' },
+    ] });
+    const report = checkConfiguration(options(paths));
+    expect(report.feeds.home).toEqual({ kyiv: 'ukraine' });
+    expect(renderCheckReport(report)).toContain('  home feeds kyiv → ukraine');
+
+    const typo = writeConfig(tempDir(), { feeds: [{ id: 'kyiv', name: 'Kyiv', url: 'https://example.org/kyiv', language: 'en', kind: 'outlet', home: 'ukriane' }] });
+    const problems = configProblems(() => checkConfiguration(options(typo)));
+    expect(problems).toContain(`${typo.feeds} (feeds[0] "kyiv".home): "ukriane" is no topic of the rules (north-korea, ukraine). Use one of those ids, or remove "home".`);
   });
 });
 

@@ -198,4 +198,21 @@ describe('watchfloor explain', () => {
     expect(stdout).toMatch(/title:"Kharkiv"→Kharkiv \(\+6\)/);
     expect(stdout).toMatch(/model p=[\d.]+ baseline [\d.]+ \([+-][\d.]+\)/); // calibrated, with the point where it changes sign
   });
+  it('GIVEN --feed naming a feed with a home topic THEN the story is read as that feed\'s: a home story naming no country matches, with the feed named; an unknown feed is exit 2 listing the ids', () => {
+    const dir = tempDir();
+    const feeds = join(dir, 'feeds.json');
+    writeFileSync(feeds, JSON.stringify({ feeds: [{ id: 'korea-nation', name: 'Nation', url: 'https://example.org/nation.xml', language: 'en', kind: 'outlet', home: 'south-korea' }] }));
+    const args = ['--db', join(dir, 'db.sqlite'), '--rules', join(ROOT, 'rules'), '--feeds', feeds, 'explain', '--title', 'Pension reform bill passes National Assembly'];
+    const plain = runCli(args, dir);
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toMatch(/^Matched: none$/m);
+    const fromHome = runCli([...args, '--feed', 'korea-nation'], dir);
+    expect(fromHome.status).toBe(0);
+    expect(fromHome.stdout).toMatch(/^Matched: south-korea$/m);
+    expect(fromHome.stdout).toContain('home feed "korea-nation" (feeds.json)');
+    const unknown = runCli([...args, '--feed', 'korea-natoin'], dir);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('no feed "korea-natoin"');
+    expect(unknown.stderr).toContain('korea-nation');
+  });
 });

@@ -282,4 +282,31 @@ describe('poll cycle beside another process, and storage faults', () => {
     blocker.close();
     store.close();
   });
+
+  it('GIVEN a feed with a home topic in feeds.json WHEN its stories are polled, classified in the poll cycle or by the analyser THEN a home story naming no country matches the topic, with the home feed as its reason; the same story from a feed without home matches nothing', async () => {
+    const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Nation</title><link>https://nation.example.org/</link>
+<item><title>Pension reform bill passes National Assembly</title><link>https://nation.example.org/a/1</link><description>Lawmakers voted 180-100 to raise contributions from 9 to 13 percent.</description></item>
+<item><title>Floods kill 12 in Ivory Coast</title><link>https://nation.example.org/a/2</link><description>Rescuers searched for the missing.</description></item>
+</channel></rss>`;
+    server.route('/nation.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(rss);
+    });
+    const matchedByTitle = (store: Store): Record<string, readonly string[]> => Object.fromEntries(store.stories.latest({ limit: 10, matchedOnly: false }).map((s) => [s.title, s.matchedTopics]));
+    const clock = { now: Date.UTC(2025, 2, 10, 12) };
+    for (const analyse of [createAnalyser({ parse: parseFeed, normalise: normaliseItems }), createAnalyser({ parse: parseFeed, normalise: normaliseItems, classify: (input) => classifier.classify(input) })]) {
+      const homeStore = createStore(join(tempDir(), 'home.db'));
+      await poller(homeStore, clock, { analyse }).runCycle([feed('korea-nation', '/nation.xml', { home: 'south-korea' })]);
+      expect(matchedByTitle(homeStore)).toEqual({ 'Pension reform bill passes National Assembly': ['south-korea'], 'Floods kill 12 in Ivory Coast': [] });
+      const [pension] = homeStore.stories.latest({ limit: 1 });
+      const south = homeStore.stories.verdicts(pension?.rowid ?? -1).find((v) => v.topic === 'south-korea');
+      expect(south?.reasons.some((r) => r.kind === 'note' && r.text.startsWith('home feed "korea-nation"'))).toBe(true);
+      homeStore.close();
+
+      const plainStore = createStore(join(tempDir(), 'plain.db'));
+      await poller(plainStore, clock, { analyse }).runCycle([feed('world', '/nation.xml')]);
+      expect(matchedByTitle(plainStore)).toEqual({ 'Pension reform bill passes National Assembly': [], 'Floods kill 12 in Ivory Coast': [] });
+      plainStore.close();
+    }
+  });
 });

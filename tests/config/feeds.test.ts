@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ConfigErrors, LISTED_PROBLEMS, summariseProblems } from '../../src/config/errors.js';
-import { loadFeeds, parseFeeds } from '../../src/config/feeds.js';
+import { feedHomeErrors, loadFeeds, parseFeeds } from '../../src/config/feeds.js';
+import { loadRules } from '../../src/config/rules.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -27,6 +28,16 @@ describe('feeds.json', () => {
     expect(new Set(feeds.map((f) => f.kind))).toEqual(new Set(['wire', 'outlet', 'government', 'state-media', 'specialist']));
     expect(feeds.some((f) => f.language === 'ko')).toBe(true);
     expect(feeds.some((f) => f.language === 'uk')).toBe(true);
+  });
+
+  it('GIVEN the repository feeds.json THEN its home feeds name topics of the repository rules, and a home is kept as written', () => {
+    const feeds = loadFeeds(join(import.meta.dirname, '../../feeds.json'));
+    const topics = loadRules(join(import.meta.dirname, '../../rules')).topics.map((t) => t.id);
+    expect(feeds.filter((f) => f.home !== undefined).length).toBeGreaterThan(0);
+    expect(feedHomeErrors(feeds, topics, 'feeds.json')).toEqual([]);
+    const [feed] = parseFeeds(JSON.stringify({ feeds: [{ ...good, home: 'south-korea' }] }), '/x/feeds.json');
+    expect(feed?.home).toBe('south-korea');
+    expect(() => parseFeeds(JSON.stringify({ feeds: [{ ...good, home: '' }] }), '/x/feeds.json')).toThrow(/home\): must be a topic id from rules\//);
   });
 
   it('GIVEN a valid entry THEN defaults are filled and the result is frozen', () => {

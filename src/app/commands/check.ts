@@ -7,7 +7,7 @@ import cron from 'node-cron';
 import { parseDotEnv } from '../../config/dotenv.js';
 import { describeEnv, ENV_SCHEMA, loadEnv, SECRET_ENV, type Env } from '../../config/env.js';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
-import { loadFeeds, resolveFeedUrl } from '../../config/feeds.js';
+import { feedHomeErrors, loadFeeds, resolveFeedUrl } from '../../config/feeds.js';
 import { loadRules, loadTrainingExamples } from '../../config/rules.js';
 import { redactText } from '../../core/redact.js';
 import type { FeedConfig } from '../../core/types.js';
@@ -31,7 +31,14 @@ export interface CheckReport {
   readonly environment: Record<string, string>;
   readonly warnings: readonly string[];
   readonly paths: Paths;
-  readonly feeds: { readonly total: number; readonly enabled: number; readonly disabled: number; readonly localFiles: number };
+  readonly feeds: {
+    readonly total: number;
+    readonly enabled: number;
+    readonly disabled: number;
+    readonly localFiles: number;
+    /** Feeds of a topic's home news (feeds.json `"home"`), by id: their stories count for that topic when nothing else claims them. */
+    readonly home: Readonly<Record<string, string>>;
+  };
   readonly topics: readonly { readonly id: string; readonly label: string; readonly patterns: number; readonly threshold: number }[];
   readonly trainingExamples: number;
   readonly database: {
@@ -119,6 +126,7 @@ export function checkConfiguration(options: CheckOptions): CheckReport {
   } catch (error) {
     errors.push(...configErrorsOf(error));
   }
+  if (topics.length > 0) errors.push(...feedHomeErrors(feeds, topics.map((t) => t.id), paths.feeds));
   const unknownHints = [...new Set(feeds.flatMap((f) => f.topics))].filter((t) => topics.length > 0 && !topics.some((x) => x.id === t));
   for (const hint of unknownHints) warnings.push(`${paths.feeds}: topic hint "${hint}" matches no file in ${paths.rules}`);
 
@@ -139,7 +147,7 @@ export function checkConfiguration(options: CheckOptions): CheckReport {
     environment: describeEnv(env),
     warnings,
     paths,
-    feeds: { total: feeds.length, enabled: feeds.filter((f) => f.enabled).length, disabled: feeds.filter((f) => !f.enabled).length, localFiles },
+    feeds: { total: feeds.length, enabled: feeds.filter((f) => f.enabled).length, disabled: feeds.filter((f) => !f.enabled).length, localFiles, home: Object.fromEntries(feeds.flatMap((f) => (f.home === undefined ? [] : [[f.id, f.home]]))) },
     topics,
     trainingExamples,
     database,
@@ -282,6 +290,8 @@ export function renderCheckReport(report: CheckReport): string {
   lines.push('Configuration is valid. Watchfloor would run with:');
   lines.push('');
   lines.push(`  feeds      ${report.paths.feeds}: ${feeds.enabled} enabled, ${feeds.disabled} disabled${feeds.localFiles > 0 ? ` (${feeds.localFiles} local files)` : ''}`);
+  const homes = Object.entries(feeds.home);
+  if (homes.length > 0) lines.push(`  home feeds ${homes.map(([id, topic]) => `${id} → ${topic}`).join(', ')}`);
   lines.push(`  rules      ${report.paths.rules}: ${report.topics.length} topics, ${report.trainingExamples} training examples`);
   for (const t of report.topics) lines.push(`               ${t.id} "${t.label}": ${t.patterns} patterns, threshold ${t.threshold}`);
   lines.push(`  database   ${report.database.path}${describeDatabaseState(report.database, mb)}`);

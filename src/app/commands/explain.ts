@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
-import type { TopicVerdict } from '../../core/types.js';
+import { assertFeedHomes, loadFeeds } from '../../config/feeds.js';
+import type { FeedConfig, TopicVerdict } from '../../core/types.js';
 import { createFeedbackAdjuster } from '../../core/feedback/adjuster.js';
 import { serverAdjustmentLine } from '../../discord/commands/tune.js';
 import { loadClassifier } from '../classifier.js';
@@ -24,18 +25,21 @@ export function register(program: Command): void {
     .argument('[text]', 'the text, taken as the title (use --title/--summary to give both)')
     .option('--title <title>', 'story title')
     .option('--summary <summary>', 'story summary')
+    .option('--feed <id>', 'read the text as a story of this feeds.json feed (its "home" topic counts)')
     .option('--server <id>', "also show how this Discord server's own ratings (feedback) change the verdicts")
     .option('--json', 'print the classification as one JSON object')
-    .action(async (text: string | undefined, options: { title?: string; summary?: string; server?: string; json?: boolean }, command: Command) => {
+    .action(async (text: string | undefined, options: { title?: string; summary?: string; feed?: string; server?: string; json?: boolean }, command: Command) => {
       const { env, paths } = commandContext(command);
       const title = options.title ?? text ?? '';
       const summary = options.summary ?? '';
       if (title.trim() === '' && summary.trim() === '') {
         throw new ConfigErrors([new ConfigError('arguments', 'text', 'nothing to classify; fix: watchfloor explain "a headline" or --title "..." --summary "..."')]);
       }
+      const feed = options.feed === undefined ? undefined : feedById(paths.feeds, options.feed);
       const log = createLogger({ level: options.json ? 'warn' : env.LOG_LEVEL, format: env.LOG_FORMAT });
       const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
-      const result = classifier.classify({ title, summary });
+      if (feed) assertFeedHomes([feed], classifier.topics.map((t) => t.id), paths.feeds);
+      const result = classifier.classify(feed?.home === undefined ? { title, summary } : { title, summary, home: { topic: feed.home, feed: feed.id } });
       const server = options.server === undefined ? undefined : await serverLine(paths.db, options.server, { title, summary }, result.verdicts);
       if (options.json) {
         say(`${JSON.stringify(server === undefined ? result : { ...result, server })}\n`);
@@ -45,6 +49,14 @@ export function register(program: Command): void {
       say(`Matched: ${matched}\n${result.verdicts.map(renderVerdict).join('\n')}\n`);
       if (server !== undefined) say(`Server ${options.server ?? ''}: ${server ?? 'no ratings from this server.'}\n`);
     });
+}
+
+/** The feeds.json feed of that id, or exit 2 naming the ids there are. */
+function feedById(path: string, id: string): FeedConfig {
+  const feeds = loadFeeds(path);
+  const feed = feeds.find((f) => f.id === id);
+  if (!feed) throw new ConfigErrors([new ConfigError('arguments', '--feed', `no feed "${id}" in ${path}; fix: --feed with one of ${feeds.map((f) => f.id).join(', ') || '(none: the file lists no feeds)'}`)]);
+  return feed;
 }
 
 /** The server's adjustment line (see /news explain), read from the database (SQLite or PostgreSQL); null without ratings. */
