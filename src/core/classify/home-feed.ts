@@ -9,15 +9,16 @@
  * - no other topic has a keyword hit (a North Korea story in a Seoul paper is the North's);
  * - the home topic has no penalising exclusion (a K-drama's ratings) and no context cap that
  *   decided against it (a firm named, nothing of its life at home);
- * - no other country, its people or "abroad" is named: the world's countries by their English
- *   names (i18n-iso-countries) and the demonyms and states the context features know.
+ * - no other country, its capital, its people or "abroad" is named: the world's countries and
+ *   capitals by their English names (countries-list) and the demonyms and states the context
+ *   features know.
  *
  * The story is then lifted to CONTEXT_LIFT over the threshold, as the home wire (context.ts) lifts
  * a Yonhap dateline's: the feed is the evidence, which the model cannot read, so the lift decides
  * (only the model's surest no overrules it, in a topic that hears one). A story that names the
  * topic already scores on its own words. Pure.
  */
-import countryNames from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+import { countries as COUNTRIES } from 'countries-list';
 import type { Reason } from '../types.js';
 import { CONTEXT_FEATURES, CONTEXT_LIFT, HOME_WIRE_ABROAD } from './context.js';
 import type { FieldText, Matcher } from './matcher.js';
@@ -35,24 +36,32 @@ export interface HomeFeed {
 export type CountryNames = ReadonlyMap<string, readonly (readonly string[])[]>;
 
 /**
- * The countries' English names (common and official forms, "USA", "Ivory Coast"), each as the
- * folded words of its name, leaving out every name a topic's pattern matches ("South Korea",
- * "Ukraine": a topic's own words are read by its rules) and inverted forms ("Korea, Republic of").
- * A name of capitals only ("US", "UK", "UAE") is kept by its capitals: "us" is also a pronoun.
+ * The countries' English names, their other names and their capitals ("USA", "Burma", "Ivory
+ * Coast", "Lima"), from countries-list, each as the folded words of its name, leaving out every
+ * name a topic's pattern matches whole ("South Korea", "Kyiv": a topic's own words are read by its
+ * rules). A name of capitals only ("US", "UK", "UAE") is kept by its capitals, "us" being also a
+ * pronoun, and with its letters apart ("U.S.").
  */
 export function countryNamesFor(matcher: Matcher): CountryNames {
   const byFirst = new Map<string, string[][]>();
-  for (const entry of Object.values(countryNames.countries as Record<string, string | readonly string[]>)) {
-    for (const name of typeof entry === 'string' ? [entry] : entry) {
+  for (const country of Object.values(COUNTRIES)) {
+    for (const name of [country.name, ...(country.alias ?? []), country.capital]) {
       if (name.includes(',')) continue;
       const tokens = tokenize(name);
-      if (tokens.length === 0 || matcher.matchPatterns({ field: 'title', text: name, tokens }).length > 0) continue;
+      // Only a hit that is the whole name makes it a topic's: "South" (a pattern of its own that
+      // needs context) does not make "South Africa" the South's.
+      if (tokens.length === 0 || matcher.matchPatterns({ field: 'title', text: name, tokens }).some((h) => h.from === 0 && h.to === tokens.length)) continue;
       const capitals = tokens.every((t) => t.cased === t.cased.toUpperCase());
       const words = tokens.map((t) => (capitals ? t.cased : t.text));
-      const first = words[0] ?? '';
-      const list = byFirst.get(first) ?? [];
-      if (!list.some((w) => w.join(' ') === words.join(' '))) list.push(words);
-      byFirst.set(first, list);
+      const forms = [words];
+      // "US" is written "U.S." as often: its letters, one word each.
+      const only = tokens.length === 1 ? tokens[0]?.cased ?? '' : '';
+      if (capitals && /^[A-Z]{2,3}$/u.test(only)) forms.push(only.match(/[A-Z]/gu) ?? []);
+      for (const form of forms) {
+        const list = byFirst.get(form[0] ?? '') ?? [];
+        if (!list.some((w) => w.join(' ') === form.join(' '))) list.push(form);
+        byFirst.set(form[0] ?? '', list);
+      }
     }
   }
   return byFirst;

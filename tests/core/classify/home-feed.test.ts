@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadRules } from '../../../src/config/rules.js';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
 import { CONTEXT_FEATURES, CONTEXT_LIFT } from '../../../src/core/classify/context.js';
 import { abroadNamed, countryNamesFor } from '../../../src/core/classify/home-feed.js';
@@ -65,6 +67,8 @@ describe('home feed: a story of a feed of the topic\'s home news', () => {
     ['a name of several words', 'New Zealand to tighten visa rules for students'],
     ['a name of capitals', 'US envoy arrives for talks on tariffs'],
     ['a name with dots', 'U.S. envoy arrives for talks on tariffs'],
+    ['another name of a country', 'Burma\'s junta extends state of emergency'],
+    ['a capital', 'Protesters clash with police in Lima'],
     ['a people', 'Japanese carmaker recalls 40,000 vehicles'],
     ['"abroad"', 'Record number of students study abroad this year'],
   ])('GIVEN a story naming %s WHEN it comes from a home feed THEN it is not lifted: it happens elsewhere', (_what, title) => {
@@ -114,5 +118,11 @@ describe('the countries\' names', () => {
     expect(abroadNamed(fields('Floods hit Ivory Coast and Ghana'), countries)).toBe('Ivory Coast');
     expect(abroadNamed(fields('Heavy snow in New York'), countries)).toBeNull();
     expect(abroadNamed(fields('Exports to Vietnamese buyers rise'), countries)).toBe('Vietnamese');
+  });
+
+  it('GIVEN the shipped rules, where "South" is a pattern of its own WHEN the list is built THEN only names a pattern matches whole are left out: "South Africa" stays a country abroad', () => {
+    const shipped = countryNamesFor(compileMatcher(loadRules(join(import.meta.dirname, '../../../rules'))));
+    expect(abroadNamed(fields('Jacob Zuma resigns as South Africa\'s president'), shipped)).toBe('South Africa');
+    expect(abroadNamed(fields('South Korea and Ukraine sign a grain deal'), shipped)).toBeNull();
   });
 });
