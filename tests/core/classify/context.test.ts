@@ -5,18 +5,9 @@ import type { FieldText } from '../../../src/core/classify/matcher.js';
 import type { Model } from '../../../src/core/classify/model.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import type { TopicVerdict } from '../../../src/core/types.js';
-import { rulesFromYaml } from './helpers.js';
+import { rulesFromYaml, topicHead } from './helpers.js';
 
-const head = (id: string): string => `id: ${id}
-label: ${id}
-color: "#123456"
-threshold: 4
-title_weight: 2
-summary_weight: 1
-passing_mention_cap: true
-model:
-  enabled: false
-`;
+const head = (id: string): string => topicHead(id);
 
 const rules = rulesFromYaml({
   'north-korea.yaml': `${head('north-korea')}patterns:

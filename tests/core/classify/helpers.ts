@@ -26,3 +26,20 @@ patterns:
 `,
   });
 }
+
+/**
+ * The head of a topic file for tests of the context features: threshold 4, title weight 2,
+ * summary weight 1, the passing-mention cap on, no model. Patterns and exclusions follow it.
+ */
+export function topicHead(id: string, label: string = id): string {
+  return `id: ${id}
+label: ${label}
+color: "#123456"
+threshold: 4
+title_weight: 2
+summary_weight: 1
+passing_mention_cap: true
+model:
+  enabled: false
+`;
+}

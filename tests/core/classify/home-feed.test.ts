@@ -7,18 +7,9 @@ import { abroadNamed, countryNamesFor } from '../../../src/core/classify/home-fe
 import { compileMatcher } from '../../../src/core/classify/matcher.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import type { Classification } from '../../../src/core/types.js';
-import { rulesFromYaml } from './helpers.js';
+import { rulesFromYaml, topicHead } from './helpers.js';
 
-const head = (id: string): string => `id: ${id}
-label: ${id === 'south-korea' ? 'South Korea' : 'North Korea'}
-color: "#123456"
-threshold: 4
-title_weight: 2
-summary_weight: 1
-passing_mention_cap: true
-model:
-  enabled: false
-`;
+const head = (id: string): string => topicHead(id, id === 'south-korea' ? 'South Korea' : 'North Korea');
 
 const rules = rulesFromYaml({
   'south-korea.yaml': `${head('south-korea')}patterns:
