@@ -4,8 +4,9 @@
  * thread (see analyse-pool.ts); both run this same code, so they cannot drift apart.
  */
 import type { NormalisedBatch } from '../core/story.js';
-import type { Classification, FeedConfig, RawItem, Story } from '../core/types.js';
+import type { Classification, FeedConfig, RawItem } from '../core/types.js';
 import type { FetchFailure } from '../feeds/types.js';
+import { classifyInputOf } from '../core/classify/home-feed.js';
 import type { ClassifyInput } from '../core/classify/topic-classifier.js';
 
 /** One fetched, decoded document and the feed it came from. */
@@ -52,11 +53,6 @@ export function createAnalyser(parts: AnalyserParts): Analyse {
     if (!classify) return { batch, ...repaired };
     return { batch, ...repaired, classifications: batch.stories.map((story) => classify(classifyInputOf(story, feed))) };
   };
-}
-
-/** What the classifier reads of a story from `feed`: its text, and the feed's home topic when feeds.json gives one. */
-export function classifyInputOf(story: Story, feed: FeedConfig): ClassifyInput {
-  return feed.home === undefined ? story : { ...story, home: { topic: feed.home, feed: feed.id } };
 }
 
 /**

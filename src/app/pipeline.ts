@@ -4,6 +4,7 @@ import { nextPollAt } from '../core/backoff.js';
 import { redactText, redactUrl } from '../core/redact.js';
 import type { NotAlertedReason } from '../core/route.js';
 import type { Classification, FeedConfig, Story } from '../core/types.js';
+import { classifyInputOf } from '../core/classify/home-feed.js';
 import type { ClassifyInput } from '../core/classify/topic-classifier.js';
 import type { FetchFailure, FetchFailureKind, FetchResult, Validators } from '../feeds/types.js';
 import { FEED_LEASE_MS, isDeadLocalOwner } from '../store/claims.js';
@@ -11,7 +12,7 @@ import { storageFault } from '../store/faults.js';
 import type { FeedState } from '../store/feed-state.js';
 import type { Store } from '../store/index.js';
 import { createSqlitePollStore, type PollStore, type StoredBatch } from '../store/poll-store.js';
-import { classifyInputOf, type Analyse } from './analyse.js';
+import type { Analyse } from './analyse.js';
 import { releaseHeapAfterBigCycle } from './young-generation.js';
 
 /** The poll interval of a feed that does not set its own. */

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { assertFeedHomes, loadFeeds } from '../../config/feeds.js';
 import type { FeedConfig, TopicVerdict } from '../../core/types.js';
+import { classifyInputOf } from '../../core/classify/home-feed.js';
 import { createFeedbackAdjuster } from '../../core/feedback/adjuster.js';
 import { serverAdjustmentLine } from '../../discord/commands/tune.js';
 import { loadClassifier } from '../classifier.js';
@@ -39,7 +40,7 @@ export function register(program: Command): void {
       const log = createLogger({ level: options.json ? 'warn' : env.LOG_LEVEL, format: env.LOG_FORMAT });
       const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
       if (feed) assertFeedHomes([feed], classifier.topics.map((t) => t.id), paths.feeds);
-      const result = classifier.classify(feed?.home === undefined ? { title, summary } : { title, summary, home: { topic: feed.home, feed: feed.id } });
+      const result = classifier.classify(feed ? classifyInputOf({ title, summary }, feed) : { title, summary });
       const server = options.server === undefined ? undefined : await serverLine(paths.db, options.server, { title, summary }, result.verdicts);
       if (options.json) {
         say(`${JSON.stringify(server === undefined ? result : { ...result, server })}\n`);

@@ -19,17 +19,26 @@
  * topic already scores on its own words. Pure.
  */
 import { countries as COUNTRIES } from 'countries-list';
-import type { Reason } from '../types.js';
+import type { FeedConfig, Reason } from '../types.js';
 import { CONTEXT_FEATURES, CONTEXT_LIFT, HOME_WIRE_ABROAD } from './context.js';
 import type { FieldText, Matcher } from './matcher.js';
 import type { RuleSet } from './rules.js';
 import type { KeywordScore } from './score.js';
 import { tokenize, type Token } from './text.js';
+import type { ClassifyInput } from './topic-classifier.js';
 
 /** The feed a story came from, when feeds.json gives it a home topic. */
 export interface HomeFeed {
   readonly topic: string;
   readonly feed: string;
+}
+
+/**
+ * What the classifier reads of a story from `feed`: its text, and the feed's home topic when
+ * feeds.json gives one. The poll cycle, the analyse workers and `explain --feed` build it alike.
+ */
+export function classifyInputOf(input: ClassifyInput, feed: FeedConfig): ClassifyInput {
+  return feed.home === undefined ? input : { ...input, home: { topic: feed.home, feed: feed.id } };
 }
 
 /** Country names as token sequences, by their first word: matched in a field's tokens. */
