@@ -11,7 +11,7 @@ import { createDiscordClient } from '../discord/client.js';
 import { abortableSleep, drainOutbox } from '../discord/deliver.js';
 import type { FeedConfig, Target } from '../core/types.js';
 import { closeFetchAgents } from '../feeds/fetch.js';
-import { addedFeedFromRow, polledFeeds, type AddedFeed } from '../store/added-feeds.js';
+import { addedFeedFromRow, polledFeeds, strayHomes, type AddedFeed } from '../store/added-feeds.js';
 import { newOwnerId, OUTBOX_LEASE_MS } from '../store/claims.js';
 import { createPgDeliveryOutbox } from '../store/pg/delivery-outbox.js';
 import { createPgDigests } from '../store/pg/digests.js';
@@ -66,11 +66,13 @@ function unreadableReporter(log: Logger, table: 'subscriptions' | 'added_feeds',
 
 /**
  * feeds.json and the feeds added from Discord (each reaches only its server), read from the
- * database by `load()`; `byId()` is the list of the last load.
+ * database by `load()`; `byId()` is the list of the last load. With the rules' `topicIds`, an
+ * added feed whose home is none of them is reported once.
  */
-function feedDirectory(pool: PgPool, feeds: readonly FeedConfig[], log: Logger, location: string): { load(): Promise<FeedConfig[]>; byId(): ReadonlyMap<string, FeedConfig> } {
+function feedDirectory(pool: PgPool, feeds: readonly FeedConfig[], topicIds: readonly string[] | null, log: Logger, location: string): { load(): Promise<FeedConfig[]>; byId(): ReadonlyMap<string, FeedConfig> } {
   let byId = new Map(feeds.map((f) => [f.id, f]));
   const report = unreadableReporter(log, 'added_feeds', location, 'and is not polled');
+  const strays = new Set<string>();
   return {
     async load() {
       const r = await pool.query<Record<string, unknown>>('SELECT * FROM added_feeds ORDER BY added_at, id');
@@ -79,6 +81,11 @@ function feedDirectory(pool: PgPool, feeds: readonly FeedConfig[], log: Logger, 
         const read = addedFeedFromRow(row);
         if (typeof read !== 'string') added.push(read);
         else report(String(row.id), read);
+      }
+      for (const stray of topicIds === null ? [] : strayHomes(added, topicIds)) {
+        if (strays.has(stray.id)) continue;
+        strays.add(stray.id);
+        log.warn({ feed_id: stray.id, guild_id: stray.guildId, home: stray.home }, stray.message);
       }
       const list = polledFeeds(feeds, added);
       byId = new Map(list.map((f) => [f.id, f]));
@@ -95,7 +102,7 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
   const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
   assertFeedHomes(feeds, classifier.topics.map((t) => t.id), paths.feeds);
   const topics = new Map(classifier.topics.map((t) => [t.id, t]));
-  const directory = feedDirectory(pool, feeds, log, input.location);
+  const directory = feedDirectory(pool, feeds, classifier.topics.map((t) => t.id), log, input.location);
   const report = unreadableReporter(log, 'subscriptions', input.location, 'and is skipped');
   const ratings = createPgRatings(pool);
   const routing = createPgRouting({ topics, feeds: () => directory.byId(), ratings: ratings.source, onUnreadable: report });
@@ -147,7 +154,8 @@ async function startPoller(input: { env: Env; paths: Paths; log: Logger; pool: P
 function startDeliverer(input: { env: Env; paths: Paths; log: Logger; pool: PgPool; owner: string; location: string; role: Role; metrics: Metrics; eventMetrics: EventMetrics; client?: Client | null }): Duty {
   const { env, log, pool, metrics } = input;
   const topics = new Map(loadRules(input.paths.rules).topics.map((t) => [t.id, { id: t.id, label: t.label, color: t.color }]));
-  const directory = feedDirectory(pool, loadFeeds(input.paths.feeds), log, input.location);
+  // The poller, which classifies, reports added feeds whose home the rules lack: null here.
+  const directory = feedDirectory(pool, loadFeeds(input.paths.feeds), null, log, input.location);
   const shared = input.client ?? null;
   const own = shared === null && env.DISCORD_TOKEN ? createDiscordClient(env) : null;
   if (own && env.DISCORD_TOKEN) own.rest.setToken(env.DISCORD_TOKEN); // REST only: the gateway role connects

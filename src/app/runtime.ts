@@ -8,7 +8,7 @@ import type { FeedConfig } from '../core/types.js';
 import { closeFetchAgents, fetchFeed } from '../feeds/fetch.js';
 import { createHostLimiter } from '../feeds/limiter.js';
 import { parseFeed } from '../feeds/parse.js';
-import { polledFeeds } from '../store/added-feeds.js';
+import { polledFeeds, strayHomes } from '../store/added-feeds.js';
 import { createStore, type Store } from '../store/index.js';
 import type { UnreadableRow } from '../store/unreadable-rows.js';
 import { createAnalyser } from './analyse.js';
@@ -152,6 +152,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Every row is checked once at start, so the log says so even when nothing reads that row.
     store.subscriptions.unreadableRows();
     store.addedFeeds.unreadable();
+    for (const stray of strayHomes(store.addedFeeds.list(), classifier.topics.map((t) => t.id))) log.warn({ feed_id: stray.id, guild_id: stray.guildId, home: stray.home }, stray.message);
     const analysePool = createPollAnalysePool(env, classifier, log);
     const schedules = openNextFireMemo(scheduleMemoPathFor(paths.model));
     const delivery = createDelivery({ store, env, log, topics: classifier.topics, feedsById, consoleOnly: options.consoleOnly ?? false, routeOnly: options.routeOnly ?? false, schedules });

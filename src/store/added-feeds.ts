@@ -14,6 +14,12 @@ export interface AddedFeed {
   /** Server it was added from; null when added outside a server. */
   readonly guildId: string | null;
   readonly addedAt: number;
+  /**
+   * The topic whose home news the feed carries (`/feeds add home:`), as feeds.json's `"home"`;
+   * undefined for none. Checked against the rules when added; a topic the rules have since lost
+   * lifts nothing (see {@link strayHomes}).
+   */
+  readonly home?: string | undefined;
 }
 
 /** As SQLite hands a row back: its column types are declared, not enforced. */
@@ -26,10 +32,14 @@ interface AddedFeedRow {
   added_by: unknown;
   guild_id: unknown;
   added_at: unknown;
+  /** Absent in a row read before migration 013 reached the engine; NULL for no home. */
+  home?: unknown;
 }
 
 const FEED_ID = /^[a-z0-9_-]{1,64}$/u;
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/u;
+/** As rules/ spells a topic id (config/rules.ts). */
+const TOPIC_ID = /^[a-z][a-z0-9-]{0,39}$/u;
 
 function isFeedKind(value: string): value is FeedKind {
   return (FEED_KINDS as readonly string[]).includes(value);
@@ -52,6 +62,8 @@ function readAddedFeed(row: AddedFeedRow): AddedFeed | string {
   if (typeof row.added_by !== 'string') return 'added_by is not text';
   if (row.guild_id !== null && typeof row.guild_id !== 'string') return 'guild_id is not text';
   if (typeof row.added_at !== 'number' || !Number.isFinite(row.added_at)) return 'added_at is not a time';
+  const home = row.home ?? null;
+  if (home !== null && (typeof home !== 'string' || !TOPIC_ID.test(home))) return `home ${JSON.stringify(home)} is not a topic id`;
   return {
     id: row.id,
     url: row.url,
@@ -62,6 +74,7 @@ function readAddedFeed(row: AddedFeedRow): AddedFeed | string {
     addedBy: row.added_by,
     guildId: row.guild_id,
     addedAt: row.added_at,
+    ...(home === null ? {} : { home }),
   };
 }
 
@@ -76,12 +89,12 @@ function unreadableFeed(row: AddedFeedRow, reason: string): UnreadableRow {
   };
 }
 
-/** The feed as the poller sees it: enabled, on the global interval, no topic hint. */
 /** An added-feed row read by another engine (PostgreSQL: the same columns): the feed, or what cannot be read. */
 export function addedFeedFromRow(row: Readonly<Record<string, unknown>>): AddedFeed | string {
   return readAddedFeed(row as unknown as AddedFeedRow);
 }
 
+/** The feed as the poller sees it: enabled, on the global interval, no topic hint, its home if it has one. */
 export function addedFeedConfig(feed: AddedFeed): FeedConfig {
   return Object.freeze({
     id: feed.id,
@@ -93,7 +106,29 @@ export function addedFeedConfig(feed: AddedFeed): FeedConfig {
     enabled: true,
     topics: [],
     guildId: feed.guildId,
+    ...(feed.home === undefined ? {} : { home: feed.home }),
   });
+}
+
+/**
+ * Added feeds whose home is no topic of the rules (the topic was removed from rules/ after the
+ * feed was added): their stories are classified as any feed's, without the home lift. The
+ * operator is told once at start; `/feeds list` shows it to the server.
+ */
+export function strayHomes(added: readonly Pick<AddedFeed, 'id' | 'home' | 'guildId'>[], topicIds: readonly string[]): StrayHome[] {
+  return added.flatMap((f) => {
+    if (f.home === undefined || topicIds.includes(f.home)) return [];
+    const message = `added feed ${f.id} has home "${f.home}", which is no topic of the rules (${topicIds.join(', ') || 'none'}): its stories are read without the home lift; fix: /feeds remove id:${f.id} in its server and add it again with home: one of those topics (or none), or restore the topic in rules/`;
+    return [{ id: f.id, home: f.home, guildId: f.guildId, message }];
+  });
+}
+
+/** An added feed whose home the rules lack: which, and the message that says so with the fix. */
+export interface StrayHome {
+  readonly id: string;
+  readonly home: string;
+  readonly guildId: string | null;
+  readonly message: string;
 }
 
 /**
@@ -105,7 +140,6 @@ export function polledFeeds(configured: readonly FeedConfig[], added: readonly A
   return [...configured, ...added.filter((f) => !configuredIds.has(f.id)).map(addedFeedConfig)];
 }
 
-/** Feeds added from Discord. All SQL about them lives here. */
 /** An added-feed row read by another engine that cannot be read: what and the fix; null when it reads. */
 export function unreadableAddedFeedFromRow(row: Readonly<Record<string, unknown>>): UnreadableRow | null {
   const typed = row as unknown as AddedFeedRow;
@@ -113,9 +147,10 @@ export function unreadableAddedFeedFromRow(row: Readonly<Record<string, unknown>
   return typeof feed === 'string' ? unreadableFeed(typed, feed) : null;
 }
 
+/** Feeds added from Discord. All SQL about them lives here. */
 export function createAddedFeedStore(db: Db) {
-  const insert = db.prepare(`INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at)
-    VALUES (@id, @url, @name, @language, @kind, @addedBy, @guildId, @addedAt)`);
+  const insert = db.prepare(`INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at, home)
+    VALUES (@id, @url, @name, @language, @kind, @addedBy, @guildId, @addedAt, @home)`);
   const selectAll = db.prepare<[], AddedFeedRow>('SELECT * FROM added_feeds ORDER BY added_at, id');
   const selectOne = db.prepare<[string], AddedFeedRow>('SELECT * FROM added_feeds WHERE id = ?');
   const selectByUrl = db.prepare<[string], AddedFeedRow>('SELECT * FROM added_feeds WHERE url = ?');
@@ -133,7 +168,7 @@ export function createAddedFeedStore(db: Db) {
   return {
     /** Stores a feed; the caller has checked that its id and URL are free (feeds.json included). */
     add(feed: AddedFeed): AddedFeed {
-      insert.run({ ...feed });
+      insert.run({ ...feed, home: feed.home ?? null });
       return feed;
     },
     /** The feed; undefined when there is none or its row cannot be read (see {@link unreadable}). */

@@ -466,4 +466,11 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    // A feed added from Discord may be one country's home news, as a feeds.json entry may
+    // (`"home"`, src/core/classify/home-feed.ts): `/feeds add home:` stores the topic id here.
+    // NULL for every feed added before (no home). A new nullable column only.
+    name: '013-added-feed-home',
+    sql: `ALTER TABLE added_feeds ADD COLUMN home TEXT;`,
+  },
 ];

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkConfiguration, renderCheckReport, type CheckOptions } from '../../src/app/commands/check.js';
 import { ENV_SCHEMA } from '../../src/config/env.js';
+import { createStore } from '../../src/store/index.js';
 import { configProblems } from '../helpers/config-errors.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -192,6 +193,20 @@ describe('checkConfiguration', () => {
     const typo = writeConfig(tempDir(), { feeds: [{ id: 'kyiv', name: 'Kyiv', url: 'https://example.org/kyiv', language: 'en', kind: 'outlet', home: 'ukriane' }] });
     const problems = configProblems(() => checkConfiguration(options(typo)));
     expect(problems).toContain(`${typo.feeds} (feeds[0] "kyiv".home): "ukriane" is no topic of the rules (north-korea, ukraine). Use one of those ids, or remove "home".`);
+  });
+
+  it('GIVEN feeds added from Discord with homes WHEN checked THEN one whose home the rules lack is a warning with the fix (it still polls); one whose home they have is not', () => {
+    const dir = tempDir();
+    const paths = writeConfig(dir);
+    mkdirSync(join(dir, 'data'));
+    const store = createStore(paths.db);
+    const added = { name: 'Desk', language: 'en', kind: 'outlet' as const, addedBy: '700000000000000001', guildId: '210000000000000001', addedAt: 1_700_000_000_000 };
+    store.addedFeeds.add({ ...added, id: 'kyiv-desk', url: 'https://kyiv.example/rss', home: 'ukraine' });
+    store.addedFeeds.add({ ...added, id: 'seoul-desk', url: 'https://seoul.example/rss', home: 'south-korea' });
+    store.close();
+    const report = checkConfiguration(options(paths));
+    expect(report.warnings).toEqual(['added feed seoul-desk has home "south-korea", which is no topic of the rules (north-korea, ukraine): its stories are read without the home lift; fix: /feeds remove id:seoul-desk in its server and add it again with home: one of those topics (or none), or restore the topic in rules/']);
+    expect(renderCheckReport(report)).toContain('added feed seoul-desk has home "south-korea"');
   });
 });
 

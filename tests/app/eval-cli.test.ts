@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createStore } from '../../src/store/index.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir('watchfloor-eval-');
@@ -214,5 +215,23 @@ describe('watchfloor explain', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('no feed "korea-natoin"');
     expect(unknown.stderr).toContain('korea-nation');
+  });
+  it('GIVEN --feed naming a feed added from Discord with a home THEN it is read from the database as that feed\'s; a missing database is not created', () => {
+    const dir = tempDir();
+    const db = join(dir, 'db.sqlite');
+    const feeds = join(dir, 'feeds.json');
+    writeFileSync(feeds, JSON.stringify({ feeds: [] }));
+    const args = ['--db', db, '--rules', join(ROOT, 'rules'), '--feeds', feeds, 'explain', '--title', 'Pension reform bill passes National Assembly', '--feed', 'seoul-desk'];
+    const before = runCli(args, dir);
+    expect(before.status).toBe(2);
+    expect(before.stderr).toContain('no feed "seoul-desk"');
+    expect(existsSync(db)).toBe(false);
+    const store = createStore(db);
+    store.addedFeeds.add({ id: 'seoul-desk', url: 'https://seoul.example/rss', name: 'Seoul desk', language: 'en', kind: 'outlet', addedBy: '700000000000000001', guildId: '210000000000000001', addedAt: 1_700_000_000_000, home: 'south-korea' });
+    store.close();
+    const added = runCli(args, dir);
+    expect(added.status).toBe(0);
+    expect(added.stdout).toMatch(/^Matched: south-korea$/m);
+    expect(added.stdout).toContain('home feed "seoul-desk" (added with /feeds add)');
   });
 });

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addedFeedConfig, type AddedFeed } from '../../src/store/added-feeds.js';
+import { addedFeedConfig, strayHomes, type AddedFeed } from '../../src/store/added-feeds.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { openDatabase } from '../../src/store/db.js';
 import { createStore } from '../../src/store/index.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -71,5 +73,45 @@ describe('added feeds store', () => {
     expect(store.addedFeeds.remove('bad-url')).toBe(true);
     expect(reported).toHaveLength(3);
     store.close();
+  });
+
+  it('GIVEN a feed added with a home WHEN read back THEN the home is kept, reaches the poller\'s config, and a feed without one has none', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    store.addedFeeds.add(feed({ home: 'south-korea' }));
+    store.addedFeeds.add(feed({ id: 'plain', url: 'https://plain.example/rss' }));
+    const [home, plain] = store.addedFeeds.list();
+    expect(home?.home).toBe('south-korea');
+    expect(addedFeedConfig(home!).home).toBe('south-korea');
+    expect(plain).not.toHaveProperty('home');
+    expect(addedFeedConfig(plain!)).not.toHaveProperty('home');
+    expect(store.db.prepare("SELECT home FROM added_feeds WHERE id = 'plain'").pluck().get()).toBeNull();
+    store.close();
+  });
+
+  it('GIVEN a database of the release before homes WHEN opened THEN its added feeds gain a home column, empty, and still poll', () => {
+    const path = join(tempDir(), 'w.db');
+    const before = MIGRATIONS.findIndex((m) => m.name === '013-added-feed-home');
+    expect(before).toBeGreaterThan(0);
+    const old = openDatabase(path, MIGRATIONS.slice(0, before));
+    old.prepare(`INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at) VALUES ('harbour', 'https://harbour.example/rss', 'Harbour', 'en', 'outlet', '700000000000000001', '210000000000000001', 1700000000000)`).run();
+    old.close();
+    const store = createStore(path);
+    expect(store.addedFeeds.list()).toEqual([feed()]);
+    store.close();
+  });
+
+  it('GIVEN a home that is not a topic id WHEN listing THEN the row is unreadable with the reason, not polled with a made-up home', () => {
+    const store = createStore(join(tempDir(), 'w.db'));
+    store.addedFeeds.add(feed({ home: 'south-korea' }));
+    store.db.prepare("UPDATE added_feeds SET home = 'South Korea!' WHERE id = 'harbour'").run();
+    expect(store.addedFeeds.list()).toEqual([]);
+    expect(store.addedFeeds.unreadable().map((r) => r.reason)).toEqual(['home "South Korea!" is not a topic id']);
+    store.close();
+  });
+
+  it('GIVEN added feeds whose home the rules no longer have WHEN checked THEN each is named with its home, the topics there are and the fix; others are not', () => {
+    const strays = strayHomes([feed({ home: 'taiwan' }), feed({ id: 'seoul', home: 'south-korea' }), feed({ id: 'plain' })], ['north-korea', 'south-korea']);
+    expect(strays.map((s) => [s.id, s.home, s.guildId])).toEqual([['harbour', 'taiwan', '210000000000000001']]);
+    expect(strays[0]?.message).toBe('added feed harbour has home "taiwan", which is no topic of the rules (north-korea, south-korea): its stories are read without the home lift; fix: /feeds remove id:harbour in its server and add it again with home: one of those topics (or none), or restore the topic in rules/');
   });
 });

@@ -11,6 +11,7 @@ import { feedHomeErrors, loadFeeds, resolveFeedUrl } from '../../config/feeds.js
 import { loadRules, loadTrainingExamples } from '../../config/rules.js';
 import { redactText } from '../../core/redact.js';
 import type { FeedConfig } from '../../core/types.js';
+import { strayHomes } from '../../store/added-feeds.js';
 import { databaseFileProblem } from '../../store/db.js';
 import { StoreError } from '../../store/faults.js';
 import { isPostgresUrl } from '../../store/target.js';
@@ -131,6 +132,9 @@ export function checkConfiguration(options: CheckOptions): CheckReport {
   for (const hint of unknownHints) warnings.push(`${paths.feeds}: topic hint "${hint}" matches no file in ${paths.rules}`);
 
   const database = inspectDatabase(paths.db, errors);
+  if (database.engine === 'sqlite' && database.exists && database.path !== ':memory:' && topics.length > 0) {
+    warnings.push(...strayHomes(addedFeedHomes(database.path), topics.map((t) => t.id)).map((stray) => stray.message));
+  }
   // The command a user runs to fix a configuration lists every problem, however many.
   if (errors.length > 0) throw new ConfigErrors(errors, Number.POSITIVE_INFINITY);
 
@@ -246,6 +250,20 @@ function inspectDatabase(path: string, errors: ConfigError[]): CheckReport['data
   if (problem !== null) errors.push(new ConfigError('environment', 'WATCHFLOOR_DB', problem));
   if (existsSync(path)) return { path, exists: true, bytes: statSync(path).size, engine: 'sqlite' };
   return { path, exists: false, bytes: null, engine: 'sqlite' };
+}
+
+/** The feeds added from Discord with a home, read from the database without changing it; none before migration 013. */
+function addedFeedHomes(dbPath: string): { id: string; home: string; guildId: string | null }[] {
+  try {
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare<[], { id: string; home: string; guild_id: string | null }>('SELECT id, home, guild_id FROM added_feeds WHERE home IS NOT NULL ORDER BY id').all().map((r) => ({ id: r.id, home: r.home, guildId: r.guild_id }));
+    } finally {
+      db.close();
+    }
+  } catch {
+    return []; // no added_feeds table or home column yet: `run` migrates it
+  }
 }
 
 /**

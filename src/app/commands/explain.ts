@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
 import { assertFeedHomes, loadFeeds } from '../../config/feeds.js';
@@ -5,6 +6,8 @@ import type { FeedConfig, TopicVerdict } from '../../core/types.js';
 import { classifyInputOf } from '../../core/classify/home-feed.js';
 import { createFeedbackAdjuster } from '../../core/feedback/adjuster.js';
 import { serverAdjustmentLine } from '../../discord/commands/tune.js';
+import { addedFeedConfig, strayHomes, type AddedFeed } from '../../store/added-feeds.js';
+import { isPostgresUrl } from '../../store/target.js';
 import { loadClassifier } from '../classifier.js';
 import { commandContext } from '../context.js';
 import { openGatewayStore } from '../gateway-target.js';
@@ -26,7 +29,7 @@ export function register(program: Command): void {
     .argument('[text]', 'the text, taken as the title (use --title/--summary to give both)')
     .option('--title <title>', 'story title')
     .option('--summary <summary>', 'story summary')
-    .option('--feed <id>', 'read the text as a story of this feeds.json feed (its "home" topic counts)')
+    .option('--feed <id>', 'read the text as a story of this feed, from feeds.json or added with /feeds add (its "home" topic counts)')
     .option('--server <id>', "also show how this Discord server's own ratings (feedback) change the verdicts")
     .option('--json', 'print the classification as one JSON object')
     .action(async (text: string | undefined, options: { title?: string; summary?: string; feed?: string; server?: string; json?: boolean }, command: Command) => {
@@ -36,10 +39,16 @@ export function register(program: Command): void {
       if (title.trim() === '' && summary.trim() === '') {
         throw new ConfigErrors([new ConfigError('arguments', 'text', 'nothing to classify; fix: watchfloor explain "a headline" or --title "..." --summary "..."')]);
       }
-      const feed = options.feed === undefined ? undefined : feedById(paths.feeds, options.feed);
+      const feed = options.feed === undefined ? undefined : await feedById(paths.feeds, paths.db, options.feed);
       const log = createLogger({ level: options.json ? 'warn' : env.LOG_LEVEL, format: env.LOG_FORMAT });
       const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log });
-      if (feed) assertFeedHomes([feed], classifier.topics.map((t) => t.id), paths.feeds);
+      const topicIds = classifier.topics.map((t) => t.id);
+      // feeds.json's homes are configuration (exit 2); an added feed's home the rules have since lost only lifts nothing.
+      if (feed?.guildId === undefined) {
+        if (feed) assertFeedHomes([feed], topicIds, paths.feeds);
+      } else {
+        for (const stray of strayHomes([{ id: feed.id, home: feed.home, guildId: feed.guildId }], topicIds)) log.warn({ feed_id: stray.id, home: stray.home }, stray.message);
+      }
       const result = classifier.classify(feed ? classifyInputOf({ title, summary }, feed) : { title, summary });
       const server = options.server === undefined ? undefined : await serverLine(paths.db, options.server, { title, summary }, result.verdicts);
       if (options.json) {
@@ -52,12 +61,27 @@ export function register(program: Command): void {
     });
 }
 
-/** The feeds.json feed of that id, or exit 2 naming the ids there are. */
-function feedById(path: string, id: string): FeedConfig {
+/**
+ * The feed of that id: feeds.json's, else one added from Discord (read from the database when
+ * there is one; a missing SQLite file is not created). Exit 2 naming the ids there are.
+ */
+async function feedById(path: string, db: string, id: string): Promise<FeedConfig> {
   const feeds = loadFeeds(path);
-  const feed = feeds.find((f) => f.id === id);
-  if (!feed) throw new ConfigErrors([new ConfigError('arguments', '--feed', `no feed "${id}" in ${path}; fix: --feed with one of ${feeds.map((f) => f.id).join(', ') || '(none: the file lists no feeds)'}`)]);
-  return feed;
+  const configured = feeds.find((f) => f.id === id);
+  if (configured) return configured;
+  let added: AddedFeed[] = [];
+  if (isPostgresUrl(db) || existsSync(db)) {
+    const { gateway, close } = await openGatewayStore(db);
+    try {
+      added = await gateway.addedFeeds();
+    } finally {
+      await close();
+    }
+  }
+  const feed = added.find((f) => f.id === id);
+  if (feed) return addedFeedConfig(feed);
+  const ids = [...feeds, ...added].map((f) => f.id);
+  throw new ConfigErrors([new ConfigError('arguments', '--feed', `no feed "${id}" in ${path} or added with /feeds add; fix: --feed with one of ${ids.join(', ') || '(none: no feed is configured or added)'}`)]);
 }
 
 /** The server's adjustment line (see /news explain), read from the database (SQLite or PostgreSQL); null without ratings. */

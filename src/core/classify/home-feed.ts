@@ -25,20 +25,17 @@ import type { FieldText, Matcher } from './matcher.js';
 import type { RuleSet } from './rules.js';
 import type { KeywordScore } from './score.js';
 import { tokenize, type Token } from './text.js';
-import type { ClassifyInput } from './topic-classifier.js';
-
-/** The feed a story came from, when feeds.json gives it a home topic. */
-export interface HomeFeed {
-  readonly topic: string;
-  readonly feed: string;
-}
+import type { ClassifyInput, HomeFeed } from './topic-classifier.js';
 
 /**
  * What the classifier reads of a story from `feed`: its text, and the feed's home topic when
- * feeds.json gives one. The poll cycle, the analyse workers and `explain --feed` build it alike.
+ * feeds.json (or `/feeds add home:`) gives one. The poll cycle, the analyse workers,
+ * `explain --feed` and `/feeds add` build it alike.
  */
 export function classifyInputOf(input: ClassifyInput, feed: FeedConfig): ClassifyInput {
-  return feed.home === undefined ? input : { ...input, home: { topic: feed.home, feed: feed.id } };
+  if (feed.home === undefined) return input;
+  const home: HomeFeed = feed.guildId === undefined ? { topic: feed.home, feed: feed.id } : { topic: feed.home, feed: feed.id, added: true };
+  return { ...input, home };
 }
 
 /** Country names as token sequences, by their first word: matched in a field's tokens. */
@@ -124,7 +121,7 @@ export function withHomeFeed(rules: RuleSet, matcher: Matcher, fields: readonly 
   const reasons: Reason[] = [
     ...own.reasons,
     { kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.homeFeed}`, matched: title?.text ?? '', field: 'title', weight: Math.round((target - own.score) * 1000) / 1000 },
-    { kind: 'note', text: `home feed "${home.feed}" (feeds.json): its stories are ${topic.label}'s unless another topic, country or "abroad" is named` },
+    { kind: 'note', text: `home feed "${home.feed}" (${home.added === true ? 'added with /feeds add' : 'feeds.json'}): its stories are ${topic.label}'s unless another topic, country or "abroad" is named` },
   ];
   return keywords.map((k, j) => (j === i ? { ...k, score: target, reasons, decided: true } : k));
 }

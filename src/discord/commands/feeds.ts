@@ -2,12 +2,13 @@ import { InteractionContextType, PermissionFlagsBits, SlashCommandBuilder } from
 import { discordTime } from '../../core/compose/alert.js';
 import { MAX_EMBED_TITLE_CHARS } from '../../core/compose/limits.js';
 import { cleanInline, fitSafeText, maskedLink, safeHttpUrl } from '../../core/compose/text.js';
-import { FEED_KINDS, type FeedConfig, type FeedKind } from '../../core/types.js';
-import type { AddedFeed } from '../../store/added-feeds.js';
+import { classifyInputOf } from '../../core/classify/home-feed.js';
+import { FEED_KINDS, type FeedConfig, type FeedKind, type TopicInfo } from '../../core/types.js';
+import { addedFeedConfig, type AddedFeed } from '../../store/added-feeds.js';
 import type { FeedState } from '../../store/feed-state.js';
 import type { UnreadableRow } from '../../store/unreadable-rows.js';
 import { allFeeds, feedsOf, topicMap } from './lookups.js';
-import { fitChoice, MAX_CHOICES, optionalString, requiredString, requireGuild, requireManageServer } from './options.js';
+import { fitChoice, MAX_CHOICES, optionalString, requiredString, requireGuild, requireManageServer, topicChoices, topicOption } from './options.js';
 import { inlineCode, packLines, topicColor, topicLabels } from './render.js';
 import { UserError, type CommandDeps, type CommandModule, type FeedProbe, type Invocation, type Reply } from './types.js';
 
@@ -30,7 +31,8 @@ export const data = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('url').setDescription('The RSS or Atom address (http or https)').setRequired(true).setMaxLength(2000))
       .addStringOption((o) => o.setName('name').setDescription("Source name shown in alerts (default: the feed's title)").setMaxLength(NAME_MAX_CHARS))
       .addStringOption((o) => o.setName('language').setDescription('Language of its text, e.g. en, ko, uk (default en)').setMaxLength(20))
-      .addStringOption((o) => o.setName('kind').setDescription('What kind of source it is (default outlet)').addChoices(...FEED_KINDS.map((k) => ({ name: k, value: k })))),
+      .addStringOption((o) => o.setName('kind').setDescription('What kind of source it is (default outlet)').addChoices(...FEED_KINDS.map((k) => ({ name: k, value: k }))))
+      .addStringOption((o) => o.setName('home').setDescription("Only for one country's home news: its stories count for this topic unless another is named").setAutocomplete(true).setMaxLength(100)),
   )
   .addSubcommand((s) =>
     s
@@ -42,7 +44,8 @@ export const data = new SlashCommandBuilder()
     s
       .setName('test')
       .setDescription('Fetch and parse a feed and show what it would match, without saving it')
-      .addStringOption((o) => o.setName('url').setDescription('The RSS or Atom address (http or https)').setRequired(true).setMaxLength(2000)),
+      .addStringOption((o) => o.setName('url').setDescription('The RSS or Atom address (http or https)').setRequired(true).setMaxLength(2000))
+      .addStringOption((o) => o.setName('home').setDescription('Read it as this topic\'s home news, as /feeds add home: would').setAutocomplete(true).setMaxLength(100)),
   );
 
 function health(feed: FeedConfig, state: FeedState | undefined, now: number): string {
@@ -53,6 +56,12 @@ function health(feed: FeedConfig, state: FeedState | undefined, now: number): st
   if (state.consecutiveFailures === 0) return `${success} · ${next}`;
   const error = state.lastError ? `: ${fitSafeText(`${state.lastErrorKind ?? 'error'} ${state.lastError}`, 160)}` : '';
   return `⚠️ ${state.consecutiveFailures} failure${state.consecutiveFailures === 1 ? '' : 's'}${error} · ${success} · ${next}`;
+}
+
+/** " · home: South Korea" for a home feed; a home the rules no longer have says that it lifts nothing. */
+function homeText(feed: FeedConfig, topics: ReadonlyMap<string, TopicInfo>): string {
+  if (feed.home === undefined) return '';
+  return topics.has(feed.home) ? ` · home: ${topicLabels([feed.home], topics)}` : ` · home: ${inlineCode(feed.home, 40)} ⚠️ no such topic in the rules now, so it lifts nothing`;
 }
 
 /** Feeds added from this server whose rows cannot be read (skipped, not polled). */
@@ -67,12 +76,13 @@ async function list(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const feeds = await feedsOf(deps, invocation.guildId);
   const added = new Map((await deps.gateway.addedFeeds()).map((f) => [f.id, f]));
   const states = await deps.gateway.feedStates();
+  const byTopic = topicMap(deps);
   const addedHere = feeds.filter((f) => f.guildId !== undefined).length;
   const failing = feeds.filter((f) => (states.get(f.id)?.consecutiveFailures ?? 0) > 0).length;
   const lines = feeds.map((feed) => {
     const who = feed.guildId !== undefined ? added.get(feed.id) : undefined;
     const origin = who ? `added by <@${who.addedBy}>` : 'feeds.json';
-    return `**${fitSafeText(feed.id, 64)}** ${fitSafeText(feed.name, 60)} · ${feed.kind} · ${origin}\n  ${health(feed, states.get(feed.id), now)}`;
+    return `**${fitSafeText(feed.id, 64)}** ${fitSafeText(feed.name, 60)} · ${feed.kind}${homeText(feed, byTopic)} · ${origin}\n  ${health(feed, states.get(feed.id), now)}`;
   });
   for (const broken of await unreadableHere(deps, invocation.guildId)) {
     lines.push(`**${fitSafeText(broken.id, 64)}** ⚠️ cannot be read (${fitSafeText(broken.reason, 120)}): not polled. Remove it with \`/feeds remove id:${fitSafeText(broken.id, 64)}\` and add it again.`);
@@ -97,9 +107,12 @@ function feedIdFor(url: string, taken: ReadonlySet<string>): string {
   throw new UserError('Too many feeds from this host already. Remove some with `/feeds remove` first.');
 }
 
-/** The topics each item would match, in the probe's order: each item is classified once. */
-function matchesOf(items: Extract<FeedProbe, { ok: true }>['items'], deps: CommandDeps): (readonly string[])[] {
-  return items.map((item) => deps.classify(item).matched);
+/**
+ * The topics each item would match, in the probe's order, read as the poller will read them
+ * (the feed's home counts): each item is classified once.
+ */
+function matchesOf(items: Extract<FeedProbe, { ok: true }>['items'], deps: CommandDeps, feed: FeedConfig): (readonly string[])[] {
+  return items.map((item) => deps.classify(classifyInputOf(item, feed)).matched);
 }
 
 /** One line per sample item (the first few), from the verdicts `matchesOf` gave. */
@@ -118,10 +131,22 @@ async function probeOrExplain(url: string, deps: CommandDeps): Promise<Extract<F
   return probe;
 }
 
+/** The `home` option: a topic id of the rules, or undefined for none. */
+function homeOption(invocation: Invocation, deps: CommandDeps): string | undefined {
+  return topicOption(invocation, deps.topics(), 'home', 'for a feed that is not one country\'s home news');
+}
+
+/** What a home means, said once where it is set. */
+function homeLine(home: string | undefined, deps: CommandDeps): string[] {
+  if (home === undefined) return [];
+  return [`Home news of ${topicLabels([home], topicMap(deps))}: its stories count for that topic unless another topic, country or "abroad" is named. Set it only on a home-news section, not on a world feed.`];
+}
+
 async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const guildId = requireGuild(invocation);
   requireManageServer(invocation, 'Adding a feed');
   const url = requiredString(invocation, 'url');
+  const home = homeOption(invocation, deps);
   const language = optionalString(invocation, 'language')?.toLowerCase() ?? 'en';
   if (!LANGUAGE_TAG.test(language)) throw new UserError(`\`language\` "${fitSafeText(language, 20)}" is not a language tag. Use a code such as en, ko, uk or ru.`);
   const kindText = optionalString(invocation, 'kind') ?? 'outlet';
@@ -136,17 +161,18 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   if (same) throw new UserError(`That feed is already polled as ${inlineCode(same.id, 64)} (${fitSafeText(same.name, 60)}). Nothing was saved.`);
   const id = feedIdFor(probe.url, new Set(feeds.map((f) => f.id)));
   const name = cleanInline(givenName ?? probe.title ?? '').slice(0, NAME_MAX_CHARS) || id;
-  const feed: AddedFeed = { id, url: probe.url, name, language, kind, addedBy: invocation.userId, guildId, addedAt: deps.clock() };
+  const feed: AddedFeed = { id, url: probe.url, name, language, kind, addedBy: invocation.userId, guildId, addedAt: deps.clock(), ...(home === undefined ? {} : { home }) };
   // Two people adding the same feed at once: the second insert hits the unique URL.
   if ((await deps.gateway.addFeed(feed)) === 'taken') throw new UserError('That feed was added a moment ago by someone else. `/feeds list` shows it.');
-  deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'feed added from Discord');
-  const lines = sampleLines(probe, matchesOf(probe.items.slice(0, SAMPLE_ITEMS), deps), deps);
+  deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId, ...(home === undefined ? {} : { home }) }, 'feed added from Discord');
+  const lines = sampleLines(probe, matchesOf(probe.items.slice(0, SAMPLE_ITEMS), deps, addedFeedConfig(feed)), deps);
   return {
     ephemeral: true,
     embeds: packLines(
       fitSafeText(`Added feed ${id}: ${name}`, MAX_EMBED_TITLE_CHARS),
       [
         `${probe.items.length} item(s) in it now (${probe.format}). It is polled from the next cycle; stories already in it are stored but only recent ones are alerted.`,
+        ...homeLine(home, deps),
         ...lines,
         `Remove it with \`/feeds remove id:${id}\`.`,
       ],
@@ -180,8 +206,11 @@ async function remove(invocation: Invocation, deps: CommandDeps): Promise<Reply>
 
 async function test(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const url = requiredString(invocation, 'url');
+  const home = homeOption(invocation, deps);
   const probe = await probeOrExplain(url, deps);
-  const matches = matchesOf(probe.items, deps);
+  // Read as a feed of its own, not yet anyone's: only its home (if given) counts.
+  const asFeed: FeedConfig = { id: 'feed-test', url: probe.url, name: probe.title ?? 'feed test', language: 'en', kind: 'outlet', intervalMinutes: undefined, enabled: true, topics: [], ...(home === undefined ? {} : { home }) };
+  const matches = matchesOf(probe.items, deps, asFeed);
   const lines = sampleLines(probe, matches, deps);
   const matching = matches.filter((matched) => matched.length > 0).length;
   return {
@@ -190,6 +219,7 @@ async function test(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
       'Feed test',
       [
         `${maskedLink(fitSafeText(probe.title ?? 'Untitled feed', 100), safeHttpUrl(probe.finalUrl))}: ${probe.format}, ${probe.items.length} item(s), ${matching} would match a topic now.`,
+        ...homeLine(home, deps),
         ...lines,
         'Nothing was saved. `/feeds add` adds it.',
       ],
@@ -224,6 +254,7 @@ export const feeds: CommandModule = {
     }
   },
   async autocomplete(query, deps) {
+    if (query.focused.name === 'home') return topicChoices(query.focused.value, deps.topics());
     if (query.focused.name !== 'id' || query.guildId === null) return [];
     const typed = query.focused.value.trim().toLowerCase();
     return (await deps.gateway.addedFeeds())

@@ -46,13 +46,13 @@ export function optionalNumber(invocation: Pick<Invocation, 'options'>, name: st
   return n;
 }
 
-/** A topic id the rules know, or undefined for "all topics". */
-export function topicOption(invocation: Pick<Invocation, 'options'>, topics: readonly TopicInfo[], name = 'topic'): string | undefined {
+/** A topic id the rules know, or undefined when not given (`empty` says what that means: all topics). */
+export function topicOption(invocation: Pick<Invocation, 'options'>, topics: readonly TopicInfo[], name = 'topic', empty = 'for all topics'): string | undefined {
   const value = optionalString(invocation, name);
   if (value === undefined) return undefined;
   const wanted = value.toLowerCase();
   const found = topics.find((t) => t.id === wanted || t.label.toLowerCase() === wanted);
-  if (!found) throw new UserError(`Unknown topic "${value}". Choose one of: ${topics.map((t) => t.id).join(', ')} (or leave \`${name}\` empty for all topics).`);
+  if (!found) throw new UserError(`Unknown topic "${value}". Choose one of: ${topics.map((t) => t.id).join(', ')} (or leave \`${name}\` empty ${empty}).`);
   return found.id;
 }
 

@@ -223,8 +223,8 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
     unreadableAddedFeeds: async () => (await addedFeedRows()).flatMap((row): UnreadableRow[] => { const found = unreadableAddedFeedFromRow(row); return found ? [found] : []; }),
     async addFeed(feed) {
       try {
-        await pool.query('INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-          [feed.id, feed.url, feed.name, feed.language, feed.kind, feed.addedBy, feed.guildId, feed.addedAt]);
+        await pool.query('INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at, home) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+          [feed.id, feed.url, feed.name, feed.language, feed.kind, feed.addedBy, feed.guildId, feed.addedAt, feed.home ?? null]);
         return 'added';
       } catch (error) {
         if (isUniqueViolation(error)) return 'taken';

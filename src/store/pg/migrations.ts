@@ -290,4 +290,8 @@ export const PG_MIGRATIONS: readonly Migration[] = [
     name: '012-deferred-full-text-index',
     sql: `SELECT 1;`,
   },
+  {
+    name: '013-added-feed-home',
+    sql: `ALTER TABLE added_feeds ADD COLUMN home TEXT;`,
+  },
 ];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRules } from '../../../src/config/rules.js';
 import { createTopicClassifier } from '../../../src/core/classify/classifier.js';
 import { CONTEXT_FEATURES, CONTEXT_LIFT } from '../../../src/core/classify/context.js';
-import { abroadNamed, countryNamesFor } from '../../../src/core/classify/home-feed.js';
+import { abroadNamed, classifyInputOf, countryNamesFor } from '../../../src/core/classify/home-feed.js';
 import { compileMatcher } from '../../../src/core/classify/matcher.js';
 import { tokenize } from '../../../src/core/classify/text.js';
 import type { Classification } from '../../../src/core/types.js';
@@ -45,6 +45,16 @@ describe('home feed: a story of a feed of the topic\'s home news', () => {
     expect(v.score).toBe(4 + CONTEXT_LIFT);
     expect(v.reasons).toContainEqual({ kind: 'pattern', pattern: HOME_REASON, matched: story.title, field: 'title', weight: 4 + CONTEXT_LIFT });
     expect(v.reasons).toContainEqual({ kind: 'note', text: 'home feed "korea-times" (feeds.json): its stories are South Korea\'s unless another topic, country or "abroad" is named' });
+  });
+
+  it('GIVEN a feed added from Discord with a home WHEN its story is read as the poller reads it THEN it is lifted alike, and the note says where the home was set', () => {
+    const story = { title: 'Trainee doctors walk out over medical school quota', summary: '' };
+    const feed = { id: 'seoul-desk', url: 'https://seoul.example/rss', name: 'Seoul desk', language: 'en', kind: 'outlet' as const, intervalMinutes: undefined, enabled: true, topics: [], home: 'south-korea' };
+    expect(classifyInputOf(story, feed).home).toEqual({ topic: 'south-korea', feed: 'seoul-desk' });
+    expect(classifyInputOf(story, { ...feed, home: undefined })).toBe(story);
+    const added = classifier.classify(classifyInputOf(story, { ...feed, guildId: '210000000000000001' }));
+    expect(added.matched).toEqual(['south-korea']);
+    expect(south(added).reasons).toContainEqual({ kind: 'note', text: 'home feed "seoul-desk" (added with /feeds add): its stories are South Korea\'s unless another topic, country or "abroad" is named' });
   });
 
   it('GIVEN a one-mention story capped as passing WHEN it comes from a home feed THEN it is lifted too: in a paper\'s national feed a passing mention is still home news', () => {

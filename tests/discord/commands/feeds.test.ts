@@ -182,6 +182,61 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
     expect(h.store.addedFeeds.unreadable()).toEqual([]);
   });
 
+  /** A home-news section: one story naming no country, one abroad. */
+  const nationFeed = (server: FeedServer): string => {
+    server.route('/nation.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Nation desk</title><link>https://nation.example.org/</link>
+<item><title>Pension reform bill passes National Assembly</title><link>https://nation.example.org/a/1</link><description>Lawmakers voted 180-100 to raise contributions.</description></item>
+<item><title>Floods kill 12 in Ivory Coast</title><link>https://nation.example.org/a/2</link><description>Rescuers searched for the missing.</description></item>
+</channel></rss>`);
+    });
+    return server.url('/nation.xml');
+  };
+  const sampleOf = (text: string, title: string): string => text.split('\n• ').find((line) => line.includes(title)) ?? '';
+
+  it("GIVEN a home-news section WHEN /feeds test and /feeds add with home THEN its home story would match the topic, the story abroad would not, the home is saved and shown in /feeds list", async () => {
+    const url = nationFeed(feeds);
+    const plain = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('test', { url })))).message);
+    expect(sampleOf(plain, 'Pension reform')).toContain('would match no topic');
+    const tested = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('test', { url, home: 'south-korea' })))).message);
+    expect(sampleOf(tested, 'Pension reform')).toContain('would match 🔵 South Korea');
+    expect(sampleOf(tested, 'Ivory Coast')).toContain('would match no topic');
+    expect(tested).toContain('Home news of 🔵 South Korea');
+    expect(h.store.addedFeeds.list()).toEqual([]);
+
+    // A label works as well as an id, as for every topic option.
+    const added = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url, home: 'South Korea' })))).message);
+    expect(added).toContain('Home news of 🔵 South Korea');
+    expect(sampleOf(added, 'Pension reform')).toContain('would match 🔵 South Korea');
+    expect(h.store.addedFeeds.list()).toEqual([expect.objectContaining({ id: '127-0-0-1', home: 'south-korea' })]);
+    const list = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('list')))).message);
+    expect(list).toContain('**127-0-0-1** Nation desk · outlet · home: 🔵 South Korea · added by');
+    expect(h.logs.lines().find((r) => r.msg === 'feed added from Discord')).toMatchObject({ home: 'south-korea' });
+  });
+
+  it('GIVEN a home that is no topic WHEN /feeds add or test THEN the option is named with the topics there are, and nothing is fetched or saved', async () => {
+    const url = nationFeed(feeds);
+    for (const subcommand of ['add', 'test']) {
+      const answer = await interact(h.fake, commandInteraction(A, 'feeds', sub(subcommand, { url, home: 'taiwan' })));
+      expect(replyText(answer.message)).toBe("Unknown topic \"taiwan\". Choose one of: north-korea, south-korea, ukraine (or leave `home` empty for a feed that is not one country's home news).");
+    }
+    expect(feeds.requests).toEqual([]);
+    expect(h.store.addedFeeds.list()).toEqual([]);
+  });
+
+  it('GIVEN /feeds add WHEN the home option is typed THEN autocomplete offers the matching topics', async () => {
+    const suggestions = await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('add', { url: 'x', home: 'kor' }, 'home')));
+    expect((suggestions.callback.body as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value)).toEqual(['north-korea', 'south-korea']);
+  });
+
+  it('GIVEN an added feed whose home the rules no longer have WHEN its server lists feeds THEN the home is shown as lifting nothing', async () => {
+    await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: nationFeed(feeds), home: 'south-korea' })));
+    h.store.db.prepare("UPDATE added_feeds SET home = 'taiwan'").run();
+    const list = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('list')))).message);
+    expect(list).toContain('home: `taiwan` ⚠️ no such topic in the rules now, so it lifts nothing');
+  });
+
   it('GIVEN feed health in the store WHEN /feeds list THEN each feed shows last success, failures and next poll', async () => {
     const now = Date.now();
     h.store.feeds.ensure('reuters', 'https://reuters.example/world.rss');

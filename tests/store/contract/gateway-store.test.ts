@@ -138,6 +138,15 @@ describe.each(engines)('gateway store contract on %s', (engine, open) => {
     expect(await db.gateway.unreadableAddedFeeds()).toEqual([]);
   });
 
+  it('keeps the home topic of a feed added with one, and none for a feed added without', async () => {
+    db = await open();
+    expect(await db.gateway.addFeed({ ...addedFeed('seoul-desk', 'https://seoul.example/rss', 'guild-a'), home: 'south-korea' })).toBe('added');
+    expect(await db.gateway.addFeed(addedFeed('plain', 'https://plain.example/rss', 'guild-a'))).toBe('added');
+    expect((await db.gateway.addedFeed('seoul-desk'))?.home).toBe('south-korea');
+    expect(await db.gateway.addedFeed('plain')).not.toHaveProperty('home');
+    expect((await db.gateway.addedFeeds()).map((f) => [f.id, f.home ?? null])).toEqual([['plain', null], ['seoul-desk', 'south-korea']]);
+  });
+
   it('counts for /status: the last cycle that polled, stories and matches since a time, feed health', async () => {
     db = await open();
     const cycle = await db.poll.startCycle(NOW - 1000);
