@@ -272,18 +272,21 @@ const FOREIGN_CITIES = set('chicago charlotte houston phoenix philadelphia phill
 /** A firm's part abroad after a foreign place: "Samsung's India unit", "its Texas plant". */
 const UNIT_NOUNS = set('unit units subsidiary subsidiaries arm branch plant plants factory factories operations shipyard complex facility fab');
 
+/** Words that place a firm's site by a named place: "near Savannah", "outside Savannah". */
+const SITE_NEAR = set('near outside');
+
 /**
  * True when the word at `k` names a firm's site abroad: a foreign place before a unit, one word of
  * its trade allowed between ("its Texas plant", "Samsung's Texas chip plant", "Hyundai Opens
- * Georgia EV Plant"; a capital is needed, not "new"), or "near" a named place ("its Metaplant
- * near Savannah", a city of no list).
+ * Georgia EV Plant"; a capital is needed, not "new"), or "near" or "outside" a named place ("its
+ * Metaplant near Savannah", "outside Savannah, Georgia", a city of no list).
  */
 function siteAbroadAt(t: readonly Token[], k: number): boolean {
   const w = t[k];
   if (!w) return false;
   if ((FOREIGN_PLACES.has(w.text) || FOREIGN_CITIES.has(w.text)) && isCapitalised(w) && (UNIT_NOUNS.has(t[k + 1]?.text ?? '') || UNIT_NOUNS.has(t[k + 2]?.text ?? ''))) return true;
   const next = t[k + 1];
-  return w.text === 'near' && next !== undefined && isCapitalised(next);
+  return SITE_NEAR.has(w.text) && next !== undefined && isCapitalised(next);
 }
 /**
  * True when the word at `k` opens a named site of no place of the South: "at its Montgomery
@@ -611,7 +614,7 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
 
 // --- Person abroad ----------------------------------------------------------------------------------
 const PERSON_NOUNS = set(
-  'executive executives boss man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor missionary missionaries doctor nurse chef refugee refugees diver suspect suspects fugitive fugitives founder entrepreneur tycoon visitor visitors',
+  'executive executives boss man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor missionary missionaries doctor nurse chef refugee refugees diver suspect suspects fugitive fugitives founder entrepreneur tycoon visitor visitors seaman seamen sailor sailors crewman crewmen member fisherman fishermen courier smuggler smugglers driver',
 );
 /** A trial, an arrest or a killing, by its verb or by who acts in it: "court jails", "prosecutors say", "faces death penalty". */
 const TRIAL_CUES = set(
@@ -2528,7 +2531,7 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
 /** Words before a place that make it an event's venue or a team's destination: "wins in Seoul", "leaves for Seoul". */
 const VENUE_BEFORE = set('in at for');
 /** A contest's, a title's, a show's or a festival's prize words: what happens at a venue. */
-const VENUE_EVENTS = set('wins won win winning beat beats beaten title titles gold silver bronze medal medals final finals quarters quarterfinal quarterfinals semifinal semifinals championship championships tournament open match rink squad team concert concerts pop exhibition show award awards prize prizes festival');
+const VENUE_EVENTS = set('wins won win winning beat beats beaten title titles gold silver bronze medal medals final finals quarters quarterfinal quarterfinals semifinal semifinals championship championships tournament open match rink squad team concert concerts pop exhibition show award awards prize prizes festival office offices bar bars restaurant restaurants cafe shop store boutique gallery');
 /** The event's name after the country: "the Korea Open", "Seoul Open". */
 const EVENT_NAMES_AFTER = set('open masters');
 

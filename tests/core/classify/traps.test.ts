@@ -1960,12 +1960,15 @@ describe('the seventeenth round: wire, national, non-Western and local desks', (
     expect(exclusions(v).map((x) => x.pattern)).toContain('home from a posting in the South');
   });
 
-  it('GIVEN "the south-west" in a story naming North Korean defectors abroad THEN a compass point, not the South; defectors are not the North acting', () => {
-    const title = 'Inside the south-west town known as Little Korea';
+  it('GIVEN "the South-West" in a story naming North Korean defectors abroad THEN a compass point, not the South; written "south-west" it is no name at all; defectors are not the North acting', () => {
+    const title = 'Inside the South-West town known as Little Korea';
     const summary = 'Bakeries, a church and a large community of North Korean defectors have made the market town a diaspora hub.';
     const south = verdict(title, summary, 'south-korea');
     expect(exclusions(south).map((x) => x.pattern)).toContain('a compass point');
     expect(south.matched).toBe(false);
+    const lower = verdict(title.replace('South-West', 'south-west'), summary, 'south-korea');
+    expect(patterns(lower).filter((p) => p.pattern.startsWith('the South'))).toEqual([]);
+    expect(lower.matched).toBe(false);
     expect(feature(verdict(title, summary, 'north-korea'), 'the North acts')).toBe(false);
   });
 
@@ -2890,5 +2893,63 @@ describe('the twenty-fifth round: read holdouts 240-243', () => {
     const v = verdict('Berlin approves new armour package with 40 more infantry fighting vehicles', 'The vehicles should help push Russian forces back before the autumn rains, ministry officials said.', 'ukraine');
     expect(feature(v, 'war reference')).toBe(true);
     expect(v.matched).toBe(true);
+  });
+});
+
+describe('traps: the twenty-seventh round (technology, briefings and Europe desks)', () => {
+  it('GIVEN a North Korean hacking group named alone WHEN the story is about hacking THEN it is North Korea news; the same name without hacking is not', () => {
+    const hack = verdict('Lazarus deploys new backdoor against aerospace firms', 'Security researchers said the group sent fake job offers to engineers in Europe to plant malware on their laptops.', 'north-korea');
+    expect(hack.matched).toBe(true);
+    expect(patterns(hack)).toContainEqual(expect.objectContaining({ pattern: 'hacking groups by name (with hacking in the story)', matched: 'Lazarus', field: 'title' }));
+    const poem = verdict('Emma Lazarus poem returns to Statue of Liberty exhibit', "The sonnet's famous lines greet visitors at the museum again.", 'north-korea');
+    expect(poem.matched).toBe(false);
+    expect(patterns(poem)).toEqual([]);
+  });
+
+  it('GIVEN a North Korean rocket that "flew south" WHEN read THEN the direction is no "South" and the South is no party', () => {
+    const v = verdict('North Korea launches satellite rocket, Japan warns Okinawa', 'The rocket flew south over the Ryukyu islands before Pyongyang said it had reached orbit.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([]);
+  });
+
+  it('GIVEN "South Korea open talks" THEN the verb is not the Korea Open: the South\'s name counts; the tournament is still masked', () => {
+    const talks = verdict('Japan and South Korea open talks on hydrogen supply chain', 'Tokyo and Seoul began negotiations on shared standards for shipping liquefied hydrogen, officials said.', 'south-korea');
+    expect(patterns(talks)).toContainEqual(expect.objectContaining({ matched: 'South Korea', field: 'title' }));
+    expect(exclusions(talks)).toEqual([]);
+    const open = verdict('Evening digest: rail strike, An Se-young wins Korea Open', 'Commuters face delays tomorrow; and the badminton world number one took the title in straight games.', 'south-korea');
+    expect(open.matched).toBe(false);
+    expect(exclusions(open)).toContainEqual(expect.objectContaining({ pattern: 'tournaments named after Korea', matched: 'Korea Open' }));
+  });
+
+  it('GIVEN North Korean hackers who breached South Korean firms THEN the firms are the North\'s target, a party: the label is not masked and both Koreas match', () => {
+    const title = 'North Korean hackers breached South Korean shipbuilders, intelligence service says';
+    const summary = 'The attackers took blueprints of naval vessels over several months, the agency told lawmakers.';
+    expect(classifier.classify({ title, summary }).matched).toEqual(['north-korea', 'south-korea']);
+    const v = verdict(title, summary, 'south-korea');
+    expect(exclusions(v)).toEqual([]);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ matched: 'South Korean', field: 'title' }));
+  });
+
+  it('GIVEN a briefing item on a Korean firm\'s plant "outside" a foreign city THEN the item is the firm\'s abroad and the roundup does not lift the South', () => {
+    const v = verdict('Morning briefing: Fed minutes, Boeing deliveries, LG\'s battery plant', 'The Fed signals patience; Boeing delivered 40 jets; and LG Energy Solution begins production at its cell plant outside Lansing, Michigan.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'roundup')).toBe(false);
+  });
+
+  it('GIVEN a South Korean sailor sentenced by a foreign court THEN he is a person abroad and the South is capped', () => {
+    const v = verdict('South Korean sailor jailed for smuggling heroin into Rotterdam', 'A 38-year-old South Korean crew member was sentenced to six years at Rotterdam District Court after customs found 40kg of heroin aboard his ship.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a briefing whose only Seoul is where a foreign firm opens an office THEN Seoul is the venue, not the subject', () => {
+    const v = verdict("Lunchtime briefing: rail fares, a Dublin bakery's office in Seoul", 'Fares rise 3% in January; and a Dublin bakery chain is opening a sales office in Seoul.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'briefing venue')).toBe(true);
+  });
+
+  it('GIVEN a Korean crypto exchange by its name THEN it is a South Korean company, weakly', () => {
+    const v = verdict('Bithumb halts withdrawals after hot wallet drained', 'The crypto exchange said it would cover customer losses.', 'south-korea');
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'South Korean companies (weak)', matched: 'Bithumb', field: 'title' }));
   });
 });
