@@ -2509,7 +2509,16 @@ export function foreignHeadline(hits: readonly Hit[], fields: readonly FieldText
 
 // --- Home wire -----------------------------------------------------------------------------------
 /** Words that put a story abroad or on the North: another country or its people. The home feed (home-feed.ts) reads them too. */
-export const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FOREIGN_DEMONYMS, ...HEADLINE_STATES, 'north', 'pyongyang', 'abroad', 'overseas', 'foreign', 'international', 'world', 'global']);
+const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FOREIGN_DEMONYMS, ...HEADLINE_STATES, 'north', 'pyongyang', 'abroad', 'overseas', 'foreign', 'international', 'world', 'global']);
+
+/**
+ * True when a word puts a home story abroad or on the North (HOME_WIRE_ABROAD): "US" is the
+ * country, "us" mostly the pronoun ("doctors told us"). The home wire and the home feed
+ * (home-feed.ts) read the same test.
+ */
+export function abroadWord(token: Token): boolean {
+  return HOME_WIRE_ABROAD.has(token.text) && (token.text !== 'us' || token.cased === 'US');
+}
 
 /**
  * True when the South's own news agency filed the story at home (a Yonhap dateline from a South
@@ -2523,7 +2532,7 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
   const summary = fields.find((f) => f.field === 'summary');
   const dateline = summary ? homeWireDateline(summary.text) : null;
   if (!dateline) return null;
-  for (const f of fields) for (const t of f.tokens) if (HOME_WIRE_ABROAD.has(t.text)) return null;
+  for (const f of fields) for (const t of f.tokens) if (abroadWord(t)) return null;
   return { matched: dateline.text.trim(), field: 'summary' };
 }
 

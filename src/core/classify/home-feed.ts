@@ -20,7 +20,7 @@
  */
 import { countries as COUNTRIES } from 'countries-list';
 import type { FeedConfig, Reason } from '../types.js';
-import { CONTEXT_FEATURES, CONTEXT_LIFT, HOME_WIRE_ABROAD } from './context.js';
+import { abroadWord, CONTEXT_FEATURES, CONTEXT_LIFT } from './context.js';
 import type { FieldText, Matcher } from './matcher.js';
 import type { RuleSet } from './rules.js';
 import type { KeywordScore } from './score.js';
@@ -88,8 +88,7 @@ export function abroadNamed(fields: readonly FieldText[], countries: CountryName
     for (let k = 0; k < t.length; k++) {
       const token = t[k];
       if (!token) continue;
-      // "US" is the country; "us" is mostly the pronoun ("doctors told us").
-      if (HOME_WIRE_ABROAD.has(token.text) && (token.text !== 'us' || token.cased === 'US')) return token.cased;
+      if (abroadWord(token)) return token.cased;
       // A country's name is one only when written as a name: "Turkey", not "turkey"; "US", not "us".
       if (token.cased[0] === token.cased[0]?.toLowerCase()) continue;
       for (const words of [...(countries.get(token.text) ?? []), ...(countries.get(token.cased) ?? [])]) {

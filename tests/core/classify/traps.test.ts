@@ -1900,6 +1900,11 @@ describe('the seventeenth round: wire, national, non-Western and local desks', (
     // Another agency's dateline is left to the rest of the story.
     const ap = verdict('Heavy snow cuts power to 12,000 homes', 'SEOUL (AP) — Up to 60 centimetres of snow fell overnight, officials said.', 'south-korea');
     expect(feature(ap, 'home wire')).toBe(false);
+    // The pronoun is no country, as for home feeds; "US" is.
+    const pronoun = verdict('(LEAD) Striking bus drivers: "let us work safely"', 'SEOUL, March 4 (Yonhap) -- Bus drivers in the capital walked out on Monday, demanding rest breaks, the union said.', 'south-korea');
+    expect(feature(pronoun, 'home wire')).toBe(true);
+    const us = verdict('(LEAD) Bus drivers to strike over US-style shift plan', 'SEOUL, March 4 (Yonhap) -- Bus drivers in the capital walked out on Monday, the union said.', 'south-korea');
+    expect(feature(us, 'home wire')).toBe(false);
   });
 
   it('GIVEN Russia\'s leader meeting on "ending the fighting", Kyiv named once THEN the war reference: the war\'s diplomacy', () => {
