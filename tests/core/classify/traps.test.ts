@@ -2953,6 +2953,19 @@ describe('traps: the twenty-seventh round (technology, briefings and Europe desk
     expect(feature(v, 'briefing venue')).toBe(true);
   });
 
+  it('GIVEN the hryvnia named alone THEN Ukraine\'s currency is Ukraine\'s economy', () => {
+    const v = verdict('Hryvnia slides to record low against the euro', 'Traders blamed a widening trade deficit and lower export earnings.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: "Ukraine's currency", matched: 'Hryvnia', field: 'title' }));
+  });
+
+  it('GIVEN a Korean firm\'s plant abroad, "its largest outside South Korea" THEN the country is the measure of its reach: masked, and the firm is only named', () => {
+    const v = verdict('Samsung SDI to double Hungary battery output', 'The company will invest 800 million euros in its plant in Goed, its largest outside South Korea, to supply German carmakers.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v)).toContainEqual(expect.objectContaining({ pattern: 'outside Korea as a measure of reach abroad', matched: 'outside South Korea' }));
+    expect(feature(v, 'firm only')).toBe(true);
+  });
+
   it('GIVEN a Korean crypto exchange by its name THEN it is a South Korean company, weakly', () => {
     const v = verdict('Bithumb halts withdrawals after hot wallet drained', 'The crypto exchange said it would cover customer losses.', 'south-korea');
     expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'South Korean companies (weak)', matched: 'Bithumb', field: 'title' }));
