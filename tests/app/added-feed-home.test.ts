@@ -52,6 +52,11 @@ describe('added feeds with a home', () => {
     expect(warnings[0]).toMatchObject({ feed_id: 'old-desk', home: 'taiwan' });
     expect(String(warnings[0]?.msg)).toContain('fix: /feeds remove id:old-desk in its server and add it again with home: one of those topics');
 
+    const status = await runCli(['status', '--json'], { WATCHFLOOR_FEEDS: feeds, WATCHFLOOR_DB: db });
+    expect(status.code).toBe(0);
+    const rows = (JSON.parse(status.stdout) as { feeds: { id: string; source: string; home: string | null }[] }).feeds;
+    expect(rows.map((r) => [r.id, r.source, r.home])).toEqual([['old-desk', 'discord', 'taiwan'], ['seoul-desk', 'discord', 'south-korea']]);
+
     const after = createStore(db);
     try {
       const matched = after.db.prepare<[], { feed_id: string; title: string; matched_topics: string }>('SELECT feed_id, title, matched_topics FROM stories ORDER BY feed_id, title').all();

@@ -38,6 +38,8 @@ export function register(program: Command): void {
           return {
             id: feed.id,
             source: configuredIds.has(feed.id) ? 'feeds.json' : 'discord',
+            // The topic whose home news it carries (feeds.json "home" or /feeds add home:), or null.
+            home: feed.home ?? null,
             enabled: feed.enabled,
             url: redactUrl(feed.url),
             lastSuccessAt: state?.lastSuccessAt ?? null,
