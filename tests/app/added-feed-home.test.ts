@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { routeHomeNewsFeed, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 /**
@@ -15,19 +15,10 @@ import { useTempDir } from '../helpers/temp-dir.js';
 const tempDir = useTempDir();
 let server: FeedServer;
 
-const NATION = `<?xml version="1.0"?><rss version="2.0"><channel><title>Nation desk</title><link>https://nation.example.org/</link>
-<item><title>Pension reform bill passes National Assembly</title><link>https://nation.example.org/a/1</link><description>Lawmakers voted 180-100 to raise contributions.</description></item>
-<item><title>Floods kill 12 in Ivory Coast</title><link>https://nation.example.org/a/2</link><description>Rescuers searched for the missing.</description></item>
-</channel></rss>`;
-
 beforeAll(async () => {
   server = await startFeedServer();
-  for (const path of ['/seoul.xml', '/old.xml']) {
-    server.route(path, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/rss+xml' });
-      res.end(NATION.replaceAll('nation.example.org', `${path.slice(1, -4)}.example.org`));
-    });
-  }
+  routeHomeNewsFeed(server, '/seoul.xml', 'seoul.example.org');
+  routeHomeNewsFeed(server, '/old.xml', 'old.example.org');
 });
 afterAll(async () => {
   await server.close();

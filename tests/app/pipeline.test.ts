@@ -10,7 +10,7 @@ import { createPoller, DEFAULT_FEED_INTERVAL_MS, type PollerDeps } from '../../s
 import { silentLogger } from '../../src/app/logger.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { hasEvidence } from '../../src/store/stories.js';
-import { startFeedServer, type FeedServer } from '../helpers/feed-server.js';
+import { routeHomeNewsFeed, startFeedServer, type FeedServer } from '../helpers/feed-server.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
 const tempDir = useTempDir();
@@ -284,14 +284,7 @@ describe('poll cycle beside another process, and storage faults', () => {
   });
 
   it('GIVEN a feed with a home topic in feeds.json WHEN its stories are polled, classified in the poll cycle or by the analyser THEN a home story naming no country matches the topic, with the home feed as its reason; the same story from a feed without home matches nothing', async () => {
-    const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>Nation</title><link>https://nation.example.org/</link>
-<item><title>Pension reform bill passes National Assembly</title><link>https://nation.example.org/a/1</link><description>Lawmakers voted 180-100 to raise contributions from 9 to 13 percent.</description></item>
-<item><title>Floods kill 12 in Ivory Coast</title><link>https://nation.example.org/a/2</link><description>Rescuers searched for the missing.</description></item>
-</channel></rss>`;
-    server.route('/nation.xml', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/rss+xml' });
-      res.end(rss);
-    });
+    routeHomeNewsFeed(server, '/nation.xml');
     const matchedByTitle = (store: Store): Record<string, readonly string[]> => Object.fromEntries(store.stories.latest({ limit: 10, matchedOnly: false }).map((s) => [s.title, s.matchedTopics]));
     const clock = { now: Date.UTC(2025, 2, 10, 12) };
     for (const analyse of [createAnalyser({ parse: parseFeed, normalise: normaliseItems }), createAnalyser({ parse: parseFeed, normalise: normaliseItems, classify: (input) => classifier.classify(input) })]) {

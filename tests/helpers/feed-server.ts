@@ -184,3 +184,19 @@ export function routeThreeKyivStories(server: FeedServer, path: string, prefix: 
     res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Kyiv</title><link>https://ukr.example/</link><description>d</description>${items}</channel></rss>`);
   });
 }
+
+/**
+ * Serves at `path` a home-news section (host `host`): one story naming no country ("Pension
+ * reform bill passes National Assembly", home news only a feed's `home` can place) and one
+ * abroad ("Floods kill 12 in Ivory Coast"). Returns its URL.
+ */
+export function routeHomeNewsFeed(server: FeedServer, path: string, host = 'nation.example.org'): string {
+  server.route(path, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' });
+    res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Nation desk</title><link>https://${host}/</link>
+<item><title>Pension reform bill passes National Assembly</title><link>https://${host}/a/1</link><description>Lawmakers voted 180-100 to raise contributions from 9 to 13 percent.</description></item>
+<item><title>Floods kill 12 in Ivory Coast</title><link>https://${host}/a/2</link><description>Rescuers searched for the missing.</description></item>
+</channel></rss>`);
+  });
+  return server.url(path);
+}

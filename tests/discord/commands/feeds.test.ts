@@ -7,7 +7,7 @@ import {
   replyText,
   sub,
 } from '../../helpers/fake-interactions.js';
-import { startFeedServer, type FeedServer } from '../../helpers/feed-server.js';
+import { routeHomeNewsFeed, startFeedServer, type FeedServer } from '../../helpers/feed-server.js';
 import { useTempDir } from '../../helpers/temp-dir.js';
 import { GUILD_A, disposeClassifier, expectValidTraffic, realClassifier, WHO_A, WHO_B, startHarness, type Harness } from './harness.js';
 
@@ -182,17 +182,7 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
     expect(h.store.addedFeeds.unreadable()).toEqual([]);
   });
 
-  /** A home-news section: one story naming no country, one abroad. */
-  const nationFeed = (server: FeedServer): string => {
-    server.route('/nation.xml', (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/rss+xml' });
-      res.end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Nation desk</title><link>https://nation.example.org/</link>
-<item><title>Pension reform bill passes National Assembly</title><link>https://nation.example.org/a/1</link><description>Lawmakers voted 180-100 to raise contributions.</description></item>
-<item><title>Floods kill 12 in Ivory Coast</title><link>https://nation.example.org/a/2</link><description>Rescuers searched for the missing.</description></item>
-</channel></rss>`);
-    });
-    return server.url('/nation.xml');
-  };
+  const nationFeed = (server: FeedServer): string => routeHomeNewsFeed(server, '/nation.xml');
   const sampleOf = (text: string, title: string): string => text.split('\n• ').find((line) => line.includes(title)) ?? '';
 
   it("GIVEN a home-news section WHEN /feeds test and /feeds add with home THEN its home story would match the topic, the story abroad would not, the home is saved and shown in /feeds list", async () => {
