@@ -96,6 +96,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   unnamedWar: 'unnamed war: the war, the invasion or the front, with no name of any topic; the model judges',
   drillsTiming: "drills as a date: the South only in \"ahead of\" the allies' drills, or the report's source",
   homeFeed: 'home feed: a feed of the country\'s home news, nothing else claims the story',
+  visit: 'visit: the South only as where a US president stops on his way to meet the North',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -621,6 +622,9 @@ const TRIAL_CUES = set(
   'held jailed jails sentenced sentences convicted convicts tried charged indicted prosecuted prosecutors court penalty extradite extradition extradited deported pleaded pleads guilty trial warrant wanted arrested detained killed killing stabbing stabbed murder murdered',
 );
 
+/** A trial's verbs right before a person named by the label alone: "jails South Korean", "sentences South Korean to life". */
+const TRIAL_VERBS_BEFORE = set('jails jailed sentences sentenced convicts convicted arrests arrested detains detained executes executed charges charged deports deported extradites extradited');
+
 /**
  * True when every hit is a "South Korean" label (or, with `label` 'ukrainian', a "Ukrainian" one)
  * of a person who is tried, sentenced, arrested or killed in a foreign place.
@@ -638,6 +642,12 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
     const next = field?.tokens[h.to]?.text ?? '';
     // "one of three South Koreans accused of…": the people's name is a person by itself.
     if (field?.tokens[h.to - 1]?.text === `${label}s`) {
+      person = true;
+      continue;
+    }
+    // "Guangzhou court sentences South Korean to life": the label as a noun, right after the trial's
+    // verb. Not for "Ukrainian": "Russian court sentences Ukrainian to 13 years" is often the war's.
+    if (label === 'korean' && field?.tokens[h.to - 1]?.text === label && TRIAL_VERBS_BEFORE.has(field.tokens[h.from - 1]?.text ?? '') && !PERSON_NOUNS.has(next) && !PERSON_NOUNS.has(field.tokens[h.to + 1]?.text ?? '')) {
       person = true;
       continue;
     }
@@ -2006,8 +2016,18 @@ export function isRoundup(fields: readonly FieldText[]): boolean {
   // "Your Friday Briefing | We're covering market turmoil … and a court ruling that removed South
   // Korea's president": one sentence that lists the briefing's stories.
   if (titled && summary.tokens.slice(0, COVERING_REACH).some((t) => t.text === 'covering')) return true;
-  const cue = titled || summary.tokens.some((t, i) => ROUNDUP_MARKERS.has(t.text) && (i === 0 || clauseBreak(summary, i - 1, i)));
+  const cue = titled || semicolonList(summary.text) || summary.tokens.some((t, i) => ROUNDUP_MARKERS.has(t.text) && (i === 0 || clauseBreak(summary, i - 1, i)));
   return cue && roundupItems(summary).length >= 2;
+}
+
+/**
+ * True when a summary lists three stories or more between semicolons, the last after "and":
+ * "Microsoft and Meta lift spending again; BlackRock closes its deal; and Ukraine's parliament
+ * raised the military levy". A newsletter's list, whatever its title calls it.
+ */
+function semicolonList(text: string): boolean {
+  const parts = text.split(';');
+  return parts.length >= 3 && /^\s*and\s/u.test(parts[parts.length - 1] ?? '');
 }
 
 /**
@@ -2026,6 +2046,26 @@ function roundupItems(summary: FieldText): [number, number][] {
   return spansOf(summary, (gap, left, right) => gap.includes(':') || gapEndsSentence(gap, left, right));
 }
 
+/** Words of a journey before "to" and the place: "a trip to Seoul", "travel to South Korea". */
+const VISIT_BEFORE_TO = set('trip travel travels travelling traveling visit way heading flying');
+/** Words after the place that make it a stop: "South Korea trip", "his Seoul visit". */
+const VISIT_AFTER = set('trip visit stop leg');
+
+/**
+ * True when a South Korea hit is only where a visitor stops: "while in Gyeongju", "be in South
+ * Korea on Saturday", "a trip to Seoul", "during South Korea trip".
+ */
+function visitPlace(h: Hit, fields: readonly FieldText[]): boolean {
+  const t = fieldOf(fields, h)?.tokens ?? [];
+  const before = t[h.from - 1]?.text ?? '';
+  if (before === 'in') return true;
+  if (before === 'to' && VISIT_BEFORE_TO.has(t[h.from - 2]?.text ?? '')) return true;
+  return VISIT_AFTER.has(t[h.to]?.text ?? '');
+}
+
+/** A journey's words before "for" or "to" and its destination: "bound for Busan", "en route to Incheon". */
+const BOUND_FOR = set('bound headed heading route sailing flying');
+
 /**
  * True when a hit inside a roundup item is a party of its event: followed by the event verb
  * (its subject), or preceded, in the same clause, by the verb or a target preposition (its
@@ -2040,6 +2080,8 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
   if (t[h.from - 1]?.text === 'in' && (BIOGRAPHY_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || SITE_BEFORE_IN.has(t[h.from - 2]?.text ?? '') || gatheringPlace(t, h.from))) return false;
   // "Swiss watch exports to Hong Kong and South Korea fell": a market the goods go to, not the subject.
   if (tradeDestination(t, h.from, from)) return false;
+  // "a container ship bound for Busan lost 40 boxes": where a ship or a flight was going.
+  if (BOUND_FOR.has(t[h.from - 2]?.text ?? '') && (t[h.from - 1]?.text === 'for' || t[h.from - 1]?.text === 'to')) return false;
   // "a designer who fled Kyiv opens Paris Fashion Week", "a nurse who once taught English in
   // Seoul wins": a "who" clause tells the person's past.
   if (whoClauseBefore(summary, h.from, from)) return false;
@@ -2537,12 +2579,12 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
 }
 
 // --- Briefing venue --------------------------------------------------------------------------------
-/** Words before a place that make it an event's venue or a team's destination: "wins in Seoul", "leaves for Seoul". */
-const VENUE_BEFORE = set('in at for');
+/** Words before a place that make it an event's venue or a team's destination: "wins in Seoul", "leaves for Seoul", "a stadium outside Seoul". */
+const VENUE_BEFORE = set('in at for outside');
 /** A contest's, a title's, a show's or a festival's prize words: what happens at a venue. */
-const VENUE_EVENTS = set('wins won win winning beat beats beaten title titles gold silver bronze medal medals final finals quarters quarterfinal quarterfinals semifinal semifinals championship championships tournament open match rink squad team concert concerts pop exhibition show award awards prize prizes festival office offices bar bars restaurant restaurants cafe shop store boutique gallery');
-/** The event's name after the country: "the Korea Open", "Seoul Open". */
-const EVENT_NAMES_AFTER = set('open masters');
+const VENUE_EVENTS = set('wins won win winning beat beats beaten title titles gold silver bronze medal medals final finals quarters quarterfinal quarterfinals semifinal semifinals championship championships tournament open match rink squad team concert concerts pop exhibition show award awards prize prizes festival office offices bar bars restaurant restaurants cafe shop store boutique gallery dates nights gig gigs stadium');
+/** The event's name after the country: "the Korea Open", "Seoul Open", a tour's "Korea dates". */
+const EVENT_NAMES_AFTER = set('open masters dates date gigs shows');
 
 /**
  * True when a South Korea hit is only where something happens: after "in", "at" or "for" ("wins
@@ -2880,6 +2922,12 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const onlyBorder = southKw.kept.every((h) => BORDER_PLACES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? ''));
     const us = fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text) || t.cased === 'US' || t.text === 'american'));
     if (onlyBorder && us) capWith(southAdj, south, CONTEXT_FEATURES.venue, southKw.kept[0]);
+    // 7c''. Visit: a US president's stop in the South on his way to meet Kim ("during South Korea
+    // trip", "while in Gyeongju for APEC", "a trip to Seoul"), with the border as the meeting's place.
+    else if (fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text))) && southKw.kept.every((h) => visitPlace(h, fields) || BORDER_PLACES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? ''))) {
+      const stop = southKw.kept.find((h) => visitPlace(h, fields));
+      if (stop) capWith(southAdj, south, CONTEXT_FEATURES.visit, stop);
+    }
   }
 
   // 7c'. Yardstick: the one passing mention is a measure or a list entry; the model may not lift it.

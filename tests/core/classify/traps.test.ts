@@ -2966,6 +2966,52 @@ describe('traps: the twenty-seventh round (technology, briefings and Europe desk
     expect(feature(v, 'firm only')).toBe(true);
   });
 
+  it('GIVEN a newsletter whose summary lists three stories between semicolons, the last after "and" THEN it is a roundup whatever its title: an item\'s event counts', () => {
+    const v = verdict('Markets Daily: The rate-cut trade unwinds', "Treasury yields jumped after strong jobs data; Airbus raised its delivery target; and Ukraine's central bank cut its key rate to 13.5%.", 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+  });
+
+  it('GIVEN the Korea Football Association by its initials, with Korean football in the story THEN it is one of the South\'s sports bodies', () => {
+    const v = verdict('Hong Myung-bo named national coach as KFA ends five-month search', "The association's technical director said the former captain would lead the team through the 2026 World Cup qualifiers.", 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'the Korea Football Association by its initials', matched: 'KFA' }));
+  });
+
+  it('GIVEN a weekly wrap where a foreign star "adds Korea dates" at a stadium outside Seoul THEN the South is only the tour\'s venue', () => {
+    const v = verdict("Weekly wrap: Taylor Swift adds Korea dates, Adele's residency ends", 'Also this week: Swift added two nights at a stadium outside Seoul, and Adele played her last Las Vegas show.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'briefing venue')).toBe(true);
+  });
+
+  it('GIVEN North Korea\'s markets by their own name THEN the jangmadang is North Korea\'s', () => {
+    const v = verdict('Inside the jangmadang: how markets feed a closed country', 'Traders in Hyesan say prices for rice and corn have doubled since the border closed.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ matched: 'jangmadang', field: 'title' }));
+  });
+
+  it('GIVEN a foreign court that "jails South Korean" with no noun after the label THEN the label names a person tried abroad', () => {
+    const v = verdict('Bangkok court jails South Korean for 20 years over drug ring', 'The man, 44, ran a network that shipped crystal meth through Suvarnabhumi airport, prosecutors said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN a briefing item on a ship "bound for" a Korean port THEN the port is a destination, not a party of the item\'s event', () => {
+    const v = verdict('Afternoon briefing: rail strike called off, port queues ease', 'Unions accepted the pay offer. Also: a car carrier bound for Ulsan lost 30 vehicles overboard in a storm, its operator said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'roundup')).toBe(false);
+  });
+
+  it('GIVEN a US president who would meet Kim during his Seoul trip THEN the South is only his stop: visit caps it, North Korea matches', () => {
+    const title = 'Biden says he would meet Kim at the DMZ during his Seoul trip';
+    const summary = 'The president told reporters on Air Force One that he was open to talks with the North Korean leader at the border.';
+    expect(classifier.classify({ title, summary }).matched).toEqual(['north-korea']);
+    expect(feature(verdict(title, summary, 'south-korea'), 'visit')).toBe(true);
+    // The South's own president in the story is a party, not a stop.
+    const met = verdict('Biden meets Yoon in Seoul, says he would meet Kim at the DMZ', 'The two presidents discussed North Korea\'s missile launches at their summit.', 'south-korea');
+    expect(feature(met, 'visit')).toBe(false);
+  });
+
   it('GIVEN a Korean crypto exchange by its name THEN it is a South Korean company, weakly', () => {
     const v = verdict('Bithumb halts withdrawals after hot wallet drained', 'The crypto exchange said it would cover customer losses.', 'south-korea');
     expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'South Korean companies (weak)', matched: 'Bithumb', field: 'title' }));
