@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseTerm } from '../core/classify/matcher.js';
 import type { ExclusionRule, PatternRule, RuleSet, TopicRule } from '../core/classify/rules.js';
 import { MODEL_CONFIDENT_FACTOR, type TrainingExample } from '../core/classify/model.js';
+import { TOPIC_ID } from '../core/types.js';
 import { ConfigError, ConfigErrors } from './errors.js';
 import { readTrainingFiles } from './training-files.js';
 
@@ -15,7 +16,6 @@ import { readTrainingFiles } from './training-files.js';
  * reported together. A rule set that loads is safe to compile: regexes compile, terms have words.
  */
 
-const TOPIC_ID = /^[a-z][a-z0-9-]{0,39}$/;
 
 const termList = z.array(z.string().min(1, 'must not be empty')).default([]);
 

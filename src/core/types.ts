@@ -5,6 +5,8 @@
 
 /** What kind of source a feed is; shown in alerts so readers can weigh it. */
 export const FEED_KINDS = ['wire', 'outlet', 'government', 'state-media', 'specialist'] as const;
+/** How a topic id is spelt (a rules/ file's `id`, feeds.json's `home`, a stored feed's home): lower-case letters, digits and dashes. */
+export const TOPIC_ID = /^[a-z][a-z0-9-]{0,39}$/u;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
 /** One source from `feeds.json` (validated and frozen by src/config/feeds.ts). */

@@ -1,4 +1,4 @@
-import { FEED_KINDS, type FeedConfig, type FeedKind } from '../core/types.js';
+import { FEED_KINDS, TOPIC_ID, type FeedConfig, type FeedKind } from '../core/types.js';
 import type { Db } from './db.js';
 import { createUnreadableReporter, problemText, type UnreadableListener, type UnreadableRow } from './unreadable-rows.js';
 
@@ -38,8 +38,6 @@ interface AddedFeedRow {
 
 const FEED_ID = /^[a-z0-9_-]{1,64}$/u;
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/u;
-/** As rules/ spells a topic id (config/rules.ts). */
-const TOPIC_ID = /^[a-z][a-z0-9-]{0,39}$/u;
 
 function isFeedKind(value: string): value is FeedKind {
   return (FEED_KINDS as readonly string[]).includes(value);
