@@ -2550,7 +2550,7 @@ export function foreignHeadline(hits: readonly Hit[], fields: readonly FieldText
 }
 
 // --- Home wire -----------------------------------------------------------------------------------
-/** Words that put a story abroad or on the North: another country or its people. The home feed (home-feed.ts) reads them too. */
+/** Words that put a story abroad or on the North: another country or its people; read through {@link abroadWord}. */
 const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FOREIGN_DEMONYMS, ...HEADLINE_STATES, 'north', 'pyongyang', 'abroad', 'overseas', 'foreign', 'international', 'world', 'global']);
 
 /**
