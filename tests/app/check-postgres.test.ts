@@ -45,6 +45,22 @@ describe('watchfloor check with WATCHFLOOR_DB=postgres://…', () => {
     expect(result.stdout).toContain(`reachable, schema version ${PG_MIGRATIONS.length})`);
   });
 
+  it('GIVEN feeds added from Discord with homes THEN one whose home the rules lack is a warning with the fix; one whose home they have is not', async () => {
+    const url = await server.createDatabase('check_homes');
+    const pool = await openPgDatabase(url);
+    try {
+      const insert = 'INSERT INTO added_feeds (id, url, name, language, kind, added_by, guild_id, added_at, home) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+      await pool.query(insert, ['kyiv-desk', 'https://kyiv.example/rss', 'Kyiv desk', 'en', 'outlet', '700000000000000001', '210000000000000001', 1_700_000_000_000, 'ukraine']);
+      await pool.query(insert, ['taipei-desk', 'https://taipei.example/rss', 'Taipei desk', 'en', 'outlet', '700000000000000001', '210000000000000001', 1_700_000_000_000, 'taiwan']);
+    } finally {
+      await pool.end();
+    }
+    const result = await runCli(['check', '--json'], { WATCHFLOOR_DB: url });
+    expect(result.code).toBe(0);
+    const warnings = (JSON.parse(result.stdout) as { warnings: string[] }).warnings.filter((w) => w.startsWith('added feed'));
+    expect(warnings).toEqual([expect.stringMatching(/^added feed taipei-desk has home "taiwan", which is no topic of the rules \(north-korea, south-korea, ukraine\).*fix: \/feeds remove id:taipei-desk/u)]);
+  });
+
   it('GIVEN a database name the server does not have THEN exit 2 naming WATCHFLOOR_DB and how to create it', async () => {
     const url = new URL(server.url);
     url.pathname = '/no_such_database';

@@ -435,7 +435,8 @@ async function withPostgres(report: CheckReport): Promise<CheckReport> {
   if (probe.schemaVersion > probe.latestVersion) {
     throw new StoreError(`check: the PostgreSQL database at ${report.database.path} has schema version ${probe.schemaVersion}, but this Watchfloor knows only ${probe.latestVersion}: upgrade Watchfloor, or point WATCHFLOOR_DB at another database.`);
   }
-  return { ...report, database: { ...report.database, postgres: { serverVersion: probe.serverVersion, schemaVersion: probe.schemaVersion, latestVersion: probe.latestVersion } } };
+  const strays = report.topics.length > 0 ? strayHomes(probe.addedHomes, report.topics.map((t) => t.id)).map((stray) => stray.message) : [];
+  return { ...report, warnings: [...report.warnings, ...strays], database: { ...report.database, postgres: { serverVersion: probe.serverVersion, schemaVersion: probe.schemaVersion, latestVersion: probe.latestVersion } } };
 }
 
 /** `watchfloor check`: validate .env, feeds.json and rules/; print what `run` would use. */

@@ -5,9 +5,19 @@ import { PG_MIGRATIONS } from './migrations.js';
 
 /** What `check` learns from a PostgreSQL server without changing it. */
 export type PgProbe =
-  | { readonly ok: true; readonly schemaVersion: number; readonly latestVersion: number; readonly serverVersion: string }
+  | {
+      readonly ok: true;
+      readonly schemaVersion: number;
+      readonly latestVersion: number;
+      readonly serverVersion: string;
+      /** Feeds added from Discord with a home topic (none before the schema has `added_feeds.home`). */
+      readonly addedHomes: readonly { readonly id: string; readonly home: string; readonly guildId: string | null }[];
+    }
   /** `config`: the URL, user, password or database name is wrong (exit 2); `unreachable`: nothing answers (exit 1). */
   | { readonly ok: false; readonly kind: 'config' | 'unreachable'; readonly problem: string };
+
+/** The schema version from which `added_feeds` has its `home` column. */
+const HOME_COLUMN_VERSION = PG_MIGRATIONS.findIndex((m) => m.name === '013-added-feed-home') + 1;
 
 /** PostgreSQL error codes that mean the settings are wrong, with the fix for each. */
 const CONFIG_CODES: Record<string, string> = {
@@ -45,7 +55,8 @@ export async function probePg(url: string, timeoutMs = 5_000): Promise<PgProbe> 
     await client.connect();
     const server = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     const version = await pgSchemaVersion(client);
-    return { ok: true, schemaVersion: version, latestVersion: PG_MIGRATIONS.length, serverVersion: server.rows[0]?.v.split(' ')[0] ?? 'unknown' };
+    const homes = version >= HOME_COLUMN_VERSION ? (await client.query<{ id: string; home: string; guild_id: string | null }>('SELECT id, home, guild_id FROM added_feeds WHERE home IS NOT NULL ORDER BY id')).rows : [];
+    return { ok: true, schemaVersion: version, latestVersion: PG_MIGRATIONS.length, serverVersion: server.rows[0]?.v.split(' ')[0] ?? 'unknown', addedHomes: homes.map((r) => ({ id: r.id, home: r.home, guildId: r.guild_id })) };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const message = redactText((error as Error).message);
