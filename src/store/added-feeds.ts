@@ -110,8 +110,8 @@ export function addedFeedConfig(feed: AddedFeed): FeedConfig {
 
 /**
  * Added feeds whose home is no topic of the rules (the topic was removed from rules/ after the
- * feed was added): their stories are classified as any feed's, without the home lift. The
- * operator is told once at start; `/feeds list` shows it to the server.
+ * feed was added): their stories are classified as every other feed's are, without the home
+ * lift. The operator is told once at start; `/feeds list` shows it to the server.
  */
 export function strayHomes(added: readonly Pick<AddedFeed, 'id' | 'home' | 'guildId'>[], topicIds: readonly string[]): StrayHome[] {
   return added.flatMap((f) => {

@@ -2919,12 +2919,13 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 7c. Venue: the South named only by the border where a US president meets the North, or an
   // American crosses it ("a US Army private ran across the border into North Korea").
   if (south >= 0 && southKw && southAdj && southKw.kept.length > 0 && reached(north) && southAdj.score > capOf(south)) {
-    const onlyBorder = southKw.kept.every((h) => BORDER_PLACES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? ''));
+    const atBorder = (h: Hit): boolean => BORDER_PLACES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? '');
+    const onlyBorder = southKw.kept.every(atBorder);
     const us = fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text) || t.cased === 'US' || t.text === 'american'));
     if (onlyBorder && us) capWith(southAdj, south, CONTEXT_FEATURES.venue, southKw.kept[0]);
     // 7c''. Visit: a US president's stop in the South on his way to meet Kim ("during South Korea
     // trip", "while in Gyeongju for APEC", "a trip to Seoul"), with the border as the meeting's place.
-    else if (fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text))) && southKw.kept.every((h) => visitPlace(h, fields) || BORDER_PLACES.has(fieldOf(fields, h)?.tokens[h.from]?.text ?? ''))) {
+    else if (fields.some((f) => f.tokens.some((t) => US_SIDE.has(t.text))) && southKw.kept.every((h) => visitPlace(h, fields) || atBorder(h))) {
       const stop = southKw.kept.find((h) => visitPlace(h, fields));
       if (stop) capWith(southAdj, south, CONTEXT_FEATURES.visit, stop);
     }
