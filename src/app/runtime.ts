@@ -52,10 +52,22 @@ export interface RuntimeOptions {
   readonly routeOnly?: boolean;
 }
 
-/** Feeds by id, reloaded when an unknown id is asked for (a feed added since it was built). */
-class FeedDirectory extends Map<string, FeedConfig> {
+/**
+ * Feeds by id, for delivery's source names and servers: reloaded when an unknown id is asked for
+ * (a feed added since it was built) and at every poll cycle's {@link refresh} (a feed changed
+ * with `/feeds edit`, here or in another process). A removed feed keeps its last entry: stories
+ * already stored from it are still delivered under its name, to its server only.
+ */
+export class FeedDirectory extends Map<string, FeedConfig> {
   constructor(private readonly load: () => readonly FeedConfig[]) {
     super(load().map((f) => [f.id, f]));
+  }
+
+  /** Every polled feed, read now; the directory takes their current entries. */
+  refresh(): FeedConfig[] {
+    const feeds = [...this.load()];
+    for (const feed of feeds) super.set(feed.id, feed);
+    return feeds;
   }
 
   override get(id: string): FeedConfig | undefined {
@@ -138,10 +150,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const classifier = await loadClassifier({ rulesDir: paths.rules, modelPath: paths.model, log, store });
     assertFeedHomes(feeds, classifier.topics.map((t) => t.id), paths.feeds);
     const controller = new AbortController();
-    const allFeeds = (): FeedConfig[] => polledFeeds(feeds, store.addedFeeds.list());
     // Source names for alerts, and the server of a feed added from Discord (its stories reach
-    // only that server's subscriptions); a feed added after start-up is looked up on first use.
-    const feedsById = new FeedDirectory(allFeeds);
+    // only that server's subscriptions); a feed added after start-up is looked up on first use,
+    // and each cycle's read of the feeds refreshes it (a name or home changed from Discord).
+    const feedsById = new FeedDirectory(() => polledFeeds(feeds, store.addedFeeds.list()));
+    const allFeeds = (): FeedConfig[] => feedsById.refresh();
     // A row that cannot be read is skipped (disabled, not polled) and logged once with its fix,
     // as an error: `once` shows errors only, and the operator has to act on it.
     const warnUnreadable = (row: UnreadableRow): void => {

@@ -87,6 +87,31 @@ function unreadableFeed(row: AddedFeedRow, reason: string): UnreadableRow {
   };
 }
 
+/**
+ * What `/feeds edit` changes on an added feed: each field given is set, each left out is kept.
+ * `home: null` clears the home.
+ */
+export interface AddedFeedChange {
+  readonly name?: string;
+  readonly language?: string;
+  readonly kind?: FeedKind;
+  readonly home?: string | null;
+}
+
+/**
+ * The statement parameters of a change, the same on both engines: a value per column, and for
+ * the home (which may be cleared) a flag saying whether to set it.
+ */
+export function changeParameters(change: AddedFeedChange): { name: string | null; language: string | null; kind: string | null; setHome: 0 | 1; home: string | null } {
+  return {
+    name: change.name ?? null,
+    language: change.language ?? null,
+    kind: change.kind ?? null,
+    setHome: change.home === undefined ? 0 : 1,
+    home: change.home ?? null,
+  };
+}
+
 /** An added-feed row read by another engine (PostgreSQL: the same columns): the feed, or what cannot be read. */
 export function addedFeedFromRow(row: Readonly<Record<string, unknown>>): AddedFeed | string {
   return readAddedFeed(row as unknown as AddedFeedRow);
@@ -116,7 +141,7 @@ export function addedFeedConfig(feed: AddedFeed): FeedConfig {
 export function strayHomes(added: readonly Pick<AddedFeed, 'id' | 'home' | 'guildId'>[], topicIds: readonly string[]): StrayHome[] {
   return added.flatMap((f) => {
     if (f.home === undefined || topicIds.includes(f.home)) return [];
-    const message = `added feed ${f.id} has home "${f.home}", which is no topic of the rules (${topicIds.join(', ') || 'none'}): its stories are read without the home lift; fix: /feeds remove id:${f.id} in its server and add it again with home: one of those topics (or none), or restore the topic in rules/`;
+    const message = `added feed ${f.id} has home "${f.home}", which is no topic of the rules (${topicIds.join(', ') || 'none'}): its stories are read without the home lift; fix: /feeds edit id:${f.id} home: one of those topics (or none) in its server, or restore the topic in rules/`;
     return [{ id: f.id, home: f.home, guildId: f.guildId, message }];
   });
 }
@@ -152,6 +177,12 @@ export function createAddedFeedStore(db: Db) {
   const selectAll = db.prepare<[], AddedFeedRow>('SELECT * FROM added_feeds ORDER BY added_at, id');
   const selectOne = db.prepare<[string], AddedFeedRow>('SELECT * FROM added_feeds WHERE id = ?');
   const selectByUrl = db.prepare<[string], AddedFeedRow>('SELECT * FROM added_feeds WHERE url = ?');
+  // One statement: a change never half-lands, and a feed removed meanwhile (another process) is
+  // simply not found. Only the server that added the feed may change it.
+  const update = db.prepare<[ReturnType<typeof changeParameters> & { id: string; guildId: string }], AddedFeedRow>(`UPDATE added_feeds SET
+      name = coalesce(@name, name), language = coalesce(@language, language), kind = coalesce(@kind, kind),
+      home = CASE WHEN @setHome = 1 THEN @home ELSE home END
+    WHERE id = @id AND guild_id = @guildId RETURNING *`);
   const remove = db.prepare<[string]>('DELETE FROM added_feeds WHERE id = ?');
   const removeState = db.prepare<[string]>('DELETE FROM feed_state WHERE feed_id = ?');
   const unreadable = createUnreadableReporter();
@@ -195,6 +226,14 @@ export function createAddedFeedStore(db: Db) {
     /** Calls `listener` once for every unreadable row met (also those met before). */
     onUnreadable(listener: UnreadableListener): void {
       unreadable.listen(listener);
+    },
+    /**
+     * Changes a feed added from `guildId` (see {@link AddedFeedChange}); the feed as it now is, or
+     * undefined when that server has no such feed or the changed row cannot be read.
+     */
+    edit(id: string, guildId: string, change: AddedFeedChange): AddedFeed | undefined {
+      const row = update.get({ ...changeParameters(change), id, guildId });
+      return row ? read(row) : undefined;
     },
     /**
      * Removes a feed and its poll state (stored stories stay: they were news when seen).

@@ -2,7 +2,7 @@ import type { DigestStory } from '../core/compose/digest.js';
 import type { DigestRequest } from '../core/news.js';
 import type { HeartbeatRow } from '../core/roles.js';
 import type { TopicInfo, TopicVerdict } from '../core/types.js';
-import type { AddedFeed } from './added-feeds.js';
+import type { AddedFeed, AddedFeedChange } from './added-feeds.js';
 import type { FeedState } from './feed-state.js';
 import type { Store } from './index.js';
 import { createNewsReader } from './news-queries.js';
@@ -87,6 +87,11 @@ export interface GatewayStore {
    * feed at once: the second insert meets the unique key).
    */
   addFeed(feed: AddedFeed): Promise<'added' | 'taken'>;
+  /**
+   * Changes a feed added from `guildId` in one statement; the feed as it now is, or undefined when
+   * that server has no such feed (removed meanwhile, or another server's).
+   */
+  editFeed(id: string, guildId: string, change: AddedFeedChange): Promise<AddedFeed | undefined>;
   /** Removes a feed and its poll state (its stories stay); false when there was none. */
   removeFeed(id: string): Promise<boolean>;
 
@@ -154,6 +159,7 @@ export function createSqliteGatewayStore(store: Store): GatewayStore {
           throw error;
         }
       }),
+    editFeed: (id, guildId, change) => settle(() => store.addedFeeds.edit(id, guildId, change)),
     removeFeed: (id) => settle(() => store.addedFeeds.remove(id)),
     feedStates: () => settle(() => new Map(store.feeds.all().map((s) => [s.feedId, s]))),
     stories(hiddenFeeds) {

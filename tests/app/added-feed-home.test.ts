@@ -41,7 +41,7 @@ describe('added feeds with a home', () => {
     const warnings = once.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.home !== undefined);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ feed_id: 'old-desk', home: 'taiwan' });
-    expect(String(warnings[0]?.msg)).toContain('fix: /feeds remove id:old-desk in its server and add it again with home: one of those topics');
+    expect(String(warnings[0]?.msg)).toContain('fix: /feeds edit id:old-desk home: one of those topics (or none) in its server');
 
     const status = await runCli(['status', '--json'], { WATCHFLOOR_FEEDS: feeds, WATCHFLOOR_DB: db });
     expect(status.code).toBe(0);

@@ -205,7 +205,7 @@ describe('checkConfiguration', () => {
     store.addedFeeds.add({ ...added, id: 'seoul-desk', url: 'https://seoul.example/rss', home: 'south-korea' });
     store.close();
     const report = checkConfiguration(options(paths));
-    expect(report.warnings).toEqual(['added feed seoul-desk has home "south-korea", which is no topic of the rules (north-korea, ukraine): its stories are read without the home lift; fix: /feeds remove id:seoul-desk in its server and add it again with home: one of those topics (or none), or restore the topic in rules/']);
+    expect(report.warnings).toEqual(['added feed seoul-desk has home "south-korea", which is no topic of the rules (north-korea, ukraine): its stories are read without the home lift; fix: /feeds edit id:seoul-desk home: one of those topics (or none) in its server, or restore the topic in rules/']);
     expect(renderCheckReport(report)).toContain('added feed seoul-desk has home "south-korea"');
   });
 });

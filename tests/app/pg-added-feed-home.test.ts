@@ -33,7 +33,7 @@ describe('added feeds with a home, polled on PostgreSQL', () => {
     const env = { WATCHFLOOR_FEEDS: feedsFile, WATCHFLOOR_DB: url, WATCHFLOOR_MODEL: join(dir, 'model.json'), POLL_SCHEDULE: '*/1 * * * * *', PARSE_THREADS: '0', LOG_LEVEL: 'info', ALLOW_PRIVATE_FEEDS: 'true' };
     const poller = setup.start('poller', env);
     const warning = await poller.waitForLog((l) => l.feed_id === 'old-desk' && l.home === 'taiwan', 90_000);
-    expect(String(warning.msg)).toContain('fix: /feeds remove id:old-desk in its server and add it again with home: one of those topics');
+    expect(String(warning.msg)).toContain('fix: /feeds edit id:old-desk home: one of those topics (or none) in its server');
 
     await until('both feeds polled', async () => (await pgQuery(url, 'SELECT 1 FROM stories')).length === 4, 90_000, setup.logs);
     const stories = await pgQuery<{ feed_id: string; title: string; matched_topics: string }>(url, 'SELECT feed_id, title, matched_topics FROM stories ORDER BY feed_id, title');

@@ -112,6 +112,6 @@ describe('added feeds store', () => {
   it('GIVEN added feeds whose home the rules no longer have WHEN checked THEN each is named with its home, the topics there are and the fix; others are not', () => {
     const strays = strayHomes([feed({ home: 'taiwan' }), feed({ id: 'seoul', home: 'south-korea' }), feed({ id: 'plain' })], ['north-korea', 'south-korea']);
     expect(strays.map((s) => [s.id, s.home, s.guildId])).toEqual([['harbour', 'taiwan', '210000000000000001']]);
-    expect(strays[0]?.message).toBe('added feed harbour has home "taiwan", which is no topic of the rules (north-korea, south-korea): its stories are read without the home lift; fix: /feeds remove id:harbour in its server and add it again with home: one of those topics (or none), or restore the topic in rules/');
+    expect(strays[0]?.message).toBe('added feed harbour has home "taiwan", which is no topic of the rules (north-korea, south-korea): its stories are read without the home lift; fix: /feeds edit id:harbour home: one of those topics (or none) in its server, or restore the topic in rules/');
   });
 });

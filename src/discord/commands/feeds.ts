@@ -4,7 +4,7 @@ import { MAX_EMBED_TITLE_CHARS } from '../../core/compose/limits.js';
 import { cleanInline, fitSafeText, maskedLink, safeHttpUrl } from '../../core/compose/text.js';
 import { classifyInputOf } from '../../core/classify/home-feed.js';
 import { FEED_KINDS, type FeedConfig, type FeedKind, type TopicInfo } from '../../core/types.js';
-import { addedFeedConfig, type AddedFeed } from '../../store/added-feeds.js';
+import { addedFeedConfig, type AddedFeed, type AddedFeedChange } from '../../store/added-feeds.js';
 import type { FeedState } from '../../store/feed-state.js';
 import type { UnreadableRow } from '../../store/unreadable-rows.js';
 import { allFeeds, feedsOf, topicMap } from './lookups.js';
@@ -15,12 +15,14 @@ import { UserError, type CommandDeps, type CommandModule, type FeedProbe, type I
 const FEED_ID_MAX_CHARS = 48;
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/u;
 const NAME_MAX_CHARS = 100;
+/** What `/feeds edit home:` takes to clear a feed's home. */
+const NO_HOME = 'none';
 /** Sample items shown by `/feeds test` and `/feeds add`. */
 const SAMPLE_ITEMS = 3;
 
 export const data = new SlashCommandBuilder()
   .setName('feeds')
-  .setDescription('The feeds Watchfloor polls: health, add, remove, test')
+  .setDescription('The feeds Watchfloor polls: health, add, edit, remove, test')
   .setContexts(InteractionContextType.Guild)
   .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
   .addSubcommand((s) => s.setName('list').setDescription('Every polled feed with its health: last success, failures, next poll'))
@@ -33,6 +35,16 @@ export const data = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('language').setDescription('Language of its text, e.g. en, ko, uk (default en)').setMaxLength(20))
       .addStringOption((o) => o.setName('kind').setDescription('What kind of source it is (default outlet)').addChoices(...FEED_KINDS.map((k) => ({ name: k, value: k }))))
       .addStringOption((o) => o.setName('home').setDescription("Only for one country's home news: its stories count for this topic unless another is named").setAutocomplete(true).setMaxLength(100)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('edit')
+      .setDescription('Change the name, language, kind or home of a feed added from this server')
+      .addStringOption((o) => o.setName('id').setDescription('Feed id, as /feeds list shows').setRequired(true).setAutocomplete(true).setMaxLength(64))
+      .addStringOption((o) => o.setName('name').setDescription('Source name shown in alerts').setMaxLength(NAME_MAX_CHARS))
+      .addStringOption((o) => o.setName('language').setDescription('Language of its text, e.g. en, ko, uk').setMaxLength(20))
+      .addStringOption((o) => o.setName('kind').setDescription('What kind of source it is').addChoices(...FEED_KINDS.map((k) => ({ name: k, value: k }))))
+      .addStringOption((o) => o.setName('home').setDescription(`The topic whose home news it carries, or "${NO_HOME}" to clear it`).setAutocomplete(true).setMaxLength(100)),
   )
   .addSubcommand((s) =>
     s
@@ -61,7 +73,7 @@ function health(feed: FeedConfig, state: FeedState | undefined, now: number): st
 /** " · home: South Korea" for a home feed; a home the rules no longer have says that it lifts nothing. */
 function homeText(feed: FeedConfig, topics: ReadonlyMap<string, TopicInfo>): string {
   if (feed.home === undefined) return '';
-  return topics.has(feed.home) ? ` · home: ${topicLabels([feed.home], topics)}` : ` · home: ${inlineCode(feed.home, 40)} ⚠️ no such topic in the rules now, so it lifts nothing`;
+  return topics.has(feed.home) ? ` · home: ${topicLabels([feed.home], topics)}` : ` · home: ${inlineCode(feed.home, 40)} ⚠️ no such topic in the rules now, so it lifts nothing (\`/feeds edit id:${fitSafeText(feed.id, 64)} home:\` changes it)`;
 }
 
 /** Feeds added from this server whose rows cannot be read (skipped, not polled). */
@@ -131,6 +143,29 @@ async function probeOrExplain(url: string, deps: CommandDeps): Promise<Extract<F
   return probe;
 }
 
+/** The `language` option, lower-cased and checked; undefined when not given. */
+function languageOption(invocation: Invocation): string | undefined {
+  const language = optionalString(invocation, 'language')?.toLowerCase();
+  if (language !== undefined && !LANGUAGE_TAG.test(language)) throw new UserError(`\`language\` "${fitSafeText(language, 20)}" is not a language tag. Use a code such as en, ko, uk or ru.`);
+  return language;
+}
+
+/** The `kind` option, checked against the kinds there are; undefined when not given. */
+function kindOption(invocation: Invocation): FeedKind | undefined {
+  const text = optionalString(invocation, 'kind');
+  if (text === undefined) return undefined;
+  const kind = FEED_KINDS.find((k) => k === text);
+  if (kind === undefined) throw new UserError(`\`kind\` must be one of ${FEED_KINDS.join(', ')}.`);
+  return kind;
+}
+
+/** The `name` option as given (length checked); undefined when not given. */
+function nameOption(invocation: Invocation): string | undefined {
+  const name = optionalString(invocation, 'name');
+  if (name !== undefined && name.length > NAME_MAX_CHARS) throw new UserError(`\`name\` is ${name.length} characters; keep it under ${NAME_MAX_CHARS}.`);
+  return name;
+}
+
 /** The `home` option: a topic id of the rules, or undefined for none. */
 function homeOption(invocation: Invocation, deps: CommandDeps): string | undefined {
   return topicOption(invocation, deps.topics(), 'home', 'for a feed that is not one country\'s home news');
@@ -147,13 +182,9 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   requireManageServer(invocation, 'Adding a feed');
   const url = requiredString(invocation, 'url');
   const home = homeOption(invocation, deps);
-  const language = optionalString(invocation, 'language')?.toLowerCase() ?? 'en';
-  if (!LANGUAGE_TAG.test(language)) throw new UserError(`\`language\` "${fitSafeText(language, 20)}" is not a language tag. Use a code such as en, ko, uk or ru.`);
-  const kindText = optionalString(invocation, 'kind') ?? 'outlet';
-  const kind: FeedKind | undefined = FEED_KINDS.find((k) => k === kindText);
-  if (kind === undefined) throw new UserError(`\`kind\` must be one of ${FEED_KINDS.join(', ')}.`);
-  const givenName = optionalString(invocation, 'name');
-  if (givenName !== undefined && givenName.length > NAME_MAX_CHARS) throw new UserError(`\`name\` is ${givenName.length} characters; keep it under ${NAME_MAX_CHARS}.`);
+  const language = languageOption(invocation) ?? 'en';
+  const kind = kindOption(invocation) ?? 'outlet';
+  const givenName = nameOption(invocation);
 
   const probe = await probeOrExplain(url, deps);
   const feeds = await allFeeds(deps);
@@ -174,7 +205,81 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
         `${probe.items.length} item(s) in it now (${probe.format}). It is polled from the next cycle; stories already in it are stored but only recent ones are alerted.`,
         ...homeLine(home, deps),
         ...lines,
-        `Remove it with \`/feeds remove id:${id}\`.`,
+        `Change it with \`/feeds edit id:${id}\`; remove it with \`/feeds remove id:${id}\`.`,
+      ],
+      topicColor(undefined, topicMap(deps)),
+      '',
+    ),
+  };
+}
+
+/** The answer for an id this server cannot change or remove: another server's feed reads exactly as a missing one. */
+function notAddedHere(id: string): UserError {
+  return new UserError(`No feed added from this server has the id ${inlineCode(id, 64)}. \`/feeds list\` shows the ids.`);
+}
+
+/** What `/feeds edit` changes: each option given, checked as `/feeds add` checks it; `home:none` clears the home. */
+function changeOf(invocation: Invocation, deps: CommandDeps): AddedFeedChange {
+  const givenName = nameOption(invocation);
+  const name = givenName === undefined ? undefined : cleanInline(givenName).slice(0, NAME_MAX_CHARS);
+  if (name === '') throw new UserError('`name` has no text left once control characters are taken out. Give the source name as plain text.');
+  const language = languageOption(invocation);
+  const kind = kindOption(invocation);
+  const clearsHome = optionalString(invocation, 'home')?.toLowerCase() === NO_HOME;
+  const home = clearsHome ? null : topicOption(invocation, deps.topics(), 'home', `to keep the home as it is, or give \`${NO_HOME}\` to clear it`);
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(language === undefined ? {} : { language }),
+    ...(kind === undefined ? {} : { kind }),
+    ...(home === undefined ? {} : { home }),
+  };
+}
+
+/** "name: “A” → “B”" for each field the edit changed, in the options' order. */
+function changedLines(before: AddedFeed, after: AddedFeed, deps: CommandDeps): { fields: string[]; lines: string[] } {
+  const byTopic = topicMap(deps);
+  const homeOf = (f: AddedFeed): string => (f.home === undefined ? 'none' : byTopic.has(f.home) ? topicLabels([f.home], byTopic) : inlineCode(f.home, 40));
+  const shown: [string, (f: AddedFeed) => string][] = [
+    ['name', (f) => `“${fitSafeText(f.name, 80)}”`],
+    ['language', (f) => f.language],
+    ['kind', (f) => f.kind],
+    ['home', homeOf],
+  ];
+  const changed = shown.filter(([, show]) => show(before) !== show(after));
+  return { fields: changed.map(([field]) => field), lines: changed.map(([field, show]) => `${field}: ${show(before)} → ${show(after)}`) };
+}
+
+async function edit(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
+  const guildId = requireGuild(invocation);
+  requireManageServer(invocation, 'Changing a feed');
+  const id = requiredString(invocation, 'id');
+  if (deps.configuredFeeds().some((f) => f.id === id)) {
+    throw new UserError(`${inlineCode(id, 64)} comes from feeds.json, the operator's file: only the operator can change it there. \`/feeds edit\` changes feeds added from Discord.`);
+  }
+  const change = changeOf(invocation, deps);
+  if (Object.keys(change).length === 0) {
+    throw new UserError(`Nothing to change: give at least one of \`name\`, \`language\`, \`kind\` or \`home\` (\`home:${NO_HOME}\` clears the home). \`/feeds list\` shows the feed as it is now.`);
+  }
+  const before = await deps.gateway.addedFeed(id);
+  if (!before || before.guildId !== guildId) {
+    const broken = (await unreadableHere(deps, guildId)).find((r) => r.id === id);
+    if (broken) throw new UserError(`Feed ${inlineCode(id, 64)} cannot be changed: its saved entry cannot be read (${fitSafeText(broken.reason, 120)}). Remove it with \`/feeds remove id:${fitSafeText(id, 64)}\` and add it again.`);
+    throw notAddedHere(id);
+  }
+  // Removed by someone else since it was read: the update finds nothing, and nothing is written.
+  const after = await deps.gateway.editFeed(id, guildId, change);
+  if (!after) throw notAddedHere(id);
+  const { fields, lines } = changedLines(before, after, deps);
+  if (fields.length === 0) return { ephemeral: true, content: `Nothing changed: feed ${inlineCode(id, 64)} already has those settings. \`/feeds list\` shows it.` };
+  deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId, changed: fields }, 'feed edited from Discord');
+  return {
+    ephemeral: true,
+    embeds: packLines(
+      fitSafeText(`Changed feed ${id}: ${after.name}`, MAX_EMBED_TITLE_CHARS),
+      [
+        ...lines,
+        ...(fields.includes('home') ? homeLine(after.home, deps) : []),
+        'New stories are read this way from the next poll cycle on; stories already stored keep their verdicts and source.',
       ],
       topicColor(undefined, topicMap(deps)),
       '',
@@ -197,7 +302,7 @@ async function remove(invocation: Invocation, deps: CommandDeps): Promise<Reply>
       deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'unreadable added feed removed from Discord');
       return { ephemeral: true, content: `Removed feed ${inlineCode(id, 64)}, whose saved entry could not be read. Add it again with \`/feeds add\`.` };
     }
-    throw new UserError(`No feed added from this server has the id ${inlineCode(id, 64)}. \`/feeds list\` shows the ids.`);
+    throw notAddedHere(id);
   }
   await deps.gateway.removeFeed(id);
   deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId }, 'feed removed from Discord');
@@ -232,8 +337,8 @@ async function test(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
 /**
  * `/feeds`. Discord sets default_member_permissions per top-level command, so the whole group is
  * shown to Manage Server members only by default; `list` and `test` change nothing and are not
- * checked again (a server may open them to others in its Integrations settings), while `add`
- * and `remove` check Manage Server at run time.
+ * checked again (a server may open them to others in its Integrations settings), while `add`,
+ * `edit` and `remove` check Manage Server at run time.
  */
 export const feeds: CommandModule = {
   data,
@@ -245,6 +350,8 @@ export const feeds: CommandModule = {
         return list(invocation, deps);
       case 'add':
         return add(invocation, deps);
+      case 'edit':
+        return edit(invocation, deps);
       case 'remove':
         return remove(invocation, deps);
       case 'test':
@@ -254,7 +361,12 @@ export const feeds: CommandModule = {
     }
   },
   async autocomplete(query, deps) {
-    if (query.focused.name === 'home') return topicChoices(query.focused.value, deps.topics());
+    if (query.focused.name === 'home') {
+      const topics = topicChoices(query.focused.value, deps.topics());
+      // Only an edit can clear a home; offered when what is typed could be its start.
+      const clear = query.subcommand === 'edit' && NO_HOME.startsWith(query.focused.value.trim().toLowerCase()) ? [{ name: `${NO_HOME} (no home: clear it)`, value: NO_HOME }] : [];
+      return [...topics, ...clear].slice(0, MAX_CHOICES);
+    }
     if (query.focused.name !== 'id' || query.guildId === null) return [];
     const typed = query.focused.value.trim().toLowerCase();
     return (await deps.gateway.addedFeeds())

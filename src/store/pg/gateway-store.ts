@@ -2,7 +2,7 @@ import type { DigestStory } from '../../core/compose/digest.js';
 import { publishedInWindow, requestedTopicIds, toDigestStory } from '../../core/news.js';
 import { matchToTsquery } from '../../core/search-tsquery.js';
 import type { TopicVerdict } from '../../core/types.js';
-import { addedFeedFromRow, unreadableAddedFeedFromRow, type AddedFeed } from '../added-feeds.js';
+import { addedFeedFromRow, changeParameters, unreadableAddedFeedFromRow, type AddedFeed } from '../added-feeds.js';
 import { feedStateFromRow } from '../feed-state.js';
 import type { GatewayStore, StatusFigures, StoryReader } from '../gateway-store.js';
 import { OUTBOX_STATUSES, type OutboxStatus } from '../outbox.js';
@@ -230,6 +230,18 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
         if (isUniqueViolation(error)) return 'taken';
         throw error;
       }
+    },
+    async editFeed(id, guildId, change) {
+      // One statement, as on SQLite: a feed removed meanwhile is not found.
+      const p = changeParameters(change);
+      const r = await pool.query<Record<string, unknown>>(
+        `UPDATE added_feeds SET name = coalesce($3, name), language = coalesce($4, language), kind = coalesce($5, kind),
+           home = CASE WHEN $6::int = 1 THEN $7 ELSE home END
+         WHERE id = $1 AND guild_id = $2 RETURNING *`,
+        [id, guildId, p.name, p.language, p.kind, p.setHome, p.home],
+      );
+      const feed = r.rows[0] ? addedFeedFromRow(r.rows[0]) : undefined;
+      return typeof feed === 'string' ? undefined : feed;
     },
     removeFeed: (id) =>
       inPgTransaction(pool, async (client) => {

@@ -227,6 +227,77 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
     expect(list).toContain('home: `taiwan` ⚠️ no such topic in the rules now, so it lifts nothing');
   });
 
+  it('GIVEN a feed added with a home WHEN its server edits name and home THEN the reply says what changed, the row is updated in place, the log names the fields, and /feeds list shows it', async () => {
+    const url = nationFeed(feeds);
+    await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url, home: 'south-korea' })));
+    h.store.feeds.ensure('127-0-0-1', url);
+    const answer = await interact(h.fake, commandInteraction(A, 'feeds', sub('edit', { id: '127-0-0-1', name: 'Seoul *desk*', home: 'none' })));
+    expect(answer.ephemeral).toBe(true);
+    const text = replyText(answer.message);
+    expect(text).toContain('Changed feed 127-0-0-1: Seoul \\*desk\\*');
+    expect(text).toContain('name: “Nation desk” → “Seoul \\*desk\\*”');
+    expect(text).toContain('home: 🔵 South Korea → none');
+    expect(text).toContain('from the next poll cycle on');
+    expect(text).not.toContain('language:');
+    const [edited] = h.store.addedFeeds.list();
+    expect(edited).toMatchObject({ id: '127-0-0-1', url, name: 'Seoul *desk*', language: 'en', kind: 'outlet', guildId: GUILD_A });
+    expect(edited).not.toHaveProperty('home');
+    // Its poll state is kept: an edit is not a remove and add.
+    expect(h.store.feeds.get('127-0-0-1')).toBeDefined();
+    expect(h.logs.lines().find((r) => r.msg === 'feed edited from Discord')).toMatchObject({ feed_id: '127-0-0-1', changed: ['name', 'home'] });
+
+    // A label works as the home, and the reply says what a home means.
+    const rehomed = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('edit', { id: '127-0-0-1', home: 'North Korea', language: 'KO', kind: 'state-media' })))).message);
+    expect(rehomed).toContain('language: en → ko');
+    expect(rehomed).toContain('kind: outlet → state-media');
+    expect(rehomed).toContain('home: none → 🔴 North Korea');
+    expect(rehomed).toContain('Home news of 🔴 North Korea');
+    expect(h.store.addedFeeds.get('127-0-0-1')).toMatchObject({ language: 'ko', kind: 'state-media', home: 'north-korea' });
+    const list = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('list')))).message);
+    expect(list).toContain('**127-0-0-1** Seoul \\*desk\\* · state-media · home: 🔴 North Korea · added by');
+
+    const same = replyText((await interact(h.fake, commandInteraction(A, 'feeds', sub('edit', { id: '127-0-0-1', kind: 'state-media' })))).message);
+    expect(same).toBe('Nothing changed: feed `127-0-0-1` already has those settings. `/feeds list` shows it.');
+  });
+
+  it("GIVEN feeds from feeds.json and from two servers WHEN editing wrongly THEN each refusal names what and how, and nothing is written", async () => {
+    await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: feeds.url('/feeds/rss2-full.xml') })));
+    await interact(h.fake, commandInteraction(B, 'feeds', sub('add', { url: feeds.url('/feeds/atom-full.atom') })));
+    const before = h.store.addedFeeds.list();
+    const [fromA, fromB] = before;
+    const reply = async (who: typeof A, options: Record<string, string>): Promise<string> => replyText((await interact(h.fake, commandInteraction(who, 'feeds', sub('edit', options)))).message);
+
+    expect(await reply(A, { id: fromA!.id })).toBe('Nothing to change: give at least one of `name`, `language`, `kind` or `home` (`home:none` clears the home). `/feeds list` shows the feed as it is now.');
+    expect(await reply(A, { id: 'reuters', name: 'Mine' })).toContain("comes from feeds.json, the operator's file: only the operator can change it there");
+    // Another server's feed is answered exactly as a missing one.
+    expect(await reply(A, { id: fromB!.id, name: 'Mine' })).toBe(`No feed added from this server has the id \`${fromB!.id}\`. \`/feeds list\` shows the ids.`);
+    expect(await reply(A, { id: 'nope', name: 'Mine' })).toBe('No feed added from this server has the id `nope`. `/feeds list` shows the ids.');
+    expect(await reply(A, { id: fromA!.id, home: 'taiwan' })).toBe('Unknown topic "taiwan". Choose one of: north-korea, south-korea, ukraine (or leave `home` empty to keep the home as it is, or give `none` to clear it).');
+    expect(await reply(A, { id: fromA!.id, language: 'English!' })).toContain('`language` "english!" is not a language tag');
+    expect(await reply(A, { id: fromA!.id, kind: 'blog' })).toBe('`kind` must be one of wire, outlet, government, state-media, specialist.');
+    expect(await reply(A, { id: fromA!.id, name: '\u202e\u0007' })).toContain('`name` has no text left once control characters are taken out');
+    const noPermission = await interact(h.fake, commandInteraction({ ...A, permissions: PERMISSIONS.member }, 'feeds', sub('edit', { id: fromA!.id, name: 'Mine' })));
+    expect(replyText(noPermission.message)).toContain('Changing a feed needs the **Manage Server** permission');
+
+    h.store.db.prepare("UPDATE added_feeds SET url = 'not a url' WHERE id = ?").run(fromA!.id);
+    expect(await reply(A, { id: fromA!.id, name: 'Mine' })).toContain(`Feed \`${fromA!.id}\` cannot be changed: its saved entry cannot be read (url is not a URL`);
+    h.store.db.prepare('UPDATE added_feeds SET url = ? WHERE id = ?').run(fromA!.url, fromA!.id);
+    expect(h.store.addedFeeds.list()).toEqual(before);
+  });
+
+  it('GIVEN /feeds edit WHEN id or home is typed THEN autocomplete offers this server\'s feeds, the topics and the way to clear a home', async () => {
+    await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: feeds.url('/feeds/rss2-full.xml') })));
+    await interact(h.fake, commandInteraction(B, 'feeds', sub('add', { url: feeds.url('/feeds/atom-full.atom') })));
+    const choices = async (options: Record<string, string>, focused: string): Promise<string[]> =>
+      ((await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('edit', options, focused)))).callback.body as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value);
+    expect(await choices({ id: '' }, 'id')).toEqual([h.store.addedFeeds.list().find((f) => f.guildId === GUILD_A)!.id]);
+    expect(await choices({ id: 'x', home: '' }, 'home')).toEqual(['north-korea', 'south-korea', 'ukraine', 'none']);
+    expect(await choices({ id: 'x', home: 'no' }, 'home')).toEqual(['north-korea', 'none']);
+    // Adding a feed has no home to clear.
+    const add = await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('add', { url: 'x', home: 'no' }, 'home')));
+    expect((add.callback.body as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value)).toEqual(['north-korea']);
+  });
+
   it('GIVEN feed health in the store WHEN /feeds list THEN each feed shows last success, failures and next poll', async () => {
     const now = Date.now();
     h.store.feeds.ensure('reuters', 'https://reuters.example/world.rss');

@@ -147,6 +147,24 @@ describe.each(engines)('gateway store contract on %s', (engine, open) => {
     expect((await db.gateway.addedFeeds()).map((f) => [f.id, f.home ?? null])).toEqual([['plain', null], ['seoul-desk', 'south-korea']]);
   });
 
+  it('edits a feed only from the server that added it: each field given is set, the rest kept; home null clears it; a removed feed is not found', async () => {
+    db = await open();
+    expect(await db.gateway.addFeed({ ...addedFeed('seoul-desk', 'https://seoul.example/rss', 'guild-a'), home: 'south-korea' })).toBe('added');
+    // Another server: nothing found, nothing written.
+    expect(await db.gateway.editFeed('seoul-desk', 'guild-b', { name: 'Hijacked' })).toBeUndefined();
+    expect((await db.gateway.addedFeed('seoul-desk'))?.name).toBe(addedFeed('seoul-desk', 'https://seoul.example/rss', 'guild-a').name);
+    const renamed = await db.gateway.editFeed('seoul-desk', 'guild-a', { name: 'Seoul desk', kind: 'wire' });
+    expect(renamed).toMatchObject({ id: 'seoul-desk', name: 'Seoul desk', kind: 'wire', language: 'en', home: 'south-korea', guildId: 'guild-a', url: 'https://seoul.example/rss' });
+    expect(await db.gateway.editFeed('seoul-desk', 'guild-a', { language: 'ko', home: 'north-korea' })).toMatchObject({ name: 'Seoul desk', language: 'ko', home: 'north-korea' });
+    const cleared = await db.gateway.editFeed('seoul-desk', 'guild-a', { home: null });
+    expect(cleared).toMatchObject({ name: 'Seoul desk', language: 'ko', kind: 'wire' });
+    expect(cleared).not.toHaveProperty('home');
+    expect(await db.gateway.addedFeed('seoul-desk')).toEqual(cleared);
+    expect(await db.gateway.removeFeed('seoul-desk')).toBe(true);
+    expect(await db.gateway.editFeed('seoul-desk', 'guild-a', { name: 'Back' })).toBeUndefined();
+    expect(await db.gateway.addedFeeds()).toEqual([]);
+  });
+
   it('counts for /status: the last cycle that polled, stories and matches since a time, feed health', async () => {
     db = await open();
     const cycle = await db.poll.startCycle(NOW - 1000);
