@@ -1712,7 +1712,8 @@ const LEFT_THE_NORTH = set('defector defectors refugee refugees escapee escapees
 function northHitActs(hits: readonly Hit[], fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   for (const h of hits) {
     const f = fieldOf(fields, h);
-    if (!f) continue;
+    // The Korean War and the peninsula are both Koreas', no actor: "Korean War dead honoured".
+    if (!f || bothKoreas(h, fields)) continue;
     for (let k = h.to; k < Math.min(f.tokens.length, h.to + 2); k++) {
       if (clauseBreak(f, k - 1, k)) break;
       const w = f.tokens[k]?.text ?? '';

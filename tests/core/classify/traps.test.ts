@@ -3017,3 +3017,14 @@ describe('traps: the twenty-seventh round (technology, briefings and Europe desk
     expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'South Korean companies (weak)', matched: 'Bithumb', field: 'title' }));
   });
 });
+
+describe('traps: the twenty-eighth round (the dev set\'s own mix)', () => {
+  it('GIVEN the Korean War\'s dead honoured abroad THEN the war is no actor: "Korean War dead unveiled" is not the North acting', () => {
+    const v = verdict('Wall honouring Korean War dead unveiled in Washington', 'A granite wall listing the names of American and Korean soldiers killed in the war was dedicated at the memorial on Wednesday.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'the North acts')).toBe(false);
+    // The North's own name as the actor still lifts it in a story with the South named.
+    const acts = verdict('North Korean drones crossed into the South, Seoul says', 'Five unmanned aircraft entered the airspace over Gimpo, the military said.', 'north-korea');
+    expect(acts.matched).toBe(true);
+  });
+});
