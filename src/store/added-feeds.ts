@@ -98,6 +98,12 @@ export interface AddedFeedChange {
   readonly home?: string | null;
 }
 
+/** An edit's outcome: the feed as it was and as it now is. */
+export interface FeedEdit {
+  readonly before: AddedFeed;
+  readonly after: AddedFeed;
+}
+
 /**
  * The statement parameters of a change, the same on both engines: a value per column, and for
  * the home (which may be cleared) a flag saying whether to set it.
@@ -177,8 +183,7 @@ export function createAddedFeedStore(db: Db) {
   const selectAll = db.prepare<[], AddedFeedRow>('SELECT * FROM added_feeds ORDER BY added_at, id');
   const selectOne = db.prepare<[string], AddedFeedRow>('SELECT * FROM added_feeds WHERE id = ?');
   const selectByUrl = db.prepare<[string], AddedFeedRow>('SELECT * FROM added_feeds WHERE url = ?');
-  // One statement: a change never half-lands, and a feed removed meanwhile (another process) is
-  // simply not found. Only the server that added the feed may change it.
+  // Only the server that added the feed may change it; a feed removed meanwhile is not found.
   const update = db.prepare<[ReturnType<typeof changeParameters> & { id: string; guildId: string }], AddedFeedRow>(`UPDATE added_feeds SET
       name = coalesce(@name, name), language = coalesce(@language, language), kind = coalesce(@kind, kind),
       home = CASE WHEN @setHome = 1 THEN @home ELSE home END
@@ -228,12 +233,19 @@ export function createAddedFeedStore(db: Db) {
       unreadable.listen(listener);
     },
     /**
-     * Changes a feed added from `guildId` (see {@link AddedFeedChange}); the feed as it now is, or
-     * undefined when that server has no such feed or the changed row cannot be read.
+     * Changes a feed added from `guildId` (see {@link AddedFeedChange}): the feed as it was and as
+     * it now is, both read in the one write transaction (another process's edit lands wholly
+     * before or after), or undefined when that server has no such readable feed.
      */
-    edit(id: string, guildId: string, change: AddedFeedChange): AddedFeed | undefined {
-      const row = update.get({ ...changeParameters(change), id, guildId });
-      return row ? read(row) : undefined;
+    edit(id: string, guildId: string, change: AddedFeedChange): FeedEdit | undefined {
+      return db.transaction((): FeedEdit | undefined => {
+        const row = selectOne.get(id);
+        const before = row && row.guild_id === guildId ? read(row) : undefined;
+        if (!before) return undefined;
+        const updated = update.get({ ...changeParameters(change), id, guildId });
+        const after = updated ? read(updated) : undefined;
+        return after ? { before, after } : undefined;
+      }).immediate();
     },
     /**
      * Removes a feed and its poll state (stored stories stay: they were news when seen).

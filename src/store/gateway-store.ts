@@ -2,7 +2,7 @@ import type { DigestStory } from '../core/compose/digest.js';
 import type { DigestRequest } from '../core/news.js';
 import type { HeartbeatRow } from '../core/roles.js';
 import type { TopicInfo, TopicVerdict } from '../core/types.js';
-import type { AddedFeed, AddedFeedChange } from './added-feeds.js';
+import type { AddedFeed, AddedFeedChange, FeedEdit } from './added-feeds.js';
 import type { FeedState } from './feed-state.js';
 import type { Store } from './index.js';
 import { createNewsReader } from './news-queries.js';
@@ -88,10 +88,11 @@ export interface GatewayStore {
    */
   addFeed(feed: AddedFeed): Promise<'added' | 'taken'>;
   /**
-   * Changes a feed added from `guildId` in one statement; the feed as it now is, or undefined when
-   * that server has no such feed (removed meanwhile, or another server's).
+   * Changes a feed added from `guildId`: the feed as it was and as it now is, read and written in
+   * one transaction; undefined when that server has no such readable feed (removed meanwhile, or
+   * another server's).
    */
-  editFeed(id: string, guildId: string, change: AddedFeedChange): Promise<AddedFeed | undefined>;
+  editFeed(id: string, guildId: string, change: AddedFeedChange): Promise<FeedEdit | undefined>;
   /** Removes a feed and its poll state (its stories stay); false when there was none. */
   removeFeed(id: string): Promise<boolean>;
 

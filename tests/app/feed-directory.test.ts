@@ -26,7 +26,7 @@ describe('the feed directory of run', () => {
       const directory = new FeedDirectory(() => polledFeeds([configured], runner.addedFeeds.list()));
       expect(directory.get('seoul-desk')?.name).toBe('Desk');
 
-      expect(other.addedFeeds.edit('seoul-desk', desk.guildId!, { name: 'Seoul desk', home: 'south-korea' })).toMatchObject({ name: 'Seoul desk' });
+      expect(other.addedFeeds.edit('seoul-desk', desk.guildId!, { name: 'Seoul desk', home: 'south-korea' })?.after).toMatchObject({ name: 'Seoul desk' });
       // Until the cycle reads the feeds, delivery still has what it had.
       expect(directory.get('seoul-desk')?.name).toBe('Desk');
       const polled = directory.refresh();

@@ -260,15 +260,14 @@ async function edit(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   if (Object.keys(change).length === 0) {
     throw new UserError(`Nothing to change: give at least one of \`name\`, \`language\`, \`kind\` or \`home\` (\`home:${NO_HOME}\` clears the home). \`/feeds list\` shows the feed as it is now.`);
   }
-  const before = await deps.gateway.addedFeed(id);
-  if (!before || before.guildId !== guildId) {
+  // Read and written in one transaction: a feed removed meanwhile is not found, nothing is written.
+  const edited = await deps.gateway.editFeed(id, guildId, change);
+  if (!edited) {
     const broken = (await unreadableHere(deps, guildId)).find((r) => r.id === id);
     if (broken) throw new UserError(`Feed ${inlineCode(id, 64)} cannot be changed: its saved entry cannot be read (${fitSafeText(broken.reason, 120)}). Remove it with \`/feeds remove id:${fitSafeText(id, 64)}\` and add it again.`);
     throw notAddedHere(id);
   }
-  // Removed by someone else since it was read: the update finds nothing, and nothing is written.
-  const after = await deps.gateway.editFeed(id, guildId, change);
-  if (!after) throw notAddedHere(id);
+  const { before, after } = edited;
   const { fields, lines } = changedLines(before, after, deps);
   if (fields.length === 0) return { ephemeral: true, content: `Nothing changed: feed ${inlineCode(id, 64)} already has those settings. \`/feeds list\` shows it.` };
   deps.log.info({ feed_id: id, guild_id: guildId, user_id: invocation.userId, changed: fields }, 'feed edited from Discord');

@@ -231,18 +231,22 @@ export function createPgGatewayStore(pool: PgPool): GatewayStore {
         throw error;
       }
     },
-    async editFeed(id, guildId, change) {
-      // One statement, as on SQLite: a feed removed meanwhile is not found.
-      const p = changeParameters(change);
-      const r = await pool.query<Record<string, unknown>>(
-        `UPDATE added_feeds SET name = coalesce($3, name), language = coalesce($4, language), kind = coalesce($5, kind),
-           home = CASE WHEN $6::int = 1 THEN $7 ELSE home END
-         WHERE id = $1 AND guild_id = $2 RETURNING *`,
-        [id, guildId, p.name, p.language, p.kind, p.setHome, p.home],
-      );
-      const feed = r.rows[0] ? addedFeedFromRow(r.rows[0]) : undefined;
-      return typeof feed === 'string' ? undefined : feed;
-    },
+    editFeed: (id, guildId, change) =>
+      // The row is locked while read and changed: another process's edit lands wholly before or after.
+      inPgTransaction(pool, async (client) => {
+        const locked = await client.query<Record<string, unknown>>('SELECT * FROM added_feeds WHERE id = $1 AND guild_id = $2 FOR UPDATE', [id, guildId]);
+        const before = locked.rows[0] ? addedFeedFromRow(locked.rows[0]) : undefined;
+        if (before === undefined || typeof before === 'string') return undefined;
+        const p = changeParameters(change);
+        const r = await client.query<Record<string, unknown>>(
+          `UPDATE added_feeds SET name = coalesce($3, name), language = coalesce($4, language), kind = coalesce($5, kind),
+             home = CASE WHEN $6::int = 1 THEN $7 ELSE home END
+           WHERE id = $1 AND guild_id = $2 RETURNING *`,
+          [id, guildId, p.name, p.language, p.kind, p.setHome, p.home],
+        );
+        const after = r.rows[0] ? addedFeedFromRow(r.rows[0]) : undefined;
+        return after === undefined || typeof after === 'string' ? undefined : { before, after };
+      }),
     removeFeed: (id) =>
       inPgTransaction(pool, async (client) => {
         const removed = ((await client.query('DELETE FROM added_feeds WHERE id = $1', [id])).rowCount ?? 0) > 0;

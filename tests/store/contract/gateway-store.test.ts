@@ -147,22 +147,43 @@ describe.each(engines)('gateway store contract on %s', (engine, open) => {
     expect((await db.gateway.addedFeeds()).map((f) => [f.id, f.home ?? null])).toEqual([['plain', null], ['seoul-desk', 'south-korea']]);
   });
 
-  it('edits a feed only from the server that added it: each field given is set, the rest kept; home null clears it; a removed feed is not found', async () => {
+  it('edits a feed only from the server that added it: each field given is set, the rest kept; home null clears it; the feed as it was and is; a removed feed is not found', async () => {
     db = await open();
-    expect(await db.gateway.addFeed({ ...addedFeed('seoul-desk', 'https://seoul.example/rss', 'guild-a'), home: 'south-korea' })).toBe('added');
+    const seoul = { ...addedFeed('seoul-desk', 'https://seoul.example/rss', 'guild-a'), home: 'south-korea' };
+    expect(await db.gateway.addFeed(seoul)).toBe('added');
     // Another server: nothing found, nothing written.
     expect(await db.gateway.editFeed('seoul-desk', 'guild-b', { name: 'Hijacked' })).toBeUndefined();
-    expect((await db.gateway.addedFeed('seoul-desk'))?.name).toBe(addedFeed('seoul-desk', 'https://seoul.example/rss', 'guild-a').name);
+    expect(await db.gateway.addedFeed('seoul-desk')).toEqual(seoul);
     const renamed = await db.gateway.editFeed('seoul-desk', 'guild-a', { name: 'Seoul desk', kind: 'wire' });
-    expect(renamed).toMatchObject({ id: 'seoul-desk', name: 'Seoul desk', kind: 'wire', language: 'en', home: 'south-korea', guildId: 'guild-a', url: 'https://seoul.example/rss' });
-    expect(await db.gateway.editFeed('seoul-desk', 'guild-a', { language: 'ko', home: 'north-korea' })).toMatchObject({ name: 'Seoul desk', language: 'ko', home: 'north-korea' });
+    expect(renamed?.before).toEqual(seoul);
+    expect(renamed?.after).toEqual({ ...seoul, name: 'Seoul desk', kind: 'wire' });
+    expect((await db.gateway.editFeed('seoul-desk', 'guild-a', { language: 'ko', home: 'north-korea' }))?.after).toEqual({ ...seoul, name: 'Seoul desk', kind: 'wire', language: 'ko', home: 'north-korea' });
     const cleared = await db.gateway.editFeed('seoul-desk', 'guild-a', { home: null });
-    expect(cleared).toMatchObject({ name: 'Seoul desk', language: 'ko', kind: 'wire' });
-    expect(cleared).not.toHaveProperty('home');
-    expect(await db.gateway.addedFeed('seoul-desk')).toEqual(cleared);
+    expect(cleared?.before.home).toBe('north-korea');
+    expect(cleared?.after).toMatchObject({ name: 'Seoul desk', language: 'ko', kind: 'wire' });
+    expect(cleared?.after).not.toHaveProperty('home');
+    expect(await db.gateway.addedFeed('seoul-desk')).toEqual(cleared?.after);
     expect(await db.gateway.removeFeed('seoul-desk')).toBe(true);
     expect(await db.gateway.editFeed('seoul-desk', 'guild-a', { name: 'Back' })).toBeUndefined();
     expect(await db.gateway.addedFeeds()).toEqual([]);
+  });
+
+  it('serialises two edits of one feed at once: one lands wholly after the other, and each reports the row it changed', async () => {
+    db = await open();
+    const seoul = addedFeed('seoul-desk', 'https://seoul.example/rss', 'guild-a');
+    expect(await db.gateway.addFeed(seoul)).toBe('added');
+    for (let round = 0; round < 5; round++) {
+      const [a, b] = await Promise.all([
+        db.gateway.editFeed('seoul-desk', 'guild-a', { name: `Name ${round}` }),
+        db.gateway.editFeed('seoul-desk', 'guild-a', { home: round % 2 === 0 ? 'south-korea' : null }),
+      ]);
+      // Whichever ran second saw the first one's row as its "before".
+      const chained = JSON.stringify(a?.after) === JSON.stringify(b?.before) || JSON.stringify(b?.after) === JSON.stringify(a?.before);
+      expect(chained).toBe(true);
+      const final = await db.gateway.addedFeed('seoul-desk');
+      expect(final?.name).toBe(`Name ${round}`);
+      expect(final?.home).toBe(round % 2 === 0 ? 'south-korea' : undefined);
+    }
   });
 
   it('counts for /status: the last cycle that polled, stories and matches since a time, feed health', async () => {
