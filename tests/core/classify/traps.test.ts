@@ -3027,4 +3027,11 @@ describe('traps: the twenty-eighth round (the dev set\'s own mix)', () => {
     const acts = verdict('North Korean drones crossed into the South, Seoul says', 'Five unmanned aircraft entered the airspace over Gimpo, the military said.', 'north-korea');
     expect(acts.matched).toBe(true);
   });
+
+  it('GIVEN "the two Korean leaders" at a summit THEN both Koreas are the story\'s parties', () => {
+    const title = 'Moon and Kim climb volcano on last day of summit';
+    const summary = 'The two Korean leaders, with their wives, walked to the crater lake on Thursday before flying back.';
+    expect(classifier.classify({ title, summary }).matched).toEqual(['north-korea', 'south-korea']);
+    expect(patterns(verdict(title, summary, 'south-korea'))).toContainEqual(expect.objectContaining({ pattern: 'inter-Korean', matched: 'two Korean leaders', field: 'summary' }));
+  });
 });
