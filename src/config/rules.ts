@@ -39,6 +39,7 @@ const exclusionSchema = z
     regex: z.string().min(1).optional(),
     penalty: z.number({ error: 'must be a number' }).min(0, 'must be 0 or more').max(100).default(0),
     only_with: z.string().regex(TOPIC_ID, 'must be a topic id').optional(),
+    requires: termList,
     one_clause: z.boolean({ error: 'must be true or false' }).default(false),
     note: z.string().optional(),
   })
@@ -187,6 +188,7 @@ export function parseTopicFile(file: string, text: string): { topic: TopicRule |
       if (bad) errors.push(new ConfigError(file, at('regex'), `regex ${bad}`));
     }
     checkTerms(x.terms, (j) => at('terms', j), file, errors);
+    checkTerms(x.requires, (j) => at('requires', j), file, errors);
     return Object.freeze({
       name: x.name ?? x.terms[0] ?? `/${x.regex ?? ''}/`,
       path: `exclusions[${i}]`,
@@ -194,6 +196,7 @@ export function parseTopicFile(file: string, text: string): { topic: TopicRule |
       regex: x.regex,
       penalty: x.penalty,
       onlyWith: x.only_with,
+      requires: Object.freeze([...x.requires]),
       oneClause: x.one_clause,
     });
   });

@@ -109,6 +109,12 @@ describe('loadRules', () => {
     expect(problems('rules/taiwan.yaml', `${GOOD}  - regex: "taipei said"\n    one_clause: yes please\n`).join('\n')).toMatch(/exclusions\[1\]\.one_clause.*must be true or false/);
   });
 
+  it('GIVEN requires on an exclusion THEN it is read (none by default); an empty word is an error naming it', () => {
+    const { topic } = parseTopicFile('rules/taiwan.yaml', `${GOOD}  - terms: [chip shortage]\n    requires: [carmaker, automaker]\n    penalty: 1\n`);
+    expect(topic?.exclusions.map((x) => x.requires)).toEqual([[], ['carmaker', 'automaker']]);
+    expect(problems('rules/taiwan.yaml', `${GOOD}  - terms: [chip shortage]\n    requires: [carmaker, ""]\n`).join('\n')).toMatch(/exclusions\[1\]\.requires\[1\]\): must not be empty/);
+  });
+
   it('GIVEN model.certain_no_factor THEN it is read (2, a confident no\'s factor, by default); one below 2 is an error naming it and the fix', () => {
     expect(parseTopicFile('rules/taiwan.yaml', GOOD).topic?.model.certainNoFactor).toBe(2);
     const withFactor = GOOD.replace('threshold: 4\n', 'threshold: 4\nmodel:\n  weight: 2\n  certain_no_factor: 3\n');

@@ -307,6 +307,20 @@ function namedSiteAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
 /** Words before a named site: "at its Montgomery plant", "its Georgia plant". */
 const SITE_OPENERS = set('its at');
 
+/**
+ * True when the word at `k` is a firm's unit placed "in" a named place of no list of the South's
+ * ("battery plant in Windsor", "its factory in Anantapur"): the mirror of {@link namedSiteAt}.
+ * The South's own places are hits ("plants in Ulsan"); the unit and "in" are in lower case, so a
+ * title-case headline's words are no names.
+ */
+function unitInPlaceAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
+  const t = f.tokens;
+  const unit = t[k];
+  if (!unit || !UNIT_NOUNS.has(unit.text) || isCapitalised(unit) || t[k + 1]?.cased !== 'in') return false;
+  const name = t[k + 2];
+  return name !== undefined && isCapitalised(name) && !hits.some((h) => h.field === f.field && h.from <= k + 2 && k + 2 < h.to);
+}
+
 /** The last word of a hit, past a possessive "s": "korea" for "South Korea's". */
 function ownerWord(t: readonly Token[], h: Hit): string {
   return (t[h.to - 1]?.text === 's' ? t[h.to - 2]?.text : t[h.to - 1]?.text) ?? '';
@@ -449,7 +463,7 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
       if (FOREIGN_DEMONYMS.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
       if (placeAbroadAfter(t, k)) return null;
       if (FOREIGN_PLACES.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
-      if (siteAbroadAt(t, k) || namedSiteAt(f, k, hits)) return null;
+      if (siteAbroadAt(t, k) || namedSiteAt(f, k, hits) || unitInPlaceAt(f, k, hits)) return null;
       if (FOREIGN_DEMONYMS.has(w.text) && (AUTHORITY_NOUNS.has(t[k + 1]?.text ?? '') || AUTHORITY_NOUNS.has(t[k + 2]?.text ?? ''))) return null;
       // "a shareholder in the Japanese chipmaker": the deal is a foreign firm's.
       if (FOREIGN_DEMONYMS.has(w.text) && FIRM_NOUNS.has(t[k + 1]?.text ?? '')) return null;

@@ -23,7 +23,7 @@ import type { FeedConfig, Reason } from '../types.js';
 import { abroadWord, CONTEXT_FEATURES, CONTEXT_LIFT } from './context.js';
 import type { FieldText, Matcher } from './matcher.js';
 import type { RuleSet } from './rules.js';
-import type { KeywordScore } from './score.js';
+import { applicableExclusions, contextTest, type KeywordScore } from './score.js';
 import { tokenize, type Token } from './text.js';
 import type { ClassifyInput, HomeFeed } from './topic-classifier.js';
 
@@ -111,9 +111,9 @@ export function withHomeFeed(rules: RuleSet, matcher: Matcher, fields: readonly 
   if (keywords.some((k, j) => j !== i && k.hits > 0)) return keywords;
   // A penalising exclusion of the topic (K-pop's comeback, a Korean plant in Georgia) marks a
   // look-alike; the keyword scores run exclusions only for stories with a hit, so they are run here.
-  const only = new Set([i]);
-  const penalised = (x: { readonly kind: string; readonly topic: number; readonly rule: number }): boolean => x.kind === 'exclusion' && x.topic === i && (topic.exclusions[x.rule]?.penalty ?? 0) > 0;
-  if (own.reasons.some((r) => r.kind === 'exclusion' && r.weight < 0) || fields.some((f) => matcher.matchAux(f, only).some(penalised))) return keywords;
+  const aux = fields.flatMap((f) => matcher.matchAux(f, new Set([i])));
+  const penalised = applicableExclusions(rules, aux, contextTest(matcher, aux)).some((x) => x.topic === i && (topic.exclusions[x.rule]?.penalty ?? 0) > 0);
+  if (own.reasons.some((r) => r.kind === 'exclusion' && r.weight < 0) || penalised) return keywords;
   if (abroadNamed(fields, countries()) !== null) return keywords;
   const title = fields.find((f) => f.field === 'title');
   const target = topic.threshold + CONTEXT_LIFT;

@@ -463,6 +463,7 @@ export function compileMatcher(rules: RuleSet): Matcher {
       for (const term of [...p.requires, ...p.unless]) contextId(term);
     });
     topic.exclusions.forEach((x, r) => {
+      for (const term of x.requires) contextId(term);
       for (const term of x.terms) insert(auxRoot, term, { kind: 'exclusion', topic: t, rule: r }, false);
       if (x.regex !== undefined) auxRegexes.push({ kind: 'exclusion', topic: t, rule: r, source: x.regex, re: new RegExp(x.regex, 'gu'), oneClause: x.oneClause });
     });

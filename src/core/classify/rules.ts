@@ -39,6 +39,11 @@ export interface ExclusionRule {
    */
   readonly onlyWith: string | undefined;
   /**
+   * Apply only when one of these words is also in the story (empty: always): "transit deal" is a
+   * cause elsewhere only in a story of Moldova.
+   */
+  readonly requires: readonly string[];
+  /**
    * A match must lie within one clause: no comma, semicolon or sentence end inside it. "South
    * Korean troops, the Joint Chiefs of Staff said" is not the South's agency speaking.
    */

@@ -145,6 +145,25 @@ function sumHits(topic: TopicRule, hits: readonly Hit[], fields: readonly FieldT
   return { score, reasons };
 }
 
+/** Whether a context word (a `requires` or `unless` term, as written) is in the story, from its auxiliary hits. */
+export function contextTest(matcher: Matcher, aux: readonly Hit[]): (term: string) => boolean {
+  const contexts = new Set<number>();
+  for (const h of aux) if (h.kind === 'context') contexts.add(h.rule);
+  return (term) => {
+    const id = matcher.contextIdsByTerm.get(term) ?? matcher.contextIds.get(contextKey(term));
+    return id !== undefined && contexts.has(id);
+  };
+}
+
+/** The exclusion hits among auxiliary hits that apply: an exclusion with `requires` needs one of its words in the story. */
+export function applicableExclusions(rules: RuleSet, aux: readonly Hit[], present: (term: string) => boolean): Hit[] {
+  return aux.filter((h) => {
+    if (h.kind !== 'exclusion') return false;
+    const requires = rules.topics[h.topic]?.exclusions[h.rule]?.requires ?? [];
+    return requires.length === 0 || requires.some(present);
+  });
+}
+
 /** The weight a pattern needs to anchor, or be anchored by, another of its topic's names. */
 export const ANCHOR_WEIGHT = 2;
 
@@ -163,13 +182,8 @@ export function scoreKeywords(rules: RuleSet, matcher: Matcher, fields: readonly
   for (const h of patternHits) topicsHit.add(h.topic);
   const aux: Hit[] = [];
   for (const f of fields) aux.push(...matcher.matchAux(f, topicsHit));
-  const contexts = new Set<number>();
-  for (const h of aux) if (h.kind === 'context') contexts.add(h.rule);
-  const exclusionHits = aux.filter((h) => h.kind === 'exclusion');
-  const present = (term: string): boolean => {
-    const id = matcher.contextIdsByTerm.get(term) ?? matcher.contextIds.get(contextKey(term));
-    return id !== undefined && contexts.has(id);
-  };
+  const present = contextTest(matcher, aux);
+  const exclusionHits = applicableExclusions(rules, aux, present);
 
   const stage1 = rules.topics.map((topic, t) => {
     const notes: Reason[] = [];

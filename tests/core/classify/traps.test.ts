@@ -936,9 +936,11 @@ describe('the twelfth round, sixth part: host cities by their label, power knock
 
   it('GIVEN a K-drama set partly in the North, a film about the Korean War, or the Inchon landing on screen THEN not the Koreas\' news', () => {
     expect(verdict('K-drama stars welcome second child', 'The couple met filming the hit K-drama about a South Korean heiress who crash-lands in North Korea.', 'north-korea').matched).toBe(false);
-    const epic = verdict('Hollywood war epic recreates the Inchon landing', 'A new film about the 1950 assault that turned the Korean War opened in cinemas.', 'south-korea');
+    const epic = verdict('Hollywood war epic recreates the Incheon landing', 'A new film about the 1950 assault that turned the Korean War opened in cinemas.', 'south-korea');
     expect(epic.matched).toBe(false);
     expect(exclusions(epic).map((x) => x.pattern)).toContain('the Inchon landing (1950)');
+    // The old spelling is no city of today's lists at all (the twenty-eighth round).
+    expect(verdict('Hollywood war epic recreates the Inchon landing', 'A new film about the 1950 assault that turned the Korean War opened in cinemas.', 'south-korea').matched).toBe(false);
   });
 
   it('GIVEN the occupied nuclear plant losing power, the city named only in the plant\'s name THEN Ukraine', () => {
@@ -3033,5 +3035,29 @@ describe('traps: the twenty-eighth round (the dev set\'s own mix)', () => {
     const summary = 'The two Korean leaders, with their wives, walked to the crater lake on Thursday before flying back.';
     expect(classifier.classify({ title, summary }).matched).toEqual(['north-korea', 'south-korea']);
     expect(patterns(verdict(title, summary, 'south-korea'))).toContainEqual(expect.objectContaining({ pattern: 'inter-Korean', matched: 'two Korean leaders', field: 'summary' }));
+  });
+
+  it('GIVEN a Korean firm\'s plant "in" a named place of no list of the South\'s THEN it is the firm abroad, not its life at home; "plants in Ulsan" stay home', () => {
+    const abroad = verdict('Samsung SDI battery plant in Kokomo hires its first 400 workers', 'The joint venture with Stellantis says output of electric vehicle cells will ramp up next year.', 'south-korea');
+    expect(abroad.matched).toBe(false);
+    expect(feature(abroad, 'home company')).toBe(false);
+    const home = verdict('Hyundai Motor workers strike at plants in Ulsan', 'The union walked out over pay after wage talks stalled, the company said.', 'south-korea');
+    expect(home.matched).toBe(true);
+  });
+
+  it('GIVEN "Inchon" THEN it is the 1950 landing\'s spelling, no city of today: a history of the battle is not South Korea news', () => {
+    const v = verdict('What Inchon teaches planners about an amphibious war over Taiwan', "MacArthur's 1950 gamble worked because of surprise and a collapsing enemy, conditions unlikely to recur, analysts argue.", 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(patterns(v)).toEqual([]);
+    expect(patterns(verdict('Incheon mayor unveils plan for new subway line', 'The port city will spend 2 trillion won on the route, officials said.', 'south-korea'))).toContainEqual(expect.objectContaining({ pattern: 'South Korean cities', matched: 'Incheon' }));
+  });
+
+  it('GIVEN the gas transit deal through Ukraine as the cause of a Moldovan story THEN it is Moldova\'s; the deal itself, with no Moldova, stays Ukraine\'s', () => {
+    const moldova = verdict('Transnistria rations heating as Russian gas stops', "Moldova's breakaway region shut factories after the transit deal through Ukraine expired on Jan. 1.", 'ukraine');
+    expect(moldova.matched).toBe(false);
+    expect(exclusions(moldova)).toContainEqual(expect.objectContaining({ pattern: 'the gas transit deal through Ukraine as a cause elsewhere', matched: 'transit deal' }));
+    const deal = verdict('Naftogaz and Gazprom agree gas transit deal after talks in Vienna', 'The five-year agreement guarantees flows of at least 40 billion cubic metres a year through Ukraine.', 'ukraine');
+    expect(deal.matched).toBe(true);
+    expect(exclusions(deal)).toEqual([]);
   });
 });
