@@ -3060,4 +3060,10 @@ describe('traps: the twenty-eighth round (the dev set\'s own mix)', () => {
     expect(deal.matched).toBe(true);
     expect(exclusions(deal)).toEqual([]);
   });
+
+  it('GIVEN Russian strikes on the energy system reported by Ukraine\'s state firm THEN the firm names the war\'s place: the strikes count, the firm is not only a source', () => {
+    const v = verdict('Russian missiles hit power plants in the west overnight, Ukrenergo says', 'Drones and missiles struck generating sites and substations, forcing rolling blackouts across several regions, the grid operator said.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'the war (with Ukraine in the story)' }));
+  });
 });
