@@ -161,7 +161,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'accuse accuses accused traded exchanged swapped halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
+  'accuse accuses accused traded exchanged swapped halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted charged acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
 );
 const ITEM_LEAD_WORDS = 3;
 /** "… is in Washington": being somewhere named, in a briefing's item, is a visit. */
@@ -629,7 +629,7 @@ function placeAbroadAt(f: FieldText, k: number, hits: readonly Hit[]): boolean {
 
 // --- Person abroad ----------------------------------------------------------------------------------
 const PERSON_NOUNS = set(
-  'executive executives boss man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor missionary missionaries doctor nurse chef refugee refugees diver suspect suspects fugitive fugitives founder entrepreneur tycoon visitor visitors seaman seamen sailor sailors crewman crewmen member fisherman fishermen courier smuggler smugglers driver',
+  'executive executives boss man woman men women national nationals student students tourist tourists businessman businesswoman manager worker workers citizen citizens pastor missionary missionaries doctor nurse chef refugee refugees diver suspect suspects fugitive fugitives founder entrepreneur tycoon visitor visitors seaman seamen sailor sailors crewman crewmen member fisherman fishermen courier smuggler smugglers driver engineer engineers captain',
 );
 /** A trial, an arrest or a killing, by its verb or by who acts in it: "court jails", "prosecutors say", "faces death penalty". */
 const TRIAL_CUES = set(
@@ -2024,7 +2024,7 @@ export function isRoundup(fields: readonly FieldText[]): boolean {
   const title = fields.find((f) => f.field === 'title');
   const summary = fields.find((f) => f.field === 'summary');
   if (!summary || summary.tokens.length === 0) return false;
-  const titled = title !== undefined && (title.tokens.some((t) => ROUNDUP_TITLE.has(t.text)) || listTitle(title));
+  const titled = title !== undefined && (title.tokens.some((t, k) => ROUNDUP_TITLE.has(t.text) && !timeOfEvent(title.tokens, k)) || listTitle(title));
   // "Your Tuesday Briefing: A Blackout in Spain | Plus, North Korea confirms it sent troops…": a
   // briefing's title leads with one story, and its summary's "Plus" lists the rest.
   if (titled && ROUNDUP_MARKERS.has(summary.tokens[0]?.text ?? '')) return true;
@@ -2033,6 +2033,17 @@ export function isRoundup(fields: readonly FieldText[]): boolean {
   if (titled && summary.tokens.slice(0, COVERING_REACH).some((t) => t.text === 'covering')) return true;
   const cue = titled || semicolonList(summary.text) || summary.tokens.some((t, i) => ROUNDUP_MARKERS.has(t.text) && (i === 0 || clauseBreak(summary, i - 1, i)));
   return cue && roundupItems(summary).length >= 2;
+}
+
+/** Words that open a relative clause after "the day", "the week": "the day the rouble fell". */
+const CLAUSE_OPENERS = set('the a an that when his her its their');
+
+/**
+ * True when a roundup title word at `k` is the time of one event: "the day the rouble fell", "the
+ * week that shook Seoul". A history piece's headline, not a briefing's.
+ */
+function timeOfEvent(t: readonly Token[], k: number): boolean {
+  return t[k - 1]?.text === 'the' && CLAUSE_OPENERS.has(t[k + 1]?.text ?? '');
 }
 
 /**

@@ -3066,4 +3066,30 @@ describe('traps: the twenty-eighth round (the dev set\'s own mix)', () => {
     expect(v.matched).toBe(true);
     expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'the war (with Ukraine in the story)' }));
   });
+
+  it('GIVEN a range of places within Ukraine THEN both ends are Ukraine\'s: "from Kyiv to Pripyat" is no range abroad; "from Sudan to Ukraine" still is', () => {
+    const tours = verdict('Chernobyl zone reopens to day trips as bookings climb', 'Operators running buses from Kyiv to Pripyat say demand has doubled since the government eased access to the exclusion zone.', 'ukraine');
+    expect(exclusions(tours).map((x) => x.pattern)).not.toContain('Ukraine as the end of a range of places');
+    expect(patterns(tours)).toContainEqual(expect.objectContaining({ matched: 'Kyiv', field: 'summary' }));
+    const wars = verdict('Aid agencies warn of funding gap for 2025', 'Crises from Sudan to Ukraine have stretched budgets as donors cut spending, the UN said.', 'ukraine');
+    expect(exclusions(wars).map((x) => x.pattern)).toContain('Ukraine as the end of a range of places');
+  });
+
+  it('GIVEN a South Korean engineer or captain jailed abroad THEN the label names a person tried abroad, not the country', () => {
+    const v = verdict('South Korean ship captain jailed in Texas over oily waste dumping', 'A federal judge sentenced the master of a bulk carrier to a year in prison for lying to Coast Guard inspectors.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN "the day the rouble fell" in a history headline THEN "day" is the event\'s time, no briefing: the story\'s names are not read as a roundup\'s items', () => {
+    const v = verdict('The day the markets broke: remembering the 2014 rouble crash', 'Ten years ago the central bank raised rates to 17% overnight as sanctions over Crimea bit. Shoppers queued to buy televisions before prices rose.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'roundup')).toBe(false);
+  });
+
+  it('GIVEN a briefing item where Ukraine\'s prosecutors "charged" a minister THEN the item reports an event of Ukraine', () => {
+    const v = verdict('Legal briefing: SEC settles with crypto lender; judge blocks merger', "Today's briefing: a judge in Delaware halted a grocery merger and the SEC settled with a crypto lender. Also: Ukraine's anti-corruption prosecutors charged a former deputy defence minister over army food contracts.", 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+  });
 });
