@@ -249,13 +249,22 @@ function changedLines(before: AddedFeed, after: AddedFeed, deps: CommandDeps): {
   return { fields: changed.map(([field]) => field), lines: changed.map(([field, show]) => `${field}: ${show(before)} → ${show(after)}`) };
 }
 
-async function edit(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
+/**
+ * The server and the feed id of `/feeds edit` and `/feeds remove`: in a server, by someone with
+ * Manage Server, and not a feed of feeds.json (the operator's, changed only there).
+ */
+function addedFeedTarget(invocation: Invocation, deps: CommandDeps, action: { readonly doing: string; readonly verb: string; readonly subcommand: string; readonly does: string }): { guildId: string; id: string } {
   const guildId = requireGuild(invocation);
-  requireManageServer(invocation, 'Changing a feed');
+  requireManageServer(invocation, `${action.doing} a feed`);
   const id = requiredString(invocation, 'id');
   if (deps.configuredFeeds().some((f) => f.id === id)) {
-    throw new UserError(`${inlineCode(id, 64)} comes from feeds.json, the operator's file: only the operator can change it there. \`/feeds edit\` changes feeds added from Discord.`);
+    throw new UserError(`${inlineCode(id, 64)} comes from feeds.json, the operator's file: only the operator can ${action.verb} it there. \`/feeds ${action.subcommand}\` ${action.does} feeds added from Discord.`);
   }
+  return { guildId, id };
+}
+
+async function edit(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
+  const { guildId, id } = addedFeedTarget(invocation, deps, { doing: 'Changing', verb: 'change', subcommand: 'edit', does: 'changes' });
   const change = changeOf(invocation, deps);
   if (Object.keys(change).length === 0) {
     throw new UserError(`Nothing to change: give at least one of \`name\`, \`language\`, \`kind\` or \`home\` (\`home:${NO_HOME}\` clears the home). \`/feeds list\` shows the feed as it is now.`);
@@ -287,12 +296,7 @@ async function edit(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
 }
 
 async function remove(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
-  const guildId = requireGuild(invocation);
-  requireManageServer(invocation, 'Removing a feed');
-  const id = requiredString(invocation, 'id');
-  if (deps.configuredFeeds().some((f) => f.id === id)) {
-    throw new UserError(`${inlineCode(id, 64)} comes from feeds.json, the operator's file: only the operator can remove it there. \`/feeds remove\` removes feeds added from Discord.`);
-  }
+  const { guildId, id } = addedFeedTarget(invocation, deps, { doing: 'Removing', verb: 'remove', subcommand: 'remove', does: 'removes' });
   const feed = await deps.gateway.addedFeed(id);
   // Another server's feed is answered exactly like a missing one: nothing about it leaks.
   if (!feed || feed.guildId !== guildId) {
