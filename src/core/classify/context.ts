@@ -251,7 +251,7 @@ const INSPECTED = set(
 
 // --- Home company -----------------------------------------------------------------------------------
 /** Korea's conglomerates and large firms (folded first words). */
-const KOREAN_FIRMS = set('samsung hyundai hd kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion hybe ncsoft netmarble krafton emart hmm amorepacific nongshim shinhan korail ecopro musinsa kepco kt');
+const KOREAN_FIRMS = set('samsung hyundai hd kia lg sk hynix lotte hanwha posco kakao naver coupang daewoo doosan hanjin shinsegae cj nexon celltrion hybe ncsoft netmarble krafton emart hmm amorepacific nongshim shinhan korail ecopro musinsa kepco kt samyang');
 /** What a firm is called after "South Korean" / "Korean": the label of a company. */
 const FIRM_NOUNS = set('chipmaker chipmakers carmaker automaker steelmaker shipbuilder shipbuilders conglomerate conglomerates firm firms company companies group maker airline carrier giant tech');
 /** The firm's life at home: labour, results, rulings, scandals. */
@@ -341,12 +341,14 @@ function firmName(h: Hit, fields: readonly FieldText[]): boolean {
   // Only the country's name labels a firm; a city before a firm's name is a team ("Busan Lotte Giants").
   if (!COUNTRY_OWNERS.has(ownerWord(t, h))) return false;
   let k = afterOwner(t, h);
-  // "the Korean group", "the South Korean carmaker", "the South Korean solar maker": the firm
-  // named before, called by its label (one word of its trade allowed before it).
-  if (t[h.from - 1]?.text === 'the' && (FIRM_NOUNS.has(t[k]?.text ?? '') || FIRM_NOUNS.has(t[k + 1]?.text ?? ''))) return true;
+  // "the Korean group", "the South Korean carmaker", "the South Korean solar maker", "owned by a
+  // Korean group": a firm called by its label (one word of its trade allowed before it).
+  if (ARTICLES_BEFORE_LABEL.has(t[h.from - 1]?.text ?? '') && (FIRM_NOUNS.has(t[k]?.text ?? '') || FIRM_NOUNS.has(t[k + 1]?.text ?? ''))) return true;
   if (FIRM_NOUNS.has(t[k]?.text ?? '')) k++;
   return KOREAN_FIRMS.has(t[k]?.text ?? '');
 }
+/** Articles before a firm's label: "the Korean group", "a South Korean carmaker". */
+const ARTICLES_BEFORE_LABEL = set('the a an');
 /** The South's airlines: "Asiana", and the two-word "Korean Air", "Jeju Air", "Jin Air". */
 const AIRLINE_WORDS = set('asiana');
 const AIR_FIRST = set('korean jeju jin');

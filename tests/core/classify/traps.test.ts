@@ -3092,4 +3092,26 @@ describe('traps: the twenty-eighth round (the dev set\'s own mix)', () => {
     expect(v.matched).toBe(true);
     expect(feature(v, 'roundup')).toBe(true);
   });
+
+  it('GIVEN the North\'s state media naming its units in Kursk by "DPRK" THEN Kursk is the war\'s place, as with "North Korea"', () => {
+    const v = verdict('KCNA confirms DPRK units took part in Kursk operations', 'The ruling party said its units had served in the Kursk region under the treaty with Moscow, the first public acknowledgement.', 'ukraine');
+    expect(v.matched).toBe(true);
+  });
+
+  it('GIVEN a Ukrainian diaspora in Latin America by its hyphenated label THEN it is community life abroad, not Ukraine', () => {
+    const v = verdict('Ukrainian-Brazilian families in Prudentopolis celebrate harvest festival', 'Descendants of Ukrainian settlers who arrived in Parana a century ago baked korovai and danced in embroidered shirts this weekend.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Ukrainian diaspora abroad');
+  });
+
+  it('GIVEN "a Korean group" that buys a firm abroad THEN the label names the firm, not the country', () => {
+    const v = verdict('Hanwha completes Philly Shipyard purchase', 'Hanwha Ocean and Hanwha Systems closed the $100 million deal for the Pennsylvania yard, the first US shipyard owned by a Korean group.', 'south-korea');
+    expect(v.matched).toBe(false);
+  });
+
+  it('GIVEN Samyang Foods\' results and a plant in Miryang THEN it is a Korean firm\'s life at home', () => {
+    const v = verdict('Samyang Foods posts record quarterly profit', 'The instant noodle maker said operating profit doubled as its new factory in Miryang ran at full capacity to meet demand for Buldak ramyeon.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ matched: 'Samyang Foods', field: 'title' }));
+  });
 });
