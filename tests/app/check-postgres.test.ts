@@ -58,7 +58,7 @@ describe('watchfloor check with WATCHFLOOR_DB=postgres://…', () => {
     const result = await runCli(['check', '--json'], { WATCHFLOOR_DB: url });
     expect(result.code).toBe(0);
     const warnings = (JSON.parse(result.stdout) as { warnings: string[] }).warnings.filter((w) => w.startsWith('added feed'));
-    expect(warnings).toEqual([expect.stringMatching(/^added feed taipei-desk has home "taiwan", which is no topic of the rules \(north-korea, south-korea, ukraine\).*fix: \/feeds remove id:taipei-desk/u)]);
+    expect(warnings).toEqual([expect.stringMatching(/^added feed taipei-desk has home "taiwan", which is no topic of the rules \(north-korea, south-korea, ukraine\).*fix: \/feeds edit id:taipei-desk home:/u)]);
   });
 
   it('GIVEN a database name the server does not have THEN exit 2 naming WATCHFLOOR_DB and how to create it', async () => {
