@@ -70,10 +70,16 @@ function health(feed: FeedConfig, state: FeedState | undefined, now: number): st
   return `⚠️ ${state.consecutiveFailures} failure${state.consecutiveFailures === 1 ? '' : 's'}${error} · ${success} · ${next}`;
 }
 
+/** A home topic as replies show it: its label, or its id in code when the rules no longer have it. */
+function homeLabel(home: string, topics: ReadonlyMap<string, TopicInfo>): string {
+  return topics.has(home) ? topicLabels([home], topics) : inlineCode(home, 40);
+}
+
 /** " · home: South Korea" for a home feed; a home the rules no longer have says that it lifts nothing. */
 function homeText(feed: FeedConfig, topics: ReadonlyMap<string, TopicInfo>): string {
   if (feed.home === undefined) return '';
-  return topics.has(feed.home) ? ` · home: ${topicLabels([feed.home], topics)}` : ` · home: ${inlineCode(feed.home, 40)} ⚠️ no such topic in the rules now, so it lifts nothing (\`/feeds edit id:${fitSafeText(feed.id, 64)} home:\` changes it)`;
+  const stray = topics.has(feed.home) ? '' : ` ⚠️ no such topic in the rules now, so it lifts nothing (\`/feeds edit id:${fitSafeText(feed.id, 64)} home:\` changes it)`;
+  return ` · home: ${homeLabel(feed.home, topics)}${stray}`;
 }
 
 /** Feeds added from this server whose rows cannot be read (skipped, not polled). */
@@ -159,6 +165,11 @@ function kindOption(invocation: Invocation): FeedKind | undefined {
   return kind;
 }
 
+/** A feed's name as stored: control characters out, at most {@link NAME_MAX_CHARS}. */
+function feedName(text: string): string {
+  return cleanInline(text).slice(0, NAME_MAX_CHARS);
+}
+
 /** The `name` option as given (length checked); undefined when not given. */
 function nameOption(invocation: Invocation): string | undefined {
   const name = optionalString(invocation, 'name');
@@ -191,7 +202,7 @@ async function add(invocation: Invocation, deps: CommandDeps): Promise<Reply> {
   const same = feeds.find((f) => f.url === probe.url || f.url === url);
   if (same) throw new UserError(`That feed is already polled as ${inlineCode(same.id, 64)} (${fitSafeText(same.name, 60)}). Nothing was saved.`);
   const id = feedIdFor(probe.url, new Set(feeds.map((f) => f.id)));
-  const name = cleanInline(givenName ?? probe.title ?? '').slice(0, NAME_MAX_CHARS) || id;
+  const name = feedName(givenName ?? probe.title ?? '') || id;
   const feed: AddedFeed = { id, url: probe.url, name, language, kind, addedBy: invocation.userId, guildId, addedAt: deps.clock(), ...(home === undefined ? {} : { home }) };
   // Two people adding the same feed at once: the second insert hits the unique URL.
   if ((await deps.gateway.addFeed(feed)) === 'taken') throw new UserError('That feed was added a moment ago by someone else. `/feeds list` shows it.');
@@ -221,7 +232,7 @@ function notAddedHere(id: string): UserError {
 /** What `/feeds edit` changes: each option given, checked as `/feeds add` checks it; `home:none` clears the home. */
 function changeOf(invocation: Invocation, deps: CommandDeps): AddedFeedChange {
   const givenName = nameOption(invocation);
-  const name = givenName === undefined ? undefined : cleanInline(givenName).slice(0, NAME_MAX_CHARS);
+  const name = givenName === undefined ? undefined : feedName(givenName);
   if (name === '') throw new UserError('`name` has no text left once control characters are taken out. Give the source name as plain text.');
   const language = languageOption(invocation);
   const kind = kindOption(invocation);
@@ -238,7 +249,7 @@ function changeOf(invocation: Invocation, deps: CommandDeps): AddedFeedChange {
 /** "name: “A” → “B”" for each field the edit changed, in the options' order. */
 function changedLines(before: AddedFeed, after: AddedFeed, deps: CommandDeps): { fields: string[]; lines: string[] } {
   const byTopic = topicMap(deps);
-  const homeOf = (f: AddedFeed): string => (f.home === undefined ? 'none' : byTopic.has(f.home) ? topicLabels([f.home], byTopic) : inlineCode(f.home, 40));
+  const homeOf = (f: AddedFeed): string => (f.home === undefined ? 'none' : homeLabel(f.home, byTopic));
   const shown: [string, (f: AddedFeed) => string][] = [
     ['name', (f) => `“${fitSafeText(f.name, 80)}”`],
     ['language', (f) => f.language],
