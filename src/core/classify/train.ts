@@ -27,13 +27,44 @@ export function trainTopicBayes(
   hidden: ReadonlySet<string> = NO_WORDS,
   classPrior?: number,
 ): { model: TopicModel; natural: BayesClassifier } {
-  return trainFromFeatures(topic, examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels })), classPrior);
+  return trainFromFeatures(topic, prepare(examples.map((ex) => ({ features: featuresOf(ex.title, ex.summary, hidden), labels: ex.labels }))), classPrior);
 }
 
 /** A training example as the model sees it: its features (featuresOf) and its labels. */
 interface FeatureDocument {
   readonly features: readonly string[];
   readonly labels: readonly string[];
+}
+
+/**
+ * Documents as natural is given them, prepared once for every topic trained on the same set:
+ * words seen in fewer than MIN_DOC_FREQ documents are left out (they get no weight anyway, see
+ * `flatten`, and natural's per-document work grows with the vocabulary), and so are documents
+ * with no features at all (natural would skip them; the class counts here do too). The labels
+ * differ by topic, the words do not, so three topics (and each calibration fold) count and
+ * filter the words once instead of once each.
+ */
+interface PreparedDocuments {
+  readonly documents: readonly { readonly words: readonly string[]; readonly labels: readonly string[] }[];
+  /** Each document's vocabulary positions, built by the first topic's training and reused (vectoriseSparse). */
+  sparse: SparseDocuments | null;
+}
+
+interface SparseDocuments {
+  readonly vocabulary: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+  readonly positions: ReadonlyMap<readonly string[], Record<number, number>>;
+}
+
+function prepare(documents: readonly FeatureDocument[]): PreparedDocuments {
+  const frequency = new Map<string, number>();
+  for (const ex of documents) for (const f of ex.features) frequency.set(f, (frequency.get(f) ?? 0) + 1);
+  const out: { words: readonly string[]; labels: readonly string[] }[] = [];
+  for (const ex of documents) {
+    if (ex.features.length === 0) continue;
+    out.push({ words: ex.features.filter((f) => (frequency.get(f) ?? 0) >= MIN_DOC_FREQ), labels: ex.labels });
+  }
+  return { documents: out, sparse: null };
 }
 
 /**
@@ -44,23 +75,40 @@ interface FeatureDocument {
  * addDocument), this hands apparatus its sparse form instead: the vocabulary positions of the
  * document's words, which it counts exactly as it counts a dense vector's ones (same positions,
  * same smoothing), so the model is the same, in time that grows with the words, not with
- * vocabulary × documents. Text (a string) still goes through natural's own.
+ * vocabulary × documents. The positions are worked out once per prepared set: every topic adds
+ * the same words in the same order, so natural builds the same vocabulary (checked, not assumed).
+ * Text (a string) still goes through natural's own.
  */
-function vectoriseSparse(bayes: BayesClassifier): void {
+function vectoriseSparse(bayes: BayesClassifier, prepared: PreparedDocuments): void {
+  const vocabulary = Object.keys(bayes.features);
+  if (!prepared.sparse || !sameWords(prepared.sparse.vocabulary, vocabulary)) prepared.sparse = sparseDocuments(vocabulary, prepared);
+  const { index, positions } = prepared.sparse;
   const original = bayes.textToFeatures.bind(bayes);
-  const index = new Map<string, number>();
-  for (const feature of Object.keys(bayes.features)) index.set(feature, index.size);
   bayes.textToFeatures = (observation: string | string[]): number[] => {
     if (typeof observation === 'string') return original(observation);
-    const positions: Record<number, number> = {};
-    let n = 0;
-    for (const word of new Set(observation)) {
-      const i = index.get(word);
-      if (i !== undefined) positions[n++] = i;
-    }
     // apparatus takes anything that is not an Array as sparse: { k: position }.
-    return positions as unknown as number[];
+    return (positions.get(observation) ?? sparseOf(index, observation)) as unknown as number[];
   };
+}
+
+function sparseDocuments(vocabulary: readonly string[], prepared: PreparedDocuments): SparseDocuments {
+  const index = new Map<string, number>();
+  for (const word of vocabulary) index.set(word, index.size);
+  return { vocabulary, index, positions: new Map(prepared.documents.map((doc) => [doc.words, sparseOf(index, doc.words)])) };
+}
+
+function sparseOf(index: ReadonlyMap<string, number>, words: readonly string[]): Record<number, number> {
+  const positions: Record<number, number> = {};
+  let n = 0;
+  for (const word of new Set(words)) {
+    const i = index.get(word);
+    if (i !== undefined) positions[n++] = i;
+  }
+  return positions;
+}
+
+function sameWords(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((word, i) => word === b[i]);
 }
 
 /**
@@ -82,27 +130,20 @@ function trainWithoutLeak(bayes: BayesClassifier): void {
   }
 }
 
-function trainFromFeatures(topic: string, documents: readonly FeatureDocument[], classPrior: number | undefined): { model: TopicModel; natural: BayesClassifier } {
+function trainFromFeatures(topic: string, prepared: PreparedDocuments, classPrior: number | undefined): { model: TopicModel; natural: BayesClassifier } {
   const bayes = new BayesClassifier();
-  // Words in fewer than MIN_DOC_FREQ documents get no weight anyway (flatten), so natural is not
-  // given them: the same model from about half the vocabulary (natural's own per-document work,
-  // its `addDocument`, grows with it). A document is counted by its features before that filter
-  // (natural skips one left empty; the counts here do not).
-  const frequency = new Map<string, number>();
-  for (const ex of documents) for (const f of ex.features) frequency.set(f, (frequency.get(f) ?? 0) + 1);
   let positives = 0;
   let negatives = 0;
-  for (const ex of documents) {
-    if (ex.features.length === 0) continue;
-    const yes = ex.labels.includes(topic);
+  for (const doc of prepared.documents) {
+    const yes = doc.labels.includes(topic);
     if (yes) positives++;
     else negatives++;
-    bayes.addDocument(ex.features.filter((f) => (frequency.get(f) ?? 0) >= MIN_DOC_FREQ), yes ? YES : NO);
+    bayes.addDocument(doc.words as string[], yes ? YES : NO);
   }
   if (positives === 0 || negatives === 0) {
     return { model: { prior: positives > 0 ? 5 : -5, weights: new Map(), positives, negatives }, natural: bayes };
   }
-  vectoriseSparse(bayes);
+  vectoriseSparse(bayes, prepared);
   trainWithoutLeak(bayes);
   return { model: flatten(bayes, positives, negatives, classPrior), natural: bayes };
 }
@@ -165,8 +206,9 @@ export function trainModel(
 }
 
 function trainModelFrom(topics: readonly string[], documents: readonly FeatureDocument[], classPriors: ReadonlyMap<string, number>): Model {
+  const prepared = prepare(documents);
   const out = new Map<string, TopicModel>();
-  for (const topic of topics) out.set(topic, trainFromFeatures(topic, documents, classPriors.get(topic)).model);
+  for (const topic of topics) out.set(topic, trainFromFeatures(topic, prepared, classPriors.get(topic)).model);
   return { topics: out };
 }
 
@@ -231,8 +273,9 @@ function calibrationsOf(rules: RuleSet, documents: readonly CandidateDocument[])
     const train = documents.filter((_, i) => i % CALIBRATION_FOLDS !== fold);
     const test = documents.filter((_, i) => i % CALIBRATION_FOLDS === fold);
     const priors = priorsOf(rules, train);
+    const prepared = prepare(train);
     for (const topic of rules.topics) {
-      const model = trainFromFeatures(topic.id, train, priors.get(topic.id)).model;
+      const model = trainFromFeatures(topic.id, prepared, priors.get(topic.id)).model;
       const list = points.get(topic.id) ?? [];
       for (const doc of test) {
         if (doc.candidateFor.has(topic.id)) list.push({ logOdds: logOdds(model, doc.features), onTopic: doc.labels.includes(topic.id) });
