@@ -1,7 +1,7 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadClassifier, MODEL_FORMAT_VERSION } from '../../src/app/classifier.js';
+import { loadClassifier, MODEL_FORMAT_VERSION, parseModelFile } from '../../src/app/classifier.js';
 import { silentLogger } from '../../src/app/logger.js';
 import type { Story } from '../../src/core/types.js';
 import { createStore } from '../../src/store/index.js';
@@ -28,13 +28,17 @@ function copyRules(dir: string): string {
 }
 
 describe('loadClassifier', () => {
-  it('GIVEN no saved model THEN it trains, saves a versioned file, and a second load reads it back with the same verdicts', async () => {
+  it('GIVEN no saved model THEN it trains and saves a versioned file, training again from the same data writes the same bytes, and a load reads it back with the same verdicts', async () => {
     const dir = tempDir();
     const modelPath = join(dir, 'data', 'model.json');
     const first = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger(), now: () => Date.UTC(2026, 0, 2), modelCache: null });
     expect(first.modelInfo.source).toBe('trained');
     const saved: unknown = JSON.parse(readFileSync(modelPath, 'utf8'));
     expect(saved).toMatchObject({ format: 'watchfloor-model', version: MODEL_FORMAT_VERSION, rulesHash: first.rules.hash, trainedAt: '2026-01-02T00:00:00.000Z' });
+    // Training is deterministic: the same rules and examples give the same file, byte for byte.
+    const again = join(dir, 'again.json');
+    await loadClassifier({ rulesDir: RULES_DIR, modelPath: again, log: silentLogger(), now: () => Date.UTC(2026, 0, 2), modelCache: null });
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(modelPath, 'utf8'));
 
     const second = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger() });
     expect(second.modelInfo.source).toBe('loaded');
@@ -48,60 +52,60 @@ describe('loadClassifier', () => {
     expect(first.classify(PROBES[0]!).verdicts.find((v) => v.topic === 'ukraine')?.modelProbability).not.toBeNull();
   });
 
-  it('GIVEN training twice from the same data THEN the saved models are identical apart from the time', async () => {
+  it('GIVEN a saved model file that is not JSON, not a model, of another format version, or trained on other rules or examples THEN it is refused with its reason', async () => {
     const dir = tempDir();
-    const a = join(dir, 'a.json');
-    const b = join(dir, 'b.json');
-    await loadClassifier({ rulesDir: RULES_DIR, modelPath: a, log: silentLogger(), now: () => 1, modelCache: null });
-    await loadClassifier({ rulesDir: RULES_DIR, modelPath: b, log: silentLogger(), now: () => 1, modelCache: null });
-    expect(readFileSync(a, 'utf8')).toBe(readFileSync(b, 'utf8'));
-  });
-
-  it('GIVEN a model saved under other rules THEN it is retrained at load and overwritten', async () => {
-    const dir = tempDir();
-    const rulesDir = copyRules(dir);
     const modelPath = join(dir, 'model.json');
-    const before = await loadClassifier({ rulesDir, modelPath, log: silentLogger() });
-    const file = join(rulesDir, 'ukraine.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('threshold: 4', 'threshold: 5'));
-    const after = await loadClassifier({ rulesDir, modelPath, log: silentLogger(), modelCache: null });
-    expect(after.modelInfo.source).toBe('trained');
-    const saved = JSON.parse(readFileSync(modelPath, 'utf8')) as { rulesHash: string };
-    expect(saved.rulesHash).toBe(after.rules.hash);
-    expect(saved.rulesHash).not.toBe(before.rules.hash);
+    // Taken from the run's model cache (the global setup's): no training needed to have a valid file.
+    const classifier = await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger() });
+    const text = readFileSync(modelPath, 'utf8');
+    const saved = JSON.parse(text) as Record<string, unknown>;
+    const expected = { rulesHash: String(saved.rulesHash), trainingHash: String(saved.trainingHash) };
+    expect(saved.rulesHash).toBe(classifier.rules.hash);
+    expect(parseModelFile(text, expected)).toHaveProperty('model');
+    expect(parseModelFile('{ not json', expected)).toMatchObject({ problem: expect.stringMatching(/^not JSON \(/) as string });
+    expect(parseModelFile(JSON.stringify({ format: 'something-else' }), expected)).toEqual({ problem: 'not a watchfloor model file' });
+    expect(parseModelFile(JSON.stringify({ ...saved, version: MODEL_FORMAT_VERSION + 1 }), expected)).toEqual({ problem: `format version ${MODEL_FORMAT_VERSION + 1}, this build uses ${MODEL_FORMAT_VERSION}` });
+    expect(parseModelFile(text, { ...expected, rulesHash: 'other' })).toEqual({ problem: 'trained under different rules' });
+    expect(parseModelFile(text, { ...expected, trainingHash: 'other' })).toEqual({ problem: 'trained on different training data' });
   });
 
-  it('GIVEN a model file from another format version or not JSON THEN it is retrained, not trusted', async () => {
+  it('GIVEN a saved model it cannot use THEN it warns with the reason, retrains, and overwrites the file', async () => {
     const dir = tempDir();
     const modelPath = join(dir, 'model.json');
     await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger() });
     const saved = JSON.parse(readFileSync(modelPath, 'utf8')) as Record<string, unknown>;
     writeFileSync(modelPath, JSON.stringify({ ...saved, version: MODEL_FORMAT_VERSION + 1 }));
-    expect((await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger(), modelCache: null })).modelInfo.source).toBe('trained');
-    writeFileSync(modelPath, '{ not json');
-    expect((await loadClassifier({ rulesDir: RULES_DIR, modelPath, log: silentLogger(), modelCache: null })).modelInfo.source).toBe('trained');
+    const { log, lines } = capturingLogger();
+    expect((await loadClassifier({ rulesDir: RULES_DIR, modelPath, log, modelCache: null })).modelInfo.source).toBe('trained');
+    expect(lines().find((l) => l.msg === 'saved classifier model is unusable; retraining')).toMatchObject({ model: modelPath, problem: expect.stringContaining('format version') as string });
     expect(JSON.parse(readFileSync(modelPath, 'utf8'))).toMatchObject({ format: 'watchfloor-model', version: MODEL_FORMAT_VERSION });
   });
 
-  it('GIVEN a model cache WHEN a second deployment of the same rules starts THEN it takes the cached model instead of training, with the same verdicts; other rules miss it', async () => {
+  it('GIVEN a model cache WHEN the rules change THEN the old model is not used: it retrains, overwrites the file and adds to the cache, and a second deployment of the new rules takes it with the same verdicts', async () => {
     const dir = tempDir();
     const cache = join(dir, 'cache');
-    const first = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(dir, 'a', 'model.json'), log: silentLogger(), modelCache: cache, retrain: true });
-    expect(first.modelInfo.source).toBe('trained');
-    expect(readdirSync(cache)).toHaveLength(1);
-    const { log, lines } = capturingLogger();
-    const second = await loadClassifier({ rulesDir: RULES_DIR, modelPath: join(dir, 'b', 'model.json'), log, modelCache: cache });
-    expect(second.modelInfo.source).toBe('loaded');
-    expect(lines().some((l) => l.msg === 'classifier model taken from the model cache')).toBe(true);
-    expect(readFileSync(join(dir, 'b', 'model.json'), 'utf8')).toBe(readFileSync(join(dir, 'a', 'model.json'), 'utf8'));
-    for (const probe of PROBES) expect(second.classify(probe)).toEqual(first.classify(probe));
-    // Changed rules have another hash: the cache has nothing for them, and they train.
     const rulesDir = copyRules(dir);
+    const modelPath = join(dir, 'a', 'model.json');
+    const before = await loadClassifier({ rulesDir, modelPath, log: silentLogger(), modelCache: cache, retrain: true });
+    expect(before.modelInfo.source).toBe('trained');
+    expect(readdirSync(cache)).toHaveLength(1);
+
+    // Changed rules have another hash: neither the saved file nor the cache has a model for them.
     const file = join(rulesDir, 'ukraine.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('threshold: 4', 'threshold: 5'));
-    const changed = await loadClassifier({ rulesDir, modelPath: join(dir, 'c', 'model.json'), log: silentLogger(), modelCache: cache });
-    expect(changed.modelInfo.source).toBe('trained');
+    const after = await loadClassifier({ rulesDir, modelPath, log: silentLogger(), modelCache: cache });
+    expect(after.modelInfo.source).toBe('trained');
+    const saved = JSON.parse(readFileSync(modelPath, 'utf8')) as { rulesHash: string };
+    expect(saved.rulesHash).toBe(after.rules.hash);
+    expect(saved.rulesHash).not.toBe(before.rules.hash);
     expect(readdirSync(cache)).toHaveLength(2);
+
+    const { log, lines } = capturingLogger();
+    const second = await loadClassifier({ rulesDir, modelPath: join(dir, 'b', 'model.json'), log, modelCache: cache });
+    expect(second.modelInfo.source).toBe('loaded');
+    expect(lines().some((l) => l.msg === 'classifier model taken from the model cache')).toBe(true);
+    expect(readFileSync(join(dir, 'b', 'model.json'), 'utf8')).toBe(readFileSync(modelPath, 'utf8'));
+    for (const probe of PROBES) expect(second.classify(probe)).toEqual(after.classify(probe));
   });
 
   it('GIVEN a model cache that cannot be written THEN the trained model is still saved and used, with one warning naming both places', async () => {
