@@ -2465,6 +2465,9 @@ const SCENE_WINDOW = 8;
 /** Words that make the place's event the cause of the clause's: "collapsed following the conflict in Ukraine". */
 const CAUSE_BEFORE = set('following');
 
+/** Words that make the place where someone came from or lived, not the event's scene: "arrested on returning from exile in Ukraine". */
+const ORIGIN_BEFORE = set('from exile');
+
 /**
  * An event at a place of the topic: a place hit right after "in" / "at" (a hit of weight 2 or
  * more: a city, a district, the country) and, a few words before it in the same clause, a cue of
@@ -2494,6 +2497,8 @@ export function sceneAt(hits: readonly Hit[], fields: readonly FieldText[], weig
       if (tok && SCENE_PREPS.has(t[k]?.text ?? '') && isCapitalised(tok)) break;
       // "gas exports collapsed following the conflict in Ukraine": the place's event is the cause.
       if (CAUSE_BEFORE.has(t[k]?.text ?? '')) break;
+      // "arrested on returning from exile in Ukraine": the arrest is at home, Ukraine his exile.
+      if (ORIGIN_BEFORE.has(t[k]?.text ?? '')) break;
       if (SCENE_CUES.has(t[k]?.text ?? '')) {
         // "…will start despite opposition from China and protests in South Korea": the event is
         // the backdrop of another country's story.

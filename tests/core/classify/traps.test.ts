@@ -3115,3 +3115,13 @@ describe('traps: the twenty-eighth round (the dev set\'s own mix)', () => {
     expect(patterns(v)).toContainEqual(expect.objectContaining({ matched: 'Samyang Foods', field: 'title' }));
   });
 });
+
+describe('traps: the twenty-ninth round (wires and world pages)', () => {
+  it('GIVEN a man arrested at home on returning from exile in Ukraine THEN Ukraine is where he lived, not the arrest\'s scene; an arrest in Ukraine still is', () => {
+    const v = verdict('Former Moldovan minister detained at Chisinau airport', 'Police said the former economy minister was arrested on Monday on returning from exile in Ukraine, where he had lived since 2021.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'scene')).toBe(false);
+    const there = verdict('Former Moldovan minister detained', 'The former economy minister was arrested on Monday in Ukraine, where he had lived since 2021, police said.', 'ukraine');
+    expect(feature(there, 'scene')).toBe(true);
+  });
+});
