@@ -71,35 +71,63 @@ export function tokenize(text: string): Token[] {
   const n = text.length;
   let i = 0;
   while (i < n) {
-    let code = text.codePointAt(i) ?? 0;
-    while (!isWordCodePoint(code)) {
-      i += code > 0xffff ? 2 : 1;
-      if (i >= n) return tokens;
-      code = text.codePointAt(i) ?? 0;
+    // Between words: ASCII by its char code, the rest by code point.
+    let c = text.charCodeAt(i);
+    if (c < 128) {
+      if (!isAsciiWord(c)) {
+        i++;
+        continue;
+      }
+    } else {
+      const code = text.codePointAt(i) ?? 0;
+      if (!isWordCodePoint(code)) {
+        i += code > 0xffff ? 2 : 1;
+        continue;
+      }
     }
     const start = i;
-    let ascii = true;
-    // Letter class of the token so far (0: no letter yet), tracked from its first non-ASCII code
-    // point on: an all-ASCII word never pays for it.
-    let cls = 0;
-    while (i < n && isWordCodePoint(code)) {
-      if (code >= 128 || !ascii) {
-        if (ascii) cls = asciiLetterClass(text, start, i);
-        const c = letterClass(code);
-        if (c !== 0) {
-          if (cls !== 0 && c !== cls) break;
-          cls = c;
-        }
-        ascii = false;
-      }
-      i += code > 0xffff ? 2 : 1;
-      code = i < n ? (text.codePointAt(i) ?? 0) : 0;
+    // An all-ASCII word, most of an English feed: a run of ASCII letters and digits ends at
+    // anything else (a curly quote too), and only a non-ASCII letter, digit or mark right after it
+    // sends the word to the general walk.
+    while (i < n && (c = text.charCodeAt(i)) < 128 && isAsciiWord(c)) i++;
+    if (i >= n || c < 128 || !isWordCodePoint(text.codePointAt(i) ?? 0)) {
+      const cased = text.slice(start, i);
+      tokens.push({ text: cased.toLowerCase(), cased, start, end: i });
+      continue;
     }
-    const raw = text.slice(start, i);
-    const cased = ascii ? raw : foldMarks(raw);
+    i = wordEnd(text, start, i);
+    const cased = foldMarks(text.slice(start, i));
     tokens.push({ text: cased.toLowerCase(), cased, start, end: i });
   }
   return tokens;
+}
+
+/** An ASCII letter or digit. */
+function isAsciiWord(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/**
+ * The end of a word that reaches a non-ASCII code point at `i` (its all-ASCII start [start, i)
+ * already walked): the run goes on over letters, digits and marks of any script, and is cut
+ * where the letters change between Hangul, Han and other scripts.
+ */
+function wordEnd(text: string, start: number, from: number): number {
+  const n = text.length;
+  let i = from;
+  // Letter class of the token so far (0: no letter yet).
+  let cls = asciiLetterClass(text, start, i);
+  let code = text.codePointAt(i) ?? 0;
+  while (i < n && isWordCodePoint(code)) {
+    const c = letterClass(code);
+    if (c !== 0) {
+      if (cls !== 0 && c !== cls) break;
+      cls = c;
+    }
+    i += code > 0xffff ? 2 : 1;
+    code = i < n ? (text.codePointAt(i) ?? 0) : 0;
+  }
+  return i;
 }
 
 /** Letter class of an all-ASCII stretch [from, to) of a token: 3 if it has a letter, else 0. */
