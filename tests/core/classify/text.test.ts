@@ -27,7 +27,7 @@ describe('tokenize', () => {
   });
 
   it('GIVEN mixed scripts, marks, digits, dashes and astral characters THEN tokens and offsets are the runs /[\\p{L}\\p{N}\\p{M}]+/u finds', () => {
-    const text = "SEOUL, Dec 3 (Reuters) — Kim Jong-un’s 2nd test: N.K. fires 10 missiles!_x\tBTS's Jin @ 5pm; Odésa Київ 북한이 ＮＩＳ 𝐀𝐁 x\u0301y \ud800 end";
+    const text = "SEOUL, Dec 3 (Reuters) — Kim Jong-un’s 2nd test: N.K. fires 10 missiles!_x\tBTS's Jin @ 5pm; Odésa Київ 북한이 ＮＩＳ 𝐀𝐁 x\u0301y \ud800 end x\ud800yz café’s";
     const reference = [...text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
     const tokens = tokenize(text);
     expect(tokens.map((t) => ({ start: t.start, end: t.end }))).toEqual(reference);
