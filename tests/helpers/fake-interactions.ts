@@ -189,6 +189,32 @@ export async function interact(fake: FakeDiscord, payload: { id: string; token: 
   return { callback, type, message: nextBody, ephemeral: next.method === 'PATCH' ? deferredEphemeral : (followFlags & EPHEMERAL) !== 0 };
 }
 
+/** One autocomplete suggestion as Discord receives it. */
+export interface Choice {
+  readonly name: string;
+  readonly value: string | number;
+}
+
+/**
+ * An autocomplete answer's suggestions (callback type 8), read and checked rather than cast: an
+ * answer of another type, or choices of another shape, fails the test here with what was sent.
+ */
+export function choicesOf(answer: Answer): Choice[] {
+  if (answer.type !== 8) throw new Error(`expected an autocomplete answer (callback type 8), got type ${answer.type}: ${JSON.stringify(answer.message)}`);
+  const choices = answer.message.choices;
+  if (!Array.isArray(choices)) throw new Error(`the autocomplete answer has no choices array: ${JSON.stringify(answer.message)}`);
+  return choices.map((c: unknown) => {
+    const { name, value } = record(c);
+    if (typeof name !== 'string' || (typeof value !== 'string' && typeof value !== 'number')) throw new Error(`not a choice: ${JSON.stringify(c)}`);
+    return { name, value };
+  });
+}
+
+/** The values of an autocomplete answer's suggestions, in the order offered. */
+export function choiceValues(answer: Answer): (string | number)[] {
+  return choicesOf(answer).map((c) => c.value);
+}
+
 /** Follow-up messages sent for an interaction token so far. */
 export function followUps(fake: FakeDiscord, token: string): RecordedRequest[] {
   return fake.requests.filter((r) => r.method === 'POST' && r.path === `/webhooks/${FAKE_APPLICATION_ID}/${token}`);

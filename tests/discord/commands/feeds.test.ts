@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   autocompleteInteraction,
+  choiceValues,
   commandInteraction,
   interact,
   PERMISSIONS,
@@ -144,7 +145,7 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
     expect(replyText(missing.message)).toContain('No feed added from this server has the id `nope`');
 
     const suggestions = await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('remove', { id: '' }, 'id')));
-    expect((suggestions.callback.body as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value)).toEqual([fromA!.id]);
+    expect(choiceValues(suggestions)).toEqual([fromA!.id]);
 
     h.store.feeds.ensure(fromA!.id, fromA!.url);
     const removed = await interact(h.fake, commandInteraction(A, 'feeds', sub('remove', { id: fromA!.id })));
@@ -217,7 +218,7 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
 
   it('GIVEN /feeds add WHEN the home option is typed THEN autocomplete offers the matching topics', async () => {
     const suggestions = await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('add', { url: 'x', home: 'kor' }, 'home')));
-    expect((suggestions.callback.body as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value)).toEqual(['north-korea', 'south-korea']);
+    expect(choiceValues(suggestions)).toEqual(['north-korea', 'south-korea']);
   });
 
   it('GIVEN an added feed whose home the rules no longer have WHEN its server lists feeds THEN the home is shown as lifting nothing', async () => {
@@ -288,14 +289,13 @@ describe('with ALLOW_PRIVATE_FEEDS (the loopback feed server is allowed)', () =>
   it('GIVEN /feeds edit WHEN id or home is typed THEN autocomplete offers this server\'s feeds, the topics and the way to clear a home', async () => {
     await interact(h.fake, commandInteraction(A, 'feeds', sub('add', { url: feeds.url('/feeds/rss2-full.xml') })));
     await interact(h.fake, commandInteraction(B, 'feeds', sub('add', { url: feeds.url('/feeds/atom-full.atom') })));
-    const choices = async (options: Record<string, string>, focused: string): Promise<string[]> =>
-      ((await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('edit', options, focused)))).callback.body as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value);
+    const choices = async (options: Record<string, string>, focused: string): Promise<(string | number)[]> => choiceValues(await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('edit', options, focused))));
     expect(await choices({ id: '' }, 'id')).toEqual([h.store.addedFeeds.list().find((f) => f.guildId === GUILD_A)!.id]);
     expect(await choices({ id: 'x', home: '' }, 'home')).toEqual(['north-korea', 'south-korea', 'ukraine', 'none']);
     expect(await choices({ id: 'x', home: 'no' }, 'home')).toEqual(['north-korea', 'none']);
     // Adding a feed has no home to clear.
     const add = await interact(h.fake, autocompleteInteraction(A, 'feeds', sub('add', { url: 'x', home: 'no' }, 'home')));
-    expect((add.callback.body as { data: { choices: { value: string }[] } }).data.choices.map((c) => c.value)).toEqual(['north-korea']);
+    expect(choiceValues(add)).toEqual(['north-korea']);
   });
 
   it('GIVEN feed health in the store WHEN /feeds list THEN each feed shows last success, failures and next poll', async () => {

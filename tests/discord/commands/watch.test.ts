@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   autocompleteInteraction,
+  choiceValues,
   commandInteraction,
   interact,
   OPTION,
@@ -188,8 +189,7 @@ describe('/watch list and remove across servers', () => {
     expect(h.store.subscriptions.get(subA!.id)).toBeDefined();
 
     const suggestions = await interact(h.fake, autocompleteInteraction(B, 'watch', sub('remove', { id: { type: OPTION.integer, value: '' } }, 'id')));
-    const choices = (suggestions.callback.body as { data: { choices: { value: number }[] } }).data.choices;
-    expect(choices.map((c) => c.value)).toEqual([subB!.id]);
+    expect(choiceValues(suggestions)).toEqual([subB!.id]);
 
     const removed = await interact(h.fake, commandInteraction(A, 'watch', sub('remove', { id: subA!.id })));
     expect(replyText(removed.message)).toContain(`Removed: **#${subA!.id}**`);
@@ -230,14 +230,13 @@ describe('/watch list and remove across servers', () => {
     }
     expect(h.store.subscriptions.count()).toBe(1);
     const suggestions = await interact(h.fake, autocompleteInteraction(member, 'watch', sub('remove', { id: { type: OPTION.integer, value: '' } }, 'id')));
-    expect((suggestions.callback.body as { data: { choices: unknown[] } }).data.choices).toEqual([]);
+    expect(choiceValues(suggestions)).toEqual([]);
   });
 });
 
 describe('/watch autocomplete', () => {
   it('GIVEN "ukraine, no" typed in topics WHEN autocompleting THEN the last topic is completed and the first kept', async () => {
     const answer = await interact(h.fake, autocompleteInteraction(A, 'watch', sub('add', { topics: 'ukraine, no' }, 'topics')));
-    const choices = (answer.callback.body as { data: { choices: { name: string; value: string }[] } }).data.choices;
-    expect(choices.map((c) => c.value)).toEqual(['ukraine, north-korea']);
+    expect(choiceValues(answer)).toEqual(['ukraine, north-korea']);
   });
 });
