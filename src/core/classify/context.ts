@@ -2835,7 +2835,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   }
 
   // 3. Roundups: an item of a briefing that reports an event of the topic.
-  if (isRoundup(fields)) {
+  const roundup = isRoundup(fields);
+  if (roundup) {
     keywords.forEach((k, i) => {
       const a = adj[i];
       if (!a || a.score > thresholdOf(i) + CONTEXT_LIFT || k.kept.length === 0) return;
@@ -2997,7 +2998,10 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 4a. Market report: a price move in the headline, the war one of its causes. A soft cap: the
   // model judges whether the war is the move's one cause ("Sunflower oil prices hit records as
   // Black Sea ports stay shut | … as Russia's war keeps the ports of Odesa and Mykolaiv blockaded").
-  if (war >= 0 && warAdj && market && warAdj.score > passingOf(war) && !warAdj.decided) capWith(warAdj, war, CONTEXT_FEATURES.marketMove, market, false);
+  // A briefing whose own item reports the war's event is the roundup's ("Evening Briefing: Oil
+  // Slips … | … Also: Zelensky said Kyiv and Moscow had completed a prisoner exchange").
+  const briefed = roundup && warKw ? roundupLead(warKw.kept, fields, false) : null;
+  if (war >= 0 && warAdj && market && !briefed && warAdj.score > passingOf(war) && !warAdj.decided) capWith(warAdj, war, CONTEXT_FEATURES.marketMove, market, false);
 
   // 7f. Host city: the South only as the venue of a foreign gathering.
   if (south >= 0 && southKw && southAdj && southAdj.score > capOf(south) && !southAdj.decided && !reached(north)) {

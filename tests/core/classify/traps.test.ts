@@ -3124,4 +3124,12 @@ describe('traps: the twenty-ninth round (wires and world pages)', () => {
     const there = verdict('Former Moldovan minister detained', 'The former economy minister was arrested on Monday in Ukraine, where he had lived since 2021, police said.', 'ukraine');
     expect(feature(there, 'scene')).toBe(true);
   });
+
+  it('GIVEN a markets briefing whose "Also:" item reports the war\'s event THEN the item is the roundup\'s, not a cause of the price move; the same move with the war as its cause stays capped', () => {
+    const v = verdict('Evening Briefing: Gold Slips as Fed Signals Patience', 'Bullion fell for a second day as traders pushed back bets on a rate cut. Also: Zelensky said Kyiv and Moscow had swapped 200 prisoners each in the latest exchange of the war.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'market report')).toBe(false);
+    const move = verdict('Gold slips as Fed signals patience', 'Bullion fell for a second day as traders pushed back bets on a rate cut, with the war in Ukraine and tension in the Middle East keeping a floor under prices.', 'ukraine');
+    expect(move.matched).toBe(false);
+  });
 });
