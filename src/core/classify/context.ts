@@ -127,6 +127,8 @@ const AFTER_SPEECH_CLOSE = set(
 const SOURCE_FILLERS = set('s the a an its south korean korea seoul top senior national');
 const OWN_ACTION = set('it its they their we our seoul');
 const ACCORDING = set('according citing cited quoted quoting');
+/** What a report is "based on" when it is a source: "based on South Korean media", "… intelligence estimates". */
+const BASIS_SOURCES = set('media intelligence reports report estimates estimate data accounts sources officials government assessments');
 /** Words of a report between "according to" and its source: "according to reports carried by Seoul's Yonhap". */
 const REPORTS_BY = set('reports report reporting carried published by estimates estimate figures data from');
 
@@ -1806,6 +1808,9 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
   const t = field.tokens;
   // "Pyongyang fired what Seoul called two short-range ballistic missiles": the naming is a source's.
   if (t[hit.from - 1]?.text === 'what' && WHAT_CALLED.has(t[hit.to]?.text ?? '')) return true;
+  // "accounts based on South Korean media and intelligence briefings": a report's basis, when a
+  // source's word follows (not "troops based on South Korean soil").
+  if (t[hit.from - 2]?.text === 'based' && t[hit.from - 1]?.text === 'on' && BASIS_SOURCES.has(t[hit.to]?.text ?? '')) return true;
   // Backward: "according to X", "citing X", "says X" at the end of a clause, source words
   // allowed after it ("…, says Seoul spy agency").
   for (let k = Math.max(0, hit.from - 3); k < hit.from; k++) {

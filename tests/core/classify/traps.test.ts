@@ -3132,4 +3132,19 @@ describe('traps: the twenty-ninth round (wires and world pages)', () => {
     const move = verdict('Gold slips as Fed signals patience', 'Bullion fell for a second day as traders pushed back bets on a rate cut, with the war in Ukraine and tension in the Middle East keeping a floor under prices.', 'ukraine');
     expect(move.matched).toBe(false);
   });
+
+  it('GIVEN a North Korea report "based on South Korean media" THEN the South is its source; troops "based on South Korean soil" are not a source', () => {
+    const v = verdict('Pyongyang reportedly purges railway officials after train crash', 'Rights groups said at least a dozen officials were dismissed after the derailment near Kowon, accounts based on South Korean media and intelligence briefings that could not be verified.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+    const soil = verdict('Pyongyang says US troops based on South Korean soil are a threat', 'The North\'s foreign ministry said the 28,500 American soldiers stationed there were rehearsing an invasion.', 'south-korea');
+    expect(feature(soil, 'attribution')).toBe(false);
+  });
+
+  it('GIVEN the trainee doctors\' walkout over the "med school quota" THEN it is the South\'s, as with "medical school quota"', () => {
+    const v = verdict('Trainee doctors stay off the job as med school quota row drags on', 'Hospitals postponed surgeries for a third week while the government threatened to suspend the licences of residents who refuse to return.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ matched: 'med school quota' }));
+  });
 });
+
