@@ -40,9 +40,10 @@ interface FeatureDocument {
  * Documents as natural is given them, prepared once for every topic trained on the same set:
  * words seen in fewer than MIN_DOC_FREQ documents are left out (they get no weight anyway, see
  * `flatten`, and natural's per-document work grows with the vocabulary), and so are documents
- * with no features at all (natural would skip them; the class counts here do too). The labels
- * differ by topic, the words do not, so three topics (and each calibration fold) count and
- * filter the words once instead of once each.
+ * with no features at all. A document whose words the filter leaves empty still counts in its
+ * class (natural skips it; the counts in `trainFromFeatures` do not). The labels differ by topic,
+ * the words do not, so three topics (and each calibration fold) count and filter the words once
+ * instead of once each.
  */
 interface PreparedDocuments {
   readonly documents: readonly { readonly words: readonly string[]; readonly labels: readonly string[] }[];
