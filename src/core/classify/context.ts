@@ -1946,6 +1946,10 @@ function crossingIntoSouth(fields: readonly FieldText[]): { matched: string; fie
     for (let k = 0; k < t.length; k++) {
       if (!CROSSING_WORDS.has(t[k]?.text ?? '')) continue;
       const near = t.slice(k + 1, k + 1 + CROSSING_WINDOW);
+      // "restaurant workers defect to South", "defected to the South via China": the South is where
+      // they arrive, whatever border they crossed on the way.
+      const south = near.findIndex((u, j) => (u.text === 'to' || u.text === 'into') && (near[j + 1]?.text === 'south' || (near[j + 1]?.text === 'the' && near[j + 2]?.text === 'south')));
+      if (south >= 0 && !sentenceBreak(f, k, k + 1 + south)) return wordsAt(f, k, k + 2 + south + (near[south + 1]?.text === 'the' ? 1 : 0));
       const border = near.findIndex((u) => CROSSED_BORDER.has(u.text));
       if (border < 0 || sentenceBreak(f, k, k + 1 + border)) continue;
       const rest = t.slice(k + 1, k + 3 + CROSSING_WINDOW);

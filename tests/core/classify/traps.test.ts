@@ -3146,5 +3146,21 @@ describe('traps: the twenty-ninth round (wires and world pages)', () => {
     expect(v.matched).toBe(true);
     expect(patterns(v)).toContainEqual(expect.objectContaining({ matched: 'med school quota' }));
   });
+
+  it('GIVEN Ban Ki-moon as UN chief THEN his given name is no "Moon", the South\'s president by surname', () => {
+    const v = verdict('Ban Ki-moon wins second term as UN secretary-general', 'The General Assembly reappointed Ban Ki-moon by acclamation on Tuesday, and the former South Korean foreign minister promised to press on climate change.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(patterns(v).map((p) => p.matched)).not.toContain('moon');
+    expect(exclusions(v).map((x) => x.pattern)).toContain("Ban Ki-moon's given name");
+  });
+
+  it('GIVEN North Korean restaurant workers who defect to the South THEN the South is where they arrive; a Korean restaurant abroad is still culture abroad', () => {
+    const v = verdict('Twelve North Korean restaurant workers defect to South', 'The waitresses and their manager left a state-run restaurant in Ningbo and reached the South via a third country, the Unification Ministry said.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'crossing')).toBe(true);
+    const abroad = verdict('Korean restaurant in Leeds wins national award', 'The family-run kitchen near the university was named the best Korean restaurant outside London.', 'south-korea');
+    expect(abroad.matched).toBe(false);
+    expect(exclusions(abroad).map((x) => x.pattern)).toContain('Korean diaspora and culture abroad');
+  });
 });
 
