@@ -3162,5 +3162,10 @@ describe('traps: the twenty-ninth round (wires and world pages)', () => {
     expect(abroad.matched).toBe(false);
     expect(exclusions(abroad).map((x) => x.pattern)).toContain('Korean diaspora and culture abroad');
   });
+
+  it('GIVEN Klitschko\'s UDAR party THEN it is one of Ukraine\'s parties, as Batkivshchyna is', () => {
+    const v = verdict('Opposition parties agree on joint list for Kiev council vote', 'The UDAR party of boxer Vitali Klitschko said it would field one candidate in each district with the other opposition parties.', 'ukraine');
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ matched: 'UDAR party', field: 'summary' }));
+  });
 });
 
