@@ -1948,7 +1948,9 @@ function crossingIntoSouth(fields: readonly FieldText[]): { matched: string; fie
       const near = t.slice(k + 1, k + 1 + CROSSING_WINDOW);
       // "restaurant workers defect to South", "defected to the South via China": the South is where
       // they arrive, whatever border they crossed on the way.
-      const south = near.findIndex((u, j) => (u.text === 'to' || u.text === 'into') && (near[j + 1]?.text === 'south' || (near[j + 1]?.text === 'the' && near[j + 2]?.text === 'south')));
+      // Not another South: "fled to South Africa".
+      const southAt = (j: number): boolean => near[j]?.text === 'south' && (near[j + 1] === undefined || near[j + 1]?.text === 'korea' || !isCapitalised(near[j + 1] as Token));
+      const south = near.findIndex((u, j) => (u.text === 'to' || u.text === 'into') && (southAt(j + 1) || (near[j + 1]?.text === 'the' && southAt(j + 2))));
       if (south >= 0 && !sentenceBreak(f, k, k + 1 + south)) return wordsAt(f, k, k + 2 + south + (near[south + 1]?.text === 'the' ? 1 : 0));
       const border = near.findIndex((u) => CROSSED_BORDER.has(u.text));
       if (border < 0 || sentenceBreak(f, k, k + 1 + border)) continue;

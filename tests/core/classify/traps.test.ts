@@ -3158,6 +3158,8 @@ describe('traps: the twenty-ninth round (wires and world pages)', () => {
     const v = verdict('Twelve North Korean restaurant workers defect to South', 'The waitresses and their manager left a state-run restaurant in Ningbo and reached the South via a third country, the Unification Ministry said.', 'south-korea');
     expect(v.matched).toBe(true);
     expect(feature(v, 'crossing')).toBe(true);
+    const africa = verdict('North Korean diplomat defects to South Africa, Seoul says', 'The envoy, who had served in Pretoria, asked for asylum there, South Korea\'s spy agency told lawmakers.', 'south-korea');
+    expect(feature(africa, 'crossing')).toBe(false);
     const abroad = verdict('Korean restaurant in Leeds wins national award', 'The family-run kitchen near the university was named the best Korean restaurant outside London.', 'south-korea');
     expect(abroad.matched).toBe(false);
     expect(exclusions(abroad).map((x) => x.pattern)).toContain('Korean diaspora and culture abroad');
