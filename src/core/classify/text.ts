@@ -37,7 +37,7 @@ function foldMarks(word: string): string {
 
 /** True for a word code point; ASCII by comparison, the rest (rare in a feed) by Unicode property. */
 function isWordCodePoint(code: number): boolean {
-  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+  if (code < 128) return isAsciiWord(code);
   return WORD_CHAR_RE.test(String.fromCodePoint(code));
 }
 
