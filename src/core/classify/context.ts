@@ -127,6 +127,8 @@ const AFTER_SPEECH_CLOSE = set(
 const SOURCE_FILLERS = set('s the a an its south korean korea seoul top senior national');
 const OWN_ACTION = set('it its they their we our seoul');
 const ACCORDING = set('according citing cited quoted quoting');
+/** An observer's verbs before "by": "the launch was detected by Seoul's Joint Chiefs of Staff" names who saw it, a source. */
+const OBSERVED_BY = set('detected spotted tracked monitored observed');
 /** What a report is "based on" when it is a source: "based on South Korean media", "… intelligence estimates". */
 const BASIS_SOURCES = set('media intelligence reports report estimates estimate data accounts sources officials government assessments');
 /** Words of a report between "according to" and its source: "according to reports carried by Seoul's Yonhap". */
@@ -1797,6 +1799,21 @@ function sourceClosesClause(field: FieldText, k: number): boolean {
 }
 
 /**
+ * True when an observer's words close the clause from token `k`: source words, names and "and"
+ * ("detected by South Korea and Japan.", "tracked by Seoul's military, which said…").
+ */
+function observerClosesClause(field: FieldText, k: number): boolean {
+  const t = field.tokens;
+  for (let end = k; end < t.length; end++) {
+    if (clauseBreak(field, end - 1, end)) return true;
+    const tok = t[end];
+    if (!tok) break;
+    if (!SOURCE_NOUNS.has(tok.text) && tok.text !== 'and' && !isCapitalised(tok)) return false;
+  }
+  return true;
+}
+
+/**
  * True when the hit is only the source of the report: the subject of a speech verb that closes
  * the clause or reports another party ("…, Seoul's military said", "Seoul says North fired"),
  * or the object of "according to" / "citing". A speaker announcing its own action ("Seoul said
@@ -1825,6 +1842,9 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
     const w = t[k];
     if (!w || clauseBreak(field, k, k + 1)) break;
     if (ACCORDING.has(w.text)) return true;
+    // "the launch was detected by the South's Joint Chiefs of Staff, Seoul's military said": who
+    // saw it, when only the observer's words close the clause (not "picked up by the South's navy").
+    if (w.text === 'by' && OBSERVED_BY.has(t[k - 1]?.text ?? '') && observerClosesClause(field, hit.to)) return true;
     if (w.text !== 'to' && w.text !== 'and' && !SOURCE_NOUNS.has(w.text) && !REPORTS_BY.has(w.text) && !isCapitalised(w)) break;
   }
   // A headline that closes on its source after a colon or a dash: "N. Korea fires missiles: JCS",
@@ -2612,7 +2632,9 @@ export function abroadWord(token: Token): boolean {
  * people of one and nothing abroad: "(LEAD) Torrential rain kills 7 in central regions | SEOUL,
  * July 15 (Yonhap) -- … the government said". The rubric's events on its territory. The agency
  * writes for readers at home: "the country", "the government", "central regions" are the
- * South's, and its reports name the country no further.
+ * South's, and its reports name the country no further. An exclusion of the South that costs
+ * points (see {@link isPenalty}) is a sign of abroad too: "SEOUL (Yonhap) -- Ryu Hyun-jin agreed
+ * to a four-year deal with the Toronto Blue Jays" names a city abroad, not a country.
  */
 export function homeWire(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const summary = fields.find((f) => f.field === 'summary');
@@ -2620,6 +2642,11 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
   if (!dateline) return null;
   for (const f of fields) for (const t of f.tokens) if (abroadWord(t)) return null;
   return { matched: dateline.text.trim(), field: 'summary' };
+}
+
+/** True for an exclusion's reason that cost points (a sign of life abroad), not one that only masked a hit. */
+function isPenalty(reason: Reason): boolean {
+  return reason.kind === 'exclusion' && reason.weight < 0;
 }
 
 // --- Briefing venue --------------------------------------------------------------------------------
@@ -2898,7 +2925,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   }
 
   // 6b. Home wire: the South's own agency reporting from home about nothing abroad.
-  if (south >= 0 && southKw && southAdj && (southKw.excluded || southKw.kept.length > 0) && southAdj.score <= thresholdOf(south) + CONTEXT_LIFT && keywords.every((k, j) => j === south || k.hits === 0)) {
+  if (south >= 0 && southKw && southAdj && (southKw.excluded || southKw.kept.length > 0) && southAdj.score <= thresholdOf(south) + CONTEXT_LIFT && keywords.every((k, j) => j === south || k.hits === 0) && !southKw.reasons.some(isPenalty)) {
     const wire = homeWire(fields);
     if (wire) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.homeWire}`, matched: wire.matched, field: wire.field, weight }));
   }

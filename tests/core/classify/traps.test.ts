@@ -3171,3 +3171,35 @@ describe('traps: the twenty-ninth round (wires and world pages)', () => {
   });
 });
 
+
+describe('traps: the thirtieth round (the dev set\'s long tail)', () => {
+  it('GIVEN a launch "detected by" the South\'s military THEN the South only saw it, a source; a drone "detected by the South\'s military and shot down" is not read as one', () => {
+    const v = verdict('North Korea fires two short-range missiles into the sea', 'Pyongyang launched the missiles from near Wonsan before dawn; the launch was detected by the South\'s Joint Chiefs of Staff, Japan\'s coast guard said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+    const shot = verdict('North Korean drone shot down near Gimpo', 'The drone was detected by the South\'s Joint Chiefs of Staff and shot down by its helicopters near the border.', 'south-korea');
+    expect(feature(shot, 'attribution')).toBe(false);
+  });
+
+  it('GIVEN a Yonhap story from Seoul that names a city abroad the South\'s rules mark as Korean life abroad THEN the home wire does not lift it; a home story from the same wire still is lifted', () => {
+    const v = verdict('Kim Ha-seong agrees to one-year deal with the Braves', 'SEOUL, Jan. 9 (Yonhap) -- Infielder Kim Ha-seong signed a one-year, $13 million contract with the Atlanta Braves, his agency said Thursday.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'home wire')).toBe(false);
+    const home = verdict('(LEAD) Heavy snow grounds flights on Jeju Island', 'SEOUL, Jan. 9 (Yonhap) -- More than 200 flights were cancelled as heavy snow and strong winds hit the southern resort island, officials said.', 'south-korea');
+    expect(home.matched).toBe(true);
+  });
+
+  it('GIVEN one of Ukraine\'s own weapons named in a summary beside a minister THEN the story is Ukraine\'s war, not a passing mention; Neptune alone is a planet', () => {
+    const v = verdict('Sweden to pay for more howitzers under joint production deal', 'Stockholm will finance a further batch of Bohdana self-propelled guns built at local plants, Defence Minister Rustem Umerov said after talks with his Swedish counterpart on Friday.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: "Ukraine's own weapons", matched: 'Bohdana' }));
+    const planet = verdict('Probe sends back sharpest images of Neptune', 'The spacecraft photographed the planet\'s rings and its largest moon during a close flyby.', 'ukraine');
+    expect(patterns(planet)).toEqual([]);
+  });
+
+  it('GIVEN "South Koreans top visitors" to another country THEN it is that country\'s tourism, as "South Korean visitors to" already is', () => {
+    const v = verdict('South Koreans top visitors to Vietnam as arrivals hit record', 'Vietnam welcomed a record 17 million foreign visitors last year, the national tourism authority said, with travellers from China and the United States close behind.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain("Koreans travelling as another country's tourism");
+  });
+});
