@@ -97,6 +97,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   drillsTiming: "drills as a date: the South only in \"ahead of\" the allies' drills, or the report's source",
   homeFeed: 'home feed: a feed of the country\'s home news, nothing else claims the story',
   visit: 'visit: the South only as where a US president stops on his way to meet the North',
+  warHistory: 'war history: the North named only by the Korean War of 1950-53 and its battlefields',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -110,7 +111,7 @@ export function isUnnamedWarCue(reason: Reason): boolean {
 const SPEECH = set('said says say told tells reported reports claimed claims claim added estimated estimates estimate assessed assess stated quoted believes believe cited attributed');
 /** Words between a source and its speech verb: "Seoul's military intelligence told lawmakers". */
 const SOURCE_NOUNS = set(
-  's military army navy air force officials official government ministry minister broadcaster newspaper report lawmaker also spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence security chief director adviser advisor advisers advisors service national joint chiefs of staff jcs police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
+  's military army navy air force officials official government ministry minister broadcaster newspaper report lawmaker also spokesman spokeswoman spokesperson defence defense foreign unification spy agency agencies intelligence security chief director adviser advisor advisers advisors service national joint chiefs of staff jcs nis police coast guard news presidential office sources source authorities lawmakers the a an its south korean korea seoul yonhap top senior central bank',
 );
 /** How many words after a source its speech verb may stand: "Seoul's defence ministry spokesman said". */
 const SOURCE_REACH = 6;
@@ -657,7 +658,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
   let foreignLabel = false;
   for (const h of hits) {
     // "a former student from South Korea": where the person comes from, as the label says.
-    if (fledWar(h, fields) || consularCare(h, fields) || viewClause(h, fields) || fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'from') continue;
+    if (fledWar(h, fields) || consularCare(h, fields) || viewClause(h, fields) || sourceSeat(h, fields) || fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'from') continue;
     const field = fieldOf(fields, h);
     const next = field?.tokens[h.to]?.text ?? '';
     // "one of three South Koreans accused of…": the people's name is a person by itself.
@@ -706,6 +707,18 @@ function consularCare(h: Hit, fields: readonly FieldText[]): boolean {
   const t = fieldOf(fields, h)?.tokens ?? [];
   const k = t[h.to]?.text === 's' ? h.to + 1 : h.to;
   return (t[k]?.text === 'foreign' && t[k + 1]?.text === 'ministry') || CONSULAR.has(t[k]?.text ?? '');
+}
+
+/** Who reports from a seat: "media in Seoul identified him as…", "officials in Seoul said". */
+const SEATED_SOURCES = set('media officials reports newspapers outlets broadcasters diplomats analysts');
+
+/**
+ * True when a hit is only the seat of the story's source: "Media in Seoul identified him as a
+ * missionary". The country reports on its citizen abroad; the story stays the person's.
+ */
+function sourceSeat(h: Hit, fields: readonly FieldText[]): boolean {
+  const t = fieldOf(fields, h)?.tokens ?? [];
+  return t[h.from - 1]?.text === 'in' && SEATED_SOURCES.has(t[h.from - 2]?.text ?? '');
 }
 
 /** Verbs of a view held: "which Seoul and Beijing see as a symbol of…". */
@@ -1852,8 +1865,9 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
   if (field.field === 'title' && hit.from > 0 && /:|\s[-\u2013\u2014]\s/u.test(field.text.slice(t[hit.from - 1]?.end ?? 0, t[hit.from]?.start ?? 0))) {
     if (t.slice(hit.to).every((u) => SOURCE_NOUNS.has(u.text) || SPEECH.has(u.text))) return true;
   }
-  // Forward: X [source nouns] said …
-  let sourceNoun = false;
+  // Forward: X [source nouns] said …. A hit that is itself a source's name counts as its noun:
+  // "NIS: North Korea sending troops to Russia", "JCS: …" (a headline's colon is the speech).
+  let sourceNoun = !SOURCE_FILLERS.has(t[hit.to - 1]?.text ?? '') && SOURCE_NOUNS.has(t[hit.to - 1]?.text ?? '');
   // "South Korea's Joint Chiefs of Staff and Japan's government said": a second source after "and"
   // lengthens the reach by its own words.
   let reach = hit.to + SOURCE_REACH;
@@ -2006,6 +2020,23 @@ function drillsAsTiming(h: Hit, fields: readonly FieldText[]): boolean {
 /** True when a South Korea hit names what both Koreas share: the Korean War, the peninsula. */
 function bothKoreas(h: Hit, fields: readonly FieldText[]): boolean {
   return fieldOf(fields, h)?.tokens.slice(h.from, h.to).some((t) => t.text === 'peninsula' || t.text === 'war' || t.text === 'armistice') === true;
+}
+
+/** The Korean War's battlefields, which North Korea's rules also name: "over the Yalu river", "the demilitarised zone". */
+const WAR_FIELDS = set('yalu parallel dmz demilitarized demilitarised panmunjom imjin chosin');
+/** The years of the Korean War, when a story dates itself in them. */
+const WAR_YEARS = set('1950 1951 1952 1953');
+
+/**
+ * True when every North Korea hit is the Korean War (or the peninsula) or one of its battlefields,
+ * at least one is the war, and the story names a year of the war: history, not the North of today.
+ * A story with the North's state or leaders in it has other hits and is not this.
+ */
+function warHistory(hits: readonly Hit[], fields: readonly FieldText[]): boolean {
+  if (!hits.some((h) => bothKoreas(h, fields))) return false;
+  const battlefield = (h: Hit): boolean => fieldOf(fields, h)?.tokens.slice(h.from, h.to).some((t) => WAR_FIELDS.has(t.text)) === true;
+  if (!hits.every((h) => bothKoreas(h, fields) || battlefield(h))) return false;
+  return fields.some((f) => f.tokens.some((t) => WAR_YEARS.has(t.text)));
 }
 
 /** The South's diplomats abroad: "South Korea's ambassador", "the South Korean consulate". */
@@ -2633,7 +2664,7 @@ export function abroadWord(token: Token): boolean {
  * July 15 (Yonhap) -- … the government said". The rubric's events on its territory. The agency
  * writes for readers at home: "the country", "the government", "central regions" are the
  * South's, and its reports name the country no further. An exclusion of the South that costs
- * points (see {@link isPenalty}) is a sign of abroad too: "SEOUL (Yonhap) -- Ryu Hyun-jin agreed
+ * points (applyContext's `penalised`) is a sign of abroad too: "SEOUL (Yonhap) -- Ryu Hyun-jin agreed
  * to a four-year deal with the Toronto Blue Jays" names a city abroad, not a country.
  */
 export function homeWire(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
@@ -2642,11 +2673,6 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
   if (!dateline) return null;
   for (const f of fields) for (const t of f.tokens) if (abroadWord(t)) return null;
   return { matched: dateline.text.trim(), field: 'summary' };
-}
-
-/** True for an exclusion's reason that cost points (a sign of life abroad), not one that only masked a hit. */
-function isPenalty(reason: Reason): boolean {
-  return reason.kind === 'exclusion' && reason.weight < 0;
 }
 
 // --- Briefing venue --------------------------------------------------------------------------------
@@ -2925,7 +2951,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   }
 
   // 6b. Home wire: the South's own agency reporting from home about nothing abroad.
-  if (south >= 0 && southKw && southAdj && (southKw.excluded || southKw.kept.length > 0) && southAdj.score <= thresholdOf(south) + CONTEXT_LIFT && keywords.every((k, j) => j === south || k.hits === 0) && !southKw.reasons.some(isPenalty)) {
+  if (south >= 0 && southKw && southAdj && (southKw.excluded || southKw.kept.length > 0) && southAdj.score <= thresholdOf(south) + CONTEXT_LIFT && keywords.every((k, j) => j === south || k.hits === 0) && !penalised(south)) {
     const wire = homeWire(fields);
     if (wire) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.homeWire}`, matched: wire.matched, field: wire.field, weight }));
   }
@@ -3025,6 +3051,15 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // The South's envoy abroad honouring the war's veterans stays the host's ceremony.
   if (south >= 0 && southKw && southAdj && southKw.kept.some((h) => bothKoreas(h, fields)) && southAdj.score > capOf(south) && !southAdj.decided && southKw.kept.every((h) => bothKoreas(h, fields) || envoyAbroad(h, fields))) {
     capWith(southAdj, south, CONTEXT_FEATURES.bothKoreas, southKw.kept[0]);
+  }
+
+  // 7c'''. War history: the North named only by the Korean War and its battlefields, in a story
+  // that dates itself in the war ("files from 1951 to 1965 on camps holding captured soldiers
+  // during the Korean War", "Soviet pilots flew missions over the Yalu in 1951").
+  // A roundup ("Today in History: … Korean War armistice signed") lists the war as the day's
+  // event: it is left to the keywords and the model.
+  if (north >= 0 && northKw && northAdj && northAdj.score > capOf(north) && !northAdj.decided && !roundup && warHistory(northKw.kept, fields)) {
+    capWith(northAdj, north, CONTEXT_FEATURES.warHistory, northKw.kept[0]);
   }
 
   // 7d. Spillover: drones or debris over a neighbour, Ukraine only the attack's target.

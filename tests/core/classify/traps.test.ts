@@ -3202,4 +3202,36 @@ describe('traps: the thirtieth round (the dev set\'s long tail)', () => {
     expect(v.matched).toBe(false);
     expect(exclusions(v).map((x) => x.pattern)).toContain("Koreans travelling as another country's tourism");
   });
+  it('GIVEN a headline that opens on the South\'s spy agency and a colon THEN the agency is the source of a North Korea story; "Seoul:" alone is not', () => {
+    const v = verdict('NIS: North Korea readies another satellite launch', 'North Korea has moved rocket parts to its Sohae launch site and may fire within weeks, the National Intelligence Service told lawmakers on Tuesday.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'attribution')).toBe(true);
+  });
+
+  it('GIVEN Estonia\'s Reform Party in a briefing that names Seoul as a tour stop THEN it is Estonia\'s party, not the South\'s', () => {
+    const v = verdict('Morning briefing: Estonian budget vote; Finnish choir adds Seoul date', 'Estonia\'s Reform Party won a budget vote in parliament. Also: the Helsinki Chamber Choir will add a concert in Seoul to its autumn tour of Asia.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain("another country's court, parliament or party");
+  });
+
+  it('GIVEN a South Korean charged abroad whom "media in Seoul" identified THEN the media\'s seat is no sign of home: the person abroad stays abroad', () => {
+    const v = verdict('South Korean pastor charged with spying in Belarus', 'A South Korean citizen held in Minsk has been charged with espionage, the KGB said. Media in Seoul identified him as a pastor who ran a shelter.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
+
+  it('GIVEN Fire Point\'s FP-5 Flamingo missile THEN it is one of Ukraine\'s own weapons', () => {
+    const v = verdict('Maker shows FP-5 Flamingo at arms fair', 'The manufacturer displayed its FP-5 Flamingo ground-launched cruise missile, which it says can fly about 3,000 km, and said serial output had doubled.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: "Ukraine's own weapons" }));
+  });
+
+  it('GIVEN the Korean War as history, dated in its years, with only its battlefields named THEN the North is not today\'s North; a story of today with the war\'s years still is', () => {
+    const v = verdict('Archive shows Chinese nurses\' role in the Korean War', 'Letters released by a museum in Shenyang show volunteer nurses treated soldiers near the Yalu river in 1952, historians said.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'war history')).toBe(true);
+    const today = verdict('North Korea returns remains of US soldiers from the Korean War', 'Pyongyang handed over 55 boxes of remains of troops killed in the 1950-53 war, the first such return in a decade.', 'north-korea');
+    expect(today.matched).toBe(true);
+    expect(feature(today, 'war history')).toBe(false);
+  });
 });
