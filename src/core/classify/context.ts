@@ -1803,27 +1803,16 @@ function wordsAt(f: FieldText, from: number, last: number): { matched: string; f
   return { matched: f.text.slice(f.tokens[from]?.start ?? 0, f.tokens[last]?.end ?? 0), field: f.field };
 }
 
-/** True when only source words ("spy agency") stand from token `k` to the end of its clause. */
-function sourceClosesClause(field: FieldText, k: number): boolean {
+/**
+ * True when only source words ("spy agency") stand from token `k` to the end of its clause, or
+ * words `alsoSource` lets stand among them (an observer's names and "and": "detected by South
+ * Korea and Japan.").
+ */
+function sourceClosesClause(field: FieldText, k: number, alsoSource: (tok: Token) => boolean = () => false): boolean {
   const t = field.tokens;
   let end = k;
-  while (end < t.length && SOURCE_NOUNS.has(t[end]?.text ?? '') && !clauseBreak(field, end - 1, end)) end++;
+  for (let tok = t[end]; tok && (SOURCE_NOUNS.has(tok.text) || alsoSource(tok)) && !clauseBreak(field, end - 1, end); tok = t[end]) end++;
   return end >= t.length || clauseBreak(field, end - 1, end);
-}
-
-/**
- * True when an observer's words close the clause from token `k`: source words, names and "and"
- * ("detected by South Korea and Japan.", "tracked by Seoul's military, which said…").
- */
-function observerClosesClause(field: FieldText, k: number): boolean {
-  const t = field.tokens;
-  for (let end = k; end < t.length; end++) {
-    if (clauseBreak(field, end - 1, end)) return true;
-    const tok = t[end];
-    if (!tok) break;
-    if (!SOURCE_NOUNS.has(tok.text) && tok.text !== 'and' && !isCapitalised(tok)) return false;
-  }
-  return true;
 }
 
 /**
@@ -1857,7 +1846,7 @@ export function isAttribution(hit: Hit, fields: readonly FieldText[], otherHits:
     if (ACCORDING.has(w.text)) return true;
     // "the launch was detected by the South's Joint Chiefs of Staff, Seoul's military said": who
     // saw it, when only the observer's words close the clause (not "picked up by the South's navy").
-    if (w.text === 'by' && OBSERVED_BY.has(t[k - 1]?.text ?? '') && observerClosesClause(field, hit.to)) return true;
+    if (w.text === 'by' && OBSERVED_BY.has(t[k - 1]?.text ?? '') && sourceClosesClause(field, hit.to, (u) => u.text === 'and' || isCapitalised(u))) return true;
     if (w.text !== 'to' && w.text !== 'and' && !SOURCE_NOUNS.has(w.text) && !REPORTS_BY.has(w.text) && !isCapitalised(w)) break;
   }
   // A headline that closes on its source after a colon or a dash: "N. Korea fires missiles: JCS",
