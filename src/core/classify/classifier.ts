@@ -112,7 +112,7 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         if (topicModel && kw?.decided === true) {
           // A lift that decides stands against any model but its surest no, in a topic that
           // weighs such a no above a confident one (certain_no_factor).
-          const said = hearsCertainNo(topic, keywordScore) ? consult(topic, topicModel) : null;
+          const said = kw.sealed !== true && hearsCertainNo(topic, keywordScore) ? consult(topic, topicModel) : null;
           if (said && isCertainNo(said.p)) {
             modelProbability = said.shown;
             score += said.contribution;

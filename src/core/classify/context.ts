@@ -166,7 +166,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'accuse accuses accused traded exchanged swapped halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted charged acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed',
+  'accuse accuses accused traded exchanged swapped halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted charged acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed enshrined enshrines adopted adopts amended amends',
 );
 const ITEM_LEAD_WORDS = 3;
 /** "… is in Washington": being somewhere named, in a briefing's item, is a visit. */
@@ -1766,6 +1766,8 @@ interface Adjustment {
   decided: boolean;
   /** Set by a cue without a keyword hit: the model is consulted all the same (KeywordScore.candidate). */
   candidate?: boolean;
+  /** Set by a roundup's lift: not even the model's surest no is heard (KeywordScore.sealed). */
+  sealed?: boolean;
 }
 
 /** True when punctuation that ends a clause stands between two token positions of a field. */
@@ -2899,6 +2901,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       // "South Korea's Kim Hyo-joo won the Ford Championship": an athlete's win abroad (culture abroad).
       if (!lead || (isSouth && hostCity(k.kept, fields)) || cultureAbroad(k.kept, fields)) return;
       lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.roundup}`, matched: lead.matched, field: lead.field, weight }));
+      if (a.decided && i === north) a.sealed = true;
     });
   }
 
@@ -3178,6 +3181,6 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const a = adj[i];
     if (!a || a.reasons.length === 0) return k;
     const score = Math.round(a.score * 1000) / 1000;
-    return { ...k, score, passing: k.passing && score < thresholdOf(i), reasons: [...a.reasons, ...k.reasons], ...(a.decided ? { decided: true } : {}), ...(a.candidate === true ? { candidate: true } : {}) };
+    return { ...k, score, passing: k.passing && score < thresholdOf(i), reasons: [...a.reasons, ...k.reasons], ...(a.decided ? { decided: true } : {}), ...(a.candidate === true ? { candidate: true } : {}), ...(a.sealed === true && a.decided ? { sealed: true } : {}) };
   });
 }

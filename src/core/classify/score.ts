@@ -19,6 +19,8 @@ export interface KeywordScore {
   readonly decided?: boolean;
   /** True when a context cue made the topic a candidate without a keyword hit: the model is consulted. */
   readonly candidate?: boolean;
+  /** True when a roundup's item decided the verdict: the model, which reads every item's words, is not heard even for its surest no. */
+  readonly sealed?: boolean;
 }
 
 /**

@@ -3234,4 +3234,16 @@ describe('traps: the thirtieth round (the dev set\'s long tail)', () => {
     expect(today.matched).toBe(true);
     expect(feature(today, 'war history')).toBe(false);
   });
+  it('GIVEN foreign visitors at a record "with South Koreans leading" THEN it is the host country\'s tourism', () => {
+    const v = verdict('Thailand sees record foreign arrivals, with South Koreans leading', 'BANGKOK — The kingdom welcomed 3.1 million overseas visitors in January, a monthly high, with travellers from South Korea the largest group ahead of China and Malaysia.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain("Koreans travelling as another country's tourism");
+  });
+
+  it('GIVEN a briefing whose "Also:" item reports the North\'s act THEN the roundup decides, and the model, which reads the other items\' words, is not heard even for its surest no', () => {
+    const v = verdict('Your Thursday Briefing: Heat Wave Grips Southern Europe', 'Wildfires forced thousands from their homes on Greek islands as temperatures passed 44C. Also: North Korea enshrined its nuclear status in its constitution, and Brazil\'s president named a new central bank chief.', 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+    expect(notes(v).join(' ')).not.toContain('surest no overrules');
+  });
 });
