@@ -532,11 +532,21 @@ function foreignDateline(text: string): boolean {
   return d !== null && !d.tagged && d.agency !== 'Yonhap' && !HOME_DATELINE_CITIES.has(d.city.trim().toLowerCase());
 }
 
-/** Yonhap's dateline from one of the South's cities, after an optional tag and with an optional date: "(LEAD) SEOUL, July 15 (Yonhap)". */
+/** "The country's", "the nation": a foreign agency's words for the country its dateline names. */
+const THE_COUNTRY = /\bthe (?:country|nation)\b/iu;
+
+/**
+ * Yonhap's dateline from one of the South's cities, after an optional tag and with an optional
+ * date: "(LEAD) SEOUL, July 15 (Yonhap)". Another agency's from the same cities counts when its
+ * story speaks of "the country" or "the nation", which under that dateline is the South: "SEOUL,
+ * South Korea (AP) — The country's total fertility rate fell to 0.72".
+ */
 function homeWireDateline(text: string): WireDateline | null {
   const d = wireDateline(text);
-  const home = d !== null && d.agency === 'Yonhap' && HOME_DATELINE_CITIES.has(d.city.toLowerCase()) && (d.place === null || DATELINE_DATE.test(d.place));
-  return home ? d : null;
+  if (d === null || !HOME_DATELINE_CITIES.has(d.city.toLowerCase())) return null;
+  if (d.agency === 'Yonhap') return d.place === null || DATELINE_DATE.test(d.place) ? d : null;
+  const place = d.place === null || DATELINE_DATE.test(d.place) || /^south korea$/iu.test(d.place);
+  return place && THE_COUNTRY.test(text.slice(d.text.length)) ? d : null;
 }
 
 /**
@@ -2662,8 +2672,14 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
   const summary = fields.find((f) => f.field === 'summary');
   const dateline = summary ? homeWireDateline(summary.text) : null;
   if (!dateline) return null;
-  for (const f of fields) for (const t of f.tokens) if (abroadWord(t)) return null;
+  for (const f of fields) for (const [k, t] of f.tokens.entries()) if (abroadWord(t) && !worldRanking(f.tokens, k)) return null;
   return { matched: dateline.text.trim(), field: 'summary' };
+}
+
+/** True when "world" at `k` only ranks the story's figure: "the lowest in the world", "the world's lowest". */
+function worldRanking(tokens: readonly Token[], k: number): boolean {
+  if (tokens[k]?.text !== 'world' || tokens[k - 1]?.text !== 'the') return false;
+  return tokens[k - 2]?.text === 'in' || tokens[k + 1]?.text === 's';
 }
 
 // --- Briefing venue --------------------------------------------------------------------------------

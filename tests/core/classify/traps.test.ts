@@ -3246,4 +3246,17 @@ describe('traps: the thirtieth round (the dev set\'s long tail)', () => {
     expect(feature(v, 'roundup')).toBe(true);
     expect(notes(v).join(' ')).not.toContain('surest no overrules');
   });
+  it('GIVEN an AP story from Seoul about "the country" with nothing abroad named THEN it is a home wire, "the lowest in the world" being a ranking; without "the country" it is left to the rest', () => {
+    const v = verdict('Marriages rise for a second year as couples delay no longer', 'SEOUL, South Korea (AP) — The number of weddings in the country rose 15% last year, among the steepest rises in the world, statistics officials said Wednesday.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'home wire')).toBe(true);
+    const plain = verdict('Marriages rise for a second year as couples delay no longer', 'SEOUL, South Korea (AP) — The number of weddings rose 15% last year, statistics officials said Wednesday.', 'south-korea');
+    expect(feature(plain, 'home wire')).toBe(false);
+  });
+
+  it('GIVEN a K-drama abroad whose plot is "a romance about a Seoul heiress" THEN the city is fiction\'s setting', () => {
+    const v = verdict('K-drama about love across the border tops Thai Netflix chart', 'BANGKOK — The show, a South Korean romance about a Seoul heiress stranded in the North, has led Netflix Thailand\'s most-watched list for weeks.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain("a South Korean city as fiction's setting");
+  });
 });
