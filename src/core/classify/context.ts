@@ -2650,12 +2650,16 @@ export function foreignHeadline(hits: readonly Hit[], fields: readonly FieldText
 const HOME_WIRE_ABROAD: ReadonlySet<string> = new Set([...OTHER_COUNTRIES, ...FOREIGN_DEMONYMS, ...HEADLINE_STATES, 'north', 'pyongyang', 'abroad', 'overseas', 'foreign', 'international', 'world', 'global']);
 
 /**
- * True when a word puts a home story abroad or on the North (HOME_WIRE_ABROAD): "US" is the
- * country, "us" mostly the pronoun ("doctors told us"). The home wire and the home feed
- * (home-feed.ts) read the same test.
+ * True when the word at `k` puts a home story abroad or on the North (HOME_WIRE_ABROAD): "US" is
+ * the country, "us" mostly the pronoun ("doctors told us"); "world" only ranks a figure in "the
+ * lowest in the world" and "the world's lowest". The home wire and the home feed (home-feed.ts)
+ * read the same test.
  */
-export function abroadWord(token: Token): boolean {
-  return HOME_WIRE_ABROAD.has(token.text) && (token.text !== 'us' || token.cased === 'US');
+export function abroadWord(tokens: readonly Token[], k: number): boolean {
+  const token = tokens[k];
+  if (token === undefined || !HOME_WIRE_ABROAD.has(token.text)) return false;
+  if (token.text === 'us') return token.cased === 'US';
+  return token.text !== 'world' || !worldRanking(tokens, k);
 }
 
 /**
@@ -2672,13 +2676,13 @@ export function homeWire(fields: readonly FieldText[]): { matched: string; field
   const summary = fields.find((f) => f.field === 'summary');
   const dateline = summary ? homeWireDateline(summary.text) : null;
   if (!dateline) return null;
-  for (const f of fields) for (const [k, t] of f.tokens.entries()) if (abroadWord(t) && !worldRanking(f.tokens, k)) return null;
+  for (const f of fields) for (let k = 0; k < f.tokens.length; k++) if (abroadWord(f.tokens, k)) return null;
   return { matched: dateline.text.trim(), field: 'summary' };
 }
 
 /** True when "world" at `k` only ranks the story's figure: "the lowest in the world", "the world's lowest". */
 function worldRanking(tokens: readonly Token[], k: number): boolean {
-  if (tokens[k]?.text !== 'world' || tokens[k - 1]?.text !== 'the') return false;
+  if (tokens[k - 1]?.text !== 'the') return false;
   return tokens[k - 2]?.text === 'in' || tokens[k + 1]?.text === 's';
 }
 

@@ -88,7 +88,7 @@ export function abroadNamed(fields: readonly FieldText[], countries: CountryName
     for (let k = 0; k < t.length; k++) {
       const token = t[k];
       if (!token) continue;
-      if (abroadWord(token)) return token.cased;
+      if (abroadWord(t, k)) return token.cased;
       // A country's name is one only when written as a name: "Turkey", not "turkey"; "US", not "us".
       if (token.cased[0] === token.cased[0]?.toLowerCase()) continue;
       for (const words of [...(countries.get(token.text) ?? []), ...(countries.get(token.cased) ?? [])]) {

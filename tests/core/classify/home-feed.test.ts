@@ -83,6 +83,12 @@ describe('home feed: a story of a feed of the topic\'s home news', () => {
     expect(classifier.classify({ title: 'Striking nurses walk out in Guinea', summary: '', home }).matched).toEqual([]);
   });
 
+  it('GIVEN "the world" only ranking a figure ("the lowest in the world", "the world\'s lowest") THEN it puts nothing abroad; the world as a place still does', () => {
+    expect(classifier.classify({ title: 'Fertility rate falls to 0.72, the lowest in the world', summary: 'The statistics office said births fell for the eighth year.', home }).matched).toEqual(['south-korea']);
+    expect(classifier.classify({ title: 'Births fall again in the world\'s lowest fertility rate', summary: '', home }).matched).toEqual(['south-korea']);
+    expect(classifier.classify({ title: 'Nurses head out into the world for jobs', summary: '', home }).matched).toEqual([]);
+  });
+
   it('GIVEN another topic\'s words WHEN the story comes from a home feed THEN the home topic is not lifted: a North Korea story in a Seoul paper is the North\'s', () => {
     const c = classifier.classify({ title: 'Pyongyang fires two ballistic missiles into the sea', summary: '', home });
     expect(c.matched).toEqual(['north-korea']);
