@@ -111,7 +111,8 @@ export function createTopicClassifier(rules: RuleSet, model: Model | null): Topi
         let score = keywordScore;
         if (topicModel && kw?.decided === true) {
           // A lift that decides stands against any model but its surest no, in a topic that
-          // weighs such a no above a confident one (certain_no_factor).
+          // weighs such a no above a confident one (certain_no_factor); a sealed one (a roundup's
+          // item, whose summary's words are the other items') stands against that no too.
           const said = kw.sealed !== true && hearsCertainNo(topic, keywordScore) ? consult(topic, topicModel) : null;
           if (said && isCertainNo(said.p)) {
             modelProbability = said.shown;
