@@ -2030,8 +2030,9 @@ const WAR_YEARS = set('1950 1951 1952 1953');
 
 /**
  * True when every North Korea hit is the Korean War (or the peninsula) or one of its battlefields,
- * at least one is the war, and the story names a year of the war: history, not the North of today.
- * A story with the North's state or leaders in it has other hits and is not this.
+ * at least one is the war or the peninsula, and the story names a year of the war (1950 to 1953):
+ * history, not the North of today. A story with the North's state or leaders in it has other hits
+ * and is not this.
  */
 function warHistory(hits: readonly Hit[], fields: readonly FieldText[]): boolean {
   if (!hits.some((h) => bothKoreas(h, fields))) return false;
