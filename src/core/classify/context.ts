@@ -414,6 +414,8 @@ const RESULTS = set('profit profits loss losses earnings revenue revenues');
  */
 function comparedFirm(t: readonly Token[], k: number): boolean {
   if (COMPARED.has(t[k - 1]?.text ?? '') || COMPARED.has(t[k - 2]?.text ?? '') || (t[k - 1]?.text === 'with' && COMPETE.has(t[k - 2]?.text ?? ''))) return true;
+  // "competes with South Korea's SK Hynix": the firm's country, as its owner, is compared with it.
+  if (t[k - 1]?.text === 's' && t[k - 2]?.text === 'korea') return comparedFirm(t, t[k - 3]?.text === 'south' ? k - 3 : k - 2);
   // "SK Hynix": the second word of a firm's name is compared as its first is.
   if (KOREAN_FIRMS.has(t[k - 1]?.text ?? '')) return comparedFirm(t, k - 1);
   if (t[k - 1]?.text !== 'and' && t[k - 1]?.text !== 'or') return false;

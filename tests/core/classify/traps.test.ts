@@ -3260,3 +3260,19 @@ describe('traps: the thirtieth round (the dev set\'s long tail)', () => {
     expect(exclusions(v).map((x) => x.pattern)).toContain("a South Korean city as fiction's setting");
   });
 });
+
+describe('traps: the thirty-first round (Europe, Russia and the markets desks)', () => {
+  it('GIVEN a US chipmaker that "competes with South Korea\'s SK Hynix and Samsung" THEN the Korean firms are rivals named as a yardstick, the country before them only their owner, and "quarterly" the US firm\'s results', () => {
+    const v = verdict('Western Digital lifts outlook as AI servers drive storage demand', 'Western Digital forecast quarterly revenue above estimates on orders from data centres, where it competes with South Korea\'s SK Hynix and Samsung Electronics, and its shares rose 7%.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'firm only')).toBe(true);
+  });
+
+  it('GIVEN a sanctions story dated "a year after it invaded Ukraine" THEN the invasion is a date, the backdrop of Moscow\'s revenues; the attack "since Russia invaded Ukraine" on a Ukrainian city still counts', () => {
+    const v = verdict('G7 tightens cap on Russian oil products', 'BRUSSELS - The Group of Seven agreed to lower the price ceiling on Russian diesel and naphtha, in a bid to squeeze Moscow\'s revenues a year after it invaded Ukraine.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the war in Ukraine as a motive or backdrop');
+    const war = verdict('Strike on Kharkiv kills 19, deadliest since Russia invaded Ukraine', 'Russian glide bombs hit a hardware store in the city on Saturday, regional governor Oleh Syniehubov said.', 'ukraine');
+    expect(war.matched).toBe(true);
+  });
+});
