@@ -1999,6 +1999,40 @@ function crossingIntoSouth(fields: readonly FieldText[]): { matched: string; fie
   return null;
 }
 
+/** An attack on people, a ship or a post: "shot dead its fisheries official", "fired at its guard post". */
+const ATTACK_VERBS = set('shot shoots shooting killed kills killing fired firing shelled shelling attacked attacking sank sinking torpedoed wounded wounding seized seizing captured capturing abducted abducting');
+/** The speaker's own people, ships and posts after "its": "its fisheries official", "its border guard post". */
+const OWN_SIDE = set('official officials soldier soldiers troops marines guard guards post posts warship warships ship ships vessel vessels patrol boat boats island islands citizen citizens national nationals fisherman fishermen sailors');
+/** How far the attack's verb may stand before "its", and the people after it. */
+const OWN_SIDE_VERB_REACH = 4;
+const OWN_SIDE_NOUN_REACH = 3;
+
+/**
+ * The South's own side hit, told by the South as the report's source: "S.Korea says N.Korean troops
+ * shot dead its fisheries official". "its" after an attack's verb names the people, ship or post
+ * attacked; the South named before it, as the speaker ("South Korea said", "Seoul says"), is whose
+ * they are. The party step (2) reads the South's names; this reads the South's "its" when the
+ * exclusion of the source masked every name.
+ */
+function ownSideHit(fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  for (const f of fields) {
+    const t = f.tokens;
+    for (let k = 1; k < t.length; k++) {
+      if (t[k]?.text !== 'its') continue;
+      const verb = t.slice(Math.max(0, k - OWN_SIDE_VERB_REACH), k).findIndex((u) => ATTACK_VERBS.has(u.text));
+      if (verb < 0) continue;
+      const from = Math.max(0, k - OWN_SIDE_VERB_REACH) + verb;
+      if (clauseBreak(f, from, k)) continue;
+      const noun = t.slice(k + 1, k + 1 + OWN_SIDE_NOUN_REACH).findIndex((u) => OWN_SIDE.has(u.text));
+      if (noun < 0 || clauseBreak(f, k, k + 1 + noun)) continue;
+      // The speaker: the South named before the attack, not the North ("N.Korea says …").
+      const speaker = t.slice(0, from).some((u, j) => u.text === 'seoul' || (u.text === 'korea' && (t[j - 1]?.text === 'south' || t[j - 1]?.text === 's')));
+      if (speaker) return wordsAt(f, from, k + 1 + noun);
+    }
+  }
+  return null;
+}
+
 /** Words that make the allies' drills a point in time: "ahead of", "days before", "prior to". */
 const DRILLS_TIMING = set('ahead before prior');
 const DRILLS_WORDS = set('drill drills exercise exercises games');
@@ -2910,6 +2944,14 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     const crossing = crossingIntoSouth(fields);
     const a = adj[south];
     if (crossing && a) lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.crossing}`, matched: crossing.matched, field: crossing.field, weight }));
+  }
+
+  // 2c. The South's own people or posts hit, the South named only as the report's source:
+  // "S.Korea says N.Korean troops shot dead its fisheries official". The "its" is the speaker's.
+  if (north >= 0 && south >= 0 && !southNamed && keywords[south]?.excluded === true && reached(north) && !penalised(south)) {
+    const hit = ownSideHit(fields);
+    const a = adj[south];
+    if (hit && a) lift(a, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.party}`, matched: hit.matched, field: hit.field, weight }));
   }
 
   // 3. Roundups: an item of a briefing that reports an event of the topic.

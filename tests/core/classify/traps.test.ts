@@ -3275,4 +3275,12 @@ describe('traps: the thirty-first round (Europe, Russia and the markets desks)',
     const war = verdict('Strike on Kharkiv kills 19, deadliest since Russia invaded Ukraine', 'Russian glide bombs hit a hardware store in the city on Saturday, regional governor Oleh Syniehubov said.', 'ukraine');
     expect(war.matched).toBe(true);
   });
+
+  it('GIVEN Seoul, masked as the source, saying the North\'s soldiers "fired at its navy patrol boat" THEN the South\'s own people were hit: the party lift; "its" after the North as speaker is the North\'s', () => {
+    const v = verdict('S. Korea says North Korean guards fired at its patrol boat', 'SEOUL — South Korea said Tuesday that North Korean soldiers fired at its navy patrol boat near the western sea border, the military said.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'party')).toBe(true);
+    const north = verdict('N. Korea says its guards fired at intruders', 'North Korea said on Tuesday its border guards fired at its own deserters, state media reported.', 'south-korea');
+    expect(north.matched).toBe(false);
+  });
 });
