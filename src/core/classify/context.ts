@@ -670,7 +670,7 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
   let foreignLabel = false;
   for (const h of hits) {
     // "a former student from South Korea": where the person comes from, as the label says.
-    if (fledWar(h, fields) || consularCare(h, fields) || viewClause(h, fields) || sourceSeat(h, fields) || fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'from') continue;
+    if (fledWar(h, fields) || consularCare(h, fields) || viewClause(h, fields) || sourceSeat(h, fields) || (label === 'korean' && goodsBound(h, fields)) || fieldOf(fields, h)?.tokens[h.from - 1]?.text === 'from') continue;
     const field = fieldOf(fields, h);
     const next = field?.tokens[h.to]?.text ?? '';
     // "one of three South Koreans accused of…": the people's name is a person by itself.
@@ -705,6 +705,22 @@ export function personAbroad(hits: readonly Hit[], fields: readonly FieldText[],
     }
   }
   return trial && abroad;
+}
+
+/** Carrying goods somewhere: "trying to ship 400 kg of caviar to Busan", "cargo bound for Incheon". */
+const SHIPPING_VERBS = set('ship shipped shipping ships smuggle smuggled smuggling smuggles send sent sending export exported exporting carry carried carrying transport transported transporting deliver delivered delivering bound');
+/** How far the shipping verb may stand before the goods' destination. */
+const SHIPPING_REACH = 8;
+
+/**
+ * True when a hit is only where goods were bound: "sentenced … for trying to ship caviar to
+ * Busan". The destination of what a person abroad smuggled is no sign of a story at home. Read
+ * for the South only: aid or arms carried "to Kyiv" are the war's.
+ */
+function goodsBound(h: Hit, fields: readonly FieldText[]): boolean {
+  const f = fieldOf(fields, h);
+  const before = f?.tokens[h.from - 1]?.text;
+  return f !== undefined && (before === 'to' || before === 'for') && wordBefore(f, h.from - 1, SHIPPING_VERBS, SHIPPING_REACH, 'clause');
 }
 
 /** The home government's care for a citizen abroad: "Seoul's foreign ministry", "the South Korean embassy". */

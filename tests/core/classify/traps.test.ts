@@ -3283,4 +3283,10 @@ describe('traps: the thirty-first round (Europe, Russia and the markets desks)',
     const north = verdict('N. Korea says its guards fired at intruders', 'North Korea said on Tuesday its border guards fired at its own deserters, state media reported.', 'south-korea');
     expect(north.matched).toBe(false);
   });
+
+  it('GIVEN a South Korean jailed abroad for smuggling goods "to Busan" THEN the goods\' destination is no sign of home: the person abroad stays abroad', () => {
+    const v = verdict('South Korean sailor jailed in Nakhodka over crab smuggling', 'A Russian court sentenced a South Korean crewman to four years for trying to ship 2 tonnes of king crab to Busan without papers, the border service said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'person abroad')).toBe(true);
+  });
 });
