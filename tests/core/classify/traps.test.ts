@@ -3289,4 +3289,27 @@ describe('traps: the thirty-first round (Europe, Russia and the markets desks)',
     expect(v.matched).toBe(false);
     expect(feature(v, 'person abroad')).toBe(true);
   });
+
+  it('GIVEN another country\'s missile "derived from Pyongyang\'s Musudan design" THEN the North is the design\'s origin, the design\'s name masked with it', () => {
+    const v = verdict('Iran unveils Khorramshahr missile with 2,000 km range', 'Tehran showed the liquid-fuelled ballistic missile on state TV; Western analysts say it is derived from Pyongyang\'s Musudan design.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.matched)).toContain("derived from Pyongyang's Musudan");
+  });
+
+  it('GIVEN CERT-UA, Ukraine\'s computer emergency team, in a headline THEN it names Ukraine as its security bodies do, beside a summary that names the country once', () => {
+    const v = verdict('CERT-UA warns of phishing wave aimed at military email accounts', 'The messages, sent from hijacked addresses to officers in Ukraine, carried malware that steals passwords, the team said, linking them to a group tied to Russian intelligence.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'Ukrainian security and defence bodies' }));
+  });
+
+  it('GIVEN the South\'s navy commissioning a KSS-III submarine at Jinhae THEN the class and the base name the South', () => {
+    const v = verdict('Navy launches third KSS-III boat with vertical launch tubes', 'The diesel-electric submarine was floated out at a ceremony in Jinhae attended by the defence minister.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'islands, bases and airports' }));
+  });
+
+  it('GIVEN "the North" in a story that names Yeonpyeong THEN the island is a Korean context, and "the North" counts', () => {
+    const v = verdict('Shells land near Yeonpyeong as islanders head for shelters', 'The North fired about 200 artillery rounds into the sea near the border island on Friday, the military said.', 'north-korea');
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'the North (with a Korean context)' }));
+  });
 });
