@@ -3312,4 +3312,12 @@ describe('traps: the thirty-first round (Europe, Russia and the markets desks)',
     const v = verdict('Shells land near Yeonpyeong as islanders head for shelters', 'The North fired about 200 artillery rounds into the sea near the border island on Friday, the military said.', 'north-korea');
     expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'the North (with a Korean context)' }));
   });
+
+  it('GIVEN "S.Korea launches" its own spy satellite THEN the launch is the South\'s, not a North Korean test; "N.Korea launches" one still is', () => {
+    const v = verdict('S.Korea launches second military spy satellite from Florida', 'The radar satellite lifted off on a SpaceX rocket as part of a plan to put five reconnaissance satellites in orbit, the defence ministry said.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain("another country's own launch");
+    const north = verdict('N.Korea launches military spy satellite, Japan issues alert', 'The rocket flew over Okinawa, the government said, and residents were told to take shelter.', 'north-korea');
+    expect(north.matched).toBe(true);
+  });
 });
