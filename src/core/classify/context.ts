@@ -176,6 +176,14 @@ const OWN_REPORT = set('says said claims claimed announced announces');
 const HAS = set('has had have');
 /** Words before a hit that make it the target or scene of an item's event ("a strike on Kharkiv"). */
 const ITEM_TARGET_BEFORE = set('on in against over near');
+/** An attack named by its noun, before its target: "kept up their shelling of Mariupol", "the siege of Bakhmut". */
+const SIEGE_NOUNS = set('shelling bombardment bombing siege blockade assault');
+
+/** True when token `k` names an attack by its noun and its target follows: "shelling of", "assault on". */
+function attackNounAt(t: readonly Token[], k: number): boolean {
+  const next = t[k + 1]?.text;
+  return SIEGE_NOUNS.has(t[k]?.text ?? '') && (next === 'of' || next === 'on');
+}
 /** Words before "in <place>" that tell a person's past, not an event's place: "born in", "grew up in". */
 const BIOGRAPHY_BEFORE_IN = set('born founded raised up grown lived educated trained studied cooking working teaching');
 /** A firm's site before "in <place>": "a startup with an engineering office in Lviv raised…" is the firm's event. */
@@ -2229,6 +2237,8 @@ function eventRole(summary: FieldText, h: Hit, from: number, to: number): boolea
   // "a designer who fled Kyiv opens Paris Fashion Week", "a nurse who once taught English in
   // Seoul wins": a "who" clause tells the person's past.
   if (whoClauseBefore(summary, h.from, from)) return false;
+  // "Russian forces kept up their shelling of Mariupol": the attack's target.
+  if (h.from - 2 >= from && attackNounAt(t, h.from - 2)) return true;
   const after = t[h.to]?.text ?? '';
   if (h.to < to && !clauseBreak(summary, h.to - 1, h.to) && EVENT_VERBS.has(after)) return true;
   // "the conflict in eastern Ukraine has killed nearly 10,000": the place of the war that is the
@@ -2354,7 +2364,7 @@ function roundupLead(hits: readonly Hit[], fields: readonly FieldText[], skipAbr
     if (listed) return listed;
     const item = summary.tokens.slice(from, to);
     // "Zelenskyy is in Washington to press senators for aid": a visit is an event too.
-    const hasEvent = item.some((t, k) => EVENT_VERBS.has(t.text) || (VISIT_VERBS.has(t.text) && item[k + 1]?.text === 'in' && isCapitalised(item[k + 2] ?? t)));
+    const hasEvent = item.some((t, k) => EVENT_VERBS.has(t.text) || attackNounAt(item, k) || (VISIT_VERBS.has(t.text) && item[k + 1]?.text === 'in' && isCapitalised(item[k + 2] ?? t)));
     if (!hasEvent) continue;
     if (skipAbroad && firmAbroadItem(item)) continue;
     const hit = hits.find((h) => h.field === 'summary' && h.from >= lead && h.from < lead + ITEM_LEAD_WORDS && h.from < to && (h.from === lead || summary.tokens[h.to]?.text === 's' || summary.tokens[h.from - 1]?.text === 's' || modifiesSubject(summary, h, to)));

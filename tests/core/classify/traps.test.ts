@@ -3320,4 +3320,10 @@ describe('traps: the thirty-first round (Europe, Russia and the markets desks)',
     const north = verdict('N.Korea launches military spy satellite, Japan issues alert', 'The rocket flew over Okinawa, the government said, and residents were told to take shelter.', 'north-korea');
     expect(north.matched).toBe(true);
   });
+
+  it('GIVEN a newsletter whose "Also:" item tells "their bombardment of Mariupol" THEN the attack\'s noun is the item\'s event and the city its target: the roundup lift', () => {
+    const v = verdict('Morning Brief: Senate passes chips bill', 'Good morning. Top stories: The Senate passed the chips bill 64-33. Also: Russian troops kept up their bombardment of Mariupol, where the mayor says food is running out.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+  });
 });
