@@ -3326,4 +3326,10 @@ describe('traps: the thirty-first round (Europe, Russia and the markets desks)',
     expect(v.matched).toBe(true);
     expect(feature(v, 'roundup')).toBe(true);
   });
+
+  it('GIVEN analysts noting a missile\'s "resemblance to older North Korean designs" THEN the North is the design\'s origin', () => {
+    const v = verdict('Iran shows solid-fuel missile at Tehran parade', 'The Revolutionary Guards displayed the missile for the first time; experts pointed to its resemblance to earlier North Korean models.', 'north-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain("the North as a yardstick or a design's origin");
+  });
 });
