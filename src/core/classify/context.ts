@@ -176,7 +176,11 @@ const OWN_REPORT = set('says said claims claimed announced announces');
 const HAS = set('has had have');
 /** Words before a hit that make it the target or scene of an item's event ("a strike on Kharkiv"). */
 const ITEM_TARGET_BEFORE = set('on in against over near');
-/** An attack named by its noun, before its target: "kept up their shelling of Mariupol", "the siege of Bakhmut". */
+/**
+ * An attack named by its noun, before its target: "kept up their shelling of Mariupol", "the siege
+ * of Bakhmut". A roundup's event; spillover reads its own nouns ("an attack on western Ukraine",
+ * ATTACK_NOUNS) for another question, whether Ukraine is only the target.
+ */
 const SIEGE_NOUNS = set('shelling bombardment bombing siege blockade assault');
 
 /** True when token `k` names an attack by its noun and its target follows: "shelling of", "assault on". */
@@ -2043,9 +2047,10 @@ function ownSideHit(fields: readonly FieldText[]): { matched: string; field: Fie
     const t = f.tokens;
     for (let k = 1; k < t.length; k++) {
       if (t[k]?.text !== 'its') continue;
-      const verb = t.slice(Math.max(0, k - OWN_SIDE_VERB_REACH), k).findIndex((u) => ATTACK_VERBS.has(u.text));
+      const start = Math.max(0, k - OWN_SIDE_VERB_REACH);
+      const verb = t.slice(start, k).findIndex((u) => ATTACK_VERBS.has(u.text));
       if (verb < 0) continue;
-      const from = Math.max(0, k - OWN_SIDE_VERB_REACH) + verb;
+      const from = start + verb;
       if (clauseBreak(f, from, k)) continue;
       const noun = t.slice(k + 1, k + 1 + OWN_SIDE_NOUN_REACH).findIndex((u) => OWN_SIDE.has(u.text));
       if (noun < 0 || clauseBreak(f, k, k + 1 + noun)) continue;
