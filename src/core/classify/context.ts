@@ -460,6 +460,9 @@ function firmAbroadItem(item: readonly Token[]): boolean {
   );
 }
 
+/** A club's contest in a headline: a firm's name there is a football club's ("Ulsan HD"), its loss a match's. */
+const CLUB_TITLE = set('cup club league championship tournament match semifinal quarterfinal');
+
 /** A firm, a home cue and nothing placing it abroad, within token ranges of the fields. */
 function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: number }[], hits: readonly Hit[]): { matched: string; field: FieldText['field'] } | null {
   // "Samsung Electronics' Q2 operating profit plunges": the results lead; foreign markets named
@@ -468,7 +471,8 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
   if (title) {
     const t = title.field.tokens;
     const at = t.findIndex((w, k) => KOREAN_FIRMS.has(w.text) && !COMPARED.has(t[k - 1]?.text ?? ''));
-    if (at >= 0 && at <= 1 && t.some((w) => RESULTS.has(w.text))) return { matched: t[at]?.cased ?? '', field: 'title' };
+    // Not a football club's: "Ulsan HD knocked out of Club World Cup after loss to Fluminense".
+    if (at >= 0 && at <= 1 && t.some((w) => RESULTS.has(w.text)) && !t.some((w) => CLUB_TITLE.has(w.text))) return { matched: t[at]?.cased ?? '', field: 'title' };
   }
   let firm: { matched: string; field: FieldText['field']; text: FieldText; at: number } | null = null;
   const cues: { text: FieldText; at: number }[] = [];
@@ -785,8 +789,8 @@ function viewClause(h: Hit, fields: readonly FieldText[]): boolean {
 const DISPLACED = set('refugee refugees evacuee evacuees family families children child pupils students women mothers choir community people newcomers arrivals');
 /** Where they live abroad: a host's housing, benefits and schools. */
 const HOST_CUES = set('workers labour labor accommodation housing hotel hotels benefit benefits welfare payments protection status schools school jobs work rent rents visa visas host hosts hosting hosted shelter bakery cafe restaurant shop business opened opens hires hired employment employed concert concerts elected council');
-/** What makes it the war's or the state's story after all. */
-const WAR_CUES = set('missile missiles drone drones shelling front frontline troops soldiers arms weapons occupied occupation zelensky zelenskyy strike strikes attack attacks killed offensive');
+/** What makes it the war's or the state's story after all: the war, or the state's own passports ("visa-free travel to the Schengen area for Ukrainians with biometric passports"). */
+const WAR_CUES = set('missile missiles drone drones shelling front frontline troops soldiers arms weapons occupied occupation zelensky zelenskyy strike strikes attack attacks killed offensive passport passports biometric schengen');
 
 /**
  * True when every name of Ukraine labels displaced people ("Ukrainian refugees", "Ukrainians
@@ -1599,7 +1603,7 @@ export function tradeOrigin(fields: readonly FieldText[]): { role: keyof typeof 
 // --- War supply and war targets ----------------------------------------------------------------------
 /** What is sent for the war: arms and soldiers (folded words, singular and plural). */
 const MATERIEL = set(
-  'weapons weapon arms shells shell ammunition munitions missiles missile drones drone artillery rounds howitzers rockets troops soldiers mercenaries fighters components engines',
+  'weapons weapon arms shells shell ammunition munitions missiles missile drones drone artillery rounds howitzers rockets troops soldiers mercenaries fighters components engines tanks jets warplanes',
 );
 const SUPPLY_VERBS = set(
   'sent send sends sending shipped ship ships shipping supplied supply supplies supplying delivered deliver delivers delivering provided provide provides providing transferred transfer transfers sold sell sells selling smuggled exported deployed deploys deploy arming arm arms',
@@ -2690,6 +2694,9 @@ const HEADLINE_WAR_WORDS: ReadonlySet<string> = new Set([
   ...'breakaway separatist separatists'.split(' '),
   // "India abstains again as UNGA demands Russian withdrawal": the war's own diplomacy.
   ...'withdrawal withdraw annexation occupation'.split(' '),
+  // "Poland to hand over four MiG-29s", "Baykar to donate Bayraktar": a handover in the headline
+  // is the aid the summary names the receiver of.
+  ...'donate donates donated donating hand handover'.split(' '),
 ]);
 
 /**
@@ -3033,7 +3040,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
   // 6. Home company: a Korean firm's labour, results or ruling at home.
   const southKw = keywords[south];
   const southAdj = adj[south];
-  if (south >= 0 && southKw && southAdj && southAdj.score <= thresholdOf(south) + CONTEXT_LIFT && !reached(north) && (southKw.kept.length > 0 || southKw.excluded)) {
+  if (south >= 0 && southKw && southAdj && !reached(north) && (southKw.kept.length > 0 || southKw.excluded)) {
     const firm = homeCompany(fields, southKw.kept);
     if (firm) lift(southAdj, thresholdOf(south), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.company}`, matched: firm.matched, field: firm.field, weight }));
   }

@@ -3333,3 +3333,45 @@ describe('traps: the thirty-first round (Europe, Russia and the markets desks)',
     expect(exclusions(v).map((x) => x.pattern)).toContain("the North as a yardstick or a design's origin");
   });
 });
+
+describe('traps: the thirty-second round (Ukrainian press, European desks, commodity wires and defence press)', () => {
+  it('GIVEN battle tanks or jets sent "to Kyiv", Ukraine named once in the summary THEN the war aid lifts it: tanks and jets are materiel', () => {
+    const v = verdict('Sánchez clears Leopard deliveries after allies press Madrid', "Spain's prime minister agreed to send six Leopard 2A4 battle tanks to Kyiv from the army's reserves, after weeks of pressure from Nato partners.", 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war aid')).toBe(true);
+    const jets = verdict('Government approves delivery of retired fighters', 'The cabinet agreed to ship its remaining warplanes to Ukraine once pilots finish training, the defence minister said.', 'ukraine');
+    expect(jets.matched).toBe(true);
+  });
+
+  it('GIVEN another country\'s headline whose verb is a handover ("to hand over", "to donate") THEN it is the aid the summary names the receiver of, not that country\'s politics with the war as backdrop', () => {
+    const v = verdict('Slovakia to hand over its MiG-29 fleet within weeks, premier says', 'Bratislava will transfer 13 fighters in working order to Ukraine, the second NATO member to do so after Poland.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'another country')).toBe(false);
+    const donated = verdict('Norwegian drone maker to donate aircraft after crowdfunding', "Norwegians raised 20 million crowns in a week to buy a drone for Ukraine's army; the maker said it would supply it free and urged that the money go to aid.", 'ukraine');
+    expect(donated.matched).toBe(true);
+    const election = verdict('Populist billionaire wins Czech election', 'Andrej Babis\'s movement came first with 35% and he pledged to review a Czech-led initiative buying artillery shells for Ukraine.', 'ukraine');
+    expect(election.matched).toBe(false);
+  });
+
+  it('GIVEN Ukrainians gaining visa-free travel with their biometric passports THEN it is the state\'s own policy, not refugees\' life in a host country; refugees\' housing abroad stays capped', () => {
+    const v = verdict('Ukrainians gain visa-free travel to Schengen area', 'From Sunday, Ukrainians holding biometric passports may stay up to 90 days in the EU without visas, the European Commission said.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'refugees abroad')).toBe(false);
+    const hosted = verdict('Ukrainians in Ireland face cut to state accommodation', 'Ukrainians arriving in Ireland will be limited to 90 days in state housing under new rules, the government said.', 'ukraine');
+    expect(feature(hosted, 'refugees abroad')).toBe(true);
+  });
+
+  it('GIVEN a defence programme "citing lessons from battlefields such as Ukraine" THEN Ukraine is one example of the lesson\'s source: the exclusion masks it and the drones in the headline do not count', () => {
+    const v = verdict('Pentagon bets on swarms of cheap drones', "The department's new programme aims to field thousands of autonomous drones within two years to deter China, citing lessons from battlefields such as Ukraine.", 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('lessons drawn from Ukraine elsewhere');
+  });
+
+  it('GIVEN a Korean firm\'s labour story at home whose keywords alone pass the threshold THEN the home company still decides it (the model may not veto it below its surest no); a club named after its firm in a cup headline is not a firm', () => {
+    const v = verdict('Samsung Electronics union stages first full strike in Hwaseong', "Thousands of workers at South Korea's biggest company walked out at the chip plants south of Seoul on Monday over wages and bonuses.", 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'home company')).toBe(true);
+    const club = verdict('Jeonbuk Hyundai knocked out of Champions League after loss to Al Hilal', 'South Korean champions Jeonbuk Hyundai Motors were eliminated on Tuesday after a 3-1 defeat in Riyadh.', 'south-korea');
+    expect(feature(club, 'home company')).toBe(false);
+  });
+});
