@@ -166,7 +166,7 @@ const ROUNDUP_TITLE = set(
 const ROUNDUP_MARKERS = set('also plus elsewhere meanwhile separately');
 const ITEM_FILLERS = set('and also plus elsewhere meanwhile separately but while earlier then in other news a an the');
 const EVENT_VERBS = set(
-  'accuse accuses accused traded exchanged swapped halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted charged acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed enshrined enshrines adopted adopts amended amends',
+  'accuse accuses accused traded exchanged swapped halt halts halted issues issued lowers lowered oversaw oversees supervised supervises inspected inspects sent sends deployed deploys dispatched fired fires launched launches tested tests struck strikes killed kills attacked attacks voted votes passed passes met meets signed signs died dies won wins elected elects arrested sentenced jailed hit hits held holds warned warns stabbed crashed flooded collapsed resigned resigns impeached declared declares approved approves ordered orders banned bans seized seizes captured captures shot exploded stormed downed visited visits detained executed blocked blocks suspended suspends cut cuts raised raises sank shelled bombed invaded evacuated indicted charged acquitted convicted ruled rules protested marched clashed defected threatened threatens vowed vows rejected rejects unveiled unveils showed paraded opened opens merged completes completed finished fell falls rose rises lost loses dropped drops jumped jumps surged surges slumped slumps plunged plunges soared soars began begins ended ends agreed agrees joined joins quit quits fled reached placed put arrives arrived travels travelled traveled lands landed urges urged presses pressed pleads pleaded appeals appealed enshrined enshrines adopted adopts amended amends delivered delivers',
 );
 const ITEM_LEAD_WORDS = 3;
 /** "… is in Washington": being somewhere named, in a briefing's item, is a visit. */
@@ -1603,7 +1603,7 @@ export function tradeOrigin(fields: readonly FieldText[]): { role: keyof typeof 
 // --- War supply and war targets ----------------------------------------------------------------------
 /** What is sent for the war: arms and soldiers (folded words, singular and plural). */
 const MATERIEL = set(
-  'weapons weapon arms shells shell ammunition munitions missiles missile drones drone artillery rounds howitzers rockets troops soldiers mercenaries fighters components engines tanks jets warplanes',
+  'weapons weapon arms shells shell ammunition munitions missiles missile drones drone artillery rounds howitzers rockets troops soldiers mercenaries fighters components engines tanks jets warplanes vests helmets',
 );
 const SUPPLY_VERBS = set(
   'sent send sends sending shipped ship ships shipping supplied supply supplies supplying delivered deliver delivers delivering provided provide provides providing transferred transfer transfers sold sell sells selling smuggled exported deployed deploys deploy arming arm arms',
@@ -2170,6 +2170,23 @@ export function isRoundup(fields: readonly FieldText[]): boolean {
   return cue && roundupItems(summary).length >= 2;
 }
 
+/**
+ * The hit that opens a briefing's one-sentence summary as the subject of an event, under a
+ * briefing's title: "Morning Bid: … | The Bank of Korea delivered its first-ever half-point rate
+ * hike…". A briefing of several sentences is a roundup, read item by item.
+ */
+function briefingSubject(hits: readonly Hit[], fields: readonly FieldText[]): Hit | null {
+  const title = fields.find((f) => f.field === 'title');
+  const summary = fields.find((f) => f.field === 'summary');
+  if (!title || !summary || !title.tokens.some((t, k) => ROUNDUP_TITLE.has(t.text) && !timeOfEvent(title.tokens, k))) return null;
+  const t = summary.tokens;
+  let lead = 0;
+  while (lead < t.length && ITEM_FILLERS.has(t[lead]?.text ?? '')) lead++;
+  const hit = hits.find((h) => h.field === 'summary' && h.from === lead);
+  if (!hit || clauseBreak(summary, hit.to - 1, hit.to)) return null;
+  return EVENT_VERBS.has(t[hit.to]?.text ?? '') || modifiesSubject(summary, hit, t.length) ? hit : null;
+}
+
 /** Words that open a relative clause after "the day", "the week": "the day the rouble fell". */
 const CLAUSE_OPENERS = set('the a an that when his her its their');
 
@@ -2694,9 +2711,9 @@ const HEADLINE_WAR_WORDS: ReadonlySet<string> = new Set([
   ...'breakaway separatist separatists'.split(' '),
   // "India abstains again as UNGA demands Russian withdrawal": the war's own diplomacy.
   ...'withdrawal withdraw annexation occupation'.split(' '),
-  // "Poland to hand over four MiG-29s", "Baykar to donate Bayraktar": a handover in the headline
-  // is the aid the summary names the receiver of.
-  ...'donate donates donated donating hand handover'.split(' '),
+  // "Poland to hand over four MiG-29s", "Baykar to donate Bayraktar", "Japan to send SDF
+  // bulletproof vests": a handover in the headline is the aid the summary names the receiver of.
+  ...'donate donates donated donating hand handover send sends sending'.split(' '),
 ]);
 
 /**
@@ -3005,6 +3022,17 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       if (!lead || (isSouth && hostCity(k.kept, fields)) || cultureAbroad(k.kept, fields)) return;
       lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.roundup}`, matched: lead.matched, field: lead.field, weight }));
       if (a.decided && i === north) a.sealed = true;
+    });
+  } else {
+    // 3b. A briefing told in one sentence: the topic's name that opens it as the subject of an
+    // event is the briefing's lead item ("Morning Bid: Big steps in Asia | The Bank of Korea
+    // delivered its first-ever half-point rate hike…, while New Zealand's central bank…").
+    keywords.forEach((k, i) => {
+      const a = adj[i];
+      if (!a || a.score > thresholdOf(i) + CONTEXT_LIFT || k.kept.length === 0) return;
+      const lead = briefingSubject(k.kept, fields);
+      if (!lead || (rules.topics[i]?.id === CONTEXT_ROLES.south && hostCity(k.kept, fields)) || cultureAbroad(k.kept, fields)) return;
+      lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.roundup}`, matched: lead.matched, field: lead.field, weight }));
     });
   }
 

@@ -3374,4 +3374,24 @@ describe('traps: the thirty-second round (Ukrainian press, European desks, commo
     const club = verdict('Jeonbuk Hyundai knocked out of Champions League after loss to Al Hilal', 'South Korean champions Jeonbuk Hyundai Motors were eliminated on Tuesday after a 3-1 defeat in Riyadh.', 'south-korea');
     expect(feature(club, 'home company')).toBe(false);
   });
+
+  it('GIVEN another country "to send" helmets and body armour, Ukraine named once in the summary as the receiver THEN the headline\'s verb is the aid and vests and helmets are materiel', () => {
+    const v = verdict('Japan to send army helmets and vests in rare step', 'Japan will provide bulletproof vests and helmets from Self-Defense Forces stocks to Ukraine, the defence minister said, a rare move for a country that restricts arms exports.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'war aid')).toBe(true);
+  });
+
+  it('GIVEN a morning briefing told in one sentence that opens on the Bank of Korea\'s rate hike THEN its subject is the briefing\'s lead item: the roundup lifts it; a briefing opening on another country keeps Seoul passing', () => {
+    const v = verdict('Morning Bid: Big moves in Asia', 'The Bank of Korea delivered a half-point rate rise as inflation hit a 24-year high, while Australia\'s central bank held rates steady.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+    const other = verdict('Morning Bid: Big moves in Asia', 'Australia\'s central bank held rates steady, while traders in Seoul and Tokyo waited for US inflation data.', 'south-korea');
+    expect(feature(other, 'roundup')).toBe(false);
+  });
+
+  it('GIVEN a Japanese court on "a Korean school affiliated with a pro-Pyongyang residents\' group" THEN it is Japan\'s Korean residents\' story: the exclusion masks the school, and no party of the South is read in the residents', () => {
+    const v = verdict('Court rules exclusion of pro-Pyongyang school from subsidy illegal', 'The Hiroshima District Court ruled that the state\'s exclusion of a Korean school affiliated with a pro-Pyongyang residents\' group from a tuition-free programme was unlawful.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Korean schools and residents in Japan');
+  });
 });
