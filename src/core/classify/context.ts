@@ -98,6 +98,7 @@ export const CONTEXT_FEATURES = Object.freeze({
   homeFeed: 'home feed: a feed of the country\'s home news, nothing else claims the story',
   visit: 'visit: the South only as where a US president stops on his way to meet the North',
   warHistory: 'war history: the North named only by the Korean War of 1950-53 and its battlefields',
+  echo: 'headline echo: the headline names what the summary\'s one mention says whose',
 });
 
 const set = (words: string): ReadonlySet<string> => new Set(words.split(/\s+/u).filter((w) => w !== ''));
@@ -1574,6 +1575,9 @@ export function tradeOrigin(fields: readonly FieldText[]): { role: keyof typeof 
       if (!role) continue;
       const before = t[k - 1]?.text ?? '';
       if (before === 'to' || before === 'into' || (before === 'north' && t[k - 2]?.text === 'to')) continue;
+      // "Russia exported a record volume of wheat … even as Ukraine's shipments slumped": a
+      // contrast with another country's trade, not the story's own.
+      if (before === 'as' && t[k - 2]?.text === 'even') continue;
       const possessive = t[k + 1]?.text === 's';
       // A noun ("Ukraine", "Korea") is the origin only as a possessive or right before the noun:
       // "the invasion of Ukraine disrupted exports" names it as something else.
@@ -2697,6 +2701,35 @@ function backdropBefore(f: FieldText, k: number): boolean {
   return wordBefore(f, k, SCENE_BACKDROP, BACKDROP_WINDOW, 'clause');
 }
 
+// --- Headline echo ------------------------------------------------------------------------------------
+/** Words of a name too plain to echo a headline: the countries' own names (COUNTRY_NAMES) and a few function words. */
+const NOT_ECHO = set('with from that this their into over');
+/** The shortest word that echoes a headline. */
+const ECHO_MIN_LENGTH = 4;
+
+/**
+ * The summary's one mention when the headline names what it says whose: a word of the mention
+ * itself ("new church" and "the Orthodox Church of Ukraine") or the word its possessive owns
+ * ("Parliament passes language law" and "Ukraine's parliament"). The headline's subject is then
+ * the mention's. Returns the words, or null.
+ */
+export function headlineEcho(hit: Hit, fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+  const title = fields.find((f) => f.field === 'title');
+  const f = fieldOf(fields, hit);
+  if (!title || !f || f.field !== 'summary') return null;
+  const t = f.tokens;
+  // The mention names its country ("the Orthodox Church of Ukraine", "Ukraine's"): a topic's
+  // event words ("candlelight protests") echo any country's headline.
+  if (!t.slice(hit.from, hit.to).some((w) => COUNTRY_NAMES.has(w.text))) return null;
+  const owned = t[hit.to]?.text === 's' ? [hit.to + 1] : [];
+  for (const k of [...Array.from({ length: hit.to - hit.from }, (_, n) => hit.from + n), ...owned]) {
+    const w = t[k]?.text ?? '';
+    if (w.length < ECHO_MIN_LENGTH || NOT_ECHO.has(w) || COUNTRY_NAMES.has(w)) continue;
+    if (title.tokens.some((u) => u.text === w)) return wordsAt(f, hit.from, Math.max(k, hit.to - 1));
+  }
+  return null;
+}
+
 // --- Another country's headline -----------------------------------------------------------------
 /** Other countries and their adjectives as a headline's subject. Not Russia: its stories are often the war's. */
 const HEADLINE_STATES = set(
@@ -3151,6 +3184,17 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       if (stop) capWith(southAdj, south, CONTEXT_FEATURES.visit, stop);
     }
   }
+
+  // 7c. Headline echo: the summary's one mention owns what the headline is about ("Orthodox
+  // patriarch grants independence to new church | … the Orthodox Church of Ukraine"). A soft
+  // lift: the model still weighs it, and the caps below still apply.
+  keywords.forEach((k, i) => {
+    const a = adj[i];
+    const only = k.kept[0];
+    if (!a || !only || !k.passing || k.kept.length !== 1 || a.decided || a.score > thresholdOf(i) + CONTEXT_LIFT || penalised(i)) return;
+    const echo = headlineEcho(only, fields);
+    if (echo) lift(a, thresholdOf(i), (weight) => ({ kind: 'pattern', pattern: `context: ${CONTEXT_FEATURES.echo}`, matched: echo.matched, field: echo.field, weight }), false);
+  });
 
   // 7c'. Yardstick: the one passing mention is a measure or a list entry; the model may not lift it.
   keywords.forEach((k, i) => {

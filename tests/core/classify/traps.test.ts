@@ -3394,4 +3394,20 @@ describe('traps: the thirty-second round (Ukrainian press, European desks, commo
     expect(v.matched).toBe(false);
     expect(exclusions(v).map((x) => x.pattern)).toContain('Korean schools and residents in Japan');
   });
+
+  it('GIVEN a Russian grain story that sets it "even as Ukraine\'s shipments slumped" THEN the contrast is another country\'s trade, not the story\'s own: no trade lift', () => {
+    const v = verdict('Russia ships record wheat volume in the season', "Russia exported a record 47 million tonnes of wheat in the season to June, analysts said, winning buyers in Egypt and Algeria even as Ukraine's shipments slumped.", 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'trade')).toBe(false);
+    const own = verdict('Grain exports hit record in July', "Ukraine's shipments of wheat and corn rose to 6 million tonnes last month, the agriculture ministry said.", 'ukraine');
+    expect(own.matched).toBe(true);
+  });
+
+  it('GIVEN a headline about "a new church" whose summary names it once as "the Orthodox Church of Ukraine" THEN the headline echoes the one mention: a soft lift the model still weighs; an event word of a topic ("candlelight protests") echoes nothing', () => {
+    const v = verdict('Patriarch signs decree recognising independent church', 'The Ecumenical Patriarch signed a decree in Istanbul on Saturday formally recognising the Orthodox Church of Ukraine, completing its split from Moscow.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'headline echo')).toBe(true);
+    const protests = verdict("Slovakia's president vetoes court overhaul after protests", 'The president blocked two laws that would have put the courts under the ruling party, after days of candlelight protests in Bratislava.', 'south-korea');
+    expect(feature(protests, 'headline echo')).toBe(false);
+  });
 });
