@@ -461,6 +461,11 @@ function firmAbroadItem(item: readonly Token[]): boolean {
   );
 }
 
+/** True when the firm at `k` is named by its unit abroad: "Kia America", "Hyundai Motor India". */
+function unitAbroadAt(t: readonly Token[], k: number): boolean {
+  return FOREIGN_PLACES.has(t[k + 1]?.text ?? '') || (t[k + 1]?.text === 'motor' && FOREIGN_PLACES.has(t[k + 2]?.text ?? ''));
+}
+
 /** A club's contest in a headline: a firm's name there is a football club's ("Ulsan HD"), its loss a match's. */
 const CLUB_TITLE = set('cup club league championship tournament match semifinal quarterfinal');
 
@@ -472,8 +477,9 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
   if (title) {
     const t = title.field.tokens;
     const at = t.findIndex((w, k) => KOREAN_FIRMS.has(w.text) && !COMPARED.has(t[k - 1]?.text ?? ''));
-    // Not a football club's: "Ulsan HD knocked out of Club World Cup after loss to Fluminense".
-    if (at >= 0 && at <= 1 && t.some((w) => RESULTS.has(w.text)) && !t.some((w) => CLUB_TITLE.has(w.text))) return { matched: t[at]?.cased ?? '', field: 'title' };
+    // Not a football club's: "Ulsan HD knocked out of Club World Cup after loss to Fluminense";
+    // not a unit abroad's: "Hyundai Motor India Q4 profit falls".
+    if (at >= 0 && at <= 1 && t.some((w) => RESULTS.has(w.text)) && !t.some((w) => CLUB_TITLE.has(w.text)) && !unitAbroadAt(t, at)) return { matched: t[at]?.cased ?? '', field: 'title' };
   }
   let firm: { matched: string; field: FieldText['field']; text: FieldText; at: number } | null = null;
   const cues: { text: FieldText; at: number }[] = [];
@@ -484,7 +490,7 @@ function homeCompanyIn(spans: readonly { field: FieldText; from: number; to: num
       if (!w) continue;
       if (w.cased === 'US' || (w.cased === 'U' && t[k + 1]?.cased === 'S') || w.text === 'abroad' || w.text === 'american' || w.cased === 'America') return null;
       // "Kia America", "Hyundai Motor America": the firm's unit abroad.
-      if (KOREAN_FIRMS.has(w.text) && (FOREIGN_PLACES.has(t[k + 1]?.text ?? '') || (t[k + 1]?.text === 'motor' && FOREIGN_PLACES.has(t[k + 2]?.text ?? '')))) return null;
+      if (KOREAN_FIRMS.has(w.text) && unitAbroadAt(t, k)) return null;
       // "its Russian plant": a demonym before a unit.
       if (FOREIGN_DEMONYMS.has(w.text) && UNIT_NOUNS.has(t[k + 1]?.text ?? '')) return null;
       if (placeAbroadAfter(t, k)) return null;
@@ -1387,7 +1393,8 @@ export function otherCountryStory(hits: readonly Hit[], fields: readonly FieldTe
   // Read once, for whichever country the headline names.
   // "Flight with 249 Indians evacuated from Ukraine lands in Delhi": an evacuation from the war
   // is the war's event, whoever is carried out.
-  if (role === 'war' && fields.some((f) => f.tokens.some((w) => EVACUATION.has(w.text)))) return null;
+  // So is a call to leave it ("Indian embassy in Kyiv asks nationals to leave Ukraine").
+  if (role === 'war' && fields.some((f) => f.tokens.some((w, k) => EVACUATION.has(w.text) || (w.text === 'leave' && WAR_NAMES.has(f.tokens[k + 1]?.text ?? ''))))) return null;
   let movedThere: boolean | undefined;
   for (let k = 0; k < t.length; k++) {
     const w = t[k];

@@ -3410,4 +3410,30 @@ describe('traps: the thirty-second round (Ukrainian press, European desks, commo
     const protests = verdict("Slovakia's president vetoes court overhaul after protests", 'The president blocked two laws that would have put the courts under the ruling party, after days of candlelight protests in Bratislava.', 'south-korea');
     expect(feature(protests, 'headline echo')).toBe(false);
   });
+
+  it('GIVEN a travel list "from Seoul\'s night markets to the Algarve" THEN Seoul starts a range of places: masked; a source "from a Seoul newspaper" is no range', () => {
+    const v = verdict("Readers' tips: our favourite city breaks, from Seoul's night markets to the Algarve", 'From street food in Seoul to a quiet cove in Portugal, readers share the trips that made their year; the best tip wins a voucher.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('Seoul as the start of a range of places');
+    const source = verdict('Hackers pose as journalists to target South Korean professors', 'The group posed as reporters from a Seoul newspaper to lure researchers into opening malicious files, a security firm said.', 'south-korea');
+    expect(exclusions(source).map((x) => x.pattern)).not.toContain('Seoul as the start of a range of places');
+  });
+
+  it('GIVEN a diaspora Christmas bazaar at a Ukrainian cultural center abroad THEN it is community life abroad, whatever the adjective in the headline', () => {
+    const v = verdict('Christmas bazaar returns to Ukrainian center in Cheltenham, Pennsylvania', "The Ukrainian community's Christmas bazaar returned to the Ukrainian Cultural Center, with embroidery stalls and children's folk dance drawing hundreds.", 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.matched)).toEqual(expect.arrayContaining(['bazaar']));
+  });
+
+  it('GIVEN a Korean carmaker\'s Indian unit leading a results headline ("Hyundai Motor India Q4 profit falls") THEN the unit abroad is no home company', () => {
+    const v = verdict('Hyundai Motor India quarterly profit falls 4% as local sales slow', 'The Chennai-based carmaker reported lower net profit for the quarter as demand weakened, while exports rose.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'home company')).toBe(false);
+  });
+
+  it('GIVEN another country\'s embassy in Kyiv asking its nationals "to leave Ukraine" THEN the call to leave is the war\'s, like an evacuation: not another country\'s people story', () => {
+    const v = verdict('Indian embassy in Kyiv urges citizens to leave Ukraine at once', 'The embassy issued a fresh advisory asking all Indian nationals, including students, to leave the country by any available means, citing the worsening security situation.', 'ukraine');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'another country')).toBe(false);
+  });
 });
