@@ -138,7 +138,7 @@ const REPORTS_BY = set('reports report reporting carried published by estimates 
 
 // --- Party structure -----------------------------------------------------------------------------
 const PARTY_CUES = set(
-  'returns repatriated repatriates warning shots fired firing disrupts disrupted disrupting disruption returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked hacks hack hacking hackers jams jammed jamming targeted attacked attack cyberattack accused accuses offer proposal rejects rejected demolished blew detonated liaison asylum defection',
+  'returns repatriated repatriates warning shots fired firing disrupts disrupted disrupting disruption returned retaliate retaliated retaliation retaliatory respond responded response scrambled scramble drill drills exercise exercises shelter shelters evacuated evacuate evacuation siren sirens airspace waters territory island islands islanders residents marines navy troops soldiers jets defect defected defector defectors crossed crossing cross into landed land lands hit struck fell summit met meet meets talks president suspended suspends suspend resumed resume resumes loudspeaker loudspeakers leaflet leaflets balloon balloons threatened threatens threat enemy aid deported repatriated reunion reunions reunite hacked hacks hack hacking hackers jams jammed jamming targeted attacked attack cyberattack accused accuses accusing offer proposal rejects rejected demolished blew detonated liaison asylum defection',
 );
 /** Meeting cues: the South is a party when its leaders meet, not when others meet at its border. */
 const MEETING_CUES = set('summit met meet meets talks president');
@@ -1104,6 +1104,20 @@ function relativeClauseBefore(f: FieldText, k: number): boolean {
   return wordBefore(f, k, RELATIVE, 12, 'clause');
 }
 
+/** How far before a hit, in its clause, "known for" may describe a person's record. */
+const KNOWN_FOR_REACH = 8;
+
+/** True when "known for" opens, in the hit's clause, a description of someone's record: "known for his hardline stance in inter-Korean talks". */
+function knownFor(hit: Hit, fields: readonly FieldText[]): boolean {
+  const f = fieldOf(fields, hit);
+  if (!f) return false;
+  for (let k = hit.from - 1; k >= Math.max(1, hit.from - KNOWN_FOR_REACH); k--) {
+    if (clauseBreak(f, k, k + 1)) return false;
+    if (f.tokens[k]?.text === 'for' && f.tokens[k - 1]?.text === 'known') return true;
+  }
+  return false;
+}
+
 /** Words before "the war" / "the invasion" that make it a date: "on tour when the invasion began". */
 const DATE_BEFORE = set('when since before after');
 
@@ -1210,7 +1224,7 @@ function placeListEntry(hit: Hit, fields: readonly FieldText[]): boolean {
  */
 function biographyClause(hit: Hit, fields: readonly FieldText[]): boolean {
   const field = fieldOf(fields, hit);
-  return field?.field === 'summary' && relativeClauseBefore(field, hit.from);
+  return field?.field === 'summary' && (relativeClauseBefore(field, hit.from) || knownFor(hit, fields));
 }
 
 /** Words that rank another country against the one named after them: "ranks below North Korea". */
@@ -3025,6 +3039,8 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
       // "fires missile into sea ahead of US-South Korea drills": the drills only date the act.
       if (drillsAsTiming(h, fields)) continue;
       if (isAttribution(h, fields, northHits)) continue;
+      // "a former officer known for his hardline stance in inter-Korean talks": a person's record.
+      if (knownFor(h, fields)) continue;
       const cue = partyCue(h, fields);
       const a = adj[south];
       if (cue === null || !a) continue;

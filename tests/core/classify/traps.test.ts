@@ -3436,4 +3436,17 @@ describe('traps: the thirty-second round (Ukrainian press, European desks, commo
     expect(v.matched).toBe(true);
     expect(feature(v, 'another country')).toBe(false);
   });
+
+  it('GIVEN the North\'s new minister "known for his hardline stance in inter-Korean talks", Seoul only the source THEN a person\'s record: no party of the South, and the model may not lift the one mention (biography)', () => {
+    const v = verdict('North Korea names former colonel as foreign minister', 'Ri Son Gwon, a former army officer known for his hardline stance in inter-Korean talks, replaces Ri Yong Ho as the top diplomat, South Korean officials said.', 'south-korea');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'party')).toBe(false);
+    expect(feature(v, 'biography')).toBe(true);
+  });
+
+  it('GIVEN the North "accusing South Korea of flying drones over Pyongyang" in a briefing item THEN the South is the accused party of the North\'s move', () => {
+    const v = verdict('Wednesday Briefing: Canada and India expel diplomats', 'Canada and India expelled each other\'s envoys over the killing of a Sikh activist. Also, North Korea put artillery units on alert after accusing South Korea of flying drones over Pyongyang.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'party')).toBe(true);
+  });
 });
