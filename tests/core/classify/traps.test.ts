@@ -3449,4 +3449,10 @@ describe('traps: the thirty-second round (Ukrainian press, European desks, commo
     expect(v.matched).toBe(true);
     expect(feature(v, 'party')).toBe(true);
   });
+
+  it('GIVEN the North pulling its workers from the Kaesong industrial complex THEN the joint zone, where the South\'s firms run factories, is inter-Korean: both Koreas', () => {
+    const v = verdict('North Korea pulls its workers from joint factory park', 'Pyongyang withdrew all 53,000 of its workers from the Kaesong industrial complex on Monday, idling a rare symbol of cooperation with South Korea, whose firms ran the factories.', 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'inter-Korean' }));
+  });
 });
