@@ -580,6 +580,10 @@ function homeWireDateline(text: string): WireDateline | null {
  * at Samsung's chip plants": Texas places the storms, not the firm).
  */
 export function homeCompany(fields: readonly FieldText[], hits: readonly Hit[] = []): { matched: string; field: FieldText['field'] } | null {
+  // Most stories name no firm or no sign of its life at home: a firm needs both, so stop before
+  // the token-by-token reading (the feature runs at any keyword score).
+  if (!fields.some((f) => f.tokens.some((t) => KOREAN_FIRMS.has(t.text) || t.text === 'korean' || t.text === 'korea'))) return null;
+  if (!fields.some((f) => f.tokens.some((t) => HOME_CUES.has(t.text) || RESULTS.has(t.text)))) return null;
   const summary = fields.find((f) => f.field === 'summary');
   if (summary && isRoundup(fields)) {
     // The title's first story goes with the summary's first item, which usually tells it; a
