@@ -3455,4 +3455,29 @@ describe('traps: the thirty-second round (Ukrainian press, European desks, commo
     expect(v.matched).toBe(true);
     expect(patterns(v)).toContainEqual(expect.objectContaining({ pattern: 'inter-Korean' }));
   });
+
+  it('GIVEN an inquiry into a claim of arms loaded for Russia THEN the supply is only alleged: no war supply', () => {
+    const v = verdict("Pretoria orders inquiry into US arms-to-Russia claim", 'The president appointed a retired judge to look into US allegations that weapons were loaded onto a sanctioned Russian cargo ship at a naval base.', 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(feature(v, 'war supply')).toBe(false);
+  });
+
+  it('GIVEN a mayor "citing Russia\'s continued aggression against Ukraine" in an anniversary speech THEN the war is the cited backdrop of another story', () => {
+    const v = verdict('Nagasaki marks bombing anniversary as mayor warns of nuclear threats', "The city marked the anniversary of the atomic bombing on Friday, with the mayor citing Russia's continued aggression against Ukraine as he urged leaders to abandon nuclear deterrence.", 'ukraine');
+    expect(v.matched).toBe(false);
+    expect(exclusions(v).map((x) => x.pattern)).toContain('the war in Ukraine as a motive or backdrop');
+  });
+
+  it('GIVEN the North condemning drills "by the United States, South Korea and Japan" THEN the South listed as a party of the drills is no place in a list: the party stands', () => {
+    const v = verdict("N Korea warns of 'fatal consequences' over trilateral drills", "North Korea's foreign ministry condemned the first joint exercise by the United States, South Korea and Japan, warning the allies of 'fatal consequences'.", 'south-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'party')).toBe(true);
+    expect(feature(v, 'yardstick')).toBe(false);
+  });
+
+  it('GIVEN a briefing\'s "Also," item that opens on the North\'s officials, with no event verb and a strong keyword score THEN the item is the North\'s news: the roundup decides it against the model, not so for the South above the lift', () => {
+    const v = verdict('Your Monday Briefing: Protests in Nairobi', "Protesters in Kenya vowed to keep up demonstrations after a deadly crackdown. Also, North Korean officials were photographed wearing badges bearing only Kim Jong-un's face for the first time.", 'north-korea');
+    expect(v.matched).toBe(true);
+    expect(feature(v, 'roundup')).toBe(true);
+  });
 });
