@@ -2751,7 +2751,7 @@ const ECHO_MIN_LENGTH = 4;
  * ("Parliament passes language law" and "Ukraine's parliament"). The headline's subject is then
  * the mention's. Returns the words, or null.
  */
-export function headlineEcho(hit: Hit, fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
+function headlineEcho(hit: Hit, fields: readonly FieldText[]): { matched: string; field: FieldText['field'] } | null {
   const title = fields.find((f) => f.field === 'title');
   const f = fieldOf(fields, hit);
   if (!title || !f || f.field !== 'summary') return null;
@@ -3142,7 +3142,9 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     }
   }
 
-  // 6. Home company: a Korean firm's labour, results or ruling at home.
+  // 6. Home company: a Korean firm's labour, results or ruling at home. At any keyword score:
+  // the model may veto it only by its surest no ("Lee Kun-hee, who turned Samsung into a global
+  // giant, dies").
   const southKw = keywords[south];
   const southAdj = adj[south];
   if (south >= 0 && southKw && southAdj && !reached(north) && (southKw.kept.length > 0 || southKw.excluded)) {
@@ -3229,7 +3231,7 @@ export function applyContext(rules: RuleSet, fields: readonly FieldText[], keywo
     }
   }
 
-  // 7c. Headline echo: the summary's one mention owns what the headline is about ("Orthodox
+  // 7c-echo. Headline echo, before the caps of 7c' on: the summary's one mention owns what the headline is about ("Orthodox
   // patriarch grants independence to new church | … the Orthodox Church of Ukraine"). A soft
   // lift: the model still weighs it, and the caps below still apply.
   keywords.forEach((k, i) => {
