@@ -48,8 +48,9 @@ describe('watchfloor eval', () => {
       },
       micro: { precision: 1, recall: 0.75, f1: 0.8571 },
     });
-    // The original fields are the contract; `model` was added (the decisions the model changed).
-    expect(Object.keys(out).sort()).toEqual(['items', 'micro', 'model', 'topics']);
+    // The original fields are the contract; `model` was added (the decisions the model changed),
+    // then `training` (the items the training text holds verbatim).
+    expect(Object.keys(out).sort()).toEqual(['items', 'micro', 'model', 'topics', 'training']);
     const model = out.model as { consulted: number; changed: number; right: number; wrong: number; calibration: { verdicts: number; logLoss: number | null; brier: number | null; bins: { verdicts: number }[] } };
     expect(model.changed).toBe(model.right + model.wrong);
     expect(model.consulted).toBeGreaterThanOrEqual(model.changed);
@@ -82,6 +83,25 @@ describe('watchfloor eval', () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/Feed shapes \(--shapes: each of the 7 items/);
     expect(text.stdout).toMatch(/^credit\s+\d+\/\d+/m);
+  });
+
+  it('GIVEN an item whose title the training text holds verbatim THEN --json and the text count it as seen and score it apart from the rest', () => {
+    const dir = tempDir();
+    const file = join(dir, 'items.jsonl');
+    // A line of the shipped training text, its title in other case and spacing, beside the set's own items.
+    const training = readFileSync(join(ROOT, 'rules', 'training', 'holdout-2.jsonl'), 'utf8').split('\n').find((l) => l.trim().startsWith('{'));
+    const known = JSON.parse(training ?? '{}') as { title: string; summary: string; labels: string[] };
+    const seen = { id: 'seen', title: `  ${known.title.toUpperCase()} `, summary: known.summary, labels: known.labels };
+    writeFileSync(file, `${[...ITEMS, seen].map((i) => JSON.stringify(i)).join('\n')}\n`);
+    const json = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file, '--json'], dir);
+    expect(json.status).toBe(0);
+    const out = JSON.parse(json.stdout) as { training: { seen: number; unseen: number; micro: { seen: unknown; unseen: { f1: number | null } | null } } };
+    expect(out.training.seen).toBe(1);
+    expect(out.training.unseen).toBe(ITEMS.length);
+    expect(out.training.micro.unseen?.f1).toBeTypeOf('number');
+    const text = runCli(['--rules', join(ROOT, 'rules'), '--db', join(dir, 'db.sqlite'), 'eval', file], dir);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^Titles also in the training text: 1 of ${ITEMS.length + 1} \\(micro F1 (?:\\d\\.\\d{3}|n/a) on them, \\d\\.\\d{3} on the rest\\)$`, 'm'));
   });
 
   it('GIVEN --exclude-borderline THEN the JSON scores only the items not marked borderline', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parseExamples } from '../../config/rules.js';
+import { loadTrainingExamples, parseExamples } from '../../config/rules.js';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
-import { evaluate, modelCalibration, modelChanges, type Evaluation, type ModelCalibration, type ModelChanges } from '../../core/classify/evaluate.js';
+import { evaluate, modelCalibration, modelChanges, titleKey, trainingOverlap, type Evaluation, type ModelCalibration, type ModelChanges, type TrainingOverlap } from '../../core/classify/evaluate.js';
 import { evaluateShapes, type ShapeEvaluation } from '../../core/classify/feed-shapes.js';
 import type { Classification, Reason } from '../../core/types.js';
 import { loadClassifier } from '../classifier.js';
@@ -84,6 +84,12 @@ export function register(program: Command): void {
       const verdicts = scope.map(({ ex, result }) => ({ gold: ex.labels, verdicts: result.verdicts }));
       const changes = modelChanges(topics, verdicts);
       const calibration = modelCalibration(topics, verdicts);
+      const trainingTitles = new Set(loadTrainingExamples(paths.rules).examples.map((e) => titleKey(e.title)));
+      const overlap = trainingOverlap(
+        topics,
+        scope.map(({ ex, result }) => ({ title: ex.title, gold: ex.labels, predicted: result.matched })),
+        trainingTitles,
+      );
       const shapes = options.shapes === true ? evaluateShapes(topics, scope.map(({ ex }) => ex), (input) => classifier.classify(input).matched) : null;
 
       if (options.json) {
@@ -97,6 +103,9 @@ export function register(program: Command): void {
           topics: e.topics,
           micro: { precision: e.micro.precision, recall: e.micro.recall, f1: e.micro.f1 },
           model: { consulted: changes.consulted, changed: changes.changed, right: changes.right, wrong: changes.wrong, calibration },
+          // `training`: the items whose title the training text holds verbatim, and the micro
+          // scores on them and on the rest (an added field).
+          training: overlap,
           ...(shapes ? { shapes: shapes.map((x) => ({ name: x.name, description: x.description, topics: x.evaluation.topics, micro: { precision: x.evaluation.micro.precision, recall: x.evaluation.micro.recall, f1: x.evaluation.micro.f1 } })) } : {}),
         };
         say(`${JSON.stringify(out)}\n`);
@@ -112,6 +121,7 @@ export function register(program: Command): void {
       if (hasUndefined(exclude ? clear : all)) report += 'n/a: undefined (0/0): nothing predicted for the topic, or no item labelled with it.\n';
       report += renderModelChanges(changes, scope.map(({ ex }) => ex));
       report += renderCalibration(calibration);
+      report += renderOverlap(overlap);
       if (shapes) report += renderShapes(shapes, topics, scope.length);
       const wrong = scope.filter(({ ex, result }) => topics.some((t) => ex.labels.includes(t) !== result.matched.includes(t)));
       report += `\nWrong items: ${wrong.length}\n`;
@@ -129,6 +139,13 @@ function renderModelChanges(c: ModelChanges, examples: readonly { id: string; ti
     out += `  ${change.right ? 'right' : 'WRONG'} ${change.matched ? 'matched' : 'dropped'} ${change.topic}: ${ex.id} ${ex.title.length > 90 ? `${ex.title.slice(0, 90)}…` : ex.title}\n`;
   }
   return out;
+}
+
+/** The items the model has seen verbatim: a set's score is only as new as the rest. */
+function renderOverlap(o: TrainingOverlap): string {
+  if (o.seen === 0) return '';
+  const f1 = (m: TrainingOverlap['micro']['seen']): string => m?.f1?.toFixed(3) ?? 'n/a';
+  return `Titles also in the training text: ${o.seen} of ${o.seen + o.unseen} (micro F1 ${f1(o.micro.seen)} on them, ${f1(o.micro.unseen)} on the rest)\n`;
 }
 
 /** The model's stated probabilities against the share of its verdicts that were on topic. */
