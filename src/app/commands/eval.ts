@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadTrainingExamples, parseExamples } from '../../config/rules.js';
 import { ConfigError, ConfigErrors } from '../../config/errors.js';
-import { evaluate, modelCalibration, modelChanges, titleKey, trainingOverlap, type Evaluation, type ModelCalibration, type ModelChanges, type TrainingOverlap } from '../../core/classify/evaluate.js';
+import { evaluate, modelCalibration, modelChanges, ratiosOf, titleKey, trainingOverlap, type Evaluation, type ModelCalibration, type ModelChanges, type TrainingOverlap } from '../../core/classify/evaluate.js';
 import { evaluateShapes, type ShapeEvaluation } from '../../core/classify/feed-shapes.js';
 import type { Classification, Reason } from '../../core/types.js';
 import { loadClassifier } from '../classifier.js';
@@ -101,12 +101,12 @@ export function register(program: Command): void {
         const out = {
           items: e.items,
           topics: e.topics,
-          micro: { precision: e.micro.precision, recall: e.micro.recall, f1: e.micro.f1 },
+          micro: ratiosOf(e.micro),
           model: { consulted: changes.consulted, changed: changes.changed, right: changes.right, wrong: changes.wrong, calibration },
           // `training`: the items whose title the training text holds verbatim, and the micro
           // scores on them and on the rest (an added field).
           training: overlap,
-          ...(shapes ? { shapes: shapes.map((x) => ({ name: x.name, description: x.description, topics: x.evaluation.topics, micro: { precision: x.evaluation.micro.precision, recall: x.evaluation.micro.recall, f1: x.evaluation.micro.f1 } })) } : {}),
+          ...(shapes ? { shapes: shapes.map((x) => ({ name: x.name, description: x.description, topics: x.evaluation.topics, micro: ratiosOf(x.evaluation.micro) })) } : {}),
         };
         say(`${JSON.stringify(out)}\n`);
         return;

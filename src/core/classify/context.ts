@@ -2188,7 +2188,7 @@ export function isRoundup(fields: readonly FieldText[]): boolean {
   const title = fields.find((f) => f.field === 'title');
   const summary = fields.find((f) => f.field === 'summary');
   if (!summary || summary.tokens.length === 0) return false;
-  const titled = title !== undefined && (title.tokens.some((t, k) => ROUNDUP_TITLE.has(t.text) && !timeOfEvent(title.tokens, k)) || listTitle(title));
+  const titled = title !== undefined && (briefingTitle(title) || listTitle(title));
   // "Your Tuesday Briefing: A Blackout in Spain | Plus, North Korea confirms it sent troops…": a
   // briefing's title leads with one story, and its summary's "Plus" lists the rest.
   if (titled && ROUNDUP_MARKERS.has(summary.tokens[0]?.text ?? '')) return true;
@@ -2207,13 +2207,18 @@ export function isRoundup(fields: readonly FieldText[]): boolean {
 function briefingSubject(hits: readonly Hit[], fields: readonly FieldText[]): Hit | null {
   const title = fields.find((f) => f.field === 'title');
   const summary = fields.find((f) => f.field === 'summary');
-  if (!title || !summary || !title.tokens.some((t, k) => ROUNDUP_TITLE.has(t.text) && !timeOfEvent(title.tokens, k))) return null;
+  if (!title || !summary || !briefingTitle(title)) return null;
   const t = summary.tokens;
   let lead = 0;
   while (lead < t.length && ITEM_FILLERS.has(t[lead]?.text ?? '')) lead++;
   const hit = hits.find((h) => h.field === 'summary' && h.from === lead);
   if (!hit || clauseBreak(summary, hit.to - 1, hit.to)) return null;
   return EVENT_VERBS.has(t[hit.to]?.text ?? '') || modifiesSubject(summary, hit, t.length) ? hit : null;
+}
+
+/** True when a headline calls itself a briefing ("Morning Bid", "Your Tuesday Briefing"), not the time of one event ("the week that shook Seoul"). */
+function briefingTitle(title: FieldText): boolean {
+  return title.tokens.some((t, k) => ROUNDUP_TITLE.has(t.text) && !timeOfEvent(title.tokens, k));
 }
 
 /** Words that open a relative clause after "the day", "the week": "the day the rouble fell". */
@@ -2393,6 +2398,11 @@ function coveredEntry(summary: FieldText, hits: readonly Hit[], from: number, to
 /** Words that may not stand in a subject's noun phrase: a clause or a relative opens there. */
 const NOT_SUBJECT_NOUNS = set('and or but who which that whose where when as to of for with');
 
+/** True when a token can be the common noun of a subject after its kind: "delegations", "officials". */
+function subjectNoun(noun: Token | undefined): noun is Token {
+  return noun !== undefined && !isCapitalised(noun) && !NOT_SUBJECT_NOUNS.has(noun.text) && /^[a-z]+$/.test(noun.text);
+}
+
 /**
  * True when the hit names the kind of the item's subject, its noun and the event verb after it:
  * "Russian and Ukrainian delegations met in Istanbul", "North Korean troops crossed…".
@@ -2401,8 +2411,7 @@ function modifiesSubject(summary: FieldText, h: Hit, to: number): boolean {
   const t = summary.tokens;
   if (clauseBreak(summary, h.to - 1, h.to)) return false;
   for (let k = h.to + 1; k <= h.to + 2 && k < to; k++) {
-    const noun = t[k - 1];
-    if (!noun || isCapitalised(noun) || NOT_SUBJECT_NOUNS.has(noun.text) || !/^[a-z]+$/.test(noun.text) || clauseBreak(summary, k - 1, k)) return false;
+    if (!subjectNoun(t[k - 1]) || clauseBreak(summary, k - 1, k)) return false;
     if (EVENT_VERBS.has(t[k]?.text ?? '')) return true;
   }
   return false;
@@ -2410,8 +2419,7 @@ function modifiesSubject(summary: FieldText, h: Hit, to: number): boolean {
 
 /** True when the hit names the kind of the subject's noun right after it: "North Korean officials", "Ukrainian troops". */
 function modifiesSubjectNoun(summary: FieldText, h: Hit, to: number): boolean {
-  const noun = summary.tokens[h.to];
-  return h.to < to && noun !== undefined && !isCapitalised(noun) && !NOT_SUBJECT_NOUNS.has(noun.text) && /^[a-z]+$/.test(noun.text) && !clauseBreak(summary, h.to - 1, h.to);
+  return h.to < to && subjectNoun(summary.tokens[h.to]) && !clauseBreak(summary, h.to - 1, h.to);
 }
 
 /** The hit that leads a roundup item reporting an event, if any: "Also: Pyongyang tested…". */

@@ -144,6 +144,14 @@ export function modelCalibration(
   return { verdicts: judged.length, logLoss: round(logLoss(judged)), brier: round(brierScore(judged)), bins: reliability(judged) };
 }
 
+/** A score's ratios without its counts: what `eval --json` prints as `micro`. */
+export type Ratios = Pick<Scores, 'precision' | 'recall' | 'f1'>;
+
+/** The ratios of a score, in the order `eval --json` prints them. */
+export function ratiosOf(s: Scores): Ratios {
+  return { precision: s.precision, recall: s.recall, f1: s.f1 };
+}
+
 /** A title as compared with the training text's: case and runs of spaces folded. */
 export function titleKey(title: string): string {
   return title.toLowerCase().replace(/\s+/gu, ' ').trim();
@@ -158,7 +166,7 @@ export interface TrainingOverlap {
   readonly seen: number;
   readonly unseen: number;
   /** Micro precision, recall and F1 on each part; null for an empty part. */
-  readonly micro: { readonly seen: Omit<Scores, keyof Counts> | null; readonly unseen: Omit<Scores, keyof Counts> | null };
+  readonly micro: { readonly seen: Ratios | null; readonly unseen: Ratios | null };
 }
 
 export function trainingOverlap(
@@ -168,10 +176,6 @@ export function trainingOverlap(
 ): TrainingOverlap {
   const seen = items.filter((i) => trainingTitles.has(titleKey(i.title)));
   const unseen = items.filter((i) => !trainingTitles.has(titleKey(i.title)));
-  const micro = (part: typeof items): Omit<Scores, keyof Counts> | null => {
-    if (part.length === 0) return null;
-    const { precision, recall, f1 } = evaluate(topics, part).micro;
-    return { precision, recall, f1 };
-  };
+  const micro = (part: typeof items): Ratios | null => (part.length === 0 ? null : ratiosOf(evaluate(topics, part).micro));
   return { seen: seen.length, unseen: unseen.length, micro: { seen: micro(seen), unseen: micro(unseen) } };
 }
